@@ -1,0 +1,108 @@
+// Every environment variable MinisPod reads, parsed once with zod. Nothing else reads
+// process.env for configuration; README.md documents each name listed here.
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = (fallback: boolean) =>
+	z
+		.enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+		.optional()
+		.transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+
+const optionalText = z
+	.string()
+	.optional()
+	.transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const optionalUrl = optionalText.pipe(z.url().optional());
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().optional().default(fallback);
+
+const envSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+	DATABASE_URL: optionalUrl,
+	PORT: z.coerce.number().int().min(0).max(65535).optional().default(3000),
+	HOST: z.string().optional().default('0.0.0.0'),
+	ORIGIN: optionalUrl,
+	MINISPOD_ROLE: z.enum(['web', 'worker', 'all']).optional().default('all'),
+	MINISPOD_DATA_DIR: z.string().optional().default('.data'),
+	MINISPOD_DEMO: flag(true),
+	ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
+	ADMIN_PASSWORD: optionalText.pipe(z.string().min(8).optional()),
+	SESSION_DAYS: positiveInt(30),
+
+	MIDTRANS_SERVER_KEY: optionalText,
+	MIDTRANS_CLIENT_KEY: optionalText,
+	MIDTRANS_IS_PRODUCTION: flag(false),
+	MIDTRANS_API_BASE_URL: optionalUrl,
+	MIDTRANS_SNAP_BASE_URL: optionalUrl,
+	MINISPOD_TOPUP_MAX: positiveInt(10_000_000),
+	MINISPOD_BALANCE_MAX: positiveInt(100_000_000),
+	MINISPOD_TOPUP_PENDING_MINUTES: positiveInt(30),
+	MINISPOD_TOPUP_EXPIRE_HOURS: positiveInt(24),
+	MINISPOD_PROOF_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+
+	KUBECONFIG: optionalText,
+	MINISPOD_BASE_DOMAIN: z.string().optional().default('apps.minispod.local'),
+	MINISPOD_INGRESS_CLASS: z.string().optional().default('nginx'),
+	MINISPOD_INGRESS_NAMESPACE: z.string().optional().default('ingress-nginx'),
+	MINISPOD_CLUSTER_ISSUER: z.string().optional().default('letsencrypt-prod'),
+	MINISPOD_STORAGE_CLASS: optionalText,
+	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300)
+});
+
+/** The variables by name, as strings (what process.env holds). */
+export type Env = { [K in keyof z.input<typeof envSchema>]?: string };
+
+export function parseConfig(env: Record<string, string | undefined> = process.env) {
+	const result = envSchema.safeParse(env);
+	if (!result.success) {
+		const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+		throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+	}
+	const e = result.data;
+	const dataDir = path.resolve(e.MINISPOD_DATA_DIR);
+	const port = e.PORT;
+	return {
+		env: e.NODE_ENV,
+		isProduction: e.NODE_ENV === 'production',
+		logLevel: e.LOG_LEVEL,
+		databaseUrl: e.DATABASE_URL,
+		port,
+		host: e.HOST,
+		origin: (e.ORIGIN ?? `http://localhost:${port}`).replace(/\/$/, ''),
+		role: e.MINISPOD_ROLE,
+		dataDir,
+		uploadsDir: path.join(dataDir, 'uploads'),
+		demo: e.MINISPOD_DEMO,
+		admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+		sessionDays: e.SESSION_DAYS,
+		midtrans: {
+			serverKey: e.MIDTRANS_SERVER_KEY,
+			clientKey: e.MIDTRANS_CLIENT_KEY,
+			isProduction: e.MIDTRANS_IS_PRODUCTION,
+			apiBaseUrl: e.MIDTRANS_API_BASE_URL,
+			snapBaseUrl: e.MIDTRANS_SNAP_BASE_URL
+		},
+		wallet: {
+			minTopUp: 10_000,
+			maxTopUp: e.MINISPOD_TOPUP_MAX,
+			maxBalance: e.MINISPOD_BALANCE_MAX,
+			pendingRefreshMinutes: e.MINISPOD_TOPUP_PENDING_MINUTES,
+			expireAfterHours: e.MINISPOD_TOPUP_EXPIRE_HOURS,
+			proofMaxBytes: e.MINISPOD_PROOF_MAX_BYTES
+		},
+		kube: {
+			kubeconfig: e.KUBECONFIG,
+			baseDomain: e.MINISPOD_BASE_DOMAIN,
+			ingressClass: e.MINISPOD_INGRESS_CLASS,
+			ingressNamespace: e.MINISPOD_INGRESS_NAMESPACE,
+			clusterIssuer: e.MINISPOD_CLUSTER_ISSUER,
+			storageClass: e.MINISPOD_STORAGE_CLASS,
+			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS
+		}
+	};
+}
+
+export type Config = ReturnType<typeof parseConfig>;

@@ -1,0 +1,502 @@
+// The whole MinisPod product model. Later capabilities extend these tables rather than
+// reshape them. Money is integer rupiah in `bigint` columns (read as JS numbers: every
+// amount MinisPod handles is far below 2^53).
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	boolean,
+	check,
+	index,
+	integer,
+	jsonb,
+	pgEnum,
+	pgTable,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+	timestamp({ withTimezone: true })
+		.notNull()
+		.defaultNow()
+		.$onUpdate(() => new Date());
+const money = () => bigint({ mode: 'number' });
+
+// ---------------------------------------------------------------------------
+// Accounts
+// ---------------------------------------------------------------------------
+
+export const roleEnum = pgEnum('role', ['ADMINISTRATOR', 'USER']);
+
+export const users = pgTable(
+	'users',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		name: text().notNull(),
+		/** Stored lower-cased; unique. */
+		email: text().notNull(),
+		phone: text(),
+		role: roleEnum().notNull().default('USER'),
+		passwordHash: text().notNull(),
+		isActive: boolean().notNull().default(true),
+		creditBalance: money().notNull().default(0),
+		totalTopUp: money().notNull().default(0),
+		totalSpent: money().notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		uniqueIndex('users_email_unique').on(t.email),
+		check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`),
+		check('users_total_top_up_non_negative', sql`${t.totalTopUp} >= 0`)
+	]
+);
+
+export const sessions = pgTable(
+	'sessions',
+	{
+		/** SHA-256 of the session token, hex encoded; the token itself is never stored. */
+		id: text().primaryKey(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		expiresAt: timestamp({ withTimezone: true }).notNull(),
+		createdAt: createdAt(),
+		userAgent: text(),
+		ipAddress: text()
+	},
+	(t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)]
+);
+
+/** Failed-login bookkeeping per throttle key (an e-mail address or a client address). */
+export const loginThrottles = pgTable('login_throttles', {
+	key: text().primaryKey(),
+	failures: integer().notNull().default(0),
+	lastFailureAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+	lockedUntil: timestamp({ withTimezone: true })
+});
+
+// ---------------------------------------------------------------------------
+// Catalog
+// ---------------------------------------------------------------------------
+
+export const serviceCategories = pgTable('service_categories', {
+	id: uuid().primaryKey().defaultRandom(),
+	name: text().notNull().unique(),
+	slug: text().notNull().unique(),
+	description: text(),
+	icon: text(),
+	sortOrder: integer().notNull().default(0),
+	createdAt: createdAt(),
+	updatedAt: updatedAt()
+});
+
+/**
+ * One environment variable of a service template. Exactly one source applies:
+ * a literal `value`, a `secret` generated once per instance, or a value `derived`
+ * from the instance (its public URL, host name, ...).
+ */
+export type EnvTemplateEntry = {
+	name: string;
+	description?: string;
+	value?: string;
+	secret?: { length: number; encoding?: 'hex' | 'base64url' | 'alphanumeric' };
+	derived?: 'PUBLIC_URL' | 'PUBLIC_HOST' | 'INSTANCE_NAME' | 'DATA_DIR';
+};
+
+export const services = pgTable(
+	'services',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		name: text().notNull(),
+		slug: text().notNull().unique(),
+		description: text().notNull(),
+		longDescription: text(),
+		icon: text(),
+		version: text().notNull(),
+		dockerImage: text().notNull(),
+		defaultPort: integer().notNull(),
+		healthCheckPath: text().notNull().default('/'),
+		/** Where the app keeps its data; the plan's volume is mounted here. */
+		dataMountPath: text().notNull().default('/data'),
+		/** Pod Security Admission level the image can run under. */
+		podSecurityLevel: text().notNull().default('restricted'),
+		/** UID/GID the image runs as (used for securityContext and volume ownership). */
+		runAsUser: integer(),
+		categoryId: uuid()
+			.notNull()
+			.references(() => serviceCategories.id),
+		envTemplate: jsonb().$type<EnvTemplateEntry[]>().notNull().default([]),
+		tags: text()
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		documentation: text(),
+		websiteUrl: text(),
+		isActive: boolean().notNull().default(true),
+		isPublic: boolean().notNull().default(true),
+		isFeatured: boolean().notNull().default(false),
+		sortOrder: integer().notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		index('services_category_idx').on(t.categoryId),
+		check('services_default_port_range', sql`${t.defaultPort} BETWEEN 1 AND 65535`),
+		check('services_pod_security_level', sql`${t.podSecurityLevel} IN ('restricted', 'baseline')`)
+	]
+);
+
+/** Tiers in upgrade order: a subscription may only move to a later one. */
+export const planTypeEnum = pgEnum('plan_type', ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE']);
+
+export const servicePlans = pgTable(
+	'service_plans',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		serviceId: uuid()
+			.notNull()
+			.references(() => services.id, { onDelete: 'cascade' }),
+		name: text().notNull(),
+		planType: planTypeEnum().notNull(),
+		description: text(),
+		monthlyPrice: money().notNull(),
+		cpuMilli: integer().notNull(),
+		memoryMb: integer().notNull(),
+		storageGb: integer().notNull(),
+		bandwidthGb: integer().notNull().default(0),
+		/** Slots the servers can hold for this plan. */
+		totalQuota: integer().notNull(),
+		/** Slots held by live subscriptions. */
+		usedQuota: integer().notNull().default(0),
+		features: jsonb().$type<string[]>().notNull().default([]),
+		maxInstancesPerUser: integer().notNull().default(1),
+		maxDomains: integer().notNull().default(1),
+		isActive: boolean().notNull().default(true),
+		isPopular: boolean().notNull().default(false),
+		sortOrder: integer().notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		uniqueIndex('service_plans_service_type_unique').on(t.serviceId, t.planType),
+		check('service_plans_price_non_negative', sql`${t.monthlyPrice} >= 0`),
+		check('service_plans_quota_bounds', sql`${t.usedQuota} >= 0 AND ${t.usedQuota} <= ${t.totalQuota}`),
+		check('service_plans_resources_positive', sql`${t.cpuMilli} > 0 AND ${t.memoryMb} > 0 AND ${t.storageGb} > 0`)
+	]
+);
+
+// ---------------------------------------------------------------------------
+// Subscriptions and billing
+// ---------------------------------------------------------------------------
+
+export const subscriptionStatusEnum = pgEnum('subscription_status', [
+	'ACTIVE',
+	'SUSPENDED',
+	'CANCELLED',
+	'EXPIRED',
+	'PENDING_UPGRADE',
+	'PENDING_PAYMENT'
+]);
+
+/** Statuses in which a subscription holds one slot of its plan. */
+export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE', 'PENDING_PAYMENT'] as const;
+/** Statuses that end a subscription; anything else blocks a second one for the service. */
+export const ENDED_SUBSCRIPTION_STATUSES = ['CANCELLED', 'EXPIRED'] as const;
+
+export const subscriptions = pgTable(
+	'subscriptions',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		serviceId: uuid()
+			.notNull()
+			.references(() => services.id),
+		planId: uuid()
+			.notNull()
+			.references(() => servicePlans.id),
+		name: text(),
+		status: subscriptionStatusEnum().notNull().default('ACTIVE'),
+		startDate: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		currentPeriodStart: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		/** End of the paid period. */
+		endDate: timestamp({ withTimezone: true }).notNull(),
+		lastBilled: timestamp({ withTimezone: true }),
+		nextBilling: timestamp({ withTimezone: true }),
+		/** Monthly price cached at purchase or upgrade; renewals charge it. */
+		monthlyPrice: money().notNull(),
+		lastChargeAmount: money(),
+		failedCharges: integer().notNull().default(0),
+		previousPlanId: uuid().references(() => servicePlans.id),
+		upgradeDate: timestamp({ withTimezone: true }),
+		autoRenew: boolean().notNull().default(true),
+		cancelAtPeriodEnd: boolean().notNull().default(false),
+		cancelledAt: timestamp({ withTimezone: true }),
+		cancelReason: text(),
+		gracePeriodEnd: timestamp({ withTimezone: true }),
+		suspendedAt: timestamp({ withTimezone: true }),
+		/** A bonus subscription granted by an administrator, never charged. */
+		isGrant: boolean().notNull().default(false),
+		grantedBy: uuid().references(() => users.id),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		// One live subscription per user and service; ended ones do not block a new one.
+		uniqueIndex('subscriptions_one_live_per_service')
+			.on(t.userId, t.serviceId)
+			.where(sql`${t.status} NOT IN ('CANCELLED', 'EXPIRED')`),
+		index('subscriptions_user_idx').on(t.userId),
+		index('subscriptions_plan_idx').on(t.planId),
+		index('subscriptions_end_date_idx').on(t.endDate),
+		check('subscriptions_price_non_negative', sql`${t.monthlyPrice} >= 0`)
+	]
+);
+
+export const waitlistStatusEnum = pgEnum('waitlist_status', ['WAITING', 'NOTIFIED', 'FULFILLED', 'LAPSED', 'LEFT']);
+
+export const waitlistEntries = pgTable(
+	'waitlist_entries',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		planId: uuid()
+			.notNull()
+			.references(() => servicePlans.id, { onDelete: 'cascade' }),
+		status: waitlistStatusEnum().notNull().default('WAITING'),
+		notifiedAt: timestamp({ withTimezone: true }),
+		/** When a NOTIFIED entry's offer lapses. */
+		offerExpiresAt: timestamp({ withTimezone: true }),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		uniqueIndex('waitlist_one_open_entry')
+			.on(t.userId, t.planId)
+			.where(sql`${t.status} IN ('WAITING', 'NOTIFIED')`),
+		index('waitlist_plan_idx').on(t.planId, t.createdAt)
+	]
+);
+
+export const transactionTypeEnum = pgEnum('transaction_type', [
+	'TOP_UP',
+	'SUBSCRIPTION',
+	'UPGRADE',
+	'REFUND',
+	'ADMIN_ADJUSTMENT'
+]);
+
+export const transactionStatusEnum = pgEnum('transaction_status', ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED']);
+
+export const paymentMethodEnum = pgEnum('payment_method', [
+	'MIDTRANS_BANK_TRANSFER',
+	'MIDTRANS_E_WALLET',
+	'MIDTRANS_CREDIT_CARD',
+	'MIDTRANS_QRIS',
+	'MANUAL_TRANSFER',
+	'ADMIN_MANUAL',
+	'CREDIT'
+]);
+
+export const transactions = pgTable(
+	'transactions',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		type: transactionTypeEnum().notNull(),
+		status: transactionStatusEnum().notNull().default('PENDING'),
+		/** Signed: credits are positive, debits negative. */
+		amount: money().notNull(),
+		/** Set when the transaction completes and moves the balance. */
+		balanceBefore: money(),
+		balanceAfter: money(),
+		paymentMethod: paymentMethodEnum(),
+		/** Gateway order id (`TXMP-…`) for top-ups. */
+		orderId: text(),
+		paymentReference: text(),
+		/** Path of an uploaded transfer proof, relative to the uploads directory. */
+		paymentProof: text(),
+		subscriptionId: uuid().references(() => subscriptions.id),
+		description: text().notNull(),
+		metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+		/** Makes every balance change happen at most once. */
+		idempotencyKey: text().notNull(),
+		/** Set when a payment needs an administrator's attention (refund, chargeback). */
+		flaggedAt: timestamp({ withTimezone: true }),
+		flagReason: text(),
+		flagResolvedAt: timestamp({ withTimezone: true }),
+		processedBy: uuid().references(() => users.id),
+		adminNotes: text(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+		completedAt: timestamp({ withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('transactions_idempotency_key_unique').on(t.idempotencyKey),
+		uniqueIndex('transactions_order_id_unique').on(t.orderId),
+		index('transactions_user_created_idx').on(t.userId, t.createdAt),
+		index('transactions_status_idx').on(t.status),
+		index('transactions_subscription_idx').on(t.subscriptionId),
+		check('transactions_order_id_length', sql`char_length(${t.orderId}) <= 50`),
+		check(
+			'transactions_completed_has_balances',
+			sql`${t.status} <> 'COMPLETED' OR (${t.balanceBefore} IS NOT NULL AND ${t.balanceAfter} IS NOT NULL AND ${t.balanceAfter} = ${t.balanceBefore} + ${t.amount})`
+		)
+	]
+);
+
+/** Every gateway notification, stored raw before anything acts on it. */
+export const paymentEvents = pgTable(
+	'payment_events',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		provider: text().notNull().default('midtrans'),
+		orderId: text(),
+		transactionId: uuid().references(() => transactions.id),
+		transactionStatus: text(),
+		fraudStatus: text(),
+		statusCode: text(),
+		grossAmount: text(),
+		signatureValid: boolean().notNull(),
+		/** What MinisPod did with it: credited, ignored_stale, rejected_signature, ... */
+		outcome: text(),
+		payload: jsonb().$type<Record<string, unknown>>().notNull(),
+		receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('payment_events_order_idx').on(t.orderId, t.receivedAt)]
+);
+
+// ---------------------------------------------------------------------------
+// Instances on the cluster
+// ---------------------------------------------------------------------------
+
+export const instanceStatusEnum = pgEnum('instance_status', [
+	'PENDING',
+	'PROVISIONING',
+	'RUNNING',
+	'STOPPING',
+	'STOPPED',
+	'STARTING',
+	'RESTARTING',
+	'UPDATING',
+	'ERROR',
+	'SUSPENDED',
+	'TERMINATING',
+	'TERMINATED'
+]);
+
+export type ProvisioningStep = {
+	step: string;
+	status: 'pending' | 'running' | 'done' | 'failed';
+	at: string;
+	message?: string;
+};
+
+export const serviceInstances = pgTable(
+	'service_instances',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		subscriptionId: uuid()
+			.notNull()
+			.references(() => subscriptions.id, { onDelete: 'cascade' }),
+		/** Denormalised owner, so ownership checks need no join. */
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		name: text().notNull(),
+		subdomain: text().notNull().unique(),
+		namespace: text().notNull(),
+		podName: text(),
+		serviceName: text(),
+		ingressName: text(),
+		deploymentName: text(),
+		status: instanceStatusEnum().notNull().default('PENDING'),
+		/** Human reason for the current status (why it is in ERROR, ...). */
+		statusReason: text(),
+		provisioningSteps: jsonb().$type<ProvisioningStep[]>().notNull().default([]),
+		healthStatus: text(),
+		lastHealthCheck: timestamp({ withTimezone: true }),
+		/** Non-secret environment as last applied. */
+		envVars: jsonb().$type<Record<string, string>>(),
+		/** Secrets generated once for this instance and kept across retries and upgrades. */
+		generatedSecrets: jsonb().$type<Record<string, string>>(),
+		customDomain: text(),
+		sslEnabled: boolean().notNull().default(false),
+		cpuUsage: integer(),
+		memoryUsage: integer(),
+		storageUsage: integer(),
+		publicUrl: text(),
+		adminUrl: text(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+		lastStarted: timestamp({ withTimezone: true }),
+		lastStopped: timestamp({ withTimezone: true })
+	},
+	(t) => [
+		index('service_instances_subscription_idx').on(t.subscriptionId),
+		index('service_instances_user_idx').on(t.userId),
+		index('service_instances_status_idx').on(t.status)
+	]
+);
+
+// ---------------------------------------------------------------------------
+// Notifications and audit
+// ---------------------------------------------------------------------------
+
+export const notifications = pgTable(
+	'notifications',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		type: text().notNull(),
+		title: text().notNull(),
+		body: text().notNull(),
+		link: text(),
+		metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+		readAt: timestamp({ withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('notifications_user_idx').on(t.userId, t.createdAt)]
+);
+
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
+		action: text().notNull(),
+		entityType: text().notNull(),
+		entityId: text(),
+		details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+		ipAddress: text(),
+		createdAt: createdAt()
+	},
+	(t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId), index('audit_log_created_idx').on(t.createdAt)]
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type ServiceCategory = typeof serviceCategories.$inferSelect;
+export type Service = typeof services.$inferSelect;
+export type ServicePlan = typeof servicePlans.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;
+export type Transaction = typeof transactions.$inferSelect;
+export type ServiceInstance = typeof serviceInstances.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type PlanType = (typeof planTypeEnum.enumValues)[number];
+export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
+export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];
+export type TransactionType = (typeof transactionTypeEnum.enumValues)[number];
+export type TransactionStatus = (typeof transactionStatusEnum.enumValues)[number];
+export type PaymentMethod = (typeof paymentMethodEnum.enumValues)[number];

@@ -1,0 +1,370 @@
+// The demo catalog: apps people actually self-host, with pinned images, their real ports,
+// health-check paths and data directories, and the environment each needs (secrets are
+// generated per instance, URLs derived from the instance's public address).
+import type { EnvTemplateEntry, PlanType } from '../schema';
+
+export type SeedPlan = {
+	planType: PlanType;
+	name: string;
+	description: string;
+	monthlyPrice: number;
+	cpuMilli: number;
+	memoryMb: number;
+	storageGb: number;
+	bandwidthGb: number;
+	totalQuota: number;
+	features: string[];
+	isPopular?: boolean;
+};
+
+export type SeedService = {
+	slug: string;
+	name: string;
+	category: string;
+	description: string;
+	longDescription: string;
+	icon: string;
+	version: string;
+	dockerImage: string;
+	defaultPort: number;
+	healthCheckPath: string;
+	dataMountPath: string;
+	podSecurityLevel: 'restricted' | 'baseline';
+	runAsUser: number | null;
+	tags: string[];
+	websiteUrl: string;
+	isFeatured: boolean;
+	envTemplate: EnvTemplateEntry[];
+	plans: SeedPlan[];
+};
+
+export const seedCategories = [
+	{
+		slug: 'automation',
+		name: 'Automation',
+		description: 'Workflows and integrations that run on their own.',
+		icon: 'workflow',
+		sortOrder: 1
+	},
+	{
+		slug: 'cms',
+		name: 'CMS & Blogging',
+		description: 'Publish websites, blogs and newsletters.',
+		icon: 'newspaper',
+		sortOrder: 2
+	},
+	{
+		slug: 'monitoring',
+		name: 'Monitoring',
+		description: 'Know when your sites and services go down.',
+		icon: 'activity',
+		sortOrder: 3
+	},
+	{
+		slug: 'dev-tools',
+		name: 'Developer Tools',
+		description: 'Code hosting and tools for software teams.',
+		icon: 'git-branch',
+		sortOrder: 4
+	},
+	{
+		slug: 'security',
+		name: 'Security',
+		description: 'Passwords and secrets under your own control.',
+		icon: 'shield',
+		sortOrder: 5
+	},
+	{
+		slug: 'productivity',
+		name: 'Productivity',
+		description: 'Notes, knowledge and everyday tools.',
+		icon: 'notebook-pen',
+		sortOrder: 6
+	}
+];
+
+/** Standard four tiers, scaled per app. */
+function tiers(options: {
+	base: { cpuMilli: number; memoryMb: number; storageGb: number };
+	prices: [number, number, number];
+	quotas: [number, number, number, number];
+	features: [string[], string[], string[], string[]];
+}): SeedPlan[] {
+	const { base, prices, quotas, features } = options;
+	const scale = (factor: number) => ({
+		cpuMilli: base.cpuMilli * factor,
+		memoryMb: base.memoryMb * factor,
+		storageGb: base.storageGb * factor
+	});
+	return [
+		{
+			planType: 'FREE',
+			name: 'Free',
+			description: 'Try it out at no cost.',
+			monthlyPrice: 0,
+			...scale(1),
+			bandwidthGb: 10,
+			totalQuota: quotas[0],
+			features: features[0]
+		},
+		{
+			planType: 'BASIC',
+			name: 'Basic',
+			description: 'For personal projects.',
+			monthlyPrice: prices[0],
+			...scale(2),
+			bandwidthGb: 100,
+			totalQuota: quotas[1],
+			features: features[1]
+		},
+		{
+			planType: 'PRO',
+			name: 'Pro',
+			description: 'For small teams and businesses.',
+			monthlyPrice: prices[1],
+			...scale(4),
+			bandwidthGb: 500,
+			totalQuota: quotas[2],
+			features: features[2],
+			isPopular: true
+		},
+		{
+			planType: 'PREMIUM',
+			name: 'Premium',
+			description: 'For heavy workloads.',
+			monthlyPrice: prices[2],
+			...scale(8),
+			bandwidthGb: 2000,
+			totalQuota: quotas[3],
+			features: features[3]
+		}
+	];
+}
+
+const commonFeatures: [string[], string[], string[], string[]] = [
+	['HTTPS subdomain', 'Community support'],
+	['HTTPS subdomain', 'Daily backups', 'Email support'],
+	['HTTPS subdomain', 'Daily backups', 'Priority support', 'Custom domain'],
+	['HTTPS subdomain', 'Hourly backups', 'Priority support', 'Custom domain', 'Dedicated resources']
+];
+
+export const seedServices: SeedService[] = [
+	{
+		slug: 'n8n',
+		name: 'n8n',
+		category: 'automation',
+		description: 'Workflow automation with 400+ integrations and a visual editor.',
+		longDescription:
+			'n8n connects your apps and automates your business processes with a node-based editor. Build workflows with webhooks, schedules, code steps and hundreds of ready-made integrations.',
+		icon: 'workflow',
+		version: '1.72.1',
+		dockerImage: 'docker.n8n.io/n8nio/n8n:1.72.1',
+		defaultPort: 5678,
+		healthCheckPath: '/healthz',
+		dataMountPath: '/home/node/.n8n',
+		podSecurityLevel: 'restricted',
+		runAsUser: 1000,
+		tags: ['automation', 'workflow', 'integration', 'zapier alternative', 'low-code'],
+		websiteUrl: 'https://n8n.io',
+		isFeatured: true,
+		envTemplate: [
+			{ name: 'N8N_ENCRYPTION_KEY', description: 'Encrypts stored credentials', secret: { length: 32, encoding: 'hex' } },
+			{ name: 'N8N_HOST', derived: 'PUBLIC_HOST' },
+			{ name: 'N8N_PROTOCOL', value: 'https' },
+			{ name: 'N8N_PORT', value: '5678' },
+			{ name: 'WEBHOOK_URL', derived: 'PUBLIC_URL' },
+			{ name: 'GENERIC_TIMEZONE', value: 'Asia/Jakarta' },
+			{ name: 'N8N_DIAGNOSTICS_ENABLED', value: 'false' }
+		],
+		plans: tiers({
+			base: { cpuMilli: 250, memoryMb: 256, storageGb: 1 },
+			prices: [49_000, 99_000, 199_000],
+			quotas: [20, 50, 30, 10],
+			features: [
+				['5 active workflows', ...commonFeatures[0]],
+				['Unlimited workflows', ...commonFeatures[1]],
+				['Unlimited workflows', 'Webhook queue', ...commonFeatures[2]],
+				['Unlimited workflows', 'Webhook queue', ...commonFeatures[3]]
+			]
+		})
+	},
+	{
+		slug: 'ghost',
+		name: 'Ghost',
+		category: 'cms',
+		description: 'Professional publishing platform for blogs, newsletters and memberships.',
+		longDescription:
+			'Ghost is a fast, modern publishing platform. Write with a clean editor, send newsletters, and run paid memberships from one place.',
+		icon: 'newspaper',
+		version: '5.105.0',
+		dockerImage: 'ghost:5.105.0-alpine',
+		defaultPort: 2368,
+		healthCheckPath: '/ghost/api/admin/site/',
+		dataMountPath: '/var/lib/ghost/content',
+		podSecurityLevel: 'baseline',
+		runAsUser: null,
+		tags: ['blog', 'cms', 'newsletter', 'publishing', 'membership'],
+		websiteUrl: 'https://ghost.org',
+		isFeatured: true,
+		envTemplate: [
+			{ name: 'url', derived: 'PUBLIC_URL' },
+			{ name: 'database__client', value: 'sqlite3' },
+			{ name: 'database__connection__filename', value: '/var/lib/ghost/content/data/ghost.db' },
+			{ name: 'NODE_ENV', value: 'production' }
+		],
+		plans: tiers({
+			base: { cpuMilli: 250, memoryMb: 256, storageGb: 2 },
+			prices: [59_000, 119_000, 249_000],
+			quotas: [15, 40, 25, 10],
+			features: [
+				['1 staff user', ...commonFeatures[0]],
+				['3 staff users', 'Newsletters', ...commonFeatures[1]],
+				['Unlimited staff', 'Newsletters', 'Paid memberships', ...commonFeatures[2]],
+				['Unlimited staff', 'Newsletters', 'Paid memberships', ...commonFeatures[3]]
+			]
+		})
+	},
+	{
+		slug: 'uptime-kuma',
+		name: 'Uptime Kuma',
+		category: 'monitoring',
+		description: 'Self-hosted uptime monitoring with status pages and alerts.',
+		longDescription:
+			'Uptime Kuma watches HTTP(S), TCP, DNS and more, shows beautiful status pages and alerts you through Telegram, WhatsApp, email and 90+ other channels.',
+		icon: 'activity',
+		version: '1.23.16',
+		dockerImage: 'louislam/uptime-kuma:1.23.16',
+		defaultPort: 3001,
+		healthCheckPath: '/',
+		dataMountPath: '/app/data',
+		podSecurityLevel: 'baseline',
+		runAsUser: null,
+		tags: ['monitoring', 'uptime', 'status page', 'alerts'],
+		websiteUrl: 'https://uptime.kuma.pet',
+		isFeatured: true,
+		envTemplate: [
+			{ name: 'UPTIME_KUMA_PORT', value: '3001' },
+			{ name: 'TZ', value: 'Asia/Jakarta' }
+		],
+		plans: tiers({
+			base: { cpuMilli: 100, memoryMb: 128, storageGb: 1 },
+			prices: [25_000, 49_000, 99_000],
+			quotas: [30, 60, 40, 15],
+			features: [
+				['20 monitors', ...commonFeatures[0]],
+				['100 monitors', 'Status pages', ...commonFeatures[1]],
+				['Unlimited monitors', 'Status pages', ...commonFeatures[2]],
+				['Unlimited monitors', 'Status pages', ...commonFeatures[3]]
+			]
+		})
+	},
+	{
+		slug: 'gitea',
+		name: 'Gitea',
+		category: 'dev-tools',
+		description: 'Lightweight Git hosting with pull requests, issues and CI.',
+		longDescription:
+			'Gitea is a painless self-hosted Git service: repositories, code review, issue tracking, package registry and Actions, in a single small binary.',
+		icon: 'git-branch',
+		version: '1.22.6',
+		dockerImage: 'gitea/gitea:1.22.6-rootless',
+		defaultPort: 3000,
+		healthCheckPath: '/api/healthz',
+		dataMountPath: '/var/lib/gitea',
+		podSecurityLevel: 'restricted',
+		runAsUser: 1000,
+		tags: ['git', 'code hosting', 'devops', 'github alternative', 'ci'],
+		websiteUrl: 'https://about.gitea.com',
+		isFeatured: false,
+		envTemplate: [
+			{ name: 'GITEA__server__ROOT_URL', derived: 'PUBLIC_URL' },
+			{ name: 'GITEA__server__DOMAIN', derived: 'PUBLIC_HOST' },
+			{ name: 'GITEA__database__DB_TYPE', value: 'sqlite3' },
+			{ name: 'GITEA__security__INSTALL_LOCK', value: 'true' },
+			{ name: 'GITEA__security__SECRET_KEY', secret: { length: 32, encoding: 'alphanumeric' } },
+			{ name: 'GITEA__security__INTERNAL_TOKEN', secret: { length: 64, encoding: 'alphanumeric' } }
+		],
+		plans: tiers({
+			base: { cpuMilli: 250, memoryMb: 256, storageGb: 5 },
+			prices: [39_000, 89_000, 179_000],
+			quotas: [20, 40, 25, 10],
+			features: [
+				['Up to 5 repositories', ...commonFeatures[0]],
+				['Unlimited repositories', ...commonFeatures[1]],
+				['Unlimited repositories', 'Actions runners', ...commonFeatures[2]],
+				['Unlimited repositories', 'Actions runners', ...commonFeatures[3]]
+			]
+		})
+	},
+	{
+		slug: 'vaultwarden',
+		name: 'Vaultwarden',
+		category: 'security',
+		description: 'Bitwarden-compatible password manager for you and your team.',
+		longDescription:
+			'Vaultwarden is a lightweight server compatible with the official Bitwarden apps and browser extensions. Keep your passwords on a server you control.',
+		icon: 'shield',
+		version: '1.32.7',
+		dockerImage: 'vaultwarden/server:1.32.7',
+		defaultPort: 8080,
+		healthCheckPath: '/alive',
+		dataMountPath: '/data',
+		podSecurityLevel: 'restricted',
+		runAsUser: 1000,
+		tags: ['password manager', 'bitwarden', 'security', 'secrets'],
+		websiteUrl: 'https://github.com/dani-garcia/vaultwarden',
+		isFeatured: true,
+		envTemplate: [
+			{ name: 'DOMAIN', derived: 'PUBLIC_URL' },
+			{ name: 'ROCKET_PORT', value: '8080' },
+			{ name: 'ADMIN_TOKEN', description: 'Opens the /admin page', secret: { length: 48, encoding: 'base64url' } },
+			{ name: 'SIGNUPS_ALLOWED', value: 'true' }
+		],
+		plans: tiers({
+			base: { cpuMilli: 100, memoryMb: 128, storageGb: 1 },
+			prices: [19_000, 45_000, 95_000],
+			quotas: [40, 80, 40, 20],
+			features: [
+				['1 user', ...commonFeatures[0]],
+				['Up to 5 users', 'Organizations', ...commonFeatures[1]],
+				['Up to 25 users', 'Organizations', ...commonFeatures[2]],
+				['Unlimited users', 'Organizations', ...commonFeatures[3]]
+			]
+		})
+	},
+	{
+		slug: 'memos',
+		name: 'Memos',
+		category: 'productivity',
+		description: 'A privacy-first note-taking service for quick thoughts and knowledge.',
+		longDescription:
+			'Memos is an open-source, lightweight note-taking service. Capture ideas in Markdown, tag them, and share them publicly or keep them private.',
+		icon: 'notebook-pen',
+		version: '0.23.0',
+		dockerImage: 'neosmemo/memos:0.23.0',
+		defaultPort: 5230,
+		healthCheckPath: '/healthz',
+		dataMountPath: '/var/opt/memos',
+		podSecurityLevel: 'baseline',
+		runAsUser: null,
+		tags: ['notes', 'markdown', 'knowledge base', 'journal'],
+		websiteUrl: 'https://www.usememos.com',
+		isFeatured: false,
+		envTemplate: [
+			{ name: 'MEMOS_MODE', value: 'prod' },
+			{ name: 'MEMOS_PORT', value: '5230' },
+			{ name: 'MEMOS_INSTANCE_URL', derived: 'PUBLIC_URL' }
+		],
+		plans: tiers({
+			base: { cpuMilli: 100, memoryMb: 128, storageGb: 1 },
+			prices: [15_000, 35_000, 75_000],
+			quotas: [50, 80, 40, 15],
+			features: [
+				['Personal use', ...commonFeatures[0]],
+				['Up to 5 users', ...commonFeatures[1]],
+				['Up to 50 users', ...commonFeatures[2]],
+				['Unlimited users', ...commonFeatures[3]]
+			]
+		})
+	}
+];

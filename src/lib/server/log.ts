@@ -1,0 +1,59 @@
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+// Secrets never reach the log: these paths are censored wherever they appear.
+const redact = {
+	paths: [
+		'password',
+		'*.password',
+		'passwordHash',
+		'*.passwordHash',
+		'token',
+		'*.token',
+		'sessionToken',
+		'signature_key',
+		'*.signature_key',
+		'serverKey',
+		'*.serverKey',
+		'headers.authorization',
+		'headers.cookie',
+		'*.headers.authorization',
+		'*.headers.cookie'
+	],
+	censor: '[redacted]'
+};
+
+/** Errors as type, message, code and stack only: driver errors carry whole clients. */
+function serializeError(error: unknown): unknown {
+	if (!(error instanceof Error)) return error;
+	const { code } = error as Error & { code?: unknown };
+	return {
+		type: error.name,
+		message: error.message,
+		...(code !== undefined ? { code } : {}),
+		stack: error.stack,
+		...(error.cause ? { cause: serializeError(error.cause) } : {})
+	};
+}
+
+const serializers = { err: serializeError };
+
+export function createLogger(options: { level: string; pretty: boolean }): Logger {
+	if (options.pretty) {
+		return pino(
+			{ level: options.level, redact, serializers },
+			pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+		);
+	}
+	return pino({ level: options.level, redact, serializers });
+}
+
+/** The process-wide logger; replaced by the runtime once configuration is known. */
+export let log: Logger = createLogger({
+	level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+	pretty: process.env.NODE_ENV !== 'production'
+});
+
+export function setLogger(logger: Logger) {
+	log = logger;
+}
