@@ -1,0 +1,23 @@
+import type { DbOrTx } from '../db/client';
+import { auditLog } from '../db/schema';
+
+export type AuditEntry = {
+	actorId: string | null;
+	action: string;
+	entityType: string;
+	entityId?: string | null;
+	details?: Record<string, unknown>;
+	ipAddress?: string | null;
+};
+
+/** Records an administrative or security-relevant action. */
+export async function audit(db: DbOrTx, entry: AuditEntry) {
+	await db.insert(auditLog).values({
+		actorId: entry.actorId,
+		action: entry.action,
+		entityType: entry.entityType,
+		entityId: entry.entityId ?? null,
+		details: entry.details ?? {},
+		ipAddress: entry.ipAddress ?? null
+	});
+}

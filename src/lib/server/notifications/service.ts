@@ -1,0 +1,38 @@
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import { notifications } from '../db/schema';
+
+export type NewNotification = {
+	userId: string;
+	type: string;
+	title: string;
+	body: string;
+	link?: string;
+	metadata?: Record<string, unknown>;
+};
+
+/** Tells a customer something; written in the caller's transaction when one is given. */
+export async function notify(db: DbOrTx, notification: NewNotification) {
+	const [row] = await db
+		.insert(notifications)
+		.values({ ...notification, metadata: notification.metadata ?? {} })
+		.returning();
+	return row;
+}
+
+export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
+	return db
+		.select()
+		.from(notifications)
+		.where(eq(notifications.userId, userId))
+		.orderBy(desc(notifications.createdAt))
+		.limit(limit);
+}
+
+export async function unreadCount(db: DbOrTx, userId: string) {
+	const [row] = await db
+		.select({ value: count() })
+		.from(notifications)
+		.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+	return row.value;
+}
