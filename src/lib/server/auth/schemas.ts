@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const emailSchema = z.email('Enter a valid email address').max(254).trim();
+
+export const registerInput = z.object({
+	name: z.string().trim().min(1, 'Enter your name').max(100),
+	email: emailSchema,
+	password: z.string().min(8, 'Use at least 8 characters').max(200)
+});
+
+export const loginInput = z.object({
+	email: emailSchema,
+	password: z.string().min(1, 'Enter your password').max(200)
+});

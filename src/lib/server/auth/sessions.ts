@@ -1,0 +1,96 @@
+// Sessions as in the Lucia guide: a random token lives only in the httpOnly cookie; the
+// database keeps its SHA-256. Sessions expire and are renewed while in use.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Cookies } from '@sveltejs/kit';
+import { eq, lt } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import { sessions, users, type Session, type User } from '../db/schema';
+
+export const SESSION_COOKIE = 'minispod_session';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive'>;
+export type SessionValidation = { session: Session; user: SessionUser } | null;
+
+export function generateSessionToken(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(
+	db: DbOrTx,
+	token: string,
+	userId: string,
+	options: { days: number; userAgent?: string | null; ipAddress?: string | null }
+): Promise<Session> {
+	const [session] = await db
+		.insert(sessions)
+		.values({
+			id: sessionIdFromToken(token),
+			userId,
+			expiresAt: new Date(Date.now() + options.days * DAY_MS),
+			userAgent: options.userAgent?.slice(0, 300) ?? null,
+			ipAddress: options.ipAddress ?? null
+		})
+		.returning();
+	return session;
+}
+
+export async function validateSessionToken(db: DbOrTx, token: string, options: { days: number }): Promise<SessionValidation> {
+	const sessionId = sessionIdFromToken(token);
+	const [row] = await db
+		.select({
+			session: sessions,
+			user: { id: users.id, name: users.name, email: users.email, role: users.role, isActive: users.isActive }
+		})
+		.from(sessions)
+		.innerJoin(users, eq(sessions.userId, users.id))
+		.where(eq(sessions.id, sessionId));
+	if (!row) return null;
+
+	const { session, user } = row;
+	if (Date.now() >= session.expiresAt.getTime() || !user.isActive) {
+		await db.delete(sessions).where(eq(sessions.id, sessionId));
+		return null;
+	}
+	// Renew once less than half the lifetime is left.
+	if (session.expiresAt.getTime() - Date.now() < (options.days * DAY_MS) / 2) {
+		session.expiresAt = new Date(Date.now() + options.days * DAY_MS);
+		await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, sessionId));
+	}
+	return { session, user };
+}
+
+export async function invalidateSession(db: DbOrTx, sessionId: string) {
+	await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function invalidateUserSessions(db: DbOrTx, userId: string) {
+	await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** Removes every expired session; returns how many. */
+export async function deleteExpiredSessions(db: DbOrTx, now = new Date()): Promise<number> {
+	const removed = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+	return removed.length;
+}
+
+export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {
+	cookies.set(SESSION_COOKIE, token, {
+		httpOnly: true,
+		sameSite: 'lax',
+		secure,
+		expires: expiresAt,
+		path: '/'
+	});
+}
+
+export function deleteSessionCookie(cookies: Cookies, secure: boolean) {
+	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, maxAge: 0, path: '/' });
+}

@@ -1,0 +1,153 @@
+// The running MinisPod: configuration, database, queues and the stand-ins for outside
+// services, started once per process (by the server hook, or by a test) and shut down
+// together.
+import type { Logger } from 'pino';
+import PgBoss from 'pg-boss';
+import { sql } from 'drizzle-orm';
+import { registerQueues } from '$jobs/index';
+import type { Config } from './config';
+import { closeDb, createDb, type Db } from './db/client';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { runMigrations } from './db/migrate';
+import { ensureAdmin, seedCatalog, seedDemoAccounts } from './db/seed';
+import { createLogger, setLogger } from './log';
+import path from 'node:path';
+
+export interface Runtime {
+	config: Config;
+	db: Db;
+	boss: PgBoss;
+	log: Logger;
+	/** Which outside services are replaced by local stand-ins (shown as banners). */
+	standIns: { database: boolean; payments: boolean; cluster: boolean };
+	close(): Promise<void>;
+}
+
+export type StartOptions = {
+	/** Seed catalog and accounts (the app does; tests seed what they need). */
+	seed?: boolean;
+	/** Run queue workers in this process (defaults from MINISPOD_ROLE). */
+	work?: boolean;
+	logger?: Logger;
+};
+
+export async function startRuntime(config: Config, options: StartOptions = {}): Promise<Runtime> {
+	const log = options.logger ?? createLogger({ level: config.logLevel, pretty: !config.isProduction });
+	setLogger(log);
+	const closers: (() => Promise<void>)[] = [];
+
+	try {
+		let databaseUrl = config.databaseUrl;
+		let embedded: EmbeddedDatabase | undefined;
+		if (!databaseUrl) {
+			log.info({ dir: path.join(config.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
+			embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres') });
+			closers.unshift(() => embedded!.stop());
+			databaseUrl = embedded.url;
+		}
+
+		const db = createDb(databaseUrl);
+		closers.unshift(() => closeDb(db));
+		await migrateOnce(db);
+
+		if (options.seed ?? true) await seedAll(db, config, log);
+
+		const work = options.work ?? config.role !== 'web';
+		const boss = new PgBoss({
+			connectionString: databaseUrl,
+			schema: 'pgboss',
+			max: 5,
+			supervise: work,
+			schedule: work
+		});
+		let stopping = false;
+		boss.on('error', (error) => {
+			if (!stopping) log.error({ err: error }, 'queue error');
+		});
+		await boss.start();
+		closers.unshift(() => boss.stop({ graceful: true, timeout: 10_000, wait: true }));
+
+		const runtime: Runtime = {
+			config,
+			db,
+			boss,
+			log,
+			standIns: { database: Boolean(embedded), payments: false, cluster: false },
+			close: async () => {
+				stopping = true;
+				for (const close of closers.splice(0)) {
+					await close().catch((error) => log.warn({ err: error }, 'error during shutdown'));
+				}
+			}
+		};
+		await registerQueues(runtime, { work });
+		return runtime;
+	} catch (error) {
+		for (const close of closers.splice(0)) await close().catch(() => undefined);
+		throw error;
+	}
+}
+
+/** Migrations under an advisory lock, so replicas starting together do not collide. */
+async function migrateOnce(db: Db) {
+	const client = await db.$client.connect();
+	try {
+		await client.query('SELECT pg_advisory_lock(727001)');
+		await runMigrations(db);
+	} finally {
+		await client.query('SELECT pg_advisory_unlock(727001)').catch(() => undefined);
+		client.release();
+	}
+}
+
+async function seedAll(db: Db, config: Config, log: Logger) {
+	if (await seedCatalog(db)) log.info('seeded the demo catalog');
+	if (config.admin) {
+		const admin = await ensureAdmin(db, config.admin);
+		if (admin.created) log.info({ email: config.admin.email }, 'administrator created from ADMIN_EMAIL');
+	}
+	if (config.demo) {
+		const created = await seedDemoAccounts(db);
+		if (created.length > 0) {
+			// Shown once, on the first start: the passwords are not stored anywhere readable.
+			const lines = created.map((a) => `  ${a.role === 'ADMINISTRATOR' ? 'admin   ' : 'customer'}  ${a.email}  ${a.password}`);
+			console.log(`\nDemo accounts (shown only this once):\n${lines.join('\n')}\n`);
+		}
+	}
+}
+
+/** Database and queue health for /healthz. */
+export async function checkHealth(runtime: Runtime) {
+	const database = await runtime.db
+		.execute(sql`SELECT 1`)
+		.then(() => ({ ok: true as const }))
+		.catch((error: Error) => ({ ok: false as const, error: error.message }));
+	const queue = await runtime.boss
+		.getQueues()
+		.then((queues) => ({ ok: true as const, queues: queues.length }))
+		.catch((error: Error) => ({ ok: false as const, error: error.message }));
+	return { ok: database.ok && queue.ok, database, queue };
+}
+
+let current: Runtime | undefined;
+let starting: Promise<Runtime> | undefined;
+
+/** Starts the process-wide runtime once; later calls return the same one. */
+export function startGlobalRuntime(config: Config, options?: StartOptions): Promise<Runtime> {
+	starting ??= startRuntime(config, options).then((runtime) => {
+		current = runtime;
+		const shutdown = (signal: string) => {
+			runtime.log.info({ signal }, 'shutting down');
+			void runtime.close().finally(() => process.exit(0));
+		};
+		process.once('SIGINT', shutdown);
+		process.once('SIGTERM', shutdown);
+		return runtime;
+	});
+	return starting;
+}
+
+export function getRuntime(): Runtime {
+	if (!current) throw new Error('MinisPod runtime is not started');
+	return current;
+}

@@ -1,0 +1,109 @@
+// tRPC plumbing in three parts: the context each call gets, the initialisation (superjson
+// and an error formatter exposing field errors and domain codes), and the procedure
+// builders every router uses.
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import type { Session } from '../db/schema';
+import type { SessionUser } from '../auth/sessions';
+import { AppError } from '../errors';
+import { getRuntime, type Runtime } from '../runtime';
+
+// 1. Context --------------------------------------------------------------------------
+
+export type Context = {
+	runtime: Runtime;
+	user: SessionUser | null;
+	session: Session | null;
+	/** Present for requests from a browser; absent for background callers. */
+	cookies?: Cookies;
+	ipAddress?: string | null;
+	userAgent?: string | null;
+	/** Aborted when the client goes away (streams use it to stop). */
+	signal?: AbortSignal;
+};
+
+export function createContext(event: RequestEvent, runtime: Runtime = getRuntime()): Context {
+	let ipAddress: string | null = null;
+	try {
+		ipAddress = event.getClientAddress();
+	} catch {
+		ipAddress = null;
+	}
+	return {
+		runtime,
+		user: event.locals.user,
+		session: event.locals.session,
+		cookies: event.cookies,
+		ipAddress,
+		userAgent: event.request.headers.get('user-agent'),
+		signal: event.request.signal
+	};
+}
+
+// 2. Initialisation -------------------------------------------------------------------
+
+/** "email: Invalid email address" for the first problem of a validation error. */
+export function describeZodError(error: ZodError): string {
+	const issue = error.issues[0];
+	if (!issue) return 'Invalid input.';
+	const field = issue.path.join('.');
+	return field ? `${field}: ${issue.message}` : issue.message;
+}
+
+const t = initTRPC.context<Context>().create({
+	transformer: superjson,
+	errorFormatter({ shape, error }) {
+		const zodError = error.cause instanceof ZodError ? error.cause : null;
+		const appError = error.cause instanceof AppError ? error.cause : null;
+		return {
+			...shape,
+			message: zodError ? describeZodError(zodError) : shape.message,
+			data: {
+				...shape.data,
+				// Never leak internals of unexpected errors in production.
+				stack: undefined,
+				fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null,
+				appCode: appError?.code ?? null,
+				details: appError?.details ?? null
+			}
+		};
+	}
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// 3. Procedures -----------------------------------------------------------------------
+
+/**
+ * Domain errors thrown by services become tRPC errors with the mapped code, and input
+ * validation errors get a sentence naming the field, for HTTP and server-side callers alike.
+ */
+const humanErrors = t.middleware(async ({ next }) => {
+	const result = await next();
+	if (result.ok) return result;
+	const { cause } = result.error;
+	if (cause instanceof AppError) throw cause.toTRPCError();
+	if (cause instanceof ZodError && result.error.code === 'BAD_REQUEST') {
+		throw new TRPCError({ code: 'BAD_REQUEST', message: describeZodError(cause), cause });
+	}
+	return result;
+});
+
+export const publicProcedure = t.procedure.use(humanErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+	if (!ctx.user || !ctx.session) {
+		throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please log in first.' });
+	}
+	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+	if (ctx.user.role !== 'ADMINISTRATOR') {
+		throw new TRPCError({ code: 'FORBIDDEN', message: 'Administrators only.' });
+	}
+	return next({ ctx });
+});
