@@ -1,0 +1,19 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { parseConfig } from '$lib/server/config';
+import { getRuntime, startGlobalRuntime } from '$lib/server/runtime';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions';
+
+// Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
+export const init: ServerInit = async () => {
+	await startGlobalRuntime(parseConfig());
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const runtime = getRuntime();
+	const token = event.cookies.get(SESSION_COOKIE);
+	const validated = token ? await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays }) : null;
+	event.locals.user = validated?.user ?? null;
+	event.locals.session = validated?.session ?? null;
+	if (token && !validated) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	return resolve(event);
+};

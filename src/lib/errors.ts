@@ -1,0 +1,54 @@
+// Turns errors from tRPC calls into sentences for people, and field errors for forms.
+import { TRPCClientError } from '@trpc/client';
+
+const friendly: Record<string, string> = {
+	QUOTA_EXCEEDED: 'This plan is sold out right now.',
+	INSUFFICIENT_CREDIT: 'Your credit balance is too low for this.',
+	DUPLICATE_SUBSCRIPTION: 'You already subscribe to this app; upgrade your plan instead.',
+	UPGRADE_REQUIRED: 'You can only move to a higher plan.',
+	PROVISIONING_FAILED: 'Setting up your app failed; any charge was refunded.',
+	TOO_MANY_ATTEMPTS: 'Too many attempts; please wait a moment.',
+	PAYMENT_GATEWAY_ERROR: 'The payment gateway is not reachable; please try again.',
+	UNAUTHORIZED: 'Please log in first.',
+	FORBIDDEN: 'You are not allowed to do that.',
+	NOT_FOUND: 'That could not be found.',
+	BAD_REQUEST: 'Please check what you entered.',
+	CONFLICT: 'That conflicts with the current state; refresh and try again.',
+	TOO_MANY_REQUESTS: 'Too many attempts; please wait a moment.',
+	INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.'
+};
+
+export type ErrorInfo = {
+	/** Domain code (QUOTA_EXCEEDED, ...) or the tRPC code. */
+	code: string;
+	message: string;
+	fieldErrors: Record<string, string[] | undefined>;
+	details: Record<string, unknown>;
+};
+
+type ErrorData = {
+	code?: string;
+	appCode?: string | null;
+	fieldErrors?: Record<string, string[] | undefined> | null;
+	details?: Record<string, unknown> | null;
+};
+
+export function errorInfo(error: unknown): ErrorInfo {
+	if (error instanceof TRPCClientError) {
+		const data = (error.data ?? {}) as ErrorData;
+		const code = data.appCode ?? data.code ?? 'INTERNAL_SERVER_ERROR';
+		const serverMessage = typeof error.message === 'string' && error.message.length < 300 ? error.message : '';
+		const message =
+			code === 'INTERNAL_SERVER_ERROR' ? friendly[code] : serverMessage || friendly[code] || friendly.INTERNAL_SERVER_ERROR;
+		return { code, message, fieldErrors: data.fieldErrors ?? {}, details: data.details ?? {} };
+	}
+	const offline = error instanceof TypeError && /fetch/i.test(error.message);
+	return {
+		code: offline ? 'NETWORK' : 'UNKNOWN',
+		message: offline ? 'Cannot reach MinisPod. Check your connection and try again.' : friendly.INTERNAL_SERVER_ERROR,
+		fieldErrors: {},
+		details: {}
+	};
+}
+
+export const errorMessage = (error: unknown) => errorInfo(error).message;

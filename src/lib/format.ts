@@ -1,0 +1,48 @@
+// Money, dates and status labels as customers read them.
+const rupiahFormat = new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 });
+
+/** `Rp 150.000` (a plain space, so it reads and searches the same everywhere). */
+export function formatRupiah(amount: number): string {
+	return rupiahFormat.format(amount).replace(/\s/g, ' ');
+}
+
+/** `+Rp 50.000` / `-Rp 25.000` for ledger amounts. */
+export function formatSignedRupiah(amount: number): string {
+	return `${amount > 0 ? '+' : amount < 0 ? '-' : ''}${formatRupiah(Math.abs(amount))}`;
+}
+
+export function formatCpu(milli: number): string {
+	return milli >= 1000 ? `${(milli / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} vCPU` : `${milli}m vCPU`;
+}
+
+export function formatMemory(mb: number): string {
+	return mb >= 1024 ? `${(mb / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB RAM` : `${mb} MB RAM`;
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+	day: 'numeric',
+	month: 'short',
+	year: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit'
+});
+
+export const formatDate = (date: Date | string) => dateFormat.format(new Date(date));
+export const formatDateTime = (date: Date | string) => dateTimeFormat.format(new Date(date));
+
+/** "Pending upgrade" from PENDING_UPGRADE. */
+export function statusLabel(status: string): string {
+	const words = status.toLowerCase().split('_');
+	return [words[0].charAt(0).toUpperCase() + words[0].slice(1), ...words.slice(1)].join(' ');
+}
+
+export type Tone = 'green' | 'amber' | 'red' | 'slate' | 'blue';
+
+export function statusTone(status: string): Tone {
+	if (['ACTIVE', 'RUNNING', 'COMPLETED'].includes(status)) return 'green';
+	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'TERMINATED'].includes(status)) return 'red';
+	if (['STOPPED', 'REFUNDED'].includes(status)) return 'slate';
+	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE'].includes(status)) return 'amber';
+	return 'blue';
+}

@@ -1,0 +1,14 @@
+// The browser's tRPC client: batched HTTP for queries and mutations, SSE for subscriptions.
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import superjson from 'superjson';
+import type { AppRouter } from '$lib/server/trpc/router';
+
+export const trpc = createTRPCClient<AppRouter>({
+	links: [
+		splitLink({
+			condition: (op) => op.type === 'subscription',
+			true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
+			false: httpBatchLink({ url: '/api/trpc', transformer: superjson })
+		})
+	]
+});
