@@ -1,0 +1,71 @@
+// Browser tests against the built app on embedded defaults, in Debian's Chromium.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// Chosen once in the main process; workers inherit the environment.
+if (!process.env.E2E_PORT) {
+	process.env.E2E_PORT = execFileSync(process.execPath, [
+		'-e',
+		"const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+	])
+		.toString()
+		.trim();
+}
+if (!process.env.E2E_DATA_DIR) {
+	process.env.E2E_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'minispod-e2e-'));
+	// As root the embedded PostgreSQL runs as user `postgres`, which must reach it.
+	chmodSync(process.env.E2E_DATA_DIR, 0o755);
+}
+
+const port = Number(process.env.E2E_PORT);
+const baseURL = `http://127.0.0.1:${port}`;
+export const E2E_ADMIN = { email: 'e2e-admin@minispod.local', password: 'e2e-admin-password' };
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 15_000 },
+	forbidOnly: Boolean(process.env.CI),
+	reporter: process.env.CI ? [['list']] : [['list']],
+	use: {
+		baseURL,
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--no-first-run',
+				'--disable-dev-shm-usage'
+			]
+		}
+	},
+	webServer: {
+		command: 'node scripts/start.js',
+		url: `${baseURL}/healthz`,
+		timeout: 180_000,
+		reuseExistingServer: false,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseURL,
+			MINISPOD_DATA_DIR: process.env.E2E_DATA_DIR,
+			MINISPOD_DEMO: 'false',
+			ADMIN_EMAIL: E2E_ADMIN.email,
+			ADMIN_PASSWORD: E2E_ADMIN.password,
+			LOG_LEVEL: 'warn',
+			NODE_ENV: 'production'
+		}
+	}
+});

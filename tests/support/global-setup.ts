@@ -1,0 +1,53 @@
+// One embedded PostgreSQL per test run. A template database is migrated once (schema and
+// pg-boss tables); each test file clones it, which takes milliseconds.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import PgBoss from 'pg-boss';
+import type { TestProject } from 'vitest/node';
+import { closeDb, createDb } from '../../src/lib/server/db/client';
+import { startEmbeddedPostgres } from '../../src/lib/server/db/embedded';
+import { runMigrations } from '../../src/lib/server/db/migrate';
+
+export const TEMPLATE_DATABASE = 'minispod_template';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		postgres: { adminUrl: string; templateUrl: string; template: string };
+	}
+}
+
+export default async function setup(project: TestProject) {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'minispod-test-pg-'));
+	// PostgreSQL runs as user `postgres` when the tests run as root; it must reach the directory.
+	chmodSync(dir, 0o755);
+	const server = await startEmbeddedPostgres({
+		dir: path.join(dir, 'data'),
+		database: TEMPLATE_DATABASE,
+		persistent: false
+	});
+
+	const db = createDb(server.url, { max: 2 });
+	await runMigrations(db);
+	await closeDb(db);
+	const boss = new PgBoss({
+		connectionString: server.url,
+		schema: 'pgboss',
+		supervise: false,
+		schedule: false,
+		max: 1
+	});
+	await boss.start();
+	await boss.stop({ graceful: false, wait: true });
+
+	project.provide('postgres', {
+		adminUrl: server.adminUrl,
+		templateUrl: server.url,
+		template: TEMPLATE_DATABASE
+	});
+
+	return async () => {
+		await server.stop();
+		rmSync(dir, { recursive: true, force: true });
+	};
+}

@@ -1,0 +1,98 @@
+// A real MinisPod runtime for an integration test file: its own database cloned from the
+// migrated template, real pg-boss, and callers acting as seeded users.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { parseConfig, type Env } from '../../src/lib/server/config';
+import { startRuntime, type Runtime } from '../../src/lib/server/runtime';
+import { createLogger } from '../../src/lib/server/log';
+import { seedCatalog } from '../../src/lib/server/db/seed';
+import { users, type User } from '../../src/lib/server/db/schema';
+import { hashPassword } from '../../src/lib/server/auth/passwords';
+import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
+import { createCaller } from '../../src/lib/server/trpc/router';
+import type { Context } from '../../src/lib/server/trpc/init';
+import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
+import { createTestDatabase } from './db';
+
+export type TestRuntime = Runtime & { dataDir: string };
+
+export async function startTestRuntime(
+	options: { env?: Partial<Env>; catalog?: boolean; work?: boolean } = {}
+): Promise<TestRuntime> {
+	const database = await createTestDatabase();
+	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minispod-test-data-'));
+	const config = parseConfig({
+		NODE_ENV: 'test',
+		DATABASE_URL: database.url,
+		MINISPOD_DATA_DIR: dataDir,
+		MINISPOD_DEMO: 'false',
+		ORIGIN: 'http://127.0.0.1:3999',
+		...options.env
+	});
+	const runtime = await startRuntime(config, {
+		seed: false,
+		work: options.work ?? false,
+		logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: true })
+	});
+	if (options.catalog ?? true) await seedCatalog(runtime.db);
+	const close = runtime.close;
+	return Object.assign(runtime, {
+		dataDir,
+		close: async () => {
+			await close();
+			await database.drop();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	});
+}
+
+let userCounter = 0;
+
+export async function createUser(
+	runtime: Runtime,
+	options: { role?: 'USER' | 'ADMINISTRATOR'; name?: string; email?: string; password?: string; credit?: number } = {}
+): Promise<User> {
+	userCounter += 1;
+	const [user] = await runtime.db
+		.insert(users)
+		.values({
+			name: options.name ?? `Test User ${userCounter}`,
+			email: (options.email ?? `user${userCounter}-${randomBytes(3).toString('hex')}@example.com`).toLowerCase(),
+			role: options.role ?? 'USER',
+			passwordHash: await hashPassword(options.password ?? 'correct horse battery')
+		})
+		.returning();
+	if (options.credit) {
+		await applyBalanceChange(runtime.db, {
+			userId: user.id,
+			type: 'ADMIN_ADJUSTMENT',
+			amount: options.credit,
+			idempotencyKey: `test-credit:${user.id}`,
+			description: 'Test credit',
+			paymentMethod: 'ADMIN_MANUAL'
+		});
+	}
+	return user;
+}
+
+export async function reloadUser(runtime: Runtime, id: string): Promise<User> {
+	const [user] = await runtime.db.select().from(users).where(eq(users.id, id));
+	return user;
+}
+
+/** A tRPC caller acting as `user` through a real session (or anonymously). */
+export async function callerFor(runtime: Runtime, user?: User | null) {
+	let context: Context = { runtime, user: null, session: null };
+	if (user) {
+		const session = await createSession(runtime.db, generateSessionToken(), user.id, { days: 30 });
+		context = {
+			runtime,
+			user: { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive },
+			session
+		};
+	}
+	return createCaller(context);
+}

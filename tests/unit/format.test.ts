@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatCpu, formatMemory, formatRupiah, formatSignedRupiah, statusLabel, statusTone } from '../../src/lib/format';
+
+describe('formatRupiah', () => {
+	it('writes rupiah with dot thousands separators and no decimals', () => {
+		expect(formatRupiah(150_000)).toBe('Rp 150.000');
+		expect(formatRupiah(1_250_000)).toBe('Rp 1.250.000');
+		expect(formatRupiah(0)).toBe('Rp 0');
+	});
+
+	it('signs ledger amounts', () => {
+		expect(formatSignedRupiah(50_000)).toBe('+Rp 50.000');
+		expect(formatSignedRupiah(-25_000)).toBe('-Rp 25.000');
+	});
+});
+
+describe('resource figures', () => {
+	it('shows millicores below one core and cores above', () => {
+		expect(formatCpu(250)).toBe('250m vCPU');
+		expect(formatCpu(2000)).toBe('2 vCPU');
+		expect(formatCpu(1500)).toBe('1.5 vCPU');
+	});
+
+	it('shows memory in MB below a gigabyte and GB above', () => {
+		expect(formatMemory(512)).toBe('512 MB RAM');
+		expect(formatMemory(2048)).toBe('2 GB RAM');
+	});
+});
+
+describe('status labels', () => {
+	it('turns codes into words', () => {
+		expect(statusLabel('PENDING_UPGRADE')).toBe('Pending upgrade');
+		expect(statusLabel('RUNNING')).toBe('Running');
+	});
+
+	it('colours statuses by meaning', () => {
+		expect(statusTone('RUNNING')).toBe('green');
+		expect(statusTone('ERROR')).toBe('red');
+		expect(statusTone('PENDING')).toBe('amber');
+		expect(statusTone('PROVISIONING')).toBe('blue');
+	});
+});
