@@ -22,6 +22,11 @@ describe('runtime', () => {
 		expect(health.queue).toMatchObject({ ok: true });
 	});
 
+	it('uses DATABASE_URL when set and starts no embedded PostgreSQL', () => {
+		expect(runtime.config.databaseUrl).toBeTruthy();
+		expect(runtime.standIns.database).toBe(false);
+	});
+
 	it('seeds the catalog once and demo accounts once', async () => {
 		expect(await seedCatalog(runtime.db)).toBe(false);
 		const first = await seedDemoAccounts(runtime.db);
