@@ -1,22 +1,28 @@
 // Registers every queue: created on start, scheduled where it has a schedule, and worked
 // on by this process unless it runs as a web-only replica.
 import type { Runtime } from '$lib/server/runtime';
-import type { QueueDefinition } from '$lib/server/queue';
+import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { sessionCleanup } from './session-cleanup';
+import { subscriptionPeriodEnd } from './subscription-period-end';
+import { waitlistOffers } from './waitlist-offers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const queues: QueueDefinition<any>[] = [sessionCleanup];
+export const queues: QueueDefinition<QueueName>[] = [
+	sessionCleanup,
+	subscriptionPeriodEnd,
+	waitlistOffers
+] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {
-	for (const queue of queues) {
-		await runtime.boss.createQueue(queue.name, { name: queue.name, ...queue.options });
+	for (const name of QUEUE_NAMES) {
+		const queue = queues.find((q) => q.name === name);
+		await runtime.boss.createQueue(name, { name, ...queue?.options });
 	}
 	if (!options.work) return;
 	for (const queue of queues) {
 		if (queue.schedule) {
 			await runtime.boss.schedule(queue.name, queue.schedule.cron, queue.schedule.data ?? {});
 		}
-		await runtime.boss.work(queue.name, { batchSize: 1, ...queue.work }, async (jobs) => {
+		await runtime.boss.work<JobPayloads[QueueName]>(queue.name, { batchSize: 1, ...queue.work }, async (jobs) => {
 			for (const job of jobs) {
 				try {
 					return await queue.handle(runtime, job);

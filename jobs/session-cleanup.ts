@@ -2,7 +2,7 @@ import { deleteExpiredSessions } from '$lib/server/auth/sessions';
 import { defineQueue } from '$lib/server/queue';
 
 /** Deletes expired sessions every hour. */
-export const sessionCleanup = defineQueue<Record<string, never>>({
+export const sessionCleanup = defineQueue({
 	name: 'session-cleanup',
 	options: { retryLimit: 2, expireInSeconds: 300 },
 	schedule: { cron: '17 * * * *' },

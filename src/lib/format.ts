@@ -19,16 +19,22 @@ export function formatMemory(mb: number): string {
 	return mb >= 1024 ? `${(mb / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB RAM` : `${mb} MB RAM`;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+// Times are shown in WIB, the same on the server and in the browser (no hydration drift).
+const timeZone = 'Asia/Jakarta';
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone });
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 	day: 'numeric',
 	month: 'short',
 	year: 'numeric',
 	hour: '2-digit',
-	minute: '2-digit'
+	minute: '2-digit',
+	timeZone
 });
 
 export const formatDate = (date: Date | string) => dateFormat.format(new Date(date));
+
+/** "1 Apr 2026 – 1 May 2026" */
+export const formatPeriod = (start: Date | string, end: Date | string) => `${formatDate(start)} – ${formatDate(end)}`;
 export const formatDateTime = (date: Date | string) => dateTimeFormat.format(new Date(date));
 
 /** "Pending upgrade" from PENDING_UPGRADE. */

@@ -45,7 +45,7 @@ describe('runtime', () => {
 			.set({ expiresAt: new Date(Date.now() - 60_000) })
 			.where(eq(sessions.id, expired.id));
 
-		const jobId = await enqueue(runtime.boss, sessionCleanup, {});
+		const jobId = await enqueue(runtime.boss, 'session-cleanup', {});
 		expect(jobId).toBeTruthy();
 		let job = await runtime.boss.getJobById(sessionCleanup.name, jobId!);
 		for (let i = 0; i < 100 && job?.state !== 'completed'; i++) {

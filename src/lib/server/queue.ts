@@ -1,29 +1,68 @@
-// Queue plumbing shared by the files in jobs/: each queue is defined once (name, options,
-// optional schedule, handler) and sent to through `enqueue`, optionally inside a DB
-// transaction so the job exists if and only if that transaction commits.
+// Queue plumbing shared by the files in jobs/. Every queue's name and payload is declared
+// here, so services can send jobs without importing the handlers (which import services);
+// each jobs/<queue>.ts file defines the queue's options, schedule and handler.
 import type PgBoss from 'pg-boss';
 import { jobConnection, type Tx } from './db/client';
 import type { Runtime } from './runtime';
 
-export type QueueDefinition<T extends object> = {
-	name: string;
-	options?: Omit<PgBoss.Queue, 'name'>;
-	/** Cron schedule (UTC) on which pg-boss sends this job. */
-	schedule?: { cron: string; data?: T };
-	work?: PgBoss.WorkOptions;
-	handle(runtime: Runtime, job: PgBoss.Job<T>): Promise<unknown>;
+export type JobPayloads = {
+	'session-cleanup': Record<string, never>;
+	/** Create or converge every cluster object of a new (or retried) instance. */
+	'provision-instance': { instanceId: string };
+	/** Apply the subscription's new plan to its instance after an upgrade. */
+	'update-instance-resources': { subscriptionId: string; instanceId: string; upgradeId: string };
+	/** Remove an instance's objects from the cluster. */
+	'deprovision-instance': { instanceId: string };
+	/** Scale or restart a running instance. */
+	'instance-action': { instanceId: string; action: 'stop' | 'start' | 'restart' | 'suspend' | 'resume' };
+	/** End subscriptions whose cancellation took effect at the end of their period. */
+	'subscription-period-end': Record<string, never>;
+	/** Lapse unanswered waitlist offers and offer free slots to the next in line. */
+	'waitlist-offers': Record<string, never>;
 };
 
-export function defineQueue<T extends object>(definition: QueueDefinition<T>) {
+export type QueueName = keyof JobPayloads;
+
+/** Every declared queue, so all exist before anything is sent to them. */
+export const QUEUE_NAMES = [
+	'session-cleanup',
+	'provision-instance',
+	'update-instance-resources',
+	'deprovision-instance',
+	'instance-action',
+	'subscription-period-end',
+	'waitlist-offers'
+] as const satisfies readonly QueueName[];
+
+// Compile-time check that QUEUE_NAMES lists every key of JobPayloads.
+const _allQueuesListed: Record<QueueName, true> = Object.fromEntries(QUEUE_NAMES.map((n) => [n, true])) as {
+	[K in (typeof QUEUE_NAMES)[number]]: true;
+};
+void _allQueuesListed;
+
+export type QueueDefinition<N extends QueueName> = {
+	name: N;
+	options?: Omit<PgBoss.Queue, 'name'>;
+	/** Cron schedule (UTC) on which pg-boss sends this job. */
+	schedule?: { cron: string; data?: JobPayloads[N] };
+	work?: PgBoss.WorkOptions;
+	handle(runtime: Runtime, job: PgBoss.Job<JobPayloads[N]>): Promise<unknown>;
+};
+
+export function defineQueue<N extends QueueName>(definition: QueueDefinition<N>) {
 	return definition;
 }
 
-export async function enqueue<T extends object>(
+/**
+ * Sends a job. With `tx` the job is written in that transaction, so it exists if and only
+ * if the transaction commits.
+ */
+export async function enqueue<N extends QueueName>(
 	boss: PgBoss,
-	queue: QueueDefinition<T>,
-	data: T,
+	name: N,
+	data: JobPayloads[N],
 	options: PgBoss.SendOptions & { tx?: Tx } = {}
 ): Promise<string | null> {
 	const { tx, ...sendOptions } = options;
-	return boss.send(queue.name, data, tx ? { ...sendOptions, db: jobConnection(tx) } : sendOptions);
+	return boss.send(name, data, tx ? { ...sendOptions, db: jobConnection(tx) } : sendOptions);
 }

@@ -1,6 +1,50 @@
+import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init';
 import { overview } from './service';
+import { findUsers, listAllSubscriptions, quotaOverview } from '../subscriptions/admin';
+import {
+	adminListInput,
+	adminTerminateInput,
+	extendInput,
+	grantInput,
+	setQuotaInput,
+	subscriptionIdInput,
+	suspendInput
+} from '../subscriptions/schemas';
+import {
+	extendSubscription,
+	grantSubscription,
+	setPlanQuota,
+	suspendSubscription,
+	terminate,
+	unsuspendSubscription
+} from '../subscriptions/service';
+
+const subscriptionsAdmin = router({
+	list: adminProcedure.input(adminListInput).query(({ ctx, input }) => listAllSubscriptions(ctx.runtime.db, input)),
+	grant: adminProcedure.input(grantInput).mutation(({ ctx, input }) => grantSubscription(ctx.runtime, ctx.user, input)),
+	extend: adminProcedure.input(extendInput).mutation(({ ctx, input }) => extendSubscription(ctx.runtime.db, ctx.user, input)),
+	suspend: adminProcedure.input(suspendInput).mutation(({ ctx, input }) => suspendSubscription(ctx.runtime, ctx.user, input)),
+	resume: adminProcedure
+		.input(subscriptionIdInput)
+		.mutation(({ ctx, input }) => unsuspendSubscription(ctx.runtime, ctx.user, input)),
+	terminate: adminProcedure
+		.input(adminTerminateInput)
+		.mutation(({ ctx, input }) =>
+			terminate(ctx.runtime, input.id, { refund: input.refund, actorId: ctx.user.id, reason: input.reason })
+		)
+});
+
+const quotaAdmin = router({
+	overview: adminProcedure.query(({ ctx }) => quotaOverview(ctx.runtime.db)),
+	setTotal: adminProcedure.input(setQuotaInput).mutation(({ ctx, input }) => setPlanQuota(ctx.runtime.db, ctx.user, input))
+});
 
 export const adminRouter = router({
-	overview: adminProcedure.query(({ ctx }) => overview(ctx.runtime.db))
+	overview: adminProcedure.query(({ ctx }) => overview(ctx.runtime.db)),
+	users: adminProcedure
+		.input(z.object({ q: z.string().trim().min(1).max(100) }))
+		.query(({ ctx, input }) => findUsers(ctx.runtime.db, input.q)),
+	subscriptions: subscriptionsAdmin,
+	quota: quotaAdmin
 });

@@ -202,8 +202,13 @@ export const subscriptionStatusEnum = pgEnum('subscription_status', [
 	'PENDING_PAYMENT'
 ]);
 
-/** Statuses in which a subscription holds one slot of its plan. */
-export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE', 'PENDING_PAYMENT'] as const;
+/**
+ * Statuses in which a subscription holds one slot of its plan. While PENDING_UPGRADE it
+ * also still holds its previous plan's slot, released once the cluster update succeeds.
+ * PENDING_PAYMENT is a live subscription whose period is unpaid (e.g. refunded after a
+ * failed provisioning): it holds no slot until it is paid again.
+ */
+export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE'] as const;
 /** Statuses that end a subscription; anything else blocks a second one for the service. */
 export const ENDED_SUBSCRIPTION_STATUSES = ['CANCELLED', 'EXPIRED'] as const;
 

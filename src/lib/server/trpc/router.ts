@@ -1,11 +1,15 @@
 import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
+import { subscriptionsRouter } from '../subscriptions/router';
+import { waitlistRouter } from '../waitlist/router';
 import { createCallerFactory, router } from './init';
 
 export const appRouter = router({
 	auth: authRouter,
 	catalog: catalogRouter,
+	subscriptions: subscriptionsRouter,
+	waitlist: waitlistRouter,
 	admin: adminRouter
 });
 

@@ -1,0 +1,77 @@
+// Pure billing arithmetic: billing periods, upgrade proration, termination refunds and the
+// plan tier order. No I/O, so every rule here is checked by plain unit tests.
+import type { PlanType } from '../db/schema';
+
+/** Customers are in Indonesia: calendar months are counted in WIB (UTC+7, no DST). */
+const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/**
+ * The same wall-clock time one calendar month later in WIB, clamped to the month's last
+ * day (31 January -> 28 or 29 February).
+ */
+export function addMonths(date: Date, months = 1): Date {
+	const wib = new Date(date.getTime() + WIB_OFFSET_MS);
+	const year = wib.getUTCFullYear();
+	const month = wib.getUTCMonth() + months;
+	const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+	const day = Math.min(wib.getUTCDate(), lastDay);
+	const shifted = Date.UTC(
+		year,
+		month,
+		day,
+		wib.getUTCHours(),
+		wib.getUTCMinutes(),
+		wib.getUTCSeconds(),
+		wib.getUTCMilliseconds()
+	);
+	return new Date(shifted - WIB_OFFSET_MS);
+}
+
+export type Period = { start: Date; end: Date };
+
+/** Whole seconds of the period, and of it left at `now` (0 once it has ended). */
+export function periodSeconds(period: Period, now: Date) {
+	const total = Math.max(1, Math.floor((period.end.getTime() - period.start.getTime()) / 1000));
+	const remaining = Math.min(total, Math.max(0, Math.floor((period.end.getTime() - now.getTime()) / 1000)));
+	return { total, remaining };
+}
+
+/** ceil(a * b / c) in exact integer arithmetic. */
+function mulDivCeil(a: number, b: number, c: number): number {
+	const [x, y, z] = [BigInt(a), BigInt(b), BigInt(c)];
+	return Number((x * y + z - 1n) / z);
+}
+
+/** floor(a * b / c) in exact integer arithmetic. */
+function mulDivFloor(a: number, b: number, c: number): number {
+	return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+/**
+ * What an upgrade costs now: the price difference for the rest of the period,
+ * `ceil((newPrice - oldPrice) * remainingSeconds / periodSeconds)`.
+ */
+export function upgradeCharge(options: { oldPrice: number; newPrice: number; period: Period; now: Date }): number {
+	const difference = options.newPrice - options.oldPrice;
+	if (difference <= 0) return 0;
+	const { total, remaining } = periodSeconds(options.period, options.now);
+	return mulDivCeil(difference, remaining, total);
+}
+
+/** The unused part of the period at the current price, by the second, rounded down. */
+export function terminationRefund(options: { monthlyPrice: number; period: Period; now: Date }): number {
+	if (options.monthlyPrice <= 0) return 0;
+	const { total, remaining } = periodSeconds(options.period, options.now);
+	return mulDivFloor(options.monthlyPrice, remaining, total);
+}
+
+export const PLAN_TIERS: readonly PlanType[] = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'];
+
+export function tierRank(planType: PlanType): number {
+	return PLAN_TIERS.indexOf(planType);
+}
+
+/** Upgrade-only policy: a subscription may move only to a higher tier. */
+export function isUpgrade(from: PlanType, to: PlanType): boolean {
+	return tierRank(to) > tierRank(from);
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const idSchema = z.uuid('Must be a valid id');
+
+export const instanceNameSchema = z
+	.string()
+	.trim()
+	.min(1, 'Give the app a name')
+	.max(50, 'Use at most 50 characters')
+	.regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes and underscores');
+
+export const subscribeInput = z.object({ planId: idSchema, name: instanceNameSchema.optional() });
+export const subscriptionIdInput = z.object({ id: idSchema });
+export const changePlanInput = z.object({ id: idSchema, planId: idSchema });
+export const cancelInput = z.object({ id: idSchema, when: z.enum(['period_end', 'now']).default('period_end') });
+export const autoRenewInput = z.object({ id: idSchema, autoRenew: z.boolean() });
+export const reasonSchema = z.string().trim().min(3, 'Give a reason').max(500);
+
+export const adminListInput = z
+	.object({
+		status: z.enum(['ACTIVE', 'SUSPENDED', 'CANCELLED', 'EXPIRED', 'PENDING_UPGRADE', 'PENDING_PAYMENT']).optional(),
+		serviceId: idSchema.optional(),
+		planId: idSchema.optional(),
+		q: z.string().trim().max(100).optional(),
+		page: z.number().int().min(1).default(1),
+		pageSize: z.number().int().min(1).max(100).default(25)
+	})
+	.default({ page: 1, pageSize: 25 });
+
+export const grantInput = z.object({
+	userId: idSchema,
+	planId: idSchema,
+	months: z.number().int().min(1, 'At least one month').max(36, 'At most 36 months').default(1),
+	name: instanceNameSchema.optional()
+});
+export const extendInput = z.object({ id: idSchema, days: z.number().int().min(1).max(366), reason: reasonSchema });
+export const suspendInput = z.object({ id: idSchema, reason: reasonSchema });
+export const adminTerminateInput = z.object({ id: idSchema, refund: z.boolean(), reason: reasonSchema });
+export const setQuotaInput = z.object({ planId: idSchema, totalQuota: z.number().int().min(0).max(100_000) });

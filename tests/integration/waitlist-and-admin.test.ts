@@ -1,0 +1,229 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { auditLog, notifications, servicePlans, waitlistEntries } from '../../src/lib/server/db/schema';
+import { lapseOffers } from '../../src/lib/server/waitlist/service';
+import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { expectInvariants } from '../support/invariants';
+import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
+
+let runtime: TestRuntime;
+beforeAll(async () => {
+	runtime = await startTestRuntime();
+});
+afterAll(() => runtime?.close());
+afterEach(async () => {
+	await expectInvariants(runtime.db);
+});
+
+async function customer(credit = 1_000_000) {
+	const user = await createUser(runtime, { credit });
+	return { user, api: await callerFor(runtime, user) };
+}
+
+async function admin() {
+	const user = await createUser(runtime, { role: 'ADMINISTRATOR' });
+	return { user, api: await callerFor(runtime, user) };
+}
+
+async function codeOf(promise: Promise<unknown>) {
+	const error = await promise.then(
+		() => null,
+		(e: unknown) => e
+	);
+	expect(error).toBeInstanceOf(TRPCError);
+	return ((error as TRPCError).cause as { code?: string } | undefined)?.code ?? (error as TRPCError).code;
+}
+
+async function soldOut(slug: string, planType: 'BASIC' | 'PRO' | 'PREMIUM') {
+	const plan = await planOf(runtime.db, slug, planType);
+	const holder = await customer();
+	await runtime.db
+		.update(servicePlans)
+		.set({ totalQuota: plan.usedQuota + 1 })
+		.where(eq(servicePlans.id, plan.id));
+	const { subscriptionId } = await holder.api.subscriptions.subscribe({ planId: plan.id });
+	return { plan, holder, subscriptionId };
+}
+
+describe('waitlist', () => {
+	it('is only for sold-out plans, and joining twice keeps one place in line', async () => {
+		const open = await planOf(runtime.db, 'gitea', 'BASIC');
+		const { api } = await customer();
+		expect(await codeOf(api.waitlist.join({ planId: open.id }))).toBe('BAD_REQUEST');
+
+		const { plan } = await soldOut('ghost', 'PREMIUM');
+		const first = await customer();
+		const second = await customer();
+		const entry = await first.api.waitlist.join({ planId: plan.id });
+		expect((await first.api.waitlist.join({ planId: plan.id })).id).toBe(entry.id);
+		await second.api.waitlist.join({ planId: plan.id });
+		expect((await first.api.waitlist.list()).map((e) => e.position)).toEqual([1]);
+		expect((await second.api.waitlist.list()).map((e) => e.position)).toEqual([2]);
+	});
+
+	it('tells the first in line when a slot frees, lapses the notice after a day, then tells the next', async () => {
+		const { plan, holder, subscriptionId } = await soldOut('uptime-kuma', 'PREMIUM');
+		const first = await customer();
+		const second = await customer();
+		await first.api.waitlist.join({ planId: plan.id });
+		await second.api.waitlist.join({ planId: plan.id });
+
+		await holder.api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+		const [firstEntry] = await first.api.waitlist.list();
+		expect(firstEntry.status).toBe('NOTIFIED');
+		expect(firstEntry.offerExpiresAt!.getTime() - firstEntry.notifiedAt!.getTime()).toBe(DAY_MS);
+		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, first.user.id));
+		expect(notes.map((n) => n.type)).toContain('WAITLIST_SLOT_AVAILABLE');
+		expect((await second.api.waitlist.list())[0].status).toBe('WAITING');
+
+		// Before a day has passed nothing lapses; after, the next in line is told.
+		expect((await lapseOffers(runtime.db)).lapsed).toBe(0);
+		const tomorrow = new Date(Date.now() + DAY_MS + 60_000);
+		expect(await lapseOffers(runtime.db, tomorrow)).toEqual({ lapsed: 1, offered: 1 });
+		expect(await first.api.waitlist.list()).toEqual([]);
+		const [secondEntry] = await second.api.waitlist.list();
+		expect(secondEntry.status).toBe('NOTIFIED');
+
+		// Buying fulfils the entry.
+		await second.api.subscriptions.subscribe({ planId: plan.id });
+		const [fulfilled] = await runtime.db
+			.select()
+			.from(waitlistEntries)
+			.where(and(eq(waitlistEntries.userId, second.user.id), eq(waitlistEntries.planId, plan.id)));
+		expect(fulfilled.status).toBe('FULFILLED');
+	});
+
+	it('can be left', async () => {
+		const { plan } = await soldOut('memos', 'PREMIUM');
+		const { api } = await customer();
+		const other = await customer();
+		const entry = await api.waitlist.join({ planId: plan.id });
+		expect(await codeOf(other.api.waitlist.leave({ id: entry.id }))).toBe('NOT_FOUND');
+		await api.waitlist.leave({ id: entry.id });
+		expect(await api.waitlist.list()).toEqual([]);
+	});
+});
+
+describe('admin', () => {
+	it('procedures refuse customers', async () => {
+		const { api } = await customer();
+		expect(await codeOf(api.admin.subscriptions.list({ page: 1, pageSize: 10 }))).toBe('FORBIDDEN');
+		expect(await codeOf(api.admin.quota.overview())).toBe('FORBIDDEN');
+		const plan = await planOf(runtime.db, 'n8n', 'BASIC');
+		expect(await codeOf(api.admin.quota.setTotal({ planId: plan.id, totalQuota: 1000 }))).toBe('FORBIDDEN');
+	});
+
+	it('lists and filters all subscriptions', async () => {
+		const { api } = await admin();
+		const c = await customer();
+		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');
+		const { subscriptionId } = await c.api.subscriptions.subscribe({ planId: plan.id });
+		const byCustomer = await api.admin.subscriptions.list({ q: c.user.email, page: 1, pageSize: 10 });
+		expect(byCustomer.items.map((s) => s.id)).toEqual([subscriptionId]);
+		expect(byCustomer.items[0].user.email).toBe(c.user.email);
+		const byPlan = await api.admin.subscriptions.list({ planId: plan.id, status: 'ACTIVE', page: 1, pageSize: 100 });
+		expect(byPlan.items.every((s) => s.planId === plan.id && s.status === 'ACTIVE')).toBe(true);
+		expect(byPlan.total).toBeGreaterThanOrEqual(1);
+	});
+
+	it('grants a bonus subscription without charge that still takes a slot, audited', async () => {
+		const { user: adminUser, api } = await admin();
+		const c = await customer(0);
+		const plan = await planOf(runtime.db, 'n8n', 'PREMIUM');
+		const { subscriptionId } = await api.admin.subscriptions.grant({ userId: c.user.id, planId: plan.id, months: 3 });
+		const subscription = await reloadSubscription(runtime.db, subscriptionId);
+		expect(subscription).toMatchObject({ isGrant: true, grantedBy: adminUser.id, status: 'ACTIVE' });
+		expect(subscription.endDate.getTime() - subscription.startDate.getTime()).toBeGreaterThan(88 * DAY_MS);
+		expect((await reloadUser(runtime, c.user.id)).creditBalance).toBe(0);
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
+		const audits = await runtime.db.select().from(auditLog).where(eq(auditLog.entityId, subscriptionId));
+		expect(audits.map((a) => a.action)).toContain('subscription.grant');
+		// A granted subscription refunds nothing when terminated.
+		const result = await api.admin.subscriptions.terminate({ id: subscriptionId, refund: true, reason: 'End of promotion' });
+		expect(result.refunded).toBe(0);
+	});
+
+	it('extends a period', async () => {
+		const { api } = await admin();
+		const c = await customer();
+		const plan = await planOf(runtime.db, 'gitea', 'PRO');
+		const { subscriptionId } = await c.api.subscriptions.subscribe({ planId: plan.id });
+		const before = await reloadSubscription(runtime.db, subscriptionId);
+		await api.admin.subscriptions.extend({ id: subscriptionId, days: 7, reason: 'Compensation for downtime' });
+		const after = await reloadSubscription(runtime.db, subscriptionId);
+		expect(after.endDate.getTime() - before.endDate.getTime()).toBe(7 * DAY_MS);
+		expect(await codeOf(api.admin.subscriptions.extend({ id: subscriptionId, days: 7, reason: '' }))).toBe('BAD_REQUEST');
+	});
+
+	it('suspends (slot released, app scaled down) and resumes (slot taken again)', async () => {
+		const { api } = await admin();
+		const c = await customer();
+		const plan = await planOf(runtime.db, 'ghost', 'BASIC');
+		const { subscriptionId } = await c.api.subscriptions.subscribe({ planId: plan.id });
+		await api.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Abuse report under review' });
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('SUSPENDED');
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
+		const instance = await instanceOf(runtime.db, subscriptionId);
+		const actions = await queuedJobs<{ instanceId: string; action: string }>(runtime.db, 'instance-action');
+		expect(actions.map((j) => j.data)).toContainEqual({ instanceId: instance.id, action: 'suspend' });
+		expect(await codeOf(api.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Again please' }))).toBe('INVALID_STATE');
+
+		await api.admin.subscriptions.resume({ id: subscriptionId });
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
+	});
+
+	it('terminates with or without refund', async () => {
+		const { api } = await admin();
+		const withRefund = await customer();
+		const without = await customer();
+		const plan = await planOf(runtime.db, 'memos', 'BASIC');
+		const a = await withRefund.api.subscriptions.subscribe({ planId: plan.id });
+		const b = await without.api.subscriptions.subscribe({ planId: plan.id });
+		const refunded = await api.admin.subscriptions.terminate({ id: a.subscriptionId, refund: true, reason: 'Customer request' });
+		const kept = await api.admin.subscriptions.terminate({ id: b.subscriptionId, refund: false, reason: 'Terms violation' });
+		expect(refunded.refunded).toBeGreaterThan(plan.monthlyPrice - 10);
+		expect(kept.refunded).toBe(0);
+		expect((await reloadUser(runtime, without.user.id)).creditBalance).toBe(1_000_000 - plan.monthlyPrice);
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
+	});
+
+	it('sets a plan total, never below the used count, and offers new slots to the waitlist', async () => {
+		const { api } = await admin();
+		const { plan } = await soldOut('vaultwarden', 'PREMIUM');
+		const waiting = await customer();
+		await waiting.api.waitlist.join({ planId: plan.id });
+		const full = await reloadPlan(runtime.db, plan.id);
+
+		const error = await api.admin.quota.setTotal({ planId: plan.id, totalQuota: full.usedQuota - 1 }).catch((e: TRPCError) => e);
+		expect(error).toBeInstanceOf(TRPCError);
+		expect((error as TRPCError).message).toMatch(/^totalQuota:/);
+		expect((await reloadPlan(runtime.db, plan.id)).totalQuota).toBe(full.totalQuota);
+
+		const result = await api.admin.quota.setTotal({ planId: plan.id, totalQuota: full.usedQuota + 2 });
+		expect(result.plan.availableQuota).toBe(2);
+		expect(result.offered).toBe(1);
+		expect((await waiting.api.waitlist.list())[0].status).toBe('NOTIFIED');
+	});
+
+	it('shows total, used and available slots per plan and service', async () => {
+		const { api } = await admin();
+		const overview = await api.admin.quota.overview();
+		const n8n = overview.find((s) => s.service.slug === 'n8n')!;
+		expect(n8n.plans.map((p) => p.planType)).toEqual(['FREE', 'BASIC', 'PRO', 'PREMIUM']);
+		for (const plan of n8n.plans) {
+			expect(plan.available).toBe(plan.totalQuota - plan.usedQuota);
+			expect(plan.liveSubscriptions).toBe(plan.usedQuota);
+		}
+		expect(n8n.total).toBe(n8n.plans.reduce((sum, p) => sum + p.totalQuota, 0));
+		expect(n8n.used).toBe(n8n.plans.reduce((sum, p) => sum + p.usedQuota, 0));
+	});
+
+	it('finds users by e-mail to act for', async () => {
+		const { api } = await admin();
+		const c = await customer();
+		const found = await api.admin.users({ q: c.user.email.slice(0, 12) });
+		expect(found.map((u) => u.id)).toContain(c.user.id);
+	});
+});
