@@ -1,0 +1,8 @@
+import type { PageServerLoad } from './$types';
+import { serverCaller } from '$lib/server/trpc/caller';
+
+export const load = (async (event) => {
+	const api = serverCaller(event);
+	const [subscriptions, waitlist] = await Promise.all([api.subscriptions.list(), api.waitlist.list()]);
+	return { subscriptions, waitlist };
+}) satisfies PageServerLoad;

@@ -1,0 +1,19 @@
+import type { PageServerLoad } from './$types';
+import { serverCaller } from '$lib/server/trpc/caller';
+
+const statuses = ['ACTIVE', 'SUSPENDED', 'CANCELLED', 'EXPIRED', 'PENDING_UPGRADE', 'PENDING_PAYMENT'] as const;
+type Status = (typeof statuses)[number];
+
+export const load = (async (event) => {
+	await event.parent();
+	const api = serverCaller(event);
+	const params = event.url.searchParams;
+	const status = statuses.includes(params.get('status') as Status) ? (params.get('status') as Status) : undefined;
+	const q = params.get('q')?.trim().slice(0, 100) || undefined;
+	const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+	const [list, plans] = await Promise.all([
+		api.admin.subscriptions.list({ status, q, page, pageSize: 25 }),
+		api.admin.quota.overview()
+	]);
+	return { list, plans, filter: { status, q }, statuses };
+}) satisfies PageServerLoad;

@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test';
+import { register, uniqueEmail } from './helpers';
+
+test('with too little credit a customer sees the shortfall and the way to top up', async ({ page }) => {
+	await register(page, 'Rina Wati', uniqueEmail());
+	await page.goto('/catalog/ghost');
+	await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Ghost Basic' });
+	await expect(dialog.getByTestId('balance-after')).toHaveText('-Rp 59.000');
+	await expect(dialog.getByTestId('shortfall')).toHaveText('You need Rp 59.000 more credit for this plan.');
+	const topUp = dialog.getByRole('link', { name: 'Top up Rp 59.000' });
+	await expect(topUp).toHaveAttribute('href', '/wallet?amount=59000');
+	await expect(dialog.getByRole('button', { name: 'Confirm and pay' })).toHaveCount(0);
+});
+
+test('a customer subscribes to a free plan and finds it in My subscriptions', async ({ page }) => {
+	await register(page, 'Bayu Aji', uniqueEmail());
+	await page.goto('/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	await dialog.getByLabel('App name').fill('Status board');
+	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+
+	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
+	await expect(page.getByRole('heading', { level: 1, name: 'Status board' })).toBeVisible();
+	await expect(page.getByTestId('subscription-status')).toHaveText('Active');
+
+	await page.getByRole('link', { name: 'My subscriptions' }).first().click();
+	const row = page.getByTestId('live-subscriptions').getByTestId('subscription-row');
+	await expect(row).toHaveCount(1);
+	await expect(row).toContainText('Status board');
+	await expect(row).toContainText('Uptime Kuma · Free');
+
+	// Subscribing again to the same app points at the upgrade instead.
+	await page.goto('/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
+	await expect(page.getByRole('link', { name: 'Upgrade my subscription' })).toBeVisible();
+});
