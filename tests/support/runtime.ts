@@ -84,7 +84,7 @@ export async function reloadUser(runtime: Runtime, id: string): Promise<User> {
 }
 
 /** A tRPC caller acting as `user` through a real session (or anonymously). */
-export async function callerFor(runtime: Runtime, user?: User | null) {
+export async function callerFor(runtime: Runtime, user?: User | null, options: { signal?: AbortSignal } = {}) {
 	let context: Context = { runtime, user: null, session: null };
 	if (user) {
 		const session = await createSession(runtime.db, generateSessionToken(), user.id, { days: 30 });
@@ -94,5 +94,5 @@ export async function callerFor(runtime: Runtime, user?: User | null) {
 			session
 		};
 	}
-	return createCaller(context);
+	return createCaller(context, { signal: options.signal });
 }

@@ -11,12 +11,15 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { runMigrations } from './db/migrate';
 import { ensureAdmin, seedCatalog, seedDemoAccounts } from './db/seed';
 import { createLogger, setLogger } from './log';
+import { startEventHub, type EventHub } from './events';
 import path from 'node:path';
 
 export interface Runtime {
 	config: Config;
 	db: Db;
 	boss: PgBoss;
+	/** Live events (instance changes, notifications) across processes. */
+	events: EventHub;
 	log: Logger;
 	/** Which outside services are replaced by local stand-ins (shown as banners). */
 	standIns: { database: boolean; payments: boolean; cluster: boolean };
@@ -67,10 +70,14 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 		await boss.start();
 		closers.unshift(() => boss.stop({ graceful: true, timeout: 10_000, wait: true }));
 
+		const events = await startEventHub(databaseUrl, (error) => log.warn({ err: error }, 'event listener error'));
+		closers.unshift(() => events.close());
+
 		const runtime: Runtime = {
 			config,
 			db,
 			boss,
+			events,
 			log,
 			standIns: { database: Boolean(embedded), payments: false, cluster: false },
 			close: async () => {

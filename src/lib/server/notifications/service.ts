@@ -1,6 +1,7 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { notifications } from '../db/schema';
+import { publish } from '../events';
 
 export type NewNotification = {
 	userId: string;
@@ -17,6 +18,7 @@ export async function notify(db: DbOrTx, notification: NewNotification) {
 		.insert(notifications)
 		.values({ ...notification, metadata: notification.metadata ?? {} })
 		.returning();
+	await publish(db, { type: 'notification', userId: row.userId, notificationId: row.id });
 	return row;
 }
 
@@ -35,4 +37,16 @@ export async function unreadCount(db: DbOrTx, userId: string) {
 		.from(notifications)
 		.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
 	return row.value;
+}
+
+/** Marks the given notifications (or all) of the user as read; returns how many changed. */
+export async function markRead(db: DbOrTx, userId: string, ids?: string[]) {
+	const conditions = [eq(notifications.userId, userId), isNull(notifications.readAt)];
+	if (ids) conditions.push(inArray(notifications.id, ids));
+	const changed = await db
+		.update(notifications)
+		.set({ readAt: new Date() })
+		.where(and(...conditions))
+		.returning({ id: notifications.id });
+	return changed.length;
 }

@@ -1,6 +1,7 @@
 import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
+import { notificationsRouter } from '../notifications/router';
 import { subscriptionsRouter } from '../subscriptions/router';
 import { waitlistRouter } from '../waitlist/router';
 import { createCallerFactory, router } from './init';
@@ -10,6 +11,7 @@ export const appRouter = router({
 	catalog: catalogRouter,
 	subscriptions: subscriptionsRouter,
 	waitlist: waitlistRouter,
+	notifications: notificationsRouter,
 	admin: adminRouter
 });
 
