@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentInstanceOf, requestAction, retryProvisioning } from '../instances/service';
 import { authedProcedure, router } from '../trpc/init';
 import { idSchema, autoRenewInput, cancelInput, changePlanInput, subscribeInput, subscriptionIdInput } from './schemas';
 import {
@@ -48,6 +49,19 @@ export const subscriptionsRouter = router({
 		const updated = await setAutoRenew(ctx.runtime.db, ctx.subscription, false);
 		return { when: input.when, refunded: 0, endsAt: updated.endDate };
 	}),
+
+	stop: ownSubscription.mutation(async ({ ctx }) =>
+		requestAction(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id, 'stop')
+	),
+	start: ownSubscription.mutation(async ({ ctx }) =>
+		requestAction(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id, 'start')
+	),
+	restart: ownSubscription.mutation(async ({ ctx }) =>
+		requestAction(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id, 'restart')
+	),
+	retryProvisioning: ownSubscription.mutation(async ({ ctx }) =>
+		retryProvisioning(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id)
+	),
 
 	resume: ownSubscription.mutation(({ ctx }) => setAutoRenew(ctx.runtime.db, ctx.subscription, true)),
 

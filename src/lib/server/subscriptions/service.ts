@@ -24,6 +24,7 @@ import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
 import { audit } from '../audit/service';
 import { applyBalanceChange } from '../wallet/ledger';
+import { updateInstance } from '../instances/state';
 import { availableSlots, toPlanView } from '../catalog/service';
 import { fulfilWaitlistEntry, offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
@@ -443,7 +444,7 @@ export async function upgrade(rt: Services, userId: string, input: { id: string;
 			})
 			.where(eq(subscriptions.id, subscription.id))
 			.returning();
-		await tx.update(serviceInstances).set({ status: 'UPDATING', statusReason: null }).where(eq(serviceInstances.id, instance.id));
+		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: null });
 		await enqueue(
 			rt.boss,
 			'update-instance-resources',
@@ -633,11 +634,13 @@ export async function terminate(rt: Services, subscriptionId: string, terminatio
 /** Marks the subscription's instances TERMINATING and enqueues their removal. */
 async function endInstances(tx: Tx, boss: Runtime['boss'], subscriptionId: string) {
 	const ending = await tx
-		.update(serviceInstances)
-		.set({ status: 'TERMINATING', statusReason: null })
-		.where(and(eq(serviceInstances.subscriptionId, subscriptionId), notInArray(serviceInstances.status, ['TERMINATED'])))
-		.returning({ id: serviceInstances.id });
-	for (const { id } of ending) await enqueue(boss, 'deprovision-instance', { instanceId: id }, { tx, singletonKey: id });
+		.select({ id: serviceInstances.id })
+		.from(serviceInstances)
+		.where(and(eq(serviceInstances.subscriptionId, subscriptionId), notInArray(serviceInstances.status, ['TERMINATED'])));
+	for (const { id } of ending) {
+		await updateInstance(tx, id, { status: 'TERMINATING', statusReason: null });
+		await enqueue(boss, 'deprovision-instance', { instanceId: id }, { tx, singletonKey: id });
+	}
 	return ending.length;
 }
 
@@ -850,4 +853,93 @@ export async function setPlanQuota(db: Db, admin: { id: string }, input: { planI
 		const offered = input.totalQuota > plan.totalQuota ? await offerFreeSlots(tx, plan.id) : 0;
 		return { plan: toPlanView(updated), offered };
 	});
+}
+
+// ---------------------------------------------------------------------------
+// Provisioning outcomes
+// ---------------------------------------------------------------------------
+
+/**
+ * Provisioning failed for good: release the slot, refund the period's charge and leave the
+ * subscription live but unpaid (PENDING_PAYMENT) so the customer can retry or cancel.
+ * Runs in the caller's transaction; idempotent through the refund's key and the status.
+ */
+export async function releaseAfterFailedProvisioning(tx: Tx, subscriptionId: string, reason: string) {
+	const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
+	if (!subscription || !holdsSlot(subscription.status)) return { refunded: 0 };
+	const { plan, service } = await loadPlan(tx, subscription.planId);
+	await releaseSlot(tx, subscription.planId);
+
+	let refunded = 0;
+	const [charge] = await tx
+		.select()
+		.from(transactions)
+		.where(
+			and(
+				eq(transactions.subscriptionId, subscription.id),
+				eq(transactions.type, 'SUBSCRIPTION'),
+				eq(transactions.status, 'COMPLETED'),
+				sql`${transactions.metadata}->>'periodStart' = ${subscription.currentPeriodStart.toISOString()}`
+			)
+		);
+	if (charge) {
+		const result = await applyBalanceChange(tx, {
+			userId: subscription.userId,
+			type: 'REFUND',
+			amount: -charge.amount,
+			idempotencyKey: `provisioning-refund:${charge.id}`,
+			description: `Refund: ${service.name} ${plan.name} could not be set up`,
+			paymentMethod: 'CREDIT',
+			subscriptionId: subscription.id,
+			metadata: { chargeId: charge.id, reason }
+		});
+		if (result.applied) refunded = -charge.amount;
+	}
+	await tx
+		.update(subscriptions)
+		.set({ status: 'PENDING_PAYMENT', lastChargeAmount: 0 })
+		.where(eq(subscriptions.id, subscription.id));
+	await offerFreeSlots(tx, subscription.planId);
+	return { refunded };
+}
+
+/**
+ * Retrying the set-up of an unpaid subscription: take a slot and charge a fresh period
+ * (nothing for grants and free plans), in the caller's transaction.
+ */
+export async function repayForRetry(tx: Tx, subscriptionId: string, now = new Date()) {
+	const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
+	if (!subscription) throw notFound('Subscription');
+	if (subscription.status !== 'PENDING_PAYMENT') return { charged: 0 };
+	const { plan, service } = await loadPlan(tx, subscription.planId);
+	await takeSlot(tx, plan.id);
+	const end = subscription.isGrant ? subscription.endDate : addMonths(now);
+	const price = subscription.isGrant ? 0 : plan.monthlyPrice;
+	if (price > 0) {
+		const balance = await balanceOf(tx, subscription.userId);
+		if (balance < price) throw insufficientCredit(price - balance, balance, price);
+		await applyBalanceChange(tx, {
+			userId: subscription.userId,
+			type: 'SUBSCRIPTION',
+			amount: -price,
+			idempotencyKey: `subscription:${subscription.id}:charge:${now.toISOString()}`,
+			description: `${service.name} ${plan.name}, ${formatPeriod(now, end)}`,
+			paymentMethod: 'CREDIT',
+			subscriptionId: subscription.id,
+			metadata: { planId: plan.id, periodStart: now.toISOString(), periodEnd: end.toISOString(), retry: true }
+		});
+	}
+	await tx
+		.update(subscriptions)
+		.set({
+			status: 'ACTIVE',
+			currentPeriodStart: subscription.isGrant ? subscription.currentPeriodStart : now,
+			endDate: end,
+			nextBilling: end,
+			lastBilled: now,
+			lastChargeAmount: price,
+			monthlyPrice: plan.monthlyPrice
+		})
+		.where(eq(subscriptions.id, subscription.id));
+	return { charged: price };
 }

@@ -1,6 +1,7 @@
 import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
+import { instancesRouter } from '../instances/router';
 import { notificationsRouter } from '../notifications/router';
 import { subscriptionsRouter } from '../subscriptions/router';
 import { waitlistRouter } from '../waitlist/router';
@@ -11,6 +12,7 @@ export const appRouter = router({
 	catalog: catalogRouter,
 	subscriptions: subscriptionsRouter,
 	waitlist: waitlistRouter,
+	instances: instancesRouter,
 	notifications: notificationsRouter,
 	admin: adminRouter
 });

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { LiveEvent } from '../events';
+import { authedProcedure, router } from '../trpc/init';
+import { getInstanceFor, instanceView, listInstances, requestAction, retryProvisioning } from './service';
+
+/** Loads an instance the caller owns (or any, for an administrator) once. */
+const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async ({ ctx, input, next }) => {
+	const instance = await getInstanceFor(ctx.runtime.db, ctx.user, input.id);
+	return next({ ctx: { instance } });
+});
+
+export const instancesRouter = router({
+	list: authedProcedure.query(({ ctx }) => listInstances(ctx.runtime.db, ctx.user.id)),
+
+	get: ownInstance.query(({ ctx }) => instanceView(ctx.runtime.db, ctx.instance)),
+
+	stop: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'stop')),
+	start: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'start')),
+	restart: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'restart')),
+	retry: ownInstance.mutation(({ ctx }) => retryProvisioning(ctx.runtime, ctx.user, ctx.instance.id)),
+
+	/** The instance now, then again after every status or provisioning-step change (SSE). */
+	events: ownInstance.subscription(async function* ({ ctx, signal }) {
+		const { db, events } = ctx.runtime;
+		const id = ctx.instance.id;
+		yield await instanceView(db, ctx.instance);
+		const changes = (event: LiveEvent): event is Extract<LiveEvent, { type: 'instance' }> =>
+			event.type === 'instance' && event.instanceId === id;
+		for await (const _change of events.stream(changes, signal ?? new AbortController().signal)) {
+			yield await instanceView(db, await getInstanceFor(db, ctx.user, id));
+		}
+	})
+});

@@ -1,0 +1,127 @@
+// App instances: who may see and control them, the control actions a customer asks for,
+// and the one way their status changes (so every change reaches live viewers).
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client';
+import { serviceInstances, servicePlans, services, subscriptions, type ServiceInstance } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import { enqueue } from '../queue';
+import type { Runtime } from '../runtime';
+import type { SessionUser } from '../auth/sessions';
+import { repayForRetry } from '../subscriptions/service';
+import { availableActions, checkAction, type InstanceAction } from './transitions';
+import { updateInstance } from './state';
+
+type Services = Pick<Runtime, 'db' | 'boss'>;
+type Actor = Pick<SessionUser, 'id' | 'role'>;
+
+/** Loads an instance its owner or an administrator may act on; anyone else gets NOT_FOUND. */
+export async function getInstanceFor(db: DbOrTx, actor: Actor, id: string): Promise<ServiceInstance> {
+	const [instance] = await db.select().from(serviceInstances).where(eq(serviceInstances.id, id));
+	if (!instance || (instance.userId !== actor.id && actor.role !== 'ADMINISTRATOR')) throw notFound('App');
+	return instance;
+}
+
+/** What the instance page shows: the app, its plan's resources and the actions allowed now. */
+export async function instanceView(db: Db, instance: ServiceInstance) {
+	const [row] = await db
+		.select({ subscription: subscriptions, plan: servicePlans, service: services })
+		.from(subscriptions)
+		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
+		.innerJoin(services, eq(subscriptions.serviceId, services.id))
+		.where(eq(subscriptions.id, instance.subscriptionId));
+	const { generatedSecrets: _secrets, ...visible } = instance;
+	return {
+		...visible,
+		subscription: { id: row.subscription.id, status: row.subscription.status, endDate: row.subscription.endDate },
+		plan: {
+			id: row.plan.id,
+			name: row.plan.name,
+			cpuMilli: row.plan.cpuMilli,
+			memoryMb: row.plan.memoryMb,
+			storageGb: row.plan.storageGb,
+			bandwidthGb: row.plan.bandwidthGb
+		},
+		service: {
+			id: row.service.id,
+			slug: row.service.slug,
+			name: row.service.name,
+			icon: row.service.icon,
+			image: row.service.dockerImage
+		},
+		actions: availableActions(instance, row.subscription)
+	};
+}
+
+export async function listInstances(db: Db, userId: string) {
+	const rows = await db
+		.select({ instance: serviceInstances, service: services, plan: servicePlans })
+		.from(serviceInstances)
+		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
+		.innerJoin(services, eq(subscriptions.serviceId, services.id))
+		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
+		.where(eq(serviceInstances.userId, userId))
+		.orderBy(desc(serviceInstances.createdAt));
+	return rows.map(({ instance, service, plan }) => {
+		const { generatedSecrets: _secrets, ...visible } = instance;
+		return { ...visible, service: { slug: service.slug, name: service.name, icon: service.icon }, plan: { name: plan.name } };
+	});
+}
+
+const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart' } as const;
+
+/** Stop, start or restart: moves the instance to the in-between status and enqueues the work. */
+export async function requestAction(rt: Services, actor: Actor, instanceId: string, action: Exclude<InstanceAction, 'retry'>) {
+	return rt.db.transaction(async (tx) => {
+		await getInstanceFor(tx, actor, instanceId);
+		const [instance] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId)).for('update');
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
+		const check = checkAction(action, instance, subscription);
+		if (!check.allowed) throw new AppError('INVALID_STATE', check.reason);
+		const updated = await updateInstance(tx, instance.id, { status: check.via, statusReason: null });
+		await enqueue(rt.boss, 'instance-action', { instanceId, action: actionVerbs[action] }, { tx, singletonKey: instanceId });
+		return updated;
+	});
+}
+
+/**
+ * Sets up a failed or removed app again. If the failure refunded the subscription, the
+ * retry takes a slot and charges a fresh period first.
+ */
+export async function retryProvisioning(rt: Services, actor: Actor, instanceId: string) {
+	return rt.db.transaction(async (tx) => {
+		await getInstanceFor(tx, actor, instanceId);
+		const [instance] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId)).for('update');
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
+		const check = checkAction('retry', instance, subscription);
+		if (!check.allowed) throw new AppError('INVALID_STATE', check.reason);
+		const { charged } = await repayForRetry(tx, subscription.id);
+		const updated = await updateInstance(tx, instance.id, {
+			status: 'PENDING',
+			statusReason: null,
+			provisioningSteps: [],
+			podName: null
+		});
+		await enqueue(rt.boss, 'provision-instance', { instanceId }, { tx, singletonKey: instanceId });
+		return { instance: updated, charged };
+	});
+}
+
+/** The instance of a subscription that controls act on: its newest one. */
+export async function currentInstanceOf(db: DbOrTx, subscriptionId: string) {
+	const [instance] = await db
+		.select()
+		.from(serviceInstances)
+		.where(eq(serviceInstances.subscriptionId, subscriptionId))
+		.orderBy(desc(serviceInstances.createdAt))
+		.limit(1);
+	if (!instance) throw notFound('App');
+	return instance;
+}
+
+/** Running instances the health job looks after. */
+export async function instancesToWatch(db: Db) {
+	return db
+		.select()
+		.from(serviceInstances)
+		.where(and(inArray(serviceInstances.status, ['RUNNING', 'ERROR'])));
+}
