@@ -11,7 +11,9 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					// Projects with different worker limits run as separate groups.
+					sequence: { groupOrder: 0 }
 				}
 			},
 			{
@@ -24,7 +26,8 @@ export default defineConfig({
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
 					pool: 'forks',
-					maxWorkers: 2
+					maxWorkers: 2,
+					sequence: { groupOrder: 1 }
 				}
 			}
 		]

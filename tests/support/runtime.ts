@@ -30,6 +30,8 @@ export async function startTestRuntime(
 		MINISPOD_DATA_DIR: dataDir,
 		MINISPOD_DEMO: 'false',
 		ORIGIN: 'http://127.0.0.1:3999',
+		// The Kubernetes emulator stands in for a cluster; its pods become ready quickly.
+		MINISPOD_EMULATOR_POD_READY_MS: '100',
 		...options.env
 	});
 	const runtime = await startRuntime(config, {

@@ -44,12 +44,15 @@ const envSchema = z.object({
 	MINISPOD_PROOF_MAX_BYTES: positiveInt(5 * 1024 * 1024),
 
 	KUBECONFIG: optionalText,
+	/** Set by Kubernetes in every pod: MinisPod then uses its service account. */
+	KUBERNETES_SERVICE_HOST: optionalText,
 	MINISPOD_BASE_DOMAIN: z.string().optional().default('apps.minispod.local'),
 	MINISPOD_INGRESS_CLASS: z.string().optional().default('nginx'),
 	MINISPOD_INGRESS_NAMESPACE: z.string().optional().default('ingress-nginx'),
 	MINISPOD_CLUSTER_ISSUER: z.string().optional().default('letsencrypt-prod'),
 	MINISPOD_STORAGE_CLASS: optionalText,
-	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300)
+	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300),
+	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500)
 });
 
 /** The variables by name, as strings (what process.env holds). */
@@ -95,12 +98,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 		},
 		kube: {
 			kubeconfig: e.KUBECONFIG,
+			inCluster: Boolean(e.KUBERNETES_SERVICE_HOST),
 			baseDomain: e.MINISPOD_BASE_DOMAIN,
 			ingressClass: e.MINISPOD_INGRESS_CLASS,
 			ingressNamespace: e.MINISPOD_INGRESS_NAMESPACE,
 			clusterIssuer: e.MINISPOD_CLUSTER_ISSUER,
 			storageClass: e.MINISPOD_STORAGE_CLASS,
-			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS
+			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS,
+			emulatorPodReadyMs: e.MINISPOD_EMULATOR_POD_READY_MS
 		}
 	};
 }

@@ -12,6 +12,9 @@ import { runMigrations } from './db/migrate';
 import { ensureAdmin, seedCatalog, seedDemoAccounts } from './db/seed';
 import { createLogger, setLogger } from './log';
 import { startEventHub, type EventHub } from './events';
+import type { Cluster } from './kube/cluster';
+import { connectCluster } from './kube/connect';
+import type { KubeEmulator } from './kube/emulator';
 import path from 'node:path';
 
 export interface Runtime {
@@ -21,6 +24,10 @@ export interface Runtime {
 	/** Live events (instance changes, notifications) across processes. */
 	events: EventHub;
 	log: Logger;
+	/** The Kubernetes cluster apps are provisioned into (the emulator when none is configured). */
+	cluster: Cluster;
+	/** The Kubernetes emulator standing in for a cluster, if it is (tests inject faults here). */
+	emulator?: KubeEmulator;
 	/** Which outside services are replaced by local stand-ins (shown as banners). */
 	standIns: { database: boolean; payments: boolean; cluster: boolean };
 	close(): Promise<void>;
@@ -55,6 +62,9 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 
 		if (options.seed ?? true) await seedAll(db, config, log);
 
+		const kube = await connectCluster(config.kube, log);
+		closers.unshift(() => kube.close());
+
 		const work = options.work ?? config.role !== 'web';
 		const boss = new PgBoss({
 			connectionString: databaseUrl,
@@ -79,7 +89,9 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			boss,
 			events,
 			log,
-			standIns: { database: Boolean(embedded), payments: false, cluster: false },
+			cluster: kube.cluster,
+			emulator: kube.emulator,
+			standIns: { database: Boolean(embedded), payments: false, cluster: Boolean(kube.emulator) },
 			close: async () => {
 				stopping = true;
 				for (const close of closers.splice(0)) {

@@ -1,0 +1,36 @@
+// Which cluster MinisPod provisions into: the one KUBECONFIG names, else the one it runs in
+// (in-cluster service account), else the emulator on a loopback port, so development and
+// tests run the production code path through client-node.
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { Cluster } from './cluster';
+import { startKubeEmulator, type KubeEmulator } from './emulator';
+
+export type ClusterConnection = {
+	cluster: Cluster;
+	/** Set when no cluster is configured and the emulator stands in. */
+	emulator?: KubeEmulator;
+	close(): Promise<void>;
+};
+
+export async function connectCluster(kube: Config['kube'], logger: Logger): Promise<ClusterConnection> {
+	if (kube.kubeconfig) {
+		logger.info({ kubeconfig: kube.kubeconfig }, 'using the Kubernetes cluster from KUBECONFIG');
+		return { cluster: Cluster.fromKubeconfigFile(kube.kubeconfig, { logger }), close: async () => {} };
+	}
+	if (kube.inCluster) {
+		logger.info('using the Kubernetes cluster MinisPod runs in');
+		return { cluster: Cluster.inCluster({ logger }), close: async () => {} };
+	}
+	const emulator = await startKubeEmulator({
+		podReadyDelayMs: kube.emulatorPodReadyMs,
+		// The NetworkPolicies let the ingress controller's namespace in; it exists on a real cluster.
+		namespaces: [kube.ingressNamespace]
+	});
+	logger.info({ url: emulator.url }, 'no cluster configured: started the Kubernetes emulator');
+	return {
+		cluster: Cluster.fromKubeconfigString(emulator.kubeconfig(), { logger }),
+		emulator,
+		close: () => emulator.stop()
+	};
+}
