@@ -2,12 +2,22 @@
 // on by this process unless it runs as a web-only replica.
 import type { Runtime } from '$lib/server/runtime';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
+import { deprovisionInstanceQueue } from './deprovision-instance';
+import { instanceAction } from './instance-action';
+import { instanceHealth } from './instance-health';
+import { provisionInstanceQueue } from './provision-instance';
 import { sessionCleanup } from './session-cleanup';
 import { subscriptionPeriodEnd } from './subscription-period-end';
+import { updateInstanceResources } from './update-instance-resources';
 import { waitlistOffers } from './waitlist-offers';
 
-export const queues: QueueDefinition<QueueName>[] = [
+export const queues = [
 	sessionCleanup,
+	provisionInstanceQueue,
+	updateInstanceResources,
+	deprovisionInstanceQueue,
+	instanceAction,
+	instanceHealth,
 	subscriptionPeriodEnd,
 	waitlistOffers
 ] as QueueDefinition<QueueName>[];
@@ -22,15 +32,19 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 		if (queue.schedule) {
 			await runtime.boss.schedule(queue.name, queue.schedule.cron, queue.schedule.data ?? {});
 		}
-		await runtime.boss.work<JobPayloads[QueueName]>(queue.name, { batchSize: 1, ...queue.work }, async (jobs) => {
-			for (const job of jobs) {
-				try {
-					return await queue.handle(runtime, job);
-				} catch (error) {
-					runtime.log.error({ err: error, queue: queue.name, jobId: job.id }, 'job failed');
-					throw error;
+		for (let worker = 0; worker < (queue.concurrency ?? 1); worker++) {
+			await runtime.boss.work<JobPayloads[QueueName]>(
+				queue.name,
+				{ ...queue.work, batchSize: 1, includeMetadata: true },
+				async ([job]) => {
+					try {
+						return await queue.handle(runtime, job);
+					} catch (error) {
+						runtime.log.error({ err: error, queue: queue.name, jobId: job.id }, 'job failed');
+						throw error;
+					}
 				}
-			}
-		});
+			);
+		}
 	}
 }

@@ -32,6 +32,8 @@ export async function startTestRuntime(
 		ORIGIN: 'http://127.0.0.1:3999',
 		// The Kubernetes emulator stands in for a cluster; its pods become ready quickly.
 		MINISPOD_EMULATOR_POD_READY_MS: '100',
+		// A failing pod counts as failed after a second, not twenty.
+		MINISPOD_POD_FAILURE_GRACE_SECONDS: '1',
 		...options.env
 	});
 	const runtime = await startRuntime(config, {

@@ -52,6 +52,7 @@ const envSchema = z.object({
 	MINISPOD_CLUSTER_ISSUER: z.string().optional().default('letsencrypt-prod'),
 	MINISPOD_STORAGE_CLASS: optionalText,
 	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300),
+	MINISPOD_POD_FAILURE_GRACE_SECONDS: positiveInt(20),
 	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500)
 });
 
@@ -105,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 			clusterIssuer: e.MINISPOD_CLUSTER_ISSUER,
 			storageClass: e.MINISPOD_STORAGE_CLASS,
 			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS,
+			podFailureGraceSeconds: e.MINISPOD_POD_FAILURE_GRACE_SECONDS,
 			emulatorPodReadyMs: e.MINISPOD_EMULATOR_POD_READY_MS
 		}
 	};

@@ -15,6 +15,8 @@ export type JobPayloads = {
 	'deprovision-instance': { instanceId: string };
 	/** Scale or restart a running instance. */
 	'instance-action': { instanceId: string; action: 'stop' | 'start' | 'restart' | 'suspend' | 'resume' };
+	/** Refresh pod status and health of running instances. */
+	'instance-health': Record<string, never>;
 	/** End subscriptions whose cancellation took effect at the end of their period. */
 	'subscription-period-end': Record<string, never>;
 	/** Lapse unanswered waitlist offers and offer free slots to the next in line. */
@@ -30,6 +32,7 @@ export const QUEUE_NAMES = [
 	'update-instance-resources',
 	'deprovision-instance',
 	'instance-action',
+	'instance-health',
 	'subscription-period-end',
 	'waitlist-offers'
 ] as const satisfies readonly QueueName[];
@@ -45,9 +48,16 @@ export type QueueDefinition<N extends QueueName> = {
 	options?: Omit<PgBoss.Queue, 'name'>;
 	/** Cron schedule (UTC) on which pg-boss sends this job. */
 	schedule?: { cron: string; data?: JobPayloads[N] };
-	work?: PgBoss.WorkOptions;
-	handle(runtime: Runtime, job: PgBoss.Job<JobPayloads[N]>): Promise<unknown>;
+	work?: Omit<PgBoss.WorkOptions, 'includeMetadata' | 'batchSize'>;
+	/** Jobs of this queue worked on at once by one process (default 1). */
+	concurrency?: number;
+	handle(runtime: Runtime, job: PgBoss.JobWithMetadata<JobPayloads[N]>): Promise<unknown>;
 };
+
+/** Whether pg-boss will not retry this job if it fails now. */
+export function isFinalAttempt(job: Pick<PgBoss.JobWithMetadata, 'retryCount' | 'retryLimit'>): boolean {
+	return job.retryCount >= job.retryLimit;
+}
 
 export function defineQueue<N extends QueueName>(definition: QueueDefinition<N>) {
 	return definition;

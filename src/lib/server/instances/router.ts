@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
+import { followInstanceLogs } from './logs';
 import { getInstanceFor, instanceView, listInstances, requestAction, retryProvisioning } from './service';
 
 /** Loads an instance the caller owns (or any, for an administrator) once. */
@@ -18,6 +19,16 @@ export const instancesRouter = router({
 	start: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'start')),
 	restart: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'restart')),
 	retry: ownInstance.mutation(({ ctx }) => retryProvisioning(ctx.runtime, ctx.user, ctx.instance.id)),
+
+	/** The app's log: the last lines, then live, across restarts (SSE). Owner or admin only. */
+	logs: ownInstance
+		.input(z.object({ id: z.uuid(), tailLines: z.number().int().min(0).max(1000).default(200) }))
+		.subscription(async function* ({ ctx, input, signal }) {
+			yield* followInstanceLogs(ctx.runtime.cluster, ctx.instance, {
+				tailLines: input.tailLines,
+				signal: signal ?? new AbortController().signal
+			});
+		}),
 
 	/** The instance now, then again after every status or provisioning-step change (SSE). */
 	events: ownInstance.subscription(async function* ({ ctx, signal }) {

@@ -1,0 +1,10 @@
+import { checkHealth } from '$lib/server/instances/provisioning';
+import { defineQueue } from '$lib/server/queue';
+
+/** Every minute: refresh pod, health and last check of running apps; mark failing ones. */
+export const instanceHealth = defineQueue({
+	name: 'instance-health',
+	options: { retryLimit: 1, expireInSeconds: 300 },
+	schedule: { cron: '* * * * *' },
+	handle: (runtime) => checkHealth(runtime)
+});

@@ -1,0 +1,357 @@
+// The app lifecycle against the Kubernetes emulator over HTTP, with real pg-boss workers.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { notifications, serviceInstances, transactions } from '../../src/lib/server/db/schema';
+import { instanceNames } from '../../src/lib/server/kube/manifests';
+import { checkHealth, provisionInstance } from '../../src/lib/server/instances/provisioning';
+import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { expectInvariants } from '../support/invariants';
+import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
+import type { ServiceInstance } from '../../src/lib/server/db/schema';
+
+let runtime: TestRuntime;
+beforeAll(async () => {
+	runtime = await startTestRuntime({ work: true });
+});
+afterAll(() => runtime?.close());
+afterEach(async () => {
+	runtime.emulator!.faults.clear();
+	await expectInvariants(runtime.db);
+});
+
+const WAIT = { timeout: 30_000, interval: 200 };
+
+async function customer(credit = 1_000_000) {
+	const user = await createUser(runtime, { credit });
+	return { user, api: await callerFor(runtime, user) };
+}
+
+async function instance(id: string): Promise<ServiceInstance> {
+	const [row] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, id));
+	return row;
+}
+
+async function untilStatus(id: string, status: string) {
+	await expect.poll(async () => (await instance(id)).status, WAIT).toBe(status);
+	return instance(id);
+}
+
+const pods = (namespace: string) => runtime.emulator!.list('Pod', namespace);
+const objectNames = (kind: string, namespace: string) => runtime.emulator!.list(kind, namespace).map((o) => o.metadata.name);
+
+async function rejection(promise: Promise<unknown>) {
+	const error = await promise.then(
+		() => {
+			throw new Error('expected a rejection');
+		},
+		(e: unknown) => e
+	);
+	expect(error).toBeInstanceOf(TRPCError);
+	return error as TRPCError;
+}
+
+describe('app lifecycle', () => {
+	it('subscribe -> RUNNING -> stop -> start -> restart -> terminate', async () => {
+		const { user, api } = await customer();
+		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id, name: 'Team vault' });
+
+		const running = await untilStatus(instanceId, 'RUNNING');
+		const names = instanceNames(running);
+		expect(running.publicUrl).toBe(`https://${running.subdomain}.${runtime.config.kube.baseDomain}`);
+		expect(running.namespace).toBe(`user-${user.id}`);
+		expect(running.provisioningSteps.map((s) => [s.step, s.status])).toEqual([
+			['namespace', 'done'],
+			['quota', 'done'],
+			['network-policy', 'done'],
+			['secret', 'done'],
+			['config', 'done'],
+			['volume', 'done'],
+			['deployment', 'done'],
+			['service', 'done'],
+			['ingress', 'done'],
+			['rollout', 'done']
+		]);
+		expect(running.podName).toMatch(new RegExp(`^${names.deployment}-[a-z0-9]+-[a-z0-9]{5}$`));
+		expect(running.generatedSecrets?.ADMIN_TOKEN).toBeTruthy();
+		expect(objectNames('Deployment', names.namespace)).toEqual([names.deployment]);
+		expect(objectNames('Ingress', names.namespace)).toEqual([names.ingress]);
+		const deployment = runtime.emulator!.get('Deployment', names.namespace, names.deployment) as unknown as {
+			spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } };
+		};
+		expect(deployment.spec.template.spec.containers[0].resources.limits).toEqual({
+			cpu: `${plan.cpuMilli}m`,
+			memory: `${plan.memoryMb}Mi`
+		});
+		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
+		expect(notes.map((n) => n.type)).toContain('INSTANCE_RUNNING');
+
+		// Stop: STOPPING -> STOPPED, no pods, data kept.
+		const stopping = await api.instances.stop({ id: instanceId });
+		expect(stopping.status).toBe('STOPPING');
+		await untilStatus(instanceId, 'STOPPED');
+		expect(pods(names.namespace)).toHaveLength(0);
+		expect(objectNames('PersistentVolumeClaim', names.namespace)).toEqual([names.persistentVolumeClaim]);
+		expect((await rejection(api.instances.stop({ id: instanceId }))).message).toBe('An app that is stopped cannot be stopped.');
+
+		// Start: STOPPED -> STARTING -> RUNNING.
+		expect((await api.instances.start({ id: instanceId })).status).toBe('STARTING');
+		const started = await untilStatus(instanceId, 'RUNNING');
+		expect(pods(names.namespace)).toHaveLength(1);
+
+		// Restart through the subscription: a new pod, its name recorded.
+		expect((await api.subscriptions.restart({ id: subscriptionId })).status).toBe('RESTARTING');
+		const restarted = await untilStatus(instanceId, 'RUNNING');
+		expect(restarted.podName).not.toBe(started.podName);
+		expect(pods(names.namespace).map((p) => p.metadata.name)).toEqual([restarted.podName]);
+
+		// Terminate: everything removed, the namespace with it (the user's only app).
+		await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+		await untilStatus(instanceId, 'TERMINATED');
+		expect(runtime.emulator!.get('Namespace', undefined, names.namespace)).toBeUndefined();
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
+	});
+
+	it('an image pull failure ends in ERROR with the reason, cleans up, releases the slot and refunds exactly', async () => {
+		const { user, api } = await customer(300_000);
+		const plan = await planOf(runtime.db, 'ghost', 'BASIC');
+		runtime.emulator!.faults.failImagePull({ image: 'ghost:', message: 'manifest for ghost:5.105.0-alpine not found' });
+		const before = await reloadUser(runtime, user.id);
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.creditBalance - plan.monthlyPrice);
+
+		const failed = await untilStatus(instanceId, 'ERROR');
+		// As on a real cluster, the pod alternates between ErrImagePull and ImagePullBackOff.
+		expect(failed.statusReason).toMatch(
+			/^Image pull failed: (manifest for ghost:5\.105\.0-alpine not found|Back-off pulling image "ghost:5\.105\.0-alpine")$/
+		);
+		const names = instanceNames(failed);
+		expect(runtime.emulator!.list('Deployment', names.namespace)).toEqual([]);
+		expect(runtime.emulator!.list('PersistentVolumeClaim', names.namespace)).toEqual([]);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.creditBalance);
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PENDING_PAYMENT');
+		const refunds = await runtime.db
+			.select()
+			.from(transactions)
+			.where(and(eq(transactions.subscriptionId, subscriptionId), eq(transactions.type, 'REFUND')));
+		expect(refunds.map((r) => r.amount)).toEqual([plan.monthlyPrice]);
+		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
+		expect(notes.find((n) => n.type === 'INSTANCE_FAILED')?.body).toContain('Image pull failed');
+
+		// Retry once the image is fixed: charged again, slot taken again, RUNNING.
+		runtime.emulator!.faults.clear();
+		const retried = await api.instances.retry({ id: instanceId });
+		expect(retried.charged).toBe(plan.monthlyPrice);
+		await untilStatus(instanceId, 'RUNNING');
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.creditBalance - plan.monthlyPrice);
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
+	});
+
+	it('running the provisioning job twice creates nothing twice', async () => {
+		const { api } = await customer();
+		const plan = await planOf(runtime.db, 'memos', 'FREE');
+		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const running = await untilStatus(instanceId, 'RUNNING');
+		const names = instanceNames(running);
+		const objectsBefore = runtime.emulator!.stats().objects;
+		const secretsBefore = running.generatedSecrets;
+
+		// As if a worker crashed after creating everything and the job ran again.
+		await runtime.db.update(serviceInstances).set({ status: 'PROVISIONING' }).where(eq(serviceInstances.id, instanceId));
+		const again = await provisionInstance(runtime, instanceId);
+		expect(again.outcome).toBe('running');
+		expect(runtime.emulator!.stats().objects).toEqual(objectsBefore);
+		expect(objectNames('Deployment', names.namespace)).toEqual([names.deployment]);
+		expect(pods(names.namespace)).toHaveLength(1);
+		expect((await instance(instanceId)).generatedSecrets).toEqual(secretsBefore);
+
+		// A job for an instance that is already running does nothing.
+		expect((await provisionInstance(runtime, instanceId)).outcome).toBe('skipped');
+	});
+
+	it('upgrades resize the app; an injected failure of the update job rolls everything back exactly', async () => {
+		const { user, api } = await customer();
+		const basic = await planOf(runtime.db, 'n8n', 'BASIC');
+		const pro = await planOf(runtime.db, 'n8n', 'PRO');
+		const premium = await planOf(runtime.db, 'n8n', 'PREMIUM');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: basic.id });
+		const running = await untilStatus(instanceId, 'RUNNING');
+		const names = instanceNames(running);
+		const limits = () =>
+			(
+				runtime.emulator!.get('Deployment', names.namespace, names.deployment) as unknown as {
+					spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } };
+				}
+			).spec.template.spec.containers[0].resources.limits;
+
+		// Success: ACTIVE on the new plan, the pod has the new limits.
+		await api.subscriptions.upgrade({ id: subscriptionId, planId: pro.id });
+		await expect.poll(async () => (await reloadSubscription(runtime.db, subscriptionId)).status, WAIT).toBe('ACTIVE');
+		expect((await reloadSubscription(runtime.db, subscriptionId)).planId).toBe(pro.id);
+		await untilStatus(instanceId, 'RUNNING');
+		expect(limits()).toEqual({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
+
+		// Failure: the cluster refuses the change; balance, slots and plan are as before.
+		const before = {
+			balance: (await reloadUser(runtime, user.id)).creditBalance,
+			subscription: await reloadSubscription(runtime.db, subscriptionId),
+			proUsed: (await reloadPlan(runtime.db, pro.id)).usedQuota,
+			premiumUsed: (await reloadPlan(runtime.db, premium.id)).usedQuota
+		};
+		const fault = runtime.emulator!.faults.apiError({
+			method: 'PUT',
+			path: `/deployments/${names.deployment}`,
+			status: 422,
+			message: 'Deployment is invalid: spec.template.spec.containers[0].resources: quota exceeded',
+			times: 1
+		});
+		const { charge } = await api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id });
+		expect(charge).toBeGreaterThan(0);
+		await expect.poll(async () => (await reloadSubscription(runtime.db, subscriptionId)).status, WAIT).toBe('ACTIVE');
+		expect(fault.hits).toBe(1);
+
+		const after = await reloadSubscription(runtime.db, subscriptionId);
+		expect(after).toMatchObject({
+			planId: pro.id,
+			monthlyPrice: before.subscription.monthlyPrice,
+			endDate: before.subscription.endDate,
+			previousPlanId: null
+		});
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.balance);
+		expect((await reloadPlan(runtime.db, pro.id)).usedQuota).toBe(before.proUsed);
+		expect((await reloadPlan(runtime.db, premium.id)).usedQuota).toBe(before.premiumUsed);
+		const settled = await untilStatus(instanceId, 'RUNNING');
+		expect(settled.statusReason).toMatch(/^Upgrade failed: .*quota exceeded/);
+		expect(limits()).toEqual({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
+		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
+		expect(notes.map((n) => n.type)).toContain('UPGRADE_FAILED');
+	});
+
+	it('the health job marks an app whose pod keeps crashing, and clears it when it recovers', async () => {
+		const { api } = await customer();
+		const plan = await planOf(runtime.db, 'gitea', 'FREE');
+		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const running = await untilStatus(instanceId, 'RUNNING');
+		const names = instanceNames(running);
+
+		// The node loses the pod; its replacement keeps crashing.
+		runtime.emulator!.faults.crashLoop({ deployment: names.deployment, exitCode: 3 });
+		await runtime.cluster.delete('Pod', names.namespace, running.podName!);
+		await expect
+			.poll(async () => {
+				await checkHealth(runtime);
+				return (await instance(instanceId)).status;
+			}, WAIT)
+			.toBe('ERROR');
+		const failing = await instance(instanceId);
+		expect(failing.healthStatus).toBe('failing');
+		expect(failing.statusReason).toBe('The app keeps crashing (exit code 3)');
+		expect(failing.podName).not.toBe(running.podName);
+
+		// Fixed: the next pod is healthy and the app is RUNNING again.
+		runtime.emulator!.faults.clear();
+		await runtime.cluster.delete('Pod', names.namespace, failing.podName!);
+		await expect
+			.poll(async () => {
+				await checkHealth(runtime);
+				return (await instance(instanceId)).healthStatus;
+			}, WAIT)
+			.toBe('healthy');
+		const healthy = await instance(instanceId);
+		expect(healthy.status).toBe('RUNNING');
+		expect(healthy.statusReason).toBeNull();
+		expect(healthy.lastHealthCheck!.getTime()).toBeGreaterThan(failing.lastHealthCheck!.getTime());
+	});
+});
+
+describe('live logs and events', () => {
+	it('stream log lines, re-attach after a restart, and close the cluster stream when the client goes away', async () => {
+		const { user } = await customer();
+		const plan = await planOf(runtime.db, 'uptime-kuma', 'FREE');
+		const owner = await callerFor(runtime, user);
+		const { instanceId } = await owner.subscriptions.subscribe({ planId: plan.id });
+		const first = await untilStatus(instanceId, 'RUNNING');
+
+		const controller = new AbortController();
+		const api = await callerFor(runtime, user, { signal: controller.signal });
+		const stream = (await api.instances.logs({ id: instanceId, tailLines: 10 }))[Symbol.asyncIterator]();
+		const seen: { kind: string; pod?: string; text?: string; message?: string }[] = [];
+		const next = async () => {
+			const { value } = await stream.next();
+			if (!value) throw new Error('the log stream ended');
+			seen.push(value);
+			return value;
+		};
+		expect(await next()).toEqual({ kind: 'status', message: `Showing logs of ${first.podName}` });
+		const line = await next();
+		expect(line).toMatchObject({ kind: 'line', pod: first.podName });
+		await expect.poll(() => runtime.emulator!.stats().openLogStreams, WAIT).toBe(1);
+
+		await owner.instances.restart({ id: instanceId });
+		const restarted = await untilStatus(instanceId, 'RUNNING');
+		// Read on until lines of the new pod arrive.
+		for (let i = 0; i < 500 && !seen.some((e) => e.kind === 'line' && e.pod === restarted.podName); i++) await next();
+		expect(seen).toContainEqual({ kind: 'status', message: `The app restarted: now showing ${restarted.podName}` });
+		expect(seen.some((e) => e.kind === 'line' && e.pod === restarted.podName)).toBe(true);
+
+		controller.abort();
+		await stream.return?.(undefined);
+		await expect.poll(() => runtime.emulator!.stats().openLogStreams, WAIT).toBe(0);
+	});
+
+	it('stream status changes of the instance', async () => {
+		const { user } = await customer();
+		const plan = await planOf(runtime.db, 'memos', 'FREE');
+		const owner = await callerFor(runtime, user);
+		const { instanceId } = await owner.subscriptions.subscribe({ planId: plan.id });
+		await untilStatus(instanceId, 'RUNNING');
+
+		const controller = new AbortController();
+		const api = await callerFor(runtime, user, { signal: controller.signal });
+		const stream = (await api.instances.events({ id: instanceId }))[Symbol.asyncIterator]();
+		expect((await stream.next()).value).toMatchObject({ status: 'RUNNING' });
+		await owner.instances.stop({ id: instanceId });
+		const statuses: string[] = [];
+		while (!statuses.includes('STOPPED')) {
+			const { value } = await stream.next();
+			if (!value) throw new Error('the event stream ended');
+			statuses.push(value.status);
+		}
+		expect(statuses[0]).toBe('STOPPING');
+		expect(statuses.at(-1)).toBe('STOPPED');
+		controller.abort();
+		await stream.return?.(undefined);
+		await expect.poll(() => runtime.events.openStreams(), WAIT).toBe(0);
+	});
+
+	it("a second user can neither control nor read the logs of the first user's app", async () => {
+		const owner = await customer();
+		const other = await customer();
+		const plan = await planOf(runtime.db, 'n8n', 'FREE');
+		const { instanceId, subscriptionId } = await owner.api.subscriptions.subscribe({ planId: plan.id });
+		await untilStatus(instanceId, 'RUNNING');
+		const before = await instance(instanceId);
+
+		const attempts = [
+			() => other.api.instances.get({ id: instanceId }),
+			() => other.api.instances.stop({ id: instanceId }),
+			() => other.api.instances.start({ id: instanceId }),
+			() => other.api.instances.restart({ id: instanceId }),
+			() => other.api.instances.retry({ id: instanceId }),
+			() => other.api.instances.logs({ id: instanceId, tailLines: 5 }),
+			() => other.api.instances.events({ id: instanceId }),
+			() => other.api.subscriptions.stop({ id: subscriptionId }),
+			() => other.api.subscriptions.retryProvisioning({ id: subscriptionId })
+		];
+		for (const attempt of attempts) expect((await rejection(attempt())).code).toBe('NOT_FOUND');
+		expect((await other.api.instances.list()).map((i) => i.id)).not.toContain(instanceId);
+		expect(await instance(instanceId)).toEqual(before);
+
+		// An administrator may act on it.
+		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+		expect((await admin.instances.get({ id: instanceId })).id).toBe(instanceId);
+	});
+});
