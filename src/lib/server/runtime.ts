@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { runMigrations } from './db/migrate';
 import { ensureAdmin, seedCatalog, seedDemoAccounts } from './db/seed';
 import { createLogger, setLogger } from './log';
+import { startPayments, type Payments } from './payments';
 import path from 'node:path';
 
 export interface Runtime {
@@ -20,6 +21,8 @@ export interface Runtime {
 	log: Logger;
 	/** Which outside services are replaced by local stand-ins (shown as banners). */
 	standIns: { database: boolean; payments: boolean; cluster: boolean };
+	/** The payment gateway adapter, and the Midtrans simulator when it stands in. */
+	payments: Pick<Payments, 'gateway' | 'simulator'>;
 	close(): Promise<void>;
 }
 
@@ -52,6 +55,9 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 
 		if (options.seed ?? true) await seedAll(db, config, log);
 
+		const payments = await startPayments(config, log);
+		closers.unshift(() => payments.close());
+
 		const work = options.work ?? config.role !== 'web';
 		const boss = new PgBoss({
 			connectionString: databaseUrl,
@@ -72,7 +78,8 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			db,
 			boss,
 			log,
-			standIns: { database: Boolean(embedded), payments: false, cluster: false },
+			standIns: { database: Boolean(embedded), payments: Boolean(payments.simulator), cluster: false },
+			payments: { gateway: payments.gateway, simulator: payments.simulator },
 			close: async () => {
 				stopping = true;
 				for (const close of closers.splice(0)) {
