@@ -3,9 +3,10 @@
 import type { Runtime } from '$lib/server/runtime';
 import type { QueueDefinition } from '$lib/server/queue';
 import { sessionCleanup } from './session-cleanup';
+import { topUpRefresh } from './topup-refresh';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const queues: QueueDefinition<any>[] = [sessionCleanup];
+export const queues: QueueDefinition<any>[] = [sessionCleanup, topUpRefresh];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {
 	for (const queue of queues) {
