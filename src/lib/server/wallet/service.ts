@@ -40,6 +40,8 @@ export type WalletMetadata = {
 	redirectUrl?: string;
 	gateway?: GatewaySnapshot;
 	failureReason?: string;
+	/** Why MinisPod asked the gateway to cancel; becomes the failure reason once it has. */
+	cancelReason?: string;
 	reversals?: { status: string; amount: number | null; at: string }[];
 	proof?: { fileName: string; mimeType: string; size: number; sha256: string };
 	note?: string;
@@ -354,20 +356,23 @@ export async function applyGatewayStatus(
 					.where(eq(transactions.id, row.id))
 					.returning();
 				break;
-			case 'fail':
+			case 'fail': {
+				const { cancelReason } = meta(row);
+				const failureReason = status.transactionStatus === 'cancel' && cancelReason ? cancelReason : step.reason;
 				[transaction] = await tx
 					.update(transactions)
-					.set({ status: 'FAILED', metadata: mergeMetadata({ gateway, failureReason: step.reason }) })
+					.set({ status: 'FAILED', metadata: mergeMetadata({ gateway, failureReason }) })
 					.where(eq(transactions.id, row.id))
 					.returning();
 				await notify(tx, {
 					userId: row.userId,
 					type: 'wallet.top_up_failed',
 					title: 'Top-up not completed',
-					body: `Your top-up of ${rupiah(row.amount)} was not paid: ${step.reason} Nothing was charged.`,
+					body: `Your top-up of ${rupiah(row.amount)} was not paid: ${failureReason} Nothing was charged.`,
 					link: `/wallet/transactions/${row.id}`
 				});
 				break;
+			}
 			case 'flag': {
 				const reversal = ['refund', 'partial_refund', 'chargeback', 'partial_chargeback'].includes(status.transactionStatus);
 				const reversals = [
@@ -478,6 +483,11 @@ export async function cancelTopUp(
 	}
 	const orderId = row.orderId;
 	const gateway = runtime.payments.gateway;
+	// Recorded first: the gateway's own cancel notification may be applied before we are.
+	await runtime.db
+		.update(transactions)
+		.set({ metadata: mergeMetadata({ cancelReason: reason }) })
+		.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')));
 	let cancelled: GatewayStatus | null;
 	try {
 		cancelled = await gateway.cancel(orderId);
@@ -491,14 +501,7 @@ export async function cancelTopUp(
 		return result;
 	}
 	if (!cancelled) return failWithoutGateway(runtime, row, reason);
-	const result = await applyGatewayStatus(runtime, row.id, cancelled, source);
-	if (result.outcome === 'failed') {
-		await runtime.db
-			.update(transactions)
-			.set({ metadata: mergeMetadata({ failureReason: reason }) })
-			.where(eq(transactions.id, row.id));
-	}
-	return result;
+	return applyGatewayStatus(runtime, row.id, cancelled, source);
 }
 
 /**

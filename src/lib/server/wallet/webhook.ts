@@ -90,7 +90,9 @@ export async function handleMidtransNotification(runtime: Runtime, body: string)
 	if (!status) return finish('status_unavailable', row.id);
 
 	const result = await applyGatewayStatus(runtime, row.id, status, 'webhook');
-	return finish(result.outcome, row.id);
+	// A notice claiming something other than what the gateway now says is out of date.
+	const stale = result.outcome.startsWith('ignored_') && payload.transaction_status !== status.transactionStatus;
+	return finish(stale ? 'ignored_stale' : result.outcome, row.id);
 }
 
 /** `POST /api/webhooks/midtrans` as a fetch handler: a Request in, a JSON Response out. */
