@@ -8,6 +8,7 @@ import type { MidtransSimulator } from '../../src/lib/server/payments/simulator'
 import { handleMidtransWebhook } from '../../src/lib/server/wallet/webhook';
 import { startTestRuntime, type TestRuntime } from './runtime';
 import type { Env } from '../../src/lib/server/config';
+import type { Logger } from 'pino';
 
 export type WebhookServer = { url: string; close(): Promise<void> };
 
@@ -47,7 +48,9 @@ export async function serveWebhook(runtime: Runtime): Promise<WebhookServer> {
 export type WalletTestRuntime = TestRuntime & { simulator: MidtransSimulator; webhook: WebhookServer };
 
 /** A test runtime whose Midtrans simulator notifies a real webhook server of this runtime. */
-export async function startWalletRuntime(options: { env?: Partial<Env>; work?: boolean } = {}): Promise<WalletTestRuntime> {
+export async function startWalletRuntime(
+	options: { env?: Partial<Env>; work?: boolean; logger?: Logger } = {}
+): Promise<WalletTestRuntime> {
 	const runtime = await startTestRuntime({ catalog: false, ...options });
 	const simulator = runtime.payments.simulator;
 	if (!simulator) throw new Error('Wallet tests expect the Midtrans simulator (no MIDTRANS_SERVER_KEY)');
