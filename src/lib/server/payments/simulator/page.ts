@@ -58,7 +58,8 @@ export function renderPaymentPage(record: SimulatedTransaction, expired: boolean
 				<form method="post" action="${action('pay')}"><button type="submit" class="button">Pay ${formatRupiah(record.grossAmount)}</button></form>
 				<form method="post" action="${action('deny')}"><button type="submit" class="button danger">Deny payment</button></form>
 				<form method="post" action="${action('expire')}"><button type="submit" class="button secondary">Let it expire</button></form>
-			</div>`;
+			</div>
+			${back ? `<a class="link" href="${escapeHtml(withOrder(back, record))}">Back to the merchant</a>` : ''}`;
 	}
 
 	return `<!doctype html>
