@@ -26,6 +26,19 @@ export default defineConfig({
 					pool: 'forks',
 					maxWorkers: 2
 				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'bench',
+					include: ['bench/**/*.bench.ts'],
+					environment: 'node',
+					globalSetup: ['tests/support/global-setup.ts'],
+					testTimeout: 600_000,
+					hookTimeout: 120_000,
+					pool: 'forks',
+					maxWorkers: 1
+				}
 			}
 		]
 	}
