@@ -15,6 +15,8 @@ import { notify } from '../notifications/service';
 import { applyBalanceChange } from './ledger';
 import { toTransactionDetail, type WalletMetadata } from './service';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type ProofType = { mimeType: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf'; extension: string };
 
 /** The file's real type from its first bytes; null for anything that is not an accepted proof. */
@@ -99,6 +101,7 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 
 /** The proof file of a transaction, for its owner or an administrator; others get NOT_FOUND. */
 export async function readTransferProof(runtime: Runtime, viewer: { id: string; role: string }, transactionId: string) {
+	if (!UUID.test(transactionId)) throw notFound('Proof');
 	const [row] = await runtime.db.select().from(transactions).where(eq(transactions.id, transactionId));
 	if (!row || !row.paymentProof || (row.userId !== viewer.id && viewer.role !== 'ADMINISTRATOR')) throw notFound('Proof');
 	const root = path.resolve(runtime.config.uploadsDir);
