@@ -79,7 +79,10 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await page.getByRole('button', { name: 'Upload proof' }).click();
 	await expect(page.getByText('Proof received.')).toBeVisible();
 	await expect(page.getByTestId('transaction-detail')).toContainText('receipt.png');
+	const proofUrl = new URL(page.url()).pathname + '/proof';
+	expect((await page.request.get(proofUrl)).status()).toBe(200);
 	await logout(page);
+	expect((await page.request.get(proofUrl)).status()).toBe(401);
 
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
 	await page.goto('/admin/wallet/proofs');
@@ -108,4 +111,9 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await login(page, email, 'correct horse battery');
 	await page.goto('/wallet');
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 75.000');
+	await logout(page);
+
+	// Nobody else gets to see the receipt.
+	await register(page, 'Someone Else', uniqueEmail('stranger'));
+	expect((await page.request.get(proofUrl)).status()).toBe(404);
 });

@@ -141,6 +141,7 @@ describe('wallet.uploadProof', () => {
 			fileName: 'bukti transfer.png'
 		});
 		await expect(readTransferProof(runtime, stranger, proof.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(readTransferProof(runtime, admin, 'not-a-uuid')).rejects.toMatchObject({ code: 'NOT_FOUND' });
 		await expectError((await callerFor(runtime, stranger)).wallet.transaction({ id: proof.id }), 'NOT_FOUND');
 	});
 });
