@@ -29,6 +29,19 @@ export default defineConfig({
 					maxWorkers: 2,
 					sequence: { groupOrder: 1 }
 				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'bench',
+					include: ['bench/**/*.bench.ts'],
+					environment: 'node',
+					globalSetup: ['tests/support/global-setup.ts'],
+					testTimeout: 600_000,
+					hookTimeout: 120_000,
+					pool: 'forks',
+					maxWorkers: 1
+				}
 			}
 		]
 	}

@@ -8,6 +8,7 @@ import { instanceHealth } from './instance-health';
 import { provisionInstanceQueue } from './provision-instance';
 import { sessionCleanup } from './session-cleanup';
 import { subscriptionPeriodEnd } from './subscription-period-end';
+import { topUpRefresh } from './topup-refresh';
 import { updateInstanceResources } from './update-instance-resources';
 import { waitlistOffers } from './waitlist-offers';
 
@@ -19,7 +20,8 @@ export const queues = [
 	instanceAction,
 	instanceHealth,
 	subscriptionPeriodEnd,
-	waitlistOffers
+	waitlistOffers,
+	topUpRefresh
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

@@ -19,6 +19,10 @@ try {
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 process.env.ORIGIN ??= `http://localhost:${port}`;
+// adapter-node refuses request bodies over BODY_SIZE_LIMIT (512 KB by default); a transfer
+// proof may be up to MINISPOD_PROOF_MAX_BYTES, plus the rest of its form.
+const proofMaxBytes = Number(process.env.MINISPOD_PROOF_MAX_BYTES || 5 * 1024 * 1024);
+if (Number.isFinite(proofMaxBytes)) process.env.BODY_SIZE_LIMIT ??= String(proofMaxBytes + 256 * 1024);
 
 // Importing the handler runs the server hook's `init`, which finishes booting first.
 const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);

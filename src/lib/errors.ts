@@ -40,7 +40,12 @@ export function errorInfo(error: unknown): ErrorInfo {
 		const serverMessage = typeof error.message === 'string' && error.message.length < 300 ? error.message : '';
 		const message =
 			code === 'INTERNAL_SERVER_ERROR' ? friendly[code] : serverMessage || friendly[code] || friendly.INTERNAL_SERVER_ERROR;
-		return { code, message, fieldErrors: data.fieldErrors ?? {}, details: data.details ?? {} };
+		const details = data.details ?? {};
+		const fieldErrors = { ...(data.fieldErrors ?? {}) };
+		// Domain errors about one field ("amount: The largest top-up is …") mark that field too.
+		const field = typeof details.field === 'string' ? details.field : null;
+		if (field && !fieldErrors[field]) fieldErrors[field] = [message.replace(new RegExp(`^${field}: `), '')];
+		return { code, message, fieldErrors, details };
 	}
 	const offline = error instanceof TypeError && /fetch/i.test(error.message);
 	return {

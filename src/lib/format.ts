@@ -52,3 +52,26 @@ export function statusTone(status: string): Tone {
 	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE'].includes(status)) return 'amber';
 	return 'blue';
 }
+
+const TRANSACTION_TYPES: Record<string, string> = {
+	TOP_UP: 'Top-up',
+	SUBSCRIPTION: 'Subscription',
+	UPGRADE: 'Upgrade',
+	REFUND: 'Refund',
+	ADMIN_ADJUSTMENT: 'Adjustment'
+};
+
+export const transactionTypeLabel = (type: string) => TRANSACTION_TYPES[type] ?? statusLabel(type);
+
+const PAYMENT_METHODS: Record<string, string> = {
+	MIDTRANS_BANK_TRANSFER: 'Bank transfer (virtual account)',
+	MIDTRANS_E_WALLET: 'E-wallet',
+	MIDTRANS_CREDIT_CARD: 'Card',
+	MIDTRANS_QRIS: 'QRIS',
+	MANUAL_TRANSFER: 'Manual bank transfer',
+	ADMIN_MANUAL: 'By MinisPod staff',
+	CREDIT: 'Wallet credit'
+};
+
+export const paymentMethodLabel = (method: string | null | undefined) =>
+	method ? (PAYMENT_METHODS[method] ?? statusLabel(method)) : '—';

@@ -1,5 +1,6 @@
-// The browser's tRPC client: batched HTTP for queries and mutations, SSE for subscriptions.
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+// The browser's tRPC client: batched HTTP for queries and mutations, multipart for files, SSE
+// for subscriptions.
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '$lib/server/trpc/router';
 
@@ -8,7 +9,12 @@ export const trpc = createTRPCClient<AppRouter>({
 		splitLink({
 			condition: (op) => op.type === 'subscription',
 			true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-			false: httpBatchLink({ url: '/api/trpc', transformer: superjson })
+			false: splitLink({
+				// Files (FormData) travel as multipart, one request each.
+				condition: (op) => isNonJsonSerializable(op.input),
+				true: httpLink({ url: '/api/trpc', transformer: superjson }),
+				false: httpBatchLink({ url: '/api/trpc', transformer: superjson })
+			})
 		})
 	]
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { parseConfig, type Env } from '../../src/lib/server/config';
 import { startRuntime, type Runtime } from '../../src/lib/server/runtime';
 import { createLogger } from '../../src/lib/server/log';
@@ -20,7 +21,7 @@ import { createTestDatabase } from './db';
 export type TestRuntime = Runtime & { dataDir: string };
 
 export async function startTestRuntime(
-	options: { env?: Partial<Env>; catalog?: boolean; work?: boolean } = {}
+	options: { env?: Partial<Env>; catalog?: boolean; work?: boolean; logger?: Logger } = {}
 ): Promise<TestRuntime> {
 	const database = await createTestDatabase();
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minispod-test-data-'));
@@ -39,7 +40,7 @@ export async function startTestRuntime(
 	const runtime = await startRuntime(config, {
 		seed: false,
 		work: options.work ?? false,
-		logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: true })
+		logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: true })
 	});
 	if (options.catalog ?? true) await seedCatalog(runtime.db);
 	const close = runtime.close;

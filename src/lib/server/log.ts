@@ -38,7 +38,8 @@ function serializeError(error: unknown): unknown {
 
 const serializers = { err: serializeError };
 
-export function createLogger(options: { level: string; pretty: boolean }): Logger {
+export function createLogger(options: { level: string; pretty: boolean; destination?: pino.DestinationStream }): Logger {
+	if (options.destination) return pino({ level: options.level, redact, serializers }, options.destination);
 	if (options.pretty) {
 		return pino(
 			{ level: options.level, redact, serializers },

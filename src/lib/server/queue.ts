@@ -21,6 +21,8 @@ export type JobPayloads = {
 	'subscription-period-end': Record<string, never>;
 	/** Lapse unanswered waitlist offers and offer free slots to the next in line. */
 	'waitlist-offers': Record<string, never>;
+	/** Ask the gateway about top-ups left pending, expire abandoned ones. */
+	'topup-refresh': Record<string, never>;
 };
 
 export type QueueName = keyof JobPayloads;
@@ -34,7 +36,8 @@ export const QUEUE_NAMES = [
 	'instance-action',
 	'instance-health',
 	'subscription-period-end',
-	'waitlist-offers'
+	'waitlist-offers',
+	'topup-refresh'
 ] as const satisfies readonly QueueName[];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.

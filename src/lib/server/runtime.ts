@@ -15,6 +15,7 @@ import { startEventHub, type EventHub } from './events';
 import type { Cluster } from './kube/cluster';
 import { connectCluster } from './kube/connect';
 import type { KubeEmulator } from './kube/emulator';
+import { startPayments, type Payments } from './payments';
 import path from 'node:path';
 
 export interface Runtime {
@@ -30,6 +31,8 @@ export interface Runtime {
 	emulator?: KubeEmulator;
 	/** Which outside services are replaced by local stand-ins (shown as banners). */
 	standIns: { database: boolean; payments: boolean; cluster: boolean };
+	/** The payment gateway adapter, and the Midtrans simulator when it stands in. */
+	payments: Pick<Payments, 'gateway' | 'simulator'>;
 	close(): Promise<void>;
 }
 
@@ -64,6 +67,8 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 
 		const kube = await connectCluster(config.kube, log);
 		closers.unshift(() => kube.close());
+		const payments = await startPayments(config, log);
+		closers.unshift(() => payments.close());
 
 		const work = options.work ?? config.role !== 'web';
 		const boss = new PgBoss({
@@ -91,7 +96,8 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			log,
 			cluster: kube.cluster,
 			emulator: kube.emulator,
-			standIns: { database: Boolean(embedded), payments: false, cluster: Boolean(kube.emulator) },
+			standIns: { database: Boolean(embedded), payments: Boolean(payments.simulator), cluster: Boolean(kube.emulator) },
+			payments: { gateway: payments.gateway, simulator: payments.simulator },
 			close: async () => {
 				stopping = true;
 				for (const close of closers.splice(0)) {

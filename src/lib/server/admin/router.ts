@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init';
 import { overview } from './service';
+import { adminWalletRouter } from './wallet-router';
 import { findUsers, listAllSubscriptions, quotaOverview } from '../subscriptions/admin';
 import {
 	adminListInput,
@@ -46,5 +47,6 @@ export const adminRouter = router({
 		.input(z.object({ q: z.string().trim().min(1).max(100) }))
 		.query(({ ctx, input }) => findUsers(ctx.runtime.db, input.q)),
 	subscriptions: subscriptionsAdmin,
-	quota: quotaAdmin
+	quota: quotaAdmin,
+	wallet: adminWalletRouter
 });

@@ -5,6 +5,7 @@ import { instancesRouter } from '../instances/router';
 import { notificationsRouter } from '../notifications/router';
 import { subscriptionsRouter } from '../subscriptions/router';
 import { waitlistRouter } from '../waitlist/router';
+import { walletRouter } from '../wallet/router';
 import { createCallerFactory, router } from './init';
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
 	waitlist: waitlistRouter,
 	instances: instancesRouter,
 	notifications: notificationsRouter,
+	wallet: walletRouter,
 	admin: adminRouter
 });
 

@@ -39,7 +39,7 @@ export function lifetimeDeltas(type: TransactionType, amount: number) {
 	};
 }
 
-export function applyBalanceChange(db: DbOrTx, change: BalanceChange): Promise<BalanceChangeResult> {
+export async function applyBalanceChange(db: DbOrTx, change: BalanceChange): Promise<BalanceChangeResult> {
 	if (!Number.isSafeInteger(change.amount)) {
 		throw new AppError('BAD_REQUEST', 'Amounts are whole rupiah.', { field: 'amount' });
 	}

@@ -1,0 +1,148 @@
+// What administrators do with wallets: credit or debit a customer with a reason (audited,
+// never below zero), find customers, and work through payments flagged by the gateway
+// (refunds, chargebacks, late payments, amount mismatches).
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, ilike, isNotNull, isNull, or } from 'drizzle-orm';
+import type { Runtime } from '../runtime';
+import { transactions, users } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import { audit } from '../audit/service';
+import { notify } from '../notifications/service';
+import { likePattern } from '../catalog/service';
+import { applyBalanceChange } from './ledger';
+import { toTransactionDetail } from './service';
+import type { AdminAction } from './proofs';
+
+export type Adjustment = {
+	userId: string;
+	direction: 'credit' | 'debit';
+	/** Positive whole rupiah; the direction gives the sign. */
+	amount: number;
+	reason: string;
+	/** Makes a resubmitted form a no-op; one is generated when absent. */
+	requestId?: string;
+};
+
+export async function adjustBalance(runtime: Runtime, action: AdminAction, adjustment: Adjustment) {
+	const signed = adjustment.direction === 'credit' ? adjustment.amount : -adjustment.amount;
+	return runtime.db.transaction(async (tx) => {
+		const [customer] = await tx.select({ id: users.id }).from(users).where(eq(users.id, adjustment.userId));
+		if (!customer) throw notFound('Customer');
+		let result;
+		try {
+			result = await applyBalanceChange(tx, {
+				userId: adjustment.userId,
+				type: 'ADMIN_ADJUSTMENT',
+				amount: signed,
+				idempotencyKey: `admin-adjustment:${adjustment.requestId ?? randomUUID()}`,
+				description: adjustment.direction === 'credit' ? 'Credit from MinisPod' : 'Debit by MinisPod',
+				paymentMethod: 'ADMIN_MANUAL',
+				processedBy: action.adminId,
+				adminNotes: adjustment.reason,
+				metadata: { reason: adjustment.reason }
+			});
+		} catch (error) {
+			if (error instanceof AppError && error.code === 'INSUFFICIENT_CREDIT') {
+				const balance = Number(error.details.balance ?? 0);
+				throw new AppError(
+					'INSUFFICIENT_CREDIT',
+					`amount: This debit would take the balance below zero; the customer has Rp ${balance.toLocaleString('id-ID')}.`,
+					{ ...error.details, field: 'amount' }
+				);
+			}
+			throw error;
+		}
+		// A replayed form changes nothing and is not audited twice.
+		if (!result.applied) return { ...toTransactionDetail(result.transaction), replayed: true };
+		await audit(tx, {
+			actorId: action.adminId,
+			action: `wallet.adjustment.${adjustment.direction}`,
+			entityType: 'user',
+			entityId: adjustment.userId,
+			details: { transactionId: result.transaction.id, amount: signed, reason: adjustment.reason },
+			ipAddress: action.ipAddress
+		});
+		await notify(tx, {
+			userId: adjustment.userId,
+			type: 'wallet.adjusted',
+			title: adjustment.direction === 'credit' ? 'Credit added to your wallet' : 'Credit removed from your wallet',
+			body: `Rp ${adjustment.amount.toLocaleString('id-ID')} ${adjustment.direction === 'credit' ? 'added' : 'removed'}: ${adjustment.reason}`,
+			link: `/wallet/transactions/${result.transaction.id}`
+		});
+		return { ...toTransactionDetail(result.transaction), replayed: false };
+	});
+}
+
+export async function searchCustomers(runtime: Runtime, query: string) {
+	const pattern = likePattern(query.trim());
+	return runtime.db
+		.select({
+			id: users.id,
+			name: users.name,
+			email: users.email,
+			role: users.role,
+			creditBalance: users.creditBalance,
+			totalTopUp: users.totalTopUp,
+			totalSpent: users.totalSpent
+		})
+		.from(users)
+		.where(or(ilike(users.email, pattern), ilike(users.name, pattern)))
+		.orderBy(users.email)
+		.limit(20);
+}
+
+export async function recentAdjustments(runtime: Runtime, limit = 20) {
+	const rows = await runtime.db
+		.select({ transaction: transactions, user: { id: users.id, name: users.name, email: users.email } })
+		.from(transactions)
+		.innerJoin(users, eq(users.id, transactions.userId))
+		.where(eq(transactions.type, 'ADMIN_ADJUSTMENT'))
+		.orderBy(desc(transactions.createdAt))
+		.limit(limit);
+	return rows.map(({ transaction, user }) => ({ ...toTransactionDetail(transaction), reason: transaction.adminNotes, user }));
+}
+
+export async function listFlaggedPayments(runtime: Runtime, options: { includeResolved?: boolean } = {}) {
+	const rows = await runtime.db
+		.select({ transaction: transactions, user: { id: users.id, name: users.name, email: users.email } })
+		.from(transactions)
+		.innerJoin(users, eq(users.id, transactions.userId))
+		.where(and(isNotNull(transactions.flaggedAt), options.includeResolved ? undefined : isNull(transactions.flagResolvedAt)))
+		.orderBy(desc(transactions.flaggedAt))
+		.limit(200);
+	return rows.map(({ transaction, user }) => ({
+		...toTransactionDetail(transaction),
+		flaggedAt: transaction.flaggedAt!,
+		flagReason: transaction.flagReason,
+		flagResolvedAt: transaction.flagResolvedAt,
+		adminNotes: transaction.adminNotes,
+		user
+	}));
+}
+
+/** Marks a flag as dealt with; the balance is not touched (adjust it separately if needed). */
+export async function resolveFlag(runtime: Runtime, action: AdminAction, transactionId: string, note: string) {
+	return runtime.db.transaction(async (tx) => {
+		const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
+		if (!row || !row.flaggedAt) throw notFound('Flagged payment');
+		if (row.flagResolvedAt) throw new AppError('INVALID_STATE', 'This flag was already resolved.');
+		const [resolved] = await tx
+			.update(transactions)
+			.set({
+				flagResolvedAt: new Date(),
+				processedBy: action.adminId,
+				adminNotes: row.adminNotes ? `${row.adminNotes}\n${note}` : note
+			})
+			.where(eq(transactions.id, row.id))
+			.returning();
+		await audit(tx, {
+			actorId: action.adminId,
+			action: 'wallet.flag.resolve',
+			entityType: 'transaction',
+			entityId: row.id,
+			details: { userId: row.userId, flagReason: row.flagReason, note },
+			ipAddress: action.ipAddress
+		});
+		return toTransactionDetail(resolved);
+	});
+}

@@ -1,0 +1,48 @@
+import { authedProcedure, router } from '../trpc/init';
+import { submitTransferProof } from './proofs';
+import { proofUploadInput, topUpInput, transactionIdInput, transactionsInput } from './schemas';
+import {
+	cancelTopUp,
+	createTopUp,
+	findOwnedTransaction,
+	getWallet,
+	listTransactions,
+	refreshTopUp,
+	toTransactionDetail
+} from './service';
+
+/** Loads the caller's own transaction once; another customer's is NOT_FOUND. */
+const ownTransactionProcedure = authedProcedure.input(transactionIdInput).use(async ({ ctx, input, next }) => {
+	const transaction = await findOwnedTransaction(ctx.runtime.db, ctx.user.id, input.id);
+	return next({ ctx: { ...ctx, transaction } });
+});
+
+export const walletRouter = router({
+	balance: authedProcedure.query(({ ctx }) => getWallet(ctx.runtime, ctx.user.id)),
+
+	topUp: authedProcedure.input(topUpInput).mutation(({ ctx, input }) => createTopUp(ctx.runtime, ctx.user, input)),
+
+	transactions: authedProcedure
+		.input(transactionsInput)
+		.query(({ ctx, input }) => listTransactions(ctx.runtime.db, ctx.user.id, input ?? {})),
+
+	transaction: ownTransactionProcedure.query(({ ctx }) => toTransactionDetail(ctx.transaction)),
+
+	refreshStatus: ownTransactionProcedure.mutation(async ({ ctx }) => {
+		const { outcome, transaction } = await refreshTopUp(ctx.runtime, ctx.transaction);
+		return { outcome, transaction: toTransactionDetail(transaction) };
+	}),
+
+	cancelTopUp: ownTransactionProcedure.mutation(async ({ ctx }) => {
+		const { transaction } = await cancelTopUp(ctx.runtime, ctx.transaction);
+		return toTransactionDetail(transaction);
+	}),
+
+	uploadProof: authedProcedure.input(proofUploadInput).mutation(async ({ ctx, input }) =>
+		submitTransferProof(ctx.runtime, ctx.user.id, {
+			amount: input.amount,
+			note: input.note,
+			file: { name: input.file.name, bytes: new Uint8Array(await input.file.arrayBuffer()) }
+		})
+	)
+});

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
+import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
+
+/** The smallest top-up, by the product brief; the largest is configuration. */
+export const MIN_TOP_UP = 10_000;
+
+const amountSchema = z
+	.number({ error: 'Enter an amount in rupiah' })
+	.int('Use whole rupiah')
+	.min(MIN_TOP_UP, 'The smallest top-up is Rp 10.000')
+	.max(1_000_000_000_000, 'That amount is too large');
+
+export const topUpInput = z
+	.object({
+		amount: amountSchema,
+		method: z.enum(TOP_UP_METHODS, { error: 'Choose a payment method' }),
+		bank: z.enum(BANKS, { error: 'Choose BCA, BNI, BRI, Mandiri or Permata' }).optional(),
+		wallet: z.enum(E_WALLETS, { error: 'Choose GoPay or ShopeePay' }).optional()
+	})
+	.superRefine((input, context) => {
+		if (input.bank && input.method !== 'BANK_TRANSFER') {
+			context.addIssue({ code: 'custom', path: ['bank'], message: 'A bank only goes with a bank transfer' });
+		}
+		if (input.wallet && input.method !== 'E_WALLET') {
+			context.addIssue({ code: 'custom', path: ['wallet'], message: 'An e-wallet only goes with the e-wallet method' });
+		}
+	});
+
+const dateSchema = z.iso.date('Use a date like 2025-01-31');
+
+export const transactionsInput = z
+	.object({
+		type: z.enum(transactionTypeEnum.enumValues).optional(),
+		status: z.enum(transactionStatusEnum.enumValues).optional(),
+		from: dateSchema.optional(),
+		to: dateSchema.optional(),
+		page: z.number().int().min(1).max(100_000).optional(),
+		pageSize: z.number().int().min(1).max(100).optional()
+	})
+	.refine((input) => !input.from || !input.to || input.from <= input.to, {
+		path: ['to'],
+		message: 'The end date is before the start date'
+	})
+	.optional();
+
+export const transactionIdInput = z.object({ id: z.uuid('Not a valid transaction id') });
+
+/**
+ * A transfer proof arrives as multipart form data (tRPC passes FormData through untouched):
+ * the fields are read out of it and validated like any other input, naming the field.
+ */
+export const proofUploadInput = z
+	.instanceof(FormData, { message: 'Send the proof as multipart form data' })
+	.transform((form): Record<string, unknown> => ({
+		amount: form.get('amount'),
+		file: form.get('file'),
+		note: form.get('note') ?? undefined
+	}))
+	.pipe(
+		z.object({
+			amount: z.coerce
+				.number({ error: 'Enter an amount in rupiah' })
+				.int('Use whole rupiah')
+				.min(MIN_TOP_UP, 'The smallest top-up is Rp 10.000')
+				.max(1_000_000_000_000, 'That amount is too large'),
+			file: z.instanceof(File, { message: 'Choose a file to upload' }).refine((file) => file.size > 0, 'Choose a file to upload'),
+			note: z
+				.string()
+				.trim()
+				.max(500, 'Keep the note under 500 characters')
+				.optional()
+				.transform((note) => note || undefined)
+		})
+	);
+
+// -- Administrators ------------------------------------------------------------------------
+
+const reasonSchema = z
+	.string()
+	.trim()
+	.min(5, 'Give a reason of at least 5 characters')
+	.max(500, 'Keep the reason under 500 characters');
+
+export const adjustmentInput = z.object({
+	userId: z.uuid('Choose a customer'),
+	direction: z.enum(['credit', 'debit'], { error: 'Choose credit or debit' }),
+	amount: z
+		.number({ error: 'Enter an amount in rupiah' })
+		.int('Use whole rupiah')
+		.min(1, 'Enter an amount above zero')
+		.max(1_000_000_000_000, 'That amount is too large'),
+	reason: reasonSchema,
+	requestId: z.uuid().optional()
+});
+
+export const rejectProofInput = z.object({ id: z.uuid('Not a valid transaction id'), reason: reasonSchema });
+
+export const resolveFlagInput = z.object({
+	id: z.uuid('Not a valid transaction id'),
+	note: z.string().trim().min(3, 'Say what was done (at least 3 characters)').max(500, 'Keep the note under 500 characters')
+});
+
+export const customerSearchInput = z.object({
+	q: z.string().trim().min(2, 'Type at least 2 characters').max(100, 'Keep the search under 100 characters')
+});
+
+export const flaggedInput = z.object({ includeResolved: z.boolean().optional() }).optional();

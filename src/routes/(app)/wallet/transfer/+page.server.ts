@@ -1,0 +1,31 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import type { Actions, PageServerLoad } from './$types';
+import { serverCaller } from '$lib/server/trpc/caller';
+import { getRuntime } from '$lib/server/runtime';
+
+export const load = (() => {
+	const { minTopUp, maxTopUp, proofMaxBytes } = getRuntime().config.wallet;
+	return { limits: { minTopUp, maxTopUp, proofMaxBytes } };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	// The form's multipart body goes to wallet.uploadProof as it is (tRPC accepts FormData).
+	default: async (event) => {
+		const form = await event.request.formData();
+		let id: string;
+		try {
+			id = (await serverCaller(event).wallet.uploadProof(form)).id;
+		} catch (cause) {
+			if (!(cause instanceof TRPCError) || cause.code !== 'BAD_REQUEST') throw cause;
+			const field = cause.message.match(/^(\w+): /)?.[1] ?? null;
+			return fail(400, {
+				message: cause.message,
+				field,
+				amount: String(form.get('amount') ?? ''),
+				note: String(form.get('note') ?? '')
+			});
+		}
+		redirect(303, `/wallet/transactions/${id}?uploaded=1`);
+	}
+} satisfies Actions;

@@ -1,0 +1,119 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, logout, register, uniqueEmail } from './helpers';
+
+// The smallest valid PNG header plus some bytes: enough for MinisPod's type check.
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+
+async function startTopUp(page: Page, bank: string, amount: string) {
+	await page.goto('/wallet');
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
+	await page.getByRole('button', { name: amount, exact: true }).click();
+	await page.getByRole('radio', { name: /Bank transfer/ }).check();
+	await page.getByRole('radio', { name: bank, exact: true }).check();
+	await page.getByRole('button', { name: `Top up ${amount}` }).click();
+	// The Midtrans simulator's hosted payment page, on its own loopback port.
+	await expect(page.getByRole('heading', { name: 'Pay your order' })).toBeVisible();
+	await expect(page.getByTestId('simulator-amount')).toHaveText(amount);
+}
+
+test('a customer tops up through the payment page and sees the new balance and history row', async ({ page }) => {
+	await register(page, 'Wulan Sari', uniqueEmail('topup'));
+	await startTopUp(page, 'BCA', 'Rp 250.000');
+	await expect(page.getByRole('radio', { name: 'BCA Virtual Account' })).toBeChecked();
+	await expect(page.getByRole('radio')).toHaveCount(1);
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await expect(page.getByTestId('va-number')).toHaveText(/^\d{11}$/);
+	await page.getByRole('button', { name: 'Pay Rp 250.000' }).click();
+
+	await expect(page).toHaveURL(/\/wallet\/topups\/[0-9a-f-]+\?order_id=TXMP-/);
+	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'COMPLETED');
+	await expect(page.getByText('Payment received')).toBeVisible();
+	await expect(page.getByTestId('topup-new-balance')).toHaveText('Rp 250.000');
+
+	await page.getByRole('link', { name: 'Back to the wallet' }).click();
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 250.000');
+	await expect(page.getByTestId('wallet-total-top-up')).toHaveText('Rp 250.000');
+	const row = page.getByTestId('transaction-row').first();
+	await expect(row).toContainText('Top-up by bank transfer (BCA)');
+	await expect(row).toContainText('Completed');
+	await expect(row).toContainText('+Rp 250.000');
+
+	await page.getByRole('link', { name: 'All transactions' }).click();
+	await page.getByLabel('Status').selectOption('COMPLETED');
+	await page.getByRole('button', { name: 'Filter' }).click();
+	await expect(page.getByTestId('transaction-count')).toHaveText('1 transaction match');
+	await page.getByRole('link', { name: 'Top-up by bank transfer (BCA)' }).click();
+	await expect(page.getByTestId('transaction-detail')).toContainText('Rp 250.000');
+	await expect(page.getByTestId('transaction-detail')).toContainText('BCA');
+});
+
+test('a customer who changes their mind cancels a pending top-up after confirming', async ({ page }) => {
+	await register(page, 'Bayu Pratama', uniqueEmail('cancel'));
+	await startTopUp(page, 'Mandiri', 'Rp 100.000');
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await page.getByRole('link', { name: 'Back to the merchant' }).click();
+
+	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'PENDING');
+	await expect(page.getByTestId('va-number')).toBeVisible();
+	await page.getByRole('button', { name: 'Cancel top-up' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Cancel this top-up?' });
+	await expect(dialog).toBeVisible();
+	await dialog.getByRole('button', { name: 'Cancel top-up' }).click();
+	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'FAILED');
+	await expect(page.getByText('You cancelled this top-up.')).toBeVisible();
+	await page.goto('/wallet');
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
+});
+
+test('a manual transfer proof is approved by an administrator, who cannot debit below zero', async ({ page }) => {
+	const email = uniqueEmail('proof');
+	await register(page, 'Citra Kirana', email);
+	await page.goto('/wallet/transfer');
+	await page.getByLabel('Amount transferred (Rp)').fill('5000');
+	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
+	await page.getByRole('button', { name: 'Upload proof' }).click();
+	await expect(page.getByText('The smallest top-up is Rp 10.000')).toBeVisible();
+	await page.getByLabel('Amount transferred (Rp)').fill('75000');
+	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
+	await page.getByRole('button', { name: 'Upload proof' }).click();
+	await expect(page.getByText('Proof received.')).toBeVisible();
+	await expect(page.getByTestId('transaction-detail')).toContainText('receipt.png');
+	const proofUrl = new URL(page.url()).pathname + '/proof';
+	expect((await page.request.get(proofUrl)).status()).toBe(200);
+	await logout(page);
+	expect((await page.request.get(proofUrl)).status()).toBe(401);
+
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	await page.goto('/admin/wallet/proofs');
+	const proof = page.getByTestId('pending-proof').filter({ hasText: email });
+	await expect(proof).toContainText('Rp 75.000');
+	await expect(proof.getByRole('img')).toBeVisible();
+	await proof.getByRole('button', { name: 'Approve' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Approve and credit' }).click();
+	await expect(page.getByText(`Approved Rp 75.000 for ${email}.`)).toBeVisible();
+	await expect(page.getByTestId('pending-proof').filter({ hasText: email })).toHaveCount(0);
+
+	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Adjustments' }).click();
+	await page.getByLabel('Find a customer by e-mail or name').fill(email);
+	await page.getByRole('button', { name: 'Search customers' }).click();
+	await page.getByRole('button', { name: 'Select' }).click();
+	await expect(page.getByTestId('adjust-balance')).toHaveText('Rp 75.000');
+	await page.getByRole('radio', { name: 'Debit' }).check();
+	await page.getByLabel('Amount (Rp)').fill('80000');
+	await page.getByLabel('Reason').fill('Testing a debit that is too large');
+	await page.getByRole('button', { name: 'Review adjustment' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Debit' }).click();
+	await expect(page.getByText('This debit would take the balance below zero; the customer has Rp 75.000.')).toBeVisible();
+	await expect(page.getByTestId('adjust-balance')).toHaveText('Rp 75.000');
+	await logout(page);
+
+	await login(page, email, 'correct horse battery');
+	await page.goto('/wallet');
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 75.000');
+	await logout(page);
+
+	// Nobody else gets to see the receipt.
+	await register(page, 'Someone Else', uniqueEmail('stranger'));
+	expect((await page.request.get(proofUrl)).status()).toBe(404);
+});

@@ -1,0 +1,134 @@
+// Transaction history and detail: filters, pages, and that one customer can never see or
+// act on another's transactions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { transactions, type User } from '../../src/lib/server/db/schema';
+import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
+import { callerFor, createUser } from '../support/runtime';
+import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
+import { expectMoneyInvariants } from '../support/invariants';
+
+let runtime: WalletTestRuntime;
+beforeAll(async () => {
+	runtime = await startWalletRuntime();
+});
+afterAll(async () => {
+	await expectMoneyInvariants(runtime.db);
+	await runtime?.close();
+});
+
+async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
+	const error = await promise.then(
+		() => null,
+		(e: unknown) => e
+	);
+	expect(error).toBeInstanceOf(TRPCError);
+	expect((error as TRPCError).code).toBe(code);
+	return error as TRPCError;
+}
+
+async function ledgerEntry(user: User, type: 'ADMIN_ADJUSTMENT' | 'SUBSCRIPTION', amount: number, key: string, at: string) {
+	const { transaction } = await applyBalanceChange(runtime.db, {
+		userId: user.id,
+		type,
+		amount,
+		idempotencyKey: key,
+		description: `${type} ${key}`
+	});
+	await runtime.db
+		.update(transactions)
+		.set({ createdAt: new Date(at) })
+		.where(eq(transactions.id, transaction.id));
+	return transaction;
+}
+
+describe('wallet.transactions', () => {
+	let owner: User;
+	beforeAll(async () => {
+		owner = await createUser(runtime);
+		await ledgerEntry(owner, 'ADMIN_ADJUSTMENT', 500_000, 'h1', '2025-03-01T10:00:00+07:00');
+		for (let day = 2; day <= 26; day++) {
+			await ledgerEntry(owner, 'SUBSCRIPTION', -1_000, `h-sub-${day}`, `2025-03-${String(day).padStart(2, '0')}T10:00:00+07:00`);
+		}
+		const api = await callerFor(runtime, owner);
+		await api.wallet.topUp({ amount: 10_000, method: 'QRIS' });
+	});
+
+	it('lists newest first, a page at a time, with totals for paging', async () => {
+		const api = await callerFor(runtime, owner);
+		const first = await api.wallet.transactions({ pageSize: 10 });
+		expect(first).toMatchObject({ total: 27, page: 1, pageSize: 10, pageCount: 3 });
+		expect(first.items).toHaveLength(10);
+		expect(first.items[0]).toMatchObject({ type: 'TOP_UP', status: 'PENDING', amount: 10_000 });
+		expect(first.items[1].description).toBe('SUBSCRIPTION h-sub-26');
+		const last = await api.wallet.transactions({ pageSize: 10, page: 3 });
+		expect(last.items.map((item) => item.description)).toEqual([
+			...[7, 6, 5, 4, 3, 2].map((day) => `SUBSCRIPTION h-sub-${day}`),
+			'ADMIN_ADJUSTMENT h1'
+		]);
+		expect(last.items).toHaveLength(7);
+		const beyond = await api.wallet.transactions({ pageSize: 10, page: 9 });
+		expect(beyond.items).toEqual([]);
+	});
+
+	it('filters by type, status and an inclusive date range in Jakarta time', async () => {
+		const api = await callerFor(runtime, owner);
+		expect((await api.wallet.transactions({ type: 'SUBSCRIPTION' })).total).toBe(25);
+		expect((await api.wallet.transactions({ status: 'PENDING' })).items.map((item) => item.type)).toEqual(['TOP_UP']);
+		const range = await api.wallet.transactions({ from: '2025-03-05', to: '2025-03-07' });
+		expect(range.items.map((item) => item.description)).toEqual([
+			'SUBSCRIPTION h-sub-7',
+			'SUBSCRIPTION h-sub-6',
+			'SUBSCRIPTION h-sub-5'
+		]);
+		const oneDay = await api.wallet.transactions({ from: '2025-03-01', to: '2025-03-01', type: 'ADMIN_ADJUSTMENT' });
+		expect(oneDay.total).toBe(1);
+	});
+
+	it('names the field of a bad filter', async () => {
+		const api = await callerFor(runtime, owner);
+		expect((await expectError(api.wallet.transactions({ from: '2025-13-01' }), 'BAD_REQUEST')).message).toMatch(/^from:/);
+		expect((await expectError(api.wallet.transactions({ from: '2025-03-07', to: '2025-03-01' }), 'BAD_REQUEST')).message).toBe(
+			'to: The end date is before the start date'
+		);
+		expect((await expectError(api.wallet.transactions({ pageSize: 500 }), 'BAD_REQUEST')).message).toMatch(/^pageSize:/);
+		expect((await expectError(api.wallet.transactions({ status: 'LOST' as never }), 'BAD_REQUEST')).message).toMatch(/^status:/);
+	});
+});
+
+describe('another customer', () => {
+	it('cannot read, refresh or cancel the first customer’s top-up, nor list it', async () => {
+		const first = await createUser(runtime);
+		const second = await createUser(runtime);
+		const firstApi = await callerFor(runtime, first);
+		const secondApi = await callerFor(runtime, second);
+		const { transactionId, orderId } = await firstApi.wallet.topUp({ amount: 25_000, method: 'E_WALLET', wallet: 'gopay' });
+
+		await expectError(secondApi.wallet.transaction({ id: transactionId }), 'NOT_FOUND');
+		await expectError(secondApi.wallet.refreshStatus({ id: transactionId }), 'NOT_FOUND');
+		await expectError(secondApi.wallet.cancelTopUp({ id: transactionId }), 'NOT_FOUND');
+		expect((await secondApi.wallet.transactions()).items).toEqual([]);
+		expect(runtime.simulator.transaction(orderId)!.status).toBeNull();
+		expect(await firstApi.wallet.transaction({ id: transactionId })).toMatchObject({ status: 'PENDING' });
+	});
+
+	it('gets a field error for an id that is not one', async () => {
+		const api = await callerFor(runtime, await createUser(runtime));
+		expect((await expectError(api.wallet.transaction({ id: 'nope' }), 'BAD_REQUEST')).message).toBe(
+			'id: Not a valid transaction id'
+		);
+	});
+});
+
+describe('a transaction as the customer sees it', () => {
+	it('never exposes the Snap token, the proof path or administrator notes', async () => {
+		const user = await createUser(runtime);
+		const api = await callerFor(runtime, user);
+		const { transactionId } = await api.wallet.topUp({ amount: 30_000, method: 'QRIS' });
+		const detail = await api.wallet.transaction({ id: transactionId });
+		const text = JSON.stringify(detail);
+		expect(text).not.toMatch(/snapToken|paymentProof|adminNotes|idempotencyKey/);
+		expect(detail.redirectUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/snap\/v4\/redirection\//);
+	});
+});

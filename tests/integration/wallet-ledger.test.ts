@@ -1,0 +1,117 @@
+// applyBalanceChange, the one function that moves money: the balance, the ledger row and the
+// lifetime totals change together, at most once per key, never below zero.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { transactions } from '../../src/lib/server/db/schema';
+import { applyBalanceChange, lifetimeDeltas } from '../../src/lib/server/wallet/ledger';
+import { createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { expectMoneyInvariants } from '../support/invariants';
+
+let runtime: TestRuntime;
+beforeAll(async () => {
+	runtime = await startTestRuntime({ catalog: false });
+});
+afterAll(async () => {
+	await expectMoneyInvariants(runtime.db);
+	await runtime?.close();
+});
+
+describe('applyBalanceChange', () => {
+	it('keeps the lifetime totals with the ledger: top-ups add, charges spend, refunds take spend back', async () => {
+		const user = await createUser(runtime);
+		const change = (type: 'TOP_UP' | 'SUBSCRIPTION' | 'UPGRADE' | 'REFUND' | 'ADMIN_ADJUSTMENT', amount: number, key: string) =>
+			applyBalanceChange(runtime.db, { userId: user.id, type, amount, idempotencyKey: `${user.id}:${key}`, description: key });
+		await change('TOP_UP', 300_000, 'a');
+		await change('SUBSCRIPTION', -100_000, 'b');
+		await change('UPGRADE', -20_000, 'c');
+		await change('REFUND', 20_000, 'd');
+		await change('ADMIN_ADJUSTMENT', 5_000, 'e');
+		expect(await reloadUser(runtime, user.id)).toMatchObject({
+			creditBalance: 205_000,
+			totalTopUp: 300_000,
+			totalSpent: 100_000
+		});
+		expect(lifetimeDeltas('ADMIN_ADJUSTMENT', -5_000)).toEqual({ topUp: 0, spent: 0 });
+	});
+
+	it('writes balance before and after on the row, and replays a key as a no-op', async () => {
+		const user = await createUser(runtime, { credit: 50_000 });
+		const change = {
+			userId: user.id,
+			type: 'SUBSCRIPTION' as const,
+			amount: -30_000,
+			idempotencyKey: `${user.id}:once`,
+			description: 'Plan'
+		};
+		const first = await applyBalanceChange(runtime.db, change);
+		const again = await applyBalanceChange(runtime.db, change);
+		expect(first).toMatchObject({
+			applied: true,
+			transaction: { status: 'COMPLETED', balanceBefore: 50_000, balanceAfter: 20_000 }
+		});
+		expect(again).toMatchObject({ applied: false, transaction: { id: first.transaction.id } });
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(20_000);
+	});
+
+	it('refuses to go below zero with the shortfall, leaving no row behind', async () => {
+		const user = await createUser(runtime, { credit: 10_000 });
+		await expect(
+			applyBalanceChange(runtime.db, {
+				userId: user.id,
+				type: 'SUBSCRIPTION',
+				amount: -25_000,
+				idempotencyKey: `${user.id}:big`,
+				description: 'Plan'
+			})
+		).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDIT', details: { shortfall: 15_000, balance: 10_000, required: 25_000 } });
+		const rows = await runtime.db.select().from(transactions).where(eq(transactions.userId, user.id));
+		expect(rows).toHaveLength(1);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(10_000);
+	});
+
+	it('refuses fractions of a rupiah', async () => {
+		const user = await createUser(runtime);
+		await expect(
+			applyBalanceChange(runtime.db, {
+				userId: user.id,
+				type: 'TOP_UP',
+				amount: 10_000.5,
+				idempotencyKey: `${user.id}:f`,
+				description: 'x'
+			})
+		).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+	});
+
+	it('completes a pending row only for its owner, type and amount, and only once', async () => {
+		const user = await createUser(runtime);
+		const other = await createUser(runtime);
+		const [pending] = await runtime.db
+			.insert(transactions)
+			.values({
+				userId: user.id,
+				type: 'TOP_UP',
+				status: 'PENDING',
+				amount: 40_000,
+				description: 'Top-up',
+				idempotencyKey: `${user.id}:p`
+			})
+			.returning();
+		const complete = (overrides: { userId?: string; amount?: number } = {}) =>
+			applyBalanceChange(runtime.db, {
+				userId: overrides.userId ?? user.id,
+				type: 'TOP_UP',
+				amount: overrides.amount ?? 40_000,
+				idempotencyKey: `${user.id}:p`,
+				description: 'Top-up',
+				pendingTransactionId: pending.id,
+				paymentReference: 'gateway-ref'
+			});
+		await expect(complete({ userId: other.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(complete({ amount: 41_000 })).rejects.toMatchObject({ code: 'CONFLICT' });
+		const results = await Promise.all([complete(), complete(), complete()]);
+		expect(results.filter((result) => result.applied)).toHaveLength(1);
+		expect(results[0].transaction).toMatchObject({ id: pending.id, status: 'COMPLETED', paymentReference: 'gateway-ref' });
+		expect(await reloadUser(runtime, user.id)).toMatchObject({ creditBalance: 40_000, totalTopUp: 40_000 });
+		expect((await reloadUser(runtime, other.id)).creditBalance).toBe(0);
+	});
+});
