@@ -302,26 +302,33 @@ describe('live logs and events', () => {
 		await expect.poll(() => runtime.emulator!.stats().openLogStreams, WAIT).toBe(0);
 	});
 
-	it('stream status changes of the instance', async () => {
+	it('stream status and provisioning-step changes of the instance', async () => {
 		const { user } = await customer();
 		const plan = await planOf(runtime.db, 'memos', 'FREE');
 		const owner = await callerFor(runtime, user);
-		const { instanceId } = await owner.subscriptions.subscribe({ planId: plan.id });
-		await untilStatus(instanceId, 'RUNNING');
-
 		const controller = new AbortController();
 		const api = await callerFor(runtime, user, { signal: controller.signal });
+		// Subscribe and open the stream before a worker picks the provisioning job up.
+		const { instanceId } = await owner.subscriptions.subscribe({ planId: plan.id });
 		const stream = (await api.instances.events({ id: instanceId }))[Symbol.asyncIterator]();
-		expect((await stream.next()).value).toMatchObject({ status: 'RUNNING' });
-		await owner.instances.stop({ id: instanceId });
-		const statuses: string[] = [];
-		while (!statuses.includes('STOPPED')) {
+		const snapshots: { status: string; done: number }[] = [];
+		const read = async () => {
 			const { value } = await stream.next();
 			if (!value) throw new Error('the event stream ended');
-			statuses.push(value.status);
-		}
-		expect(statuses[0]).toBe('STOPPING');
-		expect(statuses.at(-1)).toBe('STOPPED');
+			snapshots.push({ status: value.status, done: value.provisioningSteps.filter((s) => s.status === 'done').length });
+			return value.status;
+		};
+		while ((await read()) !== 'RUNNING');
+		expect(snapshots[0].status).toBe('PENDING');
+		// Progress arrived step by step, not only as the end result.
+		const inProgress = snapshots.filter((s) => s.status === 'PROVISIONING');
+		expect(new Set(inProgress.map((s) => s.done)).size).toBeGreaterThan(2);
+		expect(snapshots.at(-1)).toEqual({ status: 'RUNNING', done: 10 });
+
+		await owner.instances.stop({ id: instanceId });
+		const after: string[] = [];
+		while (after.at(-1) !== 'STOPPED') after.push(await read());
+		expect(after.every((status) => status === 'STOPPING' || status === 'STOPPED')).toBe(true);
 		controller.abort();
 		await stream.return?.(undefined);
 		await expect.poll(() => runtime.events.openStreams(), WAIT).toBe(0);

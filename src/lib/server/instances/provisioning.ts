@@ -156,13 +156,20 @@ export async function provisionInstance(ctx: Context, instanceId: string, attemp
 		}
 
 		await recordStep(ctx.db, instance.id, 'rollout', 'running', 'Starting the app');
-		const rollout = await ctx.cluster.waitForRollout(manifests.names.namespace, manifests.names.deployment, {
-			timeoutMs: ctx.config.kube.provisionTimeoutSeconds * 1000,
-			failureGraceMs: ctx.config.kube.podFailureGraceSeconds * 1000,
-			pollMs: 500,
-			onProgress: (progress) =>
-				void recordStep(ctx.db, instance.id, 'rollout', 'running', progress.message).catch(() => undefined)
-		});
+		// Progress is written in order, and all of it before the outcome.
+		let progressWrites = Promise.resolve();
+		const rollout = await ctx.cluster
+			.waitForRollout(manifests.names.namespace, manifests.names.deployment, {
+				timeoutMs: ctx.config.kube.provisionTimeoutSeconds * 1000,
+				failureGraceMs: ctx.config.kube.podFailureGraceSeconds * 1000,
+				pollMs: 500,
+				onProgress: (progress) => {
+					progressWrites = progressWrites
+						.then(() => recordStep(ctx.db, instance.id, 'rollout', 'running', progress.message))
+						.catch(() => undefined);
+				}
+			})
+			.finally(() => progressWrites);
 		await recordStep(ctx.db, instance.id, 'rollout', 'done', 'Ready');
 
 		await ctx.db.transaction(async (tx) => {

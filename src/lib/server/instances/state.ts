@@ -1,6 +1,6 @@
 // The one way an instance's status and progress change, so that every change reaches
 // the live viewers of the instance (published when the transaction commits).
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { serviceInstances, type ProvisioningStep } from '../db/schema';
 import { publish } from '../events';
@@ -12,16 +12,22 @@ export async function updateInstance(db: DbOrTx, id: string, patch: Partial<type
 	return instance;
 }
 
-/** Records a provisioning step's progress on the instance. */
+/** Records a provisioning step's progress on the instance (one atomic statement). */
 export async function recordStep(db: DbOrTx, id: string, step: string, status: ProvisioningStep['status'], message?: string) {
-	const [current] = await db
-		.select({ steps: serviceInstances.provisioningSteps })
-		.from(serviceInstances)
-		.where(eq(serviceInstances.id, id));
-	if (!current) return;
 	const entry: ProvisioningStep = { step, status, at: new Date().toISOString(), ...(message ? { message } : {}) };
-	const steps = current.steps.some((s) => s.step === step)
-		? current.steps.map((s) => (s.step === step ? entry : s))
-		: [...current.steps, entry];
-	await updateInstance(db, id, { provisioningSteps: steps });
+	const json = JSON.stringify(entry);
+	const steps = serviceInstances.provisioningSteps;
+	const [instance] = await db
+		.update(serviceInstances)
+		.set({
+			provisioningSteps: sql`CASE
+				WHEN ${steps} @> ${JSON.stringify([{ step }])}::jsonb
+				THEN (SELECT jsonb_agg(CASE WHEN item->>'step' = ${step} THEN ${json}::jsonb ELSE item END ORDER BY position)
+					FROM jsonb_array_elements(${steps}) WITH ORDINALITY AS existing(item, position))
+				ELSE ${steps} || jsonb_build_array(${json}::jsonb)
+			END`
+		})
+		.where(eq(serviceInstances.id, id))
+		.returning({ id: serviceInstances.id, userId: serviceInstances.userId });
+	if (instance) await publish(db, { type: 'instance', userId: instance.userId, instanceId: instance.id });
 }
