@@ -29,3 +29,24 @@ export async function logout(page: Page) {
 	await page.getByRole('button', { name: 'Log out' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 }
+
+/** Opens the wallet of a customer with no credit and starts a bank-transfer top-up. */
+export async function startTopUp(page: Page, bank: string, amount: string) {
+	await page.goto('/wallet');
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
+	await page.getByRole('button', { name: amount, exact: true }).click();
+	await page.getByRole('radio', { name: /Bank transfer/ }).check();
+	await page.getByRole('radio', { name: bank, exact: true }).check();
+	await page.getByRole('button', { name: `Top up ${amount}` }).click();
+	// The Midtrans simulator's hosted payment page, on its own loopback port.
+	await expect(page.getByRole('heading', { name: 'Pay your order' })).toBeVisible();
+	await expect(page.getByTestId('simulator-amount')).toHaveText(amount);
+}
+
+/** Tops up through the simulator's payment page and waits for the credit. */
+export async function topUp(page: Page, amount: string) {
+	await startTopUp(page, 'BCA', amount);
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await page.getByRole('button', { name: `Pay ${amount}` }).click();
+	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'COMPLETED');
+}

@@ -1,21 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, logout, register, uniqueEmail } from './helpers';
+import { login, logout, register, startTopUp, uniqueEmail } from './helpers';
 
 // The smallest valid PNG header plus some bytes: enough for MinisPod's type check.
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
-
-async function startTopUp(page: Page, bank: string, amount: string) {
-	await page.goto('/wallet');
-	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
-	await page.getByRole('button', { name: amount, exact: true }).click();
-	await page.getByRole('radio', { name: /Bank transfer/ }).check();
-	await page.getByRole('radio', { name: bank, exact: true }).check();
-	await page.getByRole('button', { name: `Top up ${amount}` }).click();
-	// The Midtrans simulator's hosted payment page, on its own loopback port.
-	await expect(page.getByRole('heading', { name: 'Pay your order' })).toBeVisible();
-	await expect(page.getByTestId('simulator-amount')).toHaveText(amount);
-}
 
 test('a customer tops up through the payment page and sees the new balance and history row', async ({ page }) => {
 	await register(page, 'Wulan Sari', uniqueEmail('topup'));
