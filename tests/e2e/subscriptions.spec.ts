@@ -11,6 +11,9 @@ test('with too little credit a customer sees the shortfall and the way to top up
 	const topUp = dialog.getByRole('link', { name: 'Top up Rp 59.000' });
 	await expect(topUp).toHaveAttribute('href', '/wallet?amount=59000');
 	await expect(dialog.getByRole('button', { name: 'Confirm and pay' })).toHaveCount(0);
+	await topUp.click();
+	await expect(page).toHaveURL(/\/wallet\?amount=59000$/);
+	await expect(page.getByLabel('Or enter an amount (Rp)')).toHaveValue('59000');
 });
 
 test('a customer subscribes to a free plan and finds it in My subscriptions', async ({ page }) => {

@@ -9,5 +9,9 @@ export const load = (async (event) => {
 		api.wallet.transactions({ pageSize: 5 }),
 		api.wallet.transactions({ type: 'TOP_UP', status: 'PENDING', pageSize: 5 })
 	]);
-	return { wallet, recent: recent.items, pending: pending.items };
+	// A link from a shortfall ("top up Rp 19.000 more") pre-fills the amount.
+	const requested = Number.parseInt(event.url.searchParams.get('amount') ?? '', 10);
+	const { minTopUp, maxTopUp } = wallet.limits;
+	const suggestedAmount = Number.isSafeInteger(requested) ? Math.min(maxTopUp, Math.max(minTopUp, requested)) : null;
+	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount };
 }) satisfies PageServerLoad;
