@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cookies } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { sessions, users } from '../../src/lib/server/db/schema';
 import { createCaller } from '../../src/lib/server/trpc/router';
 import { SESSION_COOKIE, sessionIdFromToken, validateSessionToken } from '../../src/lib/server/auth/sessions';
 import { ensureAdmin } from '../../src/lib/server/db/seed';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { expectError } from '../support/errors';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -28,16 +28,6 @@ function cookieJar() {
 }
 
 const anonymous = (cookies?: Cookies) => createCaller({ runtime, user: null, session: null, cookies, ipAddress: '127.0.0.1' });
-
-async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	expect((error as TRPCError).code).toBe(code);
-	return error as TRPCError;
-}
 
 describe('registration', () => {
 	it('creates a customer, opens a session in an httpOnly cookie and knows who they are', async () => {

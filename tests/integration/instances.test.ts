@@ -1,7 +1,6 @@
 // The app lifecycle against the Kubernetes emulator over HTTP, with real pg-boss workers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { notifications, serviceInstances, transactions } from '../../src/lib/server/db/schema';
 import { instanceNames } from '../../src/lib/server/kube/manifests';
 import { checkHealth, provisionInstance } from '../../src/lib/server/instances/provisioning';
@@ -9,6 +8,7 @@ import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime }
 import { expectInvariants } from '../support/invariants';
 import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import type { ServiceInstance } from '../../src/lib/server/db/schema';
+import { rejection } from '../support/errors';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -39,17 +39,6 @@ async function untilStatus(id: string, status: string) {
 
 const pods = (namespace: string) => runtime.emulator!.list('Pod', namespace);
 const objectNames = (kind: string, namespace: string) => runtime.emulator!.list(kind, namespace).map((o) => o.metadata.name);
-
-async function rejection(promise: Promise<unknown>) {
-	const error = await promise.then(
-		() => {
-			throw new Error('expected a rejection');
-		},
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	return error as TRPCError;
-}
 
 describe('app lifecycle', () => {
 	it('subscribe -> RUNNING -> stop -> start -> restart -> terminate', async () => {

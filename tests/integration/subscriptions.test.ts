@@ -13,6 +13,7 @@ import {
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription, settle } from '../support/fixtures';
+import { rejection } from '../support/errors';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -26,18 +27,6 @@ afterEach(async () => {
 async function customer(credit = 1_000_000) {
 	const user = await createUser(runtime, { credit });
 	return { user, api: await callerFor(runtime, user) };
-}
-
-async function rejection(promise: Promise<unknown>) {
-	const error = await promise.then(
-		() => {
-			throw new Error('expected a rejection');
-		},
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	const trpc = error as TRPCError & { cause?: { code?: string; details?: Record<string, unknown> } };
-	return { code: trpc.cause?.code ?? trpc.code, trpcCode: trpc.code, message: trpc.message, details: trpc.cause?.details ?? {} };
 }
 
 /** Pretends provisioning finished, for tests that do not run the cluster. */

@@ -6,6 +6,7 @@ import { lapseOffers } from '../../src/lib/server/waitlist/service';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
+import { rejection } from '../support/errors';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -26,15 +27,6 @@ async function admin() {
 	return { user, api: await callerFor(runtime, user) };
 }
 
-async function codeOf(promise: Promise<unknown>) {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	return ((error as TRPCError).cause as { code?: string } | undefined)?.code ?? (error as TRPCError).code;
-}
-
 async function soldOut(slug: string, planType: 'BASIC' | 'PRO' | 'PREMIUM') {
 	const plan = await planOf(runtime.db, slug, planType);
 	const holder = await customer();
@@ -50,7 +42,7 @@ describe('waitlist', () => {
 	it('is only for sold-out plans, and joining twice keeps one place in line', async () => {
 		const open = await planOf(runtime.db, 'gitea', 'BASIC');
 		const { api } = await customer();
-		expect(await codeOf(api.waitlist.join({ planId: open.id }))).toBe('BAD_REQUEST');
+		expect((await rejection(api.waitlist.join({ planId: open.id }))).code).toBe('BAD_REQUEST');
 
 		const { plan } = await soldOut('ghost', 'PREMIUM');
 		const first = await customer();
@@ -99,7 +91,7 @@ describe('waitlist', () => {
 		const { api } = await customer();
 		const other = await customer();
 		const entry = await api.waitlist.join({ planId: plan.id });
-		expect(await codeOf(other.api.waitlist.leave({ id: entry.id }))).toBe('NOT_FOUND');
+		expect((await rejection(other.api.waitlist.leave({ id: entry.id }))).code).toBe('NOT_FOUND');
 		await api.waitlist.leave({ id: entry.id });
 		expect(await api.waitlist.list()).toEqual([]);
 	});
@@ -108,10 +100,10 @@ describe('waitlist', () => {
 describe('admin', () => {
 	it('procedures refuse customers', async () => {
 		const { api } = await customer();
-		expect(await codeOf(api.admin.subscriptions.list({ page: 1, pageSize: 10 }))).toBe('FORBIDDEN');
-		expect(await codeOf(api.admin.quota.overview())).toBe('FORBIDDEN');
+		expect((await rejection(api.admin.subscriptions.list({ page: 1, pageSize: 10 }))).code).toBe('FORBIDDEN');
+		expect((await rejection(api.admin.quota.overview())).code).toBe('FORBIDDEN');
 		const plan = await planOf(runtime.db, 'n8n', 'BASIC');
-		expect(await codeOf(api.admin.quota.setTotal({ planId: plan.id, totalQuota: 1000 }))).toBe('FORBIDDEN');
+		expect((await rejection(api.admin.quota.setTotal({ planId: plan.id, totalQuota: 1000 }))).code).toBe('FORBIDDEN');
 	});
 
 	it('lists and filters all subscriptions', async () => {
@@ -153,7 +145,9 @@ describe('admin', () => {
 		await api.admin.subscriptions.extend({ id: subscriptionId, days: 7, reason: 'Compensation for downtime' });
 		const after = await reloadSubscription(runtime.db, subscriptionId);
 		expect(after.endDate.getTime() - before.endDate.getTime()).toBe(7 * DAY_MS);
-		expect(await codeOf(api.admin.subscriptions.extend({ id: subscriptionId, days: 7, reason: '' }))).toBe('BAD_REQUEST');
+		expect((await rejection(api.admin.subscriptions.extend({ id: subscriptionId, days: 7, reason: '' }))).code).toBe(
+			'BAD_REQUEST'
+		);
 	});
 
 	it('suspends (slot released, app scaled down) and resumes (slot taken again)', async () => {
@@ -167,7 +161,9 @@ describe('admin', () => {
 		const instance = await instanceOf(runtime.db, subscriptionId);
 		const actions = await queuedJobs<{ instanceId: string; action: string }>(runtime.db, 'instance-action');
 		expect(actions.map((j) => j.data)).toContainEqual({ instanceId: instance.id, action: 'suspend' });
-		expect(await codeOf(api.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Again please' }))).toBe('INVALID_STATE');
+		expect((await rejection(api.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Again please' }))).code).toBe(
+			'INVALID_STATE'
+		);
 
 		await api.admin.subscriptions.resume({ id: subscriptionId });
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');

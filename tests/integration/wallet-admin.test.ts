@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { auditLog, notifications, transactions, type User } from '../../src/lib/server/db/schema';
 import { callerFor, createUser, reloadUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
+import { expectError } from '../support/errors';
 
 let runtime: WalletTestRuntime;
 let admin: User;
@@ -19,16 +19,6 @@ afterAll(async () => {
 	await expectMoneyInvariants(runtime.db);
 	await runtime?.close();
 });
-
-async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	expect((error as TRPCError).code).toBe(code);
-	return error as TRPCError;
-}
 
 const auditsFor = (userId: string) => runtime.db.select().from(auditLog).where(eq(auditLog.entityId, userId));
 
@@ -141,7 +131,7 @@ describe('admin.wallet.adjust', () => {
 		const input = { userId: customer.id, direction: 'credit' as const, amount: 1_000_000, reason: 'Giving myself money' };
 		await expectError((await callerFor(runtime, customer)).admin.wallet.adjust(input), 'FORBIDDEN');
 		await expectError((await callerFor(runtime, null)).admin.wallet.adjust(input), 'UNAUTHORIZED');
-		await expectError((await callerFor(runtime, customer)).admin.wallet.searchCustomers({ q: 'user' }), 'FORBIDDEN');
+		await expectError((await callerFor(runtime, customer)).admin.users({ q: 'user' }), 'FORBIDDEN');
 		expect((await reloadUser(runtime, customer.id)).creditBalance).toBe(10_000);
 	});
 });
@@ -150,10 +140,10 @@ describe('finding customers', () => {
 	it('searches by e-mail or name', async () => {
 		const user = await createUser(runtime, { name: 'Rahmat Hidayat', email: `rahmat-${randomUUID().slice(0, 6)}@warung.test` });
 		const api = await callerFor(runtime, admin);
-		expect((await api.admin.wallet.searchCustomers({ q: 'warung.test' })).map((found) => found.id)).toEqual([user.id]);
-		expect((await api.admin.wallet.searchCustomers({ q: 'hidayat' }))[0]).toMatchObject({ email: user.email, creditBalance: 0 });
-		expect(await api.admin.wallet.searchCustomers({ q: '%_%' })).toEqual([]);
-		expect((await expectError(api.admin.wallet.searchCustomers({ q: 'r' }), 'BAD_REQUEST')).message).toMatch(/^q:/);
+		expect((await api.admin.users({ q: 'warung.test' })).map((found) => found.id)).toEqual([user.id]);
+		expect((await api.admin.users({ q: 'hidayat' }))[0]).toMatchObject({ email: user.email, creditBalance: 0 });
+		expect(await api.admin.users({ q: '%_%' })).toEqual([]);
+		expect((await expectError(api.admin.users({ q: 'r' }), 'BAD_REQUEST')).message).toMatch(/^q:/);
 	});
 
 	it('lists recent adjustments with their reasons', async () => {

@@ -2,12 +2,12 @@
 // act on another's transactions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { transactions, type User } from '../../src/lib/server/db/schema';
 import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
 import { callerFor, createUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
+import { expectError } from '../support/errors';
 
 let runtime: WalletTestRuntime;
 beforeAll(async () => {
@@ -17,16 +17,6 @@ afterAll(async () => {
 	await expectMoneyInvariants(runtime.db);
 	await runtime?.close();
 });
-
-async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	expect((error as TRPCError).code).toBe(code);
-	return error as TRPCError;
-}
 
 async function ledgerEntry(user: User, type: 'ADMIN_ADJUSTMENT' | 'SUBSCRIPTION', amount: number, key: string, at: string) {
 	const { transaction } = await applyBalanceChange(runtime.db, {

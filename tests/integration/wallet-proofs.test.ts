@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { auditLog, notifications, transactions, type User } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
@@ -13,6 +12,7 @@ import { readTransferProof } from '../../src/lib/server/wallet/proofs';
 import { callerFor, createUser, reloadUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
+import { expectError } from '../support/errors';
 
 let runtime: WalletTestRuntime;
 let admin: User;
@@ -24,16 +24,6 @@ afterAll(async () => {
 	await expectMoneyInvariants(runtime.db);
 	await runtime?.close();
 });
-
-async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	expect((error as TRPCError).code).toBe(code);
-	return error as TRPCError;
-}
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(200)]);
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(200)]);

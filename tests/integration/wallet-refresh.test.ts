@@ -2,13 +2,13 @@
 // cancelling, and the scheduled sweep that refreshes and expires them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { transactions, type User } from '../../src/lib/server/db/schema';
 import { enqueue } from '../../src/lib/server/queue';
 import { topUpRefresh } from '../../jobs/topup-refresh';
 import { callerFor, createUser, reloadUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
+import { expectError } from '../support/errors';
 
 let runtime: WalletTestRuntime;
 beforeAll(async () => {
@@ -21,16 +21,6 @@ afterAll(async () => {
 	await expectMoneyInvariants(runtime.db);
 	await runtime?.close();
 });
-
-async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	expect((error as TRPCError).code).toBe(code);
-	return error as TRPCError;
-}
 
 async function startTopUp(user: User, amount = 100_000) {
 	const api = await callerFor(runtime, user);

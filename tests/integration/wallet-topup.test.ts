@@ -2,12 +2,12 @@
 // hosted page over HTTP, the simulator notifies the webhook, and the wallet is credited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { notifications, paymentEvents, transactions } from '../../src/lib/server/db/schema';
 import { ORDER_ID_PATTERN } from '../../src/lib/server/wallet/topup-rules';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { completeHostedPayment, startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
+import { expectError } from '../support/errors';
 
 let runtime: WalletTestRuntime;
 beforeAll(async () => {
@@ -17,16 +17,6 @@ afterAll(async () => {
 	await expectMoneyInvariants(runtime.db);
 	await runtime?.close();
 });
-
-async function expectError(promise: Promise<unknown>, code: string): Promise<TRPCError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(TRPCError);
-	expect((error as TRPCError).code).toBe(code);
-	return error as TRPCError;
-}
 
 const methods = [
 	{

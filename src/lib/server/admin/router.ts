@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init';
-import { overview } from './service';
+import { overview, searchUsers } from './service';
 import { adminWalletRouter } from './wallet-router';
-import { findUsers, listAllSubscriptions, quotaOverview } from '../subscriptions/admin';
+import { listAllSubscriptions, quotaOverview } from '../subscriptions/admin';
+import { customerSearchInput } from '../wallet/schemas';
 import {
 	adminListInput,
 	adminTerminateInput,
@@ -43,9 +43,7 @@ const quotaAdmin = router({
 
 export const adminRouter = router({
 	overview: adminProcedure.query(({ ctx }) => overview(ctx.runtime.db)),
-	users: adminProcedure
-		.input(z.object({ q: z.string().trim().min(1).max(100) }))
-		.query(({ ctx, input }) => findUsers(ctx.runtime.db, input.q)),
+	users: adminProcedure.input(customerSearchInput).query(({ ctx, input }) => searchUsers(ctx.runtime.db, input.q)),
 	subscriptions: subscriptionsAdmin,
 	quota: quotaAdmin,
 	wallet: adminWalletRouter

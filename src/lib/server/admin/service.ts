@@ -1,4 +1,5 @@
-import { count, eq, inArray, sum } from 'drizzle-orm';
+import { count, eq, ilike, inArray, or, sum } from 'drizzle-orm';
+import { likePattern } from '../catalog/service';
 import type { DbOrTx } from '../db/client';
 import { SLOT_HOLDING_STATUSES, services, subscriptions, users } from '../db/schema';
 
@@ -18,4 +19,23 @@ export async function overview(db: DbOrTx) {
 		liveSubscriptions: live.value,
 		creditHeld: Number(credit.value ?? 0)
 	};
+}
+
+/** Customers (and staff) by e-mail or name, for an administrator to act for. */
+export async function searchUsers(db: DbOrTx, query: string) {
+	const pattern = likePattern(query.trim());
+	return db
+		.select({
+			id: users.id,
+			name: users.name,
+			email: users.email,
+			role: users.role,
+			creditBalance: users.creditBalance,
+			totalTopUp: users.totalTopUp,
+			totalSpent: users.totalSpent
+		})
+		.from(users)
+		.where(or(ilike(users.email, pattern), ilike(users.name, pattern)))
+		.orderBy(users.email)
+		.limit(20);
 }

@@ -1,20 +1,12 @@
 import { adminProcedure, router, type Context } from '../trpc/init';
-import { adjustBalance, listFlaggedPayments, recentAdjustments, resolveFlag, searchCustomers } from '../wallet/admin';
+import { adjustBalance, listFlaggedPayments, recentAdjustments, resolveFlag } from '../wallet/admin';
 import { approveTransferProof, listPendingProofs, rejectTransferProof } from '../wallet/proofs';
-import {
-	adjustmentInput,
-	customerSearchInput,
-	flaggedInput,
-	rejectProofInput,
-	resolveFlagInput,
-	transactionIdInput
-} from '../wallet/schemas';
+import { adjustmentInput, flaggedInput, rejectProofInput, resolveFlagInput, transactionIdInput } from '../wallet/schemas';
 
 const actor = (ctx: Context & { user: { id: string } }) => ({ adminId: ctx.user.id, ipAddress: ctx.ipAddress });
 
 /** `admin.wallet.*`: adjustments, transfer proofs and flagged payments. */
 export const adminWalletRouter = router({
-	searchCustomers: adminProcedure.input(customerSearchInput).query(({ ctx, input }) => searchCustomers(ctx.runtime, input.q)),
 	adjust: adminProcedure.input(adjustmentInput).mutation(({ ctx, input }) => adjustBalance(ctx.runtime, actor(ctx), input)),
 	recentAdjustments: adminProcedure.query(({ ctx }) => recentAdjustments(ctx.runtime)),
 

@@ -104,12 +104,3 @@ export async function quotaOverview(db: Db) {
 		}[];
 	}[];
 }
-
-export async function findUsers(db: Db, q: string) {
-	return db
-		.select({ id: users.id, name: users.name, email: users.email, role: users.role, creditBalance: users.creditBalance })
-		.from(users)
-		.where(or(ilike(users.email, likePattern(q)), ilike(users.name, likePattern(q))))
-		.orderBy(asc(users.email))
-		.limit(20);
-}

@@ -215,6 +215,29 @@ type NewSubscription = {
 };
 
 /**
+ * Charges one billing period of the plan's price, once: the idempotency key names the
+ * subscription and the period's start.
+ */
+async function chargePeriod(
+	tx: Tx,
+	charge: { subscription: Subscription; plan: ServicePlan; service: Service; start: Date; end: Date }
+) {
+	const { subscription, plan, service, start, end } = charge;
+	const balance = await balanceOf(tx, subscription.userId);
+	if (balance < plan.monthlyPrice) throw insufficientCredit(plan.monthlyPrice - balance, balance, plan.monthlyPrice);
+	await applyBalanceChange(tx, {
+		userId: subscription.userId,
+		type: 'SUBSCRIPTION',
+		amount: -plan.monthlyPrice,
+		idempotencyKey: `subscription:${subscription.id}:charge:${start.toISOString()}`,
+		description: `${service.name} ${plan.name}, ${formatPeriod(start, end)}`,
+		paymentMethod: 'CREDIT',
+		subscriptionId: subscription.id,
+		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
+	});
+}
+
+/**
  * Takes the slot, creates subscription and instance, charges the first period (unless it
  * is free or granted) and enqueues provisioning, all in the caller's transaction.
  */
@@ -257,18 +280,7 @@ async function createSubscription(tx: Tx, boss: Runtime['boss'], input: NewSubsc
 		throw error;
 	}
 
-	if (price > 0) {
-		await applyBalanceChange(tx, {
-			userId: input.userId,
-			type: 'SUBSCRIPTION',
-			amount: -price,
-			idempotencyKey: `subscription:${subscription.id}:charge:${now.toISOString()}`,
-			description: `${service.name} ${plan.name}, ${formatPeriod(now, end)}`,
-			paymentMethod: 'CREDIT',
-			subscriptionId: subscription.id,
-			metadata: { planId: plan.id, periodStart: now.toISOString(), periodEnd: end.toISOString() }
-		});
-	}
+	if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end });
 
 	const instanceName = input.name?.trim() || service.name;
 	const [instance] = await tx
@@ -915,20 +927,7 @@ export async function repayForRetry(tx: Tx, subscriptionId: string, now = new Da
 	await takeSlot(tx, plan.id);
 	const end = subscription.isGrant ? subscription.endDate : addMonths(now);
 	const price = subscription.isGrant ? 0 : plan.monthlyPrice;
-	if (price > 0) {
-		const balance = await balanceOf(tx, subscription.userId);
-		if (balance < price) throw insufficientCredit(price - balance, balance, price);
-		await applyBalanceChange(tx, {
-			userId: subscription.userId,
-			type: 'SUBSCRIPTION',
-			amount: -price,
-			idempotencyKey: `subscription:${subscription.id}:charge:${now.toISOString()}`,
-			description: `${service.name} ${plan.name}, ${formatPeriod(now, end)}`,
-			paymentMethod: 'CREDIT',
-			subscriptionId: subscription.id,
-			metadata: { planId: plan.id, periodStart: now.toISOString(), periodEnd: end.toISOString(), retry: true }
-		});
-	}
+	if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end });
 	await tx
 		.update(subscriptions)
 		.set({

@@ -1,14 +1,13 @@
 // What administrators do with wallets: credit or debit a customer with a reason (audited,
-// never below zero), find customers, and work through payments flagged by the gateway
+// never below zero), and work through payments flagged by the gateway
 // (refunds, chargebacks, late payments, amount mismatches).
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, ilike, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { transactions, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
-import { likePattern } from '../catalog/service';
 import { applyBalanceChange } from './ledger';
 import { toTransactionDetail } from './service';
 import type { AdminAction } from './proofs';
@@ -71,24 +70,6 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		});
 		return { ...toTransactionDetail(result.transaction), replayed: false };
 	});
-}
-
-export async function searchCustomers(runtime: Runtime, query: string) {
-	const pattern = likePattern(query.trim());
-	return runtime.db
-		.select({
-			id: users.id,
-			name: users.name,
-			email: users.email,
-			role: users.role,
-			creditBalance: users.creditBalance,
-			totalTopUp: users.totalTopUp,
-			totalSpent: users.totalSpent
-		})
-		.from(users)
-		.where(or(ilike(users.email, pattern), ilike(users.name, pattern)))
-		.orderBy(users.email)
-		.limit(20);
 }
 
 export async function recentAdjustments(runtime: Runtime, limit = 20) {

@@ -8,7 +8,7 @@ export const load = (async (event) => {
 	const q = event.url.searchParams.get('q')?.trim() ?? '';
 	const [customers, recent] = await Promise.all([
 		q
-			? api.admin.wallet.searchCustomers({ q }).then(
+			? api.admin.users({ q }).then(
 					(found) => ({ found, problem: null }),
 					(cause: unknown) => {
 						if (cause instanceof TRPCError && cause.code === 'BAD_REQUEST') return { found: [], problem: cause.message };
