@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { notifications, serviceInstances, transactions } from '../../src/lib/server/db/schema';
 import { instanceNames } from '../../src/lib/server/kube/manifests';
 import { checkHealth, provisionInstance } from '../../src/lib/server/instances/provisioning';
-import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import type { ServiceInstance } from '../../src/lib/server/db/schema';
@@ -22,10 +22,7 @@ afterEach(async () => {
 
 const WAIT = { timeout: 30_000, interval: 200 };
 
-async function customer(credit = 1_000_000) {
-	const user = await createUser(runtime, { credit });
-	return { user, api: await callerFor(runtime, user) };
-}
+const customer = (credit?: number) => newCustomer(runtime, credit);
 
 async function instance(id: string): Promise<ServiceInstance> {
 	const [row] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, id));

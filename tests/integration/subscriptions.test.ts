@@ -10,7 +10,7 @@ import {
 	rollbackUpgrade,
 	upgradeQuote
 } from '../../src/lib/server/subscriptions/service';
-import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription, settle } from '../support/fixtures';
 import { rejection } from '../support/errors';
@@ -24,10 +24,7 @@ afterEach(async () => {
 	await expectInvariants(runtime.db);
 });
 
-async function customer(credit = 1_000_000) {
-	const user = await createUser(runtime, { credit });
-	return { user, api: await callerFor(runtime, user) };
-}
+const customer = (credit?: number) => newCustomer(runtime, credit);
 
 /** Pretends provisioning finished, for tests that do not run the cluster. */
 async function markRunning(subscriptionId: string) {

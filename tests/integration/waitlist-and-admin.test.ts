@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { auditLog, notifications, servicePlans, waitlistEntries } from '../../src/lib/server/db/schema';
 import { lapseOffers } from '../../src/lib/server/waitlist/service';
-import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
 import { rejection } from '../support/errors';
@@ -17,10 +17,7 @@ afterEach(async () => {
 	await expectInvariants(runtime.db);
 });
 
-async function customer(credit = 1_000_000) {
-	const user = await createUser(runtime, { credit });
-	return { user, api: await callerFor(runtime, user) };
-}
+const customer = (credit?: number) => newCustomer(runtime, credit);
 
 async function admin() {
 	const user = await createUser(runtime, { role: 'ADMINISTRATOR' });

@@ -101,3 +101,9 @@ export async function callerFor(runtime: Runtime, user?: User | null, options: {
 	}
 	return createCaller(context, { signal: options.signal });
 }
+
+/** A customer with credit and a caller acting as them. */
+export async function newCustomer(runtime: Runtime, credit = 1_000_000) {
+	const user = await createUser(runtime, { credit });
+	return { user, api: await callerFor(runtime, user) };
+}

@@ -358,21 +358,12 @@ export async function runInstanceAction(ctx: Context, instanceId: string, action
 				return { outcome: action };
 			}
 			case 'start':
-			case 'resume': {
+			case 'resume':
+			case 'restart': {
 				if (action === 'resume' && instance.status !== 'SUSPENDED') return { outcome: 'skipped' as const };
 				if (action === 'resume') await updateInstance(ctx.db, instanceId, { status: 'STARTING', statusReason: null });
-				await ctx.cluster.scaleDeployment(names.namespace, names.deployment, 1);
-				const rollout = await wait();
-				await updateInstance(ctx.db, instanceId, {
-					status: 'RUNNING',
-					statusReason: null,
-					podName: rollout.pods[0] ?? null,
-					lastStarted: new Date()
-				});
-				return { outcome: 'running' as const };
-			}
-			case 'restart': {
-				await ctx.cluster.restartDeployment(names.namespace, names.deployment);
+				if (action === 'restart') await ctx.cluster.restartDeployment(names.namespace, names.deployment);
+				else await ctx.cluster.scaleDeployment(names.namespace, names.deployment, 1);
 				const rollout = await wait();
 				await updateInstance(ctx.db, instanceId, {
 					status: 'RUNNING',
