@@ -10,6 +10,7 @@ import { AppError } from '../src/lib/server/errors';
 import { callerFor, createUser } from '../tests/support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../tests/support/payments';
 import { expectMoneyInvariants } from '../tests/support/invariants';
+import { summary } from './stats';
 
 let runtime: WalletTestRuntime;
 beforeAll(async () => {
@@ -19,23 +20,6 @@ afterAll(async () => {
 	await expectMoneyInvariants(runtime.db);
 	await runtime?.close();
 });
-
-function percentile(sorted: number[], p: number) {
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summary(label: string, samples: number[]) {
-	const sorted = [...samples].sort((a, b) => a - b);
-	const ms = (value: number) => `${value.toFixed(1)} ms`;
-	return {
-		case: label,
-		n: samples.length,
-		p50: ms(percentile(sorted, 50)),
-		p95: ms(percentile(sorted, 95)),
-		p99: ms(percentile(sorted, 99)),
-		max: ms(sorted.at(-1)!)
-	};
-}
 
 async function settledTopUps(user: User, count: number) {
 	const api = await callerFor(runtime, user);

@@ -1,0 +1,85 @@
+// `npm run bench`: how fast buying and provisioning are on this machine. Prints figures
+// (nothing passes or fails on timing): subscribe calls per second while many customers
+// compete for one plan's slots, and the time from subscribe to RUNNING on the Kubernetes
+// emulator with real pg-boss workers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { eq } from 'drizzle-orm';
+import { serviceInstances, servicePlans } from '../src/lib/server/db/schema';
+import { newCustomer, startTestRuntime, type TestRuntime } from '../tests/support/runtime';
+import { planOf, settle } from '../tests/support/fixtures';
+import { expectInvariants } from '../tests/support/invariants';
+import { summary } from './stats';
+
+let runtime: TestRuntime;
+
+/** Each measurement gets its own runtime, so one's queued jobs do not slow the other. */
+function withRuntime(work: boolean) {
+	beforeAll(async () => {
+		runtime = await startTestRuntime({ work });
+	});
+	afterAll(async () => {
+		await expectInvariants(runtime.db);
+		await runtime?.close();
+	});
+}
+
+describe('subscribe under contention', () => {
+	// No workers: only the subscribe transactions are measured.
+	withRuntime(false);
+
+	it('measures subscribe calls per second with customers racing for slots', async () => {
+		const rows = [];
+		for (const [racers, slots] of [
+			[50, 50],
+			[100, 10]
+		] as const) {
+			const plan = await planOf(runtime.db, 'memos', 'BASIC');
+			await runtime.db
+				.update(servicePlans)
+				.set({ totalQuota: plan.usedQuota + slots })
+				.where(eq(servicePlans.id, plan.id));
+			const customers = await Promise.all(Array.from({ length: racers }, () => newCustomer(runtime, 100_000)));
+			const started = performance.now();
+			const { fulfilled, rejected } = await settle(customers.map(({ api }) => api.subscriptions.subscribe({ planId: plan.id })));
+			const seconds = (performance.now() - started) / 1000;
+			expect(fulfilled).toHaveLength(slots);
+			rows.push({
+				case: `${racers} customers, ${slots} slots`,
+				won: fulfilled.length,
+				refused: rejected.length,
+				'calls/s': Math.round(racers / seconds)
+			});
+		}
+		console.log('\nSubscribe under contention');
+		console.table(rows);
+	});
+});
+
+describe('provisioning on the emulator', () => {
+	withRuntime(true);
+
+	it('measures the time from subscribe to RUNNING', async () => {
+		const plan = await planOf(runtime.db, 'uptime-kuma', 'FREE');
+		await runtime.db.update(servicePlans).set({ totalQuota: 1000 }).where(eq(servicePlans.id, plan.id));
+		const samples: number[] = [];
+		for (let round = 0; round < 3; round++) {
+			const customers = await Promise.all(Array.from({ length: 4 }, () => newCustomer(runtime, 0)));
+			const timings = await Promise.all(
+				customers.map(async ({ api }) => {
+					const started = performance.now();
+					const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+					for (;;) {
+						const [instance] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId));
+						if (instance.status === 'RUNNING') return performance.now() - started;
+						if (instance.status === 'ERROR') throw new Error(instance.statusReason ?? 'provisioning failed');
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+				})
+			);
+			samples.push(...timings);
+		}
+		console.log(`\nSubscribe to RUNNING (emulator pods ready after ${runtime.config.kube.emulatorPodReadyMs} ms, 4 at a time)`);
+		console.table([summary('subscribe to RUNNING', samples)]);
+	});
+});
