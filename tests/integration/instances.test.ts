@@ -6,7 +6,7 @@ import { instanceNames } from '../../src/lib/server/kube/manifests';
 import { checkHealth, provisionInstance } from '../../src/lib/server/instances/provisioning';
 import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
-import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
+import { planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
 import type { ServiceInstance } from '../../src/lib/server/db/schema';
 import { rejection } from '../support/errors';
 
@@ -134,6 +134,38 @@ describe('app lifecycle', () => {
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.creditBalance - plan.monthlyPrice);
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
+	});
+
+	it('terminating an app while it is being set up leaves nothing behind and refunds once', async () => {
+		const { user, api } = await customer();
+		const plan = await planOf(runtime.db, 'gitea', 'BASIC');
+		runtime.emulator!.configure({ podReadyDelayMs: 60_000 });
+		try {
+			const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+			await expect
+				.poll(async () => (await instance(instanceId)).provisioningSteps.find((s) => s.step === 'rollout')?.status, WAIT)
+				.toBe('running');
+			const { refunded } = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+			expect(refunded).toBeGreaterThan(0);
+			const terminated = await untilStatus(instanceId, 'TERMINATED');
+			// The provisioning job notices and gives up without touching money or status.
+			await expect
+				.poll(async () => {
+					const jobs = await queuedJobs<{ instanceId: string }>(runtime.db, 'provision-instance');
+					return jobs.find((job) => job.data.instanceId === instanceId)?.state;
+				}, WAIT)
+				.toBe('completed');
+			expect((await instance(instanceId)).status).toBe('TERMINATED');
+			expect(runtime.emulator!.get('Namespace', undefined, instanceNames(terminated).namespace)).toBeUndefined();
+			const refunds = await runtime.db
+				.select()
+				.from(transactions)
+				.where(and(eq(transactions.subscriptionId, subscriptionId), eq(transactions.type, 'REFUND')));
+			expect(refunds.map((r) => r.amount)).toEqual([refunded]);
+			expect((await reloadUser(runtime, user.id)).creditBalance).toBe(1_000_000 - plan.monthlyPrice + refunded);
+		} finally {
+			runtime.emulator!.configure({ podReadyDelayMs: 100 });
+		}
 	});
 
 	it('running the provisioning job twice creates nothing twice', async () => {

@@ -4,6 +4,7 @@
 import { and, eq, inArray, ne, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
+	instanceStatusEnum,
 	serviceInstances,
 	servicePlans,
 	services,
@@ -121,19 +122,25 @@ export async function provisionInstance(ctx: Context, instanceId: string, attemp
 	}
 
 	const fresh = instance.status === 'PENDING';
-	await updateInstance(ctx.db, instance.id, {
-		status: 'PROVISIONING',
-		statusReason: null,
-		...(fresh
-			? {
-					provisioningSteps: PROVISIONING_STEPS.map((step) => ({
-						step,
-						status: 'pending' as const,
-						at: new Date().toISOString()
-					}))
-				}
-			: {})
-	});
+	const started = await updateInstance(
+		ctx.db,
+		instance.id,
+		{
+			status: 'PROVISIONING',
+			statusReason: null,
+			...(fresh
+				? {
+						provisioningSteps: PROVISIONING_STEPS.map((step) => ({
+							step,
+							status: 'pending' as const,
+							at: new Date().toISOString()
+						}))
+					}
+				: {})
+		},
+		['PENDING', 'PROVISIONING']
+	);
+	if (!started) return { outcome: 'skipped' as const };
 
 	try {
 		const manifests = await manifestsFor(ctx, loaded, loaded.plan);
@@ -149,6 +156,7 @@ export async function provisionInstance(ctx: Context, instanceId: string, attemp
 			.where(eq(serviceInstances.id, instance.id));
 
 		for (const step of PROVISIONING_STEPS.filter((s) => s !== 'rollout')) {
+			if (await abandoned(ctx, instance.id)) return await cancelProvisioning(ctx, instance);
 			const objects = manifests.objects.filter((object) => STEP_OF_KIND[object.kind ?? ''] === step);
 			await recordStep(ctx.db, instance.id, step, 'running');
 			for (const object of objects) await ctx.cluster.apply<KubeManifest>(object);
@@ -172,17 +180,23 @@ export async function provisionInstance(ctx: Context, instanceId: string, attemp
 			.finally(() => progressWrites);
 		await recordStep(ctx.db, instance.id, 'rollout', 'done', 'Ready');
 
-		await ctx.db.transaction(async (tx) => {
-			await updateInstance(tx, instance.id, {
-				status: 'RUNNING',
-				statusReason: null,
-				podName: rollout.pods[0] ?? null,
-				publicUrl: manifests.publicUrl,
-				sslEnabled: true,
-				healthStatus: 'healthy',
-				lastHealthCheck: new Date(),
-				lastStarted: new Date()
-			});
+		const running = await ctx.db.transaction(async (tx) => {
+			const updated = await updateInstance(
+				tx,
+				instance.id,
+				{
+					status: 'RUNNING',
+					statusReason: null,
+					podName: rollout.pods[0] ?? null,
+					publicUrl: manifests.publicUrl,
+					sslEnabled: true,
+					healthStatus: 'healthy',
+					lastHealthCheck: new Date(),
+					lastStarted: new Date()
+				},
+				['PROVISIONING']
+			);
+			if (!updated) return false;
 			await notify(tx, {
 				userId: instance.userId,
 				type: 'INSTANCE_RUNNING',
@@ -190,7 +204,10 @@ export async function provisionInstance(ctx: Context, instanceId: string, attemp
 				body: `Your ${loaded.service.name} app is ready at ${manifests.publicUrl}.`,
 				link: `/instances/${instance.id}`
 			});
+			return true;
 		});
+		// Terminated while it came up: what this job created must not outlive it.
+		if (!running) return await cancelProvisioning(ctx, instance);
 		return { outcome: 'running' as const };
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) {
@@ -201,6 +218,21 @@ export async function provisionInstance(ctx: Context, instanceId: string, attemp
 		await failProvisioning(ctx, loaded, reason);
 		return { outcome: 'failed' as const, reason };
 	}
+}
+
+/** The instance stopped being provisioned (it was terminated meanwhile). */
+async function abandoned(ctx: Context, instanceId: string) {
+	const [row] = await ctx.db
+		.select({ status: serviceInstances.status })
+		.from(serviceInstances)
+		.where(eq(serviceInstances.id, instanceId));
+	return row?.status !== 'PROVISIONING';
+}
+
+/** Removes what an abandoned provisioning created; the deprovisioning job may have run first. */
+async function cancelProvisioning(ctx: Context, instance: ServiceInstance) {
+	await removeInstanceObjects(ctx, instance);
+	return { outcome: 'cancelled' as const };
 }
 
 /** Failure: clean up, then ERROR + slot released + refund, and the customer told why. */
@@ -216,8 +248,15 @@ async function failProvisioning(ctx: Context, loaded: Loaded, reason: string) {
 		await recordStep(ctx.db, instance.id, 'cleanup', 'failed', reasonOf(error));
 	}
 	await ctx.db.transaction(async (tx) => {
+		const failed = await updateInstance(
+			tx,
+			instance.id,
+			{ status: 'ERROR', statusReason: reason, podName: null, healthStatus: null },
+			['PROVISIONING']
+		);
+		// Terminated meanwhile: the termination settled the money and the slot.
+		if (!failed) return;
 		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason);
-		await updateInstance(tx, instance.id, { status: 'ERROR', statusReason: reason, podName: null, healthStatus: null });
 		await notify(tx, {
 			userId: instance.userId,
 			type: 'INSTANCE_FAILED',
@@ -300,11 +339,12 @@ export async function applyUpgrade(
 					pollMs: 500
 				});
 		await completeUpgrade(ctx.db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId });
-		await updateInstance(ctx.db, input.instanceId, {
-			status: settled,
-			statusReason: null,
-			...(rollout ? { podName: rollout.pods[0] ?? null } : {})
-		});
+		await updateInstance(
+			ctx.db,
+			input.instanceId,
+			{ status: settled, statusReason: null, ...(rollout ? { podName: rollout.pods[0] ?? null } : {}) },
+			['UPDATING']
+		);
 		return { outcome: 'upgraded' as const };
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) throw error;
@@ -319,12 +359,15 @@ export async function applyUpgrade(
 				.catch((restoreError) => ctx.log.error({ err: restoreError }, 'restoring the previous resources failed'));
 		}
 		await rollbackUpgrade(ctx.db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId, reason });
-		await updateInstance(ctx.db, input.instanceId, { status: settled, statusReason: `Upgrade failed: ${reason}` });
+		await updateInstance(ctx.db, input.instanceId, { status: settled, statusReason: `Upgrade failed: ${reason}` }, ['UPDATING']);
 		return { outcome: 'rolled-back' as const, reason };
 	}
 }
 
 type Action = 'stop' | 'start' | 'restart' | 'suspend' | 'resume';
+
+/** Every status but the end of an instance's life. */
+const LIVE_STATUSES = instanceStatusEnum.enumValues.filter((status) => status !== 'TERMINATING' && status !== 'TERMINATED');
 
 /** Scales or restarts an app and waits for the cluster to get there. */
 export async function runInstanceAction(ctx: Context, instanceId: string, action: Action, attempt: Attempt = { final: true }) {
@@ -349,28 +392,34 @@ export async function runInstanceAction(ctx: Context, instanceId: string, action
 					await ctx.cluster.scaleDeployment(names.namespace, names.deployment, 0);
 					await wait();
 				}
-				await updateInstance(ctx.db, instanceId, {
-					status: action === 'stop' ? 'STOPPED' : 'SUSPENDED',
-					statusReason: action === 'suspend' ? 'Suspended: the subscription is on hold' : null,
-					podName: null,
-					lastStopped: new Date()
-				});
+				await updateInstance(
+					ctx.db,
+					instanceId,
+					{
+						status: action === 'stop' ? 'STOPPED' : 'SUSPENDED',
+						statusReason: action === 'suspend' ? 'Suspended: the subscription is on hold' : null,
+						podName: null,
+						lastStopped: new Date()
+					},
+					action === 'stop' ? ['STOPPING'] : LIVE_STATUSES
+				);
 				return { outcome: action };
 			}
 			case 'start':
 			case 'resume':
 			case 'restart': {
 				if (action === 'resume' && instance.status !== 'SUSPENDED') return { outcome: 'skipped' as const };
-				if (action === 'resume') await updateInstance(ctx.db, instanceId, { status: 'STARTING', statusReason: null });
+				if (action === 'resume')
+					await updateInstance(ctx.db, instanceId, { status: 'STARTING', statusReason: null }, ['SUSPENDED']);
 				if (action === 'restart') await ctx.cluster.restartDeployment(names.namespace, names.deployment);
 				else await ctx.cluster.scaleDeployment(names.namespace, names.deployment, 1);
 				const rollout = await wait();
-				await updateInstance(ctx.db, instanceId, {
-					status: 'RUNNING',
-					statusReason: null,
-					podName: rollout.pods[0] ?? null,
-					lastStarted: new Date()
-				});
+				await updateInstance(
+					ctx.db,
+					instanceId,
+					{ status: 'RUNNING', statusReason: null, podName: rollout.pods[0] ?? null, lastStarted: new Date() },
+					[action === 'restart' ? 'RESTARTING' : 'STARTING']
+				);
 				return { outcome: 'running' as const };
 			}
 		}
@@ -378,7 +427,13 @@ export async function runInstanceAction(ctx: Context, instanceId: string, action
 		if (isTransient(error) && !attempt.final) throw error;
 		const reason = reasonOf(error);
 		await ctx.db.transaction(async (tx) => {
-			await updateInstance(tx, instanceId, { status: 'ERROR', statusReason: `Could not ${action} the app: ${reason}` });
+			const failed = await updateInstance(
+				tx,
+				instanceId,
+				{ status: 'ERROR', statusReason: `Could not ${action} the app: ${reason}` },
+				LIVE_STATUSES
+			);
+			if (!failed) return;
 			await notify(tx, {
 				userId: instance.userId,
 				type: 'INSTANCE_ACTION_FAILED',
@@ -415,27 +470,38 @@ export async function checkHealth(ctx: Context) {
 		const ready = pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 		const now = new Date();
 		if (ready) {
-			await updateInstance(ctx.db, instance.id, {
-				status: 'RUNNING',
-				statusReason: instance.status === 'ERROR' ? null : instance.statusReason,
-				healthStatus: 'healthy',
-				lastHealthCheck: now,
-				podName: pod?.metadata?.name ?? null
-			});
+			await updateInstance(
+				ctx.db,
+				instance.id,
+				{
+					status: 'RUNNING',
+					statusReason: instance.status === 'ERROR' ? null : instance.statusReason,
+					healthStatus: 'healthy',
+					lastHealthCheck: now,
+					podName: pod?.metadata?.name ?? null
+				},
+				[instance.status]
+			);
 		} else if (failure) {
-			await updateInstance(ctx.db, instance.id, {
-				status: 'ERROR',
-				statusReason: failure.message,
-				healthStatus: 'failing',
-				lastHealthCheck: now,
-				podName: pod?.metadata?.name ?? null
-			});
+			await updateInstance(
+				ctx.db,
+				instance.id,
+				{
+					status: 'ERROR',
+					statusReason: failure.message,
+					healthStatus: 'failing',
+					lastHealthCheck: now,
+					podName: pod?.metadata?.name ?? null
+				},
+				[instance.status]
+			);
 		} else {
-			await updateInstance(ctx.db, instance.id, {
-				healthStatus: 'starting',
-				lastHealthCheck: now,
-				podName: pod?.metadata?.name ?? null
-			});
+			await updateInstance(
+				ctx.db,
+				instance.id,
+				{ healthStatus: 'starting', lastHealthCheck: now, podName: pod?.metadata?.name ?? null },
+				[instance.status]
+			);
 		}
 	}
 	return { checked };

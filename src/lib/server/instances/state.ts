@@ -1,13 +1,26 @@
 // The one way an instance's status and progress change, so that every change reaches
 // the live viewers of the instance (published when the transaction commits).
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { serviceInstances, type ProvisioningStep } from '../db/schema';
+import { serviceInstances, type InstanceStatus, type ProvisioningStep } from '../db/schema';
 import { publish } from '../events';
 
-/** Changes an instance and tells every live viewer (delivered when the transaction commits). */
-export async function updateInstance(db: DbOrTx, id: string, patch: Partial<typeof serviceInstances.$inferInsert>) {
-	const [instance] = await db.update(serviceInstances).set(patch).where(eq(serviceInstances.id, id)).returning();
+type InstancePatch = Partial<typeof serviceInstances.$inferInsert>;
+
+/**
+ * Changes an instance and tells every live viewer (delivered when the transaction commits).
+ * With `onlyFrom`, the change happens only while the instance is still in one of those
+ * statuses, so a job finishing late cannot overwrite what happened meanwhile (an app
+ * terminated while it was being provisioned stays terminated).
+ */
+export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
+	const [instance] = await db
+		.update(serviceInstances)
+		.set(patch)
+		.where(
+			onlyFrom ? and(eq(serviceInstances.id, id), inArray(serviceInstances.status, [...onlyFrom])) : eq(serviceInstances.id, id)
+		)
+		.returning();
 	if (instance) await publish(db, { type: 'instance', userId: instance.userId, instanceId: instance.id });
 	return instance;
 }
