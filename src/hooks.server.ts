@@ -10,6 +10,10 @@ export const init: ServerInit = async () => {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const runtime = getRuntime();
+	// A worker replica serves only its health check; pages and the API are the web's.
+	if (runtime.config.role === 'worker' && event.url.pathname !== '/healthz') {
+		return new Response('This MinisPod process runs background jobs only.', { status: 404 });
+	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	const validated = token ? await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays }) : null;
 	event.locals.user = validated?.user ?? null;
