@@ -1,6 +1,10 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller';
 
-export const load = (async (event) => ({
-	notifications: await serverCaller(event).notifications.list()
-})) satisfies PageServerLoad;
+export const load = (async (event) => {
+	// The layout's login check first: loads run in parallel otherwise.
+	await event.parent();
+	return {
+		notifications: await serverCaller(event).notifications.list()
+	};
+}) satisfies PageServerLoad;

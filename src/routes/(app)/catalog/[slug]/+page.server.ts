@@ -4,6 +4,8 @@ import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller';
 
 export const load = (async (event) => {
+	// The layout's login check first: loads run in parallel otherwise.
+	await event.parent();
 	try {
 		const service = await serverCaller(event).catalog.service({ slug: event.params.slug });
 		return { service };

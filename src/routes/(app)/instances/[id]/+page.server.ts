@@ -4,6 +4,8 @@ import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller';
 
 export const load = (async (event) => {
+	// The layout's login check first: loads run in parallel otherwise.
+	await event.parent();
 	try {
 		return { instance: await serverCaller(event).instances.get({ id: event.params.id }) };
 	} catch (cause) {

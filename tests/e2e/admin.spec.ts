@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, logout, register, uniqueEmail } from './helpers';
+
+test('an administrator suspends a subscription and changes a plan total', async ({ page }) => {
+	const email = uniqueEmail('managed');
+	await register(page, 'Managed Customer', email);
+	await page.goto('/catalog/memos');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await logout(page);
+
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	await page.goto('/admin/subscriptions');
+	await page.getByRole('search').getByLabel('Customer').fill(email);
+	await page.getByRole('button', { name: 'Filter' }).click();
+	const row = page.getByTestId('admin-subscription-row');
+	await expect(row).toHaveCount(1);
+	await expect(row).toContainText('Memos Free');
+	await row.getByRole('button', { name: 'Suspend' }).click();
+	const dialog = page.getByRole('dialog', { name: /^Suspend Memos/ });
+	await dialog.getByLabel('Reason (shown to the customer)').fill('Payment dispute under review');
+	await dialog.getByRole('button', { name: 'Suspend' }).click();
+	await expect(page.getByText('Suspended; the app is being stopped.')).toBeVisible();
+	await expect(row).toContainText('Suspended');
+	await expect(row.getByRole('button', { name: 'Resume' })).toBeVisible();
+
+	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Slots' }).click();
+	const premium = page.getByTestId('quota-row-gitea-PREMIUM');
+	await premium.getByRole('button', { name: 'Change total' }).click();
+	await premium.getByLabel('Total slots for Premium').fill('12');
+	await premium.getByRole('button', { name: 'Save' }).click();
+	await expect(page.getByText('Saved: 12 slots available.')).toBeVisible();
+	await expect(premium).toContainText('12');
+});
