@@ -1,7 +1,7 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { parseConfig } from '$lib/server/config';
 import { getRuntime, startGlobalRuntime } from '$lib/server/runtime';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions';
+import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
 export const init: ServerInit = async () => {
@@ -19,5 +19,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = validated?.user ?? null;
 	event.locals.session = validated?.session ?? null;
 	if (token && !validated) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	if (token && validated?.renewed) {
+		setSessionCookie(event.cookies, token, validated.session.expiresAt, runtime.config.origin.startsWith('https://'));
+	}
 	return resolve(event);
 };

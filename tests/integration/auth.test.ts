@@ -133,7 +133,9 @@ describe('sessions', () => {
 			.set({ expiresAt: new Date(Date.now() + 60_000) })
 			.where(eq(sessions.id, id));
 		const renewed = await validateSessionToken(runtime.db, token, { days: 30 });
+		expect(renewed!.renewed).toBe(true);
 		expect(renewed!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+		expect((await validateSessionToken(runtime.db, token, { days: 30 }))!.renewed).toBe(false);
 
 		// Past expiry: refused and deleted.
 		await runtime.db

@@ -11,7 +11,8 @@ export const SESSION_COOKIE = 'minispod_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive'>;
-export type SessionValidation = { session: Session; user: SessionUser } | null;
+/** `renewed` when the expiry moved forward, so the cookie must be set again. */
+export type SessionValidation = { session: Session; user: SessionUser; renewed: boolean } | null;
 
 export function generateSessionToken(): string {
 	const bytes = new Uint8Array(20);
@@ -60,11 +61,12 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 		return null;
 	}
 	// Renew once less than half the lifetime is left.
-	if (session.expiresAt.getTime() - Date.now() < (options.days * DAY_MS) / 2) {
+	const renewed = session.expiresAt.getTime() - Date.now() < (options.days * DAY_MS) / 2;
+	if (renewed) {
 		session.expiresAt = new Date(Date.now() + options.days * DAY_MS);
 		await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, sessionId));
 	}
-	return { session, user };
+	return { session, user, renewed };
 }
 
 export async function invalidateSession(db: DbOrTx, sessionId: string) {
