@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [tailwindcss(), sveltekit()],
+	// `npm run dev` serves on PORT (3000) like `npm start`, so the payment simulator's
+	// notifications reach the dev server.
+	server: { port: Number(process.env.PORT ?? 3000), strictPort: true },
 	test: {
 		projects: [
 			{
