@@ -1,6 +1,6 @@
 // The emulator's pure parts: patch formats, selectors, quantities and template hashes.
 import { describe, expect, it } from 'vitest';
-import { parseQuantity } from '../../../src/lib/server/kube/emulator/admission';
+import { parseQuantity } from '../../../src/lib/server/kube/quantity';
 import { templateHash } from '../../../src/lib/server/kube/emulator/controller';
 import {
 	PatchError,

@@ -26,6 +26,7 @@ import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import type { Logger } from 'pino';
 import { log as defaultLog } from '../log';
 import { ANNOTATION, APP_CONTAINER, type KubeManifest } from './manifests';
+import { parseQuantity } from './quantity';
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -226,24 +227,6 @@ export function fromWire<T extends KubernetesObject>(wire: unknown): T {
 
 export type ManagedKind = NonNullable<KubeManifest['kind']> | 'Pod';
 
-function parseStorage(quantity: string | undefined): number {
-	const match = /^([0-9.]+)([KMGTP]i?)?$/.exec(quantity ?? '');
-	if (!match) return Number.NaN;
-	const units: Record<string, number> = {
-		K: 1e3,
-		M: 1e6,
-		G: 1e9,
-		T: 1e12,
-		P: 1e15,
-		Ki: 2 ** 10,
-		Mi: 2 ** 20,
-		Gi: 2 ** 30,
-		Ti: 2 ** 40,
-		Pi: 2 ** 50
-	};
-	return Number(match[1]) * (match[2] ? units[match[2]] : 1);
-}
-
 type Obj = KubernetesObject & { spec?: Record<string, unknown> };
 
 /**
@@ -279,7 +262,7 @@ export function desiredForReplace<T extends KubernetesObject>(existing: T, desir
 			const spec = structuredClone(current.spec ?? {}) as { resources?: { requests?: Record<string, string> } };
 			const wanted = (next.spec as typeof spec | undefined)?.resources?.requests?.storage;
 			const have = spec.resources?.requests?.storage;
-			if (wanted && (!have || parseStorage(wanted) > parseStorage(have))) {
+			if (wanted && (!have || parseQuantity(wanted) > parseQuantity(have))) {
 				spec.resources = { ...spec.resources, requests: { ...spec.resources?.requests, storage: wanted } };
 			}
 			next.spec = spec;

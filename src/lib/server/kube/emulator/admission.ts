@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { canonicalJson, clone } from './patch';
 import { apiVersionOf, qualifiedResource, type ResourceType } from './resources';
 import type { WireObject } from './store';
+import { parseQuantity } from '../quantity';
 
 export class ApiError extends Error {
 	constructor(
@@ -96,29 +97,6 @@ function labelKeyValid(key: string): boolean {
 	return (
 		name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)))
 	);
-}
-
-const UNITS: Record<string, number> = {
-	'': 1,
-	m: 1e-3,
-	k: 1e3,
-	M: 1e6,
-	G: 1e9,
-	T: 1e12,
-	P: 1e15,
-	Ki: 2 ** 10,
-	Mi: 2 ** 20,
-	Gi: 2 ** 30,
-	Ti: 2 ** 40,
-	Pi: 2 ** 50
-};
-
-/** A Kubernetes quantity ('500m', '2Gi', '1e3') as a number, or NaN. */
-export function parseQuantity(quantity: string | number | undefined): number {
-	if (typeof quantity === 'number') return quantity;
-	const match = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(quantity ?? '');
-	if (!match || !(match[2] in UNITS)) return Number.NaN;
-	return Number(match[1]) * UNITS[match[2]];
 }
 
 // ---------------------------------------------------------------------------
