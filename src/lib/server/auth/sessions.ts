@@ -73,10 +73,6 @@ export async function invalidateSession(db: DbOrTx, sessionId: string) {
 	await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function invalidateUserSessions(db: DbOrTx, userId: string) {
-	await db.delete(sessions).where(eq(sessions.userId, userId));
-}
-
 /** Removes every expired session; returns how many. */
 export async function deleteExpiredSessions(db: DbOrTx, now = new Date()): Promise<number> {
 	const removed = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });

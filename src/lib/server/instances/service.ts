@@ -1,6 +1,6 @@
 // App instances: who may see and control them, the control actions a customer asks for,
 // and the one way their status changes (so every change reaches live viewers).
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { serviceInstances, servicePlans, services, subscriptions, type ServiceInstance } from '../db/schema';
 import { AppError, notFound } from '../errors';
@@ -116,12 +116,4 @@ export async function currentInstanceOf(db: DbOrTx, subscriptionId: string) {
 		.limit(1);
 	if (!instance) throw notFound('App');
 	return instance;
-}
-
-/** Running instances the health job looks after. */
-export async function instancesToWatch(db: Db) {
-	return db
-		.select()
-		.from(serviceInstances)
-		.where(and(inArray(serviceInstances.status, ['RUNNING', 'ERROR'])));
 }
