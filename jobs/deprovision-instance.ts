@@ -1,4 +1,4 @@
-import { deprovisionInstance } from '$lib/server/instances/provisioning';
+import { deprovisionInstance } from '$lib/server/provisioning/deprovision';
 import { defineQueue } from '$lib/server/queue';
 
 /** Removes an ended instance's objects (and its namespace when it was the user's last app). */

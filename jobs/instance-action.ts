@@ -1,4 +1,4 @@
-import { runInstanceAction } from '$lib/server/instances/provisioning';
+import { runInstanceAction } from '$lib/server/provisioning/actions';
 import { defineQueue, isFinalAttempt } from '$lib/server/queue';
 
 /** Stops, starts, restarts, suspends or resumes an app and waits until the cluster is there. */

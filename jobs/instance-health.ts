@@ -1,4 +1,4 @@
-import { checkHealth } from '$lib/server/instances/provisioning';
+import { refreshInstanceHealth } from '$lib/server/provisioning/health';
 import { defineQueue } from '$lib/server/queue';
 
 /** Every minute: refresh pod, health and last check of running apps; mark failing ones. */
@@ -6,5 +6,5 @@ export const instanceHealth = defineQueue({
 	name: 'instance-health',
 	options: { retryLimit: 1, expireInSeconds: 300 },
 	schedule: { cron: '* * * * *' },
-	handle: (runtime) => checkHealth(runtime)
+	handle: (runtime) => refreshInstanceHealth(runtime)
 });

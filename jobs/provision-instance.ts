@@ -1,4 +1,4 @@
-import { provisionInstance } from '$lib/server/instances/provisioning';
+import { provisionInstance } from '$lib/server/provisioning/provision';
 import { defineQueue, isFinalAttempt } from '$lib/server/queue';
 
 /** Creates an instance's objects on the cluster and waits for the app to be ready. */

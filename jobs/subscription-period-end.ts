@@ -1,4 +1,4 @@
-import { expireEndedPeriods } from '$lib/server/subscriptions/service';
+import { expireEndedPeriods } from '$lib/server/subscriptions/cancel';
 import { defineQueue } from '$lib/server/queue';
 
 /** Every five minutes: end subscriptions cancelled at period end whose period is over. */

@@ -1,5 +1,5 @@
 import { defineQueue } from '$lib/server/queue';
-import { sweepPendingTopUps } from '$lib/server/wallet/service';
+import { sweepPendingTopUps } from '$lib/server/wallet/topup-upkeep';
 
 /**
  * Every five minutes: asks the gateway about top-ups left pending (a lost notification must

@@ -1,4 +1,4 @@
-import { applyUpgrade } from '$lib/server/instances/provisioning';
+import { applyUpgrade } from '$lib/server/provisioning/upgrade';
 import { defineQueue, isFinalAttempt } from '$lib/server/queue';
 
 /** Resizes an app to its subscription's new plan; reports success or rolls the upgrade back. */

@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildIfStale } from './build-if-stale.js';
+import { parseConfig } from '../src/lib/server/config.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -16,13 +17,19 @@ try {
 	process.exit(1);
 }
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
-process.env.ORIGIN ??= `http://localhost:${port}`;
+let config;
+try {
+	config = parseConfig();
+} catch (error) {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+}
+const { port, host } = config;
+// The app reads ORIGIN itself; adapter-node reads it too, so give it the same default.
+process.env.ORIGIN ??= config.origin;
 // adapter-node refuses request bodies over BODY_SIZE_LIMIT (512 KB by default); a transfer
 // proof may be up to MINISPOD_PROOF_MAX_BYTES, plus the rest of its form.
-const proofMaxBytes = Number(process.env.MINISPOD_PROOF_MAX_BYTES || 5 * 1024 * 1024);
-if (Number.isFinite(proofMaxBytes)) process.env.BODY_SIZE_LIMIT ??= String(proofMaxBytes + 256 * 1024);
+process.env.BODY_SIZE_LIMIT ??= String(config.wallet.proofMaxBytes + 256 * 1024);
 
 // Importing the handler runs the server hook's `init`, which finishes booting first.
 const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);

@@ -1,11 +1,12 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { parseConfig } from '$lib/server/config';
-import { getRuntime, startGlobalRuntime } from '$lib/server/runtime';
+import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
+import { bootGlobalRuntime } from './boot';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
 export const init: ServerInit = async () => {
-	await startGlobalRuntime(parseConfig());
+	await bootGlobalRuntime(parseConfig());
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -22,5 +23,23 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (token && validated?.renewed) {
 		setSessionCookie(event.cookies, token, validated.session.expiresAt, runtime.config.origin.startsWith('https://'));
 	}
+	guardArea(event);
 	return resolve(event);
 };
+
+/**
+ * The login check for the customer pages (the `(app)` group) and the admin panel, once for
+ * every page, data request and endpoint under them, before any load runs. Browsers are sent
+ * to the login page; other callers get 401.
+ */
+function guardArea(event: RequestEvent) {
+	const route = event.route.id ?? '';
+	const admin = route === '/admin' || route.startsWith('/admin/');
+	if (!admin && !route.startsWith('/(app)/')) return;
+	if (!event.locals.user) {
+		const wantsPage = event.isDataRequest || (event.request.headers.get('accept') ?? '').includes('text/html');
+		if (wantsPage) redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+		error(401, 'Please log in first.');
+	}
+	if (admin && event.locals.user.role !== 'ADMINISTRATOR') error(403, 'The admin panel is for administrators only.');
+}

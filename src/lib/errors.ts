@@ -1,12 +1,16 @@
 // Turns errors from tRPC calls into sentences for people, and field errors for forms.
 import { TRPCClientError } from '@trpc/client';
+import type { AppErrorCode, ClientErrorCode } from './error-codes';
 
-const friendly: Record<string, string> = {
+/** One sentence per code; typed by the shared code list, so a new code cannot be forgotten. */
+const friendly: Record<AppErrorCode | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR', string> &
+	Partial<Record<ClientErrorCode, string>> = {
 	QUOTA_EXCEEDED: 'This plan is sold out right now.',
 	INSUFFICIENT_CREDIT: 'Your credit balance is too low for this.',
 	DUPLICATE_SUBSCRIPTION: 'You already subscribe to this app; upgrade your plan instead.',
 	UPGRADE_REQUIRED: 'You can only move to a higher plan.',
 	PROVISIONING_FAILED: 'Setting up your app failed; any charge was refunded.',
+	INVALID_STATE: 'That cannot be done right now; refresh the page and try again.',
 	TOO_MANY_ATTEMPTS: 'Too many attempts; please wait a moment.',
 	PAYMENT_GATEWAY_ERROR: 'The payment gateway is not reachable; please try again.',
 	UNAUTHORIZED: 'Please log in first.',
@@ -17,6 +21,7 @@ const friendly: Record<string, string> = {
 	TOO_MANY_REQUESTS: 'Too many attempts; please wait a moment.',
 	INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.'
 };
+const fallback = friendly.INTERNAL_SERVER_ERROR;
 
 export type ErrorInfo = {
 	/** Domain code (QUOTA_EXCEEDED, ...) or the tRPC code. */
@@ -27,8 +32,8 @@ export type ErrorInfo = {
 };
 
 type ErrorData = {
-	code?: string;
-	appCode?: string | null;
+	code?: ClientErrorCode;
+	appCode?: ClientErrorCode | null;
 	fieldErrors?: Record<string, string[] | undefined> | null;
 	details?: Record<string, unknown> | null;
 };
@@ -36,21 +41,15 @@ type ErrorData = {
 export function errorInfo(error: unknown): ErrorInfo {
 	if (error instanceof TRPCClientError) {
 		const data = (error.data ?? {}) as ErrorData;
-		const code = data.appCode ?? data.code ?? 'INTERNAL_SERVER_ERROR';
+		const code: ClientErrorCode = data.appCode ?? data.code ?? 'INTERNAL_SERVER_ERROR';
 		const serverMessage = typeof error.message === 'string' && error.message.length < 300 ? error.message : '';
-		const message =
-			code === 'INTERNAL_SERVER_ERROR' ? friendly[code] : serverMessage || friendly[code] || friendly.INTERNAL_SERVER_ERROR;
-		const details = data.details ?? {};
-		const fieldErrors = { ...(data.fieldErrors ?? {}) };
-		// Domain errors about one field ("amount: The largest top-up is …") mark that field too.
-		const field = typeof details.field === 'string' ? details.field : null;
-		if (field && !fieldErrors[field]) fieldErrors[field] = [message.replace(new RegExp(`^${field}: `), '')];
-		return { code, message, fieldErrors, details };
+		const message = code === 'INTERNAL_SERVER_ERROR' ? fallback : serverMessage || friendly[code] || fallback;
+		return { code, message, fieldErrors: { ...(data.fieldErrors ?? {}) }, details: data.details ?? {} };
 	}
 	const offline = error instanceof TypeError && /fetch/i.test(error.message);
 	return {
 		code: offline ? 'NETWORK' : 'UNKNOWN',
-		message: offline ? 'Cannot reach MinisPod. Check your connection and try again.' : friendly.INTERNAL_SERVER_ERROR,
+		message: offline ? 'Cannot reach MinisPod. Check your connection and try again.' : fallback,
 		fieldErrors: {},
 		details: {}
 	};

@@ -2,7 +2,7 @@
 // for subscriptions.
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink } from '@trpc/client';
 import superjson from 'superjson';
-import type { AppRouter } from '$lib/server/trpc/router';
+import type { AppRouter } from '$lib/server/router';
 
 export const trpc = createTRPCClient<AppRouter>({
 	links: [

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cookies } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../../src/lib/server/db/schema';
-import { createCaller } from '../../src/lib/server/trpc/router';
+import { createCaller } from '../../src/lib/server/router';
 import { SESSION_COOKIE, sessionIdFromToken, validateSessionToken } from '../../src/lib/server/auth/sessions';
-import { ensureAdmin } from '../../src/lib/server/db/seed';
+import { ensureAdmin } from '../../src/lib/server/seed';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectError } from '../support/errors';
 

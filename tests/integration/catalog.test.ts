@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { servicePlans } from '../../src/lib/server/db/schema';
-import { seedServices } from '../../src/lib/server/db/seed/catalog';
+import { seedServices } from '../../src/lib/server/seed/catalog';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let runtime: TestRuntime;

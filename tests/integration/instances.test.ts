@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { notifications, serviceInstances, transactions } from '../../src/lib/server/db/schema';
 import { instanceNames } from '../../src/lib/server/kube/manifests';
-import { checkHealth, provisionInstance } from '../../src/lib/server/instances/provisioning';
+import { provisionInstance } from '../../src/lib/server/provisioning/provision';
+import { refreshInstanceHealth } from '../../src/lib/server/provisioning/health';
 import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
@@ -260,7 +261,7 @@ describe('app lifecycle', () => {
 		await runtime.cluster.delete('Pod', names.namespace, running.podName!);
 		await expect
 			.poll(async () => {
-				await checkHealth(runtime);
+				await refreshInstanceHealth(runtime);
 				return (await instance(instanceId)).status;
 			}, WAIT)
 			.toBe('ERROR');
@@ -274,7 +275,7 @@ describe('app lifecycle', () => {
 		await runtime.cluster.delete('Pod', names.namespace, failing.podName!);
 		await expect
 			.poll(async () => {
-				await checkHealth(runtime);
+				await refreshInstanceHealth(runtime);
 				return (await instance(instanceId)).healthStatus;
 			}, WAIT)
 			.toBe('healthy');

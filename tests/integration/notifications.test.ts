@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.close());
 
-const note = (userId: string, title: string) => notify(runtime.db, { userId, type: 'TEST', title, body: `${title} body` });
+const note = (userId: string, title: string) =>
+	notify(runtime.db, { userId, type: 'WALLET_ADJUSTED', title, body: `${title} body` });
 
 describe('notifications', () => {
 	it('are listed newest first, counted while unread, and marked read', async () => {

@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { sessions, users } from '../../src/lib/server/db/schema';
 import { checkHealth } from '../../src/lib/server/runtime';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
-import { seedCatalog, seedDemoAccounts, DEMO_CUSTOMER_EMAIL, DEMO_WELCOME_CREDIT } from '../../src/lib/server/db/seed';
+import { seedCatalog, seedDemoAccounts, DEMO_CUSTOMER_EMAIL, DEMO_WELCOME_CREDIT } from '../../src/lib/server/seed';
 import { sessionCleanup } from '../../jobs/session-cleanup';
 import { enqueue } from '../../src/lib/server/queue';
 import { createUser, startTestRuntime, type TestRuntime } from '../support/runtime';

@@ -3,13 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { notifications, serviceInstances, servicePlans, subscriptions, transactions } from '../../src/lib/server/db/schema';
 import { addMonths } from '../../src/lib/server/subscriptions/billing';
-import {
-	completeUpgrade,
-	expireEndedPeriods,
-	makeSubdomain,
-	rollbackUpgrade,
-	upgradeQuote
-} from '../../src/lib/server/subscriptions/service';
+import { completeUpgrade, rollbackUpgrade, upgradeQuote } from '../../src/lib/server/subscriptions/upgrade';
+import { expireEndedPeriods } from '../../src/lib/server/subscriptions/cancel';
+import { makeSubdomain } from '../../src/lib/server/subscriptions/subscribe';
 import { newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription, settle } from '../support/fixtures';

@@ -51,7 +51,7 @@ describe('admin.wallet.adjust', () => {
 		const [notice] = await runtime.db
 			.select()
 			.from(notifications)
-			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'wallet.adjusted')));
+			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'WALLET_ADJUSTED')));
 		expect(notice.body).toContain('Goodwill after an outage');
 	});
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { auditLog, notifications, transactions, type User } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
+import { appRouter } from '../../src/lib/server/router';
 import { readTransferProof } from '../../src/lib/server/wallet/proofs';
 import { callerFor, createUser, reloadUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
@@ -160,7 +160,7 @@ describe('approving and rejecting proofs', () => {
 		const notices = await runtime.db
 			.select()
 			.from(notifications)
-			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'wallet.proof_approved')));
+			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'TRANSFER_PROOF_APPROVED')));
 		expect(notices).toHaveLength(1);
 		await expectMoneyInvariants(runtime.db);
 	});
@@ -183,7 +183,7 @@ describe('approving and rejecting proofs', () => {
 		const [notice] = await runtime.db
 			.select()
 			.from(notifications)
-			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'wallet.proof_rejected')));
+			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'TRANSFER_PROOF_REJECTED')));
 		expect(notice.body).toContain('No transfer with this amount arrived.');
 		const [entry] = await runtime.db.select().from(auditLog).where(eq(auditLog.entityId, proof.id));
 		expect(entry).toMatchObject({ action: 'wallet.proof.reject', actorId: admin.id });

@@ -112,7 +112,7 @@ describe('a top-up through the payment page', () => {
 			const [notice] = await runtime.db
 				.select()
 				.from(notifications)
-				.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'wallet.top_up_completed')));
+				.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'TOP_UP_COMPLETED')));
 			expect(notice.body).toContain('Rp 150.000');
 		});
 	}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { paymentEvents, transactions, type User } from '../../src/lib/server/db/schema';
 import { createLogger } from '../../src/lib/server/log';
-import { applyGatewayStatus } from '../../src/lib/server/wallet/service';
+import { applyGatewayStatus } from '../../src/lib/server/wallet/gateway-status';
 import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
 import { createOrderId } from '../../src/lib/server/wallet/topup-rules';
 import { toGatewayStatus } from '../../src/lib/server/payments/midtrans';

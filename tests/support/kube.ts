@@ -2,7 +2,7 @@
 // manifests of a catalog app, for tests that talk Kubernetes over HTTP.
 import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import { seedServices } from '../../src/lib/server/db/seed/catalog';
+import { seedServices } from '../../src/lib/server/seed/catalog';
 import { Cluster, type ClusterOptions } from '../../src/lib/server/kube/cluster';
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../src/lib/server/kube/emulator';
 import { buildManifests, ensureGeneratedSecrets, type KubeSettings } from '../../src/lib/server/kube/manifests';

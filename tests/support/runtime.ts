@@ -7,13 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { parseConfig, type Env } from '../../src/lib/server/config';
-import { startRuntime, type Runtime } from '../../src/lib/server/runtime';
+import type { Runtime } from '../../src/lib/server/runtime';
+import { bootMinisPod } from '../../src/boot';
 import { createLogger } from '../../src/lib/server/log';
-import { seedCatalog } from '../../src/lib/server/db/seed';
+import { seedCatalog } from '../../src/lib/server/seed';
 import { users, type User } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/passwords';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
-import { createCaller } from '../../src/lib/server/trpc/router';
+import { createCaller } from '../../src/lib/server/router';
 import type { Context } from '../../src/lib/server/trpc/init';
 import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
 import { createTestDatabase } from './db';
@@ -37,7 +38,7 @@ export async function startTestRuntime(
 		MINISPOD_POD_FAILURE_GRACE_SECONDS: '1',
 		...options.env
 	});
-	const runtime = await startRuntime(config, {
+	const runtime = await bootMinisPod(config, {
 		seed: false,
 		work: options.work ?? false,
 		logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: true })

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { parseConfig } from './config';
 
 // Secrets never reach the log: these paths are censored wherever they appear.
 const redact = {
@@ -49,11 +50,18 @@ export function createLogger(options: { level: string; pretty: boolean; destinat
 	return pino({ level: options.level, redact, serializers });
 }
 
+/** A logger for code that runs before the runtime is started (configuration errors included). */
+function initialLogger(): Logger {
+	try {
+		const config = parseConfig();
+		return createLogger({ level: config.logLevel, pretty: !config.isProduction });
+	} catch {
+		return createLogger({ level: 'info', pretty: false });
+	}
+}
+
 /** The process-wide logger; replaced by the runtime once configuration is known. */
-export let log: Logger = createLogger({
-	level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-	pretty: process.env.NODE_ENV !== 'production'
-});
+export let log: Logger = initialLogger();
 
 export function setLogger(logger: Logger) {
 	log = logger;

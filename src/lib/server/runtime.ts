@@ -1,15 +1,14 @@
-// The running MinisPod: configuration, database, queues and the stand-ins for outside
-// services, started once per process (by the server hook, or by a test) and shut down
-// together.
+// The running MinisPod's infrastructure: configuration, database (migrated), queue, live
+// events, the cluster and the payment gateway (or the stand-ins for them), started once
+// per process and shut down together. What runs on it (queues, seed) is wired by the
+// composition root, src/boot.ts.
 import type { Logger } from 'pino';
 import PgBoss from 'pg-boss';
 import { sql } from 'drizzle-orm';
-import { registerQueues } from '$jobs/index';
 import type { Config } from './config';
 import { closeDb, createDb, type Db } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
-import { runMigrations } from './db/migrate';
-import { ensureAdmin, seedCatalog, seedDemoAccounts } from './db/seed';
+import { migrateOnce } from './db/migrate';
 import { createLogger, setLogger } from './log';
 import { startEventHub, type EventHub } from './events';
 import type { Cluster } from './kube/cluster';
@@ -37,8 +36,6 @@ export interface Runtime {
 }
 
 export type StartOptions = {
-	/** Seed catalog and accounts (the app does; tests seed what they need). */
-	seed?: boolean;
 	/** Run queue workers in this process (defaults from MINISPOD_ROLE). */
 	work?: boolean;
 	logger?: Logger;
@@ -62,8 +59,6 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 		const db = createDb(databaseUrl);
 		closers.unshift(() => closeDb(db));
 		await migrateOnce(db);
-
-		if (options.seed ?? true) await seedAll(db, config, log);
 
 		const kube = await connectCluster(config.kube, log);
 		closers.unshift(() => kube.close());
@@ -105,39 +100,10 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 				}
 			}
 		};
-		await registerQueues(runtime, { work });
 		return runtime;
 	} catch (error) {
 		for (const close of closers.splice(0)) await close().catch(() => undefined);
 		throw error;
-	}
-}
-
-/** Migrations under an advisory lock, so replicas starting together do not collide. */
-async function migrateOnce(db: Db) {
-	const client = await db.$client.connect();
-	try {
-		await client.query('SELECT pg_advisory_lock(727001)');
-		await runMigrations(db);
-	} finally {
-		await client.query('SELECT pg_advisory_unlock(727001)').catch(() => undefined);
-		client.release();
-	}
-}
-
-async function seedAll(db: Db, config: Config, log: Logger) {
-	if (await seedCatalog(db)) log.info('seeded the demo catalog');
-	if (config.admin) {
-		const admin = await ensureAdmin(db, config.admin);
-		if (admin.created) log.info({ email: config.admin.email }, 'administrator created from ADMIN_EMAIL');
-	}
-	if (config.demo) {
-		const created = await seedDemoAccounts(db);
-		if (created.length > 0) {
-			// Shown once, on the first start: the passwords are not stored anywhere readable.
-			const lines = created.map((a) => `  ${a.role === 'ADMINISTRATOR' ? 'admin   ' : 'customer'}  ${a.email}  ${a.password}`);
-			console.log(`\nDemo accounts (shown only this once):\n${lines.join('\n')}\n`);
-		}
 	}
 }
 
@@ -155,21 +121,10 @@ export async function checkHealth(runtime: Runtime) {
 }
 
 let current: Runtime | undefined;
-let starting: Promise<Runtime> | undefined;
 
-/** Starts the process-wide runtime once; later calls return the same one. */
-export function startGlobalRuntime(config: Config, options?: StartOptions): Promise<Runtime> {
-	starting ??= startRuntime(config, options).then((runtime) => {
-		current = runtime;
-		const shutdown = (signal: string) => {
-			runtime.log.info({ signal }, 'shutting down');
-			void runtime.close().finally(() => process.exit(0));
-		};
-		process.once('SIGINT', shutdown);
-		process.once('SIGTERM', shutdown);
-		return runtime;
-	});
-	return starting;
+/** Makes this the process-wide runtime that requests use (set once by the composition root). */
+export function setRuntime(runtime: Runtime) {
+	current = runtime;
 }
 
 export function getRuntime(): Runtime {

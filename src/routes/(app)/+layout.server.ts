@@ -1,7 +1,4 @@
-import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 
-export const load = (({ locals, url }) => {
-	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-	return { user: locals.user };
-}) satisfies LayoutServerLoad;
+// The login check runs in hooks.server.ts, before this and every page load.
+export const load = (({ locals }) => ({ user: locals.user! })) satisfies LayoutServerLoad;

@@ -1,8 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 
-export const load = (({ locals, url }) => {
-	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
-	if (locals.user.role !== 'ADMINISTRATOR') error(403, 'The admin panel is for administrators only.');
-	return { user: locals.user };
-}) satisfies LayoutServerLoad;
+// The administrator check runs in hooks.server.ts, before this and every page load.
+export const load = (({ locals }) => ({ user: locals.user! })) satisfies LayoutServerLoad;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { availableSlots, likePattern } from '../../../src/lib/server/catalog/service';
-import { seedServices } from '../../../src/lib/server/db/seed/catalog';
+import { seedServices } from '../../../src/lib/server/seed/catalog';
 
 describe('available slots', () => {
 	it('is total minus used, never negative', () => {

@@ -9,7 +9,7 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
-import { seedServices, type SeedService } from '../../../src/lib/server/db/seed/catalog';
+import { seedServices, type SeedService } from '../../../src/lib/server/seed/catalog';
 import { fromWire, toWire } from '../../../src/lib/server/kube/cluster';
 import {
 	ANNOTATION,

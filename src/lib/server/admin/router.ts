@@ -1,7 +1,15 @@
 import { adminProcedure, router } from '../trpc/init';
 import { overview, searchUsers } from './service';
 import { adminWalletRouter } from './wallet-router';
-import { listAllSubscriptions, quotaOverview } from '../subscriptions/admin';
+import {
+	extendSubscription,
+	grantSubscription,
+	listAllSubscriptions,
+	quotaOverview,
+	setPlanQuota,
+	suspendSubscription,
+	unsuspendSubscription
+} from '../subscriptions/admin';
 import { customerSearchInput } from '../wallet/schemas';
 import {
 	adminListInput,
@@ -12,14 +20,7 @@ import {
 	subscriptionIdInput,
 	suspendInput
 } from '../subscriptions/schemas';
-import {
-	extendSubscription,
-	grantSubscription,
-	setPlanQuota,
-	suspendSubscription,
-	terminate,
-	unsuspendSubscription
-} from '../subscriptions/service';
+import { terminate } from '../subscriptions/cancel';
 
 const subscriptionsAdmin = router({
 	list: adminProcedure.input(adminListInput).query(({ ctx, input }) => listAllSubscriptions(ctx.runtime.db, input)),

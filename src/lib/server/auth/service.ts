@@ -1,6 +1,6 @@
 // Accounts: registration, login with throttling, sessions.
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { DbOrTx } from '../db/client';
 import { users } from '../db/schema';
 import { AppError } from '../errors';
 import { hashPassword, verifyPassword } from './passwords';
@@ -19,7 +19,7 @@ const publicUser = (user: typeof users.$inferSelect): SessionUser => ({
 	isActive: user.isActive
 });
 
-export async function register(db: Db, input: Registration): Promise<SessionUser> {
+export async function register(db: DbOrTx, input: Registration): Promise<SessionUser> {
 	const email = input.email.trim().toLowerCase();
 	const passwordHash = await hashPassword(input.password);
 	const [user] = await db
@@ -37,7 +37,7 @@ export async function register(db: Db, input: Registration): Promise<SessionUser
 // from telling which e-mail addresses have accounts.
 let dummyHash: Promise<string> | undefined;
 
-export async function login(db: Db, input: Credentials): Promise<SessionUser> {
+export async function login(db: DbOrTx, input: Credentials): Promise<SessionUser> {
 	const email = input.email.trim().toLowerCase();
 	const throttleKey = `email:${email}`;
 	const lockedUntil = await activeLock(db, [throttleKey]);
@@ -46,7 +46,7 @@ export async function login(db: Db, input: Credentials): Promise<SessionUser> {
 		throw new AppError(
 			'TOO_MANY_ATTEMPTS',
 			`Too many failed attempts. Try again in ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`,
-			{ retryAfterSeconds: seconds }
+			{ details: { retryAfterSeconds: seconds } }
 		);
 	}
 
@@ -62,7 +62,7 @@ export async function login(db: Db, input: Credentials): Promise<SessionUser> {
 	return publicUser(user);
 }
 
-export async function startSession(db: Db, userId: string, days: number, client: ClientInfo = {}) {
+export async function startSession(db: DbOrTx, userId: string, days: number, client: ClientInfo = {}) {
 	const token = generateSessionToken();
 	const session = await createSession(db, token, userId, { days, ...client });
 	return { token, session };

@@ -14,3 +14,18 @@ export function migrationsFolder() {
 export async function runMigrations(db: Db) {
 	await migrate(db, { migrationsFolder: migrationsFolder(), migrationsSchema: 'drizzle' });
 }
+
+/** The advisory lock that makes replicas starting together migrate one after the other. */
+export const MIGRATION_LOCK_ID = 727001;
+
+/** Migrations under an advisory lock, so replicas starting together do not collide. */
+export async function migrateOnce(db: Db) {
+	const client = await db.$client.connect();
+	try {
+		await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+		await runMigrations(db);
+	} finally {
+		await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+		client.release();
+	}
+}

@@ -16,6 +16,19 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
+// Relative, not $lib: drizzle-kit loads this file without the app's aliases.
+import {
+	INSTANCE_STATUSES,
+	PAYMENT_METHODS,
+	PLAN_TYPES,
+	ROLES,
+	SUBSCRIPTION_STATUSES,
+	TRANSACTION_STATUSES,
+	TRANSACTION_TYPES,
+	WAITLIST_STATUSES
+} from '../../statuses';
+
+export { ENDED_SUBSCRIPTION_STATUSES, SLOT_HOLDING_STATUSES } from '../../statuses';
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const updatedAt = () =>
@@ -29,7 +42,7 @@ const money = () => bigint({ mode: 'number' });
 // Accounts
 // ---------------------------------------------------------------------------
 
-export const roleEnum = pgEnum('role', ['ADMINISTRATOR', 'USER']);
+export const roleEnum = pgEnum('role', ROLES);
 
 export const users = pgTable(
 	'users',
@@ -151,7 +164,7 @@ export const services = pgTable(
 );
 
 /** Tiers in upgrade order: a subscription may only move to a later one. */
-export const planTypeEnum = pgEnum('plan_type', ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE']);
+export const planTypeEnum = pgEnum('plan_type', PLAN_TYPES);
 
 export const servicePlans = pgTable(
 	'service_plans',
@@ -193,24 +206,7 @@ export const servicePlans = pgTable(
 // Subscriptions and billing
 // ---------------------------------------------------------------------------
 
-export const subscriptionStatusEnum = pgEnum('subscription_status', [
-	'ACTIVE',
-	'SUSPENDED',
-	'CANCELLED',
-	'EXPIRED',
-	'PENDING_UPGRADE',
-	'PENDING_PAYMENT'
-]);
-
-/**
- * Statuses in which a subscription holds one slot of its plan. While PENDING_UPGRADE it
- * also still holds its previous plan's slot, released once the cluster update succeeds.
- * PENDING_PAYMENT is a live subscription whose period is unpaid (e.g. refunded after a
- * failed provisioning): it holds no slot until it is paid again.
- */
-export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE'] as const;
-/** Statuses that end a subscription; anything else blocks a second one for the service. */
-export const ENDED_SUBSCRIPTION_STATUSES = ['CANCELLED', 'EXPIRED'] as const;
+export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION_STATUSES);
 
 export const subscriptions = pgTable(
 	'subscriptions',
@@ -263,7 +259,7 @@ export const subscriptions = pgTable(
 	]
 );
 
-export const waitlistStatusEnum = pgEnum('waitlist_status', ['WAITING', 'NOTIFIED', 'FULFILLED', 'LAPSED', 'LEFT']);
+export const waitlistStatusEnum = pgEnum('waitlist_status', WAITLIST_STATUSES);
 
 export const waitlistEntries = pgTable(
 	'waitlist_entries',
@@ -290,25 +286,11 @@ export const waitlistEntries = pgTable(
 	]
 );
 
-export const transactionTypeEnum = pgEnum('transaction_type', [
-	'TOP_UP',
-	'SUBSCRIPTION',
-	'UPGRADE',
-	'REFUND',
-	'ADMIN_ADJUSTMENT'
-]);
+export const transactionTypeEnum = pgEnum('transaction_type', TRANSACTION_TYPES);
 
-export const transactionStatusEnum = pgEnum('transaction_status', ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED']);
+export const transactionStatusEnum = pgEnum('transaction_status', TRANSACTION_STATUSES);
 
-export const paymentMethodEnum = pgEnum('payment_method', [
-	'MIDTRANS_BANK_TRANSFER',
-	'MIDTRANS_E_WALLET',
-	'MIDTRANS_CREDIT_CARD',
-	'MIDTRANS_QRIS',
-	'MANUAL_TRANSFER',
-	'ADMIN_MANUAL',
-	'CREDIT'
-]);
+export const paymentMethodEnum = pgEnum('payment_method', PAYMENT_METHODS);
 
 export const transactions = pgTable(
 	'transactions',
@@ -384,20 +366,7 @@ export const paymentEvents = pgTable(
 // Instances on the cluster
 // ---------------------------------------------------------------------------
 
-export const instanceStatusEnum = pgEnum('instance_status', [
-	'PENDING',
-	'PROVISIONING',
-	'RUNNING',
-	'STOPPING',
-	'STOPPED',
-	'STARTING',
-	'RESTARTING',
-	'UPDATING',
-	'ERROR',
-	'SUSPENDED',
-	'TERMINATING',
-	'TERMINATED'
-]);
+export const instanceStatusEnum = pgEnum('instance_status', INSTANCE_STATUSES);
 
 export type ProvisioningStep = {
 	step: string;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
 import { followInstanceLogs } from './logs';
-import { getInstanceFor, instanceView, listInstances, requestAction, retryProvisioning } from './service';
+import { retryProvisioning } from '../subscriptions/outcomes';
+import { getInstanceFor, instanceView, listInstances, requestAction } from './service';
 
 /** Loads an instance the caller owns (or any, for an administrator) once. */
 const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async ({ ctx, input, next }) => {

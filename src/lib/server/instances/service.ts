@@ -1,18 +1,16 @@
-// App instances: who may see and control them, the control actions a customer asks for,
-// and the one way their status changes (so every change reaches live viewers).
+// App instances: who may see and control them, what their pages show, and the control
+// actions a customer asks for (status changes themselves go through state.ts).
 import { desc, eq } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client';
+import type { DbOrTx } from '../db/client';
 import { serviceInstances, servicePlans, services, subscriptions, type ServiceInstance } from '../db/schema';
-import { AppError, notFound } from '../errors';
+import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { SessionUser } from '../auth/sessions';
-import { repayForRetry } from '../subscriptions/service';
 import { availableActions, checkAction, type InstanceAction } from './transitions';
 import { updateInstance } from './state';
 
-type Services = Pick<Runtime, 'db' | 'boss'>;
-type Actor = Pick<SessionUser, 'id' | 'role'>;
+export type Actor = Pick<SessionUser, 'id' | 'role'>;
 
 /** Loads an instance its owner or an administrator may act on; anyone else gets NOT_FOUND. */
 export async function getInstanceFor(db: DbOrTx, actor: Actor, id: string): Promise<ServiceInstance> {
@@ -22,7 +20,7 @@ export async function getInstanceFor(db: DbOrTx, actor: Actor, id: string): Prom
 }
 
 /** What the instance page shows: the app, its plan's resources and the actions allowed now. */
-export async function instanceView(db: Db, instance: ServiceInstance) {
+export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 	const [row] = await db
 		.select({ subscription: subscriptions, plan: servicePlans, service: services })
 		.from(subscriptions)
@@ -52,7 +50,7 @@ export async function instanceView(db: Db, instance: ServiceInstance) {
 	};
 }
 
-export async function listInstances(db: Db, userId: string) {
+export async function listInstances(db: DbOrTx, userId: string) {
 	const rows = await db
 		.select({ instance: serviceInstances, service: services, plan: servicePlans })
 		.from(serviceInstances)
@@ -70,39 +68,21 @@ export async function listInstances(db: Db, userId: string) {
 const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart' } as const;
 
 /** Stop, start or restart: moves the instance to the in-between status and enqueues the work. */
-export async function requestAction(rt: Services, actor: Actor, instanceId: string, action: Exclude<InstanceAction, 'retry'>) {
-	return rt.db.transaction(async (tx) => {
+export async function requestAction(
+	runtime: Runtime,
+	actor: Actor,
+	instanceId: string,
+	action: Exclude<InstanceAction, 'retry'>
+) {
+	return runtime.db.transaction(async (tx) => {
 		await getInstanceFor(tx, actor, instanceId);
 		const [instance] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId)).for('update');
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
 		const check = checkAction(action, instance, subscription);
-		if (!check.allowed) throw new AppError('INVALID_STATE', check.reason);
+		if (!check.allowed) throw invalidState(check.reason);
 		const updated = await updateInstance(tx, instance.id, { status: check.via, statusReason: null });
-		await enqueue(rt.boss, 'instance-action', { instanceId, action: actionVerbs[action] }, { tx, singletonKey: instanceId });
+		await enqueue(runtime.boss, 'instance-action', { instanceId, action: actionVerbs[action] }, { tx, singletonKey: instanceId });
 		return updated;
-	});
-}
-
-/**
- * Sets up a failed or removed app again. If the failure refunded the subscription, the
- * retry takes a slot and charges a fresh period first.
- */
-export async function retryProvisioning(rt: Services, actor: Actor, instanceId: string) {
-	return rt.db.transaction(async (tx) => {
-		await getInstanceFor(tx, actor, instanceId);
-		const [instance] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId)).for('update');
-		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
-		const check = checkAction('retry', instance, subscription);
-		if (!check.allowed) throw new AppError('INVALID_STATE', check.reason);
-		const { charged } = await repayForRetry(tx, subscription.id);
-		const updated = await updateInstance(tx, instance.id, {
-			status: 'PENDING',
-			statusReason: null,
-			provisioningSteps: [],
-			podName: null
-		});
-		await enqueue(rt.boss, 'provision-instance', { instanceId }, { tx, singletonKey: instanceId });
-		return { instance: updated, charged };
 	});
 }
 

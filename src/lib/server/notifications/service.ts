@@ -2,10 +2,11 @@ import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { notifications } from '../db/schema';
 import { publish } from '../events';
+import type { NotificationType } from './types';
 
 export type NewNotification = {
 	userId: string;
-	type: string;
+	type: NotificationType;
 	title: string;
 	body: string;
 	link?: string;

@@ -1,8 +1,28 @@
-// Administrator views of subscriptions and plan slots.
-import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { SLOT_HOLDING_STATUSES, servicePlans, services, subscriptions, users, type SubscriptionStatus } from '../db/schema';
-import { availableSlots, likePattern } from '../catalog/service';
+// The administrator's tools: every subscription with filters, plan slots, bonus grants,
+// extensions, suspension and its lifting, and a plan's total slots.
+import { and, asc, count, desc, eq, ilike, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import {
+	SLOT_HOLDING_STATUSES,
+	serviceInstances,
+	servicePlans,
+	services,
+	subscriptions,
+	users,
+	type SubscriptionStatus
+} from '../db/schema';
+import { availableSlots, likePattern, toPlanView } from '../catalog/service';
+import { badRequest, duplicateSubscription, invalidState, notFound } from '../errors';
+import { enqueue } from '../queue';
+import { notify } from '../notifications/service';
+import { audit } from '../audit/service';
+import { offerFreeSlots } from '../waitlist/service';
+import type { Runtime } from '../runtime';
+import { releaseSlot, takeSlot } from './quota';
+import { liveSubscriptionFor, loadPlan } from './queries';
+import { isLive } from './status';
+import { createSubscription } from './subscribe';
+import { formatDate } from '$lib/format';
 
 export type SubscriptionFilter = {
 	status?: SubscriptionStatus;
@@ -14,7 +34,7 @@ export type SubscriptionFilter = {
 	pageSize: number;
 };
 
-export async function listAllSubscriptions(db: Db, filter: SubscriptionFilter) {
+export async function listAllSubscriptions(db: DbOrTx, filter: SubscriptionFilter) {
 	const conditions: (SQL | undefined)[] = [];
 	if (filter.status) conditions.push(eq(subscriptions.status, filter.status));
 	if (filter.serviceId) conditions.push(eq(subscriptions.serviceId, filter.serviceId));
@@ -49,7 +69,7 @@ export async function listAllSubscriptions(db: Db, filter: SubscriptionFilter) {
 }
 
 /** Total, used and available slots per plan, grouped by service. */
-export async function quotaOverview(db: Db) {
+export async function quotaOverview(db: DbOrTx) {
 	const rows = await db
 		.select({
 			plan: servicePlans,
@@ -103,4 +123,164 @@ export async function quotaOverview(db: Db) {
 			utilization: number;
 		}[];
 	}[];
+}
+
+export async function grantSubscription(
+	runtime: Runtime,
+	admin: { id: string },
+	input: { userId: string; planId: string; months: number; name?: string }
+) {
+	const { plan, service } = await loadPlan(runtime.db, input.planId);
+	if (!plan.isActive) throw notFound('Plan');
+	const [user] = await runtime.db.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
+	if (!user) throw notFound('User');
+	const existing = await liveSubscriptionFor(runtime.db, input.userId, service.id);
+	if (existing) throw duplicateSubscription(existing.id);
+	return runtime.db.transaction(async (tx) => {
+		const created = await createSubscription(runtime, tx, {
+			userId: input.userId,
+			plan,
+			service,
+			name: input.name,
+			grant: { by: admin.id, months: input.months }
+		});
+		await audit(tx, {
+			actorId: admin.id,
+			action: 'subscription.grant',
+			entityType: 'subscription',
+			entityId: created.subscription.id,
+			details: { userId: input.userId, planId: plan.id, months: input.months }
+		});
+		return { subscriptionId: created.subscription.id, instanceId: created.instance.id };
+	});
+}
+
+export async function extendSubscription(db: DbOrTx, admin: { id: string }, input: { id: string; days: number; reason: string }) {
+	return db.transaction(async (tx) => {
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
+		if (!subscription) throw notFound('Subscription');
+		if (!isLive(subscription.status)) throw invalidState('An ended subscription cannot be extended.');
+		const endDate = new Date(subscription.endDate.getTime() + input.days * 86_400_000);
+		const [updated] = await tx
+			.update(subscriptions)
+			.set({ endDate, nextBilling: endDate })
+			.where(eq(subscriptions.id, subscription.id))
+			.returning();
+		await audit(tx, {
+			actorId: admin.id,
+			action: 'subscription.extend',
+			entityType: 'subscription',
+			entityId: subscription.id,
+			details: { days: input.days, reason: input.reason, from: subscription.endDate.toISOString(), to: endDate.toISOString() }
+		});
+		await notify(tx, {
+			userId: subscription.userId,
+			type: 'SUBSCRIPTION_EXTENDED',
+			title: 'Your subscription was extended',
+			body: `An administrator extended your subscription by ${input.days} days, until ${formatDate(endDate)}.`,
+			link: `/subscriptions/${subscription.id}`
+		});
+		return updated;
+	});
+}
+
+/** Suspends: the app is scaled to zero and the slot released (data kept). */
+export async function suspendSubscription(runtime: Runtime, admin: { id: string }, input: { id: string; reason: string }) {
+	return runtime.db.transaction(async (tx) => {
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
+		if (!subscription) throw notFound('Subscription');
+		if (subscription.status !== 'ACTIVE') {
+			throw invalidState(`Only an active subscription can be suspended (this one is ${subscription.status}).`);
+		}
+		await releaseSlot(tx, subscription.planId);
+		const [updated] = await tx
+			.update(subscriptions)
+			.set({ status: 'SUSPENDED', suspendedAt: new Date() })
+			.where(eq(subscriptions.id, subscription.id))
+			.returning();
+		const live = await tx
+			.select({ id: serviceInstances.id })
+			.from(serviceInstances)
+			.where(
+				and(
+					eq(serviceInstances.subscriptionId, subscription.id),
+					notInArray(serviceInstances.status, ['TERMINATING', 'TERMINATED'])
+				)
+			);
+		for (const { id } of live) await enqueue(runtime.boss, 'instance-action', { instanceId: id, action: 'suspend' }, { tx });
+		await audit(tx, {
+			actorId: admin.id,
+			action: 'subscription.suspend',
+			entityType: 'subscription',
+			entityId: subscription.id,
+			details: { reason: input.reason }
+		});
+		await notify(tx, {
+			userId: subscription.userId,
+			type: 'SUBSCRIPTION_SUSPENDED',
+			title: 'Your subscription was suspended',
+			body: `Your app was stopped (its data is kept): ${input.reason}.`,
+			link: `/subscriptions/${subscription.id}`
+		});
+		await offerFreeSlots(tx, subscription.planId);
+		return updated;
+	});
+}
+
+/** Lifts a suspension: takes a slot again (if one is free) and starts the app. */
+export async function unsuspendSubscription(runtime: Runtime, admin: { id: string }, input: { id: string }) {
+	return runtime.db.transaction(async (tx) => {
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
+		if (!subscription) throw notFound('Subscription');
+		if (subscription.status !== 'SUSPENDED') throw invalidState('Only a suspended subscription can be resumed.');
+		await takeSlot(tx, subscription.planId);
+		const [updated] = await tx
+			.update(subscriptions)
+			.set({ status: 'ACTIVE', suspendedAt: null })
+			.where(eq(subscriptions.id, subscription.id))
+			.returning();
+		const suspended = await tx
+			.select({ id: serviceInstances.id })
+			.from(serviceInstances)
+			.where(and(eq(serviceInstances.subscriptionId, subscription.id), eq(serviceInstances.status, 'SUSPENDED')));
+		for (const { id } of suspended) await enqueue(runtime.boss, 'instance-action', { instanceId: id, action: 'resume' }, { tx });
+		await audit(tx, {
+			actorId: admin.id,
+			action: 'subscription.unsuspend',
+			entityType: 'subscription',
+			entityId: subscription.id
+		});
+		await notify(tx, {
+			userId: subscription.userId,
+			type: 'SUBSCRIPTION_RESUMED',
+			title: 'Your subscription is active again',
+			body: 'Your app is starting again.',
+			link: `/subscriptions/${subscription.id}`
+		});
+		return updated;
+	});
+}
+
+export async function setPlanQuota(db: DbOrTx, admin: { id: string }, input: { planId: string; totalQuota: number }) {
+	return db.transaction(async (tx) => {
+		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, input.planId)).for('update');
+		if (!plan) throw notFound('Plan');
+		if (input.totalQuota < plan.usedQuota) {
+			throw badRequest('totalQuota', `cannot be below the ${plan.usedQuota} slots in use.`, { usedQuota: plan.usedQuota });
+		}
+		const [updated] = await tx
+			.update(servicePlans)
+			.set({ totalQuota: input.totalQuota })
+			.where(eq(servicePlans.id, plan.id))
+			.returning();
+		await audit(tx, {
+			actorId: admin.id,
+			action: 'plan.set_quota',
+			entityType: 'service_plan',
+			entityId: plan.id,
+			details: { from: plan.totalQuota, to: input.totalQuota }
+		});
+		const offered = input.totalQuota > plan.totalQuota ? await offerFreeSlots(tx, plan.id) : 0;
+		return { plan: toPlanView(updated), offered };
+	});
 }

@@ -1,6 +1,6 @@
 // Pure billing arithmetic: billing periods, upgrade proration, termination refunds and the
 // plan tier order. No I/O, so every rule here is checked by plain unit tests.
-import type { PlanType } from '../db/schema';
+import { PLAN_TYPES, type PlanType } from '$lib/statuses';
 
 /** Customers are in Indonesia: calendar months are counted in WIB (UTC+7, no DST). */
 const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
@@ -65,7 +65,8 @@ export function terminationRefund(options: { monthlyPrice: number; period: Perio
 	return mulDivFloor(options.monthlyPrice, remaining, total);
 }
 
-export const PLAN_TIERS: readonly PlanType[] = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'];
+/** The tiers in upgrade order, as the plan_type enum lists them. */
+export const PLAN_TIERS: readonly PlanType[] = PLAN_TYPES;
 
 export function tierRank(planType: PlanType): number {
 	return PLAN_TIERS.indexOf(planType);

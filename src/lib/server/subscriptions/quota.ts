@@ -2,20 +2,13 @@
 // only with guarded updates inside the caller's transaction; the CHECK constraint
 // (0 <= used <= total) backs them up.
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
+import type { DbOrTx } from '../db/client';
 import { servicePlans, type ServicePlan } from '../db/schema';
-import { AppError } from '../errors';
-
-export function quotaExceeded(planId: string) {
-	return new AppError('QUOTA_EXCEEDED', 'This plan is sold out. Join the waitlist to hear when a slot frees up.', {
-		planId,
-		waitlist: true
-	});
-}
+import { quotaExceeded } from '../errors';
 
 /** Takes one slot of the plan, or fails with QUOTA_EXCEEDED when none is free. */
-export async function takeSlot(tx: Tx, planId: string): Promise<ServicePlan> {
-	const [plan] = await tx
+export async function takeSlot(db: DbOrTx, planId: string): Promise<ServicePlan> {
+	const [plan] = await db
 		.update(servicePlans)
 		.set({ usedQuota: sql`${servicePlans.usedQuota} + 1` })
 		.where(and(eq(servicePlans.id, planId), lt(servicePlans.usedQuota, servicePlans.totalQuota)))
@@ -25,8 +18,8 @@ export async function takeSlot(tx: Tx, planId: string): Promise<ServicePlan> {
 }
 
 /** Gives one slot of the plan back. */
-export async function releaseSlot(tx: Tx, planId: string): Promise<void> {
-	const released = await tx
+export async function releaseSlot(db: DbOrTx, planId: string): Promise<void> {
+	const released = await db
 		.update(servicePlans)
 		.set({ usedQuota: sql`${servicePlans.usedQuota} - 1` })
 		.where(and(eq(servicePlans.id, planId), gt(servicePlans.usedQuota, 0)))

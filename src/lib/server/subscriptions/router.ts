@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import { currentInstanceOf, requestAction, retryProvisioning } from '../instances/service';
+import { currentInstanceOf, requestAction } from '../instances/service';
 import { authedProcedure, router } from '../trpc/init';
 import { idSchema, autoRenewInput, cancelInput, changePlanInput, subscribeInput, subscriptionIdInput } from './schemas';
-import {
-	getOwnedSubscription,
-	listSubscriptions,
-	setAutoRenew,
-	subscribe,
-	subscribeQuote,
-	subscriptionDetail,
-	terminate,
-	upgrade,
-	upgradeQuote
-} from './service';
+import { getOwnedSubscription, listSubscriptions, subscriptionDetail } from './queries';
+import { subscribe, subscribeQuote } from './subscribe';
+import { upgrade, upgradeQuote } from './upgrade';
+import { setAutoRenew, terminate } from './cancel';
+import { retryProvisioning } from './outcomes';
 
 /** Loads the caller's subscription once; anyone else's is NOT_FOUND. */
 const ownSubscription = authedProcedure.input(subscriptionIdInput).use(async ({ ctx, input, next }) => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { subscriptionStatusEnum } from '../db/schema';
+import { idSchema, reasonSchema } from '../validation';
 
-export const idSchema = z.uuid('Must be a valid id');
+export { idSchema };
 
 export const instanceNameSchema = z
 	.string()
@@ -14,11 +16,10 @@ export const subscriptionIdInput = z.object({ id: idSchema });
 export const changePlanInput = z.object({ id: idSchema, planId: idSchema });
 export const cancelInput = z.object({ id: idSchema, when: z.enum(['period_end', 'now']).default('period_end') });
 export const autoRenewInput = z.object({ id: idSchema, autoRenew: z.boolean() });
-export const reasonSchema = z.string().trim().min(3, 'Give a reason').max(500);
 
 export const adminListInput = z
 	.object({
-		status: z.enum(['ACTIVE', 'SUSPENDED', 'CANCELLED', 'EXPIRED', 'PENDING_UPGRADE', 'PENDING_PAYMENT']).optional(),
+		status: z.enum(subscriptionStatusEnum.enumValues).optional(),
 		serviceId: idSchema.optional(),
 		planId: idSchema.optional(),
 		q: z.string().trim().max(100).optional(),

@@ -52,20 +52,39 @@ export function describeZodError(error: ZodError): string {
 	return field ? `${field}: ${issue.message}` : issue.message;
 }
 
+/** The input field a refused call is about (a failed check or a domain error naming it), if any. */
+export function fieldOf(error: TRPCError): string | null {
+	if (error.cause instanceof AppError) return error.cause.field ?? null;
+	if (error.cause instanceof ZodError) return error.cause.issues[0]?.path.join('.') || null;
+	return null;
+}
+
+const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
+
 const t = initTRPC.context<Context>().create({
 	transformer: superjson,
 	errorFormatter({ shape, error }) {
 		const zodError = error.cause instanceof ZodError ? error.cause : null;
 		const appError = error.cause instanceof AppError ? error.cause : null;
+		const fieldErrors = zodError
+			? z.flattenError(zodError).fieldErrors
+			: appError?.field
+				? { [appError.field]: [appError.userMessage] }
+				: null;
 		return {
 			...shape,
-			message: zodError ? describeZodError(zodError) : shape.message,
+			// An unexpected error's own message (a SQL statement, a host name) never reaches a client.
+			message: zodError
+				? describeZodError(zodError)
+				: appError || error.code !== 'INTERNAL_SERVER_ERROR'
+					? shape.message
+					: INTERNAL_ERROR_MESSAGE,
 			data: {
 				...shape.data,
-				// Never leak internals of unexpected errors in production.
 				stack: undefined,
-				fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null,
+				fieldErrors,
 				appCode: appError?.code ?? null,
+				field: appError?.field ?? null,
 				details: appError?.details ?? null
 			}
 		};

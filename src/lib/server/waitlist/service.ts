@@ -1,20 +1,20 @@
 // Waitlists of sold-out plans. When a slot frees up, the first customers in line are
 // offered it (one offer per free slot); an offer lapses after a day without a purchase.
 import { and, asc, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import type { Db, DbOrTx, Tx } from '../db/client';
+import { inTransaction, type DbOrTx } from '../db/client';
 import { servicePlans, services, waitlistEntries } from '../db/schema';
-import { AppError, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { availableSlots } from '../catalog/service';
 
 export const OFFER_HOURS = 24;
 
-export async function joinWaitlist(db: Db, userId: string, planId: string) {
+export async function joinWaitlist(db: DbOrTx, userId: string, planId: string) {
 	return db.transaction(async (tx) => {
 		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, planId));
 		if (!plan || !plan.isActive) throw notFound('Plan');
 		if (availableSlots(plan) > 0) {
-			throw new AppError('BAD_REQUEST', 'This plan has free slots: you can subscribe right away.', { field: 'planId' });
+			throw badRequest('planId', 'This plan has free slots: you can subscribe right away.');
 		}
 		const [entry] = await tx.insert(waitlistEntries).values({ userId, planId }).onConflictDoNothing().returning();
 		if (entry) return entry;
@@ -83,49 +83,51 @@ export async function listWaitlist(db: DbOrTx, userId: string) {
  * Offers free slots of a plan to the first customers in line: one open offer per free
  * slot. Runs in the transaction that freed the slot (or raised the total).
  */
-export async function offerFreeSlots(tx: Tx, planId: string, now = new Date()): Promise<number> {
-	const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, planId));
-	if (!plan) return 0;
-	const [offers] = await tx
-		.select({ value: count() })
-		.from(waitlistEntries)
-		.where(
-			and(eq(waitlistEntries.planId, planId), eq(waitlistEntries.status, 'NOTIFIED'), gt(waitlistEntries.offerExpiresAt, now))
-		);
-	const toOffer = availableSlots(plan) - offers.value;
-	if (toOffer <= 0) return 0;
+export async function offerFreeSlots(db: DbOrTx, planId: string, now = new Date()): Promise<number> {
+	return inTransaction(db, async (tx) => {
+		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, planId));
+		if (!plan) return 0;
+		const [offers] = await tx
+			.select({ value: count() })
+			.from(waitlistEntries)
+			.where(
+				and(eq(waitlistEntries.planId, planId), eq(waitlistEntries.status, 'NOTIFIED'), gt(waitlistEntries.offerExpiresAt, now))
+			);
+		const toOffer = availableSlots(plan) - offers.value;
+		if (toOffer <= 0) return 0;
 
-	const next = await tx
-		.select()
-		.from(waitlistEntries)
-		.where(and(eq(waitlistEntries.planId, planId), eq(waitlistEntries.status, 'WAITING')))
-		.orderBy(asc(waitlistEntries.createdAt))
-		.limit(toOffer)
-		.for('update', { skipLocked: true });
-	if (next.length === 0) return 0;
+		const next = await tx
+			.select()
+			.from(waitlistEntries)
+			.where(and(eq(waitlistEntries.planId, planId), eq(waitlistEntries.status, 'WAITING')))
+			.orderBy(asc(waitlistEntries.createdAt))
+			.limit(toOffer)
+			.for('update', { skipLocked: true });
+		if (next.length === 0) return 0;
 
-	const [service] = await tx.select().from(services).where(eq(services.id, plan.serviceId));
-	const expires = new Date(now.getTime() + OFFER_HOURS * 3_600_000);
-	for (const entry of next) {
-		await tx
-			.update(waitlistEntries)
-			.set({ status: 'NOTIFIED', notifiedAt: now, offerExpiresAt: expires })
-			.where(eq(waitlistEntries.id, entry.id));
-		await notify(tx, {
-			userId: entry.userId,
-			type: 'WAITLIST_SLOT_AVAILABLE',
-			title: `A ${service.name} ${plan.name} slot is free`,
-			body: `A slot opened up on the ${plan.name} plan. It is not reserved: subscribe within ${OFFER_HOURS} hours before this notice lapses.`,
-			link: `/catalog/${service.slug}`,
-			metadata: { planId, waitlistEntryId: entry.id }
-		});
-	}
-	return next.length;
+		const [service] = await tx.select().from(services).where(eq(services.id, plan.serviceId));
+		const expires = new Date(now.getTime() + OFFER_HOURS * 3_600_000);
+		for (const entry of next) {
+			await tx
+				.update(waitlistEntries)
+				.set({ status: 'NOTIFIED', notifiedAt: now, offerExpiresAt: expires })
+				.where(eq(waitlistEntries.id, entry.id));
+			await notify(tx, {
+				userId: entry.userId,
+				type: 'WAITLIST_SLOT_AVAILABLE',
+				title: `A ${service.name} ${plan.name} slot is free`,
+				body: `A slot opened up on the ${plan.name} plan. It is not reserved: subscribe within ${OFFER_HOURS} hours before this notice lapses.`,
+				link: `/catalog/${service.slug}`,
+				metadata: { planId, waitlistEntryId: entry.id }
+			});
+		}
+		return next.length;
+	});
 }
 
 /** Marks the customer's open entry for the plan as fulfilled after they subscribe. */
-export async function fulfilWaitlistEntry(tx: Tx, userId: string, planId: string) {
-	await tx
+export async function fulfilWaitlistEntry(db: DbOrTx, userId: string, planId: string) {
+	await db
 		.update(waitlistEntries)
 		.set({ status: 'FULFILLED' })
 		.where(
@@ -138,7 +140,7 @@ export async function fulfilWaitlistEntry(tx: Tx, userId: string, planId: string
 }
 
 /** Lapses unanswered offers and offers their slots to the next in line. */
-export async function lapseOffers(db: Db, now = new Date()) {
+export async function lapseOffers(db: DbOrTx, now = new Date()) {
 	return db.transaction(async (tx) => {
 		const lapsed = await tx
 			.update(waitlistEntries)

@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { transactions, users } from '../db/schema';
-import { AppError, notFound } from '../errors';
+import { AppError, insufficientCredit, invalidState, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
 import { applyBalanceChange } from './ledger';
-import { toTransactionDetail } from './service';
+import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
+import { formatRupiah } from '$lib/format';
 
 export type Adjustment = {
 	userId: string;
@@ -43,10 +44,12 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		} catch (error) {
 			if (error instanceof AppError && error.code === 'INSUFFICIENT_CREDIT') {
 				const balance = Number(error.details.balance ?? 0);
-				throw new AppError(
-					'INSUFFICIENT_CREDIT',
-					`amount: This debit would take the balance below zero; the customer has Rp ${balance.toLocaleString('id-ID')}.`,
-					{ ...error.details, field: 'amount' }
+				throw insufficientCredit(
+					{ shortfall: Number(error.details.shortfall ?? 0), balance, required: Number(error.details.required ?? 0) },
+					{
+						field: 'amount',
+						message: `This debit would take the balance below zero; the customer has ${formatRupiah(balance)}.`
+					}
 				);
 			}
 			throw error;
@@ -63,9 +66,9 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		});
 		await notify(tx, {
 			userId: adjustment.userId,
-			type: 'wallet.adjusted',
+			type: 'WALLET_ADJUSTED',
 			title: adjustment.direction === 'credit' ? 'Credit added to your wallet' : 'Credit removed from your wallet',
-			body: `Rp ${adjustment.amount.toLocaleString('id-ID')} ${adjustment.direction === 'credit' ? 'added' : 'removed'}: ${adjustment.reason}`,
+			body: `${formatRupiah(adjustment.amount)} ${adjustment.direction === 'credit' ? 'added' : 'removed'}: ${adjustment.reason}`,
 			link: `/wallet/transactions/${result.transaction.id}`
 		});
 		return { ...toTransactionDetail(result.transaction), replayed: false };
@@ -106,7 +109,7 @@ export async function resolveFlag(runtime: Runtime, action: AdminAction, transac
 	return runtime.db.transaction(async (tx) => {
 		const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
 		if (!row || !row.flaggedAt) throw notFound('Flagged payment');
-		if (row.flagResolvedAt) throw new AppError('INVALID_STATE', 'This flag was already resolved.');
+		if (row.flagResolvedAt) throw invalidState('This flag was already resolved.');
 		const [resolved] = await tx
 			.update(transactions)
 			.set({

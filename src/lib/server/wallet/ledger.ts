@@ -2,7 +2,7 @@
 // a balance moves if and only if the business change it pays for commits, and its UNIQUE
 // idempotency key makes a retried or duplicated change a no-op.
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../errors';
+import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
 
@@ -41,7 +41,7 @@ export function lifetimeDeltas(type: TransactionType, amount: number) {
 
 export async function applyBalanceChange(db: DbOrTx, change: BalanceChange): Promise<BalanceChangeResult> {
 	if (!Number.isSafeInteger(change.amount)) {
-		throw new AppError('BAD_REQUEST', 'Amounts are whole rupiah.', { field: 'amount' });
+		throw badRequest('amount', 'Amounts are whole rupiah.');
 	}
 	return inTransaction(db, async (tx) => {
 		const row = change.pendingTransactionId ? await claimPending(tx, change) : await insertClaim(tx, change);
@@ -62,11 +62,7 @@ export async function applyBalanceChange(db: DbOrTx, change: BalanceChange): Pro
 			const [user] = await tx.select({ balance: users.creditBalance }).from(users).where(eq(users.id, change.userId));
 			if (!user) throw notFound('User');
 			const shortfall = -(user.balance + change.amount);
-			throw new AppError('INSUFFICIENT_CREDIT', `Not enough credit: Rp ${shortfall.toLocaleString('id-ID')} more is needed.`, {
-				shortfall,
-				balance: user.balance,
-				required: -change.amount
-			});
+			throw insufficientCredit({ shortfall, balance: user.balance, required: -change.amount });
 		}
 
 		const [transaction] = await tx

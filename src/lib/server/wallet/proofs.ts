@@ -9,13 +9,14 @@ import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import type { Tx } from '../db/client';
 import { transactions, users, type Transaction } from '../db/schema';
-import { AppError, badRequest, notFound } from '../errors';
+import { badRequest, invalidState, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
 import { applyBalanceChange } from './ledger';
-import { toTransactionDetail, type WalletMetadata } from './service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { toTransactionDetail } from './views';
+import { findTransactionFor } from './history';
+import type { WalletMetadata } from './metadata';
+import { formatRupiah } from '$lib/format';
 
 export type ProofType = { mimeType: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf'; extension: string };
 
@@ -51,15 +52,15 @@ export type ProofUpload = {
 export async function submitTransferProof(runtime: Runtime, userId: string, upload: ProofUpload) {
 	const { config, db, log } = runtime;
 	const { bytes } = upload.file;
-	if (bytes.length === 0) throw badRequest('file: Choose a file to upload.', { field: 'file' });
+	if (bytes.length === 0) throw badRequest('file', 'Choose a file to upload.');
 	if (bytes.length > config.wallet.proofMaxBytes) {
 		const limit = `${(config.wallet.proofMaxBytes / 1024 / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
-		throw badRequest(`file: The file is larger than ${limit}.`, { field: 'file', maxBytes: config.wallet.proofMaxBytes });
+		throw badRequest('file', `The file is larger than ${limit}.`, { maxBytes: config.wallet.proofMaxBytes });
 	}
 	const type = detectProofType(bytes);
-	if (!type) throw badRequest('file: Upload a PNG, JPEG or WebP image, or a PDF.', { field: 'file' });
+	if (!type) throw badRequest('file', 'Upload a PNG, JPEG or WebP image, or a PDF.');
 	if (upload.amount > config.wallet.maxTopUp) {
-		throw badRequest(`amount: The largest top-up is Rp ${config.wallet.maxTopUp.toLocaleString('id-ID')}.`, { field: 'amount' });
+		throw badRequest('amount', `The largest top-up is ${formatRupiah(config.wallet.maxTopUp)}.`);
 	}
 
 	const storedName = `proofs/${randomBytes(16).toString('hex')}.${type.extension}`;
@@ -101,9 +102,8 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 
 /** The proof file of a transaction, for its owner or an administrator; others get NOT_FOUND. */
 export async function readTransferProof(runtime: Runtime, viewer: { id: string; role: string }, transactionId: string) {
-	if (!UUID.test(transactionId)) throw notFound('Proof');
-	const [row] = await runtime.db.select().from(transactions).where(eq(transactions.id, transactionId));
-	if (!row || !row.paymentProof || (row.userId !== viewer.id && viewer.role !== 'ADMINISTRATOR')) throw notFound('Proof');
+	const row = await findTransactionFor(runtime.db, viewer, transactionId);
+	if (!row.paymentProof) throw notFound('Proof');
 	const root = path.resolve(runtime.config.uploadsDir);
 	const file = path.resolve(root, row.paymentProof);
 	if (!file.startsWith(root + path.sep)) throw notFound('Proof');
@@ -125,13 +125,9 @@ async function lockProof(tx: Tx, transactionId: string) {
 	const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
 	if (!row || !isProof(row)) throw notFound('Transfer proof');
 	if (row.status !== 'PENDING') {
-		throw new AppError(
-			'INVALID_STATE',
-			`This transfer proof was already ${row.status === 'COMPLETED' ? 'approved' : 'rejected'}.`,
-			{
-				status: row.status
-			}
-		);
+		throw invalidState(`This transfer proof was already ${row.status === 'COMPLETED' ? 'approved' : 'rejected'}.`, {
+			status: row.status
+		});
 	}
 	return row;
 }
@@ -153,7 +149,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			processedBy: action.adminId,
 			metadata: { approvedAt: new Date().toISOString() }
 		});
-		if (!applied) throw new AppError('INVALID_STATE', 'This transfer proof was already approved.');
+		if (!applied) throw invalidState('This transfer proof was already approved.');
 		await audit(tx, {
 			actorId: action.adminId,
 			action: 'wallet.proof.approve',
@@ -164,9 +160,9 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 		});
 		await notify(tx, {
 			userId: row.userId,
-			type: 'wallet.proof_approved',
+			type: 'TRANSFER_PROOF_APPROVED',
 			title: 'Bank transfer confirmed',
-			body: `Your transfer of Rp ${row.amount.toLocaleString('id-ID')} was confirmed and added to your wallet.`,
+			body: `Your transfer of ${formatRupiah(row.amount)} was confirmed and added to your wallet.`,
 			link: `/wallet/transactions/${row.id}`
 		});
 		return toTransactionDetail(transaction);
@@ -196,9 +192,9 @@ export async function rejectTransferProof(runtime: Runtime, action: AdminAction,
 		});
 		await notify(tx, {
 			userId: row.userId,
-			type: 'wallet.proof_rejected',
+			type: 'TRANSFER_PROOF_REJECTED',
 			title: 'Bank transfer not confirmed',
-			body: `Your transfer proof for Rp ${row.amount.toLocaleString('id-ID')} was not accepted: ${reason}`,
+			body: `Your transfer proof for ${formatRupiah(row.amount)} was not accepted: ${reason}`,
 			link: `/wallet/transactions/${row.id}`
 		});
 		return toTransactionDetail(rejected);

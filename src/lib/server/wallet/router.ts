@@ -1,15 +1,10 @@
 import { authedProcedure, router } from '../trpc/init';
 import { submitTransferProof } from './proofs';
 import { proofUploadInput, topUpInput, transactionIdInput, transactionsInput } from './schemas';
-import {
-	cancelTopUp,
-	createTopUp,
-	findOwnedTransaction,
-	getWallet,
-	listTransactions,
-	refreshTopUp,
-	toTransactionDetail
-} from './service';
+import { findOwnedTransaction, getWallet, listTransactions } from './history';
+import { createTopUp } from './topups';
+import { cancelTopUp, refreshTopUp } from './topup-upkeep';
+import { toTransactionDetail } from './views';
 
 /** Loads the caller's own transaction once; another customer's is NOT_FOUND. */
 const ownTransactionProcedure = authedProcedure.input(transactionIdInput).use(async ({ ctx, input, next }) => {

@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
 import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
+import { MIN_TOP_UP, AMOUNT_SANITY_MAX } from '$lib/money';
+import { formatRupiah } from '$lib/format';
+import { reasonSchema, rupiahSchema } from '../validation';
 
-/** The smallest top-up, by the product brief; the largest is configuration. */
-export const MIN_TOP_UP = 10_000;
-
-const amountSchema = z
-	.number({ error: 'Enter an amount in rupiah' })
-	.int('Use whole rupiah')
-	.min(MIN_TOP_UP, 'The smallest top-up is Rp 10.000')
-	.max(1_000_000_000_000, 'That amount is too large');
+const minTopUpMessage = `The smallest top-up is ${formatRupiah(MIN_TOP_UP)}`;
+const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage);
 
 export const topUpInput = z
 	.object({
@@ -62,8 +59,8 @@ export const proofUploadInput = z
 			amount: z.coerce
 				.number({ error: 'Enter an amount in rupiah' })
 				.int('Use whole rupiah')
-				.min(MIN_TOP_UP, 'The smallest top-up is Rp 10.000')
-				.max(1_000_000_000_000, 'That amount is too large'),
+				.min(MIN_TOP_UP, minTopUpMessage)
+				.max(AMOUNT_SANITY_MAX, 'That amount is too large'),
 			file: z.instanceof(File, { message: 'Choose a file to upload' }).refine((file) => file.size > 0, 'Choose a file to upload'),
 			note: z
 				.string()
@@ -76,20 +73,10 @@ export const proofUploadInput = z
 
 // -- Administrators ------------------------------------------------------------------------
 
-const reasonSchema = z
-	.string()
-	.trim()
-	.min(5, 'Give a reason of at least 5 characters')
-	.max(500, 'Keep the reason under 500 characters');
-
 export const adjustmentInput = z.object({
 	userId: z.uuid('Choose a customer'),
 	direction: z.enum(['credit', 'debit'], { error: 'Choose credit or debit' }),
-	amount: z
-		.number({ error: 'Enter an amount in rupiah' })
-		.int('Use whole rupiah')
-		.min(1, 'Enter an amount above zero')
-		.max(1_000_000_000_000, 'That amount is too large'),
+	amount: rupiahSchema.min(1, 'Enter an amount above zero'),
 	reason: reasonSchema,
 	requestId: z.uuid().optional()
 });

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { paymentEvents, transactions } from '../db/schema';
 import { parseGrossAmount } from '../payments/midtrans';
-import { applyGatewayStatus, flagAmountMismatch, type StatusOutcome } from './service';
+import { applyGatewayStatus, flagAmountMismatch, type StatusOutcome } from './gateway-status';
 
 export type WebhookOutcome =
 	StatusOutcome | 'malformed' | 'rejected_signature' | 'unknown_order' | 'amount_mismatch' | 'status_unavailable';

@@ -1,9 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	// The layout's login check first: loads run in parallel otherwise.
-	await event.parent();
 	const api = serverCaller(event);
 	const categorySlug = event.url.searchParams.get('category') || undefined;
 	const q = event.url.searchParams.get('q')?.trim().slice(0, 100) || undefined;

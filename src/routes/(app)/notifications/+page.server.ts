@@ -1,9 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	// The layout's login check first: loads run in parallel otherwise.
-	await event.parent();
 	return {
 		notifications: await serverCaller(event).notifications.list()
 	};

@@ -1,8 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	await event.parent();
 	const api = serverCaller(event);
 	const [wallet, recent, pending] = await Promise.all([
 		api.wallet.balance(),

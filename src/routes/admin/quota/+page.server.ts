@@ -1,7 +1,6 @@
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	await event.parent();
 	return { services: await serverCaller(event).admin.quota.overview() };
 }) satisfies PageServerLoad;

@@ -1,11 +1,9 @@
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
-const statuses = ['ACTIVE', 'SUSPENDED', 'CANCELLED', 'EXPIRED', 'PENDING_UPGRADE', 'PENDING_PAYMENT'] as const;
-type Status = (typeof statuses)[number];
+import { SUBSCRIPTION_STATUSES as statuses, type SubscriptionStatus as Status } from '$lib/statuses';
 
 export const load = (async (event) => {
-	await event.parent();
 	const api = serverCaller(event);
 	const params = event.url.searchParams;
 	const status = statuses.includes(params.get('status') as Status) ? (params.get('status') as Status) : undefined;

@@ -1,11 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	// The layout's login check first: loads run in parallel otherwise.
-	await event.parent();
 	try {
 		const service = await serverCaller(event).catalog.service({ slug: event.params.slug });
 		return { service };

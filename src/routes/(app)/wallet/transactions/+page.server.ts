@@ -1,10 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
-import { transactionStatusEnum, transactionTypeEnum, type TransactionStatus, type TransactionType } from '$lib/server/db/schema';
+import { serverCaller } from '$lib/server/router';
+import { TRANSACTION_STATUSES, TRANSACTION_TYPES, type TransactionStatus, type TransactionType } from '$lib/statuses';
 
 export const load = (async (event) => {
-	await event.parent();
 	const params = event.url.searchParams;
 	const text = (name: string) => params.get(name)?.trim() || undefined;
 	// Taken as typed here; the procedure validates them and names any bad one.
@@ -15,7 +14,7 @@ export const load = (async (event) => {
 		to: text('to')
 	};
 	const page = Math.max(1, Math.floor(Number(params.get('page') ?? 1)) || 1);
-	const options = { types: transactionTypeEnum.enumValues, statuses: transactionStatusEnum.enumValues };
+	const options = { types: TRANSACTION_TYPES, statuses: TRANSACTION_STATUSES };
 	try {
 		const result = await serverCaller(event).wallet.transactions({ ...filters, page, pageSize: 20 });
 		return { filters, options, result, problem: null };

@@ -1,8 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { Actions, PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 import { getRuntime } from '$lib/server/runtime';
+import { fieldOf } from '$lib/server/trpc/init';
 
 export const load = (() => {
 	const { minTopUp, maxTopUp, proofMaxBytes } = getRuntime().config.wallet;
@@ -18,7 +19,7 @@ export const actions = {
 			id = (await serverCaller(event).wallet.uploadProof(form)).id;
 		} catch (cause) {
 			if (!(cause instanceof TRPCError) || cause.code !== 'BAD_REQUEST') throw cause;
-			const field = cause.message.match(/^(\w+): /)?.[1] ?? null;
+			const field = fieldOf(cause);
 			return fail(400, {
 				message: cause.message,
 				field,

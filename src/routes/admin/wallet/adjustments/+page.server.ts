@@ -1,9 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	await event.parent();
 	const api = serverCaller(event);
 	const q = event.url.searchParams.get('q')?.trim() ?? '';
 	const [customers, recent] = await Promise.all([

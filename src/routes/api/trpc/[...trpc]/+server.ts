@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { RequestHandler } from './$types';
 import { createContext } from '$lib/server/trpc/init';
-import { appRouter } from '$lib/server/trpc/router';
+import { appRouter } from '$lib/server/router';
 import { log } from '$lib/server/log';
 
 const handler: RequestHandler = (event) =>

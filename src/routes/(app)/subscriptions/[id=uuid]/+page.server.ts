@@ -1,16 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	// The layout's login check first: loads run in parallel otherwise.
-	await event.parent();
 	try {
 		return { subscription: await serverCaller(event).subscriptions.get({ id: event.params.id }) };
 	} catch (cause) {
-		if (cause instanceof TRPCError && (cause.code === 'NOT_FOUND' || cause.code === 'BAD_REQUEST'))
-			error(404, 'No such subscription.');
+		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such subscription.');
 		throw cause;
 	}
 }) satisfies PageServerLoad;

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
-import { hashPassword } from '../../auth/passwords';
-import { applyBalanceChange } from '../../wallet/ledger';
-import type { Db } from '../client';
-import { serviceCategories, servicePlans, services, users } from '../schema';
+import { hashPassword } from '../auth/passwords';
+import { applyBalanceChange } from '../wallet/ledger';
+import type { DbOrTx } from '../db/client';
+import { serviceCategories, servicePlans, services, users } from '../db/schema';
 import { seedCategories, seedServices } from './catalog';
 
 /** Inserts the demo catalog when the database has no services yet. */
-export async function seedCatalog(db: Db): Promise<boolean> {
+export async function seedCatalog(db: DbOrTx): Promise<boolean> {
 	const [existing] = await db.select({ value: count() }).from(services);
 	if (existing.value > 0) return false;
 
@@ -30,7 +30,7 @@ export async function seedCatalog(db: Db): Promise<boolean> {
 type Account = { name: string; email: string; password: string; role: 'ADMINISTRATOR' | 'USER' };
 
 /** Creates the account unless the e-mail is taken; returns whether it was created. */
-export async function ensureAccount(db: Db, account: Account): Promise<{ created: boolean; id: string }> {
+export async function ensureAccount(db: DbOrTx, account: Account): Promise<{ created: boolean; id: string }> {
 	const email = account.email.toLowerCase();
 	const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
 	if (existing) return { created: false, id: existing.id };
@@ -44,7 +44,7 @@ export async function ensureAccount(db: Db, account: Account): Promise<{ created
 }
 
 /** Makes sure the configured administrator exists and has the admin role. */
-export async function ensureAdmin(db: Db, admin: { email: string; password: string }) {
+export async function ensureAdmin(db: DbOrTx, admin: { email: string; password: string }) {
 	const result = await ensureAccount(db, {
 		name: 'Administrator',
 		email: admin.email,
@@ -63,7 +63,7 @@ export const DEMO_WELCOME_CREDIT = 500_000;
  * Creates a demo administrator and a demo customer with welcome credit the first time;
  * returns their credentials only when they were just created (they are shown once).
  */
-export async function seedDemoAccounts(db: Db): Promise<Account[]> {
+export async function seedDemoAccounts(db: DbOrTx): Promise<Account[]> {
 	const created: Account[] = [];
 	const accounts: Account[] = [
 		{ name: 'Demo Admin', email: DEMO_ADMIN_EMAIL, password: randomBytes(9).toString('base64url'), role: 'ADMINISTRATOR' },

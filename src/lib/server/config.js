@@ -1,9 +1,14 @@
-// Every environment variable MinisPod reads, parsed once with zod. Nothing else reads
-// process.env for configuration; README.md documents each name listed here.
+// @ts-check
+// Every environment variable MinisPod reads, parsed with zod in this one place; README.md
+// documents each name listed here. Plain JavaScript (typed by JSDoc and checked by tsc) so
+// that `scripts/start.js` reads the environment through the same parser before the app is
+// built or loaded.
 import path from 'node:path';
 import { z } from 'zod';
+import { MIN_TOP_UP } from '../money.js';
 
-const flag = (fallback: boolean) =>
+/** @param {boolean} fallback */
+const flag = (fallback) =>
 	z
 		.enum(['true', 'false', '1', '0', 'yes', 'no', ''])
 		.optional()
@@ -16,11 +21,12 @@ const optionalText = z
 
 const optionalUrl = optionalText.pipe(z.url().optional());
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().optional().default(fallback);
+/** @param {number} fallback */
+const positiveInt = (fallback) => z.coerce.number().int().positive().optional().default(fallback);
 
 const envSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
-	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 	DATABASE_URL: optionalUrl,
 	PORT: z.coerce.number().int().min(0).max(65535).optional().default(3000),
 	HOST: z.string().optional().default('0.0.0.0'),
@@ -56,10 +62,13 @@ const envSchema = z.object({
 	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500)
 });
 
-/** The variables by name, as strings (what process.env holds). */
-export type Env = { [K in keyof z.input<typeof envSchema>]?: string };
+/**
+ * The variables by name, as strings (what process.env holds).
+ * @typedef {{ [K in keyof z.input<typeof envSchema>]?: string }} Env
+ */
 
-export function parseConfig(env: Record<string, string | undefined> = process.env) {
+/** @param {Record<string, string | undefined>} [env] */
+export function parseConfig(env = process.env) {
 	const result = envSchema.safeParse(env);
 	if (!result.success) {
 		const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -71,7 +80,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 	return {
 		env: e.NODE_ENV,
 		isProduction: e.NODE_ENV === 'production',
-		logLevel: e.LOG_LEVEL,
+		// Tests are quiet unless asked otherwise.
+		logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
 		databaseUrl: e.DATABASE_URL,
 		port,
 		host: e.HOST,
@@ -90,7 +100,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 			snapBaseUrl: e.MIDTRANS_SNAP_BASE_URL
 		},
 		wallet: {
-			minTopUp: 10_000,
+			minTopUp: MIN_TOP_UP,
 			maxTopUp: e.MINISPOD_TOPUP_MAX,
 			maxBalance: e.MINISPOD_BALANCE_MAX,
 			pendingRefreshMinutes: e.MINISPOD_TOPUP_PENDING_MINUTES,
@@ -112,4 +122,4 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 	};
 }
 
-export type Config = ReturnType<typeof parseConfig>;
+/** @typedef {ReturnType<typeof parseConfig>} Config */

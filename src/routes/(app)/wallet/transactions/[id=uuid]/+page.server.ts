@@ -1,15 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	await event.parent();
 	const transaction = await serverCaller(event)
 		.wallet.transaction({ id: event.params.id })
 		.catch((cause: unknown) => {
-			if (cause instanceof TRPCError && (cause.code === 'NOT_FOUND' || cause.code === 'BAD_REQUEST'))
-				error(404, 'No such transaction.');
+			if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such transaction.');
 			throw cause;
 		});
 	return { transaction, uploaded: event.url.searchParams.has('uploaded') };

@@ -1,7 +1,7 @@
 // The demo catalog: apps people actually self-host, with pinned images, their real ports,
 // health-check paths and data directories, and the environment each needs (secrets are
 // generated per instance, URLs derived from the instance's public address).
-import type { EnvTemplateEntry, PlanType } from '../schema';
+import type { EnvTemplateEntry, PlanType } from '../db/schema';
 
 export type SeedPlan = {
 	planType: PlanType;

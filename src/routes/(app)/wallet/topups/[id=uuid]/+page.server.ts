@@ -1,14 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
-import { serverCaller } from '$lib/server/trpc/caller';
+import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	await event.parent();
 	const api = serverCaller(event);
 	const id = event.params.id;
 	let transaction = await api.wallet.transaction({ id }).catch((cause: unknown) => {
-		if (cause instanceof TRPCError && (cause.code === 'NOT_FOUND' || cause.code === 'BAD_REQUEST')) error(404, 'No such top-up.');
+		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such top-up.');
 		throw cause;
 	});
 	if (transaction.type !== 'TOP_UP' || !transaction.orderId) redirect(303, `/wallet/transactions/${id}`);

@@ -1,0 +1,178 @@
+// Ending subscriptions: cancelling at period end (auto-renew off), terminating now with a
+// refund of the unused part, and ending the periods of cancelled subscriptions.
+import { and, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../db/client';
+import { serviceInstances, subscriptions, transactions, type Subscription } from '../db/schema';
+import { invalidState, notFound } from '../errors';
+import { enqueue } from '../queue';
+import { notify } from '../notifications/service';
+import { audit } from '../audit/service';
+import { applyBalanceChange } from '../wallet/ledger';
+import { updateInstance } from '../instances/state';
+import { offerFreeSlots } from '../waitlist/service';
+import type { Runtime } from '../runtime';
+import { terminationRefund } from './billing';
+import { releaseSlot } from './quota';
+import { loadPlan } from './queries';
+import { holdsSlot, isLive } from './status';
+import { formatRupiah } from '$lib/format';
+
+/** Turns auto-renew off or on: off means the subscription ends with its period. */
+export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoRenew: boolean, now = new Date()) {
+	if (!isLive(subscription.status)) throw invalidState('This subscription has ended.');
+	if (autoRenew && subscription.endDate <= now) {
+		throw invalidState('The period has already ended; subscribe again instead.');
+	}
+	const [updated] = await db
+		.update(subscriptions)
+		.set({
+			autoRenew,
+			cancelAtPeriodEnd: !autoRenew,
+			cancelledAt: autoRenew ? null : now,
+			cancelReason: autoRenew ? null : 'Cancelled by the customer at period end'
+		})
+		.where(eq(subscriptions.id, subscription.id))
+		.returning();
+	return updated;
+}
+
+type Termination = { refund: boolean; actorId: string; reason: string; now?: Date };
+
+/**
+ * Ends a subscription now: refunds the unused part of the period (if asked and paid),
+ * releases its slot, and enqueues deprovisioning of its instance.
+ */
+export async function terminate(runtime: Runtime, subscriptionId: string, termination: Termination) {
+	const now = termination.now ?? new Date();
+	return runtime.db.transaction(async (tx) => {
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
+		if (!subscription) throw notFound('Subscription');
+		if (!isLive(subscription.status)) throw invalidState('This subscription has already ended.');
+		if (subscription.status === 'PENDING_UPGRADE') {
+			throw invalidState('An upgrade is being applied; try again in a minute.');
+		}
+		const { plan, service } = await loadPlan(tx, subscription.planId);
+
+		let refunded = 0;
+		if (termination.refund && subscription.status === 'ACTIVE' && !subscription.isGrant) {
+			const owed = terminationRefund({
+				monthlyPrice: subscription.monthlyPrice,
+				period: { start: subscription.currentPeriodStart, end: subscription.endDate },
+				now
+			});
+			// Never give back more than this subscription has actually paid, net of refunds.
+			const [paid] = await tx
+				.select({ net: sql<number>`coalesce(-sum(${transactions.amount}), 0)::bigint` })
+				.from(transactions)
+				.where(
+					and(
+						eq(transactions.subscriptionId, subscription.id),
+						eq(transactions.status, 'COMPLETED'),
+						inArray(transactions.type, ['SUBSCRIPTION', 'UPGRADE', 'REFUND'])
+					)
+				);
+			refunded = Math.max(0, Math.min(owed, Number(paid.net)));
+			if (refunded > 0) {
+				await applyBalanceChange(tx, {
+					userId: subscription.userId,
+					type: 'REFUND',
+					amount: refunded,
+					idempotencyKey: `termination-refund:${subscription.id}`,
+					description: `Refund for the unused part of ${service.name} ${plan.name}`,
+					paymentMethod: 'CREDIT',
+					subscriptionId: subscription.id,
+					processedBy: termination.actorId === subscription.userId ? undefined : termination.actorId
+				});
+			}
+		}
+		if (holdsSlot(subscription.status)) await releaseSlot(tx, subscription.planId);
+
+		await tx
+			.update(subscriptions)
+			.set({
+				status: 'CANCELLED',
+				autoRenew: false,
+				cancelAtPeriodEnd: false,
+				cancelledAt: now,
+				cancelReason: termination.reason,
+				endDate: now < subscription.endDate ? now : subscription.endDate
+			})
+			.where(eq(subscriptions.id, subscription.id));
+		const instances = await endInstances(runtime, tx, subscription.id);
+		if (termination.actorId !== subscription.userId) {
+			await audit(tx, {
+				actorId: termination.actorId,
+				action: 'subscription.terminate',
+				entityType: 'subscription',
+				entityId: subscription.id,
+				details: { refund: termination.refund, refunded, reason: termination.reason }
+			});
+		}
+		await notify(tx, {
+			userId: subscription.userId,
+			type: 'SUBSCRIPTION_TERMINATED',
+			title: `${service.name} subscription ended`,
+			body: `${termination.reason}.${refunded > 0 ? ` ${formatRupiah(refunded)} was refunded to your credit.` : ''} Your app and its data are being removed.`,
+			link: `/subscriptions/${subscription.id}`
+		});
+		await offerFreeSlots(tx, subscription.planId);
+		return { refunded, instances };
+	});
+}
+
+/** Marks the subscription's instances TERMINATING and enqueues their removal. */
+async function endInstances(runtime: Runtime, tx: Tx, subscriptionId: string) {
+	const ending = await tx
+		.select({ id: serviceInstances.id })
+		.from(serviceInstances)
+		.where(and(eq(serviceInstances.subscriptionId, subscriptionId), notInArray(serviceInstances.status, ['TERMINATED'])));
+	for (const { id } of ending) {
+		await updateInstance(tx, id, { status: 'TERMINATING', statusReason: null });
+		await enqueue(runtime.boss, 'deprovision-instance', { instanceId: id }, { tx, singletonKey: id });
+	}
+	return ending.length;
+}
+
+/**
+ * Ends subscriptions whose period is over and which are set not to renew (cancelled at
+ * period end): EXPIRED, slot released, app removed.
+ */
+export async function expireEndedPeriods(runtime: Runtime, now = new Date()) {
+	const due = await runtime.db
+		.select({ id: subscriptions.id })
+		.from(subscriptions)
+		.where(
+			and(
+				eq(subscriptions.autoRenew, false),
+				lte(subscriptions.endDate, now),
+				inArray(subscriptions.status, ['ACTIVE', 'PENDING_PAYMENT', 'SUSPENDED'])
+			)
+		);
+	let expired = 0;
+	for (const { id } of due) {
+		const done = await runtime.db.transaction(async (tx) => {
+			const [subscription] = await tx
+				.select()
+				.from(subscriptions)
+				.where(eq(subscriptions.id, id))
+				.for('update', { skipLocked: true });
+			if (!subscription || subscription.autoRenew || subscription.endDate > now || !isLive(subscription.status)) return false;
+			if (subscription.status === 'PENDING_UPGRADE') return false;
+			if (holdsSlot(subscription.status)) await releaseSlot(tx, subscription.planId);
+			await tx.update(subscriptions).set({ status: 'EXPIRED' }).where(eq(subscriptions.id, id));
+			await endInstances(runtime, tx, id);
+			const { service } = await loadPlan(tx, subscription.planId);
+			await notify(tx, {
+				userId: subscription.userId,
+				type: 'SUBSCRIPTION_EXPIRED',
+				title: `${service.name} subscription ended`,
+				body: 'Your subscription reached the end of its period without renewal. Your app is being removed.',
+				link: `/subscriptions/${id}`
+			});
+			await offerFreeSlots(tx, subscription.planId);
+			return true;
+		});
+		if (done) expired += 1;
+	}
+	return { expired };
+}

@@ -1,0 +1,189 @@
+// Subscribing: the checks in the brief's order, then one transaction that takes the slot,
+// creates subscription and instance, charges the first period and enqueues provisioning.
+import { randomBytes } from 'node:crypto';
+import type { DbOrTx, Tx } from '../db/client';
+import { serviceInstances, subscriptions, type Service, type ServicePlan, type Subscription } from '../db/schema';
+import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
+import { enqueue } from '../queue';
+import { notify } from '../notifications/service';
+import { applyBalanceChange } from '../wallet/ledger';
+import { availableSlots, toPlanView } from '../catalog/service';
+import { fulfilWaitlistEntry } from '../waitlist/service';
+import type { Runtime } from '../runtime';
+import { addMonths } from './billing';
+import { takeSlot } from './quota';
+import { balanceOf, liveSubscriptionFor, loadPlan } from './queries';
+import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
+
+/** What subscribing to a plan would do, and what stands in the way (for the dialog). */
+export async function subscribeQuote(db: DbOrTx, userId: string, planId: string) {
+	const { plan, service } = await loadPlan(db, planId);
+	if (!plan.isActive || !service.isActive) throw notFound('Plan');
+	const [existing, balance] = await Promise.all([liveSubscriptionFor(db, userId, service.id), balanceOf(db, userId)]);
+	const slotsLeft = availableSlots(plan);
+	const shortfall = Math.max(0, plan.monthlyPrice - balance);
+	const problem = existing
+		? ('DUPLICATE_SUBSCRIPTION' as const)
+		: slotsLeft === 0
+			? ('QUOTA_EXCEEDED' as const)
+			: shortfall > 0
+				? ('INSUFFICIENT_CREDIT' as const)
+				: null;
+	return {
+		plan: toPlanView(plan),
+		service: { id: service.id, slug: service.slug, name: service.name },
+		price: plan.monthlyPrice,
+		balance,
+		balanceAfter: balance - plan.monthlyPrice,
+		slotsLeft,
+		shortfall,
+		existingSubscriptionId: existing?.id ?? null,
+		problem
+	};
+}
+
+/** A DNS label: the instance name slugged, plus a random suffix. */
+export function makeSubdomain(name: string): string {
+	const base =
+		name
+			.toLowerCase()
+			.normalize('NFKD')
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 40)
+			.replace(/-+$/g, '') || 'app';
+	const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+	const suffix = Array.from(randomBytes(6), (byte) => alphabet[byte % alphabet.length]).join('');
+	return `${base}-${suffix}`;
+}
+
+const isUniqueViolation = (error: unknown, constraint: string) => {
+	const cause = (error as { cause?: { code?: string; constraint?: string } }).cause ?? (error as { code?: string });
+	return (cause as { code?: string }).code === '23505' && (cause as { constraint?: string }).constraint === constraint;
+};
+
+type NewSubscription = {
+	userId: string;
+	plan: ServicePlan;
+	service: Service;
+	name?: string;
+	grant?: { by: string; months: number };
+	now?: Date;
+};
+
+/**
+ * Charges one billing period of the plan's price, once: the idempotency key names the
+ * subscription and the period's start.
+ */
+export async function chargePeriod(
+	db: DbOrTx,
+	charge: { subscription: Subscription; plan: ServicePlan; service: Service; start: Date; end: Date }
+) {
+	const { subscription, plan, service, start, end } = charge;
+	const balance = await balanceOf(db, subscription.userId);
+	if (balance < plan.monthlyPrice) {
+		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
+	}
+	await applyBalanceChange(db, {
+		userId: subscription.userId,
+		type: 'SUBSCRIPTION',
+		amount: -plan.monthlyPrice,
+		idempotencyKey: `subscription:${subscription.id}:charge:${start.toISOString()}`,
+		description: `${service.name} ${plan.name}, ${formatPeriod(start, end)}`,
+		paymentMethod: 'CREDIT',
+		subscriptionId: subscription.id,
+		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
+	});
+}
+
+/**
+ * Takes the slot, creates subscription and instance, charges the first period (unless it
+ * is free or granted) and enqueues provisioning, all in the caller's transaction.
+ */
+export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSubscription) {
+	const now = input.now ?? new Date();
+	const { plan, service } = input;
+	await takeSlot(tx, plan.id);
+
+	const end = addMonths(now, input.grant?.months ?? 1);
+	const price = input.grant ? 0 : plan.monthlyPrice;
+	let subscription: Subscription;
+	try {
+		// In a savepoint, so the transaction survives the unique violation of a concurrent twin.
+		[subscription] = await tx.transaction((savepoint) =>
+			savepoint
+				.insert(subscriptions)
+				.values({
+					userId: input.userId,
+					serviceId: service.id,
+					planId: plan.id,
+					name: input.name ?? null,
+					status: 'ACTIVE',
+					startDate: now,
+					currentPeriodStart: now,
+					endDate: end,
+					nextBilling: end,
+					lastBilled: now,
+					monthlyPrice: plan.monthlyPrice,
+					lastChargeAmount: price,
+					isGrant: Boolean(input.grant),
+					grantedBy: input.grant?.by ?? null
+				})
+				.returning()
+		);
+	} catch (error) {
+		if (isUniqueViolation(error, 'subscriptions_one_live_per_service')) {
+			const existing = await liveSubscriptionFor(tx, input.userId, service.id);
+			throw existing ? duplicateSubscription(existing.id) : error;
+		}
+		throw error;
+	}
+
+	if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end });
+
+	const instanceName = input.name?.trim() || service.name;
+	const [instance] = await tx
+		.insert(serviceInstances)
+		.values({
+			subscriptionId: subscription.id,
+			userId: input.userId,
+			name: instanceName,
+			subdomain: makeSubdomain(input.name?.trim() || service.slug),
+			namespace: `user-${input.userId}`,
+			status: 'PENDING'
+		})
+		.returning();
+
+	await fulfilWaitlistEntry(tx, input.userId, plan.id);
+	await notify(tx, {
+		userId: input.userId,
+		type: 'SUBSCRIPTION_STARTED',
+		title: `${service.name} ${plan.name} is being set up`,
+		body: input.grant
+			? `You were granted ${service.name} ${plan.name} until ${formatDate(end)}. We are setting it up now.`
+			: `Your subscription started${price > 0 ? ` and ${formatRupiah(price)} was charged from your credit` : ''}. We are setting up your app now.`,
+		link: `/subscriptions/${subscription.id}`,
+		metadata: { subscriptionId: subscription.id, instanceId: instance.id }
+	});
+	await enqueue(runtime.boss, 'provision-instance', { instanceId: instance.id }, { tx, singletonKey: instance.id });
+	return { subscription, instance };
+}
+
+export async function subscribe(runtime: Runtime, userId: string, input: { planId: string; name?: string }) {
+	const { plan, service } = await loadPlan(runtime.db, input.planId);
+	if (!plan.isActive || !service.isActive || !service.isPublic) throw notFound('Plan');
+
+	// The checks in the order of the brief, for a precise answer; the transaction below
+	// enforces each of them again against concurrent requests.
+	const existing = await liveSubscriptionFor(runtime.db, userId, service.id);
+	if (existing) throw duplicateSubscription(existing.id);
+	if (availableSlots(plan) === 0) throw quotaExceeded(plan.id);
+	const balance = await balanceOf(runtime.db, userId);
+	if (balance < plan.monthlyPrice)
+		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
+
+	return runtime.db.transaction(async (tx) => {
+		const created = await createSubscription(runtime, tx, { userId, plan, service, name: input.name });
+		return { subscriptionId: created.subscription.id, instanceId: created.instance.id, subdomain: created.instance.subdomain };
+	});
+}

@@ -1,0 +1,219 @@
+// Upgrades: only to a higher tier of the same app, charged pro rata for the rest of the
+// period. The cluster update job reports back through completeUpgrade or rollbackUpgrade.
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import { serviceInstances, subscriptions, transactions, type ServicePlan, type Subscription } from '../db/schema';
+import { AppError, insufficientCredit, invalidState, notFound } from '../errors';
+import { enqueue } from '../queue';
+import { notify } from '../notifications/service';
+import { applyBalanceChange } from '../wallet/ledger';
+import { updateInstance } from '../instances/state';
+import { availableSlots, toPlanView } from '../catalog/service';
+import { offerFreeSlots } from '../waitlist/service';
+import type { Runtime } from '../runtime';
+import { isUpgrade, upgradeCharge } from './billing';
+import { releaseSlot, takeSlot } from './quota';
+import { balanceOf, loadPlan } from './queries';
+import { formatDate, formatRupiah } from '$lib/format';
+
+type UpgradeCheck =
+	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: string };
+
+function checkUpgrade(subscription: Subscription, from: ServicePlan, to: ServicePlan): UpgradeCheck {
+	if (subscription.status === 'PENDING_UPGRADE') {
+		return { allowed: false, code: 'INVALID_STATE', reason: 'An upgrade of this subscription is already in progress.' };
+	}
+	if (subscription.status !== 'ACTIVE') {
+		return { allowed: false, code: 'INVALID_STATE', reason: 'Only an active subscription can be upgraded.' };
+	}
+	if (to.serviceId !== from.serviceId) {
+		return { allowed: false, code: 'BAD_REQUEST', reason: 'You can only move to another plan of the same app.' };
+	}
+	if (!to.isActive) return { allowed: false, code: 'BAD_REQUEST', reason: 'That plan is not offered any more.' };
+	if (to.id === from.id) return { allowed: false, code: 'UPGRADE_REQUIRED', reason: 'You are already on this plan.' };
+	if (!isUpgrade(from.planType, to.planType)) {
+		return {
+			allowed: false,
+			code: 'UPGRADE_REQUIRED',
+			reason: `Plans can only be upgraded: ${to.name} is not higher than ${from.name}.`
+		};
+	}
+	return { allowed: true };
+}
+
+export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planId: string, now = new Date()) {
+	const [current, target] = await Promise.all([loadPlan(db, subscription.planId), loadPlan(db, planId)]);
+	const check = checkUpgrade(subscription, current.plan, target.plan);
+	const charge = upgradeCharge({
+		oldPrice: subscription.monthlyPrice,
+		newPrice: target.plan.monthlyPrice,
+		period: { start: subscription.currentPeriodStart, end: subscription.endDate },
+		now
+	});
+	const balance = await balanceOf(db, subscription.userId);
+	const slotsLeft = availableSlots(target.plan);
+	const reason = !check.allowed
+		? check.reason
+		: slotsLeft === 0
+			? 'The new plan is sold out right now.'
+			: balance < charge
+				? `Not enough credit: top up at least ${formatRupiah(charge - balance)} more.`
+				: null;
+	return {
+		allowed: reason === null,
+		code: !check.allowed ? check.code : slotsLeft === 0 ? 'QUOTA_EXCEEDED' : balance < charge ? 'INSUFFICIENT_CREDIT' : null,
+		reason,
+		fromPlan: { id: current.plan.id, name: current.plan.name, planType: current.plan.planType },
+		toPlan: toPlanView(target.plan),
+		charge,
+		newMonthlyPrice: target.plan.monthlyPrice,
+		periodEnd: subscription.endDate,
+		slotsLeft,
+		balance,
+		balanceAfter: balance - charge,
+		shortfall: Math.max(0, charge - balance)
+	};
+}
+
+/**
+ * Charges the prorated difference, takes a slot on the new plan and moves the
+ * subscription to it as PENDING_UPGRADE; the update job then resizes the app and reports
+ * back through completeUpgrade or rollbackUpgrade. The old plan's slot stays held until
+ * the update succeeds, so a rollback can always return to it.
+ */
+export async function upgrade(runtime: Runtime, userId: string, input: { id: string; planId: string }, now = new Date()) {
+	return runtime.db.transaction(async (tx) => {
+		const [subscription] = await tx
+			.select()
+			.from(subscriptions)
+			.where(and(eq(subscriptions.id, input.id), eq(subscriptions.userId, userId)))
+			.for('update');
+		if (!subscription) throw notFound('Subscription');
+		const [current, target] = await Promise.all([loadPlan(tx, subscription.planId), loadPlan(tx, input.planId)]);
+		const check = checkUpgrade(subscription, current.plan, target.plan);
+		if (!check.allowed) throw new AppError(check.code, check.reason, { details: { subscriptionId: subscription.id } });
+
+		const [instance] = await tx
+			.select()
+			.from(serviceInstances)
+			.where(eq(serviceInstances.subscriptionId, subscription.id))
+			.orderBy(desc(serviceInstances.createdAt))
+			.limit(1);
+		if (!instance || !['RUNNING', 'STOPPED'].includes(instance.status)) {
+			throw invalidState('The app must be running or stopped to change its plan; wait until its current operation has finished.');
+		}
+
+		await takeSlot(tx, target.plan.id);
+		const charge = upgradeCharge({
+			oldPrice: subscription.monthlyPrice,
+			newPrice: target.plan.monthlyPrice,
+			period: { start: subscription.currentPeriodStart, end: subscription.endDate },
+			now
+		});
+		const upgradeId = randomUUID();
+		if (charge > 0) {
+			const balance = await balanceOf(tx, userId);
+			if (balance < charge) throw insufficientCredit({ shortfall: charge - balance, balance, required: charge });
+			await applyBalanceChange(tx, {
+				userId,
+				type: 'UPGRADE',
+				amount: -charge,
+				idempotencyKey: `upgrade:${upgradeId}`,
+				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate)}`,
+				paymentMethod: 'CREDIT',
+				subscriptionId: subscription.id,
+				metadata: { upgradeId, fromPlanId: current.plan.id, toPlanId: target.plan.id }
+			});
+		}
+
+		const [updated] = await tx
+			.update(subscriptions)
+			.set({
+				planId: target.plan.id,
+				previousPlanId: current.plan.id,
+				monthlyPrice: target.plan.monthlyPrice,
+				upgradeDate: now,
+				status: 'PENDING_UPGRADE'
+			})
+			.where(eq(subscriptions.id, subscription.id))
+			.returning();
+		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: null });
+		await enqueue(
+			runtime.boss,
+			'update-instance-resources',
+			{ subscriptionId: subscription.id, instanceId: instance.id, upgradeId },
+			{ tx, singletonKey: upgradeId }
+		);
+		return { subscription: updated, charge, upgradeId };
+	});
+}
+
+/** The cluster accepted the new plan: release the old slot and activate. Idempotent. */
+export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: string; upgradeId: string }) {
+	return db.transaction(async (tx) => {
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.subscriptionId)).for('update');
+		if (!subscription || subscription.status !== 'PENDING_UPGRADE' || !subscription.previousPlanId) return false;
+		await releaseSlot(tx, subscription.previousPlanId);
+		await tx.update(subscriptions).set({ status: 'ACTIVE' }).where(eq(subscriptions.id, subscription.id));
+		const { plan, service } = await loadPlan(tx, subscription.planId);
+		await notify(tx, {
+			userId: subscription.userId,
+			type: 'UPGRADE_COMPLETED',
+			title: `${service.name} is now on ${plan.name}`,
+			body: `Your app now has the resources of the ${plan.name} plan. Your next renewal charges ${formatRupiah(plan.monthlyPrice)}.`,
+			link: `/subscriptions/${subscription.id}`
+		});
+		await offerFreeSlots(tx, subscription.previousPlanId);
+		return true;
+	});
+}
+
+/**
+ * The cluster update failed: refund the upgrade charge, give the new plan's slot back and
+ * restore the previous plan, exactly as before the upgrade. Idempotent.
+ */
+export async function rollbackUpgrade(db: DbOrTx, input: { subscriptionId: string; upgradeId: string; reason: string }) {
+	return db.transaction(async (tx) => {
+		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.subscriptionId)).for('update');
+		if (!subscription || subscription.status !== 'PENDING_UPGRADE' || !subscription.previousPlanId) return false;
+		const [previous, failed] = await Promise.all([loadPlan(tx, subscription.previousPlanId), loadPlan(tx, subscription.planId)]);
+
+		const [charge] = await tx
+			.select()
+			.from(transactions)
+			.where(eq(transactions.idempotencyKey, `upgrade:${input.upgradeId}`));
+		if (charge && charge.status === 'COMPLETED' && charge.amount < 0) {
+			await applyBalanceChange(tx, {
+				userId: subscription.userId,
+				type: 'REFUND',
+				amount: -charge.amount,
+				idempotencyKey: `upgrade-refund:${input.upgradeId}`,
+				description: `Refund: upgrade to ${failed.plan.name} could not be applied`,
+				paymentMethod: 'CREDIT',
+				subscriptionId: subscription.id,
+				metadata: { upgradeId: input.upgradeId, reason: input.reason }
+			});
+		}
+		await releaseSlot(tx, subscription.planId);
+		await tx
+			.update(subscriptions)
+			.set({
+				planId: previous.plan.id,
+				previousPlanId: null,
+				monthlyPrice: previous.plan.monthlyPrice,
+				upgradeDate: null,
+				status: 'ACTIVE'
+			})
+			.where(eq(subscriptions.id, subscription.id));
+		await notify(tx, {
+			userId: subscription.userId,
+			type: 'UPGRADE_FAILED',
+			title: `Upgrade of ${previous.service.name} to ${failed.plan.name} failed`,
+			body: `We could not apply the new plan: ${input.reason}. Your app stays on ${previous.plan.name}${charge ? ' and the upgrade charge was refunded to your credit' : ''}.`,
+			link: `/subscriptions/${subscription.id}`
+		});
+		await offerFreeSlots(tx, failed.plan.id);
+		return true;
+	});
+}

@@ -1,0 +1,185 @@
+// Applying what the payment gateway says about a top-up: the pure state machine in
+// topup-rules.ts decides, and a credit goes through the ledger in the same transaction.
+import { eq } from 'drizzle-orm';
+import type { Runtime } from '../runtime';
+import type { DbOrTx, Tx } from '../db/client';
+import { transactions, type Transaction } from '../db/schema';
+import { notFound } from '../errors';
+import { notify } from '../notifications/service';
+import { parseGrossAmount, type GatewayStatus } from '../payments/midtrans';
+import { applyBalanceChange } from './ledger';
+import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
+import { nextTopUpStep, type TopUpStep } from './topup-rules';
+import { formatRupiah } from '$lib/format';
+
+export type StatusOutcome =
+	| 'credited'
+	| 'pending'
+	| 'failed'
+	| 'flagged'
+	| 'amount_mismatch'
+	| 'ignored_duplicate'
+	| 'ignored_stale'
+	| 'ignored_unknown_status';
+
+export function outcomeOf(step: TopUpStep): StatusOutcome {
+	switch (step.action) {
+		case 'credit':
+			return 'credited';
+		case 'wait':
+			return 'pending';
+		case 'fail':
+			return 'failed';
+		case 'flag':
+			return 'flagged';
+		case 'ignore':
+			return `ignored_${step.reason}`;
+	}
+}
+
+function snapshot(status: GatewayStatus, source: StatusSource): GatewaySnapshot {
+	const raw = status.raw as {
+		va_numbers?: { bank?: string; va_number?: string }[];
+		permata_va_number?: string;
+		bill_key?: string;
+	};
+	const va = raw.va_numbers?.[0];
+	return {
+		transactionStatus: status.transactionStatus,
+		fraudStatus: status.fraudStatus,
+		statusCode: status.statusCode,
+		paymentType: status.paymentType,
+		transactionId: status.transactionId,
+		vaNumber: va?.va_number ?? raw.permata_va_number ?? raw.bill_key ?? null,
+		bank: va?.bank ?? (raw.permata_va_number ? 'permata' : raw.bill_key ? 'mandiri' : null),
+		checkedAt: new Date().toISOString(),
+		source
+	};
+}
+
+/**
+ * Applies a gateway status (from Get Status, the source of truth) to a top-up, once: the
+ * row is locked, the state machine decides, and a credit goes through the ledger in the
+ * same database transaction. Safe to call any number of times, concurrently, in any order.
+ */
+export async function applyGatewayStatus(
+	runtime: Runtime,
+	transactionId: string,
+	status: GatewayStatus,
+	source: StatusSource
+): Promise<{ outcome: StatusOutcome; transaction: Transaction }> {
+	const result = await runtime.db.transaction(async (tx) => {
+		const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
+		if (!row) throw notFound('Transaction');
+		const gateway = snapshot(status, source);
+
+		const reported = parseGrossAmount(status.grossAmount);
+		if (reported !== row.amount) {
+			const transaction = await flagAmountMismatch(tx, row, status.grossAmount);
+			return { outcome: 'amount_mismatch' as const, transaction };
+		}
+
+		const step = nextTopUpStep({ status: row.status, gatewayStatus: meta(row).gateway?.transactionStatus ?? null }, status);
+		const transaction = await takeStep(tx, row, step, status, gateway);
+		return { outcome: outcomeOf(step), transaction };
+	});
+	if (result.outcome === 'credited' || result.outcome === 'failed' || result.outcome === 'flagged') {
+		runtime.log.info({ orderId: result.transaction.orderId, outcome: result.outcome, source }, 'top-up status applied');
+	}
+	if (result.outcome === 'amount_mismatch') {
+		runtime.log.warn({ orderId: result.transaction.orderId, source }, 'gateway amount does not match the top-up');
+	}
+	return result;
+}
+
+/** Does what the state machine decided, inside the transaction that holds the row's lock. */
+async function takeStep(tx: Tx, row: Transaction, step: TopUpStep, status: GatewayStatus, gateway: GatewaySnapshot) {
+	switch (step.action) {
+		case 'credit':
+			return creditTopUp(tx, row, status, gateway);
+		case 'wait': {
+			const [waiting] = await tx
+				.update(transactions)
+				.set({ metadata: mergeMetadata({ gateway }) })
+				.where(eq(transactions.id, row.id))
+				.returning();
+			return waiting;
+		}
+		case 'fail':
+			return failTopUp(tx, row, step.reason, status, gateway);
+		case 'flag':
+			return flagReversal(tx, row, step.reason, status, gateway);
+		case 'ignore':
+			return row;
+	}
+}
+
+async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gateway: GatewaySnapshot) {
+	const credited = await applyBalanceChange(tx, {
+		userId: row.userId,
+		type: 'TOP_UP',
+		amount: row.amount,
+		idempotencyKey: row.idempotencyKey,
+		description: row.description,
+		pendingTransactionId: row.id,
+		paymentReference: status.transactionId ?? undefined,
+		metadata: { gateway }
+	});
+	await notify(tx, {
+		userId: row.userId,
+		type: 'TOP_UP_COMPLETED',
+		title: 'Top-up received',
+		body: `${formatRupiah(row.amount)} was added to your wallet.`,
+		link: `/wallet/transactions/${row.id}`
+	});
+	return credited.transaction;
+}
+
+async function failTopUp(tx: Tx, row: Transaction, reason: string, status: GatewayStatus, gateway: GatewaySnapshot) {
+	const { cancelReason } = meta(row);
+	const failureReason = status.transactionStatus === 'cancel' && cancelReason ? cancelReason : reason;
+	const [failed] = await tx
+		.update(transactions)
+		.set({ status: 'FAILED', metadata: mergeMetadata({ gateway, failureReason }) })
+		.where(eq(transactions.id, row.id))
+		.returning();
+	await notify(tx, {
+		userId: row.userId,
+		type: 'TOP_UP_FAILED',
+		title: 'Top-up not completed',
+		body: `Your top-up of ${formatRupiah(row.amount)} was not paid: ${failureReason} Nothing was charged.`,
+		link: `/wallet/transactions/${row.id}`
+	});
+	return failed;
+}
+
+/** A refund or chargeback of a credited top-up: recorded and flagged for an administrator. */
+async function flagReversal(tx: Tx, row: Transaction, reason: string, status: GatewayStatus, gateway: GatewaySnapshot) {
+	const reversal = ['refund', 'partial_refund', 'chargeback', 'partial_chargeback'].includes(status.transactionStatus);
+	const refundAmount = parseGrossAmount((status.raw as { refund_amount?: unknown }).refund_amount);
+	const reversals = [
+		...(meta(row).reversals ?? []),
+		...(reversal ? [{ status: status.transactionStatus, amount: refundAmount, at: gateway.checkedAt }] : [])
+	];
+	const [flagged] = await tx
+		.update(transactions)
+		.set({ flaggedAt: new Date(), flagReason: reason, flagResolvedAt: null, metadata: mergeMetadata({ gateway, reversals }) })
+		.where(eq(transactions.id, row.id))
+		.returning();
+	return flagged;
+}
+
+/** Records (once) that the gateway reported another amount; the top-up is not touched otherwise. */
+export async function flagAmountMismatch(db: DbOrTx, row: Transaction, reportedAmount: string): Promise<Transaction> {
+	if (row.flaggedAt && !row.flagResolvedAt) return row;
+	const [flagged] = await db
+		.update(transactions)
+		.set({
+			flaggedAt: new Date(),
+			flagResolvedAt: null,
+			flagReason: `The gateway reported an amount of ${String(reportedAmount).slice(0, 30)} for a top-up of ${formatRupiah(row.amount)}.`
+		})
+		.where(eq(transactions.id, row.id))
+		.returning();
+	return flagged;
+}

@@ -1,0 +1,83 @@
+// The customer's wallet: balance, limits and the history of their ledger rows.
+import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import type { Runtime } from '../runtime';
+import type { DbOrTx } from '../db/client';
+import { transactions, users, type Transaction, type TransactionStatus, type TransactionType } from '../db/schema';
+import { notFound } from '../errors';
+import { idSchema } from '../validation';
+import { toTransactionView } from './views';
+
+export async function getWallet(runtime: Runtime, userId: string) {
+	const [[account], [pending]] = await Promise.all([
+		runtime.db
+			.select({ balance: users.creditBalance, totalTopUp: users.totalTopUp, totalSpent: users.totalSpent })
+			.from(users)
+			.where(eq(users.id, userId)),
+		runtime.db
+			.select({ count: count() })
+			.from(transactions)
+			.where(and(eq(transactions.userId, userId), eq(transactions.type, 'TOP_UP'), eq(transactions.status, 'PENDING')))
+	]);
+	if (!account) throw notFound('Account');
+	const { minTopUp, maxTopUp, maxBalance } = runtime.config.wallet;
+	return { ...account, pendingTopUps: pending.count, limits: { minTopUp, maxTopUp, maxBalance } };
+}
+
+export type TransactionFilter = {
+	type?: TransactionType;
+	status?: TransactionStatus;
+	/** `YYYY-MM-DD`, Jakarta time, inclusive. */
+	from?: string;
+	to?: string;
+	page?: number;
+	pageSize?: number;
+};
+
+export async function listTransactions(db: DbOrTx, userId: string, filter: TransactionFilter = {}) {
+	const page = filter.page ?? 1;
+	const pageSize = filter.pageSize ?? 20;
+	const conditions: SQL[] = [eq(transactions.userId, userId)];
+	if (filter.type) conditions.push(eq(transactions.type, filter.type));
+	if (filter.status) conditions.push(eq(transactions.status, filter.status));
+	if (filter.from) conditions.push(gte(transactions.createdAt, new Date(`${filter.from}T00:00:00+07:00`)));
+	if (filter.to) conditions.push(lte(transactions.createdAt, new Date(`${filter.to}T23:59:59.999+07:00`)));
+	const where = and(...conditions);
+	const [rows, [total]] = await Promise.all([
+		db
+			.select()
+			.from(transactions)
+			.where(where)
+			.orderBy(desc(transactions.createdAt), desc(transactions.id))
+			.limit(pageSize)
+			.offset((page - 1) * pageSize),
+		db.select({ value: count() }).from(transactions).where(where)
+	]);
+	return {
+		items: rows.map(toTransactionView),
+		total: total.value,
+		page,
+		pageSize,
+		pageCount: Math.max(1, Math.ceil(total.value / pageSize))
+	};
+}
+
+/** The user's own transaction; another user's is reported as missing, not forbidden. */
+export async function findOwnedTransaction(db: DbOrTx, userId: string, id: string): Promise<Transaction> {
+	// An id that is not even a UUID names nothing (rather than a database error).
+	if (!idSchema.safeParse(id).success) throw notFound('Transaction');
+	const [row] = await db
+		.select()
+		.from(transactions)
+		.where(and(eq(transactions.id, id), eq(transactions.userId, userId)));
+	if (!row) throw notFound('Transaction');
+	return row;
+}
+
+/** A transaction its owner or an administrator may see; anyone else gets NOT_FOUND. */
+export async function findTransactionFor(db: DbOrTx, viewer: { id: string; role: string }, id: string): Promise<Transaction> {
+	if (viewer.role !== 'ADMINISTRATOR') return findOwnedTransaction(db, viewer.id, id);
+	if (!idSchema.safeParse(id).success) throw notFound('Transaction');
+	const [row] = await db.select().from(transactions).where(eq(transactions.id, id));
+	if (!row) throw notFound('Transaction');
+	return row;
+}

@@ -1,0 +1,40 @@
+// What MinisPod keeps in a wallet transaction's metadata (jsonb): the customer's payment
+// choice, the gateway's latest answer, why it failed or was flagged, a transfer proof.
+import { sql } from 'drizzle-orm';
+import { transactions, type Transaction } from '../db/schema';
+import type { TopUpChoice } from './topup-rules';
+
+/** What MinisPod keeps of the gateway's latest answer about a top-up. */
+export type GatewaySnapshot = {
+	transactionStatus: string;
+	fraudStatus: string | null;
+	statusCode: string;
+	paymentType: string | null;
+	transactionId: string | null;
+	vaNumber: string | null;
+	bank: string | null;
+	checkedAt: string;
+	source: StatusSource;
+};
+
+/** The metadata a wallet transaction may carry (jsonb). */
+export type WalletMetadata = {
+	choice?: TopUpChoice;
+	enabledPayments?: string[];
+	snapToken?: string;
+	redirectUrl?: string;
+	gateway?: GatewaySnapshot;
+	failureReason?: string;
+	/** Why MinisPod asked the gateway to cancel; becomes the failure reason once it has. */
+	cancelReason?: string;
+	reversals?: { status: string; amount: number | null; at: string }[];
+	proof?: { fileName: string; mimeType: string; size: number; sha256: string };
+	note?: string;
+	rejectionReason?: string;
+	reason?: string;
+};
+
+export type StatusSource = 'webhook' | 'refresh' | 'job' | 'cancel';
+
+export const meta = (row: Pick<Transaction, 'metadata'>) => row.metadata as WalletMetadata;
+export const mergeMetadata = (patch: WalletMetadata) => sql`${transactions.metadata} || ${JSON.stringify(patch)}::jsonb`;

@@ -1,0 +1,95 @@
+// Starting a top-up: a PENDING ledger row first (checked against the balance cap under
+// the account's row lock), then the Snap payment page; a gateway failure closes the row.
+import { and, eq, sum } from 'drizzle-orm';
+import type { Runtime } from '../runtime';
+import { transactions, users } from '../db/schema';
+import { AppError, badRequest, notFound } from '../errors';
+import { PaymentGatewayError } from '../payments/midtrans';
+import { mergeMetadata, type WalletMetadata } from './metadata';
+import { createOrderId, enabledPaymentsFor, PAYMENT_METHOD_FOR, topUpDescription, type TopUpChoice } from './topup-rules';
+import { formatRupiah } from '$lib/format';
+
+export type TopUpInput = TopUpChoice & { amount: number };
+
+export async function createTopUp(
+	runtime: Runtime,
+	user: { id: string; name: string; email: string },
+	input: TopUpInput
+): Promise<{ transactionId: string; orderId: string; snapToken: string; redirectUrl: string }> {
+	const { config, db, payments, log } = runtime;
+	const { maxTopUp, maxBalance } = config.wallet;
+	if (input.amount > maxTopUp) {
+		throw badRequest('amount', `The largest top-up is ${formatRupiah(maxTopUp)}.`, { maxTopUp });
+	}
+	const choice: TopUpChoice = { method: input.method, bank: input.bank, wallet: input.wallet };
+	const orderId = createOrderId();
+	const enabledPayments = enabledPaymentsFor(choice);
+
+	const { row, phone } = await db.transaction(async (tx) => {
+		// The account row lock serialises concurrent top-ups of one customer for the limit.
+		const [account] = await tx
+			.select({ balance: users.creditBalance, phone: users.phone })
+			.from(users)
+			.where(eq(users.id, user.id))
+			.for('update');
+		if (!account) throw notFound('Account');
+		const [pending] = await tx
+			.select({ value: sum(transactions.amount) })
+			.from(transactions)
+			.where(and(eq(transactions.userId, user.id), eq(transactions.type, 'TOP_UP'), eq(transactions.status, 'PENDING')));
+		const headroom = maxBalance - account.balance - Number(pending.value ?? 0);
+		if (input.amount > headroom) {
+			throw badRequest(
+				'amount',
+				`A wallet holds at most ${formatRupiah(maxBalance)}; counting pending top-ups you can add ${formatRupiah(Math.max(0, headroom))}.`,
+				{ maxBalance, headroom: Math.max(0, headroom) }
+			);
+		}
+		const [inserted] = await tx
+			.insert(transactions)
+			.values({
+				userId: user.id,
+				type: 'TOP_UP',
+				status: 'PENDING',
+				amount: input.amount,
+				paymentMethod: PAYMENT_METHOD_FOR[input.method],
+				orderId,
+				description: topUpDescription(choice),
+				idempotencyKey: `topup:${orderId}`,
+				metadata: { choice, enabledPayments } satisfies WalletMetadata
+			})
+			.returning();
+		return { row: inserted, phone: account.phone };
+	});
+
+	const statusPage = `${config.origin}/wallet/topups/${row.id}`;
+	try {
+		const snap = await payments.gateway.createSnapTransaction({
+			orderId,
+			grossAmount: input.amount,
+			enabledPayments,
+			customer: { name: user.name, email: user.email, phone },
+			itemName: 'MinisPod credit top-up',
+			callbacks: { finish: statusPage, unfinish: statusPage, error: statusPage },
+			expiryHours: config.wallet.expireAfterHours
+		});
+		await db
+			.update(transactions)
+			.set({ metadata: mergeMetadata({ snapToken: snap.token, redirectUrl: snap.redirectUrl }) })
+			.where(eq(transactions.id, row.id));
+		log.info({ orderId, amount: input.amount, method: input.method }, 'top-up started');
+		return { transactionId: row.id, orderId, snapToken: snap.token, redirectUrl: snap.redirectUrl };
+	} catch (error) {
+		// Nothing was charged: close the row so it cannot be paid or counted as pending.
+		await db
+			.update(transactions)
+			.set({ status: 'FAILED', metadata: mergeMetadata({ failureReason: 'The payment gateway could not start the payment.' }) })
+			.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')));
+		log.error({ err: error, orderId }, 'Snap transaction could not be created');
+		throw new AppError(
+			'PAYMENT_GATEWAY_ERROR',
+			'The payment gateway could not start this payment; nothing was charged. Please try again in a moment.',
+			{ details: { transactionId: row.id, gatewayStatus: error instanceof PaymentGatewayError ? error.httpStatus : null } }
+		);
+	}
+}

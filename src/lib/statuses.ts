@@ -1,0 +1,77 @@
+// The value lists of MinisPod's enumerations, in one place: the database enums are built
+// from them (db/schema.ts) and pages and schemas read them from here, so a status is never
+// spelt out twice. Plain data, safe for the browser.
+
+export const ROLES = ['ADMINISTRATOR', 'USER'] as const;
+
+/** Plan tiers in upgrade order: a subscription may only move to a later one. */
+export const PLAN_TYPES = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'] as const;
+
+export const SUBSCRIPTION_STATUSES = [
+	'ACTIVE',
+	'SUSPENDED',
+	'CANCELLED',
+	'EXPIRED',
+	'PENDING_UPGRADE',
+	'PENDING_PAYMENT'
+] as const;
+
+export const WAITLIST_STATUSES = ['WAITING', 'NOTIFIED', 'FULFILLED', 'LAPSED', 'LEFT'] as const;
+
+export const TRANSACTION_TYPES = ['TOP_UP', 'SUBSCRIPTION', 'UPGRADE', 'REFUND', 'ADMIN_ADJUSTMENT'] as const;
+
+export const TRANSACTION_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED'] as const;
+
+export const PAYMENT_METHODS = [
+	'MIDTRANS_BANK_TRANSFER',
+	'MIDTRANS_E_WALLET',
+	'MIDTRANS_CREDIT_CARD',
+	'MIDTRANS_QRIS',
+	'MANUAL_TRANSFER',
+	'ADMIN_MANUAL',
+	'CREDIT'
+] as const;
+
+export const INSTANCE_STATUSES = [
+	'PENDING',
+	'PROVISIONING',
+	'RUNNING',
+	'STOPPING',
+	'STOPPED',
+	'STARTING',
+	'RESTARTING',
+	'UPDATING',
+	'ERROR',
+	'SUSPENDED',
+	'TERMINATING',
+	'TERMINATED'
+] as const;
+
+export type Role = (typeof ROLES)[number];
+export type PlanType = (typeof PLAN_TYPES)[number];
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+/**
+ * Statuses in which a subscription holds one slot of its plan. While PENDING_UPGRADE it
+ * also still holds its previous plan's slot, released once the cluster update succeeds.
+ * PENDING_PAYMENT is a live subscription whose period is unpaid (e.g. refunded after a
+ * failed provisioning): it holds no slot until it is paid again.
+ */
+export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE'] as const satisfies readonly SubscriptionStatus[];
+/** Statuses that end a subscription; anything else blocks a second one for the service. */
+export const ENDED_SUBSCRIPTION_STATUSES = ['CANCELLED', 'EXPIRED'] as const satisfies readonly SubscriptionStatus[];
+
+/** Instance statuses in which work is under way on the cluster (pages follow them live). */
+export const INSTANCE_BUSY_STATUSES = [
+	'PENDING',
+	'PROVISIONING',
+	'STOPPING',
+	'STARTING',
+	'RESTARTING',
+	'UPDATING',
+	'TERMINATING'
+] as const satisfies readonly InstanceStatus[];
