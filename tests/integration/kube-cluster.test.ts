@@ -3,7 +3,8 @@
 // restarts, retries, logs and cleanup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
-import { Cluster, ClusterError } from '../../src/lib/server/kube/cluster';
+import { Cluster } from '../../src/lib/server/kube/cluster';
+import { ClusterError } from '../../src/lib/server/kube/errors';
 import { kubeconfigFor } from '../../src/lib/server/kube/emulator';
 import { buildManifests, planResources } from '../../src/lib/server/kube/manifests';
 import { appManifests, eventually, sleep, startTestCluster, testSettings, type TestCluster } from '../support/kube';

@@ -10,7 +10,7 @@ import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { seedServices, type SeedService } from '../../../src/lib/server/db/seed/catalog';
-import { fromWire, toWire } from '../../../src/lib/server/kube/cluster';
+import { fromWire, toWire } from '../../../src/lib/server/kube/wire';
 import {
 	ANNOTATION,
 	APP_CONTAINER,

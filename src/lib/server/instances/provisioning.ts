@@ -14,7 +14,8 @@ import {
 	type ServicePlan,
 	type Subscription
 } from '../db/schema';
-import { ClusterError, podFailureReason } from '../kube/cluster';
+import { ClusterError } from '../kube/errors';
+import { podFailureReason } from '../kube/rollout';
 import {
 	buildManifests,
 	buildNamespaceManifests,
