@@ -6,7 +6,8 @@ import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from '@kube
 import { Cluster } from '../../src/lib/server/kube/cluster';
 import { ClusterError } from '../../src/lib/server/kube/errors';
 import { kubeconfigFor } from '../../src/lib/server/kube/emulator';
-import { buildManifests, planResources } from '../../src/lib/server/kube/manifests';
+import { planResources } from '../../src/lib/server/kube/instance-objects';
+import { buildManifests } from '../../src/lib/server/kube/manifests';
 import { appManifests, eventually, sleep, startTestCluster, testSettings, type TestCluster } from '../support/kube';
 
 let kube: TestCluster;

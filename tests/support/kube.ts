@@ -5,7 +5,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { seedServices } from '../../src/lib/server/db/seed/catalog';
 import { Cluster, type ClusterOptions } from '../../src/lib/server/kube/cluster';
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../src/lib/server/kube/emulator';
-import { buildManifests, ensureGeneratedSecrets, type KubeSettings } from '../../src/lib/server/kube/manifests';
+import { ensureGeneratedSecrets } from '../../src/lib/server/kube/environment';
+import type { KubeSettings } from '../../src/lib/server/kube/inputs';
+import { buildManifests } from '../../src/lib/server/kube/manifests';
 
 export const testSettings: KubeSettings = {
 	baseDomain: 'apps.test.minispod.id',

@@ -16,15 +16,12 @@ import {
 } from '../db/schema';
 import { ClusterError } from '../kube/errors';
 import { podFailureReason } from '../kube/rollout';
-import {
-	buildManifests,
-	buildNamespaceManifests,
-	ensureGeneratedSecrets,
-	instanceNames,
-	planResources,
-	type KubeManifest,
-	type NamespaceApp
-} from '../kube/manifests';
+import { ensureGeneratedSecrets } from '../kube/environment';
+import type { NamespaceApp } from '../kube/inputs';
+import { planResources } from '../kube/instance-objects';
+import { buildManifests, type KubeManifest } from '../kube/manifests';
+import { instanceNames } from '../kube/names';
+import { buildNamespaceManifests } from '../kube/namespace-objects';
 import { notify } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, holdsSlot, releaseAfterFailedProvisioning, rollbackUpgrade } from '../subscriptions/service';

@@ -33,7 +33,7 @@ import {
 	type RetryPolicy
 } from './errors';
 import { kindOperations, type KindOperations, type ManagedKind } from './kinds';
-import { ANNOTATION, APP_CONTAINER } from './manifests';
+import { ANNOTATION, APP_CONTAINER } from './names';
 import { pollRollout, type RolloutResult, type WaitForRolloutOptions } from './rollout';
 import { desiredForReplace } from './wire';
 

@@ -3,7 +3,7 @@
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 // The serializer client-node applies to every request body (not re-exported by the package).
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
-import { ANNOTATION } from './manifests';
+import { ANNOTATION } from './names';
 import { parseQuantity } from './quantity';
 
 const serializationType = (object: Pick<KubernetesObject, 'apiVersion' | 'kind'>) => {
