@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
 import { Cluster } from '../../src/lib/server/kube/cluster';
 import { ClusterError } from '../../src/lib/server/kube/errors';
-import { kubeconfigFor } from '../../src/lib/server/kube/emulator';
+import { kubeconfigFor } from '../../standins/kube-emulator';
 import { planResources } from '../../src/lib/server/kube/instance-objects';
 import { buildManifests } from '../../src/lib/server/kube/manifests';
 import { appManifests, eventually, sleep, startTestCluster, testSettings, type TestCluster } from '../support/kube';

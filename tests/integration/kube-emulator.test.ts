@@ -15,7 +15,7 @@ import {
 	type V1Deployment,
 	type V1Pod
 } from '@kubernetes/client-node';
-import { kubeconfigFor } from '../../src/lib/server/kube/emulator';
+import { kubeconfigFor } from '../../standins/kube-emulator';
 import { eventually, sleep, startTestCluster, type TestCluster } from '../support/kube';
 
 let kube: TestCluster;

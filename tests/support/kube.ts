@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { seedServices } from '../../src/lib/server/db/seed/catalog';
 import { Cluster, type ClusterOptions } from '../../src/lib/server/kube/cluster';
-import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../src/lib/server/kube/emulator';
+import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../standins/kube-emulator';
 import { ensureGeneratedSecrets } from '../../src/lib/server/kube/environment';
 import type { KubeSettings } from '../../src/lib/server/kube/inputs';
 import { buildManifests } from '../../src/lib/server/kube/manifests';
