@@ -61,7 +61,7 @@ export function appManifests(slug = 'vaultwarden', overrides: { subdomain?: stri
 	};
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns a value that is not undefined or false. */
 export async function eventually<T>(
