@@ -19,6 +19,25 @@ export default ts.config(
 		}
 	},
 	{
+		// The stand-ins stay out of the app's bundle: product code loads them only with a
+		// dynamic import() where no cluster or Midtrans key is configured.
+		files: ['src/**', 'jobs/**'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$standins', '$standins/*', '**/standins', '**/standins/*'],
+							allowTypeImports: true,
+							message: 'Import stand-ins with `import type`, or load them lazily with import().'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }

@@ -7,11 +7,13 @@ const config = {
 	kit: {
 		adapter: adapter(),
 		alias: {
-			$jobs: 'jobs'
+			$jobs: 'jobs',
+			// Dev/test servers for outside services; the app may only import() them lazily.
+			$standins: 'standins'
 		},
 		typescript: {
 			config(tsconfig) {
-				tsconfig.include.push('../jobs/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts');
+				tsconfig.include.push('../jobs/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts', '../standins/**/*.ts');
 				return tsconfig;
 			}
 		}

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { serviceInstances } from '../../src/lib/server/db/schema';
-import { instanceNames } from '../../src/lib/server/kube/manifests';
+import { instanceNames } from '../../src/lib/server/kube/names';
 import { provisionInstance } from '../../src/lib/server/provisioning/provision';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';

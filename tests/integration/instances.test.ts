@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { notifications, serviceInstances, transactions } from '../../src/lib/server/db/schema';
-import { instanceNames } from '../../src/lib/server/kube/manifests';
+import { instanceNames } from '../../src/lib/server/kube/names';
 import { provisionInstance } from '../../src/lib/server/provisioning/provision';
 import { refreshInstanceHealth } from '../../src/lib/server/provisioning/health';
 import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';

@@ -3,10 +3,12 @@
 // restarts, retries, logs and cleanup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
-import { Cluster, ClusterError } from '../../src/lib/server/kube/cluster';
-import { kubeconfigFor } from '../../src/lib/server/kube/emulator';
-import { buildManifests, planResources } from '../../src/lib/server/kube/manifests';
-import { appManifests, eventually, sleep, startTestCluster, testSettings, type TestCluster } from '../support/kube';
+import { Cluster } from '../../src/lib/server/kube/cluster';
+import { ClusterError } from '../../src/lib/server/kube/errors';
+import { planResources } from '../../src/lib/server/kube/instance-objects';
+import { buildManifests } from '../../src/lib/server/kube/manifests';
+import { kubeconfigFor } from '../../standins/kube-emulator';
+import { appManifests, eventually, startTestCluster, testSettings, type TestCluster } from '../support/kube';
 
 let kube: TestCluster;
 let cluster: Cluster;
@@ -122,15 +124,16 @@ describe('apply', () => {
 			data: { a: '1' }
 		};
 		await cluster.apply(object);
-		// Our replace is slow; another writer gets in first.
-		kube.emulator.faults.latency({ method: 'PUT', path: '/apply-conflict/configmaps/raced', ms: 200, times: 1 });
+		// Our replace is held at the server until another writer has got in first.
+		const replace = kube.emulator.faults.hold({ method: 'PUT', path: '/apply-conflict/configmaps/raced' });
 		const applying = cluster.apply({ ...object, data: { a: 'ours' } });
-		await sleep(80);
+		await replace.reached;
 		await kube.kubeConfig.makeApiClient(CoreV1Api).patchNamespacedConfigMap({
 			namespace: 'apply-conflict',
 			name: 'raced',
 			body: [{ op: 'add', path: '/data/b', value: 'theirs' }]
 		});
+		replace.release();
 		const result = await applying;
 		expect(result.object.data).toEqual({ a: 'ours' });
 		const puts = kube.emulator.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/configmaps/raced'));
@@ -143,7 +146,8 @@ describe('apply', () => {
 		await cluster.restartDeployment(namespace, deployment);
 		const { pods } = await cluster.waitForRollout(namespace, deployment, fast);
 		expect((await cluster.apply(app.manifests.deployment)).action).toBe('unchanged');
-		await sleep(300);
+		// Whatever the apply set off in the controller has run before the pods are compared.
+		await kube.emulator.settled();
 		expect(
 			(await cluster.deploymentPods((await cluster.getDeployment(namespace, deployment))!)).map((p) => p.metadata?.name)
 		).toEqual(pods);

@@ -15,8 +15,8 @@ import {
 	type V1Deployment,
 	type V1Pod
 } from '@kubernetes/client-node';
-import { kubeconfigFor } from '../../src/lib/server/kube/emulator';
-import { eventually, sleep, startTestCluster, type TestCluster } from '../support/kube';
+import { kubeconfigFor } from '../../standins/kube-emulator';
+import { eventually, startTestCluster, type TestCluster } from '../support/kube';
 
 let kube: TestCluster;
 let core: CoreV1Api;
@@ -402,6 +402,13 @@ describe('the controller', () => {
 		expect(after.metadata?.labels?.['pod-template-hash']).toBe(before.metadata?.labels?.['pod-template-hash']);
 	});
 
+	it('tells when it has acted on every change so far', async () => {
+		await apps.createNamespacedDeployment({ namespace, body: deployment('settling') });
+		await kube.emulator.settled();
+		const pods = kube.emulator.list('Pod', namespace).filter((pod) => pod.metadata.name.startsWith('settling-'));
+		expect(pods).toHaveLength(1);
+	});
+
 	it('records events for the pods it runs', async () => {
 		const pod = await readyPod('self-healing');
 		const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${pod.metadata!.name}` });
@@ -539,6 +546,21 @@ describe('fault injection', () => {
 		expect(Date.now() - quick).toBeLessThan(290);
 	});
 
+	it('holds a request until the test releases it', async () => {
+		const held = kube.emulator.faults.hold({ method: 'GET', path: '/configmaps/versions' });
+		let answered = false;
+		const reading = core.readNamespacedConfigMap({ namespace, name: 'versions' }).then((configMap) => {
+			answered = true;
+			return configMap;
+		});
+		await held.reached;
+		// One hold stops one request: the next one is served meanwhile.
+		await core.readNamespacedConfigMap({ namespace, name: 'versions' });
+		expect(answered).toBe(false);
+		held.release();
+		expect((await reading).metadata?.name).toBe('versions');
+	});
+
 	it('takes faults and reports counters over HTTP too', async () => {
 		const call = (method: string, path: string, body?: unknown) =>
 			fetch(`${kube.emulator.url}${path}`, {
@@ -581,7 +603,8 @@ describe('namespaces', () => {
 		expect(kube.emulator.list('Pod', 'doomed')).toEqual([]);
 		expect(kube.emulator.list('ConfigMap', 'doomed')).toEqual([]);
 		expect(kube.emulator.list('Deployment', 'doomed')).toEqual([]);
-		await sleep(300);
+		// Every reconcile the deletion queued has run, and none brought a pod back.
+		await kube.emulator.settled();
 		expect(kube.emulator.list('Pod', 'doomed')).toEqual([]);
 	});
 

@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { seedServices } from '../../src/lib/server/seed/catalog';
 import { Cluster, type ClusterOptions } from '../../src/lib/server/kube/cluster';
-import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../src/lib/server/kube/emulator';
-import { buildManifests, ensureGeneratedSecrets, type KubeSettings } from '../../src/lib/server/kube/manifests';
+import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../standins/kube-emulator';
+import { ensureGeneratedSecrets } from '../../src/lib/server/kube/environment';
+import type { KubeSettings } from '../../src/lib/server/kube/inputs';
+import { buildManifests } from '../../src/lib/server/kube/manifests';
 
 export const testSettings: KubeSettings = {
 	baseDomain: 'apps.test.minispod.id',
@@ -59,7 +61,7 @@ export function appManifests(slug = 'vaultwarden', overrides: { subdomain?: stri
 	};
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns a value that is not undefined or false. */
 export async function eventually<T>(

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../../src/lib/server/runtime';
-import type { MidtransSimulator } from '../../src/lib/server/payments/simulator';
+import type { MidtransSimulator } from '../../standins/midtrans';
 import { handleMidtransWebhook } from '../../src/lib/server/wallet/webhook';
 import { startTestRuntime, type TestRuntime } from './runtime';
 import type { Env } from '../../src/lib/server/config';

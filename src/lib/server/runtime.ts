@@ -13,7 +13,7 @@ import { createLogger, setLogger } from './log';
 import { startEventHub, type EventHub } from './events';
 import type { Cluster } from './kube/cluster';
 import { connectCluster } from './kube/connect';
-import type { KubeEmulator } from './kube/emulator';
+import type { KubeEmulator } from '$standins/kube-emulator';
 import { startPayments, type Payments } from './payments';
 import path from 'node:path';
 

@@ -6,15 +6,9 @@ import {
 	type V1Pod,
 	type V1Service
 } from '@kubernetes/client-node';
-import {
-	ClusterError,
-	DEFAULT_RETRY,
-	backoffDelay,
-	desiredForReplace,
-	podFailureReason,
-	rolloutState,
-	toClusterError
-} from '../../../src/lib/server/kube/cluster';
+import { ClusterError, DEFAULT_RETRY, backoffDelay, toClusterError } from '../../../src/lib/server/kube/errors';
+import { podFailureReason, rolloutState } from '../../../src/lib/server/kube/rollout';
+import { desiredForReplace } from '../../../src/lib/server/kube/wire';
 
 describe('backoff', () => {
 	const policy = { baseDelayMs: 100, maxDelayMs: 2_000 };

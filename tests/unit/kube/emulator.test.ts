@@ -1,21 +1,21 @@
 // The emulator's pure parts: patch formats, selectors, quantities and template hashes.
 import { describe, expect, it } from 'vitest';
 import { parseQuantity } from '../../../src/lib/server/kube/quantity';
-import { templateHash } from '../../../src/lib/server/kube/emulator/controller';
+import { templateHash } from '../../../standins/kube-emulator/controller';
 import {
 	PatchError,
 	applyJsonPatch,
 	applyMergePatch,
 	applyStrategicMergePatch,
 	type Json
-} from '../../../src/lib/server/kube/emulator/patch';
+} from '../../../standins/kube-emulator/patch';
 import {
 	SelectorError,
 	matchesFields,
 	matchesLabels,
 	parseFieldSelector,
 	parseLabelSelector
-} from '../../../src/lib/server/kube/emulator/selectors';
+} from '../../../standins/kube-emulator/selectors';
 
 describe('JSON patch', () => {
 	const document: Json = { metadata: { name: 'x', labels: { a: '1' } }, list: [1, 2, 3] };

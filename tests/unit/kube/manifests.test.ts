@@ -10,29 +10,24 @@ import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { seedServices, type SeedService } from '../../../src/lib/server/seed/catalog';
-import { fromWire, toWire } from '../../../src/lib/server/kube/cluster';
+import { fromWire, toWire } from '../../../src/lib/server/kube/wire';
+import { ensureGeneratedSecrets, generateSecretValue, resolveEnvironment } from '../../../src/lib/server/kube/environment';
+import type { KubeSettings, ManifestInstance, NamespaceApp } from '../../../src/lib/server/kube/inputs';
+import { buildManifests, type KubeManifest } from '../../../src/lib/server/kube/manifests';
 import {
 	ANNOTATION,
 	APP_CONTAINER,
 	LABEL,
-	buildManifests,
-	buildNamespaceManifests,
-	ensureGeneratedSecrets,
-	generateSecretValue,
 	instanceBaseName,
 	instanceNames,
 	isDns1035Label,
 	isDnsLabel,
 	isDnsSubdomain,
 	isLabelValue,
-	namespaceForUser,
-	namespaceSecurityLevel,
-	resolveEnvironment,
-	type KubeManifest,
-	type KubeSettings,
-	type ManifestInstance,
-	type NamespaceApp
-} from '../../../src/lib/server/kube/manifests';
+	namespaceForUser
+} from '../../../src/lib/server/kube/names';
+import { buildNamespaceManifests } from '../../../src/lib/server/kube/namespace-objects';
+import { namespaceSecurityLevel } from '../../../src/lib/server/kube/security';
 
 const settings: KubeSettings = {
 	baseDomain: 'apps.example.id',

@@ -11,12 +11,7 @@ import {
 	type PaymentGateway,
 	type SnapTransactionRequest
 } from '../../../src/lib/server/payments/midtrans';
-import {
-	midtransTime,
-	startMidtransSimulator,
-	statusCodeFor,
-	type MidtransSimulator
-} from '../../../src/lib/server/payments/simulator';
+import { midtransTime, startMidtransSimulator, statusCodeFor, type MidtransSimulator } from '../../../standins/midtrans';
 import { createOrderId } from '../../../src/lib/server/wallet/topup-rules';
 
 let simulator: MidtransSimulator;

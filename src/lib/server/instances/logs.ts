@@ -3,7 +3,7 @@
 // to its successor. Aborting the signal closes the cluster stream at once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster } from '../kube/cluster';
-import { instanceNames, instanceSelector } from '../kube/manifests';
+import { instanceNames, instanceSelector } from '../kube/names';
 import type { ServiceInstance } from '../db/schema';
 
 export type LogEvent = { kind: 'line'; pod: string; text: string } | { kind: 'status'; message: string };

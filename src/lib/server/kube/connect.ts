@@ -1,10 +1,10 @@
 // Which cluster MinisPod provisions into: the one KUBECONFIG names, else the one it runs in
 // (in-cluster service account), else the emulator on a loopback port, so development and
 // tests run the production code path through client-node.
+import type { KubeEmulator } from '$standins/kube-emulator';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { Cluster } from './cluster';
-import { startKubeEmulator, type KubeEmulator } from './emulator';
 
 export type ClusterConnection = {
 	cluster: Cluster;
@@ -22,6 +22,8 @@ export async function connectCluster(kube: Config['kube'], logger: Logger): Prom
 		logger.info('using the Kubernetes cluster MinisPod runs in');
 		return { cluster: Cluster.inCluster({ logger }), close: async () => {} };
 	}
+	// Loaded only here, so a deployment with a real cluster never loads the stand-in.
+	const { startKubeEmulator } = await import('$standins/kube-emulator');
 	const emulator = await startKubeEmulator({
 		podReadyDelayMs: kube.emulatorPodReadyMs,
 		// The NetworkPolicies let the ingress controller's namespace in; it exists on a real cluster.

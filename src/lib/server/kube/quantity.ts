@@ -1,4 +1,9 @@
-// Kubernetes resource quantities ('500m', '2Gi', '1e3') as numbers.
+// Kubernetes resource quantities: written from a plan's sizes, and read ('500m', '2Gi',
+// '1e3') as numbers.
+
+export const cpuQuantity = (milli: number) => `${milli}m`;
+export const memoryQuantity = (mb: number) => `${mb}Mi`;
+export const storageQuantity = (gb: number) => `${gb}Gi`;
 
 const UNITS: Record<string, number> = {
 	'': 1,

@@ -3,8 +3,8 @@
 // with the adapter, whose notifications come back to this process's own webhook.
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { MidtransSimulator } from '$standins/midtrans';
 import { createMidtransGateway, type PaymentGateway } from './midtrans';
-import { startMidtransSimulator, type MidtransSimulator } from './simulator';
 
 export type Payments = {
 	gateway: PaymentGateway;
@@ -33,6 +33,8 @@ export async function startPayments(config: Config, log: Logger): Promise<Paymen
 		return { gateway, simulator: null, close: async () => undefined };
 	}
 
+	// Loaded only here, so a deployment with Midtrans keys never loads the stand-in.
+	const { startMidtransSimulator } = await import('$standins/midtrans');
 	const simulator = await startMidtransSimulator({ webhookUrl: loopbackWebhookUrl(config) });
 	log.info({ url: simulator.url, webhook: simulator.webhookUrl }, 'no MIDTRANS_SERVER_KEY: using the Midtrans simulator');
 	const gateway = createMidtransGateway({

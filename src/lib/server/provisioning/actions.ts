@@ -1,7 +1,7 @@
 // Stopping, starting, restarting, suspending and resuming an app, waiting until the
 // cluster is there; a failure puts the app in ERROR with the reason and tells its owner.
 import { instanceStatusEnum, type ServiceInstance } from '../db/schema';
-import { instanceNames } from '../kube/manifests';
+import { instanceNames } from '../kube/names';
 import { notify } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';

@@ -1,6 +1,6 @@
 // How a job's failure is judged: what the customer reads, and whether the queue should
 // run the job again.
-import { ClusterError } from '../kube/cluster';
+import { ClusterError } from '../kube/errors';
 
 export type Attempt = { final: boolean };
 

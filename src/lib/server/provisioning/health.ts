@@ -1,8 +1,8 @@
 // The periodic look at running apps: pod, readiness and failures as the cluster reports them.
 import { and, eq, inArray } from 'drizzle-orm';
 import { serviceInstances, subscriptions, type ServiceInstance } from '../db/schema';
-import { podFailureReason } from '../kube/cluster';
-import { instanceNames } from '../kube/manifests';
+import { podFailureReason } from '../kube/rollout';
+import { instanceNames } from '../kube/names';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
 

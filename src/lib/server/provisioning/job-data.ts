@@ -13,7 +13,8 @@ import {
 	type ServicePlan,
 	type Subscription
 } from '../db/schema';
-import { ensureGeneratedSecrets, type NamespaceApp } from '../kube/manifests';
+import { ensureGeneratedSecrets } from '../kube/environment';
+import type { NamespaceApp } from '../kube/inputs';
 
 export type LoadedInstance = { instance: ServiceInstance; subscription: Subscription; plan: ServicePlan; service: Service };
 

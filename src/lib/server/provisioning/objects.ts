@@ -1,7 +1,9 @@
 // The cluster objects of one app: built from its plan, applied step by step (each step
 // recorded on the instance for the customer to watch), and removed again.
 import type { ServiceInstance, ServicePlan } from '../db/schema';
-import { buildManifests, buildNamespaceManifests, instanceNames, type KubeManifest, type Manifests } from '../kube/manifests';
+import { buildManifests, type KubeManifest, type Manifests } from '../kube/manifests';
+import { instanceNames } from '../kube/names';
+import { buildNamespaceManifests } from '../kube/namespace-objects';
 import type { Runtime } from '../runtime';
 import { recordStep } from '../instances/state';
 import { otherApps, secretsFor, type LoadedInstance } from './job-data';

@@ -1,8 +1,10 @@
 // Applying a subscription's new plan to its app after an upgrade, and reporting back.
 import { eq } from 'drizzle-orm';
 import { servicePlans } from '../db/schema';
-import { ClusterError } from '../kube/cluster';
-import { instanceNames, planResources, type KubeManifest } from '../kube/manifests';
+import { ClusterError } from '../kube/errors';
+import { planResources } from '../kube/instance-objects';
+import type { KubeManifest } from '../kube/manifests';
+import { instanceNames } from '../kube/names';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, rollbackUpgrade } from '../subscriptions/upgrade';
 import { updateInstance } from '../instances/state';

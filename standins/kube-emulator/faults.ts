@@ -32,6 +32,16 @@ export type ApiErrorFault = RequestMatch & {
 
 export type LatencyFault = RequestMatch & { ms: number; times?: number };
 
+/** A request stopped at the server until the test lets it go. */
+export type HeldRequest = {
+	/** Resolves once a matching request has arrived and is waiting. */
+	readonly reached: Promise<void>;
+	/** Lets the request go on. */
+	release(): void;
+};
+
+type Hold = { match: RequestMatch; arrive: () => void; released: Promise<void> };
+
 export type FaultHandle = {
 	readonly id: number;
 	/** Times the fault has struck so far. */
@@ -70,6 +80,7 @@ export class Faults {
 	private crashLoops: Entry<CrashLoopFault>[] = [];
 	private apiErrors: Entry<ApiErrorFault>[] = [];
 	private latencies: Entry<LatencyFault>[] = [];
+	private holds: Hold[] = [];
 
 	private add<T>(list: Entry<T>[], fault: T, remaining: number): FaultHandle {
 		const entry: Entry<T> = { id: this.nextId++, fault, hits: 0, remaining };
@@ -109,11 +120,25 @@ export class Faults {
 		return this.add(this.latencies, fault, fault.times ?? Infinity);
 	}
 
+	/**
+	 * The next matching request waits, unanswered, until `release()`: a test can act between
+	 * its arrival and its answer without guessing how long that window is.
+	 */
+	hold(match: RequestMatch): HeldRequest {
+		let arrive!: () => void;
+		let release!: () => void;
+		const reached = new Promise<void>((resolve) => (arrive = resolve));
+		const released = new Promise<void>((resolve) => (release = resolve));
+		this.holds.push({ match, arrive, released });
+		return { reached, release };
+	}
+
 	clear() {
 		this.imagePulls = [];
 		this.crashLoops = [];
 		this.apiErrors = [];
 		this.latencies = [];
+		this.holds = [];
 	}
 
 	/** Remove one fault by id (for the HTTP control endpoint). */
@@ -171,6 +196,15 @@ export class Faults {
 		entry.remaining -= 1;
 		if (entry.remaining <= 0) this.apiErrors.splice(this.apiErrors.indexOf(entry), 1);
 		return entry.fault;
+	}
+
+	/** What this request waits for before it is served, if a hold matches it (each holds one). */
+	takeHold(method: string, path: string): Promise<void> | undefined {
+		const index = this.holds.findIndex((hold) => matchesRequest(hold.match, method, path));
+		if (index < 0) return undefined;
+		const [hold] = this.holds.splice(index, 1);
+		hold.arrive();
+		return hold.released;
 	}
 
 	/** Total delay to add to this request. */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { canonicalJson, clone } from './patch';
 import { apiVersionOf, qualifiedResource, type ResourceType } from './resources';
 import type { WireObject } from './store';
-import { parseQuantity } from '../quantity';
+import { parseQuantity } from '../../src/lib/server/kube/quantity';
 
 export class ApiError extends Error {
 	constructor(

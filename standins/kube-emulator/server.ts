@@ -218,6 +218,8 @@ export class ApiServer {
 		if (!this.authorized(req)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
 		if (url.pathname.startsWith('/_emulator/')) return this.control(req, res, url, method);
 
+		const hold = this.state.faults.takeHold(method, url.pathname);
+		if (hold) await hold;
 		const delay = this.state.faults.takeLatency(method, url.pathname);
 		if (delay > 0) await sleep(delay);
 		const fault = this.state.faults.takeApiError(method, url.pathname);

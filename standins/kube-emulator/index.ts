@@ -23,7 +23,7 @@ import { RESOURCE_TYPES, resourceTypeForKind } from './resources';
 import { ApiServer, type RequestRecord } from './server';
 import { ObjectStore, type WireObject } from './store';
 
-export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, LatencyFault, PodMatch } from './faults';
+export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, LatencyFault, HeldRequest, PodMatch } from './faults';
 export type { WireObject } from './store';
 export type { RequestRecord } from './server';
 
@@ -59,6 +59,8 @@ export type KubeEmulator = {
 	/** Stored objects of a kind (copies), optionally in one namespace. */
 	list(kind: string, namespace?: string): WireObject[];
 	get(kind: string, namespace: string | undefined, name: string): WireObject | undefined;
+	/** Resolves once the controller has acted on every change so far (tests wait on it, not on time). */
+	settled(): Promise<void>;
 	stop(): Promise<void>;
 };
 
@@ -144,6 +146,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 			const object = store.get(resourceTypeForKind(kind), namespace, name);
 			return object ? clone(object) : undefined;
 		},
+		settled: () => controller.settled(),
 		stop() {
 			stopped ??= new Promise<void>((resolve) => {
 				controller.stop();

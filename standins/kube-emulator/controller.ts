@@ -150,6 +150,7 @@ export class Controller {
 	private readonly rollouts = new Map<string, { generation: number; startedAt: number }>();
 	private readonly queued = new Set<string>();
 	private flushScheduled = false;
+	private readonly settledWaiters: (() => void)[] = [];
 	private resync?: NodeJS.Timeout;
 	private unsubscribe?: () => void;
 	private stopped = false;
@@ -178,6 +179,17 @@ export class Controller {
 			runtime.log.close();
 		}
 		this.runtimes.clear();
+		this.resolveSettled();
+	}
+
+	/** Resolves once every reconcile queued so far, and every one those queued in turn, has run. */
+	settled(): Promise<void> {
+		if (!this.flushScheduled) return Promise.resolve();
+		return new Promise((resolve) => this.settledWaiters.push(resolve));
+	}
+
+	private resolveSettled() {
+		for (const resolve of this.settledWaiters.splice(0)) resolve();
 	}
 
 	/** The log of a pod that exists, with its current container run. */
@@ -214,6 +226,8 @@ export class Controller {
 				const [namespace, name] = key.split('/');
 				this.reconcile(namespace, name);
 			}
+			// A reconcile that wrote queues another flush; settled waits for that one too.
+			if (!this.flushScheduled) this.resolveSettled();
 		});
 	}
 

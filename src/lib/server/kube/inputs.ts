@@ -1,0 +1,37 @@
+// What the manifests are built from: the parts of a service template, plan and instance
+// they read, and the cluster settings from configuration.
+import type { Config } from '../config';
+import type { Service, ServiceInstance, ServicePlan } from '../db/schema';
+
+/** What of a service template the manifests use. */
+export type ManifestService = Pick<
+	Service,
+	| 'slug'
+	| 'version'
+	| 'dockerImage'
+	| 'defaultPort'
+	| 'healthCheckPath'
+	| 'dataMountPath'
+	| 'podSecurityLevel'
+	| 'runAsUser'
+	| 'envTemplate'
+>;
+
+/** What of a plan the manifests use. */
+export type ManifestPlan = Pick<ServicePlan, 'id' | 'cpuMilli' | 'memoryMb' | 'storageGb'>;
+
+/** What of an instance the manifests use. */
+export type ManifestInstance = Pick<ServiceInstance, 'id' | 'userId' | 'name' | 'subdomain'>;
+
+/** Cluster settings from configuration (`config.kube`). */
+export type KubeSettings = Pick<
+	Config['kube'],
+	'baseDomain' | 'ingressClass' | 'ingressNamespace' | 'clusterIssuer' | 'storageClass'
+>;
+
+/** One app of a user that shares the user's namespace (for the quota and security level). */
+export type NamespaceApp = {
+	instanceId: string;
+	podSecurityLevel: string;
+	plan: Pick<ServicePlan, 'cpuMilli' | 'memoryMb' | 'storageGb'>;
+};

@@ -1,0 +1,197 @@
+// The objects of one app instance in its user's namespace: Secret, ConfigMap, data volume
+// claim, Deployment, Service and a cert-manager Ingress for its public host.
+import type {
+	V1ConfigMap,
+	V1Container,
+	V1Deployment,
+	V1Ingress,
+	V1PersistentVolumeClaim,
+	V1Probe,
+	V1Secret,
+	V1Service
+} from '@kubernetes/client-node';
+import type { ServicePlan } from '../db/schema';
+import { configHash, resolveEnvironment, secretData } from './environment';
+import type { KubeSettings, ManifestInstance, ManifestPlan, ManifestService } from './inputs';
+import {
+	ANNOTATION,
+	APP_CONTAINER,
+	HTTP_PORT_NAME,
+	SERVICE_PORT,
+	instanceLabels,
+	instanceNames,
+	instanceSelector,
+	isDnsSubdomain,
+	publicHost,
+	type InstanceNames
+} from './names';
+import { cpuQuantity, memoryQuantity, storageQuantity } from './quantity';
+import { containerSecurityContext, podSecurityContext } from './security';
+
+export type InstanceManifests = {
+	secret: V1Secret;
+	configMap: V1ConfigMap;
+	persistentVolumeClaim: V1PersistentVolumeClaim;
+	deployment: V1Deployment;
+	service: V1Service;
+	ingress: V1Ingress;
+};
+
+export type InstanceManifestInput = {
+	service: ManifestService;
+	plan: ManifestPlan;
+	instance: ManifestInstance;
+	settings: KubeSettings;
+	/** The instance's generated secrets (see `ensureGeneratedSecrets`); must cover the template. */
+	secrets: Record<string, string>;
+	/** A stopped instance keeps its objects and data with no pods running. */
+	stopped?: boolean;
+};
+
+type Labels = Record<string, string>;
+
+/**
+ * Requests equal limits: the customer pays for the plan's capacity, so it is reserved
+ * (Guaranteed QoS) rather than overcommitted.
+ */
+export function planResources(plan: Pick<ServicePlan, 'cpuMilli' | 'memoryMb'>) {
+	const amounts = { cpu: cpuQuantity(plan.cpuMilli), memory: memoryQuantity(plan.memoryMb) };
+	return { requests: { ...amounts }, limits: { ...amounts } };
+}
+
+export function buildInstanceManifests(input: InstanceManifestInput): InstanceManifests {
+	const { service, plan, instance, settings, secrets } = input;
+	const names = instanceNames(instance);
+	const { namespace } = names;
+	const labels = instanceLabels(service, instance);
+	const selector = instanceSelector(instance);
+	const env = resolveEnvironment(service, instance, settings);
+	const secretValues = secretData(service.envTemplate, secrets);
+	const host = publicHost(instance.subdomain, settings.baseDomain);
+	if (!isDnsSubdomain(host)) throw new Error(`Host ${JSON.stringify(host)} is not a valid DNS name`);
+
+	return {
+		secret: {
+			apiVersion: 'v1',
+			kind: 'Secret',
+			type: 'Opaque',
+			metadata: { name: names.secret, namespace, labels },
+			stringData: secretValues
+		},
+		configMap: {
+			apiVersion: 'v1',
+			kind: 'ConfigMap',
+			metadata: { name: names.configMap, namespace, labels },
+			data: env
+		},
+		persistentVolumeClaim: {
+			apiVersion: 'v1',
+			kind: 'PersistentVolumeClaim',
+			metadata: { name: names.persistentVolumeClaim, namespace, labels },
+			spec: {
+				accessModes: ['ReadWriteOnce'],
+				resources: { requests: { storage: storageQuantity(plan.storageGb) } },
+				...(settings.storageClass ? { storageClassName: settings.storageClass } : {})
+			}
+		},
+		deployment: buildDeployment(input, { names, labels, selector, configHash: configHash(env, secretValues) }),
+		service: {
+			apiVersion: 'v1',
+			kind: 'Service',
+			metadata: { name: names.service, namespace, labels },
+			spec: {
+				type: 'ClusterIP',
+				selector,
+				ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: 'TCP' }]
+			}
+		},
+		ingress: buildIngress(names, labels, host, settings)
+	};
+}
+
+function httpProbe(path: string, options: Omit<V1Probe, 'httpGet'>): V1Probe {
+	return { httpGet: { path, port: HTTP_PORT_NAME, scheme: 'HTTP' }, timeoutSeconds: 5, ...options };
+}
+
+function appContainer(service: ManifestService, plan: ManifestPlan, names: InstanceNames): V1Container {
+	const healthPath = service.healthCheckPath.startsWith('/') ? service.healthCheckPath : `/${service.healthCheckPath}`;
+	return {
+		name: APP_CONTAINER,
+		image: service.dockerImage,
+		imagePullPolicy: 'IfNotPresent',
+		ports: [{ name: HTTP_PORT_NAME, containerPort: service.defaultPort, protocol: 'TCP' }],
+		envFrom: [{ configMapRef: { name: names.configMap } }, { secretRef: { name: names.secret } }],
+		resources: planResources(plan),
+		// First start can run migrations for minutes; liveness only counts once it has started.
+		startupProbe: httpProbe(healthPath, { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 60 }),
+		readinessProbe: httpProbe(healthPath, { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }),
+		livenessProbe: httpProbe(healthPath, { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 }),
+		volumeMounts: [{ name: 'data', mountPath: service.dataMountPath }],
+		securityContext: containerSecurityContext(service)
+	};
+}
+
+function buildDeployment(
+	input: InstanceManifestInput,
+	parts: { names: InstanceNames; labels: Labels; selector: Labels; configHash: string }
+): V1Deployment {
+	const { service, plan } = input;
+	const { names, labels, selector } = parts;
+	return {
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: { name: names.deployment, namespace: names.namespace, labels, annotations: { [ANNOTATION.planId]: plan.id } },
+		spec: {
+			replicas: input.stopped ? 0 : 1,
+			// The data volume is ReadWriteOnce: the old pod must let go before the new one starts.
+			strategy: { type: 'Recreate' },
+			revisionHistoryLimit: 3,
+			progressDeadlineSeconds: 600,
+			selector: { matchLabels: selector },
+			template: {
+				metadata: { labels, annotations: { [ANNOTATION.configHash]: parts.configHash } },
+				spec: {
+					automountServiceAccountToken: false,
+					// Service links would inject `<SERVICE>_PORT=tcp://…` variables that collide with
+					// app settings such as N8N_PORT.
+					enableServiceLinks: false,
+					terminationGracePeriodSeconds: 30,
+					securityContext: podSecurityContext(service),
+					containers: [appContainer(service, plan, names)],
+					volumes: [{ name: 'data', persistentVolumeClaim: { claimName: names.persistentVolumeClaim } }]
+				}
+			}
+		}
+	};
+}
+
+function buildIngress(names: InstanceNames, labels: Labels, host: string, settings: KubeSettings): V1Ingress {
+	return {
+		apiVersion: 'networking.k8s.io/v1',
+		kind: 'Ingress',
+		metadata: {
+			name: names.ingress,
+			namespace: names.namespace,
+			labels,
+			annotations: { [ANNOTATION.clusterIssuer]: settings.clusterIssuer }
+		},
+		spec: {
+			ingressClassName: settings.ingressClass,
+			tls: [{ hosts: [host], secretName: names.tlsSecret }],
+			rules: [
+				{
+					host,
+					http: {
+						paths: [
+							{
+								path: '/',
+								pathType: 'Prefix',
+								backend: { service: { name: names.service, port: { name: HTTP_PORT_NAME } } }
+							}
+						]
+					}
+				}
+			]
+		}
+	};
+}

@@ -1,0 +1,152 @@
+// How MinisPod names and labels what it creates: a namespace per user, objects named after
+// the instance's subdomain, the recommended app.kubernetes.io labels, and the DNS rules the
+// API server checks names against.
+import { createHash } from 'node:crypto';
+import type { ManifestInstance, ManifestService } from './inputs';
+
+export const APP_CONTAINER = 'app';
+export const HTTP_PORT_NAME = 'http';
+export const SERVICE_PORT = 80;
+
+export const LABEL = {
+	managedBy: 'app.kubernetes.io/managed-by',
+	name: 'app.kubernetes.io/name',
+	instance: 'app.kubernetes.io/instance',
+	version: 'app.kubernetes.io/version',
+	component: 'app.kubernetes.io/component',
+	userId: 'minispod.io/user-id',
+	instanceId: 'minispod.io/instance-id'
+} as const;
+
+export const MANAGED_BY = 'minispod';
+
+export const ANNOTATION = {
+	/** Changing it on the pod template rolls the pods (what `kubectl rollout restart` does). */
+	restartedAt: 'kubectl.kubernetes.io/restartedAt',
+	/** Hash of the environment, so a changed ConfigMap or Secret rolls the pods too. */
+	configHash: 'minispod.io/config-hash',
+	planId: 'minispod.io/plan-id',
+	clusterIssuer: 'cert-manager.io/cluster-issuer'
+} as const;
+
+/** Names of the namespace-wide objects (one each per user namespace). */
+export const NAMESPACE_OBJECTS = {
+	resourceQuota: 'minispod-quota',
+	limitRange: 'minispod-limits',
+	networkPolicy: 'minispod-isolation'
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** A DNS-1123 label: at most 63 lowercase letters, digits and dashes, alphanumeric at both ends. */
+export function isDnsLabel(value: string): boolean {
+	return value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** A DNS-1035 label (what Service names must be): a DNS-1123 label starting with a letter. */
+export function isDns1035Label(value: string): boolean {
+	return value.length <= 63 && DNS_1035_LABEL.test(value);
+}
+
+/** A DNS-1123 subdomain: dot-separated labels, at most 253 characters. */
+export function isDnsSubdomain(value: string): boolean {
+	return value.length <= 253 && DNS_SUBDOMAIN.test(value) && value.split('.').every((label) => label.length <= 63);
+}
+
+export function isLabelValue(value: string): boolean {
+	return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** The namespace that holds every app of one user. */
+export function namespaceForUser(userId: string): string {
+	const name = `user-${userId.toLowerCase()}`;
+	if (!isDnsLabel(name)) throw new Error(`User id ${JSON.stringify(userId)} does not make a valid namespace name`);
+	return name;
+}
+
+// Room for the pod name suffixes the cluster adds (`-<template hash>-<5 chars>`) within 63.
+const MAX_BASE_NAME = 40;
+
+/**
+ * The base name of an instance's objects, stable for the instance: its subdomain when that
+ * is already a short DNS-1035 label, otherwise a shortened form with a hash of the subdomain.
+ */
+export function instanceBaseName(subdomain: string): string {
+	if (!isDnsLabel(subdomain)) {
+		throw new Error(`Subdomain ${JSON.stringify(subdomain)} is not a valid DNS label`);
+	}
+	let name = /^[a-z]/.test(subdomain) ? subdomain : `app-${subdomain}`;
+	if (name.length > MAX_BASE_NAME) {
+		const hash = createHash('sha256').update(subdomain).digest('hex').slice(0, 6);
+		name = `${name.slice(0, MAX_BASE_NAME - 7).replace(/-+$/, '')}-${hash}`;
+	}
+	return name;
+}
+
+export type InstanceNames = {
+	namespace: string;
+	base: string;
+	deployment: string;
+	service: string;
+	ingress: string;
+	secret: string;
+	configMap: string;
+	persistentVolumeClaim: string;
+	tlsSecret: string;
+};
+
+export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdomain'>): InstanceNames {
+	const base = instanceBaseName(instance.subdomain);
+	return {
+		namespace: namespaceForUser(instance.userId),
+		base,
+		deployment: base,
+		service: base,
+		ingress: base,
+		secret: `${base}-secrets`,
+		configMap: `${base}-config`,
+		persistentVolumeClaim: `${base}-data`,
+		tlsSecret: `${base}-tls`
+	};
+}
+
+export function publicHost(subdomain: string, baseDomain: string): string {
+	return `${subdomain}.${baseDomain}`;
+}
+
+export function publicUrl(subdomain: string, baseDomain: string): string {
+	return `https://${publicHost(subdomain, baseDomain)}`;
+}
+
+/** A label value made from free text (a slug or version): invalid characters become dashes. */
+export function labelValue(value: string): string {
+	const cleaned = value
+		.replace(/[^A-Za-z0-9_.-]/g, '-')
+		.slice(0, 63)
+		.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+	return cleaned;
+}
+
+export function namespaceLabels(userId: string): Record<string, string> {
+	return { [LABEL.managedBy]: MANAGED_BY, [LABEL.userId]: userId };
+}
+
+/** Labels that select an instance's pods; part of the immutable Deployment selector. */
+export function instanceSelector(instance: Pick<ManifestInstance, 'id' | 'subdomain'>): Record<string, string> {
+	return { [LABEL.instance]: instanceBaseName(instance.subdomain), [LABEL.instanceId]: instance.id };
+}
+
+export function instanceLabels(service: ManifestService, instance: ManifestInstance): Record<string, string> {
+	const labels: Record<string, string> = {
+		[LABEL.managedBy]: MANAGED_BY,
+		[LABEL.name]: labelValue(service.slug),
+		...instanceSelector(instance),
+		[LABEL.userId]: instance.userId
+	};
+	const version = labelValue(service.version);
+	if (version) labels[LABEL.version] = version;
+	return labels;
+}

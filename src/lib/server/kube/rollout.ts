@@ -1,0 +1,237 @@
+// Waiting for a Deployment to roll out, and why it does not: pod failures in words for the
+// customer, rollout state as `kubectl rollout status` decides it, and when to give up.
+import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { ClusterError, sleep } from './errors';
+
+export type PodFailure = {
+	reason: 'ImagePullFailed' | 'CrashLoop' | 'ConfigError' | 'StartFailed' | 'Unschedulable' | 'PodFailed';
+	/** A sentence for the customer, with the cluster's own detail. */
+	message: string;
+	restartCount: number;
+	/** No point waiting: the pod cannot recover by itself. */
+	permanent: boolean;
+};
+
+const IMAGE_PULL_REASONS = new Set([
+	'ErrImagePull',
+	'ImagePullBackOff',
+	'InvalidImageName',
+	'ErrImageNeverPull',
+	'RegistryUnavailable',
+	'SignatureValidationFailed'
+]);
+
+function containerFailure(status: V1ContainerStatus): PodFailure | undefined {
+	const waiting = status.state?.waiting;
+	const terminated = status.state?.terminated ?? status.lastState?.terminated;
+	const restartCount = status.restartCount ?? 0;
+	const reason = waiting?.reason ?? '';
+	const detail = waiting?.message?.trim();
+	if (IMAGE_PULL_REASONS.has(reason)) {
+		return {
+			reason: 'ImagePullFailed',
+			message: `Image pull failed: ${detail || reason}`,
+			restartCount,
+			permanent: reason === 'InvalidImageName' || reason === 'ErrImageNeverPull'
+		};
+	}
+	if (reason === 'CrashLoopBackOff' || (status.state?.terminated && status.state.terminated.exitCode !== 0)) {
+		const exitCode = terminated?.exitCode;
+		const message =
+			terminated?.reason === 'OOMKilled'
+				? 'The app keeps running out of memory (OOMKilled); it needs a plan with more memory'
+				: `The app keeps crashing (exit code ${exitCode ?? 'unknown'})`;
+		return { reason: 'CrashLoop', message, restartCount, permanent: false };
+	}
+	if (reason === 'CreateContainerConfigError') {
+		return {
+			reason: 'ConfigError',
+			message: `The app's configuration could not be applied: ${detail || reason}`,
+			restartCount,
+			permanent: false
+		};
+	}
+	if (reason === 'CreateContainerError' || reason === 'RunContainerError' || reason === 'ContainerCannotRun') {
+		return {
+			reason: 'StartFailed',
+			message: `The app's container could not start: ${detail || reason}`,
+			restartCount,
+			permanent: false
+		};
+	}
+	return undefined;
+}
+
+/** Why a pod is not coming up, in words for the customer; undefined while all is well. */
+export function podFailureReason(pod: V1Pod): PodFailure | undefined {
+	const status = pod.status;
+	if (!status) return undefined;
+	if (status.phase === 'Failed') {
+		const detail = status.message ?? status.reason ?? 'no reason given';
+		// Not final by itself: the Deployment replaces a failed (say, evicted) pod.
+		return { reason: 'PodFailed', message: `The app's pod failed: ${detail}`, restartCount: 0, permanent: false };
+	}
+	for (const containerStatus of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
+		const failure = containerFailure(containerStatus);
+		if (failure) return failure;
+	}
+	const scheduled = status.conditions?.find((condition) => condition.type === 'PodScheduled');
+	if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+		return {
+			reason: 'Unschedulable',
+			message: `The cluster has no room for the app right now: ${scheduled.message ?? 'no node fits'}`,
+			restartCount: 0,
+			permanent: false
+		};
+	}
+	return undefined;
+}
+
+export type RolloutState = {
+	done: boolean;
+	desired: number;
+	ready: number;
+	updated: number;
+	/** What the rollout is waiting for, in words. */
+	message: string;
+};
+
+/** Rollout status as `kubectl rollout status` decides it. */
+export function rolloutState(deployment: V1Deployment): RolloutState {
+	const desired = deployment.spec?.replicas ?? 1;
+	const status = deployment.status ?? {};
+	const updated = status.updatedReplicas ?? 0;
+	const total = status.replicas ?? 0;
+	const available = status.availableReplicas ?? 0;
+	const ready = status.readyReplicas ?? 0;
+	const state = (done: boolean, message: string) => ({ done, desired, ready, updated, message });
+	if ((status.observedGeneration ?? 0) < (deployment.metadata?.generation ?? 0)) {
+		return state(false, 'Waiting for the cluster to pick up the change');
+	}
+	if (updated < desired) return state(false, `Starting the app (${updated} of ${desired} pods created)`);
+	if (total > updated) return state(false, 'Waiting for the previous version to stop');
+	if (available < updated) return state(false, `Waiting for the app to become ready (${available} of ${desired} ready)`);
+	return state(true, desired === 0 ? 'Stopped' : 'Ready');
+}
+
+function podProgress(pod: V1Pod | undefined): string | undefined {
+	if (!pod) return undefined;
+	const container = pod.status?.containerStatuses?.[0];
+	if (container?.state?.waiting?.reason) return `pod ${pod.metadata?.name} is waiting: ${container.state.waiting.reason}`;
+	if (container?.state?.running && !container.ready) return `pod ${pod.metadata?.name} is running but not ready yet`;
+	if (pod.status?.phase === 'Pending') return `pod ${pod.metadata?.name} is pending`;
+	return undefined;
+}
+
+function describeDuration(ms: number): string {
+	if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+	if (ms >= 1000) return `${Math.round(ms / 100) / 10} seconds`;
+	return `${ms} ms`;
+}
+
+export type RolloutProgress = RolloutState & { pods: string[] };
+
+export type WaitForRolloutOptions = {
+	/** Give up after this long (default 5 minutes). */
+	timeoutMs?: number;
+	signal?: AbortSignal;
+	/** Called whenever what the rollout waits for changes. */
+	onProgress?: (progress: RolloutProgress) => void;
+	/** Between polls of the Deployment and its pods (default 1 s). */
+	pollMs?: number;
+	/** A pod failure (image pull, config) must persist this long before it is final (default 20 s). */
+	failureGraceMs?: number;
+	/** A crash loop is final after this many restarts (default 3). */
+	crashRestartLimit?: number;
+};
+
+export type RolloutResult = RolloutState & {
+	/** Names of the ready pods of the current version, newest first. */
+	pods: string[];
+};
+
+/** What waiting for a rollout reads from the cluster. */
+export type RolloutSource = {
+	/** The Deployment as it is now. */
+	deployment(signal?: AbortSignal): Promise<V1Deployment>;
+	/** Its pods, newest first, terminating ones left out. */
+	pods(deployment: V1Deployment): Promise<V1Pod[]>;
+};
+
+const podName = (pod: V1Pod) => pod.metadata?.name ?? '';
+const isReady = (pod: V1Pod) => Boolean(pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+
+/** Pod failures across polls: how long each has lasted, and when one is final. */
+class PodFailureWatch {
+	private readonly failingSince = new Map<string, number>();
+	/** The latest failure seen, to explain a timeout. */
+	lastProblem: string | undefined;
+
+	constructor(private readonly limits: { failureGraceMs: number; crashRestartLimit: number }) {}
+
+	/** Throws the first failure that is final: permanent, crashed too often, or lasted past the grace. */
+	check(pods: V1Pod[], now: number): void {
+		const seen = new Set<string>();
+		// A failed pod only speaks for the app while no replacement is coming up.
+		const live = pods.filter((pod) => pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded');
+		for (const pod of live.length > 0 ? live : pods) {
+			const failure = podFailureReason(pod);
+			if (!failure) continue;
+			const failureKey = `${pod.metadata?.name}:${failure.reason}`;
+			seen.add(failureKey);
+			const since = this.failingSince.get(failureKey) ?? now;
+			this.failingSince.set(failureKey, since);
+			this.lastProblem = failure.message;
+			const final =
+				failure.permanent ||
+				(failure.reason === 'CrashLoop' && failure.restartCount >= this.limits.crashRestartLimit) ||
+				now - since >= this.limits.failureGraceMs;
+			if (final) throw new ClusterError(failure.message, { reason: failure.reason });
+		}
+		for (const failureKey of [...this.failingSince.keys()]) if (!seen.has(failureKey)) this.failingSince.delete(failureKey);
+	}
+}
+
+/** The loop behind `Cluster.waitForRollout`: polls `source` until the rollout is done, or throws why not. */
+export async function pollRollout(source: RolloutSource, options: WaitForRolloutOptions = {}): Promise<RolloutResult> {
+	const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+	const pollMs = options.pollMs ?? 1000;
+	const { signal } = options;
+	const deadline = Date.now() + timeoutMs;
+	const failures = new PodFailureWatch({
+		failureGraceMs: options.failureGraceMs ?? 20_000,
+		crashRestartLimit: options.crashRestartLimit ?? 3
+	});
+	let lastReported = '';
+
+	for (;;) {
+		signal?.throwIfAborted();
+		const deployment = await source.deployment(signal);
+		const pods = await source.pods(deployment);
+		const state = rolloutState(deployment);
+		const progress: RolloutProgress = { ...state, pods: pods.map(podName) };
+		const key = JSON.stringify([state.message, progress.pods, state.ready]);
+		if (key !== lastReported) {
+			lastReported = key;
+			options.onProgress?.(progress);
+		}
+		if (state.done) return { ...state, pods: pods.filter(isReady).map(podName) };
+
+		const now = Date.now();
+		failures.check(pods, now);
+		const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
+		if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+			const { lastProblem } = failures;
+			throw new ClusterError(`The app did not become ready in time${lastProblem ? `: ${lastProblem}` : ''}`, {
+				reason: 'ProgressDeadlineExceeded'
+			});
+		}
+		if (now >= deadline) {
+			const detail = failures.lastProblem ?? podProgress(pods[0]) ?? state.message.toLowerCase();
+			throw new ClusterError(`The app did not become ready within ${describeDuration(timeoutMs)} (${detail})`, {
+				reason: 'Timeout'
+			});
+		}
+		await sleep(Math.min(pollMs, Math.max(deadline - now, 1)), signal);
+	}
+}
