@@ -93,4 +93,25 @@ describe('database constraints', () => {
 		const [service] = await runtime.db.select().from(services).limit(1);
 		expect(typeof service.defaultPort).toBe('number');
 	});
+
+	it("require a subscription's service to be its plan's service", async () => {
+		const user = await createUser(runtime);
+		const plan = await anyPlan();
+		const [otherService] = await runtime.db
+			.select()
+			.from(services)
+			.where(sql`${services.id} <> ${plan.serviceId}`)
+			.limit(1);
+		const row = { userId: user.id, planId: plan.id, monthlyPrice: plan.monthlyPrice, endDate: new Date(Date.now() + 86_400_000) };
+		expect(await violation(runtime.db.insert(subscriptions).values({ ...row, serviceId: otherService.id }))).toBe(
+			'subscriptions_service_plan_fk'
+		);
+		expect(await violation(runtime.db.insert(subscriptions).values({ ...row, serviceId: plan.serviceId }))).toBe('accepted');
+	});
+
+	it('keep the ledger when someone tries to delete an account that has one', async () => {
+		const user = await createUser(runtime, { credit: 50_000 });
+		expect(await violation(runtime.db.delete(users).where(eq(users.id, user.id)))).toBe('transactions_user_id_users_id_fk');
+		expect(await runtime.db.select().from(transactions).where(eq(transactions.userId, user.id))).toHaveLength(1);
+	});
 });

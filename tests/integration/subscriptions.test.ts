@@ -41,7 +41,6 @@ describe('subscribe', () => {
 		expect(subscription).toMatchObject({ status: 'ACTIVE', autoRenew: true, monthlyPrice: plan.monthlyPrice, planId: plan.id });
 		expect(subscription.startDate.getTime()).toBeGreaterThanOrEqual(before - 1000);
 		expect(subscription.endDate).toEqual(addMonths(subscription.startDate));
-		expect(subscription.nextBilling).toEqual(subscription.endDate);
 
 		const instance = await instanceOf(runtime.db, subscription.id);
 		expect(instance).toMatchObject({ status: 'PENDING', name: 'Ops automations', namespace: `user-${user.id}`, userId: user.id });
@@ -187,7 +186,7 @@ describe('upgrade', () => {
 		const start = new Date(end.getTime() - 30 * DAY_MS);
 		await runtime.db
 			.update(subscriptions)
-			.set({ currentPeriodStart: start, endDate: end, nextBilling: end })
+			.set({ currentPeriodStart: start, endDate: end })
 			.where(eq(subscriptions.id, subscriptionId));
 		return { start, end };
 	}

@@ -56,7 +56,9 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			databaseUrl = embedded.url;
 		}
 
-		const db = createDb(databaseUrl);
+		const db = createDb(databaseUrl, {
+			onPoolError: (error) => log.warn({ err: error }, 'database connection lost; the pool will reconnect')
+		});
 		closers.unshift(() => closeDb(db));
 		await migrateOnce(db);
 

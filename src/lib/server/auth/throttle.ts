@@ -1,4 +1,4 @@
-// Login throttling: after FREE_ATTEMPTS failures for an e-mail address (or a client
+// Login throttling: after FREE_ATTEMPTS failures for one throttle key (today an e-mail
 // address) further attempts are refused for a lock that doubles with each failure.
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';

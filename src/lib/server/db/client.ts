@@ -1,5 +1,5 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -11,13 +11,21 @@ export type Tx = PgTransaction<NodePgQueryResultHKT, Schema, ExtractTablesWithRe
 /** Either the database or an open transaction on it. */
 export type DbOrTx = Db | Tx;
 
-// bigint (int8) columns come back as strings by default; MinisPod's amounts fit in a double.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+/**
+ * Reads bigint (int8) values as JavaScript numbers instead of strings. node-postgres keeps
+ * type parsers per process, so this is process-wide; it is safe because every int8 MinisPod
+ * stores (rupiah, counts) is far below 2^53. Called by createDb, before any query.
+ */
+function readInt8AsNumber() {
+	pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+}
 
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+export function createDb(connectionString: string, options: { max?: number; onPoolError?: (error: Error) => void } = {}): Db {
+	readInt8AsNumber();
 	const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-	// An idle client losing its connection must not crash the process.
-	pool.on('error', () => undefined);
+	// An idle client losing its connection (the server restarted) must not crash the process;
+	// the pool replaces it on the next query. The error is still worth a line in the log.
+	pool.on('error', (error) => options.onPoolError?.(error));
 	return drizzle({ client: pool, schema, casing: 'snake_case' }) as Db;
 }
 
@@ -33,11 +41,17 @@ export function inTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Prom
 
 /**
  * The open transaction as pg-boss's `db` option, so a job sent with it exists if and only
- * if the transaction commits.
+ * if the transaction commits. pg-boss hands over SQL text with `$n` placeholders and their
+ * values; they are rebuilt as a drizzle statement with the same parameters, so the job's
+ * INSERT runs on the transaction's own connection through drizzle's public API.
  */
 export function jobConnection(tx: Tx) {
-	const client = (tx as unknown as { session: { client: pg.PoolClient } }).session.client;
-	return {
-		executeSql: (text: string, values: unknown[]) => client.query(text, values)
-	};
+	return { executeSql: (text: string, values: unknown[] = []) => tx.execute(withPlaceholders(text, values)) };
+}
+
+function withPlaceholders(text: string, values: unknown[]): SQL {
+	// split with a capture group alternates literal text and placeholder numbers.
+	const parts = text.split(/\$(\d+)/);
+	const chunks = parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql.param(values[Number(part) - 1])));
+	return sql.join(chunks, sql.raw(''));
 }

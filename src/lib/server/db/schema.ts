@@ -6,6 +6,7 @@ import {
 	bigint,
 	boolean,
 	check,
+	foreignKey,
 	index,
 	integer,
 	jsonb,
@@ -13,6 +14,7 @@ import {
 	pgTable,
 	text,
 	timestamp,
+	unique,
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
@@ -147,7 +149,6 @@ export const services = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'::text[]`),
-		documentation: text(),
 		websiteUrl: text(),
 		isActive: boolean().notNull().default(true),
 		isPublic: boolean().notNull().default(true),
@@ -186,8 +187,6 @@ export const servicePlans = pgTable(
 		/** Slots held by live subscriptions. */
 		usedQuota: integer().notNull().default(0),
 		features: jsonb().$type<string[]>().notNull().default([]),
-		maxInstancesPerUser: integer().notNull().default(1),
-		maxDomains: integer().notNull().default(1),
 		isActive: boolean().notNull().default(true),
 		isPopular: boolean().notNull().default(false),
 		sortOrder: integer().notNull().default(0),
@@ -196,6 +195,8 @@ export const servicePlans = pgTable(
 	},
 	(t) => [
 		uniqueIndex('service_plans_service_type_unique').on(t.serviceId, t.planType),
+		// Target of the subscriptions' (service, plan) foreign key.
+		unique('service_plans_service_id_unique').on(t.serviceId, t.id),
 		check('service_plans_price_non_negative', sql`${t.monthlyPrice} >= 0`),
 		check('service_plans_quota_bounds', sql`${t.usedQuota} >= 0 AND ${t.usedQuota} <= ${t.totalQuota}`),
 		check('service_plans_resources_positive', sql`${t.cpuMilli} > 0 AND ${t.memoryMb} > 0 AND ${t.storageGb} > 0`)
@@ -228,11 +229,9 @@ export const subscriptions = pgTable(
 		/** End of the paid period. */
 		endDate: timestamp({ withTimezone: true }).notNull(),
 		lastBilled: timestamp({ withTimezone: true }),
-		nextBilling: timestamp({ withTimezone: true }),
 		/** Monthly price cached at purchase or upgrade; renewals charge it. */
 		monthlyPrice: money().notNull(),
 		lastChargeAmount: money(),
-		failedCharges: integer().notNull().default(0),
 		previousPlanId: uuid().references(() => servicePlans.id),
 		upgradeDate: timestamp({ withTimezone: true }),
 		autoRenew: boolean().notNull().default(true),
@@ -252,9 +251,18 @@ export const subscriptions = pgTable(
 		uniqueIndex('subscriptions_one_live_per_service')
 			.on(t.userId, t.serviceId)
 			.where(sql`${t.status} NOT IN ('CANCELLED', 'EXPIRED')`),
+		// A subscription's service is its plan's service.
+		foreignKey({
+			name: 'subscriptions_service_plan_fk',
+			columns: [t.serviceId, t.planId],
+			foreignColumns: [servicePlans.serviceId, servicePlans.id]
+		}),
 		index('subscriptions_user_idx').on(t.userId),
 		index('subscriptions_plan_idx').on(t.planId),
 		index('subscriptions_end_date_idx').on(t.endDate),
+		// The admin list: by status, newest first (and all, newest first).
+		index('subscriptions_status_created_idx').on(t.status, t.createdAt.desc()),
+		index('subscriptions_created_idx').on(t.createdAt.desc()),
 		check('subscriptions_price_non_negative', sql`${t.monthlyPrice} >= 0`)
 	]
 );
@@ -282,7 +290,9 @@ export const waitlistEntries = pgTable(
 		uniqueIndex('waitlist_one_open_entry')
 			.on(t.userId, t.planId)
 			.where(sql`${t.status} IN ('WAITING', 'NOTIFIED')`),
-		index('waitlist_plan_idx').on(t.planId, t.createdAt)
+		index('waitlist_plan_idx').on(t.planId, t.createdAt),
+		// Lapsing offers: NOTIFIED entries by expiry.
+		index('waitlist_status_expiry_idx').on(t.status, t.offerExpiresAt)
 	]
 );
 
@@ -296,9 +306,10 @@ export const transactions = pgTable(
 	'transactions',
 	{
 		id: uuid().primaryKey().defaultRandom(),
+		/** The ledger outlives nothing: an account with ledger rows cannot be deleted. */
 		userId: uuid()
 			.notNull()
-			.references(() => users.id, { onDelete: 'cascade' }),
+			.references(() => users.id, { onDelete: 'restrict' }),
 		type: transactionTypeEnum().notNull(),
 		status: transactionStatusEnum().notNull().default('PENDING'),
 		/** Signed: credits are positive, debits negative. */
@@ -331,7 +342,16 @@ export const transactions = pgTable(
 		uniqueIndex('transactions_idempotency_key_unique').on(t.idempotencyKey),
 		uniqueIndex('transactions_order_id_unique').on(t.orderId),
 		index('transactions_user_created_idx').on(t.userId, t.createdAt),
-		index('transactions_status_idx').on(t.status),
+		// Flagged payments waiting for an administrator, newest first.
+		index('transactions_flagged_idx')
+			.on(t.flaggedAt.desc())
+			.where(sql`${t.flaggedAt} IS NOT NULL`),
+		// Recent administrator adjustments.
+		index('transactions_type_created_idx').on(t.type, t.createdAt.desc()),
+		// Pending top-ups and proofs: the refresh sweep, the proof queue and the balance cap.
+		index('transactions_pending_top_ups_idx')
+			.on(t.userId, t.createdAt)
+			.where(sql`${t.type} = 'TOP_UP' AND ${t.status} = 'PENDING'`),
 		index('transactions_subscription_idx').on(t.subscriptionId),
 		check('transactions_order_id_length', sql`char_length(${t.orderId}) <= 50`),
 		check(
@@ -403,11 +423,7 @@ export const serviceInstances = pgTable(
 		envVars: jsonb().$type<Record<string, string>>(),
 		/** Secrets generated once for this instance and kept across retries and upgrades. */
 		generatedSecrets: jsonb().$type<Record<string, string>>(),
-		customDomain: text(),
 		sslEnabled: boolean().notNull().default(false),
-		cpuUsage: integer(),
-		memoryUsage: integer(),
-		storageUsage: integer(),
 		publicUrl: text(),
 		adminUrl: text(),
 		createdAt: createdAt(),

@@ -161,11 +161,7 @@ export async function extendSubscription(db: DbOrTx, admin: { id: string }, inpu
 		if (!subscription) throw notFound('Subscription');
 		if (!isLive(subscription.status)) throw invalidState('An ended subscription cannot be extended.');
 		const endDate = new Date(subscription.endDate.getTime() + input.days * 86_400_000);
-		const [updated] = await tx
-			.update(subscriptions)
-			.set({ endDate, nextBilling: endDate })
-			.where(eq(subscriptions.id, subscription.id))
-			.returning();
+		const [updated] = await tx.update(subscriptions).set({ endDate }).where(eq(subscriptions.id, subscription.id)).returning();
 		await audit(tx, {
 			actorId: admin.id,
 			action: 'subscription.extend',

@@ -83,7 +83,6 @@ export async function repayForRetry(db: DbOrTx, subscriptionId: string, now = ne
 				status: 'ACTIVE',
 				currentPeriodStart: subscription.isGrant ? subscription.currentPeriodStart : now,
 				endDate: end,
-				nextBilling: end,
 				lastBilled: now,
 				lastChargeAmount: price,
 				monthlyPrice: plan.monthlyPrice

@@ -122,7 +122,6 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 					startDate: now,
 					currentPeriodStart: now,
 					endDate: end,
-					nextBilling: end,
 					lastBilled: now,
 					monthlyPrice: plan.monthlyPrice,
 					lastChargeAmount: price,

@@ -1,0 +1,59 @@
+// One error type: each code maps to the tRPC code and HTTP status tRPC answers with, a
+// domain error naming a field is reported like a failed input check, and the browser has a
+// sentence for every code.
+import { describe, expect, it } from 'vitest';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { ERROR_CODES, AppError, insufficientCredit, badRequest } from '../../../src/lib/server/errors';
+import { errorInfo } from '../../../src/lib/errors';
+import { TRPCClientError } from '@trpc/client';
+
+describe('AppError', () => {
+	it('maps every code to the HTTP status tRPC answers with', () => {
+		for (const code of Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]) {
+			const error = new AppError(code, 'x');
+			expect(getHTTPStatusCodeFromError(error.toTRPCError()), code).toBe(ERROR_CODES[code].status);
+			expect(error.httpStatus).toBe(ERROR_CODES[code].status);
+		}
+	});
+
+	it('keeps the field apart from the sentence and names it first for API callers', () => {
+		const error = badRequest('amount', 'The largest top-up is Rp 10.000.000.');
+		expect(error.field).toBe('amount');
+		expect(error.userMessage).toBe('The largest top-up is Rp 10.000.000.');
+		const trpc = error.toTRPCError();
+		expect(trpc).toBeInstanceOf(TRPCError);
+		expect(trpc.message).toBe('amount: The largest top-up is Rp 10.000.000.');
+	});
+
+	it('builds one sentence for a shortfall, with a top-up link of at least the minimum', () => {
+		const small = insufficientCredit({ shortfall: 2_500, balance: 7_500, required: 10_000 });
+		expect(small.userMessage).toBe('Not enough credit: top up at least Rp 2.500 more.');
+		expect(small.details).toMatchObject({ shortfall: 2_500, topUpUrl: '/wallet?amount=10000' });
+		expect(insufficientCredit({ shortfall: 25_000, balance: 0, required: 25_000 }).details.topUpUrl).toBe('/wallet?amount=25000');
+	});
+
+	it('logs its own message when one is given, and tells the person the other', () => {
+		const error = new AppError('PAYMENT_GATEWAY_ERROR', 'Try again in a moment.', { logMessage: 'Snap answered 503' });
+		expect(error.message).toBe('Snap answered 503');
+		expect(error.toTRPCError().message).toBe('Try again in a moment.');
+	});
+});
+
+describe('errorInfo (browser)', () => {
+	it('has a sentence for every domain code, including INVALID_STATE', () => {
+		for (const code of Object.keys(ERROR_CODES)) {
+			const error = new TRPCClientError('', { result: { error: { data: { appCode: code } } } as never });
+			Object.assign(error, { data: { appCode: code } });
+			const info = errorInfo(error);
+			expect(info.code).toBe(code);
+			expect(info.message.length, code).toBeGreaterThan(10);
+		}
+	});
+
+	it('never shows the text of an internal error', () => {
+		const error = new TRPCClientError('relation "users" does not exist');
+		Object.assign(error, { data: { code: 'INTERNAL_SERVER_ERROR' } });
+		expect(errorInfo(error).message).toBe('Something went wrong on our side. Please try again.');
+	});
+});
