@@ -1,6 +1,7 @@
 import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { parseConfig } from '$lib/server/config';
 import { getRuntime } from '$lib/server/runtime';
+import { ADMIN_ONLY } from '$lib/server/auth/service';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
 import { bootGlobalRuntime } from './boot';
 
@@ -41,5 +42,13 @@ function guardArea(event: RequestEvent) {
 		if (wantsPage) redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`);
 		error(401, 'Please log in first.');
 	}
-	if (admin && event.locals.user.role !== 'ADMINISTRATOR') error(403, 'The admin panel is for administrators only.');
+	if (admin && event.locals.user.role !== 'ADMINISTRATOR') {
+		// An error thrown here is rendered with the bare src/error.html, without the site's
+		// layout (no navigation, no "Log out"). A browser's page request is refused by the admin
+		// layout's load instead, which SvelteKit renders inside the root layout; data requests
+		// and endpoints are refused here, before any load runs.
+		// https://svelte.dev/docs/kit/errors#Responses
+		if (!event.isDataRequest && (event.request.headers.get('accept') ?? '').includes('text/html')) return;
+		error(403, ADMIN_ONLY);
+	}
 }

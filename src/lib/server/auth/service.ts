@@ -67,3 +67,6 @@ export async function startSession(db: DbOrTx, userId: string, days: number, cli
 	const session = await createSession(db, token, userId, { days, ...client });
 	return { token, session };
 }
+
+/** Shown to a customer who opens the admin panel (hooks.server.ts, routes/admin/+layout.server.ts). */
+export const ADMIN_ONLY = 'The admin panel is for administrators only.';
