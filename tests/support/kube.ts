@@ -6,6 +6,7 @@ import { seedServices } from '../../src/lib/server/db/seed/catalog';
 import { Cluster, type ClusterOptions } from '../../src/lib/server/kube/cluster';
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../src/lib/server/kube/emulator';
 import { buildManifests, ensureGeneratedSecrets, type KubeSettings } from '../../src/lib/server/kube/manifests';
+import { scaled } from './timeouts';
 
 export const testSettings: KubeSettings = {
 	baseDomain: 'apps.test.minispod.id',
@@ -64,7 +65,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Polls `check` until it returns a value that is not undefined or false. */
 export async function eventually<T>(
 	check: () => T | undefined | false | Promise<T | undefined | false>,
-	timeoutMs = 5_000
+	timeoutMs = scaled(5_000)
 ): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
