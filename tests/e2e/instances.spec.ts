@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { register, uniqueEmail } from './helpers';
+import { register, uniqueEmail, visit } from './helpers';
 
 test('a customer subscribes, watches the set-up reach RUNNING, and sees log lines arrive', async ({ page }) => {
 	await register(page, 'Lestari Dewi', uniqueEmail('instance'));
-	await page.goto('/catalog/uptime-kuma');
+	await visit(page, '/catalog/uptime-kuma');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
 	await dialog.getByLabel('App name').fill('Uptime board');
