@@ -1,10 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { expect, type Page } from '@playwright/test';
 
-let counter = 0;
-
+/** An address no other test uses, whichever worker it runs in. */
 export function uniqueEmail(prefix = 'customer') {
-	counter += 1;
-	return `${prefix}-${Date.now()}-${counter}@example.com`;
+	return `${prefix}-${randomUUID().slice(0, 13)}@example.com`;
 }
 
 /**
