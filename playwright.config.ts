@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { scaled } from './tests/support/timeouts';
 
 // Chosen once in the main process; workers inherit the environment.
 if (!process.env.E2E_PORT) {
@@ -26,16 +27,20 @@ export const E2E_ADMIN = { email: 'e2e-admin@minispod.local', password: 'e2e-adm
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	fullyParallel: false,
-	workers: 1,
+	// Each test signs up its own customer and reads nothing another test changes, so tests
+	// run two at a time: a browser test mostly waits on the browser and the server.
+	fullyParallel: true,
+	workers: 2,
 	retries: 0,
-	timeout: 60_000,
-	expect: { timeout: 15_000 },
+	timeout: scaled(60_000),
+	expect: { timeout: scaled(15_000) },
 	forbidOnly: Boolean(process.env.CI),
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		baseURL,
-		trace: 'retain-on-failure',
+		// A failed test keeps its trace of actions and page snapshots. Screenshots are left
+		// out: encoding the screencast was a quarter of Chromium's CPU time.
+		trace: { mode: 'retain-on-failure', screenshots: false },
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 			args: [
@@ -51,7 +56,7 @@ export default defineConfig({
 	webServer: {
 		command: 'node scripts/start.js',
 		url: `${baseURL}/healthz`,
-		timeout: 180_000,
+		timeout: scaled(60_000),
 		reuseExistingServer: false,
 		stdout: 'pipe',
 		stderr: 'pipe',

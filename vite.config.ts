@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vitest/config';
+import { scaled } from './tests/support/timeouts';
 
 export default defineConfig({
 	plugins: [tailwindcss(), sveltekit()],
@@ -15,6 +16,11 @@ export default defineConfig({
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts'],
 					environment: 'node',
+					testTimeout: scaled(5_000),
+					// Test files share a worker's loaded modules: importing the server code once per
+					// worker, not once per file, is most of the run's CPU time. Files keep no state in
+					// modules (each integration file starts its own runtime on its own database).
+					isolate: false,
 					// Projects with different worker limits run as separate groups.
 					sequence: { groupOrder: 0 }
 				}
@@ -26,9 +32,10 @@ export default defineConfig({
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
 					globalSetup: ['tests/support/global-setup.ts'],
-					testTimeout: 60_000,
-					hookTimeout: 120_000,
+					testTimeout: scaled(60_000),
+					hookTimeout: scaled(120_000),
 					pool: 'forks',
+					isolate: false,
 					maxWorkers: 2,
 					sequence: { groupOrder: 1 }
 				}

@@ -1,15 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, logout, register, uniqueEmail } from './helpers';
+import { login, logout, register, uniqueEmail, visit } from './helpers';
 
 test('a visitor registers, logs out and back in, and sees who they are', async ({ page }) => {
 	const email = uniqueEmail();
 	await register(page, 'Putri Lestari', email);
-	await page.goto('/account');
+	await visit(page, '/account');
 	await expect(page.getByTestId('account-email')).toHaveText(email);
 	await logout(page);
 
-	await page.goto('/catalog');
+	await visit(page, '/catalog');
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fcatalog/);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill('wrong password');
@@ -22,7 +22,7 @@ test('a visitor registers, logs out and back in, and sees who they are', async (
 });
 
 test('registration names the field that is wrong', async ({ page }) => {
-	await page.goto('/register');
+	await visit(page, '/register');
 	await page.getByLabel('Name').fill('Someone');
 	await page.getByLabel('Email').fill('not-an-email');
 	await page.getByLabel('Password').fill('correct horse battery');
@@ -43,6 +43,8 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 	await expect(page.getByTestId('service-list')).toContainText('Gitea');
 
 	await categories.getByRole('link', { name: /^All$/ }).click();
+	// Searching before the page shows all apps would search Developer Tools only.
+	await expect(page.getByRole('heading', { name: 'All apps' })).toBeVisible();
 	await page.getByLabel('Search apps').fill('newsletter');
 	await page.getByRole('button', { name: 'Search' }).click();
 	await expect(page.getByRole('heading', { name: 'Results for “newsletter”' })).toBeVisible();
@@ -65,13 +67,13 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 test('a customer is refused the admin panel; an administrator gets in', async ({ page }) => {
 	await register(page, 'Not Admin', uniqueEmail());
 	await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
-	const response = await page.goto('/admin');
+	const response = await visit(page, '/admin');
 	expect(response?.status()).toBe(403);
 	await expect(page.getByText('The admin panel is for administrators only.')).toBeVisible();
 	await logout(page);
 
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
-	await page.goto('/admin');
+	await visit(page, '/admin');
 	await expect(page.getByRole('heading', { name: 'Admin' })).toBeVisible();
 	await expect(page.getByTestId('admin-overview')).toContainText('Customers');
 });

@@ -1,18 +1,18 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, logout, register, uniqueEmail } from './helpers';
+import { login, logout, register, uniqueEmail, visit } from './helpers';
 
 test('an administrator suspends a subscription and changes a plan total', async ({ page }) => {
 	const email = uniqueEmail('managed');
 	await register(page, 'Managed Customer', email);
-	await page.goto('/catalog/memos');
+	await visit(page, '/catalog/memos');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	await page.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await logout(page);
 
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
-	await page.goto('/admin/subscriptions');
+	await visit(page, '/admin/subscriptions');
 	await page.getByRole('search').getByLabel('Customer').fill(email);
 	await page.getByRole('button', { name: 'Filter' }).click();
 	const row = page.getByTestId('admin-subscription-row');

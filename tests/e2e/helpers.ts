@@ -1,14 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { expect, type Page } from '@playwright/test';
 
-let counter = 0;
-
+/** An address no other test uses, whichever worker it runs in. */
 export function uniqueEmail(prefix = 'customer') {
-	counter += 1;
-	return `${prefix}-${Date.now()}-${counter}@example.com`;
+	return `${prefix}-${randomUUID().slice(0, 13)}@example.com`;
+}
+
+/**
+ * Waits until SvelteKit has hydrated the page: until then buttons that only work with
+ * JavaScript (Log out, those that open a dialog) do nothing when clicked. SvelteKit's
+ * router takes over scroll restoration when it starts, right after hydrating.
+ */
+export async function hydrated(page: Page) {
+	await page.waitForFunction(() => history.scrollRestoration === 'manual');
+}
+
+/** Opens a page of MinisPod and waits until it is hydrated. */
+export async function visit(page: Page, path: string) {
+	const response = await page.goto(path);
+	await hydrated(page);
+	return response;
 }
 
 export async function register(page: Page, name: string, email: string, password = 'correct horse battery') {
-	await page.goto('/register');
+	await visit(page, '/register');
 	await page.getByLabel('Name').fill(name);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
@@ -18,7 +33,7 @@ export async function register(page: Page, name: string, email: string, password
 }
 
 export async function login(page: Page, email: string, password: string) {
-	await page.goto('/login');
+	await visit(page, '/login');
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Log in' }).click();
@@ -26,13 +41,14 @@ export async function login(page: Page, email: string, password: string) {
 }
 
 export async function logout(page: Page) {
+	await hydrated(page);
 	await page.getByRole('button', { name: 'Log out' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 }
 
 /** Opens the wallet of a customer with no credit and starts a bank-transfer top-up. */
 export async function startTopUp(page: Page, bank: string, amount: string) {
-	await page.goto('/wallet');
+	await visit(page, '/wallet');
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
 	await page.getByRole('button', { name: amount, exact: true }).click();
 	await page.getByRole('radio', { name: /Bank transfer/ }).check();

@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { register, uniqueEmail } from './helpers';
+import { scaled } from '../support/timeouts';
+import { register, uniqueEmail, visit } from './helpers';
 
 test('a customer subscribes, watches the set-up reach RUNNING, and sees log lines arrive', async ({ page }) => {
 	await register(page, 'Lestari Dewi', uniqueEmail('instance'));
-	await page.goto('/catalog/uptime-kuma');
+	await visit(page, '/catalog/uptime-kuma');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
 	await dialog.getByLabel('App name').fill('Uptime board');
@@ -15,7 +16,7 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	// Progress updates live until the app is running.
 	const steps = page.getByTestId('provisioning-steps');
 	await expect(steps.locator('[data-step="namespace"]')).toHaveAttribute('data-status', 'done');
-	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: 30_000 });
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
 	await expect(steps.locator('[data-step="rollout"]')).toHaveAttribute('data-status', 'done');
 	await expect(page.getByTestId('public-url')).toContainText(/^https:\/\/uptime-board-[a-z0-9]{6}\./);
 	await expect(page.getByTestId('pod-name')).toHaveText(/^uptime-board-/);
@@ -23,12 +24,12 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	// Log lines of the running pod arrive over the live stream.
 	await expect(page.getByTestId('log-status')).toHaveText('Live');
 	const lines = page.getByTestId('log-lines');
-	await expect(lines).toContainText('Welcome to Uptime Kuma 1.23.16', { timeout: 20_000 });
+	await expect(lines).toContainText('Welcome to Uptime Kuma 1.23.16', { timeout: scaled(20_000) });
 
 	// Stop asks for confirmation, then the status follows the app down.
 	await page.getByRole('button', { name: 'Stop', exact: true }).click();
 	await page.getByRole('dialog', { name: 'Stop this app?' }).getByRole('button', { name: 'Stop app' }).click();
-	await expect(page.getByTestId('instance-status')).toHaveText('Stopped', { timeout: 30_000 });
+	await expect(page.getByTestId('instance-status')).toHaveText('Stopped', { timeout: scaled(30_000) });
 	await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
 	await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeDisabled();
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, logout, register, startTopUp, uniqueEmail } from './helpers';
+import { hydrated, login, logout, register, startTopUp, uniqueEmail, visit } from './helpers';
 
 // The smallest valid PNG header plus some bytes: enough for MinisPod's type check.
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
@@ -44,20 +44,22 @@ test('a customer who changes their mind cancels a pending top-up after confirmin
 
 	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'PENDING');
 	await expect(page.getByTestId('va-number')).toBeVisible();
+	// Back from the payment page is a new page load; Cancel opens its dialog only once hydrated.
+	await hydrated(page);
 	await page.getByRole('button', { name: 'Cancel top-up' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Cancel this top-up?' });
 	await expect(dialog).toBeVisible();
 	await dialog.getByRole('button', { name: 'Cancel top-up' }).click();
 	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'FAILED');
 	await expect(page.getByText('You cancelled this top-up.')).toBeVisible();
-	await page.goto('/wallet');
+	await visit(page, '/wallet');
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
 });
 
 test('a manual transfer proof is approved by an administrator, who cannot debit below zero', async ({ page }) => {
 	const email = uniqueEmail('proof');
 	await register(page, 'Citra Kirana', email);
-	await page.goto('/wallet/transfer');
+	await visit(page, '/wallet/transfer');
 	await page.getByLabel('Amount transferred (Rp)').fill('5000');
 	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
 	await page.getByRole('button', { name: 'Upload proof' }).click();
@@ -73,7 +75,7 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	expect((await page.request.get(proofUrl)).status()).toBe(401);
 
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
-	await page.goto('/admin/wallet/proofs');
+	await visit(page, '/admin/wallet/proofs');
 	const proof = page.getByTestId('pending-proof').filter({ hasText: email });
 	await expect(proof).toContainText('Rp 75.000');
 	await expect(proof.getByRole('img')).toBeVisible();
@@ -97,7 +99,7 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await logout(page);
 
 	await login(page, email, 'correct horse battery');
-	await page.goto('/wallet');
+	await visit(page, '/wallet');
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 75.000');
 	await logout(page);
 

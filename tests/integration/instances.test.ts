@@ -7,9 +7,11 @@ import { provisionInstance } from '../../src/lib/server/provisioning/provision';
 import { refreshInstanceHealth } from '../../src/lib/server/provisioning/health';
 import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
-import { planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
+import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import type { ServiceInstance } from '../../src/lib/server/db/schema';
 import { rejection } from '../support/errors';
+import { scaled } from '../support/timeouts';
+import { waitForInstance, waitForJob } from '../support/waits';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -21,7 +23,9 @@ afterEach(async () => {
 	await expectInvariants(runtime.db);
 });
 
-const WAIT = { timeout: 30_000, interval: 200 };
+// For what can only be polled: the health check driven by the test, the emulator's and
+// the event hub's counters.
+const WAIT = { timeout: scaled(30_000), interval: 200 };
 
 const customer = (credit?: number) => newCustomer(runtime, credit);
 
@@ -30,10 +34,7 @@ async function instance(id: string): Promise<ServiceInstance> {
 	return row;
 }
 
-async function untilStatus(id: string, status: string) {
-	await expect.poll(async () => (await instance(id)).status, WAIT).toBe(status);
-	return instance(id);
-}
+const untilStatus = (id: string, status: string) => waitForInstance(runtime, id, (changed) => changed.status === status, status);
 
 const pods = (namespace: string) => runtime.emulator!.list('Pod', namespace);
 const objectNames = (kind: string, namespace: string) => runtime.emulator!.list(kind, namespace).map((o) => o.metadata.name);
@@ -143,19 +144,17 @@ describe('app lifecycle', () => {
 		runtime.emulator!.configure({ podReadyDelayMs: 60_000 });
 		try {
 			const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
-			await expect
-				.poll(async () => (await instance(instanceId)).provisioningSteps.find((s) => s.step === 'rollout')?.status, WAIT)
-				.toBe('running');
+			await waitForInstance(
+				runtime,
+				instanceId,
+				(changed) => changed.provisioningSteps.find((s) => s.step === 'rollout')?.status === 'running',
+				'the rollout step'
+			);
 			const { refunded } = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
 			expect(refunded).toBeGreaterThan(0);
 			const terminated = await untilStatus(instanceId, 'TERMINATED');
 			// The provisioning job notices and gives up without touching money or status.
-			await expect
-				.poll(async () => {
-					const jobs = await queuedJobs<{ instanceId: string }>(runtime.db, 'provision-instance');
-					return jobs.find((job) => job.data.instanceId === instanceId)?.state;
-				}, WAIT)
-				.toBe('completed');
+			expect((await waitForJob(runtime, 'provision-instance', { data: { instanceId } })).state).toBe('completed');
 			expect((await instance(instanceId)).status).toBe('TERMINATED');
 			expect(runtime.emulator!.get('Namespace', undefined, instanceNames(terminated).namespace)).toBeUndefined();
 			const refunds = await runtime.db
@@ -207,8 +206,9 @@ describe('app lifecycle', () => {
 			).spec.template.spec.containers[0].resources.limits;
 
 		// Success: ACTIVE on the new plan, the pod has the new limits.
-		await api.subscriptions.upgrade({ id: subscriptionId, planId: pro.id });
-		await expect.poll(async () => (await reloadSubscription(runtime.db, subscriptionId)).status, WAIT).toBe('ACTIVE');
+		const { upgradeId } = await api.subscriptions.upgrade({ id: subscriptionId, planId: pro.id });
+		await waitForJob(runtime, 'update-instance-resources', { data: { upgradeId } });
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 		expect((await reloadSubscription(runtime.db, subscriptionId)).planId).toBe(pro.id);
 		await untilStatus(instanceId, 'RUNNING');
 		expect(limits()).toEqual({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
@@ -227,9 +227,10 @@ describe('app lifecycle', () => {
 			message: 'Deployment is invalid: spec.template.spec.containers[0].resources: quota exceeded',
 			times: 1
 		});
-		const { charge } = await api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id });
-		expect(charge).toBeGreaterThan(0);
-		await expect.poll(async () => (await reloadSubscription(runtime.db, subscriptionId)).status, WAIT).toBe('ACTIVE');
+		const refused = await api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id });
+		expect(refused.charge).toBeGreaterThan(0);
+		await waitForJob(runtime, 'update-instance-resources', { data: { upgradeId: refused.upgradeId } });
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 		expect(fault.hits).toBe(1);
 
 		const after = await reloadSubscription(runtime.db, subscriptionId);

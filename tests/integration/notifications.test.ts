@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notify } from '../../src/lib/server/notifications/service';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { scaled } from '../support/timeouts';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -54,6 +55,6 @@ describe('notifications', () => {
 
 		controller.abort();
 		await stream.return?.(undefined);
-		await expect.poll(() => runtime.events.openStreams()).toBe(0);
+		await expect.poll(() => runtime.events.openStreams(), { timeout: scaled(1_000) }).toBe(0);
 	});
 });

@@ -7,6 +7,7 @@ import { seedCatalog, seedDemoAccounts, DEMO_CUSTOMER_EMAIL, DEMO_WELCOME_CREDIT
 import { sessionCleanup } from '../../jobs/session-cleanup';
 import { enqueue } from '../../src/lib/server/queue';
 import { createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { waitForJob } from '../support/waits';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -47,13 +48,9 @@ describe('runtime', () => {
 
 		const jobId = await enqueue(runtime.boss, 'session-cleanup', {});
 		expect(jobId).toBeTruthy();
-		let job = await runtime.boss.getJobById(sessionCleanup.name, jobId!);
-		for (let i = 0; i < 100 && job?.state !== 'completed'; i++) {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			job = await runtime.boss.getJobById(sessionCleanup.name, jobId!);
-		}
-		expect(job?.state).toBe('completed');
-		expect(job?.output).toMatchObject({ removed: 1 });
+		const job = await waitForJob(runtime, 'session-cleanup', { id: jobId! });
+		expect(job.state).toBe('completed');
+		expect(job.output).toMatchObject({ removed: 1 });
 		const remaining = await runtime.db.select({ value: count() }).from(sessions).where(eq(sessions.userId, user.id));
 		expect(remaining[0].value).toBe(1);
 		expect((await runtime.db.select().from(sessions).where(eq(sessions.id, live.id))).length).toBe(1);

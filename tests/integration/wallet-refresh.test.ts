@@ -9,6 +9,7 @@ import { callerFor, createUser, reloadUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
 import { expectError } from '../support/errors';
+import { waitForJob } from '../support/waits';
 
 let runtime: WalletTestRuntime;
 beforeAll(async () => {
@@ -127,13 +128,9 @@ describe('the pending top-up sweep (pg-boss job)', () => {
 		await age(oldButPaid.transactionId, 25 * 60);
 
 		const jobId = await enqueue(runtime.boss, topUpRefresh.name, {});
-		let job = await runtime.boss.getJobById(topUpRefresh.name, jobId!);
-		for (let i = 0; i < 150 && job?.state !== 'completed' && job?.state !== 'failed'; i++) {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			job = await runtime.boss.getJobById(topUpRefresh.name, jobId!);
-		}
-		expect(job?.state).toBe('completed');
-		expect(job?.output).toMatchObject({ checked: 5, credited: 2, expired: 2, stillPending: 1, errors: 0 });
+		const job = await waitForJob(runtime, topUpRefresh.name, { id: jobId! });
+		expect(job.state).toBe('completed');
+		expect(job.output).toMatchObject({ checked: 5, credited: 2, expired: 2, stillPending: 1, errors: 0 });
 
 		expect((await row(paidLate.transactionId)).status).toBe('COMPLETED');
 		expect((await row(waiting.transactionId)).status).toBe('PENDING');

@@ -8,6 +8,7 @@ import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '
 import { ensureGeneratedSecrets } from '../../src/lib/server/kube/environment';
 import type { KubeSettings } from '../../src/lib/server/kube/inputs';
 import { buildManifests } from '../../src/lib/server/kube/manifests';
+import { scaled } from './timeouts';
 
 export const testSettings: KubeSettings = {
 	baseDomain: 'apps.test.minispod.id',
@@ -66,7 +67,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Polls `check` until it returns a value that is not undefined or false. */
 export async function eventually<T>(
 	check: () => T | undefined | false | Promise<T | undefined | false>,
-	timeoutMs = 5_000
+	timeoutMs = scaled(5_000)
 ): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {

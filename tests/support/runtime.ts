@@ -57,6 +57,14 @@ export async function startTestRuntime(
 
 let userCounter = 0;
 
+// Hashing a password with argon2 costs tens of milliseconds of CPU on purpose, and the
+// tests create hundreds of users, nearly all with the same password: hash each once.
+const passwordHashes = new Map<string, Promise<string>>();
+const hashOnce = (password: string) => {
+	if (!passwordHashes.has(password)) passwordHashes.set(password, hashPassword(password));
+	return passwordHashes.get(password)!;
+};
+
 export async function createUser(
 	runtime: Runtime,
 	options: { role?: 'USER' | 'ADMINISTRATOR'; name?: string; email?: string; password?: string; credit?: number } = {}
@@ -68,7 +76,7 @@ export async function createUser(
 			name: options.name ?? `Test User ${userCounter}`,
 			email: (options.email ?? `user${userCounter}-${randomBytes(3).toString('hex')}@example.com`).toLowerCase(),
 			role: options.role ?? 'USER',
-			passwordHash: await hashPassword(options.password ?? 'correct horse battery')
+			passwordHash: await hashOnce(options.password ?? 'correct horse battery')
 		})
 		.returning();
 	if (options.credit) {
