@@ -9,10 +9,20 @@ import type { DbOrTx } from './db/client';
 const CHANNEL = 'minispod_events';
 
 export type LiveEvent =
-	{ type: 'instance'; userId: string; instanceId: string } | { type: 'notification'; userId: string; notificationId: string };
+	| { type: 'instance'; userId: string; instanceId: string }
+	| { type: 'notification'; userId: string; notificationId: string }
+	/** The billing clock was moved (test clock): every process takes the new offset. */
+	| { type: 'clock'; offsetMs: number };
 
 export async function publish(db: DbOrTx, event: LiveEvent) {
-	await db.execute(sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+	await publishMany(db, [event]);
+}
+
+/** Publishes several events in one statement. */
+export async function publishMany(db: DbOrTx, events: LiveEvent[]) {
+	if (events.length === 0) return;
+	const payloads = events.map((event) => JSON.stringify(event));
+	await db.execute(sql`SELECT pg_notify(${CHANNEL}, payload) FROM unnest(${sql.param(payloads)}::text[]) AS payload`);
 }
 
 export type EventHub = {

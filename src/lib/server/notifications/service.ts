@@ -1,8 +1,10 @@
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { notifications } from '../db/schema';
-import { publish } from '../events';
-import type { NotificationType } from './types';
+import { inTransaction, type DbOrTx } from '../db/client';
+import { notifications, sentNotices, users, type Notification } from '../db/schema';
+import { notFound } from '../errors';
+import { publishMany } from '../events';
+import { queueMails } from '../mail/outbox';
+import { NOTIFICATION_MAIL, type NotificationType } from './types';
 
 export type NewNotification = {
 	userId: string;
@@ -13,14 +15,63 @@ export type NewNotification = {
 	metadata?: Record<string, unknown>;
 };
 
-/** Tells a customer something; written in the caller's transaction when one is given. */
-export async function notify(db: DbOrTx, notification: NewNotification) {
-	const [row] = await db
-		.insert(notifications)
-		.values({ ...notification, metadata: notification.metadata ?? {} })
-		.returning();
-	await publish(db, { type: 'notification', userId: row.userId, notificationId: row.id });
+/**
+ * Tells customers something, in the caller's transaction when one is given: the in-app
+ * notification, its live event, and (for the types NOTIFICATION_MAIL lists) its e-mail,
+ * all committed together or not at all.
+ */
+export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<Notification[]> {
+	if (list.length === 0) return [];
+	return inTransaction(db, async (tx) => {
+		const rows = await tx
+			.insert(notifications)
+			.values(list.map((notification) => ({ ...notification, metadata: notification.metadata ?? {} })))
+			.returning();
+		await publishMany(
+			tx,
+			rows.map((row) => ({ type: 'notification' as const, userId: row.userId, notificationId: row.id }))
+		);
+		await queueMails(
+			tx,
+			list.flatMap((notification) => {
+				const mail = NOTIFICATION_MAIL[notification.type];
+				if (!mail) return [];
+				const essential = mail === 'essential';
+				return [
+					{
+						userId: notification.userId,
+						kind: 'notification' as const,
+						essential,
+						data: { title: notification.title, body: notification.body, link: notification.link ?? null, essential }
+					}
+				];
+			})
+		);
+		return rows;
+	});
+}
+
+export async function notify(db: DbOrTx, notification: NewNotification): Promise<Notification> {
+	const [row] = await notifyMany(db, [notification]);
 	return row;
+}
+
+/**
+ * Notifies once per key (`renewal-notice:<subscription>:<period end>`, ...): the key is
+ * claimed in the same transaction, so a second call, even a concurrent one, sends nothing.
+ * Returns whether this call sent it.
+ */
+export async function notifyOnce(db: DbOrTx, key: string, notification: NewNotification): Promise<boolean> {
+	return inTransaction(db, async (tx) => {
+		const [claimed] = await tx
+			.insert(sentNotices)
+			.values({ userId: notification.userId, key })
+			.onConflictDoNothing({ target: sentNotices.key })
+			.returning({ id: sentNotices.id });
+		if (!claimed) return false;
+		await notifyMany(tx, [notification]);
+		return true;
+	});
 }
 
 export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
@@ -50,4 +101,21 @@ export async function markRead(db: DbOrTx, userId: string, ids?: string[]) {
 		.where(and(...conditions))
 		.returning({ id: notifications.id });
 	return changed.length;
+}
+
+/** The customer's mail setting: whether optional mails (receipts, notices) are sent. */
+export async function mailSettings(db: DbOrTx, userId: string) {
+	const [user] = await db.select({ optionalMails: users.optionalMails }).from(users).where(eq(users.id, userId));
+	if (!user) throw notFound('Account');
+	return user;
+}
+
+export async function setMailSettings(db: DbOrTx, userId: string, settings: { optionalMails: boolean }) {
+	const [user] = await db
+		.update(users)
+		.set({ optionalMails: settings.optionalMails })
+		.where(eq(users.id, userId))
+		.returning({ optionalMails: users.optionalMails });
+	if (!user) throw notFound('Account');
+	return user;
 }

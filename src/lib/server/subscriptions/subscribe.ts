@@ -71,24 +71,36 @@ type NewSubscription = {
 	now?: Date;
 };
 
+/** The ledger key of a period's charge: whatever path charges a period, it is charged once. */
+export const periodChargeKey = (subscriptionId: string, periodStart: Date) =>
+	`subscription:${subscriptionId}:charge:${periodStart.toISOString()}`;
+
+export type PeriodCharge = {
+	subscription: Subscription;
+	plan: ServicePlan;
+	service: Service;
+	start: Date;
+	end: Date;
+	/** The balance, when the caller holds the customer's row locked and knows it. */
+	balance?: number;
+};
+
 /**
  * Charges one billing period of the plan's price, once: the idempotency key names the
- * subscription and the period's start.
+ * subscription and the period's start. Refused with INSUFFICIENT_CREDIT (nothing written)
+ * when the balance does not cover it.
  */
-export async function chargePeriod(
-	db: DbOrTx,
-	charge: { subscription: Subscription; plan: ServicePlan; service: Service; start: Date; end: Date }
-) {
+export async function chargePeriod(db: DbOrTx, charge: PeriodCharge) {
 	const { subscription, plan, service, start, end } = charge;
-	const balance = await balanceOf(db, subscription.userId);
+	const balance = charge.balance ?? (await balanceOf(db, subscription.userId));
 	if (balance < plan.monthlyPrice) {
 		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
 	}
-	await applyBalanceChange(db, {
+	return applyBalanceChange(db, {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION',
 		amount: -plan.monthlyPrice,
-		idempotencyKey: `subscription:${subscription.id}:charge:${start.toISOString()}`,
+		idempotencyKey: periodChargeKey(subscription.id, start),
 		description: `${service.name} ${plan.name}, ${formatPeriod(start, end)}`,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
@@ -101,7 +113,7 @@ export async function chargePeriod(
  * is free or granted) and enqueues provisioning, all in the caller's transaction.
  */
 export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSubscription) {
-	const now = input.now ?? new Date();
+	const now = input.now ?? runtime.clock.now();
 	const { plan, service } = input;
 	await takeSlot(tx, plan.id);
 
@@ -120,6 +132,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 					name: input.name ?? null,
 					status: 'ACTIVE',
 					startDate: now,
+					billingAnchor: now,
 					currentPeriodStart: now,
 					endDate: end,
 					lastBilled: now,
