@@ -51,7 +51,7 @@ export async function suspendLocked(
 			)
 		);
 	for (const { id } of live) await enqueue(runtime.boss, 'instance-action', { instanceId: id, action: 'suspend' }, { tx });
-	await offerFreeSlots(tx, subscription.planId, suspension.now);
+	await offerFreeSlots(tx, subscription.planId);
 	return updated;
 }
 
