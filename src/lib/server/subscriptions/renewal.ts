@@ -3,13 +3,14 @@
 // makes it PAST_DUE (the app keeps running through the grace period). The sweep takes due
 // rows in batches with FOR UPDATE SKIP LOCKED, so several worker processes share the work,
 // and the ledger key (subscription + period start) charges each period at most once.
-import { and, asc, eq, inArray, lte, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { servicePlans, services, subscriptions, users, type Service, type ServicePlan, type Subscription } from '../db/schema';
 import { topUpUrl } from '../errors';
 import { notifyMany, type NewNotification } from '../notifications/service';
 import type { Runtime } from '../runtime';
-import { chargePeriod } from './subscribe';
+import { applyBalanceChange } from '../wallet/ledger';
+import { periodCharge } from './subscribe';
 import { graceEndsAt, nextPeriodEnd } from './renewal-rules';
 import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
 
@@ -34,65 +35,97 @@ export function selectDue(tx: Tx) {
 		.innerJoin(services, eq(services.id, subscriptions.serviceId));
 }
 
-/** Locks the customers' rows (in id order, so concurrent sweeps never deadlock) and reads their balances. */
+/**
+ * Locks the customers' rows (in id order, so concurrent sweeps never deadlock; the lock the
+ * ledger takes too) and reads their balances, so what is affordable cannot change meanwhile.
+ */
 export async function lockBalances(tx: Tx, userIds: string[]) {
 	const rows = await tx
 		.select({ id: users.id, balance: users.creditBalance })
 		.from(users)
 		.where(inArray(users.id, [...new Set(userIds)]))
 		.orderBy(asc(users.id))
-		.for('update');
+		.for('no key update');
 	return new Map(rows.map((row) => [row.id, row.balance]));
 }
 
 /**
  * Renews one period of each locked, due subscription, oldest due first, as far as each
  * customer's balance goes; a renewal the balance does not cover makes an ACTIVE subscription
- * PAST_DUE. `balances` holds the locked customers' balances and is kept up to date.
+ * PAST_DUE. `balances` holds the locked customers' balances and is kept up to date. Every
+ * write is one statement for the whole batch: the ledger's batch form charges them all.
  */
 export async function renewLocked(runtime: Runtime, tx: Tx, due: DueRenewal[], balances: Map<string, number>, now: Date) {
-	const tally: RenewalTally = { renewed: 0, pastDue: 0, failed: 0 };
-	const notices: NewNotification[] = [];
+	const renewals: (DueRenewal & { start: Date; end: Date })[] = [];
+	const lapsed: (DueRenewal & { balance: number; graceEnd: Date })[] = [];
 	const ordered = [...due].sort((a, b) => a.subscription.endDate.getTime() - b.subscription.endDate.getTime());
 	for (const row of ordered) {
 		const { subscription, plan } = row;
 		if (!isRenewalDue(subscription, now)) continue;
 		const balance = balances.get(subscription.userId) ?? 0;
-		const start = subscription.endDate;
-		const end = nextPeriodEnd(subscription.billingAnchor, start);
 		if (plan.monthlyPrice > balance) {
-			if (subscription.status === 'ACTIVE') {
-				const graceEnd = graceEndsAt(start, runtime.config.billing.graceDays);
-				await tx
-					.update(subscriptions)
-					.set({ status: 'PAST_DUE', gracePeriodEnd: graceEnd })
-					.where(eq(subscriptions.id, subscription.id));
-				notices.push(pastDueNotice(row, balance, graceEnd));
-				tally.pastDue += 1;
-			}
+			const graceEnd = graceEndsAt(subscription.endDate, runtime.config.billing.graceDays);
+			if (subscription.status === 'ACTIVE') lapsed.push({ ...row, balance, graceEnd });
 			continue;
 		}
-		if (plan.monthlyPrice > 0) await chargePeriod(tx, { ...row, start, end, balance });
 		balances.set(subscription.userId, balance - plan.monthlyPrice);
-		await tx
-			.update(subscriptions)
-			.set({
-				status: 'ACTIVE',
-				currentPeriodStart: start,
-				endDate: end,
-				lastBilled: now,
-				lastChargeAmount: plan.monthlyPrice,
-				monthlyPrice: plan.monthlyPrice,
-				gracePeriodEnd: null,
-				// A grant is over once a period is paid.
-				isGrant: false
-			})
-			.where(eq(subscriptions.id, subscription.id));
-		notices.push(receipt(row, start, end, balance - plan.monthlyPrice));
-		tally.renewed += 1;
+		const start = subscription.endDate;
+		renewals.push({ ...row, start, end: nextPeriodEnd(subscription.billingAnchor, start) });
 	}
-	await notifyMany(tx, notices);
-	return tally;
+
+	const paid = renewals.filter((renewal) => renewal.plan.monthlyPrice > 0);
+	const charged = await applyBalanceChange(tx, paid.map(periodCharge));
+	const balanceAfter = new Map(paid.map((renewal, index) => [renewal.subscription.id, charged[index].transaction.balanceAfter]));
+	await rollPeriods(tx, renewals, now);
+	await markPastDue(tx, lapsed);
+	await notifyMany(tx, [
+		...renewals.map((renewal) =>
+			receipt(
+				renewal,
+				renewal.start,
+				renewal.end,
+				balanceAfter.get(renewal.subscription.id) ?? balances.get(renewal.subscription.userId) ?? 0
+			)
+		),
+		...lapsed.map((row) => pastDueNotice(row, row.balance, row.graceEnd))
+	]);
+	return { renewed: renewals.length, pastDue: lapsed.length, failed: 0 } satisfies RenewalTally;
+}
+
+const param = (values: unknown[]) => sql.param(values);
+
+/** Moves each renewed subscription into its new period, in one statement. */
+async function rollPeriods(tx: Tx, renewals: (DueRenewal & { start: Date; end: Date })[], now: Date) {
+	if (renewals.length === 0) return;
+	await tx
+		.update(subscriptions)
+		.set({
+			status: 'ACTIVE',
+			currentPeriodStart: sql`v.period_start`,
+			endDate: sql`v.period_end`,
+			lastBilled: now,
+			lastChargeAmount: sql`v.price`,
+			monthlyPrice: sql`v.price`,
+			gracePeriodEnd: null,
+			// A grant is over once a period is paid.
+			isGrant: false
+		})
+		.from(
+			sql`unnest(${param(renewals.map((r) => r.subscription.id))}::uuid[], ${param(renewals.map((r) => r.start.toISOString()))}::timestamptz[], ${param(renewals.map((r) => r.end.toISOString()))}::timestamptz[], ${param(renewals.map((r) => r.plan.monthlyPrice))}::bigint[]) AS v(id, period_start, period_end, price)`
+		)
+		.where(sql`${subscriptions.id} = v.id`);
+}
+
+/** Renewals the balance did not cover: PAST_DUE until the end of their grace period, in one statement. */
+async function markPastDue(tx: Tx, lapsed: (DueRenewal & { graceEnd: Date })[]) {
+	if (lapsed.length === 0) return;
+	await tx
+		.update(subscriptions)
+		.set({ status: 'PAST_DUE', gracePeriodEnd: sql`v.grace_end` })
+		.from(
+			sql`unnest(${param(lapsed.map((r) => r.subscription.id))}::uuid[], ${param(lapsed.map((r) => r.graceEnd.toISOString()))}::timestamptz[]) AS v(id, grace_end)`
+		)
+		.where(sql`${subscriptions.id} = v.id`);
 }
 
 function receipt(row: DueRenewal, start: Date, end: Date, balanceLeft: number): NewNotification {
@@ -166,7 +199,7 @@ export type SweepOptions = { now?: Date; batchSize?: number };
  */
 export async function sweepDueRenewals(runtime: Runtime, options: SweepOptions = {}): Promise<RenewalTally> {
 	const now = options.now ?? runtime.clock.now();
-	const batchSize = options.batchSize ?? 200;
+	const batchSize = options.batchSize ?? 500;
 	const total: RenewalTally = { renewed: 0, pastDue: 0, failed: 0 };
 	const failed: string[] = [];
 	const add = (tally: RenewalTally) => {

@@ -6,7 +6,7 @@ import { serviceInstances, subscriptions, type Service, type ServicePlan, type S
 import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
-import { applyBalanceChange } from '../wallet/ledger';
+import { applyBalanceChange, type BalanceChange } from '../wallet/ledger';
 import { availableSlots, toPlanView } from '../catalog/service';
 import { fulfilWaitlistEntry } from '../waitlist/service';
 import type { Runtime } from '../runtime';
@@ -86,17 +86,12 @@ export type PeriodCharge = {
 };
 
 /**
- * Charges one billing period of the plan's price, once: the idempotency key names the
- * subscription and the period's start. Refused with INSUFFICIENT_CREDIT (nothing written)
- * when the balance does not cover it.
+ * The ledger change that pays one billing period of the plan's price. Its idempotency key
+ * names the subscription and the period's start, so whatever path charges a period
+ * (subscribing, a renewal, a retry, a reactivation) charges it at most once.
  */
-export async function chargePeriod(db: DbOrTx, charge: PeriodCharge) {
-	const { subscription, plan, service, start, end } = charge;
-	const balance = charge.balance ?? (await balanceOf(db, subscription.userId));
-	if (balance < plan.monthlyPrice) {
-		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
-	}
-	return applyBalanceChange(db, {
+export function periodCharge({ subscription, plan, service, start, end }: Omit<PeriodCharge, 'balance'>): BalanceChange {
+	return {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION',
 		amount: -plan.monthlyPrice,
@@ -105,7 +100,17 @@ export async function chargePeriod(db: DbOrTx, charge: PeriodCharge) {
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
 		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
-	});
+	};
+}
+
+/** Charges one billing period; refused with INSUFFICIENT_CREDIT (nothing written) when the balance is short. */
+export async function chargePeriod(db: DbOrTx, charge: PeriodCharge) {
+	const { subscription, plan } = charge;
+	const balance = charge.balance ?? (await balanceOf(db, subscription.userId));
+	if (balance < plan.monthlyPrice) {
+		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
+	}
+	return applyBalanceChange(db, periodCharge(charge));
 }
 
 /**
