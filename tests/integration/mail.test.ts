@@ -145,7 +145,7 @@ describe('without SMTP_URL', () => {
 		);
 
 		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
-		const outbox = await admin.admin.billing.outbox({ page: 1, pageSize: 10 });
+		const outbox = await admin.admin.mail.outbox({ page: 1, pageSize: 10 });
 		expect(outbox.smtp).toBe(false);
 		expect(outbox.items.find((item) => item.id === mail.id)).toMatchObject({
 			status: 'KEPT',
@@ -153,7 +153,7 @@ describe('without SMTP_URL', () => {
 			subject: 'Ghost renewed'
 		});
 		const customer = await callerFor(runtime, user);
-		expect((await rejection(customer.admin.billing.outbox({ page: 1, pageSize: 10 }))).code).toBe('FORBIDDEN');
+		expect((await rejection(customer.admin.mail.outbox({ page: 1, pageSize: 10 }))).code).toBe('FORBIDDEN');
 	});
 
 	it('lets a customer turn optional mails off; reminders of money owed still go out', async () => {

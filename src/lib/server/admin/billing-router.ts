@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init';
 import { billingOverview } from '../subscriptions/billing-admin';
 import { advanceClock } from '../subscriptions/billing-upkeep';
@@ -12,8 +11,6 @@ import {
 	toBillingActionView,
 	toBillingOverviewView
 } from '../subscriptions/views';
-import { listOutbox } from '../mail/outbox';
-import { outboxPageView } from '../mail/views';
 
 /** `admin.billing.*`: what is due, past due, suspended and soon deleted; grace, waivers, the test clock. */
 export const adminBillingRouter = router({
@@ -31,14 +28,5 @@ export const adminBillingRouter = router({
 	advanceClock: adminProcedure
 		.input(advanceClockInput)
 		.output(advanceClockView)
-		.mutation(async ({ ctx, input }) => toAdvanceClockView(await advanceClock(ctx.runtime, ctx.user, input))),
-	/** Every mail MinisPod sent or (without SMTP_URL) kept, newest first. */
-	outbox: adminProcedure
-		.input(
-			z
-				.object({ page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(100).default(25) })
-				.default({ page: 1, pageSize: 25 })
-		)
-		.output(outboxPageView)
-		.query(({ ctx, input }) => listOutbox(ctx.runtime, input))
+		.mutation(async ({ ctx, input }) => toAdvanceClockView(await advanceClock(ctx.runtime, ctx.user, input)))
 });

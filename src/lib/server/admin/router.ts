@@ -22,6 +22,7 @@ import {
 } from '../subscriptions/schemas';
 import { terminate } from '../subscriptions/cancel';
 import { adminBillingRouter } from './billing-router';
+import { adminMailRouter } from './mail-router';
 
 const subscriptionsAdmin = router({
 	list: adminProcedure.input(adminListInput).query(({ ctx, input }) => listAllSubscriptions(ctx.runtime.db, input)),
@@ -49,5 +50,6 @@ export const adminRouter = router({
 	subscriptions: subscriptionsAdmin,
 	quota: quotaAdmin,
 	wallet: adminWalletRouter,
-	billing: adminBillingRouter
+	billing: adminBillingRouter,
+	mail: adminMailRouter
 });
