@@ -11,6 +11,7 @@ import { periodChargeKey } from '../../src/lib/server/subscriptions/subscribe';
 import { startEventHub } from '../../src/lib/server/events';
 import { startBillingClock } from '../../src/lib/server/clock';
 import { renewalRetry } from '../../jobs/renewal-retry';
+import { submitTransferProof } from '../../src/lib/server/wallet/proofs';
 import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectInvariants } from '../support/invariants';
@@ -106,6 +107,11 @@ describe('grace period', () => {
 		// A debit queues nothing.
 		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'debit', amount: 10_000, reason: 'Taking it back' });
 		expect(await runRetryJobs(user.id)).toBe(1);
+		// An approved bank transfer does.
+		const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+		const proof = await submitTransferProof(runtime, user.id, { amount: 20_000, file: { name: 'receipt.png', bytes: png } });
+		await adminApi.admin.wallet.approveProof({ id: proof.id });
+		expect(await runRetryJobs(user.id)).toBe(2);
 	});
 
 	it('suspends when the grace period ends unpaid: app scaled to zero, slot released and offered to the waitlist', async () => {

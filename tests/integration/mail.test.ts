@@ -12,6 +12,7 @@ import { notify } from '../../src/lib/server/notifications/service';
 import { mailSend } from '../../jobs/mail-send';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { queuedJobs } from '../support/fixtures';
+import { expectInvariants } from '../support/invariants';
 import { rejection } from '../support/errors';
 import { eventually } from '../support/kube';
 import { mailsOf } from '../support/billing';
@@ -29,6 +30,7 @@ describe('with SMTP_URL', () => {
 		});
 	});
 	afterAll(async () => {
+		await expectInvariants(runtime.db);
 		await runtime?.close();
 		await smtp?.close();
 	});
