@@ -57,11 +57,9 @@ export async function startBillingClock(db: DbOrTx, events: EventHub, onError: (
 	const observe = (next: number) => {
 		offset = Math.max(offset, next);
 	};
-	const stop = new AbortController();
-	const isClockEvent = (event: LiveEvent): event is Extract<LiveEvent, { type: 'clock' }> => event.type === 'clock';
-	void (async () => {
-		for await (const event of events.stream(isClockEvent, stop.signal)) observe(event.offsetMs);
-	})().catch(onError);
+	const stopListening = events.listen((event: LiveEvent) => {
+		if (event.type === 'clock') observe(event.offsetMs);
+	});
 	const timer = setInterval(() => void readOffset(db).then(observe, onError), REFRESH_MS);
 	timer.unref();
 	return {
@@ -70,7 +68,7 @@ export async function startBillingClock(db: DbOrTx, events: EventHub, onError: (
 		observe,
 		close: () => {
 			clearInterval(timer);
-			stop.abort();
+			stopListening();
 		}
 	};
 }

@@ -28,6 +28,8 @@ export async function publishMany(db: DbOrTx, events: LiveEvent[]) {
 export type EventHub = {
 	/** Events matching `filter` until `signal` aborts. */
 	stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal): AsyncGenerator<T>;
+	/** Calls `listener` with every event until the returned function is called (for this process's own use). */
+	listen(listener: (event: LiveEvent) => void): () => void;
 	/** How many streams are open (for tests: streams must end with their clients). */
 	openStreams(): number;
 	close(): Promise<void>;
@@ -73,6 +75,10 @@ export async function startEventHub(connectionString: string, onError: (error: E
 			} finally {
 				open -= 1;
 			}
+		},
+		listen(listener) {
+			emitter.on('event', listener);
+			return () => emitter.off('event', listener);
 		},
 		openStreams: () => open,
 		async close() {

@@ -2,7 +2,7 @@
 // with a `mail-send` job in the same transaction, so a mail exists if and only if its event
 // commits and is never lost. The job sends it once over SMTP (retried by pg-boss when the
 // server fails) or, without SMTP_URL, keeps it here and names it in the log.
-import { desc, eq, inArray, count } from 'drizzle-orm';
+import { count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
 import { enqueueManyIn } from '../queue';
@@ -42,13 +42,21 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
 			return [{ to: recipient.email, userId: recipient.id, kind: mail.kind, data, essential: mail.essential }];
 		});
 		if (rows.length === 0) return [];
-		const queued = await tx.insert(mailOutbox).values(rows).returning({ id: mailOutbox.id });
+		const column = <T>(pick: (row: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+		// One statement however many (see notifyMany).
+		const queued = await tx.execute<{ id: string }>(sql`
+			INSERT INTO ${mailOutbox} (user_id, "to", kind, data, essential)
+			SELECT * FROM unnest(
+				${column((row) => row.userId ?? null)}::uuid[], ${column((row) => row.to)}::text[], ${column((row) => row.kind)}::text[],
+				${column((row) => JSON.stringify(row.data))}::jsonb[], ${column((row) => Boolean(row.essential))}::boolean[])
+			RETURNING id`);
+		const ids = queued.rows.map(({ id }) => id);
 		await enqueueManyIn(
 			tx,
 			'mail-send',
-			queued.map(({ id }) => ({ data: { mailId: id } }))
+			ids.map((mailId) => ({ data: { mailId } }))
 		);
-		return queued.map(({ id }) => id);
+		return ids;
 	});
 }
 

@@ -139,31 +139,30 @@ async function applyNew(tx: Tx, changes: BalanceChange[]): Promise<BalanceChange
 
 type Link = { change: BalanceChange; before: number; after: number };
 
+/**
+ * Writes the completed ledger rows of a batch with one statement: arrays through unnest keep
+ * hundreds of rows as cheap to parse as one. A key already present inserts nothing.
+ */
 async function insertCompleted(tx: Tx, links: Link[]) {
-	const completedAt = new Date();
-	return tx
-		.insert(transactions)
-		.values(
-			links.map(({ change, before, after }) => ({
-				userId: change.userId,
-				type: change.type,
-				status: 'COMPLETED' as const,
-				amount: change.amount,
-				balanceBefore: before,
-				balanceAfter: after,
-				completedAt,
-				description: change.description,
-				idempotencyKey: change.idempotencyKey,
-				paymentMethod: change.paymentMethod,
-				paymentReference: change.paymentReference,
-				subscriptionId: change.subscriptionId,
-				metadata: change.metadata ?? {},
-				processedBy: change.processedBy,
-				adminNotes: change.adminNotes
-			}))
-		)
-		.onConflictDoNothing({ target: transactions.idempotencyKey })
-		.returning();
+	const column = <T>(pick: (link: Link) => T) => sql.param(links.map(pick));
+	const inserted = await tx.execute<{ id: string }>(sql`
+		INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
+			idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
+		SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, ${new Date().toISOString()}::timestamptz, v.description,
+			v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
+		FROM unnest(
+			${column((l) => l.change.userId)}::uuid[], ${column((l) => l.change.type)}::transaction_type[],
+			${column((l) => l.change.amount)}::bigint[], ${column((l) => l.before)}::bigint[], ${column((l) => l.after)}::bigint[],
+			${column((l) => l.change.description)}::text[], ${column((l) => l.change.idempotencyKey)}::text[],
+			${column((l) => l.change.paymentMethod ?? null)}::payment_method[], ${column((l) => l.change.paymentReference ?? null)}::text[],
+			${column((l) => l.change.subscriptionId ?? null)}::uuid[], ${column((l) => JSON.stringify(l.change.metadata ?? {}))}::jsonb[],
+			${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[]
+		) AS v(user_id, type, amount, before, after, description, idempotency_key, payment_method, payment_reference,
+			subscription_id, metadata, processed_by, admin_notes)
+		ON CONFLICT (idempotency_key) DO NOTHING
+		RETURNING id`);
+	const ids = inserted.rows.map((row) => row.id);
+	return ids.length ? tx.select().from(transactions).where(inArray(transactions.id, ids)) : [];
 }
 
 /** The balances and lifetime totals of every customer in the batch, in one guarded statement. */
