@@ -11,6 +11,11 @@ import { subscriptionPeriodEnd } from './subscription-period-end';
 import { topUpRefresh } from './topup-refresh';
 import { updateInstanceResources } from './update-instance-resources';
 import { waitlistOffers } from './waitlist-offers';
+import { renewalSweepQueue } from './renewal-sweep';
+import { renewalRetry } from './renewal-retry';
+import { billingReminders } from './billing-reminders';
+import { subscriptionDeletion } from './subscription-deletion';
+import { mailSend } from './mail-send';
 
 export const queues = [
 	sessionCleanup,
@@ -21,7 +26,12 @@ export const queues = [
 	instanceHealth,
 	subscriptionPeriodEnd,
 	waitlistOffers,
-	topUpRefresh
+	topUpRefresh,
+	renewalSweepQueue,
+	renewalRetry,
+	billingReminders,
+	subscriptionDeletion,
+	mailSend
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

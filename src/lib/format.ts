@@ -49,7 +49,7 @@ export function statusTone(status: string): Tone {
 	if (['ACTIVE', 'RUNNING', 'COMPLETED'].includes(status)) return 'green';
 	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'TERMINATED'].includes(status)) return 'red';
 	if (['STOPPED', 'REFUNDED'].includes(status)) return 'slate';
-	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE'].includes(status)) return 'amber';
+	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE', 'PAST_DUE'].includes(status)) return 'amber';
 	return 'blue';
 }
 

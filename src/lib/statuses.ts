@@ -9,6 +9,7 @@ export const PLAN_TYPES = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'] as c
 
 export const SUBSCRIPTION_STATUSES = [
 	'ACTIVE',
+	'PAST_DUE',
 	'SUSPENDED',
 	'CANCELLED',
 	'EXPIRED',
@@ -54,14 +55,23 @@ export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/** Why a subscription is SUSPENDED: unpaid after its grace period, or by an administrator. */
+export const SUSPENSION_REASONS = ['NON_PAYMENT', 'ADMINISTRATOR'] as const;
+
+/** Where a queued e-mail stands: sent over SMTP, kept in the outbox (no SMTP_URL), or given up. */
+export const MAIL_STATUSES = ['QUEUED', 'SENT', 'KEPT', 'FAILED'] as const;
 
 /**
  * Statuses in which a subscription holds one slot of its plan. While PENDING_UPGRADE it
  * also still holds its previous plan's slot, released once the cluster update succeeds.
+ * PAST_DUE (renewal unpaid, in its grace period) keeps the slot: the app keeps running.
  * PENDING_PAYMENT is a live subscription whose period is unpaid (e.g. refunded after a
  * failed provisioning): it holds no slot until it is paid again.
  */
-export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE'] as const satisfies readonly SubscriptionStatus[];
+export const SLOT_HOLDING_STATUSES = ['ACTIVE', 'PENDING_UPGRADE', 'PAST_DUE'] as const satisfies readonly SubscriptionStatus[];
 /** Statuses that end a subscription; anything else blocks a second one for the service. */
 export const ENDED_SUBSCRIPTION_STATUSES = ['CANCELLED', 'EXPIRED'] as const satisfies readonly SubscriptionStatus[];
 

@@ -115,3 +115,54 @@ describe('applyBalanceChange', () => {
 		expect((await reloadUser(runtime, other.id)).creditBalance).toBe(0);
 	});
 });
+
+describe('applyBalanceChange with a batch', () => {
+	const charge = (userId: string, amount: number, key: string) => ({
+		userId,
+		type: 'SUBSCRIPTION' as const,
+		amount,
+		idempotencyKey: `${userId}:batch:${key}`,
+		description: key
+	});
+
+	it('applies every change in order, each row one link of its customer chain', async () => {
+		const [a, b] = [await createUser(runtime, { credit: 100_000 }), await createUser(runtime, { credit: 50_000 })];
+		const results = await applyBalanceChange(runtime.db, [
+			charge(a.id, -30_000, '1'),
+			charge(b.id, -50_000, '1'),
+			charge(a.id, -20_000, '2')
+		]);
+		expect(results.map((r) => [r.applied, r.transaction.balanceBefore, r.transaction.balanceAfter])).toEqual([
+			[true, 100_000, 70_000],
+			[true, 50_000, 0],
+			[true, 70_000, 50_000]
+		]);
+		expect(await reloadUser(runtime, a.id)).toMatchObject({ creditBalance: 50_000, totalSpent: 50_000 });
+		expect((await reloadUser(runtime, b.id)).creditBalance).toBe(0);
+
+		// The same batch again changes nothing; a new key beside the replayed ones is applied.
+		const again = await applyBalanceChange(runtime.db, [charge(a.id, -30_000, '1'), charge(a.id, -10_000, '3')]);
+		expect(again.map((r) => r.applied)).toEqual([false, true]);
+		expect(again[0].transaction.id).toBe(results[0].transaction.id);
+		expect(again[1].transaction).toMatchObject({ balanceBefore: 50_000, balanceAfter: 40_000 });
+	});
+
+	it('refuses the whole batch when one change would go below zero, leaving no row behind', async () => {
+		const user = await createUser(runtime, { credit: 40_000 });
+		await expect(
+			applyBalanceChange(runtime.db, [charge(user.id, -30_000, 'x'), charge(user.id, -20_000, 'y')])
+		).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDIT', details: { shortfall: 10_000 } });
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(40_000);
+		const rows = await runtime.db.select().from(transactions).where(eq(transactions.userId, user.id));
+		expect(rows).toHaveLength(1);
+	});
+
+	it('rejects a batch that repeats a key or completes a pending row', async () => {
+		const user = await createUser(runtime, { credit: 40_000 });
+		await expect(applyBalanceChange(runtime.db, [charge(user.id, -1, 'k'), charge(user.id, -1, 'k')])).rejects.toThrow(/repeats/);
+		await expect(applyBalanceChange(runtime.db, [{ ...charge(user.id, 1, 'p'), pendingTransactionId: user.id }])).rejects.toThrow(
+			/on its own/
+		);
+		expect(await applyBalanceChange(runtime.db, [])).toEqual([]);
+	});
+});

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { DbOrTx } from '../../src/lib/server/db/client';
+import { SLOT_HOLDING_STATUSES } from '../../src/lib/statuses';
 
 type Row = Record<string, unknown>;
 
@@ -75,15 +76,15 @@ export async function expectMoneyInvariants(db: DbOrTx) {
 }
 
 /**
- * Every plan's used slots = live subscriptions holding one (a subscription that is being
- * upgraded also still holds its previous plan's), never above the total; no subscription
- * period charged twice.
+ * Every plan's used slots = live subscriptions holding one (SLOT_HOLDING_STATUSES; a
+ * subscription that is being upgraded also still holds its previous plan's), never above
+ * the total; no subscription period charged twice.
  */
 export async function quotaInvariantViolations(db: DbOrTx): Promise<string[]> {
 	const problems: string[] = [];
 	const plans = await db.execute<Row>(sql`
 		SELECT p.id, p.used_quota AS used, p.total_quota AS total,
-			(SELECT count(*) FROM subscriptions s WHERE s.plan_id = p.id AND s.status IN ('ACTIVE', 'PENDING_UPGRADE'))
+			(SELECT count(*) FROM subscriptions s WHERE s.plan_id = p.id AND s.status::text = ANY(${sql.param([...SLOT_HOLDING_STATUSES])}::text[]))
 			+ (SELECT count(*) FROM subscriptions s WHERE s.previous_plan_id = p.id AND s.status = 'PENDING_UPGRADE') AS holders
 		FROM service_plans p`);
 	for (const plan of plans.rows) {

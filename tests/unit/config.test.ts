@@ -21,6 +21,21 @@ describe('configuration', () => {
 		expect(() => parseConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
 	});
 
+	it('reads the billing and mail settings, with their defaults', () => {
+		expect(parseConfig({}).billing).toEqual({ graceDays: 7, renewalNoticeDays: 3, suspendedRetentionDays: 14, testClock: false });
+		expect(parseConfig({}).mail).toEqual({ smtpUrl: undefined, from: 'MinisPod <no-reply@minispod.local>' });
+		const set = parseConfig({
+			MINISPOD_GRACE_DAYS: '10',
+			MINISPOD_TEST_CLOCK: 'true',
+			SMTP_URL: 'smtps://user:secret@mail.example.com:465',
+			MAIL_FROM: 'Billing <billing@example.com>'
+		});
+		expect(set.billing).toMatchObject({ graceDays: 10, testClock: true });
+		expect(set.mail).toEqual({ smtpUrl: 'smtps://user:secret@mail.example.com:465', from: 'Billing <billing@example.com>' });
+		expect(() => parseConfig({ SMTP_URL: 'https://mail.example.com' })).toThrow(/SMTP_URL/);
+		expect(() => parseConfig({ MINISPOD_GRACE_DAYS: '0' })).toThrow(/MINISPOD_GRACE_DAYS/);
+	});
+
 	it('bootstraps an administrator only with both e-mail and password', () => {
 		expect(parseConfig({ ADMIN_EMAIL: 'ops@example.com' }).admin).toBeUndefined();
 		expect(parseConfig({ ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'longenough' }).admin).toEqual({

@@ -37,6 +37,8 @@ describe('status labels', () => {
 		expect(statusTone('RUNNING')).toBe('green');
 		expect(statusTone('ERROR')).toBe('red');
 		expect(statusTone('PENDING')).toBe('amber');
+		expect(statusTone('PAST_DUE')).toBe('amber');
+		expect(statusLabel('PAST_DUE')).toBe('Past due');
 		expect(statusTone('PROVISIONING')).toBe('blue');
 	});
 });

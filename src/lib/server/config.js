@@ -59,7 +59,15 @@ const envSchema = z.object({
 	MINISPOD_STORAGE_CLASS: optionalText,
 	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300),
 	MINISPOD_POD_FAILURE_GRACE_SECONDS: positiveInt(20),
-	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500)
+	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500),
+
+	MINISPOD_GRACE_DAYS: positiveInt(7),
+	MINISPOD_RENEWAL_NOTICE_DAYS: positiveInt(3),
+	MINISPOD_SUSPENDED_RETENTION_DAYS: positiveInt(14),
+	MINISPOD_TEST_CLOCK: flag(false),
+
+	SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'use smtp:// or smtps://' }).optional()),
+	MAIL_FROM: z.string().optional().default('MinisPod <no-reply@minispod.local>')
 });
 
 /**
@@ -118,6 +126,18 @@ export function parseConfig(env = process.env) {
 			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS,
 			podFailureGraceSeconds: e.MINISPOD_POD_FAILURE_GRACE_SECONDS,
 			emulatorPodReadyMs: e.MINISPOD_EMULATOR_POD_READY_MS
+		},
+		billing: {
+			graceDays: e.MINISPOD_GRACE_DAYS,
+			renewalNoticeDays: e.MINISPOD_RENEWAL_NOTICE_DAYS,
+			suspendedRetentionDays: e.MINISPOD_SUSPENDED_RETENTION_DAYS,
+			/** Whether an administrator may move the billing clock (also allowed with the payment simulator). */
+			testClock: e.MINISPOD_TEST_CLOCK
+		},
+		mail: {
+			/** Without it, mails are kept in the outbox table (the admin Outbox page shows them). */
+			smtpUrl: e.SMTP_URL,
+			from: e.MAIL_FROM
 		}
 	};
 }

@@ -9,15 +9,27 @@ import type { DbOrTx } from './db/client';
 const CHANNEL = 'minispod_events';
 
 export type LiveEvent =
-	{ type: 'instance'; userId: string; instanceId: string } | { type: 'notification'; userId: string; notificationId: string };
+	| { type: 'instance'; userId: string; instanceId: string }
+	| { type: 'notification'; userId: string; notificationId: string }
+	/** The billing clock was moved (test clock): every process takes the new offset. */
+	| { type: 'clock'; offsetMs: number };
 
 export async function publish(db: DbOrTx, event: LiveEvent) {
-	await db.execute(sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+	await publishMany(db, [event]);
+}
+
+/** Publishes several events in one statement. */
+export async function publishMany(db: DbOrTx, events: LiveEvent[]) {
+	if (events.length === 0) return;
+	const payloads = events.map((event) => JSON.stringify(event));
+	await db.execute(sql`SELECT pg_notify(${CHANNEL}, payload) FROM unnest(${sql.param(payloads)}::text[]) AS payload`);
 }
 
 export type EventHub = {
 	/** Events matching `filter` until `signal` aborts. */
 	stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal): AsyncGenerator<T>;
+	/** Calls `listener` with every event until the returned function is called (for this process's own use). */
+	listen(listener: (event: LiveEvent) => void): () => void;
 	/** How many streams are open (for tests: streams must end with their clients). */
 	openStreams(): number;
 	close(): Promise<void>;
@@ -63,6 +75,10 @@ export async function startEventHub(connectionString: string, onError: (error: E
 			} finally {
 				open -= 1;
 			}
+		},
+		listen(listener) {
+			emitter.on('event', listener);
+			return () => emitter.off('event', listener);
 		},
 		openStreams: () => open,
 		async close() {

@@ -16,6 +16,9 @@ const redact = {
 		'*.signature_key',
 		'serverKey',
 		'*.serverKey',
+		// SMTP_URL carries the mail server's password.
+		'smtpUrl',
+		'*.smtpUrl',
 		'headers.authorization',
 		'headers.cookie',
 		'*.headers.authorization',

@@ -1,7 +1,7 @@
 // Queue plumbing shared by the files in jobs/. Every queue's name and payload is declared
 // here, so services can send jobs without importing the handlers (which import services);
 // each jobs/<queue>.ts file defines the queue's options, schedule and handler.
-import type PgBoss from 'pg-boss';
+import PgBoss from 'pg-boss';
 import { jobConnection, type Tx } from './db/client';
 import type { Runtime } from './runtime';
 
@@ -23,6 +23,16 @@ export type JobPayloads = {
 	'waitlist-offers': Record<string, never>;
 	/** Ask the gateway about top-ups left pending, expire abandoned ones. */
 	'topup-refresh': Record<string, never>;
+	/** Charge due renewals (PAST_DUE when the credit is short) and suspend ended grace periods. */
+	'renewal-sweep': { helper?: boolean };
+	/** Credit reached this customer's wallet: charge their due renewals now, oldest first. */
+	'renewal-retry': { userId: string };
+	/** Daily: retry past-due renewals, remind in grace, announce renewals, warn of low credit. */
+	'billing-reminders': Record<string, never>;
+	/** Warn before, then delete, apps suspended for non-payment past the retention days. */
+	'subscription-deletion': Record<string, never>;
+	/** Deliver one e-mail of the outbox (or keep it there without SMTP). */
+	'mail-send': { mailId: string };
 };
 
 export type QueueName = keyof JobPayloads;
@@ -37,8 +47,16 @@ export const QUEUE_NAMES = [
 	'instance-health',
 	'subscription-period-end',
 	'waitlist-offers',
-	'topup-refresh'
+	'topup-refresh',
+	'renewal-sweep',
+	'renewal-retry',
+	'billing-reminders',
+	'subscription-deletion',
+	'mail-send'
 ] as const satisfies readonly QueueName[];
+
+/** The PostgreSQL schema of pg-boss's tables. */
+export const QUEUE_SCHEMA = 'pgboss';
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.
 const _allQueuesListed: Record<QueueName, true> = Object.fromEntries(QUEUE_NAMES.map((n) => [n, true])) as {
@@ -77,5 +95,37 @@ export async function enqueue<N extends QueueName>(
 	options: PgBoss.SendOptions & { tx?: Tx } = {}
 ): Promise<string | null> {
 	const { tx, ...sendOptions } = options;
-	return boss.send(name, data, tx ? { ...sendOptions, db: jobConnection(tx) } : sendOptions);
+	return tx ? enqueueIn(tx, name, data, sendOptions) : boss.send(name, data, sendOptions);
+}
+
+/**
+ * Writes jobs on the connection it is handed, and is never started: no pool, no timers.
+ * pg-boss takes a "bring your own database connection" `db` in its constructor
+ * (docs/api/constructor.md) and runs a send's INSERT on the `db` given in the send options
+ * (docs/api/jobs.md, `send()`), so a job can be written in any transaction, including by
+ * code that holds no runtime (a notification's e-mail, a credit's renewal retry). The
+ * queue's own options (retries, expiry) come from its row, as for any sender.
+ */
+const jobWriter = new PgBoss({
+	schema: QUEUE_SCHEMA,
+	db: { executeSql: () => Promise.reject(new Error('The job writer only writes through a transaction')) }
+});
+
+/** Sends a job inside `tx`: it exists if and only if the transaction commits. */
+export async function enqueueIn<N extends QueueName>(
+	tx: Tx,
+	name: N,
+	data: JobPayloads[N],
+	options: PgBoss.SendOptions = {}
+): Promise<string | null> {
+	return jobWriter.send(name, data, { ...options, db: jobConnection(tx) });
+}
+
+/** Sends many jobs inside `tx` in one statement (pg-boss `insert`). */
+export async function enqueueManyIn<N extends QueueName>(tx: Tx, name: N, jobs: { data: JobPayloads[N] }[]) {
+	if (jobs.length === 0) return;
+	await jobWriter.insert(
+		jobs.map((job) => ({ name, data: job.data })),
+		{ db: jobConnection(tx) }
+	);
 }

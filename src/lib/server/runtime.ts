@@ -11,10 +11,12 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrateOnce } from './db/migrate';
 import { createLogger, setLogger } from './log';
 import { startEventHub, type EventHub } from './events';
+import { startBillingClock, type BillingClock } from './clock';
 import type { Cluster } from './kube/cluster';
 import { connectCluster } from './kube/connect';
 import type { KubeEmulator } from '$standins/kube-emulator';
 import { startPayments, type Payments } from './payments';
+import { QUEUE_SCHEMA } from './queue';
 import path from 'node:path';
 
 export interface Runtime {
@@ -23,6 +25,8 @@ export interface Runtime {
 	boss: PgBoss;
 	/** Live events (instance changes, notifications) across processes. */
 	events: EventHub;
+	/** Billing time (periods, renewals, grace, suspension); security time stays on `new Date()`. */
+	clock: BillingClock;
 	log: Logger;
 	/** The Kubernetes cluster apps are provisioned into (the emulator when none is configured). */
 	cluster: Cluster;
@@ -70,7 +74,7 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 		const work = options.work ?? config.role !== 'web';
 		const boss = new PgBoss({
 			connectionString: databaseUrl,
-			schema: 'pgboss',
+			schema: QUEUE_SCHEMA,
 			max: 5,
 			supervise: work,
 			schedule: work
@@ -84,12 +88,15 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 
 		const events = await startEventHub(databaseUrl, (error) => log.warn({ err: error }, 'event listener error'));
 		closers.unshift(() => events.close());
+		const clock = await startBillingClock(db, events, (error) => log.warn({ err: error }, 'billing clock refresh failed'));
+		closers.unshift(async () => clock.close());
 
 		const runtime: Runtime = {
 			config,
 			db,
 			boss,
 			events,
+			clock,
 			log,
 			cluster: kube.cluster,
 			emulator: kube.emulator,

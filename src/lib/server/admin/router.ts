@@ -21,6 +21,8 @@ import {
 	suspendInput
 } from '../subscriptions/schemas';
 import { terminate } from '../subscriptions/cancel';
+import { adminBillingRouter } from './billing-router';
+import { adminMailRouter } from './mail-router';
 
 const subscriptionsAdmin = router({
 	list: adminProcedure.input(adminListInput).query(({ ctx, input }) => listAllSubscriptions(ctx.runtime.db, input)),
@@ -47,5 +49,7 @@ export const adminRouter = router({
 	users: adminProcedure.input(customerSearchInput).query(({ ctx, input }) => searchUsers(ctx.runtime.db, input.q)),
 	subscriptions: subscriptionsAdmin,
 	quota: quotaAdmin,
-	wallet: adminWalletRouter
+	wallet: adminWalletRouter,
+	billing: adminBillingRouter,
+	mail: adminMailRouter
 });

@@ -21,10 +21,12 @@ import {
 // Relative, not $lib: drizzle-kit loads this file without the app's aliases.
 import {
 	INSTANCE_STATUSES,
+	MAIL_STATUSES,
 	PAYMENT_METHODS,
 	PLAN_TYPES,
 	ROLES,
 	SUBSCRIPTION_STATUSES,
+	SUSPENSION_REASONS,
 	TRANSACTION_STATUSES,
 	TRANSACTION_TYPES,
 	WAITLIST_STATUSES
@@ -60,6 +62,8 @@ export const users = pgTable(
 		creditBalance: money().notNull().default(0),
 		totalTopUp: money().notNull().default(0),
 		totalSpent: money().notNull().default(0),
+		/** Mails that are not essential (receipts, notices); reminders of money owed always go out. */
+		optionalMails: boolean().notNull().default(true),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
@@ -209,6 +213,8 @@ export const servicePlans = pgTable(
 
 export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION_STATUSES);
 
+export const suspensionReasonEnum = pgEnum('suspension_reason', SUSPENSION_REASONS);
+
 export const subscriptions = pgTable(
 	'subscriptions',
 	{
@@ -225,8 +231,13 @@ export const subscriptions = pgTable(
 		name: text(),
 		status: subscriptionStatusEnum().notNull().default('ACTIVE'),
 		startDate: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		/**
+		 * The moment whose day of the month and time of day (in WIB) every period ends on:
+		 * the start, moved by an administrator's extension, renewed on reactivation.
+		 */
+		billingAnchor: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		currentPeriodStart: timestamp({ withTimezone: true }).notNull().defaultNow(),
-		/** End of the paid period. */
+		/** End of the paid period; the renewal is due then. */
 		endDate: timestamp({ withTimezone: true }).notNull(),
 		lastBilled: timestamp({ withTimezone: true }),
 		/** Monthly price cached at purchase or upgrade; renewals charge it. */
@@ -238,8 +249,11 @@ export const subscriptions = pgTable(
 		cancelAtPeriodEnd: boolean().notNull().default(false),
 		cancelledAt: timestamp({ withTimezone: true }),
 		cancelReason: text(),
+		/** While PAST_DUE: when the app is suspended unless the renewal is paid. */
 		gracePeriodEnd: timestamp({ withTimezone: true }),
 		suspendedAt: timestamp({ withTimezone: true }),
+		/** Why it is SUSPENDED; a NON_PAYMENT suspension ends in deletion after the retention days. */
+		suspendedFor: suspensionReasonEnum(),
 		/** A bonus subscription granted by an administrator, never charged. */
 		isGrant: boolean().notNull().default(false),
 		grantedBy: uuid().references(() => users.id),
@@ -260,6 +274,9 @@ export const subscriptions = pgTable(
 		index('subscriptions_user_idx').on(t.userId),
 		index('subscriptions_plan_idx').on(t.planId),
 		index('subscriptions_end_date_idx').on(t.endDate),
+		// The billing sweeps: due renewals (ACTIVE by end date); grace periods and suspensions
+		// are few and found through the status.
+		index('subscriptions_status_end_date_idx').on(t.status, t.endDate),
 		// The admin list: by status, newest first (and all, newest first).
 		index('subscriptions_status_created_idx').on(t.status, t.createdAt.desc()),
 		index('subscriptions_created_idx').on(t.createdAt.desc()),
@@ -475,6 +492,69 @@ export const auditLog = pgTable(
 	(t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId), index('audit_log_created_idx').on(t.createdAt)]
 );
 
+/**
+ * Notices sent at most once: a renewal notice per period, a low-credit warning per
+ * shortfall, a grace reminder per day, a deletion warning per suspension. The unique key
+ * is claimed in the transaction that sends the notice, so concurrent sweeps send one.
+ */
+export const sentNotices = pgTable(
+	'sent_notices',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		/** `<kind>:<what it is about>`, e.g. `renewal-notice:<subscription>:<period end>`. */
+		key: text().notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('sent_notices_key_unique').on(t.key), index('sent_notices_user_idx').on(t.userId)]
+);
+
+/**
+ * MinisPod's clock for billing (periods, renewals, grace, suspension, deletion): real time
+ * plus an offset that only the test clock moves. One row, shared by web and worker processes.
+ */
+export const billingClock = pgTable(
+	'billing_clock',
+	{
+		id: integer().primaryKey().default(1),
+		offsetMs: bigint({ mode: 'number' }).notNull().default(0),
+		updatedAt: updatedAt()
+	},
+	(t) => [check('billing_clock_single_row', sql`${t.id} = 1`), check('billing_clock_forward', sql`${t.offsetMs} >= 0`)]
+);
+
+export const mailStatusEnum = pgEnum('mail_status', MAIL_STATUSES);
+
+/**
+ * Every e-mail MinisPod sends, written in the transaction of the event that causes it and
+ * delivered by the `mail-send` job; without SMTP_URL it stays here (KEPT) for the Outbox page.
+ */
+export const mailOutbox = pgTable(
+	'mail_outbox',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		userId: uuid().references(() => users.id, { onDelete: 'set null' }),
+		to: text().notNull(),
+		/** Which template renders it (mail/templates.ts). */
+		kind: text().notNull(),
+		data: jsonb().$type<Record<string, unknown>>().notNull(),
+		/** Reminders of money owed: sent even to customers who turned optional mails off. */
+		essential: boolean().notNull().default(false),
+		status: mailStatusEnum().notNull().default('QUEUED'),
+		/** As rendered when delivered (or kept). */
+		subject: text(),
+		text: text(),
+		html: text(),
+		attempts: integer().notNull().default(0),
+		lastError: text(),
+		createdAt: createdAt(),
+		deliveredAt: timestamp({ withTimezone: true })
+	},
+	(t) => [index('mail_outbox_created_idx').on(t.createdAt.desc()), index('mail_outbox_user_idx').on(t.userId)]
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ServiceCategory = typeof serviceCategories.$inferSelect;
@@ -484,9 +564,11 @@ export type Subscription = typeof subscriptions.$inferSelect;
 export type Transaction = typeof transactions.$inferSelect;
 export type ServiceInstance = typeof serviceInstances.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
 export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];
+export type SuspensionReason = (typeof suspensionReasonEnum.enumValues)[number];
 export type TransactionType = (typeof transactionTypeEnum.enumValues)[number];
 export type TransactionStatus = (typeof transactionStatusEnum.enumValues)[number];
 export type PaymentMethod = (typeof paymentMethodEnum.enumValues)[number];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
-import { listNotifications, markRead, unreadCount } from './service';
+import { listNotifications, mailSettings, markRead, setMailSettings, unreadCount } from './service';
+import { mailSettingsView, toMailSettingsView } from './views';
 
 export const notificationsRouter = router({
 	list: authedProcedure.query(({ ctx }) => listNotifications(ctx.runtime.db, ctx.user.id)),
@@ -11,6 +12,15 @@ export const notificationsRouter = router({
 	markRead: authedProcedure
 		.input(z.object({ ids: z.array(z.uuid()).max(200).optional() }))
 		.mutation(async ({ ctx, input }) => ({ marked: await markRead(ctx.runtime.db, ctx.user.id, input.ids) })),
+
+	mailSettings: authedProcedure
+		.output(mailSettingsView)
+		.query(async ({ ctx }) => toMailSettingsView(await mailSettings(ctx.runtime.db, ctx.user.id))),
+
+	setMailSettings: authedProcedure
+		.input(z.object({ optionalMails: z.boolean() }))
+		.output(mailSettingsView)
+		.mutation(async ({ ctx, input }) => toMailSettingsView(await setMailSettings(ctx.runtime.db, ctx.user.id, input))),
 
 	/** The unread count now and after every new notification of the caller (SSE). */
 	stream: authedProcedure.subscription(async function* ({ ctx, signal }) {

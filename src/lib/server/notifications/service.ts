@@ -1,8 +1,10 @@
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { notifications } from '../db/schema';
-import { publish } from '../events';
-import type { NotificationType } from './types';
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { inTransaction, type DbOrTx } from '../db/client';
+import { notifications, sentNotices, users } from '../db/schema';
+import { notFound } from '../errors';
+import { publishMany } from '../events';
+import { queueMails } from '../mail/outbox';
+import { NOTIFICATION_MAIL, type NotificationType } from './types';
 
 export type NewNotification = {
 	userId: string;
@@ -13,14 +15,70 @@ export type NewNotification = {
 	metadata?: Record<string, unknown>;
 };
 
-/** Tells a customer something; written in the caller's transaction when one is given. */
-export async function notify(db: DbOrTx, notification: NewNotification) {
-	const [row] = await db
-		.insert(notifications)
-		.values({ ...notification, metadata: notification.metadata ?? {} })
-		.returning();
-	await publish(db, { type: 'notification', userId: row.userId, notificationId: row.id });
-	return row;
+/**
+ * Tells customers something, in the caller's transaction when one is given: the in-app
+ * notifications, their live events, and (for the types NOTIFICATION_MAIL lists) their
+ * e-mails, all committed together or not at all. Returns the new notifications' ids.
+ */
+export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<string[]> {
+	if (list.length === 0) return [];
+	return inTransaction(db, async (tx) => {
+		const column = <T>(pick: (notification: NewNotification) => T) => sql.param(list.map(pick));
+		// One statement however many: arrays through unnest keep a batch of hundreds (the
+		// renewal sweep's receipts) as cheap to parse as a single row.
+		const inserted = await tx.execute<{ id: string; user_id: string }>(sql`
+			INSERT INTO ${notifications} (user_id, type, title, body, link, metadata)
+			SELECT * FROM unnest(
+				${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((n) => n.title)}::text[],
+				${column((n) => n.body)}::text[], ${column((n) => n.link ?? null)}::text[],
+				${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
+			RETURNING id, user_id`);
+		await publishMany(
+			tx,
+			inserted.rows.map((row) => ({ type: 'notification' as const, userId: row.user_id, notificationId: row.id }))
+		);
+		await queueMails(
+			tx,
+			list.flatMap((notification) => {
+				const mail = NOTIFICATION_MAIL[notification.type];
+				if (!mail) return [];
+				const essential = mail === 'essential';
+				return [
+					{
+						userId: notification.userId,
+						kind: 'notification' as const,
+						essential,
+						data: { title: notification.title, body: notification.body, link: notification.link ?? null, essential }
+					}
+				];
+			})
+		);
+		return inserted.rows.map((row) => row.id);
+	});
+}
+
+/** Tells one customer something (see notifyMany); returns the notification's id. */
+export async function notify(db: DbOrTx, notification: NewNotification): Promise<string> {
+	const [id] = await notifyMany(db, [notification]);
+	return id;
+}
+
+/**
+ * Notifies once per key (`renewal-notice:<subscription>:<period end>`, ...): the key is
+ * claimed in the same transaction, so a second call, even a concurrent one, sends nothing.
+ * Returns whether this call sent it.
+ */
+export async function notifyOnce(db: DbOrTx, key: string, notification: NewNotification): Promise<boolean> {
+	return inTransaction(db, async (tx) => {
+		const [claimed] = await tx
+			.insert(sentNotices)
+			.values({ userId: notification.userId, key })
+			.onConflictDoNothing({ target: sentNotices.key })
+			.returning({ id: sentNotices.id });
+		if (!claimed) return false;
+		await notifyMany(tx, [notification]);
+		return true;
+	});
 }
 
 export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
@@ -50,4 +108,21 @@ export async function markRead(db: DbOrTx, userId: string, ids?: string[]) {
 		.where(and(...conditions))
 		.returning({ id: notifications.id });
 	return changed.length;
+}
+
+/** The customer's mail setting: whether optional mails (receipts, notices) are sent. */
+export async function mailSettings(db: DbOrTx, userId: string) {
+	const [user] = await db.select({ optionalMails: users.optionalMails }).from(users).where(eq(users.id, userId));
+	if (!user) throw notFound('Account');
+	return user;
+}
+
+export async function setMailSettings(db: DbOrTx, userId: string, settings: { optionalMails: boolean }) {
+	const [user] = await db
+		.update(users)
+		.set({ optionalMails: settings.optionalMails })
+		.where(eq(users.id, userId))
+		.returning({ optionalMails: users.optionalMails });
+	if (!user) throw notFound('Account');
+	return user;
 }

@@ -1,27 +1,18 @@
 // The administrator's tools: every subscription with filters, plan slots, bonus grants,
 // extensions, suspension and its lifting, and a plan's total slots.
-import { and, asc, count, desc, eq, ilike, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import {
-	SLOT_HOLDING_STATUSES,
-	serviceInstances,
-	servicePlans,
-	services,
-	subscriptions,
-	users,
-	type SubscriptionStatus
-} from '../db/schema';
+import { SLOT_HOLDING_STATUSES, servicePlans, services, subscriptions, users, type SubscriptionStatus } from '../db/schema';
 import { availableSlots, likePattern, toPlanView } from '../catalog/service';
 import { badRequest, duplicateSubscription, invalidState, notFound } from '../errors';
-import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
 import { audit } from '../audit/service';
 import { offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
-import { releaseSlot, takeSlot } from './quota';
 import { liveSubscriptionFor, loadPlan } from './queries';
 import { isLive } from './status';
 import { createSubscription } from './subscribe';
+import { reactivateLocked, suspendLocked } from './suspension';
 import { formatDate } from '$lib/format';
 
 export type SubscriptionFilter = {
@@ -160,8 +151,18 @@ export async function extendSubscription(db: DbOrTx, admin: { id: string }, inpu
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
 		if (!subscription) throw notFound('Subscription');
 		if (!isLive(subscription.status)) throw invalidState('An ended subscription cannot be extended.');
-		const endDate = new Date(subscription.endDate.getTime() + input.days * 86_400_000);
-		const [updated] = await tx.update(subscriptions).set({ endDate }).where(eq(subscriptions.id, subscription.id)).returning();
+		if (subscription.status === 'PAST_DUE') {
+			throw invalidState('This subscription is past due: extend its grace period or waive the renewal instead.');
+		}
+		// The billing cycle moves with the extension: later renewals fall on the new day.
+		const shift = input.days * 86_400_000;
+		const endDate = new Date(subscription.endDate.getTime() + shift);
+		const billingAnchor = new Date(subscription.billingAnchor.getTime() + shift);
+		const [updated] = await tx
+			.update(subscriptions)
+			.set({ endDate, billingAnchor })
+			.where(eq(subscriptions.id, subscription.id))
+			.returning();
 		await audit(tx, {
 			actorId: admin.id,
 			action: 'subscription.extend',
@@ -185,25 +186,7 @@ export async function suspendSubscription(runtime: Runtime, admin: { id: string 
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
 		if (!subscription) throw notFound('Subscription');
-		if (subscription.status !== 'ACTIVE') {
-			throw invalidState(`Only an active subscription can be suspended (this one is ${subscription.status}).`);
-		}
-		await releaseSlot(tx, subscription.planId);
-		const [updated] = await tx
-			.update(subscriptions)
-			.set({ status: 'SUSPENDED', suspendedAt: new Date() })
-			.where(eq(subscriptions.id, subscription.id))
-			.returning();
-		const live = await tx
-			.select({ id: serviceInstances.id })
-			.from(serviceInstances)
-			.where(
-				and(
-					eq(serviceInstances.subscriptionId, subscription.id),
-					notInArray(serviceInstances.status, ['TERMINATING', 'TERMINATED'])
-				)
-			);
-		for (const { id } of live) await enqueue(runtime.boss, 'instance-action', { instanceId: id, action: 'suspend' }, { tx });
+		const updated = await suspendLocked(runtime, tx, subscription, { reason: 'ADMINISTRATOR', now: runtime.clock.now() });
 		await audit(tx, {
 			actorId: admin.id,
 			action: 'subscription.suspend',
@@ -218,40 +201,28 @@ export async function suspendSubscription(runtime: Runtime, admin: { id: string 
 			body: `Your app was stopped (its data is kept): ${input.reason}.`,
 			link: `/subscriptions/${subscription.id}`
 		});
-		await offerFreeSlots(tx, subscription.planId);
 		return updated;
 	});
 }
 
-/** Lifts a suspension: takes a slot again (if one is free) and starts the app. */
+/**
+ * Reactivates a suspended subscription without charge: takes a slot again (if one is free)
+ * and starts the app; a period that ended meanwhile is replaced by a fresh free one.
+ */
 export async function unsuspendSubscription(runtime: Runtime, admin: { id: string }, input: { id: string }) {
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
 		if (!subscription) throw notFound('Subscription');
-		if (subscription.status !== 'SUSPENDED') throw invalidState('Only a suspended subscription can be resumed.');
-		await takeSlot(tx, subscription.planId);
-		const [updated] = await tx
-			.update(subscriptions)
-			.set({ status: 'ACTIVE', suspendedAt: null })
-			.where(eq(subscriptions.id, subscription.id))
-			.returning();
-		const suspended = await tx
-			.select({ id: serviceInstances.id })
-			.from(serviceInstances)
-			.where(and(eq(serviceInstances.subscriptionId, subscription.id), eq(serviceInstances.status, 'SUSPENDED')));
-		for (const { id } of suspended) await enqueue(runtime.boss, 'instance-action', { instanceId: id, action: 'resume' }, { tx });
+		const { subscription: updated } = await reactivateLocked(runtime, tx, subscription, {
+			now: runtime.clock.now(),
+			charge: false
+		});
 		await audit(tx, {
 			actorId: admin.id,
 			action: 'subscription.unsuspend',
 			entityType: 'subscription',
-			entityId: subscription.id
-		});
-		await notify(tx, {
-			userId: subscription.userId,
-			type: 'SUBSCRIPTION_RESUMED',
-			title: 'Your subscription is active again',
-			body: 'Your app is starting again.',
-			link: `/subscriptions/${subscription.id}`
+			entityId: subscription.id,
+			details: { suspendedFor: subscription.suspendedFor, endDate: updated.endDate.toISOString() }
 		});
 		return updated;
 	});

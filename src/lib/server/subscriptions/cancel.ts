@@ -18,9 +18,10 @@ import { holdsSlot, isLive } from './status';
 import { formatRupiah } from '$lib/format';
 
 /** Turns auto-renew off or on: off means the subscription ends with its period. */
-export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoRenew: boolean, now = new Date()) {
+export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoRenew: boolean, now: Date) {
 	if (!isLive(subscription.status)) throw invalidState('This subscription has ended.');
-	if (autoRenew && subscription.endDate <= now) {
+	// A past-due renewal is still being collected: auto-renew can be turned back on meanwhile.
+	if (autoRenew && subscription.endDate <= now && subscription.status !== 'PAST_DUE') {
 		throw invalidState('The period has already ended; subscribe again instead.');
 	}
 	const [updated] = await db
@@ -43,7 +44,7 @@ type Termination = { refund: boolean; actorId: string; reason: string; now?: Dat
  * releases its slot, and enqueues deprovisioning of its instance.
  */
 export async function terminate(runtime: Runtime, subscriptionId: string, termination: Termination) {
-	const now = termination.now ?? new Date();
+	const now = termination.now ?? runtime.clock.now();
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
 		if (!subscription) throw notFound('Subscription');
@@ -121,7 +122,7 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 }
 
 /** Marks the subscription's instances TERMINATING and enqueues their removal. */
-async function endInstances(runtime: Runtime, tx: Tx, subscriptionId: string) {
+export async function endInstances(runtime: Runtime, tx: Tx, subscriptionId: string) {
 	const ending = await tx
 		.select({ id: serviceInstances.id })
 		.from(serviceInstances)
@@ -137,7 +138,7 @@ async function endInstances(runtime: Runtime, tx: Tx, subscriptionId: string) {
  * Ends subscriptions whose period is over and which are set not to renew (cancelled at
  * period end): EXPIRED, slot released, app removed.
  */
-export async function expireEndedPeriods(runtime: Runtime, now = new Date()) {
+export async function expireEndedPeriods(runtime: Runtime, now = runtime.clock.now()) {
 	const due = await runtime.db
 		.select({ id: subscriptions.id })
 		.from(subscriptions)
@@ -145,7 +146,7 @@ export async function expireEndedPeriods(runtime: Runtime, now = new Date()) {
 			and(
 				eq(subscriptions.autoRenew, false),
 				lte(subscriptions.endDate, now),
-				inArray(subscriptions.status, ['ACTIVE', 'PENDING_PAYMENT', 'SUSPENDED'])
+				inArray(subscriptions.status, ['ACTIVE', 'PAST_DUE', 'PENDING_PAYMENT', 'SUSPENDED'])
 			)
 		);
 	let expired = 0;

@@ -67,7 +67,7 @@ export async function releaseAfterFailedProvisioning(db: DbOrTx, subscriptionId:
  * Retrying the set-up of an unpaid subscription: take a slot and charge a fresh period
  * (nothing for grants and free plans), in the caller's transaction.
  */
-export async function repayForRetry(db: DbOrTx, subscriptionId: string, now = new Date()) {
+export async function repayForRetry(db: DbOrTx, subscriptionId: string, now: Date) {
 	return inTransaction(db, async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
 		if (!subscription) throw notFound('Subscription');
@@ -83,6 +83,7 @@ export async function repayForRetry(db: DbOrTx, subscriptionId: string, now = ne
 				status: 'ACTIVE',
 				currentPeriodStart: subscription.isGrant ? subscription.currentPeriodStart : now,
 				endDate: end,
+				...(subscription.isGrant ? {} : { billingAnchor: now }),
 				lastBilled: now,
 				lastChargeAmount: price,
 				monthlyPrice: plan.monthlyPrice
@@ -103,7 +104,7 @@ export async function retryProvisioning(runtime: Runtime, actor: Actor, instance
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
 		const check = checkAction('retry', instance, subscription);
 		if (!check.allowed) throw invalidState(check.reason);
-		const { charged } = await repayForRetry(tx, subscription.id);
+		const { charged } = await repayForRetry(tx, subscription.id, runtime.clock.now());
 		const updated = await updateInstance(tx, instance.id, {
 			status: 'PENDING',
 			statusReason: null,

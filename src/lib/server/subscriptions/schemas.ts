@@ -37,4 +37,9 @@ export const grantInput = z.object({
 export const extendInput = z.object({ id: idSchema, days: z.number().int().min(1).max(366), reason: reasonSchema });
 export const suspendInput = z.object({ id: idSchema, reason: reasonSchema });
 export const adminTerminateInput = z.object({ id: idSchema, refund: z.boolean(), reason: reasonSchema });
+export const extendGraceInput = z.object({ id: idSchema, days: z.number().int().min(1).max(60), reason: reasonSchema });
+export const waiveRenewalInput = z.object({ id: idSchema, reason: reasonSchema });
+export const advanceClockInput = z.object({
+	days: z.number().int('Whole days only').min(0, 'The clock only moves forward').max(366, 'At most 366 days at a time')
+});
 export const setQuotaInput = z.object({ planId: idSchema, totalQuota: z.number().int().min(0).max(100_000) });

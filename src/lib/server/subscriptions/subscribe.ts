@@ -6,7 +6,7 @@ import { serviceInstances, subscriptions, type Service, type ServicePlan, type S
 import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
-import { applyBalanceChange } from '../wallet/ledger';
+import { applyBalanceChange, type BalanceChange } from '../wallet/ledger';
 import { availableSlots, toPlanView } from '../catalog/service';
 import { fulfilWaitlistEntry } from '../waitlist/service';
 import type { Runtime } from '../runtime';
@@ -71,29 +71,46 @@ type NewSubscription = {
 	now?: Date;
 };
 
+/** The ledger key of a period's charge: whatever path charges a period, it is charged once. */
+export const periodChargeKey = (subscriptionId: string, periodStart: Date) =>
+	`subscription:${subscriptionId}:charge:${periodStart.toISOString()}`;
+
+export type PeriodCharge = {
+	subscription: Subscription;
+	plan: ServicePlan;
+	service: Service;
+	start: Date;
+	end: Date;
+	/** The balance, when the caller holds the customer's row locked and knows it. */
+	balance?: number;
+};
+
 /**
- * Charges one billing period of the plan's price, once: the idempotency key names the
- * subscription and the period's start.
+ * The ledger change that pays one billing period of the plan's price. Its idempotency key
+ * names the subscription and the period's start, so whatever path charges a period
+ * (subscribing, a renewal, a retry, a reactivation) charges it at most once.
  */
-export async function chargePeriod(
-	db: DbOrTx,
-	charge: { subscription: Subscription; plan: ServicePlan; service: Service; start: Date; end: Date }
-) {
-	const { subscription, plan, service, start, end } = charge;
-	const balance = await balanceOf(db, subscription.userId);
-	if (balance < plan.monthlyPrice) {
-		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
-	}
-	await applyBalanceChange(db, {
+export function periodCharge({ subscription, plan, service, start, end }: Omit<PeriodCharge, 'balance'>): BalanceChange {
+	return {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION',
 		amount: -plan.monthlyPrice,
-		idempotencyKey: `subscription:${subscription.id}:charge:${start.toISOString()}`,
+		idempotencyKey: periodChargeKey(subscription.id, start),
 		description: `${service.name} ${plan.name}, ${formatPeriod(start, end)}`,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
 		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
-	});
+	};
+}
+
+/** Charges one billing period; refused with INSUFFICIENT_CREDIT (nothing written) when the balance is short. */
+export async function chargePeriod(db: DbOrTx, charge: PeriodCharge) {
+	const { subscription, plan } = charge;
+	const balance = charge.balance ?? (await balanceOf(db, subscription.userId));
+	if (balance < plan.monthlyPrice) {
+		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
+	}
+	return applyBalanceChange(db, periodCharge(charge));
 }
 
 /**
@@ -101,7 +118,7 @@ export async function chargePeriod(
  * is free or granted) and enqueues provisioning, all in the caller's transaction.
  */
 export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSubscription) {
-	const now = input.now ?? new Date();
+	const now = input.now ?? runtime.clock.now();
 	const { plan, service } = input;
 	await takeSlot(tx, plan.id);
 
@@ -120,6 +137,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 					name: input.name ?? null,
 					status: 'ACTIVE',
 					startDate: now,
+					billingAnchor: now,
 					currentPeriodStart: now,
 					endDate: end,
 					lastBilled: now,

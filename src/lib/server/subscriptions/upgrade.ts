@@ -42,7 +42,7 @@ function checkUpgrade(subscription: Subscription, from: ServicePlan, to: Service
 	return { allowed: true };
 }
 
-export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planId: string, now = new Date()) {
+export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planId: string, now: Date) {
 	const [current, target] = await Promise.all([loadPlan(db, subscription.planId), loadPlan(db, planId)]);
 	const check = checkUpgrade(subscription, current.plan, target.plan);
 	const charge = upgradeCharge({
@@ -82,7 +82,12 @@ export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planI
  * back through completeUpgrade or rollbackUpgrade. The old plan's slot stays held until
  * the update succeeds, so a rollback can always return to it.
  */
-export async function upgrade(runtime: Runtime, userId: string, input: { id: string; planId: string }, now = new Date()) {
+export async function upgrade(
+	runtime: Runtime,
+	userId: string,
+	input: { id: string; planId: string },
+	now = runtime.clock.now()
+) {
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx
 			.select()

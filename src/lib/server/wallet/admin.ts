@@ -9,6 +9,7 @@ import { AppError, insufficientCredit, invalidState, notFound } from '../errors'
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
 import { applyBalanceChange } from './ledger';
+import { afterCredit } from './credits';
 import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
 import { formatRupiah } from '$lib/format';
@@ -56,6 +57,7 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		}
 		// A replayed form changes nothing and is not audited twice.
 		if (!result.applied) return { ...toTransactionDetail(result.transaction), replayed: true };
+		if (signed > 0) await afterCredit(tx, adjustment.userId);
 		await audit(tx, {
 			actorId: action.adminId,
 			action: `wallet.adjustment.${adjustment.direction}`,

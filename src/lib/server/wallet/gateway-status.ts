@@ -8,6 +8,7 @@ import { notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { parseGrossAmount, type GatewayStatus } from '../payments/midtrans';
 import { applyBalanceChange } from './ledger';
+import { afterCredit } from './credits';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
 import { formatRupiah } from '$lib/format';
@@ -125,6 +126,7 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 		paymentReference: status.transactionId ?? undefined,
 		metadata: { gateway }
 	});
+	if (credited.applied) await afterCredit(tx, row.userId);
 	await notify(tx, {
 		userId: row.userId,
 		type: 'TOP_UP_COMPLETED',

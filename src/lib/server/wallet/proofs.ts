@@ -13,6 +13,7 @@ import { badRequest, invalidState, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
 import { applyBalanceChange } from './ledger';
+import { afterCredit } from './credits';
 import { toTransactionDetail } from './views';
 import { findTransactionFor } from './history';
 import type { WalletMetadata } from './metadata';
@@ -150,6 +151,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			metadata: { approvedAt: new Date().toISOString() }
 		});
 		if (!applied) throw invalidState('This transfer proof was already approved.');
+		await afterCredit(tx, row.userId);
 		await audit(tx, {
 			actorId: action.adminId,
 			action: 'wallet.proof.approve',

@@ -2,5 +2,7 @@ import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	return { instances: await serverCaller(event).instances.list() };
+	const api = serverCaller(event);
+	const [instances, forecast] = await Promise.all([api.instances.list(), api.subscriptions.forecast()]);
+	return { instances, forecast };
 }) satisfies PageServerLoad;

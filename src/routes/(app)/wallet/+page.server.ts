@@ -3,14 +3,15 @@ import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
 	const api = serverCaller(event);
-	const [wallet, recent, pending] = await Promise.all([
+	const [wallet, recent, pending, forecast] = await Promise.all([
 		api.wallet.balance(),
 		api.wallet.transactions({ pageSize: 5 }),
-		api.wallet.transactions({ type: 'TOP_UP', status: 'PENDING', pageSize: 5 })
+		api.wallet.transactions({ type: 'TOP_UP', status: 'PENDING', pageSize: 5 }),
+		api.subscriptions.forecast()
 	]);
 	// A link from a shortfall ("top up Rp 19.000 more") pre-fills the amount.
 	const requested = Number.parseInt(event.url.searchParams.get('amount') ?? '', 10);
 	const { minTopUp, maxTopUp } = wallet.limits;
 	const suggestedAmount = Number.isSafeInteger(requested) ? Math.min(maxTopUp, Math.max(minTopUp, requested)) : null;
-	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount };
+	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount, forecast };
 }) satisfies PageServerLoad;

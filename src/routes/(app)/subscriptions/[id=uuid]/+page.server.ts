@@ -5,7 +5,12 @@ import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
 	try {
-		return { subscription: await serverCaller(event).subscriptions.get({ id: event.params.id }) };
+		const api = serverCaller(event);
+		const [subscription, billing] = await Promise.all([
+			api.subscriptions.get({ id: event.params.id }),
+			api.subscriptions.billing({ id: event.params.id })
+		]);
+		return { subscription, billing };
 	} catch (cause) {
 		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such subscription.');
 		throw cause;

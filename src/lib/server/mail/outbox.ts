@@ -1,0 +1,155 @@
+// The outbox: every e-mail is written here in the transaction of the event that causes it,
+// with a `mail-send` job in the same transaction, so a mail exists if and only if its event
+// commits and is never lost. The job sends it once over SMTP (retried by pg-boss when the
+// server fails) or, without SMTP_URL, keeps it here and names it in the log.
+import { count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { inTransaction, type DbOrTx } from '../db/client';
+import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
+import { enqueueManyIn } from '../queue';
+import type { Runtime } from '../runtime';
+import { isMailKind, renderMail, type MailKind, type MailTemplates, type RenderedMail } from './templates';
+import { smtpTransport } from './transport';
+import { toOutboxMailView } from './views';
+
+export type QueuedMail<K extends MailKind = MailKind> = {
+	kind: K;
+	data: MailTemplates[K];
+	/** Reminders of money owed and data at risk: sent even when optional mails are off. */
+	essential: boolean;
+} & ({ userId: string; to?: never } | { to: string; userId?: never });
+
+/**
+ * Queues mails in the caller's transaction: one outbox row and one `mail-send` job each.
+ * A customer who turned optional mails off gets only the essential ones. Returns the ids
+ * of the mails queued.
+ */
+export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<string[]> {
+	if (mails.length === 0) return [];
+	return inTransaction(db, async (tx) => {
+		const userIds = [...new Set(mails.flatMap((mail) => (mail.userId ? [mail.userId] : [])))];
+		const recipients = userIds.length
+			? await tx
+					.select({ id: users.id, email: users.email, optionalMails: users.optionalMails })
+					.from(users)
+					.where(inArray(users.id, userIds))
+			: [];
+		const byId = new Map(recipients.map((recipient) => [recipient.id, recipient]));
+		const rows = mails.flatMap((mail): (typeof mailOutbox.$inferInsert)[] => {
+			const data = mail.data as Record<string, unknown>;
+			if (!mail.userId) return [{ to: mail.to!, userId: null, kind: mail.kind, data, essential: mail.essential }];
+			const recipient = byId.get(mail.userId);
+			if (!recipient || (!mail.essential && !recipient.optionalMails)) return [];
+			return [{ to: recipient.email, userId: recipient.id, kind: mail.kind, data, essential: mail.essential }];
+		});
+		if (rows.length === 0) return [];
+		const column = <T>(pick: (row: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+		// One statement however many (see notifyMany).
+		const queued = await tx.execute<{ id: string }>(sql`
+			INSERT INTO ${mailOutbox} (user_id, "to", kind, data, essential)
+			SELECT * FROM unnest(
+				${column((row) => row.userId ?? null)}::uuid[], ${column((row) => row.to)}::text[], ${column((row) => row.kind)}::text[],
+				${column((row) => JSON.stringify(row.data))}::jsonb[], ${column((row) => Boolean(row.essential))}::boolean[])
+			RETURNING id`);
+		const ids = queued.rows.map(({ id }) => id);
+		await enqueueManyIn(
+			tx,
+			'mail-send',
+			ids.map((mailId) => ({ data: { mailId } }))
+		);
+		return ids;
+	});
+}
+
+export async function queueMail<K extends MailKind>(db: DbOrTx, mail: QueuedMail<K>): Promise<string | null> {
+	const [id] = await queueMails(db, [mail as QueuedMail]);
+	return id ?? null;
+}
+
+function render(runtime: Runtime, row: MailOutboxRow): RenderedMail {
+	if (!isMailKind(row.kind)) throw new Error(`Unknown mail kind ${row.kind}`);
+	return renderMail(row.kind, row.data as MailTemplates[typeof row.kind], { origin: runtime.config.origin });
+}
+
+export type DeliveryOutcome = 'sent' | 'kept' | 'skipped';
+
+/**
+ * Delivers one queued mail: over SMTP when SMTP_URL is set, else kept in the outbox (and
+ * named in the log). The row stays locked while sending, so a second job for the same mail
+ * waits and then finds it delivered. A failure is recorded and rethrown for pg-boss to
+ * retry; on the final attempt the mail is marked FAILED.
+ */
+export async function deliverMail(
+	runtime: Runtime,
+	mailId: string,
+	attempt: { final: boolean } = { final: true }
+): Promise<DeliveryOutcome> {
+	try {
+		return await runtime.db.transaction(async (tx) => {
+			const [row] = await tx.select().from(mailOutbox).where(eq(mailOutbox.id, mailId)).for('update');
+			if (!row || row.status !== 'QUEUED') return 'skipped';
+			const mail = render(runtime, row);
+			const transport = smtpTransport(runtime.config.mail);
+			if (transport) {
+				await transport.sendMail({
+					from: runtime.config.mail.from,
+					to: row.to,
+					subject: mail.subject,
+					text: mail.text,
+					html: mail.html,
+					// Stable per mail, so a receiving server can tell a rare resend (a crash after
+					// the SMTP server accepted it, before this commit) from a new mail.
+					messageId: `<${row.id}@minispod>`
+				});
+			} else {
+				runtime.log.info(
+					{ mailId: row.id, kind: row.kind, to: row.to, subject: mail.subject },
+					'mail kept in the outbox (no SMTP_URL)'
+				);
+			}
+			await tx
+				.update(mailOutbox)
+				.set({
+					...mail,
+					status: transport ? 'SENT' : 'KEPT',
+					attempts: row.attempts + 1,
+					deliveredAt: new Date(),
+					lastError: null
+				})
+				.where(eq(mailOutbox.id, row.id));
+			return transport ? 'sent' : 'kept';
+		});
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		const [row] = await runtime.db.select({ attempts: mailOutbox.attempts }).from(mailOutbox).where(eq(mailOutbox.id, mailId));
+		await runtime.db
+			.update(mailOutbox)
+			.set({
+				attempts: (row?.attempts ?? 0) + 1,
+				lastError: message.slice(0, 500),
+				...(attempt.final ? { status: 'FAILED' } : {})
+			})
+			.where(eq(mailOutbox.id, mailId));
+		runtime.log.warn({ err: error, mailId, final: attempt.final }, 'sending a mail failed');
+		throw error;
+	}
+}
+
+/** The outbox, newest first, for the admin page: what was sent, kept or failed. */
+export async function listOutbox(runtime: Runtime, options: { page: number; pageSize: number }) {
+	const [rows, [total]] = await Promise.all([
+		runtime.db
+			.select()
+			.from(mailOutbox)
+			.orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
+			.limit(options.pageSize)
+			.offset((options.page - 1) * options.pageSize),
+		runtime.db.select({ value: count() }).from(mailOutbox)
+	]);
+	return {
+		items: rows.map((row) => toOutboxMailView(row, row.subject ? null : render(runtime, row))),
+		total: total.value,
+		page: options.page,
+		pageSize: options.pageSize,
+		smtp: Boolean(runtime.config.mail.smtpUrl)
+	};
+}

@@ -1,0 +1,75 @@
+// What each kind of e-mail says: one template per kind, producing a subject, plain text and
+// simple HTML. Pure, so every mail reads (and is tested) without sending anything. A new
+// kind (account verification, password reset, ...) is one more entry in MailTemplates and
+// in `templates` below; the type makes both sides agree.
+
+/** The data each kind of mail is rendered from. */
+export type MailTemplates = {
+	/** An in-app notification, also e-mailed: its title, text and the page it points to. */
+	notification: { title: string; body: string; link?: string | null; essential?: boolean };
+};
+
+export type MailKind = keyof MailTemplates;
+
+export const MAIL_KINDS = ['notification'] as const satisfies readonly MailKind[];
+
+export type RenderedMail = { subject: string; text: string; html: string };
+
+export type MailContext = {
+	/** Public URL of MinisPod, for absolute links. */
+	origin: string;
+};
+
+const escapeHtml = (value: string) =>
+	value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+const absolute = (origin: string, link: string) => (/^https?:\/\//.test(link) ? link : `${origin}${link}`);
+
+/** The frame every mail shares: a heading, paragraphs, one button, and why it was sent. */
+function layout(
+	context: MailContext,
+	content: { heading: string; paragraphs: string[]; action?: { label: string; link: string }; footer: string }
+): Omit<RenderedMail, 'subject'> {
+	const action = content.action ? { ...content.action, url: absolute(context.origin, content.action.link) } : null;
+	const text = [
+		content.heading,
+		'',
+		...content.paragraphs.flatMap((paragraph) => [paragraph, '']),
+		...(action ? [`${action.label}: ${action.url}`, ''] : []),
+		'-- ',
+		content.footer
+	].join('\n');
+	const html = [
+		'<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#0f172a;line-height:1.5">',
+		`<h1 style="font-size:18px">${escapeHtml(content.heading)}</h1>`,
+		...content.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+		action
+			? `<p><a href="${escapeHtml(action.url)}" style="background:#4f46e5;color:#fff;padding:8px 14px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>`
+			: '',
+		`<hr style="border:none;border-top:1px solid #e2e8f0"><p style="font-size:12px;color:#64748b">${escapeHtml(content.footer)}</p>`,
+		'</body></html>'
+	].join('');
+	return { text, html };
+}
+
+const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContext) => RenderedMail } = {
+	notification: (data, context) => ({
+		subject: data.title,
+		...layout(context, {
+			heading: data.title,
+			paragraphs: [data.body],
+			action: data.link ? { label: 'Open MinisPod', link: data.link } : undefined,
+			footer: data.essential
+				? 'MinisPod sends this while money is owed or your data is at risk, whatever your mail settings.'
+				: `You can turn these mails off on your account page: ${absolute(context.origin, '/account')}`
+		})
+	})
+};
+
+export function isMailKind(kind: string): kind is MailKind {
+	return (MAIL_KINDS as readonly string[]).includes(kind);
+}
+
+export function renderMail<K extends MailKind>(kind: K, data: MailTemplates[K], context: MailContext): RenderedMail {
+	return templates[kind](data, context);
+}

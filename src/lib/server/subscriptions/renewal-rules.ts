@@ -1,0 +1,118 @@
+// Pure renewal rules: where each period ends (keeping the billing anchor's day), when grace
+// ends and data is deleted, and the walk over upcoming renewals that tells a customer how
+// long their credit lasts and what is short. No I/O: every rule here has plain unit tests.
+import { addMonths } from './billing';
+
+export const DAY_MS = 86_400_000;
+/** How long before a suspended app's deletion its owner is warned. */
+export const DELETION_WARNING_DAYS = 3;
+/** How far ahead a shortfall triggers the low-credit warning. */
+export const LOW_CREDIT_DAYS = 7;
+/** How far the forecast walks before it says "beyond". */
+export const FORECAST_MONTHS = 12;
+
+const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** Calendar months from `from` to `to` in WIB, ignoring the day (Jan 31 -> Feb 1 is 1). */
+function wibMonthsBetween(from: Date, to: Date): number {
+	const a = new Date(from.getTime() + WIB_OFFSET_MS);
+	const b = new Date(to.getTime() + WIB_OFFSET_MS);
+	return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+}
+
+/**
+ * The end of the period that starts at `periodStart`: the first whole number of calendar
+ * months after the billing anchor that lies after the start. Counting from the anchor, not
+ * from the previous end, keeps its day: 31 Jan -> 28/29 Feb -> 31 Mar -> 30 Apr.
+ */
+export function nextPeriodEnd(anchor: Date, periodStart: Date): Date {
+	let months = Math.max(1, wibMonthsBetween(anchor, periodStart));
+	while (months > 1 && addMonths(anchor, months - 1) > periodStart) months -= 1;
+	while (addMonths(anchor, months) <= periodStart) months += 1;
+	return addMonths(anchor, months);
+}
+
+const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
+
+/** A renewal unpaid at `dueAt` keeps the app running until then. */
+export const graceEndsAt = (dueAt: Date, graceDays: number) => addDays(dueAt, graceDays);
+
+/** A subscription suspended for non-payment is deleted then. */
+export const deletionAt = (suspendedAt: Date, retentionDays: number) => addDays(suspendedAt, retentionDays);
+
+/** When the owner is told the deletion is coming. */
+export const deletionWarningAt = (suspendedAt: Date, retentionDays: number) =>
+	addDays(suspendedAt, Math.max(0, retentionDays - DELETION_WARNING_DAYS));
+
+/** Whole days left until `end` (rounded up; 0 once it has passed). */
+export const daysLeft = (end: Date, now: Date) => Math.max(0, Math.ceil((end.getTime() - now.getTime()) / DAY_MS));
+
+/** Which day of its grace period a past-due renewal is in: 0 on the due day. */
+export const graceDay = (dueAt: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - dueAt.getTime()) / DAY_MS));
+
+/** A live subscription as the forecast sees it. */
+export type RenewingSubscription = {
+	id: string;
+	name: string;
+	billingAnchor: Date;
+	/** The next renewal is due then (in the past while it is overdue). */
+	endDate: Date;
+	/** What each renewal charges: the plan's current monthly price. */
+	price: number;
+};
+
+export type Renewal = { subscriptionId: string; name: string; dueAt: Date; amount: number };
+
+/** Every renewal of these subscriptions due up to `until`, in the order they are charged. */
+export function upcomingRenewals(subscriptions: RenewingSubscription[], until: Date): Renewal[] {
+	const renewals: Renewal[] = [];
+	for (const subscription of subscriptions) {
+		let dueAt = subscription.endDate;
+		while (dueAt <= until) {
+			renewals.push({ subscriptionId: subscription.id, name: subscription.name, dueAt, amount: subscription.price });
+			dueAt = nextPeriodEnd(subscription.billingAnchor, dueAt);
+		}
+	}
+	return renewals.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.subscriptionId.localeCompare(b.subscriptionId));
+}
+
+/** What is due by `until` and how much of it the balance does not cover. */
+export function dueBy(renewals: Renewal[], balance: number, until: Date) {
+	const amount = renewals.filter((renewal) => renewal.dueAt <= until).reduce((sum, renewal) => sum + renewal.amount, 0);
+	return { amount, shortfall: Math.max(0, amount - balance) };
+}
+
+export type Forecast = {
+	/** What the live subscriptions cost per month. */
+	monthlyTotal: number;
+	/** The first renewal the balance cannot pay (renewals before it are covered), if any in the horizon. */
+	firstUncovered: (Renewal & { shortfall: number }) | null;
+	/** The last date the walk looked at: with no uncovered renewal, the credit lasts beyond it. */
+	horizon: Date;
+	/** Renewals due within LOW_CREDIT_DAYS (overdue ones included) and what the balance lacks for them. */
+	dueSoon: { amount: number; shortfall: number };
+};
+
+/**
+ * Walks the renewals of the next FORECAST_MONTHS in due order, paying each from the balance,
+ * to find the first one the credit does not cover.
+ */
+export function forecastCredit(subscriptions: RenewingSubscription[], balance: number, now: Date): Forecast {
+	const horizon = addMonths(now, FORECAST_MONTHS);
+	const renewals = upcomingRenewals(subscriptions, horizon);
+	let left = balance;
+	let firstUncovered: Forecast['firstUncovered'] = null;
+	for (const renewal of renewals) {
+		if (renewal.amount > left) {
+			firstUncovered = { ...renewal, shortfall: renewal.amount - left };
+			break;
+		}
+		left -= renewal.amount;
+	}
+	return {
+		monthlyTotal: subscriptions.reduce((sum, subscription) => sum + subscription.price, 0),
+		firstUncovered,
+		horizon,
+		dueSoon: dueBy(renewals, balance, addDays(now, LOW_CREDIT_DAYS))
+	};
+}

@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, register, topUp, uniqueEmail } from './helpers';
+
+test('a customer sees the forecast, then the past-due banner with the shortfall, tops up, and is active again', async ({
+	page,
+	browser
+}) => {
+	// Two payments and a month of billing work on the test clock: longer than one page flow.
+	test.setTimeout(180_000);
+	await register(page, 'Putri Lestari', uniqueEmail('renewal'));
+	await topUp(page, 'Rp 100.000');
+	await page.goto('/catalog/ghost');
+	await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Ghost Basic' });
+	await dialog.getByLabel('App name').fill('Travel blog');
+	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Travel blog' })).toBeVisible();
+	const subscriptionUrl = page.url();
+	const renewsOn = (await page.getByTestId('next-billing').textContent())!.trim();
+
+	// Rp 41.000 left does not cover the Rp 59.000 renewal: the credit lasts until that date.
+	await page.goto('/wallet');
+	await expect(page.getByTestId('forecast-covered')).toHaveText(`Your credit covers your renewals until ${renewsOn}.`);
+	await expect(page.getByTestId('forecast-monthly')).toHaveText('Rp 59.000 per month for 1 subscription.');
+	await page.goto('/instances');
+	await expect(page.getByTestId('forecast-covered')).toHaveText(`Your credit covers your renewals until ${renewsOn}.`);
+	await expect(page.getByTestId('past-due-banner')).toHaveCount(0);
+
+	// An administrator moves the billing clock a month on.
+	const staff = await browser.newContext();
+	const admin = await staff.newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await admin.goto('/admin/billing');
+	await admin.getByLabel('Days to advance').fill('31');
+	await admin.getByRole('button', { name: 'Advance the clock' }).click();
+	await expect(admin.getByTestId('test-clock-result')).toContainText('past due', { timeout: 60_000 });
+	await expect(admin.getByTestId('billing-past-due').getByTestId('billing-row').filter({ hasText: 'Travel blog' })).toHaveCount(
+		1
+	);
+	await staff.close();
+
+	// The customer still runs the app, and is told what is missing.
+	await page.reload();
+	const banner = page.getByTestId('past-due-banner');
+	await expect(banner).toContainText('The renewal of Travel blog is unpaid.');
+	await expect(banner.getByTestId('past-due-shortfall')).toHaveText('Rp 18.000');
+	await banner.getByRole('link', { name: 'Top up Rp 18.000' }).click();
+	await expect(page).toHaveURL(/\/wallet\?amount=18000$/);
+	await expect(page.getByLabel('Or enter an amount (Rp)')).toHaveValue('18000');
+	await page.getByRole('radio', { name: /Bank transfer/ }).check();
+	await page.getByRole('radio', { name: 'BCA', exact: true }).check();
+	await page.getByRole('button', { name: 'Top up Rp 18.000' }).click();
+	await expect(page.getByRole('heading', { name: 'Pay your order' })).toBeVisible();
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await page.getByRole('button', { name: 'Pay Rp 18.000' }).click();
+	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'COMPLETED');
+
+	// The credit retries the renewal at once.
+	await page.goto(subscriptionUrl);
+	await expect(page.getByTestId('subscription-status')).toHaveText('Active');
+	await expect(page.getByTestId('subscription-past-due')).toHaveCount(0);
+	await page.goto('/instances');
+	await expect(page.getByTestId('past-due-banner')).toHaveCount(0);
+	await page.goto('/wallet');
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { isMailKind, renderMail } from '../../../src/lib/server/mail/templates';
+
+const context = { origin: 'https://minispod.example' };
+
+describe('mail templates', () => {
+	it('render a notification as subject, plain text and simple HTML with an absolute link', () => {
+		const mail = renderMail(
+			'notification',
+			{ title: 'Ghost renewed', body: 'Rp 50.000 was charged.', link: '/subscriptions/abc' },
+			context
+		);
+		expect(mail.subject).toBe('Ghost renewed');
+		expect(mail.text).toContain('Rp 50.000 was charged.');
+		expect(mail.text).toContain('https://minispod.example/subscriptions/abc');
+		expect(mail.html).toContain('<a href="https://minispod.example/subscriptions/abc"');
+		expect(mail.text).toContain('https://minispod.example/account');
+	});
+
+	it('escape what customers typed into HTML', () => {
+		const mail = renderMail('notification', { title: '<b>x</b>', body: 'Tom & "Jerry" <script>' }, context);
+		expect(mail.html).not.toContain('<script>');
+		expect(mail.html).toContain('Tom &amp; &quot;Jerry&quot; &lt;script&gt;');
+		expect(mail.subject).toBe('<b>x</b>');
+	});
+
+	it('say why an essential mail comes whatever the settings', () => {
+		const mail = renderMail('notification', { title: 'Pay', body: 'Owed', essential: true }, context);
+		expect(mail.text).toContain('whatever your mail settings');
+		expect(mail.text).not.toContain('/account');
+	});
+
+	it('know their kinds', () => {
+		expect(isMailKind('notification')).toBe(true);
+		expect(isMailKind('nonsense')).toBe(false);
+	});
+});

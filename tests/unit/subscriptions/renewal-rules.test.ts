@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import {
+	daysLeft,
+	deletionAt,
+	deletionWarningAt,
+	dueBy,
+	forecastCredit,
+	graceDay,
+	graceEndsAt,
+	nextPeriodEnd,
+	upcomingRenewals,
+	type RenewingSubscription
+} from '../../../src/lib/server/subscriptions/renewal-rules';
+
+/** A WIB wall-clock time as a Date. */
+const wib = (text: string) => new Date(`${text}+07:00`);
+
+describe('next period end', () => {
+	it('keeps the anchor day across short months: 31 Jan -> 28 Feb -> 31 Mar -> 30 Apr', () => {
+		const anchor = wib('2026-01-31T10:00:00');
+		const ends = [anchor];
+		for (let i = 0; i < 4; i++) ends.push(nextPeriodEnd(anchor, ends.at(-1)!));
+		expect(ends.slice(1)).toEqual([
+			wib('2026-02-28T10:00:00'),
+			wib('2026-03-31T10:00:00'),
+			wib('2026-04-30T10:00:00'),
+			wib('2026-05-31T10:00:00')
+		]);
+	});
+
+	it('lands on 29 February in a leap year', () => {
+		const anchor = wib('2028-01-31T10:00:00');
+		expect(nextPeriodEnd(anchor, anchor)).toEqual(wib('2028-02-29T10:00:00'));
+		expect(nextPeriodEnd(anchor, wib('2028-02-29T10:00:00'))).toEqual(wib('2028-03-31T10:00:00'));
+	});
+
+	it('counts months in WIB, where 31 January 02:00 is still 30 January in UTC', () => {
+		const anchor = wib('2026-01-31T02:00:00');
+		expect(nextPeriodEnd(anchor, anchor)).toEqual(wib('2026-02-28T02:00:00'));
+		expect(nextPeriodEnd(anchor, wib('2026-02-28T02:00:00'))).toEqual(wib('2026-03-31T02:00:00'));
+	});
+
+	it('follows the anchor after a grant of several months and across the year end', () => {
+		const anchor = wib('2026-11-30T23:30:00');
+		expect(nextPeriodEnd(anchor, wib('2027-02-28T23:30:00'))).toEqual(wib('2027-03-30T23:30:00'));
+		expect(nextPeriodEnd(anchor, wib('2026-12-30T23:30:00'))).toEqual(wib('2027-01-30T23:30:00'));
+	});
+
+	it('is always after the period start, even when the start is off the anchor day', () => {
+		const anchor = wib('2026-01-10T09:00:00');
+		// An extension moved the end to the 17th without moving the anchor: the next end is the 10th after it.
+		expect(nextPeriodEnd(anchor, wib('2026-02-17T09:00:00'))).toEqual(wib('2026-03-10T09:00:00'));
+		expect(nextPeriodEnd(anchor, wib('2026-02-10T08:59:59'))).toEqual(wib('2026-02-10T09:00:00'));
+	});
+});
+
+describe('grace and deletion dates', () => {
+	const due = wib('2026-03-10T09:00:00');
+
+	it('gives the grace days from the due date and counts the days left', () => {
+		const end = graceEndsAt(due, 7);
+		expect(end).toEqual(wib('2026-03-17T09:00:00'));
+		expect(daysLeft(end, wib('2026-03-10T09:00:00'))).toBe(7);
+		expect(daysLeft(end, wib('2026-03-16T10:00:00'))).toBe(1);
+		expect(daysLeft(end, wib('2026-03-18T00:00:00'))).toBe(0);
+	});
+
+	it('numbers the days of grace from 0 on the due day', () => {
+		expect(graceDay(due, wib('2026-03-10T20:00:00'))).toBe(0);
+		expect(graceDay(due, wib('2026-03-11T09:00:00'))).toBe(1);
+		expect(graceDay(due, wib('2026-03-09T09:00:00'))).toBe(0);
+	});
+
+	it('deletes after the retention days and warns three days before', () => {
+		const suspended = wib('2026-03-17T09:00:00');
+		expect(deletionAt(suspended, 14)).toEqual(wib('2026-03-31T09:00:00'));
+		expect(deletionWarningAt(suspended, 14)).toEqual(wib('2026-03-28T09:00:00'));
+		expect(deletionWarningAt(suspended, 2)).toEqual(suspended);
+	});
+});
+
+describe('credit forecast', () => {
+	const now = wib('2026-03-01T12:00:00');
+	const app = (id: string, endDate: string, price: number, anchor = endDate): RenewingSubscription => ({
+		id,
+		name: id,
+		billingAnchor: wib(anchor),
+		endDate: wib(endDate),
+		price
+	});
+
+	it('lists every renewal up to a date in due order, month after month', () => {
+		const renewals = upcomingRenewals(
+			[app('ghost', '2026-03-05T10:00:00', 50_000), app('n8n', '2026-03-20T10:00:00', 100_000)],
+			wib('2026-05-10T00:00:00')
+		);
+		expect(renewals.map((r) => [r.subscriptionId, r.dueAt])).toEqual([
+			['ghost', wib('2026-03-05T10:00:00')],
+			['n8n', wib('2026-03-20T10:00:00')],
+			['ghost', wib('2026-04-05T10:00:00')],
+			['n8n', wib('2026-04-20T10:00:00')],
+			['ghost', wib('2026-05-05T10:00:00')]
+		]);
+		expect(dueBy(renewals, 120_000, wib('2026-04-06T00:00:00'))).toEqual({ amount: 200_000, shortfall: 80_000 });
+	});
+
+	it('finds the first renewal the balance does not cover, and the monthly total', () => {
+		const subscriptions = [app('ghost', '2026-03-05T10:00:00', 50_000), app('n8n', '2026-03-20T10:00:00', 100_000)];
+		const forecast = forecastCredit(subscriptions, 220_000, now);
+		expect(forecast.monthlyTotal).toBe(150_000);
+		// 50 000 (5 Mar) + 100 000 (20 Mar) are paid; 70 000 is left for 50 000 on 5 Apr; 20 000 for 100 000 on 20 Apr.
+		expect(forecast.firstUncovered).toMatchObject({
+			subscriptionId: 'n8n',
+			dueAt: wib('2026-04-20T10:00:00'),
+			amount: 100_000,
+			shortfall: 80_000
+		});
+		expect(forecast.dueSoon).toEqual({ amount: 50_000, shortfall: 0 });
+	});
+
+	it('counts an overdue renewal first and says what is short in the next seven days', () => {
+		const forecast = forecastCredit([app('ghost', '2026-02-25T10:00:00', 50_000)], 30_000, now);
+		expect(forecast.firstUncovered).toMatchObject({ dueAt: wib('2026-02-25T10:00:00'), shortfall: 20_000 });
+		expect(forecast.dueSoon).toEqual({ amount: 50_000, shortfall: 20_000 });
+	});
+
+	it('covers everything within the horizon when the balance is large, and nothing costs nothing', () => {
+		expect(forecastCredit([app('ghost', '2026-03-05T10:00:00', 50_000)], 10_000_000, now).firstUncovered).toBeNull();
+		const none = forecastCredit([], 0, now);
+		expect(none).toMatchObject({ monthlyTotal: 0, firstUncovered: null, dueSoon: { amount: 0, shortfall: 0 } });
+		expect(forecastCredit([app('free', '2026-03-05T10:00:00', 0)], 0, now).firstUncovered).toBeNull();
+	});
+});
