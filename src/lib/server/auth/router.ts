@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc/init';
 import { deleteSessionCookie, invalidateSession, setSessionCookie } from './sessions';
 import { loginInput, registerInput } from './schemas';
 import { login, register, startSession } from './service';
+import { accountViewSchema, toAccountView } from './views';
 
 const secureCookies = (ctx: Context) => ctx.runtime.config.origin.startsWith('https://');
 
@@ -15,23 +17,29 @@ async function openSession(ctx: Context, userId: string) {
 }
 
 export const authRouter = router({
-	register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
-		const user = await register(ctx.runtime.db, input);
-		await openSession(ctx, user.id);
-		return user;
-	}),
+	register: publicProcedure
+		.input(registerInput)
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const user = await register(ctx.runtime.db, input);
+			await openSession(ctx, user.id);
+			return toAccountView(user);
+		}),
 
-	login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-		const user = await login(ctx.runtime.db, input);
-		await openSession(ctx, user.id);
-		return user;
-	}),
+	login: publicProcedure
+		.input(loginInput)
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const user = await login(ctx.runtime.db, input);
+			await openSession(ctx, user.id);
+			return toAccountView(user);
+		}),
 
-	logout: authedProcedure.mutation(async ({ ctx }) => {
+	logout: authedProcedure.output(z.object({ ok: z.boolean() })).mutation(async ({ ctx }) => {
 		await invalidateSession(ctx.runtime.db, ctx.session.id);
 		if (ctx.cookies) deleteSessionCookie(ctx.cookies, secureCookies(ctx));
 		return { ok: true };
 	}),
 
-	me: publicProcedure.query(({ ctx }) => ctx.user)
+	me: publicProcedure.output(accountViewSchema.nullable()).query(({ ctx }) => (ctx.user ? toAccountView(ctx.user) : null))
 });

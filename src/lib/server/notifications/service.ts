@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client';
 import { notifications } from '../db/schema';
 import { publish } from '../events';
 import type { NotificationType } from './types';
+import { toNotificationView } from './views';
 
 export type NewNotification = {
 	userId: string;
@@ -24,12 +25,13 @@ export async function notify(db: DbOrTx, notification: NewNotification) {
 }
 
 export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
-	return db
+	const rows = await db
 		.select()
 		.from(notifications)
 		.where(eq(notifications.userId, userId))
 		.orderBy(desc(notifications.createdAt))
 		.limit(limit);
+	return rows.map(toNotificationView);
 }
 
 export async function unreadCount(db: DbOrTx, userId: string) {
