@@ -1,6 +1,9 @@
-import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { parseConfig } from '$lib/server/config';
+import { log } from '$lib/server/log';
+import { newRequestId, runWithContext } from '$lib/server/request-context';
 import { getRuntime } from '$lib/server/runtime';
+import { internalErrorMessage } from '$lib/server/trpc/init';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
 import { bootGlobalRuntime } from './boot';
 
@@ -9,7 +12,42 @@ export const init: ServerInit = async () => {
 	await bootGlobalRuntime(parseConfig());
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+/**
+ * Every request gets an id: sent back as `x-request-id`, quoted in generic error messages and
+ * on every log line the request causes (through the logger's mixin).
+ */
+export const handle: Handle = ({ event, resolve }) => {
+	const requestId = newRequestId();
+	event.locals.requestId = requestId;
+	return runWithContext({ requestId }, async () =>
+		withHeader(await handleRequest({ event, resolve }), 'x-request-id', requestId)
+	);
+};
+
+/** Sets a header, copying the response when its headers are immutable (fetched or redirect responses). */
+function withHeader(response: Response, name: string, value: string): Response {
+	try {
+		response.headers.set(name, value);
+		return response;
+	} catch {
+		const copy = new Response(response.body, response);
+		copy.headers.set(name, value);
+		return copy;
+	}
+}
+
+/**
+ * An unexpected error in a page load or endpoint: logged with its path (never the query
+ * string, which may carry tokens) and shown to the person as a generic sentence with the
+ * request id.
+ */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = event.locals.requestId;
+	if (status >= 500) log.error({ err: error, path: event.url.pathname, status }, 'request failed');
+	return { message: status >= 500 ? internalErrorMessage(requestId) : message, requestId };
+};
+
+const handleRequest: Handle = async ({ event, resolve }) => {
 	const runtime = getRuntime();
 	// A worker replica serves only its health check; pages and the API are the web's.
 	if (runtime.config.role === 'worker' && event.url.pathname !== '/healthz') {

@@ -17,3 +17,36 @@ export const rupiahSchema = z
 	.number({ error: 'Enter an amount in rupiah' })
 	.int('Use whole rupiah')
 	.max(AMOUNT_SANITY_MAX, 'That amount is too large');
+
+/** Fields written in lines (an administrator's reason, a note): line breaks and tabs are text there. */
+const MULTILINE_FIELDS = new Set(['reason', 'note']);
+// Unicode's control characters (C0, DEL, C1); the second form spares tab, CR and LF.
+const CONTROL = /\p{Cc}/u;
+const CONTROL_BUT_LINES = /[^\P{Cc}\t\n\r]/u;
+
+/**
+ * The path of the first text value holding a control character (a NUL byte, an escape, a
+ * line break outside multi-line fields), or null. Walks objects, arrays and multipart forms,
+ * so every procedure's input is checked in one place (trpc/init.ts) before any schema or
+ * query sees it.
+ */
+export function findControlCharacter(value: unknown, path: string[] = []): string | null {
+	if (path.length > 12) return null;
+	if (typeof value === 'string') {
+		const pattern = MULTILINE_FIELDS.has(path.at(-1) ?? '') ? CONTROL_BUT_LINES : CONTROL;
+		return pattern.test(value) ? path.join('.') || 'input' : null;
+	}
+	const entries: [string, unknown][] =
+		value instanceof FormData
+			? [...value.entries()]
+			: Array.isArray(value)
+				? value.map((item, index) => [String(index), item])
+				: value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+					? Object.entries(value)
+					: [];
+	for (const [key, item] of entries) {
+		const found = findControlCharacter(item, [...path, key]);
+		if (found) return found;
+	}
+	return null;
+}

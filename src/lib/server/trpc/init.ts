@@ -7,8 +7,10 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Session } from '../db/schema';
 import type { SessionUser } from '../auth/sessions';
-import { AppError } from '../errors';
+import { AppError, badRequest } from '../errors';
+import { currentContext } from '../request-context';
 import { getRuntime, type Runtime } from '../runtime';
+import { findControlCharacter } from '../validation';
 
 // 1. Context --------------------------------------------------------------------------
 
@@ -22,6 +24,8 @@ export type Context = {
 	userAgent?: string | null;
 	/** Aborted when the client goes away (streams use it to stop). */
 	signal?: AbortSignal;
+	/** Quoted to the client in a generic error message and present on every log line. */
+	requestId?: string;
 };
 
 export function createContext(event: RequestEvent, runtime: Runtime = getRuntime()): Context {
@@ -38,7 +42,8 @@ export function createContext(event: RequestEvent, runtime: Runtime = getRuntime
 		cookies: event.cookies,
 		ipAddress,
 		userAgent: event.request.headers.get('user-agent'),
-		signal: event.request.signal
+		signal: event.request.signal,
+		requestId: event.locals.requestId
 	};
 }
 
@@ -61,9 +66,15 @@ export function fieldOf(error: TRPCError): string | null {
 
 const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 
+/** The generic sentence for an unexpected error, with the id support can find it by in the log. */
+export function internalErrorMessage(requestId: string | undefined): string {
+	return requestId ? `${INTERNAL_ERROR_MESSAGE} (Reference: ${requestId})` : INTERNAL_ERROR_MESSAGE;
+}
+
 const t = initTRPC.context<Context>().create({
 	transformer: superjson,
-	errorFormatter({ shape, error }) {
+	errorFormatter({ shape, error, ctx }) {
+		const requestId = ctx?.requestId ?? currentContext()?.requestId ?? null;
 		const zodError = error.cause instanceof ZodError ? error.cause : null;
 		const appError = error.cause instanceof AppError ? error.cause : null;
 		const fieldErrors = zodError
@@ -78,14 +89,15 @@ const t = initTRPC.context<Context>().create({
 				? describeZodError(zodError)
 				: appError || error.code !== 'INTERNAL_SERVER_ERROR'
 					? shape.message
-					: INTERNAL_ERROR_MESSAGE,
+					: internalErrorMessage(requestId ?? undefined),
 			data: {
 				...shape.data,
 				stack: undefined,
 				fieldErrors,
 				appCode: appError?.code ?? null,
 				field: appError?.field ?? null,
-				details: appError?.details ?? null
+				details: appError?.details ?? null,
+				requestId
 			}
 		};
 	}
@@ -111,7 +123,18 @@ const humanErrors = t.middleware(async ({ next }) => {
 	return result;
 });
 
-export const publicProcedure = t.procedure.use(humanErrors);
+/**
+ * Control characters are refused in every text input, in this one place, naming the field:
+ * a NUL byte would otherwise reach PostgreSQL (which refuses it with an error carrying the
+ * statement), an escape sequence a terminal reading the log.
+ */
+const plainText = t.middleware(async ({ getRawInput, next }) => {
+	const field = findControlCharacter(await getRawInput());
+	if (field) throw badRequest(field, 'Remove control characters (such as NUL bytes or line breaks) from this field.');
+	return next();
+});
+
+export const publicProcedure = t.procedure.use(humanErrors).use(plainText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user || !ctx.session) {
