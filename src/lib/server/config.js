@@ -37,6 +37,8 @@ const envSchema = z.object({
 	ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
 	ADMIN_PASSWORD: optionalText.pipe(z.string().min(8).optional()),
 	SESSION_DAYS: positiveInt(30),
+	/** Client addresses whose requests no address-keyed rate limit counts (comma-separated). */
+	MINISPOD_RATE_LIMIT_EXEMPT: optionalText,
 
 	MIDTRANS_SERVER_KEY: optionalText,
 	MIDTRANS_CLIENT_KEY: optionalText,
@@ -92,6 +94,10 @@ export function parseConfig(env = process.env) {
 		demo: e.MINISPOD_DEMO,
 		admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
 		sessionDays: e.SESSION_DAYS,
+		rateLimitExempt: (e.MINISPOD_RATE_LIMIT_EXEMPT ?? '')
+			.split(',')
+			.map((address) => address.trim())
+			.filter(Boolean),
 		midtrans: {
 			serverKey: e.MIDTRANS_SERVER_KEY,
 			clientKey: e.MIDTRANS_CLIENT_KEY,

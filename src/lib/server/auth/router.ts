@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { authedProcedure, publicProcedure, router, type Context } from '../trpc/init';
+import { authedProcedure, clientAddressKey, publicProcedure, rateLimited, router, type Context } from '../trpc/init';
+import { DEVICE_COOKIE, setDeviceCookie } from './devices';
 import { deleteSessionCookie, invalidateSession, setSessionCookie } from './sessions';
-import { loginInput, registerInput } from './schemas';
-import { login, register, startSession } from './service';
-import { accountViewSchema, toAccountView } from './views';
+import { changePasswordInput, loginInput, registerInput } from './schemas';
+import { changePassword, endOtherSessions, listSessions, login, register, startSession } from './service';
+import { accountViewSchema, sessionViewSchema, toAccountView, toSessionView } from './views';
 
 const secureCookies = (ctx: Context) => ctx.runtime.config.origin.startsWith('https://');
 
@@ -16,9 +17,14 @@ async function openSession(ctx: Context, userId: string) {
 	return { token, session };
 }
 
+/** Who is logging in, for the throttle: their address and the device cookie they sent. */
+const loginContext = (ctx: Context) => ({ address: clientAddressKey(ctx), deviceToken: ctx.cookies?.get(DEVICE_COOKIE) });
+
 export const authRouter = router({
+	// Registration answers "already exists" for a taken address, so it is rate limited per client.
 	register: publicProcedure
 		.input(registerInput)
+		.use(rateLimited('register'))
 		.output(accountViewSchema)
 		.mutation(async ({ ctx, input }) => {
 			const user = await register(ctx.runtime.db, input);
@@ -30,7 +36,8 @@ export const authRouter = router({
 		.input(loginInput)
 		.output(accountViewSchema)
 		.mutation(async ({ ctx, input }) => {
-			const user = await login(ctx.runtime.db, input);
+			const { user, deviceToken } = await login(ctx.runtime.db, input, loginContext(ctx));
+			if (ctx.cookies) setDeviceCookie(ctx.cookies, deviceToken, secureCookies(ctx));
 			await openSession(ctx, user.id);
 			return toAccountView(user);
 		}),
@@ -41,5 +48,25 @@ export const authRouter = router({
 		return { ok: true };
 	}),
 
-	me: publicProcedure.output(accountViewSchema.nullable()).query(({ ctx }) => (ctx.user ? toAccountView(ctx.user) : null))
+	me: publicProcedure.output(accountViewSchema.nullable()).query(({ ctx }) => (ctx.user ? toAccountView(ctx.user) : null)),
+
+	/** A new password ends every other session of the account. */
+	changePassword: authedProcedure
+		.input(changePasswordInput)
+		.output(z.object({ endedSessions: z.number() }))
+		.mutation(({ ctx, input }) =>
+			changePassword(ctx.runtime.db, { userId: ctx.user.id, sessionId: ctx.session.id }, input, loginContext(ctx))
+		),
+
+	/** The account's sessions (browser, address, since when), the caller's own marked. */
+	sessions: authedProcedure
+		.output(z.array(sessionViewSchema))
+		.query(async ({ ctx }) =>
+			(await listSessions(ctx.runtime.db, ctx.user.id)).map((session) => toSessionView(session, ctx.session.id))
+		),
+
+	/** Logs out everywhere else: every session but the caller's ends. */
+	logoutOthers: authedProcedure.output(z.object({ endedSessions: z.number() })).mutation(async ({ ctx }) => ({
+		endedSessions: await endOtherSessions(ctx.runtime.db, { userId: ctx.user.id, sessionId: ctx.session.id })
+	}))
 });

@@ -11,6 +11,7 @@ import { AppError, badRequest } from '../errors';
 import { currentContext } from '../request-context';
 import { getRuntime, type Runtime } from '../runtime';
 import { findControlCharacter } from '../validation';
+import { addressKey, checksFor, consumeLimits, type LimitGroup } from '../rate-limit';
 
 // 1. Context --------------------------------------------------------------------------
 
@@ -135,6 +136,19 @@ const plainText = t.middleware(async ({ getRawInput, next }) => {
 });
 
 export const publicProcedure = t.procedure.use(humanErrors).use(plainText);
+
+/** The rate-limit key of the caller's address (null for server-side callers and exempt clients). */
+export const clientAddressKey = (ctx: Context) => addressKey(ctx.ipAddress, ctx.runtime.config.rateLimitExempt);
+
+/**
+ * Counts the call against an action's rate limits (rate-limit.ts), by the caller's address
+ * and account; used up, the call is refused with TOO_MANY_ATTEMPTS before it does anything.
+ */
+export const rateLimited = (group: LimitGroup) =>
+	t.middleware(async ({ ctx, next }) => {
+		await consumeLimits(ctx.runtime.db, checksFor(group, { address: clientAddressKey(ctx), account: ctx.user?.id }));
+		return next();
+	});
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user || !ctx.session) {

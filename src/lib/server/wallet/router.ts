@@ -1,4 +1,4 @@
-import { authedProcedure, router } from '../trpc/init';
+import { authedProcedure, rateLimited, router } from '../trpc/init';
 import { submitTransferProof } from './proofs';
 import { proofUploadInput, topUpInput, transactionIdInput, transactionsInput } from './schemas';
 import { findOwnedTransaction, getWallet, listTransactions } from './history';
@@ -24,6 +24,7 @@ export const walletRouter = router({
 
 	topUp: authedProcedure
 		.input(topUpInput)
+		.use(rateLimited('topUp'))
 		.output(topUpResultSchema)
 		.mutation(({ ctx, input }) => createTopUp(ctx.runtime, ctx.user, input)),
 
@@ -46,6 +47,7 @@ export const walletRouter = router({
 
 	uploadProof: authedProcedure
 		.input(proofUploadInput)
+		.use(rateLimited('proofUpload'))
 		.output(transactionDetailSchema)
 		.mutation(async ({ ctx, input }) =>
 			submitTransferProof(ctx.runtime, ctx.user.id, {
