@@ -12,6 +12,15 @@ export const reasonSchema = z
 	.min(5, 'Give a reason of at least 5 characters')
 	.max(500, 'Keep the reason under 500 characters');
 
+/**
+ * Whole rupiah typed as text (a multipart form field): decimal digits only. A lenient number
+ * parse reads "0x2710" as 10.000 and "1e5" as 100.000.
+ */
+export const rupiahTextSchema = z
+	.string({ error: 'Enter an amount in rupiah' })
+	.regex(/^\d{1,13}$/, 'Enter the amount in whole rupiah, digits only')
+	.transform(Number);
+
 /** Whole rupiah, positive, below any sane bound. */
 export const rupiahSchema = z
 	.number({ error: 'Enter an amount in rupiah' })
