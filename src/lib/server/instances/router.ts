@@ -42,7 +42,8 @@ export const instancesRouter = router({
 		}),
 
 	/**
-	 * The instance now, then again after every status or provisioning-step change (SSE).
+	 * The instance now, then again after every status or provisioning-step change and after a
+	 * resync (the event listener reconnected, changes may have been missed) (SSE).
 	 * Streams are not checked by `.output()`, so each update is parsed by the view's schema.
 	 */
 	events: ownInstance.subscription(async function* ({ ctx, signal }) {

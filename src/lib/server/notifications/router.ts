@@ -16,14 +16,18 @@ export const notificationsRouter = router({
 		.output(z.object({ marked: z.number() }))
 		.mutation(async ({ ctx, input }) => ({ marked: await markRead(ctx.runtime.db, ctx.user.id, input.ids) })),
 
-	/** The unread count now and after every new notification of the caller (SSE). */
+	/** The unread count now, after every new notification of the caller, and after a resync (SSE). */
 	stream: authedProcedure.subscription(async function* ({ ctx, signal }) {
 		const userId = ctx.user.id;
 		yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: null });
 		const mine = (event: LiveEvent): event is Extract<LiveEvent, { type: 'notification' }> =>
 			event.type === 'notification' && event.userId === userId;
 		for await (const event of ctx.runtime.events.stream(mine, signal ?? new AbortController().signal)) {
-			const [latest] = (await listNotifications(ctx.runtime.db, userId, 1)).filter((n) => n.id === event.notificationId);
+			// After a resync (the listener reconnected) only the count is re-sent.
+			const [latest] =
+				event.type === 'resync'
+					? []
+					: (await listNotifications(ctx.runtime.db, userId, 1)).filter((n) => n.id === event.notificationId);
 			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: latest ?? null });
 		}
 	})
