@@ -41,6 +41,21 @@ export default defineConfig({
 				}
 			},
 			{
+				// The attacks, crashes and outages MinisPod must survive (`npm run test:security`).
+				extends: true,
+				test: {
+					name: 'security',
+					include: ['tests/security/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/support/global-setup.ts'],
+					testTimeout: 120_000,
+					hookTimeout: 120_000,
+					pool: 'forks',
+					maxWorkers: 2,
+					sequence: { groupOrder: 2 }
+				}
+			},
+			{
 				extends: true,
 				test: {
 					name: 'bench',

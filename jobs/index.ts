@@ -1,6 +1,7 @@
 // Registers every queue: created on start, scheduled where it has a schedule, and worked
 // on by this process unless it runs as a web-only replica.
 import type { Runtime } from '$lib/server/runtime';
+import { runWithContext } from '$lib/server/request-context';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
 import { instanceAction } from './instance-action';
@@ -48,14 +49,16 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 			await runtime.boss.work<JobPayloads[QueueName]>(
 				queue.name,
 				{ ...queue.work, batchSize: 1, includeMetadata: true },
-				async ([job]) => {
-					try {
-						return await queue.handle(runtime, job);
-					} catch (error) {
-						runtime.log.error({ err: error, queue: queue.name, jobId: job.id }, 'job failed');
-						throw error;
-					}
-				}
+				// Every line the job logs names it (request-context.ts).
+				([job]) =>
+					runWithContext({ jobId: job.id, queue: queue.name }, async () => {
+						try {
+							return await queue.handle(runtime, job);
+						} catch (error) {
+							runtime.log.error({ err: error }, 'job failed');
+							throw error;
+						}
+					})
 			);
 		}
 	}

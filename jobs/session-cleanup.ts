@@ -1,14 +1,16 @@
 import { deleteExpiredSessions } from '$lib/server/auth/sessions';
 import { defineQueue } from '$lib/server/queue';
+import { deleteExpiredLimits } from '$lib/server/rate-limit';
 
-/** Deletes expired sessions every hour. */
+/** Deletes expired sessions and rate-limit counters every hour. */
 export const sessionCleanup = defineQueue({
 	name: 'session-cleanup',
 	options: { retryLimit: 2, expireInSeconds: 300 },
 	schedule: { cron: '17 * * * *' },
 	async handle(runtime) {
 		const removed = await deleteExpiredSessions(runtime.db);
-		runtime.log.info({ removed }, 'expired sessions removed');
-		return { removed };
+		const counters = await deleteExpiredLimits(runtime.db);
+		runtime.log.info({ removed, counters }, 'expired sessions removed');
+		return { removed, counters };
 	}
 });

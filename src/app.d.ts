@@ -6,10 +6,13 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: Session | null;
+			/** Sent as `x-request-id`, quoted in generic error messages, on every log line. */
+			requestId?: string;
 		}
 		interface Error {
 			message: string;
 			code?: string;
+			requestId?: string;
 		}
 	}
 }

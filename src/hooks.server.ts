@@ -1,7 +1,19 @@
-import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import {
+	error,
+	isRedirect,
+	json,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
 import { parseConfig } from '$lib/server/config';
+import { log } from '$lib/server/log';
+import { newRequestId, runWithContext } from '$lib/server/request-context';
 import { getRuntime } from '$lib/server/runtime';
 import { ADMIN_ONLY } from '$lib/server/auth/service';
+import { internalErrorMessage } from '$lib/server/trpc/init';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
 import { bootGlobalRuntime } from './boot';
 
@@ -10,11 +22,84 @@ export const init: ServerInit = async () => {
 	await bootGlobalRuntime(parseConfig());
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+/**
+ * Every request gets an id: sent back as `x-request-id`, quoted in generic error messages and
+ * on every log line the request causes (through the logger's mixin). Every response gets the
+ * security headers (the Content-Security-Policy of pages is SvelteKit's, from kit.csp).
+ */
+export const handle: Handle = ({ event, resolve }) => {
+	const requestId = newRequestId();
+	event.locals.requestId = requestId;
+	return runWithContext({ requestId }, async () => {
+		let response: Response;
+		try {
+			response = await handleRequest({ event, resolve });
+		} catch (thrown) {
+			// A redirect from the login check becomes a response here, so it gets the headers too.
+			if (!isRedirect(thrown)) throw thrown;
+			response = new Response(null, { status: thrown.status, headers: { location: thrown.location } });
+		}
+		return withHeaders(response, { 'x-request-id': requestId, ...securityHeaders(getRuntime().config.origin) });
+	});
+};
+
+/**
+ * No framing (clickjacking), no content sniffing, no referrer to other sites (paths can name
+ * a top-up), and HSTS when MinisPod is served over HTTPS (over plain HTTP it would lock a
+ * browser out of an install without TLS).
+ */
+function securityHeaders(origin: string): Record<string, string> {
+	return {
+		'x-frame-options': 'DENY',
+		'x-content-type-options': 'nosniff',
+		'referrer-policy': 'same-origin',
+		...(origin.startsWith('https://') ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {})
+	};
+}
+
+/** Sets headers, copying the response when its headers are immutable (fetched or redirect responses). */
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+	let target = response;
+	try {
+		for (const [name, value] of Object.entries(headers)) target.headers.set(name, value);
+	} catch {
+		target = new Response(response.body, response);
+		for (const [name, value] of Object.entries(headers)) target.headers.set(name, value);
+	}
+	return target;
+}
+
+/**
+ * SvelteKit refuses cross-site form posts; JSON mutations (tRPC POSTs) get the same check: a
+ * browser always sends Origin with a POST, and only this site's pages may send one.
+ */
+function crossSiteMutation(event: RequestEvent): boolean {
+	return (
+		event.request.method === 'POST' &&
+		event.url.pathname.startsWith('/api/trpc') &&
+		event.request.headers.get('origin') !== event.url.origin
+	);
+}
+
+/**
+ * An unexpected error in a page load or endpoint: logged with its path (never the query
+ * string, which may carry tokens) and shown to the person as a generic sentence with the
+ * request id.
+ */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = event.locals.requestId;
+	if (status >= 500) log.error({ err: error, path: event.url.pathname, status }, 'request failed');
+	return { message: status >= 500 ? internalErrorMessage(requestId) : message, requestId };
+};
+
+const handleRequest: Handle = async ({ event, resolve }) => {
 	const runtime = getRuntime();
 	// A worker replica serves only its health check; pages and the API are the web's.
 	if (runtime.config.role === 'worker' && event.url.pathname !== '/healthz') {
 		return new Response('This MinisPod process runs background jobs only.', { status: 404 });
+	}
+	if (crossSiteMutation(event)) {
+		return json({ message: 'Cross-site POST requests are forbidden.' }, { status: 403 });
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	const validated = token ? await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays }) : null;

@@ -36,6 +36,7 @@ type ErrorData = {
 	appCode?: ClientErrorCode | null;
 	fieldErrors?: Record<string, string[] | undefined> | null;
 	details?: Record<string, unknown> | null;
+	requestId?: string | null;
 };
 
 export function errorInfo(error: unknown): ErrorInfo {
@@ -43,7 +44,9 @@ export function errorInfo(error: unknown): ErrorInfo {
 		const data = (error.data ?? {}) as ErrorData;
 		const code: ClientErrorCode = data.appCode ?? data.code ?? 'INTERNAL_SERVER_ERROR';
 		const serverMessage = typeof error.message === 'string' && error.message.length < 300 ? error.message : '';
-		const message = code === 'INTERNAL_SERVER_ERROR' ? fallback : serverMessage || friendly[code] || fallback;
+		// An unexpected error's reference lets support find it in the log.
+		const internal = data.requestId ? `${fallback} (Reference: ${data.requestId})` : fallback;
+		const message = code === 'INTERNAL_SERVER_ERROR' ? internal : serverMessage || friendly[code] || fallback;
 		return { code, message, fieldErrors: { ...(data.fieldErrors ?? {}) }, details: data.details ?? {} };
 	}
 	const offline = error instanceof TypeError && /fetch/i.test(error.message);

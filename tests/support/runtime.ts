@@ -97,15 +97,20 @@ export async function reloadUser(runtime: Runtime, id: string): Promise<User> {
 	return user;
 }
 
-/** A tRPC caller acting as `user` through a real session (or anonymously). */
-export async function callerFor(runtime: Runtime, user?: User | null, options: { signal?: AbortSignal } = {}) {
-	let context: Context = { runtime, user: null, session: null };
+/** A tRPC caller acting as `user` through a real session (or anonymously), from `ipAddress` if given. */
+export async function callerFor(
+	runtime: Runtime,
+	user?: User | null,
+	options: { signal?: AbortSignal; ipAddress?: string } = {}
+) {
+	let context: Context = { runtime, user: null, session: null, ipAddress: options.ipAddress };
 	if (user) {
 		const session = await createSession(runtime.db, generateSessionToken(), user.id, { days: 30 });
 		context = {
 			runtime,
 			user: { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive },
-			session
+			session,
+			ipAddress: options.ipAddress
 		};
 	}
 	return createCaller(context, { signal: options.signal });

@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from './db/client';
 import { billingClock } from './db/schema';
-import { publish, type EventHub, type LiveEvent } from './events';
+import { publish, type EventHub } from './events';
 
 export interface Clock {
 	now(): Date;
@@ -57,8 +57,10 @@ export async function startBillingClock(db: DbOrTx, events: EventHub, onError: (
 	const observe = (next: number) => {
 		offset = Math.max(offset, next);
 	};
-	const stopListening = events.listen((event: LiveEvent) => {
+	const stopListening = events.listen((event) => {
 		if (event.type === 'clock') observe(event.offsetMs);
+		// Clock events may have been missed while the listener was reconnecting.
+		if (event.type === 'resync') void readOffset(db).then(observe, onError);
 	});
 	const timer = setInterval(() => void readOffset(db).then(observe, onError), REFRESH_MS);
 	timer.unref();

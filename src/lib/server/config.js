@@ -7,12 +7,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MIN_TOP_UP } from '../money.js';
 
+const flagText = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).optional();
+
+/** A yes/no variable; unset (or empty) is undefined. */
+const optionalFlag = flagText.transform((value) =>
+	value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(value)
+);
+
 /** @param {boolean} fallback */
-const flag = (fallback) =>
-	z
-		.enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-		.optional()
-		.transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+const flag = (fallback) => optionalFlag.transform((value) => value ?? fallback);
 
 const optionalText = z
 	.string()
@@ -33,10 +36,13 @@ const envSchema = z.object({
 	ORIGIN: optionalUrl,
 	MINISPOD_ROLE: z.enum(['web', 'worker', 'all']).optional().default('all'),
 	MINISPOD_DATA_DIR: z.string().optional().default('.data'),
-	MINISPOD_DEMO: flag(true),
+	/** Defaults to on only on embedded defaults (no DATABASE_URL) outside production; see parseConfig. */
+	MINISPOD_DEMO: optionalFlag,
 	ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
 	ADMIN_PASSWORD: optionalText.pipe(z.string().min(8).optional()),
 	SESSION_DAYS: positiveInt(30),
+	/** Client addresses whose requests no address-keyed rate limit counts (comma-separated). */
+	MINISPOD_RATE_LIMIT_EXEMPT: optionalText,
 
 	MIDTRANS_SERVER_KEY: optionalText,
 	MIDTRANS_CLIENT_KEY: optionalText,
@@ -83,11 +89,18 @@ export function parseConfig(env = process.env) {
 		throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 	}
 	const e = result.data;
+	const isProduction = e.NODE_ENV === 'production';
+	// Demo accounts print their passwords: never in production, by default only on a fresh
+	// embedded database that a person started to look around.
+	if (isProduction && e.MINISPOD_DEMO === true) {
+		throw new Error('Invalid configuration:\n  MINISPOD_DEMO: demo accounts cannot be created with NODE_ENV=production');
+	}
+	const demo = e.MINISPOD_DEMO ?? (!isProduction && !e.DATABASE_URL);
 	const dataDir = path.resolve(e.MINISPOD_DATA_DIR);
 	const port = e.PORT;
 	return {
 		env: e.NODE_ENV,
-		isProduction: e.NODE_ENV === 'production',
+		isProduction,
 		// Tests are quiet unless asked otherwise.
 		logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
 		databaseUrl: e.DATABASE_URL,
@@ -97,9 +110,13 @@ export function parseConfig(env = process.env) {
 		role: e.MINISPOD_ROLE,
 		dataDir,
 		uploadsDir: path.join(dataDir, 'uploads'),
-		demo: e.MINISPOD_DEMO,
+		demo,
 		admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
 		sessionDays: e.SESSION_DAYS,
+		rateLimitExempt: (e.MINISPOD_RATE_LIMIT_EXEMPT ?? '')
+			.split(',')
+			.map((address) => address.trim())
+			.filter(Boolean),
 		midtrans: {
 			serverKey: e.MIDTRANS_SERVER_KEY,
 			clientKey: e.MIDTRANS_CLIENT_KEY,

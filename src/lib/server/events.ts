@@ -1,7 +1,11 @@
 // Live events across processes: a change is published with pg_notify (inside the
 // transaction that makes it, so it is delivered only if that commits), and each process
 // holds one LISTEN connection that fans events out to the streams its clients have open.
+// The connection is made again after any loss, with backoff and for as long as it takes;
+// notifications sent while it was down are lost (LISTEN has no history), so after every
+// reconnect each open stream is told to resync: it re-sends its snapshot.
 import { EventEmitter, on } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './db/client';
@@ -13,6 +17,9 @@ export type LiveEvent =
 	| { type: 'notification'; userId: string; notificationId: string }
 	/** The billing clock was moved (test clock): every process takes the new offset. */
 	| { type: 'clock'; offsetMs: number };
+
+/** Sent to every stream after the listener reconnected: events may have been missed. */
+export type ResyncEvent = { type: 'resync' };
 
 export async function publish(db: DbOrTx, event: LiveEvent) {
 	await publishMany(db, [event]);
@@ -26,25 +33,42 @@ export async function publishMany(db: DbOrTx, events: LiveEvent[]) {
 }
 
 export type EventHub = {
-	/** Events matching `filter` until `signal` aborts. */
-	stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal): AsyncGenerator<T>;
-	/** Calls `listener` with every event until the returned function is called (for this process's own use). */
-	listen(listener: (event: LiveEvent) => void): () => void;
+	/** Events matching `filter`, and every resync, until `signal` aborts. */
+	stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal): AsyncGenerator<T | ResyncEvent>;
+	/** Calls `listener` with every event, and every resync, until the returned function is called (for this process's own use). */
+	listen(listener: (event: LiveEvent | ResyncEvent) => void): () => void;
 	/** How many streams are open (for tests: streams must end with their clients). */
 	openStreams(): number;
 	close(): Promise<void>;
 };
 
-export async function startEventHub(connectionString: string, onError: (error: Error) => void): Promise<EventHub> {
+export type EventHubOptions = {
+	/** First wait before reconnecting; doubled after each failed attempt up to `maxBackoffMs`. */
+	backoffMs?: number;
+	maxBackoffMs?: number;
+};
+
+/** The wait before reconnect attempt `attempt` (0-based): doubling, capped, with jitter. */
+export function reconnectDelay(attempt: number, { backoffMs = 250, maxBackoffMs = 15_000 }: EventHubOptions = {}) {
+	const base = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
+	return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+export async function startEventHub(
+	connectionString: string,
+	onError: (error: Error) => void,
+	options: EventHubOptions = {}
+): Promise<EventHub> {
 	const emitter = new EventEmitter();
 	emitter.setMaxListeners(0);
 	let open = 0;
 	let closed = false;
-	let client: pg.Client;
+	let client: pg.Client | undefined;
+	let reconnecting: Promise<void> | undefined;
 
-	async function connect() {
-		client = new pg.Client({ connectionString, application_name: 'minispod-events' });
-		client.on('notification', (message) => {
+	async function listen(): Promise<pg.Client> {
+		const next = new pg.Client({ connectionString, application_name: 'minispod-events' });
+		next.on('notification', (message) => {
 			if (message.channel !== CHANNEL || !message.payload) return;
 			try {
 				emitter.emit('event', JSON.parse(message.payload) as LiveEvent);
@@ -52,23 +76,48 @@ export async function startEventHub(connectionString: string, onError: (error: E
 				onError(error as Error);
 			}
 		});
-		client.on('error', (error) => {
-			onError(error);
-			// Reconnect after a lost connection; events in between are re-read by the streams'
-			// own initial snapshot when the client reconnects.
-			if (!closed) setTimeout(() => void connect().catch(onError), 1000);
+		// Errors end the connection; 'end' follows and starts the reconnect.
+		next.on('error', onError);
+		next.on('end', () => {
+			if (client === next) reconnect();
 		});
-		await client.connect();
-		await client.query(`LISTEN ${CHANNEL}`);
+		try {
+			await next.connect();
+			await next.query(`LISTEN ${CHANNEL}`);
+		} catch (error) {
+			next.removeAllListeners('end');
+			await next.end().catch(() => undefined);
+			throw error;
+		}
+		return next;
 	}
-	await connect();
+
+	function reconnect() {
+		client = undefined;
+		reconnecting ??= (async () => {
+			for (let attempt = 0; !closed; attempt++) {
+				await sleep(reconnectDelay(attempt, options));
+				if (closed) return;
+				try {
+					client = await listen();
+					emitter.emit('event', { type: 'resync' } satisfies ResyncEvent);
+					return;
+				} catch (error) {
+					onError(error as Error);
+				}
+			}
+		})().finally(() => (reconnecting = undefined));
+	}
+
+	client = await listen();
 
 	return {
 		async *stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal) {
 			open += 1;
 			try {
 				for await (const [event] of on(emitter, 'event', { signal })) {
-					if (filter(event as LiveEvent)) yield event as T;
+					const live = event as LiveEvent | ResyncEvent;
+					if (live.type === 'resync' || filter(live)) yield live as T | ResyncEvent;
 				}
 			} catch (error) {
 				if ((error as Error).name !== 'AbortError') throw error;
@@ -83,7 +132,10 @@ export async function startEventHub(connectionString: string, onError: (error: E
 		openStreams: () => open,
 		async close() {
 			closed = true;
-			await client.end().catch(() => undefined);
+			const current = client;
+			client = undefined;
+			await current?.end().catch(() => undefined);
+			await reconnecting;
 		}
 	};
 }

@@ -1,6 +1,8 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { parseConfig } from './config';
+import { currentContext } from './request-context';
 
 // Secrets never reach the log: these paths are censored wherever they appear.
 const redact = {
@@ -27,30 +29,52 @@ const redact = {
 	censor: '[redacted]'
 };
 
-/** Errors as type, message, code and stack only: driver errors carry whole clients. */
-function serializeError(error: unknown): unknown {
-	if (!(error instanceof Error)) return error;
-	const { code } = error as Error & { code?: unknown };
-	return {
-		type: error.name,
-		message: error.message,
-		...(code !== undefined ? { code } : {}),
-		stack: error.stack,
-		...(error.cause ? { cause: serializeError(error.cause) } : {})
+/**
+ * The `params: …` part drizzle writes into a failed query's message (and so its stack, and
+ * the message of any error wrapping it, such as tRPC's): the values written, password hashes
+ * included.
+ */
+function parameterTexts(error: unknown, depth = 0): string[] {
+	if (!(error instanceof Error) || depth > 5) return [];
+	const own = error instanceof DrizzleQueryError ? [`\nparams: ${error.params}`] : [];
+	return [...own, ...parameterTexts(error.cause, depth + 1)];
+}
+
+const scrub = (text: string | undefined, secrets: string[]) =>
+	text === undefined ? undefined : secrets.reduce((result, secret) => result.split(secret).join(''), text);
+
+/**
+ * Errors as type, message, code and stack only: driver errors carry whole clients, and a
+ * failed query's parameters are dropped wherever they were copied.
+ */
+export function serializeError(error: unknown): unknown {
+	const secrets = parameterTexts(error);
+	const serialize = (current: unknown, depth: number): unknown => {
+		if (!(current instanceof Error)) return current;
+		const { code } = current as Error & { code?: unknown };
+		return {
+			type: current.name,
+			message: scrub(current.message, secrets),
+			...(code !== undefined ? { code } : {}),
+			stack: scrub(current.stack, secrets),
+			...(current.cause && depth < 5 ? { cause: serialize(current.cause, depth + 1) } : {})
+		};
 	};
+	return serialize(error, 0);
 }
 
 const serializers = { err: serializeError };
 
+/** Every line names the request or job that caused it (request-context.ts). */
+const mixin = () => ({ ...currentContext() });
+
 export function createLogger(options: { level: string; pretty: boolean; destination?: pino.DestinationStream }): Logger {
-	if (options.destination) return pino({ level: options.level, redact, serializers }, options.destination);
+	const settings = { level: options.level, redact, serializers, mixin };
+	if (options.destination) return pino(settings, options.destination);
 	if (options.pretty) {
-		return pino(
-			{ level: options.level, redact, serializers },
-			pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
-		);
+		return pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
 	}
-	return pino({ level: options.level, redact, serializers });
+	return pino(settings);
 }
 
 /** A logger for code that runs before the runtime is started (configuration errors included). */

@@ -12,8 +12,50 @@ export const reasonSchema = z
 	.min(5, 'Give a reason of at least 5 characters')
 	.max(500, 'Keep the reason under 500 characters');
 
+/**
+ * Whole rupiah typed as text (a multipart form field): decimal digits only. A lenient number
+ * parse reads "0x2710" as 10.000 and "1e5" as 100.000.
+ */
+export const rupiahTextSchema = z
+	.string({ error: 'Enter an amount in rupiah' })
+	.regex(/^\d{1,13}$/, 'Enter the amount in whole rupiah, digits only')
+	.transform(Number);
+
 /** Whole rupiah, positive, below any sane bound. */
 export const rupiahSchema = z
 	.number({ error: 'Enter an amount in rupiah' })
 	.int('Use whole rupiah')
 	.max(AMOUNT_SANITY_MAX, 'That amount is too large');
+
+/** Fields written in lines (an administrator's reason, a note): line breaks and tabs are text there. */
+const MULTILINE_FIELDS = new Set(['reason', 'note']);
+// Unicode's control characters (C0, DEL, C1); the second form spares tab, CR and LF.
+const CONTROL = /\p{Cc}/u;
+const CONTROL_BUT_LINES = /[^\P{Cc}\t\n\r]/u;
+
+/**
+ * The path of the first text value holding a control character (a NUL byte, an escape, a
+ * line break outside multi-line fields), or null. Walks objects, arrays and multipart forms,
+ * so every procedure's input is checked in one place (trpc/init.ts) before any schema or
+ * query sees it.
+ */
+export function findControlCharacter(value: unknown, path: string[] = []): string | null {
+	if (path.length > 12) return null;
+	if (typeof value === 'string') {
+		const pattern = MULTILINE_FIELDS.has(path.at(-1) ?? '') ? CONTROL_BUT_LINES : CONTROL;
+		return pattern.test(value) ? path.join('.') || 'input' : null;
+	}
+	const entries: [string, unknown][] =
+		value instanceof FormData
+			? [...value.entries()]
+			: Array.isArray(value)
+				? value.map((item, index) => [String(index), item])
+				: value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+					? Object.entries(value)
+					: [];
+	for (const [key, item] of entries) {
+		const found = findControlCharacter(item, [...path, key]);
+		if (found) return found;
+	}
+	return null;
+}

@@ -56,4 +56,10 @@ describe('errorInfo (browser)', () => {
 		Object.assign(error, { data: { code: 'INTERNAL_SERVER_ERROR' } });
 		expect(errorInfo(error).message).toBe('Something went wrong on our side. Please try again.');
 	});
+
+	it('quotes the request id of an internal error, so support can find it', () => {
+		const error = new TRPCClientError('relation "users" does not exist');
+		Object.assign(error, { data: { code: 'INTERNAL_SERVER_ERROR', requestId: '0123456789abcdef' } });
+		expect(errorInfo(error).message).toBe('Something went wrong on our side. Please try again. (Reference: 0123456789abcdef)');
+	});
 });

@@ -10,7 +10,7 @@ import {
 	toAdvanceClockView,
 	toBillingActionView,
 	toBillingOverviewView
-} from '../subscriptions/views';
+} from '../subscriptions/billing-views';
 
 /** `admin.billing.*`: what is due, past due, suspended and soon deleted; grace, waivers, the test clock. */
 export const adminBillingRouter = router({

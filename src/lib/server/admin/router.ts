@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init';
 import { overview, searchUsers } from './service';
 import { adminWalletRouter } from './wallet-router';
@@ -23,30 +24,60 @@ import {
 import { terminate } from '../subscriptions/cancel';
 import { adminBillingRouter } from './billing-router';
 import { adminMailRouter } from './mail-router';
+import {
+	adminSubscriptionPageSchema,
+	grantResultSchema,
+	quotaOverviewSchema,
+	setQuotaResultSchema,
+	subscriptionViewSchema,
+	terminateResultSchema,
+	toSubscriptionView
+} from '../subscriptions/views';
+import { customerSummarySchema, overviewSchema } from './views';
 
 const subscriptionsAdmin = router({
-	list: adminProcedure.input(adminListInput).query(({ ctx, input }) => listAllSubscriptions(ctx.runtime.db, input)),
-	grant: adminProcedure.input(grantInput).mutation(({ ctx, input }) => grantSubscription(ctx.runtime, ctx.user, input)),
-	extend: adminProcedure.input(extendInput).mutation(({ ctx, input }) => extendSubscription(ctx.runtime.db, ctx.user, input)),
-	suspend: adminProcedure.input(suspendInput).mutation(({ ctx, input }) => suspendSubscription(ctx.runtime, ctx.user, input)),
+	list: adminProcedure
+		.input(adminListInput)
+		.output(adminSubscriptionPageSchema)
+		.query(({ ctx, input }) => listAllSubscriptions(ctx.runtime.db, input)),
+	grant: adminProcedure
+		.input(grantInput)
+		.output(grantResultSchema)
+		.mutation(({ ctx, input }) => grantSubscription(ctx.runtime, ctx.user, input)),
+	extend: adminProcedure
+		.input(extendInput)
+		.output(subscriptionViewSchema)
+		.mutation(async ({ ctx, input }) => toSubscriptionView(await extendSubscription(ctx.runtime.db, ctx.user, input))),
+	suspend: adminProcedure
+		.input(suspendInput)
+		.output(subscriptionViewSchema)
+		.mutation(async ({ ctx, input }) => toSubscriptionView(await suspendSubscription(ctx.runtime, ctx.user, input))),
 	resume: adminProcedure
 		.input(subscriptionIdInput)
-		.mutation(({ ctx, input }) => unsuspendSubscription(ctx.runtime, ctx.user, input)),
+		.output(subscriptionViewSchema)
+		.mutation(async ({ ctx, input }) => toSubscriptionView(await unsuspendSubscription(ctx.runtime, ctx.user, input))),
 	terminate: adminProcedure
 		.input(adminTerminateInput)
+		.output(terminateResultSchema)
 		.mutation(({ ctx, input }) =>
 			terminate(ctx.runtime, input.id, { refund: input.refund, actorId: ctx.user.id, reason: input.reason })
 		)
 });
 
 const quotaAdmin = router({
-	overview: adminProcedure.query(({ ctx }) => quotaOverview(ctx.runtime.db)),
-	setTotal: adminProcedure.input(setQuotaInput).mutation(({ ctx, input }) => setPlanQuota(ctx.runtime.db, ctx.user, input))
+	overview: adminProcedure.output(quotaOverviewSchema).query(({ ctx }) => quotaOverview(ctx.runtime.db)),
+	setTotal: adminProcedure
+		.input(setQuotaInput)
+		.output(setQuotaResultSchema)
+		.mutation(({ ctx, input }) => setPlanQuota(ctx.runtime.db, ctx.user, input))
 });
 
 export const adminRouter = router({
-	overview: adminProcedure.query(({ ctx }) => overview(ctx.runtime.db)),
-	users: adminProcedure.input(customerSearchInput).query(({ ctx, input }) => searchUsers(ctx.runtime.db, input.q)),
+	overview: adminProcedure.output(overviewSchema).query(({ ctx }) => overview(ctx.runtime.db)),
+	users: adminProcedure
+		.input(customerSearchInput)
+		.output(z.array(customerSummarySchema))
+		.query(({ ctx, input }) => searchUsers(ctx.runtime.db, input.q)),
 	subscriptions: subscriptionsAdmin,
 	quota: quotaAdmin,
 	wallet: adminWalletRouter,

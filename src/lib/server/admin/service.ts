@@ -2,6 +2,7 @@ import { count, eq, ilike, inArray, or, sum } from 'drizzle-orm';
 import { likePattern } from '../catalog/service';
 import type { DbOrTx } from '../db/client';
 import { SLOT_HOLDING_STATUSES, services, subscriptions, users } from '../db/schema';
+import { toCustomerSummary } from './views';
 
 export async function overview(db: DbOrTx) {
 	const [[customers], [serviceCount], [live], [credit]] = await Promise.all([
@@ -24,7 +25,7 @@ export async function overview(db: DbOrTx) {
 /** Customers (and staff) by e-mail or name, for an administrator to act for. */
 export async function searchUsers(db: DbOrTx, query: string) {
 	const pattern = likePattern(query.trim());
-	return db
+	const rows = await db
 		.select({
 			id: users.id,
 			name: users.name,
@@ -38,4 +39,5 @@ export async function searchUsers(db: DbOrTx, query: string) {
 		.where(or(ilike(users.email, pattern), ilike(users.name, pattern)))
 		.orderBy(users.email)
 		.limit(20);
+	return rows.map(toCustomerSummary);
 }

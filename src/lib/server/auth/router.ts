@@ -1,7 +1,10 @@
-import { authedProcedure, publicProcedure, router, type Context } from '../trpc/init';
+import { z } from 'zod';
+import { authedProcedure, clientAddressKey, publicProcedure, rateLimited, router, type Context } from '../trpc/init';
+import { DEVICE_COOKIE, setDeviceCookie } from './devices';
 import { deleteSessionCookie, invalidateSession, setSessionCookie } from './sessions';
-import { loginInput, registerInput } from './schemas';
-import { login, register, startSession } from './service';
+import { changePasswordInput, loginInput, registerInput } from './schemas';
+import { changePassword, endOtherSessions, listSessions, login, register, startSession } from './service';
+import { accountViewSchema, sessionViewSchema, toAccountView, toSessionView } from './views';
 
 const secureCookies = (ctx: Context) => ctx.runtime.config.origin.startsWith('https://');
 
@@ -14,24 +17,56 @@ async function openSession(ctx: Context, userId: string) {
 	return { token, session };
 }
 
+/** Who is logging in, for the throttle: their address and the device cookie they sent. */
+const loginContext = (ctx: Context) => ({ address: clientAddressKey(ctx), deviceToken: ctx.cookies?.get(DEVICE_COOKIE) });
+
 export const authRouter = router({
-	register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
-		const user = await register(ctx.runtime.db, input);
-		await openSession(ctx, user.id);
-		return user;
-	}),
+	// Registration answers "already exists" for a taken address, so it is rate limited per client.
+	register: publicProcedure
+		.input(registerInput)
+		.use(rateLimited('register'))
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const user = await register(ctx.runtime.db, input);
+			await openSession(ctx, user.id);
+			return toAccountView(user);
+		}),
 
-	login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-		const user = await login(ctx.runtime.db, input);
-		await openSession(ctx, user.id);
-		return user;
-	}),
+	login: publicProcedure
+		.input(loginInput)
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const { user, deviceToken } = await login(ctx.runtime.db, input, loginContext(ctx));
+			if (ctx.cookies) setDeviceCookie(ctx.cookies, deviceToken, secureCookies(ctx));
+			await openSession(ctx, user.id);
+			return toAccountView(user);
+		}),
 
-	logout: authedProcedure.mutation(async ({ ctx }) => {
+	logout: authedProcedure.output(z.object({ ok: z.boolean() })).mutation(async ({ ctx }) => {
 		await invalidateSession(ctx.runtime.db, ctx.session.id);
 		if (ctx.cookies) deleteSessionCookie(ctx.cookies, secureCookies(ctx));
 		return { ok: true };
 	}),
 
-	me: publicProcedure.query(({ ctx }) => ctx.user)
+	me: publicProcedure.output(accountViewSchema.nullable()).query(({ ctx }) => (ctx.user ? toAccountView(ctx.user) : null)),
+
+	/** A new password ends every other session of the account. */
+	changePassword: authedProcedure
+		.input(changePasswordInput)
+		.output(z.object({ endedSessions: z.number() }))
+		.mutation(({ ctx, input }) =>
+			changePassword(ctx.runtime.db, { userId: ctx.user.id, sessionId: ctx.session.id }, input, loginContext(ctx))
+		),
+
+	/** The account's sessions (browser, address, since when), the caller's own marked. */
+	sessions: authedProcedure
+		.output(z.array(sessionViewSchema))
+		.query(async ({ ctx }) =>
+			(await listSessions(ctx.runtime.db, ctx.user.id)).map((session) => toSessionView(session, ctx.session.id))
+		),
+
+	/** Logs out everywhere else: every session but the caller's ends. */
+	logoutOthers: authedProcedure.output(z.object({ endedSessions: z.number() })).mutation(async ({ ctx }) => ({
+		endedSessions: await endOtherSessions(ctx.runtime.db, { userId: ctx.user.id, sessionId: ctx.session.id })
+	}))
 });

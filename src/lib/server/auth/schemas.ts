@@ -12,3 +12,13 @@ export const loginInput = z.object({
 	email: emailSchema,
 	password: z.string().min(1, 'Enter your password').max(200)
 });
+
+export const changePasswordInput = z
+	.object({
+		currentPassword: z.string().min(1, 'Enter your current password').max(200),
+		newPassword: z.string().min(8, 'Use at least 8 characters').max(200)
+	})
+	.refine((input) => input.newPassword !== input.currentPassword, {
+		path: ['newPassword'],
+		message: 'Choose a password other than your current one'
+	});

@@ -1,15 +1,18 @@
-// Accounts: registration, login with throttling, sessions.
-import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { users } from '../db/schema';
-import { AppError } from '../errors';
+// Accounts: registration, login with throttling, password changes, sessions.
+import { and, eq, ne } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client';
+import { sessions, users } from '../db/schema';
+import { AppError, badRequest } from '../errors';
 import { hashPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
-import { activeLock, clearFailures, recordFailure } from './throttle';
+import { isKnownDevice, rememberDevice } from './devices';
+import { beginLoginAttempt, loginSucceeded } from './throttle';
 
 export type Registration = { name: string; email: string; password: string };
 export type Credentials = { email: string; password: string };
 type ClientInfo = { ipAddress?: string | null; userAgent?: string | null };
+/** Who is logging in: the rate-limit key of their address and the device cookie they sent. */
+export type LoginContext = { address: string | null; deviceToken?: string };
 
 const publicUser = (user: typeof users.$inferSelect): SessionUser => ({
 	id: user.id,
@@ -37,29 +40,60 @@ export async function register(db: DbOrTx, input: Registration): Promise<Session
 // from telling which e-mail addresses have accounts.
 let dummyHash: Promise<string> | undefined;
 
-export async function login(db: DbOrTx, input: Credentials): Promise<SessionUser> {
+/**
+ * Checks a password under the login throttle (throttle.ts). Returns the user and the device
+ * cookie's token to set (the device is remembered for the account).
+ */
+export async function login(db: Db, input: Credentials, context: LoginContext) {
 	const email = input.email.trim().toLowerCase();
-	const throttleKey = `email:${email}`;
-	const lockedUntil = await activeLock(db, [throttleKey]);
-	if (lockedUntil) {
-		const seconds = Math.ceil((lockedUntil.getTime() - Date.now()) / 1000);
-		throw new AppError(
-			'TOO_MANY_ATTEMPTS',
-			`Too many failed attempts. Try again in ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`,
-			{ details: { retryAfterSeconds: seconds } }
-		);
-	}
-
 	const [user] = await db.select().from(users).where(eq(users.email, email));
+	const client = { address: context.address, knownDevice: await isKnownDevice(db, user?.id, context.deviceToken) };
+	await beginLoginAttempt(db, email, client);
+
 	dummyHash ??= hashPassword('not-a-real-password');
 	const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
-	if (!user || !valid) {
-		await recordFailure(db, throttleKey);
-		throw new AppError('UNAUTHORIZED', 'Email or password is incorrect.');
-	}
+	if (!user || !valid) throw new AppError('UNAUTHORIZED', 'Email or password is incorrect.');
+	await loginSucceeded(db, email, client);
 	if (!user.isActive) throw new AppError('FORBIDDEN', 'This account is disabled.');
-	await clearFailures(db, throttleKey);
-	return publicUser(user);
+	const deviceToken = await rememberDevice(db, user.id, context.deviceToken);
+	return { user: publicUser(user), deviceToken };
+}
+
+/**
+ * Changes the password after checking the current one (under the login throttle, so a
+ * borrowed session cannot guess it), and ends every other session of the account.
+ */
+export async function changePassword(
+	db: Db,
+	current: { userId: string; sessionId: string },
+	input: { currentPassword: string; newPassword: string },
+	context: LoginContext
+) {
+	const [user] = await db.select().from(users).where(eq(users.id, current.userId));
+	const client = { address: context.address, knownDevice: await isKnownDevice(db, user.id, context.deviceToken) };
+	await beginLoginAttempt(db, user.email, client);
+	if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+		throw badRequest('currentPassword', 'This is not your current password.');
+	}
+	await loginSucceeded(db, user.email, client);
+	const passwordHash = await hashPassword(input.newPassword);
+	return db.transaction(async (tx) => {
+		await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+		return { endedSessions: await endOtherSessions(tx, current) };
+	});
+}
+
+/** Ends every session of the account but the current one; returns how many. */
+export async function endOtherSessions(db: DbOrTx, current: { userId: string; sessionId: string }): Promise<number> {
+	const ended = await db
+		.delete(sessions)
+		.where(and(eq(sessions.userId, current.userId), ne(sessions.id, current.sessionId)))
+		.returning({ id: sessions.id });
+	return ended.length;
+}
+
+export async function listSessions(db: DbOrTx, userId: string) {
+	return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(sessions.createdAt);
 }
 
 export async function startSession(db: DbOrTx, userId: string, days: number, client: ClientInfo = {}) {

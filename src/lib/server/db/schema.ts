@@ -12,6 +12,7 @@ import {
 	jsonb,
 	pgEnum,
 	pgTable,
+	primaryKey,
 	text,
 	timestamp,
 	unique,
@@ -90,13 +91,37 @@ export const sessions = pgTable(
 	(t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)]
 );
 
-/** Failed-login bookkeeping per throttle key (an e-mail address or a client address). */
-export const loginThrottles = pgTable('login_throttles', {
-	key: text().primaryKey(),
-	failures: integer().notNull().default(0),
-	lastFailureAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-	lockedUntil: timestamp({ withTimezone: true })
-});
+/**
+ * Browsers an account has logged in from, by the SHA-256 of a long-lived device cookie: the
+ * right password from one of them lifts a login lock that strangers' failures caused.
+ */
+export const knownDevices = pgTable(
+	'known_devices',
+	{
+		tokenHash: text().notNull(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.tokenHash, t.userId] }), index('known_devices_user_idx').on(t.userId)]
+);
+
+/**
+ * The counters of rate-limiter-flexible's PostgreSQL store (rate-limit.ts), shared by every
+ * process. Its columns and their order are the library's: it inserts `(key, points, expire)`
+ * positionally; `expire` is milliseconds since the epoch.
+ */
+export const rateLimits = pgTable(
+	'rate_limits',
+	{
+		key: text().primaryKey(),
+		points: integer().notNull().default(0),
+		expire: bigint({ mode: 'number' })
+	},
+	(t) => [index('rate_limits_expire_idx').on(t.expire)]
+);
 
 // ---------------------------------------------------------------------------
 // Catalog

@@ -4,6 +4,7 @@ import { authedProcedure, router } from '../trpc/init';
 import { followInstanceLogs } from './logs';
 import { retryProvisioning } from '../subscriptions/outcomes';
 import { getInstanceFor, instanceView, listInstances, requestAction } from './service';
+import { instanceDetailSchema, instanceListItemSchema, instanceViewSchema, retryResultSchema, toInstanceView } from './views';
 
 /** Loads an instance the caller owns (or any, for an administrator) once. */
 const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async ({ ctx, input, next }) => {
@@ -12,14 +13,23 @@ const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async 
 });
 
 export const instancesRouter = router({
-	list: authedProcedure.query(({ ctx }) => listInstances(ctx.runtime.db, ctx.user.id)),
+	list: authedProcedure.output(z.array(instanceListItemSchema)).query(({ ctx }) => listInstances(ctx.runtime.db, ctx.user.id)),
 
-	get: ownInstance.query(({ ctx }) => instanceView(ctx.runtime.db, ctx.instance)),
+	get: ownInstance.output(instanceDetailSchema).query(({ ctx }) => instanceView(ctx.runtime.db, ctx.instance)),
 
-	stop: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'stop')),
-	start: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'start')),
-	restart: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'restart')),
-	retry: ownInstance.mutation(({ ctx }) => retryProvisioning(ctx.runtime, ctx.user, ctx.instance.id)),
+	stop: ownInstance
+		.output(instanceViewSchema)
+		.mutation(async ({ ctx }) => toInstanceView(await requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'stop'))),
+	start: ownInstance
+		.output(instanceViewSchema)
+		.mutation(async ({ ctx }) => toInstanceView(await requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'start'))),
+	restart: ownInstance
+		.output(instanceViewSchema)
+		.mutation(async ({ ctx }) => toInstanceView(await requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'restart'))),
+	retry: ownInstance.output(retryResultSchema).mutation(async ({ ctx }) => {
+		const { instance, charged } = await retryProvisioning(ctx.runtime, ctx.user, ctx.instance.id);
+		return { instance: toInstanceView(instance), charged };
+	}),
 
 	/** The app's log: the last lines, then live, across restarts (SSE). Owner or admin only. */
 	logs: ownInstance
@@ -31,15 +41,19 @@ export const instancesRouter = router({
 			});
 		}),
 
-	/** The instance now, then again after every status or provisioning-step change (SSE). */
+	/**
+	 * The instance now, then again after every status or provisioning-step change and after a
+	 * resync (the event listener reconnected, changes may have been missed) (SSE).
+	 * Streams are not checked by `.output()`, so each update is parsed by the view's schema.
+	 */
 	events: ownInstance.subscription(async function* ({ ctx, signal }) {
 		const { db, events } = ctx.runtime;
 		const id = ctx.instance.id;
-		yield await instanceView(db, ctx.instance);
+		yield instanceDetailSchema.parse(await instanceView(db, ctx.instance));
 		const changes = (event: LiveEvent): event is Extract<LiveEvent, { type: 'instance' }> =>
 			event.type === 'instance' && event.instanceId === id;
 		for await (const _change of events.stream(changes, signal ?? new AbortController().signal)) {
-			yield await instanceView(db, await getInstanceFor(db, ctx.user, id));
+			yield instanceDetailSchema.parse(await instanceView(db, await getInstanceFor(db, ctx.user, id)));
 		}
 	})
 });

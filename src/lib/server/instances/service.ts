@@ -9,6 +9,7 @@ import type { Runtime } from '../runtime';
 import type { SessionUser } from '../auth/sessions';
 import { availableActions, checkAction, type InstanceAction } from './transitions';
 import { updateInstance } from './state';
+import { toInstanceDetail, toInstanceListItem } from './views';
 
 export type Actor = Pick<SessionUser, 'id' | 'role'>;
 
@@ -27,27 +28,7 @@ export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(subscriptions.id, instance.subscriptionId));
-	const { generatedSecrets: _secrets, ...visible } = instance;
-	return {
-		...visible,
-		subscription: { id: row.subscription.id, status: row.subscription.status, endDate: row.subscription.endDate },
-		plan: {
-			id: row.plan.id,
-			name: row.plan.name,
-			cpuMilli: row.plan.cpuMilli,
-			memoryMb: row.plan.memoryMb,
-			storageGb: row.plan.storageGb,
-			bandwidthGb: row.plan.bandwidthGb
-		},
-		service: {
-			id: row.service.id,
-			slug: row.service.slug,
-			name: row.service.name,
-			icon: row.service.icon,
-			image: row.service.dockerImage
-		},
-		actions: availableActions(instance, row.subscription)
-	};
+	return toInstanceDetail(instance, row, availableActions(instance, row.subscription));
 }
 
 export async function listInstances(db: DbOrTx, userId: string) {
@@ -59,10 +40,7 @@ export async function listInstances(db: DbOrTx, userId: string) {
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.where(eq(serviceInstances.userId, userId))
 		.orderBy(desc(serviceInstances.createdAt));
-	return rows.map(({ instance, service, plan }) => {
-		const { generatedSecrets: _secrets, ...visible } = instance;
-		return { ...visible, service: { slug: service.slug, name: service.name, icon: service.icon }, plan: { name: plan.name } };
-	});
+	return rows.map(({ instance, service, plan }) => toInstanceListItem(instance, service, plan));
 }
 
 const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart' } as const;

@@ -2,15 +2,18 @@ import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
 import { listNotifications, mailSettings, markRead, setMailSettings, unreadCount } from './service';
-import { mailSettingsView, toMailSettingsView } from './views';
+import { mailSettingsView, notificationUpdateSchema, notificationViewSchema, toMailSettingsView } from './views';
 
 export const notificationsRouter = router({
-	list: authedProcedure.query(({ ctx }) => listNotifications(ctx.runtime.db, ctx.user.id)),
+	list: authedProcedure
+		.output(z.array(notificationViewSchema))
+		.query(({ ctx }) => listNotifications(ctx.runtime.db, ctx.user.id)),
 
-	unreadCount: authedProcedure.query(({ ctx }) => unreadCount(ctx.runtime.db, ctx.user.id)),
+	unreadCount: authedProcedure.output(z.number()).query(({ ctx }) => unreadCount(ctx.runtime.db, ctx.user.id)),
 
 	markRead: authedProcedure
 		.input(z.object({ ids: z.array(z.uuid()).max(200).optional() }))
+		.output(z.object({ marked: z.number() }))
 		.mutation(async ({ ctx, input }) => ({ marked: await markRead(ctx.runtime.db, ctx.user.id, input.ids) })),
 
 	mailSettings: authedProcedure
@@ -22,15 +25,19 @@ export const notificationsRouter = router({
 		.output(mailSettingsView)
 		.mutation(async ({ ctx, input }) => toMailSettingsView(await setMailSettings(ctx.runtime.db, ctx.user.id, input))),
 
-	/** The unread count now and after every new notification of the caller (SSE). */
+	/** The unread count now, after every new notification of the caller, and after a resync (SSE). */
 	stream: authedProcedure.subscription(async function* ({ ctx, signal }) {
 		const userId = ctx.user.id;
-		yield { unread: await unreadCount(ctx.runtime.db, userId), latest: null };
+		yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: null });
 		const mine = (event: LiveEvent): event is Extract<LiveEvent, { type: 'notification' }> =>
 			event.type === 'notification' && event.userId === userId;
 		for await (const event of ctx.runtime.events.stream(mine, signal ?? new AbortController().signal)) {
-			const [latest] = (await listNotifications(ctx.runtime.db, userId, 1)).filter((n) => n.id === event.notificationId);
-			yield { unread: await unreadCount(ctx.runtime.db, userId), latest: latest ?? null };
+			// After a resync (the listener reconnected) only the count is re-sent.
+			const [latest] =
+				event.type === 'resync'
+					? []
+					: (await listNotifications(ctx.runtime.db, userId, 1)).filter((n) => n.id === event.notificationId);
+			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: latest ?? null });
 		}
 	})
 });

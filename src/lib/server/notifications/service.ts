@@ -5,6 +5,7 @@ import { notFound } from '../errors';
 import { publishMany } from '../events';
 import { queueMails } from '../mail/outbox';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
+import { toNotificationView } from './views';
 
 export type NewNotification = {
 	userId: string;
@@ -82,12 +83,13 @@ export async function notifyOnce(db: DbOrTx, key: string, notification: NewNotif
 }
 
 export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
-	return db
+	const rows = await db
 		.select()
 		.from(notifications)
 		.where(eq(notifications.userId, userId))
 		.orderBy(desc(notifications.createdAt))
 		.limit(limit);
+	return rows.map(toNotificationView);
 }
 
 export async function unreadCount(db: DbOrTx, userId: string) {

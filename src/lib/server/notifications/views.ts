@@ -1,6 +1,35 @@
-// What notification procedures return besides the notifications themselves.
+// What customers see of their notifications: built here only, never a raw row (metadata is
+// for MinisPod's own bookkeeping and stays on the server).
 import { z } from 'zod';
+import type { Notification } from '../db/schema';
 
+export const notificationViewSchema = z.object({
+	id: z.string(),
+	type: z.string(),
+	title: z.string(),
+	body: z.string(),
+	link: z.string().nullable(),
+	readAt: z.date().nullable(),
+	createdAt: z.date()
+});
+export type NotificationView = z.infer<typeof notificationViewSchema>;
+
+export function toNotificationView(notification: Notification): NotificationView {
+	return {
+		id: notification.id,
+		type: notification.type,
+		title: notification.title,
+		body: notification.body,
+		link: notification.link,
+		readAt: notification.readAt,
+		createdAt: notification.createdAt
+	};
+}
+
+/** What the live stream sends: the unread count and the newest notification, if one arrived. */
+export const notificationUpdateSchema = z.object({ unread: z.number(), latest: notificationViewSchema.nullable() });
+
+/** A customer's mail settings. */
 export const mailSettingsView = z.object({
 	/** Receipts, notices and other mails that are not reminders of money owed. */
 	optionalMails: z.boolean()

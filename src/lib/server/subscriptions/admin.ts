@@ -3,7 +3,8 @@
 import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { SLOT_HOLDING_STATUSES, servicePlans, services, subscriptions, users, type SubscriptionStatus } from '../db/schema';
-import { availableSlots, likePattern, toPlanView } from '../catalog/service';
+import { availableSlots, likePattern } from '../catalog/service';
+import { toPlanView } from '../catalog/views';
 import { badRequest, duplicateSubscription, invalidState, notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { audit } from '../audit/service';
@@ -13,6 +14,7 @@ import { liveSubscriptionFor, loadPlan } from './queries';
 import { isLive } from './status';
 import { createSubscription } from './subscribe';
 import { reactivateLocked, suspendLocked } from './suspension';
+import { toAdminSubscriptionItem, type QuotaOverview } from './views';
 import { formatDate } from '$lib/format';
 
 export type SubscriptionFilter = {
@@ -52,7 +54,7 @@ export async function listAllSubscriptions(db: DbOrTx, filter: SubscriptionFilte
 		db.select({ value: count() }).from(subscriptions).innerJoin(users, eq(subscriptions.userId, users.id)).where(where)
 	]);
 	return {
-		items: rows.map(({ subscription, ...rest }) => ({ ...subscription, ...rest })),
+		items: rows.map(({ subscription, ...related }) => toAdminSubscriptionItem(subscription, related)),
 		total: total.value,
 		page: filter.page,
 		pageSize: filter.pageSize
@@ -60,7 +62,7 @@ export async function listAllSubscriptions(db: DbOrTx, filter: SubscriptionFilte
 }
 
 /** Total, used and available slots per plan, grouped by service. */
-export async function quotaOverview(db: DbOrTx) {
+export async function quotaOverview(db: DbOrTx): Promise<QuotaOverview> {
 	const rows = await db
 		.select({
 			plan: servicePlans,
@@ -74,10 +76,7 @@ export async function quotaOverview(db: DbOrTx) {
 		.innerJoin(services, eq(servicePlans.serviceId, services.id))
 		.orderBy(asc(services.sortOrder), asc(services.name), asc(servicePlans.planType));
 
-	const byService = new Map<
-		string,
-		{ service: (typeof rows)[number]['service']; total: number; used: number; available: number; plans: unknown[] }
-	>();
+	const byService = new Map<string, QuotaOverview[number]>();
 	for (const { plan, service, live } of rows) {
 		const entry = byService.get(service.id) ?? { service, total: 0, used: 0, available: 0, plans: [] };
 		const available = availableSlots(plan);
@@ -97,23 +96,7 @@ export async function quotaOverview(db: DbOrTx) {
 		});
 		byService.set(service.id, entry);
 	}
-	return [...byService.values()] as {
-		service: { id: string; name: string; slug: string };
-		total: number;
-		used: number;
-		available: number;
-		plans: {
-			id: string;
-			name: string;
-			planType: string;
-			isActive: boolean;
-			totalQuota: number;
-			usedQuota: number;
-			available: number;
-			liveSubscriptions: number;
-			utilization: number;
-		}[];
-	}[];
+	return [...byService.values()];
 }
 
 export async function grantSubscription(

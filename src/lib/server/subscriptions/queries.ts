@@ -10,12 +10,12 @@ import {
 	subscriptions,
 	transactions,
 	users,
-	type ServiceInstance,
 	type Subscription
 } from '../db/schema';
 import { notFound } from '../errors';
-import { toPlanView } from '../catalog/service';
+import { toPlanView } from '../catalog/views';
 import { isUpgrade } from './billing';
+import { toSubscriptionDetail, toSubscriptionListItem } from './views';
 
 export async function loadPlan(db: DbOrTx, planId: string) {
 	const [row] = await db
@@ -59,19 +59,13 @@ export async function listSubscriptions(db: DbOrTx, userId: string) {
 	const instances = ids.length
 		? await db.select().from(serviceInstances).where(inArray(serviceInstances.subscriptionId, ids))
 		: [];
-	return rows.map(({ subscription, plan, service }) => ({
-		...subscription,
-		plan: { id: plan.id, name: plan.name, planType: plan.planType },
-		service: { id: service.id, slug: service.slug, name: service.name, icon: service.icon },
-		instance: latestInstance(instances.filter((i) => i.subscriptionId === subscription.id))
-	}));
-}
-
-function latestInstance(instances: ServiceInstance[]) {
-	const latest = instances.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-	if (!latest) return null;
-	const { generatedSecrets: _secrets, ...visible } = latest;
-	return visible;
+	return rows.map(({ subscription, plan, service }) =>
+		toSubscriptionListItem(subscription, {
+			plan,
+			service,
+			instances: instances.filter((i) => i.subscriptionId === subscription.id)
+		})
+	);
 }
 
 /** Loads a subscription the user owns; another user's looks exactly like a missing one. */
@@ -95,19 +89,11 @@ export async function subscriptionDetail(db: DbOrTx, subscription: Subscription)
 			.where(and(eq(servicePlans.serviceId, subscription.serviceId), eq(servicePlans.isActive, true)))
 			.orderBy(servicePlans.planType)
 	]);
-	return {
-		...subscription,
+	return toSubscriptionDetail(subscription, {
 		plan: toPlanView(plan),
-		service: { id: service.id, slug: service.slug, name: service.name, icon: service.icon },
-		instance: latestInstance(instances),
-		transactions: payments.map((t) => ({
-			id: t.id,
-			type: t.type,
-			status: t.status,
-			amount: t.amount,
-			description: t.description,
-			createdAt: t.createdAt
-		})),
+		service,
+		instances,
+		payments,
 		upgradeOptions: plans.filter((p) => isUpgrade(plan.planType, p.planType)).map(toPlanView)
-	};
+	});
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currentInstanceOf, requestAction } from '../instances/service';
+import { instanceViewSchema, retryResultSchema, toInstanceView } from '../instances/views';
 import { authedProcedure, router } from '../trpc/init';
 import { idSchema, autoRenewInput, cancelInput, changePlanInput, subscribeInput, subscriptionIdInput } from './schemas';
 import { getOwnedSubscription, listSubscriptions, subscriptionDetail } from './queries';
@@ -16,6 +17,17 @@ import {
 	toForecastView,
 	toReactivationView,
 	toSubscriptionBillingView
+} from './billing-views';
+import {
+	cancelResultSchema,
+	subscribeQuoteSchema,
+	subscribeResultSchema,
+	subscriptionDetailSchema,
+	subscriptionListItemSchema,
+	subscriptionViewSchema,
+	toSubscriptionView,
+	upgradeQuoteSchema,
+	upgradeResultSchema
 } from './views';
 
 /** Loads the caller's subscription once; anyone else's is NOT_FOUND. */
@@ -25,9 +37,11 @@ const ownSubscription = authedProcedure.input(subscriptionIdInput).use(async ({ 
 });
 
 export const subscriptionsRouter = router({
-	list: authedProcedure.query(({ ctx }) => listSubscriptions(ctx.runtime.db, ctx.user.id)),
+	list: authedProcedure
+		.output(z.array(subscriptionListItemSchema))
+		.query(({ ctx }) => listSubscriptions(ctx.runtime.db, ctx.user.id)),
 
-	get: ownSubscription.query(({ ctx }) => subscriptionDetail(ctx.runtime.db, ctx.subscription)),
+	get: ownSubscription.output(subscriptionDetailSchema).query(({ ctx }) => subscriptionDetail(ctx.runtime.db, ctx.subscription)),
 
 	/** How long the caller's credit covers their renewals, what is due soon and what is owed. */
 	forecast: authedProcedure
@@ -50,45 +64,71 @@ export const subscriptionsRouter = router({
 
 	quote: authedProcedure
 		.input(z.object({ planId: idSchema }))
+		.output(subscribeQuoteSchema)
 		.query(({ ctx, input }) => subscribeQuote(ctx.runtime.db, ctx.user.id, input.planId)),
 
-	subscribe: authedProcedure.input(subscribeInput).mutation(({ ctx, input }) => subscribe(ctx.runtime, ctx.user.id, input)),
+	subscribe: authedProcedure
+		.input(subscribeInput)
+		.output(subscribeResultSchema)
+		.mutation(({ ctx, input }) => subscribe(ctx.runtime, ctx.user.id, input)),
 
 	upgradeQuote: ownSubscription
 		.input(changePlanInput)
+		.output(upgradeQuoteSchema)
 		.query(({ ctx, input }) => upgradeQuote(ctx.runtime.db, ctx.subscription, input.planId, ctx.runtime.clock.now())),
 
-	upgrade: ownSubscription.input(changePlanInput).mutation(({ ctx, input }) => upgrade(ctx.runtime, ctx.user.id, input)),
+	upgrade: ownSubscription
+		.input(changePlanInput)
+		.output(upgradeResultSchema)
+		.mutation(async ({ ctx, input }) => {
+			const result = await upgrade(ctx.runtime, ctx.user.id, input);
+			return { ...result, subscription: toSubscriptionView(result.subscription) };
+		}),
 
-	cancel: ownSubscription.input(cancelInput).mutation(async ({ ctx, input }) => {
-		if (input.when === 'now') {
-			const { refunded } = await terminate(ctx.runtime, ctx.subscription.id, {
-				refund: true,
-				actorId: ctx.user.id,
-				reason: 'Terminated by the customer'
-			});
-			return { when: input.when, refunded, endsAt: ctx.runtime.clock.now() };
-		}
-		const updated = await setAutoRenew(ctx.runtime.db, ctx.subscription, false, ctx.runtime.clock.now());
-		return { when: input.when, refunded: 0, endsAt: updated.endDate };
+	cancel: ownSubscription
+		.input(cancelInput)
+		.output(cancelResultSchema)
+		.mutation(async ({ ctx, input }) => {
+			if (input.when === 'now') {
+				const { refunded } = await terminate(ctx.runtime, ctx.subscription.id, {
+					refund: true,
+					actorId: ctx.user.id,
+					reason: 'Terminated by the customer'
+				});
+				return { when: input.when, refunded, endsAt: ctx.runtime.clock.now() };
+			}
+			const updated = await setAutoRenew(ctx.runtime.db, ctx.subscription, false, ctx.runtime.clock.now());
+			return { when: input.when, refunded: 0, endsAt: updated.endDate };
+		}),
+
+	stop: ownSubscription.output(instanceViewSchema).mutation(async ({ ctx }) => {
+		const instance = await currentInstanceOf(ctx.runtime.db, ctx.subscription.id);
+		return toInstanceView(await requestAction(ctx.runtime, ctx.user, instance.id, 'stop'));
+	}),
+	start: ownSubscription.output(instanceViewSchema).mutation(async ({ ctx }) => {
+		const instance = await currentInstanceOf(ctx.runtime.db, ctx.subscription.id);
+		return toInstanceView(await requestAction(ctx.runtime, ctx.user, instance.id, 'start'));
+	}),
+	restart: ownSubscription.output(instanceViewSchema).mutation(async ({ ctx }) => {
+		const instance = await currentInstanceOf(ctx.runtime.db, ctx.subscription.id);
+		return toInstanceView(await requestAction(ctx.runtime, ctx.user, instance.id, 'restart'));
+	}),
+	retryProvisioning: ownSubscription.output(retryResultSchema).mutation(async ({ ctx }) => {
+		const current = await currentInstanceOf(ctx.runtime.db, ctx.subscription.id);
+		const { instance, charged } = await retryProvisioning(ctx.runtime, ctx.user, current.id);
+		return { instance: toInstanceView(instance), charged };
 	}),
 
-	stop: ownSubscription.mutation(async ({ ctx }) =>
-		requestAction(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id, 'stop')
-	),
-	start: ownSubscription.mutation(async ({ ctx }) =>
-		requestAction(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id, 'start')
-	),
-	restart: ownSubscription.mutation(async ({ ctx }) =>
-		requestAction(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id, 'restart')
-	),
-	retryProvisioning: ownSubscription.mutation(async ({ ctx }) =>
-		retryProvisioning(ctx.runtime, ctx.user, (await currentInstanceOf(ctx.runtime.db, ctx.subscription.id)).id)
-	),
-
-	resume: ownSubscription.mutation(({ ctx }) => setAutoRenew(ctx.runtime.db, ctx.subscription, true, ctx.runtime.clock.now())),
+	resume: ownSubscription
+		.output(subscriptionViewSchema)
+		.mutation(async ({ ctx }) =>
+			toSubscriptionView(await setAutoRenew(ctx.runtime.db, ctx.subscription, true, ctx.runtime.clock.now()))
+		),
 
 	setAutoRenew: ownSubscription
 		.input(autoRenewInput)
-		.mutation(({ ctx, input }) => setAutoRenew(ctx.runtime.db, ctx.subscription, input.autoRenew, ctx.runtime.clock.now()))
+		.output(subscriptionViewSchema)
+		.mutation(async ({ ctx, input }) =>
+			toSubscriptionView(await setAutoRenew(ctx.runtime.db, ctx.subscription, input.autoRenew, ctx.runtime.clock.now()))
+		)
 });

@@ -7,7 +7,8 @@ import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } fr
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
 import { applyBalanceChange, type BalanceChange } from '../wallet/ledger';
-import { availableSlots, toPlanView } from '../catalog/service';
+import { availableSlots } from '../catalog/service';
+import { toPlanView } from '../catalog/views';
 import { fulfilWaitlistEntry } from '../waitlist/service';
 import type { Runtime } from '../runtime';
 import { addMonths } from './billing';

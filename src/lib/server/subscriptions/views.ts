@@ -1,217 +1,240 @@
-// What the billing procedures return: built here only, never a raw row, each with the zod
-// schema its procedure declares as output.
+// What customers and administrators see of subscriptions: built here only, never a raw row,
+// so a new column is never sent by accident. Procedures declare these schemas with
+// `.output()`, which also strips any field a view did not list.
 import { z } from 'zod';
-import { SUBSCRIPTION_STATUSES, SUSPENSION_REASONS } from '$lib/statuses';
-import type { Subscription } from '../db/schema';
-import { topUpUrl } from '../errors';
-import type { BillingOverview, BillingRow } from './billing-admin';
-import type { BillingWork } from './billing-upkeep';
-import type { creditForecast } from './forecast';
-import { daysLeft, deletionAt } from './renewal-rules';
+import type { ServiceInstance, Service, ServicePlan, Subscription, Transaction } from '../db/schema';
+import { planViewSchema } from '../catalog/views';
+import { instanceViewSchema, toInstanceView } from '../instances/views';
+import { PLAN_TYPES, SUBSCRIPTION_STATUSES, TRANSACTION_STATUSES, TRANSACTION_TYPES, type PlanType } from '$lib/statuses';
 
-const renewal = z.object({ subscriptionId: z.string(), name: z.string(), dueAt: z.date(), amount: z.number() });
-
-export const forecastView = z.object({
-	balance: z.number(),
-	/** What the renewing subscriptions cost per month. */
-	monthlyTotal: z.number(),
-	renewing: z.number(),
-	/** The first renewal the credit does not cover: it covers everything before that date. */
-	firstUncovered: renewal.extend({ shortfall: z.number() }).nullable(),
-	/** With nothing uncovered, the credit lasts beyond this date. */
-	horizon: z.date(),
-	dueSoon: z.object({ days: z.number(), amount: z.number(), shortfall: z.number(), topUpUrl: z.string() }),
-	pastDue: z.array(renewal.extend({ gracePeriodEnd: z.date(), daysLeft: z.number() })),
-	pastDueShortfall: z.number(),
-	pastDueTopUpUrl: z.string()
-});
-
-export function toForecastView(forecast: Awaited<ReturnType<typeof creditForecast>>): z.infer<typeof forecastView> {
-	const { firstUncovered } = forecast;
-	return {
-		balance: forecast.balance,
-		monthlyTotal: forecast.monthlyTotal,
-		renewing: forecast.renewing,
-		firstUncovered: firstUncovered && {
-			subscriptionId: firstUncovered.subscriptionId,
-			name: firstUncovered.name,
-			dueAt: firstUncovered.dueAt,
-			amount: firstUncovered.amount,
-			shortfall: firstUncovered.shortfall
-		},
-		horizon: forecast.horizon,
-		dueSoon: forecast.dueSoon,
-		pastDue: forecast.pastDue.map((entry) => ({
-			subscriptionId: entry.subscriptionId,
-			name: entry.name,
-			dueAt: entry.dueAt,
-			amount: entry.amount,
-			gracePeriodEnd: entry.gracePeriodEnd,
-			daysLeft: entry.daysLeft
-		})),
-		pastDueShortfall: forecast.pastDueShortfall,
-		pastDueTopUpUrl: forecast.pastDueTopUpUrl
-	};
-}
-
-/** One subscription's billing state, for its page. */
-export const subscriptionBillingView = z.object({
-	status: z.enum(SUBSCRIPTION_STATUSES),
-	autoRenew: z.boolean(),
-	/** The plan's price: what the next renewal (or a reactivation) charges. */
-	price: z.number(),
-	balance: z.number(),
-	/** When the next renewal is due (in the past while it is overdue); null when it will not renew. */
-	renewsAt: z.date().nullable(),
-	gracePeriodEnd: z.date().nullable(),
-	graceDaysLeft: z.number().nullable(),
-	/** What the balance lacks for the overdue renewal, with the top-up link that pre-fills it. */
-	shortfall: z.number(),
-	topUpUrl: z.string(),
-	suspendedFor: z.enum(SUSPENSION_REASONS).nullable(),
-	suspendedAt: z.date().nullable(),
-	/** When a suspended app and its data are deleted. */
-	deletionAt: z.date().nullable(),
-	/** The customer may pay a fresh period to bring it back. */
-	canReactivate: z.boolean()
-});
-
-export function toSubscriptionBillingView(
-	subscription: Subscription,
-	context: { price: number; balance: number; now: Date; retentionDays: number }
-): z.infer<typeof subscriptionBillingView> {
-	const renews = subscription.autoRenew && ['ACTIVE', 'PAST_DUE', 'PENDING_UPGRADE'].includes(subscription.status);
-	const owes = subscription.status === 'PAST_DUE' || subscription.status === 'SUSPENDED';
-	const shortfall = owes ? Math.max(0, context.price - context.balance) : 0;
-	const nonPayment = subscription.status === 'SUSPENDED' && subscription.suspendedFor === 'NON_PAYMENT';
-	return {
-		status: subscription.status,
-		autoRenew: subscription.autoRenew,
-		price: context.price,
-		balance: context.balance,
-		renewsAt: renews ? subscription.endDate : null,
-		gracePeriodEnd: subscription.status === 'PAST_DUE' ? subscription.gracePeriodEnd : null,
-		graceDaysLeft:
-			subscription.status === 'PAST_DUE' && subscription.gracePeriodEnd
-				? daysLeft(subscription.gracePeriodEnd, context.now)
-				: null,
-		shortfall,
-		topUpUrl: topUpUrl(shortfall),
-		suspendedFor: subscription.status === 'SUSPENDED' ? subscription.suspendedFor : null,
-		suspendedAt: subscription.status === 'SUSPENDED' ? subscription.suspendedAt : null,
-		deletionAt: nonPayment && subscription.suspendedAt ? deletionAt(subscription.suspendedAt, context.retentionDays) : null,
-		canReactivate: nonPayment
-	};
-}
-
-export const reactivationView = z.object({
+export const subscriptionViewSchema = z.object({
 	id: z.string(),
+	serviceId: z.string(),
+	planId: z.string(),
+	name: z.string().nullable(),
 	status: z.enum(SUBSCRIPTION_STATUSES),
-	charged: z.number(),
-	endDate: z.date()
-});
-
-export const toReactivationView = (result: {
-	subscription: Subscription;
-	charged: number;
-}): z.infer<typeof reactivationView> => ({
-	id: result.subscription.id,
-	status: result.subscription.status,
-	charged: result.charged,
-	endDate: result.subscription.endDate
-});
-
-const billingRowView = z.object({
-	subscriptionId: z.string(),
-	status: z.enum(SUBSCRIPTION_STATUSES),
-	customer: z.object({ id: z.string(), name: z.string(), email: z.string(), balance: z.number() }),
-	app: z.string(),
-	plan: z.string(),
-	/** The plan's price: what the renewal (or a reactivation) charges. */
-	amount: z.number(),
-	shortfall: z.number(),
-	dueAt: z.date(),
+	startDate: z.date(),
+	currentPeriodStart: z.date(),
+	endDate: z.date(),
+	lastBilled: z.date().nullable(),
+	monthlyPrice: z.number(),
+	lastChargeAmount: z.number().nullable(),
+	previousPlanId: z.string().nullable(),
+	upgradeDate: z.date().nullable(),
+	autoRenew: z.boolean(),
+	cancelAtPeriodEnd: z.boolean(),
+	cancelledAt: z.date().nullable(),
+	cancelReason: z.string().nullable(),
 	gracePeriodEnd: z.date().nullable(),
 	suspendedAt: z.date().nullable(),
-	suspendedFor: z.enum(SUSPENSION_REASONS).nullable(),
-	deletionAt: z.date().nullable()
+	isGrant: z.boolean(),
+	createdAt: z.date(),
+	updatedAt: z.date()
 });
+export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
 
-function toBillingRowView(row: BillingRow, deletion: Date | null = null): z.infer<typeof billingRowView> {
-	const { subscription, user, plan } = row;
+export function toSubscriptionView(subscription: Subscription): SubscriptionView {
 	return {
-		subscriptionId: subscription.id,
+		id: subscription.id,
+		serviceId: subscription.serviceId,
+		planId: subscription.planId,
+		name: subscription.name,
 		status: subscription.status,
-		customer: { id: user.id, name: user.name, email: user.email, balance: user.balance },
-		app: subscription.name ?? row.serviceName,
-		plan: plan.name,
-		amount: plan.monthlyPrice,
-		shortfall: Math.max(0, plan.monthlyPrice - user.balance),
-		dueAt: subscription.endDate,
+		startDate: subscription.startDate,
+		currentPeriodStart: subscription.currentPeriodStart,
+		endDate: subscription.endDate,
+		lastBilled: subscription.lastBilled,
+		monthlyPrice: subscription.monthlyPrice,
+		lastChargeAmount: subscription.lastChargeAmount,
+		previousPlanId: subscription.previousPlanId,
+		upgradeDate: subscription.upgradeDate,
+		autoRenew: subscription.autoRenew,
+		cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+		cancelledAt: subscription.cancelledAt,
+		cancelReason: subscription.cancelReason,
 		gracePeriodEnd: subscription.gracePeriodEnd,
 		suspendedAt: subscription.suspendedAt,
-		suspendedFor: subscription.suspendedFor,
-		deletionAt: deletion
+		isGrant: subscription.isGrant,
+		createdAt: subscription.createdAt,
+		updatedAt: subscription.updatedAt
 	};
 }
 
-export const billingOverviewView = z.object({
-	now: z.date(),
-	testClock: z.boolean(),
-	due: z.array(billingRowView),
-	pastDue: z.array(billingRowView),
-	suspended: z.array(billingRowView),
-	soonDeleted: z.array(billingRowView)
-});
+const planRefSchema = z.object({ id: z.string(), name: z.string(), planType: z.enum(PLAN_TYPES) });
+const serviceRefSchema = z.object({ id: z.string(), slug: z.string(), name: z.string(), icon: z.string().nullable() });
 
-export function toBillingOverviewView(overview: BillingOverview): z.infer<typeof billingOverviewView> {
+const planRef = (plan: Pick<ServicePlan, 'id' | 'name' | 'planType'>) => ({
+	id: plan.id,
+	name: plan.name,
+	planType: plan.planType
+});
+const serviceRef = (service: Service) => ({ id: service.id, slug: service.slug, name: service.name, icon: service.icon });
+
+/** The newest instance of a subscription (the one controls act on), as a view. */
+function latestInstance(instances: ServiceInstance[]) {
+	const latest = [...instances].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+	return latest ? toInstanceView(latest) : null;
+}
+
+export const subscriptionListItemSchema = subscriptionViewSchema.extend({
+	plan: planRefSchema,
+	service: serviceRefSchema,
+	instance: instanceViewSchema.nullable()
+});
+export type SubscriptionListItem = z.infer<typeof subscriptionListItemSchema>;
+
+export function toSubscriptionListItem(
+	subscription: Subscription,
+	related: { plan: ServicePlan; service: Service; instances: ServiceInstance[] }
+): SubscriptionListItem {
 	return {
-		now: overview.now,
-		testClock: overview.testClock,
-		due: overview.due.map((row) => toBillingRowView(row)),
-		pastDue: overview.pastDue.map((row) => toBillingRowView(row)),
-		suspended: overview.suspended.map(({ row, deletionAt }) => toBillingRowView(row, deletionAt)),
-		soonDeleted: overview.soonDeleted.map(({ row, deletionAt }) => toBillingRowView(row, deletionAt))
+		...toSubscriptionView(subscription),
+		plan: planRef(related.plan),
+		service: serviceRef(related.service),
+		instance: latestInstance(related.instances)
 	};
 }
 
-const billingWorkView = z.object({
-	renewed: z.number(),
-	pastDue: z.number(),
-	suspended: z.number(),
-	reminded: z.number(),
-	notices: z.number(),
-	lowCredit: z.number(),
-	deletionWarnings: z.number(),
-	deleted: z.number(),
-	expired: z.number()
-});
-
-export const advanceClockView = z.object({ now: z.date(), offsetMs: z.number(), days: z.number(), work: billingWorkView });
-
-export const toAdvanceClockView = (result: {
-	now: Date;
-	offsetMs: number;
-	days: number;
-	work: BillingWork;
-}): z.infer<typeof advanceClockView> => ({
-	now: result.now,
-	offsetMs: result.offsetMs,
-	days: result.days,
-	work: { ...result.work }
-});
-
-/** A subscription after an administrator's billing action. */
-export const billingActionView = z.object({
+const paymentSchema = z.object({
 	id: z.string(),
-	status: z.enum(SUBSCRIPTION_STATUSES),
-	endDate: z.date(),
-	gracePeriodEnd: z.date().nullable()
+	type: z.enum(TRANSACTION_TYPES),
+	status: z.enum(TRANSACTION_STATUSES),
+	amount: z.number(),
+	description: z.string(),
+	createdAt: z.date()
 });
 
-export const toBillingActionView = (subscription: Subscription): z.infer<typeof billingActionView> => ({
-	id: subscription.id,
-	status: subscription.status,
-	endDate: subscription.endDate,
-	gracePeriodEnd: subscription.gracePeriodEnd
+export const subscriptionDetailSchema = subscriptionViewSchema.extend({
+	plan: planViewSchema,
+	service: serviceRefSchema,
+	instance: instanceViewSchema.nullable(),
+	transactions: z.array(paymentSchema),
+	upgradeOptions: z.array(planViewSchema)
 });
+export type SubscriptionDetail = z.infer<typeof subscriptionDetailSchema>;
+
+export function toSubscriptionDetail(
+	subscription: Subscription,
+	related: {
+		plan: z.input<typeof planViewSchema>;
+		service: Service;
+		instances: ServiceInstance[];
+		payments: Transaction[];
+		upgradeOptions: z.input<typeof planViewSchema>[];
+	}
+): SubscriptionDetail {
+	return {
+		...toSubscriptionView(subscription),
+		plan: related.plan,
+		service: serviceRef(related.service),
+		instance: latestInstance(related.instances),
+		transactions: related.payments.map((t) => ({
+			id: t.id,
+			type: t.type,
+			status: t.status,
+			amount: t.amount,
+			description: t.description,
+			createdAt: t.createdAt
+		})),
+		upgradeOptions: related.upgradeOptions
+	};
+}
+
+// -- Administrators ------------------------------------------------------------------------
+
+export const adminSubscriptionItemSchema = subscriptionViewSchema.extend({
+	userId: z.string(),
+	grantedBy: z.string().nullable(),
+	user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+	plan: planRefSchema,
+	service: z.object({ id: z.string(), name: z.string(), slug: z.string() })
+});
+
+export function toAdminSubscriptionItem(
+	subscription: Subscription,
+	related: {
+		user: { id: string; name: string; email: string };
+		plan: { id: string; name: string; planType: PlanType };
+		service: { id: string; name: string; slug: string };
+	}
+): z.infer<typeof adminSubscriptionItemSchema> {
+	return {
+		...toSubscriptionView(subscription),
+		userId: subscription.userId,
+		grantedBy: subscription.grantedBy,
+		user: { id: related.user.id, name: related.user.name, email: related.user.email },
+		plan: planRef(related.plan),
+		service: { id: related.service.id, name: related.service.name, slug: related.service.slug }
+	};
+}
+
+export const adminSubscriptionPageSchema = z.object({
+	items: z.array(adminSubscriptionItemSchema),
+	total: z.number(),
+	page: z.number(),
+	pageSize: z.number()
+});
+
+export const quotaOverviewSchema = z.array(
+	z.object({
+		service: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+		total: z.number(),
+		used: z.number(),
+		available: z.number(),
+		plans: z.array(
+			z.object({
+				id: z.string(),
+				name: z.string(),
+				planType: z.enum(PLAN_TYPES),
+				isActive: z.boolean(),
+				totalQuota: z.number(),
+				usedQuota: z.number(),
+				available: z.number(),
+				liveSubscriptions: z.number(),
+				utilization: z.number()
+			})
+		)
+	})
+);
+export type QuotaOverview = z.infer<typeof quotaOverviewSchema>;
+
+// -- What actions answer -------------------------------------------------------------------
+
+export const subscribeQuoteSchema = z.object({
+	plan: planViewSchema,
+	service: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+	price: z.number(),
+	balance: z.number(),
+	balanceAfter: z.number(),
+	slotsLeft: z.number(),
+	shortfall: z.number(),
+	existingSubscriptionId: z.string().nullable(),
+	problem: z.enum(['DUPLICATE_SUBSCRIPTION', 'QUOTA_EXCEEDED', 'INSUFFICIENT_CREDIT']).nullable()
+});
+
+export const subscribeResultSchema = z.object({ subscriptionId: z.string(), instanceId: z.string(), subdomain: z.string() });
+
+export const upgradeQuoteSchema = z.object({
+	allowed: z.boolean(),
+	code: z.string().nullable(),
+	reason: z.string().nullable(),
+	fromPlan: planRefSchema,
+	toPlan: planViewSchema,
+	charge: z.number(),
+	newMonthlyPrice: z.number(),
+	periodEnd: z.date(),
+	slotsLeft: z.number(),
+	balance: z.number(),
+	balanceAfter: z.number(),
+	shortfall: z.number()
+});
+
+export const upgradeResultSchema = z.object({ subscription: subscriptionViewSchema, charge: z.number(), upgradeId: z.string() });
+
+export const cancelResultSchema = z.object({ when: z.enum(['period_end', 'now']), refunded: z.number(), endsAt: z.date() });
+
+export const grantResultSchema = z.object({ subscriptionId: z.string(), instanceId: z.string() });
+
+export const terminateResultSchema = z.object({ refunded: z.number(), instances: z.number() });
+
+export const setQuotaResultSchema = z.object({ plan: planViewSchema, offered: z.number() });

@@ -7,8 +7,11 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Session } from '../db/schema';
 import type { SessionUser } from '../auth/sessions';
-import { AppError } from '../errors';
+import { AppError, badRequest } from '../errors';
+import { currentContext } from '../request-context';
 import { getRuntime, type Runtime } from '../runtime';
+import { findControlCharacter } from '../validation';
+import { addressKey, checksFor, consumeLimits, type LimitGroup } from '../rate-limit';
 
 // 1. Context --------------------------------------------------------------------------
 
@@ -22,6 +25,8 @@ export type Context = {
 	userAgent?: string | null;
 	/** Aborted when the client goes away (streams use it to stop). */
 	signal?: AbortSignal;
+	/** Quoted to the client in a generic error message and present on every log line. */
+	requestId?: string;
 };
 
 export function createContext(event: RequestEvent, runtime: Runtime = getRuntime()): Context {
@@ -38,7 +43,8 @@ export function createContext(event: RequestEvent, runtime: Runtime = getRuntime
 		cookies: event.cookies,
 		ipAddress,
 		userAgent: event.request.headers.get('user-agent'),
-		signal: event.request.signal
+		signal: event.request.signal,
+		requestId: event.locals.requestId
 	};
 }
 
@@ -61,9 +67,15 @@ export function fieldOf(error: TRPCError): string | null {
 
 const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 
+/** The generic sentence for an unexpected error, with the id support can find it by in the log. */
+export function internalErrorMessage(requestId: string | undefined): string {
+	return requestId ? `${INTERNAL_ERROR_MESSAGE} (Reference: ${requestId})` : INTERNAL_ERROR_MESSAGE;
+}
+
 const t = initTRPC.context<Context>().create({
 	transformer: superjson,
-	errorFormatter({ shape, error }) {
+	errorFormatter({ shape, error, ctx }) {
+		const requestId = ctx?.requestId ?? currentContext()?.requestId ?? null;
 		const zodError = error.cause instanceof ZodError ? error.cause : null;
 		const appError = error.cause instanceof AppError ? error.cause : null;
 		const fieldErrors = zodError
@@ -78,14 +90,15 @@ const t = initTRPC.context<Context>().create({
 				? describeZodError(zodError)
 				: appError || error.code !== 'INTERNAL_SERVER_ERROR'
 					? shape.message
-					: INTERNAL_ERROR_MESSAGE,
+					: internalErrorMessage(requestId ?? undefined),
 			data: {
 				...shape.data,
 				stack: undefined,
 				fieldErrors,
 				appCode: appError?.code ?? null,
 				field: appError?.field ?? null,
-				details: appError?.details ?? null
+				details: appError?.details ?? null,
+				requestId
 			}
 		};
 	}
@@ -111,7 +124,31 @@ const humanErrors = t.middleware(async ({ next }) => {
 	return result;
 });
 
-export const publicProcedure = t.procedure.use(humanErrors);
+/**
+ * Control characters are refused in every text input, in this one place, naming the field:
+ * a NUL byte would otherwise reach PostgreSQL (which refuses it with an error carrying the
+ * statement), an escape sequence a terminal reading the log.
+ */
+const plainText = t.middleware(async ({ getRawInput, next }) => {
+	const field = findControlCharacter(await getRawInput());
+	if (field) throw badRequest(field, 'Remove control characters (such as NUL bytes or line breaks) from this field.');
+	return next();
+});
+
+export const publicProcedure = t.procedure.use(humanErrors).use(plainText);
+
+/** The rate-limit key of the caller's address (null for server-side callers and exempt clients). */
+export const clientAddressKey = (ctx: Context) => addressKey(ctx.ipAddress, ctx.runtime.config.rateLimitExempt);
+
+/**
+ * Counts the call against an action's rate limits (rate-limit.ts), by the caller's address
+ * and account; used up, the call is refused with TOO_MANY_ATTEMPTS before it does anything.
+ */
+export const rateLimited = (group: LimitGroup) =>
+	t.middleware(async ({ ctx, next }) => {
+		await consumeLimits(ctx.runtime.db, checksFor(group, { address: clientAddressKey(ctx), account: ctx.user?.id }));
+		return next();
+	});
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user || !ctx.session) {

@@ -6,6 +6,7 @@ import { servicePlans, services, waitlistEntries } from '../db/schema';
 import { badRequest, notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { availableSlots } from '../catalog/service';
+import { toWaitlistItem } from './views';
 
 export const OFFER_HOURS = 24;
 
@@ -69,12 +70,7 @@ export async function listWaitlist(db: DbOrTx, userId: string) {
 						sql`${waitlistEntries.createdAt} < ${entry.createdAt}`
 					)
 				);
-			return {
-				...entry,
-				position: entry.status === 'WAITING' ? ahead.value + 1 : 0,
-				plan: { id: plan.id, name: plan.name, planType: plan.planType, monthlyPrice: plan.monthlyPrice },
-				service: { slug: service.slug, name: service.name }
-			};
+			return toWaitlistItem(entry, entry.status === 'WAITING' ? ahead.value + 1 : 0, plan, service);
 		})
 	);
 }

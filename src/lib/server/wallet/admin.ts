@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { transactions, users } from '../db/schema';
-import { AppError, insufficientCredit, invalidState, notFound } from '../errors';
+import { AppError, badRequest, insufficientCredit, invalidState, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
 import { applyBalanceChange } from './ledger';
@@ -22,13 +22,27 @@ export type Adjustment = {
 	reason: string;
 	/** Makes a resubmitted form a no-op; one is generated when absent. */
 	requestId?: string;
+	/** Credit past the balance cap (MINISPOD_BALANCE_MAX) on purpose; audited. */
+	override?: boolean;
 };
 
 export async function adjustBalance(runtime: Runtime, action: AdminAction, adjustment: Adjustment) {
 	const signed = adjustment.direction === 'credit' ? adjustment.amount : -adjustment.amount;
 	return runtime.db.transaction(async (tx) => {
-		const [customer] = await tx.select({ id: users.id }).from(users).where(eq(users.id, adjustment.userId));
+		const [customer] = await tx
+			.select({ id: users.id, balance: users.creditBalance })
+			.from(users)
+			.where(eq(users.id, adjustment.userId))
+			.for('update');
 		if (!customer) throw notFound('Customer');
+		const { maxBalance } = runtime.config.wallet;
+		if (signed > 0 && !adjustment.override && customer.balance + signed > maxBalance) {
+			throw badRequest(
+				'amount',
+				`This credit would take the balance past the cap of ${formatRupiah(maxBalance)}; the customer has ${formatRupiah(customer.balance)}. Tick the override to credit it anyway.`,
+				{ maxBalance, balance: customer.balance }
+			);
+		}
 		let result;
 		try {
 			result = await applyBalanceChange(tx, {
@@ -63,7 +77,12 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 			action: `wallet.adjustment.${adjustment.direction}`,
 			entityType: 'user',
 			entityId: adjustment.userId,
-			details: { transactionId: result.transaction.id, amount: signed, reason: adjustment.reason },
+			details: {
+				transactionId: result.transaction.id,
+				amount: signed,
+				reason: adjustment.reason,
+				...(adjustment.override ? { override: true } : {})
+			},
 			ipAddress: action.ipAddress
 		});
 		await notify(tx, {

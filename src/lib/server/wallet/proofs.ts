@@ -16,6 +16,7 @@ import { applyBalanceChange } from './ledger';
 import { afterCredit } from './credits';
 import { toTransactionDetail } from './views';
 import { findTransactionFor } from './history';
+import { lockBalanceHeadroom } from './topups';
 import type { WalletMetadata } from './metadata';
 import { formatRupiah } from '$lib/format';
 
@@ -79,20 +80,24 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 			},
 			...(upload.note ? { note: upload.note } : {})
 		};
-		const [row] = await db
-			.insert(transactions)
-			.values({
-				userId,
-				type: 'TOP_UP',
-				status: 'PENDING',
-				amount: upload.amount,
-				paymentMethod: 'MANUAL_TRANSFER',
-				paymentProof: storedName,
-				description: 'Top-up by manual bank transfer',
-				idempotencyKey: `proof:${id}`,
-				metadata
-			})
-			.returning();
+		const row = await db.transaction(async (tx) => {
+			await lockBalanceHeadroom(tx, userId, upload.amount, config.wallet.maxBalance);
+			const [inserted] = await tx
+				.insert(transactions)
+				.values({
+					userId,
+					type: 'TOP_UP',
+					status: 'PENDING',
+					amount: upload.amount,
+					paymentMethod: 'MANUAL_TRANSFER',
+					paymentProof: storedName,
+					description: 'Top-up by manual bank transfer',
+					idempotencyKey: `proof:${id}`,
+					metadata
+				})
+				.returning();
+			return inserted;
+		});
 		log.info({ transactionId: row.id, amount: upload.amount }, 'transfer proof uploaded');
 		return toTransactionDetail(row);
 	} catch (error) {

@@ -1,10 +1,17 @@
-import { authedProcedure, router } from '../trpc/init';
+import { authedProcedure, rateLimited, router } from '../trpc/init';
 import { submitTransferProof } from './proofs';
 import { proofUploadInput, topUpInput, transactionIdInput, transactionsInput } from './schemas';
 import { findOwnedTransaction, getWallet, listTransactions } from './history';
 import { createTopUp } from './topups';
 import { cancelTopUp, refreshTopUp } from './topup-upkeep';
-import { toTransactionDetail } from './views';
+import {
+	refreshResultSchema,
+	toTransactionDetail,
+	topUpResultSchema,
+	transactionDetailSchema,
+	transactionPageSchema,
+	walletViewSchema
+} from './views';
 
 /** Loads the caller's own transaction once; another customer's is NOT_FOUND. */
 const ownTransactionProcedure = authedProcedure.input(transactionIdInput).use(async ({ ctx, input, next }) => {
@@ -13,31 +20,40 @@ const ownTransactionProcedure = authedProcedure.input(transactionIdInput).use(as
 });
 
 export const walletRouter = router({
-	balance: authedProcedure.query(({ ctx }) => getWallet(ctx.runtime, ctx.user.id)),
+	balance: authedProcedure.output(walletViewSchema).query(({ ctx }) => getWallet(ctx.runtime, ctx.user.id)),
 
-	topUp: authedProcedure.input(topUpInput).mutation(({ ctx, input }) => createTopUp(ctx.runtime, ctx.user, input)),
+	topUp: authedProcedure
+		.input(topUpInput)
+		.use(rateLimited('topUp'))
+		.output(topUpResultSchema)
+		.mutation(({ ctx, input }) => createTopUp(ctx.runtime, ctx.user, input)),
 
 	transactions: authedProcedure
 		.input(transactionsInput)
+		.output(transactionPageSchema)
 		.query(({ ctx, input }) => listTransactions(ctx.runtime.db, ctx.user.id, input ?? {})),
 
-	transaction: ownTransactionProcedure.query(({ ctx }) => toTransactionDetail(ctx.transaction)),
+	transaction: ownTransactionProcedure.output(transactionDetailSchema).query(({ ctx }) => toTransactionDetail(ctx.transaction)),
 
-	refreshStatus: ownTransactionProcedure.mutation(async ({ ctx }) => {
+	refreshStatus: ownTransactionProcedure.output(refreshResultSchema).mutation(async ({ ctx }) => {
 		const { outcome, transaction } = await refreshTopUp(ctx.runtime, ctx.transaction);
 		return { outcome, transaction: toTransactionDetail(transaction) };
 	}),
 
-	cancelTopUp: ownTransactionProcedure.mutation(async ({ ctx }) => {
+	cancelTopUp: ownTransactionProcedure.output(transactionDetailSchema).mutation(async ({ ctx }) => {
 		const { transaction } = await cancelTopUp(ctx.runtime, ctx.transaction);
 		return toTransactionDetail(transaction);
 	}),
 
-	uploadProof: authedProcedure.input(proofUploadInput).mutation(async ({ ctx, input }) =>
-		submitTransferProof(ctx.runtime, ctx.user.id, {
-			amount: input.amount,
-			note: input.note,
-			file: { name: input.file.name, bytes: new Uint8Array(await input.file.arrayBuffer()) }
-		})
-	)
+	uploadProof: authedProcedure
+		.input(proofUploadInput)
+		.use(rateLimited('proofUpload'))
+		.output(transactionDetailSchema)
+		.mutation(async ({ ctx, input }) =>
+			submitTransferProof(ctx.runtime, ctx.user.id, {
+				amount: input.amount,
+				note: input.note,
+				file: { name: input.file.name, bytes: new Uint8Array(await input.file.arrayBuffer()) }
+			})
+		)
 });

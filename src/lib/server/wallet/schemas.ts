@@ -3,7 +3,7 @@ import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
 import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
 import { MIN_TOP_UP, AMOUNT_SANITY_MAX } from '$lib/money';
 import { formatRupiah } from '$lib/format';
-import { reasonSchema, rupiahSchema } from '../validation';
+import { reasonSchema, rupiahSchema, rupiahTextSchema } from '../validation';
 
 const minTopUpMessage = `The smallest top-up is ${formatRupiah(MIN_TOP_UP)}`;
 const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage);
@@ -56,11 +56,9 @@ export const proofUploadInput = z
 	}))
 	.pipe(
 		z.object({
-			amount: z.coerce
-				.number({ error: 'Enter an amount in rupiah' })
-				.int('Use whole rupiah')
-				.min(MIN_TOP_UP, minTopUpMessage)
-				.max(AMOUNT_SANITY_MAX, 'That amount is too large'),
+			amount: rupiahTextSchema.pipe(
+				z.number().min(MIN_TOP_UP, minTopUpMessage).max(AMOUNT_SANITY_MAX, 'That amount is too large')
+			),
 			file: z.instanceof(File, { message: 'Choose a file to upload' }).refine((file) => file.size > 0, 'Choose a file to upload'),
 			note: z
 				.string()
@@ -78,7 +76,9 @@ export const adjustmentInput = z.object({
 	direction: z.enum(['credit', 'debit'], { error: 'Choose credit or debit' }),
 	amount: rupiahSchema.min(1, 'Enter an amount above zero'),
 	reason: reasonSchema,
-	requestId: z.uuid().optional()
+	requestId: z.uuid().optional(),
+	/** Credit past MINISPOD_BALANCE_MAX; recorded in the audit log. */
+	override: z.boolean().optional()
 });
 
 export const rejectProofInput = z.object({ id: z.uuid('Not a valid transaction id'), reason: reasonSchema });

@@ -2,6 +2,7 @@
 // the account's row lock), then the Snap payment page; a gateway failure closes the row.
 import { and, eq, sum } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
+import type { Tx } from '../db/client';
 import { transactions, users } from '../db/schema';
 import { AppError, badRequest, notFound } from '../errors';
 import { PaymentGatewayError } from '../payments/midtrans';
@@ -10,6 +11,33 @@ import { createOrderId, enabledPaymentsFor, PAYMENT_METHOD_FOR, topUpDescription
 import { formatRupiah } from '$lib/format';
 
 export type TopUpInput = TopUpChoice & { amount: number };
+
+/**
+ * Refuses an amount that would take the wallet over its cap, counting every pending top-up
+ * (gateway payments and transfer proofs alike). Holds the account's row lock for the rest of
+ * the caller's transaction, which serialises one customer's concurrent top-ups.
+ */
+export async function lockBalanceHeadroom(tx: Tx, userId: string, amount: number, maxBalance: number) {
+	const [account] = await tx
+		.select({ balance: users.creditBalance, phone: users.phone })
+		.from(users)
+		.where(eq(users.id, userId))
+		.for('update');
+	if (!account) throw notFound('Account');
+	const [pending] = await tx
+		.select({ value: sum(transactions.amount) })
+		.from(transactions)
+		.where(and(eq(transactions.userId, userId), eq(transactions.type, 'TOP_UP'), eq(transactions.status, 'PENDING')));
+	const headroom = maxBalance - account.balance - Number(pending.value ?? 0);
+	if (amount > headroom) {
+		throw badRequest(
+			'amount',
+			`A wallet holds at most ${formatRupiah(maxBalance)}; counting pending top-ups you can add ${formatRupiah(Math.max(0, headroom))}.`,
+			{ maxBalance, headroom: Math.max(0, headroom) }
+		);
+	}
+	return { phone: account.phone };
+}
 
 export async function createTopUp(
 	runtime: Runtime,
@@ -26,25 +54,7 @@ export async function createTopUp(
 	const enabledPayments = enabledPaymentsFor(choice);
 
 	const { row, phone } = await db.transaction(async (tx) => {
-		// The account row lock serialises concurrent top-ups of one customer for the limit.
-		const [account] = await tx
-			.select({ balance: users.creditBalance, phone: users.phone })
-			.from(users)
-			.where(eq(users.id, user.id))
-			.for('update');
-		if (!account) throw notFound('Account');
-		const [pending] = await tx
-			.select({ value: sum(transactions.amount) })
-			.from(transactions)
-			.where(and(eq(transactions.userId, user.id), eq(transactions.type, 'TOP_UP'), eq(transactions.status, 'PENDING')));
-		const headroom = maxBalance - account.balance - Number(pending.value ?? 0);
-		if (input.amount > headroom) {
-			throw badRequest(
-				'amount',
-				`A wallet holds at most ${formatRupiah(maxBalance)}; counting pending top-ups you can add ${formatRupiah(Math.max(0, headroom))}.`,
-				{ maxBalance, headroom: Math.max(0, headroom) }
-			);
-		}
+		const { phone } = await lockBalanceHeadroom(tx, user.id, input.amount, maxBalance);
 		const [inserted] = await tx
 			.insert(transactions)
 			.values({
@@ -59,7 +69,7 @@ export async function createTopUp(
 				metadata: { choice, enabledPayments } satisfies WalletMetadata
 			})
 			.returning();
-		return { row: inserted, phone: account.phone };
+		return { row: inserted, phone };
 	});
 
 	const statusPage = `${config.origin}/wallet/topups/${row.id}`;

@@ -1,12 +1,30 @@
 // What customers and administrators see of ledger rows: built here only, never a raw row,
-// so tokens, files on disk and admin notes are never sent by accident.
+// so tokens, files on disk and admin notes are never sent by accident. Procedures declare
+// the schemas beside each view with `.output()`, which also strips any field it did not list.
+import { z } from 'zod';
 import type { Transaction } from '../db/schema';
+import { PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
 import { meta } from './metadata';
 
-export type TransactionView = ReturnType<typeof toTransactionView>;
+export const transactionViewSchema = z.object({
+	id: z.string(),
+	type: z.enum(TRANSACTION_TYPES),
+	status: z.enum(TRANSACTION_STATUSES),
+	amount: z.number(),
+	balanceBefore: z.number().nullable(),
+	balanceAfter: z.number().nullable(),
+	description: z.string(),
+	paymentMethod: z.enum(PAYMENT_METHODS).nullable(),
+	orderId: z.string().nullable(),
+	createdAt: z.date(),
+	completedAt: z.date().nullable(),
+	underReview: z.boolean(),
+	hasProof: z.boolean()
+});
+export type TransactionView = z.infer<typeof transactionViewSchema>;
 
 /** What a customer sees of a ledger row: never tokens, files on disk or admin notes. */
-export function toTransactionView(row: Transaction) {
+export function toTransactionView(row: Transaction): TransactionView {
 	return {
 		id: row.id,
 		type: row.type,
@@ -25,7 +43,22 @@ export function toTransactionView(row: Transaction) {
 	};
 }
 
-export function toTransactionDetail(row: Transaction) {
+const nullableText = z.string().nullable();
+
+export const transactionDetailSchema = transactionViewSchema.extend({
+	paymentReference: nullableText,
+	subscriptionId: nullableText,
+	redirectUrl: nullableText,
+	gatewayStatus: nullableText,
+	paymentChannel: z.object({ paymentType: nullableText, bank: nullableText, vaNumber: nullableText }).nullable(),
+	failureReason: nullableText,
+	rejectionReason: nullableText,
+	note: nullableText,
+	proof: z.object({ fileName: z.string(), mimeType: z.string(), size: z.number() }).nullable()
+});
+export type TransactionDetail = z.infer<typeof transactionDetailSchema>;
+
+export function toTransactionDetail(row: Transaction): TransactionDetail {
 	const metadata = meta(row);
 	return {
 		...toTransactionView(row),
@@ -45,3 +78,46 @@ export function toTransactionDetail(row: Transaction) {
 			: null
 	};
 }
+
+export const transactionPageSchema = z.object({
+	items: z.array(transactionViewSchema),
+	total: z.number(),
+	page: z.number(),
+	pageSize: z.number(),
+	pageCount: z.number()
+});
+
+export const walletViewSchema = z.object({
+	balance: z.number(),
+	totalTopUp: z.number(),
+	totalSpent: z.number(),
+	pendingTopUps: z.number(),
+	limits: z.object({ minTopUp: z.number(), maxTopUp: z.number(), maxBalance: z.number() })
+});
+
+export const topUpResultSchema = z.object({
+	transactionId: z.string(),
+	orderId: z.string(),
+	snapToken: z.string(),
+	redirectUrl: z.string()
+});
+
+export const refreshResultSchema = z.object({ outcome: z.string().nullable(), transaction: transactionDetailSchema });
+
+// -- Administrators ------------------------------------------------------------------------
+
+const customerRefSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
+export const adjustmentResultSchema = transactionDetailSchema.extend({ replayed: z.boolean() });
+
+export const adjustmentItemSchema = transactionDetailSchema.extend({ reason: nullableText, user: customerRefSchema });
+
+export const pendingProofSchema = transactionDetailSchema.extend({ user: customerRefSchema });
+
+export const flaggedPaymentSchema = transactionDetailSchema.extend({
+	flaggedAt: z.date(),
+	flagReason: nullableText,
+	flagResolvedAt: z.date().nullable(),
+	adminNotes: nullableText,
+	user: customerRefSchema
+});

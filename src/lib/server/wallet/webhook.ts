@@ -1,30 +1,48 @@
-// Midtrans HTTP notifications. Each one is stored raw first, then checked: signature, known
+// Midtrans HTTP notifications. Each one is recorded first, then checked: signature, known
 // order, amount, and finally the Get Status API, whose answer (not the notification's
 // claim) is applied to the top-up. A notification can therefore be repeated, late, out of
 // order or forged without moving money wrongly; the reply tells Midtrans whether to retry.
+// A signed notice is kept whole; a refused one only as its metadata and a short excerpt, so
+// strangers cannot fill the database. One address may send so many notices a minute.
 import { eq } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { paymentEvents, transactions } from '../db/schema';
 import { parseGrossAmount } from '../payments/midtrans';
+import { consumeLimits } from '../rate-limit';
+import { AppError } from '../errors';
+import { findControlCharacter } from '../validation';
 import { applyGatewayStatus, flagAmountMismatch, type StatusOutcome } from './gateway-status';
 
 export type WebhookOutcome =
-	StatusOutcome | 'malformed' | 'rejected_signature' | 'unknown_order' | 'amount_mismatch' | 'status_unavailable';
+	| StatusOutcome
+	| 'malformed'
+	| 'rejected_signature'
+	| 'unknown_order'
+	| 'amount_mismatch'
+	| 'status_unavailable'
+	| 'too_many_requests'
+	| 'too_large';
 
 export type WebhookResult = { status: number; outcome: WebhookOutcome };
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** What is kept of a refused notice's body. */
+const EXCERPT_CHARS = 500;
 
 const HTTP_STATUS: Partial<Record<WebhookOutcome, number>> = {
 	malformed: 400,
 	rejected_signature: 403,
 	unknown_order: 404,
 	amount_mismatch: 422,
+	too_many_requests: 429,
+	too_large: 413,
 	// Midtrans retries a notification that was not answered with 2xx.
 	status_unavailable: 503
 };
 
-const text = (value: unknown, max = 100) => (typeof value === 'string' ? value.slice(0, max) : null);
+/** Control characters cannot be stored (PostgreSQL refuses NUL) and have no business in a notice. */
+const printable = (value: string) => value.replace(/\p{Cc}/gu, '\uFFFD');
+const text = (value: unknown, max = 100) => (typeof value === 'string' ? printable(value.slice(0, max)) : null);
 
 /** Handles one notification body; the HTTP route and tests' servers share it. */
 export async function handleMidtransNotification(runtime: Runtime, body: string): Promise<WebhookResult> {
@@ -37,6 +55,8 @@ export async function handleMidtransNotification(runtime: Runtime, body: string)
 		payload = null;
 	}
 
+	// A notice with control characters in it is not one Midtrans sent.
+	if (payload && findControlCharacter(payload)) payload = null;
 	const signatureValid = payload ? payments.gateway.verifySignature(payload) : false;
 	const [event] = await db
 		.insert(paymentEvents)
@@ -47,7 +67,7 @@ export async function handleMidtransNotification(runtime: Runtime, body: string)
 			statusCode: text(payload?.status_code, 10),
 			grossAmount: text(payload?.gross_amount, 40),
 			signatureValid,
-			payload: payload ?? { unparsable: body.slice(0, 4_000) }
+			payload: signatureValid && payload ? payload : { excerpt: printable(body.slice(0, EXCERPT_CHARS)), bytes: body.length }
 		})
 		.returning({ id: paymentEvents.id });
 
@@ -95,12 +115,28 @@ export async function handleMidtransNotification(runtime: Runtime, body: string)
 	return finish(stale ? 'ignored_stale' : result.outcome, row.id);
 }
 
-/** `POST /api/webhooks/midtrans` as a fetch handler: a Request in, a JSON Response out. */
-export async function handleMidtransWebhook(runtime: Runtime, request: Request): Promise<Response> {
+const reply = (outcome: WebhookOutcome, status = HTTP_STATUS[outcome] ?? 200) =>
+	Response.json({ ok: status < 300, outcome }, { status });
+
+/**
+ * `POST /api/webhooks/midtrans` as a fetch handler: a Request in, a JSON Response out.
+ * `address` is the rate-limit key of the sender's address (null when exempt).
+ */
+export async function handleMidtransWebhook(
+	runtime: Runtime,
+	request: Request,
+	address: string | null = null
+): Promise<Response> {
+	try {
+		await consumeLimits(runtime.db, [{ limit: 'webhook:address', key: address }]);
+	} catch (error) {
+		if (error instanceof AppError && error.code === 'TOO_MANY_ATTEMPTS') return reply('too_many_requests');
+		throw error;
+	}
 	const length = Number(request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) return Response.json({ ok: false, outcome: 'too_large' }, { status: 413 });
+	if (length > MAX_BODY_BYTES) return reply('too_large');
 	const body = await request.text();
-	if (body.length > MAX_BODY_BYTES) return Response.json({ ok: false, outcome: 'too_large' }, { status: 413 });
+	if (body.length > MAX_BODY_BYTES) return reply('too_large');
 	const result = await handleMidtransNotification(runtime, body);
-	return Response.json({ ok: result.status < 300, outcome: result.outcome }, { status: result.status });
+	return reply(result.outcome, result.status);
 }

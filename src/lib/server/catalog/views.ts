@@ -1,0 +1,170 @@
+// What customers see of the catalog: built here only, never a raw row, so a new column (an
+// image registry credential, a security setting) is never sent by accident. Each view has
+// its zod schema beside it; procedures declare it with `.output()`, which also strips any
+// field a view did not list.
+import { z } from 'zod';
+import type { EnvTemplateEntry, Service, ServiceCategory, ServicePlan } from '../db/schema';
+import { PLAN_TYPES } from '$lib/statuses';
+import { availableSlots } from './slots';
+
+export const planViewSchema = z.object({
+	id: z.string(),
+	serviceId: z.string(),
+	name: z.string(),
+	planType: z.enum(PLAN_TYPES),
+	description: z.string().nullable(),
+	monthlyPrice: z.number(),
+	cpuMilli: z.number(),
+	memoryMb: z.number(),
+	storageGb: z.number(),
+	bandwidthGb: z.number(),
+	features: z.array(z.string()),
+	isActive: z.boolean(),
+	isPopular: z.boolean(),
+	totalQuota: z.number(),
+	usedQuota: z.number(),
+	availableQuota: z.number(),
+	soldOut: z.boolean()
+});
+export type PlanView = z.infer<typeof planViewSchema>;
+
+export function toPlanView(plan: ServicePlan): PlanView {
+	const availableQuota = availableSlots(plan);
+	return {
+		id: plan.id,
+		serviceId: plan.serviceId,
+		name: plan.name,
+		planType: plan.planType,
+		description: plan.description,
+		monthlyPrice: plan.monthlyPrice,
+		cpuMilli: plan.cpuMilli,
+		memoryMb: plan.memoryMb,
+		storageGb: plan.storageGb,
+		bandwidthGb: plan.bandwidthGb,
+		features: plan.features,
+		isActive: plan.isActive,
+		isPopular: plan.isPopular,
+		totalQuota: plan.totalQuota,
+		usedQuota: plan.usedQuota,
+		availableQuota,
+		soldOut: availableQuota === 0
+	};
+}
+
+export const categoryViewSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	slug: z.string(),
+	description: z.string().nullable(),
+	icon: z.string().nullable(),
+	serviceCount: z.number()
+});
+export type CategoryView = z.infer<typeof categoryViewSchema>;
+
+export function toCategoryView(category: ServiceCategory, serviceCount: number): CategoryView {
+	return {
+		id: category.id,
+		name: category.name,
+		slug: category.slug,
+		description: category.description,
+		icon: category.icon,
+		serviceCount
+	};
+}
+
+export const serviceSummarySchema = z.object({
+	id: z.string(),
+	slug: z.string(),
+	name: z.string(),
+	description: z.string(),
+	icon: z.string().nullable(),
+	version: z.string(),
+	tags: z.array(z.string()),
+	isFeatured: z.boolean(),
+	category: z.object({ slug: z.string(), name: z.string() }),
+	planCount: z.number(),
+	startingPrice: z.number().nullable(),
+	availableSlots: z.number(),
+	soldOut: z.boolean()
+});
+export type ServiceSummary = z.infer<typeof serviceSummarySchema>;
+
+/** A catalog card: the app, its category, its cheapest price and the slots left on its active plans. */
+export function toServiceSummary(service: Service, category: ServiceCategory, plans: ServicePlan[]): ServiceSummary {
+	const prices = plans.map((p) => p.monthlyPrice);
+	const available = plans.reduce((sum, p) => sum + availableSlots(p), 0);
+	return {
+		id: service.id,
+		slug: service.slug,
+		name: service.name,
+		description: service.description,
+		icon: service.icon,
+		version: service.version,
+		tags: service.tags,
+		isFeatured: service.isFeatured,
+		category: { slug: category.slug, name: category.name },
+		planCount: plans.length,
+		startingPrice: prices.length ? Math.min(...prices) : null,
+		availableSlots: available,
+		soldOut: plans.length > 0 && available === 0
+	};
+}
+
+const environmentEntrySchema = z.object({
+	name: z.string(),
+	description: z.string().nullable(),
+	kind: z.enum(['generated secret', 'set by MinisPod', 'preset'])
+});
+
+/** Customers see which settings exist, never how secrets are produced. */
+function toEnvironmentEntry(entry: EnvTemplateEntry): z.infer<typeof environmentEntrySchema> {
+	return {
+		name: entry.name,
+		description: entry.description ?? null,
+		kind: entry.secret ? 'generated secret' : entry.derived ? 'set by MinisPod' : 'preset'
+	};
+}
+
+export const serviceDetailSchema = z.object({
+	id: z.string(),
+	slug: z.string(),
+	name: z.string(),
+	description: z.string(),
+	longDescription: z.string().nullable(),
+	icon: z.string().nullable(),
+	version: z.string(),
+	healthCheckPath: z.string(),
+	tags: z.array(z.string()),
+	websiteUrl: z.string().nullable(),
+	isFeatured: z.boolean(),
+	environment: z.array(environmentEntrySchema),
+	category: categoryViewSchema.omit({ serviceCount: true }),
+	plans: z.array(planViewSchema)
+});
+export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
+
+/** The app's page: what it is, its settings (without how secrets are made) and its active plans. */
+export function toServiceDetail(service: Service, category: ServiceCategory, plans: ServicePlan[]): ServiceDetail {
+	return {
+		id: service.id,
+		slug: service.slug,
+		name: service.name,
+		description: service.description,
+		longDescription: service.longDescription,
+		icon: service.icon,
+		version: service.version,
+		healthCheckPath: service.healthCheckPath,
+		tags: service.tags,
+		websiteUrl: service.websiteUrl,
+		isFeatured: service.isFeatured,
+		environment: service.envTemplate.map(toEnvironmentEntry),
+		category: {
+			id: category.id,
+			name: category.name,
+			slug: category.slug,
+			description: category.description,
+			icon: category.icon
+		},
+		plans: plans.map(toPlanView)
+	};
+}

@@ -1,0 +1,117 @@
+// What customers and administrators see of an app instance: built here only, never a raw
+// row, so its generated secrets (an ADMIN_TOKEN, a database password) and cluster internals
+// are never sent by accident. Procedures declare these schemas with `.output()`, which also
+// strips any field a view did not list.
+import { z } from 'zod';
+import type { ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
+import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES } from '$lib/statuses';
+import type { InstanceAction } from './transitions';
+
+const provisioningStepSchema = z.object({
+	step: z.string(),
+	status: z.enum(['pending', 'running', 'done', 'failed']),
+	at: z.string(),
+	message: z.string().optional()
+});
+
+export const instanceViewSchema = z.object({
+	id: z.string(),
+	subscriptionId: z.string(),
+	name: z.string(),
+	subdomain: z.string(),
+	namespace: z.string(),
+	podName: z.string().nullable(),
+	status: z.enum(INSTANCE_STATUSES),
+	statusReason: z.string().nullable(),
+	provisioningSteps: z.array(provisioningStepSchema),
+	healthStatus: z.string().nullable(),
+	lastHealthCheck: z.date().nullable(),
+	sslEnabled: z.boolean(),
+	publicUrl: z.string().nullable(),
+	adminUrl: z.string().nullable(),
+	createdAt: z.date(),
+	updatedAt: z.date(),
+	lastStarted: z.date().nullable(),
+	lastStopped: z.date().nullable()
+});
+export type InstanceView = z.infer<typeof instanceViewSchema>;
+
+export function toInstanceView(instance: ServiceInstance): InstanceView {
+	return {
+		id: instance.id,
+		subscriptionId: instance.subscriptionId,
+		name: instance.name,
+		subdomain: instance.subdomain,
+		namespace: instance.namespace,
+		podName: instance.podName,
+		status: instance.status,
+		statusReason: instance.statusReason,
+		provisioningSteps: instance.provisioningSteps,
+		healthStatus: instance.healthStatus,
+		lastHealthCheck: instance.lastHealthCheck,
+		sslEnabled: instance.sslEnabled,
+		publicUrl: instance.publicUrl,
+		adminUrl: instance.adminUrl,
+		createdAt: instance.createdAt,
+		updatedAt: instance.updatedAt,
+		lastStarted: instance.lastStarted,
+		lastStopped: instance.lastStopped
+	};
+}
+
+const actionStateSchema = z.object({ allowed: z.boolean(), reason: z.string().nullable() });
+
+export const instanceDetailSchema = instanceViewSchema.extend({
+	subscription: z.object({ id: z.string(), status: z.enum(SUBSCRIPTION_STATUSES), endDate: z.date() }),
+	plan: z.object({
+		id: z.string(),
+		name: z.string(),
+		cpuMilli: z.number(),
+		memoryMb: z.number(),
+		storageGb: z.number(),
+		bandwidthGb: z.number()
+	}),
+	service: z.object({ id: z.string(), slug: z.string(), name: z.string(), icon: z.string().nullable(), image: z.string() }),
+	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry']), actionStateSchema)
+});
+export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
+
+/** The instance page: the app, its plan's resources and the actions allowed now. */
+export function toInstanceDetail(
+	instance: ServiceInstance,
+	related: { subscription: Subscription; plan: ServicePlan; service: Service },
+	actions: Record<InstanceAction, { allowed: boolean; reason: string | null }>
+): InstanceDetail {
+	const { subscription, plan, service } = related;
+	return {
+		...toInstanceView(instance),
+		subscription: { id: subscription.id, status: subscription.status, endDate: subscription.endDate },
+		plan: {
+			id: plan.id,
+			name: plan.name,
+			cpuMilli: plan.cpuMilli,
+			memoryMb: plan.memoryMb,
+			storageGb: plan.storageGb,
+			bandwidthGb: plan.bandwidthGb
+		},
+		service: { id: service.id, slug: service.slug, name: service.name, icon: service.icon, image: service.dockerImage },
+		actions
+	};
+}
+
+export const instanceListItemSchema = instanceViewSchema.extend({
+	service: z.object({ slug: z.string(), name: z.string(), icon: z.string().nullable() }),
+	plan: z.object({ name: z.string() })
+});
+export type InstanceListItem = z.infer<typeof instanceListItemSchema>;
+
+export function toInstanceListItem(instance: ServiceInstance, service: Service, plan: ServicePlan): InstanceListItem {
+	return {
+		...toInstanceView(instance),
+		service: { slug: service.slug, name: service.name, icon: service.icon },
+		plan: { name: plan.name }
+	};
+}
+
+/** What a retried set-up returns: the instance and what the retry charged. */
+export const retryResultSchema = z.object({ instance: instanceViewSchema, charged: z.number() });

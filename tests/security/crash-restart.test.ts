@@ -1,0 +1,69 @@
+// Item 13 of the hardening issue: after `kill -9` of `npm start`, the embedded PostgreSQL was
+// left running, holding the data directory, and the next start refused ("Is another MinisPod
+// using this data directory?"). Tested for real: the built app in a child process, killed
+// with SIGKILL, started again; a second MinisPod on a directory a live one uses is refused.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb, createDb } from '../../src/lib/server/db/client';
+import { execFileSync } from 'node:child_process';
+import { embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../support/app-process';
+import { expectInvariants } from '../support/invariants';
+
+let dataDir: string;
+const running: AppProcess[] = [];
+beforeAll(() => {
+	execFileSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
+	dataDir = mkdtempSync(path.join(os.tmpdir(), 'minispod-crash-'));
+	// As root the embedded PostgreSQL runs as user `postgres`, which must reach it.
+	chmodSync(dataDir, 0o755);
+}, 900_000);
+afterAll(async () => {
+	for (const app of running) await stopApp(app);
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function register(app: AppProcess, email: string) {
+	const response = await fetch(`${app.url}/api/trpc/auth.register`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: app.url },
+		body: JSON.stringify({ json: { name: 'Crash Survivor', email, password: 'password-1234' } })
+	});
+	return response.status;
+}
+
+describe('npm start after kill -9', () => {
+	it('stops the PostgreSQL the dead MinisPod left running and starts again with the data intact', async () => {
+		const first = await startApp(dataDir);
+		running.push(first);
+		await untilHealthy(first);
+		expect(await register(first, 'before-crash@example.com')).toBe(200);
+
+		first.child.kill('SIGKILL');
+		await first.exited;
+
+		const second = await startApp(dataDir);
+		running.push(second);
+		await untilHealthy(second);
+		// The account made before the crash is still there: registering it again conflicts.
+		expect(await register(second, 'before-crash@example.com')).toBe(409);
+		expect(await register(second, 'after-crash@example.com')).toBe(200);
+
+		const db = createDb(embeddedConnection(dataDir), { max: 1 });
+		try {
+			await expectInvariants(db);
+		} finally {
+			await closeDb(db);
+		}
+	}, 400_000);
+
+	it('refuses to start on a data directory a live MinisPod uses, and leaves that one running', async () => {
+		const live = running.at(-1)!;
+		const intruder = await startApp(dataDir);
+		running.push(intruder);
+		expect(await intruder.exited).not.toBe(0);
+		expect(intruder.output()).toMatch(/Another MinisPod \(process \d+\) is using the embedded database/);
+		await untilHealthy(live, 10_000);
+	}, 200_000);
+});

@@ -1,0 +1,68 @@
+// MinisPod as `npm start` runs it (scripts/start.js, the built app), in a child process on a
+// data directory of its own, for crash tests: start it, kill it, start it again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getFreePort } from '../../src/lib/server/util/net';
+
+export type AppProcess = {
+	child: ChildProcess;
+	url: string;
+	/** Everything it printed (stdout and stderr). */
+	output: () => string;
+	exited: Promise<number | null>;
+};
+
+export async function startApp(dataDir: string, env: Record<string, string> = {}): Promise<AppProcess> {
+	const port = await getFreePort();
+	const url = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, ['scripts/start.js'], {
+		cwd: path.resolve(import.meta.dirname, '../..'),
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url,
+			MINISPOD_DATA_DIR: dataDir,
+			LOG_LEVEL: 'warn',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk) => (output += chunk));
+	child.stderr!.on('data', (chunk) => (output += chunk));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	return { child, url, output: () => output, exited };
+}
+
+/** Waits until the app answers /healthz with 200, or fails with what it printed. */
+export async function untilHealthy(app: AppProcess, timeoutMs = 120_000) {
+	const deadline = Date.now() + timeoutMs;
+	let exited = false;
+	void app.exited.then(() => (exited = true));
+	while (Date.now() < deadline && !exited) {
+		const status = await fetch(`${app.url}/healthz`).then(
+			(response) => response.status,
+			() => 0
+		);
+		if (status === 200) return;
+		await sleep(250);
+	}
+	throw new Error(`MinisPod did not become healthy:\n${app.output()}`);
+}
+
+/** Stops the app as an operator would (SIGTERM) and waits for it to exit. */
+export async function stopApp(app: AppProcess) {
+	if (app.child.exitCode === null) app.child.kill('SIGTERM');
+	await app.exited;
+}
+
+/** The embedded PostgreSQL of a data directory: its port (from postmaster.pid) and password. */
+export function embeddedConnection(dataDir: string, database = 'minispod') {
+	const pidFile = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
+	const password = readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim();
+	return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pidFile[3]}/${database}`;
+}
