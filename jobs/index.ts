@@ -1,10 +1,13 @@
 // Registers every queue: created on start, scheduled where it has a schedule, and worked
 // on by this process unless it runs as a web-only replica.
 import type { Runtime } from '$lib/server/runtime';
+import { recoverInterruptedWork } from '$lib/server/provisioning/recovery';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
 import { instanceAction } from './instance-action';
 import { instanceHealth } from './instance-health';
+import { instanceRecovery } from './instance-recovery';
+import { instanceRollout } from './instance-rollout';
 import { provisionInstanceQueue } from './provision-instance';
 import { sessionCleanup } from './session-cleanup';
 import { subscriptionPeriodEnd } from './subscription-period-end';
@@ -18,7 +21,9 @@ export const queues = [
 	updateInstanceResources,
 	deprovisionInstanceQueue,
 	instanceAction,
+	instanceRollout,
 	instanceHealth,
+	instanceRecovery,
 	subscriptionPeriodEnd,
 	waitlistOffers,
 	topUpRefresh
@@ -49,4 +54,6 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 			);
 		}
 	}
+	// Work a crash left without a job is sent again now, not only at the next minute.
+	void recoverInterruptedWork(runtime).catch((error) => runtime.log.warn({ err: error }, 'recovering interrupted work failed'));
 }

@@ -67,7 +67,7 @@ describe('app lifecycle', () => {
 		const deployment = runtime.emulator!.get('Deployment', names.namespace, names.deployment) as unknown as {
 			spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } };
 		};
-		expect(deployment.spec.template.spec.containers[0].resources.limits).toEqual({
+		expect(deployment.spec.template.spec.containers[0].resources.limits).toMatchObject({
 			cpu: `${plan.cpuMilli}m`,
 			memory: `${plan.memoryMb}Mi`
 		});
@@ -181,7 +181,8 @@ describe('app lifecycle', () => {
 		// As if a worker crashed after creating everything and the job ran again.
 		await runtime.db.update(serviceInstances).set({ status: 'PROVISIONING' }).where(eq(serviceInstances.id, instanceId));
 		const again = await provisionInstance(runtime, instanceId);
-		expect(again.outcome).toBe('running');
+		expect(again.outcome).toBe('applied');
+		await untilStatus(instanceId, 'RUNNING');
 		expect(runtime.emulator!.stats().objects).toEqual(objectsBefore);
 		expect(objectNames('Deployment', names.namespace)).toEqual([names.deployment]);
 		expect(pods(names.namespace)).toHaveLength(1);
@@ -211,7 +212,7 @@ describe('app lifecycle', () => {
 		await expect.poll(async () => (await reloadSubscription(runtime.db, subscriptionId)).status, WAIT).toBe('ACTIVE');
 		expect((await reloadSubscription(runtime.db, subscriptionId)).planId).toBe(pro.id);
 		await untilStatus(instanceId, 'RUNNING');
-		expect(limits()).toEqual({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
+		expect(limits()).toMatchObject({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
 
 		// Failure: the cluster refuses the change; balance, slots and plan are as before.
 		const before = {
@@ -244,7 +245,7 @@ describe('app lifecycle', () => {
 		expect((await reloadPlan(runtime.db, premium.id)).usedQuota).toBe(before.premiumUsed);
 		const settled = await untilStatus(instanceId, 'RUNNING');
 		expect(settled.statusReason).toMatch(/^Upgrade failed: .*quota exceeded/);
-		expect(limits()).toEqual({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
+		expect(limits()).toMatchObject({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
 		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
 		expect(notes.map((n) => n.type)).toContain('UPGRADE_FAILED');
 	});

@@ -4,6 +4,7 @@ import { authedProcedure, router } from '../trpc/init';
 import { followInstanceLogs } from './logs';
 import { retryProvisioning } from '../subscriptions/outcomes';
 import { getInstanceFor, instanceView, listInstances, requestAction } from './service';
+import { customerUsageTotals, usageHistory } from './usage';
 
 /** Loads an instance the caller owns (or any, for an administrator) once. */
 const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async ({ ctx, input, next }) => {
@@ -16,9 +17,16 @@ export const instancesRouter = router({
 
 	get: ownInstance.query(({ ctx }) => instanceView(ctx.runtime.db, ctx.instance)),
 
+	/** CPU and memory use of the last day, one point a minute (for the usage chart). */
+	usage: ownInstance.query(({ ctx }) => usageHistory(ctx.runtime.db, ctx.instance.id)),
+
+	/** The customer's running apps together: use now against their plans' limits. */
+	usageTotals: authedProcedure.query(({ ctx }) => customerUsageTotals(ctx.runtime.db, ctx.user.id)),
+
 	stop: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'stop')),
 	start: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'start')),
 	restart: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'restart')),
+	repair: ownInstance.mutation(({ ctx }) => requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'repair')),
 	retry: ownInstance.mutation(({ ctx }) => retryProvisioning(ctx.runtime, ctx.user, ctx.instance.id)),
 
 	/** The app's log: the last lines, then live, across restarts (SSE). Owner or admin only. */

@@ -8,6 +8,7 @@ import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { SessionUser } from '../auth/sessions';
 import { availableActions, checkAction, type InstanceAction } from './transitions';
+import { displayImage, usageView } from './usage';
 import { updateInstance } from './state';
 
 export type Actor = Pick<SessionUser, 'id' | 'role'>;
@@ -44,8 +45,9 @@ export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 			slug: row.service.slug,
 			name: row.service.name,
 			icon: row.service.icon,
-			image: row.service.dockerImage
+			image: displayImage(row.service.dockerImage)
 		},
+		usage: usageView(instance, row.plan),
 		actions: availableActions(instance, row.subscription)
 	};
 }
@@ -61,13 +63,18 @@ export async function listInstances(db: DbOrTx, userId: string) {
 		.orderBy(desc(serviceInstances.createdAt));
 	return rows.map(({ instance, service, plan }) => {
 		const { generatedSecrets: _secrets, ...visible } = instance;
-		return { ...visible, service: { slug: service.slug, name: service.name, icon: service.icon }, plan: { name: plan.name } };
+		return {
+			...visible,
+			service: { slug: service.slug, name: service.name, icon: service.icon },
+			plan: { name: plan.name },
+			usage: usageView(instance, plan)
+		};
 	});
 }
 
-const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart' } as const;
+const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart', repair: 'repair' } as const;
 
-/** Stop, start or restart: moves the instance to the in-between status and enqueues the work. */
+/** Stop, start, restart or repair: moves the instance to the in-between status and enqueues the work. */
 export async function requestAction(
 	runtime: Runtime,
 	actor: Actor,
@@ -80,7 +87,10 @@ export async function requestAction(
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
 		const check = checkAction(action, instance, subscription);
 		if (!check.allowed) throw invalidState(check.reason);
-		const updated = await updateInstance(tx, instance.id, { status: check.via, statusReason: null });
+		const updated = await updateInstance(tx, instance.id, {
+			status: check.via,
+			statusReason: action === 'repair' ? "Repairing: applying the app's objects again" : null
+		});
 		await enqueue(runtime.boss, 'instance-action', { instanceId, action: actionVerbs[action] }, { tx, singletonKey: instanceId });
 		return updated;
 	});
