@@ -19,18 +19,26 @@ export async function deprovisionInstance(runtime: Runtime, instanceId: string) 
 	if (instance.status !== 'TERMINATING') await updateInstance(runtime.db, instanceId, { status: 'TERMINATING' });
 	const names = namesOf(instance);
 	if (!(await deleteAppObjects(runtime, names))) return lookAgain(runtime, instanceId);
-	// Its objects are gone: the namespace is sized for the apps that remain, or goes.
+	// Its objects are gone: the namespace is sized for the apps that remain, or goes. The app
+	// is marked TERMINATED under the namespace lock, so the next app's resize leaves it out.
 	// ('terminating' with apps left: a new app waits for it to go and come back; this one is done.)
-	const namespace = await syncNamespace(runtime, { userId: instance.userId, namespace: names.namespace, excluding: instanceId });
-	if (namespace === 'removing') return lookAgain(runtime, instanceId);
-	await updateInstance(runtime.db, instanceId, {
-		status: 'TERMINATED',
-		statusReason: null,
-		podName: null,
-		publicUrl: null,
-		healthStatus: null,
-		lastStopped: new Date()
+	const namespace = await syncNamespace(runtime, {
+		userId: instance.userId,
+		namespace: names.namespace,
+		excluding: instanceId,
+		then: async (tx, sync) => {
+			if (sync === 'removing') return;
+			await updateInstance(tx, instanceId, {
+				status: 'TERMINATED',
+				statusReason: null,
+				podName: null,
+				publicUrl: null,
+				healthStatus: null,
+				lastStopped: new Date()
+			});
+		}
 	});
+	if (namespace === 'removing') return lookAgain(runtime, instanceId);
 	return { outcome: 'terminated' as const };
 }
 

@@ -65,30 +65,45 @@ export type NamespaceSync =
  */
 export async function syncNamespace(
 	runtime: Runtime,
-	input: { userId: string; namespace: string; excluding?: string }
+	input: {
+		userId: string;
+		namespace: string;
+		excluding?: string;
+		/**
+		 * Runs under the same lock once the namespace is in line, so a change of the apps it
+		 * makes (an app marked terminated) is what the next writer sees.
+		 */
+		then?: (tx: Tx, sync: NamespaceSync) => Promise<void>;
+	}
 ): Promise<NamespaceSync> {
-	const { cluster } = runtime;
-	const { userId, namespace, excluding } = input;
+	const { userId, namespace, excluding, then } = input;
 	return runtime.db.transaction(async (tx) => {
 		await lockCustomerNamespaces(tx, userId);
-		const apps = await namespaceApps(tx, userId, namespace, excluding);
-		const state = await cluster.namespaceState(namespace);
-		if (apps.length === 0) {
-			if (state === 'absent') return 'gone';
-			await cluster.delete('Namespace', undefined, namespace);
-			return 'removing';
-		}
-		if (state === 'terminating') return 'terminating';
-		const objects = buildNamespaceManifests({
-			namespace,
-			userId,
-			level: namespace === namespaceForUser(userId) ? 'restricted' : 'baseline',
-			apps,
-			settings: runtime.config.kube
-		});
-		for (const object of [objects.namespace, objects.resourceQuota, objects.limitRange, objects.networkPolicy]) {
-			await cluster.apply<KubeManifest>(object);
-		}
-		return 'ready';
+		const sync = await bringInLine(runtime, await namespaceApps(tx, userId, namespace, excluding), { userId, namespace });
+		await then?.(tx, sync);
+		return sync;
 	});
+}
+
+async function bringInLine(runtime: Runtime, apps: NamespaceApp[], input: { userId: string; namespace: string }) {
+	const { cluster } = runtime;
+	const { userId, namespace } = input;
+	const state = await cluster.namespaceState(namespace);
+	if (apps.length === 0) {
+		if (state === 'absent') return 'gone' as const;
+		await cluster.delete('Namespace', undefined, namespace);
+		return 'removing' as const;
+	}
+	if (state === 'terminating') return 'terminating' as const;
+	const objects = buildNamespaceManifests({
+		namespace,
+		userId,
+		level: namespace === namespaceForUser(userId) ? 'restricted' : 'baseline',
+		apps,
+		settings: runtime.config.kube
+	});
+	for (const object of [objects.namespace, objects.resourceQuota, objects.limitRange, objects.networkPolicy]) {
+		await cluster.apply<KubeManifest>(object);
+	}
+	return 'ready' as const;
 }
