@@ -9,6 +9,6 @@ export const instanceRollout = defineQueue({
 	name: 'instance-rollout',
 	options: { retryLimit: 10, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 },
 	work: { pollingIntervalSeconds: 0.5 },
-	concurrency: 8,
+	concurrency: 16,
 	handle: (runtime, job) => checkRollout(runtime, job.data)
 });

@@ -9,7 +9,7 @@ export const provisionInstanceQueue = defineQueue({
 	name: 'provision-instance',
 	options: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 45 },
 	work: { pollingIntervalSeconds: 0.5 },
-	concurrency: 8,
+	concurrency: 16,
 	handle: (runtime, job) =>
 		provisionInstance(runtime, job.data.instanceId, { final: isFinalAttempt(job) }, { deadline: job.data.deadline })
 });

@@ -3,7 +3,7 @@
 // holds one LISTEN connection that fans events out to the streams its clients have open.
 import { EventEmitter, on } from 'node:events';
 import pg from 'pg';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from './db/client';
 
 const CHANNEL = 'minispod_events';
@@ -13,6 +13,14 @@ export type LiveEvent =
 
 export async function publish(db: DbOrTx, event: LiveEvent) {
 	await db.execute(sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+}
+
+/**
+ * The notification of an instance change as an SQL expression, for a statement that changes
+ * the instance and tells its viewers in one round trip (the same event as `publish`).
+ */
+export function notifyInstanceSql(userId: SQL, instanceId: SQL): SQL {
+	return sql`pg_notify(${CHANNEL}, json_build_object('type', 'instance', 'userId', ${userId}, 'instanceId', ${instanceId})::text)`;
 }
 
 export type EventHub = {

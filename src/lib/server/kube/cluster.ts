@@ -63,6 +63,29 @@ export type LogStreamOptions = {
 	previous?: boolean;
 };
 
+type AgentFactory = (cluster: { server?: string; proxyUrl?: string } | null, options: https.AgentOptions) => http.Agent;
+
+/**
+ * client-node makes a new http(s).Agent for every request (KubeConfig.createAgent), so no
+ * connection is ever reused: a TCP connect (and a TLS handshake on a real cluster) per API
+ * call. One keep-alive agent per API server, made the same way, reuses them. Proxied
+ * clusters keep client-node's own agents.
+ */
+function reuseConnections(kubeConfig: KubeConfig) {
+	const config = kubeConfig as unknown as { createAgent: AgentFactory };
+	const create = config.createAgent.bind(kubeConfig);
+	const agents = new Map<string, http.Agent>();
+	config.createAgent = (cluster, options) => {
+		if (!cluster?.server || cluster.proxyUrl) return create(cluster, options);
+		let agent = agents.get(cluster.server);
+		if (!agent) {
+			agent = create(cluster, { ...options, keepAlive: true, maxSockets: 64 });
+			agents.set(cluster.server, agent);
+		}
+		return agent;
+	};
+}
+
 export class Cluster {
 	readonly kubeConfig: KubeConfig;
 	private readonly core: CoreV1Api;
@@ -73,6 +96,7 @@ export class Cluster {
 	private readonly kinds: Record<ManagedKind, KindOperations>;
 
 	constructor(kubeConfig: KubeConfig, options: ClusterOptions = {}) {
+		reuseConnections(kubeConfig);
 		this.kubeConfig = kubeConfig;
 		this.core = kubeConfig.makeApiClient(CoreV1Api);
 		this.apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -154,14 +178,18 @@ export class Cluster {
 	 * claim in an exactly sized namespace is refused 403 "exceeded quota", not 409.
 	 * A concurrent writer (409 on create or replace) means: read again and try again.
 	 * An object still being deleted must be gone first: ClusterError 'Terminating' (retryable).
+	 *
+	 * `expectAbsent` skips the first read when the caller knows the object cannot exist yet
+	 * (an app's first set-up, whose names are new): a create expected to succeed.
 	 */
-	async apply<T extends KubernetesObject>(object: T): Promise<ApplyResult<T>> {
+	async apply<T extends KubernetesObject>(object: T, options: { expectAbsent?: boolean } = {}): Promise<ApplyResult<T>> {
 		const operations = this.operations(object.kind);
 		const namespace = object.metadata?.namespace;
 		const name = object.metadata?.name ?? '';
 		const label = `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 		for (let attempt = 1; ; attempt++) {
-			const existing = await this.read<T>(object.kind as ManagedKind, namespace, name);
+			const existing =
+				options.expectAbsent && attempt === 1 ? undefined : await this.read<T>(object.kind as ManagedKind, namespace, name);
 			try {
 				if (!existing) {
 					const created = await this.call(`create ${label}`, () => operations.create(namespace, object));

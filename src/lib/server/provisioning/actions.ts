@@ -137,7 +137,8 @@ async function repair(runtime: Runtime, loaded: LoadedInstance) {
 	if ((await prepareNamespace(runtime, instance, manifests.names.namespace)) !== 'ready') {
 		throw new Error('The namespace of the app is being deleted; try the repair again in a minute');
 	}
-	await applyAppObjects(runtime, instance.id, manifests, async () => true);
+	if (!(await applyAppObjects(runtime, instance.id, manifests, { onlyWhile: 'STARTING' })))
+		return { outcome: 'skipped' as const };
 	await watchRollout(runtime, { instanceId: instance.id, operation: 'repair' });
 	return { outcome: 'repairing' as const };
 }

@@ -103,7 +103,8 @@ async function bringInLine(runtime: Runtime, apps: NamespaceApp[], input: { user
 		settings: runtime.config.kube
 	});
 	for (const object of [objects.namespace, objects.resourceQuota, objects.limitRange, objects.networkPolicy]) {
-		await cluster.apply<KubeManifest>(object);
+		// A namespace just found absent holds none of them yet: create them at once.
+		await cluster.apply<KubeManifest>(object, { expectAbsent: state === 'absent' });
 	}
 	return 'ready' as const;
 }

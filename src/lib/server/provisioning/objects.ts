@@ -1,14 +1,14 @@
 // The cluster objects of one app: built from its plan, applied step by step (each step
 // recorded on the instance for the customer to watch), removed again, and the look at its
 // rollout handed to a short job that comes back until the rollout is over.
-import type { ServiceInstance, ServicePlan } from '../db/schema';
+import type { InstanceStatus, ServiceInstance, ServicePlan } from '../db/schema';
 import { ClusterError } from '../kube/errors';
 import { buildManifests, type KubeManifest, type Manifests } from '../kube/manifests';
 import { appNamespace, instanceNames, type InstanceNames } from '../kube/names';
 import type { ManagedKind } from '../kube/kinds';
 import type { Runtime } from '../runtime';
 import { enqueue, type JobPayloads } from '../queue';
-import { recordStep } from '../instances/state';
+import { recordSteps, type StepEntry } from '../instances/state';
 import { secretsFor, type LoadedInstance } from './job-data';
 import { namespaceApps, syncNamespace } from './namespace';
 
@@ -26,7 +26,8 @@ const STEP_OF_KIND: Record<string, string> = {
 	Ingress: 'ingress'
 };
 export const PROVISIONING_STEPS = [...new Set(Object.values(STEP_OF_KIND)), 'rollout'];
-const NAMESPACE_STEPS = ['namespace', 'quota', 'network-policy'];
+/** The steps `prepareNamespace` does together. */
+export const NAMESPACE_STEPS = ['namespace', 'quota', 'network-policy'];
 
 /** What the customer reads while a new app waits for a previous one's namespace to go. */
 export const WAITING_FOR_CLEANUP = "Waiting for the previous app's clean-up";
@@ -63,29 +64,42 @@ export async function prepareNamespace(runtime: Runtime, instance: ServiceInstan
 	return state === 'ready' ? ('ready' as const) : ('terminating' as const);
 }
 
-/** Records the namespace steps as done (they are applied together by `prepareNamespace`). */
-export async function recordNamespaceSteps(runtime: Runtime, instanceId: string) {
-	for (const step of NAMESPACE_STEPS) await recordStep(runtime.db, instanceId, step, 'done');
-}
-
 /**
  * Applies the app's own objects one step at a time, in PROVISIONING_STEPS order, recording
- * each step. Stops (returning false) as soon as `stillWanted` says the work was abandoned.
+ * each step (one step done and the next started in one write; `before` goes with the first)
+ * and then the rollout as started. Stops (returning false) as soon as the instance is no longer in `onlyWhile`:
+ * the work was abandoned. `fresh`: the app's first set-up, its objects cannot exist yet.
  */
 export async function applyAppObjects(
 	runtime: Runtime,
 	instanceId: string,
 	manifests: Manifests,
-	stillWanted: () => Promise<boolean>
+	options: { onlyWhile: InstanceStatus; fresh?: boolean; before?: StepEntry[] }
 ): Promise<boolean> {
+	const { onlyWhile, fresh } = options;
+	let previous: string | undefined;
+	let pending = options.before ?? [];
 	for (const step of PROVISIONING_STEPS.filter((s) => s !== 'rollout' && !NAMESPACE_STEPS.includes(s))) {
-		if (!(await stillWanted())) return false;
+		const entries = [
+			...pending,
+			...(previous ? [{ step: previous, status: 'done' as const }] : []),
+			{ step, status: 'running' as const }
+		];
+		pending = [];
+		if (!(await recordSteps(runtime.db, instanceId, entries, { onlyWhile }))) return false;
 		const objects = manifests.objects.filter((object) => STEP_OF_KIND[object.kind ?? ''] === step);
-		await recordStep(runtime.db, instanceId, step, 'running');
-		for (const object of objects) await runtime.cluster.apply<KubeManifest>(object);
-		await recordStep(runtime.db, instanceId, step, 'done');
+		for (const object of objects) await runtime.cluster.apply<KubeManifest>(object, { expectAbsent: fresh });
+		previous = step;
 	}
-	return true;
+	return recordSteps(
+		runtime.db,
+		instanceId,
+		[
+			{ step: previous!, status: 'done' },
+			{ step: 'rollout', status: 'running', message: 'Starting the app' }
+		],
+		{ onlyWhile }
+	);
 }
 
 /** Everything an app causes to exist in its namespace, cert-manager's TLS Secret included. */

@@ -9,22 +9,22 @@ import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
 import { holdsSlot } from '../subscriptions/status';
-import { recordStep, updateInstance } from '../instances/state';
-import type { Manifests } from '../kube/manifests';
+import { recordStep, stepsWith, updateInstance } from '../instances/state';
+import { ensureGeneratedSecrets } from '../kube/environment';
+import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
 import { formatRupiah } from '$lib/format';
 import { isTransient, reasonOf, type Attempt } from './attempts';
 import { loadInstance, type LoadedInstance } from './job-data';
 import {
 	LOOK_AGAIN_MS,
+	NAMESPACE_STEPS,
 	PROVISIONING_STEPS,
 	WAITING_FOR_CLEANUP,
 	applyAppObjects,
 	deleteAppObjects,
 	isNamespaceTerminating,
-	manifestsFor,
 	prepareNamespace,
-	recordNamespaceSteps,
 	rolloutLimits,
 	watchRollout
 } from './objects';
@@ -49,20 +49,27 @@ export async function provisionInstance(
 	if (!['PENDING', 'PROVISIONING'].includes(instance.status) || !holdsSlot(subscription.status)) {
 		return { outcome: 'skipped' as const, status: instance.status };
 	}
-	if (!(await markProvisioning(runtime, instance))) return { outcome: 'skipped' as const };
+	// The first set-up of the app: its objects' names are new, so they can be created at once.
+	const fresh = instance.status === 'PENDING' && !instance.deploymentName;
 	const deadline = options.deadline ?? new Date(Date.now() + rolloutLimits(runtime).timeoutMs).toISOString();
 
 	try {
-		const manifests = await manifestsFor(runtime, loaded, loaded.plan);
-		await recordObjectNames(runtime, instance.id, manifests);
-		await recordStep(runtime.db, instance.id, 'namespace', 'running');
+		const { secrets, generated } = ensureGeneratedSecrets(loaded.service.envTemplate, instance.generatedSecrets);
+		// The namespace's shared objects come from syncNamespace: these manifests are the app's own.
+		const manifests = buildManifests({ ...loaded, settings: runtime.config.kube, secrets, namespaceApps: [] });
+		if (!(await startProvisioning(runtime, instance, manifests, generated.length > 0 ? secrets : undefined))) {
+			return { outcome: 'skipped' as const };
+		}
 		if ((await prepareNamespace(runtime, instance, manifests.names.namespace)) === 'terminating') {
 			return await waitForCleanup(runtime, loaded, deadline);
 		}
-		await recordNamespaceSteps(runtime, instance.id);
-		const applied = await applyAppObjects(runtime, instance.id, manifests, () => stillProvisioning(runtime, instance.id));
+		const applied = await applyAppObjects(runtime, instance.id, manifests, {
+			onlyWhile: 'PROVISIONING',
+			fresh,
+			before: NAMESPACE_STEPS.map((step) => ({ step, status: 'done' as const }))
+		});
+		// Terminated meanwhile: the termination removes what was made.
 		if (!applied) return { outcome: 'cancelled' as const };
-		await recordStep(runtime.db, instance.id, 'rollout', 'running', 'Starting the app');
 		await watchRollout(runtime, { instanceId: instance.id, operation: 'provision', deadline });
 		return { outcome: 'applied' as const };
 	} catch (error) {
@@ -95,44 +102,47 @@ async function waitForCleanup(runtime: Runtime, loaded: LoadedInstance, deadline
 	return { outcome: 'waiting' as const };
 }
 
-/** PENDING becomes PROVISIONING with every step pending; a resumed job keeps its steps. */
-async function markProvisioning(runtime: Runtime, instance: ServiceInstance) {
-	const fresh = instance.status === 'PENDING';
-	const steps = PROVISIONING_STEPS.map((step) => ({ step, status: 'pending' as const, at: new Date().toISOString() }));
+/**
+ * PENDING becomes PROVISIONING with every step pending (a resumed job keeps its steps), the
+ * namespace step started, the objects' names and the environment recorded and the
+ * instance's new secrets kept for every later attempt: one write.
+ */
+async function startProvisioning(
+	runtime: Runtime,
+	instance: ServiceInstance,
+	manifests: Manifests,
+	newSecrets?: Record<string, string>
+) {
+	const namespaceStarted = { step: 'namespace', status: 'running' as const };
+	const steps =
+		instance.status === 'PENDING'
+			? PROVISIONING_STEPS.map((step) => ({
+					step,
+					status: step === 'namespace' ? ('running' as const) : ('pending' as const),
+					at: new Date().toISOString()
+				}))
+			: stepsWith([namespaceStarted]);
 	return updateInstance(
 		runtime.db,
 		instance.id,
-		{ status: 'PROVISIONING', statusReason: null, ...(fresh ? { provisioningSteps: steps } : {}) },
-		['PENDING', 'PROVISIONING']
-	);
-}
-
-async function recordObjectNames(runtime: Runtime, instanceId: string, manifests: Manifests) {
-	await runtime.db
-		.update(serviceInstances)
-		.set({
+		{
+			status: 'PROVISIONING',
+			statusReason: null,
+			provisioningSteps: steps,
 			namespace: manifests.names.namespace,
 			deploymentName: manifests.names.deployment,
 			serviceName: manifests.names.service,
 			ingressName: manifests.names.ingress,
-			envVars: manifests.environment
-		})
-		.where(eq(serviceInstances.id, instanceId));
-}
-
-/** Whether the instance is still being provisioned (not terminated meanwhile). */
-export async function stillProvisioning(runtime: Runtime, instanceId: string) {
-	const [row] = await runtime.db
-		.select({ status: serviceInstances.status })
-		.from(serviceInstances)
-		.where(eq(serviceInstances.id, instanceId));
-	return row?.status === 'PROVISIONING';
+			envVars: manifests.environment,
+			...(newSecrets ? { generatedSecrets: newSecrets } : {})
+		},
+		['PENDING', 'PROVISIONING']
+	);
 }
 
 /** RUNNING with its address, and the customer told; false if it was terminated meanwhile. */
 export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods: string[]) {
 	const { instance, service } = loaded;
-	await recordStep(runtime.db, instance.id, 'rollout', 'done', 'Ready');
 	const publicUrl = `https://${instance.subdomain}.${runtime.config.kube.baseDomain}`;
 	return runtime.db.transaction(async (tx) => {
 		const updated = await updateInstance(
@@ -141,6 +151,7 @@ export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods
 			{
 				status: 'RUNNING',
 				statusReason: null,
+				provisioningSteps: stepsWith([{ step: 'rollout', status: 'done', message: 'Ready' }]),
 				podName: pods[0] ?? null,
 				publicUrl,
 				sslEnabled: true,
