@@ -7,5 +7,5 @@ export const deprovisionInstanceQueue = defineQueue({
 	options: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 45 },
 	work: { pollingIntervalSeconds: 0.5 },
 	concurrency: 4,
-	handle: (runtime, job) => deprovisionInstance(runtime, job.data.instanceId)
+	handle: (runtime, job) => deprovisionInstance(runtime, job.data.instanceId, job.data.since)
 });

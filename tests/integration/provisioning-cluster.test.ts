@@ -120,6 +120,30 @@ describe('upgrades', () => {
 	});
 });
 
+describe('restarts within the quota', () => {
+	it('a start right after a stop fits beside the pod that is still terminating', async () => {
+		// The old pod takes its time to go, and counts against the quota meanwhile.
+		emulator().configure({ podTerminationMs: 3_000 });
+		try {
+			const { api } = await newCustomer(runtime);
+			const plan = await planOf(runtime.db, 'gitea', 'PRO');
+			const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+			const running = await untilStatus(instanceId, 'RUNNING');
+			const { namespace } = instanceNames(running);
+
+			await api.instances.stop({ id: instanceId });
+			await untilStatus(instanceId, 'STOPPED');
+			await api.instances.start({ id: instanceId });
+			const started = await untilStatus(instanceId, 'RUNNING');
+			expect(started.podName).not.toBe(running.podName);
+			// The stopped app's pod was still there when the new one came up.
+			expect(emulator().get('Pod', namespace, running.podName!)?.metadata.deletionTimestamp).toBeDefined();
+		} finally {
+			emulator().configure({ podTerminationMs: 100 });
+		}
+	});
+});
+
 describe('termination', () => {
 	it('of several apps at once is done within seconds, and leaves nothing of them behind', async () => {
 		const { user, api } = await newCustomer(runtime);

@@ -20,8 +20,11 @@ export type JobPayloads = {
 	'provision-instance': { instanceId: string; deadline?: string };
 	/** Apply the subscription's new plan to its instance after an upgrade. */
 	'update-instance-resources': { subscriptionId: string; instanceId: string; upgradeId: string };
-	/** Remove an instance's objects from the cluster, and look again until they are gone. */
-	'deprovision-instance': { instanceId: string };
+	/**
+	 * Remove an instance's objects from the cluster, and look again until they are gone;
+	 * `since` (ISO time) is when the removal began.
+	 */
+	'deprovision-instance': { instanceId: string; since?: string };
 	/** Scale, restart or repair an instance. */
 	'instance-action': { instanceId: string; action: 'stop' | 'start' | 'restart' | 'suspend' | 'resume' | 'repair' };
 	/** One look at an app's rollout; the job sends itself again until it is done, failed or late. */

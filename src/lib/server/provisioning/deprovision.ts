@@ -11,14 +11,14 @@ import { syncNamespace } from './namespace';
 import { LOOK_AGAIN_MS, deleteAppObjects, namesOf } from './objects';
 
 /** Removes an instance from the cluster for good: TERMINATED once it is gone. Safe to repeat. */
-export async function deprovisionInstance(runtime: Runtime, instanceId: string) {
+export async function deprovisionInstance(runtime: Runtime, instanceId: string, since = new Date().toISOString()) {
 	const loaded = await loadInstance(runtime.db, instanceId);
 	if (!loaded) return { outcome: 'missing' as const };
 	const { instance } = loaded;
 	if (instance.status === 'TERMINATED') return { outcome: 'skipped' as const };
 	if (instance.status !== 'TERMINATING') await updateInstance(runtime.db, instanceId, { status: 'TERMINATING' });
 	const names = namesOf(instance);
-	if (!(await deleteAppObjects(runtime, names))) return lookAgain(runtime, instanceId);
+	if (!(await deleteAppObjects(runtime, names))) return lookAgain(runtime, instanceId, since);
 	// Its objects are gone: the namespace is sized for the apps that remain, or goes. The app
 	// is marked TERMINATED under the namespace lock, so the next app's resize leaves it out.
 	// ('terminating' with apps left: a new app waits for it to go and come back; this one is done.)
@@ -38,11 +38,19 @@ export async function deprovisionInstance(runtime: Runtime, instanceId: string) 
 			});
 		}
 	});
-	if (namespace === 'removing') return lookAgain(runtime, instanceId);
+	if (namespace === 'removing') return lookAgain(runtime, instanceId, since);
 	return { outcome: 'terminated' as const };
 }
 
-async function lookAgain(runtime: Runtime, instanceId: string) {
-	await enqueue(runtime.boss, 'deprovision-instance', { instanceId }, { startAfter: new Date(Date.now() + LOOK_AGAIN_MS) });
+/** Looks again in a second; after the provisioning timeout (something is stuck), every half minute. */
+async function lookAgain(runtime: Runtime, instanceId: string, since: string) {
+	const stuck = Date.now() - new Date(since).getTime() > runtime.config.kube.provisionTimeoutSeconds * 1000;
+	if (stuck) runtime.log.warn({ instanceId, since }, 'an app is taking long to go from the cluster; still waiting');
+	await enqueue(
+		runtime.boss,
+		'deprovision-instance',
+		{ instanceId, since },
+		{ startAfter: new Date(Date.now() + (stuck ? 30_000 : LOOK_AGAIN_MS)) }
+	);
 	return { outcome: 'waiting' as const };
 }

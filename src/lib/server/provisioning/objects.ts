@@ -4,13 +4,13 @@
 import type { InstanceStatus, ServiceInstance, ServicePlan } from '../db/schema';
 import { ClusterError } from '../kube/errors';
 import { buildManifests, type KubeManifest, type Manifests } from '../kube/manifests';
-import { appNamespace, instanceNames, type InstanceNames } from '../kube/names';
+import { instanceNames, type InstanceNames } from '../kube/names';
 import type { ManagedKind } from '../kube/kinds';
 import type { Runtime } from '../runtime';
 import { enqueue, type JobPayloads } from '../queue';
 import { recordSteps, type StepEntry } from '../instances/state';
 import { secretsFor, type LoadedInstance } from './job-data';
-import { namespaceApps, syncNamespace } from './namespace';
+import { syncNamespace } from './namespace';
 
 /** The step each kind of object belongs to, as shown to the customer. */
 const STEP_OF_KIND: Record<string, string> = {
@@ -46,7 +46,8 @@ export async function manifestsFor(
 		settings: runtime.config.kube,
 		secrets: await secretsFor(runtime.db, loaded),
 		stopped: options.stopped,
-		namespaceApps: await namespaceApps(runtime.db, instance.userId, appNamespace(instance, service))
+		// The namespace's shared objects come from syncNamespace: these manifests are the app's own.
+		namespaceApps: []
 	});
 }
 

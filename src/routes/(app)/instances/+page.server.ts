@@ -2,5 +2,7 @@ import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
-	return { instances: await serverCaller(event).instances.list() };
+	const caller = serverCaller(event);
+	const [instances, usage] = await Promise.all([caller.instances.list(), caller.instances.usageTotals()]);
+	return { instances, usage };
 }) satisfies PageServerLoad;
