@@ -4,7 +4,7 @@
 // emulator with real pg-boss workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { serviceInstances, servicePlans } from '../src/lib/server/db/schema';
 import { newCustomer, startTestRuntime, type TestRuntime } from '../tests/support/runtime';
 import { planOf, settle } from '../tests/support/fixtures';
@@ -69,12 +69,8 @@ describe('provisioning on the emulator', () => {
 				customers.map(async ({ api }) => {
 					const started = performance.now();
 					const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
-					for (;;) {
-						const [instance] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId));
-						if (instance.status === 'RUNNING') return performance.now() - started;
-						if (instance.status === 'ERROR') throw new Error(instance.statusReason ?? 'provisioning failed');
-						await new Promise((resolve) => setTimeout(resolve, 50));
-					}
+					await untilRunning([instanceId]);
+					return performance.now() - started;
 				})
 			);
 			samples.push(...timings);
@@ -82,4 +78,62 @@ describe('provisioning on the emulator', () => {
 		console.log(`\nSubscribe to RUNNING (emulator pods ready after ${runtime.config.kube.emulatorPodReadyMs} ms, 4 at a time)`);
 		console.table([summary('subscribe to RUNNING', samples)]);
 	});
+
+	// Waiting for readiness holds no worker, so a burst drains at the pace of the cluster.
+	// Targets: all RUNNING within 5 s of the last call with pods ready at once, within 40 s
+	// with pods that take 30 s.
+	it('measures a burst of 120 subscribes, with instant pods and with 30-second pods', async () => {
+		const rows = [];
+		for (const [podReadyDelayMs, target] of [
+			[0, 5_000],
+			[30_000, 40_000]
+		] as const) {
+			runtime.emulator!.configure({ podReadyDelayMs });
+			const plan = await planOf(runtime.db, 'memos', 'FREE');
+			await runtime.db
+				.update(servicePlans)
+				.set({ totalQuota: plan.usedQuota + 200 })
+				.where(eq(servicePlans.id, plan.id));
+			const customers = await Promise.all(Array.from({ length: 120 }, () => newCustomer(runtime, 0)));
+			const started = performance.now();
+			const calls = await Promise.all(
+				customers.map(async ({ api }) => {
+					const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+					return { instanceId, calledAt: performance.now() };
+				})
+			);
+			const lastCall = Math.max(...calls.map((call) => call.calledAt));
+			const runningAt = await untilRunning(calls.map((call) => call.instanceId));
+			const afterLast = Math.max(...runningAt.values()) - lastCall;
+			const toRunning = calls.map((call) => runningAt.get(call.instanceId)! - call.calledAt);
+			const figures = summary(`pods ready after ${podReadyDelayMs / 1000} s`, toRunning);
+			rows.push({
+				...figures,
+				'burst of calls': `${((lastCall - started) / 1000).toFixed(1)} s`,
+				'all RUNNING after last call': `${(afterLast / 1000).toFixed(1)} s`,
+				target: `${target / 1000} s`
+			});
+		}
+		runtime.emulator!.configure({ podReadyDelayMs: runtime.config.kube.emulatorPodReadyMs });
+		console.log('\nBurst of 120 subscribes to RUNNING (subscribe call to RUNNING per app)');
+		console.table(rows);
+	});
 });
+
+/** Resolves when every instance is RUNNING, with when each became so (performance.now()). */
+async function untilRunning(instanceIds: string[]) {
+	const runningAt = new Map<string, number>();
+	while (runningAt.size < instanceIds.length) {
+		const rows = await runtime.db
+			.select({ id: serviceInstances.id, status: serviceInstances.status, reason: serviceInstances.statusReason })
+			.from(serviceInstances)
+			.where(inArray(serviceInstances.id, instanceIds));
+		const now = performance.now();
+		for (const row of rows) {
+			if (row.status === 'ERROR') throw new Error(row.reason ?? 'provisioning failed');
+			if (row.status === 'RUNNING' && !runningAt.has(row.id)) runningAt.set(row.id, now);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	return runningAt;
+}

@@ -1,11 +1,15 @@
 // Registers every queue: created on start, scheduled where it has a schedule, and worked
 // on by this process unless it runs as a web-only replica.
+import type PgBoss from 'pg-boss';
 import type { Runtime } from '$lib/server/runtime';
 import { runWithContext } from '$lib/server/request-context';
+import { recoverInterruptedWork } from '$lib/server/provisioning/recovery';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
 import { instanceAction } from './instance-action';
 import { instanceHealth } from './instance-health';
+import { instanceRecovery } from './instance-recovery';
+import { instanceRollout } from './instance-rollout';
 import { provisionInstanceQueue } from './provision-instance';
 import { sessionCleanup } from './session-cleanup';
 import { subscriptionPeriodEnd } from './subscription-period-end';
@@ -24,7 +28,9 @@ export const queues = [
 	updateInstanceResources,
 	deprovisionInstanceQueue,
 	instanceAction,
+	instanceRollout,
 	instanceHealth,
+	instanceRecovery,
 	subscriptionPeriodEnd,
 	waitlistOffers,
 	topUpRefresh,
@@ -45,21 +51,43 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 		if (queue.schedule) {
 			await runtime.boss.schedule(queue.name, queue.schedule.cron, queue.schedule.data ?? {});
 		}
-		for (let worker = 0; worker < (queue.concurrency ?? 1); worker++) {
+		// A pg-boss worker takes one batch per polling interval: the queue's concurrency is
+		// worked as batches (two workers for larger ones, so one slow job does not hold up the
+		// next fetch), each job of a batch on its own and failed on its own.
+		const concurrency = queue.concurrency ?? 1;
+		const workers = concurrency > 4 ? 2 : 1;
+		for (let worker = 0; worker < workers; worker++) {
 			await runtime.boss.work<JobPayloads[QueueName]>(
 				queue.name,
-				{ ...queue.work, batchSize: 1, includeMetadata: true },
-				// Every line the job logs names it (request-context.ts).
-				([job]) =>
-					runWithContext({ jobId: job.id, queue: queue.name }, async () => {
-						try {
-							return await queue.handle(runtime, job);
-						} catch (error) {
-							runtime.log.error({ err: error }, 'job failed');
-							throw error;
-						}
-					})
+				{ ...queue.work, batchSize: Math.ceil(concurrency / workers), includeMetadata: true },
+				async (jobs) => {
+					await Promise.all(jobs.map((job) => runJob(runtime, queue, job)));
+				}
 			);
 		}
 	}
+	// Work a crash left without a job is sent again now, not only at the next minute.
+	void recoverInterruptedWork(runtime).catch((error) => runtime.log.warn({ err: error }, 'recovering interrupted work failed'));
+}
+
+/** Runs one job of a batch; a failure fails that job alone (pg-boss then completes the rest). */
+/**
+ * One job of a batch, completed or failed on its own: pg-boss would otherwise complete the
+ * whole batch with the batch handler's (empty) result. Completing only touches active jobs,
+ * so the batch's own completion afterwards changes nothing. Every line the job logs names it
+ * (request-context.ts).
+ */
+function runJob(runtime: Runtime, queue: QueueDefinition<QueueName>, job: PgBoss.JobWithMetadata<JobPayloads[QueueName]>) {
+	return runWithContext({ jobId: job.id, queue: queue.name }, async () => {
+		let output: unknown;
+		try {
+			output = await queue.handle(runtime, job);
+		} catch (error) {
+			runtime.log.error({ err: error }, 'job failed');
+			const message = error instanceof Error ? error.message : String(error);
+			await runtime.boss.fail(queue.name, job.id, { message });
+			return;
+		}
+		await runtime.boss.complete(queue.name, job.id, (output ?? undefined) as object | undefined);
+	});
 }

@@ -1,7 +1,10 @@
 import { refreshInstanceHealth } from '$lib/server/provisioning/health';
 import { defineQueue } from '$lib/server/queue';
 
-/** Every minute: refresh pod, health and last check of running apps; mark failing ones. */
+/**
+ * Every minute: refresh pod, health and last check of running apps, mark failing or missing
+ * ones, and sample their CPU and memory use.
+ */
 export const instanceHealth = defineQueue({
 	name: 'instance-health',
 	options: { retryLimit: 1, expireInSeconds: 300 },

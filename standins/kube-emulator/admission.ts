@@ -377,6 +377,10 @@ const admitters: Record<string, (object: WireObject, context: AdmissionContext) 
 			object.metadata.annotations = { ...existing.metadata.annotations, ...object.metadata.annotations };
 			return;
 		}
+		// The StorageObjectInUseProtection admission plugin: a claim in use is not deleted under its pod.
+		object.metadata.finalizers = [
+			...new Set([...((object.metadata.finalizers as string[] | undefined) ?? []), 'kubernetes.io/pvc-protection'])
+		];
 		spec.storageClassName ??= 'standard';
 		spec.volumeMode ??= 'Filesystem';
 		spec.volumeName = `pvc-${object.metadata.uid}`;

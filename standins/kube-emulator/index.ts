@@ -12,13 +12,19 @@
 //   GET|POST|DELETE /_emulator/faults    list, add ({ type: 'imagePull' | 'crashLoop' |
 //                                        'apiError' | 'latency', ... }), clear all
 //   DELETE /_emulator/faults/:id         remove one
-//   PUT /_emulator/options               { podReadyDelayMs?, logIntervalMs? }
+//   PUT /_emulator/options               { podReadyDelayMs?, logIntervalMs?, podTerminationMs?,
+//                                        namespaceTerminationMs?, certificateIssueMs?,
+//                                        metricsApi?, metricsIntervalMs? }
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CertManager, type CertManagerOptions } from './cert-manager';
 import { Controller, type ControllerOptions } from './controller';
 import { Faults } from './faults';
+import { PodMetricsApi, type MetricsOptions } from './metrics';
+import { NamespaceLifecycle, type NamespaceOptions } from './namespaces';
 import { clone } from './patch';
+import { AdmissionChain } from './policy';
 import { RESOURCE_TYPES, resourceTypeForKind } from './resources';
 import { ApiServer, type RequestRecord } from './server';
 import { ObjectStore, type WireObject } from './store';
@@ -27,7 +33,10 @@ export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, Latenc
 export type { WireObject } from './store';
 export type { RequestRecord } from './server';
 
-export type KubeEmulatorOptions = Partial<ControllerOptions> & {
+/** Timings and features of the emulated cluster; all can change while it runs. */
+export type EmulatorOptions = ControllerOptions & NamespaceOptions & CertManagerOptions & MetricsOptions;
+
+export type KubeEmulatorOptions = Partial<EmulatorOptions> & {
 	/** Bearer token clients must present; random when absent. */
 	token?: string;
 	/** Namespaces that exist from the start (besides default and kube-system). */
@@ -51,8 +60,8 @@ export type KubeEmulator = {
 	readonly faults: Faults;
 	/** A kubeconfig (JSON, which is valid YAML) for this emulator. */
 	kubeconfig(): string;
-	/** Change the pod timing while running. */
-	configure(options: Partial<Pick<ControllerOptions, 'podReadyDelayMs' | 'logIntervalMs'>>): void;
+	/** Change timings (pods, namespaces, certificates) or features (the metrics API) while running. */
+	configure(options: Partial<Omit<EmulatorOptions, 'resyncMs'>>): void;
 	stats(): EmulatorStats;
 	/** Recent API requests, oldest first (the last thousand). */
 	readonly requests: readonly RequestRecord[];
@@ -64,7 +73,18 @@ export type KubeEmulator = {
 	stop(): Promise<void>;
 };
 
-const DEFAULTS: ControllerOptions = { podReadyDelayMs: 1500, logIntervalMs: 2000, resyncMs: 1000 };
+const DEFAULTS: EmulatorOptions = {
+	podReadyDelayMs: 1500,
+	logIntervalMs: 2000,
+	resyncMs: 1000,
+	// A real pod takes seconds to stop and a namespace seconds to minutes to go.
+	podTerminationMs: 1000,
+	namespaceTerminationMs: 2000,
+	certificateIssueMs: 1000,
+	metricsApi: true,
+	// metrics-server scrapes every 15 s by default.
+	metricsIntervalMs: 15_000
+};
 
 /** A kubeconfig for a plain-HTTP API server with a bearer token, as client-node loads it. */
 export function kubeconfigFor(url: string, token: string): string {
@@ -80,15 +100,20 @@ export function kubeconfigFor(url: string, token: string): string {
 }
 
 export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
-	const controllerOptions: ControllerOptions = {
-		podReadyDelayMs: options.podReadyDelayMs ?? DEFAULTS.podReadyDelayMs,
-		logIntervalMs: options.logIntervalMs ?? DEFAULTS.logIntervalMs,
-		resyncMs: options.resyncMs ?? DEFAULTS.resyncMs
+	const { token: givenToken, namespaces: initialNamespaces, ...timings } = options;
+	const emulatorOptions: EmulatorOptions = {
+		...DEFAULTS,
+		...Object.fromEntries(Object.entries(timings).filter(([, value]) => value !== undefined))
 	};
-	const token = options.token ?? randomBytes(24).toString('base64url');
+	const token = givenToken ?? randomBytes(24).toString('base64url');
 	const store = new ObjectStore();
 	const faults = new Faults();
-	const controller = new Controller(store, faults, controllerOptions);
+	const controller = new Controller(store, faults, emulatorOptions);
+	const namespaces = new NamespaceLifecycle(store, controller, emulatorOptions);
+	const admission = new AdmissionChain(store, namespaces);
+	controller.admitPod = (pod) => admission.create(resourceTypeForKind('Pod'), pod);
+	const certManager = new CertManager(store, admission, emulatorOptions);
+	const metrics = new PodMetricsApi(store, emulatorOptions, (pod) => controller.kubelet.isRunning(pod));
 	const openLogStreams = new Set<ServerResponse>();
 	const requests: RequestRecord[] = [];
 	const counters = { requests: 0 };
@@ -99,7 +124,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	});
 
 	const namespaceType = resourceTypeForKind('Namespace');
-	for (const name of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(options.namespaces ?? [])])) {
+	for (const name of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(initialNamespaces ?? [])])) {
 		store.write(namespaceType, {
 			apiVersion: 'v1',
 			kind: 'Namespace',
@@ -115,7 +140,10 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		});
 	}
 
-	const api = new ApiServer({ store, controller, faults, token, openLogStreams, requests, counters, stats }, controllerOptions);
+	const api = new ApiServer(
+		{ store, controller, admission, namespaces, metrics, faults, token, openLogStreams, requests, counters, stats },
+		emulatorOptions
+	);
 	const server = http.createServer(api.handle);
 	server.keepAliveTimeout = 5_000;
 	await new Promise<void>((resolve, reject) => {
@@ -126,6 +154,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		});
 	});
 	controller.start();
+	certManager.start();
 	const { port } = server.address() as AddressInfo;
 	const url = `http://127.0.0.1:${port}`;
 	let stopped: Promise<void> | undefined;
@@ -137,8 +166,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		requests,
 		kubeconfig: () => kubeconfigFor(url, token),
 		configure(changes) {
-			if (changes.podReadyDelayMs !== undefined) controllerOptions.podReadyDelayMs = changes.podReadyDelayMs;
-			if (changes.logIntervalMs !== undefined) controllerOptions.logIntervalMs = changes.logIntervalMs;
+			for (const [key, value] of Object.entries(changes)) {
+				if (value !== undefined) Object.assign(emulatorOptions, { [key]: value });
+			}
 		},
 		stats,
 		list: (kind, namespace) => store.list(resourceTypeForKind(kind), namespace).map((object) => clone(object)),
@@ -150,6 +180,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		stop() {
 			stopped ??= new Promise<void>((resolve) => {
 				controller.stop();
+				namespaces.stop();
+				certManager.stop();
 				for (const res of openLogStreams) res.end();
 				server.close(() => resolve());
 				server.closeAllConnections();

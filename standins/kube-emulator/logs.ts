@@ -66,7 +66,8 @@ type Voice = {
 	ready: (context: AppContext) => string[];
 };
 
-const version = (image: string) => image.split(':').at(-1)?.replace(/-.*$/, '') ?? 'latest';
+// The tag's version, also when the image is pinned by digest (`name:1.2.3@sha256:…`).
+const version = (image: string) => image.split('@')[0].split(':').at(-1)?.replace(/-.*$/, '') ?? 'latest';
 const clock = () => new Date().toISOString().replace('T', ' ').slice(0, 19);
 
 /** What the catalog's apps print when they start, roughly as they really do. */

@@ -133,15 +133,17 @@ export function apiResourceList(group: string, version: string) {
 }
 
 /** GET /apis: an APIGroupList. */
-export function apiGroupList() {
+export function apiGroupList(extraGroups: string[] = []) {
 	const groups = [...new Set(RESOURCE_TYPES.map((type) => type.group).filter(Boolean))];
+	const group = (name: string, version: string) => ({
+		name,
+		versions: [{ groupVersion: `${name}/${version}`, version }],
+		preferredVersion: { groupVersion: `${name}/${version}`, version }
+	});
 	return {
 		kind: 'APIGroupList',
 		apiVersion: 'v1',
-		groups: groups.map((name) => ({
-			name,
-			versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
-			preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' }
-		}))
+		// Aggregated APIs (metrics.k8s.io from metrics-server) are v1beta1.
+		groups: [...groups.map((name) => group(name, 'v1')), ...extraGroups.map((name) => group(name, 'v1beta1'))]
 	};
 }

@@ -1,16 +1,20 @@
 // The emulator's HTTP face: the Kubernetes REST paths MinisPod uses, answered the way the
-// API server answers them (Status objects, resourceVersion checks, list kinds), plus a
-// small control API under /_emulator for faults and counters.
+// API server answers them (Status objects, resourceVersion checks, list kinds, admission
+// before storage), the metrics.k8s.io API, plus a small control API under /_emulator.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { ApiError, admit, alreadyExists, badRequest, conflict, notFound } from './admission';
-import { type Controller, type ControllerOptions, type DeploymentObject, type PodObject } from './controller';
+import { type Controller, type DeploymentObject, type PodObject } from './controller';
+import { handleControl } from './control';
 import type { Faults } from './faults';
+import { REASONS, asObject, readJson, sendJson, statusBody } from './http';
 import type { LogLine } from './logs';
+import { METRICS_GROUP, metricsResourceList, type PodMetricsApi } from './metrics';
+import type { NamespaceLifecycle } from './namespaces';
 import { PATCH_CONTENT_TYPES, PatchError, canonicalJson, clone, type Json, type PatchContentType } from './patch';
+import type { AdmissionChain } from './policy';
+import { withQuotaStatus } from './quota';
 import {
-	RESOURCE_TYPES,
 	apiGroupList,
 	apiResourceList,
 	apiVersionOf,
@@ -33,6 +37,9 @@ export type RequestRecord = { method: string; path: string; status: number; at: 
 export type ServerState = {
 	store: ObjectStore;
 	controller: Controller;
+	admission: AdmissionChain;
+	namespaces: NamespaceLifecycle;
+	metrics: PodMetricsApi;
 	faults: Faults;
 	token: string;
 	openLogStreams: Set<ServerResponse>;
@@ -41,74 +48,12 @@ export type ServerState = {
 	stats: () => unknown;
 };
 
-const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const MAX_REQUEST_RECORDS = 1000;
 const NAMESPACE = resourceTypeForKind('Namespace');
 const POD = resourceTypeForKind('Pod');
+const PVC = resourceTypeForKind('PersistentVolumeClaim');
 const DEPLOYMENT = resourceTypeForKind('Deployment');
-
-const REASONS: Record<number, string> = {
-	400: 'BadRequest',
-	401: 'Unauthorized',
-	403: 'Forbidden',
-	404: 'NotFound',
-	405: 'MethodNotAllowed',
-	409: 'Conflict',
-	413: 'RequestEntityTooLarge',
-	415: 'UnsupportedMediaType',
-	422: 'Invalid',
-	429: 'TooManyRequests',
-	500: 'InternalError',
-	503: 'ServiceUnavailable',
-	504: 'Timeout'
-};
-
-function statusBody(code: number, reason: string, message: string, details?: Record<string, unknown>) {
-	return {
-		kind: 'Status',
-		apiVersion: 'v1',
-		metadata: {},
-		status: 'Failure',
-		message,
-		reason,
-		...(details ? { details } : {}),
-		code
-	};
-}
-
-function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}) {
-	const text = JSON.stringify(body);
-	res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
-	res.end(text);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req) {
-		size += (chunk as Buffer).length;
-		if (size > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-	const text = await readBody(req);
-	if (!text.trim()) return undefined;
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw badRequest('the request body is not valid JSON');
-	}
-}
-
-function asObject(body: unknown, what = 'object'): WireObject {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`the request body must be a JSON ${what}`);
-	const object = body as WireObject;
-	object.metadata = (object.metadata && typeof object.metadata === 'object' ? object.metadata : {}) as WireObject['metadata'];
-	return object;
-}
+const QUOTA = resourceTypeForKind('ResourceQuota');
 
 /** Items in a list carry no kind or apiVersion, as in the real API. */
 function listBody(type: ResourceType, store: ObjectStore, items: WireObject[]) {
@@ -132,7 +77,7 @@ type Route =
 	| { kind: 'collection'; type: ResourceType; namespace?: string }
 	| { kind: 'item'; type: ResourceType; namespace?: string; name: string; subresource?: string };
 
-function parseApiPath(pathname: string): Route | undefined {
+function parseApiPath(pathname: string, extraGroups: string[]): Route | undefined {
 	const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
 	if (parts[0] === 'version' && parts.length === 1) {
 		return {
@@ -150,7 +95,7 @@ function parseApiPath(pathname: string): Route | undefined {
 		version = parts[1];
 		rest = parts.slice(2);
 	} else if (parts[0] === 'apis') {
-		if (parts.length === 1) return { kind: 'discovery', body: apiGroupList() };
+		if (parts.length === 1) return { kind: 'discovery', body: apiGroupList(extraGroups) };
 		group = parts[1];
 		version = parts[2];
 		if (!version) return undefined;
@@ -181,7 +126,8 @@ function parseApiPath(pathname: string): Route | undefined {
 export class ApiServer {
 	constructor(
 		private readonly state: ServerState,
-		private readonly options: ControllerOptions
+		/** The live options the control API may change. */
+		private readonly options: Record<string, unknown>
 	) {}
 
 	/** Node's request listener. */
@@ -216,7 +162,9 @@ export class ApiServer {
 
 	private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, method: string) {
 		if (!this.authorized(req)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-		if (url.pathname.startsWith('/_emulator/')) return this.control(req, res, url, method);
+		if (url.pathname.startsWith('/_emulator/')) {
+			return handleControl({ faults: this.state.faults, stats: this.state.stats, options: this.options }, req, res, url, method);
+		}
 
 		const hold = this.state.faults.takeHold(method, url.pathname);
 		if (hold) await hold;
@@ -231,7 +179,8 @@ export class ApiServer {
 			return sendJson(res, fault.status, statusBody(fault.status, reason, message), headers);
 		}
 
-		const route = parseApiPath(url.pathname);
+		if (url.pathname.startsWith(`/apis/${METRICS_GROUP}/`)) return this.podMetrics(res, method, url);
+		const route = parseApiPath(url.pathname, this.state.metrics.enabled ? [METRICS_GROUP] : []);
 		if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 		if (route.kind === 'discovery') {
 			if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed on ${url.pathname}`);
@@ -256,7 +205,7 @@ export class ApiServer {
 		if (subresource === 'scale') return this.scale(req, res, method, namespace!, name);
 		switch (method) {
 			case 'GET':
-				return sendJson(res, 200, clone(this.get(type, namespace, name)));
+				return sendJson(res, 200, this.withStatus(type, clone(this.get(type, namespace, name))));
 			case 'PUT':
 				return sendJson(res, 200, this.replace(type, namespace, name, asObject(await readJson(req))));
 			case 'PATCH':
@@ -293,8 +242,14 @@ export class ApiServer {
 		}
 		const items = this.state.store
 			.list(type, namespace)
-			.filter((item) => matchesLabels(labels, item.metadata.labels) && matchesFields(fields, item));
+			.filter((item) => matchesLabels(labels, item.metadata.labels) && matchesFields(fields, item))
+			.map((item) => this.withStatus(type, item));
 		return listBody(type, this.state.store, items);
+	}
+
+	/** What a controller keeps in an object's status and the store does not (a quota's usage). */
+	private withStatus(type: ResourceType, object: WireObject): WireObject {
+		return type === QUOTA ? withQuotaStatus(this.state.store, object) : object;
 	}
 
 	create(type: ResourceType, namespace: string | undefined, body: WireObject): WireObject {
@@ -325,9 +280,11 @@ export class ApiServer {
 				`${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`
 			);
 		}
-		if (this.state.store.get(type, namespace, object.metadata.name)) throw alreadyExists(type, object.metadata.name);
 		object.metadata.resourceVersion = '';
 		admit(object, { type });
+		// Admission (quota included) runs before storage finds a twin: kubernetes/kubernetes#106842.
+		this.state.admission.create(type, object);
+		if (this.state.store.get(type, namespace, object.metadata.name)) throw alreadyExists(type, object.metadata.name);
 		return clone(this.state.store.write(type, object));
 	}
 
@@ -348,6 +305,7 @@ export class ApiServer {
 		object.metadata.namespace = existing.metadata.namespace;
 		if (!type.namespaced) delete object.metadata.namespace;
 		admit(object, { type, existing });
+		this.state.admission.update(type, object, existing);
 		// An update that changes nothing is not a write: same resourceVersion, no events.
 		const comparable = (value: WireObject) =>
 			canonicalJson({ ...value, metadata: { ...value.metadata, resourceVersion: undefined } });
@@ -395,21 +353,17 @@ export class ApiServer {
 		if (preconditions?.resourceVersion && preconditions.resourceVersion !== existing.metadata.resourceVersion)
 			throw conflict(type, name);
 		if (preconditions?.uid && preconditions.uid !== existing.metadata.uid) throw conflict(type, name);
-		const { store } = this.state;
-		if (type === NAMESPACE) {
-			// Everything in the namespace goes with it; Deployments first so no pod is recreated.
-			const order = [DEPLOYMENT, ...RESOURCE_TYPES.filter((t) => t.namespaced && t !== DEPLOYMENT)];
-			for (const inner of order) for (const object of store.list(inner, name)) store.remove(inner, name, object.metadata.name);
-			store.remove(type, undefined, name);
-			return {
-				...clone(existing),
-				metadata: { ...clone(existing.metadata), deletionTimestamp: new Date().toISOString() },
-				status: { phase: 'Terminating' }
-			};
+		const { store, controller, namespaces } = this.state;
+		if (type === NAMESPACE) return namespaces.terminate(name);
+		// Objects with finalizers (and pods, for their grace period) stay, marked, until they
+		// are done; the answer is the object with its deletionTimestamp.
+		if (type === POD || type === PVC) {
+			if (type === POD) controller.terminatePod(existing);
+			else controller.deleteClaim(existing);
+			const after = store.get(type, namespace, name);
+			return clone(after ?? { ...existing, metadata: { ...existing.metadata, deletionTimestamp: new Date().toISOString() } });
 		}
 		store.remove(type, namespace, name);
-		if (type === POD)
-			return { ...clone(existing), metadata: { ...clone(existing.metadata), deletionTimestamp: new Date().toISOString() } };
 		return {
 			kind: 'Status',
 			apiVersion: 'v1',
@@ -423,6 +377,34 @@ export class ApiServer {
 		const body = this.list(type, namespace, query);
 		for (const item of body.items) this.delete(type, namespace, item.metadata!.name, undefined);
 		return body;
+	}
+
+	// -------------------------------------------------------------------------
+	// metrics.k8s.io
+	// -------------------------------------------------------------------------
+
+	private podMetrics(res: ServerResponse, method: string, url: URL) {
+		const { metrics } = this.state;
+		if (!metrics.enabled) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+		if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed on ${url.pathname}`);
+		const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent).slice(2);
+		if (parts[0] !== 'v1beta1') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+		const rest = parts.slice(1);
+		if (rest.length === 0) return sendJson(res, 200, metricsResourceList());
+		let labels;
+		try {
+			labels = parseLabelSelector(url.searchParams.get('labelSelector'));
+		} catch (error) {
+			if (error instanceof SelectorError) throw badRequest(error.message);
+			throw error;
+		}
+		if (rest.length === 1 && rest[0] === 'pods') return sendJson(res, 200, metrics.list(undefined, labels));
+		if (rest.length === 3 && rest[0] === 'namespaces' && rest[2] === 'pods') {
+			return sendJson(res, 200, metrics.list(rest[1], labels));
+		}
+		if (rest.length === 4 && rest[0] === 'namespaces' && rest[2] === 'pods')
+			return sendJson(res, 200, metrics.get(rest[1], rest[3]));
+		throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 	}
 
 	// -------------------------------------------------------------------------
@@ -546,78 +528,4 @@ export class ApiServer {
 		// The client going away closes the response: stop following.
 		res.on('close', () => stop());
 	}
-
-	// -------------------------------------------------------------------------
-	// /_emulator control API
-	// -------------------------------------------------------------------------
-
-	private async control(req: IncomingMessage, res: ServerResponse, url: URL, method: string) {
-		const { faults } = this.state;
-		const path = url.pathname.replace(/\/+$/, '');
-		if (path === '/_emulator/stats' && method === 'GET') return sendJson(res, 200, this.state.stats());
-		if (path === '/_emulator/faults' && method === 'GET') return sendJson(res, 200, { faults: faults.describe() });
-		if (path === '/_emulator/faults' && method === 'DELETE') {
-			faults.clear();
-			return sendJson(res, 200, { faults: [] });
-		}
-		const one = /^\/_emulator\/faults\/(\d+)$/.exec(path);
-		if (one && method === 'DELETE') {
-			if (!faults.remove(Number(one[1]))) throw new ApiError(404, 'NotFound', `fault ${one[1]} not found`);
-			return sendJson(res, 200, { removed: Number(one[1]) });
-		}
-		if (path === '/_emulator/faults' && method === 'POST') {
-			const parsed = faultInput.safeParse(await readJson(req));
-			if (!parsed.success)
-				throw badRequest(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-			const input = parsed.data;
-			const pattern = (text?: string, regex?: string) => (regex ? new RegExp(regex) : text);
-			const pod = { namespace: input.namespace, deployment: input.deployment, image: pattern(input.image, input.imagePattern) };
-			const request = { method: input.method, path: pattern(input.path, input.pathPattern) };
-			const handle =
-				input.type === 'imagePull'
-					? faults.failImagePull({ ...pod, message: input.message })
-					: input.type === 'crashLoop'
-						? faults.crashLoop({ ...pod, exitCode: input.exitCode, message: input.message })
-						: input.type === 'apiError'
-							? faults.apiError({
-									...request,
-									status: input.status ?? 503,
-									times: input.times,
-									message: input.message,
-									retryAfterSeconds: input.retryAfterSeconds
-								})
-							: faults.latency({ ...request, ms: input.ms ?? 0, times: input.times });
-			return sendJson(res, 201, { id: handle.id });
-		}
-		if (path === '/_emulator/options' && method === 'PUT') {
-			const parsed = optionsInput.safeParse(await readJson(req));
-			if (!parsed.success)
-				throw badRequest(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-			Object.assign(this.options, parsed.data);
-			return sendJson(res, 200, this.options);
-		}
-		throw new ApiError(404, 'NotFound', `no emulator control endpoint ${method} ${path}`);
-	}
 }
-
-const faultInput = z.object({
-	type: z.enum(['imagePull', 'crashLoop', 'apiError', 'latency']),
-	namespace: z.string().optional(),
-	deployment: z.string().optional(),
-	image: z.string().optional(),
-	imagePattern: z.string().optional(),
-	method: z.string().optional(),
-	path: z.string().optional(),
-	pathPattern: z.string().optional(),
-	status: z.number().int().min(400).max(599).optional(),
-	times: z.number().int().positive().optional(),
-	ms: z.number().int().nonnegative().optional(),
-	exitCode: z.number().int().min(1).max(255).optional(),
-	retryAfterSeconds: z.number().int().nonnegative().optional(),
-	message: z.string().optional()
-});
-
-const optionsInput = z.object({
-	podReadyDelayMs: z.number().int().nonnegative().optional(),
-	logIntervalMs: z.number().int().positive().optional()
-});

@@ -1,4 +1,4 @@
-// The emulator's etcd: every object as JSON on the wire, keyed by resource, namespace and
+// The emulator's etcd: every object as JSON on the wire, kept by resource, namespace and
 // name, with one revision counter that becomes each write's resourceVersion.
 import type { ResourceType } from './resources';
 
@@ -36,7 +36,8 @@ export type StoreEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; resourceType:
 const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
 export class ObjectStore {
-	private readonly objects = new Map<string, Map<string, WireObject>>();
+	/** resource -> namespace ('' for cluster-scoped) -> name -> object: a namespace's list reads only its own. */
+	private readonly objects = new Map<string, Map<string, Map<string, WireObject>>>();
 	private readonly listeners = new Set<(event: StoreEvent) => void>();
 	private revision = 1;
 
@@ -44,23 +45,31 @@ export class ObjectStore {
 		return String(this.revision);
 	}
 
-	private bucket(type: ResourceType): Map<string, WireObject> {
-		let bucket = this.objects.get(type.resource);
+	private bucket(type: ResourceType, namespace: string | undefined): Map<string, WireObject> {
+		let byNamespace = this.objects.get(type.resource);
+		if (!byNamespace) {
+			byNamespace = new Map();
+			this.objects.set(type.resource, byNamespace);
+		}
+		const key = type.namespaced ? (namespace ?? '') : '';
+		let bucket = byNamespace.get(key);
 		if (!bucket) {
 			bucket = new Map();
-			this.objects.set(type.resource, bucket);
+			byNamespace.set(key, bucket);
 		}
 		return bucket;
 	}
 
 	/** The stored object itself; callers that hand it out clone it first. */
 	get(type: ResourceType, namespace: string | undefined, name: string): WireObject | undefined {
-		return this.bucket(type).get(keyOf(type.namespaced ? namespace : undefined, name));
+		return this.bucket(type, namespace).get(name);
 	}
 
 	list(type: ResourceType, namespace?: string): WireObject[] {
-		const all = [...this.bucket(type).values()];
-		const items = namespace && type.namespaced ? all.filter((object) => object.metadata.namespace === namespace) : all;
+		const items =
+			namespace !== undefined && type.namespaced
+				? [...this.bucket(type, namespace).values()]
+				: [...(this.objects.get(type.resource)?.values() ?? [])].flatMap((bucket) => [...bucket.values()]);
 		return items.sort((a, b) =>
 			keyOf(a.metadata.namespace, a.metadata.name).localeCompare(keyOf(b.metadata.namespace, b.metadata.name))
 		);
@@ -68,20 +77,20 @@ export class ObjectStore {
 
 	/** Stores a new or changed object under the next resourceVersion. */
 	write(type: ResourceType, object: WireObject): WireObject {
-		const key = keyOf(object.metadata.namespace, object.metadata.name);
-		const existed = this.bucket(type).has(key);
+		const bucket = this.bucket(type, object.metadata.namespace);
+		const existed = bucket.has(object.metadata.name);
 		this.revision += 1;
 		object.metadata.resourceVersion = String(this.revision);
-		this.bucket(type).set(key, object);
+		bucket.set(object.metadata.name, object);
 		this.emit({ type: existed ? 'MODIFIED' : 'ADDED', resourceType: type, object });
 		return object;
 	}
 
 	remove(type: ResourceType, namespace: string | undefined, name: string): WireObject | undefined {
-		const key = keyOf(type.namespaced ? namespace : undefined, name);
-		const object = this.bucket(type).get(key);
+		const bucket = this.bucket(type, namespace);
+		const object = bucket.get(name);
 		if (!object) return undefined;
-		this.bucket(type).delete(key);
+		bucket.delete(name);
 		this.revision += 1;
 		this.emit({ type: 'DELETED', resourceType: type, object });
 		return object;
@@ -98,6 +107,11 @@ export class ObjectStore {
 
 	/** Number of stored objects per kind. */
 	counts(kinds: ResourceType[]): Record<string, number> {
-		return Object.fromEntries(kinds.map((type) => [type.kind, this.bucket(type).size]));
+		return Object.fromEntries(
+			kinds.map((type) => [
+				type.kind,
+				[...(this.objects.get(type.resource)?.values() ?? [])].reduce((total, bucket) => total + bucket.size, 0)
+			])
+		);
 	}
 }

@@ -20,11 +20,14 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	await expect(steps.locator('[data-step="rollout"]')).toHaveAttribute('data-status', 'done');
 	await expect(page.getByTestId('public-url')).toContainText(/^https:\/\/uptime-board-[a-z0-9]{6}\./);
 	await expect(page.getByTestId('pod-name')).toHaveText(/^uptime-board-/);
+	// The image is shown by its tag; it runs pinned by digest.
+	await expect(page.getByText('louislam/uptime-kuma:2.0.2', { exact: true })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Resource use' })).toBeVisible();
 
 	// Log lines of the running pod arrive over the live stream.
 	await expect(page.getByTestId('log-status')).toHaveText('Live');
 	const lines = page.getByTestId('log-lines');
-	await expect(lines).toContainText('Welcome to Uptime Kuma 1.23.16', { timeout: scaled(20_000) });
+	await expect(lines).toContainText('Welcome to Uptime Kuma 2.0.2', { timeout: scaled(20_000) });
 
 	// Stop asks for confirmation, then the status follows the app down.
 	await page.getByRole('button', { name: 'Stop', exact: true }).click();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
 import { Cluster } from '../../src/lib/server/kube/cluster';
-import { ClusterError } from '../../src/lib/server/kube/errors';
+import { ClusterError, toClusterError } from '../../src/lib/server/kube/errors';
 import { planResources } from '../../src/lib/server/kube/instance-objects';
 import { buildManifests } from '../../src/lib/server/kube/manifests';
 import { kubeconfigFor } from '../../standins/kube-emulator';
@@ -48,16 +48,8 @@ describe('apply', () => {
 		for (const object of manifests.objects) second.push((await cluster.apply(object)).action);
 		expect(second).toEqual(Array(10).fill('unchanged'));
 		const after = kube.emulator.stats().objects;
-		for (const kind of [
-			'Namespace',
-			'Secret',
-			'ConfigMap',
-			'PersistentVolumeClaim',
-			'Deployment',
-			'Service',
-			'Ingress',
-			'NetworkPolicy'
-		]) {
+		// (Secrets are left out: cert-manager adds the Ingress's TLS Secret meanwhile.)
+		for (const kind of ['Namespace', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'Service', 'Ingress', 'NetworkPolicy']) {
 			expect(after[kind], kind).toBe(counts[kind]);
 		}
 	});
@@ -67,7 +59,7 @@ describe('apply', () => {
 		const { namespace, deployment } = app.manifests.names;
 		await cluster.waitForRollout(namespace, deployment, fast);
 		const bigger = { ...app.plan, cpuMilli: 1000, memoryMb: 1024, storageGb: 8 };
-		const upgraded = buildManifests({ ...app, plan: bigger, settings: testSettings, userApps: [] });
+		const upgraded = buildManifests({ ...app, plan: bigger, settings: testSettings, namespaceApps: [] });
 		const actions = Object.fromEntries(
 			await Promise.all(upgraded.objects.map(async (object) => [object.kind, (await cluster.apply(object)).action] as const))
 		);
@@ -81,7 +73,7 @@ describe('apply', () => {
 			Ingress: 'unchanged'
 		});
 		const deploymentNow = await cluster.getDeployment(namespace, deployment);
-		expect(deploymentNow?.spec?.template.spec?.containers[0].resources?.limits).toEqual({ cpu: '1000m', memory: '1024Mi' });
+		expect(deploymentNow?.spec?.template.spec?.containers[0].resources?.limits).toMatchObject({ cpu: '1000m', memory: '1024Mi' });
 		const claim = await cluster.read<typeof upgraded.persistentVolumeClaim>(
 			'PersistentVolumeClaim',
 			namespace,
@@ -93,17 +85,17 @@ describe('apply', () => {
 		expect(rollout.pods).toHaveLength(1);
 	});
 
-	it('treats 409 AlreadyExists as "bring it to the desired state"', async () => {
+	it('reads first and replaces what exists: never a create that is expected to fail', async () => {
 		const core = kube.kubeConfig.makeApiClient(CoreV1Api);
-		await cluster.ensureNamespace('apply-409');
+		await cluster.ensureNamespace('apply-existing');
 		await core.createNamespacedConfigMap({
-			namespace: 'apply-409',
+			namespace: 'apply-existing',
 			body: { metadata: { name: 'settings', labels: { owner: 'someone' } }, data: { old: 'x' } }
 		});
 		const desired: V1ConfigMap = {
 			apiVersion: 'v1',
 			kind: 'ConfigMap',
-			metadata: { name: 'settings', namespace: 'apply-409' },
+			metadata: { name: 'settings', namespace: 'apply-existing' },
 			data: { fresh: 'y' }
 		};
 		const result = await cluster.apply(desired);
@@ -111,8 +103,28 @@ describe('apply', () => {
 		expect(result.object.data).toEqual({ fresh: 'y' });
 		// Labels someone else put there stay.
 		expect(result.object.metadata?.labels).toEqual({ owner: 'someone' });
-		const posts = kube.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/apply-409/configmaps'));
-		expect(posts.map((r) => r.status)).toEqual([201, 409]);
+		const posts = kube.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/apply-existing/configmaps'));
+		expect(posts.map((r) => r.status)).toEqual([201]);
+	});
+
+	it('keeps an existing claim under an exactly sized quota, where creating it again is refused (kubernetes#106842)', async () => {
+		const app = await provision('memos');
+		const { namespace, persistentVolumeClaim } = app.manifests.names;
+		const claimsQuota = { ...app.manifests.resourceQuota, spec: { hard: { 'requests.storage': `${app.plan.storageGb}Gi` } } };
+		await cluster.apply(claimsQuota);
+		// What the old create-then-replace did first: the API server charges the quota before
+		// it notices the claim exists, so the answer is 403 exceeded quota, not 409.
+		const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+		const refusal = await rejection(
+			core.createNamespacedPersistentVolumeClaim({ namespace, body: app.manifests.persistentVolumeClaim }).catch((error) => {
+				throw toClusterError(error);
+			})
+		);
+		expect(refusal).toMatchObject({ status: 403, reason: 'QuotaExceeded' });
+		expect(refusal.message).toBe(
+			`persistentvolumeclaims "${persistentVolumeClaim}" is forbidden: exceeded quota: minispod-quota, requested: requests.storage=${app.plan.storageGb}Gi, used: requests.storage=${app.plan.storageGb}Gi, limited: requests.storage=${app.plan.storageGb}Gi`
+		);
+		expect((await cluster.apply(app.manifests.persistentVolumeClaim)).action).toBe('unchanged');
 	});
 
 	it('re-reads and retries when someone writes in between (409 Conflict)', async () => {
@@ -184,7 +196,7 @@ describe('rollouts', () => {
 			const error = await rejection(cluster.waitForRollout(app.manifests.names.namespace, app.manifests.names.deployment, fast));
 			expect(error.reason).toBe('ImagePullFailed');
 			expect(error.message).toMatch(/^Image pull failed: /);
-			expect(error.message).toContain('louislam/uptime-kuma:1.23.16');
+			expect(error.message).toContain('louislam/uptime-kuma:2.0.2@sha256:');
 			expect(error.status).toBe(0);
 		} finally {
 			fault.remove();
@@ -250,7 +262,10 @@ describe('control', () => {
 		await cluster.scaleDeployment(namespace, deployment, 0);
 		const stopped = await cluster.waitForRollout(namespace, deployment, fast);
 		expect(stopped).toMatchObject({ done: true, desired: 0, pods: [] });
-		expect(await cluster.listPods(namespace, { 'minispod.io/instance-id': app.instance.id })).toEqual([]);
+		// The pod is gone once its grace period is over.
+		await eventually(
+			async () => (await cluster.listPods(namespace, { 'minispod.io/instance-id': app.instance.id })).length === 0
+		);
 		expect(await cluster.read('PersistentVolumeClaim', namespace, persistentVolumeClaim)).toBeDefined();
 
 		await cluster.scaleDeployment(namespace, deployment, 1);
@@ -278,24 +293,36 @@ describe('control', () => {
 		const { namespace, deployment } = app.manifests.names;
 		const before = await cluster.waitForRollout(namespace, deployment, fast);
 		const resources = planResources({ cpuMilli: 800, memoryMb: 768 });
+		// The namespace's limits must allow the new size first (its LimitRange caps a container).
+		const roomier = buildManifests({
+			...app,
+			plan: { ...app.plan, cpuMilli: 800, memoryMb: 768 },
+			settings: testSettings,
+			namespaceApps: []
+		});
+		for (const object of [roomier.resourceQuota, roomier.limitRange]) await cluster.apply(object);
 		const patched = await cluster.patchDeploymentResources(namespace, deployment, resources);
 		expect(patched.spec?.template.spec?.containers[0].resources).toEqual(resources);
 		expect(patched.spec?.template.spec?.containers[0].image).toBe(app.service.dockerImage);
 		const after = await cluster.waitForRollout(namespace, deployment, fast);
 		expect(after.pods[0]).not.toBe(before.pods[0]);
-		const [pod] = await cluster.listPods(namespace, { 'minispod.io/instance-id': app.instance.id });
-		expect(pod.spec?.containers[0].resources?.limits).toEqual({ cpu: '800m', memory: '768Mi' });
+		const [pod] = await cluster.deploymentPods((await cluster.getDeployment(namespace, deployment))!);
+		expect(pod.spec?.containers[0].resources?.limits).toEqual(resources.limits);
 	});
 
-	it('deletes idempotently, and a namespace takes its objects along', async () => {
+	it('deletes idempotently, and a namespace takes its objects along once they are gone', async () => {
 		const app = await provision('n8n');
 		const { namespace, service, deployment } = app.manifests.names;
 		await cluster.waitForRollout(namespace, deployment, fast);
-		expect(await cluster.delete('Service', namespace, service)).toBe(true);
-		expect(await cluster.delete('Service', namespace, service)).toBe(false);
+		expect(await cluster.delete('Service', namespace, service)).toBe('deleted');
+		expect(await cluster.delete('Service', namespace, service)).toBe('absent');
 		expect(await cluster.read('Service', namespace, service)).toBeUndefined();
 
-		expect(await cluster.delete('Namespace', undefined, namespace)).toBe(true);
+		expect(await cluster.delete('Namespace', undefined, namespace)).toBe('deleted');
+		expect(await cluster.namespaceState(namespace)).toBe('terminating');
+		// A second delete while it terminates is answered 409 by the API server: it is going.
+		expect(await cluster.delete('Namespace', undefined, namespace)).toBe('going');
+		await eventually(async () => (await cluster.namespaceState(namespace)) === 'absent');
 		for (const kind of [
 			'Deployment',
 			'Pod',
@@ -309,7 +336,27 @@ describe('control', () => {
 			expect(kube.emulator.list(kind, namespace), kind).toEqual([]);
 		}
 		expect(await cluster.getDeployment(namespace, deployment)).toBeUndefined();
-		expect(await cluster.delete('Namespace', undefined, namespace)).toBe(false);
+		expect(await cluster.delete('Namespace', undefined, namespace)).toBe('absent');
+	});
+
+	it('waits for a namespace that is going rather than writing into it', async () => {
+		const app = await provision('vaultwarden');
+		const { namespace } = app.manifests.names;
+		await cluster.delete('Namespace', undefined, namespace);
+		const refused = await rejection(cluster.apply(app.manifests.namespace));
+		expect(refused).toMatchObject({ reason: 'NamespaceTerminating', retryable: true });
+		const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+		const created = await rejection(
+			core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'late' } } }).catch((error) => {
+				throw toClusterError(error);
+			})
+		);
+		expect(created).toMatchObject({ status: 403, reason: 'NamespaceTerminating' });
+		expect(created.message).toBe(
+			`configmaps "late" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`
+		);
+		await eventually(async () => (await cluster.namespaceState(namespace)) === 'absent');
+		expect((await cluster.apply(app.manifests.namespace)).action).toBe('created');
 	});
 });
 
@@ -362,7 +409,8 @@ describe('retries', () => {
 		const bad: V1Deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Bad_Name', namespace: 'retries' } };
 		const error = await rejection(cluster.apply(bad));
 		expect(error).toMatchObject({ status: 422, reason: 'Invalid', retryable: false });
-		expect(kube.emulator.requests.length - before).toBe(1);
+		// The read that found nothing, then the one create.
+		expect(kube.emulator.requests.length - before).toBe(2);
 	});
 
 	it('report an unreachable API server as a network error', async () => {

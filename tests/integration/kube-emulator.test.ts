@@ -6,6 +6,8 @@ import {
 	ApiException,
 	AppsV1Api,
 	CoreV1Api,
+	CustomObjectsApi,
+	NetworkingV1Api,
 	KubeConfig,
 	KubernetesObjectApi,
 	Log,
@@ -16,6 +18,7 @@ import {
 	type V1Pod
 } from '@kubernetes/client-node';
 import { kubeconfigFor } from '../../standins/kube-emulator';
+import { parseQuantity } from '../../src/lib/server/kube/quantity';
 import { eventually, startTestCluster, type TestCluster } from '../support/kube';
 
 let kube: TestCluster;
@@ -589,7 +592,7 @@ describe('fault injection', () => {
 });
 
 describe('namespaces', () => {
-	it('take everything in them along when deleted', async () => {
+	it('terminate before they go: new content refused meanwhile, a second delete answered 409', async () => {
 		await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
 		await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'c' } } });
 		await apps.createNamespacedDeployment({ namespace: 'doomed', body: deployment('app') });
@@ -598,19 +601,263 @@ describe('namespaces', () => {
 		const deleted = await core.deleteNamespace({ name: 'doomed' });
 		// client-node types the answer as a Status; the API server sends the Namespace.
 		expect(deleted.kind).toBe('Namespace');
-		expect(deleted.status).toEqual({ phase: 'Terminating' });
-		await apiError(core.readNamespace({ name: 'doomed' }));
-		expect(kube.emulator.list('Pod', 'doomed')).toEqual([]);
-		expect(kube.emulator.list('ConfigMap', 'doomed')).toEqual([]);
-		expect(kube.emulator.list('Deployment', 'doomed')).toEqual([]);
+		expect((deleted.status as { phase?: string }).phase).toBe('Terminating');
+		const terminating = await core.readNamespace({ name: 'doomed' });
+		expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+		expect(terminating.status?.phase).toBe('Terminating');
+
+		const again = await apiError(core.deleteNamespace({ name: 'doomed' }));
+		expect(again.code).toBe(409);
+		expect(again.status.message).toBe(
+			'Operation cannot be fulfilled on namespaces "doomed": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.'
+		);
+		const refused = await apiError(core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }));
+		expect(refused.code).toBe(403);
+		expect(refused.status).toMatchObject({
+			reason: 'Forbidden',
+			message: 'configmaps "late" is forbidden: unable to create new content in namespace doomed because it is being terminated',
+			details: { causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace' }] }
+		});
+
+		await eventually(() => kube.emulator.get('Namespace', undefined, 'doomed') === undefined);
+		for (const kind of ['Pod', 'ConfigMap', 'Deployment', 'Event']) expect(kube.emulator.list(kind, 'doomed'), kind).toEqual([]);
 		// Every reconcile the deletion queued has run, and none brought a pod back.
 		await kube.emulator.settled();
 		expect(kube.emulator.list('Pod', 'doomed')).toEqual([]);
+		await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
 	});
 
 	it('are labelled with their name, as selectors expect', async () => {
 		const read = await core.readNamespace({ name: namespace });
 		expect(read.metadata?.labels?.['kubernetes.io/metadata.name']).toBe(namespace);
 		expect(read.status?.phase).toBe('Active');
+	});
+});
+
+describe('deletion', () => {
+	it('gives a pod its grace period: Terminating, not ready, then gone and replaced', async () => {
+		await apps.createNamespacedDeployment({ namespace, body: deployment('graceful') });
+		const pod = await readyPod('graceful');
+		const answer = await core.deleteNamespacedPod({ namespace, name: pod.metadata!.name! });
+		expect(answer.metadata?.deletionTimestamp).toBeDefined();
+		const terminating = kube.emulator.get('Pod', namespace, pod.metadata!.name!) as unknown as V1Pod;
+		expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+		expect(isReady(terminating)).toBe(false);
+		// The ReplicaSet does not count a terminating pod: its replacement is on its way already.
+		await eventually(async () => (await podsOf('graceful')).some((p) => p.metadata?.name !== pod.metadata!.name && isReady(p)));
+		await eventually(() => kube.emulator.get('Pod', namespace, pod.metadata!.name!) === undefined);
+		await apps.deleteNamespacedDeployment({ namespace, name: 'graceful' });
+	});
+
+	it('keeps a claim its pod still uses until the pod is gone (pvc-protection)', async () => {
+		await core.createNamespacedPersistentVolumeClaim({
+			namespace,
+			body: { metadata: { name: 'kept' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }
+		});
+		const claimed = deployment('claimer');
+		claimed.spec!.template.spec!.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'kept' } }];
+		await apps.createNamespacedDeployment({ namespace, body: claimed });
+		await readyPod('claimer');
+		const claim = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'kept' });
+		expect(claim.metadata?.finalizers).toEqual(['kubernetes.io/pvc-protection']);
+
+		await core.deleteNamespacedPersistentVolumeClaim({ namespace, name: 'kept' });
+		expect(
+			(await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'kept' })).metadata?.deletionTimestamp
+		).toBeDefined();
+		await apps.deleteNamespacedDeployment({ namespace, name: 'claimer' });
+		await eventually(() => kube.emulator.get('PersistentVolumeClaim', namespace, 'kept') === undefined);
+		expect(kube.emulator.list('Pod', namespace).filter((p) => p.metadata.labels?.app === 'claimer')).toEqual([]);
+	});
+});
+
+describe('admission', () => {
+	const quotaNamespace = 'admission-quota';
+
+	beforeAll(async () => {
+		await core.createNamespace({ body: { metadata: { name: quotaNamespace } } });
+		await core.createNamespacedResourceQuota({
+			namespace: quotaNamespace,
+			body: {
+				metadata: { name: 'tight' },
+				spec: { hard: { 'requests.storage': '1Gi', 'limits.cpu': '500m', 'limits.memory': '256Mi', pods: '2' } }
+			}
+		});
+		await core.createNamespacedLimitRange({
+			namespace: quotaNamespace,
+			body: {
+				metadata: { name: 'limits' },
+				spec: {
+					limits: [
+						{ type: 'Container', max: { cpu: '500m' }, _default: { cpu: '250m', memory: '128Mi' } },
+						{ type: 'PersistentVolumeClaim', max: { storage: '2Gi' } }
+					]
+				}
+			}
+		});
+	});
+
+	const claim = (name: string, storage: string) => ({
+		metadata: { name },
+		spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } }
+	});
+
+	it('charges the quota before storage finds an existing object (kubernetes#106842)', async () => {
+		await core.createNamespacedPersistentVolumeClaim({ namespace: quotaNamespace, body: claim('data', '1Gi') });
+		const twin = await apiError(
+			core.createNamespacedPersistentVolumeClaim({ namespace: quotaNamespace, body: claim('data', '1Gi') })
+		);
+		expect(twin.code).toBe(403);
+		expect(twin.status.message).toBe(
+			'persistentvolumeclaims "data" is forbidden: exceeded quota: tight, requested: requests.storage=1Gi, used: requests.storage=1Gi, limited: requests.storage=1Gi'
+		);
+		const quota = await core.readNamespacedResourceQuota({ namespace: quotaNamespace, name: 'tight' });
+		expect(quota.status?.used).toMatchObject({ 'requests.storage': '1Gi', pods: '0' });
+	});
+
+	it('refuses claims above the LimitRange maximum', async () => {
+		const big = await apiError(
+			core.createNamespacedPersistentVolumeClaim({ namespace: quotaNamespace, body: claim('big', '4Gi') })
+		);
+		expect(big.code).toBe(403);
+		expect(big.status.message).toBe(
+			'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 4Gi'
+		);
+	});
+
+	it('defaults container limits from the LimitRange, and a ReplicaSet refused by the quota shows on the Deployment', async () => {
+		await apps.createNamespacedDeployment({ namespace: quotaNamespace, body: deployment('sized', { replicas: 3 }) });
+		const failure = await eventually(async () => {
+			const read = await apps.readNamespacedDeployment({ namespace: quotaNamespace, name: 'sized' });
+			return read.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+		});
+		expect(failure.reason).toBe('FailedCreate');
+		expect(failure.message).toMatch(
+			/^pods "sized-[a-z0-9]+-" is forbidden: exceeded quota: tight, requested: limits\.cpu=250m,limits\.memory=128Mi,pods=1, used: limits\.cpu=500m,limits\.memory=256Mi,pods=2, limited: limits\.cpu=500m,limits\.memory=256Mi,pods=2$/
+		);
+		const pods = kube.emulator.list('Pod', quotaNamespace) as unknown as V1Pod[];
+		expect(pods).toHaveLength(2);
+		expect(pods[0].spec?.containers[0].resources?.limits).toEqual({ cpu: '250m', memory: '128Mi' });
+		// Fewer replicas fit: the condition goes.
+		await apps.patchNamespacedDeploymentScale(
+			{ namespace: quotaNamespace, name: 'sized', body: { spec: { replicas: 2 } } },
+			setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+		);
+		await eventually(async () => {
+			const read = await apps.readNamespacedDeployment({ namespace: quotaNamespace, name: 'sized' });
+			return !read.status?.conditions?.some((c) => c.type === 'ReplicaFailure');
+		});
+	});
+
+	it('enforces the namespace Pod Security level on pods, with PodSecurity’s words', async () => {
+		await core.createNamespace({
+			body: { metadata: { name: 'psa-restricted', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }
+		});
+		const rootPod = { metadata: { name: 'root' }, spec: { containers: [{ name: 'app', image: 'example/app:1' }] } };
+		const refused = await apiError(core.createNamespacedPod({ namespace: 'psa-restricted', body: rootPod }));
+		expect(refused.code).toBe(403);
+		expect(refused.status.message).toBe(
+			'pods "root" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
+		);
+		const compliant = {
+			metadata: { name: 'compliant' },
+			spec: {
+				securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+				containers: [
+					{
+						name: 'app',
+						image: 'example/app:1',
+						securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
+					}
+				]
+			}
+		};
+		expect((await core.createNamespacedPod({ namespace: 'psa-restricted', body: compliant })).metadata?.name).toBe('compliant');
+		// The same pod through a Deployment: the ReplicaSet is refused, the Deployment says why.
+		await apps.createNamespacedDeployment({ namespace: 'psa-restricted', body: deployment('rooted') });
+		const failure = await eventually(async () => {
+			const read = await apps.readNamespacedDeployment({ namespace: 'psa-restricted', name: 'rooted' });
+			return read.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
+		});
+		expect(failure.message).toMatch(/^pods "rooted-[a-z0-9]+-" is forbidden: violates PodSecurity "restricted:latest": /);
+	});
+});
+
+describe('cert-manager', () => {
+	it('issues the TLS Secret an annotated Ingress names, owned by nobody, so it outlives the Ingress', async () => {
+		const networking = kube.kubeConfig.makeApiClient(NetworkingV1Api);
+		await networking.createNamespacedIngress({
+			namespace,
+			body: {
+				metadata: { name: 'site', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' } },
+				spec: {
+					tls: [{ hosts: ['site.example.id'], secretName: 'site-tls' }],
+					rules: [{ host: 'site.example.id' }]
+				}
+			}
+		});
+		const secret = await eventually(() => kube.emulator.get('Secret', namespace, 'site-tls'));
+		expect(secret).toMatchObject({
+			type: 'kubernetes.io/tls',
+			metadata: {
+				annotations: { 'cert-manager.io/issuer-name': 'letsencrypt-prod', 'cert-manager.io/issuer-kind': 'ClusterIssuer' }
+			}
+		});
+		expect(secret.metadata.ownerReferences).toBeUndefined();
+		expect(Object.keys(secret.data as object).sort()).toEqual(['tls.crt', 'tls.key']);
+		await networking.deleteNamespacedIngress({ namespace, name: 'site' });
+		expect(kube.emulator.get('Secret', namespace, 'site-tls')).toBeDefined();
+	});
+});
+
+describe('metrics.k8s.io', () => {
+	const custom = () => kube.kubeConfig.makeApiClient(CustomObjectsApi);
+	type PodMetricsList = { items: { metadata: { name: string }; containers: { usage: { cpu: string; memory: string } }[] }[] };
+
+	it('serves PodMetrics of running pods within their limits, changing from one scrape to the next', async () => {
+		const sized = deployment('measured');
+		sized.spec!.template.spec!.containers[0].resources = { limits: { cpu: '500m', memory: '256Mi' } };
+		await apps.createNamespacedDeployment({ namespace, body: sized });
+		const pod = await readyPod('measured');
+		const read = async () =>
+			(await custom().listNamespacedCustomObject({
+				group: 'metrics.k8s.io',
+				version: 'v1beta1',
+				namespace,
+				plural: 'pods',
+				labelSelector: 'app=measured'
+			})) as PodMetricsList;
+		const first = await read();
+		expect(first.items.map((item) => item.metadata.name)).toEqual([pod.metadata!.name]);
+		const usage = first.items[0].containers[0].usage;
+		const cpu = parseQuantity(usage.cpu);
+		const memory = parseQuantity(usage.memory);
+		expect(cpu).toBeGreaterThan(0);
+		expect(cpu).toBeLessThan(0.5);
+		expect(memory).toBeGreaterThan(0);
+		expect(memory).toBeLessThan(256 * 2 ** 20);
+		await eventually(async () => (await read()).items[0].containers[0].usage.cpu !== usage.cpu);
+		const one = (await custom().getNamespacedCustomObject({
+			group: 'metrics.k8s.io',
+			version: 'v1beta1',
+			namespace,
+			plural: 'pods',
+			name: pod.metadata!.name!
+		})) as { kind: string };
+		expect(one.kind).toBe('PodMetrics');
+	});
+
+	it('can be absent, as on a cluster without metrics-server: 404', async () => {
+		kube.emulator.configure({ metricsApi: false });
+		try {
+			const missing = await apiError(
+				custom().listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods' })
+			);
+			expect(missing.code).toBe(404);
+			const groups = await fetch(`${kube.emulator.url}/apis`, { headers: { Authorization: `Bearer ${kube.emulator.token}` } });
+			expect(((await groups.json()) as { groups: { name: string }[] }).groups.map((g) => g.name)).not.toContain('metrics.k8s.io');
+		} finally {
+			kube.emulator.configure({ metricsApi: true });
+		}
 	});
 });

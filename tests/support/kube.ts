@@ -15,7 +15,8 @@ export const testSettings: KubeSettings = {
 	ingressClass: 'nginx',
 	ingressNamespace: 'ingress-nginx',
 	clusterIssuer: 'letsencrypt-staging',
-	storageClass: undefined
+	storageClass: undefined,
+	clusterDns: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }
 };
 
 export type TestCluster = { emulator: KubeEmulator; kubeConfig: KubeConfig; cluster: Cluster; close: () => Promise<void> };
@@ -24,6 +25,11 @@ export async function startTestCluster(options: KubeEmulatorOptions & { cluster?
 	const emulator = await startKubeEmulator({
 		podReadyDelayMs: 100,
 		logIntervalMs: 50,
+		// Pods and namespaces take a moment to go, as on a real cluster, only shorter.
+		podTerminationMs: 100,
+		namespaceTerminationMs: 200,
+		certificateIssueMs: 50,
+		metricsIntervalMs: 50,
 		namespaces: [testSettings.ingressNamespace],
 		...options
 	});
@@ -57,7 +63,7 @@ export function appManifests(slug = 'vaultwarden', overrides: { subdomain?: stri
 			settings: testSettings,
 			secrets,
 			stopped: overrides.stopped,
-			userApps: []
+			namespaceApps: []
 		})
 	};
 }

@@ -43,6 +43,13 @@ export async function startTestRuntime(
 		work: options.work ?? false,
 		logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: true })
 	});
+	// Pods, namespaces and certificates take a moment to go or come, as on a real cluster.
+	runtime.emulator?.configure({
+		podTerminationMs: 100,
+		namespaceTerminationMs: 200,
+		certificateIssueMs: 50,
+		metricsIntervalMs: 50
+	});
 	if (options.catalog ?? true) await seedCatalog(runtime.db);
 	const close = runtime.close;
 	return Object.assign(runtime, {

@@ -63,6 +63,27 @@ const envSchema = z.object({
 	MINISPOD_INGRESS_NAMESPACE: z.string().optional().default('ingress-nginx'),
 	MINISPOD_CLUSTER_ISSUER: z.string().optional().default('letsencrypt-prod'),
 	MINISPOD_STORAGE_CLASS: optionalText,
+	MINISPOD_CLUSTER_DNS_NAMESPACE: z.string().optional().default('kube-system'),
+	MINISPOD_CLUSTER_DNS_LABELS: z
+		.string()
+		.optional()
+		.default('k8s-app=kube-dns')
+		.transform((text, context) => {
+			/** @type {Record<string, string>} */
+			const labels = {};
+			for (const pair of text
+				.split(',')
+				.map((part) => part.trim())
+				.filter(Boolean)) {
+				const [key, value, ...rest] = pair.split('=');
+				if (!key || value === undefined || rest.length) {
+					context.addIssue({ code: 'custom', message: `expected key=value pairs, got ${JSON.stringify(pair)}` });
+					return z.NEVER;
+				}
+				labels[key.trim()] = value.trim();
+			}
+			return labels;
+		}),
 	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300),
 	MINISPOD_POD_FAILURE_GRACE_SECONDS: positiveInt(20),
 	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500),
@@ -140,6 +161,7 @@ export function parseConfig(env = process.env) {
 			ingressNamespace: e.MINISPOD_INGRESS_NAMESPACE,
 			clusterIssuer: e.MINISPOD_CLUSTER_ISSUER,
 			storageClass: e.MINISPOD_STORAGE_CLASS,
+			clusterDns: { namespace: e.MINISPOD_CLUSTER_DNS_NAMESPACE, labels: e.MINISPOD_CLUSTER_DNS_LABELS },
 			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS,
 			podFailureGraceSeconds: e.MINISPOD_POD_FAILURE_GRACE_SECONDS,
 			emulatorPodReadyMs: e.MINISPOD_EMULATOR_POD_READY_MS

@@ -7,7 +7,7 @@
 import { EventEmitter, on } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from './db/client';
 
 const CHANNEL = 'minispod_events';
@@ -30,6 +30,14 @@ export async function publishMany(db: DbOrTx, events: LiveEvent[]) {
 	if (events.length === 0) return;
 	const payloads = events.map((event) => JSON.stringify(event));
 	await db.execute(sql`SELECT pg_notify(${CHANNEL}, payload) FROM unnest(${sql.param(payloads)}::text[]) AS payload`);
+}
+
+/**
+ * The notification of an instance change as an SQL expression, for a statement that changes
+ * the instance and tells its viewers in one round trip (the same event as `publish`).
+ */
+export function notifyInstanceSql(userId: SQL, instanceId: SQL): SQL {
+	return sql`pg_notify(${CHANNEL}, json_build_object('type', 'instance', 'userId', ${userId}, 'instanceId', ${instanceId})::text)`;
 }
 
 export type EventHub = {

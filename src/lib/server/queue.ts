@@ -5,18 +5,40 @@ import PgBoss from 'pg-boss';
 import { jobConnection, type Tx } from './db/client';
 import type { Runtime } from './runtime';
 
+/** What brought an app's pods up (or replaced them), so what the end of the rollout means. */
+export type RolloutOperation = 'provision' | 'start' | 'restart' | 'resume' | 'repair' | 'upgrade';
+
+/** What a rollout remembers between looks (see kube/rollout.ts). */
+export type RolloutTrackingData = { failingSince: Record<string, number>; lastProblem?: string };
+
 export type JobPayloads = {
 	'session-cleanup': Record<string, never>;
-	/** Create or converge every cluster object of a new (or retried) instance. */
-	'provision-instance': { instanceId: string };
+	/**
+	 * Create or converge every cluster object of a new (or retried) instance; `deadline`
+	 * (ISO time) carries the provisioning timeout across the job's re-runs.
+	 */
+	'provision-instance': { instanceId: string; deadline?: string };
 	/** Apply the subscription's new plan to its instance after an upgrade. */
 	'update-instance-resources': { subscriptionId: string; instanceId: string; upgradeId: string };
-	/** Remove an instance's objects from the cluster. */
-	'deprovision-instance': { instanceId: string };
-	/** Scale or restart a running instance. */
-	'instance-action': { instanceId: string; action: 'stop' | 'start' | 'restart' | 'suspend' | 'resume' };
-	/** Refresh pod status and health of running instances. */
+	/**
+	 * Remove an instance's objects from the cluster, and look again until they are gone;
+	 * `since` (ISO time) is when the removal began.
+	 */
+	'deprovision-instance': { instanceId: string; since?: string };
+	/** Scale, restart or repair an instance. */
+	'instance-action': { instanceId: string; action: 'stop' | 'start' | 'restart' | 'suspend' | 'resume' | 'repair' };
+	/** One look at an app's rollout; the job sends itself again until it is done, failed or late. */
+	'instance-rollout': {
+		instanceId: string;
+		operation: RolloutOperation;
+		deadline: string;
+		tracking: RolloutTrackingData;
+		upgrade?: { subscriptionId: string; upgradeId: string };
+	};
+	/** Refresh pod status, health and resource usage of running instances. */
 	'instance-health': Record<string, never>;
+	/** Send work again for instances left in a transitional status without a job (after a crash). */
+	'instance-recovery': Record<string, never>;
 	/** End subscriptions whose cancellation took effect at the end of their period. */
 	'subscription-period-end': Record<string, never>;
 	/** Lapse unanswered waitlist offers and offer free slots to the next in line. */
@@ -44,7 +66,9 @@ export const QUEUE_NAMES = [
 	'update-instance-resources',
 	'deprovision-instance',
 	'instance-action',
+	'instance-rollout',
 	'instance-health',
+	'instance-recovery',
 	'subscription-period-end',
 	'waitlist-offers',
 	'topup-refresh',

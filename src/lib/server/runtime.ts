@@ -77,7 +77,11 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			schema: QUEUE_SCHEMA,
 			max: 5,
 			supervise: work,
-			schedule: work
+			schedule: work,
+			// Expired jobs (a worker died holding them) are handed out again at the next
+			// maintenance: every 30 s instead of pg-boss's 2 minutes, so work in flight at a
+			// crash resumes within about a minute (the instance jobs expire after 30-45 s).
+			maintenanceIntervalSeconds: 30
 		});
 		let stopping = false;
 		boss.on('error', (error) => {

@@ -26,15 +26,17 @@ import {
 	isLabelValue,
 	namespaceForUser
 } from '../../../src/lib/server/kube/names';
-import { buildNamespaceManifests } from '../../../src/lib/server/kube/namespace-objects';
-import { namespaceSecurityLevel } from '../../../src/lib/server/kube/security';
+import { buildNamespaceManifests, type NamespaceInput } from '../../../src/lib/server/kube/namespace-objects';
+import { displayImage } from '../../../src/lib/server/instances/usage';
+import { podSecurityViolations } from '../../../standins/kube-emulator/pod-security';
 
 const settings: KubeSettings = {
 	baseDomain: 'apps.example.id',
 	ingressClass: 'nginx',
 	ingressNamespace: 'ingress-nginx',
 	clusterIssuer: 'letsencrypt-prod',
-	storageClass: 'fast-ssd'
+	storageClass: 'fast-ssd',
+	clusterDns: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }
 };
 
 const userId = '6f1c2a9e-4b7d-4c3e-9a51-0d2f8e7b6a14';
@@ -53,7 +55,7 @@ function planOf(service: SeedService, index = 1) {
 	return { id: `plan-${service.slug}-${index}`, ...service.plans[index] };
 }
 
-function manifestsFor(service: SeedService, options: { stopped?: boolean; userApps?: NamespaceApp[] } = {}) {
+function manifestsFor(service: SeedService, options: { stopped?: boolean; namespaceApps?: NamespaceApp[] } = {}) {
 	const instance = instanceFor(service);
 	const { secrets } = ensureGeneratedSecrets(service.envTemplate, null);
 	return buildManifests({
@@ -63,7 +65,7 @@ function manifestsFor(service: SeedService, options: { stopped?: boolean; userAp
 		settings,
 		secrets,
 		stopped: options.stopped,
-		userApps: options.userApps ?? []
+		namespaceApps: options.namespaceApps ?? []
 	});
 }
 
@@ -130,15 +132,21 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 		expect(container.image).toBe(service.dockerImage);
 		expect(container.ports).toEqual([{ name: 'http', containerPort: service.defaultPort, protocol: 'TCP' }]);
 		expect(container.resources).toEqual({
-			requests: { cpu: `${plan.cpuMilli}m`, memory: `${plan.memoryMb}Mi` },
-			limits: { cpu: `${plan.cpuMilli}m`, memory: `${plan.memoryMb}Mi` }
+			requests: { cpu: `${plan.cpuMilli}m`, memory: `${plan.memoryMb}Mi`, 'ephemeral-storage': '128Mi' },
+			limits: { cpu: `${plan.cpuMilli}m`, memory: `${plan.memoryMb}Mi`, 'ephemeral-storage': '1024Mi' }
 		});
 		for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
 			expect(probe?.httpGet).toMatchObject({ path: service.healthCheckPath, port: 'http' });
 		}
 		expect(container.livenessProbe!.initialDelaySeconds).toBeGreaterThan(container.readinessProbe!.initialDelaySeconds!);
-		expect(container.volumeMounts).toEqual([{ name: 'data', mountPath: service.dataMountPath }]);
-		expect(pod.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: manifests.names.persistentVolumeClaim } }]);
+		expect(container.volumeMounts).toEqual([
+			{ name: 'data', mountPath: service.dataMountPath },
+			...service.writablePaths.map((path, index) => ({ name: `scratch-${index}`, mountPath: path }))
+		]);
+		expect(pod.volumes).toEqual([
+			{ name: 'data', persistentVolumeClaim: { claimName: manifests.names.persistentVolumeClaim } },
+			...service.writablePaths.map((_path, index) => ({ name: `scratch-${index}`, emptyDir: { sizeLimit: '256Mi' } }))
+		]);
 		expect(container.envFrom).toEqual([
 			{ configMapRef: { name: manifests.configMap.metadata!.name } },
 			{ secretRef: { name: manifests.secret.metadata!.name } }
@@ -193,28 +201,56 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 		expect(configKeys.length + secretNames.length).toBe(service.envTemplate.length);
 	});
 
-	it(`runs under the ${service.podSecurityLevel} Pod Security level`, () => {
+	it('passes Pod Security "restricted" as a non-root user, in a namespace that enforces it', () => {
 		const pod = manifests.deployment.spec!.template.spec!;
 		const container = pod.containers[0];
-		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/enforce']).toBe(service.podSecurityLevel);
-		expect(pod.securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
-		expect(container.securityContext!.allowPrivilegeEscalation).toBe(false);
-		expect(container.securityContext!.privileged).toBe(false);
-		if (service.podSecurityLevel === 'restricted') {
-			expect(pod.securityContext!.runAsNonRoot).toBe(true);
-			expect(container.securityContext!.capabilities).toEqual({ drop: ['ALL'] });
-			expect(container.securityContext!.runAsNonRoot).toBe(true);
-			if (service.runAsUser !== null) {
-				expect(pod.securityContext).toMatchObject({
-					runAsUser: service.runAsUser,
-					runAsGroup: service.runAsUser,
-					fsGroup: service.runAsUser
-				});
-			}
-		} else {
-			expect(pod.securityContext!.runAsNonRoot).toBeUndefined();
-			expect(container.securityContext!.capabilities).toEqual({ drop: ['NET_RAW'] });
+		expect(service.podSecurityLevel).toBe('restricted');
+		expect(manifests.namespace.metadata!.name).toBe(`user-${userId}`);
+		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+		// The same checks the emulator's PodSecurity admission (and the real one) makes.
+		const wire = validate(manifests.deployment) as { spec: { template: { spec: Record<string, unknown> } } };
+		expect(podSecurityViolations(wire.spec.template.spec, 'restricted')).toEqual([]);
+		expect(service.runAsUser).toBeGreaterThan(0);
+		expect(pod.securityContext).toMatchObject({
+			runAsNonRoot: true,
+			runAsUser: service.runAsUser,
+			runAsGroup: service.runAsUser,
+			fsGroup: service.runAsUser,
+			seccompProfile: { type: 'RuntimeDefault' }
+		});
+		expect(container.securityContext).toMatchObject({
+			allowPrivilegeEscalation: false,
+			privileged: false,
+			capabilities: { drop: ['ALL'] }
+		});
+		expect(container.securityContext!.readOnlyRootFilesystem ?? false).toBe(service.readOnlyRootFilesystem);
+	});
+
+	it('pins its image by digest, the tag kept for display', () => {
+		expect(service.dockerImage).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$/);
+		expect(displayImage(service.dockerImage)).toBe(service.dockerImage.split('@')[0]);
+		expect(displayImage(service.dockerImage)).toContain(service.version);
+	});
+});
+
+describe('a template that cannot run restricted', () => {
+	const memos = seedServices.find((service) => service.slug === 'memos')!;
+	const legacy: SeedService = { ...memos, podSecurityLevel: 'baseline', runAsUser: null };
+	const manifests = manifestsFor(legacy);
+
+	it('runs in a namespace of its own that enforces baseline, leaving the user namespace restricted', () => {
+		expect(manifests.names.namespace).toMatch(new RegExp(`^user-${userId}-[0-9a-f]{8}$`));
+		expect(isDnsLabel(manifests.names.namespace)).toBe(true);
+		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/enforce']).toBe('baseline');
+		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/warn']).toBe('restricted');
+		for (const object of manifests.objects.filter((o) => o.kind !== 'Namespace')) {
+			expect(object.metadata!.namespace).toBe(manifests.names.namespace);
 		}
+		const pod = manifests.deployment.spec!.template.spec!;
+		expect(pod.securityContext!.runAsNonRoot).toBeUndefined();
+		expect(pod.containers[0].securityContext!.capabilities).toEqual({ drop: ['NET_RAW'] });
+		const wire = validate(manifests.deployment) as { spec: { template: { spec: Record<string, unknown> } } };
+		expect(podSecurityViolations(wire.spec.template.spec, 'baseline')).toEqual([]);
 	});
 });
 
@@ -308,7 +344,7 @@ describe('generated secrets', () => {
 				instance: instanceFor(gitea),
 				settings,
 				secrets: {},
-				userApps: []
+				namespaceApps: []
 			})
 		).toThrow(/GITEA__security__SECRET_KEY/);
 	});
@@ -323,7 +359,7 @@ describe('generated secrets', () => {
 				instance: instanceFor(vaultwarden),
 				settings: { ...settings, baseDomain },
 				secrets: values,
-				userApps: []
+				namespaceApps: []
 			}).deployment.spec!.template.metadata!.annotations![ANNOTATION.configHash];
 		expect(build('a.example', secrets)).toBe(build('a.example', { ...secrets }));
 		expect(build('a.example', secrets)).not.toBe(build('b.example', secrets));
@@ -332,26 +368,32 @@ describe('generated secrets', () => {
 });
 
 describe('namespace sharing', () => {
-	const app = (instanceId: string, level: string, cpuMilli: number, memoryMb: number, storageGb: number): NamespaceApp => ({
+	const app = (instanceId: string, cpuMilli: number, memoryMb: number, storageGb: number): NamespaceApp => ({
 		instanceId,
-		podSecurityLevel: level,
 		plan: { cpuMilli, memoryMb, storageGb }
 	});
+	const shared = (apps: NamespaceApp[]): NamespaceInput => ({
+		namespace: namespaceForUser(userId),
+		userId,
+		level: 'restricted',
+		apps,
+		settings
+	});
 
-	it('sums the quota over all the user apps', () => {
-		const { resourceQuota, limitRange } = buildNamespaceManifests({
-			userId,
-			apps: [app('a', 'restricted', 250, 256, 1), app('b', 'restricted', 1000, 1024, 8), app('c', 'baseline', 500, 512, 2)],
-			settings
-		});
+	it('sums the quota over the apps, with room for one more pod of the largest', () => {
+		const { resourceQuota, limitRange } = buildNamespaceManifests(
+			shared([app('a', 250, 256, 1), app('b', 1000, 1024, 8), app('c', 500, 512, 2)])
+		);
 		expect(resourceQuota.spec!.hard).toEqual({
-			'requests.cpu': '1750m',
-			'limits.cpu': '1750m',
-			'requests.memory': '1792Mi',
-			'limits.memory': '1792Mi',
+			'requests.cpu': '2750m',
+			'limits.cpu': '2750m',
+			'requests.memory': '2816Mi',
+			'limits.memory': '2816Mi',
+			'requests.ephemeral-storage': '512Mi',
+			'limits.ephemeral-storage': '4096Mi',
 			'requests.storage': '11Gi',
 			persistentvolumeclaims: '3',
-			pods: '6',
+			pods: '4',
 			services: '3',
 			'services.loadbalancers': '0',
 			'services.nodeports': '0'
@@ -359,38 +401,26 @@ describe('namespace sharing', () => {
 		const [container, claim] = limitRange.spec!.limits;
 		expect(container).toMatchObject({
 			type: 'Container',
-			max: { cpu: '1000m', memory: '1024Mi' },
-			_default: { cpu: '250m', memory: '256Mi' },
-			defaultRequest: { cpu: '250m', memory: '256Mi' }
+			max: { cpu: '1000m', memory: '1024Mi', 'ephemeral-storage': '1024Mi' },
+			_default: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1024Mi' },
+			defaultRequest: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '128Mi' }
 		});
 		expect(claim).toEqual({ type: 'PersistentVolumeClaim', max: { storage: '8Gi' } });
 	});
 
-	it('enforces the least restrictive level any app needs', () => {
-		expect(namespaceSecurityLevel(['restricted', 'restricted'])).toBe('restricted');
-		expect(namespaceSecurityLevel(['restricted', 'baseline'])).toBe('baseline');
-		expect(() => namespaceSecurityLevel(['privileged'])).toThrow(/privileged/);
-	});
-
-	it('counts this instance once, with its current plan, among the user apps', () => {
+	it('counts this instance once, with its current plan, among the namespace apps', () => {
 		const n8n = seedServices.find((service) => service.slug === 'n8n')!;
-		const ghost = seedServices.find((service) => service.slug === 'ghost')!;
 		const instance = instanceFor(n8n);
-		const manifests = manifestsFor(n8n, {
-			userApps: [app(instance.id, 'restricted', 1, 1, 1), app('ghost-instance', ghost.podSecurityLevel, 500, 512, 4)]
-		});
+		const manifests = manifestsFor(n8n, { namespaceApps: [app(instance.id, 1, 1, 1), app('ghost-instance', 500, 512, 4)] });
 		const plan = planOf(n8n);
-		expect(manifests.resourceQuota.spec!.hard!['limits.cpu']).toBe(`${plan.cpuMilli + 500}m`);
+		expect(manifests.resourceQuota.spec!.hard!['limits.cpu']).toBe(`${plan.cpuMilli + 500 + Math.max(plan.cpuMilli, 500)}m`);
 		expect(manifests.resourceQuota.spec!.hard!['requests.storage']).toBe(`${plan.storageGb + 4}Gi`);
-		expect(manifests.resourceQuota.spec!.hard!.pods).toBe('4');
-		// Ghost needs baseline, so the shared namespace does too, while n8n's pod stays restricted.
-		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/enforce']).toBe('baseline');
-		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/warn']).toBe('restricted');
-		expect(manifests.deployment.spec!.template.spec!.containers[0].securityContext!.capabilities).toEqual({ drop: ['ALL'] });
+		expect(manifests.resourceQuota.spec!.hard!.pods).toBe('3');
+		expect(manifests.namespace.metadata!.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
 	});
 
-	it('denies by default, lets the ingress controller in and DNS and the internet out', () => {
-		const { networkPolicy } = buildNamespaceManifests({ userId, apps: [app('a', 'restricted', 1, 1, 1)], settings });
+	it('denies by default, lets the ingress controller in, and only cluster DNS and the internet out', () => {
+		const { networkPolicy } = buildNamespaceManifests(shared([app('a', 1, 1, 1)]));
 		const spec = networkPolicy.spec!;
 		expect(spec.podSelector).toEqual({});
 		expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
@@ -401,7 +431,13 @@ describe('namespace sharing', () => {
 			}
 		]);
 		const [dns, internet] = spec.egress!;
-		expect(dns.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]);
+		// One peer with both selectors: the DNS pods in their namespace, nothing else there.
+		expect(dns.to).toEqual([
+			{
+				namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+				podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }
+			}
+		]);
 		expect(dns.ports).toEqual([
 			{ protocol: 'UDP', port: 53 },
 			{ protocol: 'TCP', port: 53 }
@@ -416,7 +452,7 @@ describe('namespace sharing', () => {
 	});
 
 	it('needs at least one app to size a namespace', () => {
-		expect(() => buildNamespaceManifests({ userId, apps: [], settings })).toThrow(/at least one app/);
+		expect(() => buildNamespaceManifests(shared([]))).toThrow(/at least one app/);
 	});
 });
 

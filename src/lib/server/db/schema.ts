@@ -166,10 +166,20 @@ export const services = pgTable(
 		healthCheckPath: text().notNull().default('/'),
 		/** Where the app keeps its data; the plan's volume is mounted here. */
 		dataMountPath: text().notNull().default('/data'),
-		/** Pod Security Admission level the image can run under. */
+		/**
+		 * Pod Security level the image can run under. Customer namespaces enforce
+		 * "restricted"; a template that cannot ("baseline") runs in a namespace of its own.
+		 */
 		podSecurityLevel: text().notNull().default('restricted'),
 		/** UID/GID the image runs as (used for securityContext and volume ownership). */
 		runAsUser: integer(),
+		/** The app runs with a read-only root filesystem (its writable paths get emptyDirs). */
+		readOnlyRootFilesystem: boolean().notNull().default(false),
+		/** Paths the app writes outside its data volume (temp files, caches): an emptyDir each. */
+		writablePaths: text()
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		categoryId: uuid()
 			.notNull()
 			.references(() => serviceCategories.id),
@@ -468,6 +478,13 @@ export const serviceInstances = pgTable(
 		sslEnabled: boolean().notNull().default(false),
 		publicUrl: text(),
 		adminUrl: text(),
+		/**
+		 * Latest CPU and memory use from the cluster's metrics API. Checked (`usageAt`) without
+		 * numbers: the cluster has no metrics API.
+		 */
+		cpuUsageMilli: integer(),
+		memoryUsageMb: integer(),
+		usageAt: timestamp({ withTimezone: true }),
 		createdAt: createdAt(),
 		updatedAt: updatedAt(),
 		lastStarted: timestamp({ withTimezone: true }),
@@ -478,6 +495,21 @@ export const serviceInstances = pgTable(
 		index('service_instances_user_idx').on(t.userId),
 		index('service_instances_status_idx').on(t.status)
 	]
+);
+
+/** One minute's CPU and memory use of an instance, kept for a day (the usage chart). */
+export const instanceUsageSamples = pgTable(
+	'instance_usage_samples',
+	{
+		instanceId: uuid()
+			.notNull()
+			.references(() => serviceInstances.id, { onDelete: 'cascade' }),
+		/** The minute the sample belongs to. */
+		sampledAt: timestamp({ withTimezone: true }).notNull(),
+		cpuMilli: integer().notNull(),
+		memoryMb: integer().notNull()
+	},
+	(t) => [primaryKey({ columns: [t.instanceId, t.sampledAt] }), index('instance_usage_samples_sampled_idx').on(t.sampledAt)]
 );
 
 // ---------------------------------------------------------------------------
@@ -588,6 +620,7 @@ export type ServicePlan = typeof servicePlans.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
 export type Transaction = typeof transactions.$inferSelect;
 export type ServiceInstance = typeof serviceInstances.$inferSelect;
+export type InstanceUsageSample = typeof instanceUsageSamples.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];

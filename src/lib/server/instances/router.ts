@@ -4,7 +4,16 @@ import { authedProcedure, router } from '../trpc/init';
 import { followInstanceLogs } from './logs';
 import { retryProvisioning } from '../subscriptions/outcomes';
 import { getInstanceFor, instanceView, listInstances, requestAction } from './service';
-import { instanceDetailSchema, instanceListItemSchema, instanceViewSchema, retryResultSchema, toInstanceView } from './views';
+import {
+	instanceDetailSchema,
+	instanceListItemSchema,
+	instanceViewSchema,
+	retryResultSchema,
+	toInstanceView,
+	usageHistorySchema,
+	usageTotalsSchema
+} from './views';
+import { customerUsageTotals, usageHistory } from './usage';
 
 /** Loads an instance the caller owns (or any, for an administrator) once. */
 const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async ({ ctx, input, next }) => {
@@ -16,6 +25,12 @@ export const instancesRouter = router({
 	list: authedProcedure.output(z.array(instanceListItemSchema)).query(({ ctx }) => listInstances(ctx.runtime.db, ctx.user.id)),
 
 	get: ownInstance.output(instanceDetailSchema).query(({ ctx }) => instanceView(ctx.runtime.db, ctx.instance)),
+
+	/** CPU and memory use of the last day, one point a minute (for the usage chart). */
+	usage: ownInstance.output(usageHistorySchema).query(({ ctx }) => usageHistory(ctx.runtime.db, ctx.instance.id)),
+
+	/** The customer's running apps together: use now against their plans' limits. */
+	usageTotals: authedProcedure.output(usageTotalsSchema).query(({ ctx }) => customerUsageTotals(ctx.runtime.db, ctx.user.id)),
 
 	stop: ownInstance
 		.output(instanceViewSchema)
@@ -30,6 +45,9 @@ export const instancesRouter = router({
 		const { instance, charged } = await retryProvisioning(ctx.runtime, ctx.user, ctx.instance.id);
 		return { instance: toInstanceView(instance), charged };
 	}),
+	repair: ownInstance
+		.output(instanceViewSchema)
+		.mutation(async ({ ctx }) => toInstanceView(await requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'repair'))),
 
 	/** The app's log: the last lines, then live, across restarts (SSE). Owner or admin only. */
 	logs: ownInstance

@@ -43,9 +43,9 @@ export async function listInstances(db: DbOrTx, userId: string) {
 	return rows.map(({ instance, service, plan }) => toInstanceListItem(instance, service, plan));
 }
 
-const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart' } as const;
+const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart', repair: 'repair' } as const;
 
-/** Stop, start or restart: moves the instance to the in-between status and enqueues the work. */
+/** Stop, start, restart or repair: moves the instance to the in-between status and enqueues the work. */
 export async function requestAction(
 	runtime: Runtime,
 	actor: Actor,
@@ -58,7 +58,10 @@ export async function requestAction(
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, instance.subscriptionId));
 		const check = checkAction(action, instance, subscription);
 		if (!check.allowed) throw invalidState(check.reason);
-		const updated = await updateInstance(tx, instance.id, { status: check.via, statusReason: null });
+		const updated = await updateInstance(tx, instance.id, {
+			status: check.via,
+			statusReason: action === 'repair' ? "Repairing: applying the app's objects again" : null
+		});
 		await enqueue(runtime.boss, 'instance-action', { instanceId, action: actionVerbs[action] }, { tx, singletonKey: instanceId });
 		return updated;
 	});

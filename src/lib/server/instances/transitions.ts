@@ -2,7 +2,7 @@
 // through. Pure, so the rules read (and are tested) in one place.
 import type { InstanceStatus, SubscriptionStatus } from '../db/schema';
 
-export type InstanceAction = 'stop' | 'start' | 'restart' | 'retry';
+export type InstanceAction = 'stop' | 'start' | 'restart' | 'retry' | 'repair';
 
 type Rule = { from: readonly InstanceStatus[]; via: InstanceStatus; verb: string };
 
@@ -10,7 +10,9 @@ const rules: Record<InstanceAction, Rule> = {
 	stop: { from: ['RUNNING'], via: 'STOPPING', verb: 'stopped' },
 	start: { from: ['STOPPED'], via: 'STARTING', verb: 'started' },
 	restart: { from: ['RUNNING'], via: 'RESTARTING', verb: 'restarted' },
-	retry: { from: ['ERROR', 'TERMINATED'], via: 'PENDING', verb: 'set up again' }
+	retry: { from: ['ERROR', 'TERMINATED'], via: 'PENDING', verb: 'set up again' },
+	// A paid app whose objects went missing (or broke) gets them applied again.
+	repair: { from: ['ERROR'], via: 'STARTING', verb: 'repaired' }
 };
 
 /** Statuses in which a job is working on the instance. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
 import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES } from '$lib/statuses';
 import type { InstanceAction } from './transitions';
+import { displayImage, usageView } from './usage';
 
 const provisioningStepSchema = z.object({
 	step: z.string(),
@@ -59,6 +60,28 @@ export function toInstanceView(instance: ServiceInstance): InstanceView {
 	};
 }
 
+const limitsSchema = z.object({ cpuMilli: z.number(), memoryMb: z.number() });
+
+/** The latest CPU and memory reading against the plan's limits, or why there is none. */
+export const usageViewSchema = z.discriminatedUnion('state', [
+	z.object({ state: z.literal('unknown') }),
+	z.object({ state: z.literal('unavailable') }),
+	z.object({ state: z.literal('measured'), at: z.date(), cpuMilli: z.number(), memoryMb: z.number(), limits: limitsSchema })
+]);
+
+/** The last day's readings, one point a minute (the usage chart). */
+export const usageHistorySchema = z.array(z.object({ at: z.date(), cpuMilli: z.number(), memoryMb: z.number() }));
+
+/** A customer's running apps together: use now against their plans' limits. */
+export const usageTotalsSchema = z.object({
+	apps: z.number(),
+	measuredApps: z.number(),
+	unavailable: z.boolean(),
+	cpuMilli: z.number(),
+	memoryMb: z.number(),
+	limits: limitsSchema
+});
+
 const actionStateSchema = z.object({ allowed: z.boolean(), reason: z.string().nullable() });
 
 export const instanceDetailSchema = instanceViewSchema.extend({
@@ -72,7 +95,8 @@ export const instanceDetailSchema = instanceViewSchema.extend({
 		bandwidthGb: z.number()
 	}),
 	service: z.object({ id: z.string(), slug: z.string(), name: z.string(), icon: z.string().nullable(), image: z.string() }),
-	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry']), actionStateSchema)
+	usage: usageViewSchema,
+	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry', 'repair']), actionStateSchema)
 });
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
 
@@ -94,14 +118,22 @@ export function toInstanceDetail(
 			storageGb: plan.storageGb,
 			bandwidthGb: plan.bandwidthGb
 		},
-		service: { id: service.id, slug: service.slug, name: service.name, icon: service.icon, image: service.dockerImage },
+		service: {
+			id: service.id,
+			slug: service.slug,
+			name: service.name,
+			icon: service.icon,
+			image: displayImage(service.dockerImage)
+		},
+		usage: usageView(instance, plan),
 		actions
 	};
 }
 
 export const instanceListItemSchema = instanceViewSchema.extend({
 	service: z.object({ slug: z.string(), name: z.string(), icon: z.string().nullable() }),
-	plan: z.object({ name: z.string() })
+	plan: z.object({ name: z.string() }),
+	usage: usageViewSchema
 });
 export type InstanceListItem = z.infer<typeof instanceListItemSchema>;
 
@@ -109,7 +141,8 @@ export function toInstanceListItem(instance: ServiceInstance, service: Service, 
 	return {
 		...toInstanceView(instance),
 		service: { slug: service.slug, name: service.name, icon: service.icon },
-		plan: { name: plan.name }
+		plan: { name: plan.name },
+		usage: usageView(instance, plan)
 	};
 }
 

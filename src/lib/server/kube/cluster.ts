@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import {
 	AppsV1Api,
 	CoreV1Api,
+	CustomObjectsApi,
 	KubeConfig,
 	NetworkingV1Api,
 	PatchStrategy,
@@ -34,7 +35,16 @@ import {
 } from './errors';
 import { kindOperations, type KindOperations, type ManagedKind } from './kinds';
 import { ANNOTATION, APP_CONTAINER } from './names';
-import { pollRollout, type RolloutResult, type WaitForRolloutOptions } from './rollout';
+import { toPodUsage, type PodMetricsItem, type PodUsage } from './metrics';
+import {
+	judgeRollout,
+	pollRollout,
+	type RolloutJudgement,
+	type RolloutLimits,
+	type RolloutResult,
+	type RolloutTracking,
+	type WaitForRolloutOptions
+} from './rollout';
 import { desiredForReplace } from './wire';
 
 export type ApplyResult<T> = { action: 'created' | 'updated' | 'unchanged'; object: T };
@@ -53,18 +63,44 @@ export type LogStreamOptions = {
 	previous?: boolean;
 };
 
+type AgentFactory = (cluster: { server?: string; proxyUrl?: string } | null, options: https.AgentOptions) => http.Agent;
+
+/**
+ * client-node makes a new http(s).Agent for every request (KubeConfig.createAgent), so no
+ * connection is ever reused: a TCP connect (and a TLS handshake on a real cluster) per API
+ * call. One keep-alive agent per API server, made the same way, reuses them. Proxied
+ * clusters keep client-node's own agents.
+ */
+function reuseConnections(kubeConfig: KubeConfig) {
+	const config = kubeConfig as unknown as { createAgent: AgentFactory };
+	const create = config.createAgent.bind(kubeConfig);
+	const agents = new Map<string, http.Agent>();
+	config.createAgent = (cluster, options) => {
+		if (!cluster?.server || cluster.proxyUrl) return create(cluster, options);
+		let agent = agents.get(cluster.server);
+		if (!agent) {
+			agent = create(cluster, { ...options, keepAlive: true, maxSockets: 64 });
+			agents.set(cluster.server, agent);
+		}
+		return agent;
+	};
+}
+
 export class Cluster {
 	readonly kubeConfig: KubeConfig;
 	private readonly core: CoreV1Api;
 	private readonly apps: AppsV1Api;
+	private readonly customObjects: CustomObjectsApi;
 	private readonly retry: RetryPolicy;
 	private readonly logger?: Logger;
 	private readonly kinds: Record<ManagedKind, KindOperations>;
 
 	constructor(kubeConfig: KubeConfig, options: ClusterOptions = {}) {
+		reuseConnections(kubeConfig);
 		this.kubeConfig = kubeConfig;
 		this.core = kubeConfig.makeApiClient(CoreV1Api);
 		this.apps = kubeConfig.makeApiClient(AppsV1Api);
+		this.customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
 		this.logger = options.logger;
 		this.kinds = kindOperations(this.core, this.apps, kubeConfig.makeApiClient(NetworkingV1Api));
@@ -135,47 +171,75 @@ export class Cluster {
 	}
 
 	/**
-	 * Creates the object or, when it exists (409 is not an error), replaces it with the
-	 * desired state, keeping what the cluster owns. Retries when someone else changed it in
-	 * between. `unchanged` when the object already was as desired.
+	 * Brings the object to its desired state the way controllers do: read it, then create it
+	 * when it is absent or replace it (keeping what the cluster owns) when it is there. Never
+	 * a create that is expected to fail: a real API server charges ResourceQuota before it
+	 * notices that an object exists (kubernetes/kubernetes#106842), so re-creating an existing
+	 * claim in an exactly sized namespace is refused 403 "exceeded quota", not 409.
+	 * A concurrent writer (409 on create or replace) means: read again and try again.
+	 * An object still being deleted must be gone first: ClusterError 'Terminating' (retryable).
+	 *
+	 * `expectAbsent` skips the first read when the caller knows the object cannot exist yet
+	 * (an app's first set-up, whose names are new): a create expected to succeed.
 	 */
-	async apply<T extends KubernetesObject>(object: T): Promise<ApplyResult<T>> {
+	async apply<T extends KubernetesObject>(object: T, options: { expectAbsent?: boolean } = {}): Promise<ApplyResult<T>> {
 		const operations = this.operations(object.kind);
 		const namespace = object.metadata?.namespace;
 		const name = object.metadata?.name ?? '';
 		const label = `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 		for (let attempt = 1; ; attempt++) {
+			const existing =
+				options.expectAbsent && attempt === 1 ? undefined : await this.read<T>(object.kind as ManagedKind, namespace, name);
 			try {
-				const created = await this.call(`create ${label}`, () => operations.create(namespace, object));
-				return { action: 'created', object: created as T };
-			} catch (error) {
-				if (!(error instanceof ClusterError) || error.status !== 409) throw error;
-			}
-			const existing = await this.read<T>(object.kind as ManagedKind, namespace, name);
-			if (!existing) continue; // Deleted in between: create again.
-			try {
+				if (!existing) {
+					const created = await this.call(`create ${label}`, () => operations.create(namespace, object));
+					return { action: 'created', object: created as T };
+				}
+				if (existing.metadata?.deletionTimestamp) {
+					throw new ClusterError(`${label} is still being deleted`, {
+						reason: object.kind === 'Namespace' ? 'NamespaceTerminating' : 'Terminating',
+						retryable: true
+					});
+				}
 				const replaced = await this.call(`replace ${label}`, () =>
 					operations.replace(namespace, name, desiredForReplace(existing, object))
 				);
 				const unchanged = replaced.metadata?.resourceVersion === existing.metadata?.resourceVersion;
 				return { action: unchanged ? 'unchanged' : 'updated', object: replaced as T };
 			} catch (error) {
-				// A stale resourceVersion: someone wrote in between; read again and retry.
-				if (!(error instanceof ClusterError) || error.reason !== 'Conflict' || attempt >= 5) throw error;
+				// Created or changed by someone else in between: read again.
+				if (!(error instanceof ClusterError) || error.status !== 409 || attempt >= 5) throw error;
 			}
 		}
 	}
 
-	/** Deletes the object; false when it was already gone. */
-	async delete(kind: ManagedKind, namespace: string | undefined, name: string): Promise<boolean> {
+	/**
+	 * Deletes the object. 'deleted' when this call started its deletion, 'going' when it was
+	 * already being deleted (a namespace answers a second DELETE with 409 Conflict while it
+	 * terminates, kubernetes/kubernetes#39919: that is success), 'absent' when it was gone.
+	 */
+	async delete(kind: ManagedKind, namespace: string | undefined, name: string): Promise<'deleted' | 'going' | 'absent'> {
 		const operations = this.operations(kind);
 		try {
 			await this.call(`delete ${kind} ${name}`, () => operations.remove(namespace, name));
-			return true;
+			return 'deleted';
 		} catch (error) {
-			if (error instanceof ClusterError && error.status === 404) return false;
+			if (error instanceof ClusterError && error.status === 404) return 'absent';
+			if (kind === 'Namespace' && error instanceof ClusterError && error.status === 409) return 'going';
 			throw error;
 		}
+	}
+
+	/** Whether the object is gone from the cluster (not merely marked for deletion). */
+	async isGone(kind: ManagedKind, namespace: string | undefined, name: string): Promise<boolean> {
+		return (await this.read(kind, namespace, name)) === undefined;
+	}
+
+	/** Whether a namespace is there and usable, still terminating, or gone. */
+	async namespaceState(name: string): Promise<'active' | 'terminating' | 'absent'> {
+		const namespace = await this.read<V1Namespace>('Namespace', undefined, name);
+		if (!namespace) return 'absent';
+		return namespace.metadata?.deletionTimestamp || namespace.status?.phase === 'Terminating' ? 'terminating' : 'active';
 	}
 
 	/** Creates the namespace or brings its labels up to date. */
@@ -266,6 +330,47 @@ export class Cluster {
 			},
 			options
 		);
+	}
+
+	/**
+	 * One look at a rollout (for a job that looks again later instead of waiting): done,
+	 * waiting or failed, with the tracking to hand to the next look. Undefined when the
+	 * Deployment does not exist.
+	 */
+	async lookAtRollout(
+		namespace: string,
+		name: string,
+		tracking: RolloutTracking,
+		limits: RolloutLimits
+	): Promise<{ judgement: RolloutJudgement; tracking: RolloutTracking; pods: V1Pod[] } | undefined> {
+		const deployment = await this.getDeployment(namespace, name);
+		if (!deployment) return undefined;
+		const pods = await this.deploymentPods(deployment);
+		return { ...judgeRollout(deployment, pods, tracking, Date.now(), limits), pods };
+	}
+
+	/**
+	 * CPU and memory of the pods in a namespace from the resource metrics API
+	 * (metrics.k8s.io/v1beta1, served by metrics-server), per pod. Undefined when the
+	 * cluster has no such API (404): usage is then unavailable, which is not an error.
+	 * https://kubernetes.io/docs/tasks/debug/debug-cluster/resource-metrics-pipeline/
+	 */
+	async podMetrics(namespace: string, labelSelector?: string): Promise<PodUsage[] | undefined> {
+		try {
+			const list = (await this.call(`pod metrics in ${namespace}`, () =>
+				this.customObjects.listNamespacedCustomObject({
+					group: 'metrics.k8s.io',
+					version: 'v1beta1',
+					namespace,
+					plural: 'pods',
+					labelSelector
+				})
+			)) as { items?: PodMetricsItem[] };
+			return (list.items ?? []).map(toPodUsage);
+		} catch (error) {
+			if (error instanceof ClusterError && error.status === 404) return undefined;
+			throw error;
+		}
 	}
 
 	/**

@@ -25,6 +25,11 @@ export type ClusterErrorReason =
 	| 'PodFailed'
 	| 'ProgressDeadlineExceeded'
 	| 'Timeout'
+	// Admission refusals, told apart from other 403s
+	| 'QuotaExceeded'
+	| 'NamespaceTerminating'
+	// An object being deleted that must be gone before it can be made again
+	| 'Terminating'
 	| (string & {});
 
 /** A failed cluster operation. `status` is the HTTP status, 0 when there was no response. */
@@ -60,8 +65,8 @@ const NETWORK_CODES = new Set([
 	'UND_ERR_SOCKET'
 ]);
 
-/** The reason and message of a Kubernetes Status body, when the body is one. */
-export function parseStatusBody(body: unknown): { reason?: string; message?: string } {
+/** The reason, message and cause reasons of a Kubernetes Status body, when the body is one. */
+export function parseStatusBody(body: unknown): { reason?: string; message?: string; causes?: string[] } {
 	let value = body;
 	if (typeof body === 'string') {
 		try {
@@ -71,10 +76,12 @@ export function parseStatusBody(body: unknown): { reason?: string; message?: str
 		}
 	}
 	if (value && typeof value === 'object') {
-		const status = value as { reason?: unknown; message?: unknown };
+		const status = value as { reason?: unknown; message?: unknown; details?: { causes?: { reason?: unknown }[] } };
+		const causes = (status.details?.causes ?? []).map((cause) => cause.reason).filter((r): r is string => typeof r === 'string');
 		return {
 			reason: typeof status.reason === 'string' && status.reason ? status.reason : undefined,
-			message: typeof status.message === 'string' ? status.message : undefined
+			message: typeof status.message === 'string' ? status.message : undefined,
+			...(causes.length ? { causes } : {})
 		};
 	}
 	return {};
@@ -92,6 +99,22 @@ export const REASON_BY_STATUS: Record<number, ClusterErrorReason> = {
 	503: 'ServiceUnavailable'
 };
 
+/**
+ * Two 403 Forbidden answers mean something precise: ResourceQuota admission refused the
+ * object ("exceeded quota: ..."), and NamespaceLifecycle refused new content in a namespace
+ * that is being deleted (cause NamespaceTerminating).
+ * https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ * https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#namespacelifecycle
+ */
+function admissionReason(status: number, parsed: ReturnType<typeof parseStatusBody>): ClusterErrorReason | undefined {
+	if (status !== 403) return undefined;
+	if (parsed.causes?.includes('NamespaceTerminating') || /because it is being terminated/.test(parsed.message ?? '')) {
+		return 'NamespaceTerminating';
+	}
+	if (/exceeded quota|failed quota/.test(parsed.message ?? '')) return 'QuotaExceeded';
+	return undefined;
+}
+
 /** Any error from client-node as a ClusterError (abort errors pass through unchanged). */
 export function toClusterError(error: unknown): ClusterError {
 	if (error instanceof ClusterError) return error;
@@ -102,7 +125,11 @@ export function toClusterError(error: unknown): ClusterError {
 		const retryAfter = Number(headers['retry-after'] ?? headers['Retry-After']);
 		return new ClusterError(parsed.message ?? `Kubernetes API returned HTTP ${status}`, {
 			status,
-			reason: parsed.reason ?? REASON_BY_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'BadRequest'),
+			reason:
+				admissionReason(status, parsed) ??
+				parsed.reason ??
+				REASON_BY_STATUS[status] ??
+				(status >= 500 ? 'InternalError' : 'BadRequest'),
 			retryable: status >= 500 || status === 429,
 			retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined,
 			cause: error

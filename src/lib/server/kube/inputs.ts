@@ -14,6 +14,8 @@ export type ManifestService = Pick<
 	| 'dataMountPath'
 	| 'podSecurityLevel'
 	| 'runAsUser'
+	| 'readOnlyRootFilesystem'
+	| 'writablePaths'
 	| 'envTemplate'
 >;
 
@@ -26,12 +28,11 @@ export type ManifestInstance = Pick<ServiceInstance, 'id' | 'userId' | 'name' | 
 /** Cluster settings from configuration (`config.kube`). */
 export type KubeSettings = Pick<
 	Config['kube'],
-	'baseDomain' | 'ingressClass' | 'ingressNamespace' | 'clusterIssuer' | 'storageClass'
+	'baseDomain' | 'ingressClass' | 'ingressNamespace' | 'clusterIssuer' | 'storageClass' | 'clusterDns'
 >;
 
-/** One app of a user that shares the user's namespace (for the quota and security level). */
+/** One app in a namespace, as the namespace's quota and limits are sized for it. */
 export type NamespaceApp = {
 	instanceId: string;
-	podSecurityLevel: string;
 	plan: Pick<ServicePlan, 'cpuMilli' | 'memoryMb' | 'storageGb'>;
 };

@@ -16,6 +16,7 @@ import type { KubeSettings, ManifestInstance, ManifestPlan, ManifestService } fr
 import {
 	ANNOTATION,
 	APP_CONTAINER,
+	appNamespace,
 	HTTP_PORT_NAME,
 	SERVICE_PORT,
 	instanceLabels,
@@ -51,17 +52,43 @@ export type InstanceManifestInput = {
 type Labels = Record<string, string>;
 
 /**
- * Requests equal limits: the customer pays for the plan's capacity, so it is reserved
- * (Guaranteed QoS) rather than overcommitted.
+ * Node-local disk a container may use (its writable layer, logs and emptyDirs): requested
+ * so the scheduler counts it, limited so one app cannot fill a node's disk (the kubelet
+ * evicts a pod over its limit).
+ * https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage
+ */
+export const EPHEMERAL_STORAGE_MB = { request: 128, limit: 1024 } as const;
+
+/** The size of each writable scratch directory (emptyDir) an app's template declares. */
+export const SCRATCH_SIZE_MB = 256;
+
+/**
+ * Requests equal limits for CPU and memory: the customer pays for the plan's capacity, so
+ * it is reserved (Guaranteed QoS) rather than overcommitted.
  */
 export function planResources(plan: Pick<ServicePlan, 'cpuMilli' | 'memoryMb'>) {
 	const amounts = { cpu: cpuQuantity(plan.cpuMilli), memory: memoryQuantity(plan.memoryMb) };
-	return { requests: { ...amounts }, limits: { ...amounts } };
+	return {
+		requests: { ...amounts, 'ephemeral-storage': memoryQuantity(EPHEMERAL_STORAGE_MB.request) },
+		limits: { ...amounts, 'ephemeral-storage': memoryQuantity(EPHEMERAL_STORAGE_MB.limit) }
+	};
+}
+
+/** The emptyDir volumes (and their mounts) for the paths the template says the app writes. */
+function scratchVolumes(service: ManifestService) {
+	const paths = service.writablePaths ?? [];
+	return {
+		volumes: paths.map((_path, index) => ({
+			name: `scratch-${index}`,
+			emptyDir: { sizeLimit: memoryQuantity(SCRATCH_SIZE_MB) }
+		})),
+		mounts: paths.map((path, index) => ({ name: `scratch-${index}`, mountPath: path }))
+	};
 }
 
 export function buildInstanceManifests(input: InstanceManifestInput): InstanceManifests {
 	const { service, plan, instance, settings, secrets } = input;
-	const names = instanceNames(instance);
+	const names = instanceNames({ ...instance, namespace: appNamespace(instance, service) });
 	const { namespace } = names;
 	const labels = instanceLabels(service, instance);
 	const selector = instanceSelector(instance);
@@ -126,7 +153,7 @@ function appContainer(service: ManifestService, plan: ManifestPlan, names: Insta
 		startupProbe: httpProbe(healthPath, { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 60 }),
 		readinessProbe: httpProbe(healthPath, { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }),
 		livenessProbe: httpProbe(healthPath, { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 }),
-		volumeMounts: [{ name: 'data', mountPath: service.dataMountPath }],
+		volumeMounts: [{ name: 'data', mountPath: service.dataMountPath }, ...scratchVolumes(service).mounts],
 		securityContext: containerSecurityContext(service)
 	};
 }
@@ -158,7 +185,10 @@ function buildDeployment(
 					terminationGracePeriodSeconds: 30,
 					securityContext: podSecurityContext(service),
 					containers: [appContainer(service, plan, names)],
-					volumes: [{ name: 'data', persistentVolumeClaim: { claimName: names.persistentVolumeClaim } }]
+					volumes: [
+						{ name: 'data', persistentVolumeClaim: { claimName: names.persistentVolumeClaim } },
+						...scratchVolumes(service).volumes
+					]
 				}
 			}
 		}

@@ -20,8 +20,9 @@ import type {
 import { resolveEnvironment } from './environment';
 import type { NamespaceApp } from './inputs';
 import { buildInstanceManifests, type InstanceManifestInput, type InstanceManifests } from './instance-objects';
-import { instanceNames, publicUrl, type InstanceNames } from './names';
+import { appNamespace, instanceNames, publicUrl, type InstanceNames } from './names';
 import { buildNamespaceManifests, type NamespaceManifests } from './namespace-objects';
+import { runsRestricted } from './security';
 
 export type KubeManifest =
 	| V1Namespace
@@ -46,21 +47,28 @@ export type Manifests = NamespaceManifests &
 	};
 
 /**
- * Every object for one instance. `userApps` are the user's other apps sharing the namespace
- * (this instance may be among them; its entry is replaced by the current plan and template).
+ * Every object for one instance. `namespaceApps` are the apps its namespace holds (this
+ * instance may be among them; its entry is replaced by the current plan).
  */
-export function buildManifests(input: InstanceManifestInput & { userApps: NamespaceApp[] }): Manifests {
+export function buildManifests(input: InstanceManifestInput & { namespaceApps: NamespaceApp[] }): Manifests {
 	const { service, plan, instance, settings } = input;
 	const apps: NamespaceApp[] = [
-		...input.userApps.filter((app) => app.instanceId !== instance.id),
-		{ instanceId: instance.id, podSecurityLevel: service.podSecurityLevel, plan }
+		...input.namespaceApps.filter((app) => app.instanceId !== instance.id),
+		{ instanceId: instance.id, plan }
 	];
-	const namespaceObjects = buildNamespaceManifests({ userId: instance.userId, apps, settings });
+	const names = instanceNames({ ...instance, namespace: appNamespace(instance, service) });
+	const namespaceObjects = buildNamespaceManifests({
+		namespace: names.namespace,
+		userId: instance.userId,
+		level: runsRestricted(service) ? 'restricted' : 'baseline',
+		apps,
+		settings
+	});
 	const instanceObjects = buildInstanceManifests(input);
 	return {
 		...namespaceObjects,
 		...instanceObjects,
-		names: instanceNames(instance),
+		names,
 		publicUrl: publicUrl(instance.subdomain, settings.baseDomain),
 		environment: resolveEnvironment(service, instance, settings),
 		objects: [

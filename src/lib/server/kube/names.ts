@@ -67,6 +67,25 @@ export function namespaceForUser(userId: string): string {
 	return name;
 }
 
+/**
+ * The namespace of an app whose template cannot run under Pod Security "restricted": one
+ * of its own, so it never lowers the level the user's other apps run under.
+ */
+export function isolatedNamespace(userId: string, instanceId: string): string {
+	const hash = createHash('sha256').update(instanceId).digest('hex').slice(0, 8);
+	return `${namespaceForUser(userId)}-${hash}`;
+}
+
+/** Where an app runs: the user's namespace, or its own when its template cannot run restricted. */
+export function appNamespace(
+	instance: Pick<ManifestInstance, 'id' | 'userId'>,
+	service: Pick<ManifestService, 'podSecurityLevel'>
+): string {
+	return service.podSecurityLevel === 'restricted'
+		? namespaceForUser(instance.userId)
+		: isolatedNamespace(instance.userId, instance.id);
+}
+
 // Room for the pod name suffixes the cluster adds (`-<template hash>-<5 chars>`) within 63.
 const MAX_BASE_NAME = 40;
 
@@ -98,10 +117,14 @@ export type InstanceNames = {
 	tlsSecret: string;
 };
 
-export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdomain'>): InstanceNames {
+/**
+ * The names of an instance's objects. The namespace is the one recorded on the instance
+ * when it has one (set when it is provisioned), else the user's.
+ */
+export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdomain'> & { namespace?: string }): InstanceNames {
 	const base = instanceBaseName(instance.subdomain);
 	return {
-		namespace: namespaceForUser(instance.userId),
+		namespace: instance.namespace ?? namespaceForUser(instance.userId),
 		base,
 		deployment: base,
 		service: base,

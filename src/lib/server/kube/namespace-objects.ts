@@ -1,11 +1,13 @@
-// The objects one user's namespace holds for all of the user's apps together: the namespace
-// with its Pod Security labels, a quota summed over the apps' plans, container limits, and
-// network isolation.
+// The objects a namespace holds for all of its apps together: the namespace with its Pod
+// Security labels, a quota summed over the apps' plans (with room for a rollout), container
+// limits, and network isolation. Which apps a namespace holds is the database's answer
+// (provisioning/namespace.ts); these functions only size the objects for them.
 import type { V1LimitRange, V1Namespace, V1NetworkPolicy, V1ResourceQuota } from '@kubernetes/client-node';
 import type { KubeSettings, NamespaceApp } from './inputs';
-import { HTTP_PORT_NAME, NAMESPACE_OBJECTS, namespaceForUser, namespaceLabels } from './names';
+import { EPHEMERAL_STORAGE_MB } from './instance-objects';
+import { HTTP_PORT_NAME, NAMESPACE_OBJECTS, namespaceLabels } from './names';
 import { cpuQuantity, memoryQuantity, storageQuantity } from './quantity';
-import { namespaceSecurityLevel, type PodSecurityLevel } from './security';
+import type { PodSecurityLevel } from './security';
 
 export type NamespaceManifests = {
 	namespace: V1Namespace;
@@ -16,22 +18,27 @@ export type NamespaceManifests = {
 
 type Labels = Record<string, string>;
 
-/** Namespace, quota, limits and network isolation for every app of one user. */
-export function buildNamespaceManifests(input: {
+export type NamespaceInput = {
+	/** The namespace: the user's, or an app's own (see `appNamespace`). */
+	namespace: string;
 	userId: string;
+	/** The Pod Security level it enforces: restricted, baseline only for an app's own namespace. */
+	level: PodSecurityLevel;
+	/** Every app the namespace holds, each with its current plan. */
 	apps: NamespaceApp[];
-	settings: Pick<KubeSettings, 'ingressNamespace'>;
-}): NamespaceManifests {
-	const { userId, apps, settings } = input;
+	settings: Pick<KubeSettings, 'ingressNamespace' | 'clusterDns'>;
+};
+
+/** Namespace, quota, limits and network isolation for the apps of one namespace. */
+export function buildNamespaceManifests(input: NamespaceInput): NamespaceManifests {
+	const { namespace, userId, apps, settings, level } = input;
 	if (apps.length === 0) throw new Error('A user namespace needs at least one app to size its quota');
-	const namespace = namespaceForUser(userId);
 	const labels = namespaceLabels(userId);
-	const level = namespaceSecurityLevel(apps.map((app) => app.podSecurityLevel));
 	return {
 		namespace: buildNamespace(namespace, labels, level),
 		resourceQuota: buildResourceQuota(namespace, labels, apps),
 		limitRange: buildLimitRange(namespace, labels, apps),
-		networkPolicy: buildNetworkPolicy(namespace, labels, settings.ingressNamespace)
+		networkPolicy: buildNetworkPolicy(namespace, labels, settings)
 	};
 }
 
@@ -45,7 +52,7 @@ function buildNamespace(namespace: string, labels: Labels, level: PodSecurityLev
 				...labels,
 				'pod-security.kubernetes.io/enforce': level,
 				'pod-security.kubernetes.io/enforce-version': 'latest',
-				// Baseline namespaces still report what would break under restricted.
+				// An app's own baseline namespace still reports what would break under restricted.
 				'pod-security.kubernetes.io/warn': 'restricted',
 				'pod-security.kubernetes.io/warn-version': 'latest',
 				'pod-security.kubernetes.io/audit': 'restricted',
@@ -59,28 +66,38 @@ const sum = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => apps.
 const max = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => Math.max(...apps.map(pick));
 const min = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => Math.min(...apps.map(pick));
 
+/**
+ * The apps' plans summed, plus room for one pod of the largest app on top: a pod that is
+ * still terminating counts against the quota until it is gone, so a restart, or a start
+ * right after a stop, briefly needs a second pod's worth.
+ * https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
+ */
+export function namespaceQuota(apps: NamespaceApp[]) {
+	const cpu = sum(apps, (app) => app.plan.cpuMilli) + max(apps, (app) => app.plan.cpuMilli);
+	const memory = sum(apps, (app) => app.plan.memoryMb) + max(apps, (app) => app.plan.memoryMb);
+	const pods = apps.length + 1;
+	return {
+		'requests.cpu': cpuQuantity(cpu),
+		'limits.cpu': cpuQuantity(cpu),
+		'requests.memory': memoryQuantity(memory),
+		'limits.memory': memoryQuantity(memory),
+		'requests.ephemeral-storage': memoryQuantity(pods * EPHEMERAL_STORAGE_MB.request),
+		'limits.ephemeral-storage': memoryQuantity(pods * EPHEMERAL_STORAGE_MB.limit),
+		'requests.storage': storageQuantity(sum(apps, (app) => app.plan.storageGb)),
+		persistentvolumeclaims: String(apps.length),
+		pods: String(pods),
+		services: String(apps.length),
+		'services.loadbalancers': '0',
+		'services.nodeports': '0'
+	};
+}
+
 function buildResourceQuota(namespace: string, labels: Labels, apps: NamespaceApp[]): V1ResourceQuota {
-	const cpu = sum(apps, (app) => app.plan.cpuMilli);
-	const memory = sum(apps, (app) => app.plan.memoryMb);
 	return {
 		apiVersion: 'v1',
 		kind: 'ResourceQuota',
 		metadata: { name: NAMESPACE_OBJECTS.resourceQuota, namespace, labels },
-		spec: {
-			hard: {
-				'requests.cpu': cpuQuantity(cpu),
-				'limits.cpu': cpuQuantity(cpu),
-				'requests.memory': memoryQuantity(memory),
-				'limits.memory': memoryQuantity(memory),
-				'requests.storage': storageQuantity(sum(apps, (app) => app.plan.storageGb)),
-				persistentvolumeclaims: String(apps.length),
-				// A replacement pod may exist while the old one terminates.
-				pods: String(apps.length * 2),
-				services: String(apps.length),
-				'services.loadbalancers': '0',
-				'services.nodeports': '0'
-			}
-		}
+		spec: { hard: namespaceQuota(apps) }
 	};
 }
 
@@ -88,6 +105,10 @@ function buildLimitRange(namespace: string, labels: Labels, apps: NamespaceApp[]
 	const smallest = {
 		cpu: cpuQuantity(min(apps, (app) => app.plan.cpuMilli)),
 		memory: memoryQuantity(min(apps, (app) => app.plan.memoryMb))
+	};
+	const ephemeral = {
+		limit: memoryQuantity(EPHEMERAL_STORAGE_MB.limit),
+		request: memoryQuantity(EPHEMERAL_STORAGE_MB.request)
 	};
 	return {
 		apiVersion: 'v1',
@@ -99,10 +120,11 @@ function buildLimitRange(namespace: string, labels: Labels, apps: NamespaceApp[]
 					type: 'Container',
 					max: {
 						cpu: cpuQuantity(max(apps, (app) => app.plan.cpuMilli)),
-						memory: memoryQuantity(max(apps, (app) => app.plan.memoryMb))
+						memory: memoryQuantity(max(apps, (app) => app.plan.memoryMb)),
+						'ephemeral-storage': ephemeral.limit
 					},
-					_default: { ...smallest },
-					defaultRequest: { ...smallest }
+					_default: { ...smallest, 'ephemeral-storage': ephemeral.limit },
+					defaultRequest: { ...smallest, 'ephemeral-storage': ephemeral.request }
 				},
 				{ type: 'PersistentVolumeClaim', max: { storage: storageQuantity(max(apps, (app) => app.plan.storageGb)) } }
 			]
@@ -112,12 +134,19 @@ function buildLimitRange(namespace: string, labels: Labels, apps: NamespaceApp[]
 
 /**
  * Everything in the namespace is denied unless listed: traffic in only from the ingress
- * controller; traffic out to cluster DNS, and to the public internet (apps call webhooks,
- * send mail, fetch feeds and updates) but not to private, link-local or carrier-grade NAT
- * ranges, so an app can reach neither other tenants, the cluster's internal services, nor
- * the cloud metadata endpoint.
+ * controller; traffic out to the cluster DNS pods only (by their labels, so nothing else in
+ * their namespace), and to the public internet (apps call webhooks, send mail, fetch feeds
+ * and updates) but not to private, link-local or carrier-grade NAT ranges, so an app can
+ * reach neither other tenants, the cluster's internal services, nor the cloud metadata
+ * endpoint. A namespaceSelector and a podSelector in one peer must both match.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
  */
-function buildNetworkPolicy(namespace: string, labels: Labels, ingressNamespace: string): V1NetworkPolicy {
+function buildNetworkPolicy(
+	namespace: string,
+	labels: Labels,
+	settings: Pick<KubeSettings, 'ingressNamespace' | 'clusterDns'>
+): V1NetworkPolicy {
+	const { ingressNamespace, clusterDns } = settings;
 	return {
 		apiVersion: 'networking.k8s.io/v1',
 		kind: 'NetworkPolicy',
@@ -133,7 +162,12 @@ function buildNetworkPolicy(namespace: string, labels: Labels, ingressNamespace:
 			],
 			egress: [
 				{
-					to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+					to: [
+						{
+							namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clusterDns.namespace } },
+							podSelector: { matchLabels: clusterDns.labels }
+						}
+					],
 					ports: [
 						{ protocol: 'UDP', port: 53 },
 						{ protocol: 'TCP', port: 53 }

@@ -1,5 +1,5 @@
 // Kubernetes resource quantities: written from a plan's sizes, and read ('500m', '2Gi',
-// '1e3') as numbers.
+// '1e3', '250000000n') as numbers.
 
 export const cpuQuantity = (milli: number) => `${milli}m`;
 export const memoryQuantity = (mb: number) => `${mb}Mi`;
@@ -7,6 +7,9 @@ export const storageQuantity = (gb: number) => `${gb}Gi`;
 
 const UNITS: Record<string, number> = {
 	'': 1,
+	// metrics-server reports CPU in nanocores ('123456789n').
+	n: 1e-9,
+	u: 1e-6,
 	m: 1e-3,
 	k: 1e3,
 	M: 1e6,

@@ -4,7 +4,7 @@ import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-
 import { ClusterError, sleep } from './errors';
 
 export type PodFailure = {
-	reason: 'ImagePullFailed' | 'CrashLoop' | 'ConfigError' | 'StartFailed' | 'Unschedulable' | 'PodFailed';
+	reason: 'ImagePullFailed' | 'CrashLoop' | 'ConfigError' | 'StartFailed' | 'Unschedulable' | 'PodFailed' | 'QuotaExceeded';
 	/** A sentence for the customer, with the cluster's own detail. */
 	message: string;
 	restartCount: number;
@@ -161,77 +161,131 @@ export type RolloutSource = {
 const podName = (pod: V1Pod) => pod.metadata?.name ?? '';
 const isReady = (pod: V1Pod) => Boolean(pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
 
-/** Pod failures across polls: how long each has lasted, and when one is final. */
-class PodFailureWatch {
-	private readonly failingSince = new Map<string, number>();
+/** What a rollout remembers between looks: since when each failure has lasted (serialisable). */
+export type RolloutTracking = {
+	/** Failure key (pod and reason) -> first seen, epoch ms. */
+	failingSince: Record<string, number>;
 	/** The latest failure seen, to explain a timeout. */
-	lastProblem: string | undefined;
+	lastProblem?: string;
+};
 
-	constructor(private readonly limits: { failureGraceMs: number; crashRestartLimit: number }) {}
+export type RolloutLimits = {
+	/** A pod failure (image pull, config, a refused pod) must persist this long before it is final. */
+	failureGraceMs: number;
+	/** A crash loop is final after this many restarts. */
+	crashRestartLimit: number;
+};
 
-	/** Throws the first failure that is final: permanent, crashed too often, or lasted past the grace. */
-	check(pods: V1Pod[], now: number): void {
-		const seen = new Set<string>();
-		// A failed pod only speaks for the app while no replacement is coming up.
-		const live = pods.filter((pod) => pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded');
-		for (const pod of live.length > 0 ? live : pods) {
-			const failure = podFailureReason(pod);
-			if (!failure) continue;
-			const failureKey = `${pod.metadata?.name}:${failure.reason}`;
-			seen.add(failureKey);
-			const since = this.failingSince.get(failureKey) ?? now;
-			this.failingSince.set(failureKey, since);
-			this.lastProblem = failure.message;
-			const final =
-				failure.permanent ||
-				(failure.reason === 'CrashLoop' && failure.restartCount >= this.limits.crashRestartLimit) ||
-				now - since >= this.limits.failureGraceMs;
-			if (final) throw new ClusterError(failure.message, { reason: failure.reason });
-		}
-		for (const failureKey of [...this.failingSince.keys()]) if (!seen.has(failureKey)) this.failingSince.delete(failureKey);
-	}
+export type RolloutJudgement =
+	| { outcome: 'done'; state: RolloutState; pods: string[] }
+	| { outcome: 'waiting'; state: RolloutState; progress: RolloutProgress }
+	| { outcome: 'failed'; error: ClusterError };
+
+/**
+ * The ReplicaSet could not create the pod: admission refused it (a quota, Pod Security, a
+ * limit range). The Deployment reports it as a ReplicaFailure condition with the refusal.
+ * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment
+ */
+function replicaFailure(deployment: V1Deployment): PodFailure | undefined {
+	const condition = deployment.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+	if (!condition) return undefined;
+	const detail = condition.message ?? condition.reason ?? 'no reason given';
+	return {
+		reason: /exceeded quota|failed quota/.test(detail) ? 'QuotaExceeded' : 'StartFailed',
+		message: `The cluster refused to start the app: ${detail}`,
+		restartCount: 0,
+		permanent: false
+	};
 }
 
-/** The loop behind `Cluster.waitForRollout`: polls `source` until the rollout is done, or throws why not. */
+/**
+ * One look at a rollout: done, still waiting, or failed for good. Failures are final when
+ * permanent, after too many crashes, or once they have lasted past the grace; the tracking
+ * returned carries over to the next look (a job may look again minutes later).
+ */
+export function judgeRollout(
+	deployment: V1Deployment,
+	pods: V1Pod[],
+	tracking: RolloutTracking,
+	now: number,
+	limits: RolloutLimits
+): { judgement: RolloutJudgement; tracking: RolloutTracking } {
+	const state = rolloutState(deployment);
+	if (state.done) return { judgement: { outcome: 'done', state, pods: pods.filter(isReady).map(podName) }, tracking };
+	const failingSince: Record<string, number> = {};
+	let lastProblem = tracking.lastProblem;
+	// A failed pod only speaks for the app while no replacement is coming up.
+	const live = pods.filter((pod) => pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded');
+	const failures: [string, PodFailure][] = (live.length > 0 ? live : pods).flatMap((pod) => {
+		const failure = podFailureReason(pod);
+		return failure ? [[`${pod.metadata?.name}:${failure.reason}`, failure] as [string, PodFailure]] : [];
+	});
+	const refused = replicaFailure(deployment);
+	if (refused) failures.push([`replicaset:${refused.reason}`, refused]);
+	for (const [key, failure] of failures) {
+		const since = tracking.failingSince[key] ?? now;
+		failingSince[key] = since;
+		lastProblem = failure.message;
+		const final =
+			failure.permanent ||
+			(failure.reason === 'CrashLoop' && failure.restartCount >= limits.crashRestartLimit) ||
+			now - since >= limits.failureGraceMs;
+		if (final) {
+			return {
+				judgement: { outcome: 'failed', error: new ClusterError(failure.message, { reason: failure.reason }) },
+				tracking: { failingSince, lastProblem }
+			};
+		}
+	}
+	const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
+	if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+		const error = new ClusterError(`The app did not become ready in time${lastProblem ? `: ${lastProblem}` : ''}`, {
+			reason: 'ProgressDeadlineExceeded'
+		});
+		return { judgement: { outcome: 'failed', error }, tracking: { failingSince, lastProblem } };
+	}
+	return {
+		judgement: { outcome: 'waiting', state, progress: { ...state, pods: pods.map(podName) } },
+		tracking: { failingSince, lastProblem }
+	};
+}
+
+/** The failure for a rollout that ran out of time, saying what it was waiting for. */
+export function rolloutTimeout(timeoutMs: number, tracking: RolloutTracking, pods: V1Pod[], state: RolloutState): ClusterError {
+	const detail = tracking.lastProblem ?? podProgress(pods[0]) ?? state.message.toLowerCase();
+	return new ClusterError(`The app did not become ready within ${describeDuration(timeoutMs)} (${detail})`, {
+		reason: 'Timeout'
+	});
+}
+
+/** The loop behind `Cluster.waitForRollout`: looks at `source` until the rollout is done, or throws why not. */
 export async function pollRollout(source: RolloutSource, options: WaitForRolloutOptions = {}): Promise<RolloutResult> {
 	const timeoutMs = options.timeoutMs ?? 5 * 60_000;
 	const pollMs = options.pollMs ?? 1000;
 	const { signal } = options;
 	const deadline = Date.now() + timeoutMs;
-	const failures = new PodFailureWatch({
-		failureGraceMs: options.failureGraceMs ?? 20_000,
-		crashRestartLimit: options.crashRestartLimit ?? 3
-	});
+	const limits = { failureGraceMs: options.failureGraceMs ?? 20_000, crashRestartLimit: options.crashRestartLimit ?? 3 };
+	let tracking: RolloutTracking = { failingSince: {} };
 	let lastReported = '';
 
 	for (;;) {
 		signal?.throwIfAborted();
 		const deployment = await source.deployment(signal);
 		const pods = await source.pods(deployment);
-		const state = rolloutState(deployment);
+		const now = Date.now();
+		const look = judgeRollout(deployment, pods, tracking, now, limits);
+		tracking = look.tracking;
+		const { judgement } = look;
+		if (judgement.outcome === 'failed') throw judgement.error;
+		const state = judgement.state;
 		const progress: RolloutProgress = { ...state, pods: pods.map(podName) };
 		const key = JSON.stringify([state.message, progress.pods, state.ready]);
 		if (key !== lastReported) {
 			lastReported = key;
 			options.onProgress?.(progress);
 		}
-		if (state.done) return { ...state, pods: pods.filter(isReady).map(podName) };
-
-		const now = Date.now();
-		failures.check(pods, now);
-		const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
-		if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-			const { lastProblem } = failures;
-			throw new ClusterError(`The app did not become ready in time${lastProblem ? `: ${lastProblem}` : ''}`, {
-				reason: 'ProgressDeadlineExceeded'
-			});
-		}
-		if (now >= deadline) {
-			const detail = failures.lastProblem ?? podProgress(pods[0]) ?? state.message.toLowerCase();
-			throw new ClusterError(`The app did not become ready within ${describeDuration(timeoutMs)} (${detail})`, {
-				reason: 'Timeout'
-			});
-		}
+		if (judgement.outcome === 'done') return { ...state, pods: judgement.pods };
+		if (now >= deadline) throw rolloutTimeout(timeoutMs, tracking, pods, state);
 		await sleep(Math.min(pollMs, Math.max(deadline - now, 1)), signal);
 	}
 }

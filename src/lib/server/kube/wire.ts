@@ -25,8 +25,8 @@ type Obj = KubernetesObject & { spec?: Record<string, unknown> };
 
 /**
  * What to PUT so that an existing object takes the desired state without undoing what the
- * cluster owns: its resourceVersion (so a concurrent change is a 409, not lost), labels
- * and annotations others added, a Service's cluster IP, a bound claim's spec (only the size
+ * cluster owns: its resourceVersion (so a concurrent change is a 409, not lost), labels,
+ * annotations, finalizers and owners others added, a Service's cluster IP, a bound claim's spec (only the size
  * may grow), and a restart stamp on the pod template (or every apply would restart the app).
  */
 export function desiredForReplace<T extends KubernetesObject>(existing: T, desired: T): T {
@@ -38,7 +38,10 @@ export function desiredForReplace<T extends KubernetesObject>(existing: T, desir
 		...next.metadata,
 		resourceVersion: current.metadata?.resourceVersion,
 		...(Object.keys(labels).length ? { labels } : {}),
-		...(Object.keys(annotations).length ? { annotations } : {})
+		...(Object.keys(annotations).length ? { annotations } : {}),
+		// A PUT without them would remove them: the pvc-protection finalizer, owners set by others.
+		...(current.metadata?.finalizers?.length ? { finalizers: current.metadata.finalizers } : {}),
+		...(current.metadata?.ownerReferences?.length ? { ownerReferences: current.metadata.ownerReferences } : {})
 	};
 	switch (desired.kind) {
 		case 'Namespace':

@@ -1,21 +1,30 @@
-// Stopping, starting, restarting, suspending and resuming an app, waiting until the
-// cluster is there; a failure puts the app in ERROR with the reason and tells its owner.
-import { instanceStatusEnum, type ServiceInstance } from '../db/schema';
-import { instanceNames } from '../kube/names';
+// Stopping, starting, restarting, suspending, resuming and repairing an app. The job asks
+// the cluster for the change and hands the wait for the pods to the rollout job; a failure
+// puts the app in ERROR with the reason and tells its owner.
+//
+// Suspension follows the subscription, whatever order the jobs run in: a suspend job that
+// finds the subscription active again does nothing, and one that suspends does so in a
+// transaction that holds the subscription's row, so an administrator's resume either waits
+// for it (and then finds the app SUSPENDED and resumes it) or went first (and the suspend
+// job then sees the active subscription). The last request wins.
+import { eq } from 'drizzle-orm';
+import { instanceStatusEnum, serviceInstances, subscriptions, type InstanceStatus, type ServiceInstance } from '../db/schema';
 import { notify } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
 import type { JobPayloads } from '../queue';
 import { isTransient, reasonOf, type Attempt } from './attempts';
-import { loadInstance } from './job-data';
-import { rolloutLimits } from './objects';
+import { loadInstance, type LoadedInstance } from './job-data';
+import { applyAppObjects, manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 
 type Action = JobPayloads['instance-action']['action'];
 
 /** Every status but the end of an instance's life. */
-const LIVE_STATUSES = instanceStatusEnum.enumValues.filter((status) => status !== 'TERMINATING' && status !== 'TERMINATED');
+export const LIVE_STATUSES: readonly InstanceStatus[] = instanceStatusEnum.enumValues.filter(
+	(status) => status !== 'TERMINATING' && status !== 'TERMINATED'
+);
 
-/** Scales or restarts an app and waits for the cluster to get there. */
+/** Scales, restarts or repairs an app; bringing one up ends in the rollout job. */
 export async function runInstanceAction(
 	runtime: Runtime,
 	instanceId: string,
@@ -28,12 +37,16 @@ export async function runInstanceAction(
 	try {
 		switch (action) {
 			case 'stop':
+				return await stop(runtime, instance);
 			case 'suspend':
-				return await scaleDown(runtime, instance, action);
-			case 'start':
+				return await suspend(runtime, instance);
 			case 'resume':
+				return await resume(runtime, instance);
+			case 'start':
 			case 'restart':
 				return await bringUp(runtime, instance, action);
+			case 'repair':
+				return await repair(runtime, loaded);
 		}
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) throw error;
@@ -43,45 +56,111 @@ export async function runInstanceAction(
 	}
 }
 
-async function scaleDown(runtime: Runtime, instance: ServiceInstance, action: 'stop' | 'suspend') {
-	if (action === 'suspend' && ['TERMINATING', 'TERMINATED'].includes(instance.status)) return { outcome: 'skipped' as const };
-	const names = instanceNames(instance);
+/** Zero replicas: the pods go, the data stays. */
+async function scaleToZero(runtime: Runtime, instance: ServiceInstance) {
+	const names = namesOf(instance);
 	if (await runtime.cluster.getDeployment(names.namespace, names.deployment)) {
 		await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 0);
-		await runtime.cluster.waitForRollout(names.namespace, names.deployment, rolloutLimits(runtime));
 	}
+}
+
+async function stop(runtime: Runtime, instance: ServiceInstance) {
+	if (instance.status !== 'STOPPING') return { outcome: 'skipped' as const };
+	await scaleToZero(runtime, instance);
 	await updateInstance(
+		runtime.db,
+		instance.id,
+		{ status: 'STOPPED', statusReason: null, podName: null, lastStopped: new Date() },
+		['STOPPING']
+	);
+	return { outcome: 'stop' as const };
+}
+
+/** Scales the app to zero while its subscription is suspended, holding the subscription's row. */
+async function suspend(runtime: Runtime, instance: ServiceInstance) {
+	return runtime.db.transaction(async (tx) => {
+		const [subscription] = await tx
+			.select({ status: subscriptions.status })
+			.from(subscriptions)
+			.where(eq(subscriptions.id, instance.subscriptionId))
+			.for('share');
+		const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
+		if (subscription?.status !== 'SUSPENDED' || !current || !LIVE_STATUSES.includes(current.status)) {
+			return { outcome: 'skipped' as const };
+		}
+		if (current.status === 'SUSPENDED') return { outcome: 'suspend' as const };
+		await scaleToZero(runtime, current);
+		await updateInstance(
+			tx,
+			instance.id,
+			{ status: 'SUSPENDED', statusReason: 'Suspended: the subscription is on hold', podName: null, lastStopped: new Date() },
+			LIVE_STATUSES
+		);
+		return { outcome: 'suspend' as const };
+	});
+}
+
+/** Brings a suspended app back once its subscription is active again. */
+async function resume(runtime: Runtime, instance: ServiceInstance) {
+	const started = await runtime.db.transaction(async (tx) => {
+		const [subscription] = await tx
+			.select({ status: subscriptions.status })
+			.from(subscriptions)
+			.where(eq(subscriptions.id, instance.subscriptionId))
+			.for('share');
+		const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
+		if (subscription?.status !== 'ACTIVE' || current?.status !== 'SUSPENDED') return false;
+		const names = namesOf(current);
+		await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
+		await updateInstance(tx, instance.id, { status: 'STARTING', statusReason: null }, ['SUSPENDED']);
+		return true;
+	});
+	if (!started) return { outcome: 'skipped' as const };
+	await watchRollout(runtime, { instanceId: instance.id, operation: 'resume' });
+	return { outcome: 'resuming' as const };
+}
+
+async function bringUp(runtime: Runtime, instance: ServiceInstance, action: 'start' | 'restart') {
+	if (instance.status !== (action === 'restart' ? 'RESTARTING' : 'STARTING')) return { outcome: 'skipped' as const };
+	const names = namesOf(instance);
+	if (action === 'restart') await runtime.cluster.restartDeployment(names.namespace, names.deployment);
+	else await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
+	await watchRollout(runtime, { instanceId: instance.id, operation: action });
+	return { outcome: action === 'restart' ? ('restarting' as const) : ('starting' as const) };
+}
+
+/** Re-applies every object of the app (they went missing from the cluster), then waits for it. */
+async function repair(runtime: Runtime, loaded: LoadedInstance) {
+	const { instance } = loaded;
+	if (instance.status !== 'STARTING') return { outcome: 'skipped' as const };
+	const manifests = await manifestsFor(runtime, loaded, loaded.plan);
+	if ((await prepareNamespace(runtime, instance, manifests.names.namespace)) !== 'ready') {
+		throw new Error('The namespace of the app is being deleted; try the repair again in a minute');
+	}
+	if (!(await applyAppObjects(runtime, instance.id, manifests, { onlyWhile: 'STARTING' })))
+		return { outcome: 'skipped' as const };
+	await watchRollout(runtime, { instanceId: instance.id, operation: 'repair' });
+	return { outcome: 'repairing' as const };
+}
+
+/** The app is up again after a start, resume, restart or repair. */
+export async function markActionDone(runtime: Runtime, instance: ServiceInstance, pods: string[]) {
+	return updateInstance(
 		runtime.db,
 		instance.id,
 		{
-			status: action === 'stop' ? 'STOPPED' : 'SUSPENDED',
-			statusReason: action === 'suspend' ? 'Suspended: the subscription is on hold' : null,
-			podName: null,
-			lastStopped: new Date()
+			status: 'RUNNING',
+			statusReason: null,
+			podName: pods[0] ?? null,
+			healthStatus: 'healthy',
+			lastHealthCheck: new Date(),
+			lastStarted: new Date()
 		},
-		action === 'stop' ? ['STOPPING'] : LIVE_STATUSES
+		['STARTING', 'RESTARTING']
 	);
-	return { outcome: action };
 }
 
-async function bringUp(runtime: Runtime, instance: ServiceInstance, action: 'start' | 'resume' | 'restart') {
-	if (action === 'resume' && instance.status !== 'SUSPENDED') return { outcome: 'skipped' as const };
-	const names = instanceNames(instance);
-	if (action === 'resume')
-		await updateInstance(runtime.db, instance.id, { status: 'STARTING', statusReason: null }, ['SUSPENDED']);
-	if (action === 'restart') await runtime.cluster.restartDeployment(names.namespace, names.deployment);
-	else await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
-	const rollout = await runtime.cluster.waitForRollout(names.namespace, names.deployment, rolloutLimits(runtime));
-	await updateInstance(
-		runtime.db,
-		instance.id,
-		{ status: 'RUNNING', statusReason: null, podName: rollout.pods[0] ?? null, lastStarted: new Date() },
-		[action === 'restart' ? 'RESTARTING' : 'STARTING']
-	);
-	return { outcome: 'running' as const };
-}
-
-async function markActionFailed(runtime: Runtime, instance: ServiceInstance, action: Action, reason: string) {
+export async function markActionFailed(runtime: Runtime, instance: ServiceInstance, action: string, reason: string) {
 	await runtime.db.transaction(async (tx) => {
 		const failed = await updateInstance(
 			tx,

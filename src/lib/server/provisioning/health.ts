@@ -1,16 +1,29 @@
-// The periodic look at running apps: pod, readiness and failures as the cluster reports them.
-import { and, eq, inArray } from 'drizzle-orm';
-import { serviceInstances, subscriptions, type ServiceInstance } from '../db/schema';
+// The periodic look at running apps: pod, readiness and failures as the cluster reports
+// them, apps whose objects disappeared from the cluster, and CPU and memory use from the
+// metrics API (one sample a minute, kept for a day).
+import { and, eq, inArray, lt } from 'drizzle-orm';
+import { instanceUsageSamples, serviceInstances, subscriptions, type ServiceInstance } from '../db/schema';
 import { podFailureReason } from '../kube/rollout';
-import { instanceNames } from '../kube/names';
+import { instanceSelector } from '../kube/names';
+import type { PodUsage } from '../kube/metrics';
+import { notify } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
+import { namesOf } from './objects';
+
+/** What the customer reads when an app's objects are gone from the cluster. */
+export const MISSING_REASON =
+	'The app is missing from the cluster (its Deployment is gone). Repair re-creates it; your data volume is kept if it still exists';
+
+/** How long usage samples are kept. */
+const USAGE_HISTORY_MS = 24 * 60 * 60_000;
 
 /**
- * Refreshes the pod, health and last check of running apps; marks an app whose pod is
- * failing as ERROR with the cluster's reason, and a recovered one RUNNING again.
+ * Refreshes the pod, health, last check and resource usage of running apps; marks an app
+ * whose pod is failing, or whose Deployment is gone, as ERROR with the reason (telling the
+ * owner once), and a recovered one RUNNING again.
  */
-export async function refreshInstanceHealth(runtime: Runtime) {
+export async function refreshInstanceHealth(runtime: Runtime, now = new Date()) {
 	const watched = await runtime.db
 		.select({ instance: serviceInstances })
 		.from(serviceInstances)
@@ -19,17 +32,25 @@ export async function refreshInstanceHealth(runtime: Runtime) {
 			and(inArray(serviceInstances.status, ['RUNNING', 'ERROR']), inArray(subscriptions.status, ['ACTIVE', 'PENDING_UPGRADE']))
 		);
 	let checked = 0;
+	const usage = new UsageReader(runtime);
 	for (const { instance } of watched) {
-		if (await refreshOne(runtime, instance)) checked += 1;
+		try {
+			if (await refreshOne(runtime, instance)) checked += 1;
+			await usage.record(instance, now);
+		} catch (error) {
+			runtime.log.warn({ err: error, instanceId: instance.id }, 'health check of an app failed');
+		}
 	}
-	return { checked };
+	await runtime.db
+		.delete(instanceUsageSamples)
+		.where(lt(instanceUsageSamples.sampledAt, new Date(now.getTime() - USAGE_HISTORY_MS)));
+	return { checked, usageAvailable: usage.available };
 }
 
 async function refreshOne(runtime: Runtime, instance: ServiceInstance): Promise<boolean> {
-	const names = instanceNames(instance);
-	const deployment = await runtime.cluster.getDeployment(names.namespace, names.deployment).catch(() => undefined);
-	// An app that failed provisioning has nothing on the cluster to check.
-	if (!deployment) return false;
+	const names = namesOf(instance);
+	const deployment = await runtime.cluster.getDeployment(names.namespace, names.deployment);
+	if (!deployment) return markMissing(runtime, instance);
 	const [pod] = await runtime.cluster.deploymentPods(deployment);
 	const failure = pod ? podFailureReason(pod) : undefined;
 	const ready = pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -45,4 +66,73 @@ async function refreshOne(runtime: Runtime, instance: ServiceInstance): Promise<
 			: { healthStatus: 'starting' };
 	await updateInstance(runtime.db, instance.id, { ...patch, ...observed }, [instance.status]);
 	return true;
+}
+
+/**
+ * An app that was set up (it has its address) but whose Deployment is gone (deleted out of
+ * band, a rebuilt cluster): failing, and its owner told once, with repair offered. An app
+ * whose set-up failed has nothing on the cluster and is left alone.
+ */
+async function markMissing(runtime: Runtime, instance: ServiceInstance): Promise<boolean> {
+	if (!instance.publicUrl || instance.healthStatus === 'missing') return false;
+	await runtime.db.transaction(async (tx) => {
+		const marked = await updateInstance(
+			tx,
+			instance.id,
+			{ status: 'ERROR', statusReason: MISSING_REASON, healthStatus: 'missing', podName: null, lastHealthCheck: new Date() },
+			[instance.status]
+		);
+		if (!marked) return;
+		await notify(tx, {
+			userId: instance.userId,
+			type: 'INSTANCE_MISSING',
+			title: `${instance.name} is missing from the cluster`,
+			body: 'Its Deployment is gone, so the app is not running. Use Repair on the app page to set it up again.',
+			link: `/instances/${instance.id}`
+		});
+	});
+	return true;
+}
+
+/** Reads PodMetrics once per namespace and keeps one sample per app and minute. */
+class UsageReader {
+	private readonly byNamespace = new Map<string, PodUsage[] | undefined>();
+	/** False once the cluster said it has no metrics API. */
+	available = true;
+
+	constructor(private readonly runtime: Runtime) {}
+
+	async record(instance: ServiceInstance, now: Date) {
+		const names = namesOf(instance);
+		if (this.available && !this.byNamespace.has(names.namespace)) {
+			this.byNamespace.set(names.namespace, await this.runtime.cluster.podMetrics(names.namespace));
+		}
+		const pods = this.byNamespace.get(names.namespace);
+		if (!pods) {
+			// No metrics API on this cluster: a check time without numbers says so.
+			this.available = false;
+			await this.runtime.db
+				.update(serviceInstances)
+				.set({ cpuUsageMilli: null, memoryUsageMb: null, usageAt: now })
+				.where(eq(serviceInstances.id, instance.id));
+			return;
+		}
+		const selector = instanceSelector(instance);
+		const mine = pods.filter((pod) => Object.entries(selector).every(([key, value]) => pod.labels[key] === value));
+		if (mine.length === 0) return;
+		const cpuMilli = mine.reduce((total, pod) => total + pod.cpuMilli, 0);
+		const memoryMb = mine.reduce((total, pod) => total + pod.memoryMb, 0);
+		const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+		await this.runtime.db
+			.update(serviceInstances)
+			.set({ cpuUsageMilli: cpuMilli, memoryUsageMb: memoryMb, usageAt: now })
+			.where(eq(serviceInstances.id, instance.id));
+		await this.runtime.db
+			.insert(instanceUsageSamples)
+			.values({ instanceId: instance.id, sampledAt: minute, cpuMilli, memoryMb })
+			.onConflictDoUpdate({
+				target: [instanceUsageSamples.instanceId, instanceUsageSamples.sampledAt],
+				set: { cpuMilli, memoryMb }
+			});
+	}
 }

@@ -1,7 +1,7 @@
 // What a provisioning job reads from the database: the instance with its subscription,
-// plan and service, the customer's other apps that share the namespace, and the
-// instance's generated secrets (made once, kept for every later attempt).
-import { and, eq, ne, notInArray } from 'drizzle-orm';
+// plan and service, and the instance's generated secrets (made once, kept for every later
+// attempt). Which apps share a namespace is namespace.ts's question.
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import {
 	serviceInstances,
@@ -14,7 +14,6 @@ import {
 	type Subscription
 } from '../db/schema';
 import { ensureGeneratedSecrets } from '../kube/environment';
-import type { NamespaceApp } from '../kube/inputs';
 
 export type LoadedInstance = { instance: ServiceInstance; subscription: Subscription; plan: ServicePlan; service: Service };
 
@@ -27,24 +26,6 @@ export async function loadInstance(db: DbOrTx, instanceId: string): Promise<Load
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(serviceInstances.id, instanceId));
 	return row;
-}
-
-/** The user's other apps that share the namespace (for quota and security level). */
-export async function otherApps(db: DbOrTx, instance: ServiceInstance): Promise<NamespaceApp[]> {
-	const rows = await db
-		.select({ id: serviceInstances.id, level: services.podSecurityLevel, plan: servicePlans })
-		.from(serviceInstances)
-		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
-		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
-		.innerJoin(services, eq(subscriptions.serviceId, services.id))
-		.where(
-			and(
-				eq(serviceInstances.userId, instance.userId),
-				ne(serviceInstances.id, instance.id),
-				notInArray(serviceInstances.status, ['TERMINATED', 'TERMINATING', 'ERROR', 'PENDING'])
-			)
-		);
-	return rows.map((row) => ({ instanceId: row.id, podSecurityLevel: row.level, plan: row.plan }));
 }
 
 /** Generates the instance's missing secrets once and keeps them for every later attempt. */

@@ -1,12 +1,16 @@
 // The cluster objects of one app: built from its plan, applied step by step (each step
-// recorded on the instance for the customer to watch), and removed again.
-import type { ServiceInstance, ServicePlan } from '../db/schema';
+// recorded on the instance for the customer to watch), removed again, and the look at its
+// rollout handed to a short job that comes back until the rollout is over.
+import type { InstanceStatus, ServiceInstance, ServicePlan } from '../db/schema';
+import { ClusterError } from '../kube/errors';
 import { buildManifests, type KubeManifest, type Manifests } from '../kube/manifests';
-import { instanceNames } from '../kube/names';
-import { buildNamespaceManifests } from '../kube/namespace-objects';
+import { instanceNames, type InstanceNames } from '../kube/names';
+import type { ManagedKind } from '../kube/kinds';
 import type { Runtime } from '../runtime';
-import { recordStep } from '../instances/state';
-import { otherApps, secretsFor, type LoadedInstance } from './job-data';
+import { enqueue, type JobPayloads } from '../queue';
+import { recordSteps, type StepEntry } from '../instances/state';
+import { secretsFor, type LoadedInstance } from './job-data';
+import { syncNamespace } from './namespace';
 
 /** The step each kind of object belongs to, as shown to the customer. */
 const STEP_OF_KIND: Record<string, string> = {
@@ -22,6 +26,11 @@ const STEP_OF_KIND: Record<string, string> = {
 	Ingress: 'ingress'
 };
 export const PROVISIONING_STEPS = [...new Set(Object.values(STEP_OF_KIND)), 'rollout'];
+/** The steps `prepareNamespace` does together. */
+export const NAMESPACE_STEPS = ['namespace', 'quota', 'network-policy'];
+
+/** What the customer reads while a new app waits for a previous one's namespace to go. */
+export const WAITING_FOR_CLEANUP = "Waiting for the previous app's clean-up";
 
 export async function manifestsFor(
 	runtime: Runtime,
@@ -29,58 +38,98 @@ export async function manifestsFor(
 	plan: ServicePlan,
 	options: { stopped?: boolean } = {}
 ) {
+	const { instance, service } = loaded;
 	return buildManifests({
-		service: loaded.service,
+		service,
 		plan,
-		instance: loaded.instance,
+		instance,
 		settings: runtime.config.kube,
 		secrets: await secretsFor(runtime.db, loaded),
 		stopped: options.stopped,
-		userApps: await otherApps(runtime.db, loaded.instance)
+		// The namespace's shared objects come from syncNamespace: these manifests are the app's own.
+		namespaceApps: []
 	});
 }
 
-/**
- * Applies the objects one step at a time, in PROVISIONING_STEPS order, recording each
- * step. Stops (returning false) as soon as `stillWanted` says the work was abandoned.
- */
-export async function applyInSteps(
-	runtime: Runtime,
-	instanceId: string,
-	manifests: Manifests,
-	stillWanted: () => Promise<boolean>
-): Promise<boolean> {
-	for (const step of PROVISIONING_STEPS.filter((s) => s !== 'rollout')) {
-		if (!(await stillWanted())) return false;
-		const objects = manifests.objects.filter((object) => STEP_OF_KIND[object.kind ?? ''] === step);
-		await recordStep(runtime.db, instanceId, step, 'running');
-		for (const object of objects) await runtime.cluster.apply<KubeManifest>(object);
-		await recordStep(runtime.db, instanceId, step, 'done');
-	}
-	return true;
+/** The instance's names where its objects are: its recorded namespace, else the one its template picks. */
+export function namesOf(instance: ServiceInstance): InstanceNames {
+	return instanceNames(instance);
 }
 
 /**
- * Deletes the instance's objects; the namespace too when the user has no other app in it,
- * else the namespace quota is resized for the apps that remain.
+ * The namespace-wide objects for the instance's namespace, from the database's view of its
+ * apps. 'terminating' when the namespace is still being deleted (try again later).
  */
-export async function removeInstanceObjects(runtime: Runtime, instance: ServiceInstance) {
-	const { cluster } = runtime;
-	const names = instanceNames(instance);
-	const namespace = names.namespace;
-	await cluster.delete('Ingress', namespace, names.ingress);
-	await cluster.delete('Service', namespace, names.service);
-	await cluster.delete('Deployment', namespace, names.deployment);
-	await cluster.delete('PersistentVolumeClaim', namespace, names.persistentVolumeClaim);
-	await cluster.delete('ConfigMap', namespace, names.configMap);
-	await cluster.delete('Secret', namespace, names.secret);
-	const remaining = await otherApps(runtime.db, instance);
-	if (remaining.length === 0) {
-		await cluster.delete('Namespace', undefined, namespace);
-		return;
+export async function prepareNamespace(runtime: Runtime, instance: ServiceInstance, namespace: string) {
+	const state = await syncNamespace(runtime, { userId: instance.userId, namespace });
+	return state === 'ready' ? ('ready' as const) : ('terminating' as const);
+}
+
+/**
+ * Applies the app's own objects one step at a time, in PROVISIONING_STEPS order, recording
+ * each step (one step done and the next started in one write; `before` goes with the first)
+ * and then the rollout as started. Stops (returning false) as soon as the instance is no longer in `onlyWhile`:
+ * the work was abandoned. `fresh`: the app's first set-up, its objects cannot exist yet.
+ */
+export async function applyAppObjects(
+	runtime: Runtime,
+	instanceId: string,
+	manifests: Manifests,
+	options: { onlyWhile: InstanceStatus; fresh?: boolean; before?: StepEntry[] }
+): Promise<boolean> {
+	const { onlyWhile, fresh } = options;
+	let previous: string | undefined;
+	let pending = options.before ?? [];
+	for (const step of PROVISIONING_STEPS.filter((s) => s !== 'rollout' && !NAMESPACE_STEPS.includes(s))) {
+		const entries = [
+			...pending,
+			...(previous ? [{ step: previous, status: 'done' as const }] : []),
+			{ step, status: 'running' as const }
+		];
+		pending = [];
+		if (!(await recordSteps(runtime.db, instanceId, entries, { onlyWhile }))) return false;
+		const objects = manifests.objects.filter((object) => STEP_OF_KIND[object.kind ?? ''] === step);
+		for (const object of objects) await runtime.cluster.apply<KubeManifest>(object, { expectAbsent: fresh });
+		previous = step;
 	}
-	const shared = buildNamespaceManifests({ userId: instance.userId, apps: remaining, settings: runtime.config.kube });
-	for (const object of [shared.namespace, shared.resourceQuota, shared.limitRange]) await cluster.apply<KubeManifest>(object);
+	return recordSteps(
+		runtime.db,
+		instanceId,
+		[
+			{ step: previous!, status: 'done' },
+			{ step: 'rollout', status: 'running', message: 'Starting the app' }
+		],
+		{ onlyWhile }
+	);
+}
+
+/** Everything an app causes to exist in its namespace, cert-manager's TLS Secret included. */
+function appObjects(names: InstanceNames): [ManagedKind, string][] {
+	return [
+		['Ingress', names.ingress],
+		['Service', names.service],
+		['Deployment', names.deployment],
+		['PersistentVolumeClaim', names.persistentVolumeClaim],
+		['ConfigMap', names.configMap],
+		['Secret', names.secret],
+		// Made by cert-manager for the Ingress and not owned by it, so it outlives the Ingress.
+		['Secret', names.tlsSecret]
+	];
+}
+
+/**
+ * Deletes the app's objects (idempotent: deleting what is gone or going is fine) and says
+ * whether the cluster has let go of all of them. Their pods go with the Deployment; the
+ * claim only once no pod uses it.
+ */
+export async function deleteAppObjects(runtime: Runtime, names: InstanceNames): Promise<boolean> {
+	const { cluster } = runtime;
+	if ((await cluster.namespaceState(names.namespace)) === 'absent') return true;
+	for (const [kind, name] of appObjects(names)) await cluster.delete(kind, names.namespace, name);
+	for (const [kind, name] of appObjects(names)) {
+		if (!(await cluster.isGone(kind, names.namespace, name))) return false;
+	}
+	return true;
 }
 
 /** How long a rollout may take and how long a pod failure must last to count. */
@@ -88,6 +137,28 @@ export function rolloutLimits(runtime: Runtime) {
 	return {
 		timeoutMs: runtime.config.kube.provisionTimeoutSeconds * 1000,
 		failureGraceMs: runtime.config.kube.podFailureGraceSeconds * 1000,
-		pollMs: 500
+		crashRestartLimit: 3
 	};
 }
+
+/** Between two looks at a rollout, or at a namespace that is going. */
+export const LOOK_AGAIN_MS = 1000;
+
+/** Hands the wait for the rollout to the rollout job (first look at once). */
+export async function watchRollout(
+	runtime: Runtime,
+	data: Omit<JobPayloads['instance-rollout'], 'tracking' | 'deadline'> & { deadline?: string },
+	options: { afterMs?: number } = {}
+) {
+	const deadline = data.deadline ?? new Date(Date.now() + rolloutLimits(runtime).timeoutMs).toISOString();
+	await enqueue(
+		runtime.boss,
+		'instance-rollout',
+		{ ...data, deadline, tracking: { failingSince: {} } },
+		options.afterMs ? { startAfter: new Date(Date.now() + options.afterMs) } : {}
+	);
+}
+
+/** A cluster error that means "the namespace is still going", from an apply or a sync. */
+export const isNamespaceTerminating = (error: unknown) =>
+	error instanceof ClusterError && error.reason === 'NamespaceTerminating';

@@ -1,44 +1,79 @@
-// Bringing a new (or retried) app up: every object, then the wait for it to be ready.
-// Every step converges (create, or bring an existing object to the desired state), so the
-// job may run twice or resume after a crash. Outcomes are written back to the instance.
+// Bringing a new (or retried) app up: the namespace in line with the customer's apps, then
+// the app's objects, then the rollout watched by a short job that comes back until the app
+// is ready (readiness never holds a worker). Every step converges, so a job may run twice or
+// resume after a crash. Outcomes are written back to the instance.
 import { eq } from 'drizzle-orm';
 import { serviceInstances, type ServiceInstance } from '../db/schema';
 import { notify } from '../notifications/service';
+import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
 import { holdsSlot } from '../subscriptions/status';
-import { recordStep, updateInstance } from '../instances/state';
-import type { Manifests } from '../kube/manifests';
+import { recordStep, stepsWith, updateInstance } from '../instances/state';
+import { ensureGeneratedSecrets } from '../kube/environment';
+import { buildManifests, type Manifests } from '../kube/manifests';
+import { instanceNames } from '../kube/names';
 import { formatRupiah } from '$lib/format';
 import { isTransient, reasonOf, type Attempt } from './attempts';
 import { loadInstance, type LoadedInstance } from './job-data';
-import { applyInSteps, manifestsFor, PROVISIONING_STEPS, removeInstanceObjects, rolloutLimits } from './objects';
+import {
+	LOOK_AGAIN_MS,
+	NAMESPACE_STEPS,
+	PROVISIONING_STEPS,
+	WAITING_FOR_CLEANUP,
+	applyAppObjects,
+	deleteAppObjects,
+	isNamespaceTerminating,
+	prepareNamespace,
+	rolloutLimits,
+	watchRollout
+} from './objects';
 
 /**
- * Provisions an instance: every object, then waits for the app to be ready. Ready means
- * RUNNING with its URL. Failure or timeout means ERROR with the cluster's reason, partial
- * objects removed, slot released and the charge refunded. Transient errors rethrow so the
- * queue retries the job, unless this is its final attempt.
+ * Provisions an instance up to its rollout: the namespace's shared objects, then the app's
+ * objects; the rollout job takes it from there (RUNNING, or ERROR with a refund). While a
+ * previous app's namespace is still terminating the job comes back for it, within the
+ * provisioning timeout. Failure means ERROR with the cluster's reason, partial objects
+ * removed, slot released and the charge refunded. Transient errors rethrow so the queue
+ * retries the job, unless this is its final attempt.
  */
-export async function provisionInstance(runtime: Runtime, instanceId: string, attempt: Attempt = { final: true }) {
+export async function provisionInstance(
+	runtime: Runtime,
+	instanceId: string,
+	attempt: Attempt = { final: true },
+	options: { deadline?: string } = {}
+) {
 	const loaded = await loadInstance(runtime.db, instanceId);
 	if (!loaded) return { outcome: 'missing' as const };
 	const { instance, subscription } = loaded;
 	if (!['PENDING', 'PROVISIONING'].includes(instance.status) || !holdsSlot(subscription.status)) {
 		return { outcome: 'skipped' as const, status: instance.status };
 	}
-	if (!(await markProvisioning(runtime, instance))) return { outcome: 'skipped' as const };
+	// The first set-up of the app: its objects' names are new, so they can be created at once.
+	const fresh = instance.status === 'PENDING' && !instance.deploymentName;
+	const deadline = options.deadline ?? new Date(Date.now() + rolloutLimits(runtime).timeoutMs).toISOString();
 
 	try {
-		const manifests = await manifestsFor(runtime, loaded, loaded.plan);
-		await recordObjectNames(runtime, instance.id, manifests);
-		const applied = await applyInSteps(runtime, instance.id, manifests, () => stillProvisioning(runtime, instance.id));
-		if (!applied) return await cancelProvisioning(runtime, instance);
-		const pods = await waitUntilReady(runtime, instance.id, manifests);
-		// Terminated while it came up: what this job created must not outlive it.
-		if (!(await markRunning(runtime, loaded, manifests, pods))) return await cancelProvisioning(runtime, instance);
-		return { outcome: 'running' as const };
+		const { secrets, generated } = ensureGeneratedSecrets(loaded.service.envTemplate, instance.generatedSecrets);
+		// The namespace's shared objects come from syncNamespace: these manifests are the app's own.
+		const manifests = buildManifests({ ...loaded, settings: runtime.config.kube, secrets, namespaceApps: [] });
+		if (!(await startProvisioning(runtime, instance, manifests, generated.length > 0 ? secrets : undefined))) {
+			return { outcome: 'skipped' as const };
+		}
+		if ((await prepareNamespace(runtime, instance, manifests.names.namespace)) === 'terminating') {
+			return await waitForCleanup(runtime, loaded, deadline);
+		}
+		const applied = await applyAppObjects(runtime, instance.id, manifests, {
+			onlyWhile: 'PROVISIONING',
+			fresh,
+			before: NAMESPACE_STEPS.map((step) => ({ step, status: 'done' as const }))
+		});
+		// Terminated meanwhile: the termination removes what was made.
+		if (!applied) return { outcome: 'cancelled' as const };
+		await watchRollout(runtime, { instanceId: instance.id, operation: 'provision', deadline });
+		return { outcome: 'applied' as const };
 	} catch (error) {
+		if (isNamespaceTerminating(error)) return await waitForCleanup(runtime, loaded, deadline);
 		if (isTransient(error) && !attempt.final) {
 			runtime.log.warn({ err: error, instanceId }, 'provisioning hit a transient error; the job will be retried');
 			throw error;
@@ -49,52 +84,66 @@ export async function provisionInstance(runtime: Runtime, instanceId: string, at
 	}
 }
 
-/** PENDING becomes PROVISIONING with every step pending; a resumed job keeps its steps. */
-async function markProvisioning(runtime: Runtime, instance: ServiceInstance) {
-	const fresh = instance.status === 'PENDING';
-	const steps = PROVISIONING_STEPS.map((step) => ({ step, status: 'pending' as const, at: new Date().toISOString() }));
+/** The namespace is still going: come back shortly, within the provisioning timeout. */
+async function waitForCleanup(runtime: Runtime, loaded: LoadedInstance, deadline: string) {
+	const { instance } = loaded;
+	if (Date.now() >= new Date(deadline).getTime()) {
+		const reason = "The previous app's clean-up did not finish in time; please retry in a few minutes";
+		await failProvisioning(runtime, loaded, reason);
+		return { outcome: 'failed' as const, reason };
+	}
+	await recordStep(runtime.db, instance.id, 'namespace', 'running', WAITING_FOR_CLEANUP);
+	await enqueue(
+		runtime.boss,
+		'provision-instance',
+		{ instanceId: instance.id, deadline },
+		{ startAfter: new Date(Date.now() + LOOK_AGAIN_MS) }
+	);
+	return { outcome: 'waiting' as const };
+}
+
+/**
+ * PENDING becomes PROVISIONING with every step pending (a resumed job keeps its steps), the
+ * namespace step started, the objects' names and the environment recorded and the
+ * instance's new secrets kept for every later attempt: one write.
+ */
+async function startProvisioning(
+	runtime: Runtime,
+	instance: ServiceInstance,
+	manifests: Manifests,
+	newSecrets?: Record<string, string>
+) {
+	const namespaceStarted = { step: 'namespace', status: 'running' as const };
+	const steps =
+		instance.status === 'PENDING'
+			? PROVISIONING_STEPS.map((step) => ({
+					step,
+					status: step === 'namespace' ? ('running' as const) : ('pending' as const),
+					at: new Date().toISOString()
+				}))
+			: stepsWith([namespaceStarted]);
 	return updateInstance(
 		runtime.db,
 		instance.id,
-		{ status: 'PROVISIONING', statusReason: null, ...(fresh ? { provisioningSteps: steps } : {}) },
-		['PENDING', 'PROVISIONING']
-	);
-}
-
-async function recordObjectNames(runtime: Runtime, instanceId: string, manifests: Manifests) {
-	await runtime.db
-		.update(serviceInstances)
-		.set({
+		{
+			status: 'PROVISIONING',
+			statusReason: null,
+			provisioningSteps: steps,
 			namespace: manifests.names.namespace,
 			deploymentName: manifests.names.deployment,
 			serviceName: manifests.names.service,
 			ingressName: manifests.names.ingress,
-			envVars: manifests.environment
-		})
-		.where(eq(serviceInstances.id, instanceId));
-}
-
-/** Waits for the rollout, recording its progress in order and all of it before the outcome. */
-async function waitUntilReady(runtime: Runtime, instanceId: string, manifests: Manifests): Promise<string[]> {
-	await recordStep(runtime.db, instanceId, 'rollout', 'running', 'Starting the app');
-	let progressWrites = Promise.resolve();
-	const rollout = await runtime.cluster
-		.waitForRollout(manifests.names.namespace, manifests.names.deployment, {
-			...rolloutLimits(runtime),
-			onProgress: (progress) => {
-				progressWrites = progressWrites
-					.then(() => recordStep(runtime.db, instanceId, 'rollout', 'running', progress.message))
-					.catch(() => undefined);
-			}
-		})
-		.finally(() => progressWrites);
-	await recordStep(runtime.db, instanceId, 'rollout', 'done', 'Ready');
-	return rollout.pods;
+			envVars: manifests.environment,
+			...(newSecrets ? { generatedSecrets: newSecrets } : {})
+		},
+		['PENDING', 'PROVISIONING']
+	);
 }
 
 /** RUNNING with its address, and the customer told; false if it was terminated meanwhile. */
-async function markRunning(runtime: Runtime, loaded: LoadedInstance, manifests: Manifests, pods: string[]) {
+export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods: string[]) {
 	const { instance, service } = loaded;
+	const publicUrl = `https://${instance.subdomain}.${runtime.config.kube.baseDomain}`;
 	return runtime.db.transaction(async (tx) => {
 		const updated = await updateInstance(
 			tx,
@@ -102,8 +151,9 @@ async function markRunning(runtime: Runtime, loaded: LoadedInstance, manifests: 
 			{
 				status: 'RUNNING',
 				statusReason: null,
+				provisioningSteps: stepsWith([{ step: 'rollout', status: 'done', message: 'Ready' }]),
 				podName: pods[0] ?? null,
-				publicUrl: manifests.publicUrl,
+				publicUrl,
 				sslEnabled: true,
 				healthStatus: 'healthy',
 				lastHealthCheck: new Date(),
@@ -116,35 +166,24 @@ async function markRunning(runtime: Runtime, loaded: LoadedInstance, manifests: 
 			userId: instance.userId,
 			type: 'INSTANCE_RUNNING',
 			title: `${instance.name} is running`,
-			body: `Your ${service.name} app is ready at ${manifests.publicUrl}.`,
+			body: `Your ${service.name} app is ready at ${publicUrl}.`,
 			link: `/instances/${instance.id}`
 		});
 		return true;
 	});
 }
 
-/** Whether the instance is still being provisioned (not terminated meanwhile). */
-async function stillProvisioning(runtime: Runtime, instanceId: string) {
-	const [row] = await runtime.db
-		.select({ status: serviceInstances.status })
-		.from(serviceInstances)
-		.where(eq(serviceInstances.id, instanceId));
-	return row?.status === 'PROVISIONING';
-}
-
-/** Removes what an abandoned provisioning created; the deprovisioning job may have run first. */
-async function cancelProvisioning(runtime: Runtime, instance: ServiceInstance) {
-	await removeInstanceObjects(runtime, instance);
-	return { outcome: 'cancelled' as const };
-}
-
 /** Failure: clean up, then ERROR + slot released + refund, and the customer told why. */
-async function failProvisioning(runtime: Runtime, loaded: LoadedInstance, reason: string) {
+export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance, reason: string) {
 	const { instance, service, plan } = loaded;
 	await recordStep(runtime.db, instance.id, 'rollout', 'failed', reason).catch(() => undefined);
 	await recordStep(runtime.db, instance.id, 'cleanup', 'running');
+	// Where the objects are: the namespace recorded once provisioning began.
+	const [current] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id));
+	const names = instanceNames(current ?? instance);
 	try {
-		await removeInstanceObjects(runtime, instance);
+		// Deletion started is enough here: what is still going is gone shortly.
+		await deleteAppObjects(runtime, names);
 		await recordStep(runtime.db, instance.id, 'cleanup', 'done');
 	} catch (error) {
 		runtime.log.error({ err: error, instanceId: instance.id }, 'cleanup after failed provisioning failed');
@@ -168,4 +207,8 @@ async function failProvisioning(runtime: Runtime, loaded: LoadedInstance, reason
 			link: `/instances/${instance.id}`
 		});
 	});
+	// The namespace no longer needs room for this app (or goes, if it held nothing else).
+	await prepareNamespace(runtime, instance, names.namespace).catch((error) =>
+		runtime.log.warn({ err: error, instanceId: instance.id }, 'resizing the namespace after a failed set-up failed')
+	);
 }

@@ -1,65 +1,105 @@
-// Applying a subscription's new plan to its app after an upgrade, and reporting back.
+// Applying a subscription's new plan to its app after an upgrade, and reporting back. The
+// namespace is sized for the new plan first (from the database, where the subscription is
+// already on it), then the app's objects are applied and the rollout job waits for the
+// pods. A failure puts the old resources back, rolls the upgrade back in the database and
+// then sizes the namespace again from it: quota and limits return to the old plan's.
 import { eq } from 'drizzle-orm';
 import { servicePlans } from '../db/schema';
 import { ClusterError } from '../kube/errors';
-import { planResources } from '../kube/instance-objects';
 import type { KubeManifest } from '../kube/manifests';
-import { instanceNames } from '../kube/names';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, rollbackUpgrade } from '../subscriptions/upgrade';
 import { updateInstance } from '../instances/state';
 import { isTransient, reasonOf, type Attempt } from './attempts';
-import { loadInstance } from './job-data';
-import { manifestsFor, rolloutLimits } from './objects';
+import { loadInstance, type LoadedInstance } from './job-data';
+import { manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 
-/**
- * Applies the subscription's new plan after an upgrade (resources, quota, volume) and
- * reports back: completeUpgrade on success, rollbackUpgrade (refund, slots and plan
- * restored, the app back on the old resources) on failure.
- */
-export async function applyUpgrade(
-	runtime: Runtime,
-	input: { subscriptionId: string; instanceId: string; upgradeId: string },
-	attempt: Attempt = { final: true }
-) {
+type UpgradeInput = { subscriptionId: string; instanceId: string; upgradeId: string };
+
+/** Applies the subscription's new plan (resources, quota, volume); the rollout job reports back. */
+export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attempt: Attempt = { final: true }) {
 	const { cluster, db } = runtime;
 	const loaded = await loadInstance(db, input.instanceId);
-	if (!loaded || loaded.subscription.status !== 'PENDING_UPGRADE') return { outcome: 'skipped' as const };
-	const names = instanceNames(loaded.instance);
+	if (!loaded || loaded.subscription.status !== 'PENDING_UPGRADE' || loaded.instance.status !== 'UPDATING') {
+		return { outcome: 'skipped' as const };
+	}
+	const names = namesOf(loaded.instance);
 	const deployment = await cluster.getDeployment(names.namespace, names.deployment).catch((error) => {
 		if (isTransient(error) && !attempt.final) throw error;
 		return undefined;
 	});
-	const stopped = (deployment?.spec?.replicas ?? 1) === 0;
-	const settled = stopped ? ('STOPPED' as const) : ('RUNNING' as const);
-
+	const stopped = deployment?.spec?.replicas === 0;
 	try {
 		if (!deployment) throw new ClusterError('The app is not on the cluster', { reason: 'NotFound' });
+		if ((await prepareNamespace(runtime, loaded.instance, names.namespace)) !== 'ready') {
+			throw new ClusterError('The namespace of the app is being deleted', { reason: 'NamespaceTerminating' });
+		}
 		const manifests = await manifestsFor(runtime, loaded, loaded.plan, { stopped });
-		for (const object of manifests.objects) await cluster.apply<KubeManifest>(object);
-		const rollout = stopped ? undefined : await cluster.waitForRollout(names.namespace, names.deployment, rolloutLimits(runtime));
-		await completeUpgrade(db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId });
-		await updateInstance(
-			db,
-			input.instanceId,
-			{ status: settled, statusReason: null, ...(rollout ? { podName: rollout.pods[0] ?? null } : {}) },
-			['UPDATING']
-		);
-		return { outcome: 'upgraded' as const };
+		for (const object of appObjectsOf(manifests)) await cluster.apply<KubeManifest>(object);
+		if (stopped) return await finishUpgrade(runtime, loaded, input, []);
+		await watchRollout(runtime, { instanceId: input.instanceId, operation: 'upgrade', upgrade: input });
+		return { outcome: 'applied' as const };
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) throw error;
 		const reason = reasonOf(error);
-		// Put the old resources back before giving the old plan back.
-		const [previous] = loaded.subscription.previousPlanId
-			? await db.select().from(servicePlans).where(eq(servicePlans.id, loaded.subscription.previousPlanId))
-			: [];
-		if (previous && deployment) {
-			await cluster
-				.patchDeploymentResources(names.namespace, names.deployment, planResources(previous))
-				.catch((restoreError) => runtime.log.error({ err: restoreError }, 'restoring the previous resources failed'));
-		}
-		await rollbackUpgrade(db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId, reason });
-		await updateInstance(db, input.instanceId, { status: settled, statusReason: `Upgrade failed: ${reason}` }, ['UPDATING']);
+		await failUpgrade(runtime, loaded, input, reason);
 		return { outcome: 'rolled-back' as const, reason };
 	}
+}
+
+const appObjectsOf = (manifests: Awaited<ReturnType<typeof manifestsFor>>) =>
+	[
+		manifests.secret,
+		manifests.configMap,
+		manifests.persistentVolumeClaim,
+		manifests.deployment,
+		manifests.service,
+		manifests.ingress
+	] as KubeManifest[];
+
+/** The new plan is live: release the old slot, activate, and the app settles. */
+export async function finishUpgrade(runtime: Runtime, loaded: LoadedInstance, input: UpgradeInput, pods: string[]) {
+	await completeUpgrade(runtime.db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId });
+	const names = namesOf(loaded.instance);
+	const deployment = await runtime.cluster.getDeployment(names.namespace, names.deployment);
+	const stopped = deployment?.spec?.replicas === 0;
+	await updateInstance(
+		runtime.db,
+		input.instanceId,
+		{ status: stopped ? 'STOPPED' : 'RUNNING', statusReason: null, ...(stopped ? {} : { podName: pods[0] ?? null }) },
+		['UPDATING']
+	);
+	return { outcome: 'upgraded' as const };
+}
+
+/**
+ * The new plan could not be applied: the app gets the old plan's resources back, the
+ * upgrade is rolled back (refund, slots, plan), and the namespace is sized for the old plan.
+ */
+export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, input: UpgradeInput, reason: string) {
+	const { cluster, db } = runtime;
+	const names = namesOf(loaded.instance);
+	const [previous] = loaded.subscription.previousPlanId
+		? await db.select().from(servicePlans).where(eq(servicePlans.id, loaded.subscription.previousPlanId))
+		: [];
+	const deployment = await cluster.getDeployment(names.namespace, names.deployment).catch(() => undefined);
+	const stopped = deployment?.spec?.replicas === 0;
+	if (previous && deployment) {
+		try {
+			const manifests = await manifestsFor(runtime, loaded, previous, { stopped });
+			await cluster.apply<KubeManifest>(manifests.deployment);
+		} catch (restoreError) {
+			runtime.log.error({ err: restoreError, instanceId: input.instanceId }, 'restoring the previous resources failed');
+		}
+	}
+	await rollbackUpgrade(db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId, reason });
+	await prepareNamespace(runtime, loaded.instance, names.namespace).catch((error) =>
+		runtime.log.error({ err: error, instanceId: input.instanceId }, 'restoring the namespace quota failed')
+	);
+	await updateInstance(
+		db,
+		input.instanceId,
+		{ status: stopped ? 'STOPPED' : 'RUNNING', statusReason: `Upgrade failed: ${reason}` },
+		['UPDATING']
+	);
 }

@@ -1,6 +1,16 @@
-// The demo catalog: apps people actually self-host, with pinned images, their real ports,
-// health-check paths and data directories, and the environment each needs (secrets are
-// generated per instance, URLs derived from the instance's public address).
+// The demo catalog: apps people actually self-host, with images pinned by digest (the tag
+// kept in front for people to read), their real ports, health-check paths and data
+// directories, and the environment each needs (secrets are generated per instance, URLs
+// derived from the instance's public address).
+//
+// Every app runs under Pod Security "restricted": as a non-root user (the image's own, or
+// its rootless variant's), with fsGroup making the data volume writable, no privilege
+// escalation, all capabilities dropped and the RuntimeDefault seccomp profile. Where the
+// app only writes to its data volume and a few scratch paths, the root filesystem is
+// read-only and those paths get emptyDirs.
+//
+// The digests are those of the tags' multi-platform indexes as published in public
+// repositories that pin them; check one with `crane digest <image>:<tag>` before changing it.
 import type { EnvTemplateEntry, PlanType } from '../db/schema';
 
 export type SeedPlan = {
@@ -29,8 +39,12 @@ export type SeedService = {
 	defaultPort: number;
 	healthCheckPath: string;
 	dataMountPath: string;
+	/** 'baseline' flags an image that cannot run restricted: it gets a namespace of its own. */
 	podSecurityLevel: 'restricted' | 'baseline';
 	runAsUser: number | null;
+	readOnlyRootFilesystem: boolean;
+	/** Where the app writes besides its data directory (an emptyDir each). */
+	writablePaths: string[];
 	tags: string[];
 	websiteUrl: string;
 	isFeatured: boolean;
@@ -157,13 +171,16 @@ export const seedServices: SeedService[] = [
 		longDescription:
 			'n8n connects your apps and automates your business processes with a node-based editor. Build workflows with webhooks, schedules, code steps and hundreds of ready-made integrations.',
 		icon: 'workflow',
-		version: '1.72.1',
-		dockerImage: 'docker.n8n.io/n8nio/n8n:1.72.1',
+		version: '1.123.81',
+		dockerImage: 'n8nio/n8n:1.123.81@sha256:0d7b776e0867c415dcb382d24d371a3b0aa402fcba9a9a866f42474abdabf7da',
 		defaultPort: 5678,
 		healthCheckPath: '/healthz',
 		dataMountPath: '/home/node/.n8n',
+		// The image runs as `node` (1000); n8n writes its editor's static files to ~/.cache.
 		podSecurityLevel: 'restricted',
 		runAsUser: 1000,
+		readOnlyRootFilesystem: true,
+		writablePaths: ['/tmp', '/home/node/.cache'],
 		tags: ['automation', 'workflow', 'integration', 'zapier alternative', 'low-code'],
 		websiteUrl: 'https://n8n.io',
 		isFeatured: true,
@@ -196,13 +213,18 @@ export const seedServices: SeedService[] = [
 		longDescription:
 			'Ghost is a fast, modern publishing platform. Write with a clean editor, send newsletters, and run paid memberships from one place.',
 		icon: 'newspaper',
-		version: '5.105.0',
-		dockerImage: 'ghost:5.105.0-alpine',
+		version: '6.52.1',
+		dockerImage: 'ghost:6.52.1-alpine@sha256:471756274a224437d983ba0abd882d9bd735de33a3a44a9338596ebb2f206f6b',
 		defaultPort: 2368,
 		healthCheckPath: '/ghost/api/admin/site/',
 		dataMountPath: '/var/lib/ghost/content',
-		podSecurityLevel: 'baseline',
-		runAsUser: null,
+		// The official image's entrypoint "allows the container to be started with --user":
+		// started as `node` (1000) it skips its chown and seeds the content volume itself.
+		// https://github.com/docker-library/ghost/blob/master/docker-entrypoint.sh
+		podSecurityLevel: 'restricted',
+		runAsUser: 1000,
+		readOnlyRootFilesystem: true,
+		writablePaths: ['/tmp'],
 		tags: ['blog', 'cms', 'newsletter', 'publishing', 'membership'],
 		websiteUrl: 'https://ghost.org',
 		isFeatured: true,
@@ -232,13 +254,19 @@ export const seedServices: SeedService[] = [
 		longDescription:
 			'Uptime Kuma watches HTTP(S), TCP, DNS and more, shows beautiful status pages and alerts you through Telegram, WhatsApp, email and 90+ other channels.',
 		icon: 'activity',
-		version: '1.23.16',
-		dockerImage: 'louislam/uptime-kuma:1.23.16',
+		version: '2.0.2',
+		dockerImage: 'louislam/uptime-kuma:2.0.2@sha256:4c364ef96aaddac7ec4c85f5e5f31c3394d35f631381ccbbf93f18fd26ac7cba',
 		defaultPort: 3001,
 		healthCheckPath: '/',
 		dataMountPath: '/app/data',
-		podSecurityLevel: 'baseline',
-		runAsUser: null,
+		// Its "rootless" image is this image with `USER node` (1000); the app files belong to
+		// node, so running as 1000 is the same. https://github.com/louislam/uptime-kuma/blob/2.0.2/docker/dockerfile
+		// It writes outside its data directory (browser monitors, its own DNS cache), so its
+		// root filesystem stays writable.
+		podSecurityLevel: 'restricted',
+		runAsUser: 1000,
+		readOnlyRootFilesystem: false,
+		writablePaths: [],
 		tags: ['monitoring', 'uptime', 'status page', 'alerts'],
 		websiteUrl: 'https://uptime.kuma.pet',
 		isFeatured: true,
@@ -266,13 +294,17 @@ export const seedServices: SeedService[] = [
 		longDescription:
 			'Gitea is a painless self-hosted Git service: repositories, code review, issue tracking, package registry and Actions, in a single small binary.',
 		icon: 'git-branch',
-		version: '1.22.6',
-		dockerImage: 'gitea/gitea:1.22.6-rootless',
+		version: '1.27.3',
+		dockerImage: 'gitea/gitea:1.27.3-rootless@sha256:1c17ecaead42eb3b5391553d8708103a4beb0e86edf5b9ebc1eb269c318845f2',
 		defaultPort: 3000,
 		healthCheckPath: '/api/healthz',
 		dataMountPath: '/var/lib/gitea',
+		// The rootless image runs as `git` (1000). It writes its app.ini under /etc/gitea at
+		// start, so its root filesystem stays writable.
 		podSecurityLevel: 'restricted',
 		runAsUser: 1000,
+		readOnlyRootFilesystem: false,
+		writablePaths: [],
 		tags: ['git', 'code hosting', 'devops', 'github alternative', 'ci'],
 		websiteUrl: 'https://about.gitea.com',
 		isFeatured: false,
@@ -282,7 +314,10 @@ export const seedServices: SeedService[] = [
 			{ name: 'GITEA__database__DB_TYPE', value: 'sqlite3' },
 			{ name: 'GITEA__security__INSTALL_LOCK', value: 'true' },
 			{ name: 'GITEA__security__SECRET_KEY', secret: { length: 32, encoding: 'alphanumeric' } },
-			{ name: 'GITEA__security__INTERNAL_TOKEN', secret: { length: 64, encoding: 'alphanumeric' } }
+			{ name: 'GITEA__security__INTERNAL_TOKEN', secret: { length: 64, encoding: 'alphanumeric' } },
+			// Gitea would generate these into app.ini, which lives only as long as the pod.
+			{ name: 'GITEA__oauth2__JWT_SECRET', secret: { length: 43, encoding: 'base64url' } },
+			{ name: 'GITEA__server__LFS_JWT_SECRET', secret: { length: 43, encoding: 'base64url' } }
 		],
 		plans: tiers({
 			base: { cpuMilli: 250, memoryMb: 256, storageGb: 5 },
@@ -304,13 +339,16 @@ export const seedServices: SeedService[] = [
 		longDescription:
 			'Vaultwarden is a lightweight server compatible with the official Bitwarden apps and browser extensions. Keep your passwords on a server you control.',
 		icon: 'shield',
-		version: '1.32.7',
-		dockerImage: 'vaultwarden/server:1.32.7',
+		version: '1.37.1',
+		dockerImage: 'vaultwarden/server:1.37.1@sha256:ebdfe70701c60ac0c28c697e787cea767d7972940b786037b29fe0d507f821e8',
 		defaultPort: 8080,
 		healthCheckPath: '/alive',
 		dataMountPath: '/data',
+		// Runs as any user given a port above 1024 (ROCKET_PORT) and a writable /data.
 		podSecurityLevel: 'restricted',
 		runAsUser: 1000,
+		readOnlyRootFilesystem: true,
+		writablePaths: ['/tmp'],
 		tags: ['password manager', 'bitwarden', 'security', 'secrets'],
 		websiteUrl: 'https://github.com/dani-garcia/vaultwarden',
 		isFeatured: true,
@@ -340,19 +378,24 @@ export const seedServices: SeedService[] = [
 		longDescription:
 			'Memos is an open-source, lightweight note-taking service. Capture ideas in Markdown, tag them, and share them publicly or keep them private.',
 		icon: 'notebook-pen',
-		version: '0.23.0',
-		dockerImage: 'neosmemo/memos:0.23.0',
+		version: '0.30.0',
+		dockerImage: 'neosmemo/memos:0.30.0@sha256:71a5b4738d1bed96e92112004054f0888e92791b64eb78afd79077c96e6f9327',
 		defaultPort: 5230,
 		healthCheckPath: '/healthz',
 		dataMountPath: '/var/opt/memos',
-		podSecurityLevel: 'baseline',
-		runAsUser: null,
+		// Since 0.26 the image has a `nonroot` user (10001); its entrypoint only drops to it
+		// when started as root, so starting as 10001 is the same.
+		// https://github.com/usememos/memos/blob/main/scripts/Dockerfile
+		podSecurityLevel: 'restricted',
+		runAsUser: 10001,
+		readOnlyRootFilesystem: true,
+		writablePaths: ['/tmp'],
 		tags: ['notes', 'markdown', 'knowledge base', 'journal'],
 		websiteUrl: 'https://www.usememos.com',
 		isFeatured: false,
 		envTemplate: [
-			{ name: 'MEMOS_MODE', value: 'prod' },
 			{ name: 'MEMOS_PORT', value: '5230' },
+			{ name: 'MEMOS_DATA', derived: 'DATA_DIR' },
 			{ name: 'MEMOS_INSTANCE_URL', derived: 'PUBLIC_URL' }
 		],
 		plans: tiers({

@@ -3,6 +3,10 @@ import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
 	const api = serverCaller(event);
-	const [instances, forecast] = await Promise.all([api.instances.list(), api.subscriptions.forecast()]);
-	return { instances, forecast };
+	const [instances, forecast, usage] = await Promise.all([
+		api.instances.list(),
+		api.subscriptions.forecast(),
+		api.instances.usageTotals()
+	]);
+	return { instances, forecast, usage };
 }) satisfies PageServerLoad;

@@ -1,0 +1,96 @@
+// Waiting for an app's pods without holding a worker: each job takes one look at the
+// rollout and either settles the operation that started it (RUNNING, ERROR with the reason,
+// an upgrade completed or rolled back) or sends itself again a moment later, with what it
+// has learnt about failing pods, until the deadline. Hundreds of apps can come up at once
+// on a handful of workers.
+import type { InstanceStatus } from '../db/schema';
+import { rolloutTimeout, type RolloutJudgement } from '../kube/rollout';
+import { enqueue, type JobPayloads, type RolloutOperation } from '../queue';
+import type { Runtime } from '../runtime';
+import { recordStep } from '../instances/state';
+import { markActionDone, markActionFailed } from './actions';
+import { isTransient, reasonOf } from './attempts';
+import { loadInstance, type LoadedInstance } from './job-data';
+import { LOOK_AGAIN_MS, namesOf, rolloutLimits } from './objects';
+import { failProvisioning, markRunning } from './provision';
+import { failUpgrade, finishUpgrade } from './upgrade';
+
+type RolloutJob = JobPayloads['instance-rollout'];
+
+/** The status an instance is in while each operation's rollout is awaited. */
+const AWAITED_IN: Record<RolloutOperation, InstanceStatus> = {
+	provision: 'PROVISIONING',
+	start: 'STARTING',
+	resume: 'STARTING',
+	repair: 'STARTING',
+	restart: 'RESTARTING',
+	upgrade: 'UPDATING'
+};
+
+/** One look at the rollout; settles the operation or looks again later. */
+export async function checkRollout(runtime: Runtime, job: RolloutJob) {
+	const loaded = await loadInstance(runtime.db, job.instanceId);
+	// Terminated, stopped or suspended meanwhile: whoever did that owns the app now.
+	if (!loaded || loaded.instance.status !== AWAITED_IN[job.operation]) return { outcome: 'stale' as const };
+	const names = namesOf(loaded.instance);
+	const limits = rolloutLimits(runtime);
+	const late = Date.now() >= new Date(job.deadline).getTime();
+	let look;
+	try {
+		look = await runtime.cluster.lookAtRollout(names.namespace, names.deployment, job.tracking, limits);
+	} catch (error) {
+		// The cluster did not answer this time: look again, unless time is up.
+		if (isTransient(error) && !late) return lookAgain(runtime, job, job.tracking);
+		return settle(runtime, loaded, job, { failed: reasonOf(error) });
+	}
+	if (!look) return settle(runtime, loaded, job, { failed: "The app's Deployment is missing from the cluster" });
+	const { judgement, tracking, pods } = look;
+	if (judgement.outcome === 'done') return settle(runtime, loaded, job, { pods: judgement.pods });
+	if (judgement.outcome === 'failed') return settle(runtime, loaded, job, { failed: judgement.error.message });
+	await reportProgress(runtime, loaded, job, judgement);
+	if (late) {
+		return settle(runtime, loaded, job, { failed: rolloutTimeout(limits.timeoutMs, tracking, pods, judgement.state).message });
+	}
+	return lookAgain(runtime, job, tracking);
+}
+
+async function lookAgain(runtime: Runtime, job: RolloutJob, tracking: RolloutJob['tracking']) {
+	await enqueue(runtime.boss, 'instance-rollout', { ...job, tracking }, { startAfter: new Date(Date.now() + LOOK_AGAIN_MS) });
+	return { outcome: 'waiting' as const };
+}
+
+/** A new app's customer watches the rollout step; its message follows what the rollout waits for. */
+async function reportProgress(
+	runtime: Runtime,
+	loaded: LoadedInstance,
+	job: RolloutJob,
+	judgement: Extract<RolloutJudgement, { outcome: 'waiting' }>
+) {
+	if (job.operation !== 'provision') return;
+	const step = loaded.instance.provisioningSteps.find((entry) => entry.step === 'rollout');
+	if (step?.message === judgement.state.message) return;
+	await recordStep(runtime.db, loaded.instance.id, 'rollout', 'running', judgement.state.message);
+}
+
+/** The end of the rollout, in the terms of the operation that started it. */
+async function settle(
+	runtime: Runtime,
+	loaded: LoadedInstance,
+	job: RolloutJob,
+	result: { pods: string[] } | { failed: string }
+) {
+	const { instance } = loaded;
+	if ('failed' in result) {
+		const reason = result.failed;
+		if (job.operation === 'provision') await failProvisioning(runtime, loaded, reason);
+		else if (job.operation === 'upgrade')
+			await failUpgrade(runtime, loaded, { ...job.upgrade!, instanceId: instance.id }, reason);
+		else await markActionFailed(runtime, instance, job.operation, reason);
+		return { outcome: 'failed' as const, reason };
+	}
+	if (job.operation === 'provision') await markRunning(runtime, loaded, result.pods);
+	else if (job.operation === 'upgrade')
+		await finishUpgrade(runtime, loaded, { ...job.upgrade!, instanceId: instance.id }, result.pods);
+	else await markActionDone(runtime, instance, result.pods);
+	return { outcome: 'ready' as const };
+}
