@@ -9,7 +9,10 @@ import type { DbOrTx } from './db/client';
 const CHANNEL = 'minispod_events';
 
 export type LiveEvent =
-	{ type: 'instance'; userId: string; instanceId: string } | { type: 'notification'; userId: string; notificationId: string };
+	| { type: 'instance'; userId: string; instanceId: string }
+	| { type: 'notification'; userId: string; notificationId: string }
+	/** The catalog editor changed categories, services or plans (for caches of the catalog). */
+	| { type: 'catalog' };
 
 export async function publish(db: DbOrTx, event: LiveEvent) {
 	await db.execute(sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);

@@ -1,6 +1,8 @@
 import { adminProcedure, router } from '../trpc/init';
 import { overview, searchUsers } from './service';
 import { adminWalletRouter } from './wallet-router';
+import { adminCustomersRouter } from './customers-router';
+import { adminCatalogRouter } from './catalog-router';
 import {
 	extendSubscription,
 	grantSubscription,
@@ -47,5 +49,7 @@ export const adminRouter = router({
 	users: adminProcedure.input(customerSearchInput).query(({ ctx, input }) => searchUsers(ctx.runtime.db, input.q)),
 	subscriptions: subscriptionsAdmin,
 	quota: quotaAdmin,
-	wallet: adminWalletRouter
+	wallet: adminWalletRouter,
+	customers: adminCustomersRouter,
+	catalog: adminCatalogRouter
 });

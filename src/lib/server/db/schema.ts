@@ -6,12 +6,14 @@ import {
 	bigint,
 	boolean,
 	check,
+	date,
 	foreignKey,
 	index,
 	integer,
 	jsonb,
 	pgEnum,
 	pgTable,
+	primaryKey,
 	text,
 	timestamp,
 	unique,
@@ -65,6 +67,9 @@ export const users = pgTable(
 	},
 	(t) => [
 		uniqueIndex('users_email_unique').on(t.email),
+		// The admin customer list (newest first, or by name) and customer growth by day.
+		index('users_role_created_idx').on(t.role, t.createdAt),
+		index('users_role_name_idx').on(t.role, t.name),
 		check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`),
 		check('users_total_top_up_non_negative', sql`${t.totalTopUp} >= 0`)
 	]
@@ -105,6 +110,8 @@ export const serviceCategories = pgTable('service_categories', {
 	description: text(),
 	icon: text(),
 	sortOrder: integer().notNull().default(0),
+	/** A hidden category and its services are left out of the catalog. */
+	isVisible: boolean().notNull().default(true),
 	createdAt: createdAt(),
 	updatedAt: updatedAt()
 });
@@ -209,6 +216,8 @@ export const servicePlans = pgTable(
 
 export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION_STATUSES);
 
+export type SoldResources = { planId: string; cpuMilli: number; memoryMb: number; storageGb: number };
+
 export const subscriptions = pgTable(
 	'subscriptions',
 	{
@@ -231,6 +240,20 @@ export const subscriptions = pgTable(
 		lastBilled: timestamp({ withTimezone: true }),
 		/** Monthly price cached at purchase or upgrade; renewals charge it. */
 		monthlyPrice: money().notNull(),
+		/**
+		 * A plan price change waiting for this subscription's next renewal: the renewal of a
+		 * period starting at or after `pendingPriceFrom` charges `pendingMonthlyPrice`, makes
+		 * it the `monthlyPrice` and clears both. An upgrade clears them (the new plan's price
+		 * applies at once).
+		 */
+		pendingMonthlyPrice: money(),
+		pendingPriceFrom: timestamp({ withTimezone: true }),
+		/**
+		 * The resources this subscription was sold, kept when an administrator later changes
+		 * its plan's resources (those apply to new subscriptions and upgrades). Applies only
+		 * while the subscription is on `planId`; null means the plan's current resources.
+		 */
+		soldResources: jsonb().$type<SoldResources>(),
 		lastChargeAmount: money(),
 		previousPlanId: uuid().references(() => servicePlans.id),
 		upgradeDate: timestamp({ withTimezone: true }),
@@ -438,6 +461,47 @@ export const serviceInstances = pgTable(
 	]
 );
 
+/**
+ * Every status an instance entered, with the one it left: the history the operations view
+ * and analytics read (provisioning attempts and their time to RUNNING, control actions).
+ */
+export const instanceEvents = pgTable(
+	'instance_events',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		instanceId: uuid()
+			.notNull()
+			.references(() => serviceInstances.id, { onDelete: 'cascade' }),
+		status: instanceStatusEnum().notNull(),
+		previousStatus: instanceStatusEnum(),
+		reason: text(),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('instance_events_instance_idx').on(t.instanceId, t.createdAt),
+		index('instance_events_status_created_idx').on(t.status, t.createdAt)
+	]
+);
+
+// ---------------------------------------------------------------------------
+// Analytics
+// ---------------------------------------------------------------------------
+
+/** Each plan's slots at the end of a day (WIB), written by the daily `slot-snapshot` job. */
+export const planSlotSnapshots = pgTable(
+	'plan_slot_snapshots',
+	{
+		day: date({ mode: 'string' }).notNull(),
+		planId: uuid()
+			.notNull()
+			.references(() => servicePlans.id, { onDelete: 'cascade' }),
+		totalQuota: integer().notNull(),
+		usedQuota: integer().notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.day, t.planId] })]
+);
+
 // ---------------------------------------------------------------------------
 // Notifications and audit
 // ---------------------------------------------------------------------------
@@ -484,6 +548,9 @@ export type Subscription = typeof subscriptions.$inferSelect;
 export type Transaction = typeof transactions.$inferSelect;
 export type ServiceInstance = typeof serviceInstances.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type InstanceEvent = typeof instanceEvents.$inferSelect;
+export type AuditLogEntry = typeof auditLog.$inferSelect;
+export type PaymentEvent = typeof paymentEvents.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
 export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];

@@ -7,6 +7,7 @@ import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { SessionUser } from '../auth/sessions';
+import { planAsSold } from '../catalog/plan-terms';
 import { availableActions, checkAction, type InstanceAction } from './transitions';
 import { updateInstance } from './state';
 
@@ -28,16 +29,17 @@ export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(subscriptions.id, instance.subscriptionId));
 	const { generatedSecrets: _secrets, ...visible } = instance;
+	const plan = planAsSold(row.plan, row.subscription);
 	return {
 		...visible,
 		subscription: { id: row.subscription.id, status: row.subscription.status, endDate: row.subscription.endDate },
 		plan: {
-			id: row.plan.id,
-			name: row.plan.name,
-			cpuMilli: row.plan.cpuMilli,
-			memoryMb: row.plan.memoryMb,
-			storageGb: row.plan.storageGb,
-			bandwidthGb: row.plan.bandwidthGb
+			id: plan.id,
+			name: plan.name,
+			cpuMilli: plan.cpuMilli,
+			memoryMb: plan.memoryMb,
+			storageGb: plan.storageGb,
+			bandwidthGb: plan.bandwidthGb
 		},
 		service: {
 			id: row.service.id,

@@ -1,8 +1,8 @@
 // The one way an instance's status and progress change, so that every change reaches
 // the live viewers of the instance (published when the transaction commits).
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { serviceInstances, type InstanceStatus, type ProvisioningStep } from '../db/schema';
+import { inTransaction, type DbOrTx } from '../db/client';
+import { instanceEvents, serviceInstances, type InstanceStatus, type ProvisioningStep } from '../db/schema';
 import { publish } from '../events';
 
 type InstancePatch = Partial<typeof serviceInstances.$inferInsert>;
@@ -11,9 +11,29 @@ type InstancePatch = Partial<typeof serviceInstances.$inferInsert>;
  * Changes an instance and tells every live viewer (delivered when the transaction commits).
  * With `onlyFrom`, the change happens only while the instance is still in one of those
  * statuses, so a job finishing late cannot overwrite what happened meanwhile (an app
- * terminated while it was being provisioned stays terminated).
+ * terminated while it was being provisioned stays terminated). A change of status is kept
+ * in `instance_events`, with the status it left.
  */
 export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
+	const status = patch.status;
+	if (!status) return writeInstance(db, id, patch, onlyFrom);
+	return inTransaction(db, async (tx) => {
+		const [current] = await tx
+			.select({ status: serviceInstances.status })
+			.from(serviceInstances)
+			.where(eq(serviceInstances.id, id))
+			.for('update');
+		const instance = await writeInstance(tx, id, patch, onlyFrom);
+		if (instance && current && current.status !== status) {
+			await tx
+				.insert(instanceEvents)
+				.values({ instanceId: id, status, previousStatus: current.status, reason: patch.statusReason ?? null });
+		}
+		return instance;
+	});
+}
+
+async function writeInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
 	const [instance] = await db
 		.update(serviceInstances)
 		.set(patch)

@@ -23,6 +23,17 @@ export async function notify(db: DbOrTx, notification: NewNotification) {
 	return row;
 }
 
+/** Tells many customers at once (one insert), each told live when the transaction commits. */
+export async function notifyMany(db: DbOrTx, list: NewNotification[]) {
+	if (list.length === 0) return [];
+	const rows = await db
+		.insert(notifications)
+		.values(list.map((notification) => ({ ...notification, metadata: notification.metadata ?? {} })))
+		.returning();
+	for (const row of rows) await publish(db, { type: 'notification', userId: row.userId, notificationId: row.id });
+	return rows;
+}
+
 export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
 	return db
 		.select()

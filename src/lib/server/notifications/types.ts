@@ -16,7 +16,8 @@ export const NOTIFICATION_TYPES = [
 	'TOP_UP_FAILED',
 	'TRANSFER_PROOF_APPROVED',
 	'TRANSFER_PROOF_REJECTED',
-	'WALLET_ADJUSTED'
+	'WALLET_ADJUSTED',
+	'PLAN_PRICE_CHANGED'
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

@@ -13,11 +13,13 @@ import {
 	type ServicePlan,
 	type Subscription
 } from '../db/schema';
+import { planAsSold } from '../catalog/plan-terms';
 import { ensureGeneratedSecrets } from '../kube/environment';
 import type { NamespaceApp } from '../kube/inputs';
 
 export type LoadedInstance = { instance: ServiceInstance; subscription: Subscription; plan: ServicePlan; service: Service };
 
+/** The instance with its subscription, service and plan (with the resources it was sold). */
 export async function loadInstance(db: DbOrTx, instanceId: string): Promise<LoadedInstance | undefined> {
 	const [row] = await db
 		.select({ instance: serviceInstances, subscription: subscriptions, plan: servicePlans, service: services })
@@ -26,13 +28,18 @@ export async function loadInstance(db: DbOrTx, instanceId: string): Promise<Load
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(serviceInstances.id, instanceId));
-	return row;
+	return row && { ...row, plan: planAsSold(row.plan, row.subscription) };
 }
 
 /** The user's other apps that share the namespace (for quota and security level). */
 export async function otherApps(db: DbOrTx, instance: ServiceInstance): Promise<NamespaceApp[]> {
 	const rows = await db
-		.select({ id: serviceInstances.id, level: services.podSecurityLevel, plan: servicePlans })
+		.select({
+			id: serviceInstances.id,
+			level: services.podSecurityLevel,
+			plan: servicePlans,
+			subscription: { planId: subscriptions.planId, soldResources: subscriptions.soldResources }
+		})
 		.from(serviceInstances)
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
@@ -44,7 +51,7 @@ export async function otherApps(db: DbOrTx, instance: ServiceInstance): Promise<
 				notInArray(serviceInstances.status, ['TERMINATED', 'TERMINATING', 'ERROR', 'PENDING'])
 			)
 		);
-	return rows.map((row) => ({ instanceId: row.id, podSecurityLevel: row.level, plan: row.plan }));
+	return rows.map((row) => ({ instanceId: row.id, podSecurityLevel: row.level, plan: planAsSold(row.plan, row.subscription) }));
 }
 
 /** Generates the instance's missing secrets once and keeps them for every later attempt. */

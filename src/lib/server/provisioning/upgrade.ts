@@ -1,6 +1,7 @@
 // Applying a subscription's new plan to its app after an upgrade, and reporting back.
 import { eq } from 'drizzle-orm';
 import { servicePlans } from '../db/schema';
+import { planAsSold } from '../catalog/plan-terms';
 import { ClusterError } from '../kube/errors';
 import { planResources } from '../kube/instance-objects';
 import type { KubeManifest } from '../kube/manifests';
@@ -49,10 +50,11 @@ export async function applyUpgrade(
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) throw error;
 		const reason = reasonOf(error);
-		// Put the old resources back before giving the old plan back.
-		const [previous] = loaded.subscription.previousPlanId
+		// Put the old resources back (as they were sold) before giving the old plan back.
+		const [previousPlan] = loaded.subscription.previousPlanId
 			? await db.select().from(servicePlans).where(eq(servicePlans.id, loaded.subscription.previousPlanId))
 			: [];
+		const previous = previousPlan && planAsSold(previousPlan, { ...loaded.subscription, planId: previousPlan.id });
 		if (previous && deployment) {
 			await cluster
 				.patchDeploymentResources(names.namespace, names.deployment, planResources(previous))

@@ -123,7 +123,14 @@ export async function upgrade(runtime: Runtime, userId: string, input: { id: str
 				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate)}`,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
-				metadata: { upgradeId, fromPlanId: current.plan.id, toPlanId: target.plan.id }
+				// The monthly prices on both sides: analytics count the expansion of recurring revenue.
+				metadata: {
+					upgradeId,
+					fromPlanId: current.plan.id,
+					toPlanId: target.plan.id,
+					fromMonthlyPrice: subscription.monthlyPrice,
+					toMonthlyPrice: target.plan.monthlyPrice
+				}
 			});
 		}
 
@@ -133,6 +140,9 @@ export async function upgrade(runtime: Runtime, userId: string, input: { id: str
 				planId: target.plan.id,
 				previousPlanId: current.plan.id,
 				monthlyPrice: target.plan.monthlyPrice,
+				// The new plan's current price applies at once; an announced change of the old one no longer does.
+				pendingMonthlyPrice: null,
+				pendingPriceFrom: null,
 				upgradeDate: now,
 				status: 'PENDING_UPGRADE'
 			})
