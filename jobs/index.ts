@@ -7,6 +7,7 @@ import { instanceAction } from './instance-action';
 import { instanceHealth } from './instance-health';
 import { provisionInstanceQueue } from './provision-instance';
 import { sessionCleanup } from './session-cleanup';
+import { slotSnapshot } from './slot-snapshot';
 import { subscriptionPeriodEnd } from './subscription-period-end';
 import { topUpRefresh } from './topup-refresh';
 import { updateInstanceResources } from './update-instance-resources';
@@ -21,7 +22,8 @@ export const queues = [
 	instanceHealth,
 	subscriptionPeriodEnd,
 	waitlistOffers,
-	topUpRefresh
+	topUpRefresh,
+	slotSnapshot
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

@@ -23,6 +23,8 @@ export type JobPayloads = {
 	'waitlist-offers': Record<string, never>;
 	/** Ask the gateway about top-ups left pending, expire abandoned ones. */
 	'topup-refresh': Record<string, never>;
+	/** Record every plan's slots for the day (slot utilisation over time). */
+	'slot-snapshot': Record<string, never>;
 };
 
 export type QueueName = keyof JobPayloads;
@@ -37,8 +39,26 @@ export const QUEUE_NAMES = [
 	'instance-health',
 	'subscription-period-end',
 	'waitlist-offers',
-	'topup-refresh'
+	'topup-refresh',
+	'slot-snapshot'
 ] as const satisfies readonly QueueName[];
+
+/**
+ * Queues whose failed jobs an administrator may run again: each converges on the state the
+ * database asks for or only sweeps, so a second run does no harm. A queue that moves money
+ * or tells customers something belongs here only if its job is idempotent end to end.
+ */
+export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
+	'session-cleanup',
+	'provision-instance',
+	'update-instance-resources',
+	'deprovision-instance',
+	'instance-health',
+	'subscription-period-end',
+	'waitlist-offers',
+	'topup-refresh',
+	'slot-snapshot'
+];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.
 const _allQueuesListed: Record<QueueName, true> = Object.fromEntries(QUEUE_NAMES.map((n) => [n, true])) as {

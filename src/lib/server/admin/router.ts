@@ -3,6 +3,8 @@ import { overview, searchUsers } from './service';
 import { adminWalletRouter } from './wallet-router';
 import { adminCustomersRouter } from './customers-router';
 import { adminCatalogRouter } from './catalog-router';
+import { adminAnalyticsRouter } from './analytics-router';
+import { adminOperationsRouter } from './operations-router';
 import {
 	extendSubscription,
 	grantSubscription,
@@ -51,5 +53,7 @@ export const adminRouter = router({
 	quota: quotaAdmin,
 	wallet: adminWalletRouter,
 	customers: adminCustomersRouter,
-	catalog: adminCatalogRouter
+	catalog: adminCatalogRouter,
+	analytics: adminAnalyticsRouter,
+	operations: adminOperationsRouter
 });

@@ -10,7 +10,16 @@ import {
 	TRANSACTION_STATUSES,
 	TRANSACTION_TYPES
 } from '$lib/statuses';
-import type { AuditLogEntry, Service, ServiceInstance, ServicePlan, Subscription, Transaction, User } from '../db/schema';
+import type {
+	AuditLogEntry,
+	PaymentEvent,
+	Service,
+	ServiceInstance,
+	ServicePlan,
+	Subscription,
+	Transaction,
+	User
+} from '../db/schema';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -197,5 +206,54 @@ export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: st
 		details: entry.details,
 		ipAddress: entry.ipAddress,
 		createdAt: entry.createdAt
+	};
+}
+
+// -- Operations -----------------------------------------------------------------------------
+
+export function toOperationsApp(row: {
+	instance: ServiceInstance;
+	user: { id: string; name: string; email: string };
+	service: { id: string; name: string; slug: string };
+	plan: { id: string; name: string };
+	since: Date | string;
+	lastError: string | null;
+	lastErrorAt: Date | string | null;
+}) {
+	const { instance } = row;
+	return {
+		id: instance.id,
+		name: instance.name,
+		subdomain: instance.subdomain,
+		status: instance.status,
+		statusReason: instance.statusReason,
+		healthStatus: instance.healthStatus,
+		lastHealthCheck: instance.lastHealthCheck,
+		publicUrl: instance.publicUrl,
+		/** When it entered its current status. */
+		since: new Date(row.since),
+		lastError: row.lastError,
+		lastErrorAt: row.lastErrorAt ? new Date(row.lastErrorAt) : null,
+		user: row.user,
+		service: row.service,
+		plan: row.plan,
+		/** The app page: live logs and status events (administrators may open any app). */
+		link: `/instances/${instance.id}`
+	};
+}
+
+export function toWebhookEvent(event: PaymentEvent, verdict: string) {
+	return {
+		id: event.id,
+		orderId: event.orderId,
+		transactionId: event.transactionId,
+		transactionStatus: event.transactionStatus,
+		fraudStatus: event.fraudStatus,
+		statusCode: event.statusCode,
+		grossAmount: event.grossAmount,
+		signatureValid: event.signatureValid,
+		outcome: event.outcome,
+		verdict,
+		receivedAt: event.receivedAt
 	};
 }
