@@ -41,6 +41,9 @@ export const SAMPLE_PLAN: PreviewPlan = { id: 'sample-plan', name: 'Sample plan'
 const SAMPLE_USER = '00000000-0000-4000-8000-000000000001';
 const SAMPLE_INSTANCE = '00000000-0000-4000-8000-000000000002';
 
+/** Shaped like a real instance's (subscriptions/subscribe.ts makeSubdomain): at most 40 characters and a suffix. */
+const sampleSubdomain = (slug: string) => `${slug.slice(0, 40).replace(/-+$/, '')}-sample`;
+
 /** Secrets are generated per instance; the preview names them instead of inventing values. */
 function placeholderSecrets(service: ManifestService): Record<string, string> {
 	return Object.fromEntries(
@@ -70,7 +73,7 @@ export function previewPlan(service: ManifestService & { name: string }, plan: P
 		const manifests = buildManifests({
 			service,
 			plan,
-			instance: { id: SAMPLE_INSTANCE, userId: SAMPLE_USER, name: `My ${service.name}`, subdomain: `${service.slug}-preview` },
+			instance: { id: SAMPLE_INSTANCE, userId: SAMPLE_USER, name: `My ${service.name}`, subdomain: sampleSubdomain(service.slug) },
 			settings,
 			secrets: placeholderSecrets(service),
 			userApps: []

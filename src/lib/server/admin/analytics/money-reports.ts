@@ -46,14 +46,15 @@ export const revenueEarned = (range: Range) => sql`
 /**
  * Monthly recurring revenue at the end of each period — the monthly price of the paid
  * subscriptions live then, each at its current price — and its movement in the period:
- * `new` the first charge of subscriptions that started, `expansion` the monthly price
+ * `new` the first charge of subscriptions that started (and were not refunded straight
+ * away after a failed set-up), `expansion` the monthly price
  * added by upgrades (those rolled back excepted), `churn` the monthly price of
  * subscriptions that ended or were suspended.
  */
 export const mrr = (range: Range) => sql`
 	WITH spans AS (SELECT * FROM ${payingSpans} AS paying),
 	moves AS (
-		SELECT started AS at, price AS delta FROM spans WHERE started < ${range.end}
+		SELECT started AS at, price AS delta FROM spans WHERE started < ${range.end} AND (stopped IS NULL OR stopped > started)
 		UNION ALL
 		SELECT stopped, -price FROM spans WHERE stopped < ${range.end} AND stopped > started
 	),
@@ -73,7 +74,7 @@ export const mrr = (range: Range) => sql`
 			WHERE subscription_id = spans.id AND type = 'SUBSCRIPTION' AND status = 'COMPLETED'
 			ORDER BY created_at LIMIT 1
 		) first_charge ON true
-		WHERE ${within(range, sql`spans.started`)} GROUP BY 1
+		WHERE ${within(range, sql`spans.started`)} AND (spans.stopped IS NULL OR spans.stopped > spans.started) GROUP BY 1
 	),
 	upgraded AS (
 		SELECT ${periodOf(range, sql`u.completed_at`)} AS period,
