@@ -113,7 +113,12 @@ async function subscription(
 }
 
 /** An app and the statuses it went through, at the given WIB times. */
-async function app(subscriptionId: string, userId: string, created: string, history: [InstanceStatus, InstanceStatus, string][]) {
+async function app(
+	subscription: { id: string; userId: string; serviceId: string },
+	created: string,
+	history: [InstanceStatus, InstanceStatus, string][]
+) {
+	const { id: subscriptionId, userId } = subscription;
 	const [instance] = await runtime.db
 		.insert(serviceInstances)
 		.values({
@@ -126,8 +131,17 @@ async function app(subscriptionId: string, userId: string, created: string, hist
 			createdAt: wib(created)
 		})
 		.returning();
+	let since = created;
 	for (const [previousStatus, status, at] of history) {
-		await runtime.db.insert(instanceEvents).values({ instanceId: instance.id, previousStatus, status, createdAt: wib(at) });
+		await runtime.db.insert(instanceEvents).values({
+			instanceId: instance.id,
+			serviceId: subscription.serviceId,
+			previousStatus,
+			previousSince: wib(since),
+			status,
+			createdAt: wib(at)
+		});
+		since = at;
 	}
 	return instance;
 }
@@ -243,22 +257,22 @@ beforeAll(async () => {
 	await subscription(c, nBasic, { start: '2025-02-05T09:00:00', status: 'ACTIVE', end: '2025-03-05T09:00:00' });
 
 	// Apps and their status history.
-	await app(s2.id, b.id, '2025-01-06T10:00:00', [
+	await app(s2, '2025-01-06T10:00:00', [
 		['PENDING', 'PROVISIONING', '2025-01-06T10:00:05'],
 		['PROVISIONING', 'RUNNING', '2025-01-06T10:01:05']
 	]);
-	await app(s4.id, c.id, '2025-01-20T12:00:00', [
+	await app(s4, '2025-01-20T12:00:00', [
 		['PENDING', 'PROVISIONING', '2025-01-20T12:00:02'],
 		['PROVISIONING', 'ERROR', '2025-01-20T12:00:32'],
 		['ERROR', 'PENDING', '2025-01-20T13:00:00'],
 		['PENDING', 'PROVISIONING', '2025-01-20T13:00:01'],
 		['PROVISIONING', 'RUNNING', '2025-01-20T13:00:21']
 	]);
-	await app(s8.id, b.id, '2025-01-08T09:00:00', [
+	await app(s8, '2025-01-08T09:00:00', [
 		['PENDING', 'PROVISIONING', '2025-01-08T09:00:01'],
 		['PROVISIONING', 'ERROR', '2025-01-08T09:05:01']
 	]);
-	await app(s1.id, a.id, '2024-12-20T09:00:00', [
+	await app(s1, '2024-12-20T09:00:00', [
 		['PENDING', 'PROVISIONING', '2024-12-20T09:00:02'],
 		['PROVISIONING', 'RUNNING', '2024-12-20T09:00:40'],
 		['RUNNING', 'STOPPING', '2025-01-12T08:00:00'],
@@ -268,7 +282,7 @@ beforeAll(async () => {
 		['RUNNING', 'RESTARTING', '2025-01-13T09:00:00'],
 		['RESTARTING', 'RUNNING', '2025-01-13T09:00:30']
 	]);
-	await app(s6.id, a.id, '2024-11-01T09:00:00', [
+	await app(s6, '2024-11-01T09:00:00', [
 		['SUSPENDED', 'STARTING', '2025-01-09T09:00:00'],
 		['STARTING', 'SUSPENDED', '2025-01-10T09:00:00']
 	]);
@@ -307,7 +321,8 @@ describe('admin.analytics.overview', () => {
 			// S3 ended, of the two live when January began (S1, S6).
 			churnRate: 0.5,
 			topUps: { created: 6, settled: 4, conversion: 4 / 6 },
-			provisioning: { attempts: 4, succeeded: 2, failed: 2, successRate: 0.5, p50Seconds: 43, p95Seconds: 62.8 },
+			// Set-ups ended: S2 RUNNING after 60 s, S8 failed, S4 failed then RUNNING after 20 s.
+			provisioning: { attempts: 4, succeeded: 2, failed: 2, successRate: 0.5, p50Seconds: 40, p95Seconds: 58 },
 			customers: { total: 3, new: 2, withLiveSubscriptions: 3 }
 		});
 	});
@@ -372,11 +387,11 @@ describe('admin.analytics.report', () => {
 		]);
 	});
 
-	it('provisioning attempts, success and time to RUNNING from the request', async () => {
+	it('provisioning attempts when they ended, success and time from the start of the set-up to RUNNING', async () => {
 		expect(await report('provisioning')).toEqual([
-			{ period: '2025-01-06', attempts: 1, succeeded: 1, failed: 0, success_rate: 1, p50_seconds: 65, p95_seconds: 65 },
+			{ period: '2025-01-06', attempts: 1, succeeded: 1, failed: 0, success_rate: 1, p50_seconds: 60, p95_seconds: 60 },
 			{ period: '2025-01-08', attempts: 1, succeeded: 0, failed: 1, success_rate: 0, p50_seconds: null, p95_seconds: null },
-			{ period: '2025-01-20', attempts: 2, succeeded: 1, failed: 1, success_rate: 0.5, p50_seconds: 21, p95_seconds: 21 }
+			{ period: '2025-01-20', attempts: 2, succeeded: 1, failed: 1, success_rate: 0.5, p50_seconds: 20, p95_seconds: 20 }
 		]);
 	});
 
@@ -397,8 +412,11 @@ describe('admin.analytics.report', () => {
 
 	it('slot utilisation from the daily snapshots, which the job writes', async () => {
 		expect(await report('slots')).toEqual([
-			{ day: '2025-01-10', service: 'Gitea', plan: 'Basic', total: 20, used: 5, utilisation: 0.25 },
-			{ day: '2025-01-11', service: 'Gitea', plan: 'Basic', total: 20, used: 6, utilisation: 0.3 }
+			{ period: '2025-01-10', service: 'Gitea', plan: 'Basic', total: 20, used: 5, utilisation: 0.25 },
+			{ period: '2025-01-11', service: 'Gitea', plan: 'Basic', total: 20, used: 6, utilisation: 0.3 }
+		]);
+		expect(await report('slots', { ...january, by: 'month' })).toEqual([
+			{ period: '2025-01-01', service: 'Gitea', plan: 'Basic', total: 20, used: 5.5, utilisation: 0.275 }
 		]);
 		const written = await snapshotPlanSlots(runtime.db, '2025-01-31');
 		expect(written.plans).toBeGreaterThan(0);
@@ -410,7 +428,7 @@ describe('admin.analytics.report', () => {
 			)
 		).rows;
 		expect(count).toBe(written.plans);
-		expect((await report('slots')).filter((row) => row.day === '2025-01-31')).toHaveLength(written.plans);
+		expect((await report('slots')).filter((row) => row.period === '2025-01-31')).toHaveLength(written.plans);
 	});
 });
 

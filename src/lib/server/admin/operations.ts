@@ -74,16 +74,19 @@ export async function listApps(db: DbOrTx, input: AppsInput) {
 	const [rows, [total]] = await Promise.all([
 		base()
 			.where(where)
-			.orderBy(desc(serviceInstances.updatedAt), desc(serviceInstances.id))
+			.orderBy(desc(serviceInstances.createdAt), desc(serviceInstances.id))
 			.limit(PAGE_SIZE)
 			.offset(offset(input.page)),
-		db
-			.select({ value: count() })
-			.from(serviceInstances)
-			.innerJoin(subscriptions, eq(subscriptions.id, serviceInstances.subscriptionId))
-			.innerJoin(users, eq(users.id, serviceInstances.userId))
-			.innerJoin(services, eq(services.id, subscriptions.serviceId))
-			.where(where)
+		// Only a search needs the customer and the service to count.
+		input.q
+			? db
+					.select({ value: count() })
+					.from(serviceInstances)
+					.innerJoin(subscriptions, eq(subscriptions.id, serviceInstances.subscriptionId))
+					.innerJoin(users, eq(users.id, serviceInstances.userId))
+					.innerJoin(services, eq(services.id, subscriptions.serviceId))
+					.where(where)
+			: db.select({ value: count() }).from(serviceInstances).where(where)
 	]);
 	return { items: rows.map(toOperationsApp), total: total.value, page: input.page, pageSize: PAGE_SIZE };
 }

@@ -73,7 +73,12 @@ export function previewPlan(service: ManifestService & { name: string }, plan: P
 		const manifests = buildManifests({
 			service,
 			plan,
-			instance: { id: SAMPLE_INSTANCE, userId: SAMPLE_USER, name: `My ${service.name}`, subdomain: sampleSubdomain(service.slug) },
+			instance: {
+				id: SAMPLE_INSTANCE,
+				userId: SAMPLE_USER,
+				name: `My ${service.name}`,
+				subdomain: sampleSubdomain(service.slug)
+			},
 			settings,
 			secrets: placeholderSecrets(service),
 			userApps: []

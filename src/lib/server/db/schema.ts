@@ -67,9 +67,9 @@ export const users = pgTable(
 	},
 	(t) => [
 		uniqueIndex('users_email_unique').on(t.email),
-		// The admin customer list (newest first, or by name) and customer growth by day.
+		// The admin customer list (newest first) and customer growth by day.
+		index('users_created_idx').on(t.createdAt),
 		index('users_role_created_idx').on(t.role, t.createdAt),
-		index('users_role_name_idx').on(t.role, t.name),
 		check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`),
 		check('users_total_top_up_non_negative', sql`${t.totalTopUp} >= 0`)
 	]
@@ -286,6 +286,8 @@ export const subscriptions = pgTable(
 		// The admin list: by status, newest first (and all, newest first).
 		index('subscriptions_status_created_idx').on(t.status, t.createdAt.desc()),
 		index('subscriptions_created_idx').on(t.createdAt.desc()),
+		// Analytics: subscriptions started in a period.
+		index('subscriptions_start_idx').on(t.startDate),
 		check('subscriptions_price_non_negative', sql`${t.monthlyPrice} >= 0`)
 	]
 );
@@ -376,6 +378,14 @@ export const transactions = pgTable(
 			.on(t.userId, t.createdAt)
 			.where(sql`${t.type} = 'TOP_UP' AND ${t.status} = 'PENDING'`),
 		index('transactions_subscription_idx').on(t.subscriptionId),
+		// Analytics: money that moved in a period, by type.
+		index('transactions_completed_idx')
+			.on(t.type, t.completedAt)
+			.where(sql`${t.status} = 'COMPLETED'`),
+		// Analytics: a subscription's first charge (new recurring revenue).
+		index('transactions_subscription_charges_idx')
+			.on(t.subscriptionId, t.createdAt)
+			.where(sql`${t.type} = 'SUBSCRIPTION' AND ${t.status} = 'COMPLETED'`),
 		check('transactions_order_id_length', sql`char_length(${t.orderId}) <= 50`),
 		check(
 			'transactions_completed_has_balances',
@@ -402,7 +412,12 @@ export const paymentEvents = pgTable(
 		payload: jsonb().$type<Record<string, unknown>>().notNull(),
 		receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('payment_events_order_idx').on(t.orderId, t.receivedAt)]
+	(t) => [
+		index('payment_events_order_idx').on(t.orderId, t.receivedAt),
+		// The webhook log: newest first, or by verdict.
+		index('payment_events_received_idx').on(t.receivedAt),
+		index('payment_events_outcome_idx').on(t.outcome, t.receivedAt)
+	]
 );
 
 // ---------------------------------------------------------------------------
@@ -457,7 +472,9 @@ export const serviceInstances = pgTable(
 	(t) => [
 		index('service_instances_subscription_idx').on(t.subscriptionId),
 		index('service_instances_user_idx').on(t.userId),
-		index('service_instances_status_idx').on(t.status)
+		index('service_instances_status_idx').on(t.status),
+		// The operations view: every app, newest first.
+		index('service_instances_created_idx').on(t.createdAt)
 	]
 );
 
@@ -472,8 +489,14 @@ export const instanceEvents = pgTable(
 		instanceId: uuid()
 			.notNull()
 			.references(() => serviceInstances.id, { onDelete: 'cascade' }),
+		/** The instance's service (it never changes), so usage per service needs no joins. */
+		serviceId: uuid()
+			.notNull()
+			.references(() => services.id),
 		status: instanceStatusEnum().notNull(),
 		previousStatus: instanceStatusEnum(),
+		/** When the instance entered the status it left (how long it stayed there). */
+		previousSince: timestamp({ withTimezone: true }),
 		reason: text(),
 		createdAt: createdAt()
 	},
@@ -536,7 +559,13 @@ export const auditLog = pgTable(
 		ipAddress: text(),
 		createdAt: createdAt()
 	},
-	(t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId), index('audit_log_created_idx').on(t.createdAt)]
+	(t) => [
+		index('audit_log_entity_idx').on(t.entityType, t.entityId),
+		index('audit_log_created_idx').on(t.createdAt),
+		// The audit log by actor, and by action prefix (`user.` finds every account action).
+		index('audit_log_actor_idx').on(t.actorId, t.createdAt),
+		index('audit_log_action_idx').using('btree', t.action.op('text_pattern_ops'), t.createdAt)
+	]
 );
 
 export type User = typeof users.$inferSelect;

@@ -2,7 +2,7 @@
 // the live viewers of the instance (published when the transaction commits).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
-import { instanceEvents, serviceInstances, type InstanceStatus, type ProvisioningStep } from '../db/schema';
+import { instanceEvents, serviceInstances, subscriptions, type InstanceStatus, type ProvisioningStep } from '../db/schema';
 import { publish } from '../events';
 
 type InstancePatch = Partial<typeof serviceInstances.$inferInsert>;
@@ -19,15 +19,29 @@ export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatc
 	if (!status) return writeInstance(db, id, patch, onlyFrom);
 	return inTransaction(db, async (tx) => {
 		const [current] = await tx
-			.select({ status: serviceInstances.status })
+			.select({
+				status: serviceInstances.status,
+				serviceId: subscriptions.serviceId,
+				// When it entered its status: its latest recorded change, else its creation.
+				since: sql<Date>`coalesce(
+					(SELECT max(${instanceEvents.createdAt}) FROM ${instanceEvents} WHERE ${instanceEvents.instanceId} = ${serviceInstances.id}),
+					${serviceInstances.createdAt}
+				)`.mapWith(serviceInstances.createdAt)
+			})
 			.from(serviceInstances)
+			.innerJoin(subscriptions, eq(subscriptions.id, serviceInstances.subscriptionId))
 			.where(eq(serviceInstances.id, id))
-			.for('update');
+			.for('update', { of: serviceInstances });
 		const instance = await writeInstance(tx, id, patch, onlyFrom);
 		if (instance && current && current.status !== status) {
-			await tx
-				.insert(instanceEvents)
-				.values({ instanceId: id, status, previousStatus: current.status, reason: patch.statusReason ?? null });
+			await tx.insert(instanceEvents).values({
+				instanceId: id,
+				serviceId: current.serviceId,
+				status,
+				previousStatus: current.status,
+				previousSince: current.since,
+				reason: patch.statusReason ?? null
+			});
 		}
 		return instance;
 	});

@@ -2,17 +2,17 @@
 // rupiah; a period is a day or a month in WIB, by when the money moved (`completed_at`).
 import { sql } from 'drizzle-orm';
 import type { Range } from './range';
-import { payingSpans, periodOf, periodsOf, within } from './sql';
+import { label, payingSpans, periodOf, periodsOf, within } from './sql';
 
 /** Settled top-ups per period and channel: the money customers paid in. */
 export const revenueReceived = (range: Range) => sql`
-	SELECT ${periodOf(range, sql`completed_at`)} AS period,
+	SELECT ${label(periodOf(range, sql`completed_at`))} AS period,
 		payment_method AS channel,
 		count(*)::int AS top_ups,
 		sum(amount)::bigint AS amount
 	FROM transactions
 	WHERE type = 'TOP_UP' AND status = 'COMPLETED' AND ${within(range, sql`completed_at`)}
-	GROUP BY 1, 2
+	GROUP BY ${periodOf(range, sql`completed_at`)}, payment_method
 	ORDER BY 1, 2`;
 
 /**
@@ -21,26 +21,34 @@ export const revenueReceived = (range: Range) => sql`
  * a refund for the plan of what it refunds.
  */
 export const revenueEarned = (range: Range) => sql`
-	SELECT ${periodOf(range, sql`t.completed_at`)} AS period,
-		s.name AS service,
-		p.name AS plan,
-		coalesce(sum(-t.amount) FILTER (WHERE t.type IN ('SUBSCRIPTION', 'UPGRADE')), 0)::bigint AS charged,
-		coalesce(sum(t.amount) FILTER (WHERE t.type = 'REFUND'), 0)::bigint AS refunded,
-		sum(-t.amount)::bigint AS net
-	FROM transactions t
-	JOIN subscriptions sub ON sub.id = t.subscription_id
-	LEFT JOIN transactions upgrade
-		ON t.type = 'REFUND' AND upgrade.idempotency_key = 'upgrade:' || (t.metadata->>'upgradeId')
-	JOIN service_plans p ON p.id = coalesce(
-		(t.metadata->>'planId')::uuid,
-		(t.metadata->>'toPlanId')::uuid,
-		(upgrade.metadata->>'toPlanId')::uuid,
-		sub.plan_id
+	WITH earned AS (
+		SELECT ${periodOf(range, sql`t.completed_at`)} AS period,
+			-- The plan the money is for: the charge's own; for a refund of an upgrade, the
+			-- upgrade's; else the subscription's. The lookups run only for the rows that need
+			-- them (coalesce stops at the first value).
+			coalesce(
+				(t.metadata->>'planId')::uuid,
+				(t.metadata->>'toPlanId')::uuid,
+				(SELECT (u.metadata->>'toPlanId')::uuid FROM transactions u
+					WHERE u.idempotency_key = 'upgrade:' || (t.metadata->>'upgradeId')),
+				(SELECT sub.plan_id FROM subscriptions sub WHERE sub.id = t.subscription_id)
+			) AS plan_id,
+			t.type, t.amount
+		FROM transactions t
+		WHERE t.status = 'COMPLETED' AND t.type IN ('SUBSCRIPTION', 'UPGRADE', 'REFUND') AND t.subscription_id IS NOT NULL
+			AND ${within(range, sql`t.completed_at`)}
+	),
+	per_plan AS (
+		SELECT period, plan_id,
+			coalesce(sum(-amount) FILTER (WHERE type IN ('SUBSCRIPTION', 'UPGRADE')), 0)::bigint AS charged,
+			coalesce(sum(amount) FILTER (WHERE type = 'REFUND'), 0)::bigint AS refunded,
+			sum(-amount)::bigint AS net
+		FROM earned GROUP BY period, plan_id
 	)
+	SELECT ${label(sql`per_plan.period`)} AS period, s.name AS service, p.name AS plan, per_plan.charged, per_plan.refunded, per_plan.net
+	FROM per_plan
+	JOIN service_plans p ON p.id = per_plan.plan_id
 	JOIN services s ON s.id = p.service_id
-	WHERE t.status = 'COMPLETED' AND t.type IN ('SUBSCRIPTION', 'UPGRADE', 'REFUND')
-		AND ${within(range, sql`t.completed_at`)}
-	GROUP BY 1, s.id, s.name, p.id, p.name
 	ORDER BY 1, 2, 3`;
 
 /**
@@ -89,7 +97,7 @@ export const mrr = (range: Range) => sql`
 			)
 		GROUP BY 1
 	)
-	SELECT periods.period,
+	SELECT ${label(sql`periods.period`)} AS period,
 		((SELECT mrr FROM base) + sum(coalesce(deltas.delta, 0)) OVER (ORDER BY periods.period))::bigint AS mrr,
 		coalesce(opened.new, 0)::bigint AS new,
 		coalesce(upgraded.expansion, 0)::bigint AS expansion,

@@ -21,7 +21,7 @@ export const REPORT_QUERIES: Record<ReportName, Report> = {
 		columns: ['period', 'attempts', 'succeeded', 'failed', 'success_rate', 'p50_seconds', 'p95_seconds'],
 		query: (range) => provisioningAttempts(range)
 	},
-	slots: { columns: ['day', 'service', 'plan', 'total', 'used', 'utilisation'], query: slotUtilisation },
+	slots: { columns: ['period', 'service', 'plan', 'total', 'used', 'utilisation'], query: slotUtilisation },
 	controls: { columns: ['period', 'service', 'stop', 'start', 'restart', 'retry'], query: controlUsage },
 	customers: { columns: ['period', 'new', 'total'], query: customerGrowth }
 };

@@ -5,17 +5,24 @@ import type { Range } from './range';
 
 const zone = sql.raw(`'${ANALYTICS_TIME_ZONE}'`);
 
-/** The period (day or month, WIB) an instant falls in, as YYYY-MM-DD of its first day. */
+/**
+ * The period (day or month, WIB) an instant falls in, as the timestamp of its start: cheap
+ * to group by. The unit is written into the statement (it is 'day' or 'month'), so that the
+ * same expression in SELECT and GROUP BY is recognised as one.
+ */
 export const periodOf = (range: Range, instant: SQL) =>
-	sql`to_char(date_trunc(${range.unit}, ${instant} AT TIME ZONE ${zone}), 'YYYY-MM-DD')`;
+	sql`date_trunc(${sql.raw(`'${range.unit}'`)}, ${instant} AT TIME ZONE ${zone})`;
 
-/** Every period of the range, as `period` (YYYY-MM-DD of its first day). */
+/** A period as people read it: YYYY-MM-DD of its first day (formatted after grouping). */
+export const label = (period: SQL) => sql`to_char(${period}, 'YYYY-MM-DD')`;
+
+/** Every period of the range, as `period` (the timestamp of its start). */
 export const periodsOf = (range: Range) => sql`(
-	SELECT to_char(p, 'YYYY-MM-DD') AS period
+	SELECT p AS period
 	FROM generate_series(
-		date_trunc(${range.unit}, ${range.from}::date::timestamp),
+		date_trunc(${sql.raw(`'${range.unit}'`)}, ${range.from}::date::timestamp),
 		${range.to}::date::timestamp,
-		('1 ' || ${range.unit})::interval
+		${sql.raw(`interval '1 ${range.unit}'`)}
 	) AS p
 )`;
 

@@ -2,7 +2,7 @@
 // snapshots and accounts; a period is a day or a month in WIB.
 import { sql } from 'drizzle-orm';
 import type { Range } from './range';
-import { periodOf, periodsOf, within } from './sql';
+import { label, periodOf, periodsOf, within } from './sql';
 
 /**
  * Subscriptions started and ended per period (granted ones excepted). An ended one was
@@ -17,57 +17,58 @@ export const subscriptionFlow = (range: Range) => sql`
 		FROM subscriptions
 		WHERE NOT is_grant AND status IN ('CANCELLED', 'EXPIRED') AND ${within(range, sql`end_date`)}
 	)
-	SELECT periods.period, coalesce(sum(flows.new), 0)::int AS new, coalesce(sum(flows.churned), 0)::int AS churned
+	SELECT ${label(sql`periods.period`)} AS period, coalesce(sum(flows.new), 0)::int AS new,
+		coalesce(sum(flows.churned), 0)::int AS churned
 	FROM ${periodsOf(range)} AS periods
 	LEFT JOIN flows USING (period)
 	GROUP BY periods.period
 	ORDER BY periods.period`;
 
 /**
- * Provisioning attempts per period: each time an app went from PENDING to PROVISIONING
- * (its first set-up or a retry), and how it ended — RUNNING, ERROR, or removed before it
- * came up — with the time from the request (the subscription, or the retry) to RUNNING.
+ * Provisioning attempts per period, counted when they ended: each time an app left
+ * PROVISIONING (its first set-up or a retry), for RUNNING, for ERROR, or because it was
+ * removed meanwhile; with the time it took to reach RUNNING from the start of the set-up.
  */
 export const provisioningAttempts = (range: Range, options: { byPeriod: boolean } = { byPeriod: true }) => sql`
-	WITH attempts AS (
-		SELECT e.instance_id, e.created_at AS at,
-			coalesce(
-				(SELECT max(p.created_at) FROM instance_events p
-					WHERE p.instance_id = e.instance_id AND p.status = 'PENDING' AND p.created_at <= e.created_at),
-				i.created_at
-			) AS requested_at,
-			outcome.status AS outcome, outcome.created_at AS settled_at
-		FROM instance_events e
-		JOIN service_instances i ON i.id = e.instance_id
-		LEFT JOIN LATERAL (
-			SELECT o.status, o.created_at FROM instance_events o
-			WHERE o.instance_id = e.instance_id AND o.created_at >= e.created_at AND o.id <> e.id
-				AND o.status IN ('RUNNING', 'ERROR', 'TERMINATING', 'TERMINATED')
-			ORDER BY o.created_at LIMIT 1
-		) outcome ON true
-		WHERE e.status = 'PROVISIONING' AND e.previous_status = 'PENDING' AND ${within(range, sql`e.created_at`)}
-	)
-	SELECT ${options.byPeriod ? sql`${periodOf(range, sql`at`)} AS period,` : sql``}
+	SELECT ${options.byPeriod ? sql`${label(periodOf(range, sql`created_at`))} AS period,` : sql``}
 		count(*)::int AS attempts,
-		count(*) FILTER (WHERE outcome = 'RUNNING')::int AS succeeded,
-		count(*) FILTER (WHERE outcome = 'ERROR')::int AS failed,
-		coalesce(round(count(*) FILTER (WHERE outcome = 'RUNNING')::numeric / nullif(count(*), 0), 4), 0)::float8 AS success_rate,
-		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - requested_at))
-			FILTER (WHERE outcome = 'RUNNING'))::numeric, 1)::float8 AS p50_seconds,
-		round((percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - requested_at))
-			FILTER (WHERE outcome = 'RUNNING'))::numeric, 1)::float8 AS p95_seconds
-	FROM attempts
-	${options.byPeriod ? sql`GROUP BY 1 ORDER BY 1` : sql``}`;
+		count(*) FILTER (WHERE status = 'RUNNING')::int AS succeeded,
+		count(*) FILTER (WHERE status = 'ERROR')::int AS failed,
+		coalesce(round(count(*) FILTER (WHERE status = 'RUNNING')::numeric / nullif(count(*), 0), 4), 0)::float8 AS success_rate,
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - previous_since))
+			FILTER (WHERE status = 'RUNNING'))::numeric, 1)::float8 AS p50_seconds,
+		round((percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - previous_since))
+			FILTER (WHERE status = 'RUNNING'))::numeric, 1)::float8 AS p95_seconds
+	FROM instance_events
+	WHERE status IN ('RUNNING', 'ERROR', 'TERMINATING') AND previous_status = 'PROVISIONING'
+		AND ${within(range, sql`created_at`)}
+	${options.byPeriod ? sql`GROUP BY ${periodOf(range, sql`created_at`)} ORDER BY 1` : sql``}`;
 
-/** Each plan's slots per day, from the daily snapshots. */
+/**
+ * Each plan's slots per period, from the daily snapshots (by month: the average used and
+ * the largest total), with today's figures live until tonight's snapshot is written.
+ */
 export const slotUtilisation = (range: Range) => sql`
-	SELECT to_char(snap.day, 'YYYY-MM-DD') AS day, s.name AS service, p.name AS plan,
-		snap.total_quota AS total, snap.used_quota AS used,
-		CASE WHEN snap.total_quota = 0 THEN 0 ELSE round(snap.used_quota::numeric / snap.total_quota, 4) END::float8 AS utilisation
-	FROM plan_slot_snapshots snap
-	JOIN service_plans p ON p.id = snap.plan_id
+	WITH days AS (
+		SELECT day, plan_id, total_quota, used_quota FROM plan_slot_snapshots
+		WHERE day BETWEEN ${range.from}::date AND ${range.to}::date
+		UNION ALL
+		SELECT today.day, p.id, p.total_quota, p.used_quota
+		FROM service_plans p, (SELECT (now() AT TIME ZONE 'Asia/Jakarta')::date AS day) today
+		WHERE today.day BETWEEN ${range.from}::date AND ${range.to}::date
+			AND NOT EXISTS (SELECT 1 FROM plan_slot_snapshots snap WHERE snap.day = today.day AND snap.plan_id = p.id)
+	),
+	periods AS (
+		SELECT date_trunc(${sql.raw(`'${range.unit}'`)}, day::timestamp) AS period, plan_id,
+			max(total_quota) AS total, round(avg(used_quota), 1)::float8 AS used,
+			round(avg(used_quota::numeric / nullif(total_quota, 0)), 4) AS utilisation
+		FROM days GROUP BY 1, 2
+	)
+	SELECT ${label(sql`periods.period`)} AS period, s.name AS service, p.name AS plan, periods.total, periods.used,
+		coalesce(periods.utilisation, 0)::float8 AS utilisation
+	FROM periods
+	JOIN service_plans p ON p.id = periods.plan_id
 	JOIN services s ON s.id = p.service_id
-	WHERE snap.day BETWEEN ${range.from}::date AND ${range.to}::date
 	ORDER BY 1, 2, p.plan_type`;
 
 /**
@@ -76,27 +77,27 @@ export const slotUtilisation = (range: Range) => sql`
  */
 export const controlUsage = (range: Range) => sql`
 	WITH controls AS (
-		SELECT e.created_at, i.subscription_id,
+		SELECT created_at, service_id,
 			CASE
-				WHEN e.status = 'STOPPING' THEN 'stop'
-				WHEN e.status = 'STARTING' AND e.previous_status = 'STOPPED' THEN 'start'
-				WHEN e.status = 'RESTARTING' THEN 'restart'
-				WHEN e.status = 'PENDING' AND e.previous_status IN ('ERROR', 'TERMINATED') THEN 'retry'
+				WHEN status = 'STOPPING' THEN 'stop'
+				WHEN status = 'STARTING' AND previous_status = 'STOPPED' THEN 'start'
+				WHEN status = 'RESTARTING' THEN 'restart'
+				WHEN status = 'PENDING' AND previous_status IN ('ERROR', 'TERMINATED') THEN 'retry'
 			END AS action
-		FROM instance_events e
-		JOIN service_instances i ON i.id = e.instance_id
-		WHERE e.status IN ('STOPPING', 'STARTING', 'RESTARTING', 'PENDING') AND ${within(range, sql`e.created_at`)}
+		FROM instance_events
+		WHERE status IN ('STOPPING', 'STARTING', 'RESTARTING', 'PENDING') AND ${within(range, sql`created_at`)}
+	),
+	counted AS (
+		SELECT ${periodOf(range, sql`created_at`)} AS period, service_id,
+			count(*) FILTER (WHERE action = 'stop')::int AS stop,
+			count(*) FILTER (WHERE action = 'start')::int AS start,
+			count(*) FILTER (WHERE action = 'restart')::int AS restart,
+			count(*) FILTER (WHERE action = 'retry')::int AS retry
+		FROM controls WHERE action IS NOT NULL
+		GROUP BY 1, 2
 	)
-	SELECT ${periodOf(range, sql`c.created_at`)} AS period, s.name AS service,
-		count(*) FILTER (WHERE c.action = 'stop')::int AS stop,
-		count(*) FILTER (WHERE c.action = 'start')::int AS start,
-		count(*) FILTER (WHERE c.action = 'restart')::int AS restart,
-		count(*) FILTER (WHERE c.action = 'retry')::int AS retry
-	FROM controls c
-	JOIN subscriptions sub ON sub.id = c.subscription_id
-	JOIN services s ON s.id = sub.service_id
-	WHERE c.action IS NOT NULL
-	GROUP BY 1, s.id, s.name
+	SELECT ${label(sql`counted.period`)} AS period, s.name AS service, counted.stop, counted.start, counted.restart, counted.retry
+	FROM counted JOIN services s ON s.id = counted.service_id
 	ORDER BY 1, 2`;
 
 /** Customers (accounts with the customer role) per period: new ones, and all of them by its end. */
@@ -107,7 +108,7 @@ export const customerGrowth = (range: Range) => sql`
 		WHERE ${within(range, sql`created_at`)} GROUP BY 1
 	),
 	before AS (SELECT count(*)::int AS total FROM customers WHERE created_at < ${range.start})
-	SELECT periods.period,
+	SELECT ${label(sql`periods.period`)} AS period,
 		coalesce(joined.new, 0)::int AS new,
 		((SELECT total FROM before) + sum(coalesce(joined.new, 0)) OVER (ORDER BY periods.period))::int AS total
 	FROM ${periodsOf(range)} AS periods
