@@ -64,3 +64,21 @@ export function daysIn(from: string, to: string): number {
 
 /** Days for ranges up to a quarter, months beyond. */
 export const defaultGranularity = (from: string, to: string): 'day' | 'month' => (daysIn(from, to) <= 92 ? 'day' : 'month');
+
+export type ReportRow = Record<string, string | number | null>;
+
+/**
+ * Long rows (one per period and category) as wide rows (one per period, a column per
+ * category) for a chart with one series per category. Missing cells are 0.
+ */
+export function widen(rows: ReportRow[], by: { x: string; key: string; value: string }) {
+	const keys = [...new Set(rows.map((row) => String(row[by.key])))];
+	const byX = new Map<string, ReportRow>();
+	for (const row of rows) {
+		const x = String(row[by.x]);
+		const wide = byX.get(x) ?? { [by.x]: x, ...Object.fromEntries(keys.map((key) => [key, 0])) };
+		wide[String(row[by.key])] = Number(wide[String(row[by.key])] ?? 0) + Number(row[by.value] ?? 0);
+		byX.set(x, wide);
+	}
+	return { rows: [...byX.values()], keys };
+}
