@@ -2,7 +2,7 @@
 // (bench/business.ts: 10,000 customers, 100,000 ledger rows, ...): every analytics query
 // and every admin list, timed through the tRPC caller as the panel calls them.
 // Prints the figures against the 200 ms goal (nothing fails on timing).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { REPORT_NAMES, presetRange } from '../src/lib/analytics';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../tests/support/runtime';

@@ -82,3 +82,15 @@ export function widen(rows: ReportRow[], by: { x: string; key: string; value: st
 	}
 	return { rows: [...byX.values()], keys };
 }
+
+/** Rows of several categories per period summed into one row per period. */
+export function totalsByPeriod(rows: ReportRow[], columns: string[]): ReportRow[] {
+	const totals = new Map<string, ReportRow>();
+	for (const row of rows) {
+		const period = String(row.period);
+		const total = totals.get(period) ?? { period, ...Object.fromEntries(columns.map((column) => [column, 0])) };
+		for (const column of columns) total[column] = Number(total[column]) + Number(row[column] ?? 0);
+		totals.set(period, total);
+	}
+	return [...totals.values()];
+}
