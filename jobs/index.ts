@@ -12,6 +12,7 @@ import { instanceRecovery } from './instance-recovery';
 import { instanceRollout } from './instance-rollout';
 import { provisionInstanceQueue } from './provision-instance';
 import { sessionCleanup } from './session-cleanup';
+import { slotSnapshot } from './slot-snapshot';
 import { subscriptionPeriodEnd } from './subscription-period-end';
 import { topUpRefresh } from './topup-refresh';
 import { updateInstanceResources } from './update-instance-resources';
@@ -38,7 +39,8 @@ export const queues = [
 	renewalRetry,
 	billingReminders,
 	subscriptionDeletion,
-	mailSend
+	mailSend,
+	slotSnapshot
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { appRouter } from '../../src/lib/server/router';
-import { serviceInstances } from '../../src/lib/server/db/schema';
+import { serviceInstances, services } from '../../src/lib/server/db/schema';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
 import { PNG_BYTES } from '../support/files';
@@ -28,6 +28,8 @@ type World = {
 	soldOutPlanId: string;
 	waitlistId: string;
 	notificationId: string;
+	categoryId: string;
+	serviceId: string;
 };
 /**
  * How a procedure is called, and what another customer calling it with the victim's ids
@@ -44,6 +46,45 @@ const proofForm = (note = 'Sent from BCA', amount = '50000') => {
 	form.set('file', new File([PNG_BYTES], 'proof.png', { type: 'image/png' }));
 	return form;
 };
+
+const serviceFields = (w: World) => ({
+	name: 'Matrix App',
+	slug: 'matrix-app',
+	categoryId: w.categoryId,
+	description: 'An app for the authorization matrix',
+	longDescription: null,
+	icon: null,
+	websiteUrl: null,
+	version: '1.0.0',
+	dockerImage: 'ghcr.io/example/matrix-app:1.0.0',
+	defaultPort: 8080,
+	healthCheckPath: '/',
+	dataMountPath: '/data',
+	podSecurityLevel: 'restricted',
+	runAsUser: 1000,
+	readOnlyRootFilesystem: false,
+	writablePaths: ['/tmp'],
+	envTemplate: [{ name: 'APP_MODE', description: null, source: 'preset', value: 'production' }],
+	tags: ['matrix'],
+	isFeatured: false,
+	isPublic: true,
+	sortOrder: 0
+});
+const planFields = {
+	name: 'Matrix',
+	description: null,
+	monthlyPrice: 50_000,
+	cpuMilli: 250,
+	memoryMb: 256,
+	storageGb: 1,
+	bandwidthGb: 10,
+	totalQuota: 5,
+	features: ['Backups'],
+	isPopular: false,
+	isActive: true,
+	sortOrder: 0
+};
+const range = { from: '2026-01-01', to: '2026-01-31' };
 
 const fixtures: Record<string, Fixture> = {
 	'auth.register': {
@@ -115,6 +156,39 @@ const fixtures: Record<string, Fixture> = {
 		input: (w) => ({ id: w.subscriptionId, refund: true, reason: 'Abuse report' }),
 		other: 'own'
 	},
+	'admin.customers.list': { input: () => ({ q: 'victim', sort: 'created', order: 'desc', page: 1 }), other: 'own' },
+	'admin.customers.get': { input: (w) => ({ userId: w.victimId, ledgerPage: 1 }), other: 'own' },
+	'admin.customers.block': { input: (w) => ({ userId: w.victimId, reason: 'Abuse report' }), other: 'own' },
+	'admin.customers.unblock': { input: (w) => ({ userId: w.victimId, reason: 'Resolved now' }), other: 'own' },
+	'admin.customers.setRole': { input: (w) => ({ userId: w.victimId, role: 'USER', reason: 'Role review' }), other: 'own' },
+	'admin.catalog.categories': { input: () => undefined, other: 'own' },
+	'admin.catalog.createCategory': {
+		input: () => ({ name: 'Matrix', slug: 'matrix', description: null, icon: null }),
+		other: 'own'
+	},
+	'admin.catalog.updateCategory': { input: (w) => ({ id: w.categoryId, name: 'Renamed' }), other: 'own' },
+	'admin.catalog.reorderCategories': { input: (w) => ({ ids: [w.categoryId] }), other: 'own' },
+	'admin.catalog.services': { input: () => undefined, other: 'own' },
+	'admin.catalog.service': { input: (w) => ({ id: w.serviceId }), other: 'own' },
+	'admin.catalog.preview': { input: (w) => ({ service: serviceFields(w) }), other: 'own' },
+	'admin.catalog.createService': { input: (w) => serviceFields(w), other: 'own' },
+	'admin.catalog.updateService': { input: (w) => ({ id: w.serviceId, service: serviceFields(w) }), other: 'own' },
+	'admin.catalog.deleteService': { input: (w) => ({ id: w.serviceId }), other: 'own' },
+	'admin.catalog.createPlan': {
+		input: (w) => ({ ...planFields, serviceId: w.serviceId, planType: 'BASIC' }),
+		other: 'own'
+	},
+	'admin.catalog.updatePlan': {
+		input: (w) => ({ id: w.planId, plan: { monthlyPrice: 60_000 }, reason: 'Price review' }),
+		other: 'own'
+	},
+	'admin.analytics.overview': { input: () => range, other: 'own' },
+	'admin.analytics.report': { input: () => ({ ...range, report: 'revenue-earned' }), other: 'own' },
+	'admin.operations.apps': { input: () => ({ filter: 'error', minutes: 10, page: 1 }), other: 'own' },
+	'admin.operations.failedJobs': { input: () => ({ queue: 'provision-instance', page: 1 }), other: 'own' },
+	'admin.operations.retryJob': { input: () => ({ queue: 'provision-instance', id: id() }), other: 'own' },
+	'admin.operations.webhooks': { input: () => ({ outcome: 'applied', page: 1 }), other: 'own' },
+	'admin.operations.audit': { input: () => ({ action: 'user.', page: 1 }), other: 'own' },
 	'admin.billing.overview': { input: () => undefined, other: 'own' },
 	'admin.billing.extendGrace': { input: (w) => ({ id: w.subscriptionId, days: 3, reason: 'Bank outage' }), other: 'own' },
 	'admin.billing.waiveRenewal': { input: (w) => ({ id: w.subscriptionId, reason: 'Goodwill gesture' }), other: 'own' },
@@ -197,7 +271,9 @@ beforeAll(async () => {
 		planId: plan.id,
 		soldOutPlanId: soldOut.id,
 		waitlistId: waitlist.id,
-		notificationId: notification
+		notificationId: notification,
+		categoryId: (await runtime.db.select().from(services).where(eq(services.id, plan.serviceId)))[0].categoryId,
+		serviceId: plan.serviceId
 	};
 }, 120_000);
 afterAll(() => runtime?.close());
@@ -239,7 +315,8 @@ describe('the authorization matrix', () => {
 			expect(outcome.error?.code, path).not.toBe('INTERNAL_SERVER_ERROR');
 			const shown = JSON.stringify(outcome.answer ?? '');
 			for (const [name, value] of Object.entries(world)) {
-				if (['planId', 'soldOutPlanId'].includes(name)) continue;
+				// The catalog's plans, services and categories are public.
+				if (['planId', 'soldOutPlanId', 'categoryId', 'serviceId'].includes(name)) continue;
 				expect(shown.includes(value), `${path} shows the victim's ${name}`).toBe(false);
 			}
 		}

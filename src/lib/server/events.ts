@@ -16,7 +16,9 @@ export type LiveEvent =
 	| { type: 'instance'; userId: string; instanceId: string }
 	| { type: 'notification'; userId: string; notificationId: string }
 	/** The billing clock was moved (test clock): every process takes the new offset. */
-	| { type: 'clock'; offsetMs: number };
+	| { type: 'clock'; offsetMs: number }
+	/** The catalog editor changed categories, services or plans (for caches of the catalog). */
+	| { type: 'catalog' };
 
 /** Sent to every stream after the listener reconnected: events may have been missed. */
 export type ResyncEvent = { type: 'resync' };

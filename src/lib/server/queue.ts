@@ -55,6 +55,8 @@ export type JobPayloads = {
 	'subscription-deletion': Record<string, never>;
 	/** Deliver one e-mail of the outbox (or keep it there without SMTP). */
 	'mail-send': { mailId: string };
+	/** Record every plan's slots for the day (slot utilisation over time). */
+	'slot-snapshot': Record<string, never>;
 };
 
 export type QueueName = keyof JobPayloads;
@@ -76,11 +78,38 @@ export const QUEUE_NAMES = [
 	'renewal-retry',
 	'billing-reminders',
 	'subscription-deletion',
-	'mail-send'
+	'mail-send',
+	'slot-snapshot'
 ] as const satisfies readonly QueueName[];
 
 /** The PostgreSQL schema of pg-boss's tables. */
 export const QUEUE_SCHEMA = 'pgboss';
+
+/**
+ * Queues whose failed jobs an administrator may run again: each converges on the state the
+ * database asks for or only sweeps, so a second run does no harm. A queue that moves money
+ * or tells customers something belongs here only if its job is idempotent end to end.
+ */
+export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
+	'session-cleanup',
+	'provision-instance',
+	'update-instance-resources',
+	'deprovision-instance',
+	'instance-health',
+	'subscription-period-end',
+	'waitlist-offers',
+	'topup-refresh',
+	'slot-snapshot',
+	'instance-rollout',
+	'instance-recovery',
+	// Charges are keyed per period and notices claimed once (notifyOnce): a rerun charges
+	// and tells nobody twice.
+	'renewal-sweep',
+	'renewal-retry',
+	'billing-reminders',
+	'subscription-deletion',
+	'mail-send'
+];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.
 const _allQueuesListed: Record<QueueName, true> = Object.fromEntries(QUEUE_NAMES.map((n) => [n, true])) as {

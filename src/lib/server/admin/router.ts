@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init';
 import { overview, searchUsers } from './service';
 import { adminWalletRouter } from './wallet-router';
+import { adminCustomersRouter } from './customers-router';
+import { adminCatalogRouter } from './catalog-router';
+import { adminAnalyticsRouter } from './analytics-router';
+import { adminOperationsRouter } from './operations-router';
 import {
 	extendSubscription,
 	grantSubscription,
@@ -82,5 +86,9 @@ export const adminRouter = router({
 	quota: quotaAdmin,
 	wallet: adminWalletRouter,
 	billing: adminBillingRouter,
-	mail: adminMailRouter
+	mail: adminMailRouter,
+	customers: adminCustomersRouter,
+	catalog: adminCatalogRouter,
+	analytics: adminAnalyticsRouter,
+	operations: adminOperationsRouter
 });

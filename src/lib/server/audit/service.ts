@@ -10,6 +10,9 @@ export type AuditEntry = {
 	ipAddress?: string | null;
 };
 
+/** The administrator doing something, and where from (for the audit log). */
+export type AuditActor = { adminId: string; ipAddress?: string | null };
+
 /** Records an administrative or security-relevant action. */
 export async function audit(db: DbOrTx, entry: AuditEntry) {
 	await db.insert(auditLog).values({

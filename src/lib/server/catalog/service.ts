@@ -8,12 +8,15 @@ import { toCategoryView, toServiceDetail, toServiceSummary } from './views';
 export { availableSlots } from './slots';
 
 const visibleService = and(eq(services.isActive, true), eq(services.isPublic, true));
+/** A service customers see: visible itself and in a visible category (queries join the category). */
+const listedService = and(visibleService, eq(serviceCategories.isVisible, true));
 
 export async function listCategories(db: DbOrTx) {
 	const rows = await db
 		.select({ category: serviceCategories, serviceCount: count(services.id) })
 		.from(serviceCategories)
 		.leftJoin(services, and(eq(services.categoryId, serviceCategories.id), visibleService))
+		.where(eq(serviceCategories.isVisible, true))
 		.groupBy(serviceCategories.id)
 		.orderBy(asc(serviceCategories.sortOrder), asc(serviceCategories.name));
 	return rows.map(({ category, serviceCount }) => toCategoryView(category, serviceCount));
@@ -27,7 +30,7 @@ export function likePattern(term: string): string {
 }
 
 export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
-	const conditions: (SQL | undefined)[] = [visibleService];
+	const conditions: (SQL | undefined)[] = [listedService];
 	if (filter.categorySlug) conditions.push(eq(serviceCategories.slug, filter.categorySlug));
 	if (filter.featured !== undefined) conditions.push(eq(services.isFeatured, filter.featured));
 	const terms = (filter.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
@@ -79,7 +82,7 @@ export async function getService(db: DbOrTx, slug: string) {
 		.select({ service: services, category: serviceCategories })
 		.from(services)
 		.innerJoin(serviceCategories, eq(services.categoryId, serviceCategories.id))
-		.where(and(eq(services.slug, slug), visibleService));
+		.where(and(eq(services.slug, slug), listedService));
 	if (!row) throw notFound('Service');
 	const plans = await db
 		.select()

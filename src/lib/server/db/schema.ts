@@ -6,6 +6,7 @@ import {
 	bigint,
 	boolean,
 	check,
+	date,
 	foreignKey,
 	index,
 	integer,
@@ -70,6 +71,9 @@ export const users = pgTable(
 	},
 	(t) => [
 		uniqueIndex('users_email_unique').on(t.email),
+		// The admin customer list (newest first) and customer growth by day.
+		index('users_created_idx').on(t.createdAt),
+		index('users_role_created_idx').on(t.role, t.createdAt),
 		check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`),
 		check('users_total_top_up_non_negative', sql`${t.totalTopUp} >= 0`)
 	]
@@ -134,6 +138,8 @@ export const serviceCategories = pgTable('service_categories', {
 	description: text(),
 	icon: text(),
 	sortOrder: integer().notNull().default(0),
+	/** A hidden category and its services are left out of the catalog. */
+	isVisible: boolean().notNull().default(true),
 	createdAt: createdAt(),
 	updatedAt: updatedAt()
 });
@@ -250,6 +256,8 @@ export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION
 
 export const suspensionReasonEnum = pgEnum('suspension_reason', SUSPENSION_REASONS);
 
+export type SoldResources = { planId: string; cpuMilli: number; memoryMb: number; storageGb: number };
+
 export const subscriptions = pgTable(
 	'subscriptions',
 	{
@@ -277,6 +285,20 @@ export const subscriptions = pgTable(
 		lastBilled: timestamp({ withTimezone: true }),
 		/** Monthly price cached at purchase or upgrade; renewals charge it. */
 		monthlyPrice: money().notNull(),
+		/**
+		 * A plan price change waiting for this subscription's next renewal: the renewal of a
+		 * period starting at or after `pendingPriceFrom` charges `pendingMonthlyPrice`, makes
+		 * it the `monthlyPrice` and clears both. An upgrade clears them (the new plan's price
+		 * applies at once).
+		 */
+		pendingMonthlyPrice: money(),
+		pendingPriceFrom: timestamp({ withTimezone: true }),
+		/**
+		 * The resources this subscription was sold, kept when an administrator later changes
+		 * its plan's resources (those apply to new subscriptions and upgrades). Applies only
+		 * while the subscription is on `planId`; null means the plan's current resources.
+		 */
+		soldResources: jsonb().$type<SoldResources>(),
 		lastChargeAmount: money(),
 		previousPlanId: uuid().references(() => servicePlans.id),
 		upgradeDate: timestamp({ withTimezone: true }),
@@ -315,6 +337,8 @@ export const subscriptions = pgTable(
 		// The admin list: by status, newest first (and all, newest first).
 		index('subscriptions_status_created_idx').on(t.status, t.createdAt.desc()),
 		index('subscriptions_created_idx').on(t.createdAt.desc()),
+		// Analytics: subscriptions started in a period.
+		index('subscriptions_start_idx').on(t.startDate),
 		check('subscriptions_price_non_negative', sql`${t.monthlyPrice} >= 0`)
 	]
 );
@@ -405,6 +429,14 @@ export const transactions = pgTable(
 			.on(t.userId, t.createdAt)
 			.where(sql`${t.type} = 'TOP_UP' AND ${t.status} = 'PENDING'`),
 		index('transactions_subscription_idx').on(t.subscriptionId),
+		// Analytics: money that moved in a period, by type.
+		index('transactions_completed_idx')
+			.on(t.type, t.completedAt)
+			.where(sql`${t.status} = 'COMPLETED'`),
+		// Analytics: a subscription's first charge (new recurring revenue).
+		index('transactions_subscription_charges_idx')
+			.on(t.subscriptionId, t.createdAt)
+			.where(sql`${t.type} = 'SUBSCRIPTION' AND ${t.status} = 'COMPLETED'`),
 		check('transactions_order_id_length', sql`char_length(${t.orderId}) <= 50`),
 		check(
 			'transactions_completed_has_balances',
@@ -431,7 +463,12 @@ export const paymentEvents = pgTable(
 		payload: jsonb().$type<Record<string, unknown>>().notNull(),
 		receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('payment_events_order_idx').on(t.orderId, t.receivedAt)]
+	(t) => [
+		index('payment_events_order_idx').on(t.orderId, t.receivedAt),
+		// The webhook log: newest first, or by verdict.
+		index('payment_events_received_idx').on(t.receivedAt),
+		index('payment_events_outcome_idx').on(t.outcome, t.receivedAt)
+	]
 );
 
 // ---------------------------------------------------------------------------
@@ -493,7 +530,9 @@ export const serviceInstances = pgTable(
 	(t) => [
 		index('service_instances_subscription_idx').on(t.subscriptionId),
 		index('service_instances_user_idx').on(t.userId),
-		index('service_instances_status_idx').on(t.status)
+		index('service_instances_status_idx').on(t.status),
+		// The operations view: every app, newest first.
+		index('service_instances_created_idx').on(t.createdAt)
 	]
 );
 
@@ -510,6 +549,53 @@ export const instanceUsageSamples = pgTable(
 		memoryMb: integer().notNull()
 	},
 	(t) => [primaryKey({ columns: [t.instanceId, t.sampledAt] }), index('instance_usage_samples_sampled_idx').on(t.sampledAt)]
+);
+
+/**
+ * Every status an instance entered, with the one it left: the history the operations view
+ * and analytics read (provisioning attempts and their time to RUNNING, control actions).
+ */
+export const instanceEvents = pgTable(
+	'instance_events',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		instanceId: uuid()
+			.notNull()
+			.references(() => serviceInstances.id, { onDelete: 'cascade' }),
+		/** The instance's service (it never changes), so usage per service needs no joins. */
+		serviceId: uuid()
+			.notNull()
+			.references(() => services.id),
+		status: instanceStatusEnum().notNull(),
+		previousStatus: instanceStatusEnum(),
+		/** When the instance entered the status it left (how long it stayed there). */
+		previousSince: timestamp({ withTimezone: true }),
+		reason: text(),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('instance_events_instance_idx').on(t.instanceId, t.createdAt),
+		index('instance_events_status_created_idx').on(t.status, t.createdAt)
+	]
+);
+
+// ---------------------------------------------------------------------------
+// Analytics
+// ---------------------------------------------------------------------------
+
+/** Each plan's slots at the end of a day (WIB), written by the daily `slot-snapshot` job. */
+export const planSlotSnapshots = pgTable(
+	'plan_slot_snapshots',
+	{
+		day: date({ mode: 'string' }).notNull(),
+		planId: uuid()
+			.notNull()
+			.references(() => servicePlans.id, { onDelete: 'cascade' }),
+		totalQuota: integer().notNull(),
+		usedQuota: integer().notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.day, t.planId] })]
 );
 
 // ---------------------------------------------------------------------------
@@ -546,7 +632,13 @@ export const auditLog = pgTable(
 		ipAddress: text(),
 		createdAt: createdAt()
 	},
-	(t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId), index('audit_log_created_idx').on(t.createdAt)]
+	(t) => [
+		index('audit_log_entity_idx').on(t.entityType, t.entityId),
+		index('audit_log_created_idx').on(t.createdAt),
+		// The audit log by actor, and by action prefix (`user.` finds every account action).
+		index('audit_log_actor_idx').on(t.actorId, t.createdAt),
+		index('audit_log_action_idx').using('btree', t.action.op('text_pattern_ops'), t.createdAt)
+	]
 );
 
 /**
@@ -623,6 +715,9 @@ export type ServiceInstance = typeof serviceInstances.$inferSelect;
 export type InstanceUsageSample = typeof instanceUsageSamples.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+export type InstanceEvent = typeof instanceEvents.$inferSelect;
+export type AuditLogEntry = typeof auditLog.$inferSelect;
+export type PaymentEvent = typeof paymentEvents.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
 export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];

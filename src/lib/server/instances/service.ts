@@ -7,6 +7,7 @@ import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { SessionUser } from '../auth/sessions';
+import { planAsSold } from '../catalog/plan-terms';
 import { availableActions, checkAction, type InstanceAction } from './transitions';
 import { updateInstance } from './state';
 import { toInstanceDetail, toInstanceListItem } from './views';
@@ -28,7 +29,11 @@ export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(subscriptions.id, instance.subscriptionId));
-	return toInstanceDetail(instance, row, availableActions(instance, row.subscription));
+	return toInstanceDetail(
+		instance,
+		{ ...row, plan: planAsSold(row.plan, row.subscription) },
+		availableActions(instance, row.subscription)
+	);
 }
 
 export async function listInstances(db: DbOrTx, userId: string) {

@@ -1,8 +1,8 @@
 // The one way an instance's status and progress change, so that every change reaches
 // the live viewers of the instance (published when the transaction commits).
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { serviceInstances, type InstanceStatus, type ProvisioningStep } from '../db/schema';
+import { inTransaction, type DbOrTx } from '../db/client';
+import { instanceEvents, serviceInstances, subscriptions, type InstanceStatus, type ProvisioningStep } from '../db/schema';
 import { notifyInstanceSql, publish } from '../events';
 
 type InstanceRow = typeof serviceInstances.$inferInsert;
@@ -13,9 +13,44 @@ type InstancePatch = { [K in keyof InstanceRow]?: InstanceRow[K] | SQL };
  * Changes an instance and tells every live viewer (delivered when the transaction commits).
  * With `onlyFrom`, the change happens only while the instance is still in one of those
  * statuses, so a job finishing late cannot overwrite what happened meanwhile (an app
- * terminated while it was being provisioned stays terminated).
+ * terminated while it was being provisioned stays terminated). A change of status is kept
+ * in `instance_events`, with the status it left.
  */
 export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
+	const status = patch.status;
+	// A status computed in SQL is not recorded in the history (no caller sets one today).
+	if (!status || typeof status !== 'string') return writeInstance(db, id, patch, onlyFrom);
+	return inTransaction(db, async (tx) => {
+		const [current] = await tx
+			.select({
+				status: serviceInstances.status,
+				serviceId: subscriptions.serviceId,
+				// When it entered its status: its latest recorded change, else its creation.
+				since: sql<Date>`coalesce(
+					(SELECT max(${instanceEvents.createdAt}) FROM ${instanceEvents} WHERE ${instanceEvents.instanceId} = ${serviceInstances.id}),
+					${serviceInstances.createdAt}
+				)`.mapWith(serviceInstances.createdAt)
+			})
+			.from(serviceInstances)
+			.innerJoin(subscriptions, eq(subscriptions.id, serviceInstances.subscriptionId))
+			.where(eq(serviceInstances.id, id))
+			.for('update', { of: serviceInstances });
+		const instance = await writeInstance(tx, id, patch, onlyFrom);
+		if (instance && current && current.status !== status) {
+			await tx.insert(instanceEvents).values({
+				instanceId: id,
+				serviceId: current.serviceId,
+				status,
+				previousStatus: current.status,
+				previousSince: current.since,
+				reason: patch.statusReason ?? null
+			});
+		}
+		return instance;
+	});
+}
+
+async function writeInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
 	const [instance] = await db
 		.update(serviceInstances)
 		.set(patch)

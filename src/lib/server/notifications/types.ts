@@ -26,7 +26,8 @@ export const NOTIFICATION_TYPES = [
 	'TOP_UP_FAILED',
 	'TRANSFER_PROOF_APPROVED',
 	'TRANSFER_PROOF_REJECTED',
-	'WALLET_ADJUSTED'
+	'WALLET_ADJUSTED',
+	'PLAN_PRICE_CHANGED'
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -60,6 +61,7 @@ export const NOTIFICATION_MAIL: Record<NotificationType, 'essential' | 'optional
 	INSTANCE_FAILED: 'optional',
 	INSTANCE_ACTION_FAILED: 'optional',
 	INSTANCE_MISSING: 'optional',
+	PLAN_PRICE_CHANGED: 'essential',
 	TOP_UP_COMPLETED: 'optional',
 	TOP_UP_FAILED: 'optional',
 	TRANSFER_PROOF_APPROVED: 'optional',

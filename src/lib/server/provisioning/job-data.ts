@@ -13,10 +13,12 @@ import {
 	type ServicePlan,
 	type Subscription
 } from '../db/schema';
+import { planAsSold } from '../catalog/plan-terms';
 import { ensureGeneratedSecrets } from '../kube/environment';
 
 export type LoadedInstance = { instance: ServiceInstance; subscription: Subscription; plan: ServicePlan; service: Service };
 
+/** The instance with its subscription, service and plan (with the resources it was sold). */
 export async function loadInstance(db: DbOrTx, instanceId: string): Promise<LoadedInstance | undefined> {
 	const [row] = await db
 		.select({ instance: serviceInstances, subscription: subscriptions, plan: servicePlans, service: services })
@@ -25,7 +27,7 @@ export async function loadInstance(db: DbOrTx, instanceId: string): Promise<Load
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(serviceInstances.id, instanceId));
-	return row;
+	return row && { ...row, plan: planAsSold(row.plan, row.subscription) };
 }
 
 /** Generates the instance's missing secrets once and keeps them for every later attempt. */

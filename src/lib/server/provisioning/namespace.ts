@@ -13,11 +13,12 @@ import type { KubeManifest } from '../kube/manifests';
 import { appNamespace, namespaceForUser } from '../kube/names';
 import { buildNamespaceManifests } from '../kube/namespace-objects';
 import type { Runtime } from '../runtime';
+import { planAsSold } from '../catalog/plan-terms';
 
 /**
  * The apps whose objects are (or are about to be) in `namespace`: every instance of the
  * user that is not terminated and is not a failed set-up whose objects were removed
- * (ERROR with the subscription unpaid), each sized by its subscription's current plan (the
+ * (ERROR with the subscription unpaid), each sized by its subscription's current plan as sold to it (the
  * new plan while an upgrade is applied, so a rollback shrinks it again). A terminating app
  * still counts until its objects are gone.
  */
@@ -27,7 +28,13 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 			id: serviceInstances.id,
 			userId: serviceInstances.userId,
 			podSecurityLevel: services.podSecurityLevel,
-			plan: { cpuMilli: servicePlans.cpuMilli, memoryMb: servicePlans.memoryMb, storageGb: servicePlans.storageGb }
+			plan: {
+				id: servicePlans.id,
+				cpuMilli: servicePlans.cpuMilli,
+				memoryMb: servicePlans.memoryMb,
+				storageGb: servicePlans.storageGb
+			},
+			subscription: { planId: subscriptions.planId, soldResources: subscriptions.soldResources }
 		})
 		.from(serviceInstances)
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
@@ -41,7 +48,9 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 				excluding ? ne(serviceInstances.id, excluding) : undefined
 			)
 		);
-	return rows.filter((row) => appNamespace(row, row) === namespace).map((row) => ({ instanceId: row.id, plan: row.plan }));
+	return rows
+		.filter((row) => appNamespace(row, row) === namespace)
+		.map((row) => ({ instanceId: row.id, plan: planAsSold(row.plan, row.subscription) }));
 }
 
 /** Holds the customer's namespace lock until the transaction ends. */

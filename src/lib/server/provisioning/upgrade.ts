@@ -5,6 +5,7 @@
 // then sizes the namespace again from it: quota and limits return to the old plan's.
 import { eq } from 'drizzle-orm';
 import { servicePlans } from '../db/schema';
+import { planAsSold } from '../catalog/plan-terms';
 import { ClusterError } from '../kube/errors';
 import type { KubeManifest } from '../kube/manifests';
 import type { Runtime } from '../runtime';
@@ -79,9 +80,11 @@ export async function finishUpgrade(runtime: Runtime, loaded: LoadedInstance, in
 export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, input: UpgradeInput, reason: string) {
 	const { cluster, db } = runtime;
 	const names = namesOf(loaded.instance);
-	const [previous] = loaded.subscription.previousPlanId
+	const [previousPlan] = loaded.subscription.previousPlanId
 		? await db.select().from(servicePlans).where(eq(servicePlans.id, loaded.subscription.previousPlanId))
 		: [];
+	// The old resources as they were sold to this subscriber.
+	const previous = previousPlan && planAsSold(previousPlan, { ...loaded.subscription, planId: previousPlan.id });
 	const deployment = await cluster.getDeployment(names.namespace, names.deployment).catch(() => undefined);
 	const stopped = deployment?.spec?.replicas === 0;
 	if (previous && deployment) {

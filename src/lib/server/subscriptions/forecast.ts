@@ -1,12 +1,13 @@
 // What the customer's credit covers: the upcoming renewals of all their live subscriptions
 // walked against the balance (renewal-rules.ts), for the wallet page and the dashboard, and
 // for the renewal notices and low-credit warnings.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { servicePlans, services, subscriptions, type Subscription } from '../db/schema';
 import { topUpUrl } from '../errors';
 import { balanceOf } from './queries';
 import { daysLeft, forecastCredit, LOW_CREDIT_DAYS, type RenewingSubscription } from './renewal-rules';
+import { priceForPeriod } from '../catalog/plan-terms';
 
 /** Subscriptions that renew from the credit: live, auto-renew, not suspended or unpaid. */
 export const RENEWING_STATUSES = ['ACTIVE', 'PAST_DUE', 'PENDING_UPGRADE'] as const;
@@ -25,7 +26,11 @@ export async function renewingSubscriptions(db: DbOrTx, userIds: string[]) {
 			billingAnchor: subscriptions.billingAnchor,
 			endDate: subscriptions.endDate,
 			gracePeriodEnd: subscriptions.gracePeriodEnd,
-			price: servicePlans.monthlyPrice
+			// What the next renewal charges: an announced change once it applies, else their price.
+			price:
+				sql<number>`CASE WHEN ${subscriptions.pendingPriceFrom} <= ${subscriptions.endDate} THEN ${subscriptions.pendingMonthlyPrice} ELSE ${subscriptions.monthlyPrice} END`.mapWith(
+					Number
+				)
 		})
 		.from(subscriptions)
 		.innerJoin(servicePlans, eq(servicePlans.id, subscriptions.planId))
@@ -77,9 +82,6 @@ export async function creditForecast(db: DbOrTx, userId: string, now: Date) {
 
 /** What one subscription's page shows about its billing: price, balance, grace, deletion. */
 export async function subscriptionBilling(db: DbOrTx, subscription: Subscription) {
-	const [[plan], balance] = await Promise.all([
-		db.select({ monthlyPrice: servicePlans.monthlyPrice }).from(servicePlans).where(eq(servicePlans.id, subscription.planId)),
-		balanceOf(db, subscription.userId)
-	]);
-	return { price: plan.monthlyPrice, balance };
+	const balance = await balanceOf(db, subscription.userId);
+	return { price: priceForPeriod(subscription, subscription.endDate).price, balance };
 }

@@ -13,6 +13,7 @@ import { applyBalanceChange } from '../wallet/ledger';
 import { periodCharge } from './subscribe';
 import { graceEndsAt, nextPeriodEnd } from './renewal-rules';
 import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
+import { priceForPeriod } from '../catalog/plan-terms';
 
 export type DueRenewal = { subscription: Subscription; plan: ServicePlan; service: Service };
 
@@ -58,7 +59,13 @@ export async function lockBalances(tx: Tx, userIds: string[]) {
 export async function renewLocked(runtime: Runtime, tx: Tx, due: DueRenewal[], balances: Map<string, number>, now: Date) {
 	const renewals: (DueRenewal & { start: Date; end: Date })[] = [];
 	const lapsed: (DueRenewal & { balance: number; graceEnd: Date })[] = [];
-	const ordered = [...due].sort((a, b) => a.subscription.endDate.getTime() - b.subscription.endDate.getTime());
+	// Each subscriber pays their own price, or the change announced for the coming period
+	// (catalog/plan-terms.ts): a plan's new price reaches them at this renewal, as they were told.
+	const priced = due.map((row) => ({
+		...row,
+		plan: { ...row.plan, monthlyPrice: priceForPeriod(row.subscription, row.subscription.endDate).price }
+	}));
+	const ordered = priced.sort((a, b) => a.subscription.endDate.getTime() - b.subscription.endDate.getTime());
 	for (const row of ordered) {
 		const { subscription, plan } = row;
 		if (!isRenewalDue(subscription, now)) continue;
@@ -106,6 +113,9 @@ async function rollPeriods(tx: Tx, renewals: (DueRenewal & { start: Date; end: D
 			lastBilled: now,
 			lastChargeAmount: sql`v.price`,
 			monthlyPrice: sql`v.price`,
+			// An announced price change is adopted once its period has begun.
+			pendingMonthlyPrice: sql`CASE WHEN ${subscriptions.pendingPriceFrom} <= v.period_start THEN NULL ELSE ${subscriptions.pendingMonthlyPrice} END`,
+			pendingPriceFrom: sql`CASE WHEN ${subscriptions.pendingPriceFrom} <= v.period_start THEN NULL ELSE ${subscriptions.pendingPriceFrom} END`,
 			gracePeriodEnd: null,
 			// A grant is over once a period is paid.
 			isGrant: false

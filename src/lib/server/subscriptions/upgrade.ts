@@ -129,7 +129,14 @@ export async function upgrade(
 				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate)}`,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
-				metadata: { upgradeId, fromPlanId: current.plan.id, toPlanId: target.plan.id }
+				// The monthly prices on both sides: analytics count the expansion of recurring revenue.
+				metadata: {
+					upgradeId,
+					fromPlanId: current.plan.id,
+					toPlanId: target.plan.id,
+					fromMonthlyPrice: subscription.monthlyPrice,
+					toMonthlyPrice: target.plan.monthlyPrice
+				}
 			});
 		}
 
@@ -139,6 +146,9 @@ export async function upgrade(
 				planId: target.plan.id,
 				previousPlanId: current.plan.id,
 				monthlyPrice: target.plan.monthlyPrice,
+				// The new plan's current price applies at once; an announced change of the old one no longer does.
+				pendingMonthlyPrice: null,
+				pendingPriceFrom: null,
 				upgradeDate: now,
 				status: 'PENDING_UPGRADE'
 			})

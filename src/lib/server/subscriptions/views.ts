@@ -18,6 +18,9 @@ export const subscriptionViewSchema = z.object({
 	endDate: z.date(),
 	lastBilled: z.date().nullable(),
 	monthlyPrice: z.number(),
+	/** A price change announced for the subscriber, from their next renewal. */
+	pendingMonthlyPrice: z.number().nullable(),
+	pendingPriceFrom: z.date().nullable(),
 	lastChargeAmount: z.number().nullable(),
 	previousPlanId: z.string().nullable(),
 	upgradeDate: z.date().nullable(),
@@ -45,6 +48,8 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
 		endDate: subscription.endDate,
 		lastBilled: subscription.lastBilled,
 		monthlyPrice: subscription.monthlyPrice,
+		pendingMonthlyPrice: subscription.pendingMonthlyPrice,
+		pendingPriceFrom: subscription.pendingPriceFrom,
 		lastChargeAmount: subscription.lastChargeAmount,
 		previousPlanId: subscription.previousPlanId,
 		upgradeDate: subscription.upgradeDate,

@@ -1,0 +1,76 @@
+// The dashboard's headline figures for a range, in rupiah and counts, by SQL from the
+// ledger, subscriptions, instance history and accounts. Figures "at the end" are read at
+// the end of the range, or now while that is still to come.
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import type { Range } from './range';
+import { mrr, topUps } from './money-reports';
+import { asOf, liveAt, subscriptionSpans, within } from './sql';
+import { provisioningAttempts } from './usage-reports';
+
+type Row = Record<string, number | null>;
+const num = (value: unknown) => Number(value ?? 0);
+
+export async function analyticsOverview(db: DbOrTx, range: Range) {
+	const at = asOf(range);
+	const [money, subscriptionsNow, flow, customers, mrrRows, topUpRows, provisioning] = await Promise.all([
+		db.execute<Row>(sql`
+			SELECT
+				coalesce(sum(amount) FILTER (WHERE type = 'TOP_UP'), 0)::bigint AS received,
+				coalesce(sum(-amount) FILTER (WHERE type IN ('SUBSCRIPTION', 'UPGRADE', 'REFUND') AND subscription_id IS NOT NULL), 0)::bigint AS earned
+			FROM transactions WHERE status = 'COMPLETED' AND ${within(range, sql`completed_at`)}`),
+		db.execute<Row>(sql`
+			SELECT
+				count(*) FILTER (WHERE ${liveAt(at)})::int AS active,
+				coalesce(sum(price) FILTER (WHERE ${liveAt(at)} AND NOT is_grant AND price > 0), 0)::bigint AS mrr,
+				count(DISTINCT user_id) FILTER (WHERE ${liveAt(at)} AND NOT is_grant AND price > 0)::int AS paying,
+				count(DISTINCT user_id) FILTER (WHERE ${liveAt(at)})::int AS holders
+			FROM ${subscriptionSpans} AS spans`),
+		db.execute<Row>(sql`
+			SELECT
+				count(*) FILTER (WHERE ${within(range, sql`start_date`)})::int AS new,
+				count(*) FILTER (WHERE status IN ('CANCELLED', 'EXPIRED') AND ${within(range, sql`end_date`)})::int AS churned,
+				(SELECT count(*)::int FROM ${subscriptionSpans} AS spans WHERE NOT is_grant AND ${liveAt(range.start)}) AS live_at_start
+			FROM subscriptions WHERE NOT is_grant`),
+		db.execute<Row>(sql`
+			SELECT count(*) FILTER (WHERE created_at < ${at})::int AS total,
+				count(*) FILTER (WHERE ${within(range, sql`created_at`)})::int AS new
+			FROM users WHERE role = 'USER'`),
+		db.execute<Row>(mrr(range)),
+		db.execute<Row>(topUps(range)),
+		db.execute<Row>(provisioningAttempts(range, { byPeriod: false }))
+	]);
+	const [m, s, f, c, p] = [money.rows[0], subscriptionsNow.rows[0], flow.rows[0], customers.rows[0], provisioning.rows[0]];
+	const movement = (column: string) => mrrRows.rows.reduce((total, row) => total + num(row[column]), 0);
+	const created = topUpRows.rows.reduce((total, row) => total + num(row.created), 0);
+	const settled = topUpRows.rows.reduce((total, row) => total + num(row.settled), 0);
+	const paying = num(s.paying);
+	return {
+		from: range.from,
+		to: range.to,
+		mrr: num(s.mrr),
+		activeSubscriptions: num(s.active),
+		revenueReceived: num(m.received),
+		revenueEarned: num(m.earned),
+		payingCustomers: paying,
+		/** Average revenue per paying customer: MRR over the customers paying it. */
+		arpu: paying === 0 ? 0 : Math.round(num(s.mrr) / paying),
+		mrrMovement: { new: movement('new'), expansion: movement('expansion'), churn: movement('churn') },
+		newSubscriptions: num(f.new),
+		churnedSubscriptions: num(f.churned),
+		/** Subscriptions ended in the range over those live at its start. */
+		churnRate: num(f.live_at_start) === 0 ? 0 : num(f.churned) / num(f.live_at_start),
+		topUps: { created, settled, conversion: created === 0 ? 0 : settled / created },
+		provisioning: {
+			attempts: num(p.attempts),
+			succeeded: num(p.succeeded),
+			failed: num(p.failed),
+			successRate: num(p.success_rate),
+			p50Seconds: p.p50_seconds,
+			p95Seconds: p.p95_seconds
+		},
+		customers: { total: num(c.total), new: num(c.new), withLiveSubscriptions: num(s.holders) }
+	};
+}
+
+export type AnalyticsOverview = Awaited<ReturnType<typeof analyticsOverview>>;

@@ -1,0 +1,259 @@
+// What the admin panel's customer, ledger and operations procedures return, built here only, with the zod schema beside each view
+// (procedures check it with `.output()`), so a column added to a table (a password hash, a
+// generated secret) never reaches the admin panel by accident.
+import { z } from 'zod';
+import {
+	INSTANCE_STATUSES,
+	PAYMENT_METHODS,
+	ROLES,
+	SUBSCRIPTION_STATUSES,
+	TRANSACTION_STATUSES,
+	TRANSACTION_TYPES
+} from '$lib/statuses';
+import type {
+	AuditLogEntry,
+	PaymentEvent,
+	Service,
+	ServiceInstance,
+	ServicePlan,
+	Subscription,
+	Transaction,
+	User
+} from '../db/schema';
+
+// -- Customers ------------------------------------------------------------------------------
+
+export const customerRowSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	email: z.string(),
+	role: z.enum(ROLES),
+	blocked: z.boolean(),
+	creditBalance: z.number(),
+	liveSubscriptions: z.number(),
+	/** What the customer pays per month for their live, paid subscriptions. */
+	monthlySpend: z.number(),
+	pastDue: z.boolean(),
+	createdAt: z.date()
+});
+
+export const customerListSchema = z.object({
+	items: z.array(customerRowSchema),
+	total: z.number(),
+	page: z.number(),
+	pageSize: z.number()
+});
+
+const ledgerRowSchema = z.object({
+	id: z.string(),
+	type: z.enum(TRANSACTION_TYPES),
+	status: z.enum(TRANSACTION_STATUSES),
+	amount: z.number(),
+	balanceAfter: z.number().nullable(),
+	description: z.string(),
+	paymentMethod: z.enum(PAYMENT_METHODS).nullable(),
+	orderId: z.string().nullable(),
+	adminNotes: z.string().nullable(),
+	createdAt: z.date(),
+	completedAt: z.date().nullable()
+});
+
+const customerSubscriptionSchema = z.object({
+	id: z.string(),
+	status: z.enum(SUBSCRIPTION_STATUSES),
+	service: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+	plan: z.object({ id: z.string(), name: z.string() }),
+	monthlyPrice: z.number(),
+	pendingMonthlyPrice: z.number().nullable(),
+	isGrant: z.boolean(),
+	autoRenew: z.boolean(),
+	endDate: z.date(),
+	instance: z
+		.object({
+			id: z.string(),
+			name: z.string(),
+			status: z.enum(INSTANCE_STATUSES),
+			statusReason: z.string().nullable(),
+			healthStatus: z.string().nullable(),
+			publicUrl: z.string().nullable()
+		})
+		.nullable()
+});
+
+const customerNotificationSchema = z.object({
+	id: z.string(),
+	type: z.string(),
+	title: z.string(),
+	body: z.string(),
+	readAt: z.date().nullable(),
+	createdAt: z.date()
+});
+
+export const auditEntrySchema = z.object({
+	id: z.string(),
+	actor: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+	action: z.string(),
+	entityType: z.string(),
+	entityId: z.string().nullable(),
+	details: z.record(z.string(), z.unknown()),
+	ipAddress: z.string().nullable(),
+	createdAt: z.date()
+});
+
+export const customerDetailSchema = z.object({
+	profile: z.object({
+		id: z.string(),
+		name: z.string(),
+		email: z.string(),
+		phone: z.string().nullable(),
+		role: z.enum(ROLES),
+		blocked: z.boolean(),
+		createdAt: z.date(),
+		activeSessions: z.number()
+	}),
+	wallet: z.object({ balance: z.number(), totalTopUp: z.number(), totalSpent: z.number() }),
+	ledger: z.object({ items: z.array(ledgerRowSchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+	subscriptions: z.array(customerSubscriptionSchema),
+	notifications: z.array(customerNotificationSchema),
+	audit: z.array(auditEntrySchema)
+});
+
+export const customerAccountSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	email: z.string(),
+	role: z.enum(ROLES),
+	blocked: z.boolean(),
+	/** Sessions ended by this action. */
+	sessionsEnded: z.number()
+});
+
+export type CustomerRow = z.infer<typeof customerRowSchema>;
+export type CustomerList = z.infer<typeof customerListSchema>;
+export type CustomerDetail = z.infer<typeof customerDetailSchema>;
+export type CustomerAccount = z.infer<typeof customerAccountSchema>;
+export type AuditEntryView = z.infer<typeof auditEntrySchema>;
+
+export function toCustomerRow(user: User, live: { live: number; spend: number; pastDue: boolean }): CustomerRow {
+	return {
+		id: user.id,
+		name: user.name,
+		email: user.email,
+		role: user.role,
+		blocked: !user.isActive,
+		creditBalance: user.creditBalance,
+		liveSubscriptions: Number(live.live),
+		monthlySpend: Number(live.spend),
+		pastDue: Boolean(live.pastDue),
+		createdAt: user.createdAt
+	};
+}
+
+export function toCustomerAccount(user: User, sessionsEnded: number): CustomerAccount {
+	return { id: user.id, name: user.name, email: user.email, role: user.role, blocked: !user.isActive, sessionsEnded };
+}
+
+/** A ledger row as an administrator reads it: with their notes, never tokens or files on disk. */
+export function toLedgerRow(row: Transaction) {
+	return {
+		id: row.id,
+		type: row.type,
+		status: row.status,
+		amount: row.amount,
+		balanceAfter: row.balanceAfter,
+		description: row.description,
+		paymentMethod: row.paymentMethod,
+		orderId: row.orderId,
+		adminNotes: row.adminNotes,
+		createdAt: row.createdAt,
+		completedAt: row.completedAt
+	};
+}
+
+export function toCustomerSubscription(
+	row: { subscription: Subscription; plan: ServicePlan; service: Service },
+	instance: ServiceInstance | null
+) {
+	const { subscription, plan, service } = row;
+	return {
+		id: subscription.id,
+		status: subscription.status,
+		service: { id: service.id, name: service.name, slug: service.slug },
+		plan: { id: plan.id, name: plan.name },
+		monthlyPrice: subscription.monthlyPrice,
+		pendingMonthlyPrice: subscription.pendingMonthlyPrice,
+		isGrant: subscription.isGrant,
+		autoRenew: subscription.autoRenew,
+		endDate: subscription.endDate,
+		instance: instance && {
+			id: instance.id,
+			name: instance.name,
+			status: instance.status,
+			statusReason: instance.statusReason,
+			healthStatus: instance.healthStatus,
+			publicUrl: instance.publicUrl
+		}
+	};
+}
+
+export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: string; email: string } | null): AuditEntryView {
+	return {
+		id: entry.id,
+		actor,
+		action: entry.action,
+		entityType: entry.entityType,
+		entityId: entry.entityId,
+		details: entry.details,
+		ipAddress: entry.ipAddress,
+		createdAt: entry.createdAt
+	};
+}
+
+// -- Operations -----------------------------------------------------------------------------
+
+export function toOperationsApp(row: {
+	instance: ServiceInstance;
+	user: { id: string; name: string; email: string };
+	service: { id: string; name: string; slug: string };
+	plan: { id: string; name: string };
+	since: Date | string;
+	lastError: string | null;
+	lastErrorAt: Date | string | null;
+}) {
+	const { instance } = row;
+	return {
+		id: instance.id,
+		name: instance.name,
+		subdomain: instance.subdomain,
+		status: instance.status,
+		statusReason: instance.statusReason,
+		healthStatus: instance.healthStatus,
+		lastHealthCheck: instance.lastHealthCheck,
+		publicUrl: instance.publicUrl,
+		/** When it entered its current status. */
+		since: new Date(row.since),
+		lastError: row.lastError,
+		lastErrorAt: row.lastErrorAt ? new Date(row.lastErrorAt) : null,
+		user: row.user,
+		service: row.service,
+		plan: row.plan,
+		/** The app page: live logs and status events (administrators may open any app). */
+		link: `/instances/${instance.id}`
+	};
+}
+
+export function toWebhookEvent(event: PaymentEvent, verdict: string) {
+	return {
+		id: event.id,
+		orderId: event.orderId,
+		transactionId: event.transactionId,
+		transactionStatus: event.transactionStatus,
+		fraudStatus: event.fraudStatus,
+		statusCode: event.statusCode,
+		grossAmount: event.grossAmount,
+		signatureValid: event.signatureValid,
+		outcome: event.outcome,
+		verdict,
+		receivedAt: event.receivedAt
+	};
+}

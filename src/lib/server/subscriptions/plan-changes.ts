@@ -1,0 +1,91 @@
+// What an administrator's change to a plan means for its subscribers. A new price applies
+// from each subscriber's next renewal: it waits on the subscription (pendingMonthlyPrice,
+// from the end of the period already paid) and the subscriber is told the price and the
+// date. New resources apply to new subscriptions and upgrades: subscribers keep the
+// resources they were sold (soldResources), so no running app is resized by an edit.
+import { and, eq, isNotNull, ne, notInArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client';
+import { ENDED_SUBSCRIPTION_STATUSES, subscriptions, type ServicePlan } from '../db/schema';
+import { notifyMany } from '../notifications/service';
+import { resourcesChanged, soldResourcesOf } from '../catalog/plan-terms';
+import { formatDate, formatRupiah } from '$lib/format';
+
+export type PlanChange = { before: ServicePlan; after: ServicePlan; serviceName: string; now?: Date };
+
+const onPlan = (planId: string) =>
+	and(
+		eq(subscriptions.planId, planId),
+		notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
+		eq(subscriptions.isGrant, false)
+	);
+
+/** Applies a plan's edit to its subscribers, in the editor's transaction. */
+export async function applyPlanChange(tx: Tx, change: PlanChange) {
+	const pricesAnnounced = change.before.monthlyPrice === change.after.monthlyPrice ? 0 : await announcePriceChange(tx, change);
+	const resourcesKept = resourcesChanged(change.before, change.after) ? await keepSoldResources(tx, change.before) : 0;
+	return { pricesAnnounced, resourcesKept };
+}
+
+async function announcePriceChange(tx: Tx, change: PlanChange) {
+	const { after, serviceName } = change;
+	const now = change.now ?? new Date();
+	const newPrice = after.monthlyPrice;
+	// Subscribers who pay another price get the new one from the end of their paid period.
+	const announced = await tx
+		.update(subscriptions)
+		.set({ pendingMonthlyPrice: newPrice, pendingPriceFrom: sql`${subscriptions.endDate}` })
+		.where(and(onPlan(after.id), ne(subscriptions.monthlyPrice, newPrice)))
+		.returning();
+	// Subscribers already paying the new price had a change announced that is now withdrawn.
+	const withdrawn = await tx
+		.update(subscriptions)
+		.set({ pendingMonthlyPrice: null, pendingPriceFrom: null })
+		.where(and(onPlan(after.id), eq(subscriptions.monthlyPrice, newPrice), isNotNull(subscriptions.pendingMonthlyPrice)))
+		.returning();
+	const plan = `${serviceName} ${after.name}`;
+	await notifyMany(tx, [
+		...announced.map((subscription) => {
+			const from = subscription.endDate;
+			const when = from > now ? `From your renewal on ${formatDate(from)}` : 'From your next payment';
+			return {
+				userId: subscription.userId,
+				type: 'PLAN_PRICE_CHANGED' as const,
+				title: `New price for ${plan}: ${formatRupiah(newPrice)} per month`,
+				body: `${when}, ${plan} costs ${formatRupiah(newPrice)} per month instead of ${formatRupiah(subscription.monthlyPrice)}. Until then nothing changes.`,
+				link: `/subscriptions/${subscription.id}`,
+				metadata: {
+					subscriptionId: subscription.id,
+					planId: after.id,
+					previousPrice: subscription.monthlyPrice,
+					newPrice,
+					effectiveFrom: from.toISOString()
+				}
+			};
+		}),
+		...withdrawn.map((subscription) => ({
+			userId: subscription.userId,
+			type: 'PLAN_PRICE_CHANGED' as const,
+			title: `${plan} keeps its price of ${formatRupiah(newPrice)}`,
+			body: `The price change announced for ${plan} was withdrawn: you keep paying ${formatRupiah(newPrice)} per month.`,
+			link: `/subscriptions/${subscription.id}`,
+			metadata: { subscriptionId: subscription.id, planId: after.id, previousPrice: newPrice, newPrice, effectiveFrom: null }
+		}))
+	]);
+	return announced.length + withdrawn.length;
+}
+
+/** Subscribers not yet holding resources of their own keep the plan's resources from before the edit. */
+async function keepSoldResources(tx: Tx, before: ServicePlan) {
+	const kept = await tx
+		.update(subscriptions)
+		.set({ soldResources: soldResourcesOf(before) })
+		.where(
+			and(
+				eq(subscriptions.planId, before.id),
+				notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
+				sql`(${subscriptions.soldResources} IS NULL OR ${subscriptions.soldResources}->>'planId' <> ${before.id})`
+			)
+		)
+		.returning({ id: subscriptions.id });
+	return kept.length;
+}

@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login } from './helpers';
+
+test('an administrator opens the analytics, picks a range and exports a report as CSV', async ({ page }) => {
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	await page.goto('/admin');
+	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Analytics' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
+	await expect(page.getByTestId('overview-mrr')).toHaveText(/^Rp /);
+	await expect(page.getByRole('figure', { name: 'Customer growth' })).toBeVisible();
+
+	await page.getByRole('navigation', { name: 'Date range' }).getByRole('link', { name: 'This year' }).click();
+	await expect(page).toHaveURL(/preset=year/);
+	const year = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date()).slice(0, 4);
+	await expect(page.getByText(`From ${year}-01-01 to`)).toBeVisible();
+
+	const report = page.getByTestId('report-customers');
+	await expect(report.getByRole('table')).toContainText('total');
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		report.getByRole('link', { name: 'Export customers as CSV' }).click()
+	]);
+	expect(download.suggestedFilename()).toMatch(new RegExp(`^minispod-customers-${year}-01-01-to-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+	const lines = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
+	expect(lines[0]).toBe('period,new,total');
+	expect(lines.length).toBeGreaterThan(1);
+	expect(lines.at(-1)).toMatch(/^\d{4}-\d{2}-\d{2},\d+,\d+$/);
+});

@@ -1,0 +1,105 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, register, uniqueEmail } from './helpers';
+
+// Each test drives two browsers (an administrator and a customer) through several pages.
+test.describe.configure({ timeout: 150_000 });
+
+test('an administrator creates a service in the editor, previews its objects, adds a plan, and a customer subscribes', async ({
+	browser
+}) => {
+	const slug = `notes-${Date.now().toString(36)}`;
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await admin.goto('/admin/catalog');
+	await admin.getByRole('link', { name: 'New service' }).click();
+
+	const form = admin.getByRole('form', { name: 'Service template' });
+	await form.getByLabel('Name').fill('Team Notes');
+	await form.getByLabel('Slug').fill(slug);
+	await form.getByLabel('Category').selectOption({ label: 'Productivity' });
+	await form.getByLabel('Short description').fill('Shared notes for small teams.');
+	await form.getByLabel('Image').fill('ghcr.io/example/team-notes:1.4.2');
+	await form.getByLabel('Version').fill('1.4.2');
+	await form.getByLabel('Container port').fill('3000');
+	await form.getByLabel('Health-check path').fill('/health');
+	await form.getByLabel('Volume mount path').fill('/var/lib/notes');
+	await form.getByRole('button', { name: 'Add a variable' }).click();
+	await form.getByLabel('Variable', { exact: true }).fill('NOTES_SECRET');
+	await form.getByLabel('Value comes from').selectOption('secret');
+
+	await admin.getByRole('button', { name: 'Preview Kubernetes objects' }).click();
+	const preview = admin.getByTestId('manifest-preview');
+	await expect(preview).toContainText('Sample plan — valid');
+	await expect(preview).toContainText('kind: Deployment');
+	await expect(preview).toContainText('image: ghcr.io/example/team-notes:1.4.2');
+	await expect(preview).toContainText('NOTES_SECRET: "<generated: 32 alphanumeric>"');
+
+	await admin.getByRole('button', { name: 'Create service' }).click();
+	await expect(admin.getByText('Service created. Add its plans below.')).toBeVisible();
+	await admin.getByRole('button', { name: 'Add a plan' }).click();
+	const plan = admin.getByRole('form', { name: 'New plan' });
+	await plan.getByLabel('Tier').selectOption('FREE');
+	await plan.getByLabel('Plan name').fill('Starter');
+	await plan.getByLabel('Monthly price (Rp)').fill('0');
+	await plan.getByRole('button', { name: 'Add plan' }).click();
+	await expect(admin.getByText('Starter added.')).toBeVisible();
+	await expect(admin.getByTestId('editor-plan-FREE')).toContainText('Starter');
+
+	const customer = await (await browser.newContext()).newPage();
+	await register(customer, 'Notes Customer', uniqueEmail('notes'));
+	await customer.goto(`/catalog/${slug}`);
+	await expect(customer.getByRole('heading', { level: 1, name: 'Team Notes' })).toBeVisible();
+	await customer.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Starter' }).click();
+	await customer.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(customer).toHaveURL(/\/subscriptions\//);
+	await expect(customer.getByRole('heading', { level: 1 })).toContainText('Team Notes');
+});
+
+test('a new plan price shows in the catalog at once and reaches the subscriber as a notice with its date', async ({
+	browser
+}) => {
+	const email = uniqueEmail('priced');
+	const customer = await (await browser.newContext()).newPage();
+	await register(customer, 'Priced Customer', email);
+
+	// Credit from the customer page, so they can pay for a plan.
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await admin.goto(`/admin/customers?q=${encodeURIComponent(email)}`);
+	await admin.getByRole('link', { name: 'Priced Customer' }).click();
+	await admin.getByRole('button', { name: 'Credit or debit' }).click();
+	const credit = admin.getByRole('dialog', { name: 'Credit or debit Priced Customer' });
+	await credit.getByLabel('Amount (Rp)').fill('100000');
+	await credit.getByLabel('Reason (shown to the customer)').fill('Welcome credit for the pilot');
+	await credit.getByRole('button', { name: 'Credit' }).click();
+	await expect(admin.getByTestId('customer-balance')).toHaveText('Rp 100.000');
+
+	await customer.goto('/catalog/vaultwarden');
+	await customer.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
+	await customer.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(customer).toHaveURL(/\/subscriptions\//);
+	const subscriptionUrl = customer.url();
+
+	await admin.goto('/admin/catalog');
+	await admin.getByRole('link', { name: 'Edit Vaultwarden' }).click();
+	await admin.getByRole('button', { name: 'Edit Basic' }).click();
+	const plan = admin.getByRole('form', { name: 'Edit Basic' });
+	await plan.getByLabel('Monthly price (Rp)').fill('25000');
+	await expect(plan.getByText(/The price changes from Rp 19.000 to Rp 25.000/)).toBeVisible();
+	await plan.getByLabel('Why (kept in the audit log)').fill('Bigger servers for everyone');
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await expect(admin.getByText(/subscribers were told the new price/)).toBeVisible();
+	await expect(admin.getByTestId('editor-plan-BASIC').getByTestId('editor-plan-price')).toHaveText('Rp 25.000');
+
+	await customer.goto('/catalog/vaultwarden');
+	await expect(customer.locator('[data-plan-type="BASIC"]').getByTestId('plan-price')).toHaveText('Rp 25.000');
+	await customer.goto('/notifications');
+	const notice = customer.getByTestId('notifications').getByText('New price for Vaultwarden Basic: Rp 25.000 per month');
+	await expect(notice).toBeVisible();
+	await expect(customer.getByTestId('notifications')).toContainText(
+		/From your renewal on \d+ \w+ \d{4}, Vaultwarden Basic costs Rp 25.000 per month instead of Rp 19.000/
+	);
+	await customer.goto(subscriptionUrl);
+	await expect(customer.getByTestId('pending-price')).toContainText('Rp 25.000 per month from your renewal on');
+});

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, register, uniqueEmail } from './helpers';
+
+test('an administrator blocks a customer, who is logged out at once and cannot log in again', async ({ browser }) => {
+	const customer = await (await browser.newContext()).newPage();
+	const email = uniqueEmail('blocked');
+	await register(customer, 'Blocked Customer', email);
+
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await admin.goto('/admin/customers');
+	await admin.getByRole('search', { name: 'Find customers' }).getByLabel('Name or e-mail').fill(email);
+	await admin.getByRole('button', { name: 'Filter' }).click();
+	await expect(admin.getByTestId('customer-row')).toHaveCount(1);
+	await admin.getByRole('link', { name: 'Blocked Customer' }).click();
+	await expect(admin.getByTestId('customer-name')).toHaveText('Blocked Customer');
+
+	await admin.getByRole('button', { name: 'Block', exact: true }).click();
+	const dialog = admin.getByRole('dialog', { name: 'Block Blocked Customer?' });
+	await dialog.getByLabel('Reason (kept in the audit log)').fill('Card fraud reported by the bank');
+	await dialog.getByRole('button', { name: 'Block' }).click();
+	await expect(admin.getByText('Blocked: their sessions have ended and they cannot log in.')).toBeVisible();
+	await expect(admin.getByTestId('customer-status')).toHaveText('Blocked');
+	await expect(admin.getByTestId('customer-audit-entry').first()).toContainText('user.block');
+
+	// The customer's open session is gone: the next page sends them to the login page.
+	await customer.goto('/wallet');
+	await expect(customer).toHaveURL(/\/login\?redirectTo=%2Fwallet/);
+	await customer.getByLabel('Email').fill(email);
+	await customer.getByLabel('Password').fill('correct horse battery');
+	await customer.getByRole('button', { name: 'Log in' }).click();
+	await expect(customer.getByText('This account is disabled.')).toBeVisible();
+	await expect(customer).toHaveURL(/\/login/);
+});

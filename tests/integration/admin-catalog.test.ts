@@ -1,0 +1,397 @@
+// The catalog editor: categories, service templates saved only with valid Kubernetes
+// objects, services in use hidden rather than deleted, and plans whose new price waits for
+// each subscriber's renewal and whose new resources reach new subscriptions only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { parseAllDocuments } from 'yaml';
+import { auditLog, notifications, serviceInstances, servicePlans, services, type User } from '../../src/lib/server/db/schema';
+import type { LiveEvent } from '../../src/lib/server/events';
+import { loadInstance } from '../../src/lib/server/provisioning/job-data';
+import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
+import { expectError, rejection } from '../support/errors';
+import { expectInvariants } from '../support/invariants';
+
+let runtime: TestRuntime;
+let admin: User;
+let adminApi: Awaited<ReturnType<typeof callerFor>>;
+beforeAll(async () => {
+	runtime = await startTestRuntime();
+	admin = await createUser(runtime, { role: 'ADMINISTRATOR' });
+	adminApi = await callerFor(runtime, admin);
+});
+afterAll(async () => {
+	await expectInvariants(runtime.db);
+	await runtime?.close();
+});
+
+const tag = () => randomUUID().slice(0, 6);
+
+/** Resolves with the first `catalog` event published after it is called. */
+function nextCatalogEvent() {
+	const controller = new AbortController();
+	const isCatalog = (event: LiveEvent): event is Extract<LiveEvent, { type: 'catalog' }> => event.type === 'catalog';
+	const stream = runtime.events.stream(isCatalog, controller.signal);
+	const first = stream.next();
+	return first.finally(() => controller.abort());
+}
+
+async function aCategory() {
+	const [category] = await adminApi.admin.catalog.categories();
+	return category;
+}
+
+function templateFields(categoryId: string, slug: string) {
+	return {
+		name: `Wiki ${slug}`,
+		slug,
+		categoryId,
+		description: 'A team wiki.',
+		longDescription: 'Write things down together.',
+		icon: 'book-open',
+		websiteUrl: 'https://js.wiki',
+		version: '2.5.305',
+		dockerImage: 'ghcr.io/requarks/wiki:2.5.305',
+		defaultPort: 3000,
+		healthCheckPath: '/healthz',
+		dataMountPath: '/wiki/data',
+		podSecurityLevel: 'restricted' as const,
+		runAsUser: 1000,
+		envTemplate: [
+			{ name: 'DB_TYPE', source: 'preset' as const, value: 'sqlite' },
+			{ name: 'SITE_URL', source: 'minispod' as const, derived: 'PUBLIC_URL' as const, description: 'Public address' },
+			{ name: 'SESSION_SECRET', source: 'secret' as const, secretLength: 40, secretEncoding: 'hex' as const }
+		],
+		tags: ['wiki', 'docs'],
+		isFeatured: false,
+		isPublic: true,
+		sortOrder: 0
+	};
+}
+
+const planFields = (overrides: Partial<Record<string, unknown>> = {}) => ({
+	name: 'Basic',
+	description: 'For a small team.',
+	monthlyPrice: 30_000,
+	cpuMilli: 250,
+	memoryMb: 512,
+	storageGb: 2,
+	bandwidthGb: 100,
+	totalQuota: 5,
+	features: ['HTTPS subdomain'],
+	isPopular: false,
+	isActive: true,
+	sortOrder: 0,
+	...overrides
+});
+
+describe('categories', () => {
+	it('creates, renames, reorders and hides a category, audited and announced', async () => {
+		const slug = `tools-${tag()}`;
+		const announced = nextCatalogEvent();
+		const created = await adminApi.admin.catalog.createCategory({
+			name: `Tools ${slug}`,
+			slug,
+			description: null,
+			icon: 'wrench'
+		});
+		expect((await announced).value).toEqual({ type: 'catalog' });
+		expect(created).toMatchObject({ slug, isVisible: true, serviceCount: 0 });
+
+		const renamed = await adminApi.admin.catalog.updateCategory({ id: created.id, name: `Handy tools ${slug}` });
+		expect(renamed.name).toBe(`Handy tools ${slug}`);
+		const taken = await expectError(adminApi.admin.catalog.updateCategory({ id: created.id, slug: 'automation' }), 'BAD_REQUEST');
+		expect(taken.message).toBe('slug: is already used by another entry');
+
+		const order = (await adminApi.admin.catalog.categories()).map((c) => c.id);
+		const reordered = await adminApi.admin.catalog.reorderCategories({
+			ids: [created.id, ...order.filter((id) => id !== created.id)]
+		});
+		expect(reordered[0].id).toBe(created.id);
+		await expectError(adminApi.admin.catalog.reorderCategories({ ids: [created.id] }), 'BAD_REQUEST');
+
+		const actions = await runtime.db.select().from(auditLog).where(eq(auditLog.entityType, 'service_category'));
+		expect(actions.map((entry) => entry.action)).toEqual(
+			expect.arrayContaining(['catalog.category.create', 'catalog.category.update', 'catalog.category.reorder'])
+		);
+	});
+
+	it('hides a category and its services from customers', async () => {
+		const { api } = await newCustomer(runtime);
+		const [monitoring] = (await adminApi.admin.catalog.categories()).filter((c) => c.slug === 'monitoring');
+		await adminApi.admin.catalog.updateCategory({ id: monitoring.id, isVisible: false });
+		try {
+			expect((await api.catalog.categories()).map((c) => c.slug)).not.toContain('monitoring');
+			expect((await api.catalog.services()).map((s) => s.slug)).not.toContain('uptime-kuma');
+			await expectError(api.catalog.service({ slug: 'uptime-kuma' }), 'NOT_FOUND');
+		} finally {
+			await adminApi.admin.catalog.updateCategory({ id: monitoring.id, isVisible: true });
+		}
+		expect((await api.catalog.services()).map((s) => s.slug)).toContain('uptime-kuma');
+	});
+});
+
+describe('service templates', () => {
+	it('previews the Kubernetes objects of every plan as valid YAML before saving', async () => {
+		const category = await aCategory();
+		const previews = await adminApi.admin.catalog.preview({ service: templateFields(category.id, `wiki-${tag()}`) });
+		expect(previews).toHaveLength(1);
+		expect(previews[0]).toMatchObject({ planId: null, planName: 'Sample plan', problems: [] });
+		const documents = parseAllDocuments(previews[0].yaml).map((doc) => doc.toJS());
+		expect(documents.map((doc) => doc.kind)).toEqual([
+			'Namespace',
+			'ResourceQuota',
+			'LimitRange',
+			'NetworkPolicy',
+			'Secret',
+			'ConfigMap',
+			'PersistentVolumeClaim',
+			'Deployment',
+			'Service',
+			'Ingress'
+		]);
+		const deployment = documents.find((doc) => doc.kind === 'Deployment');
+		expect(deployment.spec.template.spec.containers[0]).toMatchObject({
+			image: 'ghcr.io/requarks/wiki:2.5.305',
+			ports: [{ containerPort: 3000 }]
+		});
+		expect(documents.find((doc) => doc.kind === 'ConfigMap').data).toMatchObject({ DB_TYPE: 'sqlite' });
+		// Secrets are named, never invented, in a preview.
+		expect(documents.find((doc) => doc.kind === 'Secret').stringData).toEqual({ SESSION_SECRET: '<generated: 40 hex>' });
+
+		const gitea = (await adminApi.admin.catalog.services()).find((s) => s.slug === 'gitea')!;
+		const { service } = await adminApi.admin.catalog.service({ id: gitea.id });
+		const perPlan = await adminApi.admin.catalog.preview({
+			id: gitea.id,
+			service: { ...service, longDescription: service.longDescription }
+		});
+		expect(perPlan.map((p) => p.planName)).toEqual(['Free', 'Basic', 'Pro', 'Premium']);
+		expect(perPlan.every((p) => p.problems.length === 0)).toBe(true);
+	});
+
+	it('creates a service with every field, which customers can then subscribe to', async () => {
+		const category = await aCategory();
+		const slug = `wiki-${tag()}`;
+		const created = await adminApi.admin.catalog.createService(templateFields(category.id, slug));
+		expect(created.envTemplate).toEqual([
+			{ name: 'DB_TYPE', description: null, source: 'preset', value: 'sqlite' },
+			{ name: 'SITE_URL', description: 'Public address', source: 'minispod', derived: 'PUBLIC_URL' },
+			{ name: 'SESSION_SECRET', description: null, source: 'secret', secretLength: 40, secretEncoding: 'hex' }
+		]);
+		const [row] = await runtime.db.select().from(services).where(eq(services.slug, slug));
+		expect(row.envTemplate).toEqual([
+			{ name: 'DB_TYPE', value: 'sqlite' },
+			{ name: 'SITE_URL', description: 'Public address', derived: 'PUBLIC_URL' },
+			{ name: 'SESSION_SECRET', secret: { length: 40, encoding: 'hex' } }
+		]);
+		const plan = await adminApi.admin.catalog.createPlan({ serviceId: created.id, planType: 'BASIC', ...planFields() });
+		const duplicate = await expectError(
+			adminApi.admin.catalog.createPlan({ serviceId: created.id, planType: 'BASIC', ...planFields() }),
+			'BAD_REQUEST'
+		);
+		expect(duplicate.message).toMatch(/^planType: .* already has a BASIC plan/);
+
+		const { api } = await newCustomer(runtime);
+		const listed = await api.catalog.service({ slug });
+		expect(listed.plans.map((p) => p.id)).toEqual([plan.id]);
+		const { subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		expect((await reloadSubscription(runtime.db, subscriptionId)).monthlyPrice).toBe(30_000);
+	});
+
+	it('refuses bad fields by name and changes nothing', async () => {
+		const category = await aCategory();
+		const slug = `wiki-${tag()}`;
+		const bad = async (overrides: Record<string, unknown>) =>
+			(
+				await expectError(
+					adminApi.admin.catalog.createService({ ...templateFields(category.id, slug), ...overrides }),
+					'BAD_REQUEST'
+				)
+			).message;
+		expect(await bad({ dockerImage: 'ghcr.io/requarks/wiki' })).toBe('dockerImage: Pin a tag or digest');
+		expect(await bad({ dockerImage: 'nginx:latest' })).toBe('dockerImage: Pin a release tag, not latest');
+		expect(await bad({ defaultPort: 70_000 })).toBe('defaultPort: Use 1 to 65535');
+		expect(await bad({ healthCheckPath: 'healthz' })).toMatch(/^healthCheckPath: Use an absolute path/);
+		expect(await bad({ runAsUser: 0 })).toMatch(/^runAsUser: Use a non-root user id/);
+		expect(
+			await bad({
+				envTemplate: [
+					{ name: 'A', source: 'preset', value: '1' },
+					{ name: 'A', source: 'preset', value: '2' }
+				]
+			})
+		).toBe('envTemplate.1.name: A is listed twice');
+		expect(await bad({ envTemplate: [{ name: 'TOKEN', source: 'secret' }] })).toBe(
+			'envTemplate.0.secretLength: Give the secret a length'
+		);
+		expect(await bad({ categoryId: randomUUID() })).toBe('categoryId: Choose an existing category');
+		expect(await runtime.db.select().from(services).where(eq(services.slug, slug))).toEqual([]);
+	});
+
+	it('edits a template, audited with what changed', async () => {
+		const category = await aCategory();
+		const created = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));
+		const fields = {
+			...templateFields(category.id, created.slug),
+			dockerImage: 'ghcr.io/requarks/wiki:2.5.306',
+			version: '2.5.306'
+		};
+		const updated = await adminApi.admin.catalog.updateService({ id: created.id, service: fields });
+		expect(updated).toMatchObject({ dockerImage: 'ghcr.io/requarks/wiki:2.5.306', version: '2.5.306' });
+		const [entry] = await runtime.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, created.id), eq(auditLog.action, 'catalog.service.update')));
+		expect(entry.details).toEqual({ changed: ['version', 'dockerImage'] });
+	});
+
+	it('deletes a service nobody subscribed to; one in use can only be hidden, and keeps its subscribers', async () => {
+		const category = await aCategory();
+		const unused = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));
+		await adminApi.admin.catalog.createPlan({ serviceId: unused.id, planType: 'FREE', ...planFields({ monthlyPrice: 0 }) });
+		expect(await adminApi.admin.catalog.deleteService({ id: unused.id })).toEqual({ id: unused.id, deleted: true });
+		expect(await runtime.db.select().from(services).where(eq(services.id, unused.id))).toEqual([]);
+
+		const used = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));
+		const plan = await adminApi.admin.catalog.createPlan({ serviceId: used.id, planType: 'BASIC', ...planFields() });
+		const { api } = await newCustomer(runtime);
+		const { subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const refused = await rejection(adminApi.admin.catalog.deleteService({ id: used.id }));
+		expect(refused.code).toBe('INVALID_STATE');
+		expect(refused.message).toMatch(/hide it instead/);
+
+		await adminApi.admin.catalog.updateService({
+			id: used.id,
+			service: { ...templateFields(category.id, used.slug), isPublic: false }
+		});
+		const { api: newcomer } = await newCustomer(runtime);
+		await expectError(newcomer.catalog.service({ slug: used.slug }), 'NOT_FOUND');
+		await expectError(newcomer.subscriptions.subscribe({ planId: plan.id }), 'NOT_FOUND');
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
+		expect((await api.subscriptions.get({ id: subscriptionId })).service.slug).toBe(used.slug);
+	});
+});
+
+describe('plans', () => {
+	it('a new price applies from each subscriber’s renewal; they are told the price and the date', async () => {
+		const plan = await planOf(runtime.db, 'n8n', 'BASIC');
+		const subscriber = await newCustomer(runtime, 1_000_000);
+		const { subscriptionId } = await subscriber.api.subscriptions.subscribe({ planId: plan.id });
+		const granted = await createUser(runtime);
+		const grant = await adminApi.admin.subscriptions.grant({ userId: granted.id, planId: plan.id, months: 1 });
+		const before = await reloadSubscription(runtime.db, subscriptionId);
+
+		const result = await adminApi.admin.catalog.updatePlan({
+			id: plan.id,
+			plan: { monthlyPrice: 59_000 },
+			reason: 'New hardware'
+		});
+		expect(result).toMatchObject({ plan: { monthlyPrice: 59_000 }, pricesAnnounced: 1, resourcesKept: 0 });
+
+		const after = await reloadSubscription(runtime.db, subscriptionId);
+		expect(after).toMatchObject({
+			monthlyPrice: plan.monthlyPrice,
+			pendingMonthlyPrice: 59_000,
+			pendingPriceFrom: before.endDate
+		});
+		expect((await reloadSubscription(runtime.db, grant.subscriptionId)).pendingMonthlyPrice).toBeNull();
+		const [notice] = await runtime.db
+			.select()
+			.from(notifications)
+			.where(and(eq(notifications.userId, subscriber.user.id), eq(notifications.type, 'PLAN_PRICE_CHANGED')));
+		expect(notice.title).toBe('New price for n8n Basic: Rp 59.000 per month');
+		expect(notice.body).toMatch(/^From your renewal on \d+ \w+ \d{4}, n8n Basic costs Rp 59.000 per month instead of Rp 49.000/);
+		expect(notice.metadata).toMatchObject({
+			previousPrice: 49_000,
+			newPrice: 59_000,
+			effectiveFrom: before.endDate.toISOString()
+		});
+		expect(await runtime.db.select().from(notifications).where(eq(notifications.userId, granted.id))).not.toContainEqual(
+			expect.objectContaining({ type: 'PLAN_PRICE_CHANGED' })
+		);
+
+		// The catalog and new subscribers see the new price at once.
+		const { api: newcomer } = await newCustomer(runtime, 1_000_000);
+		expect((await newcomer.catalog.service({ slug: 'n8n' })).plans.find((p) => p.id === plan.id)?.monthlyPrice).toBe(59_000);
+		const fresh = await newcomer.subscriptions.subscribe({ planId: plan.id });
+		expect((await reloadSubscription(runtime.db, fresh.subscriptionId)).monthlyPrice).toBe(59_000);
+
+		// Back to the old price: the announcement is withdrawn, and said so.
+		const back = await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { monthlyPrice: plan.monthlyPrice } });
+		expect(back.pricesAnnounced).toBe(2);
+		expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({
+			pendingMonthlyPrice: null,
+			pendingPriceFrom: null
+		});
+		expect(await reloadSubscription(runtime.db, fresh.subscriptionId)).toMatchObject({ pendingMonthlyPrice: plan.monthlyPrice });
+		const [audit] = await runtime.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, plan.id), eq(auditLog.action, 'catalog.plan.update')));
+		expect(audit.details).toMatchObject({ changes: { monthlyPrice: { from: 49_000, to: 59_000 } }, reason: 'New hardware' });
+	});
+
+	it('new resources reach new subscriptions and upgrades; subscribers keep what they were sold', async () => {
+		const plan = await planOf(runtime.db, 'memos', 'PRO');
+		const { api } = await newCustomer(runtime, 1_000_000);
+		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const result = await adminApi.admin.catalog.updatePlan({
+			id: plan.id,
+			plan: { memoryMb: plan.memoryMb * 2, storageGb: plan.storageGb + 5 }
+		});
+		expect(result.resourcesKept).toBe(1);
+
+		const existing = await loadInstance(runtime.db, instanceId);
+		expect(existing!.plan).toMatchObject({ memoryMb: plan.memoryMb, storageGb: plan.storageGb, cpuMilli: plan.cpuMilli });
+		const { api: newcomer } = await newCustomer(runtime, 1_000_000);
+		const fresh = await newcomer.subscriptions.subscribe({ planId: plan.id });
+		expect((await loadInstance(runtime.db, fresh.instanceId))!.plan).toMatchObject({
+			memoryMb: plan.memoryMb * 2,
+			storageGb: plan.storageGb + 5
+		});
+		expect((await api.instances.get({ id: instanceId })).plan.memoryMb).toBe(plan.memoryMb);
+
+		// An upgrade to the plan brings its new resources.
+		const { api: upgrader } = await newCustomer(runtime, 1_000_000);
+		const basic = await upgrader.subscriptions.subscribe({ planId: (await planOf(runtime.db, 'memos', 'BASIC')).id });
+		await runtime.db.update(serviceInstances).set({ status: 'RUNNING' }).where(eq(serviceInstances.id, basic.instanceId));
+		await upgrader.subscriptions.upgrade({ id: basic.subscriptionId, planId: plan.id });
+		expect((await loadInstance(runtime.db, basic.instanceId))!.plan).toMatchObject({ memoryMb: plan.memoryMb * 2 });
+	});
+
+	it('keeps total slots at or above those in use, and hides a plan', async () => {
+		const plan = await planOf(runtime.db, 'ghost', 'PRO');
+		await runtime.db
+			.update(servicePlans)
+			.set({ totalQuota: plan.usedQuota + 1 })
+			.where(eq(servicePlans.id, plan.id));
+		const { api } = await newCustomer(runtime, 1_000_000);
+		await api.subscriptions.subscribe({ planId: plan.id });
+		const used = (await reloadPlan(runtime.db, plan.id)).usedQuota;
+		const refused = await expectError(
+			adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { totalQuota: used - 1 } }),
+			'BAD_REQUEST'
+		);
+		expect(refused.message).toBe(`totalQuota: cannot be below the ${used} slots in use.`);
+		expect((await reloadPlan(runtime.db, plan.id)).totalQuota).toBe(used);
+
+		const hidden = await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { isActive: false } });
+		expect(hidden.plan.isActive).toBe(false);
+		const { api: newcomer } = await newCustomer(runtime, 1_000_000);
+		expect((await newcomer.catalog.service({ slug: 'ghost' })).plans.map((p) => p.planType)).not.toContain('PRO');
+		await expectError(newcomer.subscriptions.subscribe({ planId: plan.id }), 'NOT_FOUND');
+		const [entry] = await runtime.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, plan.id), eq(auditLog.action, 'catalog.plan.hide')));
+		expect(entry).toBeDefined();
+	});
+
+	it('refuses resources out of bounds, naming the field', async () => {
+		const plan = await planOf(runtime.db, 'memos', 'BASIC');
+		const error = await expectError(adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { cpuMilli: 5 } }), 'BAD_REQUEST');
+		expect(error.message).toMatch(/^plan.cpuMilli: At least 10 millicores/);
+		expect((await reloadPlan(runtime.db, plan.id)).cpuMilli).toBe(plan.cpuMilli);
+	});
+});

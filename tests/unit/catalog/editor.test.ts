@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { envEntryInput, serviceFields, toEnvTemplateEntry } from '../../../src/lib/server/catalog/editor-schemas';
+import { previewPlan, schemaProblems, SAMPLE_PLAN } from '../../../src/lib/server/catalog/preview';
+import type { KubeManifest } from '../../../src/lib/server/kube/manifests';
+import { toEnvEntryInput } from '../../../src/lib/server/catalog/editor-views';
+import { seedServices } from '../../../src/lib/server/seed/catalog';
+
+const settings = {
+	baseDomain: 'apps.example.id',
+	ingressClass: 'nginx',
+	ingressNamespace: 'ingress-nginx',
+	clusterIssuer: 'letsencrypt-prod',
+	storageClass: undefined,
+	clusterDns: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }
+};
+
+describe('image references', () => {
+	const image = serviceFields.shape.dockerImage;
+	it.each([
+		'ghost:5.105.0-alpine',
+		'docker.n8n.io/n8nio/n8n:1.72.1',
+		'localhost:5000/team/app:2.0',
+		`ghcr.io/a/b@sha256:${'a'.repeat(64)}`
+	])('accepts a pinned %s', (reference) => expect(image.safeParse(reference).success).toBe(true));
+	it.each([
+		['ghcr.io/requarks/wiki', 'Pin a tag or digest'],
+		['localhost:5000/app', 'Pin a tag or digest'],
+		['nginx:latest', 'Pin a release tag, not latest'],
+		['Not An Image', 'Use an image reference like ghcr.io/owner/app:1.2.3']
+	])('refuses %s', (reference, message) => {
+		const result = image.safeParse(reference);
+		expect(result.success).toBe(false);
+		expect(result.error?.issues[0].message).toBe(message);
+	});
+});
+
+describe('environment entries', () => {
+	it('keeps exactly one source per entry and reads back the same', () => {
+		for (const service of seedServices) {
+			for (const entry of service.envTemplate) {
+				const input = envEntryInput.parse(toEnvEntryInput(entry));
+				expect(toEnvTemplateEntry(input)).toEqual(entry);
+			}
+		}
+	});
+
+	it('asks for what a source needs', () => {
+		expect(envEntryInput.safeParse({ name: 'URL', source: 'minispod' }).error?.issues[0]).toMatchObject({ path: ['derived'] });
+		expect(envEntryInput.safeParse({ name: '1X', source: 'preset', value: 'a' }).success).toBe(false);
+	});
+});
+
+describe('manifest preview', () => {
+	const service = seedServices[0];
+
+	it('builds valid objects for a plan', () => {
+		const preview = previewPlan(service, SAMPLE_PLAN, settings);
+		expect(preview.problems).toEqual([]);
+		expect(preview.yaml).toContain('kind: Deployment');
+		expect(preview.yaml).toContain(`image: ${service.dockerImage}`);
+	});
+
+	it('reports what the Kubernetes schema refuses', () => {
+		const broken = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 'eighty' }] } };
+		expect(schemaProblems(broken as unknown as KubeManifest)).toEqual(['Service x/spec/ports/0/port: must be integer']);
+	});
+
+	it('reports what the builder refuses instead of failing', () => {
+		const preview = previewPlan({ ...service, podSecurityLevel: 'privileged' }, SAMPLE_PLAN, settings);
+		expect(preview.yaml).toBe('');
+		expect(preview.problems[0]).toMatch(/Unsupported Pod Security level/);
+	});
+});
