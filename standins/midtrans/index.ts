@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { formatGrossAmount, midtransSignature } from '../../src/lib/server/payments/midtrans';
+import { formatGrossAmount, midtransSignature } from '../../src/lib/server/payments/signature';
 import { CHANNELS, CHANNEL_CODES } from './channels';
 import { renderPaymentPage } from './page';
 

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { paymentEvents, transactions } from '../db/schema';
-import { parseGrossAmount } from '../payments/midtrans';
+import { parseGrossAmount } from '../payments/signature';
 import { applyGatewayStatus, flagAmountMismatch, type StatusOutcome } from './gateway-status';
 
 export type WebhookOutcome =
