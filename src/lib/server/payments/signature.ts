@@ -1,6 +1,10 @@
-// Midtrans's notification signature and amount format, as pure functions shared by the
-// gateway adapter and the Midtrans simulator (which must not load midtrans-client).
+// Midtrans notifications: where MinisPod receives them, their signature and amount format,
+// as pure code shared by the gateway adapter and the Midtrans simulator (which must not
+// load midtrans-client).
 import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** Where Midtrans notifications arrive (src/routes/api/webhooks/midtrans). */
+export const WEBHOOK_PATH = '/api/webhooks/midtrans';
 
 export type SignedFields = { order_id: string; status_code: string; gross_amount: string };
 

@@ -13,6 +13,7 @@ import { formatRupiah } from '$lib/format';
 import { isTransient, reasonOf, type Attempt } from './attempts';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { applyInSteps, manifestsFor, PROVISIONING_STEPS, removeInstanceObjects, rolloutLimits } from './objects';
+import { provisioningEnded } from '../metrics';
 
 /**
  * Provisions an instance: every object, then waits for the app to be ready. Ready means
@@ -37,6 +38,7 @@ export async function provisionInstance(runtime: Runtime, instanceId: string, at
 		const pods = await waitUntilReady(runtime, instance.id, manifests);
 		// Terminated while it came up: what this job created must not outlive it.
 		if (!(await markRunning(runtime, loaded, manifests, pods))) return await cancelProvisioning(runtime, instance);
+		provisioningEnded('running', instance.updatedAt);
 		return { outcome: 'running' as const };
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) {
@@ -45,6 +47,7 @@ export async function provisionInstance(runtime: Runtime, instanceId: string, at
 		}
 		const reason = reasonOf(error);
 		await failProvisioning(runtime, loaded, reason);
+		provisioningEnded('failed', instance.updatedAt);
 		return { outcome: 'failed' as const, reason };
 	}
 }

@@ -9,6 +9,7 @@ import type { Session } from '../db/schema';
 import type { SessionUser } from '../auth/sessions';
 import { AppError } from '../errors';
 import { getRuntime, type Runtime } from '../runtime';
+import { trpcCallDuration, trpcErrors } from '../metrics';
 
 // 1. Context --------------------------------------------------------------------------
 
@@ -111,7 +112,18 @@ const humanErrors = t.middleware(async ({ next }) => {
 	return result;
 });
 
-export const publicProcedure = t.procedure.use(humanErrors);
+/** Times every call and counts its failures by procedure, for the metrics. */
+const observed = t.middleware(async ({ path, type, next }) => {
+	const stop = trpcCallDuration.startTimer({ procedure: path, type });
+	const result = await next();
+	stop({ code: result.ok ? 'OK' : result.error.code });
+	if (!result.ok) trpcErrors.inc({ procedure: path, code: result.error.code, app_code: appCodeOf(result.error) });
+	return result;
+});
+
+const appCodeOf = (error: TRPCError) => (error.cause instanceof AppError ? error.cause.code : '');
+
+export const publicProcedure = t.procedure.use(observed).use(humanErrors);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user || !ctx.session) {

@@ -12,6 +12,7 @@ import { applyBalanceChange } from './ledger';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
 import { formatRupiah } from '$lib/format';
+import { topUpsSettled } from '../metrics';
 
 export type StatusOutcome =
 	| 'credited'
@@ -84,6 +85,7 @@ export async function applyGatewayStatus(
 		const transaction = await takeStep(tx, row, step, status, gateway);
 		return { outcome: outcomeOf(step), transaction };
 	});
+	if (result.outcome === 'credited') topUpsSettled.inc({ method: result.transaction.paymentMethod ?? 'unknown' });
 	if (result.outcome === 'credited' || result.outcome === 'failed' || result.outcome === 'flagged') {
 		runtime.log.info({ orderId: result.transaction.orderId, outcome: result.outcome, source }, 'top-up status applied');
 	}
