@@ -1,7 +1,9 @@
 // Registers every queue: created on start, scheduled where it has a schedule, and worked
 // on by this process unless it runs as a web-only replica.
+import type PgBoss from 'pg-boss';
 import type { Runtime } from '$lib/server/runtime';
 import { observeJob } from '$lib/server/metrics';
+import { withSchemaLock } from '$lib/server/db/migrate';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
 import { instanceAction } from './instance-action';
@@ -26,10 +28,13 @@ export const queues = [
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {
-	for (const name of QUEUE_NAMES) {
-		const queue = queues.find((q) => q.name === name);
-		await runtime.boss.createQueue(name, { name, ...queue?.options });
-	}
+	// pg-boss creates a table per queue; processes booting at once take turns doing it.
+	await withSchemaLock(runtime.db, async () => {
+		for (const name of QUEUE_NAMES) {
+			const queue = queues.find((q) => q.name === name);
+			await createQueue(runtime.boss, name, { name, ...queue?.options });
+		}
+	});
 	if (!options.work) return;
 	for (const queue of queues) {
 		if (queue.schedule) {
@@ -48,6 +53,24 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 					}
 				}
 			);
+		}
+	}
+}
+
+const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * A new queue's partition DDL can deadlock with pg-boss maintenance running in another
+ * process (a worker replica already up); PostgreSQL then aborts one of them, and an aborted
+ * create_queue is safe to run again (it skips a queue that exists).
+ */
+async function createQueue(boss: PgBoss, name: QueueName, options: PgBoss.Queue) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await boss.createQueue(name, options);
+		} catch (error) {
+			if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 5) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
 		}
 	}
 }
