@@ -65,6 +65,8 @@ export default defineConfig({
 			ADMIN_EMAIL: E2E_ADMIN.email,
 			ADMIN_PASSWORD: E2E_ADMIN.password,
 			LOG_LEVEL: 'warn',
+			// Any free port, so test runs side by side do not collide on the metrics port.
+			MINISPOD_METRICS_PORT: '0',
 			NODE_ENV: 'production'
 		}
 	}

