@@ -20,7 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 	# TypeScript comes along only as tRPC's (type-level) peer; nothing loads it at run time.
-	&& rm -rf node_modules/typescript \
+	&& rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
 	&& npm cache clean --force
 
 # 3. What runs.
