@@ -72,6 +72,8 @@ export default defineConfig({
 			LOG_LEVEL: 'warn',
 			// Every browser test registers from this one address.
 			MINISPOD_RATE_LIMIT_EXEMPT: '127.0.0.1',
+			// Any free port, so test runs side by side do not collide on the metrics port.
+			MINISPOD_METRICS_PORT: '0',
 			NODE_ENV: 'production'
 		}
 	}

@@ -4,6 +4,8 @@ import type PgBoss from 'pg-boss';
 import type { Runtime } from '$lib/server/runtime';
 import { runWithContext } from '$lib/server/request-context';
 import { recoverInterruptedWork } from '$lib/server/provisioning/recovery';
+import { observeJob } from '$lib/server/metrics';
+import { withSchemaLock } from '$lib/server/db/migrate';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
 import { instanceAction } from './instance-action';
@@ -44,10 +46,13 @@ export const queues = [
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {
-	for (const name of QUEUE_NAMES) {
-		const queue = queues.find((q) => q.name === name);
-		await runtime.boss.createQueue(name, { name, ...queue?.options });
-	}
+	// pg-boss creates a table per queue; processes booting at once take turns doing it.
+	await withSchemaLock(runtime.db, async () => {
+		for (const name of QUEUE_NAMES) {
+			const queue = queues.find((q) => q.name === name);
+			await createQueue(runtime.boss, name, { name, ...queue?.options });
+		}
+	});
 	if (!options.work) return;
 	for (const queue of queues) {
 		if (queue.schedule) {
@@ -72,7 +77,6 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 	void recoverInterruptedWork(runtime).catch((error) => runtime.log.warn({ err: error }, 'recovering interrupted work failed'));
 }
 
-/** Runs one job of a batch; a failure fails that job alone (pg-boss then completes the rest). */
 /**
  * One job of a batch, completed or failed on its own: pg-boss would otherwise complete the
  * whole batch with the batch handler's (empty) result. Completing only touches active jobs,
@@ -83,7 +87,7 @@ function runJob(runtime: Runtime, queue: QueueDefinition<QueueName>, job: PgBoss
 	return runWithContext({ jobId: job.id, queue: queue.name }, async () => {
 		let output: unknown;
 		try {
-			output = await queue.handle(runtime, job);
+			output = await observeJob(queue.name, () => queue.handle(runtime, job));
 		} catch (error) {
 			runtime.log.error({ err: error }, 'job failed');
 			const message = error instanceof Error ? error.message : String(error);
@@ -92,4 +96,22 @@ function runJob(runtime: Runtime, queue: QueueDefinition<QueueName>, job: PgBoss
 		}
 		await runtime.boss.complete(queue.name, job.id, (output ?? undefined) as object | undefined);
 	});
+}
+
+const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * A new queue's partition DDL can deadlock with pg-boss maintenance running in another
+ * process (a worker replica already up); PostgreSQL then aborts one of them, and an aborted
+ * create_queue is safe to run again (it skips a queue that exists).
+ */
+async function createQueue(boss: PgBoss, name: QueueName, options: PgBoss.Queue) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await boss.createQueue(name, options);
+		} catch (error) {
+			if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 5) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+		}
+	}
 }

@@ -1,13 +1,15 @@
 // Builds the app unless build/ is newer than every source file that goes into it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'build', '.build-stamp');
+const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 const inputs = ['src', 'jobs', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
 
+/** @param {string} target @returns {number} */
 function newestMtime(target) {
 	if (!existsSync(target)) return 0;
 	const stats = statSync(target);
@@ -17,15 +19,51 @@ function newestMtime(target) {
 	return newest;
 }
 
-export function buildIfStale() {
+const isFresh = () => {
 	const sourceTime = Math.max(...inputs.map((input) => newestMtime(path.join(root, input))));
-	if (existsSync(stamp) && statSync(stamp).mtimeMs >= sourceTime) return false;
-	console.log('Building MinisPod…');
-	const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-	if (result.status !== 0) throw new Error('Build failed');
-	writeFileSync(stamp, new Date().toISOString());
-	return true;
+	return existsSync(stamp) && statSync(stamp).mtimeMs >= sourceTime;
+};
+
+export function buildIfStale() {
+	if (isFresh()) return false;
+	// A production install (the container image) has a build and no build tools: use it.
+	if (!existsSync(vite) && existsSync(path.join(root, 'build', 'handler.js'))) return false;
+	// Test files (and `npm start`s) running at once build one at a time, into one build/.
+	return withBuildLock(() => {
+		if (isFresh()) return false;
+		console.log('Building MinisPod…');
+		const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+		if (result.status !== 0) throw new Error('Build failed');
+		writeFileSync(stamp, new Date().toISOString());
+		return true;
+	});
+}
+
+const lock = path.join(root, 'node_modules', '.cache', 'minispod-build.lock');
+const STALE_LOCK_MS = 15 * 60_000;
+
+/**
+ * @template T
+ * @param {() => T} work
+ * @returns {T}
+ */
+function withBuildLock(work) {
+	mkdirSync(path.dirname(lock), { recursive: true });
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch {
+			// A build that died left its lock behind.
+			if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+		}
+	}
+	try {
+		return work();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

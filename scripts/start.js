@@ -1,28 +1,39 @@
-// `npm start`: build if needed, then run MinisPod (web and workers) in this process.
+// `npm start`: build if needed, start the stand-ins for the outside services that are not
+// configured (development only), then run MinisPod (web and workers) in this process.
 // The server hook boots everything else: the database (embedded unless DATABASE_URL is
-// set), migrations, the demo seed, the queues and the stand-ins for outside services.
+// set), migrations, the demo seed and the queues.
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildIfStale } from './build-if-stale.js';
+import { startStandIns } from './standins.js';
 import { parseConfig } from '../src/lib/server/config.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
-try {
-	buildIfStale();
-} catch (error) {
+/**
+ * @param {unknown} error
+ * @returns {never}
+ */
+function fail(error) {
 	console.error(error instanceof Error ? error.message : error);
 	process.exit(1);
 }
 
 let config;
 try {
+	buildIfStale();
 	config = parseConfig();
+	const missing = /** @type {('cluster' | 'payments')[]} */ ([]);
+	if (!config.kube.kubeconfig && !config.kube.inCluster) missing.push('cluster');
+	if (!config.midtrans.serverKey) missing.push('payments');
+	if (missing.length > 0) {
+		Object.assign(process.env, await startStandIns(root, missing, config.dataDir));
+		config = parseConfig();
+	}
 } catch (error) {
-	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
+	fail(error);
 }
 const { port, host } = config;
 // The app reads ORIGIN itself; adapter-node reads it too, so give it the same default.
@@ -31,13 +42,45 @@ process.env.ORIGIN ??= config.origin;
 // proof may be up to MINISPOD_PROOF_MAX_BYTES, plus the rest of its form.
 process.env.BODY_SIZE_LIMIT ??= String(config.wallet.proofMaxBytes + 256 * 1024);
 
-// Importing the handler runs the server hook's `init`, which finishes booting first.
+// Importing the handler runs the server hook's `init`, which finishes booting first (and
+// registers the app's own signal handlers, which run before the ones below).
 const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);
 const server = http.createServer(handler);
 server.on('error', (error) => {
-	console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use; set PORT to another port.` : error);
-	process.exit(1);
+	fail(
+		/** @type {NodeJS.ErrnoException} */ (error).code === 'EADDRINUSE'
+			? `Port ${port} is in use; set PORT to another port.`
+			: error
+	);
 });
 server.listen(port, host, () => {
 	console.log(`\nMinisPod is running at ${process.env.ORIGIN}\n`);
 });
+
+// Graceful shutdown as adapter-node's own server does it: stop accepting, let requests in
+// flight finish (closing each connection once idle), force the rest after SHUTDOWN_TIMEOUT,
+// then tell the app with `sveltekit:shutdown` so it closes the queue and the database.
+let shuttingDown = false;
+let inFlight = 0;
+server.on('request', (request) => {
+	inFlight += 1;
+	request.on('close', () => {
+		inFlight -= 1;
+		if (shuttingDown) server.closeIdleConnections();
+	});
+});
+/** @param {NodeJS.Signals} signal */
+function shutDown(signal) {
+	if (shuttingDown) return;
+	shuttingDown = true;
+	server.closeIdleConnections();
+	server.close(() => {
+		clearTimeout(force);
+		// @ts-expect-error a custom event, as adapter-node emits it
+		process.emit('sveltekit:shutdown', signal);
+	});
+	const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutSeconds * 1000);
+	if (inFlight > 0) console.log(`Finishing ${inFlight} request(s) in flight…`);
+}
+process.once('SIGTERM', shutDown);
+process.once('SIGINT', shutDown);

@@ -6,6 +6,9 @@ import { registerQueues } from '$jobs/index';
 import type { Config } from '$lib/server/config';
 import { setRuntime, startRuntime, type Runtime, type StartOptions } from '$lib/server/runtime';
 import { ensureAdmin, seedCatalog, seedDemoAccounts } from '$lib/server/seed';
+import { endEventStreams } from '$lib/server/http/event-streams';
+import { takeOverShutdownSignals } from '$lib/server/db/embedded';
+import { startMetricsServer, type MetricsServer } from '$lib/server/metrics';
 
 export type BootOptions = StartOptions & {
 	/** Seed catalog and accounts (the app does; tests seed what they need). */
@@ -42,17 +45,42 @@ async function seedAll({ db, config }: Runtime, log: Logger) {
 
 let starting: Promise<Runtime> | undefined;
 
-/** Boots the process-wide runtime once (later calls return the same one) and stops it on SIGINT/SIGTERM. */
+/**
+ * Boots the process-wide runtime once (later calls return the same one), serves its metrics,
+ * and shuts it down gracefully on SIGINT/SIGTERM.
+ */
 export function bootGlobalRuntime(config: Config, options?: BootOptions): Promise<Runtime> {
-	starting ??= bootMinisPod(config, options).then((runtime) => {
+	starting ??= bootMinisPod(config, options).then(async (runtime) => {
 		setRuntime(runtime);
-		const shutdown = (signal: string) => {
-			runtime.log.info({ signal }, 'shutting down');
-			void runtime.close().finally(() => process.exit(0));
-		};
-		process.once('SIGINT', shutdown);
-		process.once('SIGTERM', shutdown);
+		const metrics = await startMetricsServer(runtime);
+		takeOverShutdownSignals();
+		process.once('SIGINT', () => shutDown(runtime, metrics, 'SIGINT'));
+		process.once('SIGTERM', () => shutDown(runtime, metrics, 'SIGTERM'));
 		return runtime;
 	});
 	return starting;
+}
+
+/**
+ * The shutdown, in the order Kubernetes expects of a pod being stopped: not ready any more,
+ * live streams ended with a reconnect hint, no new jobs taken; then the HTTP server (which
+ * registered its own signal handler after this one: scripts/start.js, or adapter-node's)
+ * stops accepting and lets requests in flight finish, and emits `sveltekit:shutdown`
+ * (https://svelte.dev/docs/kit/adapter-node#Graceful-shutdown); then running jobs get the
+ * rest of SHUTDOWN_TIMEOUT, and the queue, pool and database close.
+ */
+function shutDown(runtime: Runtime, metrics: MetricsServer | null, signal: string) {
+	runtime.log.info({ signal }, 'shutting down: finishing requests and jobs in flight');
+	endEventStreams();
+	void runtime.drain();
+	let closing: Promise<void> | undefined;
+	const close = () => {
+		closing ??= Promise.all([runtime.close(), metrics?.close()])
+			.then(() => runtime.log.info('shut down'))
+			.finally(() => process.exit(0));
+	};
+	// `vite dev` has no server that hands over; a built server does, or its timeout passes.
+	if (import.meta.env.DEV) return close();
+	process.once('sveltekit:shutdown', close);
+	setTimeout(close, (runtime.config.shutdownTimeoutSeconds + 5) * 1000).unref();
 }

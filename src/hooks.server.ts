@@ -15,6 +15,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { ADMIN_ONLY } from '$lib/server/auth/service';
 import { internalErrorMessage } from '$lib/server/trpc/init';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
+import { observeRequests } from '$lib/server/http/observe';
 import { bootGlobalRuntime } from './boot';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
@@ -27,7 +28,15 @@ export const init: ServerInit = async () => {
  * on every log line the request causes (through the logger's mixin). Every response gets the
  * security headers (the Content-Security-Policy of pages is SvelteKit's, from kit.csp).
  */
-export const handle: Handle = ({ event, resolve }) => {
+/**
+ * Metrics and event-stream tracking outermost (http/observe.ts), then the request's id and
+ * headers. Composed by hand rather than with `sequence`, which needs SvelteKit's request
+ * store and so cannot be called by tests that drive the hook directly.
+ */
+export const handle: Handle = ({ event, resolve }) =>
+	observeRequests({ event, resolve: (inner) => withRequestId({ event: inner, resolve }) });
+
+const withRequestId: Handle = ({ event, resolve }) => {
 	const requestId = newRequestId();
 	event.locals.requestId = requestId;
 	return runWithContext({ requestId }, async () => {
@@ -94,8 +103,8 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	const runtime = getRuntime();
-	// A worker replica serves only its health check; pages and the API are the web's.
-	if (runtime.config.role === 'worker' && event.url.pathname !== '/healthz') {
+	// A worker replica serves only its health checks; pages and the API are the web's.
+	if (runtime.config.role === 'worker' && !/^\/healthz(\/|$)/.test(event.url.pathname)) {
 		return new Response('This MinisPod process runs background jobs only.', { status: 404 });
 	}
 	if (crossSiteMutation(event)) {

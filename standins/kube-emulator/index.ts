@@ -28,6 +28,7 @@ import { AdmissionChain } from './policy';
 import { RESOURCE_TYPES, resourceTypeForKind } from './resources';
 import { ApiServer, type RequestRecord } from './server';
 import { ObjectStore, type WireObject } from './store';
+import { loadState, persistStore } from './persistence';
 
 export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, LatencyFault, HeldRequest, PodMatch } from './faults';
 export type { WireObject } from './store';
@@ -41,6 +42,10 @@ export type KubeEmulatorOptions = Partial<EmulatorOptions> & {
 	token?: string;
 	/** Namespaces that exist from the start (besides default and kube-system). */
 	namespaces?: string[];
+	/** Port to listen on (127.0.0.1); a free one when absent. */
+	port?: number;
+	/** Keep the cluster's objects (and the token) in this file across restarts. */
+	stateFile?: string;
 };
 
 export type EmulatorStats = {
@@ -100,13 +105,15 @@ export function kubeconfigFor(url: string, token: string): string {
 }
 
 export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
-	const { token: givenToken, namespaces: initialNamespaces, ...timings } = options;
+	const { token: givenToken, namespaces: initialNamespaces, stateFile, ...timings } = options;
 	const emulatorOptions: EmulatorOptions = {
 		...DEFAULTS,
 		...Object.fromEntries(Object.entries(timings).filter(([, value]) => value !== undefined))
 	};
-	const token = givenToken ?? randomBytes(24).toString('base64url');
+	const saved = stateFile ? loadState(stateFile) : undefined;
+	const token = givenToken ?? saved?.token ?? randomBytes(24).toString('base64url');
 	const store = new ObjectStore();
+	const persistence = stateFile ? persistStore(store, stateFile, token, saved) : undefined;
 	const faults = new Faults();
 	const controller = new Controller(store, faults, emulatorOptions);
 	const namespaces = new NamespaceLifecycle(store, controller, emulatorOptions);
@@ -125,6 +132,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 
 	const namespaceType = resourceTypeForKind('Namespace');
 	for (const name of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(initialNamespaces ?? [])])) {
+		if (store.get(namespaceType, undefined, name)) continue;
 		store.write(namespaceType, {
 			apiVersion: 'v1',
 			kind: 'Namespace',
@@ -148,7 +156,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	server.keepAliveTimeout = 5_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
+		server.listen(options.port ?? 0, '127.0.0.1', () => {
 			server.off('error', reject);
 			resolve();
 		});
@@ -182,6 +190,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 				controller.stop();
 				namespaces.stop();
 				certManager.stop();
+				persistence?.close();
 				for (const res of openLogStreams) res.end();
 				server.close(() => resolve());
 				server.closeAllConnections();

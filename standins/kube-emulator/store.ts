@@ -31,6 +31,9 @@ export type WireObject = {
 	[key: string]: unknown;
 };
 
+/** Everything stored, as saved to disk by the stand-ins process. */
+export type StoreSnapshot = { revision: number; objects: Record<string, WireObject[]> };
+
 export type StoreEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; resourceType: ResourceType; object: WireObject };
 
 const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
@@ -103,6 +106,26 @@ export class ObjectStore {
 
 	private emit(event: StoreEvent) {
 		for (const listener of this.listeners) listener(event);
+	}
+
+	snapshot(skip: ResourceType[] = []): StoreSnapshot {
+		const skipped = new Set(skip.map((type) => type.resource));
+		const objects: Record<string, WireObject[]> = {};
+		for (const [resource, byNamespace] of this.objects) {
+			if (skipped.has(resource)) continue;
+			objects[resource] = [...byNamespace.values()].flatMap((bucket) => [...bucket.values()]);
+		}
+		return { revision: this.revision, objects };
+	}
+
+	/** Loads a saved snapshot into an empty store, without events (nothing watches yet). */
+	restore(snapshot: StoreSnapshot, types: ResourceType[]) {
+		this.revision = Math.max(this.revision, snapshot.revision);
+		for (const type of types) {
+			for (const object of snapshot.objects[type.resource] ?? []) {
+				this.bucket(type, object.metadata.namespace).set(object.metadata.name, object);
+			}
+		}
 	}
 
 	/** Number of stored objects per kind. */

@@ -6,8 +6,9 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { formatGrossAmount, midtransSignature } from '../../src/lib/server/payments/midtrans';
+import { formatGrossAmount, midtransSignature } from '../../src/lib/server/payments/signature';
 import { CHANNELS, CHANNEL_CODES } from './channels';
+import { loadTransactions, saveTransactions } from './persistence';
 import { renderPaymentPage } from './page';
 
 export type SimulatedStatus =
@@ -76,6 +77,10 @@ export type SimulatorOptions = {
 	/** Where notifications go; none are sent while it is null. */
 	webhookUrl?: string | null;
 	host?: string;
+	/** Port to listen on; a free one when absent. */
+	port?: number;
+	/** Keep the merchant's server key and every transaction in this file across restarts. */
+	stateFile?: string;
 };
 
 const PAID: SimulatedStatus[] = ['capture', 'settlement'];
@@ -114,10 +119,19 @@ export class MidtransSimulator {
 	#byOrder = new Map<string, SimulatedTransaction>();
 	#byToken = new Map<string, SimulatedTransaction>();
 	#inFlight = new Set<Promise<unknown>>();
+	#stateFile: string | undefined;
+	#saveTimer: NodeJS.Timeout | undefined;
 
 	constructor(options: SimulatorOptions = {}) {
-		this.serverKey = options.serverKey ?? `SB-Mid-server-${randomBytes(18).toString('base64url')}`;
+		const saved = options.stateFile ? loadTransactions(options.stateFile) : undefined;
+		this.serverKey = options.serverKey ?? saved?.serverKey ?? `SB-Mid-server-${randomBytes(18).toString('base64url')}`;
 		this.webhookUrl = options.webhookUrl ?? null;
+		this.#stateFile = options.stateFile;
+		for (const record of saved?.transactions ?? []) {
+			this.#byOrder.set(record.orderId, record);
+			this.#byToken.set(record.token, record);
+		}
+		this.#save();
 	}
 
 	/** `http://127.0.0.1:<port>` */
@@ -131,7 +145,7 @@ export class MidtransSimulator {
 		return this.#url;
 	}
 
-	async listen(host = '127.0.0.1'): Promise<this> {
+	async listen(host = '127.0.0.1', port = 0): Promise<this> {
 		const server = http.createServer((request, response) => {
 			this.#route(request, response).catch(() => {
 				if (!response.headersSent) sendJson(response, 500, { status_code: '500', status_message: 'Simulator error' });
@@ -141,16 +155,17 @@ export class MidtransSimulator {
 		server.keepAliveTimeout = 1_000;
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(0, host, () => resolve());
+			server.listen(port, host, () => resolve());
 		});
 		this.#server = server;
-		const { port } = server.address() as AddressInfo;
-		this.#url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+		const address = server.address() as AddressInfo;
+		this.#url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 		return this;
 	}
 
 	async close() {
 		await this.idle();
+		if (this.#saveTimer) this.#save();
 		const server = this.#server;
 		this.#server = null;
 		if (!server) return;
@@ -186,6 +201,7 @@ export class MidtransSimulator {
 		const record = this.#require(orderId);
 		if (!record.enabledPayments.includes(channel)) throw new Error(`${channel} is not enabled for ${orderId}`);
 		record.channel = channel;
+		this.#changed();
 		if (CHANNELS[channel].kind === 'card') return Promise.resolve([]);
 		record.vaNumber = CHANNELS[channel].kind === 'bank' ? vaNumber() : null;
 		return this.#change(record, 'pending', null, options);
@@ -226,6 +242,7 @@ export class MidtransSimulator {
 	/** Makes the gateway report another amount than was ordered. */
 	tamper(orderId: string, change: { grossAmount: number }) {
 		this.#require(orderId).grossAmount = change.grossAmount;
+		this.#changed();
 	}
 
 	/**
@@ -256,6 +273,18 @@ export class MidtransSimulator {
 
 	// -- Internals ----------------------------------------------------------------------
 
+	/** Saves the transactions shortly after a change, when they are kept on disk. */
+	#changed() {
+		if (this.#stateFile) this.#saveTimer ??= setTimeout(() => this.#save(), 200);
+	}
+
+	#save() {
+		if (this.#saveTimer) clearTimeout(this.#saveTimer);
+		this.#saveTimer = undefined;
+		if (this.#stateFile)
+			saveTransactions(this.#stateFile, { serverKey: this.serverKey, transactions: [...this.#byOrder.values()] });
+	}
+
 	#require(orderId: string) {
 		const record = this.#byOrder.get(orderId);
 		if (!record) throw new Error(`The simulator has no order ${orderId}`);
@@ -275,6 +304,7 @@ export class MidtransSimulator {
 		record.fraudStatus = status === 'capture' ? fraudStatus : PAID.includes(status) ? 'accept' : null;
 		record.transactionTime ??= now;
 		if (status === 'settlement') record.settlementTime = now;
+		this.#changed();
 		return options.notify === false ? Promise.resolve([]) : this.notify(record.orderId);
 	}
 
@@ -434,6 +464,7 @@ export class MidtransSimulator {
 		};
 		this.#byOrder.set(record.orderId, record);
 		this.#byToken.set(record.token, record);
+		this.#changed();
 		sendJson(response, 201, { token: record.token, redirect_url: `${this.#url}/snap/v4/redirection/${record.token}` });
 	}
 
@@ -457,6 +488,7 @@ export class MidtransSimulator {
 		}
 		record.status = 'cancel';
 		record.fraudStatus = null;
+		this.#changed();
 		this.#background(this.notify(orderId));
 		sendJson(response, 200, { ...this.#describe(record, {}, true), status_message: 'Success, transaction is canceled' });
 	}
@@ -494,7 +526,7 @@ export class MidtransSimulator {
 type SignedBody = { order_id: string; status_code: string; gross_amount: string };
 
 export async function startMidtransSimulator(options: SimulatorOptions = {}): Promise<MidtransSimulator> {
-	return new MidtransSimulator(options).listen(options.host);
+	return new MidtransSimulator(options).listen(options.host, options.port);
 }
 
 function vaFields(record: SimulatedTransaction): Record<string, unknown> {

@@ -56,6 +56,7 @@ test('an administrator creates a service in the editor, previews its objects, ad
 	await expect(customer.getByRole('heading', { level: 1 })).toContainText('Team Notes');
 });
 
+// Gitea's Basic plan: no other browser test uses it, and they run in parallel.
 test('a new plan price shows in the catalog at once and reaches the subscriber as a notice with its date', async ({
 	browser
 }) => {
@@ -75,31 +76,31 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await credit.getByRole('button', { name: 'Credit' }).click();
 	await expect(admin.getByTestId('customer-balance')).toHaveText('Rp 100.000');
 
-	await customer.goto('/catalog/vaultwarden');
+	await customer.goto('/catalog/gitea');
 	await customer.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
 	await customer.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
 	await expect(customer).toHaveURL(/\/subscriptions\//);
 	const subscriptionUrl = customer.url();
 
 	await admin.goto('/admin/catalog');
-	await admin.getByRole('link', { name: 'Edit Vaultwarden' }).click();
+	await admin.getByRole('link', { name: 'Edit Gitea' }).click();
 	await admin.getByRole('button', { name: 'Edit Basic' }).click();
 	const plan = admin.getByRole('form', { name: 'Edit Basic' });
-	await plan.getByLabel('Monthly price (Rp)').fill('25000');
-	await expect(plan.getByText(/The price changes from Rp 19.000 to Rp 25.000/)).toBeVisible();
+	await plan.getByLabel('Monthly price (Rp)').fill('45000');
+	await expect(plan.getByText(/The price changes from Rp 39.000 to Rp 45.000/)).toBeVisible();
 	await plan.getByLabel('Why (kept in the audit log)').fill('Bigger servers for everyone');
 	await plan.getByRole('button', { name: 'Save plan' }).click();
 	await expect(admin.getByText(/subscribers were told the new price/)).toBeVisible();
-	await expect(admin.getByTestId('editor-plan-BASIC').getByTestId('editor-plan-price')).toHaveText('Rp 25.000');
+	await expect(admin.getByTestId('editor-plan-BASIC').getByTestId('editor-plan-price')).toHaveText('Rp 45.000');
 
-	await customer.goto('/catalog/vaultwarden');
-	await expect(customer.locator('[data-plan-type="BASIC"]').getByTestId('plan-price')).toHaveText('Rp 25.000');
+	await customer.goto('/catalog/gitea');
+	await expect(customer.locator('[data-plan-type="BASIC"]').getByTestId('plan-price')).toHaveText('Rp 45.000');
 	await customer.goto('/notifications');
-	const notice = customer.getByTestId('notifications').getByText('New price for Vaultwarden Basic: Rp 25.000 per month');
+	const notice = customer.getByTestId('notifications').getByText('New price for Gitea Basic: Rp 45.000 per month');
 	await expect(notice).toBeVisible();
 	await expect(customer.getByTestId('notifications')).toContainText(
-		/From your renewal on \d+ \w+ \d{4}, Vaultwarden Basic costs Rp 25.000 per month instead of Rp 19.000/
+		/From your renewal on \d+ \w+ \d{4}, Gitea Basic costs Rp 45.000 per month instead of Rp 39.000/
 	);
 	await customer.goto(subscriptionUrl);
-	await expect(customer.getByTestId('pending-price')).toContainText('Rp 25.000 per month from your renewal on');
+	await expect(customer.getByTestId('pending-price')).toContainText('Rp 45.000 per month from your renewal on');
 });

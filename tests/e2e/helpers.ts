@@ -42,7 +42,7 @@ export async function login(page: Page, email: string, password: string) {
 
 export async function logout(page: Page) {
 	await hydrated(page);
-	await page.getByRole('button', { name: 'Log out' }).click();
+	await page.getByRole('button', { name: 'Log out', exact: true }).click();
 	await expect(page).toHaveURL(/\/login$/);
 }
 

@@ -58,7 +58,10 @@ async function startWorker(): Promise<ChildProcess> {
 			MINISPOD_ROLE: 'worker',
 			MINISPOD_DEMO: 'false',
 			MINISPOD_DATA_DIR: path.join(dir, 'data'),
-			MINISPOD_POD_FAILURE_GRACE_SECONDS: '1'
+			MINISPOD_POD_FAILURE_GRACE_SECONDS: '1',
+			MINISPOD_METRICS_PORT: '0',
+			// Outside Vite the payment simulator is not loaded; this test makes no payments.
+			MIDTRANS_SERVER_KEY: 'SB-Mid-server-crash-test'
 		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});

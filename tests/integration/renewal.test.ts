@@ -12,6 +12,13 @@ import { periodChargeKey } from '../../src/lib/server/subscriptions/subscribe';
 import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
 import { createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
+import { renewals as renewalsMetric } from '../../src/lib/server/metrics';
+
+/** The renewals the metrics have counted with this outcome so far. */
+async function renewalsCounted(outcome: 'charged' | 'failed') {
+	const { values } = await renewalsMetric.get();
+	return values.find((sample) => sample.labels.outcome === outcome)?.value ?? 0;
+}
 import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import { mailsOf, notificationsOf, subscribeAt, wib } from '../support/billing';
 
@@ -50,8 +57,11 @@ describe('renewal', () => {
 
 		// Not due a second before the end.
 		expect((await sweepDueRenewals(runtime, { now: wib('2025-04-10T08:59:59') })).renewed).toBe(0);
+		const chargedBefore = await renewalsCounted('charged');
 		const tally = await sweepDueRenewals(runtime, { now: wib('2025-04-10T09:00:00') });
 		expect(tally.renewed).toBeGreaterThanOrEqual(1);
+		// The metrics count what the sweep committed.
+		expect((await renewalsCounted('charged')) - chargedBefore).toBe(tally.renewed);
 
 		const renewed = await reloadSubscription(runtime.db, subscription.id);
 		expect(renewed).toMatchObject({
@@ -109,7 +119,9 @@ describe('renewal', () => {
 		const subscription = await subscribeAt(runtime, user, plan, wib('2025-06-01T12:00:00'));
 		const used = (await reloadPlan(runtime.db, plan.id)).usedQuota;
 
-		await sweepDueRenewals(runtime, { now: wib('2025-07-01T12:00:00') });
+		const failedBefore = await renewalsCounted('failed');
+		const lapsed = await sweepDueRenewals(runtime, { now: wib('2025-07-01T12:00:00') });
+		expect((await renewalsCounted('failed')) - failedBefore).toBe(lapsed.pastDue);
 		const pastDue = await reloadSubscription(runtime.db, subscription.id);
 		expect(pastDue).toMatchObject({ status: 'PAST_DUE', endDate: wib('2025-07-01T12:00:00') });
 		expect(pastDue.gracePeriodEnd).toEqual(wib('2025-07-08T12:00:00'));

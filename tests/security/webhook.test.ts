@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { midtransSignature } from '../../src/lib/server/payments/midtrans';
+import { midtransSignature } from '../../src/lib/server/payments/signature';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { appFetch } from '../support/http';
 import { expectInvariants } from '../support/invariants';

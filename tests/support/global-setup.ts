@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
 	await boss.start();
 	// The queues too, as every runtime creates them: each is a partition of pgboss.job with
 	// its indexes, and creating nine took a third of a test runtime's start.
-	await registerQueues({ boss } as Pick<Runtime, 'boss'> as Runtime, { work: false });
+	await registerQueues({ boss, db } as Pick<Runtime, 'boss' | 'db'> as Runtime, { work: false });
 	await boss.stop({ graceful: false, wait: true });
 	await announceJobStates(db);
 	await closeDb(db);

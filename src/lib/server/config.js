@@ -94,7 +94,19 @@ const envSchema = z.object({
 	MINISPOD_TEST_CLOCK: flag(false),
 
 	SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'use smtp:// or smtps://' }).optional()),
-	MAIL_FROM: z.string().optional().default('MinisPod <no-reply@minispod.local>')
+	MAIL_FROM: z.string().optional().default('MinisPod <no-reply@minispod.local>'),
+
+	/** Set by `npm start` or printed by `npm run standins`: which services are stand-ins (for the banners). */
+	MINISPOD_STANDINS: z
+		.string()
+		.optional()
+		.default('')
+		.pipe(z.string().regex(/^((cluster|payments)(,(cluster|payments))*)?$/, 'a comma-separated list of cluster, payments')),
+
+	MINISPOD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().default(9464),
+	MINISPOD_METRICS_HOST: z.string().optional().default('0.0.0.0'),
+	/** adapter-node's name: seconds in-flight requests (and here also jobs) get after SIGTERM. */
+	SHUTDOWN_TIMEOUT: positiveInt(30)
 });
 
 /**
@@ -129,6 +141,10 @@ export function parseConfig(env = process.env) {
 		host: e.HOST,
 		origin: (e.ORIGIN ?? `http://localhost:${port}`).replace(/\/$/, ''),
 		role: e.MINISPOD_ROLE,
+		/** Outside services replaced by the stand-ins process that `npm start` runs. */
+		standIns: { cluster: e.MINISPOD_STANDINS.includes('cluster'), payments: e.MINISPOD_STANDINS.includes('payments') },
+		metrics: { port: e.MINISPOD_METRICS_PORT, host: e.MINISPOD_METRICS_HOST },
+		shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
 		dataDir,
 		uploadsDir: path.join(dataDir, 'uploads'),
 		demo,

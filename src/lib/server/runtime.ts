@@ -16,7 +16,7 @@ import type { Cluster } from './kube/cluster';
 import { connectCluster } from './kube/connect';
 import type { KubeEmulator } from '$standins/kube-emulator';
 import { startPayments, type Payments } from './payments';
-import { QUEUE_SCHEMA } from './queue';
+import { QUEUE_NAMES, QUEUE_SCHEMA } from './queue';
 import path from 'node:path';
 
 export interface Runtime {
@@ -36,6 +36,13 @@ export interface Runtime {
 	standIns: { database: boolean; payments: boolean; cluster: boolean };
 	/** The payment gateway adapter, and the Midtrans simulator when it stands in. */
 	payments: Pick<Payments, 'gateway' | 'simulator'>;
+	/** True once a shutdown began: not ready for new traffic (`/healthz/ready` answers 503). */
+	readonly draining: boolean;
+	/**
+	 * Begins a shutdown: workers take no new jobs while those running go on, for up to
+	 * SHUTDOWN_TIMEOUT seconds counted from here, which `close()` waits for.
+	 */
+	drain(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -88,7 +95,12 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			if (!stopping) log.error({ err: error }, 'queue error');
 		});
 		await boss.start();
-		closers.unshift(() => boss.stop({ graceful: true, timeout: 10_000, wait: true }));
+		let drainingSince: number | undefined;
+		// pg-boss waits for running jobs up to the timeout, then fails them so they are retried
+		// (https://github.com/timgit/pg-boss/blob/10.4.2/docs/readme.md#stopoptions).
+		const jobDeadline = () =>
+			drainingSince === undefined ? 10_000 : drainingSince + config.shutdownTimeoutSeconds * 1000 - Date.now();
+		closers.unshift(() => boss.stop({ graceful: true, timeout: Math.max(1000, jobDeadline()), wait: true }));
 
 		const events = await startEventHub(databaseUrl, (error) => log.warn({ err: error }, 'event listener error'));
 		closers.unshift(() => events.close());
@@ -104,8 +116,20 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 			log,
 			cluster: kube.cluster,
 			emulator: kube.emulator,
-			standIns: { database: Boolean(embedded), payments: Boolean(payments.simulator), cluster: Boolean(kube.emulator) },
+			standIns: {
+				database: Boolean(embedded),
+				payments: Boolean(payments.simulator) || config.standIns.payments,
+				cluster: Boolean(kube.emulator) || config.standIns.cluster
+			},
 			payments: { gateway: payments.gateway, simulator: payments.simulator },
+			get draining() {
+				return drainingSince !== undefined;
+			},
+			drain: async () => {
+				drainingSince ??= Date.now();
+				// Stops fetching; jobs already running finish (or are failed by stop's timeout).
+				await Promise.all(QUEUE_NAMES.map((name) => boss.offWork(name)));
+			},
 			close: async () => {
 				stopping = true;
 				for (const close of closers.splice(0)) {

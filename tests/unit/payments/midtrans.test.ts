@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { snapParameter, toGatewayStatus } from '../../../src/lib/server/payments/midtrans';
 import {
 	formatGrossAmount,
 	midtransSignature,
 	parseGrossAmount,
-	snapParameter,
-	toGatewayStatus,
 	verifyMidtransSignature
-} from '../../../src/lib/server/payments/midtrans';
+} from '../../../src/lib/server/payments/signature';
 import { loopbackWebhookUrl } from '../../../src/lib/server/payments';
 
 const serverKey = 'SB-Mid-server-unit-test-key';

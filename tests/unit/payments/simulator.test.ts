@@ -7,10 +7,10 @@ import midtransClient from 'midtrans-client';
 import {
 	createMidtransGateway,
 	PaymentGatewayError,
-	verifyMidtransSignature,
 	type PaymentGateway,
 	type SnapTransactionRequest
 } from '../../../src/lib/server/payments/midtrans';
+import { verifyMidtransSignature } from '../../../src/lib/server/payments/signature';
 import { midtransTime, startMidtransSimulator, statusCodeFor, type MidtransSimulator } from '../../../standins/midtrans';
 import { createOrderId } from '../../../src/lib/server/wallet/topup-rules';
 

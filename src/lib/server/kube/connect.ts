@@ -5,6 +5,7 @@ import type { KubeEmulator } from '$standins/kube-emulator';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { Cluster } from './cluster';
+import { notConfigured } from '../unconfigured';
 
 export type ClusterConnection = {
 	cluster: Cluster;
@@ -22,7 +23,9 @@ export async function connectCluster(kube: Config['kube'], logger: Logger): Prom
 		logger.info('using the Kubernetes cluster MinisPod runs in');
 		return { cluster: Cluster.inCluster({ logger }), close: async () => {} };
 	}
-	// Loaded only here, so a deployment with a real cluster never loads the stand-in.
+	// The built app never contains the emulator: `import.meta.env.DEV` is false there, so the
+	// bundler drops this import; `npm start` runs the stand-ins as a process of their own.
+	if (!import.meta.env.DEV) throw new Error(notConfigured('Kubernetes cluster (KUBECONFIG, or running in a cluster)'));
 	const { startKubeEmulator } = await import('$standins/kube-emulator');
 	const emulator = await startKubeEmulator({
 		podReadyDelayMs: kube.emulatorPodReadyMs,

@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { MidtransSimulator } from '$standins/midtrans';
 import { createMidtransGateway, type PaymentGateway } from './midtrans';
+import { WEBHOOK_PATH } from './signature';
+import { loopbackOrigin } from '../util/net';
+import { notConfigured } from '../unconfigured';
 
 export type Payments = {
 	gateway: PaymentGateway;
@@ -13,11 +16,9 @@ export type Payments = {
 	close(): Promise<void>;
 };
 
-/** The webhook as reached over loopback (`localhost` may resolve to ::1, so spell out 127.0.0.1). */
+/** The webhook of the MinisPod on this machine, as reached over loopback. */
 export function loopbackWebhookUrl(config: Pick<Config, 'host' | 'port'>): string {
-	const wildcard = ['', '0.0.0.0', '::', 'localhost'].includes(config.host);
-	const host = wildcard ? '127.0.0.1' : config.host;
-	return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/api/webhooks/midtrans`;
+	return `${loopbackOrigin(config.host, config.port)}${WEBHOOK_PATH}`;
 }
 
 export async function startPayments(config: Config, log: Logger): Promise<Payments> {
@@ -33,7 +34,8 @@ export async function startPayments(config: Config, log: Logger): Promise<Paymen
 		return { gateway, simulator: null, close: async () => undefined };
 	}
 
-	// Loaded only here, so a deployment with Midtrans keys never loads the stand-in.
+	// Never in the built app (see kube/connect.ts): there `npm start` runs the stand-ins process.
+	if (!import.meta.env.DEV) throw new Error(notConfigured('MIDTRANS_SERVER_KEY'));
 	const { startMidtransSimulator } = await import('$standins/midtrans');
 	const simulator = await startMidtransSimulator({ webhookUrl: loopbackWebhookUrl(config) });
 	log.info({ url: simulator.url, webhook: simulator.webhookUrl }, 'no MIDTRANS_SERVER_KEY: using the Midtrans simulator');

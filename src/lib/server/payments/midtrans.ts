@@ -2,8 +2,8 @@
 // it, and notifications are checked against their SHA-512 signature. It always uses the
 // real `midtrans-client`; in development and tests the runtime points its base URLs at the
 // loopback simulator instead of Midtrans.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import midtransClient from 'midtrans-client';
+import { verifyMidtransSignature } from './signature';
 
 export type MidtransSettings = {
 	serverKey: string;
@@ -69,38 +69,6 @@ export class PaymentGatewayError extends Error {
 		this.gatewayMessages = gatewayMessages;
 	}
 }
-
-// ---------------------------------------------------------------------------------------
-// Signatures and amounts (pure)
-// ---------------------------------------------------------------------------------------
-
-export type SignedFields = { order_id: string; status_code: string; gross_amount: string };
-
-/** SHA-512(order_id + status_code + gross_amount + server key), hex, as Midtrans signs. */
-export function midtransSignature(fields: SignedFields, serverKey: string): string {
-	return createHash('sha512')
-		.update(fields.order_id + fields.status_code + fields.gross_amount + serverKey)
-		.digest('hex');
-}
-
-export function verifyMidtransSignature(notification: Record<string, unknown>, serverKey: string): boolean {
-	const { order_id, status_code, gross_amount, signature_key } = notification;
-	if (typeof order_id !== 'string' || typeof status_code !== 'string' || typeof gross_amount !== 'string') return false;
-	if (typeof signature_key !== 'string' || !/^[0-9a-f]{128}$/i.test(signature_key)) return false;
-	const expected = Buffer.from(midtransSignature({ order_id, status_code, gross_amount }, serverKey), 'hex');
-	return timingSafeEqual(expected, Buffer.from(signature_key, 'hex'));
-}
-
-/** `"10000.00"` (Midtrans's format) or `10000` as whole rupiah; null for anything else. */
-export function parseGrossAmount(value: unknown): number | null {
-	const text = typeof value === 'number' ? String(value) : value;
-	if (typeof text !== 'string' || !/^\d{1,15}(\.0{1,2})?$/.test(text)) return null;
-	const amount = Number(text.split('.')[0]);
-	return Number.isSafeInteger(amount) ? amount : null;
-}
-
-/** Midtrans writes amounts with two decimals in notifications and status responses. */
-export const formatGrossAmount = (amount: number) => `${amount}.00`;
 
 export function toGatewayStatus(raw: Record<string, unknown>): GatewayStatus {
 	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);

@@ -15,6 +15,7 @@ import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
 import { formatRupiah } from '$lib/format';
 import { isTransient, reasonOf, type Attempt } from './attempts';
+import { provisioningEnded } from '../metrics';
 import { loadInstance, type LoadedInstance } from './job-data';
 import {
 	LOOK_AGAIN_MS,
@@ -144,7 +145,7 @@ async function startProvisioning(
 export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods: string[]) {
 	const { instance, service } = loaded;
 	const publicUrl = `https://${instance.subdomain}.${runtime.config.kube.baseDomain}`;
-	return runtime.db.transaction(async (tx) => {
+	const running = await runtime.db.transaction(async (tx) => {
 		const updated = await updateInstance(
 			tx,
 			instance.id,
@@ -171,11 +172,14 @@ export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods
 		});
 		return true;
 	});
+	if (running) provisioningEnded('running', instance.createdAt);
+	return running;
 }
 
 /** Failure: clean up, then ERROR + slot released + refund, and the customer told why. */
 export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance, reason: string) {
 	const { instance, service, plan } = loaded;
+	provisioningEnded('failed', instance.createdAt);
 	await recordStep(runtime.db, instance.id, 'rollout', 'failed', reason).catch(() => undefined);
 	await recordStep(runtime.db, instance.id, 'cleanup', 'running');
 	// Where the objects are: the namespace recorded once provisioning began.

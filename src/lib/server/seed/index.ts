@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords';
 import { applyBalanceChange } from '../wallet/ledger';
 import type { DbOrTx } from '../db/client';
@@ -8,10 +8,11 @@ import { seedCategories, seedServices } from './catalog';
 
 /** Inserts the demo catalog when the database has no services yet. */
 export async function seedCatalog(db: DbOrTx): Promise<boolean> {
-	const [existing] = await db.select({ value: count() }).from(services);
-	if (existing.value > 0) return false;
-
-	await db.transaction(async (tx) => {
+	return db.transaction(async (tx) => {
+		// Replicas that boot at once seed one after the other; the later ones find the catalog.
+		await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('minispod:seed-catalog'))`);
+		const [existing] = await tx.select({ value: count() }).from(services);
+		if (existing.value > 0) return false;
 		const categories = await tx.insert(serviceCategories).values(seedCategories).returning();
 		const categoryId = new Map(categories.map((c) => [c.slug, c.id]));
 		for (const [index, { plans, category, ...service }] of seedServices.entries()) {
@@ -23,8 +24,8 @@ export async function seedCatalog(db: DbOrTx): Promise<boolean> {
 				.insert(servicePlans)
 				.values(plans.map((plan, sortOrder) => ({ ...plan, serviceId: row.id, sortOrder, isPopular: plan.isPopular ?? false })));
 		}
+		return true;
 	});
-	return true;
 }
 
 type Account = { name: string; email: string; password: string; role: 'ADMINISTRATOR' | 'USER' };

@@ -14,6 +14,7 @@ import { periodCharge } from './subscribe';
 import { graceEndsAt, nextPeriodEnd } from './renewal-rules';
 import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
 import { priceForPeriod } from '../catalog/plan-terms';
+import { renewals as renewalsMetric } from '../metrics';
 
 export type DueRenewal = { subscription: Subscription; plan: ServicePlan; service: Service };
 
@@ -228,7 +229,14 @@ export async function sweepDueRenewals(runtime: Runtime, options: SweepOptions =
 		add(batch.tally);
 	}
 	total.failed = failed.length;
+	countRenewals(total);
 	return total;
+}
+
+/** The committed renewals for the metrics: charged, and not covered by the credit (failed). */
+function countRenewals(tally: RenewalTally) {
+	if (tally.renewed) renewalsMetric.inc({ outcome: 'charged' }, tally.renewed);
+	if (tally.pastDue) renewalsMetric.inc({ outcome: 'failed' }, tally.pastDue);
 }
 
 /** The slow path after a failed batch: each subscription in its own transaction. */
@@ -269,7 +277,7 @@ async function renewOneByOne(runtime: Runtime, now: Date, batchSize: number, fai
  * several periods behind is renewed period by period.
  */
 export async function retryDueRenewals(runtime: Runtime, userId: string, now = runtime.clock.now()): Promise<RenewalTally> {
-	return runtime.db.transaction(async (tx) => {
+	const total = await runtime.db.transaction(async (tx) => {
 		const total: RenewalTally = { renewed: 0, pastDue: 0, failed: 0 };
 		for (;;) {
 			const due = await selectDue(tx)
@@ -292,4 +300,6 @@ export async function retryDueRenewals(runtime: Runtime, userId: string, now = r
 			if (tally.renewed === 0) return total;
 		}
 	});
+	countRenewals(total);
+	return total;
 }

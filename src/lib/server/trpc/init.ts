@@ -12,6 +12,7 @@ import { currentContext } from '../request-context';
 import { getRuntime, type Runtime } from '../runtime';
 import { findControlCharacter } from '../validation';
 import { addressKey, checksFor, consumeLimits, type LimitGroup } from '../rate-limit';
+import { trpcCallDuration, trpcErrors } from '../metrics';
 
 // 1. Context --------------------------------------------------------------------------
 
@@ -124,6 +125,17 @@ const humanErrors = t.middleware(async ({ next }) => {
 	return result;
 });
 
+/** Times every call and counts its failures by procedure, for the metrics. */
+const observed = t.middleware(async ({ path, type, next }) => {
+	const stop = trpcCallDuration.startTimer({ procedure: path, type });
+	const result = await next();
+	stop({ code: result.ok ? 'OK' : result.error.code });
+	if (!result.ok) trpcErrors.inc({ procedure: path, code: result.error.code, app_code: appCodeOf(result.error) });
+	return result;
+});
+
+const appCodeOf = (error: TRPCError) => (error.cause instanceof AppError ? error.cause.code : '');
+
 /**
  * Control characters are refused in every text input, in this one place, naming the field:
  * a NUL byte would otherwise reach PostgreSQL (which refuses it with an error carrying the
@@ -135,7 +147,7 @@ const plainText = t.middleware(async ({ getRawInput, next }) => {
 	return next();
 });
 
-export const publicProcedure = t.procedure.use(humanErrors).use(plainText);
+export const publicProcedure = t.procedure.use(observed).use(humanErrors).use(plainText);
 
 /** The rate-limit key of the caller's address (null for server-side callers and exempt clients). */
 export const clientAddressKey = (ctx: Context) => addressKey(ctx.ipAddress, ctx.runtime.config.rateLimitExempt);

@@ -15,3 +15,13 @@ export function getFreePort(): Promise<number> {
 		});
 	});
 }
+
+/**
+ * The base URL of a server on this machine listening on `host:port`, as reached over
+ * loopback (`localhost` may resolve to ::1, so a wildcard or localhost becomes 127.0.0.1).
+ */
+export function loopbackOrigin(host: string, port: number): string {
+	const wildcard = ['', '0.0.0.0', '::', 'localhost'].includes(host);
+	const address = wildcard ? '127.0.0.1' : host;
+	return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}

@@ -6,12 +6,14 @@ import type { DbOrTx, Tx } from '../db/client';
 import { transactions, type Transaction } from '../db/schema';
 import { notFound } from '../errors';
 import { notify } from '../notifications/service';
-import { parseGrossAmount, type GatewayStatus } from '../payments/midtrans';
+import type { GatewayStatus } from '../payments/midtrans';
+import { parseGrossAmount } from '../payments/signature';
 import { applyBalanceChange } from './ledger';
 import { afterCredit } from './credits';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
 import { formatRupiah } from '$lib/format';
+import { topUpsSettled } from '../metrics';
 
 export type StatusOutcome =
 	| 'credited'
@@ -84,6 +86,7 @@ export async function applyGatewayStatus(
 		const transaction = await takeStep(tx, row, step, status, gateway);
 		return { outcome: outcomeOf(step), transaction };
 	});
+	if (result.outcome === 'credited') topUpsSettled.inc({ method: result.transaction.paymentMethod ?? 'unknown' });
 	if (result.outcome === 'credited' || result.outcome === 'failed' || result.outcome === 'flagged') {
 		runtime.log.info({ orderId: result.transaction.orderId, outcome: result.outcome, source }, 'top-up status applied');
 	}

@@ -9,6 +9,7 @@ import { PaymentGatewayError } from '../payments/midtrans';
 import { mergeMetadata, type WalletMetadata } from './metadata';
 import { createOrderId, enabledPaymentsFor, PAYMENT_METHOD_FOR, topUpDescription, type TopUpChoice } from './topup-rules';
 import { formatRupiah } from '$lib/format';
+import { topUpsCreated } from '../metrics';
 
 export type TopUpInput = TopUpChoice & { amount: number };
 
@@ -88,6 +89,7 @@ export async function createTopUp(
 			.set({ metadata: mergeMetadata({ snapToken: snap.token, redirectUrl: snap.redirectUrl }) })
 			.where(eq(transactions.id, row.id));
 		log.info({ orderId, amount: input.amount, method: input.method }, 'top-up started');
+		topUpsCreated.inc({ method: PAYMENT_METHOD_FOR[input.method] });
 		return { transactionId: row.id, orderId, snapToken: snap.token, redirectUrl: snap.redirectUrl };
 	} catch (error) {
 		// Nothing was charged: close the row so it cannot be paid or counted as pending.

@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { paymentEvents, transactions } from '../db/schema';
-import { parseGrossAmount } from '../payments/midtrans';
+import { parseGrossAmount } from '../payments/signature';
 import { consumeLimits } from '../rate-limit';
 import { AppError } from '../errors';
 import { findControlCharacter } from '../validation';
