@@ -104,6 +104,41 @@ export function kubeconfigFor(url: string, token: string): string {
 	return JSON.stringify(config, null, 2);
 }
 
+/** The namespaces every cluster has, and those a test asks for; kept when restored from disk. */
+function createSystemNamespaces(store: ObjectStore, extra: string[] = []) {
+	const namespaceType = resourceTypeForKind('Namespace');
+	for (const name of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...extra])) {
+		if (store.get(namespaceType, undefined, name)) continue;
+		store.write(namespaceType, {
+			apiVersion: 'v1',
+			kind: 'Namespace',
+			metadata: {
+				name,
+				uid: randomUUID(),
+				resourceVersion: '',
+				creationTimestamp: new Date().toISOString(),
+				labels: { 'kubernetes.io/metadata.name': name }
+			},
+			spec: { finalizers: ['kubernetes'] },
+			status: { phase: 'Active' }
+		});
+	}
+}
+
+/** The API server on the loopback address (any free port unless one is given). */
+async function listen(api: ApiServer, port = 0): Promise<http.Server> {
+	const server = http.createServer(api.handle);
+	server.keepAliveTimeout = 5_000;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	return server;
+}
+
 export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
 	const { token: givenToken, namespaces: initialNamespaces, stateFile, ...timings } = options;
 	const emulatorOptions: EmulatorOptions = {
@@ -130,37 +165,13 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 		requests: counters.requests
 	});
 
-	const namespaceType = resourceTypeForKind('Namespace');
-	for (const name of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(initialNamespaces ?? [])])) {
-		if (store.get(namespaceType, undefined, name)) continue;
-		store.write(namespaceType, {
-			apiVersion: 'v1',
-			kind: 'Namespace',
-			metadata: {
-				name,
-				uid: randomUUID(),
-				resourceVersion: '',
-				creationTimestamp: new Date().toISOString(),
-				labels: { 'kubernetes.io/metadata.name': name }
-			},
-			spec: { finalizers: ['kubernetes'] },
-			status: { phase: 'Active' }
-		});
-	}
+	createSystemNamespaces(store, initialNamespaces);
 
 	const api = new ApiServer(
 		{ store, controller, admission, namespaces, metrics, faults, token, openLogStreams, requests, counters, stats },
 		emulatorOptions
 	);
-	const server = http.createServer(api.handle);
-	server.keepAliveTimeout = 5_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
+	const server = await listen(api, options.port);
 	controller.start();
 	certManager.start();
 	const { port } = server.address() as AddressInfo;
