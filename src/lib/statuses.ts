@@ -1,5 +1,5 @@
 // The value lists of MinisPod's enumerations, in one place: the database enums are built
-// from them (db/schema.ts) and pages and schemas read them from here, so a status is never
+// from them (db/schema/) and pages and schemas read them from here, so a status is never
 // spelt out twice. Plain data, safe for the browser.
 
 export const ROLES = ['ADMINISTRATOR', 'USER'] as const;

@@ -1,0 +1,123 @@
+// Catalog: categories, app templates (services) and their plans.
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+// Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
+import { PLAN_TYPES } from '../../../statuses';
+import { createdAt, updatedAt, money } from './columns';
+
+export const serviceCategories = pgTable('service_categories', {
+	id: uuid().primaryKey().defaultRandom(),
+	name: text().notNull().unique(),
+	slug: text().notNull().unique(),
+	description: text(),
+	icon: text(),
+	sortOrder: integer().notNull().default(0),
+	/** A hidden category and its services are left out of the catalog. */
+	isVisible: boolean().notNull().default(true),
+	createdAt: createdAt(),
+	updatedAt: updatedAt()
+});
+
+/**
+ * One environment variable of a service template. Exactly one source applies:
+ * a literal `value`, a `secret` generated once per instance, or a value `derived`
+ * from the instance (its public URL, host name, ...).
+ */
+export type EnvTemplateEntry = {
+	name: string;
+	description?: string;
+	value?: string;
+	secret?: { length: number; encoding?: 'hex' | 'base64url' | 'alphanumeric' };
+	derived?: 'PUBLIC_URL' | 'PUBLIC_HOST' | 'INSTANCE_NAME' | 'DATA_DIR';
+};
+
+export const services = pgTable(
+	'services',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		name: text().notNull(),
+		slug: text().notNull().unique(),
+		description: text().notNull(),
+		longDescription: text(),
+		icon: text(),
+		version: text().notNull(),
+		dockerImage: text().notNull(),
+		defaultPort: integer().notNull(),
+		healthCheckPath: text().notNull().default('/'),
+		/** Where the app keeps its data; the plan's volume is mounted here. */
+		dataMountPath: text().notNull().default('/data'),
+		/**
+		 * Pod Security level the image can run under. Customer namespaces enforce
+		 * "restricted"; a template that cannot ("baseline") runs in a namespace of its own.
+		 */
+		podSecurityLevel: text().notNull().default('restricted'),
+		/** UID/GID the image runs as (used for securityContext and volume ownership). */
+		runAsUser: integer(),
+		/** The app runs with a read-only root filesystem (its writable paths get emptyDirs). */
+		readOnlyRootFilesystem: boolean().notNull().default(false),
+		/** Paths the app writes outside its data volume (temp files, caches): an emptyDir each. */
+		writablePaths: text()
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		categoryId: uuid()
+			.notNull()
+			.references(() => serviceCategories.id),
+		envTemplate: jsonb().$type<EnvTemplateEntry[]>().notNull().default([]),
+		tags: text()
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		websiteUrl: text(),
+		isActive: boolean().notNull().default(true),
+		isPublic: boolean().notNull().default(true),
+		isFeatured: boolean().notNull().default(false),
+		sortOrder: integer().notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		index('services_category_idx').on(t.categoryId),
+		check('services_default_port_range', sql`${t.defaultPort} BETWEEN 1 AND 65535`),
+		check('services_pod_security_level', sql`${t.podSecurityLevel} IN ('restricted', 'baseline')`)
+	]
+);
+
+/** Tiers in upgrade order: a subscription may only move to a later one. */
+export const planTypeEnum = pgEnum('plan_type', PLAN_TYPES);
+
+export const servicePlans = pgTable(
+	'service_plans',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		serviceId: uuid()
+			.notNull()
+			.references(() => services.id, { onDelete: 'cascade' }),
+		name: text().notNull(),
+		planType: planTypeEnum().notNull(),
+		description: text(),
+		monthlyPrice: money().notNull(),
+		cpuMilli: integer().notNull(),
+		memoryMb: integer().notNull(),
+		storageGb: integer().notNull(),
+		bandwidthGb: integer().notNull().default(0),
+		/** Slots the servers can hold for this plan. */
+		totalQuota: integer().notNull(),
+		/** Slots held by live subscriptions. */
+		usedQuota: integer().notNull().default(0),
+		features: jsonb().$type<string[]>().notNull().default([]),
+		isActive: boolean().notNull().default(true),
+		isPopular: boolean().notNull().default(false),
+		sortOrder: integer().notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		uniqueIndex('service_plans_service_type_unique').on(t.serviceId, t.planType),
+		// Target of the subscriptions' (service, plan) foreign key.
+		unique('service_plans_service_id_unique').on(t.serviceId, t.id),
+		check('service_plans_price_non_negative', sql`${t.monthlyPrice} >= 0`),
+		check('service_plans_quota_bounds', sql`${t.usedQuota} >= 0 AND ${t.usedQuota} <= ${t.totalQuota}`),
+		check('service_plans_resources_positive', sql`${t.cpuMilli} > 0 AND ${t.memoryMb} > 0 AND ${t.storageGb} > 0`)
+	]
+);
