@@ -15,7 +15,7 @@ import { isLive } from './status';
 import { createSubscription } from './subscribe';
 import { reactivateLocked, suspendLocked } from './suspension';
 import { toAdminSubscriptionItem, type QuotaOverview } from './views';
-import { formatDate } from '$lib/format';
+import { formatCount, formatDate } from '$lib/format';
 
 export type SubscriptionFilter = {
 	status?: SubscriptionStatus;
@@ -216,7 +216,9 @@ export async function setPlanQuota(db: DbOrTx, admin: { id: string }, input: { p
 		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, input.planId)).for('update');
 		if (!plan) throw notFound('Plan');
 		if (input.totalQuota < plan.usedQuota) {
-			throw badRequest('totalQuota', `cannot be below the ${plan.usedQuota} slots in use.`, { usedQuota: plan.usedQuota });
+			throw badRequest('totalQuota', `Cannot be below the ${formatCount(plan.usedQuota, 'slot')} in use.`, {
+				usedQuota: plan.usedQuota
+			});
 		}
 		const [updated] = await tx
 			.update(servicePlans)
