@@ -52,7 +52,7 @@ export type Tone = 'green' | 'amber' | 'red' | 'slate' | 'blue';
 
 export function statusTone(status: string): Tone {
 	if (['ACTIVE', 'RUNNING', 'COMPLETED'].includes(status)) return 'green';
-	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'TERMINATED'].includes(status)) return 'red';
+	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'REJECTED', 'TERMINATED'].includes(status)) return 'red';
 	if (['STOPPED', 'REFUNDED'].includes(status)) return 'slate';
 	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE', 'PAST_DUE'].includes(status)) return 'amber';
 	return 'blue';
