@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../../../src/lib/server/db/schema';
 import { toInstanceView } from '../../../src/lib/server/instances/views';
+import { suspendedReason } from '../../../src/lib/server/provisioning/actions';
 import type { InstanceStatus } from '../../../src/lib/statuses';
 
 const checkedAt = new Date('2026-11-01T03:00:00Z');
@@ -37,5 +38,12 @@ describe('toInstanceView', () => {
 	it('shows the health of a running app and of one in error', () => {
 		expect(toInstanceView(instance('RUNNING'))).toMatchObject({ healthStatus: 'healthy', lastHealthCheck: checkedAt });
 		expect(toInstanceView(instance('ERROR')).healthStatus).toBe('healthy');
+	});
+});
+
+describe('a suspended app’s reason', () => {
+	it('quotes the administrator’s reason, so the instance page shows it too', () => {
+		expect(suspendedReason('Abuse report under review')).toBe('Suspended by MinisPod staff: Abuse report under review');
+		expect(suspendedReason(null)).toBe('Suspended: the subscription is on hold');
 	});
 });

@@ -169,7 +169,11 @@ export async function suspendSubscription(runtime: Runtime, admin: { id: string 
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
 		if (!subscription) throw notFound('Subscription');
-		const updated = await suspendLocked(runtime, tx, subscription, { reason: 'ADMINISTRATOR', now: runtime.clock.now() });
+		const updated = await suspendLocked(runtime, tx, subscription, {
+			reason: 'ADMINISTRATOR',
+			now: runtime.clock.now(),
+			note: input.reason
+		});
 		await audit(tx, {
 			actorId: admin.id,
 			action: 'subscription.suspend',
