@@ -26,7 +26,10 @@ const fallback = friendly.INTERNAL_SERVER_ERROR;
 export type ErrorInfo = {
 	/** Domain code (QUOTA_EXCEEDED, ...) or the tRPC code. */
 	code: string;
+	/** The sentence for people, without the leading "field: " an API caller reads. */
 	message: string;
+	/** The input field the error is about, if any. */
+	field: string | null;
 	fieldErrors: Record<string, string[] | undefined>;
 	details: Record<string, unknown>;
 };
@@ -35,6 +38,7 @@ type ErrorData = {
 	code?: ClientErrorCode;
 	appCode?: ClientErrorCode | null;
 	fieldErrors?: Record<string, string[] | undefined> | null;
+	field?: string | null;
 	details?: Record<string, unknown> | null;
 	requestId?: string | null;
 };
@@ -46,16 +50,38 @@ export function errorInfo(error: unknown): ErrorInfo {
 		const serverMessage = typeof error.message === 'string' && error.message.length < 300 ? error.message : '';
 		// An unexpected error's reference lets support find it in the log.
 		const internal = data.requestId ? `${fallback} (Reference: ${data.requestId})` : fallback;
-		const message = code === 'INTERNAL_SERVER_ERROR' ? internal : serverMessage || friendly[code] || fallback;
-		return { code, message, fieldErrors: { ...(data.fieldErrors ?? {}) }, details: data.details ?? {} };
+		const fieldErrors = { ...(data.fieldErrors ?? {}) };
+		const field = data.field ?? Object.keys(fieldErrors)[0] ?? null;
+		const message =
+			code === 'INTERNAL_SERVER_ERROR' ? internal : withoutField(serverMessage, field) || friendly[code] || fallback;
+		return { code, message, field, fieldErrors, details: data.details ?? {} };
 	}
 	const offline = error instanceof TypeError && /fetch/i.test(error.message);
 	return {
 		code: offline ? 'NETWORK' : 'UNKNOWN',
 		message: offline ? 'Cannot reach MinisPod. Check your connection and try again.' : fallback,
+		field: null,
 		fieldErrors: {},
 		details: {}
 	};
 }
 
 export const errorMessage = (error: unknown) => errorInfo(error).message;
+
+/** "amount: must be a multiple of Rp 1.000" reads "Must be a multiple of Rp 1.000". */
+function withoutField(message: string, field: string | null): string {
+	const prefix = `${field}: `;
+	if (!field || !message.startsWith(prefix)) return message;
+	const rest = message.slice(prefix.length);
+	return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/**
+ * What a form's banner says about a refusal: nothing when the error is about one of the
+ * fields the form shows it beside, so each problem is told once, where it is.
+ */
+export function bannerMessage(failure: ErrorInfo | null, shownFields: readonly string[]): string | null {
+	if (!failure) return null;
+	if (failure.field && shownFields.includes(failure.field)) return null;
+	return failure.message;
+}

@@ -11,6 +11,11 @@ export function formatSignedRupiah(amount: number): string {
 	return `${amount > 0 ? '+' : amount < 0 ? '-' : ''}${formatRupiah(Math.abs(amount))}`;
 }
 
+/** `1 slot`, `3 slots`: a count with its noun in the right number. */
+export function formatCount(count: number, noun: string, pluralNoun = `${noun}s`): string {
+	return `${count} ${count === 1 ? noun : pluralNoun}`;
+}
+
 export function formatCpu(milli: number): string {
 	return milli >= 1000 ? `${(milli / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} vCPU` : `${milli}m vCPU`;
 }
@@ -47,7 +52,7 @@ export type Tone = 'green' | 'amber' | 'red' | 'slate' | 'blue';
 
 export function statusTone(status: string): Tone {
 	if (['ACTIVE', 'RUNNING', 'COMPLETED'].includes(status)) return 'green';
-	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'TERMINATED'].includes(status)) return 'red';
+	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'REJECTED', 'TERMINATED'].includes(status)) return 'red';
 	if (['STOPPED', 'REFUNDED'].includes(status)) return 'slate';
 	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE', 'PAST_DUE'].includes(status)) return 'amber';
 	return 'blue';

@@ -1,5 +1,8 @@
 const SITE = 'http://minispod.invalid';
 
+/** Where a signed-in person starts: administrators on the admin panel, customers on the catalog. */
+export const homeFor = (user: { role: string }) => (user.role === 'ADMINISTRATOR' ? '/admin' : '/catalog');
+
 /**
  * Only paths on this site are followed after login; anything else goes to the catalog.
  * Browsers drop tabs and line breaks from URLs and read backslashes as slashes, so

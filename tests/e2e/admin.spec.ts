@@ -9,6 +9,7 @@ test('an administrator suspends a subscription and changes a plan total', async 
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	await page.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
+	const subscriptionPath = new URL(page.url()).pathname;
 	await logout(page);
 
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -33,4 +34,10 @@ test('an administrator suspends a subscription and changes a plan total', async 
 	await premium.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByText('Saved: 12 slots available.')).toBeVisible();
 	await expect(premium).toContainText('12');
+
+	// The customer reads why on the subscription itself, not only in the notification.
+	await logout(page);
+	await login(page, email, 'correct horse battery');
+	await visit(page, subscriptionPath);
+	await expect(page.getByTestId('suspension-note')).toHaveText('Reason: Payment dispute under review');
 });

@@ -21,6 +21,9 @@ test('a customer subscribes to a free plan and finds it in My subscriptions', as
 	await visit(page, '/catalog/uptime-kuma');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	// Nothing is charged, so no balance is shown.
+	await expect(dialog.getByTestId('subscribe-summary')).toContainText('Free');
+	await expect(dialog.getByText('Balance after')).toHaveCount(0);
 	await dialog.getByLabel('App name').fill('Status board');
 	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
 

@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { auditLog, notifications, serviceInstances, servicePlans, services, type User } from '../../src/lib/server/db/schema';
 import type { LiveEvent } from '../../src/lib/server/events';
 import { loadInstance } from '../../src/lib/server/provisioning/job-data';
+import { formatCount } from '../../src/lib/format';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import { expectError, rejection } from '../support/errors';
@@ -373,7 +374,7 @@ describe('plans', () => {
 			adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { totalQuota: used - 1 } }),
 			'BAD_REQUEST'
 		);
-		expect(refused.message).toBe(`totalQuota: cannot be below the ${used} slots in use.`);
+		expect(refused.message).toBe(`totalQuota: Cannot be below the ${formatCount(used, 'slot')} in use.`);
 		expect((await reloadPlan(runtime.db, plan.id)).totalQuota).toBe(used);
 
 		const hidden = await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { isActive: false } });

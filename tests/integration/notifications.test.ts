@@ -57,4 +57,25 @@ describe('notifications', () => {
 		await stream.return?.(undefined);
 		await expect.poll(() => runtime.events.openStreams(), { timeout: scaled(1_000) }).toBe(0);
 	});
+
+	it('stream the lower count when they are marked read, so the bell drops without a reload', async () => {
+		const user = await createUser(runtime);
+		const controller = new AbortController();
+		const api = await callerFor(runtime, user, { signal: controller.signal });
+		await note(user.id, 'One');
+		await note(user.id, 'Two');
+		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
+		expect((await stream.next()).value).toEqual({ unread: 2, latest: null });
+
+		const [latest] = await api.notifications.list();
+		let waiting = stream.next();
+		await api.notifications.markRead({ ids: [latest.id] });
+		expect((await waiting).value).toEqual({ unread: 1, latest: null });
+		waiting = stream.next();
+		await api.notifications.markRead({});
+		expect((await waiting).value).toEqual({ unread: 0, latest: null });
+
+		controller.abort();
+		await stream.return?.(undefined);
+	});
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { sessions, users } from '../../src/lib/server/db/schema';
+import { sessions, transactions, users } from '../../src/lib/server/db/schema';
 import { checkHealth } from '../../src/lib/server/runtime';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
 import { seedCatalog, seedDemoAccounts, DEMO_CUSTOMER_EMAIL, DEMO_WELCOME_CREDIT } from '../../src/lib/server/seed';
@@ -35,6 +35,11 @@ describe('runtime', () => {
 		expect(await seedDemoAccounts(runtime.db)).toEqual([]);
 		const [demo] = await runtime.db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL));
 		expect(demo.creditBalance).toBe(DEMO_WELCOME_CREDIT);
+		const [welcome] = await runtime.db.select().from(transactions).where(eq(transactions.userId, demo.id));
+		expect(welcome).toMatchObject({
+			adminNotes: 'Welcome credit for the demo account',
+			metadata: { reason: 'Welcome credit for the demo account' }
+		});
 	});
 
 	it('cleans up expired sessions through the pg-boss queue', async () => {

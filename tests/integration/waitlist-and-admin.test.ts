@@ -154,6 +154,8 @@ describe('admin', () => {
 		const { subscriptionId } = await c.api.subscriptions.subscribe({ planId: plan.id });
 		await api.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Abuse report under review' });
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('SUSPENDED');
+		// The customer reads the administrator's reason on the subscription, not only in the notification.
+		expect((await c.api.subscriptions.get({ id: subscriptionId })).suspensionNote).toBe('Abuse report under review');
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
 		const instance = await instanceOf(runtime.db, subscriptionId);
 		const actions = await queuedJobs<{ instanceId: string; action: string }>(runtime.db, 'instance-action');
@@ -164,6 +166,7 @@ describe('admin', () => {
 
 		await api.admin.subscriptions.resume({ id: subscriptionId });
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
+		expect((await c.api.subscriptions.get({ id: subscriptionId })).suspensionNote).toBeNull();
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
 	});
 

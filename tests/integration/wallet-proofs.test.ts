@@ -173,7 +173,11 @@ describe('approving and rejecting proofs', () => {
 			/^reason:/
 		);
 		const rejected = await adminApi.admin.wallet.rejectProof({ id: proof.id, reason: 'No transfer with this amount arrived.' });
-		expect(rejected).toMatchObject({ status: 'FAILED', rejectionReason: 'No transfer with this amount arrived.' });
+		expect(rejected).toMatchObject({
+			status: 'FAILED',
+			displayStatus: 'REJECTED',
+			rejectionReason: 'No transfer with this amount arrived.'
+		});
 		expect(await (await callerFor(runtime, user)).wallet.transaction({ id: proof.id })).toMatchObject({
 			status: 'FAILED',
 			rejectionReason: 'No transfer with this amount arrived.'

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { transactions, type User } from '../../src/lib/server/db/schema';
+import { toTransactionView } from '../../src/lib/server/wallet/views';
 import { enqueue } from '../../src/lib/server/queue';
 import { topUpRefresh } from '../../jobs/topup-refresh';
 import { callerFor, createUser, reloadUser } from '../support/runtime';
@@ -76,7 +77,12 @@ describe('wallet.cancelTopUp', () => {
 		const { api, orderId, transactionId } = await startTopUp(user);
 		await runtime.simulator.choose(orderId, 'bri_va');
 		const cancelled = await api.wallet.cancelTopUp({ id: transactionId });
-		expect(cancelled).toMatchObject({ status: 'FAILED', failureReason: 'You cancelled this top-up.', gatewayStatus: 'cancel' });
+		expect(cancelled).toMatchObject({
+			status: 'FAILED',
+			displayStatus: 'CANCELLED',
+			failureReason: 'You cancelled this top-up.',
+			gatewayStatus: 'cancel'
+		});
 		expect(runtime.simulator.transaction(orderId)!.status).toBe('cancel');
 		await runtime.simulator.idle();
 		expect((await row(transactionId)).status).toBe('FAILED');
@@ -140,6 +146,8 @@ describe('the pending top-up sweep (pg-boss job)', () => {
 			metadata: expect.objectContaining({ failureReason: 'The top-up was not paid in time.' })
 		});
 		expect(runtime.simulator.transaction(abandonedWithVa.orderId)!.status).toBe('cancel');
+		expect(toTransactionView(await row(abandonedWithVa.transactionId)).displayStatus).toBe('EXPIRED');
+		expect(toTransactionView(await row(abandonedUnstarted.transactionId)).displayStatus).toBe('EXPIRED');
 		expect(await row(abandonedUnstarted.transactionId)).toMatchObject({
 			status: 'FAILED',
 			metadata: expect.objectContaining({ failureReason: 'The top-up was not paid in time.' })

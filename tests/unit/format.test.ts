@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatCpu, formatMemory, formatRupiah, formatSignedRupiah, statusLabel, statusTone } from '../../src/lib/format';
+import {
+	formatCount,
+	formatCpu,
+	formatMemory,
+	formatRupiah,
+	formatSignedRupiah,
+	statusLabel,
+	statusTone
+} from '../../src/lib/format';
 
 describe('formatRupiah', () => {
 	it('writes rupiah with dot thousands separators and no decimals', () => {
@@ -40,5 +48,13 @@ describe('status labels', () => {
 		expect(statusTone('PAST_DUE')).toBe('amber');
 		expect(statusLabel('PAST_DUE')).toBe('Past due');
 		expect(statusTone('PROVISIONING')).toBe('blue');
+	});
+});
+
+describe('formatCount', () => {
+	it('puts the noun in the right number', () => {
+		expect(formatCount(1, 'slot')).toBe('1 slot');
+		expect(formatCount(0, 'slot')).toBe('0 slots');
+		expect(formatCount(12, 'slot')).toBe('12 slots');
 	});
 });

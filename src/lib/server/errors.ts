@@ -5,8 +5,8 @@
 // constructor each below, so the same refusal always reads the same.
 import { TRPCError } from '@trpc/server';
 import { ERROR_CODES, type AppErrorCode } from '$lib/error-codes';
-import { MIN_TOP_UP } from '$lib/money';
 import { formatRupiah } from '$lib/format';
+import { suggestedTopUp } from '$lib/topup';
 
 export { ERROR_CODES, type AppErrorCode };
 
@@ -72,8 +72,8 @@ export function insufficientCredit(
 	);
 }
 
-/** The wallet page with the top-up form pre-filled with what is missing (at least the minimum). */
-export const topUpUrl = (shortfall: number) => `/wallet?amount=${Math.max(MIN_TOP_UP, shortfall)}`;
+/** The wallet page with the top-up form pre-filled with what is missing (a valid top-up amount). */
+export const topUpUrl = (shortfall: number) => `/wallet?amount=${suggestedTopUp(shortfall)}`;
 
 export function quotaExceeded(planId: string) {
 	return new AppError('QUOTA_EXCEEDED', 'This plan is sold out. Join the waitlist to hear when a slot frees up.', {

@@ -15,6 +15,8 @@ const CHANNEL = 'minispod_events';
 export type LiveEvent =
 	| { type: 'instance'; userId: string; instanceId: string }
 	| { type: 'notification'; userId: string; notificationId: string }
+	/** Some of the user's notifications were marked read (so every open tab's badge drops). */
+	| { type: 'notifications-read'; userId: string }
 	/** The billing clock was moved (test clock): every process takes the new offset. */
 	| { type: 'clock'; offsetMs: number }
 	/** The catalog editor changed categories, services or plans (for caches of the catalog). */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ERROR_CODES, AppError, insufficientCredit, badRequest } from '../../../src/lib/server/errors';
-import { errorInfo } from '../../../src/lib/errors';
+import { bannerMessage, errorInfo } from '../../../src/lib/errors';
 import { TRPCClientError } from '@trpc/client';
 
 describe('AppError', () => {
@@ -61,5 +61,22 @@ describe('errorInfo (browser)', () => {
 		const error = new TRPCClientError('relation "users" does not exist');
 		Object.assign(error, { data: { code: 'INTERNAL_SERVER_ERROR', requestId: '0123456789abcdef' } });
 		expect(errorInfo(error).message).toBe('Something went wrong on our side. Please try again. (Reference: 0123456789abcdef)');
+	});
+
+	it('never shows a field name to people, and tells a field problem once, beside the field', () => {
+		const error = new TRPCClientError('amount: must be a multiple of Rp 1.000');
+		Object.assign(error, {
+			data: { code: 'BAD_REQUEST', fieldErrors: { amount: ['Must be a multiple of Rp 1.000'] } }
+		});
+		const info = errorInfo(error);
+		expect(info.message).toBe('Must be a multiple of Rp 1.000');
+		expect(info.field).toBe('amount');
+		expect(bannerMessage(info, ['amount', 'method'])).toBeNull();
+		expect(bannerMessage(info, ['name'])).toBe('Must be a multiple of Rp 1.000');
+
+		const domain = new TRPCClientError('totalQuota: Cannot be below the 1 slot in use.');
+		Object.assign(domain, { data: { code: 'BAD_REQUEST', appCode: 'BAD_REQUEST', field: 'totalQuota' } });
+		expect(errorInfo(domain).message).toBe('Cannot be below the 1 slot in use.');
+		expect(bannerMessage(null, [])).toBeNull();
 	});
 });

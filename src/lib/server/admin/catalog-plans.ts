@@ -16,6 +16,7 @@ import { resourcesChanged } from '../catalog/plan-terms';
 import { applyPlanChange } from '../subscriptions/plan-changes';
 import { offerFreeSlots } from '../waitlist/service';
 import type { PlanType } from '$lib/statuses';
+import { formatCount } from '$lib/format';
 
 async function loadService(tx: Tx, serviceId: string) {
 	const [service] = await tx.select().from(services).where(eq(services.id, serviceId));
@@ -80,7 +81,9 @@ export async function updatePlan(
 		const service = await loadService(tx, before.serviceId);
 		const patch = input.plan;
 		if (patch.totalQuota !== undefined && patch.totalQuota < before.usedQuota) {
-			throw badRequest('totalQuota', `cannot be below the ${before.usedQuota} slots in use.`, { usedQuota: before.usedQuota });
+			throw badRequest('totalQuota', `Cannot be below the ${formatCount(before.usedQuota, 'slot')} in use.`, {
+				usedQuota: before.usedQuota
+			});
 		}
 		if (resourcesChanged(before, patch)) {
 			assertValidPreviews([previewPlan(service, { ...before, ...patch }, runtime.config.kube)]);

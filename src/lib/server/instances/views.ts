@@ -4,7 +4,7 @@
 // strips any field a view did not list.
 import { z } from 'zod';
 import type { ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
-import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES } from '$lib/statuses';
+import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES, type InstanceStatus } from '$lib/statuses';
 import type { InstanceAction } from './transitions';
 import { displayImage, usageView } from './usage';
 
@@ -37,7 +37,22 @@ export const instanceViewSchema = z.object({
 });
 export type InstanceView = z.infer<typeof instanceViewSchema>;
 
+/**
+ * States in which the app is not meant to serve: the last health check (often "healthy",
+ * from before it stopped) says nothing about it then, so it is not shown.
+ */
+const NOT_SERVING: readonly InstanceStatus[] = [
+	'PENDING',
+	'PROVISIONING',
+	'STOPPING',
+	'STOPPED',
+	'SUSPENDED',
+	'TERMINATING',
+	'TERMINATED'
+];
+
 export function toInstanceView(instance: ServiceInstance): InstanceView {
+	const serving = !NOT_SERVING.includes(instance.status);
 	return {
 		id: instance.id,
 		subscriptionId: instance.subscriptionId,
@@ -48,8 +63,8 @@ export function toInstanceView(instance: ServiceInstance): InstanceView {
 		status: instance.status,
 		statusReason: instance.statusReason,
 		provisioningSteps: instance.provisioningSteps,
-		healthStatus: instance.healthStatus,
-		lastHealthCheck: instance.lastHealthCheck,
+		healthStatus: serving ? instance.healthStatus : null,
+		lastHealthCheck: serving ? instance.lastHealthCheck : null,
 		sslEnabled: instance.sslEnabled,
 		publicUrl: instance.publicUrl,
 		adminUrl: instance.adminUrl,

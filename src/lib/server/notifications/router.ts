@@ -29,12 +29,12 @@ export const notificationsRouter = router({
 	stream: authedProcedure.subscription(async function* ({ ctx, signal }) {
 		const userId = ctx.user.id;
 		yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: null });
-		const mine = (event: LiveEvent): event is Extract<LiveEvent, { type: 'notification' }> =>
-			event.type === 'notification' && event.userId === userId;
+		const mine = (event: LiveEvent): event is Extract<LiveEvent, { type: 'notification' | 'notifications-read' }> =>
+			(event.type === 'notification' || event.type === 'notifications-read') && event.userId === userId;
 		for await (const event of ctx.runtime.events.stream(mine, signal ?? new AbortController().signal)) {
-			// After a resync (the listener reconnected) only the count is re-sent.
+			// After a resync (the listener reconnected) or a read, only the count is re-sent.
 			const [latest] =
-				event.type === 'resync'
+				event.type !== 'notification'
 					? []
 					: (await listNotifications(ctx.runtime.db, userId, 1)).filter((n) => n.id === event.notificationId);
 			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: latest ?? null });

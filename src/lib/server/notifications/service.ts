@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { notifications, sentNotices, users } from '../db/schema';
 import { notFound } from '../errors';
-import { publishMany } from '../events';
+import { publish, publishMany } from '../events';
 import { queueMails } from '../mail/outbox';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
 import { toNotificationView } from './views';
@@ -100,16 +100,22 @@ export async function unreadCount(db: DbOrTx, userId: string) {
 	return row.value;
 }
 
-/** Marks the given notifications (or all) of the user as read; returns how many changed. */
+/**
+ * Marks the given notifications (or all) of the user as read; returns how many changed.
+ * Tells the user's open pages, so the bell's count drops everywhere without a reload.
+ */
 export async function markRead(db: DbOrTx, userId: string, ids?: string[]) {
 	const conditions = [eq(notifications.userId, userId), isNull(notifications.readAt)];
 	if (ids) conditions.push(inArray(notifications.id, ids));
-	const changed = await db
-		.update(notifications)
-		.set({ readAt: new Date() })
-		.where(and(...conditions))
-		.returning({ id: notifications.id });
-	return changed.length;
+	return inTransaction(db, async (tx) => {
+		const changed = await tx
+			.update(notifications)
+			.set({ readAt: new Date() })
+			.where(and(...conditions))
+			.returning({ id: notifications.id });
+		if (changed.length > 0) await publish(tx, { type: 'notifications-read', userId });
+		return changed.length;
+	});
 }
 
 /** The customer's mail setting: whether optional mails (receipts, notices) are sent. */

@@ -76,11 +76,15 @@ async function stop(runtime: Runtime, instance: ServiceInstance) {
 	return { outcome: 'stop' as const };
 }
 
+/** What the app's page says while it is suspended: the administrator's reason when there is one. */
+export const suspendedReason = (note: string | null) =>
+	note ? `Suspended by MinisPod staff: ${note}` : 'Suspended: the subscription is on hold';
+
 /** Scales the app to zero while its subscription is suspended, holding the subscription's row. */
 async function suspend(runtime: Runtime, instance: ServiceInstance) {
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx
-			.select({ status: subscriptions.status })
+			.select({ status: subscriptions.status, note: subscriptions.suspensionNote })
 			.from(subscriptions)
 			.where(eq(subscriptions.id, instance.subscriptionId))
 			.for('share');
@@ -93,7 +97,7 @@ async function suspend(runtime: Runtime, instance: ServiceInstance) {
 		await updateInstance(
 			tx,
 			instance.id,
-			{ status: 'SUSPENDED', statusReason: 'Suspended: the subscription is on hold', podName: null, lastStopped: new Date() },
+			{ status: 'SUSPENDED', statusReason: suspendedReason(subscription.note), podName: null, lastStopped: new Date() },
 			LIVE_STATUSES
 		);
 		return { outcome: 'suspend' as const };

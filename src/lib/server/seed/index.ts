@@ -81,7 +81,10 @@ export async function seedDemoAccounts(db: DbOrTx): Promise<Account[]> {
 				amount: DEMO_WELCOME_CREDIT,
 				idempotencyKey: `demo-welcome-credit:${result.id}`,
 				description: 'Welcome credit for the demo account',
-				paymentMethod: 'ADMIN_MANUAL'
+				paymentMethod: 'ADMIN_MANUAL',
+				// An adjustment's reason, as the adjustments list and history show it for any other.
+				adminNotes: 'Welcome credit for the demo account',
+				metadata: { reason: 'Welcome credit for the demo account' }
 			});
 		}
 	}

@@ -15,7 +15,7 @@ import { isLive } from './status';
 import { createSubscription } from './subscribe';
 import { reactivateLocked, suspendLocked } from './suspension';
 import { toAdminSubscriptionItem, type QuotaOverview } from './views';
-import { formatDate } from '$lib/format';
+import { formatCount, formatDate } from '$lib/format';
 
 export type SubscriptionFilter = {
 	status?: SubscriptionStatus;
@@ -169,7 +169,11 @@ export async function suspendSubscription(runtime: Runtime, admin: { id: string 
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
 		if (!subscription) throw notFound('Subscription');
-		const updated = await suspendLocked(runtime, tx, subscription, { reason: 'ADMINISTRATOR', now: runtime.clock.now() });
+		const updated = await suspendLocked(runtime, tx, subscription, {
+			reason: 'ADMINISTRATOR',
+			now: runtime.clock.now(),
+			note: input.reason
+		});
 		await audit(tx, {
 			actorId: admin.id,
 			action: 'subscription.suspend',
@@ -216,7 +220,9 @@ export async function setPlanQuota(db: DbOrTx, admin: { id: string }, input: { p
 		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, input.planId)).for('update');
 		if (!plan) throw notFound('Plan');
 		if (input.totalQuota < plan.usedQuota) {
-			throw badRequest('totalQuota', `cannot be below the ${plan.usedQuota} slots in use.`, { usedQuota: plan.usedQuota });
+			throw badRequest('totalQuota', `Cannot be below the ${formatCount(plan.usedQuota, 'slot')} in use.`, {
+				usedQuota: plan.usedQuota
+			});
 		}
 		const [updated] = await tx
 			.update(servicePlans)

@@ -30,7 +30,7 @@ export async function suspendLocked(
 	runtime: Runtime,
 	tx: Tx,
 	subscription: Subscription,
-	suspension: { reason: SuspensionReason; now: Date }
+	suspension: { reason: SuspensionReason; now: Date; note?: string }
 ) {
 	if (!(SUSPENDABLE_STATUSES as readonly string[]).includes(subscription.status)) {
 		throw invalidState(`Only an active or past-due subscription can be suspended (this one is ${subscription.status}).`);
@@ -38,7 +38,13 @@ export async function suspendLocked(
 	if (holdsSlot(subscription.status)) await releaseSlot(tx, subscription.planId);
 	const [updated] = await tx
 		.update(subscriptions)
-		.set({ status: 'SUSPENDED', suspendedAt: suspension.now, suspendedFor: suspension.reason, gracePeriodEnd: null })
+		.set({
+			status: 'SUSPENDED',
+			suspendedAt: suspension.now,
+			suspendedFor: suspension.reason,
+			suspensionNote: suspension.note ?? null,
+			gracePeriodEnd: null
+		})
 		.where(eq(subscriptions.id, subscription.id))
 		.returning();
 	const live = await tx
@@ -77,6 +83,7 @@ export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: S
 			status: 'ACTIVE',
 			suspendedAt: null,
 			suspendedFor: null,
+			suspensionNote: null,
 			gracePeriodEnd: null,
 			monthlyPrice: plan.monthlyPrice,
 			...(keepsPeriod

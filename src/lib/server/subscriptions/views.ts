@@ -30,6 +30,8 @@ export const subscriptionViewSchema = z.object({
 	cancelReason: z.string().nullable(),
 	gracePeriodEnd: z.date().nullable(),
 	suspendedAt: z.date().nullable(),
+	/** Why MinisPod staff suspended it, while it is suspended. */
+	suspensionNote: z.string().nullable(),
 	isGrant: z.boolean(),
 	createdAt: z.date(),
 	updatedAt: z.date()
@@ -59,6 +61,7 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
 		cancelReason: subscription.cancelReason,
 		gracePeriodEnd: subscription.gracePeriodEnd,
 		suspendedAt: subscription.suspendedAt,
+		suspensionNote: subscription.suspensionNote,
 		isGrant: subscription.isGrant,
 		createdAt: subscription.createdAt,
 		updatedAt: subscription.updatedAt

@@ -27,6 +27,8 @@ export type WalletMetadata = {
 	failureReason?: string;
 	/** Why MinisPod asked the gateway to cancel; becomes the failure reason once it has. */
 	cancelReason?: string;
+	/** Who asked for the cancel: the customer (`cancel`) or the sweep of unpaid top-ups (`job`). */
+	cancelSource?: StatusSource;
 	reversals?: { status: string; amount: number | null; at: string }[];
 	proof?: { fileName: string; mimeType: string; size: number; sha256: string };
 	note?: string;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
 import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
-import { MIN_TOP_UP, AMOUNT_SANITY_MAX } from '$lib/money';
+import { MIN_TOP_UP, AMOUNT_SANITY_MAX, TOP_UP_STEP } from '$lib/money';
+import { minTopUpMessage, topUpStepMessage } from '$lib/topup';
 import { formatRupiah } from '$lib/format';
 import { reasonSchema, rupiahSchema, rupiahTextSchema } from '../validation';
 
-const minTopUpMessage = `The smallest top-up is ${formatRupiah(MIN_TOP_UP)}`;
-const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage);
+const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage).multipleOf(TOP_UP_STEP, topUpStepMessage);
 
 export const topUpInput = z
 	.object({

@@ -62,7 +62,7 @@ export async function cancelTopUp(
 	// Recorded first: the gateway's own cancel notification may be applied before we are.
 	await runtime.db
 		.update(transactions)
-		.set({ metadata: mergeMetadata({ cancelReason: reason }) })
+		.set({ metadata: mergeMetadata({ cancelReason: reason, cancelSource: source }) })
 		.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')));
 	let cancelled: GatewayStatus | null;
 	try {

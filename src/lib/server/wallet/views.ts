@@ -6,10 +6,15 @@ import type { Transaction } from '../db/schema';
 import { PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
 import { meta } from './metadata';
 
+/** How a closed transaction ended, as a customer tells them apart (all are FAILED in the ledger). */
+export const DISPLAY_STATUSES = [...TRANSACTION_STATUSES, 'EXPIRED', 'REJECTED'] as const;
+
 export const transactionViewSchema = z.object({
 	id: z.string(),
 	type: z.enum(TRANSACTION_TYPES),
 	status: z.enum(TRANSACTION_STATUSES),
+	/** The status to show: a cancelled top-up, an expired one or a rejected transfer proof is not "Failed". */
+	displayStatus: z.enum(DISPLAY_STATUSES),
 	amount: z.number(),
 	balanceBefore: z.number().nullable(),
 	balanceAfter: z.number().nullable(),
@@ -23,12 +28,24 @@ export const transactionViewSchema = z.object({
 });
 export type TransactionView = z.infer<typeof transactionViewSchema>;
 
+function displayStatus(row: Transaction): TransactionView['displayStatus'] {
+	if (row.status !== 'FAILED') return row.status;
+	const metadata = meta(row);
+	if (metadata.rejectionReason) return 'REJECTED';
+	// A cancel we asked for that the gateway (or the absence of a payment) confirmed.
+	if (metadata.cancelReason && (metadata.gateway?.transactionStatus ?? 'cancel') === 'cancel') {
+		return metadata.cancelSource === 'job' ? 'EXPIRED' : 'CANCELLED';
+	}
+	return 'FAILED';
+}
+
 /** What a customer sees of a ledger row: never tokens, files on disk or admin notes. */
 export function toTransactionView(row: Transaction): TransactionView {
 	return {
 		id: row.id,
 		type: row.type,
 		status: row.status,
+		displayStatus: displayStatus(row),
 		amount: row.amount,
 		balanceBefore: row.balanceBefore,
 		balanceAfter: row.balanceAfter,

@@ -1,3 +1,4 @@
+import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 
@@ -11,5 +12,9 @@ export const load = (async (event) => {
 		api.catalog.services({ categorySlug, q }).catch(() => []),
 		filtered ? Promise.resolve([]) : api.catalog.featured()
 	]);
+	// An unknown category is a missing page, not an empty list.
+	if (categorySlug && !categories.some((category) => category.slug === categorySlug)) {
+		error(404, 'There is no such category.');
+	}
 	return { categories, services, featured, categorySlug, q };
 }) satisfies PageServerLoad;

@@ -85,6 +85,8 @@ export const subscriptions = pgTable(
 		suspendedAt: timestamp({ withTimezone: true }),
 		/** Why it is SUSPENDED; a NON_PAYMENT suspension ends in deletion after the retention days. */
 		suspendedFor: suspensionReasonEnum(),
+		/** The administrator's reason for a suspension, shown to the customer while it lasts. */
+		suspensionNote: text(),
 		/** A bonus subscription granted by an administrator, never charged. */
 		isGrant: boolean().notNull().default(false),
 		grantedBy: uuid().references(() => users.id),
