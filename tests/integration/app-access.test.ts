@@ -70,8 +70,11 @@ describe('revealing an app’s generated secrets', () => {
 		);
 		expect(entries.find((entry) => entry.action === 'instance.secrets.revealed')!.details).toEqual({ names: ['ADMIN_TOKEN'] });
 		expect(JSON.stringify(entries)).not.toContain(token);
-		// The instance page and list never carry the values.
-		expect(JSON.stringify(await api.instances.get({ id: instanceId }))).not.toContain(token);
+		// The instance page lists the first-run steps and the secrets by name, never their values.
+		const page = await api.instances.get({ id: instanceId });
+		expect(page.access.secrets).toEqual([{ name: 'ADMIN_TOKEN', description: 'Opens the /admin page' }]);
+		expect(page.access.firstRunSteps.join(' ')).toContain('/admin');
+		expect(JSON.stringify(page)).not.toContain(token);
 		expect(JSON.stringify(await api.instances.list())).not.toContain(token);
 	});
 

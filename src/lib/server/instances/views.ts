@@ -96,6 +96,11 @@ export const instanceDetailSchema = instanceViewSchema.extend({
 	}),
 	service: z.object({ id: z.string(), slug: z.string(), name: z.string(), icon: z.string().nullable(), image: z.string() }),
 	usage: usageViewSchema,
+	/** How to get into the app: first-run steps and the names (never the values) of its generated secrets. */
+	access: z.object({
+		firstRunSteps: z.array(z.string()),
+		secrets: z.array(z.object({ name: z.string(), description: z.string().nullable() }))
+	}),
 	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry', 'repair']), actionStateSchema)
 });
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
@@ -126,6 +131,12 @@ export function toInstanceDetail(
 			image: displayImage(service.dockerImage)
 		},
 		usage: usageView(instance, plan),
+		access: {
+			firstRunSteps: service.firstRunSteps,
+			secrets: service.envTemplate
+				.filter((entry) => entry.secret && instance.generatedSecrets?.[entry.name] !== undefined)
+				.map((entry) => ({ name: entry.name, description: entry.description ?? null }))
+		},
 		actions
 	};
 }
