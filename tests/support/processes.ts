@@ -52,6 +52,9 @@ export async function startStandInsProcess(options: {
 	return { ...started, env };
 }
 
+/** A fixed 32-byte key (hex) for test processes; never used outside tests. */
+export const TEST_SECRET_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
 /** `node scripts/start.js` of the app in `root`, with `env` on top of a quiet production one. */
 export function startMinisPodProcess(env: Record<string, string>, root = ROOT): Started {
 	const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.js')], {
@@ -62,6 +65,8 @@ export function startMinisPodProcess(env: Record<string, string>, root = ROOT): 
 			LOG_LEVEL: 'warn',
 			HOST: '127.0.0.1',
 			MINISPOD_METRICS_HOST: '127.0.0.1',
+			// Production needs a secret key; the web and worker processes of one test share it.
+			MINISPOD_SECRET_KEY: TEST_SECRET_KEY,
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

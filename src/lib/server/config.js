@@ -41,6 +41,10 @@ const envSchema = z.object({
 	ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
 	ADMIN_PASSWORD: optionalText.pipe(z.string().min(8).optional()),
 	SESSION_DAYS: positiveInt(30),
+	/** Seals generated app secrets at rest (32 bytes, base64 or hex); see resolveKeyring. */
+	MINISPOD_SECRET_KEY: optionalText,
+	/** The key before a rotation: still opens values sealed with it, which are re-sealed. */
+	MINISPOD_SECRET_KEY_PREVIOUS: optionalText,
 	/** Client addresses whose requests no address-keyed rate limit counts (comma-separated). */
 	MINISPOD_RATE_LIMIT_EXEMPT: optionalText,
 
@@ -128,6 +132,13 @@ export function parseConfig(env = process.env) {
 	if (isProduction && e.MINISPOD_DEMO === true) {
 		throw new Error('Invalid configuration:\n  MINISPOD_DEMO: demo accounts cannot be created with NODE_ENV=production');
 	}
+	// Without a key, one is kept in a file in the data directory; a production install with its
+	// own database must be given the key, or its secrets would live beside a single replica.
+	if (isProduction && e.DATABASE_URL && !e.MINISPOD_SECRET_KEY) {
+		throw new Error(
+			'Invalid configuration:\n  MINISPOD_SECRET_KEY: required with NODE_ENV=production and DATABASE_URL (generate one with `openssl rand -base64 32`)'
+		);
+	}
 	const demo = e.MINISPOD_DEMO ?? (!isProduction && !e.DATABASE_URL);
 	const dataDir = path.resolve(e.MINISPOD_DATA_DIR);
 	const port = e.PORT;
@@ -150,6 +161,7 @@ export function parseConfig(env = process.env) {
 		demo,
 		admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
 		sessionDays: e.SESSION_DAYS,
+		secretKey: { current: e.MINISPOD_SECRET_KEY, previous: e.MINISPOD_SECRET_KEY_PREVIOUS },
 		rateLimitExempt: (e.MINISPOD_RATE_LIMIT_EXEMPT ?? '')
 			.split(',')
 			.map((address) => address.trim())

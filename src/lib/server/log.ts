@@ -21,6 +21,13 @@ const redact = {
 		// SMTP_URL carries the mail server's password.
 		'smtpUrl',
 		'*.smtpUrl',
+		// Generated app secrets (sealed or not), the key that seals them, a Secret's values.
+		'generatedSecrets',
+		'*.generatedSecrets',
+		'secretKey',
+		'*.secretKey',
+		'stringData',
+		'*.stringData',
 		'headers.authorization',
 		'headers.cookie',
 		'*.headers.authorization',

@@ -18,6 +18,8 @@ import type { KubeEmulator } from '$standins/kube-emulator';
 import { startPayments, type Payments } from './payments';
 import { QUEUE_NAMES, QUEUE_SCHEMA } from './queue';
 import path from 'node:path';
+import { resolveKeyring, setKeyring } from './secrets/keyring';
+import { resealInstanceSecrets } from './secrets/instance-secrets';
 
 export interface Runtime {
 	config: Config;
@@ -55,6 +57,8 @@ export type StartOptions = {
 export async function startRuntime(config: Config, options: StartOptions = {}): Promise<Runtime> {
 	const log = options.logger ?? createLogger({ level: config.logLevel, pretty: !config.isProduction });
 	setLogger(log);
+	// Before anything else: a key that cannot be read stops the start with its reason.
+	setKeyring(resolveKeyring(config));
 	const closers: (() => Promise<void>)[] = [];
 
 	try {
@@ -72,6 +76,8 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 		});
 		closers.unshift(() => closeDb(db));
 		await migrateOnce(db);
+		const resealed = await resealInstanceSecrets(db);
+		if (resealed > 0) log.info({ instances: resealed }, 'sealed generated secrets under the current key');
 
 		const kube = await connectCluster(config.kube, log);
 		closers.unshift(() => kube.close());

@@ -14,6 +14,8 @@ import {
 	usageTotalsSchema
 } from './views';
 import { customerUsageTotals, usageHistory } from './usage';
+import { revealSecrets, rotateSecret } from './access';
+import { revealedSecretsSchema } from './views';
 
 /** Loads an instance the caller owns (or any, for an administrator) once. */
 const ownInstance = authedProcedure.input(z.object({ id: z.uuid() })).use(async ({ ctx, input, next }) => {
@@ -48,6 +50,36 @@ export const instancesRouter = router({
 	repair: ownInstance
 		.output(instanceViewSchema)
 		.mutation(async ({ ctx }) => toInstanceView(await requestAction(ctx.runtime, ctx.user, ctx.instance.id, 'repair'))),
+
+	/** The app's generated secrets, after the owner types their password again (audited). Owner only. */
+	revealSecrets: authedProcedure
+		.input(z.object({ id: z.uuid(), password: z.string().min(1).max(200) }))
+		.output(revealedSecretsSchema)
+		.mutation(({ ctx, input }) =>
+			revealSecrets(
+				ctx.runtime,
+				{ id: ctx.user.id, ipAddress: ctx.ipAddress },
+				{ instanceId: input.id, password: input.password }
+			)
+		),
+
+	/** A new value for one generated secret; the app restarts with it (audited). Owner only. */
+	rotateSecret: authedProcedure
+		.input(
+			z.object({
+				id: z.uuid(),
+				name: z
+					.string()
+					.max(100)
+					.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use the name of one of the app's secrets")
+			})
+		)
+		.output(instanceViewSchema)
+		.mutation(async ({ ctx, input }) =>
+			toInstanceView(
+				await rotateSecret(ctx.runtime, { id: ctx.user.id, ipAddress: ctx.ipAddress }, { instanceId: input.id, name: input.name })
+			)
+		),
 
 	/** The app's log: the last lines, then live, across restarts (SSE). Owner or admin only. */
 	logs: ownInstance

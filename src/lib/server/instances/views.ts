@@ -3,7 +3,7 @@
 // are never sent by accident. Procedures declare these schemas with `.output()`, which also
 // strips any field a view did not list.
 import { z } from 'zod';
-import type { ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
+import type { EnvTemplateEntry, ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
 import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES, type InstanceStatus } from '$lib/statuses';
 import type { InstanceAction } from './transitions';
 import { displayImage, usageView } from './usage';
@@ -111,6 +111,11 @@ export const instanceDetailSchema = instanceViewSchema.extend({
 	}),
 	service: z.object({ id: z.string(), slug: z.string(), name: z.string(), icon: z.string().nullable(), image: z.string() }),
 	usage: usageViewSchema,
+	/** How to get into the app: first-run steps and the names (never the values) of its generated secrets. */
+	access: z.object({
+		firstRunSteps: z.array(z.string()),
+		secrets: z.array(z.object({ name: z.string(), description: z.string().nullable() }))
+	}),
 	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry', 'repair']), actionStateSchema)
 });
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
@@ -141,6 +146,12 @@ export function toInstanceDetail(
 			image: displayImage(service.dockerImage)
 		},
 		usage: usageView(instance, plan),
+		access: {
+			firstRunSteps: service.firstRunSteps,
+			secrets: service.envTemplate
+				.filter((entry) => entry.secret && instance.generatedSecrets?.[entry.name] !== undefined)
+				.map((entry) => ({ name: entry.name, description: entry.description ?? null }))
+		},
 		actions
 	};
 }
@@ -163,3 +174,18 @@ export function toInstanceListItem(instance: ServiceInstance, service: Service, 
 
 /** What a retried set-up returns: the instance and what the retry charged. */
 export const retryResultSchema = z.object({ instance: instanceViewSchema, charged: z.number() });
+
+/** A generated secret as its owner reads it after re-entering their password: only the reveal returns values. */
+export const revealedSecretsSchema = z.object({
+	secrets: z.array(z.object({ name: z.string(), description: z.string().nullable(), value: z.string() }))
+});
+export type RevealedSecrets = z.infer<typeof revealedSecretsSchema>;
+
+/** The instance's generated secrets in the order of its template, each with the template's description. */
+export function toRevealedSecrets(envTemplate: EnvTemplateEntry[], secrets: Record<string, string>): RevealedSecrets {
+	return {
+		secrets: envTemplate
+			.filter((entry) => entry.secret && secrets[entry.name] !== undefined)
+			.map((entry) => ({ name: entry.name, description: entry.description ?? null, value: secrets[entry.name] }))
+	};
+}

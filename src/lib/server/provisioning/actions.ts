@@ -15,6 +15,7 @@ import { updateInstance } from '../instances/state';
 import type { JobPayloads } from '../queue';
 import { isTransient, reasonOf, type Attempt } from './attempts';
 import { loadInstance, type LoadedInstance } from './job-data';
+import type { KubeManifest } from '../kube/manifests';
 import { applyAppObjects, manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 
 type Action = JobPayloads['instance-action']['action'];
@@ -44,7 +45,7 @@ export async function runInstanceAction(
 				return await resume(runtime, instance);
 			case 'start':
 			case 'restart':
-				return await bringUp(runtime, instance, action);
+				return await bringUp(runtime, loaded, action);
 			case 'repair':
 				return await repair(runtime, loaded);
 		}
@@ -124,11 +125,20 @@ async function resume(runtime: Runtime, instance: ServiceInstance) {
 	return { outcome: 'resuming' as const };
 }
 
-async function bringUp(runtime: Runtime, instance: ServiceInstance, action: 'start' | 'restart') {
+async function bringUp(runtime: Runtime, loaded: LoadedInstance, action: 'start' | 'restart') {
+	const { instance } = loaded;
 	if (instance.status !== (action === 'restart' ? 'RESTARTING' : 'STARTING')) return { outcome: 'skipped' as const };
 	const names = namesOf(instance);
-	if (action === 'restart') await runtime.cluster.restartDeployment(names.namespace, names.deployment);
-	else await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
+	if (action === 'restart') {
+		// The owner may have replaced a generated secret: a container reads its environment from
+		// a Secret only when it starts (https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables),
+		// so the Secret is brought up to date before the pods are rolled.
+		const manifests = await manifestsFor(runtime, loaded, loaded.plan);
+		for (const object of manifests.objects.filter((candidate) => candidate.kind === 'Secret')) {
+			await runtime.cluster.apply<KubeManifest>(object);
+		}
+		await runtime.cluster.restartDeployment(names.namespace, names.deployment);
+	} else await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
 	await watchRollout(runtime, { instanceId: instance.id, operation: action });
 	return { outcome: action === 'restart' ? ('restarting' as const) : ('starting' as const) };
 }

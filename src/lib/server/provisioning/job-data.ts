@@ -15,6 +15,7 @@ import {
 } from '../db/schema';
 import { planAsSold } from '../catalog/plan-terms';
 import { ensureGeneratedSecrets } from '../kube/environment';
+import { openSecrets, sealSecrets } from '../secrets/instance-secrets';
 
 export type LoadedInstance = { instance: ServiceInstance; subscription: Subscription; plan: ServicePlan; service: Service };
 
@@ -27,14 +28,20 @@ export async function loadInstance(db: DbOrTx, instanceId: string): Promise<Load
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.where(eq(serviceInstances.id, instanceId));
-	return row && { ...row, plan: planAsSold(row.plan, row.subscription) };
+	if (!row) return undefined;
+	// In memory the secrets are plain: they go only into the app's Kubernetes Secret.
+	const instance = { ...row.instance, generatedSecrets: openSecrets(row.instance.id, row.instance.generatedSecrets) };
+	return { ...row, instance, plan: planAsSold(row.plan, row.subscription) };
 }
 
 /** Generates the instance's missing secrets once and keeps them for every later attempt. */
 export async function secretsFor(db: DbOrTx, loaded: LoadedInstance) {
 	const { secrets, generated } = ensureGeneratedSecrets(loaded.service.envTemplate, loaded.instance.generatedSecrets);
 	if (generated.length > 0) {
-		await db.update(serviceInstances).set({ generatedSecrets: secrets }).where(eq(serviceInstances.id, loaded.instance.id));
+		await db
+			.update(serviceInstances)
+			.set({ generatedSecrets: sealSecrets(loaded.instance.id, secrets) })
+			.where(eq(serviceInstances.id, loaded.instance.id));
 	}
 	return secrets;
 }

@@ -11,6 +11,7 @@ import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
 import { holdsSlot } from '../subscriptions/status';
 import { recordStep, stepsWith, updateInstance } from '../instances/state';
 import { ensureGeneratedSecrets } from '../kube/environment';
+import { sealSecrets } from '../secrets/instance-secrets';
 import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
 import { formatRupiah } from '$lib/format';
@@ -135,7 +136,7 @@ async function startProvisioning(
 			serviceName: manifests.names.service,
 			ingressName: manifests.names.ingress,
 			envVars: manifests.environment,
-			...(newSecrets ? { generatedSecrets: newSecrets } : {})
+			...(newSecrets ? { generatedSecrets: sealSecrets(instance.id, newSecrets) } : {})
 		},
 		['PENDING', 'PROVISIONING']
 	);

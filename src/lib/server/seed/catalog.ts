@@ -49,6 +49,8 @@ export type SeedService = {
 	websiteUrl: string;
 	isFeatured: boolean;
 	envTemplate: EnvTemplateEntry[];
+	/** What the customer does after the first start, from the app's own documentation. */
+	firstRunSteps: string[];
 	plans: SeedPlan[];
 };
 
@@ -193,6 +195,11 @@ export const seedServices: SeedService[] = [
 			{ name: 'GENERIC_TIMEZONE', value: 'Asia/Jakarta' },
 			{ name: 'N8N_DIAGNOSTICS_ENABLED', value: 'false' }
 		],
+		// https://docs.n8n.io/hosting/configuration/user-management-self-hosted/
+		firstRunSteps: [
+			'Open the app: n8n asks for an owner account (e-mail, name, password) on the first visit. Create it right away, since the first visitor becomes the owner.',
+			'N8N_ENCRYPTION_KEY encrypts the credentials your workflows store. Keep a copy: it is needed to restore them elsewhere, and rotating it makes stored credentials unreadable.'
+		],
 		plans: tiers({
 			base: { cpuMilli: 250, memoryMb: 256, storageGb: 1 },
 			prices: [49_000, 99_000, 199_000],
@@ -234,6 +241,11 @@ export const seedServices: SeedService[] = [
 			{ name: 'database__connection__filename', value: '/var/lib/ghost/content/data/ghost.db' },
 			{ name: 'NODE_ENV', value: 'production' }
 		],
+		// https://ghost.org/docs/install/docker/ ("visit /ghost to set up your admin account")
+		firstRunSteps: [
+			'Open the app address followed by /ghost and create the owner account of your site.',
+			'Invite your staff from Settings > Staff; your readers sign up on the site itself.'
+		],
 		plans: tiers({
 			base: { cpuMilli: 250, memoryMb: 256, storageGb: 2 },
 			prices: [59_000, 119_000, 249_000],
@@ -273,6 +285,11 @@ export const seedServices: SeedService[] = [
 		envTemplate: [
 			{ name: 'UPTIME_KUMA_PORT', value: '3001' },
 			{ name: 'TZ', value: 'Asia/Jakarta' }
+		],
+		// https://github.com/louislam/uptime-kuma/wiki/%F0%9F%94%A7-How-to-Install ("create your admin account")
+		firstRunSteps: [
+			'Open the app: on the first visit Uptime Kuma asks you to create the admin account. Do it right away.',
+			'Add your first monitor with "Add New Monitor" and set up notifications under Settings > Notifications.'
 		],
 		plans: tiers({
 			base: { cpuMilli: 100, memoryMb: 128, storageGb: 1 },
@@ -319,6 +336,13 @@ export const seedServices: SeedService[] = [
 			{ name: 'GITEA__oauth2__JWT_SECRET', secret: { length: 43, encoding: 'base64url' } },
 			{ name: 'GITEA__server__LFS_JWT_SECRET', secret: { length: 43, encoding: 'base64url' } }
 		],
+		// https://docs.gitea.com/installation/install-with-docker-rootless (INSTALL_LOCK skips the
+		// installer; the first account registered becomes the administrator)
+		firstRunSteps: [
+			'Open the app and choose Register: the first account created becomes the site administrator.',
+			'Then, if the site is only for your team, turn off open registration in Site Administration.',
+			'Clone and push over HTTPS with the app address; the generated keys below sign sessions and tokens and need no action.'
+		],
 		plans: tiers({
 			base: { cpuMilli: 250, memoryMb: 256, storageGb: 5 },
 			prices: [39_000, 89_000, 179_000],
@@ -357,6 +381,12 @@ export const seedServices: SeedService[] = [
 			{ name: 'ROCKET_PORT', value: '8080' },
 			{ name: 'ADMIN_TOKEN', description: 'Opens the /admin page', secret: { length: 48, encoding: 'base64url' } },
 			{ name: 'SIGNUPS_ALLOWED', value: 'true' }
+		],
+		// https://github.com/dani-garcia/vaultwarden/wiki/Enabling-admin-page
+		firstRunSteps: [
+			'Open the app and choose "Create account" to make your own vault account.',
+			'The admin page is at the app address followed by /admin; it asks for the ADMIN_TOKEN shown below.',
+			'Once your team has accounts, turn off "Allow new signups" in the admin page under General settings.'
 		],
 		plans: tiers({
 			base: { cpuMilli: 100, memoryMb: 128, storageGb: 1 },
@@ -397,6 +427,11 @@ export const seedServices: SeedService[] = [
 			{ name: 'MEMOS_PORT', value: '5230' },
 			{ name: 'MEMOS_DATA', derived: 'DATA_DIR' },
 			{ name: 'MEMOS_INSTANCE_URL', derived: 'PUBLIC_URL' }
+		],
+		// https://www.usememos.com/docs/install/container-install (the first user becomes the host)
+		firstRunSteps: [
+			'Open the app and sign up: the first account becomes the host (administrator) of this Memos.',
+			'As the host, turn off new sign-ups in Settings > System if the app is only for you.'
 		],
 		plans: tiers({
 			base: { cpuMilli: 100, memoryMb: 128, storageGb: 1 },

@@ -64,6 +64,11 @@ export const services = pgTable(
 			.notNull()
 			.references(() => serviceCategories.id),
 		envTemplate: jsonb().$type<EnvTemplateEntry[]>().notNull().default([]),
+		/** What to do after the app first starts (make the first account, ...), one step each, shown on the instance page. */
+		firstRunSteps: text()
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		tags: text()
 			.array()
 			.notNull()

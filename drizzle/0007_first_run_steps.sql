@@ -1,0 +1,1 @@
+ALTER TABLE "services" ADD COLUMN "first_run_steps" text[] DEFAULT '{}'::text[] NOT NULL;

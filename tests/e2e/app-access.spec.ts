@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { scaled } from '../support/timeouts';
+import { register, uniqueEmail, visit } from './helpers';
+
+test('the owner opens the app and reveals its admin token after typing the password again', async ({ page }) => {
+	await register(page, 'Wayan Sari', uniqueEmail('access'));
+	await visit(page, '/catalog/vaultwarden');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Vaultwarden Free' });
+	await subscribe.getByLabel('App name').fill('Family vault');
+	await subscribe.getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+
+	await expect(page.getByRole('link', { name: 'Open app' })).toHaveAttribute('href', /^https:\/\/family-vault-[a-z0-9]{6}\./);
+	await expect(page.getByTestId('first-run-steps')).toContainText('/admin');
+	await expect(page.getByTestId('secret-value-ADMIN_TOKEN')).toHaveCount(0);
+
+	await page.getByTestId('reveal-secrets').click();
+	const dialog = page.getByRole('dialog', { name: 'Reveal the credentials?' });
+	await dialog.getByLabel('Your password').fill('not my password');
+	await dialog.getByRole('button', { name: 'Reveal' }).click();
+	await expect(dialog.getByRole('alert')).toContainText('not your password');
+	await expect(page.getByTestId('secret-value-ADMIN_TOKEN')).toHaveCount(0);
+
+	await dialog.getByLabel('Your password').fill('correct horse battery');
+	await dialog.getByRole('button', { name: 'Reveal' }).click();
+	await expect(dialog).toBeHidden();
+	await expect(page.getByTestId('secret-value-ADMIN_TOKEN')).toHaveText(/^[A-Za-z0-9_-]{48}$/);
+});
