@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, serviceInstances } from '../../src/lib/server/db/schema';
 import { instanceNames } from '../../src/lib/server/kube/names';
-import { resealInstanceSecrets } from '../../src/lib/server/secrets/instance-secrets';
+import { openSecrets, resealInstanceSecrets } from '../../src/lib/server/secrets/instance-secrets';
+import { generateSecretKey, parseSecretKey, sealedKeyId } from '../../src/lib/server/secrets/box';
+import { currentKeyring } from '../../src/lib/server/secrets/keyring';
 import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
 import { rejection } from '../support/errors';
@@ -88,7 +90,7 @@ describe('revealing an app’s generated secrets', () => {
 			'legacy-plain-token'
 		);
 
-		expect(await resealInstanceSecrets(runtime.db)).toBeGreaterThanOrEqual(1);
+		expect((await resealInstanceSecrets(runtime.db)).resealed).toBeGreaterThanOrEqual(1);
 		const sealed = (await row(instanceId)).generatedSecrets!.ADMIN_TOKEN;
 		expect(sealed).toMatch(/^enc:v1:/);
 		expect(sealed).not.toContain('legacy-plain-token');
@@ -98,6 +100,38 @@ describe('revealing an app’s generated secrets', () => {
 		// A second pass finds nothing left to seal for this instance.
 		await resealInstanceSecrets(runtime.db);
 		expect((await row(instanceId)).generatedSecrets!.ADMIN_TOKEN).toBe(sealed);
+	});
+});
+
+describe('rotating the secret key', () => {
+	it('re-seals every value under the new key, which then opens them without the old one', async () => {
+		const { instanceId, running } = await runningVault();
+		const token = clusterSecret(running).ADMIN_TOKEN;
+		const old = currentKeyring().current;
+		const fresh = parseSecretKey(generateSecretKey());
+		// Without the old key nothing opens: the start goes on and names the instances.
+		const stranger = parseSecretKey(generateSecretKey());
+		const lost = await resealInstanceSecrets(runtime.db, { current: stranger, previous: [] });
+		expect(lost.unreadable).toContain(instanceId);
+		expect((await resealInstanceSecrets(runtime.db, { current: fresh, previous: [old] })).resealed).toBeGreaterThanOrEqual(1);
+		const stored = (await row(instanceId)).generatedSecrets!;
+		expect(sealedKeyId(stored.ADMIN_TOKEN)).toBe(fresh.id);
+		expect(openSecrets(instanceId, stored, { current: fresh, previous: [] })).toEqual({ ADMIN_TOKEN: token });
+		// Back to the runtime's key, for the other tests of this file.
+		await resealInstanceSecrets(runtime.db, { current: old, previous: [fresh] });
+		expect(sealedKeyId((await row(instanceId)).generatedSecrets!.ADMIN_TOKEN)).toBe(old.id);
+	});
+});
+
+describe('the reveal’s rate limit', () => {
+	it('refuses further password checks after ten in a quarter of an hour', async () => {
+		const { api, instanceId } = await runningVault();
+		for (let attempt = 0; attempt < 10; attempt += 1) {
+			expect((await rejection(api.instances.revealSecrets({ id: instanceId, password: 'guess ' + attempt }))).code).toBe(
+				'BAD_REQUEST'
+			);
+		}
+		expect((await rejection(api.instances.revealSecrets({ id: instanceId, password: PASSWORD }))).code).toBe('TOO_MANY_ATTEMPTS');
 	});
 });
 

@@ -21,6 +21,8 @@ export const LIMITS = {
 	'proof-upload:account': { points: 10, seconds: 3600 },
 	'proof-upload:address': { points: 30, seconds: 3600 },
 	'webhook:address': { points: 300, seconds: 60 },
+	// Revealing an app's secrets checks the password: a stolen session must not guess it freely.
+	'secret-reveal:account': { points: 10, seconds: 900 },
 	/** Failed logins from one address, whatever the accounts. */
 	'login:address': { points: 50, seconds: 3600, blockSeconds: 3600 },
 	/** Failed logins from one address to one account. */
@@ -37,7 +39,8 @@ export const LIMIT_GROUPS = {
 	passwordReset: ['password-reset:address', 'password-reset:account'],
 	topUp: ['top-up:account', 'top-up:address'],
 	proofUpload: ['proof-upload:account', 'proof-upload:address'],
-	webhook: ['webhook:address']
+	webhook: ['webhook:address'],
+	secretReveal: ['secret-reveal:account']
 } as const satisfies Record<string, readonly LimitName[]>;
 
 export type LimitGroup = keyof typeof LIMIT_GROUPS;

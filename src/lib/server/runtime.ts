@@ -76,8 +76,14 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 		});
 		closers.unshift(() => closeDb(db));
 		await migrateOnce(db);
-		const resealed = await resealInstanceSecrets(db);
+		const { resealed, unreadable } = await resealInstanceSecrets(db);
 		if (resealed > 0) log.info({ instances: resealed }, 'sealed generated secrets under the current key');
+		if (unreadable.length > 0) {
+			log.error(
+				{ instanceIds: unreadable },
+				'generated secrets sealed with a key MinisPod does not have: set MINISPOD_SECRET_KEY_PREVIOUS to it'
+			);
+		}
 
 		const kube = await connectCluster(config.kube, log);
 		closers.unshift(() => kube.close());

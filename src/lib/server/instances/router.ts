@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LiveEvent } from '../events';
-import { authedProcedure, router } from '../trpc/init';
+import { authedProcedure, rateLimited, router } from '../trpc/init';
 import { followInstanceLogs } from './logs';
 import { retryProvisioning } from '../subscriptions/outcomes';
 import { getInstanceFor, instanceView, listInstances, requestAction } from './service';
@@ -54,6 +54,7 @@ export const instancesRouter = router({
 	/** The app's generated secrets, after the owner types their password again (audited). Owner only. */
 	revealSecrets: authedProcedure
 		.input(z.object({ id: z.uuid(), password: z.string().min(1).max(200) }))
+		.use(rateLimited('secretReveal'))
 		.output(revealedSecretsSchema)
 		.mutation(({ ctx, input }) =>
 			revealSecrets(

@@ -48,9 +48,18 @@ export async function resealInstanceSecrets(db: DbOrTx, keyring = currentKeyring
 		.from(serviceInstances)
 		.where(isNotNull(serviceInstances.generatedSecrets));
 	let resealed = 0;
+	const unreadable: string[] = [];
 	for (const row of rows) {
 		if (!row.generatedSecrets || !needsResealing(row.generatedSecrets, keyring)) continue;
-		const plain = openSecrets(row.id, row.generatedSecrets, keyring)!;
+		let plain: Record<string, string>;
+		try {
+			plain = openSecrets(row.id, row.generatedSecrets, keyring)!;
+		} catch {
+			// A key left out (or a damaged value) must not stop the start: the rest is re-sealed,
+			// and this app's jobs fail with the reason until the key is given again.
+			unreadable.push(row.id);
+			continue;
+		}
 		const fresh = Object.fromEntries(
 			Object.entries(plain).map(([name, value]) => [name, seal(keyring, value, contextOf(row.id, name))])
 		);
@@ -66,5 +75,5 @@ export async function resealInstanceSecrets(db: DbOrTx, keyring = currentKeyring
 			);
 		resealed += 1;
 	}
-	return resealed;
+	return { resealed, unreadable };
 }
