@@ -3,7 +3,6 @@ import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
 import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
 import { MIN_TOP_UP, AMOUNT_SANITY_MAX, TOP_UP_STEP } from '$lib/money';
 import { minTopUpMessage, topUpStepMessage } from '$lib/topup';
-import { formatRupiah } from '$lib/format';
 import { reasonSchema, rupiahSchema, rupiahTextSchema } from '../validation';
 
 const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage).multipleOf(TOP_UP_STEP, topUpStepMessage);
