@@ -31,6 +31,14 @@ test('a cancelled top-up reads Cancelled; opening a notification and Mark all as
 		return 1.05 / (luminance + 0.05);
 	});
 	expect(contrast).toBeGreaterThanOrEqual(4.5);
+	// On a phone the row is a stacked card: its amount and status are on screen, not scrolled off.
+	const desktop = page.viewportSize()!;
+	await page.setViewportSize({ width: 390, height: 844 });
+	for (const cell of ['transaction-amount', 'transaction-status']) {
+		const box = (await page.getByTestId(cell).boundingBox())!;
+		expect(box.x + box.width, cell).toBeLessThanOrEqual(390);
+	}
+	await page.setViewportSize(desktop);
 	// The first Tab reaches a link that skips the navigation.
 	await page.keyboard.press('Tab');
 	await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();

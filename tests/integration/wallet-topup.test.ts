@@ -167,7 +167,8 @@ describe('starting a top-up', () => {
 			[{ amount: 50_000, method: 'CREDIT_CARD', bank: 'bca' }, /^bank: A bank only goes with a bank transfer/],
 			[{ amount: 50_000, method: 'BANK_TRANSFER', bank: 'jago' }, /^bank:/],
 			[{ amount: 50_000, method: 'QRIS', wallet: 'gopay' }, /^wallet:/],
-			[{ amount: 2_000_001, method: 'QRIS' }, /^amount: The largest top-up is Rp 2\.000\.000/]
+			[{ amount: 10_500, method: 'QRIS' }, /^amount: Top up in steps of Rp 1\.000/],
+			[{ amount: 2_001_000, method: 'QRIS' }, /^amount: The largest top-up is Rp 2\.000\.000/]
 		] as const;
 		for (const [input, message] of cases) {
 			const error = await expectError(api.wallet.topUp(input as never), 'BAD_REQUEST');
