@@ -60,6 +60,10 @@ function parseOptions() {
 
 async function main() {
 	const options = parseOptions();
+	// Only the state directory is private: a recursive mkdir would give its parents (the data
+	// directory) mode 0700 too, and the embedded PostgreSQL, running as `postgres` when
+	// MinisPod runs as root, must be able to enter the data directory.
+	mkdirSync(path.dirname(options.dir), { recursive: true });
 	mkdirSync(options.dir, { recursive: true, mode: 0o700 });
 	const env: Record<string, string> = {};
 	let emulator: KubeEmulator | undefined;
