@@ -33,3 +33,23 @@ test('an administrator blocks a customer, who is logged out at once and cannot l
 	await expect(customer.getByText('This account is disabled.')).toBeVisible();
 	await expect(customer).toHaveURL(/\/login/);
 });
+
+test('an administrator grants a customer a bonus subscription from the customer page', async ({ browser }) => {
+	const customer = await (await browser.newContext()).newPage();
+	const email = uniqueEmail('granted');
+	await register(customer, 'Granted Customer', email);
+
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await admin.goto(`/admin/customers?q=${encodeURIComponent(email)}`);
+	await admin.getByRole('link', { name: 'Granted Customer' }).click();
+	await admin.getByRole('button', { name: 'Grant a subscription' }).click();
+	const dialog = admin.getByRole('dialog', { name: 'Grant Granted Customer a subscription' });
+	// Memos' Basic plan, by its group (its free count depends on the other tests).
+	const basic = dialog.locator('optgroup[label="Memos"] option', { hasText: 'Basic' });
+	await dialog.getByLabel('Plan').selectOption((await basic.getAttribute('value'))!);
+	await dialog.getByLabel('Months').fill('2');
+	await dialog.getByRole('button', { name: 'Grant' }).click();
+	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
+	await expect(admin.getByText('Granted', { exact: true })).toBeVisible();
+});
