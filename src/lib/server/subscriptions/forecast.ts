@@ -1,9 +1,9 @@
 // What the customer's credit covers: the upcoming renewals of all their live subscriptions
 // walked against the balance (renewal-rules.ts), for the wallet page and the dashboard, and
 // for the renewal notices and low-credit warnings.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { servicePlans, services, subscriptions, type Subscription } from '../db/schema';
+import { services, subscriptions, type Subscription } from '../db/schema';
 import { topUpUrl } from '../errors';
 import { balanceOf } from './queries';
 import { daysLeft, forecastCredit, LOW_CREDIT_DAYS, type RenewingSubscription } from './renewal-rules';
@@ -26,14 +26,11 @@ export async function renewingSubscriptions(db: DbOrTx, userIds: string[]) {
 			billingAnchor: subscriptions.billingAnchor,
 			endDate: subscriptions.endDate,
 			gracePeriodEnd: subscriptions.gracePeriodEnd,
-			// What the next renewal charges: an announced change once it applies, else their price.
-			price:
-				sql<number>`CASE WHEN ${subscriptions.pendingPriceFrom} <= ${subscriptions.endDate} THEN ${subscriptions.pendingMonthlyPrice} ELSE ${subscriptions.monthlyPrice} END`.mapWith(
-					Number
-				)
+			monthlyPrice: subscriptions.monthlyPrice,
+			pendingMonthlyPrice: subscriptions.pendingMonthlyPrice,
+			pendingPriceFrom: subscriptions.pendingPriceFrom
 		})
 		.from(subscriptions)
-		.innerJoin(servicePlans, eq(servicePlans.id, subscriptions.planId))
 		.innerJoin(services, eq(services.id, subscriptions.serviceId))
 		.where(
 			and(
@@ -42,9 +39,11 @@ export async function renewingSubscriptions(db: DbOrTx, userIds: string[]) {
 				eq(subscriptions.autoRenew, true)
 			)
 		);
-	for (const row of rows) {
+	for (const { monthlyPrice, pendingMonthlyPrice, pendingPriceFrom, ...row } of rows) {
 		const list = byUser.get(row.userId) ?? [];
-		list.push({ ...row, name: row.name ?? row.serviceName });
+		// What the next renewal charges, by the rule renewal itself uses.
+		const { price } = priceForPeriod({ monthlyPrice, pendingMonthlyPrice, pendingPriceFrom }, row.endDate);
+		list.push({ ...row, price, name: row.name ?? row.serviceName });
 		byUser.set(row.userId, list);
 	}
 	return byUser;
