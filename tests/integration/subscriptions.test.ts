@@ -204,8 +204,8 @@ describe('upgrade', () => {
 		expect(quote.slotsLeft).toBe(pro.totalQuota - pro.usedQuota);
 		expect(quote.balanceAfter).toBe(quote.balance - 25_000);
 		const viaApi = await api.subscriptions.upgradeQuote({ id: subscriptionId, planId: pro.id });
-		expect(viaApi.charge).toBeGreaterThan(24_900);
-		expect(viaApi.charge).toBeLessThanOrEqual(25_000);
+		// A moment later, a little less than half is left: rounded down to Rp 100.
+		expect(viaApi.charge).toBe(24_900);
 	});
 
 	it('allows only a higher tier of the same app', async () => {
@@ -230,8 +230,11 @@ describe('upgrade', () => {
 		const balanceBefore = (await reloadUser(runtime, user.id)).creditBalance;
 
 		const result = await api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id });
-		const expected = Math.ceil(((premium.monthlyPrice - basic.monthlyPrice) * 10) / 30);
-		expect(Math.abs(result.charge - expected)).toBeLessThanOrEqual(1);
+		// The exact prorated difference, rounded down to Rp 100 in the customer's favour.
+		const exact = ((premium.monthlyPrice - basic.monthlyPrice) * 10) / 30;
+		expect(result.charge % 100).toBe(0);
+		expect(result.charge).toBeLessThanOrEqual(exact);
+		expect(result.charge).toBeGreaterThan(exact - 100);
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(balanceBefore - result.charge);
 
 		const pending = await reloadSubscription(runtime.db, subscriptionId);
@@ -358,9 +361,8 @@ describe('cancel', () => {
 
 		const result = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
 		expect(result.when).toBe('now');
-		const expected = Math.floor((199_000 * 20) / 30); // 132.666
-		expect(result.refunded).toBeLessThanOrEqual(expected);
-		expect(result.refunded).toBeGreaterThanOrEqual(expected - 1);
+		// 199.000 * 20/30 = 132.666,67, rounded up to Rp 100 in the customer's favour.
+		expect(result.refunded).toBe(132_700);
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(balance + result.refunded);
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('CANCELLED');
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);

@@ -49,15 +49,22 @@ describe('upgrade proration', () => {
 		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: middle })).toBe(25_000);
 	});
 
-	it('rounds up to whole rupiah', () => {
+	it("rounds down to whole Rp 100, in the customer's favour", () => {
 		const third = new Date(start.getTime() + (seconds / 3) * 1000);
 		// 50.000 * 2/3 = 33.333,33…
-		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: third })).toBe(33_334);
+		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: third })).toBe(33_300);
+		// 50.000 * 0,99999 = 49.999,4…: still below 50.000.
+		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: new Date(start.getTime() + 26_000) })).toBe(
+			49_900
+		);
 	});
 
-	it('charges one rupiah in the last second and nothing after the end', () => {
+	it('charges nothing for the last minutes and after the end', () => {
 		const lastSecond = new Date(period.end.getTime() - 1000);
-		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: lastSecond })).toBe(1);
+		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: lastSecond })).toBe(0);
+		const lastHour = new Date(period.end.getTime() - 3_600_000);
+		// 50.000 / 720 = 69,4: under Rp 100.
+		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: lastHour })).toBe(0);
 		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: period.end })).toBe(0);
 	});
 
@@ -72,7 +79,7 @@ describe('upgrade proration', () => {
 	it('is exact for large prices', () => {
 		const now = new Date(start.getTime() + 1000);
 		expect(upgradeCharge({ oldPrice: 0, newPrice: 99_999_999, period, now })).toBe(
-			Math.ceil((99_999_999 * (seconds - 1)) / seconds)
+			Math.floor((99_999_999 * (seconds - 1)) / seconds / 100) * 100
 		);
 	});
 });
@@ -81,14 +88,19 @@ describe('termination refund', () => {
 	const start = wib('2026-04-01T00:00:00');
 	const period = { start, end: addMonths(start) };
 
-	it('refunds the unused part by the second, rounded down', () => {
+	it("refunds the unused part by the second, rounded up to Rp 100 in the customer's favour", () => {
 		expect(terminationRefund({ monthlyPrice: 99_000, period, now: start })).toBe(99_000);
 		const third = new Date(start.getTime() + 10 * 86_400_000);
 		// 20 of 30 days left: 66.000 exactly.
 		expect(terminationRefund({ monthlyPrice: 99_000, period, now: third })).toBe(66_000);
 		const odd = new Date(start.getTime() + 7 * 86_400_000 + 1234);
 		const remaining = Math.floor((period.end.getTime() - odd.getTime()) / 1000);
-		expect(terminationRefund({ monthlyPrice: 99_000, period, now: odd })).toBe(Math.floor((99_000 * remaining) / (30 * 86_400)));
+		expect(terminationRefund({ monthlyPrice: 99_000, period, now: odd })).toBe(
+			Math.ceil((99_000 * remaining) / (30 * 86_400) / 100) * 100
+		);
+		// Never more than the price: Rp 49.950 a month refunded in full at the start.
+		expect(terminationRefund({ monthlyPrice: 49_950, period, now: start })).toBe(49_950);
+		expect(terminationRefund({ monthlyPrice: 49_950, period, now: new Date(start.getTime() + 1000) })).toBe(49_950);
 	});
 
 	it('refunds nothing for free plans or after the period', () => {

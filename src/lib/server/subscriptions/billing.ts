@@ -36,33 +36,44 @@ export function periodSeconds(period: Period, now: Date) {
 	return { total, remaining };
 }
 
-/** ceil(a * b / c) in exact integer arithmetic. */
-function mulDivCeil(a: number, b: number, c: number): number {
-	const [x, y, z] = [BigInt(a), BigInt(b), BigInt(c)];
-	return Number((x * y + z - 1n) / z);
+/**
+ * Proration is shown and charged in whole Rp 100, rounded in the customer's favour (issue
+ * 12, "money made legible"): an upgrade charge rounds down, a refund rounds up. This departs
+ * from DESIGN.md's "ceil to the rupiah"; the README says why.
+ */
+export const PRORATION_STEP = 100;
+
+/** a * b / c rounded down to a multiple of `step`, in exact integer arithmetic. */
+function mulDivFloorTo(a: number, b: number, c: number, step: number): number {
+	const unit = BigInt(c) * BigInt(step);
+	return Number(((BigInt(a) * BigInt(b)) / unit) * BigInt(step));
 }
 
-/** floor(a * b / c) in exact integer arithmetic. */
-function mulDivFloor(a: number, b: number, c: number): number {
-	return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+/** a * b / c rounded up to a multiple of `step`, in exact integer arithmetic. */
+function mulDivCeilTo(a: number, b: number, c: number, step: number): number {
+	const unit = BigInt(c) * BigInt(step);
+	return Number(((BigInt(a) * BigInt(b) + unit - 1n) / unit) * BigInt(step));
 }
 
 /**
  * What an upgrade costs now: the price difference for the rest of the period,
- * `ceil((newPrice - oldPrice) * remainingSeconds / periodSeconds)`.
+ * `(newPrice - oldPrice) * remainingSeconds / periodSeconds`, rounded down to Rp 100.
  */
 export function upgradeCharge(options: { oldPrice: number; newPrice: number; period: Period; now: Date }): number {
 	const difference = options.newPrice - options.oldPrice;
 	if (difference <= 0) return 0;
 	const { total, remaining } = periodSeconds(options.period, options.now);
-	return mulDivCeil(difference, remaining, total);
+	return mulDivFloorTo(difference, remaining, total, PRORATION_STEP);
 }
 
-/** The unused part of the period at the current price, by the second, rounded down. */
+/**
+ * The unused part of the period at the current price, by the second, rounded up to Rp 100
+ * and never more than the price itself.
+ */
 export function terminationRefund(options: { monthlyPrice: number; period: Period; now: Date }): number {
 	if (options.monthlyPrice <= 0) return 0;
 	const { total, remaining } = periodSeconds(options.period, options.now);
-	return mulDivFloor(options.monthlyPrice, remaining, total);
+	return Math.min(options.monthlyPrice, mulDivCeilTo(options.monthlyPrice, remaining, total, PRORATION_STEP));
 }
 
 /** The tiers in upgrade order, as the plan_type enum lists them. */
