@@ -63,12 +63,18 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 		// next fetch), each job of a batch on its own and failed on its own.
 		const concurrency = queue.concurrency ?? 1;
 		const workers = concurrency > 4 ? 2 : 1;
+		const batchSize = Math.ceil(concurrency / workers);
 		for (let worker = 0; worker < workers; worker++) {
-			await runtime.boss.work<JobPayloads[QueueName]>(
+			let workerId: string | undefined;
+			workerId = await runtime.boss.work<JobPayloads[QueueName]>(
 				queue.name,
-				{ ...queue.work, batchSize: Math.ceil(concurrency / workers), includeMetadata: true },
+				{ ...queue.work, batchSize, includeMetadata: true },
 				async (jobs) => {
 					await Promise.all(jobs.map((job) => runJob(runtime, queue, job)));
+					// A full batch means more jobs are likely waiting (a burst of set-ups): fetch
+					// again at once instead of sleeping out the polling interval. pg-boss skips its
+					// loop delay for a notified worker (src/worker.js, `beenNotified`).
+					if (jobs.length === batchSize && workerId) runtime.boss.notifyWorker(workerId);
 				}
 			);
 		}
