@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { daysIn, defaultGranularity, presetRange, todayInWib } from '../../../src/lib/analytics';
 import { rangeInput, toRange } from '../../../src/lib/server/admin/analytics/range';
 import { csvField, csvLine } from '../../../src/lib/server/admin/analytics/csv';
+import { reportSchema, toReportRows } from '../../../src/lib/server/admin/analytics/views';
 
 describe('date ranges', () => {
 	// 16:30 UTC on 31 March is already 1 April in Jakarta.
@@ -34,5 +35,19 @@ describe('CSV', () => {
 	it('quotes only what needs quoting, and ends lines with CRLF', () => {
 		expect(csvLine(['2026-01-01', 'Gitea, Pro', 'say "hi"', null, 42])).toBe('2026-01-01,"Gitea, Pro","say ""hi""",,42\r\n');
 		expect(csvField('two\nlines')).toBe('"two\nlines"');
+	});
+});
+
+describe('report views', () => {
+	it('keep exactly the report columns, in order, a missing one as null', () => {
+		const rows = [{ period: '2026-01-01', mrr: '1000', extra: 'leaked', new: 5 }];
+		const view = toReportRows(rows, ['period', 'mrr', 'new', 'churn']);
+		expect(view).toEqual([{ period: '2026-01-01', mrr: '1000', new: 5, churn: null }]);
+		expect(Object.keys(view[0])).toEqual(['period', 'mrr', 'new', 'churn']);
+		expect(reportSchema.parse({ name: 'mrr', columns: ['period'], rows: view }).rows[0]).not.toHaveProperty('extra');
+	});
+
+	it('refuse a report name the dashboard does not know', () => {
+		expect(reportSchema.safeParse({ name: 'passwords', columns: [], rows: [] }).success).toBe(false);
 	});
 });

@@ -211,6 +211,65 @@ export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: st
 
 // -- Operations -----------------------------------------------------------------------------
 
+const page = { total: z.number(), page: z.number(), pageSize: z.number() };
+const person = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
+export const operationsAppSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	subdomain: z.string(),
+	status: z.enum(INSTANCE_STATUSES),
+	statusReason: z.string().nullable(),
+	healthStatus: z.string().nullable(),
+	lastHealthCheck: z.date().nullable(),
+	publicUrl: z.string().nullable(),
+	since: z.date(),
+	lastError: z.string().nullable(),
+	lastErrorAt: z.date().nullable(),
+	user: person,
+	service: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+	plan: z.object({ id: z.string(), name: z.string() }),
+	link: z.string()
+});
+export const operationsAppListSchema = z.object({ items: z.array(operationsAppSchema), ...page });
+
+export const webhookEventSchema = z.object({
+	id: z.string(),
+	orderId: z.string().nullable(),
+	transactionId: z.string().nullable(),
+	transactionStatus: z.string().nullable(),
+	fraudStatus: z.string().nullable(),
+	statusCode: z.string().nullable(),
+	grossAmount: z.string().nullable(),
+	signatureValid: z.boolean(),
+	outcome: z.string().nullable(),
+	verdict: z.string(),
+	receivedAt: z.date()
+});
+export const webhookEventListSchema = z.object({
+	items: z.array(webhookEventSchema),
+	...page,
+	verdicts: z.record(z.string(), z.string())
+});
+
+export const auditLogListSchema = z.object({ items: z.array(auditEntrySchema), ...page });
+
+export const failedJobSchema = z.object({
+	id: z.string(),
+	queue: z.string(),
+	/** The job's payload as sent (ids and options; no secret is ever put in a job). */
+	data: z.unknown(),
+	error: z.string(),
+	retries: z.number(),
+	createdOn: z.date(),
+	failedOn: z.date().nullable(),
+	archived: z.boolean(),
+	retrySafe: z.boolean(),
+	canRetry: z.boolean()
+});
+export const failedJobListSchema = z.object({ items: z.array(failedJobSchema), ...page, queues: z.array(z.string()) });
+export const retriedJobSchema = z.object({ id: z.string(), queue: z.string(), state: z.literal('retry') });
+
 export function toOperationsApp(row: {
 	instance: ServiceInstance;
 	user: { id: string; name: string; email: string };

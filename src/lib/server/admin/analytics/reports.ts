@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../db/client';
 import type { ReportName } from '$lib/analytics';
 import type { Range } from './range';
 import { mrr, revenueEarned, revenueReceived, topUps } from './money-reports';
+import { toReportRows } from './views';
 import { controlUsage, customerGrowth, provisioningAttempts, slotUtilisation, subscriptionFlow } from './usage-reports';
 
 export type ReportRow = Record<string, string | number | null>;
@@ -29,5 +30,5 @@ export const REPORT_QUERIES: Record<ReportName, Report> = {
 export async function runReport(db: DbOrTx, name: ReportName, range: Range) {
 	const report = REPORT_QUERIES[name];
 	const result = await db.execute<ReportRow>(report.query(range));
-	return { name, columns: report.columns, rows: result.rows };
+	return { name, columns: [...report.columns], rows: toReportRows(result.rows, report.columns) };
 }
