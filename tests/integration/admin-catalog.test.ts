@@ -247,6 +247,31 @@ describe('service templates', () => {
 		expect(entry.details).toEqual({ changed: ['version', 'dockerImage'] });
 	});
 
+	it("edits the first-run steps that the app's owner sees on the instance page", async () => {
+		const category = await aCategory();
+		const created = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));
+		expect(created.firstRunSteps).toEqual([]);
+		const steps = ['Open the app and create the administrator account.', 'Set the site title under Settings.'];
+		const tooLong = await expectError(
+			adminApi.admin.catalog.updateService({
+				id: created.id,
+				service: { ...templateFields(category.id, created.slug), firstRunSteps: [...steps, 'x'.repeat(501)] }
+			}),
+			'BAD_REQUEST'
+		);
+		expect(tooLong.message).toBe('service.firstRunSteps.2: Keep each step under 500 characters');
+		await adminApi.admin.catalog.updateService({
+			id: created.id,
+			service: { ...templateFields(category.id, created.slug), firstRunSteps: steps }
+		});
+		expect((await adminApi.admin.catalog.service({ id: created.id })).service.firstRunSteps).toEqual(steps);
+
+		const plan = await adminApi.admin.catalog.createPlan({ serviceId: created.id, planType: 'BASIC', ...planFields() });
+		const { api } = await newCustomer(runtime);
+		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+		expect((await api.instances.get({ id: instanceId })).access.firstRunSteps).toEqual(steps);
+	});
+
 	it('deletes a service nobody subscribed to; one in use can only be hidden, and keeps its subscribers', async () => {
 		const category = await aCategory();
 		const unused = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));

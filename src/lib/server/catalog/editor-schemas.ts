@@ -141,6 +141,11 @@ export const serviceFields = z
 			.max(10, 'At most 10 writable paths')
 			.default([]),
 		envTemplate: z.array(envEntryInput).max(100, 'At most 100 variables'),
+		/** What the customer does after the app first starts, one step each (shown on the instance page). */
+		firstRunSteps: z
+			.array(z.string().trim().min(1).max(500, 'Keep each step under 500 characters'))
+			.max(10, 'At most 10 steps')
+			.default([]),
 		tags: z.array(z.string().trim().min(1).max(30, 'Keep tags under 30 characters')).max(20, 'At most 20 tags'),
 		isFeatured: z.boolean(),
 		isPublic: z.boolean(),

@@ -75,6 +75,7 @@ export function toServiceTemplateView(service: Service) {
 		readOnlyRootFilesystem: service.readOnlyRootFilesystem,
 		writablePaths: service.writablePaths,
 		envTemplate: service.envTemplate.map(toEnvEntryInput),
+		firstRunSteps: service.firstRunSteps,
 		tags: service.tags,
 		isFeatured: service.isFeatured,
 		isPublic: service.isPublic,
