@@ -337,7 +337,9 @@ export const seedServices: SeedService[] = [
 			{ name: 'GITEA__server__LFS_JWT_SECRET', secret: { length: 43, encoding: 'base64url' } }
 		],
 		// https://docs.gitea.com/installation/install-with-docker-rootless (INSTALL_LOCK skips the
-		// installer; the first account registered becomes the administrator)
+		// installer). The first account registered becomes the administrator: Gitea's
+		// routers/web/auth/auth.go handleUserCreated, "Auto-set admin for the only user"
+		// (CountUsers == 1 makes it IsAdmin and IsActive).
 		firstRunSteps: [
 			'Open the app and choose Register: the first account created becomes the site administrator.',
 			'Then, if the site is only for your team, turn off open registration in Site Administration.',
