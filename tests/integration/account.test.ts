@@ -7,6 +7,7 @@ import { accountTokens, mailOutbox, sessions, users } from '../../src/lib/server
 import { createCaller } from '../../src/lib/server/router';
 import { confirmEmail, resetPassword } from '../../src/lib/server/auth/account';
 import { sessionIdFromToken } from '../../src/lib/server/auth/sessions';
+import { deleteExpiredAccountTokens, issueAccountToken } from '../../src/lib/server/auth/account-tokens';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectError, rejection } from '../support/errors';
 
@@ -92,6 +93,20 @@ describe('password reset', () => {
 		const inTime = new Date(Date.now() + HOUR_MS - 60_000);
 		await resetPassword(runtime.db, { token, password: 'a brand new passphrase' }, { address: null }, inTime);
 		expect((await reloadUser(runtime, user.id)).passwordHash).not.toBe(before);
+	});
+
+	it('forgets links a day after they expired', async () => {
+		const user = await createUser(runtime);
+		const issue = (at: Date) =>
+			issueAccountToken(runtime.db, { userId: user.id, purpose: 'EMAIL_CHANGE', email: `${at.getTime()}@example.com` }, at);
+		await issue(new Date(Date.now() - 3 * 24 * HOUR_MS));
+		const old = await runtime.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
+		await runtime.db.update(accountTokens).set({ usedAt: new Date() }).where(eq(accountTokens.userId, user.id));
+		await issue(new Date());
+		await deleteExpiredAccountTokens(runtime.db);
+		const left = await runtime.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
+		expect(left).toHaveLength(1);
+		expect(left[0].tokenHash).not.toBe(old[0].tokenHash);
 	});
 
 	it('is rate limited per address being reset', async () => {

@@ -1,7 +1,7 @@
 // The links MinisPod mails to an account: a random token in the link, its SHA-256 in
 // `account_tokens` (like session tokens, sessions.ts). Using one is a single conditional
 // update, so a link works once even when opened twice at the same moment.
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { AccountTokenPurpose } from '$lib/statuses';
 import type { DbOrTx } from '../db/client';
 import { accountTokens, users } from '../db/schema';
@@ -68,4 +68,13 @@ export async function useAccountToken(db: DbOrTx, raw: string, purposes: Account
 		.returning();
 	if (!token) throw invalidLink();
 	return token;
+}
+
+/** Deletes links that expired more than a day ago, used or not; returns how many. */
+export async function deleteExpiredAccountTokens(db: DbOrTx, now = new Date()): Promise<number> {
+	const removed = await db
+		.delete(accountTokens)
+		.where(lt(accountTokens.expiresAt, new Date(now.getTime() - 24 * HOUR_MS)))
+		.returning({ tokenHash: accountTokens.tokenHash });
+	return removed.length;
 }
