@@ -52,3 +52,30 @@ test('a new customer registers, verifies the address from the mail and then tops
 	await expect(page.getByTestId('verify-email-notice')).toHaveCount(0);
 	await topUp(page, 'Rp 50.000');
 });
+
+test('a customer changes name, and e-mail address once the link mailed to the new one is opened', async ({ page }) => {
+	const email = uniqueEmail('rename');
+	const newEmail = uniqueEmail('moved');
+	await register(page, 'Dewi Kartika', email);
+	await visit(page, '/account');
+
+	const nameForm = page.getByTestId('name-form');
+	await nameForm.getByLabel('Name').fill('Dewi Kartika Sari');
+	await nameForm.getByRole('button', { name: 'Save name' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText('Dewi Kartika Sari');
+	await expect(page.getByTestId('current-user')).toHaveText('Dewi Kartika Sari');
+
+	const emailForm = page.getByTestId('email-change-form');
+	await emailForm.getByLabel('New e-mail address').fill(newEmail);
+	await emailForm.getByLabel('Current password').fill('correct horse battery');
+	await emailForm.getByRole('button', { name: 'Change e-mail address' }).click();
+	await expect(emailForm.getByText(`We sent a link to ${newEmail}`)).toBeVisible();
+	await expect(page.getByTestId('account-email')).toHaveText(email);
+
+	await visit(page, await mailLink(page, newEmail, 'email-change'));
+	await page.getByRole('button', { name: 'Confirm e-mail address' }).click();
+	await expect(page.getByTestId('email-confirmed')).toContainText(`now ${newEmail}`);
+	await visit(page, '/account');
+	await expect(page.getByTestId('account-email')).toHaveText(newEmail);
+	await expect(page.getByTestId('email-verified')).toBeVisible();
+});
