@@ -1,8 +1,9 @@
+import { deleteExpiredAccountTokens } from '$lib/server/auth/account-tokens';
 import { deleteExpiredSessions } from '$lib/server/auth/sessions';
 import { defineQueue } from '$lib/server/queue';
 import { deleteExpiredLimits } from '$lib/server/rate-limit';
 
-/** Deletes expired sessions and rate-limit counters every hour. */
+/** Deletes expired sessions, rate-limit counters and mailed account links every hour. */
 export const sessionCleanup = defineQueue({
 	name: 'session-cleanup',
 	options: { retryLimit: 2, expireInSeconds: 300 },
@@ -10,7 +11,8 @@ export const sessionCleanup = defineQueue({
 	async handle(runtime) {
 		const removed = await deleteExpiredSessions(runtime.db);
 		const counters = await deleteExpiredLimits(runtime.db);
-		runtime.log.info({ removed, counters }, 'expired sessions removed');
-		return { removed, counters };
+		const links = await deleteExpiredAccountTokens(runtime.db);
+		runtime.log.info({ removed, counters, links }, 'expired sessions removed');
+		return { removed, counters, links };
 	}
 });

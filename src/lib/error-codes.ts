@@ -6,6 +6,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 export const ERROR_CODES = {
 	QUOTA_EXCEEDED: { trpc: 'CONFLICT', status: 409 },
 	INSUFFICIENT_CREDIT: { trpc: 'PAYMENT_REQUIRED', status: 402 },
+	EMAIL_NOT_VERIFIED: { trpc: 'FORBIDDEN', status: 403 },
 	DUPLICATE_SUBSCRIPTION: { trpc: 'CONFLICT', status: 409 },
 	UPGRADE_REQUIRED: { trpc: 'BAD_REQUEST', status: 400 },
 	PROVISIONING_FAILED: { trpc: 'INTERNAL_SERVER_ERROR', status: 500 },

@@ -7,6 +7,7 @@ const friendly: Record<AppErrorCode | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERR
 	Partial<Record<ClientErrorCode, string>> = {
 	QUOTA_EXCEEDED: 'This plan is sold out right now.',
 	INSUFFICIENT_CREDIT: 'Your credit balance is too low for this.',
+	EMAIL_NOT_VERIFIED: 'Verify your e-mail address first: open the link we e-mailed you.',
 	DUPLICATE_SUBSCRIPTION: 'You already subscribe to this app; upgrade your plan instead.',
 	UPGRADE_REQUIRED: 'You can only move to a higher plan.',
 	PROVISIONING_FAILED: 'Setting up your app failed; any charge was refunded.',

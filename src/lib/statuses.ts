@@ -4,6 +4,10 @@
 
 export const ROLES = ['ADMINISTRATOR', 'USER'] as const;
 
+/** What a link mailed to an account is for (auth/account-tokens.ts). */
+export const ACCOUNT_TOKEN_PURPOSES = ['PASSWORD_RESET', 'EMAIL_VERIFICATION', 'EMAIL_CHANGE'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
 /** Plan tiers in upgrade order: a subscription may only move to a later one. */
 export const PLAN_TYPES = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'] as const;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, type Page } from '@playwright/test';
+import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
 
 /** An address no other test uses, whichever worker it runs in. */
 export function uniqueEmail(prefix = 'customer') {
@@ -22,12 +23,59 @@ export async function visit(page: Page, path: string) {
 	return response;
 }
 
-export async function register(page: Page, name: string, email: string, password = 'correct horse battery') {
+/** Fills in and sends the register form; the page then says "check your e-mail", logging nobody in. */
+export async function submitRegistration(page: Page, name: string, email: string, password = 'correct horse battery') {
 	await visit(page, '/register');
 	await page.getByLabel('Name').fill(name);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByTestId('register-sent')).toContainText(email);
+}
+
+let adminApi: Promise<APIRequestContext> | undefined;
+
+/** The administrator's API, logged in once per worker in its own cookie jar (not the page's). */
+function admin(baseURL: string): Promise<APIRequestContext> {
+	adminApi ??= (async () => {
+		const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+		const response = await api.post('/api/trpc/auth.login', { data: { json: E2E_ADMIN } });
+		expect(response.ok(), await response.text()).toBe(true);
+		return api;
+	})();
+	return adminApi;
+}
+
+/**
+ * The link of the newest mail of a kind to an address, read from the outbox as the admin
+ * Outbox page shows it (without SMTP_URL mails are kept there); returned as a path.
+ */
+export async function mailLink(page: Page, to: string, kind: string): Promise<string> {
+	const origin = new URL(page.url()).origin;
+	const api = await admin(origin);
+	const input = encodeURIComponent(JSON.stringify({ json: { page: 1, pageSize: 100 } }));
+	const response = await api.get(`/api/trpc/admin.mail.outbox?input=${input}`);
+	expect(response.ok(), await response.text()).toBe(true);
+	const body = (await response.json()) as { result: { data: { json: { items: { to: string; kind: string; text: string }[] } } } };
+	const mail = body.result.data.json.items.find((item) => item.to === to.toLowerCase() && item.kind === kind);
+	expect(mail, `a ${kind} mail to ${to}`).toBeTruthy();
+	const url = mail!.text.match(/https?:\/\/\S+/g)!.find((link) => link.includes('token='))!;
+	const link = new URL(url);
+	return link.pathname + link.search;
+}
+
+/** Opens the verification link mailed to the address and confirms it. */
+export async function verifyEmail(page: Page, email: string) {
+	await visit(page, await mailLink(page, email, 'verify-email'));
+	await page.getByRole('button', { name: 'Confirm e-mail address' }).click();
+	await expect(page.getByTestId('email-confirmed')).toContainText(`${email.toLowerCase()} is verified`);
+}
+
+/** Registers, verifies the address from the mailed link and logs in: a customer who can top up. */
+export async function register(page: Page, name: string, email: string, password = 'correct horse battery') {
+	await submitRegistration(page, name, email, password);
+	await verifyEmail(page, email);
+	await login(page, email, password);
 	await expect(page).toHaveURL(/\/catalog$/);
 	await expect(page.getByTestId('current-user')).toHaveText(name);
 }

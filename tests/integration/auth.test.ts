@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cookies } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
-import { sessions, users } from '../../src/lib/server/db/schema';
+import { mailOutbox, sessions, users } from '../../src/lib/server/db/schema';
 import { createCaller } from '../../src/lib/server/router';
 import { SESSION_COOKIE, sessionIdFromToken, validateSessionToken } from '../../src/lib/server/auth/sessions';
 import { ensureAdmin } from '../../src/lib/server/seed';
@@ -30,35 +30,31 @@ function cookieJar() {
 const anonymous = (cookies?: Cookies) => createCaller({ runtime, user: null, session: null, cookies, ipAddress: '127.0.0.1' });
 
 describe('registration', () => {
-	it('creates a customer, opens a session in an httpOnly cookie and knows who they are', async () => {
+	it('creates a customer without logging them in, and mails a verification link', async () => {
 		const { jar, cookies } = cookieJar();
-		const user = await anonymous(cookies).auth.register({
+		const answer = await anonymous(cookies).auth.register({
 			name: 'Siti Rahma',
 			email: 'Siti@Example.com',
-			password: 'rahasia-siti'
+			password: 'rahasia-siti-2026'
 		});
-		expect(user).toMatchObject({ name: 'Siti Rahma', email: 'siti@example.com', role: 'USER' });
-
-		const cookie = jar.get(SESSION_COOKIE);
-		expect(cookie?.options).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
-		const [row] = await runtime.db.select().from(sessions).where(eq(sessions.userId, user.id));
-		expect(row.id).toBe(sessionIdFromToken(cookie!.value));
-
-		const validated = await validateSessionToken(runtime.db, cookie!.value, { days: 30 });
-		expect(validated?.user.id).toBe(user.id);
-		const me = await createCaller({ runtime, user: validated!.user, session: validated!.session }).auth.me();
-		expect(me?.email).toBe('siti@example.com');
+		expect(answer).toEqual({ checkEmail: true });
+		expect(jar.get(SESSION_COOKIE)).toBeUndefined();
+		const [user] = await runtime.db.select().from(users).where(eq(users.email, 'siti@example.com'));
+		expect(user).toMatchObject({ name: 'Siti Rahma', role: 'USER', emailVerifiedAt: null });
+		expect(await runtime.db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+		const mails = await runtime.db.select().from(mailOutbox).where(eq(mailOutbox.to, 'siti@example.com'));
+		expect(mails.map((mail) => mail.kind)).toEqual(['verify-email']);
 	});
 
-	it('refuses a second account with the same e-mail, in any case', async () => {
-		await anonymous().auth.register({ name: 'Budi', email: 'budi@example.com', password: 'password-budi' });
-		const error = await expectError(
-			anonymous().auth.register({ name: 'Budi Two', email: 'BUDI@example.com', password: 'password-budi2' }),
-			'CONFLICT'
-		);
-		expect(error.message).toMatch(/already exists/);
+	it('answers a taken address exactly like a new one and mails its owner instead', async () => {
+		const first = await anonymous().auth.register({ name: 'Budi', email: 'budi@example.com', password: 'password-budi2' });
+		const second = await anonymous().auth.register({ name: 'Budi Two', email: 'BUDI@example.com', password: 'password-budi2' });
+		expect(second).toEqual(first);
 		const rows = await runtime.db.select().from(users).where(eq(users.email, 'budi@example.com'));
 		expect(rows).toHaveLength(1);
+		expect(rows[0].name).toBe('Budi');
+		const mails = await runtime.db.select().from(mailOutbox).where(eq(mailOutbox.to, 'budi@example.com'));
+		expect(mails.map((mail) => mail.kind).sort()).toEqual(['register-existing', 'verify-email']);
 	});
 
 	it('rejects bad input naming the field and stores nothing', async () => {
@@ -71,6 +67,17 @@ describe('registration', () => {
 		await expectError(anonymous().auth.register({ name: 'X', email: 'x@example.com', password: 'short' }), 'BAD_REQUEST');
 		await expectError(anonymous().auth.register({ name: '', email: 'y@example.com', password: 'longenough' }), 'BAD_REQUEST');
 		expect(await runtime.db.select().from(users)).toHaveLength(before.length);
+	});
+
+	it('refuses common and guessable passwords with a field error', async () => {
+		for (const password of ['password1234', 'longenough', 'qwertyuiop', 'wulandari2026', 'wulan@example.com']) {
+			const error = await expectError(
+				anonymous().auth.register({ name: 'Wulan Dari', email: 'wulan@example.com', password }),
+				'BAD_REQUEST'
+			);
+			expect(error.message, password).toMatch(/^password: This password is too easy to guess/);
+		}
+		expect(await runtime.db.select().from(users).where(eq(users.email, 'wulan@example.com'))).toHaveLength(0);
 	});
 });
 
@@ -112,7 +119,7 @@ describe('login and logout', () => {
 		const me = await caller.auth.me();
 		expect(me?.id).toBe(user.id);
 		const [session] = await runtime.db.select().from(sessions).where(eq(sessions.userId, user.id));
-		const withCookies = createCaller({ runtime, user: me, session, cookies });
+		const withCookies = createCaller({ runtime, user: { ...me!, emailVerifiedAt: new Date() }, session, cookies });
 		await withCookies.auth.logout();
 		expect(await runtime.db.select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
 		expect(jar.get(SESSION_COOKIE)?.options.maxAge).toBe(0);

@@ -77,7 +77,13 @@ beforeAll(async () => {
 
 	const [user] = await db
 		.insert(users)
-		.values({ name: 'Split Customer', email: 'split@example.com', passwordHash: await hashPassword('correct horse battery') })
+		.values({
+			name: 'Split Customer',
+			email: 'split@example.com',
+			passwordHash: await hashPassword('correct horse battery'),
+			// Verified: a top-up needs it.
+			emailVerifiedAt: new Date()
+		})
 		.returning();
 	token = generateSessionToken();
 	await createSession(db, token, user.id, { days: 1 });

@@ -88,7 +88,7 @@ const range = { from: '2026-01-01', to: '2026-01-31' };
 
 const fixtures: Record<string, Fixture> = {
 	'auth.register': {
-		input: () => ({ name: 'New', email: 'matrix-new@example.com', password: 'password-1234' }),
+		input: () => ({ name: 'New', email: 'matrix-new@example.com', password: 'matrix password 1234' }),
 		other: 'own',
 		access: 'public'
 	},
@@ -98,6 +98,16 @@ const fixtures: Record<string, Fixture> = {
 	'auth.changePassword': { input: () => ({ currentPassword: 'wrong', newPassword: 'another password' }), other: 'own' },
 	'auth.sessions': { input: () => undefined, other: 'own' },
 	'auth.logoutOthers': { input: () => undefined, other: 'own' },
+	'auth.confirmEmail': { input: () => ({ token: 'a'.repeat(32) }), other: 'own', access: 'public' },
+	'auth.resendVerification': { input: () => undefined, other: 'own' },
+	'auth.requestPasswordReset': { input: () => ({ email: 'nobody@example.com' }), other: 'own', access: 'public' },
+	'auth.resetPassword': {
+		input: () => ({ token: 'a'.repeat(32), password: 'a new long passphrase' }),
+		other: 'own',
+		access: 'public'
+	},
+	'auth.changeName': { input: () => ({ name: 'Renamed Customer' }), other: 'own' },
+	'auth.requestEmailChange': { input: () => ({ email: 'moved@example.com', currentPassword: 'wrong' }), other: 'own' },
 	'catalog.categories': { input: () => undefined, other: 'own' },
 	'catalog.services': { input: () => ({ q: 'vault' }), other: 'own' },
 	'catalog.featured': { input: () => undefined, other: 'own' },

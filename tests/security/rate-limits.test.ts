@@ -44,21 +44,22 @@ describe('registration', () => {
 		for (let i = 0; i < points + 2; i++) {
 			const email = i % 2 === 0 ? `new-${counter}-${i}@example.com` : `new-${counter}-${i - 1}@example.com`;
 			const answer = (await callerIn(runtime, client)).auth
-				.register({ name: 'Prober', email, password: 'password-1234' })
+				.register({ name: 'Prober', email, password: 'prober passphrase 1234' })
 				.then(() => 'OK')
 				.catch((error: { cause?: { code?: string } }) => error.cause?.code ?? 'ERROR');
 			codes.push(await answer);
 		}
-		expect(codes.slice(0, points).every((code) => code === 'OK' || code === 'CONFLICT')).toBe(true);
+		// A taken address is answered like a new one.
+		expect(codes.slice(0, points).every((code) => code === 'OK')).toBe(true);
 		expect(codes.slice(points)).toEqual(['TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS']);
 		const other = await (
 			await callerIn(runtime, browser(address()))
 		).auth.register({
 			name: 'Neighbour',
 			email: `neighbour-${counter}@example.com`,
-			password: 'password-1234'
+			password: 'prober passphrase 1234'
 		});
-		expect(other.email).toContain('neighbour');
+		expect(other).toEqual({ checkEmail: true });
 	});
 
 	it('is not limited for an exempt address (a trusted proxy health check, the test runner)', async () => {
@@ -69,7 +70,7 @@ describe('registration', () => {
 			).auth.register({
 				name: 'Exempt',
 				email: `exempt-${i}@example.com`,
-				password: 'password-1234'
+				password: 'prober passphrase 1234'
 			});
 		}
 	});

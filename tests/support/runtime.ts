@@ -74,7 +74,15 @@ const hashOnce = (password: string) => {
 
 export async function createUser(
 	runtime: Runtime,
-	options: { role?: 'USER' | 'ADMINISTRATOR'; name?: string; email?: string; password?: string; credit?: number } = {}
+	options: {
+		role?: 'USER' | 'ADMINISTRATOR';
+		name?: string;
+		email?: string;
+		password?: string;
+		credit?: number;
+		/** Whether the address is verified (a top-up needs it); verified unless false. */
+		verified?: boolean;
+	} = {}
 ): Promise<User> {
 	userCounter += 1;
 	const [user] = await runtime.db
@@ -83,7 +91,8 @@ export async function createUser(
 			name: options.name ?? `Test User ${userCounter}`,
 			email: (options.email ?? `user${userCounter}-${randomBytes(3).toString('hex')}@example.com`).toLowerCase(),
 			role: options.role ?? 'USER',
-			passwordHash: await hashOnce(options.password ?? 'correct horse battery')
+			passwordHash: await hashOnce(options.password ?? 'correct horse battery'),
+			emailVerifiedAt: options.verified === false ? null : new Date()
 		})
 		.returning();
 	if (options.credit) {
@@ -115,7 +124,14 @@ export async function callerFor(
 		const session = await createSession(runtime.db, generateSessionToken(), user.id, { days: 30 });
 		context = {
 			runtime,
-			user: { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive },
+			user: {
+				id: user.id,
+				name: user.name,
+				email: user.email,
+				role: user.role,
+				isActive: user.isActive,
+				emailVerifiedAt: user.emailVerifiedAt
+			},
 			session,
 			ipAddress: options.ipAddress
 		};

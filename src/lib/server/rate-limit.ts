@@ -16,6 +16,7 @@ export const LIMITS = {
 	'register:address': { points: 10, seconds: 3600 },
 	'password-reset:address': { points: 5, seconds: 3600 },
 	'password-reset:account': { points: 3, seconds: 3600 },
+	'verification-mail:account': { points: 5, seconds: 3600 },
 	'top-up:account': { points: 10, seconds: 600 },
 	'top-up:address': { points: 30, seconds: 600 },
 	'proof-upload:account': { points: 10, seconds: 3600 },
@@ -37,6 +38,7 @@ export type LimitName = keyof typeof LIMITS;
 export const LIMIT_GROUPS = {
 	register: ['register:address'],
 	passwordReset: ['password-reset:address', 'password-reset:account'],
+	verificationMail: ['verification-mail:account'],
 	topUp: ['top-up:account', 'top-up:address'],
 	proofUpload: ['proof-upload:account', 'proof-upload:address'],
 	webhook: ['webhook:address'],

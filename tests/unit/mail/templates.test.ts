@@ -34,4 +34,17 @@ describe('mail templates', () => {
 		expect(isMailKind('notification')).toBe(true);
 		expect(isMailKind('nonsense')).toBe(false);
 	});
+
+	it('render account mails with their link and say why they came', () => {
+		const reset = renderMail('password-reset', { name: 'Sari', link: '/reset-password?token=abc' }, context);
+		expect(reset.subject).toBe('Reset your MinisPod password');
+		expect(reset.text).toContain('https://minispod.example/reset-password?token=abc');
+		expect(reset.text).toContain('one hour');
+		const existing = renderMail('register-existing', { name: 'Sari' }, context);
+		expect(existing.text).toMatch(/log in, or reset your password/);
+		expect(existing.text).toContain('https://minispod.example/login');
+		const changed = renderMail('email-changed', { name: 'Sari', newEmail: 'new@example.com' }, context);
+		expect(changed.text).toContain('new@example.com');
+		for (const mail of [reset, existing, changed]) expect(mail.text).toContain('someone used this e-mail address');
+	});
 });

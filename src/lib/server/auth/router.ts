@@ -2,9 +2,37 @@ import { z } from 'zod';
 import { authedProcedure, clientAddressKey, publicProcedure, rateLimited, router, type Context } from '../trpc/init';
 import { DEVICE_COOKIE, setDeviceCookie } from './devices';
 import { deleteSessionCookie, invalidateSession, setSessionCookie } from './sessions';
-import { changePasswordInput, loginInput, registerInput } from './schemas';
-import { changePassword, endOtherSessions, listSessions, login, register, startSession } from './service';
-import { accountViewSchema, sessionViewSchema, toAccountView, toSessionView } from './views';
+import { consumeLimits, checksFor } from '../rate-limit';
+import {
+	changeEmailInput,
+	changeNameInput,
+	changePasswordInput,
+	confirmEmailInput,
+	loginInput,
+	registerInput,
+	requestPasswordResetInput,
+	resetPasswordInput
+} from './schemas';
+import { changePassword, endOtherSessions, listSessions, login, startSession } from './service';
+import {
+	changeName,
+	confirmEmail,
+	register,
+	requestEmailChange,
+	requestPasswordReset,
+	resendVerification,
+	resetPassword
+} from './account';
+import {
+	accountViewSchema,
+	emailChangeViewSchema,
+	emailConfirmationViewSchema,
+	registrationViewSchema,
+	sentViewSchema,
+	sessionViewSchema,
+	toAccountView,
+	toSessionView
+} from './views';
 
 const secureCookies = (ctx: Context) => ctx.runtime.config.origin.startsWith('https://');
 
@@ -21,16 +49,56 @@ async function openSession(ctx: Context, userId: string) {
 const loginContext = (ctx: Context) => ({ address: clientAddressKey(ctx), deviceToken: ctx.cookies?.get(DEVICE_COOKIE) });
 
 export const authRouter = router({
-	// Registration answers "already exists" for a taken address, so it is rate limited per client.
+	/**
+	 * Answers "check your e-mail" whether or not the address has an account (its owner is
+	 * mailed instead) and logs nobody in; rate limited per client, as it hashes a password.
+	 */
 	register: publicProcedure
 		.input(registerInput)
 		.use(rateLimited('register'))
-		.output(accountViewSchema)
+		.output(registrationViewSchema)
 		.mutation(async ({ ctx, input }) => {
-			const user = await register(ctx.runtime.db, input);
-			await openSession(ctx, user.id);
-			return toAccountView(user);
+			await register(ctx.runtime.db, input);
+			return { checkEmail: true as const };
 		}),
+
+	/** Opens a verification or e-mail change link (anyone holding the link may). */
+	confirmEmail: publicProcedure
+		.input(confirmEmailInput)
+		.output(emailConfirmationViewSchema)
+		.mutation(({ ctx, input }) => confirmEmail(ctx.runtime.db, input.token)),
+
+	resendVerification: authedProcedure
+		.use(rateLimited('verificationMail'))
+		.output(sentViewSchema)
+		.mutation(({ ctx }) => resendVerification(ctx.runtime.db, ctx.user.id)),
+
+	/** The same answer whether or not the address has an account; limited per client and per address. */
+	requestPasswordReset: publicProcedure
+		.input(requestPasswordResetInput)
+		.output(sentViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const account = input.email.trim().toLowerCase();
+			await consumeLimits(ctx.runtime.db, checksFor('passwordReset', { address: clientAddressKey(ctx), account }));
+			return requestPasswordReset(ctx.runtime.db, account);
+		}),
+
+	/** A new password from a reset link: every other session of the account ends. */
+	resetPassword: publicProcedure
+		.input(resetPasswordInput)
+		.output(z.object({ endedSessions: z.number() }))
+		.mutation(({ ctx, input }) => resetPassword(ctx.runtime.db, input, { ...loginContext(ctx), sessionId: ctx.session?.id })),
+
+	changeName: authedProcedure
+		.input(changeNameInput)
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => toAccountView(await changeName(ctx.runtime.db, ctx.user.id, input.name))),
+
+	/** Mails a confirmation link to the new address; the address changes when it is opened. */
+	requestEmailChange: authedProcedure
+		.input(changeEmailInput)
+		.output(emailChangeViewSchema)
+		.mutation(({ ctx, input }) => requestEmailChange(ctx.runtime.db, ctx.user.id, input, loginContext(ctx))),
 
 	login: publicProcedure
 		.input(loginInput)

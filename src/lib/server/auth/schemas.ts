@@ -22,3 +22,19 @@ export const changePasswordInput = z
 		path: ['newPassword'],
 		message: 'Choose a password other than your current one'
 	});
+
+export const nameSchema = z.string().trim().min(1, 'Enter your name').max(100);
+/** A link's token: 32 base32 characters (generateSessionToken). */
+export const tokenSchema = z.string().min(1, 'This link is incomplete').max(100);
+
+export const changeNameInput = z.object({ name: nameSchema });
+export const changeEmailInput = z.object({
+	email: emailSchema,
+	currentPassword: z.string().min(1, 'Enter your current password').max(200)
+});
+export const requestPasswordResetInput = z.object({ email: emailSchema });
+export const resetPasswordInput = z.object({
+	token: tokenSchema,
+	password: z.string().min(8, 'Use at least 8 characters').max(200)
+});
+export const confirmEmailInput = z.object({ token: tokenSchema });

@@ -1,8 +1,10 @@
-// Accounts: registration, login with throttling, password changes, sessions.
+// Accounts: login with throttling, password changes, sessions (registration, verification
+// and resets: account.ts).
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { AppError, badRequest } from '../errors';
+import { passwordStrength, WEAK_PASSWORD_MESSAGE } from '$lib/password-strength';
 import { hashPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
 import { isKnownDevice, rememberDevice } from './devices';
@@ -14,27 +16,14 @@ type ClientInfo = { ipAddress?: string | null; userAgent?: string | null };
 /** Who is logging in: the rate-limit key of their address and the device cookie they sent. */
 export type LoginContext = { address: string | null; deviceToken?: string };
 
-const publicUser = (user: typeof users.$inferSelect): SessionUser => ({
+export const publicUser = (user: typeof users.$inferSelect): SessionUser => ({
 	id: user.id,
 	name: user.name,
 	email: user.email,
 	role: user.role,
-	isActive: user.isActive
+	isActive: user.isActive,
+	emailVerifiedAt: user.emailVerifiedAt
 });
-
-export async function register(db: DbOrTx, input: Registration): Promise<SessionUser> {
-	const email = input.email.trim().toLowerCase();
-	const passwordHash = await hashPassword(input.password);
-	const [user] = await db
-		.insert(users)
-		.values({ name: input.name.trim(), email, passwordHash, role: 'USER' })
-		.onConflictDoNothing({ target: users.email })
-		.returning();
-	if (!user) {
-		throw new AppError('CONFLICT', 'An account with this email already exists.', { field: 'email' });
-	}
-	return publicUser(user);
-}
 
 // Verifying against a real hash when the account does not exist keeps the response time
 // from telling which e-mail addresses have accounts.
@@ -60,8 +49,23 @@ export async function login(db: Db, input: Credentials, context: LoginContext) {
 }
 
 /**
- * Changes the password after checking the current one (under the login throttle, so a
- * borrowed session cannot guess it), and ends every other session of the account.
+ * Checks the signed-in account's password under the login throttle, so a borrowed session
+ * cannot guess it; returns the account.
+ */
+export async function checkCurrentPassword(db: Db, userId: string, password: string, context: LoginContext) {
+	const [user] = await db.select().from(users).where(eq(users.id, userId));
+	const client = { address: context.address, knownDevice: await isKnownDevice(db, user.id, context.deviceToken) };
+	await beginLoginAttempt(db, user.email, client);
+	if (!(await verifyPassword(user.passwordHash, password))) {
+		throw badRequest('currentPassword', 'This is not your current password.');
+	}
+	await loginSucceeded(db, user.email, client);
+	return user;
+}
+
+/**
+ * Changes the password after checking the current one, refusing a guessable new one, and
+ * ends every other session of the account.
  */
 export async function changePassword(
 	db: Db,
@@ -69,13 +73,10 @@ export async function changePassword(
 	input: { currentPassword: string; newPassword: string },
 	context: LoginContext
 ) {
-	const [user] = await db.select().from(users).where(eq(users.id, current.userId));
-	const client = { address: context.address, knownDevice: await isKnownDevice(db, user.id, context.deviceToken) };
-	await beginLoginAttempt(db, user.email, client);
-	if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-		throw badRequest('currentPassword', 'This is not your current password.');
+	const user = await checkCurrentPassword(db, current.userId, input.currentPassword, context);
+	if (!passwordStrength(input.newPassword, [user.name, user.email]).acceptable) {
+		throw badRequest('newPassword', WEAK_PASSWORD_MESSAGE);
 	}
-	await loginSucceeded(db, user.email, client);
 	const passwordHash = await hashPassword(input.newPassword);
 	return db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));

@@ -41,3 +41,12 @@ export async function loginSucceeded(db: Db, email: string, client: LoginClient)
 	await refundLimit(db, 'login:address', client.address);
 	await refundLimit(db, 'login:account', email);
 }
+
+/**
+ * A password reset from the e-mailed link proves the owner: it lifts the account's lock, and
+ * the lock of the pair with the address the reset came from.
+ */
+export async function loginLockLifted(db: Db, email: string, address: string | null) {
+	await resetLimit(db, 'login:account', email);
+	await resetLimit(db, 'login:pair', pairKey(email, { address, knownDevice: false }));
+}

@@ -10,12 +10,21 @@ export const accountViewSchema = z.object({
 	name: z.string(),
 	email: z.string(),
 	role: z.enum(ROLES),
-	isActive: z.boolean()
+	isActive: z.boolean(),
+	/** A top-up needs a verified address. */
+	emailVerified: z.boolean()
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
 
 export function toAccountView(user: SessionUser): AccountView {
-	return { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive };
+	return {
+		id: user.id,
+		name: user.name,
+		email: user.email,
+		role: user.role,
+		isActive: user.isActive,
+		emailVerified: user.emailVerifiedAt !== null
+	};
 }
 
 export const sessionViewSchema = z.object({
@@ -39,3 +48,9 @@ export function toSessionView(session: Session, currentSessionId: string): Sessi
 		current: session.id === currentSessionId
 	};
 }
+
+/** What registration answers, the same whether or not the address had an account. */
+export const registrationViewSchema = z.object({ checkEmail: z.literal(true) });
+export const sentViewSchema = z.object({ sent: z.literal(true) });
+export const emailConfirmationViewSchema = z.object({ email: z.string(), changed: z.boolean() });
+export const emailChangeViewSchema = z.object({ pendingEmail: z.string() });

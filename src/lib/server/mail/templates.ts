@@ -7,11 +7,27 @@
 export type MailTemplates = {
 	/** An in-app notification, also e-mailed: its title, text and the page it points to. */
 	notification: { title: string; body: string; link?: string | null; essential?: boolean };
+	/** The link that verifies a new account's address. */
+	'verify-email': { name: string; link: string };
+	/** Someone registered with an address that already has an account. */
+	'register-existing': { name: string };
+	'password-reset': { name: string; link: string };
+	/** To the new address: the link that makes it the account's address. */
+	'email-change': { name: string; newEmail: string; link: string };
+	/** To the old address, once the change happened. */
+	'email-changed': { name: string; newEmail: string };
 };
 
 export type MailKind = keyof MailTemplates;
 
-export const MAIL_KINDS = ['notification'] as const satisfies readonly MailKind[];
+export const MAIL_KINDS = [
+	'notification',
+	'verify-email',
+	'register-existing',
+	'password-reset',
+	'email-change',
+	'email-changed'
+] as const satisfies readonly MailKind[];
 
 export type RenderedMail = { subject: string; text: string; html: string };
 
@@ -52,6 +68,69 @@ function layout(
 	return { text, html };
 }
 
+/** Why an account mail was sent: it answers something done with this address. */
+const ACCOUNT_FOOTER =
+	'MinisPod sends this because someone used this e-mail address on MinisPod. If it was not you, you can ignore it.';
+
+function accountMail(
+	context: MailContext,
+	subject: string,
+	paragraphs: string[],
+	action?: { label: string; link: string }
+): RenderedMail {
+	return { subject, ...layout(context, { heading: subject, paragraphs, action, footer: ACCOUNT_FOOTER }) };
+}
+
+const accountTemplates: {
+	[K in Exclude<MailKind, 'notification'>]: (data: MailTemplates[K], context: MailContext) => RenderedMail;
+} = {
+	'verify-email': (data, context) =>
+		accountMail(
+			context,
+			'Verify your e-mail address',
+			[
+				`Hello ${data.name}, welcome to MinisPod.`,
+				'Open the link below to verify your address; you need it before your first top-up. The link works for 7 days.'
+			],
+			{ label: 'Verify e-mail address', link: data.link }
+		),
+	'register-existing': (data, context) =>
+		accountMail(
+			context,
+			'Someone tried to register with your address',
+			[
+				`Hello ${data.name}, someone tried to create a MinisPod account with this e-mail address, which already has one.`,
+				'If it was you, log in, or reset your password if you forgot it. If not, nothing changed and you can ignore this mail.'
+			],
+			{ label: 'Log in or reset your password', link: '/login' }
+		),
+	'password-reset': (data, context) =>
+		accountMail(
+			context,
+			'Reset your MinisPod password',
+			[
+				`Hello ${data.name}, open the link below to choose a new password. It works once, for one hour.`,
+				'Resetting logs you out everywhere. If you did not ask for this, ignore this mail: your password stays as it is.'
+			],
+			{ label: 'Choose a new password', link: data.link }
+		),
+	'email-change': (data, context) =>
+		accountMail(
+			context,
+			'Confirm your new e-mail address',
+			[
+				`Hello ${data.name}, open the link below to make ${data.newEmail} the e-mail address of your MinisPod account. It works for 24 hours.`,
+				'Until then your account keeps its current address.'
+			],
+			{ label: 'Confirm new address', link: data.link }
+		),
+	'email-changed': (data, context) =>
+		accountMail(context, 'Your MinisPod e-mail address was changed', [
+			`Hello ${data.name}, the e-mail address of your MinisPod account is now ${data.newEmail}; mails go there from now on.`,
+			'If you did not do this, reply to this mail or contact support right away.'
+		])
+};
+
 const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContext) => RenderedMail } = {
 	notification: (data, context) => ({
 		subject: data.title,
@@ -63,7 +142,8 @@ const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContex
 				? 'MinisPod sends this while money is owed or your data is at risk, whatever your mail settings.'
 				: `You can turn these mails off on your account page: ${absolute(context.origin, '/account')}`
 		})
-	})
+	}),
+	...accountTemplates
 };
 
 export function isMailKind(kind: string): kind is MailKind {

@@ -37,7 +37,14 @@ export async function ensureAccount(db: DbOrTx, account: Account): Promise<{ cre
 	if (existing) return { created: false, id: existing.id };
 	const [row] = await db
 		.insert(users)
-		.values({ name: account.name, email, role: account.role, passwordHash: await hashPassword(account.password) })
+		.values({
+			name: account.name,
+			email,
+			role: account.role,
+			passwordHash: await hashPassword(account.password),
+			// Seeded accounts (the demo customer tops up) are set up by the operator: verified.
+			emailVerifiedAt: new Date()
+		})
 		.onConflictDoNothing()
 		.returning({ id: users.id });
 	if (!row) return { created: false, id: (await db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0].id };

@@ -19,6 +19,7 @@ import { findTransactionFor } from './history';
 import { lockBalanceHeadroom } from './topups';
 import type { WalletMetadata } from './metadata';
 import { formatRupiah } from '$lib/format';
+import { requireVerifiedEmail } from '../auth/account';
 
 export type ProofType = { mimeType: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf'; extension: string };
 
@@ -53,6 +54,7 @@ export type ProofUpload = {
 
 export async function submitTransferProof(runtime: Runtime, userId: string, upload: ProofUpload) {
 	const { config, db, log } = runtime;
+	await requireVerifiedEmail(db, userId);
 	const { bytes } = upload.file;
 	if (bytes.length === 0) throw badRequest('file', 'Choose a file to upload.');
 	if (bytes.length > config.wallet.proofMaxBytes) {

@@ -10,6 +10,7 @@ import { mergeMetadata, type WalletMetadata } from './metadata';
 import { createOrderId, enabledPaymentsFor, PAYMENT_METHOD_FOR, topUpDescription, type TopUpChoice } from './topup-rules';
 import { formatRupiah } from '$lib/format';
 import { topUpsCreated } from '../metrics';
+import { requireVerifiedEmail } from '../auth/account';
 
 export type TopUpInput = TopUpChoice & { amount: number };
 
@@ -47,6 +48,7 @@ export async function createTopUp(
 ): Promise<{ transactionId: string; orderId: string; snapToken: string; redirectUrl: string }> {
 	const { config, db, payments, log } = runtime;
 	const { maxTopUp, maxBalance } = config.wallet;
+	await requireVerifiedEmail(db, user.id);
 	if (input.amount > maxTopUp) {
 		throw badRequest('amount', `The largest top-up is ${formatRupiah(maxTopUp)}.`, { maxTopUp });
 	}

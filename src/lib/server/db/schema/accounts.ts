@@ -15,10 +15,11 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { ROLES } from '../../../statuses';
+import { ACCOUNT_TOKEN_PURPOSES, ROLES } from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
 
 export const roleEnum = pgEnum('role', ROLES);
+export const accountTokenPurposeEnum = pgEnum('account_token_purpose', ACCOUNT_TOKEN_PURPOSES);
 
 export const users = pgTable(
 	'users',
@@ -36,6 +37,8 @@ export const users = pgTable(
 		totalSpent: money().notNull().default(0),
 		/** Mails that are not essential (receipts, notices); reminders of money owed always go out. */
 		optionalMails: boolean().notNull().default(true),
+		/** When the owner opened the verification link; a top-up needs it. */
+		emailVerifiedAt: timestamp({ withTimezone: true }),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
@@ -95,4 +98,26 @@ export const rateLimits = pgTable(
 		expire: bigint({ mode: 'number' })
 	},
 	(t) => [index('rate_limits_expire_idx').on(t.expire)]
+);
+
+/**
+ * Links mailed to an account (password reset, e-mail verification, e-mail change): only the
+ * SHA-256 of the link's token is kept, so a copy of the database opens no account. A token
+ * is used once (`usedAt`) and only until `expiresAt`.
+ */
+export const accountTokens = pgTable(
+	'account_tokens',
+	{
+		tokenHash: text().primaryKey(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		purpose: accountTokenPurposeEnum().notNull(),
+		/** The address an e-mail change moves to; the address a verification is for. */
+		email: text().notNull(),
+		expiresAt: timestamp({ withTimezone: true }).notNull(),
+		usedAt: timestamp({ withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('account_tokens_user_idx').on(t.userId, t.purpose), index('account_tokens_expires_idx').on(t.expiresAt)]
 );

@@ -1,0 +1,193 @@
+// The account's own life: registration that tells nobody which addresses have accounts,
+// e-mail verification, password reset by e-mail, and changing name or address. Every link
+// is an account token (account-tokens.ts); every mail goes through the outbox in the
+// transaction that causes it.
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { passwordStrength, WEAK_PASSWORD_MESSAGE } from '$lib/password-strength';
+import type { Db, DbOrTx } from '../db/client';
+import { sessions, users } from '../db/schema';
+import { AppError, badRequest, invalidState } from '../errors';
+import { queueMail } from '../mail/outbox';
+import { issueAccountToken, peekAccountToken, useAccountToken } from './account-tokens';
+import { hashPassword } from './passwords';
+import { publicUser, checkCurrentPassword, type LoginContext, type Registration } from './service';
+import { loginLockLifted } from './throttle';
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** Refuses a guessable password as a field error; the owner's name and address count as guessable. */
+export function requireStrongPassword(password: string, owner: { name: string; email: string }, field = 'password') {
+	if (!passwordStrength(password, [owner.name, owner.email]).acceptable) throw badRequest(field, WEAK_PASSWORD_MESSAGE);
+}
+
+async function mailVerificationLink(db: DbOrTx, user: { id: string; name: string; email: string }, now: Date) {
+	const token = await issueAccountToken(db, { userId: user.id, purpose: 'EMAIL_VERIFICATION', email: user.email }, now);
+	await queueMail(db, {
+		to: user.email,
+		kind: 'verify-email',
+		data: { name: user.name, link: `/verify-email?token=${token}` },
+		essential: true
+	});
+}
+
+/**
+ * Registers an account, or, when the address already has one, mails its owner instead: the
+ * answer (nothing) and the work (a hash, a mail) are the same either way, so registration
+ * does not tell which addresses have accounts. Nobody is logged in.
+ */
+export async function register(db: Db, input: Registration, now = new Date()): Promise<void> {
+	const email = normalizeEmail(input.email);
+	const name = input.name.trim();
+	requireStrongPassword(input.password, { name, email });
+	const passwordHash = await hashPassword(input.password);
+	await db.transaction(async (tx) => {
+		const [user] = await tx
+			.insert(users)
+			.values({ name, email, passwordHash, role: 'USER' })
+			.onConflictDoNothing({ target: users.email })
+			.returning();
+		if (user) return mailVerificationLink(tx, user, now);
+		const [owner] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.email, email));
+		await queueMail(tx, { to: owner.email, kind: 'register-existing', data: { name: owner.name }, essential: true });
+	});
+}
+
+/** Mails a new verification link to an account that is not verified yet. */
+export async function resendVerification(db: Db, userId: string, now = new Date()) {
+	await db.transaction(async (tx) => {
+		const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+		if (user.emailVerifiedAt) throw invalidState('Your e-mail address is already verified.');
+		await mailVerificationLink(tx, user, now);
+	});
+	return { sent: true as const };
+}
+
+/** A top-up needs a verified address. */
+export async function requireVerifiedEmail(db: DbOrTx, userId: string) {
+	const [user] = await db.select({ verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, userId));
+	if (!user?.verifiedAt) {
+		throw new AppError(
+			'EMAIL_NOT_VERIFIED',
+			'Verify your e-mail address before your first top-up: open the link we e-mailed you, or send it again.'
+		);
+	}
+}
+
+/**
+ * Opens a verification or e-mail change link: verifies the address, or makes the new
+ * address the account's (and tells the old one).
+ */
+export async function confirmEmail(db: Db, token: string, now = new Date()) {
+	return db.transaction(async (tx) => {
+		const used = await useAccountToken(tx, token, ['EMAIL_VERIFICATION', 'EMAIL_CHANGE'], now);
+		const [user] = await tx.select().from(users).where(eq(users.id, used.userId)).for('update');
+		if (used.purpose === 'EMAIL_VERIFICATION') {
+			// A link for an address the account no longer has verifies nothing.
+			if (used.email !== user.email) throw invalidState('This link is for an address your account no longer uses.');
+			await tx
+				.update(users)
+				.set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})` })
+				.where(eq(users.id, user.id));
+			return { email: user.email, changed: false };
+		}
+		const [taken] = await tx
+			.select({ id: users.id })
+			.from(users)
+			.where(and(eq(users.email, used.email), ne(users.id, user.id)));
+		if (taken) throw badRequest('email', 'This address now belongs to another account.');
+		await tx.update(users).set({ email: used.email, emailVerifiedAt: now }).where(eq(users.id, user.id));
+		await queueMail(tx, {
+			to: user.email,
+			kind: 'email-changed',
+			data: { name: user.name, newEmail: used.email },
+			essential: true
+		});
+		return { email: used.email, changed: true };
+	});
+}
+
+/**
+ * Mails a reset link when the address has an active account; answers the same either way,
+ * so the answer does not tell which addresses have accounts.
+ */
+export async function requestPasswordReset(db: Db, email: string, now = new Date()) {
+	await db.transaction(async (tx) => {
+		const [user] = await tx
+			.select()
+			.from(users)
+			.where(eq(users.email, normalizeEmail(email)));
+		if (!user || !user.isActive) return;
+		const token = await issueAccountToken(tx, { userId: user.id, purpose: 'PASSWORD_RESET', email: user.email }, now);
+		await queueMail(tx, {
+			to: user.email,
+			kind: 'password-reset',
+			data: { name: user.name, link: `/reset-password?token=${token}` },
+			essential: true
+		});
+	});
+	return { sent: true as const };
+}
+
+/**
+ * Sets a new password from a reset link (once, within the hour): every session of the
+ * account but the caller's ends, the login lock on the account is lifted, and, since the
+ * link reached the mailbox, the address counts as verified.
+ */
+export async function resetPassword(
+	db: Db,
+	input: { token: string; password: string },
+	context: LoginContext & { sessionId?: string },
+	now = new Date()
+) {
+	const { user } = await peekAccountToken(db, input.token, ['PASSWORD_RESET'], now);
+	requireStrongPassword(input.password, user);
+	const passwordHash = await hashPassword(input.password);
+	const endedSessions = await db.transaction(async (tx) => {
+		const used = await useAccountToken(tx, input.token, ['PASSWORD_RESET'], now);
+		const verified = used.email === user.email ? { emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})` } : {};
+		await tx
+			.update(users)
+			.set({ passwordHash, ...verified })
+			.where(eq(users.id, used.userId));
+		const others = context.sessionId
+			? and(eq(sessions.userId, used.userId), ne(sessions.id, context.sessionId))
+			: eq(sessions.userId, used.userId);
+		return (await tx.delete(sessions).where(others).returning({ id: sessions.id })).length;
+	});
+	await loginLockLifted(db, user.email, context.address);
+	return { endedSessions };
+}
+
+export async function changeName(db: DbOrTx, userId: string, name: string) {
+	const [user] = await db.update(users).set({ name: name.trim() }).where(eq(users.id, userId)).returning();
+	return publicUser(user);
+}
+
+/**
+ * Starts moving the account to a new address, after checking the password (a borrowed
+ * session must not take the account over): a link goes to the new address, and the
+ * account keeps its address until the link is opened.
+ */
+export async function requestEmailChange(
+	db: Db,
+	userId: string,
+	input: { email: string; currentPassword: string },
+	context: LoginContext,
+	now = new Date()
+) {
+	const email = normalizeEmail(input.email);
+	const user = await checkCurrentPassword(db, userId, input.currentPassword, context);
+	if (email === user.email) throw badRequest('email', 'This is already your e-mail address.');
+	const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+	if (taken) throw badRequest('email', 'Another account uses this address.');
+	await db.transaction(async (tx) => {
+		const token = await issueAccountToken(tx, { userId, purpose: 'EMAIL_CHANGE', email }, now);
+		await queueMail(tx, {
+			to: email,
+			kind: 'email-change',
+			data: { name: user.name, newEmail: email, link: `/verify-email?token=${token}` },
+			essential: true
+		});
+	});
+	return { pendingEmail: email };
+}

@@ -1,0 +1,81 @@
+import { expect, test } from '@playwright/test';
+import { login, logout, mailLink, register, submitRegistration, topUp, uniqueEmail, verifyEmail, visit } from './helpers';
+
+test('a customer who forgot the password resets it from the e-mailed link', async ({ page }) => {
+	const email = uniqueEmail('reset');
+	await register(page, 'Ratna Sari', email);
+	await logout(page);
+
+	await page.getByRole('link', { name: 'Forgot password?' }).click();
+	await expect(page).toHaveURL(/\/forgot-password$/);
+	await page.getByLabel('Email').fill(email);
+	await page.getByRole('button', { name: 'Send reset link' }).click();
+	await expect(page.getByTestId('reset-sent')).toContainText(email);
+
+	await visit(page, await mailLink(page, email, 'password-reset'));
+	await page.getByLabel('New password').fill('password123');
+	await page.getByRole('button', { name: 'Set new password' }).click();
+	await expect(page.getByText('This password is too easy to guess').first()).toBeVisible();
+	await page.getByLabel('New password').fill('a fresh mango breakfast');
+	await page.getByRole('button', { name: 'Set new password' }).click();
+	await expect(page.getByTestId('reset-done')).toBeVisible();
+
+	// The link works once.
+	await page.reload();
+	await page.getByLabel('New password').fill('another mango breakfast');
+	await page.getByRole('button', { name: 'Set new password' }).click();
+	await expect(page.getByRole('alert')).toContainText('already used');
+
+	await login(page, email, 'a fresh mango breakfast');
+	await expect(page.getByTestId('current-user')).toHaveText('Ratna Sari');
+});
+
+test('a new customer registers, verifies the address from the mail and then tops up', async ({ page }) => {
+	const email = uniqueEmail('verify');
+	await visit(page, '/register');
+	await page.getByLabel('Password').fill('password1');
+	await expect(page.getByTestId('password-strength')).toContainText('too easy to guess');
+	await submitRegistration(page, 'Teguh Wibowo', email, 'teguh likes rambutan');
+
+	// Logging in before verifying is allowed; topping up is not.
+	await login(page, email, 'teguh likes rambutan');
+	await visit(page, '/wallet');
+	await expect(page.getByTestId('verify-email-notice')).toContainText(email);
+	await page.getByRole('button', { name: 'Top up Rp 100.000' }).click();
+	const form = page.getByTestId('top-up-form');
+	await expect(form.getByRole('alert')).toContainText('Verify your e-mail address before your first top-up');
+	await form.getByRole('button', { name: 'Resend verification e-mail' }).click();
+	await expect(form.getByText(`We sent a new link to ${email}`)).toBeVisible();
+
+	await verifyEmail(page, email);
+	await page.getByRole('link', { name: 'Go to your wallet' }).click();
+	await expect(page.getByTestId('verify-email-notice')).toHaveCount(0);
+	await topUp(page, 'Rp 50.000');
+});
+
+test('a customer changes name, and e-mail address once the link mailed to the new one is opened', async ({ page }) => {
+	const email = uniqueEmail('rename');
+	const newEmail = uniqueEmail('moved');
+	await register(page, 'Dewi Kartika', email);
+	await visit(page, '/account');
+
+	const nameForm = page.getByTestId('name-form');
+	await nameForm.getByLabel('Name').fill('Dewi Kartika Sari');
+	await nameForm.getByRole('button', { name: 'Save name' }).click();
+	await expect(page.getByTestId('account-name')).toHaveText('Dewi Kartika Sari');
+	await expect(page.getByTestId('current-user')).toHaveText('Dewi Kartika Sari');
+
+	const emailForm = page.getByTestId('email-change-form');
+	await emailForm.getByLabel('New e-mail address').fill(newEmail);
+	await emailForm.getByLabel('Current password').fill('correct horse battery');
+	await emailForm.getByRole('button', { name: 'Change e-mail address' }).click();
+	await expect(emailForm.getByText(`We sent a link to ${newEmail}`)).toBeVisible();
+	await expect(page.getByTestId('account-email')).toHaveText(email);
+
+	await visit(page, await mailLink(page, newEmail, 'email-change'));
+	await page.getByRole('button', { name: 'Confirm e-mail address' }).click();
+	await expect(page.getByTestId('email-confirmed')).toContainText(`now ${newEmail}`);
+	await visit(page, '/account');
+	await expect(page.getByTestId('account-email')).toHaveText(newEmail);
+	await expect(page.getByTestId('email-verified')).toBeVisible();
+});

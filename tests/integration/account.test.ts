@@ -1,0 +1,204 @@
+// The account's own flows: password reset by e-mail, e-mail verification before the first
+// top-up, changing name and address. Links are read from the outbox, as a person reads
+// them from the mail; expiry is checked by giving the services a later clock.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, desc, eq } from 'drizzle-orm';
+import { accountTokens, mailOutbox, sessions, users } from '../../src/lib/server/db/schema';
+import { createCaller } from '../../src/lib/server/router';
+import { confirmEmail, resetPassword } from '../../src/lib/server/auth/account';
+import { sessionIdFromToken } from '../../src/lib/server/auth/sessions';
+import { deleteExpiredAccountTokens, issueAccountToken } from '../../src/lib/server/auth/account-tokens';
+import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { expectError, rejection } from '../support/errors';
+
+let runtime: TestRuntime;
+beforeAll(async () => {
+	runtime = await startTestRuntime({ catalog: false });
+});
+afterAll(() => runtime?.close());
+
+const anonymous = (ipAddress = '198.51.100.20') => createCaller({ runtime, user: null, session: null, ipAddress });
+const HOUR_MS = 3_600_000;
+
+/** The token of the newest mail of a kind to an address, as its link carries it. */
+async function linkToken(to: string, kind: string): Promise<string> {
+	const [mail] = await runtime.db
+		.select()
+		.from(mailOutbox)
+		.where(and(eq(mailOutbox.to, to), eq(mailOutbox.kind, kind)))
+		.orderBy(desc(mailOutbox.createdAt))
+		.limit(1);
+	expect(mail, `a ${kind} mail to ${to}`).toBeTruthy();
+	const link = (mail.data as { link: string }).link;
+	return new URL(link, 'http://minispod.test').searchParams.get('token')!;
+}
+
+const mailsTo = async (to: string) =>
+	(await runtime.db.select().from(mailOutbox).where(eq(mailOutbox.to, to))).map((mail) => mail.kind);
+
+describe('password reset', () => {
+	it('answers the same for an unknown address and mails only an existing one', async () => {
+		const user = await createUser(runtime, { email: 'reset-known@example.com' });
+		const known = await anonymous().auth.requestPasswordReset({ email: 'Reset-Known@example.com' });
+		const unknown = await anonymous().auth.requestPasswordReset({ email: 'reset-nobody@example.com' });
+		expect(unknown).toEqual(known);
+		expect(await mailsTo(user.email)).toEqual(['password-reset']);
+		expect(await mailsTo('reset-nobody@example.com')).toEqual([]);
+		// Only the hash of the link's token is stored.
+		const token = await linkToken(user.email, 'password-reset');
+		const [row] = await runtime.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
+		expect(row.tokenHash).toBe(sessionIdFromToken(token));
+		expect(JSON.stringify(row)).not.toContain(token);
+	});
+
+	it('sets the password once, ends the other sessions and lifts the login lock', async () => {
+		const address = '198.51.100.31';
+		const user = await createUser(runtime, { email: 'reset-once@example.com' });
+		await callerFor(runtime, user);
+		for (let i = 0; i < 5; i++) {
+			await expectError(anonymous(address).auth.login({ email: user.email, password: `wrong-${i}` }), 'UNAUTHORIZED');
+		}
+		await expectError(
+			anonymous(address).auth.login({ email: user.email, password: 'correct horse battery' }),
+			'TOO_MANY_REQUESTS'
+		);
+
+		await anonymous(address).auth.requestPasswordReset({ email: user.email });
+		const token = await linkToken(user.email, 'password-reset');
+		const weak = await rejection(anonymous(address).auth.resetPassword({ token, password: 'password123' }));
+		expect(weak.message).toMatch(/^password: This password is too easy to guess/);
+
+		expect(await anonymous(address).auth.resetPassword({ token, password: 'a brand new passphrase' })).toEqual({
+			endedSessions: 1
+		});
+		expect(await runtime.db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+		await expect(anonymous(address).auth.login({ email: user.email, password: 'a brand new passphrase' })).resolves.toMatchObject(
+			{
+				id: user.id
+			}
+		);
+		const again = await rejection(anonymous(address).auth.resetPassword({ token, password: 'yet another passphrase' }));
+		expect(again.message).toMatch(/^token: This link is invalid, has expired or was already used/);
+	});
+
+	it('refuses a link after an hour, by the clock the service is given', async () => {
+		const user = await createUser(runtime, { email: 'reset-late@example.com' });
+		await anonymous().auth.requestPasswordReset({ email: user.email });
+		const token = await linkToken(user.email, 'password-reset');
+		const late = new Date(Date.now() + HOUR_MS + 1000);
+		await expect(
+			resetPassword(runtime.db, { token, password: 'a brand new passphrase' }, { address: null }, late)
+		).rejects.toThrow(/has expired/);
+		const before = (await reloadUser(runtime, user.id)).passwordHash;
+		const inTime = new Date(Date.now() + HOUR_MS - 60_000);
+		await resetPassword(runtime.db, { token, password: 'a brand new passphrase' }, { address: null }, inTime);
+		expect((await reloadUser(runtime, user.id)).passwordHash).not.toBe(before);
+	});
+
+	it('forgets links a day after they expired', async () => {
+		const user = await createUser(runtime);
+		const issue = (at: Date) =>
+			issueAccountToken(runtime.db, { userId: user.id, purpose: 'EMAIL_CHANGE', email: `${at.getTime()}@example.com` }, at);
+		await issue(new Date(Date.now() - 3 * 24 * HOUR_MS));
+		const old = await runtime.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
+		await runtime.db.update(accountTokens).set({ usedAt: new Date() }).where(eq(accountTokens.userId, user.id));
+		await issue(new Date());
+		await deleteExpiredAccountTokens(runtime.db);
+		const left = await runtime.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
+		expect(left).toHaveLength(1);
+		expect(left[0].tokenHash).not.toBe(old[0].tokenHash);
+	});
+
+	it('is rate limited per address being reset', async () => {
+		const user = await createUser(runtime, { email: 'reset-often@example.com' });
+		for (let i = 0; i < 3; i++) await anonymous(`198.51.100.${40 + i}`).auth.requestPasswordReset({ email: user.email });
+		await expectError(anonymous('198.51.100.50').auth.requestPasswordReset({ email: user.email }), 'TOO_MANY_REQUESTS');
+	});
+});
+
+describe('e-mail verification', () => {
+	it('is needed before the first top-up, and the mailed link gives it', async () => {
+		await anonymous().auth.register({ name: 'Rina Verified', email: 'rina-verify@example.com', password: 'rina-verify-2026' });
+		const [row] = await runtime.db.select().from(users).where(eq(users.email, 'rina-verify@example.com'));
+		const caller = await callerFor(runtime, row);
+		expect((await caller.auth.me())?.emailVerified).toBe(false);
+		const refused = await rejection(caller.wallet.topUp({ amount: 10_000, method: 'QRIS' }));
+		expect(refused.code).toBe('EMAIL_NOT_VERIFIED');
+		expect(refused.trpcCode).toBe('FORBIDDEN');
+
+		// A resent link replaces the first one.
+		const first = await linkToken(row.email, 'verify-email');
+		await caller.auth.resendVerification();
+		const second = await linkToken(row.email, 'verify-email');
+		await expectError(anonymous().auth.confirmEmail({ token: first }), 'BAD_REQUEST');
+		expect(await anonymous().auth.confirmEmail({ token: second })).toEqual({ email: row.email, changed: false });
+		await expectError(anonymous().auth.confirmEmail({ token: second }), 'BAD_REQUEST');
+
+		const verified = await callerFor(runtime, await reloadUser(runtime, row.id));
+		expect((await verified.auth.me())?.emailVerified).toBe(true);
+		await expect(verified.wallet.topUp({ amount: 10_000, method: 'QRIS' })).resolves.toMatchObject({
+			orderId: expect.any(String)
+		});
+		await expectError(verified.auth.resendVerification(), 'CONFLICT');
+	});
+
+	it('lets an unverified account log in', async () => {
+		await anonymous().auth.register({ name: 'Early Bird', email: 'early@example.com', password: 'early-bird-2026' });
+		await expect(anonymous().auth.login({ email: 'early@example.com', password: 'early-bird-2026' })).resolves.toMatchObject({
+			emailVerified: false
+		});
+	});
+});
+
+describe('name and e-mail address', () => {
+	it('changes the name', async () => {
+		const user = await createUser(runtime);
+		const caller = await callerFor(runtime, user);
+		expect(await caller.auth.changeName({ name: '  Dewi Lestari ' })).toMatchObject({ name: 'Dewi Lestari' });
+		expect((await reloadUser(runtime, user.id)).name).toBe('Dewi Lestari');
+		await expectError(caller.auth.changeName({ name: ' ' }), 'BAD_REQUEST');
+	});
+
+	it('moves to a new address only when the link mailed there is opened, and tells the old one', async () => {
+		const user = await createUser(runtime, { email: 'old-address@example.com' });
+		const caller = await callerFor(runtime, user);
+		const wrong = await rejection(caller.auth.requestEmailChange({ email: 'new-address@example.com', currentPassword: 'nope' }));
+		expect(wrong.message).toMatch(/^currentPassword:/);
+		const taken = await createUser(runtime, { email: 'taken-address@example.com' });
+		const refused = await rejection(
+			caller.auth.requestEmailChange({ email: taken.email, currentPassword: 'correct horse battery' })
+		);
+		expect(refused.message).toMatch(/^email:/);
+
+		expect(
+			await caller.auth.requestEmailChange({ email: 'New-Address@example.com', currentPassword: 'correct horse battery' })
+		).toEqual({ pendingEmail: 'new-address@example.com' });
+		expect((await reloadUser(runtime, user.id)).email).toBe('old-address@example.com');
+		const token = await linkToken('new-address@example.com', 'email-change');
+
+		expect(await anonymous().auth.confirmEmail({ token })).toEqual({ email: 'new-address@example.com', changed: true });
+		const moved = await reloadUser(runtime, user.id);
+		expect(moved.email).toBe('new-address@example.com');
+		expect(moved.emailVerifiedAt).not.toBeNull();
+		expect(await mailsTo('old-address@example.com')).toEqual(['email-changed']);
+		await expectError(anonymous().auth.confirmEmail({ token }), 'BAD_REQUEST');
+	});
+
+	it('refuses a change link after a day', async () => {
+		const user = await createUser(runtime);
+		const caller = await callerFor(runtime, user);
+		await caller.auth.requestEmailChange({ email: 'slow-mover@example.com', currentPassword: 'correct horse battery' });
+		const token = await linkToken('slow-mover@example.com', 'email-change');
+		await expect(confirmEmail(runtime.db, token, new Date(Date.now() + 25 * HOUR_MS))).rejects.toThrow(/has expired/);
+		expect((await reloadUser(runtime, user.id)).email).toBe(user.email);
+	});
+
+	it('refuses a guessable new password', async () => {
+		const user = await createUser(runtime, { name: 'Agus Salim' });
+		const caller = await callerFor(runtime, user);
+		const weak = await rejection(
+			caller.auth.changePassword({ currentPassword: 'correct horse battery', newPassword: 'agussalim123' })
+		);
+		expect(weak.message).toMatch(/^newPassword: This password is too easy to guess/);
+	});
+});
