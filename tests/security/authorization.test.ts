@@ -80,7 +80,7 @@ const planFields = {
 	storageGb: 1,
 	bandwidthGb: 10,
 	totalQuota: 5,
-	features: ['Backups'],
+	features: ['Priority support'],
 	isPopular: false,
 	isActive: true,
 	sortOrder: 0
