@@ -15,7 +15,7 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 	await expect(page).toHaveURL(/\/instances\/[0-9a-f-]{36}$/);
 
 	// A name under MinisPod's own domain is refused with the reason, nothing added.
-	await page.getByLabel('Domain').fill('mine.apps.minispod.local');
+	await page.getByRole('textbox', { name: 'Domain' }).fill('mine.apps.minispod.local');
 	await page.getByRole('button', { name: 'Add domain' }).click();
 	const refused = page.getByRole('dialog', { name: 'Add mine.apps.minispod.local?' });
 	await refused.getByRole('button', { name: 'Add domain' }).click();
@@ -23,7 +23,7 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 	await refused.getByRole('button', { name: 'Cancel' }).click();
 	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
 
-	await page.getByLabel('Domain').fill('Notes.Tokoku-E2E.co.id');
+	await page.getByRole('textbox', { name: 'Domain' }).fill('Notes.Tokoku-E2E.co.id');
 	await page.getByRole('button', { name: 'Add domain' }).click();
 	await page.getByRole('dialog', { name: 'Add Notes.Tokoku-E2E.co.id?' }).getByRole('button', { name: 'Add domain' }).click();
 
@@ -39,7 +39,7 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 	await expect(records.nth(1)).toContainText('CNAME');
 	await expect(records.nth(1)).toContainText(/toko-notes-[a-z0-9]{6}\.apps\.minispod\.local/);
 	// The plan's one domain is taken.
-	await expect(page.getByLabel('Domain')).toBeDisabled();
+	await expect(page.getByRole('textbox', { name: 'Domain' })).toBeDisabled();
 
 	await domain.getByRole('button', { name: 'Remove' }).click();
 	await page
@@ -47,5 +47,5 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 		.getByRole('button', { name: 'Remove domain' })
 		.click();
 	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
-	await expect(page.getByLabel('Domain')).toBeEnabled();
+	await expect(page.getByRole('textbox', { name: 'Domain' })).toBeEnabled();
 });
