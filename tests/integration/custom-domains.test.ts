@@ -5,7 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { V1Ingress } from '@kubernetes/client-node';
-import { customDomains, notifications, serviceInstances, type ServiceInstance } from '../../src/lib/server/db/schema';
+import {
+	customDomains,
+	notifications,
+	serviceInstances,
+	servicePlans,
+	type ServiceInstance
+} from '../../src/lib/server/db/schema';
 import { customDomainTlsSecret, instanceNames } from '../../src/lib/server/kube/names';
 import { checkCustomDomain, cleanUpDomains, pauseDomains } from '../../src/lib/server/provisioning/domains';
 import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -186,5 +192,69 @@ describe('custom domains', () => {
 		expect(await checkCustomDomain(runtime, domain.id)).toEqual({ outcome: 'paused' });
 		await runtime.db.update(serviceInstances).set({ status: 'RUNNING' }).where(eq(serviceInstances.id, instance.id));
 		await api.domains.remove({ id: domain.id });
+	});
+
+	it('an upgrade to a plan that allows fewer domains gives up the newest, off the cluster', async () => {
+		const { user, api } = await newCustomer(runtime, 3_000_000);
+		const pro = await planOf(runtime.db, 'uptime-kuma', 'PRO');
+		const premium = await planOf(runtime.db, 'uptime-kuma', 'PREMIUM');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: pro.id });
+		const running = await waitForInstance(runtime, instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
+		const domain = await api.domains.add({ instanceId, hostname: 'status.tokoku-test.co.id' });
+		publish(domain.records);
+		await eventually(async () => {
+			await checkCustomDomain(runtime, domain.id);
+			return (await domainRow(domain.id)).status === 'ACTIVE';
+		}, scaled(15_000));
+		// An operator sells this tier without custom domains.
+		await runtime.db.update(servicePlans).set({ customDomainsAllowed: 0 }).where(eq(servicePlans.id, premium.id));
+		try {
+			await api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id });
+			const row = await eventually(async () => {
+				const current = await domainRow(domain.id);
+				return current.status === 'FAILED' && current;
+			}, scaled(30_000));
+			expect(row.statusReason).toContain('plan allows 0 custom domains');
+			const names = instanceNames(running);
+			// The job takes it off the cluster right after giving it up.
+			await eventually(
+				() => runtime.emulator!.get('Secret', names.namespace, customDomainTlsSecret(names, domain.hostname)) === undefined,
+				scaled(10_000)
+			);
+			expect(hostsOf(ingressOf(running))).toEqual([`${running.subdomain}.${runtime.config.kube.baseDomain}`]);
+			const told = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
+			expect(told.map((n) => n.type)).toContain('DOMAIN_FAILED');
+		} finally {
+			await runtime.db
+				.update(servicePlans)
+				.set({ customDomainsAllowed: premium.customDomainsAllowed })
+				.where(eq(servicePlans.id, premium.id));
+		}
+	});
+
+	it("termination deletes the domains' certificates with the app and frees their names", async () => {
+		const { api } = await newCustomer(runtime, 3_000_000);
+		const plan = await planOf(runtime.db, 'n8n', 'PRO');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const running = await waitForInstance(runtime, instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
+		const domain = await api.domains.add({ instanceId, hostname: 'flows.tokoku-test.co.id' });
+		publish(domain.records);
+		await eventually(async () => {
+			await checkCustomDomain(runtime, domain.id);
+			return (await domainRow(domain.id)).status === 'ACTIVE';
+		}, scaled(15_000));
+		const names = instanceNames(running);
+		const secret = customDomainTlsSecret(names, domain.hostname);
+		expect(runtime.emulator!.get('Secret', names.namespace, secret)).toBeDefined();
+
+		await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+		await waitForInstance(runtime, instanceId, (changed) => changed.status === 'TERMINATED', 'TERMINATED');
+		expect(runtime.emulator!.get('Secret', names.namespace, secret)).toBeUndefined();
+		expect(await domainRow(domain.id)).toBeUndefined();
+		// The name is free for whoever owns it next.
+		const next = await newCustomer(runtime, 3_000_000);
+		const nextApp = await next.api.subscriptions.subscribe({ planId: plan.id });
+		const claimed = await next.api.domains.add({ instanceId: nextApp.instanceId, hostname: 'flows.tokoku-test.co.id' });
+		expect(claimed.status).toBe('PENDING_DNS');
 	});
 });
