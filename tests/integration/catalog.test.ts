@@ -81,7 +81,9 @@ describe('catalog', () => {
 		// The catalog follows the field: a plan without domains stops promising one.
 		await runtime.db.update(servicePlans).set({ customDomainsAllowed: 0 }).where(eq(servicePlans.id, byType.PRO.id));
 		const after = await api.catalog.service({ slug: 'ghost' });
-		expect(after.plans.find((plan) => plan.id === byType.PRO.id)!.features.some((line) => /custom domain/i.test(line))).toBe(false);
+		expect(after.plans.find((plan) => plan.id === byType.PRO.id)!.features.some((line) => /custom domain/i.test(line))).toBe(
+			false
+		);
 		await runtime.db.update(servicePlans).set({ customDomainsAllowed: 1 }).where(eq(servicePlans.id, byType.PRO.id));
 	});
 
