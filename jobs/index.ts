@@ -24,6 +24,8 @@ import { renewalRetry } from './renewal-retry';
 import { billingReminders } from './billing-reminders';
 import { subscriptionDeletion } from './subscription-deletion';
 import { mailSend } from './mail-send';
+import { customDomainCheck } from './custom-domain-check';
+import { customDomainCleanup } from './custom-domain-cleanup';
 
 export const queues = [
 	sessionCleanup,
@@ -42,7 +44,9 @@ export const queues = [
 	billingReminders,
 	subscriptionDeletion,
 	mailSend,
-	slotSnapshot
+	slotSnapshot,
+	customDomainCheck,
+	customDomainCleanup
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

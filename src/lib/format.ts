@@ -43,7 +43,11 @@ export const formatPeriod = (start: Date | string, end: Date | string) => `${for
 export const formatDateTime = (date: Date | string) => dateTimeFormat.format(new Date(date));
 
 /** "Pending upgrade" from PENDING_UPGRADE. */
+/** Labels that the status's words alone would spell badly. */
+const STATUS_LABELS: Record<string, string> = { PENDING_DNS: 'Waiting for DNS' };
+
 export function statusLabel(status: string): string {
+	if (STATUS_LABELS[status]) return STATUS_LABELS[status];
 	const words = status.toLowerCase().split('_');
 	return [words[0].charAt(0).toUpperCase() + words[0].slice(1), ...words.slice(1)].join(' ');
 }
@@ -54,7 +58,7 @@ export function statusTone(status: string): Tone {
 	if (['ACTIVE', 'RUNNING', 'COMPLETED'].includes(status)) return 'green';
 	if (['ERROR', 'FAILED', 'SUSPENDED', 'EXPIRED', 'CANCELLED', 'REJECTED', 'TERMINATED'].includes(status)) return 'red';
 	if (['STOPPED', 'REFUNDED'].includes(status)) return 'slate';
-	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE', 'PAST_DUE'].includes(status)) return 'amber';
+	if (['PENDING', 'PENDING_PAYMENT', 'PENDING_UPGRADE', 'PAST_DUE', 'PENDING_DNS'].includes(status)) return 'amber';
 	return 'blue';
 }
 

@@ -37,6 +37,15 @@ export const PAYMENT_METHODS = [
 	'CREDIT'
 ] as const;
 
+/** How often a plan's apps are backed up (a plan field the catalog shows, not a feature string). */
+export const BACKUP_SCHEDULES = ['NONE', 'DAILY', 'HOURLY'] as const;
+
+/**
+ * Where a custom domain stands: waiting for its DNS records, waiting for its certificate,
+ * served, or given up (with the reason). Only a failed domain leaves its hostname free.
+ */
+export const CUSTOM_DOMAIN_STATUSES = ['PENDING_DNS', 'ISSUING_CERTIFICATE', 'ACTIVE', 'FAILED'] as const;
+
 export const INSTANCE_STATUSES = [
 	'PENDING',
 	'PROVISIONING',
@@ -59,6 +68,8 @@ export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+export type BackupSchedule = (typeof BACKUP_SCHEDULES)[number];
+export type CustomDomainStatus = (typeof CUSTOM_DOMAIN_STATUSES)[number];
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 

@@ -64,8 +64,11 @@ export class CertManager {
 	private issue(ingress: WireObject, tls: Tls, issuer: { key: string; name: string }) {
 		const namespace = ingress.metadata.namespace!;
 		const name = tls.secretName!;
-		// The Ingress may be gone already, or the Secret issued by an earlier event.
-		if (!this.store.get(INGRESS, namespace, ingress.metadata.name) || this.store.get(SECRET, namespace, name)) return;
+		// The Ingress may be gone already (or no longer ask for this Secret), or the Secret was
+		// issued by an earlier event.
+		const current = this.store.get(INGRESS, namespace, ingress.metadata.name);
+		const stillAsked = ((current?.spec as { tls?: Tls[] } | undefined)?.tls ?? []).some((entry) => entry.secretName === name);
+		if (!stillAsked || this.store.get(SECRET, namespace, name)) return;
 		const hosts = tls.hosts ?? [];
 		const secret: WireObject = {
 			apiVersion: 'v1',

@@ -414,6 +414,36 @@ describe('plans', () => {
 		expect(entry).toBeDefined();
 	});
 
+	it('sets custom domains and backups as plan fields, and refuses them as feature strings', async () => {
+		const plan = await planOf(runtime.db, 'n8n', 'BASIC');
+		const refused = await expectError(
+			adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { features: ['Email support', 'Custom domain'] } }),
+			'BAD_REQUEST'
+		);
+		expect(refused.message).toMatch(/^plan.features.1: Custom domains and backups are set in their own fields/);
+		expect((await reloadPlan(runtime.db, plan.id)).features).toEqual(plan.features);
+
+		const saved = await adminApi.admin.catalog.updatePlan({
+			id: plan.id,
+			plan: { customDomainsAllowed: 2, backupSchedule: 'HOURLY', backupRetention: 24 }
+		});
+		expect(saved.plan).toMatchObject({ customDomainsAllowed: 2, backupSchedule: 'HOURLY', backupRetention: 24 });
+		const { api } = await newCustomer(runtime, 0);
+		const shown = (await api.catalog.service({ slug: 'n8n' })).plans.find((p) => p.id === plan.id)!;
+		expect(shown.features.slice(0, 2)).toEqual(['2 custom domains', 'Hourly backups (last 24 kept)']);
+		// A partial update leaves the fields it does not name alone.
+		const renamed = await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { name: 'Basic' } });
+		expect(renamed.plan).toMatchObject({ customDomainsAllowed: 2, backupSchedule: 'HOURLY', backupRetention: 24 });
+		await adminApi.admin.catalog.updatePlan({
+			id: plan.id,
+			plan: {
+				customDomainsAllowed: plan.customDomainsAllowed,
+				backupSchedule: plan.backupSchedule,
+				backupRetention: plan.backupRetention
+			}
+		});
+	});
+
 	it('refuses resources out of bounds, naming the field', async () => {
 		const plan = await planOf(runtime.db, 'memos', 'BASIC');
 		const error = await expectError(adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { cpuMilli: 5 } }), 'BAD_REQUEST');

@@ -70,6 +70,23 @@ describe('catalog', () => {
 		expect(JSON.stringify(ghost)).not.toContain('"secret"');
 	});
 
+	it('shows custom domains and backups from the plan fields, never from a feature string', async () => {
+		const ghost = await api.catalog.service({ slug: 'ghost' });
+		const byType = Object.fromEntries(ghost.plans.map((plan) => [plan.planType, plan]));
+		expect(byType.FREE).toMatchObject({ customDomainsAllowed: 0, backupSchedule: 'NONE', backupRetention: 0 });
+		expect(byType.BASIC).toMatchObject({ customDomainsAllowed: 0, backupSchedule: 'DAILY', backupRetention: 7 });
+		expect(byType.PRO.features.slice(0, 2)).toEqual(['1 custom domain', 'Daily backups (last 7 kept)']);
+		expect(byType.PREMIUM.features.slice(0, 2)).toEqual(['3 custom domains', 'Hourly backups (last 48 kept)']);
+		expect(byType.FREE.features.some((line) => /custom domain|backup/i.test(line))).toBe(false);
+		// The catalog follows the field: a plan without domains stops promising one.
+		await runtime.db.update(servicePlans).set({ customDomainsAllowed: 0 }).where(eq(servicePlans.id, byType.PRO.id));
+		const after = await api.catalog.service({ slug: 'ghost' });
+		expect(after.plans.find((plan) => plan.id === byType.PRO.id)!.features.some((line) => /custom domain/i.test(line))).toBe(
+			false
+		);
+		await runtime.db.update(servicePlans).set({ customDomainsAllowed: 1 }).where(eq(servicePlans.id, byType.PRO.id));
+	});
+
 	it('marks a full plan sold out', async () => {
 		const before = await api.catalog.service({ slug: 'gitea' });
 		const pro = before.plans.find((p) => p.planType === 'PRO')!;

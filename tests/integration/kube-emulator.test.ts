@@ -810,6 +810,28 @@ describe('cert-manager', () => {
 	});
 });
 
+describe('cert-manager with several TLS entries', () => {
+	it('issues a Secret per TLS entry, and none for an entry taken off before its certificate came', async () => {
+		const networking = kube.kubeConfig.makeApiClient(NetworkingV1Api);
+		const entry = (host: string) => ({ hosts: [host], secretName: `${host.split('.')[0]}-tls` });
+		const body = (hosts: string[]) => ({
+			metadata: { name: 'shop', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' } },
+			spec: { tls: hosts.map(entry), rules: hosts.map((host) => ({ host })) }
+		});
+		await networking.createNamespacedIngress({
+			namespace,
+			body: body(['shop.example.id', 'www.tokoku.co.id', 'old.tokoku.co.id'])
+		});
+		// Taken off at once, as MinisPod does when a domain is removed while its certificate is pending.
+		await networking.replaceNamespacedIngress({ namespace, name: 'shop', body: body(['shop.example.id', 'www.tokoku.co.id']) });
+		const www = await eventually(() => kube.emulator.get('Secret', namespace, 'www-tls'));
+		expect(www.metadata.annotations).toMatchObject({ 'cert-manager.io/common-name': 'www.tokoku.co.id' });
+		await eventually(() => kube.emulator.get('Secret', namespace, 'shop-tls'));
+		expect(kube.emulator.get('Secret', namespace, 'old-tls')).toBeUndefined();
+		await networking.deleteNamespacedIngress({ namespace, name: 'shop' });
+	});
+});
+
 describe('metrics.k8s.io', () => {
 	const custom = () => kube.kubeConfig.makeApiClient(CustomObjectsApi);
 	type PodMetricsList = { items: { metadata: { name: string }; containers: { usage: { cpu: string; memory: string } }[] }[] };

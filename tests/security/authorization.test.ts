@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { appRouter } from '../../src/lib/server/router';
-import { serviceInstances, services } from '../../src/lib/server/db/schema';
+import { customDomains, serviceInstances, services } from '../../src/lib/server/db/schema';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
 import { PNG_BYTES } from '../support/files';
@@ -30,6 +30,7 @@ type World = {
 	notificationId: string;
 	categoryId: string;
 	serviceId: string;
+	domainId: string;
 };
 /**
  * How a procedure is called, and what another customer calling it with the victim's ids
@@ -79,7 +80,7 @@ const planFields = {
 	storageGb: 1,
 	bandwidthGb: 10,
 	totalQuota: 5,
-	features: ['Backups'],
+	features: ['Priority support'],
 	isPopular: false,
 	isActive: true,
 	sortOrder: 0
@@ -144,6 +145,9 @@ const fixtures: Record<string, Fixture> = {
 	'instances.events': { input: (w) => ({ id: w.instanceId }), other: 'NOT_FOUND' },
 	'instances.revealSecrets': { input: (w) => ({ id: w.instanceId, password: 'password-1234' }), other: 'NOT_FOUND' },
 	'instances.rotateSecret': { input: (w) => ({ id: w.instanceId, name: 'ADMIN_TOKEN' }), other: 'NOT_FOUND' },
+	'domains.list': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },
+	'domains.add': { input: (w) => ({ instanceId: w.instanceId, hostname: 'shop.matrix-victim.co.id' }), other: 'NOT_FOUND' },
+	'domains.remove': { input: (w) => ({ id: w.domainId }), other: 'NOT_FOUND' },
 	'notifications.list': { input: () => undefined, other: 'own' },
 	'notifications.unreadCount': { input: () => undefined, other: 'own' },
 	'notifications.markRead': { input: (w) => ({ ids: [w.notificationId] }), other: 'own' },
@@ -274,6 +278,16 @@ beforeAll(async () => {
 		title: 'For the victim',
 		body: 'x'
 	});
+	const [domain] = await runtime.db
+		.insert(customDomains)
+		.values({
+			instanceId,
+			userId: victim.id,
+			hostname: 'www.matrix-victim.co.id',
+			verificationToken: 'minispod-verify=matrix',
+			checkUntil: new Date(Date.now() + 3600_000)
+		})
+		.returning();
 	world = {
 		victimId: victim.id,
 		subscriptionId,
@@ -285,7 +299,8 @@ beforeAll(async () => {
 		waitlistId: waitlist.id,
 		notificationId: notification,
 		categoryId: (await runtime.db.select().from(services).where(eq(services.id, plan.serviceId)))[0].categoryId,
-		serviceId: plan.serviceId
+		serviceId: plan.serviceId,
+		domainId: domain.id
 	};
 }, 120_000);
 afterAll(() => runtime?.close());

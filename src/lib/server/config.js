@@ -91,6 +91,19 @@ const envSchema = z.object({
 	MINISPOD_PROVISION_TIMEOUT_SECONDS: positiveInt(300),
 	MINISPOD_POD_FAILURE_GRACE_SECONDS: positiveInt(20),
 	MINISPOD_EMULATOR_POD_READY_MS: positiveInt(1500),
+	/** Where an apex custom domain's A record must point: the ingress controller's public address. */
+	MINISPOD_INGRESS_IP: optionalText.pipe(z.union([z.ipv4(), z.ipv6()]).optional()),
+	/** DNS servers that check custom domains (`host` or `host:port`, comma-separated); the system's when unset. */
+	MINISPOD_DNS_SERVERS: z
+		.string()
+		.optional()
+		.default('')
+		.transform((text) =>
+			text
+				.split(',')
+				.map((part) => part.trim())
+				.filter(Boolean)
+		),
 
 	MINISPOD_GRACE_DAYS: positiveInt(7),
 	MINISPOD_RENEWAL_NOTICE_DAYS: positiveInt(3),
@@ -192,8 +205,11 @@ export function parseConfig(env = process.env) {
 			clusterDns: { namespace: e.MINISPOD_CLUSTER_DNS_NAMESPACE, labels: e.MINISPOD_CLUSTER_DNS_LABELS },
 			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS,
 			podFailureGraceSeconds: e.MINISPOD_POD_FAILURE_GRACE_SECONDS,
-			emulatorPodReadyMs: e.MINISPOD_EMULATOR_POD_READY_MS
+			emulatorPodReadyMs: e.MINISPOD_EMULATOR_POD_READY_MS,
+			ingressIp: e.MINISPOD_INGRESS_IP
 		},
+		/** Custom domains: the DNS servers their records are checked with (empty: the system's). */
+		dns: { servers: e.MINISPOD_DNS_SERVERS },
 		billing: {
 			graceDays: e.MINISPOD_GRACE_DAYS,
 			renewalNoticeDays: e.MINISPOD_RENEWAL_NOTICE_DAYS,

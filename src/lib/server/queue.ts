@@ -57,6 +57,10 @@ export type JobPayloads = {
 	'mail-send': { mailId: string };
 	/** Record every plan's slots for the day (slot utilisation over time). */
 	'slot-snapshot': Record<string, never>;
+	/** Look at a custom domain's DNS records or certificate; sends itself again until it is settled. */
+	'custom-domain-check': { domainId: string };
+	/** Take custom domains off their app's Ingress and delete their certificate Secrets. */
+	'custom-domain-cleanup': { instanceId: string; hostnames: string[] };
 };
 
 export type QueueName = keyof JobPayloads;
@@ -79,7 +83,9 @@ export const QUEUE_NAMES = [
 	'billing-reminders',
 	'subscription-deletion',
 	'mail-send',
-	'slot-snapshot'
+	'slot-snapshot',
+	'custom-domain-check',
+	'custom-domain-cleanup'
 ] as const satisfies readonly QueueName[];
 
 /** The PostgreSQL schema of pg-boss's tables. */
@@ -108,7 +114,10 @@ export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
 	'renewal-retry',
 	'billing-reminders',
 	'subscription-deletion',
-	'mail-send'
+	'mail-send',
+	// Both converge on the rows: a check of a settled domain does nothing, a clean-up deletes what is gone.
+	'custom-domain-check',
+	'custom-domain-cleanup'
 ];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.

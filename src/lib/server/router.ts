@@ -4,6 +4,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { adminRouter } from './admin/router';
 import { authRouter } from './auth/router';
 import { catalogRouter } from './catalog/router';
+import { domainsRouter } from './domains/router';
 import { instancesRouter } from './instances/router';
 import { notificationsRouter } from './notifications/router';
 import { subscriptionsRouter } from './subscriptions/router';
@@ -17,6 +18,7 @@ export const appRouter = router({
 	subscriptions: subscriptionsRouter,
 	waitlist: waitlistRouter,
 	instances: instancesRouter,
+	domains: domainsRouter,
 	notifications: notificationsRouter,
 	wallet: walletRouter,
 	admin: adminRouter

@@ -17,6 +17,7 @@ import { buildManifests, type KubeManifest } from '../../../src/lib/server/kube/
 import {
 	ANNOTATION,
 	APP_CONTAINER,
+	customDomainTlsSecret,
 	LABEL,
 	instanceBaseName,
 	instanceNames,
@@ -55,7 +56,10 @@ function planOf(service: SeedService, index = 1) {
 	return { id: `plan-${service.slug}-${index}`, ...service.plans[index] };
 }
 
-function manifestsFor(service: SeedService, options: { stopped?: boolean; namespaceApps?: NamespaceApp[] } = {}) {
+function manifestsFor(
+	service: SeedService,
+	options: { stopped?: boolean; namespaceApps?: NamespaceApp[]; customDomains?: string[] } = {}
+) {
 	const instance = instanceFor(service);
 	const { secrets } = ensureGeneratedSecrets(service.envTemplate, null);
 	return buildManifests({
@@ -65,6 +69,7 @@ function manifestsFor(service: SeedService, options: { stopped?: boolean; namesp
 		settings,
 		secrets,
 		stopped: options.stopped,
+		customDomains: options.customDomains,
 		namespaceApps: options.namespaceApps ?? []
 	});
 }
@@ -463,6 +468,29 @@ describe('stopped instances', () => {
 		expect(manifests.deployment.spec!.replicas).toBe(0);
 		expect(manifests.objects).toHaveLength(10);
 		validate(manifests.deployment);
+	});
+});
+
+describe('custom domains', () => {
+	const ghost = seedServices.find((service) => service.slug === 'ghost')!;
+
+	it("each get a rule and a TLS entry of their own beside the app's own address", () => {
+		const manifests = manifestsFor(ghost, { customDomains: ['blog.tokoku.co.id', 'tokoku.co.id'] });
+		const { ingress, names } = manifests;
+		const own = 'ghost-k3x9q2.apps.example.id';
+		expect(ingress.spec!.rules!.map((rule) => rule.host)).toEqual([own, 'blog.tokoku.co.id', 'tokoku.co.id']);
+		expect(ingress.spec!.tls).toEqual([
+			{ hosts: [own], secretName: names.tlsSecret },
+			{ hosts: ['blog.tokoku.co.id'], secretName: customDomainTlsSecret(names, 'blog.tokoku.co.id') },
+			{ hosts: ['tokoku.co.id'], secretName: customDomainTlsSecret(names, 'tokoku.co.id') }
+		]);
+		expect(new Set(ingress.spec!.tls!.map((entry) => entry.secretName)).size).toBe(3);
+		for (const entry of ingress.spec!.tls!) expect(isDnsSubdomain(entry.secretName!)).toBe(true);
+		validate(ingress);
+	});
+
+	it('refuses a custom domain that is not a DNS name', () => {
+		expect(() => manifestsFor(ghost, { customDomains: ['bad host'] })).toThrow(/not a valid DNS name/);
 	});
 });
 

@@ -2,7 +2,8 @@
 // manifests read) and plans, each field checked with a sentence that names it.
 import { z } from 'zod';
 import type { EnvTemplateEntry } from '../db/schema';
-import { PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, PLAN_TYPES } from '$lib/statuses';
+import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
 import { slugSchema } from './schemas';
 
@@ -179,7 +180,20 @@ export const planFields = z.object({
 	storageGb: z.number().int('Use whole GB').min(1, 'At least 1 GB').max(10_000, 'At most 10 TB'),
 	bandwidthGb: z.number().int('Use whole GB').min(0).max(1_000_000),
 	totalQuota: z.number().int('Use a whole number').min(0, 'Use zero or more').max(100_000, 'At most 100000 slots'),
-	features: z.array(z.string().trim().min(1).max(100, 'Keep features under 100 characters')).max(20, 'At most 20 features'),
+	features: z
+		.array(
+			z
+				.string()
+				.trim()
+				.min(1)
+				.max(100, 'Keep features under 100 characters')
+				.refine((line) => !promisesAField(line), 'Custom domains and backups are set in their own fields, not as a feature')
+		)
+		.max(20, 'At most 20 features'),
+	/** Left out: the database default (none) on a new plan, unchanged on an update. */
+	customDomainsAllowed: z.number().int('Use a whole number').min(0, 'Use zero or more').max(100, 'At most 100').optional(),
+	backupSchedule: z.enum(BACKUP_SCHEDULES, { error: 'Choose none, daily or hourly' }).optional(),
+	backupRetention: z.number().int('Use a whole number').min(0, 'Use zero or more').max(1000, 'At most 1000').optional(),
 	isPopular: z.boolean(),
 	isActive: z.boolean(),
 	sortOrder: z.number().int().min(0).max(100_000)

@@ -48,6 +48,9 @@ export function toEditorPlanView(plan: ServicePlan, liveSubscriptions = 0) {
 		availableQuota: availableSlots(plan),
 		liveSubscriptions: Number(liveSubscriptions),
 		features: plan.features,
+		customDomainsAllowed: plan.customDomainsAllowed,
+		backupSchedule: plan.backupSchedule,
+		backupRetention: plan.backupRetention,
 		isPopular: plan.isPopular,
 		isActive: plan.isActive,
 		sortOrder: plan.sortOrder

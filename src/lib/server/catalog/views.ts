@@ -4,7 +4,8 @@
 // field a view did not list.
 import { z } from 'zod';
 import type { EnvTemplateEntry, Service, ServiceCategory, ServicePlan } from '../db/schema';
-import { PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, PLAN_TYPES } from '$lib/statuses';
+import { planPromiseLines } from './plan-features';
 import { availableSlots } from './slots';
 
 export const planViewSchema = z.object({
@@ -18,7 +19,11 @@ export const planViewSchema = z.object({
 	memoryMb: z.number(),
 	storageGb: z.number(),
 	bandwidthGb: z.number(),
+	/** The plan's custom domains and backups (from its fields), then its marketing lines. */
 	features: z.array(z.string()),
+	customDomainsAllowed: z.number(),
+	backupSchedule: z.enum(BACKUP_SCHEDULES),
+	backupRetention: z.number(),
 	isActive: z.boolean(),
 	isPopular: z.boolean(),
 	totalQuota: z.number(),
@@ -41,7 +46,10 @@ export function toPlanView(plan: ServicePlan): PlanView {
 		memoryMb: plan.memoryMb,
 		storageGb: plan.storageGb,
 		bandwidthGb: plan.bandwidthGb,
-		features: plan.features,
+		features: [...planPromiseLines(plan), ...plan.features],
+		customDomainsAllowed: plan.customDomainsAllowed,
+		backupSchedule: plan.backupSchedule,
+		backupRetention: plan.backupRetention,
 		isActive: plan.isActive,
 		isPopular: plan.isPopular,
 		totalQuota: plan.totalQuota,

@@ -21,6 +21,7 @@ import {
 	SERVICE_PORT,
 	instanceLabels,
 	instanceNames,
+	customDomainTlsSecret,
 	instanceSelector,
 	isDnsSubdomain,
 	publicHost,
@@ -47,6 +48,8 @@ export type InstanceManifestInput = {
 	secrets: Record<string, string>;
 	/** A stopped instance keeps its objects and data with no pods running. */
 	stopped?: boolean;
+	/** Verified custom domains the app's Ingress serves besides its own address. */
+	customDomains?: string[];
 };
 
 type Labels = Record<string, string>;
@@ -95,7 +98,10 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
 	const env = resolveEnvironment(service, instance, settings);
 	const secretValues = secretData(service.envTemplate, secrets);
 	const host = publicHost(instance.subdomain, settings.baseDomain);
-	if (!isDnsSubdomain(host)) throw new Error(`Host ${JSON.stringify(host)} is not a valid DNS name`);
+	const customDomains = input.customDomains ?? [];
+	for (const name of [host, ...customDomains]) {
+		if (!isDnsSubdomain(name)) throw new Error(`Host ${JSON.stringify(name)} is not a valid DNS name`);
+	}
 
 	return {
 		secret: {
@@ -132,7 +138,7 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
 				ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: 'TCP' }]
 			}
 		},
-		ingress: buildIngress(names, labels, host, settings)
+		ingress: buildIngress(names, labels, { host, customDomains }, settings)
 	};
 }
 
@@ -195,7 +201,21 @@ function buildDeployment(
 	};
 }
 
-function buildIngress(names: InstanceNames, labels: Labels, host: string, settings: KubeSettings): V1Ingress {
+/**
+ * The app's Ingress: its own host, then each custom domain with a TLS entry of its own.
+ * cert-manager's ingress-shim makes one Certificate per TLS entry, named after (and stored
+ * in) the entry's secretName, for the entry's hosts
+ * (https://cert-manager.io/docs/usage/ingress/#how-it-works), so a domain's certificate
+ * never holds up the app's own, and removing a domain removes only its entry.
+ */
+function buildIngress(
+	names: InstanceNames,
+	labels: Labels,
+	hosts: { host: string; customDomains: string[] },
+	settings: KubeSettings
+): V1Ingress {
+	const backend = { service: { name: names.service, port: { name: HTTP_PORT_NAME } } };
+	const rule = (host: string) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } });
 	return {
 		apiVersion: 'networking.k8s.io/v1',
 		kind: 'Ingress',
@@ -207,21 +227,11 @@ function buildIngress(names: InstanceNames, labels: Labels, host: string, settin
 		},
 		spec: {
 			ingressClassName: settings.ingressClass,
-			tls: [{ hosts: [host], secretName: names.tlsSecret }],
-			rules: [
-				{
-					host,
-					http: {
-						paths: [
-							{
-								path: '/',
-								pathType: 'Prefix',
-								backend: { service: { name: names.service, port: { name: HTTP_PORT_NAME } } }
-							}
-						]
-					}
-				}
-			]
+			tls: [
+				{ hosts: [hosts.host], secretName: names.tlsSecret },
+				...hosts.customDomains.map((domain) => ({ hosts: [domain], secretName: customDomainTlsSecret(names, domain) }))
+			],
+			rules: [rule(hosts.host), ...hosts.customDomains.map(rule)]
 		}
 	};
 }

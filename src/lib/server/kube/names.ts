@@ -136,6 +136,15 @@ export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdo
 	};
 }
 
+/**
+ * The TLS Secret of one custom domain of an app: cert-manager keeps each TLS entry's
+ * certificate in the Secret the entry names, so each domain gets its own and can go alone.
+ */
+export function customDomainTlsSecret(names: Pick<InstanceNames, 'base'>, hostname: string): string {
+	const hash = createHash('sha256').update(hostname).digest('hex').slice(0, 10);
+	return `${names.base}-domain-${hash}-tls`;
+}
+
 export function publicHost(subdomain: string, baseDomain: string): string {
 	return `${subdomain}.${baseDomain}`;
 }

@@ -17,6 +17,7 @@ import { isTransient, reasonOf, type Attempt } from './attempts';
 import { loadInstance, type LoadedInstance } from './job-data';
 import type { KubeManifest } from '../kube/manifests';
 import { applyAppObjects, manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
+import { pauseDomains, resumeDomains } from './domains';
 
 type Action = JobPayloads['instance-action']['action'];
 
@@ -83,7 +84,7 @@ export const suspendedReason = (note: string | null) =>
 
 /** Scales the app to zero while its subscription is suspended, holding the subscription's row. */
 async function suspend(runtime: Runtime, instance: ServiceInstance) {
-	return runtime.db.transaction(async (tx) => {
+	const result = await runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx
 			.select({ status: subscriptions.status, note: subscriptions.suspensionNote })
 			.from(subscriptions)
@@ -103,6 +104,9 @@ async function suspend(runtime: Runtime, instance: ServiceInstance) {
 		);
 		return { outcome: 'suspend' as const };
 	});
+	// A suspended app serves none of its custom domains (their rules and certificates go).
+	if (result.outcome === 'suspend') await pauseDomains(runtime, instance.id);
+	return result;
 }
 
 /** Brings a suspended app back once its subscription is active again. */
@@ -121,6 +125,7 @@ async function resume(runtime: Runtime, instance: ServiceInstance) {
 		return true;
 	});
 	if (!started) return { outcome: 'skipped' as const };
+	await resumeDomains(runtime, instance.id);
 	await watchRollout(runtime, { instanceId: instance.id, operation: 'resume' });
 	return { outcome: 'resuming' as const };
 }

@@ -3,11 +3,14 @@
 // is harmless), looks, and comes back shortly while something is still going. When the app
 // was the last in its namespace, the namespace goes too, and the app is TERMINATED once
 // the namespace is gone (or holds a new app again).
+import { eq } from 'drizzle-orm';
+import { customDomains } from '../db/schema';
 import type { Runtime } from '../runtime';
 import { enqueue } from '../queue';
 import { updateInstance } from '../instances/state';
 import { loadInstance } from './job-data';
 import { syncNamespace } from './namespace';
+import { domainSecretNames } from './domains';
 import { LOOK_AGAIN_MS, deleteAppObjects, namesOf } from './objects';
 
 /** Removes an instance from the cluster for good: TERMINATED once it is gone. Safe to repeat. */
@@ -18,7 +21,8 @@ export async function deprovisionInstance(runtime: Runtime, instanceId: string, 
 	if (instance.status === 'TERMINATED') return { outcome: 'skipped' as const };
 	if (instance.status !== 'TERMINATING') await updateInstance(runtime.db, instanceId, { status: 'TERMINATING' });
 	const names = namesOf(instance);
-	if (!(await deleteAppObjects(runtime, names))) return lookAgain(runtime, instanceId, since);
+	const domainSecrets = await domainSecretNames(runtime.db, instance);
+	if (!(await deleteAppObjects(runtime, names, domainSecrets))) return lookAgain(runtime, instanceId, since);
 	// Its objects are gone: the namespace is sized for the apps that remain, or goes. The app
 	// is marked TERMINATED under the namespace lock, so the next app's resize leaves it out.
 	// ('terminating' with apps left: a new app waits for it to go and come back; this one is done.)
@@ -28,6 +32,8 @@ export async function deprovisionInstance(runtime: Runtime, instanceId: string, 
 		excluding: instanceId,
 		then: async (tx, sync) => {
 			if (sync === 'removing') return;
+			// Its domains are off the cluster with it; their names are free to claim again.
+			await tx.delete(customDomains).where(eq(customDomains.instanceId, instanceId));
 			await updateInstance(tx, instanceId, {
 				status: 'TERMINATED',
 				statusReason: null,

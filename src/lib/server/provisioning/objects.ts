@@ -11,6 +11,7 @@ import { enqueue, type JobPayloads } from '../queue';
 import { recordSteps, type StepEntry } from '../instances/state';
 import { secretsFor, type LoadedInstance } from './job-data';
 import { syncNamespace } from './namespace';
+import { routedHostnames } from '../domains/service';
 
 /** The step each kind of object belongs to, as shown to the customer. */
 const STEP_OF_KIND: Record<string, string> = {
@@ -46,6 +47,7 @@ export async function manifestsFor(
 		settings: runtime.config.kube,
 		secrets: await secretsFor(runtime.db, loaded),
 		stopped: options.stopped,
+		customDomains: await routedHostnames(runtime.db, instance),
 		// The namespace's shared objects come from syncNamespace: these manifests are the app's own.
 		namespaceApps: []
 	});
@@ -103,8 +105,8 @@ export async function applyAppObjects(
 	);
 }
 
-/** Everything an app causes to exist in its namespace, cert-manager's TLS Secret included. */
-function appObjects(names: InstanceNames): [ManagedKind, string][] {
+/** Everything an app causes to exist in its namespace, cert-manager's TLS Secrets included. */
+function appObjects(names: InstanceNames, domainSecrets: string[]): [ManagedKind, string][] {
 	return [
 		['Ingress', names.ingress],
 		['Service', names.service],
@@ -113,20 +115,22 @@ function appObjects(names: InstanceNames): [ManagedKind, string][] {
 		['ConfigMap', names.configMap],
 		['Secret', names.secret],
 		// Made by cert-manager for the Ingress and not owned by it, so it outlives the Ingress.
-		['Secret', names.tlsSecret]
+		['Secret', names.tlsSecret],
+		...domainSecrets.map((name): [ManagedKind, string] => ['Secret', name])
 	];
 }
 
 /**
- * Deletes the app's objects (idempotent: deleting what is gone or going is fine) and says
+ * Deletes the app's objects and its custom domains' certificate Secrets (idempotent: deleting what is gone or going is fine) and says
  * whether the cluster has let go of all of them. Their pods go with the Deployment; the
  * claim only once no pod uses it.
  */
-export async function deleteAppObjects(runtime: Runtime, names: InstanceNames): Promise<boolean> {
+export async function deleteAppObjects(runtime: Runtime, names: InstanceNames, domainSecrets: string[] = []): Promise<boolean> {
 	const { cluster } = runtime;
 	if ((await cluster.namespaceState(names.namespace)) === 'absent') return true;
-	for (const [kind, name] of appObjects(names)) await cluster.delete(kind, names.namespace, name);
-	for (const [kind, name] of appObjects(names)) {
+	const objects = appObjects(names, domainSecrets);
+	for (const [kind, name] of objects) await cluster.delete(kind, names.namespace, name);
+	for (const [kind, name] of objects) {
 		if (!(await cluster.isGone(kind, names.namespace, name))) return false;
 	}
 	return true;

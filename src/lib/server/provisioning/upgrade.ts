@@ -8,6 +8,7 @@ import { servicePlans } from '../db/schema';
 import { planAsSold } from '../catalog/plan-terms';
 import { ClusterError } from '../kube/errors';
 import type { KubeManifest } from '../kube/manifests';
+import { enforceDomainAllowance } from './domains';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, rollbackUpgrade } from '../subscriptions/upgrade';
 import { updateInstance } from '../instances/state';
@@ -70,6 +71,8 @@ export async function finishUpgrade(runtime: Runtime, loaded: LoadedInstance, in
 		{ status: stopped ? 'STOPPED' : 'RUNNING', statusReason: null, ...(stopped ? {} : { podName: pods[0] ?? null }) },
 		['UPDATING']
 	);
+	// The new plan may allow fewer custom domains than the app has.
+	await enforceDomainAllowance(runtime, input.instanceId);
 	return { outcome: 'upgraded' as const };
 }
 

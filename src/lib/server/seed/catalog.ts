@@ -11,6 +11,7 @@
 //
 // The digests are those of the tags' multi-platform indexes as published in public
 // repositories that pin them; check one with `crane digest <image>:<tag>` before changing it.
+import type { BackupSchedule } from '$lib/statuses';
 import type { EnvTemplateEntry, PlanType } from '../db/schema';
 
 export type SeedPlan = {
@@ -24,6 +25,9 @@ export type SeedPlan = {
 	bandwidthGb: number;
 	totalQuota: number;
 	features: string[];
+	customDomainsAllowed: number;
+	backupSchedule: BackupSchedule;
+	backupRetention: number;
 	isPopular?: boolean;
 };
 
@@ -121,7 +125,10 @@ function tiers(options: {
 			...scale(1),
 			bandwidthGb: 10,
 			totalQuota: quotas[0],
-			features: features[0]
+			features: features[0],
+			customDomainsAllowed: 0,
+			backupSchedule: 'NONE',
+			backupRetention: 0
 		},
 		{
 			planType: 'BASIC',
@@ -131,7 +138,10 @@ function tiers(options: {
 			...scale(2),
 			bandwidthGb: 100,
 			totalQuota: quotas[1],
-			features: features[1]
+			features: features[1],
+			customDomainsAllowed: 0,
+			backupSchedule: 'DAILY',
+			backupRetention: 7
 		},
 		{
 			planType: 'PRO',
@@ -142,6 +152,9 @@ function tiers(options: {
 			bandwidthGb: 500,
 			totalQuota: quotas[2],
 			features: features[2],
+			customDomainsAllowed: 1,
+			backupSchedule: 'DAILY',
+			backupRetention: 7,
 			isPopular: true
 		},
 		{
@@ -152,16 +165,20 @@ function tiers(options: {
 			...scale(8),
 			bandwidthGb: 2000,
 			totalQuota: quotas[3],
-			features: features[3]
+			features: features[3],
+			customDomainsAllowed: 3,
+			backupSchedule: 'HOURLY',
+			backupRetention: 48
 		}
 	];
 }
 
+// Custom domains and backups are plan fields (see tiers), shown by the catalog from them.
 const commonFeatures: [string[], string[], string[], string[]] = [
 	['HTTPS subdomain', 'Community support'],
-	['HTTPS subdomain', 'Daily backups', 'Email support'],
-	['HTTPS subdomain', 'Daily backups', 'Priority support', 'Custom domain'],
-	['HTTPS subdomain', 'Hourly backups', 'Priority support', 'Custom domain', 'Dedicated resources']
+	['HTTPS subdomain', 'Email support'],
+	['HTTPS subdomain', 'Priority support'],
+	['HTTPS subdomain', 'Priority support', 'Dedicated resources']
 ];
 
 export const seedServices: SeedService[] = [

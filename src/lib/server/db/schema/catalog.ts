@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { PLAN_TYPES } from '../../../statuses';
+import { BACKUP_SCHEDULES, PLAN_TYPES } from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
 
 export const serviceCategories = pgTable('service_categories', {
@@ -91,6 +91,8 @@ export const services = pgTable(
 /** Tiers in upgrade order: a subscription may only move to a later one. */
 export const planTypeEnum = pgEnum('plan_type', PLAN_TYPES);
 
+export const backupScheduleEnum = pgEnum('backup_schedule', BACKUP_SCHEDULES);
+
 export const servicePlans = pgTable(
 	'service_plans',
 	{
@@ -110,7 +112,13 @@ export const servicePlans = pgTable(
 		totalQuota: integer().notNull(),
 		/** Slots held by live subscriptions. */
 		usedQuota: integer().notNull().default(0),
+		/** Marketing lines; what MinisPod implements (domains, backups) is in the fields below instead. */
 		features: jsonb().$type<string[]>().notNull().default([]),
+		/** Custom domains an app on this plan may serve besides its own address. */
+		customDomainsAllowed: integer().notNull().default(0),
+		backupSchedule: backupScheduleEnum().notNull().default('NONE'),
+		/** Scheduled backups kept (the oldest beyond this are deleted). */
+		backupRetention: integer().notNull().default(0),
 		isActive: boolean().notNull().default(true),
 		isPopular: boolean().notNull().default(false),
 		sortOrder: integer().notNull().default(0),
@@ -123,6 +131,8 @@ export const servicePlans = pgTable(
 		unique('service_plans_service_id_unique').on(t.serviceId, t.id),
 		check('service_plans_price_non_negative', sql`${t.monthlyPrice} >= 0`),
 		check('service_plans_quota_bounds', sql`${t.usedQuota} >= 0 AND ${t.usedQuota} <= ${t.totalQuota}`),
+		check('service_plans_custom_domains_non_negative', sql`${t.customDomainsAllowed} >= 0`),
+		check('service_plans_backup_retention_non_negative', sql`${t.backupRetention} >= 0`),
 		check('service_plans_resources_positive', sql`${t.cpuMilli} > 0 AND ${t.memoryMb} > 0 AND ${t.storageGb} > 0`)
 	]
 );

@@ -16,12 +16,14 @@ import {
 import { planTypeEnum, serviceCategories, servicePlans, services } from './catalog';
 import { instanceEvents, instanceStatusEnum, instanceUsageSamples, serviceInstances } from './instances';
 import { auditLog, mailOutbox, notifications } from './operations';
+import { customDomains } from './domains';
 
 export * from './accounts';
 export * from './catalog';
 export * from './billing';
 export * from './instances';
 export * from './operations';
+export * from './domains';
 export { ENDED_SUBSCRIPTION_STATUSES, SLOT_HOLDING_STATUSES } from '../../../statuses';
 
 export type User = typeof users.$inferSelect;
@@ -38,6 +40,8 @@ export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 export type InstanceEvent = typeof instanceEvents.$inferSelect;
 export type AuditLogEntry = typeof auditLog.$inferSelect;
 export type PaymentEvent = typeof paymentEvents.$inferSelect;
+export type CustomDomain = typeof customDomains.$inferSelect;
+export type CustomDomainStatus = CustomDomain['status'];
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
 export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];

@@ -5,7 +5,12 @@ import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
 	try {
-		return { instance: await serverCaller(event).instances.get({ id: event.params.id }) };
+		const api = serverCaller(event);
+		const [instance, domains] = await Promise.all([
+			api.instances.get({ id: event.params.id }),
+			api.domains.list({ instanceId: event.params.id })
+		]);
+		return { instance, domains };
 	} catch (cause) {
 		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such app.');
 		throw cause;

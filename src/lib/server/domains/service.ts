@@ -1,0 +1,151 @@
+// Custom domains of an app: the owner adds one (checked, claimed, within the plan's
+// allowance), sees the DNS records to create, and removes it. The DNS check and the
+// cluster work are jobs (provisioning/domains.ts); these functions only change rows and
+// send those jobs in the same transaction.
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import {
+	customDomains,
+	serviceInstances,
+	servicePlans,
+	subscriptions,
+	type CustomDomain,
+	type CustomDomainStatus,
+	type InstanceStatus,
+	type ServiceInstance
+} from '../db/schema';
+import { AppError, badRequest, invalidState, notFound } from '../errors';
+import { publicHost } from '../kube/names';
+import { enqueue } from '../queue';
+import type { Runtime } from '../runtime';
+import type { Actor } from '../instances/service';
+import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname } from './rules';
+import { toCustomDomainView, type DomainTarget } from './views';
+
+/** Instance statuses in which an app can take no new domain: it is going or gone. */
+const ENDING = ['TERMINATING', 'TERMINATED'] as const;
+/** While the app is in one of these, none of its domains is served or checked. */
+export const UNROUTED: readonly InstanceStatus[] = ['SUSPENDED', ...ENDING];
+/** Domains in these statuses are on the app's Ingress. */
+export const ROUTED: CustomDomainStatus[] = ['ISSUING_CERTIFICATE', 'ACTIVE'];
+
+/** The custom domains the app's Ingress serves now (its manifests read this). */
+export async function routedHostnames(db: DbOrTx, instance: { id: string; status: InstanceStatus }): Promise<string[]> {
+	if (UNROUTED.includes(instance.status)) return [];
+	const rows = await db
+		.select({ hostname: customDomains.hostname })
+		.from(customDomains)
+		.where(and(eq(customDomains.instanceId, instance.id), inArray(customDomains.status, ROUTED)));
+	return rows.map((row) => row.hostname).sort();
+}
+
+export function domainTarget(runtime: Pick<Runtime, 'config'>, instance: Pick<ServiceInstance, 'subdomain'>): DomainTarget {
+	return {
+		appHost: publicHost(instance.subdomain, runtime.config.kube.baseDomain),
+		ingressIp: runtime.config.kube.ingressIp
+	};
+}
+
+/** How many custom domains the instance's current plan allows. */
+export async function domainAllowance(db: DbOrTx, instance: Pick<ServiceInstance, 'subscriptionId'>): Promise<number> {
+	const [row] = await db
+		.select({ allowed: servicePlans.customDomainsAllowed })
+		.from(subscriptions)
+		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
+		.where(eq(subscriptions.id, instance.subscriptionId));
+	return row?.allowed ?? 0;
+}
+
+/** The instance's domains, oldest first. */
+export function domainsOf(db: DbOrTx, instanceId: string): Promise<CustomDomain[]> {
+	return db.select().from(customDomains).where(eq(customDomains.instanceId, instanceId)).orderBy(asc(customDomains.createdAt));
+}
+
+export async function listDomains(runtime: Runtime, instance: ServiceInstance) {
+	const [allowed, domains] = await Promise.all([domainAllowance(runtime.db, instance), domainsOf(runtime.db, instance.id)]);
+	const target = domainTarget(runtime, instance);
+	return { allowed, domains: domains.map((domain) => toCustomDomainView(domain, target)) };
+}
+
+const isClaimConflict = (error: unknown) => {
+	const cause =
+		(error as { cause?: { code?: string; constraint?: string } }).cause ?? (error as { code?: string; constraint?: string });
+	return cause.code === '23505' && cause.constraint === 'custom_domains_live_hostname_unique';
+};
+
+const claimedElsewhere = () =>
+	new AppError('CONFLICT', 'This domain is already claimed on MinisPod. Remove it there first.', { field: 'hostname' });
+
+/** Adds a domain to the instance and sends its first DNS check at once. */
+export async function addDomain(runtime: Runtime, instance: ServiceInstance, input: { hostname: string }) {
+	const checked = normalizeHostname(input.hostname, runtime.config.kube.baseDomain);
+	if (!checked.ok) throw badRequest('hostname', checked.message);
+	const { hostname } = checked;
+	if (isApexDomain(hostname) && !runtime.config.kube.ingressIp) {
+		throw badRequest('hostname', `Use a subdomain such as www.${hostname}: this MinisPod has no address for apex domains.`);
+	}
+	try {
+		const domain = await runtime.db.transaction(async (tx) => {
+			// The instance's row is the lock that counts its domains one request at a time.
+			const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
+			if (!current || (ENDING as readonly string[]).includes(current.status)) throw invalidState('This app is being deleted.');
+			const live = await tx
+				.select({ hostname: customDomains.hostname })
+				.from(customDomains)
+				.where(and(eq(customDomains.instanceId, instance.id), ne(customDomains.status, 'FAILED')));
+			if (live.some((row) => row.hostname === hostname)) throw badRequest('hostname', 'This app has this domain already.');
+			const allowed = await domainAllowance(tx, current);
+			if (live.length >= allowed) throw overAllowance(allowed, current.subscriptionId);
+			const [taken] = await tx
+				.select({ id: customDomains.id })
+				.from(customDomains)
+				.where(and(eq(customDomains.hostname, hostname), ne(customDomains.status, 'FAILED')));
+			if (taken) throw claimedElsewhere();
+			const [row] = await tx
+				.insert(customDomains)
+				.values({
+					instanceId: instance.id,
+					userId: current.userId,
+					hostname,
+					verificationToken: `minispod-verify=${randomBytes(18).toString('base64url')}`,
+					checkUntil: new Date(Date.now() + CHECK_WINDOW_MS)
+				})
+				.returning();
+			await enqueue(runtime.boss, 'custom-domain-check', { domainId: row.id }, { tx });
+			return row;
+		});
+		return toCustomDomainView(domain, domainTarget(runtime, instance));
+	} catch (error) {
+		// Two customers adding the same name at once: the unique index lets one through.
+		if (isClaimConflict(error)) throw claimedElsewhere();
+		throw error;
+	}
+}
+
+function overAllowance(allowed: number, subscriptionId: string) {
+	const message =
+		allowed === 0
+			? 'Your plan has no custom domains. Upgrade the plan to add one.'
+			: `Your plan allows ${allowed} custom domain${allowed === 1 ? '' : 's'}. Remove one or upgrade the plan.`;
+	return new AppError('UPGRADE_REQUIRED', message, { field: 'hostname', details: { subscriptionId, allowed } });
+}
+
+/** The domain, if the actor owns its app (or is an administrator). */
+export async function getDomainFor(db: DbOrTx, actor: Actor, id: string): Promise<CustomDomain> {
+	const [domain] = await db.select().from(customDomains).where(eq(customDomains.id, id));
+	if (!domain || (domain.userId !== actor.id && actor.role !== 'ADMINISTRATOR')) throw notFound('Domain');
+	return domain;
+}
+
+/**
+ * Removes the domain: its row goes at once (the name is free to claim again) and a job takes
+ * its rule off the app's Ingress and deletes its certificate Secret.
+ */
+export async function removeDomain(runtime: Runtime, domain: CustomDomain) {
+	await runtime.db.transaction(async (tx) => {
+		await tx.delete(customDomains).where(eq(customDomains.id, domain.id));
+		await enqueue(runtime.boss, 'custom-domain-cleanup', { instanceId: domain.instanceId, hostnames: [domain.hostname] }, { tx });
+	});
+	return { id: domain.id, hostname: domain.hostname };
+}

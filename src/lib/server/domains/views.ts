@@ -1,0 +1,57 @@
+// What procedures return about custom domains: built here only, with the DNS records the
+// owner must create, never a raw row.
+import { z } from 'zod';
+import { CUSTOM_DOMAIN_STATUSES } from '$lib/statuses';
+import type { CustomDomain } from '../db/schema';
+import { requiredRecords } from './rules';
+
+export const dnsRecordSchema = z.object({
+	type: z.enum(['TXT', 'CNAME', 'A']),
+	name: z.string(),
+	value: z.string(),
+	purpose: z.string()
+});
+
+export const customDomainViewSchema = z.object({
+	id: z.string(),
+	instanceId: z.string(),
+	hostname: z.string(),
+	status: z.enum(CUSTOM_DOMAIN_STATUSES),
+	statusReason: z.string().nullable(),
+	records: z.array(dnsRecordSchema),
+	checkAttempts: z.number(),
+	lastCheckedAt: z.date().nullable(),
+	checkUntil: z.date(),
+	activeAt: z.date().nullable(),
+	createdAt: z.date(),
+	url: z.string().nullable()
+});
+export type CustomDomainView = z.infer<typeof customDomainViewSchema>;
+
+export const customDomainListSchema = z.object({
+	/** How many custom domains the app's plan allows. */
+	allowed: z.number(),
+	domains: z.array(customDomainViewSchema)
+});
+
+export const removedDomainSchema = z.object({ id: z.string(), hostname: z.string() });
+
+/** Where the domain must point: the app's own address, or for an apex domain the ingress address. */
+export type DomainTarget = { appHost: string; ingressIp?: string };
+
+export function toCustomDomainView(domain: CustomDomain, target: DomainTarget): CustomDomainView {
+	return {
+		id: domain.id,
+		instanceId: domain.instanceId,
+		hostname: domain.hostname,
+		status: domain.status,
+		statusReason: domain.statusReason,
+		records: requiredRecords(domain, target),
+		checkAttempts: domain.checkAttempts,
+		lastCheckedAt: domain.lastCheckedAt,
+		checkUntil: domain.checkUntil,
+		activeAt: domain.activeAt,
+		createdAt: domain.createdAt,
+		url: domain.status === 'ACTIVE' ? `https://${domain.hostname}` : null
+	};
+}

@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { register, topUp, uniqueEmail, visit } from './helpers';
+
+test('an owner adds a custom domain to an app and sees the two DNS records to create', async ({ page }) => {
+	await register(page, 'Wulan Sari', uniqueEmail('domains'));
+	await topUp(page, 'Rp 100.000');
+	await visit(page, '/catalog/memos');
+	await expect(page.locator('[data-plan-type="PRO"]')).toContainText('1 custom domain');
+	await page.locator('[data-plan-type="PRO"]').getByRole('button', { name: 'Subscribe to Pro' }).click();
+	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Memos Pro' });
+	await subscribe.getByLabel('App name').fill('Toko notes');
+	await subscribe.getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page).toHaveURL(/\/instances\/[0-9a-f-]{36}$/);
+
+	// A name under MinisPod's own domain is refused with the reason, nothing added.
+	await page.getByRole('textbox', { name: 'Domain' }).fill('mine.apps.minispod.local');
+	await page.getByRole('button', { name: 'Add domain' }).click();
+	const refused = page.getByRole('dialog', { name: 'Add mine.apps.minispod.local?' });
+	await refused.getByRole('button', { name: 'Add domain' }).click();
+	await expect(refused).toContainText("MinisPod's own");
+	await refused.getByRole('button', { name: 'Cancel' }).click();
+	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
+
+	await page.getByRole('textbox', { name: 'Domain' }).fill('Notes.Tokoku-E2E.co.id');
+	await page.getByRole('button', { name: 'Add domain' }).click();
+	await page.getByRole('dialog', { name: 'Add Notes.Tokoku-E2E.co.id?' }).getByRole('button', { name: 'Add domain' }).click();
+
+	const domain = page.getByTestId('custom-domain');
+	await expect(domain).toHaveCount(1);
+	await expect(domain.getByRole('heading', { name: 'notes.tokoku-e2e.co.id' })).toBeVisible();
+	await expect(domain.getByTestId('domain-status')).toHaveText('Waiting for DNS');
+	const records = domain.getByTestId('dns-records').locator('tbody tr');
+	await expect(records).toHaveCount(2);
+	await expect(records.nth(0)).toContainText('TXT');
+	await expect(records.nth(0)).toContainText('_minispod-challenge.notes.tokoku-e2e.co.id');
+	await expect(records.nth(0)).toContainText(/minispod-verify=[A-Za-z0-9_-]{20,}/);
+	await expect(records.nth(1)).toContainText('CNAME');
+	await expect(records.nth(1)).toContainText(/toko-notes-[a-z0-9]{6}\.apps\.minispod\.local/);
+	// The plan's one domain is taken.
+	await expect(page.getByRole('textbox', { name: 'Domain' })).toBeDisabled();
+
+	await domain.getByRole('button', { name: 'Remove' }).click();
+	await page
+		.getByRole('dialog', { name: 'Remove notes.tokoku-e2e.co.id?' })
+		.getByRole('button', { name: 'Remove domain' })
+		.click();
+	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
+	await expect(page.getByRole('textbox', { name: 'Domain' })).toBeEnabled();
+});
