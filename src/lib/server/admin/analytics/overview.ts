@@ -66,8 +66,8 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 			succeeded: num(p.succeeded),
 			failed: num(p.failed),
 			successRate: num(p.success_rate),
-			p50Seconds: p.p50_seconds,
-			p95Seconds: p.p95_seconds
+			p50Seconds: p.p50_seconds === null ? null : num(p.p50_seconds),
+			p95Seconds: p.p95_seconds === null ? null : num(p.p95_seconds)
 		},
 		customers: { total: num(c.total), new: num(c.new), withLiveSubscriptions: num(s.holders) }
 	};

@@ -25,8 +25,8 @@ export const overviewSchema = z.object({
 		succeeded: z.number(),
 		failed: z.number(),
 		successRate: z.number(),
-		p50Seconds: cell,
-		p95Seconds: cell
+		p50Seconds: z.number().nullable(),
+		p95Seconds: z.number().nullable()
 	}),
 	customers: z.object({ total: z.number(), new: z.number(), withLiveSubscriptions: z.number() })
 });
