@@ -488,9 +488,12 @@ describe('names', () => {
 
 	it('leaves room for the pod name suffixes within 63 characters', () => {
 		const names = instanceNames({ userId, subdomain: 'x'.repeat(63) });
-		const podName = `${names.deployment}-${'b'.repeat(10)}-${'c'.repeat(5)}`;
-		expect(podName.length).toBeLessThanOrEqual(63);
-		for (const value of Object.values(names)) expect(isDnsLabel(value), value).toBe(true);
+		const { database, ...own } = names;
+		for (const deployment of [names.deployment, database.deployment]) {
+			const podName = `${deployment}-${'b'.repeat(10)}-${'c'.repeat(5)}`;
+			expect(podName.length).toBeLessThanOrEqual(63);
+		}
+		for (const value of [...Object.values(own), ...Object.values(database)]) expect(isDnsLabel(value), value).toBe(true);
 	});
 
 	it('checks DNS names', () => {

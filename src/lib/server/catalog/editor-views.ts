@@ -28,6 +28,7 @@ export function toEnvEntryInput(entry: EnvTemplateEntry): EnvEntryInput {
 		};
 	}
 	if (entry.derived) return { ...base, source: 'minispod', derived: entry.derived };
+	if (entry.companion) return { ...base, source: 'companion', companionField: entry.companion };
 	return { ...base, source: 'preset', value: entry.value ?? '' };
 }
 
@@ -75,6 +76,7 @@ export function toServiceTemplateView(service: Service) {
 		readOnlyRootFilesystem: service.readOnlyRootFilesystem,
 		writablePaths: service.writablePaths,
 		envTemplate: service.envTemplate.map(toEnvEntryInput),
+		companionDatabase: service.companionDatabase ?? null,
 		tags: service.tags,
 		isFeatured: service.isFeatured,
 		isPublic: service.isPublic,
