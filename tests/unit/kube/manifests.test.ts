@@ -12,6 +12,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { seedServices, type SeedService } from '../../../src/lib/server/seed/catalog';
 import { fromWire, toWire } from '../../../src/lib/server/kube/wire';
 import { ensureGeneratedSecrets, generateSecretValue, resolveEnvironment } from '../../../src/lib/server/kube/environment';
+import { templateSecrets } from '../../../src/lib/server/kube/companion';
 import type { KubeSettings, ManifestInstance, NamespaceApp } from '../../../src/lib/server/kube/inputs';
 import { buildManifests, type KubeManifest } from '../../../src/lib/server/kube/manifests';
 import {
@@ -57,7 +58,7 @@ function planOf(service: SeedService, index = 1) {
 
 function manifestsFor(service: SeedService, options: { stopped?: boolean; namespaceApps?: NamespaceApp[] } = {}) {
 	const instance = instanceFor(service);
-	const { secrets } = ensureGeneratedSecrets(service.envTemplate, null);
+	const { secrets } = ensureGeneratedSecrets(templateSecrets(service), null);
 	return buildManifests({
 		service,
 		plan: planOf(service),
@@ -96,11 +97,15 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 	const manifests = manifestsFor(service);
 
 	it('produces every object, each valid against the Kubernetes schema', () => {
+		const database = service.companionDatabase
+			? ['NetworkPolicy', 'Secret', 'PersistentVolumeClaim', 'Deployment', 'Service']
+			: [];
 		expect(manifests.objects.map((object) => object.kind)).toEqual([
 			'Namespace',
 			'ResourceQuota',
 			'LimitRange',
 			'NetworkPolicy',
+			...database,
 			'Secret',
 			'ConfigMap',
 			'PersistentVolumeClaim',
@@ -194,7 +199,10 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 	});
 
 	it('puts generated secrets in the Secret and the rest of the environment in the ConfigMap', () => {
-		const secretNames = service.envTemplate.filter((entry) => entry.secret).map((entry) => entry.name);
+		// The companion database's password and URL are secrets too.
+		const secretNames = service.envTemplate
+			.filter((entry) => entry.secret || entry.companion === 'password' || entry.companion === 'url')
+			.map((entry) => entry.name);
 		expect(Object.keys(manifests.secret.stringData ?? {}).sort()).toEqual(secretNames.sort());
 		const configKeys = Object.keys(manifests.configMap.data ?? {});
 		for (const name of secretNames) expect(configKeys).not.toContain(name);
@@ -224,10 +232,16 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 			capabilities: { drop: ['ALL'] }
 		});
 		expect(container.securityContext!.readOnlyRootFilesystem ?? false).toBe(service.readOnlyRootFilesystem);
+		if (manifests.companion) {
+			const database = validate(manifests.companion.deployment) as { spec: { template: { spec: Record<string, unknown> } } };
+			expect(podSecurityViolations(database.spec.template.spec, 'restricted')).toEqual([]);
+			expect(pod.initContainers?.map((init) => init.name)).toEqual(['wait-for-database']);
+		} else expect(pod.initContainers).toBeUndefined();
 	});
 
-	it('pins its image by digest, the tag kept for display', () => {
-		expect(service.dockerImage).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$/);
+	it('pins its image by digest where a public pin was found, else by its exact version tag', () => {
+		expect(service.dockerImage).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?$/);
+		expect(service.dockerImage).not.toMatch(/:latest(@|$)/);
 		expect(displayImage(service.dockerImage)).toBe(service.dockerImage.split('@')[0]);
 		expect(displayImage(service.dockerImage)).toContain(service.version);
 	});

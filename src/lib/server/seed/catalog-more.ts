@@ -70,7 +70,11 @@ export const moreServices: SeedService[] = [
 		envTemplate: [
 			{ name: 'GF_SERVER_ROOT_URL', derived: 'PUBLIC_URL' },
 			{ name: 'GF_SECURITY_ADMIN_USER', value: 'admin' },
-			{ name: 'GF_SECURITY_ADMIN_PASSWORD', description: 'Password of the admin user', secret: { length: 24 } },
+			{
+				name: 'GF_SECURITY_ADMIN_PASSWORD',
+				description: 'Password of the admin user',
+				secret: { length: 24, encoding: 'alphanumeric' }
+			},
 			{ name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' }
 		],
 		firstRunSteps: [
@@ -117,7 +121,7 @@ export const moreServices: SeedService[] = [
 		envTemplate: [
 			{ name: 'DATABASE_URL', companion: 'url' },
 			{ name: 'DATABASE_TYPE', value: 'postgresql' },
-			{ name: 'APP_SECRET', secret: { length: 32 } },
+			{ name: 'APP_SECRET', secret: { length: 32, encoding: 'alphanumeric' } },
 			{ name: 'DISABLE_TELEMETRY', value: '1' }
 		],
 		// https://umami.is/docs/login ("the default login is admin / umami")
@@ -257,10 +261,14 @@ export const moreServices: SeedService[] = [
 		companionDatabase: { engine: 'postgresql' },
 		// https://directus.io/docs/configuration/database and /configuration/security-limits (SECRET, ADMIN_*)
 		envTemplate: [
-			{ name: 'SECRET', secret: { length: 48 } },
+			{ name: 'SECRET', secret: { length: 48, encoding: 'alphanumeric' } },
 			{ name: 'PUBLIC_URL', derived: 'PUBLIC_URL' },
 			{ name: 'ADMIN_EMAIL', value: 'admin@example.com' },
-			{ name: 'ADMIN_PASSWORD', description: 'Password of the first administrator', secret: { length: 20 } },
+			{
+				name: 'ADMIN_PASSWORD',
+				description: 'Password of the first administrator',
+				secret: { length: 20, encoding: 'alphanumeric' }
+			},
 			{ name: 'DB_CLIENT', value: 'pg' },
 			{ name: 'DB_HOST', companion: 'host' },
 			{ name: 'DB_PORT', companion: 'port' },
@@ -308,7 +316,7 @@ export const moreServices: SeedService[] = [
 			{ name: 'RUN_MIGRATIONS', value: '1' },
 			{ name: 'CREATE_ADMIN', value: '1' },
 			{ name: 'ADMIN_USERNAME', value: 'admin' },
-			{ name: 'ADMIN_PASSWORD', description: 'Password of the admin user', secret: { length: 20 } },
+			{ name: 'ADMIN_PASSWORD', description: 'Password of the admin user', secret: { length: 20, encoding: 'alphanumeric' } },
 			{ name: 'BASE_URL', derived: 'PUBLIC_URL' }
 		],
 		firstRunSteps: [
@@ -348,7 +356,7 @@ export const moreServices: SeedService[] = [
 		// https://vikunja.io/docs/config-options (VIKUNJA_DATABASE_*, VIKUNJA_SERVICE_*)
 		envTemplate: [
 			{ name: 'VIKUNJA_SERVICE_PUBLICURL', derived: 'PUBLIC_URL' },
-			{ name: 'VIKUNJA_SERVICE_JWTSECRET', secret: { length: 48 } },
+			{ name: 'VIKUNJA_SERVICE_JWTSECRET', secret: { length: 48, encoding: 'alphanumeric' } },
 			{ name: 'VIKUNJA_DATABASE_TYPE', value: 'postgres' },
 			{ name: 'VIKUNJA_DATABASE_HOST', companion: 'host' },
 			{ name: 'VIKUNJA_DATABASE_USER', companion: 'user' },
@@ -431,7 +439,7 @@ export const moreServices: SeedService[] = [
 		isFeatured: false,
 		companionDatabase: null,
 		// PASSWORD: https://coder.com/docs/code-server/FAQ#how-do-i-change-the-password
-		envTemplate: [{ name: 'PASSWORD', description: 'Password of the editor', secret: { length: 24 } }],
+		envTemplate: [{ name: 'PASSWORD', description: 'Password of the editor', secret: { length: 24, encoding: 'alphanumeric' } }],
 		firstRunSteps: [
 			'Open the app and enter the PASSWORD shown below.',
 			'Your files live in /home/coder; clone a repository from the terminal (Ctrl+`).'
@@ -477,8 +485,8 @@ export const moreServices: SeedService[] = [
 			{ name: 'FORGEJO__database__USER', companion: 'user' },
 			{ name: 'FORGEJO__database__PASSWD', companion: 'password' },
 			{ name: 'FORGEJO__security__INSTALL_LOCK', value: 'true' },
-			{ name: 'FORGEJO__security__SECRET_KEY', secret: { length: 32 } },
-			{ name: 'FORGEJO__security__INTERNAL_TOKEN', secret: { length: 64 } }
+			{ name: 'FORGEJO__security__SECRET_KEY', secret: { length: 32, encoding: 'alphanumeric' } },
+			{ name: 'FORGEJO__security__INTERNAL_TOKEN', secret: { length: 64, encoding: 'alphanumeric' } }
 		],
 		firstRunSteps: [
 			'Open the app and choose Register: the first account becomes the site administrator.',
@@ -527,7 +535,7 @@ export const moreServices: SeedService[] = [
 			{ name: 'CMD_DOMAIN', derived: 'PUBLIC_HOST' },
 			{ name: 'CMD_PROTOCOL_USESSL', value: 'true' },
 			{ name: 'CMD_URL_ADDPORT', value: 'false' },
-			{ name: 'CMD_SESSION_SECRET', secret: { length: 48 } },
+			{ name: 'CMD_SESSION_SECRET', secret: { length: 48, encoding: 'alphanumeric' } },
 			{ name: 'CMD_IMAGE_UPLOAD_TYPE', value: 'filesystem' }
 		],
 		firstRunSteps: [
@@ -570,7 +578,11 @@ export const moreServices: SeedService[] = [
 		envTemplate: [
 			{ name: 'GOTIFY_SERVER_PORT', value: '8080' },
 			{ name: 'GOTIFY_DEFAULTUSER_NAME', value: 'admin' },
-			{ name: 'GOTIFY_DEFAULTUSER_PASS', description: 'Password of the admin user', secret: { length: 20 } },
+			{
+				name: 'GOTIFY_DEFAULTUSER_PASS',
+				description: 'Password of the admin user',
+				secret: { length: 20, encoding: 'alphanumeric' }
+			},
 			{ name: 'TZ', value: 'Asia/Jakarta' }
 		],
 		firstRunSteps: [
@@ -619,7 +631,11 @@ export const moreServices: SeedService[] = [
 			{ name: 'SEMAPHORE_ADMIN', value: 'admin' },
 			{ name: 'SEMAPHORE_ADMIN_NAME', value: 'Administrator' },
 			{ name: 'SEMAPHORE_ADMIN_EMAIL', value: 'admin@localhost' },
-			{ name: 'SEMAPHORE_ADMIN_PASSWORD', description: 'Password of the admin user', secret: { length: 20 } },
+			{
+				name: 'SEMAPHORE_ADMIN_PASSWORD',
+				description: 'Password of the admin user',
+				secret: { length: 20, encoding: 'alphanumeric' }
+			},
 			{ name: 'SEMAPHORE_WEB_ROOT', derived: 'PUBLIC_URL' }
 		],
 		firstRunSteps: [
