@@ -145,4 +145,18 @@ describe('an app with a companion PostgreSQL', () => {
 		const quota = emulator().get('ResourceQuota', namespace, 'minispod-quota') as unknown as Quota;
 		expect(quota.spec.hard).toEqual(namespaceQuota([{ instanceId, plan: pro, companion: 'postgresql' }]));
 	});
+
+	it('keeps the app from RUNNING while its database cannot start: the set-up fails with the reason and is refunded', async () => {
+		const { api } = await newCustomer(runtime);
+		emulator().faults.failImagePull({ image: 'postgres:17.6-alpine' });
+		const plan = await planOf(runtime.db, 'hedgedoc', 'BASIC');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const failed = await untilStatus(instanceId, 'ERROR');
+		expect(failed.statusReason).toMatch(/image/i);
+		expect(failed.provisioningSteps.find((step) => step.step === 'rollout')?.status).toBe('failed');
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PENDING_PAYMENT');
+		// The clean-up took the database with the app.
+		const { namespace, database } = instanceNames(failed);
+		await expect.poll(() => emulator().get('Deployment', namespace, database.deployment), WAIT).toBeUndefined();
+	});
 });
