@@ -67,6 +67,14 @@ describe('an app with a companion PostgreSQL', () => {
 		expect(pods.map((pod) => pod.metadata.labels?.['app.kubernetes.io/instance']).sort()).toEqual(
 			[appNames.deployment, database.deployment].sort()
 		);
+		// The app's pod waited for its database in an init container that has completed.
+		const appPod = pods.find((pod) => pod.metadata.labels?.['app.kubernetes.io/instance'] === appNames.deployment)!;
+		const initStatuses = (
+			appPod.status as { initContainerStatuses?: { name: string; state: { terminated?: { reason: string } } }[] }
+		).initContainerStatuses;
+		expect(initStatuses?.map((status) => [status.name, status.state.terminated?.reason])).toEqual([
+			['wait-for-database', 'Completed']
+		]);
 		// The steps the customer watched include the database's.
 		expect(running.provisioningSteps.map((step) => step.step)).toContain('database');
 

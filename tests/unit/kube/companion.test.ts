@@ -20,7 +20,7 @@ const settings: KubeSettings = {
 	ingressClass: 'nginx',
 	ingressNamespace: 'ingress-nginx',
 	clusterIssuer: 'letsencrypt-prod',
-	storageClass: null,
+	storageClass: undefined,
 	clusterDns: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }
 };
 const instance = { id: '0b8f6a52-1c3d-4e9f-8a7b-2c5d6e7f8a90', userId: 'u1', name: 'Stats', subdomain: 'stats-k3x9q2' };
