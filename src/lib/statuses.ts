@@ -100,3 +100,10 @@ export const INSTANCE_BUSY_STATUSES = [
 	'UPDATING',
 	'TERMINATING'
 ] as const satisfies readonly InstanceStatus[];
+
+/** Databases a template may run beside its app, in the app's namespace (see kube/companion.ts). */
+export const COMPANION_ENGINES = ['postgresql', 'mariadb', 'redis'] as const;
+export type CompanionEngine = (typeof COMPANION_ENGINES)[number];
+/** What of its companion database an app's environment variable may carry. */
+export const COMPANION_FIELDS = ['host', 'port', 'user', 'password', 'database', 'url'] as const;
+export type CompanionField = (typeof COMPANION_FIELDS)[number];

@@ -57,10 +57,11 @@ type ContainerStatus = {
 };
 
 export type PodObject = WireObject & {
-	spec: { containers: Container[]; nodeName?: string } & Record<string, unknown>;
+	spec: { containers: Container[]; initContainers?: Container[]; nodeName?: string } & Record<string, unknown>;
 	status: {
 		phase: string;
 		conditions?: Condition[];
+		initContainerStatuses?: ContainerStatus[];
 		containerStatuses?: ContainerStatus[];
 		hostIP?: string;
 		podIP?: string;
@@ -78,6 +79,17 @@ const MAX_EVENTS_PER_NAMESPACE = 500;
 
 const now = () => new Date().toISOString();
 export const objectKey = (namespace: string | undefined, name: string) => `${namespace}/${name}`;
+
+const waitingStatus = (container: Container, reason: string): ContainerStatus => ({
+	name: container.name,
+	image: container.image,
+	imageID: '',
+	ready: false,
+	started: false,
+	restartCount: 0,
+	state: { waiting: { reason } },
+	lastState: {}
+});
 
 type PodRuntime = {
 	timers: Set<NodeJS.Timeout>;
@@ -242,16 +254,16 @@ export class Kubelet {
 			status.qosClass = qosClass(pod.spec.containers);
 			status.conditions = [];
 			setCondition(status.conditions, 'PodScheduled', 'True', at);
-			status.containerStatuses = pod.spec.containers.map((c) => ({
-				name: c.name,
-				image: c.image,
-				imageID: '',
-				ready: false,
-				started: false,
-				restartCount: 0,
-				state: { waiting: { reason: 'ContainerCreating' } },
-				lastState: {}
-			}));
+			// Init containers run first, one after the other; the app's containers wait meanwhile.
+			// https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+			const init = pod.spec.initContainers ?? [];
+			if (init.length) {
+				setCondition(status.conditions, 'Initialized', 'False', at);
+				status.initContainerStatuses = init.map((c) => waitingStatus(c, 'PodInitializing'));
+			}
+			status.containerStatuses = pod.spec.containers.map((c) =>
+				waitingStatus(c, init.length ? 'PodInitializing' : 'ContainerCreating')
+			);
 		});
 		this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${NODE_NAME}`);
 		this.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${container.image}"`);
@@ -325,6 +337,11 @@ export class Kubelet {
 				status.podIPs = [{ ip }];
 			}
 			setCondition(status.conditions!, 'Initialized', 'True', at);
+			// The emulator's init containers always succeed (they cannot reach anything to wait for).
+			for (const initStatus of status.initContainerStatuses ?? []) {
+				initStatus.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at } };
+				initStatus.ready = true;
+			}
 			setCondition(status.conditions!, 'ContainersReady', 'False', at);
 			setCondition(status.conditions!, 'Ready', 'False', at);
 			const containerStatus = status.containerStatuses![0];

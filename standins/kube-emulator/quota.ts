@@ -57,6 +57,9 @@ export function formatQuantity(resource: string, value: number): string {
 }
 
 const containersOf = (pod: WireObject): Container[] => asList(asDict(pod.spec).containers) as unknown as Container[];
+const initContainersOf = (pod: WireObject): Container[] => asList(asDict(pod.spec).initContainers) as unknown as Container[];
+/** Every container LimitRanger and the quota's "must specify" look at: init containers too. */
+const allContainersOf = (pod: WireObject): Container[] => [...initContainersOf(pod), ...containersOf(pod)];
 
 /** A container's request falls back to its limit, as the API server defaults it. */
 function containerAmount(container: Container, kind: 'requests' | 'limits', resource: string): number | undefined {
@@ -81,6 +84,13 @@ export function usageOf(type: ResourceType, object: WireObject): Record<string, 
 			for (const container of containersOf(object)) {
 				requests += containerAmount(container, 'requests', resource) ?? 0;
 				limits += containerAmount(container, 'limits', resource) ?? 0;
+			}
+			// Init containers run one at a time before the others: a pod's effective amount is
+			// the larger of their largest and the app containers' sum.
+			// https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
+			for (const container of initContainersOf(object)) {
+				requests = Math.max(requests, containerAmount(container, 'requests', resource) ?? 0);
+				limits = Math.max(limits, containerAmount(container, 'limits', resource) ?? 0);
 			}
 			usage[`requests.${resource}`] = requests;
 			usage[resource] = requests;
@@ -133,7 +143,7 @@ function mustSpecify(quotaName: string, hard: Quantities, pod: WireObject): stri
 		const match = /^(requests|limits)\.(cpu|memory|ephemeral-storage)$/.exec(resource);
 		if (!match) continue;
 		const kind = match[1] as 'requests' | 'limits';
-		const lacking = containersOf(pod).filter((container) => containerAmount(container, kind, match[2]) === undefined);
+		const lacking = allContainersOf(pod).filter((container) => containerAmount(container, kind, match[2]) === undefined);
 		if (lacking.length) missing.push(`${resource} for: ${lacking.map((c) => c.name).join(',')}`);
 	}
 	return missing.length ? `failed quota: ${quotaName}: must specify ${missing.join('; ')}` : undefined;
@@ -192,7 +202,7 @@ function limitContainers(pod: WireObject, limit: Dict) {
 	const defaultRequests = asDict(limit.defaultRequest) as Quantities;
 	const max = asDict(limit.max) as Quantities;
 	const min = asDict(limit.min) as Quantities;
-	for (const container of containersOf(pod)) {
+	for (const container of allContainersOf(pod)) {
 		const resources = (container.resources ??= {});
 		for (const [resource, quantity] of Object.entries(defaults)) {
 			resources.limits ??= {};

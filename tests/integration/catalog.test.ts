@@ -19,7 +19,9 @@ describe('catalog', () => {
 		expect(categories.length).toBeGreaterThanOrEqual(6);
 		const total = categories.reduce((sum, c) => sum + c.serviceCount, 0);
 		expect(total).toBe(seedServices.length);
-		expect(categories.find((c) => c.slug === 'cms')?.serviceCount).toBe(1);
+		const cms = seedServices.filter((service) => service.category === 'cms');
+		expect(cms.length).toBeGreaterThan(0);
+		expect(categories.find((c) => c.slug === 'cms')?.serviceCount).toBe(cms.length);
 	});
 
 	it('lists all services with their starting price', async () => {
@@ -33,7 +35,9 @@ describe('catalog', () => {
 
 	it('filters by category', async () => {
 		const devTools = await api.catalog.services({ categorySlug: 'dev-tools' });
-		expect(devTools.map((s) => s.slug)).toEqual(['gitea']);
+		const expected = seedServices.filter((service) => service.category === 'dev-tools').map((service) => service.slug);
+		expect(expected).toContain('gitea');
+		expect(devTools.map((s) => s.slug).sort()).toEqual(expected.sort());
 		expect(await api.catalog.services({ categorySlug: 'no-such-category' })).toEqual([]);
 	});
 

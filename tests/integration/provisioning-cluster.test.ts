@@ -46,7 +46,7 @@ type Quota = { spec: { hard: Record<string, string> } };
 type Limits = { spec: { limits: { type: string; max: Record<string, string> }[] } };
 
 describe('one customer, several apps', () => {
-	it('six apps subscribed at once all come up, in one restricted namespace sized for all six', async () => {
+	it('every seeded app subscribed at once comes up, in one restricted namespace sized for all of them and their databases', async () => {
 		const { user, api } = await newCustomer(runtime);
 		const plans = await Promise.all(seedServices.map((service) => planOf(runtime.db, service.slug, 'FREE')));
 		const subscribed = await Promise.all(plans.map((plan) => api.subscriptions.subscribe({ planId: plan.id })));
@@ -55,14 +55,24 @@ describe('one customer, several apps', () => {
 		const namespace = `user-${user.id}`;
 		expect(new Set(running.map((row) => row.namespace))).toEqual(new Set([namespace]));
 		const labels = emulator().get('Namespace', undefined, namespace)!.metadata.labels!;
+		// Admission let every pod in under "restricted", the databases' pods included.
 		expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
 		const quota = emulator().get('ResourceQuota', namespace, 'minispod-quota') as unknown as Quota;
-		expect(quota.spec.hard).toEqual(namespaceQuota(running.map((row, index) => ({ instanceId: row.id, plan: plans[index] }))));
+		expect(quota.spec.hard).toEqual(
+			namespaceQuota(
+				running.map((row, index) => ({
+					instanceId: row.id,
+					plan: plans[index],
+					companion: seedServices[index].companionDatabase?.engine ?? null
+				}))
+			)
+		);
+		const databases = seedServices.filter((service) => service.companionDatabase).length;
 		expect(
 			emulator()
 				.list('Pod', namespace)
 				.filter((pod) => !pod.metadata.deletionTimestamp)
-		).toHaveLength(6);
+		).toHaveLength(seedServices.length + databases);
 	});
 });
 

@@ -1,5 +1,6 @@
 // The Kubernetes emulator with a client-node configuration and a Cluster on top, plus the
 // manifests of a catalog app, for tests that talk Kubernetes over HTTP.
+import { templateSecrets } from '../../src/lib/server/kube/companion';
 import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { seedServices } from '../../src/lib/server/seed/catalog';
@@ -50,7 +51,7 @@ export function appManifests(slug = 'vaultwarden', overrides: { subdomain?: stri
 		subdomain: overrides.subdomain ?? `${slug}-${randomUUID().slice(0, 6)}`
 	};
 	const plan = { id: randomUUID(), ...service.plans[0] };
-	const { secrets } = ensureGeneratedSecrets(service.envTemplate, null);
+	const { secrets } = ensureGeneratedSecrets(templateSecrets(service), null);
 	return {
 		service,
 		plan,

@@ -54,11 +54,16 @@ describe('seed catalog', () => {
 	it('says for every environment variable where its value comes from', () => {
 		for (const service of seedServices) {
 			for (const entry of service.envTemplate) {
-				const sources = [entry.value !== undefined, entry.secret !== undefined, entry.derived !== undefined];
+				const sources = [entry.value, entry.secret, entry.derived, entry.companion].map((source) => source !== undefined);
 				expect(sources.filter(Boolean), `${service.slug} ${entry.name}`).toHaveLength(1);
 			}
 		}
 		const secrets = seedServices.flatMap((s) => s.envTemplate.filter((e) => e.secret));
 		expect(secrets.length).toBeGreaterThan(0);
+		// Only a template with a companion database wires one in.
+		for (const service of seedServices) {
+			const wired = service.envTemplate.some((entry) => entry.companion);
+			expect(wired, service.slug).toBe(service.companionDatabase !== null);
+		}
 	});
 });

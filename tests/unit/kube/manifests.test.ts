@@ -12,6 +12,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { seedServices, type SeedService } from '../../../src/lib/server/seed/catalog';
 import { fromWire, toWire } from '../../../src/lib/server/kube/wire';
 import { ensureGeneratedSecrets, generateSecretValue, resolveEnvironment } from '../../../src/lib/server/kube/environment';
+import { templateSecrets } from '../../../src/lib/server/kube/companion';
 import type { KubeSettings, ManifestInstance, NamespaceApp } from '../../../src/lib/server/kube/inputs';
 import { buildManifests, type KubeManifest } from '../../../src/lib/server/kube/manifests';
 import {
@@ -61,7 +62,7 @@ function manifestsFor(
 	options: { stopped?: boolean; namespaceApps?: NamespaceApp[]; customDomains?: string[] } = {}
 ) {
 	const instance = instanceFor(service);
-	const { secrets } = ensureGeneratedSecrets(service.envTemplate, null);
+	const { secrets } = ensureGeneratedSecrets(templateSecrets(service), null);
 	return buildManifests({
 		service,
 		plan: planOf(service),
@@ -101,11 +102,15 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 	const manifests = manifestsFor(service);
 
 	it('produces every object, each valid against the Kubernetes schema', () => {
+		const database = service.companionDatabase
+			? ['NetworkPolicy', 'Secret', 'PersistentVolumeClaim', 'Deployment', 'Service']
+			: [];
 		expect(manifests.objects.map((object) => object.kind)).toEqual([
 			'Namespace',
 			'ResourceQuota',
 			'LimitRange',
 			'NetworkPolicy',
+			...database,
 			'Secret',
 			'ConfigMap',
 			'PersistentVolumeClaim',
@@ -199,7 +204,10 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 	});
 
 	it('puts generated secrets in the Secret and the rest of the environment in the ConfigMap', () => {
-		const secretNames = service.envTemplate.filter((entry) => entry.secret).map((entry) => entry.name);
+		// The companion database's password and URL are secrets too.
+		const secretNames = service.envTemplate
+			.filter((entry) => entry.secret || entry.companion === 'password' || entry.companion === 'url')
+			.map((entry) => entry.name);
 		expect(Object.keys(manifests.secret.stringData ?? {}).sort()).toEqual(secretNames.sort());
 		const configKeys = Object.keys(manifests.configMap.data ?? {});
 		for (const name of secretNames) expect(configKeys).not.toContain(name);
@@ -229,10 +237,16 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 			capabilities: { drop: ['ALL'] }
 		});
 		expect(container.securityContext!.readOnlyRootFilesystem ?? false).toBe(service.readOnlyRootFilesystem);
+		if (manifests.companion) {
+			const database = validate(manifests.companion.deployment) as { spec: { template: { spec: Record<string, unknown> } } };
+			expect(podSecurityViolations(database.spec.template.spec, 'restricted')).toEqual([]);
+			expect(pod.initContainers?.map((init) => init.name)).toEqual(['wait-for-database']);
+		} else expect(pod.initContainers).toBeUndefined();
 	});
 
-	it('pins its image by digest, the tag kept for display', () => {
-		expect(service.dockerImage).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$/);
+	it('pins its image by digest where a public pin was found, else by its exact version tag', () => {
+		expect(service.dockerImage).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?$/);
+		expect(service.dockerImage).not.toMatch(/:latest(@|$)/);
 		expect(displayImage(service.dockerImage)).toBe(service.dockerImage.split('@')[0]);
 		expect(displayImage(service.dockerImage)).toContain(service.version);
 	});
@@ -516,9 +530,12 @@ describe('names', () => {
 
 	it('leaves room for the pod name suffixes within 63 characters', () => {
 		const names = instanceNames({ userId, subdomain: 'x'.repeat(63) });
-		const podName = `${names.deployment}-${'b'.repeat(10)}-${'c'.repeat(5)}`;
-		expect(podName.length).toBeLessThanOrEqual(63);
-		for (const value of Object.values(names)) expect(isDnsLabel(value), value).toBe(true);
+		const { database, ...own } = names;
+		for (const deployment of [names.deployment, database.deployment]) {
+			const podName = `${deployment}-${'b'.repeat(10)}-${'c'.repeat(5)}`;
+			expect(podName.length).toBeLessThanOrEqual(63);
+		}
+		for (const value of [...Object.values(own), ...Object.values(database)]) expect(isDnsLabel(value), value).toBe(true);
 	});
 
 	it('checks DNS names', () => {

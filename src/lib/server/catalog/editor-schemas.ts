@@ -2,7 +2,7 @@
 // manifests read) and plans, each field checked with a sentence that names it.
 import { z } from 'zod';
 import type { EnvTemplateEntry } from '../db/schema';
-import { BACKUP_SCHEDULES, PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, COMPANION_ENGINES, COMPANION_FIELDS, PLAN_TYPES } from '$lib/statuses';
 import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
 import { slugSchema } from './schemas';
@@ -34,7 +34,7 @@ export const categoryOrderInput = z.object({ ids: z.array(idSchema).min(1).max(5
 
 // -- Service templates ------------------------------------------------------------------------
 
-export const ENV_SOURCES = ['preset', 'minispod', 'secret'] as const;
+export const ENV_SOURCES = ['preset', 'minispod', 'secret', 'companion'] as const;
 export const DERIVED_VALUES = ['PUBLIC_URL', 'PUBLIC_HOST', 'INSTANCE_NAME', 'DATA_DIR'] as const;
 export const SECRET_ENCODINGS = ['alphanumeric', 'hex', 'base64url'] as const;
 
@@ -54,9 +54,14 @@ export const envEntryInput = z
 		value: z.string().max(4_000, 'Keep the value under 4000 characters').optional(),
 		derived: z.enum(DERIVED_VALUES, { error: 'Choose what MinisPod sets' }).optional(),
 		secretLength: z.number().int().min(8, 'Use at least 8 characters').max(256, 'Use at most 256 characters').optional(),
-		secretEncoding: z.enum(SECRET_ENCODINGS).optional()
+		secretEncoding: z.enum(SECRET_ENCODINGS).optional(),
+		/** Which value of the companion database (source 'companion'). */
+		companionField: z.enum(COMPANION_FIELDS, { error: 'Choose what of the database' }).optional()
 	})
 	.superRefine((entry, context) => {
+		if (entry.source === 'companion' && entry.companionField === undefined) {
+			context.addIssue({ code: 'custom', path: ['companionField'], message: 'Choose what of the database' });
+		}
 		if (entry.source === 'minispod' && !entry.derived) {
 			context.addIssue({ code: 'custom', path: ['derived'], message: 'Choose what MinisPod sets' });
 		}
@@ -77,6 +82,8 @@ export function toEnvTemplateEntry(entry: EnvEntryInput): EnvTemplateEntry {
 			return { ...base, derived: entry.derived! };
 		case 'secret':
 			return { ...base, secret: { length: entry.secretLength!, encoding: entry.secretEncoding ?? 'alphanumeric' } };
+		case 'companion':
+			return { ...base, companion: entry.companionField! };
 	}
 }
 
@@ -147,6 +154,11 @@ export const serviceFields = z
 			.array(z.string().trim().min(1).max(500, 'Keep each step under 500 characters'))
 			.max(10, 'At most 10 steps')
 			.default([]),
+		/** A database provisioned beside the app (kube/companion.ts), or none. */
+		companionDatabase: z
+			.object({ engine: z.enum(COMPANION_ENGINES, { error: 'Choose PostgreSQL, MariaDB or Redis' }) })
+			.nullable()
+			.default(null),
 		tags: z.array(z.string().trim().min(1).max(30, 'Keep tags under 30 characters')).max(20, 'At most 20 tags'),
 		isFeatured: z.boolean(),
 		isPublic: z.boolean(),
@@ -157,6 +169,15 @@ export const serviceFields = z
 		names.forEach((name, index) => {
 			if (names.indexOf(name) !== index) {
 				context.addIssue({ code: 'custom', path: ['envTemplate', index, 'name'], message: `${name} is listed twice` });
+			}
+		});
+		service.envTemplate.forEach((entry, index) => {
+			if (entry.source === 'companion' && !service.companionDatabase) {
+				context.addIssue({
+					code: 'custom',
+					path: ['envTemplate', index, 'source'],
+					message: 'Choose a companion database first'
+				});
 			}
 		});
 	});

@@ -28,6 +28,7 @@ export function toEnvEntryInput(entry: EnvTemplateEntry): EnvEntryInput {
 		};
 	}
 	if (entry.derived) return { ...base, source: 'minispod', derived: entry.derived };
+	if (entry.companion) return { ...base, source: 'companion', companionField: entry.companion };
 	return { ...base, source: 'preset', value: entry.value ?? '' };
 }
 
@@ -79,6 +80,7 @@ export function toServiceTemplateView(service: Service) {
 		writablePaths: service.writablePaths,
 		envTemplate: service.envTemplate.map(toEnvEntryInput),
 		firstRunSteps: service.firstRunSteps,
+		companionDatabase: service.companionDatabase ?? null,
 		tags: service.tags,
 		isFeatured: service.isFeatured,
 		isPublic: service.isPublic,

@@ -2,6 +2,7 @@
 // sample instance for each plan, built by the same pure builder provisioning uses
 // (kube/manifests.ts), validated against the Kubernetes schemas with `kubernetes-models`,
 // and shown as YAML.
+import { templateSecrets } from '../kube/companion';
 import { stringify } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
@@ -47,7 +48,7 @@ const sampleSubdomain = (slug: string) => `${slug.slice(0, 40).replace(/-+$/, ''
 /** Secrets are generated per instance; the preview names them instead of inventing values. */
 function placeholderSecrets(service: ManifestService): Record<string, string> {
 	return Object.fromEntries(
-		service.envTemplate.flatMap((entry) =>
+		templateSecrets(service).flatMap((entry) =>
 			entry.secret ? [[entry.name, `<generated: ${entry.secret.length} ${entry.secret.encoding ?? 'alphanumeric'}>`]] : []
 		)
 	);

@@ -4,6 +4,7 @@
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { EnvTemplateEntry } from '../db/schema';
 import type { KubeSettings, ManifestInstance, ManifestService } from './inputs';
+import { companionEnv } from './companion';
 import { publicHost, publicUrl } from './names';
 
 type SecretSpec = NonNullable<EnvTemplateEntry['secret']>;
@@ -58,7 +59,7 @@ export function ensureGeneratedSecrets(
 
 /** The non-secret environment: literal values and values derived from the instance. */
 export function resolveEnvironment(
-	service: Pick<ManifestService, 'envTemplate' | 'dataMountPath'>,
+	service: Pick<ManifestService, 'envTemplate' | 'dataMountPath' | 'companionDatabase'>,
 	instance: Pick<ManifestInstance, 'name' | 'subdomain'>,
 	settings: Pick<KubeSettings, 'baseDomain'>
 ): Record<string, string> {
@@ -70,11 +71,12 @@ export function resolveEnvironment(
 	};
 	const env: Record<string, string> = {};
 	for (const entry of service.envTemplate) {
-		if (entry.secret) continue;
+		if (entry.secret || entry.companion) continue;
 		if (entry.derived) env[entry.name] = derived[entry.derived];
 		else if (entry.value !== undefined) env[entry.name] = entry.value;
 	}
-	return env;
+	// The companion database's host, port, user and database (its password is a secret).
+	return { ...env, ...companionEnv(service, instance, undefined).config };
 }
 
 /** The Secret's data: the instance's value for every secret the template lists. */

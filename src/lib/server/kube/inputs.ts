@@ -2,6 +2,7 @@
 // they read, and the cluster settings from configuration.
 import type { Config } from '../config';
 import type { Service, ServiceInstance, ServicePlan } from '../db/schema';
+import type { CompanionEngine } from '$lib/statuses';
 
 /** What of a service template the manifests use. */
 export type ManifestService = Pick<
@@ -17,6 +18,7 @@ export type ManifestService = Pick<
 	| 'readOnlyRootFilesystem'
 	| 'writablePaths'
 	| 'envTemplate'
+	| 'companionDatabase'
 >;
 
 /** What of a plan the manifests use. */
@@ -35,4 +37,6 @@ export type KubeSettings = Pick<
 export type NamespaceApp = {
 	instanceId: string;
 	plan: Pick<ServicePlan, 'cpuMilli' | 'memoryMb' | 'storageGb'>;
+	/** The engine of the app's companion database, sized from the same plan (kube/companion.ts). */
+	companion?: CompanionEngine | null;
 };

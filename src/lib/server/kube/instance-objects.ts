@@ -1,5 +1,6 @@
 // The objects of one app instance in its user's namespace: Secret, ConfigMap, data volume
-// claim, Deployment, Service and a cert-manager Ingress for its public host.
+// claim, Deployment, Service and a cert-manager Ingress for its public host, and its
+// companion database's objects when the template declares one (companion.ts).
 import type {
 	V1ConfigMap,
 	V1Container,
@@ -11,6 +12,7 @@ import type {
 	V1Service
 } from '@kubernetes/client-node';
 import type { ServicePlan } from '../db/schema';
+import { buildCompanionManifests, companionEnv, waitForCompanion, type CompanionManifests } from './companion';
 import { configHash, resolveEnvironment, secretData } from './environment';
 import type { KubeSettings, ManifestInstance, ManifestPlan, ManifestService } from './inputs';
 import {
@@ -37,6 +39,8 @@ export type InstanceManifests = {
 	deployment: V1Deployment;
 	service: V1Service;
 	ingress: V1Ingress;
+	/** The companion database's objects; absent when the template declares none. */
+	companion?: CompanionManifests;
 };
 
 export type InstanceManifestInput = {
@@ -96,7 +100,7 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
 	const labels = instanceLabels(service, instance);
 	const selector = instanceSelector(instance);
 	const env = resolveEnvironment(service, instance, settings);
-	const secretValues = secretData(service.envTemplate, secrets);
+	const secretValues = { ...secretData(service.envTemplate, secrets), ...companionEnv(service, instance, secrets).secret };
 	const host = publicHost(instance.subdomain, settings.baseDomain);
 	const customDomains = input.customDomains ?? [];
 	for (const name of [host, ...customDomains]) {
@@ -138,7 +142,8 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
 				ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: 'TCP' }]
 			}
 		},
-		ingress: buildIngress(names, labels, { host, customDomains }, settings)
+		ingress: buildIngress(names, labels, { host, customDomains }, settings),
+		companion: buildCompanionManifests({ ...input, names })
 	};
 }
 
@@ -169,6 +174,7 @@ function buildDeployment(
 	parts: { names: InstanceNames; labels: Labels; selector: Labels; configHash: string }
 ): V1Deployment {
 	const { service, plan } = input;
+	const waitForDatabase = waitForCompanion(service, input.instance.subdomain);
 	const { names, labels, selector } = parts;
 	return {
 		apiVersion: 'apps/v1',
@@ -190,6 +196,7 @@ function buildDeployment(
 					enableServiceLinks: false,
 					terminationGracePeriodSeconds: 30,
 					securityContext: podSecurityContext(service),
+					...(waitForDatabase ? { initContainers: [waitForDatabase] } : {}),
 					containers: [appContainer(service, plan, names)],
 					volumes: [
 						{ name: 'data', persistentVolumeClaim: { claimName: names.persistentVolumeClaim } },

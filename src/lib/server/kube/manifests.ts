@@ -54,7 +54,7 @@ export function buildManifests(input: InstanceManifestInput & { namespaceApps: N
 	const { service, plan, instance, settings } = input;
 	const apps: NamespaceApp[] = [
 		...input.namespaceApps.filter((app) => app.instanceId !== instance.id),
-		{ instanceId: instance.id, plan }
+		{ instanceId: instance.id, plan, companion: service.companionDatabase?.engine ?? null }
 	];
 	const names = instanceNames({ ...instance, namespace: appNamespace(instance, service) });
 	const namespaceObjects = buildNamespaceManifests({
@@ -76,6 +76,7 @@ export function buildManifests(input: InstanceManifestInput & { namespaceApps: N
 			namespaceObjects.resourceQuota,
 			namespaceObjects.limitRange,
 			namespaceObjects.networkPolicy,
+			...companionObjects(instanceObjects),
 			instanceObjects.secret,
 			instanceObjects.configMap,
 			instanceObjects.persistentVolumeClaim,
@@ -84,4 +85,11 @@ export function buildManifests(input: InstanceManifestInput & { namespaceApps: N
 			instanceObjects.ingress
 		]
 	};
+}
+
+/** The companion database's objects in the order to apply them (none without one). */
+export function companionObjects(objects: InstanceManifests): KubeManifest[] {
+	const { companion } = objects;
+	if (!companion) return [];
+	return [companion.networkPolicy, companion.secret, companion.persistentVolumeClaim, companion.deployment, companion.service];
 }

@@ -115,7 +115,28 @@ export type InstanceNames = {
 	configMap: string;
 	persistentVolumeClaim: string;
 	tlsSecret: string;
+	/** The objects of the companion database, if the template has one (kube/companion.ts). */
+	database: CompanionNames;
 };
+
+export type CompanionNames = {
+	deployment: string;
+	service: string;
+	persistentVolumeClaim: string;
+	secret: string;
+	networkPolicy: string;
+};
+
+export function companionNames(subdomain: string): CompanionNames {
+	const base = `${instanceBaseName(subdomain)}-db`;
+	return {
+		deployment: base,
+		service: base,
+		persistentVolumeClaim: `${base}-data`,
+		secret: `${base}-secrets`,
+		networkPolicy: base
+	};
+}
 
 /**
  * The names of an instance's objects. The namespace is the one recorded on the instance
@@ -132,7 +153,8 @@ export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdo
 		secret: `${base}-secrets`,
 		configMap: `${base}-config`,
 		persistentVolumeClaim: `${base}-data`,
-		tlsSecret: `${base}-tls`
+		tlsSecret: `${base}-tls`,
+		database: companionNames(instance.subdomain)
 	};
 }
 

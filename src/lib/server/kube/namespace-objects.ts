@@ -4,6 +4,7 @@
 // (provisioning/namespace.ts); these functions only size the objects for them.
 import type { V1LimitRange, V1Namespace, V1NetworkPolicy, V1ResourceQuota } from '@kubernetes/client-node';
 import type { KubeSettings, NamespaceApp } from './inputs';
+import { companionResources } from './companion';
 import { EPHEMERAL_STORAGE_MB } from './instance-objects';
 import { HTTP_PORT_NAME, NAMESPACE_OBJECTS, namespaceLabels } from './names';
 import { cpuQuantity, memoryQuantity, storageQuantity } from './quantity';
@@ -62,9 +63,18 @@ function buildNamespace(namespace: string, labels: Labels, level: PodSecurityLev
 	};
 }
 
-const sum = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => apps.reduce((total, app) => total + pick(app), 0);
-const max = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => Math.max(...apps.map(pick));
-const min = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => Math.min(...apps.map(pick));
+type Sized = NamespaceApp['plan'];
+const sum = (pods: Sized[], pick: (pod: Sized) => number) => pods.reduce((total, pod) => total + pick(pod), 0);
+const max = (pods: Sized[], pick: (pod: Sized) => number) => Math.max(...pods.map(pick));
+const min = (pods: Sized[], pick: (pod: Sized) => number) => Math.min(...pods.map(pick));
+
+/**
+ * What the namespace runs, one entry per pod with a volume: each app at its plan, and its
+ * companion database at the database's share of the same plan (kube/companion.ts).
+ */
+export function namespaceWorkloads(apps: NamespaceApp[]): Sized[] {
+	return apps.flatMap((app) => [app.plan, ...(app.companion ? [companionResources(app.companion, app.plan)] : [])]);
+}
 
 /**
  * The apps' plans summed, plus room for one pod of the largest app on top: a pod that is
@@ -73,9 +83,10 @@ const min = (apps: NamespaceApp[], pick: (app: NamespaceApp) => number) => Math.
  * https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
  */
 export function namespaceQuota(apps: NamespaceApp[]) {
-	const cpu = sum(apps, (app) => app.plan.cpuMilli) + max(apps, (app) => app.plan.cpuMilli);
-	const memory = sum(apps, (app) => app.plan.memoryMb) + max(apps, (app) => app.plan.memoryMb);
-	const pods = apps.length + 1;
+	const workloads = namespaceWorkloads(apps);
+	const cpu = sum(workloads, (pod) => pod.cpuMilli) + max(workloads, (pod) => pod.cpuMilli);
+	const memory = sum(workloads, (pod) => pod.memoryMb) + max(workloads, (pod) => pod.memoryMb);
+	const pods = workloads.length + 1;
 	return {
 		'requests.cpu': cpuQuantity(cpu),
 		'limits.cpu': cpuQuantity(cpu),
@@ -83,10 +94,10 @@ export function namespaceQuota(apps: NamespaceApp[]) {
 		'limits.memory': memoryQuantity(memory),
 		'requests.ephemeral-storage': memoryQuantity(pods * EPHEMERAL_STORAGE_MB.request),
 		'limits.ephemeral-storage': memoryQuantity(pods * EPHEMERAL_STORAGE_MB.limit),
-		'requests.storage': storageQuantity(sum(apps, (app) => app.plan.storageGb)),
-		persistentvolumeclaims: String(apps.length),
+		'requests.storage': storageQuantity(sum(workloads, (pod) => pod.storageGb)),
+		persistentvolumeclaims: String(workloads.length),
 		pods: String(pods),
-		services: String(apps.length),
+		services: String(workloads.length),
 		'services.loadbalancers': '0',
 		'services.nodeports': '0'
 	};
@@ -102,9 +113,10 @@ function buildResourceQuota(namespace: string, labels: Labels, apps: NamespaceAp
 }
 
 function buildLimitRange(namespace: string, labels: Labels, apps: NamespaceApp[]): V1LimitRange {
+	const workloads = namespaceWorkloads(apps);
 	const smallest = {
-		cpu: cpuQuantity(min(apps, (app) => app.plan.cpuMilli)),
-		memory: memoryQuantity(min(apps, (app) => app.plan.memoryMb))
+		cpu: cpuQuantity(min(workloads, (pod) => pod.cpuMilli)),
+		memory: memoryQuantity(min(workloads, (pod) => pod.memoryMb))
 	};
 	const ephemeral = {
 		limit: memoryQuantity(EPHEMERAL_STORAGE_MB.limit),
@@ -119,14 +131,14 @@ function buildLimitRange(namespace: string, labels: Labels, apps: NamespaceApp[]
 				{
 					type: 'Container',
 					max: {
-						cpu: cpuQuantity(max(apps, (app) => app.plan.cpuMilli)),
-						memory: memoryQuantity(max(apps, (app) => app.plan.memoryMb)),
+						cpu: cpuQuantity(max(workloads, (pod) => pod.cpuMilli)),
+						memory: memoryQuantity(max(workloads, (pod) => pod.memoryMb)),
 						'ephemeral-storage': ephemeral.limit
 					},
 					_default: { ...smallest, 'ephemeral-storage': ephemeral.limit },
 					defaultRequest: { ...smallest, 'ephemeral-storage': ephemeral.request }
 				},
-				{ type: 'PersistentVolumeClaim', max: { storage: storageQuantity(max(apps, (app) => app.plan.storageGb)) } }
+				{ type: 'PersistentVolumeClaim', max: { storage: storageQuantity(max(workloads, (pod) => pod.storageGb)) } }
 			]
 		}
 	};

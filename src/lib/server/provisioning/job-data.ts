@@ -15,6 +15,7 @@ import {
 } from '../db/schema';
 import { planAsSold } from '../catalog/plan-terms';
 import { ensureGeneratedSecrets } from '../kube/environment';
+import { templateSecrets } from '../kube/companion';
 import { openSecrets, sealSecrets } from '../secrets/instance-secrets';
 
 export type LoadedInstance = { instance: ServiceInstance; subscription: Subscription; plan: ServicePlan; service: Service };
@@ -36,7 +37,7 @@ export async function loadInstance(db: DbOrTx, instanceId: string): Promise<Load
 
 /** Generates the instance's missing secrets once and keeps them for every later attempt. */
 export async function secretsFor(db: DbOrTx, loaded: LoadedInstance) {
-	const { secrets, generated } = ensureGeneratedSecrets(loaded.service.envTemplate, loaded.instance.generatedSecrets);
+	const { secrets, generated } = ensureGeneratedSecrets(templateSecrets(loaded.service), loaded.instance.generatedSecrets);
 	if (generated.length > 0) {
 		await db
 			.update(serviceInstances)

@@ -28,6 +28,7 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 			id: serviceInstances.id,
 			userId: serviceInstances.userId,
 			podSecurityLevel: services.podSecurityLevel,
+			companionDatabase: services.companionDatabase,
 			plan: {
 				id: servicePlans.id,
 				cpuMilli: servicePlans.cpuMilli,
@@ -50,7 +51,11 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 		);
 	return rows
 		.filter((row) => appNamespace(row, row) === namespace)
-		.map((row) => ({ instanceId: row.id, plan: planAsSold(row.plan, row.subscription) }));
+		.map((row) => ({
+			instanceId: row.id,
+			plan: planAsSold(row.plan, row.subscription),
+			companion: row.companionDatabase?.engine ?? null
+		}));
 }
 
 /** Holds the customer's namespace lock until the transaction ends. */

@@ -4,7 +4,7 @@
 import type { InstanceStatus, ServiceInstance, ServicePlan } from '../db/schema';
 import { ClusterError } from '../kube/errors';
 import { buildManifests, type KubeManifest, type Manifests } from '../kube/manifests';
-import { instanceNames, type InstanceNames } from '../kube/names';
+import { LABEL, instanceNames, type InstanceNames } from '../kube/names';
 import type { ManagedKind } from '../kube/kinds';
 import type { Runtime } from '../runtime';
 import { enqueue, type JobPayloads } from '../queue';
@@ -26,9 +26,24 @@ const STEP_OF_KIND: Record<string, string> = {
 	Service: 'service',
 	Ingress: 'ingress'
 };
-export const PROVISIONING_STEPS = [...new Set(Object.values(STEP_OF_KIND)), 'rollout'];
+/** The companion database's objects, all in one step before the app's own. */
+const DATABASE_STEP = 'database';
 /** The steps `prepareNamespace` does together. */
 export const NAMESPACE_STEPS = ['namespace', 'quota', 'network-policy'];
+export const PROVISIONING_STEPS = [
+	...NAMESPACE_STEPS,
+	DATABASE_STEP,
+	...new Set(Object.values(STEP_OF_KIND).filter((step) => !NAMESPACE_STEPS.includes(step))),
+	'rollout'
+];
+
+const stepOf = (object: KubeManifest) =>
+	object.metadata?.labels?.[LABEL.component] === 'database' ? DATABASE_STEP : STEP_OF_KIND[object.kind ?? ''];
+
+/** The steps a new app goes through: the database step only when its template has one. */
+export function provisioningSteps(hasCompanion: boolean) {
+	return PROVISIONING_STEPS.filter((step) => hasCompanion || step !== DATABASE_STEP);
+}
 
 /** What the customer reads while a new app waits for a previous one's namespace to go. */
 export const WAITING_FOR_CLEANUP = "Waiting for the previous app's clean-up";
@@ -83,6 +98,9 @@ export async function applyAppObjects(
 	let previous: string | undefined;
 	let pending = options.before ?? [];
 	for (const step of PROVISIONING_STEPS.filter((s) => s !== 'rollout' && !NAMESPACE_STEPS.includes(s))) {
+		const objects = manifests.objects.filter((object) => stepOf(object) === step);
+		// The database step of an app without one.
+		if (objects.length === 0) continue;
 		const entries = [
 			...pending,
 			...(previous ? [{ step: previous, status: 'done' as const }] : []),
@@ -90,7 +108,6 @@ export async function applyAppObjects(
 		];
 		pending = [];
 		if (!(await recordSteps(runtime.db, instanceId, entries, { onlyWhile }))) return false;
-		const objects = manifests.objects.filter((object) => STEP_OF_KIND[object.kind ?? ''] === step);
 		for (const object of objects) await runtime.cluster.apply<KubeManifest>(object, { expectAbsent: fresh });
 		previous = step;
 	}
@@ -105,8 +122,12 @@ export async function applyAppObjects(
 	);
 }
 
-/** Everything an app causes to exist in its namespace, cert-manager's TLS Secrets included. */
+/**
+ * Everything an app causes to exist in its namespace: cert-manager's TLS Secrets (its own
+ * and its custom domains') and its companion database (deleting what never existed is fine).
+ */
 function appObjects(names: InstanceNames, domainSecrets: string[]): [ManagedKind, string][] {
+	const { database } = names;
 	return [
 		['Ingress', names.ingress],
 		['Service', names.service],
@@ -116,6 +137,11 @@ function appObjects(names: InstanceNames, domainSecrets: string[]): [ManagedKind
 		['Secret', names.secret],
 		// Made by cert-manager for the Ingress and not owned by it, so it outlives the Ingress.
 		['Secret', names.tlsSecret],
+		['Deployment', database.deployment],
+		['Service', database.service],
+		['PersistentVolumeClaim', database.persistentVolumeClaim],
+		['Secret', database.secret],
+		['NetworkPolicy', database.networkPolicy],
 		...domainSecrets.map((name): [ManagedKind, string] => ['Secret', name])
 	];
 }

@@ -11,6 +11,7 @@ import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
 import { holdsSlot } from '../subscriptions/status';
 import { recordStep, stepsWith, updateInstance } from '../instances/state';
 import { ensureGeneratedSecrets } from '../kube/environment';
+import { templateSecrets } from '../kube/companion';
 import { sealSecrets } from '../secrets/instance-secrets';
 import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
@@ -21,7 +22,7 @@ import { loadInstance, type LoadedInstance } from './job-data';
 import {
 	LOOK_AGAIN_MS,
 	NAMESPACE_STEPS,
-	PROVISIONING_STEPS,
+	provisioningSteps,
 	WAITING_FOR_CLEANUP,
 	applyAppObjects,
 	deleteAppObjects,
@@ -56,7 +57,7 @@ export async function provisionInstance(
 	const deadline = options.deadline ?? new Date(Date.now() + rolloutLimits(runtime).timeoutMs).toISOString();
 
 	try {
-		const { secrets, generated } = ensureGeneratedSecrets(loaded.service.envTemplate, instance.generatedSecrets);
+		const { secrets, generated } = ensureGeneratedSecrets(templateSecrets(loaded.service), instance.generatedSecrets);
 		// The namespace's shared objects come from syncNamespace: these manifests are the app's own.
 		const manifests = buildManifests({ ...loaded, settings: runtime.config.kube, secrets, namespaceApps: [] });
 		if (!(await startProvisioning(runtime, instance, manifests, generated.length > 0 ? secrets : undefined))) {
@@ -118,7 +119,7 @@ async function startProvisioning(
 	const namespaceStarted = { step: 'namespace', status: 'running' as const };
 	const steps =
 		instance.status === 'PENDING'
-			? PROVISIONING_STEPS.map((step) => ({
+			? provisioningSteps(manifests.companion !== undefined).map((step) => ({
 					step,
 					status: step === 'namespace' ? ('running' as const) : ('pending' as const),
 					at: new Date().toISOString()

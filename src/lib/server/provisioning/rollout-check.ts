@@ -37,7 +37,12 @@ export async function checkRollout(runtime: Runtime, job: RolloutJob) {
 	const late = Date.now() >= new Date(job.deadline).getTime();
 	let look;
 	try {
-		look = await runtime.cluster.lookAtRollout(names.namespace, names.deployment, job.tracking, limits);
+		// The companion database first: the app is ready only once its database is.
+		const database = loaded.service.companionDatabase
+			? await runtime.cluster.lookAtRollout(names.namespace, names.database.deployment, job.tracking, limits)
+			: undefined;
+		if (database && database.judgement.outcome !== 'done') look = database;
+		else look = await runtime.cluster.lookAtRollout(names.namespace, names.deployment, job.tracking, limits);
 	} catch (error) {
 		// The cluster did not answer this time: look again, unless time is up.
 		if (isTransient(error) && !late) return lookAgain(runtime, job, job.tracking);

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { servicePlans } from '../db/schema';
 import { planAsSold } from '../catalog/plan-terms';
 import { ClusterError } from '../kube/errors';
-import type { KubeManifest } from '../kube/manifests';
+import { companionObjects, type KubeManifest } from '../kube/manifests';
 import { enforceDomainAllowance } from './domains';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, rollbackUpgrade } from '../subscriptions/upgrade';
@@ -49,8 +49,11 @@ export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attemp
 	}
 }
 
+// The companion database first: it is resized from the new plan too (its Deployment's
+// resources and its volume claim).
 const appObjectsOf = (manifests: Awaited<ReturnType<typeof manifestsFor>>) =>
 	[
+		...companionObjects(manifests),
 		manifests.secret,
 		manifests.configMap,
 		manifests.persistentVolumeClaim,
@@ -93,6 +96,8 @@ export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, inpu
 	if (previous && deployment) {
 		try {
 			const manifests = await manifestsFor(runtime, loaded, previous, { stopped });
+			// A volume claim cannot shrink: the database keeps its grown volume, and gets its old CPU and memory back.
+			if (manifests.companion) await cluster.apply<KubeManifest>(manifests.companion.deployment);
 			await cluster.apply<KubeManifest>(manifests.deployment);
 		} catch (restoreError) {
 			runtime.log.error({ err: restoreError, instanceId: input.instanceId }, 'restoring the previous resources failed');

@@ -11,54 +11,12 @@
 //
 // The digests are those of the tags' multi-platform indexes as published in public
 // repositories that pin them; check one with `crane digest <image>:<tag>` before changing it.
-import type { BackupSchedule } from '$lib/statuses';
-import type { EnvTemplateEntry, PlanType } from '../db/schema';
+import { moreCategories, moreServices } from './catalog-more';
+import { commonFeatures, tiers, type SeedService } from './templates';
 
-export type SeedPlan = {
-	planType: PlanType;
-	name: string;
-	description: string;
-	monthlyPrice: number;
-	cpuMilli: number;
-	memoryMb: number;
-	storageGb: number;
-	bandwidthGb: number;
-	totalQuota: number;
-	features: string[];
-	customDomainsAllowed: number;
-	backupSchedule: BackupSchedule;
-	backupRetention: number;
-	isPopular?: boolean;
-};
+export type { SeedPlan, SeedService } from './templates';
 
-export type SeedService = {
-	slug: string;
-	name: string;
-	category: string;
-	description: string;
-	longDescription: string;
-	icon: string;
-	version: string;
-	dockerImage: string;
-	defaultPort: number;
-	healthCheckPath: string;
-	dataMountPath: string;
-	/** 'baseline' flags an image that cannot run restricted: it gets a namespace of its own. */
-	podSecurityLevel: 'restricted' | 'baseline';
-	runAsUser: number | null;
-	readOnlyRootFilesystem: boolean;
-	/** Where the app writes besides its data directory (an emptyDir each). */
-	writablePaths: string[];
-	tags: string[];
-	websiteUrl: string;
-	isFeatured: boolean;
-	envTemplate: EnvTemplateEntry[];
-	/** What the customer does after the first start, from the app's own documentation. */
-	firstRunSteps: string[];
-	plans: SeedPlan[];
-};
-
-export const seedCategories = [
+const firstCategories = [
 	{
 		slug: 'automation',
 		name: 'Automation',
@@ -103,85 +61,7 @@ export const seedCategories = [
 	}
 ];
 
-/** Standard four tiers, scaled per app. */
-function tiers(options: {
-	base: { cpuMilli: number; memoryMb: number; storageGb: number };
-	prices: [number, number, number];
-	quotas: [number, number, number, number];
-	features: [string[], string[], string[], string[]];
-}): SeedPlan[] {
-	const { base, prices, quotas, features } = options;
-	const scale = (factor: number) => ({
-		cpuMilli: base.cpuMilli * factor,
-		memoryMb: base.memoryMb * factor,
-		storageGb: base.storageGb * factor
-	});
-	return [
-		{
-			planType: 'FREE',
-			name: 'Free',
-			description: 'Try it out at no cost.',
-			monthlyPrice: 0,
-			...scale(1),
-			bandwidthGb: 10,
-			totalQuota: quotas[0],
-			features: features[0],
-			customDomainsAllowed: 0,
-			backupSchedule: 'NONE',
-			backupRetention: 0
-		},
-		{
-			planType: 'BASIC',
-			name: 'Basic',
-			description: 'For personal projects.',
-			monthlyPrice: prices[0],
-			...scale(2),
-			bandwidthGb: 100,
-			totalQuota: quotas[1],
-			features: features[1],
-			customDomainsAllowed: 0,
-			backupSchedule: 'DAILY',
-			backupRetention: 7
-		},
-		{
-			planType: 'PRO',
-			name: 'Pro',
-			description: 'For small teams and businesses.',
-			monthlyPrice: prices[1],
-			...scale(4),
-			bandwidthGb: 500,
-			totalQuota: quotas[2],
-			features: features[2],
-			customDomainsAllowed: 1,
-			backupSchedule: 'DAILY',
-			backupRetention: 7,
-			isPopular: true
-		},
-		{
-			planType: 'PREMIUM',
-			name: 'Premium',
-			description: 'For heavy workloads.',
-			monthlyPrice: prices[2],
-			...scale(8),
-			bandwidthGb: 2000,
-			totalQuota: quotas[3],
-			features: features[3],
-			customDomainsAllowed: 3,
-			backupSchedule: 'HOURLY',
-			backupRetention: 48
-		}
-	];
-}
-
-// Custom domains and backups are plan fields (see tiers), shown by the catalog from them.
-const commonFeatures: [string[], string[], string[], string[]] = [
-	['HTTPS subdomain', 'Community support'],
-	['HTTPS subdomain', 'Email support'],
-	['HTTPS subdomain', 'Priority support'],
-	['HTTPS subdomain', 'Priority support', 'Dedicated resources']
-];
-
-export const seedServices: SeedService[] = [
+const firstServices: SeedService[] = [
 	{
 		slug: 'n8n',
 		name: 'n8n',
@@ -203,6 +83,7 @@ export const seedServices: SeedService[] = [
 		tags: ['automation', 'workflow', 'integration', 'zapier alternative', 'low-code'],
 		websiteUrl: 'https://n8n.io',
 		isFeatured: true,
+		companionDatabase: null,
 		envTemplate: [
 			{ name: 'N8N_ENCRYPTION_KEY', description: 'Encrypts stored credentials', secret: { length: 32, encoding: 'hex' } },
 			{ name: 'N8N_HOST', derived: 'PUBLIC_HOST' },
@@ -252,6 +133,7 @@ export const seedServices: SeedService[] = [
 		tags: ['blog', 'cms', 'newsletter', 'publishing', 'membership'],
 		websiteUrl: 'https://ghost.org',
 		isFeatured: true,
+		companionDatabase: null,
 		envTemplate: [
 			{ name: 'url', derived: 'PUBLIC_URL' },
 			{ name: 'database__client', value: 'sqlite3' },
@@ -299,6 +181,7 @@ export const seedServices: SeedService[] = [
 		tags: ['monitoring', 'uptime', 'status page', 'alerts'],
 		websiteUrl: 'https://uptime.kuma.pet',
 		isFeatured: true,
+		companionDatabase: null,
 		envTemplate: [
 			{ name: 'UPTIME_KUMA_PORT', value: '3001' },
 			{ name: 'TZ', value: 'Asia/Jakarta' }
@@ -342,6 +225,7 @@ export const seedServices: SeedService[] = [
 		tags: ['git', 'code hosting', 'devops', 'github alternative', 'ci'],
 		websiteUrl: 'https://about.gitea.com',
 		isFeatured: false,
+		companionDatabase: null,
 		envTemplate: [
 			{ name: 'GITEA__server__ROOT_URL', derived: 'PUBLIC_URL' },
 			{ name: 'GITEA__server__DOMAIN', derived: 'PUBLIC_HOST' },
@@ -395,6 +279,7 @@ export const seedServices: SeedService[] = [
 		tags: ['password manager', 'bitwarden', 'security', 'secrets'],
 		websiteUrl: 'https://github.com/dani-garcia/vaultwarden',
 		isFeatured: true,
+		companionDatabase: null,
 		envTemplate: [
 			{ name: 'DOMAIN', derived: 'PUBLIC_URL' },
 			{ name: 'ROCKET_PORT', value: '8080' },
@@ -442,6 +327,7 @@ export const seedServices: SeedService[] = [
 		tags: ['notes', 'markdown', 'knowledge base', 'journal'],
 		websiteUrl: 'https://www.usememos.com',
 		isFeatured: false,
+		companionDatabase: null,
 		envTemplate: [
 			{ name: 'MEMOS_PORT', value: '5230' },
 			{ name: 'MEMOS_DATA', derived: 'DATA_DIR' },
@@ -465,3 +351,7 @@ export const seedServices: SeedService[] = [
 		})
 	}
 ];
+
+/** Every seeded app: the first six above and the rest of the catalog (catalog-more.ts). */
+export const seedServices: SeedService[] = [...firstServices, ...moreServices];
+export const seedCategories = [...firstCategories, ...moreCategories];

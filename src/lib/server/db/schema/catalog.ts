@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { BACKUP_SCHEDULES, PLAN_TYPES } from '../../../statuses';
+import { BACKUP_SCHEDULES, PLAN_TYPES, type CompanionEngine, type CompanionField } from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
 
 export const serviceCategories = pgTable('service_categories', {
@@ -29,7 +29,12 @@ export type EnvTemplateEntry = {
 	value?: string;
 	secret?: { length: number; encoding?: 'hex' | 'base64url' | 'alphanumeric' };
 	derived?: 'PUBLIC_URL' | 'PUBLIC_HOST' | 'INSTANCE_NAME' | 'DATA_DIR';
+	/** A value of the template's companion database (its password and URL go in the Secret). */
+	companion?: CompanionField;
 };
+
+/** A database provisioned beside the app in its namespace (kube/companion.ts builds it). */
+export type CompanionDatabase = { engine: CompanionEngine };
 
 export const services = pgTable(
 	'services',
@@ -64,6 +69,8 @@ export const services = pgTable(
 			.notNull()
 			.references(() => serviceCategories.id),
 		envTemplate: jsonb().$type<EnvTemplateEntry[]>().notNull().default([]),
+		/** The database the app needs beside it (null: none), with its own volume and credentials. */
+		companionDatabase: jsonb().$type<CompanionDatabase | null>(),
 		/** What to do after the app first starts (make the first account, ...), one step each, shown on the instance page. */
 		firstRunSteps: text()
 			.array()
