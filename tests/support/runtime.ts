@@ -115,7 +115,7 @@ export async function callerFor(
 		const session = await createSession(runtime.db, generateSessionToken(), user.id, { days: 30 });
 		context = {
 			runtime,
-			user: { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive },
+			user: { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive, locale: user.locale },
 			session,
 			ipAddress: options.ipAddress
 		};

@@ -3,7 +3,10 @@ import { authedProcedure, clientAddressKey, publicProcedure, rateLimited, router
 import { DEVICE_COOKIE, setDeviceCookie } from './devices';
 import { deleteSessionCookie, invalidateSession, setSessionCookie } from './sessions';
 import { changePasswordInput, loginInput, registerInput } from './schemas';
-import { changePassword, endOtherSessions, listSessions, login, register, startSession } from './service';
+import { LOCALES } from '$lib/statuses';
+import { getLocale } from '$lib/paraglide/runtime';
+import { setLocaleCookie } from '../i18n';
+import { changePassword, endOtherSessions, listSessions, login, register, setAccountLocale, startSession } from './service';
 import { accountViewSchema, sessionViewSchema, toAccountView, toSessionView } from './views';
 
 const secureCookies = (ctx: Context) => ctx.runtime.config.origin.startsWith('https://');
@@ -27,7 +30,7 @@ export const authRouter = router({
 		.use(rateLimited('register'))
 		.output(accountViewSchema)
 		.mutation(async ({ ctx, input }) => {
-			const user = await register(ctx.runtime.db, input);
+			const user = await register(ctx.runtime.db, input, getLocale());
 			await openSession(ctx, user.id);
 			return toAccountView(user);
 		}),
@@ -47,6 +50,16 @@ export const authRouter = router({
 		if (ctx.cookies) deleteSessionCookie(ctx.cookies, secureCookies(ctx));
 		return { ok: true };
 	}),
+
+	/** The account's language, remembered for its next visits, mails and notifications. */
+	setLocale: authedProcedure
+		.input(z.object({ locale: z.enum(LOCALES) }))
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const user = await setAccountLocale(ctx.runtime.db, ctx.user.id, input.locale);
+			if (ctx.cookies) setLocaleCookie(ctx.cookies, input.locale);
+			return toAccountView(user);
+		}),
 
 	me: publicProcedure.output(accountViewSchema.nullable()).query(({ ctx }) => (ctx.user ? toAccountView(ctx.user) : null)),
 

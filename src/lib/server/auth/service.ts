@@ -2,7 +2,8 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
-import { AppError, badRequest } from '../errors';
+import type { Locale } from '$lib/statuses';
+import { AppError, badRequest, notFound } from '../errors';
 import { hashPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
 import { isKnownDevice, rememberDevice } from './devices';
@@ -19,15 +20,17 @@ const publicUser = (user: typeof users.$inferSelect): SessionUser => ({
 	name: user.name,
 	email: user.email,
 	role: user.role,
-	isActive: user.isActive
+	isActive: user.isActive,
+	locale: user.locale
 });
 
-export async function register(db: DbOrTx, input: Registration): Promise<SessionUser> {
+/** `locale`: the language the visitor registered in, the account's until it chooses another. */
+export async function register(db: DbOrTx, input: Registration, locale: Locale): Promise<SessionUser> {
 	const email = input.email.trim().toLowerCase();
 	const passwordHash = await hashPassword(input.password);
 	const [user] = await db
 		.insert(users)
-		.values({ name: input.name.trim(), email, passwordHash, role: 'USER' })
+		.values({ name: input.name.trim(), email, passwordHash, role: 'USER', locale })
 		.onConflictDoNothing({ target: users.email })
 		.returning();
 	if (!user) {
@@ -104,3 +107,10 @@ export async function startSession(db: DbOrTx, userId: string, days: number, cli
 
 /** Shown to a customer who opens the admin panel (hooks.server.ts, routes/admin/+layout.server.ts). */
 export const ADMIN_ONLY = 'The admin panel is for administrators only.';
+
+/** Remembers the account's language: its pages, mails and notifications use it from now on. */
+export async function setAccountLocale(db: DbOrTx, userId: string, locale: Locale): Promise<SessionUser> {
+	const [user] = await db.update(users).set({ locale }).where(eq(users.id, userId)).returning();
+	if (!user) throw notFound('account');
+	return publicUser(user);
+}

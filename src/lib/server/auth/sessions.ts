@@ -10,7 +10,7 @@ import { sessions, users, type Session, type User } from '../db/schema';
 export const SESSION_COOKIE = 'minispod_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive'>;
+export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive' | 'locale'>;
 /** `renewed` when the expiry moved forward, so the cookie must be set again. */
 export type SessionValidation = { session: Session; user: SessionUser; renewed: boolean } | null;
 
@@ -48,7 +48,14 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 	const [row] = await db
 		.select({
 			session: sessions,
-			user: { id: users.id, name: users.name, email: users.email, role: users.role, isActive: users.isActive }
+			user: {
+				id: users.id,
+				name: users.name,
+				email: users.email,
+				role: users.role,
+				isActive: users.isActive,
+				locale: users.locale
+			}
 		})
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))

@@ -1,7 +1,7 @@
 // What an account sees of itself: built here only, never the users row (its password hash
 // and balances stay on the server).
 import { z } from 'zod';
-import { ROLES } from '$lib/statuses';
+import { LOCALES, ROLES } from '$lib/statuses';
 import type { Session } from '../db/schema';
 import type { SessionUser } from './sessions';
 
@@ -10,12 +10,13 @@ export const accountViewSchema = z.object({
 	name: z.string(),
 	email: z.string(),
 	role: z.enum(ROLES),
-	isActive: z.boolean()
+	isActive: z.boolean(),
+	locale: z.enum(LOCALES).nullable()
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
 
 export function toAccountView(user: SessionUser): AccountView {
-	return { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive };
+	return { id: user.id, name: user.name, email: user.email, role: user.role, isActive: user.isActive, locale: user.locale };
 }
 
 export const sessionViewSchema = z.object({

@@ -15,10 +15,11 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { ROLES } from '../../../statuses';
+import { LOCALES, ROLES } from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
 
 export const roleEnum = pgEnum('role', ROLES);
+export const localeEnum = pgEnum('locale', LOCALES);
 
 export const users = pgTable(
 	'users',
@@ -36,6 +37,8 @@ export const users = pgTable(
 		totalSpent: money().notNull().default(0),
 		/** Mails that are not essential (receipts, notices); reminders of money owed always go out. */
 		optionalMails: boolean().notNull().default(true),
+		/** The language the account chose (pages, mails, notifications); null: not chosen yet. */
+		locale: localeEnum(),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},

@@ -1,0 +1,49 @@
+// Every text exists in both languages with the same parameters, and every message the code
+// calls exists (svelte-check also refuses an unknown `m.key`; this catches it in `npm test`).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const load = (locale: string): Record<string, string> => {
+	const { $schema: _schema, ...messages } = JSON.parse(readFileSync(path.join(root, 'messages', `${locale}.json`), 'utf8'));
+	return messages;
+};
+const id = load('id');
+const en = load('en');
+const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+
+function sourceFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap((entry) => {
+		const full = path.join(dir, entry);
+		if (full.endsWith(`${path.sep}paraglide`)) return [];
+		if (statSync(full).isDirectory()) return sourceFiles(full);
+		return /\.(ts|js|svelte)$/.test(entry) ? [full] : [];
+	});
+}
+
+describe('messages', () => {
+	it('has every key in both languages', () => {
+		expect(Object.keys(en).filter((key) => !(key in id))).toEqual([]);
+		expect(Object.keys(id).filter((key) => !(key in en))).toEqual([]);
+	});
+
+	it('has no empty text', () => {
+		expect(Object.entries({ ...id, ...en }).filter(([, text]) => !text.trim())).toEqual([]);
+	});
+
+	it('uses the same parameters in both languages', () => {
+		const differing = Object.keys(id).filter((key) => key in en && params(id[key]).join() !== params(en[key]).join());
+		expect(differing).toEqual([]);
+	});
+
+	it('has every message the code calls', () => {
+		const missing = sourceFiles(path.join(root, 'src')).flatMap((file) =>
+			[...readFileSync(file, 'utf8').matchAll(/\bm\.(\w+)\(/g)]
+				.map((match) => match[1])
+				.filter((key) => !(key in id))
+				.map((key) => `${path.relative(root, file)}: ${key}`)
+		);
+		expect(missing).toEqual([]);
+	});
+});
