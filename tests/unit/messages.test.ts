@@ -3,6 +3,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as statuses from '../../src/lib/statuses';
+import { DISPLAY_STATUSES } from '../../src/lib/server/wallet/views';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const load = (locale: string): Record<string, string> => {
@@ -45,5 +47,19 @@ describe('messages', () => {
 				.map((key) => `${path.relative(root, file)}: ${key}`)
 		);
 		expect(missing).toEqual([]);
+	});
+
+	it('has a label for every status, transaction type and payment method', () => {
+		const codes = [
+			...statuses.SUBSCRIPTION_STATUSES,
+			...statuses.WAITLIST_STATUSES,
+			...statuses.TRANSACTION_STATUSES,
+			...DISPLAY_STATUSES,
+			...statuses.INSTANCE_STATUSES,
+			...statuses.MAIL_STATUSES
+		].map((status) => `status_${status.toLowerCase()}`);
+		codes.push(...statuses.TRANSACTION_TYPES.map((type) => `transaction_type_${type.toLowerCase()}`));
+		codes.push(...statuses.PAYMENT_METHODS.map((method) => `payment_method_${method.toLowerCase()}`));
+		expect(codes.filter((key) => !(key in id))).toEqual([]);
 	});
 });

@@ -41,6 +41,8 @@ export const authRouter = router({
 		.mutation(async ({ ctx, input }) => {
 			const { user, deviceToken } = await login(ctx.runtime.db, input, loginContext(ctx));
 			if (ctx.cookies) setDeviceCookie(ctx.cookies, deviceToken, secureCookies(ctx));
+			// The account's language wins over the one chosen before logging in.
+			if (ctx.cookies && user.locale) setLocaleCookie(ctx.cookies, user.locale);
 			await openSession(ctx, user.id);
 			return toAccountView(user);
 		}),
