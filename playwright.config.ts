@@ -23,6 +23,16 @@ if (!process.env.E2E_DATA_DIR) {
 
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
+export const englishCookie = {
+	name: 'minispod_locale',
+	value: 'en',
+	domain: '127.0.0.1',
+	path: '/',
+	expires: -1,
+	httpOnly: false,
+	secure: false,
+	sameSite: 'Lax' as const
+};
 export const E2E_ADMIN = { email: 'e2e-admin@minispod.local', password: 'e2e-admin-password' };
 
 export default defineConfig({
@@ -38,6 +48,9 @@ export default defineConfig({
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		baseURL,
+		// The browser tests written in English read the English texts; a new visitor gets
+		// Indonesian, which tests/e2e/i18n.spec.ts checks with an empty cookie jar.
+		storageState: { cookies: [englishCookie], origins: [] },
 		// A failed test keeps its trace of actions and page snapshots. Screenshots are left
 		// out: encoding the screencast was a quarter of Chromium's CPU time.
 		trace: { mode: 'retain-on-failure', screenshots: false },

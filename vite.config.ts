@@ -1,10 +1,13 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vitest/config';
 import { scaled } from './tests/support/timeouts';
+import { paraglideOptions } from './scripts/i18n.js';
 
 export default defineConfig({
-	plugins: [tailwindcss(), sveltekit()],
+	// Vitest compiles the messages in its global setup instead (tests/support/i18n-setup.ts).
+	plugins: [...(process.env.VITEST ? [] : [paraglideVitePlugin(paraglideOptions)]), tailwindcss(), sveltekit()],
 	// `npm run dev` serves on PORT (3000) like `npm start`, so the payment simulator's
 	// notifications reach the dev server.
 	server: { port: Number(process.env.PORT ?? 3000), strictPort: true },
@@ -16,6 +19,7 @@ export default defineConfig({
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts'],
 					environment: 'node',
+					globalSetup: ['tests/support/i18n-setup.ts'],
 					testTimeout: scaled(5_000),
 					// Test files share a worker's loaded modules: importing the server code once per
 					// worker, not once per file, is most of the run's CPU time. Files keep no state in
@@ -31,7 +35,7 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
-					globalSetup: ['tests/support/global-setup.ts'],
+					globalSetup: ['tests/support/i18n-setup.ts', 'tests/support/global-setup.ts'],
 					testTimeout: scaled(60_000),
 					hookTimeout: scaled(120_000),
 					pool: 'forks',
@@ -47,7 +51,7 @@ export default defineConfig({
 					name: 'security',
 					include: ['tests/security/**/*.test.ts'],
 					environment: 'node',
-					globalSetup: ['tests/support/global-setup.ts'],
+					globalSetup: ['tests/support/i18n-setup.ts', 'tests/support/global-setup.ts'],
 					testTimeout: 120_000,
 					hookTimeout: 120_000,
 					pool: 'forks',
@@ -61,7 +65,7 @@ export default defineConfig({
 					name: 'bench',
 					include: ['bench/**/*.bench.ts'],
 					environment: 'node',
-					globalSetup: ['tests/support/global-setup.ts'],
+					globalSetup: ['tests/support/i18n-setup.ts', 'tests/support/global-setup.ts'],
 					testTimeout: 600_000,
 					hookTimeout: 120_000,
 					pool: 'forks',

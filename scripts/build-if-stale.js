@@ -7,7 +7,17 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'build', '.build-stamp');
 const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-const inputs = ['src', 'jobs', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
+const inputs = [
+	'src',
+	'messages',
+	'project.inlang/settings.json',
+	'jobs',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package.json',
+	'package-lock.json'
+];
 
 /** @param {string} target @returns {number} */
 function newestMtime(target) {

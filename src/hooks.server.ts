@@ -16,6 +16,7 @@ import { ADMIN_ONLY } from '$lib/server/auth/service';
 import { internalErrorMessage } from '$lib/server/trpc/init';
 import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
 import { observeRequests } from '$lib/server/http/observe';
+import { withLocale } from '$lib/server/i18n';
 import { bootGlobalRuntime } from './boot';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
@@ -119,7 +120,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		setSessionCookie(event.cookies, token, validated.session.expiresAt, runtime.config.origin.startsWith('https://'));
 	}
 	guardArea(event);
-	return resolve(event);
+	return withLocale(event.locals.user?.locale ?? null)({ event, resolve });
 };
 
 /**

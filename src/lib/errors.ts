@@ -1,28 +1,38 @@
 // Turns errors from tRPC calls into sentences for people, and field errors for forms.
 import { TRPCClientError } from '@trpc/client';
 import type { AppErrorCode, ClientErrorCode } from './error-codes';
+import { m } from './paraglide/messages';
+import { getLocale } from './paraglide/runtime';
 
 /** One sentence per code; typed by the shared code list, so a new code cannot be forgotten. */
-const friendly: Record<AppErrorCode | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR', string> &
-	Partial<Record<ClientErrorCode, string>> = {
-	QUOTA_EXCEEDED: 'This plan is sold out right now.',
-	INSUFFICIENT_CREDIT: 'Your credit balance is too low for this.',
-	EMAIL_NOT_VERIFIED: 'Verify your e-mail address first: open the link we e-mailed you.',
-	DUPLICATE_SUBSCRIPTION: 'You already subscribe to this app; upgrade your plan instead.',
-	UPGRADE_REQUIRED: 'You can only move to a higher plan.',
-	PROVISIONING_FAILED: 'Setting up your app failed; any charge was refunded.',
-	INVALID_STATE: 'That cannot be done right now; refresh the page and try again.',
-	TOO_MANY_ATTEMPTS: 'Too many attempts; please wait a moment.',
-	PAYMENT_GATEWAY_ERROR: 'The payment gateway is not reachable; please try again.',
-	UNAUTHORIZED: 'Please log in first.',
-	FORBIDDEN: 'You are not allowed to do that.',
-	NOT_FOUND: 'That could not be found.',
-	BAD_REQUEST: 'Please check what you entered.',
-	CONFLICT: 'That conflicts with the current state; refresh and try again.',
-	TOO_MANY_REQUESTS: 'Too many attempts; please wait a moment.',
-	INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.'
+const friendly: Record<AppErrorCode | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR', () => string> &
+	Partial<Record<ClientErrorCode, () => string>> = {
+	QUOTA_EXCEEDED: m.error_quota_exceeded,
+	INSUFFICIENT_CREDIT: m.error_insufficient_credit,
+	EMAIL_NOT_VERIFIED: m.error_email_not_verified,
+	DUPLICATE_SUBSCRIPTION: m.error_duplicate_subscription,
+	UPGRADE_REQUIRED: m.error_upgrade_required,
+	PROVISIONING_FAILED: m.error_provisioning_failed,
+	INVALID_STATE: m.error_invalid_state,
+	TOO_MANY_ATTEMPTS: m.error_too_many_attempts,
+	PAYMENT_GATEWAY_ERROR: m.error_payment_gateway_error,
+	UNAUTHORIZED: m.error_unauthorized,
+	FORBIDDEN: m.error_forbidden,
+	NOT_FOUND: m.error_not_found,
+	BAD_REQUEST: m.error_bad_request,
+	CONFLICT: m.error_conflict,
+	TOO_MANY_REQUESTS: m.error_too_many_attempts,
+	INTERNAL_SERVER_ERROR: m.error_internal
 };
-const fallback = friendly.INTERNAL_SERVER_ERROR;
+
+/**
+ * The server writes its sentences in English; in another language the page shows the code's
+ * sentence instead, except for a refused field (the server's sentence says what is wrong
+ * with it).
+ */
+function serverSentenceShown(code: ClientErrorCode, field: string | null): boolean {
+	return getLocale() === 'en' || (field !== null && (code === 'BAD_REQUEST' || code === 'CONFLICT'));
+}
 
 export type ErrorInfo = {
 	/** Domain code (QUOTA_EXCEEDED, ...) or the tRPC code. */
@@ -50,17 +60,18 @@ export function errorInfo(error: unknown): ErrorInfo {
 		const code: ClientErrorCode = data.appCode ?? data.code ?? 'INTERNAL_SERVER_ERROR';
 		const serverMessage = typeof error.message === 'string' && error.message.length < 300 ? error.message : '';
 		// An unexpected error's reference lets support find it in the log.
-		const internal = data.requestId ? `${fallback} (Reference: ${data.requestId})` : fallback;
+		const fallback = m.error_internal();
+		const internal = data.requestId ? m.error_internal_reference({ message: fallback, requestId: data.requestId }) : fallback;
 		const fieldErrors = { ...(data.fieldErrors ?? {}) };
 		const field = data.field ?? Object.keys(fieldErrors)[0] ?? null;
-		const message =
-			code === 'INTERNAL_SERVER_ERROR' ? internal : withoutField(serverMessage, field) || friendly[code] || fallback;
+		const shown = serverSentenceShown(code, field) ? withoutField(serverMessage, field) : '';
+		const message = code === 'INTERNAL_SERVER_ERROR' ? internal : shown || friendly[code]?.() || fallback;
 		return { code, message, field, fieldErrors, details: data.details ?? {} };
 	}
 	const offline = error instanceof TypeError && /fetch/i.test(error.message);
 	return {
 		code: offline ? 'NETWORK' : 'UNKNOWN',
-		message: offline ? 'Cannot reach MinisPod. Check your connection and try again.' : fallback,
+		message: offline ? m.error_offline() : m.error_internal(),
 		field: null,
 		fieldErrors: {},
 		details: {}

@@ -1,4 +1,8 @@
 // Money, dates and status labels as customers read them.
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+import type { Locale } from '$lib/statuses';
+
 const rupiahFormat = new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 });
 
 /** `Rp 150.000` (a plain space, so it reads and searches the same everywhere). */
@@ -24,33 +28,53 @@ export function formatMemory(mb: number): string {
 	return mb >= 1024 ? `${(mb / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB RAM` : `${mb} MB RAM`;
 }
 
-// Times are shown in WIB, the same on the server and in the browser (no hydration drift).
-const timeZone = 'Asia/Jakarta';
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone });
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-	day: 'numeric',
-	month: 'short',
-	year: 'numeric',
-	hour: '2-digit',
-	minute: '2-digit',
-	timeZone
-});
+// Times are shown in WIB (UTC+7, no daylight saving), the same on the server and in the
+// browser (no hydration drift), in one format for both languages: "25 Nov 2026 14.05 WIB"
+// (Indonesian writes the time with a dot) and "25 Nov 2026 14:05 WIB". Month names are
+// spelt here rather than by Intl, whose short names differ between ICU versions ("Sept").
+const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
+const MONTHS: Record<Locale, readonly string[]> = {
+	id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
+	en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+};
+const TIME_SEPARATOR: Record<Locale, string> = { id: '.', en: ':' };
 
-export const formatDate = (date: Date | string) => dateFormat.format(new Date(date));
+const inWib = (date: Date | string) => new Date(new Date(date).getTime() + WIB_OFFSET_MS);
+
+/** "25 Nov 2026" / "25 Agu 2026": the day in WIB. */
+export function formatDate(date: Date | string, locale: Locale = getLocale()): string {
+	const wib = inWib(date);
+	return `${wib.getUTCDate()} ${MONTHS[locale][wib.getUTCMonth()]} ${wib.getUTCFullYear()}`;
+}
+
+/** "25 Nov 2026 14.05 WIB" (id) / "25 Nov 2026 14:05 WIB" (en). */
+export function formatDateTime(date: Date | string, locale: Locale = getLocale()): string {
+	const wib = inWib(date);
+	const pad = (value: number) => String(value).padStart(2, '0');
+	const time = `${pad(wib.getUTCHours())}${TIME_SEPARATOR[locale]}${pad(wib.getUTCMinutes())}`;
+	return `${formatDate(date, locale)} ${time} WIB`;
+}
 
 /** "1 Apr 2026 – 1 May 2026" */
-export const formatPeriod = (start: Date | string, end: Date | string) => `${formatDate(start)} – ${formatDate(end)}`;
-export const formatDateTime = (date: Date | string) => dateTimeFormat.format(new Date(date));
+export const formatPeriod = (start: Date | string, end: Date | string, locale: Locale = getLocale()) =>
+	`${formatDate(start, locale)} – ${formatDate(end, locale)}`;
 
-/** "Pending upgrade" from PENDING_UPGRADE. */
-/** Labels that the status's words alone would spell badly. */
-const STATUS_LABELS: Record<string, string> = { PENDING_DNS: 'Waiting for DNS' };
+type Message = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
+const messages = m as unknown as Record<string, Message | undefined>;
 
-export function statusLabel(status: string): string {
-	if (STATUS_LABELS[status]) return STATUS_LABELS[status];
-	const words = status.toLowerCase().split('_');
+/**
+ * The label of a code in the current language: the message `<prefix>_<code in lower case>`
+ * (tests/unit/messages.test.ts checks every listed code has one), else the code in words.
+ */
+function codeLabel(prefix: string, code: string, locale?: Locale): string {
+	const message = messages[`${prefix}_${code.toLowerCase()}`];
+	if (message) return message({}, { locale });
+	const words = code.toLowerCase().split('_');
 	return [words[0].charAt(0).toUpperCase() + words[0].slice(1), ...words.slice(1)].join(' ');
 }
+
+/** "Menunggu peningkatan" / "Pending upgrade" from PENDING_UPGRADE. */
+export const statusLabel = (status: string, locale?: Locale) => codeLabel('status', status, locale);
 
 export type Tone = 'green' | 'amber' | 'red' | 'slate' | 'blue';
 
@@ -62,25 +86,7 @@ export function statusTone(status: string): Tone {
 	return 'blue';
 }
 
-const TRANSACTION_TYPES: Record<string, string> = {
-	TOP_UP: 'Top-up',
-	SUBSCRIPTION: 'Subscription',
-	UPGRADE: 'Upgrade',
-	REFUND: 'Refund',
-	ADMIN_ADJUSTMENT: 'Adjustment'
-};
+export const transactionTypeLabel = (type: string, locale?: Locale) => codeLabel('transaction_type', type, locale);
 
-export const transactionTypeLabel = (type: string) => TRANSACTION_TYPES[type] ?? statusLabel(type);
-
-const PAYMENT_METHODS: Record<string, string> = {
-	MIDTRANS_BANK_TRANSFER: 'Bank transfer (virtual account)',
-	MIDTRANS_E_WALLET: 'E-wallet',
-	MIDTRANS_CREDIT_CARD: 'Card',
-	MIDTRANS_QRIS: 'QRIS',
-	MANUAL_TRANSFER: 'Manual bank transfer',
-	ADMIN_MANUAL: 'By MinisPod staff',
-	CREDIT: 'Wallet credit'
-};
-
-export const paymentMethodLabel = (method: string | null | undefined) =>
-	method ? (PAYMENT_METHODS[method] ?? statusLabel(method)) : '—';
+export const paymentMethodLabel = (method: string | null | undefined, locale?: Locale) =>
+	method ? codeLabel('payment_method', method, locale) : '—';

@@ -7,6 +7,8 @@ export const ROLES = ['ADMINISTRATOR', 'USER'] as const;
 /** What a link mailed to an account is for (auth/account-tokens.ts). */
 export const ACCOUNT_TOKEN_PURPOSES = ['PASSWORD_RESET', 'EMAIL_VERIFICATION', 'EMAIL_CHANGE'] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+/** The languages MinisPod speaks, Indonesian first (the default); messages/<locale>.json. */
+export const LOCALES = ['id', 'en'] as const;
 
 /** Plan tiers in upgrade order: a subscription may only move to a later one. */
 export const PLAN_TYPES = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'] as const;
@@ -62,6 +64,7 @@ export const INSTANCE_STATUSES = [
 ] as const;
 
 export type Role = (typeof ROLES)[number];
+export type Locale = (typeof LOCALES)[number];
 export type PlanType = (typeof PLAN_TYPES)[number];
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];

@@ -2,16 +2,25 @@
 // the same rules again in its input schema and in the wallet service).
 import { formatRupiah } from './format';
 import { MIN_TOP_UP, TOP_UP_STEP } from './money';
+import { m } from './paraglide/messages';
+import type { Locale } from './statuses';
 
+// The server's sentences (English, like all of its own sentences) for its input schema.
 export const minTopUpMessage = `The smallest top-up is ${formatRupiah(MIN_TOP_UP)}`;
 export const topUpStepMessage = `Top up in steps of ${formatRupiah(TOP_UP_STEP)}`;
 
-/** Why this amount cannot be topped up, or null when it can. */
-export function topUpAmountProblem(amount: number | null | undefined, limits: { maxTopUp: number }): string | null {
-	if (amount === null || amount === undefined || !Number.isFinite(amount) || amount <= 0) return 'Enter an amount';
-	if (amount < MIN_TOP_UP) return minTopUpMessage;
-	if (amount > limits.maxTopUp) return `The largest top-up is ${formatRupiah(limits.maxTopUp)}`;
-	if (amount % TOP_UP_STEP !== 0) return topUpStepMessage;
+/** Why this amount cannot be topped up (in the page's language), or null when it can. */
+export function topUpAmountProblem(
+	amount: number | null | undefined,
+	limits: { maxTopUp: number },
+	locale?: Locale
+): string | null {
+	const options = { locale };
+	if (amount === null || amount === undefined || !Number.isFinite(amount) || amount <= 0)
+		return m.topup_enter_amount({}, options);
+	if (amount < MIN_TOP_UP) return m.topup_min({ amount: formatRupiah(MIN_TOP_UP) }, options);
+	if (amount > limits.maxTopUp) return m.topup_max({ amount: formatRupiah(limits.maxTopUp) }, options);
+	if (amount % TOP_UP_STEP !== 0) return m.topup_step({ amount: formatRupiah(TOP_UP_STEP) }, options);
 	return null;
 }
 

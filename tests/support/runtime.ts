@@ -130,7 +130,8 @@ export async function callerFor(
 				email: user.email,
 				role: user.role,
 				isActive: user.isActive,
-				emailVerifiedAt: user.emailVerifiedAt
+				emailVerifiedAt: user.emailVerifiedAt,
+				locale: user.locale
 			},
 			session,
 			ipAddress: options.ipAddress

@@ -37,8 +37,9 @@ describe('resource figures', () => {
 
 describe('status labels', () => {
 	it('turns codes into words', () => {
-		expect(statusLabel('PENDING_UPGRADE')).toBe('Pending upgrade');
-		expect(statusLabel('RUNNING')).toBe('Running');
+		expect(statusLabel('PENDING_UPGRADE', 'en')).toBe('Pending upgrade');
+		expect(statusLabel('RUNNING', 'en')).toBe('Running');
+		expect(statusLabel('RUNNING', 'id')).toBe('Berjalan');
 	});
 
 	it('colours statuses by meaning', () => {
@@ -46,7 +47,7 @@ describe('status labels', () => {
 		expect(statusTone('ERROR')).toBe('red');
 		expect(statusTone('PENDING')).toBe('amber');
 		expect(statusTone('PAST_DUE')).toBe('amber');
-		expect(statusLabel('PAST_DUE')).toBe('Past due');
+		expect(statusLabel('PAST_DUE', 'en')).toBe('Past due');
 		expect(statusTone('PROVISIONING')).toBe('blue');
 	});
 });

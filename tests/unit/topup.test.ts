@@ -7,10 +7,10 @@ const limits = { maxTopUp: 10_000_000 };
 
 describe('top-up amounts', () => {
 	it('are checked in the browser: at least the minimum, at most the maximum, in steps of Rp 1.000', () => {
-		expect(topUpAmountProblem(5_000, limits)).toBe('The smallest top-up is Rp 10.000');
-		expect(topUpAmountProblem(10_500, limits)).toBe('Top up in steps of Rp 1.000');
-		expect(topUpAmountProblem(20_000_000, limits)).toBe('The largest top-up is Rp 10.000.000');
-		expect(topUpAmountProblem(null, limits)).toBe('Enter an amount');
+		expect(topUpAmountProblem(5_000, limits, 'en')).toBe('The smallest top-up is Rp 10.000');
+		expect(topUpAmountProblem(10_500, limits, 'en')).toBe('Top up in steps of Rp 1.000');
+		expect(topUpAmountProblem(20_000_000, limits, 'en')).toBe('The largest top-up is Rp 10.000.000');
+		expect(topUpAmountProblem(null, limits, 'en')).toBe('Enter an amount');
 		expect(topUpAmountProblem(25_000, limits)).toBeNull();
 	});
 

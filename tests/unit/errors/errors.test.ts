@@ -54,13 +54,20 @@ describe('errorInfo (browser)', () => {
 	it('never shows the text of an internal error', () => {
 		const error = new TRPCClientError('relation "users" does not exist');
 		Object.assign(error, { data: { code: 'INTERNAL_SERVER_ERROR' } });
-		expect(errorInfo(error).message).toBe('Something went wrong on our side. Please try again.');
+		// Outside a request the page's language is the default, Indonesian.
+		expect(errorInfo(error).message).toBe('Terjadi kesalahan di pihak kami. Silakan coba lagi.');
 	});
 
 	it('quotes the request id of an internal error, so support can find it', () => {
 		const error = new TRPCClientError('relation "users" does not exist');
 		Object.assign(error, { data: { code: 'INTERNAL_SERVER_ERROR', requestId: '0123456789abcdef' } });
-		expect(errorInfo(error).message).toBe('Something went wrong on our side. Please try again. (Reference: 0123456789abcdef)');
+		expect(errorInfo(error).message).toBe('Terjadi kesalahan di pihak kami. Silakan coba lagi. (Referensi: 0123456789abcdef)');
+	});
+
+	it("shows the code's sentence in Indonesian instead of the server's English one", () => {
+		const error = new TRPCClientError('This subscription is not active.');
+		Object.assign(error, { data: { code: 'CONFLICT', appCode: 'INVALID_STATE' } });
+		expect(errorInfo(error).message).toBe('Itu tidak bisa dilakukan sekarang; muat ulang halaman dan coba lagi.');
 	});
 
 	it('never shows a field name to people, and tells a field problem once, beside the field', () => {

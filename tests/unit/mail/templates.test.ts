@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMailKind, renderMail } from '../../../src/lib/server/mail/templates';
 
-const context = { origin: 'https://minispod.example' };
+const context = { origin: 'https://minispod.example', locale: 'en' as const };
 
 describe('mail templates', () => {
 	it('render a notification as subject, plain text and simple HTML with an absolute link', () => {
@@ -28,6 +28,15 @@ describe('mail templates', () => {
 		const mail = renderMail('notification', { title: 'Pay', body: 'Owed', essential: true }, context);
 		expect(mail.text).toContain('whatever your mail settings');
 		expect(mail.text).not.toContain('/account');
+	});
+
+	it("are written in the recipient's language, Indonesian by default", () => {
+		const data = { title: 'Ghost diperpanjang', body: 'Rp 50.000 dipotong.', link: '/subscriptions/abc' };
+		expect(renderMail('notification', data, { origin: context.origin }).text).toContain('Buka MinisPod');
+		expect(renderMail('notification', data, { origin: context.origin, locale: 'id' }).text).toContain(
+			'Anda dapat mematikan email ini'
+		);
+		expect(renderMail('notification', data, context).text).toContain('Open MinisPod');
 	});
 
 	it('know their kinds', () => {

@@ -4,6 +4,7 @@
 // transaction that causes it.
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { passwordStrength, WEAK_PASSWORD_MESSAGE } from '$lib/password-strength';
+import type { Locale } from '$lib/statuses';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { AppError, badRequest, invalidState } from '../errors';
@@ -35,7 +36,8 @@ async function mailVerificationLink(db: DbOrTx, user: { id: string; name: string
  * answer (nothing) and the work (a hash, a mail) are the same either way, so registration
  * does not tell which addresses have accounts. Nobody is logged in.
  */
-export async function register(db: Db, input: Registration, now = new Date()): Promise<void> {
+/** `locale`: the language the visitor registered in, the account's until it chooses another. */
+export async function register(db: Db, input: Registration, locale: Locale | null = null, now = new Date()): Promise<void> {
 	const email = normalizeEmail(input.email);
 	const name = input.name.trim();
 	requireStrongPassword(input.password, { name, email });
@@ -43,7 +45,7 @@ export async function register(db: Db, input: Registration, now = new Date()): P
 	await db.transaction(async (tx) => {
 		const [user] = await tx
 			.insert(users)
-			.values({ name, email, passwordHash, role: 'USER' })
+			.values({ name, email, passwordHash, role: 'USER', locale })
 			.onConflictDoNothing({ target: users.email })
 			.returning();
 		if (user) return mailVerificationLink(tx, user, now);

@@ -33,6 +33,9 @@ import {
 	toAccountView,
 	toSessionView
 } from './views';
+import { LOCALES } from '$lib/statuses';
+import { getLocale } from '$lib/paraglide/runtime';
+import { setLocaleCookie } from '../i18n';
 
 const secureCookies = (ctx: Context) => ctx.runtime.config.origin.startsWith('https://');
 
@@ -58,7 +61,7 @@ export const authRouter = router({
 		.use(rateLimited('register'))
 		.output(registrationViewSchema)
 		.mutation(async ({ ctx, input }) => {
-			await register(ctx.runtime.db, input);
+			await register(ctx.runtime.db, input, getLocale());
 			return { checkEmail: true as const };
 		}),
 
@@ -106,6 +109,8 @@ export const authRouter = router({
 		.mutation(async ({ ctx, input }) => {
 			const { user, deviceToken } = await login(ctx.runtime.db, input, loginContext(ctx));
 			if (ctx.cookies) setDeviceCookie(ctx.cookies, deviceToken, secureCookies(ctx));
+			// The account's language wins over the one chosen before logging in.
+			if (ctx.cookies && user.locale) setLocaleCookie(ctx.cookies, user.locale);
 			await openSession(ctx, user.id);
 			return toAccountView(user);
 		}),
@@ -115,6 +120,16 @@ export const authRouter = router({
 		if (ctx.cookies) deleteSessionCookie(ctx.cookies, secureCookies(ctx));
 		return { ok: true };
 	}),
+
+	/** The account's language, remembered for its next visits, mails and notifications. */
+	setLocale: authedProcedure
+		.input(z.object({ locale: z.enum(LOCALES) }))
+		.output(accountViewSchema)
+		.mutation(async ({ ctx, input }) => {
+			const user = await setAccountLocale(ctx.runtime.db, ctx.user.id, input.locale);
+			if (ctx.cookies) setLocaleCookie(ctx.cookies, input.locale);
+			return toAccountView(user);
+		}),
 
 	me: publicProcedure.output(accountViewSchema.nullable()).query(({ ctx }) => (ctx.user ? toAccountView(ctx.user) : null)),
 

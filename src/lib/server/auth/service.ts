@@ -3,7 +3,8 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
-import { AppError, badRequest } from '../errors';
+import type { Locale } from '$lib/statuses';
+import { AppError, badRequest, notFound } from '../errors';
 import { passwordStrength, WEAK_PASSWORD_MESSAGE } from '$lib/password-strength';
 import { hashPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
@@ -22,7 +23,8 @@ export const publicUser = (user: typeof users.$inferSelect): SessionUser => ({
 	email: user.email,
 	role: user.role,
 	isActive: user.isActive,
-	emailVerifiedAt: user.emailVerifiedAt
+	emailVerifiedAt: user.emailVerifiedAt,
+	locale: user.locale
 });
 
 // Verifying against a real hash when the account does not exist keeps the response time
@@ -105,3 +107,10 @@ export async function startSession(db: DbOrTx, userId: string, days: number, cli
 
 /** Shown to a customer who opens the admin panel (hooks.server.ts, routes/admin/+layout.server.ts). */
 export const ADMIN_ONLY = 'The admin panel is for administrators only.';
+
+/** Remembers the account's language: its pages, mails and notifications use it from now on. */
+export async function setAccountLocale(db: DbOrTx, userId: string, locale: Locale): Promise<SessionUser> {
+	const [user] = await db.update(users).set({ locale }).where(eq(users.id, userId)).returning();
+	if (!user) throw notFound('account');
+	return publicUser(user);
+}

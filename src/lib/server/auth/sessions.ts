@@ -10,7 +10,7 @@ import { sessions, users, type Session, type User } from '../db/schema';
 export const SESSION_COOKIE = 'minispod_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive' | 'emailVerifiedAt'>;
+export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive' | 'emailVerifiedAt' | 'locale'>;
 /** `renewed` when the expiry moved forward, so the cookie must be set again. */
 export type SessionValidation = { session: Session; user: SessionUser; renewed: boolean } | null;
 
@@ -54,7 +54,8 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 				email: users.email,
 				role: users.role,
 				isActive: users.isActive,
-				emailVerifiedAt: users.emailVerifiedAt
+				emailVerifiedAt: users.emailVerifiedAt,
+				locale: users.locale
 			}
 		})
 		.from(sessions)

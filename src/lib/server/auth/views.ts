@@ -1,7 +1,7 @@
 // What an account sees of itself: built here only, never the users row (its password hash
 // and balances stay on the server).
 import { z } from 'zod';
-import { ROLES } from '$lib/statuses';
+import { LOCALES, ROLES } from '$lib/statuses';
 import type { Session } from '../db/schema';
 import type { SessionUser } from './sessions';
 
@@ -12,7 +12,8 @@ export const accountViewSchema = z.object({
 	role: z.enum(ROLES),
 	isActive: z.boolean(),
 	/** A top-up needs a verified address. */
-	emailVerified: z.boolean()
+	emailVerified: z.boolean(),
+	locale: z.enum(LOCALES).nullable()
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
 
@@ -23,7 +24,8 @@ export function toAccountView(user: SessionUser): AccountView {
 		email: user.email,
 		role: user.role,
 		isActive: user.isActive,
-		emailVerified: user.emailVerifiedAt !== null
+		emailVerified: user.emailVerifiedAt !== null,
+		locale: user.locale
 	};
 }
 

@@ -29,7 +29,7 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
 		const userIds = [...new Set(mails.flatMap((mail) => (mail.userId ? [mail.userId] : [])))];
 		const recipients = userIds.length
 			? await tx
-					.select({ id: users.id, email: users.email, optionalMails: users.optionalMails })
+					.select({ id: users.id, email: users.email, optionalMails: users.optionalMails, locale: users.locale })
 					.from(users)
 					.where(inArray(users.id, userIds))
 			: [];
@@ -39,7 +39,9 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
 			if (!mail.userId) return [{ to: mail.to!, userId: null, kind: mail.kind, data, essential: mail.essential }];
 			const recipient = byId.get(mail.userId);
 			if (!recipient || (!mail.essential && !recipient.optionalMails)) return [];
-			return [{ to: recipient.email, userId: recipient.id, kind: mail.kind, data, essential: mail.essential }];
+			// Written in the recipient's language when sent (render below).
+			const withLocale = { ...data, locale: recipient.locale ?? 'id' };
+			return [{ to: recipient.email, userId: recipient.id, kind: mail.kind, data: withLocale, essential: mail.essential }];
 		});
 		if (rows.length === 0) return [];
 		const column = <T>(pick: (row: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
@@ -67,7 +69,11 @@ export async function queueMail<K extends MailKind>(db: DbOrTx, mail: QueuedMail
 
 function render(runtime: Runtime, row: MailOutboxRow): RenderedMail {
 	if (!isMailKind(row.kind)) throw new Error(`Unknown mail kind ${row.kind}`);
-	return renderMail(row.kind, row.data as MailTemplates[typeof row.kind], { origin: runtime.config.origin });
+	const { locale } = row.data as { locale?: unknown };
+	return renderMail(row.kind, row.data as MailTemplates[typeof row.kind], {
+		origin: runtime.config.origin,
+		locale: locale === 'en' ? 'en' : 'id'
+	});
 }
 
 export type DeliveryOutcome = 'sent' | 'kept' | 'skipped';

@@ -1,7 +1,10 @@
 // What each kind of e-mail says: one template per kind, producing a subject, plain text and
 // simple HTML. Pure, so every mail reads (and is tested) without sending anything. A new
 // kind (account verification, password reset, ...) is one more entry in MailTemplates and
-// in `templates` below; the type makes both sides agree.
+// in `templates` below; the type makes both sides agree. Texts are messages, written in the
+// recipient's language (MailContext.locale).
+import { m } from '$lib/paraglide/messages';
+import type { Locale } from '$lib/statuses';
 
 /** The data each kind of mail is rendered from. */
 export type MailTemplates = {
@@ -34,6 +37,8 @@ export type RenderedMail = { subject: string; text: string; html: string };
 export type MailContext = {
 	/** Public URL of MinisPod, for absolute links. */
 	origin: string;
+	/** The recipient's language (Indonesian when unknown). */
+	locale?: Locale;
 };
 
 const escapeHtml = (value: string) =>
@@ -137,10 +142,10 @@ const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContex
 		...layout(context, {
 			heading: data.title,
 			paragraphs: [data.body],
-			action: data.link ? { label: 'Open MinisPod', link: data.link } : undefined,
+			action: data.link ? { label: m.mail_open_minispod({}, { locale: context.locale }), link: data.link } : undefined,
 			footer: data.essential
-				? 'MinisPod sends this while money is owed or your data is at risk, whatever your mail settings.'
-				: `You can turn these mails off on your account page: ${absolute(context.origin, '/account')}`
+				? m.mail_footer_essential({}, { locale: context.locale })
+				: m.mail_footer_optional({ url: absolute(context.origin, '/account') }, { locale: context.locale })
 		})
 	}),
 	...accountTemplates

@@ -157,7 +157,7 @@ export async function extendSubscription(db: DbOrTx, admin: { id: string }, inpu
 			userId: subscription.userId,
 			type: 'SUBSCRIPTION_EXTENDED',
 			title: 'Your subscription was extended',
-			body: `An administrator extended your subscription by ${input.days} days, until ${formatDate(endDate)}.`,
+			body: `An administrator extended your subscription by ${input.days} days, until ${formatDate(endDate, 'en')}.`,
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;

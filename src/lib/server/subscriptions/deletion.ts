@@ -32,8 +32,8 @@ export async function warnBeforeDeletion(runtime: Runtime, now = runtime.clock.n
 		const sent = await notifyOnce(runtime.db, `deletion-warning:${subscription.id}:${suspendedAt.toISOString()}`, {
 			userId: subscription.userId,
 			type: 'DELETION_WARNING',
-			title: `${name} will be deleted on ${formatDate(deletion)}`,
-			body: `${name} has been suspended since ${formatDate(suspendedAt)} for an unpaid renewal. On ${formatDate(deletion)} the app and all its data will be deleted. Reactivate it before then by paying ${formatRupiah(plan.monthlyPrice)} for a new month.`,
+			title: `${name} will be deleted on ${formatDate(deletion, 'en')}`,
+			body: `${name} has been suspended since ${formatDate(suspendedAt, 'en')} for an unpaid renewal. On ${formatDate(deletion, 'en')} the app and all its data will be deleted. Reactivate it before then by paying ${formatRupiah(plan.monthlyPrice)} for a new month.`,
 			link: `/subscriptions/${subscription.id}`,
 			metadata: { subscriptionId: subscription.id, deletionAt: deletion }
 		});
@@ -71,7 +71,7 @@ export async function deleteExpiredSuspensions(runtime: Runtime, now = runtime.c
 				userId: subscription.userId,
 				type: 'SUBSCRIPTION_DELETED',
 				title: `${subscription.name ?? service.name} was deleted`,
-				body: `Your app was suspended for an unpaid renewal since ${formatDate(subscription.suspendedAt)} and has now been deleted with its data. You can subscribe again from the catalog at any time.`,
+				body: `Your app was suspended for an unpaid renewal since ${formatDate(subscription.suspendedAt, 'en')} and has now been deleted with its data. You can subscribe again from the catalog at any time.`,
 				link: `/subscriptions/${id}`
 			});
 			return true;

@@ -47,7 +47,7 @@ export async function suspendEndedGracePeriods(runtime: Runtime, now = runtime.c
 				userId: subscription.userId,
 				type: 'SUBSCRIPTION_SUSPENDED',
 				title: `${name} is suspended`,
-				body: `The renewal of ${formatRupiah(row.plan.monthlyPrice)} was not paid by the end of the grace period, so your app was stopped. Its data is kept until ${formatDate(deletion)}: reactivate it before then by paying ${formatRupiah(row.plan.monthlyPrice)} for a new month, or it will be deleted.`,
+				body: `The renewal of ${formatRupiah(row.plan.monthlyPrice)} was not paid by the end of the grace period, so your app was stopped. Its data is kept until ${formatDate(deletion, 'en')}: reactivate it before then by paying ${formatRupiah(row.plan.monthlyPrice)} for a new month, or it will be deleted.`,
 				link: `/subscriptions/${subscription.id}`,
 				metadata: { subscriptionId: subscription.id, reactivationPrice: row.plan.monthlyPrice, deletionAt: deletion }
 			});
@@ -98,7 +98,7 @@ export async function remindPastDue(runtime: Runtime, now = runtime.clock.now())
 			userId: subscription.userId,
 			type: 'GRACE_REMINDER',
 			title: `${name}: ${left} day${left === 1 ? '' : 's'} left to pay`,
-			body: `The renewal of ${name} (${formatRupiah(price)}) is unpaid. Top up at least ${formatRupiah(shortfall)} by ${formatDate(subscription.gracePeriodEnd)} to keep your app running; after that it is suspended.`,
+			body: `The renewal of ${name} (${formatRupiah(price)}) is unpaid. Top up at least ${formatRupiah(shortfall)} by ${formatDate(subscription.gracePeriodEnd, 'en')} to keep your app running; after that it is suspended.`,
 			link: topUpUrl(shortfall),
 			metadata: { subscriptionId: subscription.id, shortfall, daysLeft: left }
 		});
@@ -142,7 +142,7 @@ export async function extendGrace(db: DbOrTx, admin: { id: string }, input: { id
 			userId: subscription.userId,
 			type: 'GRACE_EXTENDED',
 			title: 'More time to pay your renewal',
-			body: `Your app keeps running until ${formatDate(gracePeriodEnd)} while the renewal is unpaid (${input.reason}).`,
+			body: `Your app keeps running until ${formatDate(gracePeriodEnd, 'en')} while the renewal is unpaid (${input.reason}).`,
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;
@@ -175,7 +175,7 @@ export async function waiveRenewal(db: DbOrTx, admin: { id: string }, input: { i
 			userId: subscription.userId,
 			type: 'RENEWAL_WAIVED',
 			title: 'Your renewal was waived',
-			body: `MinisPod waived the renewal of ${formatRupiah(plan.monthlyPrice)} for ${formatPeriod(start, end)} (${input.reason}). Nothing was charged.`,
+			body: `MinisPod waived the renewal of ${formatRupiah(plan.monthlyPrice)} for ${formatPeriod(start, end, 'en')} (${input.reason}). Nothing was charged.`,
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;

@@ -53,10 +53,10 @@ export async function sendRenewalNotices(runtime: Runtime, now = runtime.clock.n
 			const notified = await notifyOnce(runtime.db, `renewal-notice:${id}:${endDate.toISOString()}`, {
 				userId,
 				type: 'RENEWAL_NOTICE',
-				title: `${subscription.name} renews on ${formatDate(endDate)}`,
+				title: `${subscription.name} renews on ${formatDate(endDate, 'en')}`,
 				body: covered
-					? `${formatRupiah(subscription.price)} will be charged from your credit on ${formatDate(endDate)}. Your balance of ${formatRupiah(balance)} covers every renewal due by then.`
-					: `${formatRupiah(subscription.price)} will be charged from your credit on ${formatDate(endDate)}. Renewals of ${formatRupiah(due.amount)} are due by then and your balance is ${formatRupiah(balance)}: top up at least ${formatRupiah(due.shortfall)} to keep your apps running.`,
+					? `${formatRupiah(subscription.price)} will be charged from your credit on ${formatDate(endDate, 'en')}. Your balance of ${formatRupiah(balance)} covers every renewal due by then.`
+					: `${formatRupiah(subscription.price)} will be charged from your credit on ${formatDate(endDate, 'en')}. Renewals of ${formatRupiah(due.amount)} are due by then and your balance is ${formatRupiah(balance)}: top up at least ${formatRupiah(due.shortfall)} to keep your apps running.`,
 				link: covered ? `/subscriptions/${id}` : topUpUrl(due.shortfall),
 				metadata: { subscriptionId: id, amount: subscription.price, dueAt: endDate, shortfall: due.shortfall }
 			});
@@ -104,7 +104,7 @@ export async function warnLowCredit(runtime: Runtime, now = runtime.clock.now())
 				userId,
 				type: 'LOW_CREDIT',
 				title: 'Your credit is running low',
-				body: `Renewals of ${formatRupiah(forecast.dueSoon.amount)} are due in the next ${LOW_CREDIT_DAYS} days and your balance is ${formatRupiah(balance)}. ${first.name} renews on ${formatDate(first.dueAt)} for ${formatRupiah(first.amount)}: top up at least ${formatRupiah(forecast.dueSoon.shortfall)} to cover them.`,
+				body: `Renewals of ${formatRupiah(forecast.dueSoon.amount)} are due in the next ${LOW_CREDIT_DAYS} days and your balance is ${formatRupiah(balance)}. ${first.name} renews on ${formatDate(first.dueAt, 'en')} for ${formatRupiah(first.amount)}: top up at least ${formatRupiah(forecast.dueSoon.shortfall)} to cover them.`,
 				link: topUpUrl(forecast.dueSoon.shortfall),
 				metadata: { shortfall: forecast.dueSoon.shortfall, firstUncovered: first }
 			});

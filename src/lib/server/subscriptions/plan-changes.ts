@@ -46,7 +46,7 @@ async function announcePriceChange(tx: Tx, change: PlanChange) {
 	await notifyMany(tx, [
 		...announced.map((subscription) => {
 			const from = subscription.endDate;
-			const when = from > now ? `From your renewal on ${formatDate(from)}` : 'From your next payment';
+			const when = from > now ? `From your renewal on ${formatDate(from, 'en')}` : 'From your next payment';
 			return {
 				userId: subscription.userId,
 				type: 'PLAN_PRICE_CHANGED' as const,

@@ -147,8 +147,8 @@ function receipt(row: DueRenewal, start: Date, end: Date, balanceLeft: number): 
 		title: `${appName(row)} renewed`,
 		body:
 			plan.monthlyPrice > 0
-				? `${formatRupiah(plan.monthlyPrice)} was charged from your credit for ${formatPeriod(start, end)}. Your balance is now ${formatRupiah(balanceLeft)}.`
-				: `Your free ${plan.name} plan continues for ${formatPeriod(start, end)}.`,
+				? `${formatRupiah(plan.monthlyPrice)} was charged from your credit for ${formatPeriod(start, end, 'en')}. Your balance is now ${formatRupiah(balanceLeft)}.`
+				: `Your free ${plan.name} plan continues for ${formatPeriod(start, end, 'en')}.`,
 		link: `/subscriptions/${subscription.id}`,
 		metadata: {
 			subscriptionId: subscription.id,
@@ -167,7 +167,7 @@ function pastDueNotice(row: DueRenewal, balance: number, graceEnd: Date): NewNot
 		userId: subscription.userId,
 		type: 'RENEWAL_FAILED',
 		title: `Top up to keep ${appName(row)} running`,
-		body: `The renewal of ${formatRupiah(plan.monthlyPrice)} could not be charged: your balance is ${formatRupiah(balance)}, ${formatRupiah(shortfall)} short. Your app keeps running until ${formatDate(graceEnd)}; top up by then or it will be suspended.`,
+		body: `The renewal of ${formatRupiah(plan.monthlyPrice)} could not be charged: your balance is ${formatRupiah(balance)}, ${formatRupiah(shortfall)} short. Your app keeps running until ${formatDate(graceEnd, 'en')}; top up by then or it will be suspended.`,
 		link: topUpUrl(shortfall),
 		metadata: { subscriptionId: subscription.id, shortfall, gracePeriodEnd: graceEnd }
 	};

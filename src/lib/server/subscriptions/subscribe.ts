@@ -97,7 +97,7 @@ export function periodCharge({ subscription, plan, service, start, end }: Omit<P
 		type: 'SUBSCRIPTION',
 		amount: -plan.monthlyPrice,
 		idempotencyKey: periodChargeKey(subscription.id, start),
-		description: `${service.name} ${plan.name}, ${formatPeriod(start, end)}`,
+		description: `${service.name} ${plan.name}, ${formatPeriod(start, end, 'en')}`,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
 		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
@@ -178,7 +178,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 		type: 'SUBSCRIPTION_STARTED',
 		title: `${service.name} ${plan.name} is being set up`,
 		body: input.grant
-			? `You were granted ${service.name} ${plan.name} until ${formatDate(end)}. We are setting it up now.`
+			? `You were granted ${service.name} ${plan.name} until ${formatDate(end, 'en')}. We are setting it up now.`
 			: `Your subscription started${price > 0 ? ` and ${formatRupiah(price)} was charged from your credit` : ''}. We are setting up your app now.`,
 		link: `/subscriptions/${subscription.id}`,
 		metadata: { subscriptionId: subscription.id, instanceId: instance.id }

@@ -101,7 +101,7 @@ export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: S
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION_RESUMED',
 		title: `${subscription.name ?? service.name} is active again`,
-		body: `${price > 0 ? `${formatRupiah(price)} was charged from your credit. ` : ''}Your app is starting again; the current period runs until ${formatDate(end)}.`,
+		body: `${price > 0 ? `${formatRupiah(price)} was charged from your credit. ` : ''}Your app is starting again; the current period runs until ${formatDate(end, 'en')}.`,
 		link: `/subscriptions/${subscription.id}`
 	});
 	return { subscription: updated, charged: price };

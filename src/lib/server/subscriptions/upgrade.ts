@@ -126,7 +126,7 @@ export async function upgrade(
 				type: 'UPGRADE',
 				amount: -charge,
 				idempotencyKey: `upgrade:${upgradeId}`,
-				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate)}`,
+				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate, 'en')}`,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				// The monthly prices on both sides: analytics count the expansion of recurring revenue.

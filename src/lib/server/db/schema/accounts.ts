@@ -15,11 +15,12 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { ACCOUNT_TOKEN_PURPOSES, ROLES } from '../../../statuses';
+import { ACCOUNT_TOKEN_PURPOSES, LOCALES, ROLES } from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
 
 export const roleEnum = pgEnum('role', ROLES);
 export const accountTokenPurposeEnum = pgEnum('account_token_purpose', ACCOUNT_TOKEN_PURPOSES);
+export const localeEnum = pgEnum('locale', LOCALES);
 
 export const users = pgTable(
 	'users',
@@ -39,6 +40,8 @@ export const users = pgTable(
 		optionalMails: boolean().notNull().default(true),
 		/** When the owner opened the verification link; a top-up needs it. */
 		emailVerifiedAt: timestamp({ withTimezone: true }),
+		/** The language the account chose (pages, mails, notifications); null: not chosen yet. */
+		locale: localeEnum(),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},

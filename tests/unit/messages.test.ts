@@ -1,0 +1,65 @@
+// Every text exists in both languages with the same parameters, and every message the code
+// calls exists (svelte-check also refuses an unknown `m.key`; this catches it in `npm test`).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as statuses from '../../src/lib/statuses';
+import { DISPLAY_STATUSES } from '../../src/lib/server/wallet/views';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const load = (locale: string): Record<string, string> => {
+	const { $schema: _schema, ...messages } = JSON.parse(readFileSync(path.join(root, 'messages', `${locale}.json`), 'utf8'));
+	return messages;
+};
+const id = load('id');
+const en = load('en');
+const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+
+function sourceFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap((entry) => {
+		const full = path.join(dir, entry);
+		if (full.endsWith(`${path.sep}paraglide`)) return [];
+		if (statSync(full).isDirectory()) return sourceFiles(full);
+		return /\.(ts|js|svelte)$/.test(entry) ? [full] : [];
+	});
+}
+
+describe('messages', () => {
+	it('has every key in both languages', () => {
+		expect(Object.keys(en).filter((key) => !(key in id))).toEqual([]);
+		expect(Object.keys(id).filter((key) => !(key in en))).toEqual([]);
+	});
+
+	it('has no empty text', () => {
+		expect(Object.entries({ ...id, ...en }).filter(([, text]) => !text.trim())).toEqual([]);
+	});
+
+	it('uses the same parameters in both languages', () => {
+		const differing = Object.keys(id).filter((key) => key in en && params(id[key]).join() !== params(en[key]).join());
+		expect(differing).toEqual([]);
+	});
+
+	it('has every message the code calls', () => {
+		const missing = sourceFiles(path.join(root, 'src')).flatMap((file) =>
+			[...readFileSync(file, 'utf8').matchAll(/\bm\.(\w+)\(/g)]
+				.map((match) => match[1])
+				.filter((key) => !(key in id))
+				.map((key) => `${path.relative(root, file)}: ${key}`)
+		);
+		expect(missing).toEqual([]);
+	});
+
+	it('has a label for every status, transaction type and payment method', () => {
+		const codes = [
+			...statuses.SUBSCRIPTION_STATUSES,
+			...statuses.WAITLIST_STATUSES,
+			...statuses.TRANSACTION_STATUSES,
+			...DISPLAY_STATUSES,
+			...statuses.INSTANCE_STATUSES,
+			...statuses.MAIL_STATUSES
+		].map((status) => `status_${status.toLowerCase()}`);
+		codes.push(...statuses.TRANSACTION_TYPES.map((type) => `transaction_type_${type.toLowerCase()}`));
+		codes.push(...statuses.PAYMENT_METHODS.map((method) => `payment_method_${method.toLowerCase()}`));
+		expect(codes.filter((key) => !(key in id))).toEqual([]);
+	});
+});
