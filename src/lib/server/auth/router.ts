@@ -13,7 +13,7 @@ import {
 	requestPasswordResetInput,
 	resetPasswordInput
 } from './schemas';
-import { changePassword, endOtherSessions, listSessions, login, startSession } from './service';
+import { changePassword, endOtherSessions, listSessions, login, setAccountLocale, startSession } from './service';
 import {
 	changeName,
 	confirmEmail,
