@@ -99,6 +99,7 @@ const fixtures: Record<string, Fixture> = {
 	'auth.changePassword': { input: () => ({ currentPassword: 'wrong', newPassword: 'another password' }), other: 'own' },
 	'auth.sessions': { input: () => undefined, other: 'own' },
 	'auth.logoutOthers': { input: () => undefined, other: 'own' },
+	'auth.setLocale': { input: () => ({ locale: 'en' as const }), other: 'own' },
 	'auth.confirmEmail': { input: () => ({ token: 'a'.repeat(32) }), other: 'own', access: 'public' },
 	'auth.resendVerification': { input: () => undefined, other: 'own' },
 	'auth.requestPasswordReset': { input: () => ({ email: 'nobody@example.com' }), other: 'own', access: 'public' },
