@@ -69,8 +69,9 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 		const workers = concurrency > 4 ? 2 : 1;
 		const batchSize = Math.ceil(concurrency / workers);
 		for (let worker = 0; worker < workers; worker++) {
-			let workerId: string | undefined;
-			workerId = await runtime.boss.work<JobPayloads[QueueName]>(
+			// Known once work() has answered; a batch fetched before then just waits its interval.
+			const worker: { id?: string } = {};
+			worker.id = await runtime.boss.work<JobPayloads[QueueName]>(
 				queue.name,
 				{ ...queue.work, batchSize, includeMetadata: true },
 				async (jobs) => {
@@ -78,7 +79,7 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 					// A full batch means more jobs are likely waiting (a burst of set-ups): fetch
 					// again at once instead of sleeping out the polling interval. pg-boss skips its
 					// loop delay for a notified worker (src/worker.js, `beenNotified`).
-					if (jobs.length === batchSize && workerId) runtime.boss.notifyWorker(workerId);
+					if (jobs.length === batchSize && worker.id) runtime.boss.notifyWorker(worker.id);
 				}
 			);
 		}

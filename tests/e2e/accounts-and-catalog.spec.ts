@@ -35,11 +35,13 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 	await register(page, 'Agus Salim', uniqueEmail());
 
 	await expect(page.getByTestId('featured-services').getByTestId('service-card').first()).toBeVisible();
-	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(6);
+	// Every seeded app (src/lib/server/seed: twenty).
+	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(20);
 
 	const categories = page.getByRole('navigation', { name: 'Categories' });
 	await categories.getByRole('link', { name: /Developer Tools/ }).click();
-	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(1);
+	// Gitea, Forgejo and code-server.
+	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(3);
 	await expect(page.getByTestId('service-list')).toContainText('Gitea');
 
 	await categories.getByRole('link', { name: /^All$/ }).click();

@@ -70,7 +70,15 @@ describe('wallet.uploadProof', () => {
 		const user = await createUser(runtime);
 		const context = {
 			runtime,
-			user: { id: user.id, name: user.name, email: user.email, role: user.role, isActive: true, emailVerifiedAt: new Date(), locale: null },
+			user: {
+				id: user.id,
+				name: user.name,
+				email: user.email,
+				role: user.role,
+				isActive: true,
+				emailVerifiedAt: new Date(),
+				locale: null
+			},
 			session: {
 				id: 'test',
 				userId: user.id,

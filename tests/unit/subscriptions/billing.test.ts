@@ -54,9 +54,7 @@ describe('upgrade proration', () => {
 		// 50.000 * 2/3 = 33.333,33…
 		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: third })).toBe(33_300);
 		// 50.000 * 0,99999 = 49.999,4…: still below 50.000.
-		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: new Date(start.getTime() + 26_000) })).toBe(
-			49_900
-		);
+		expect(upgradeCharge({ oldPrice: 49_000, newPrice: 99_000, period, now: new Date(start.getTime() + 26_000) })).toBe(49_900);
 	});
 
 	it('charges nothing for the last minutes and after the end', () => {
