@@ -11,10 +11,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 
 const SESSION = `SELECT s.id, s.user_id, s.expires_at, u.role, u.is_active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`;
-const SERVICES = `SELECT s.id, s.slug, s.name, s.description, s.icon, s.version, s.tags, s.is_featured, c.slug AS category_slug, c.name AS category_name
+const SERVICES = `SELECT s.id, s.slug, s.name, s.description, s.icon, s.version, s.tags, s.is_featured, c.slug AS category_slug, c.name AS category_name,
+	(SELECT coalesce(json_agg(json_build_object('monthlyPrice', p.monthly_price, 'totalQuota', p.total_quota, 'usedQuota', p.used_quota)), '[]')
+		FROM service_plans p WHERE p.service_id = s.id AND p.is_active) AS plans
 	FROM services s JOIN service_categories c ON c.id = s.category_id
 	WHERE s.is_active AND s.is_public AND c.is_visible ORDER BY s.sort_order, s.name`;
-const PLANS = `SELECT service_id, monthly_price, total_quota, used_quota FROM service_plans WHERE service_id = ANY($1::uuid[]) AND is_active`;
 const CATEGORIES = `SELECT c.id, c.name, c.slug, c.description, c.icon, count(s.id) AS service_count
 	FROM service_categories c LEFT JOIN services s ON s.category_id = c.id AND s.is_active AND s.is_public
 	WHERE c.is_visible GROUP BY c.id ORDER BY c.sort_order, c.name`;
@@ -36,10 +37,9 @@ async function session(request: http.IncomingMessage): Promise<Row | null> {
 
 async function services() {
 	const { rows } = await pool.query({ name: 'services', text: SERVICES });
-	const plans = (await pool.query({ name: 'plans', text: PLANS, values: [rows.map((row) => row.id)] })).rows;
 	return rows.map((row) => {
-		const own = plans.filter((plan) => plan.service_id === row.id);
-		const available = own.reduce((sum, plan) => sum + Math.max(0, plan.total_quota - plan.used_quota), 0);
+		const own = row.plans as { monthlyPrice: number; totalQuota: number; usedQuota: number }[];
+		const available = own.reduce((sum, plan) => sum + Math.max(0, plan.totalQuota - plan.usedQuota), 0);
 		return {
 			id: row.id,
 			slug: row.slug,
@@ -51,7 +51,7 @@ async function services() {
 			isFeatured: row.is_featured,
 			category: { slug: row.category_slug, name: row.category_name },
 			planCount: own.length,
-			startingPrice: own.length ? Math.min(...own.map((plan) => plan.monthly_price)) : null,
+			startingPrice: own.length ? Math.min(...own.map((plan) => plan.monthlyPrice)) : null,
 			availableSlots: available,
 			soldOut: own.length > 0 && available === 0
 		};

@@ -105,9 +105,12 @@ const cpuPerRequest = (run: RunResult) => run.cpuMs / Math.max(1, run.requests);
 
 describe('request path: MinisPod against a bare node:http + pg server on the same SQL', () => {
 	it('measures throughput and CPU per request at 10 and 50 connections', async () => {
+		// Answers first, then a warm-up of every case on both servers (JIT, prepared statements, pools).
 		for (const target of READS) {
 			expect((await closedLoop(read(app.url, target.app), 1, 200, appPid)).errors, target.label).toBe(0);
 			expect((await closedLoop(read(baseline.url, target.baseline), 1, 200, baseline.pid)).errors, target.label).toBe(0);
+			await closedLoop(read(app.url, target.app), 10, SECONDS * 1000, appPid);
+			await closedLoop(read(baseline.url, target.baseline), 10, SECONDS * 1000, baseline.pid);
 		}
 		const runs = new Map<string, { app: RunResult[]; bare: RunResult[] }>();
 		for (let round = 0; round < ROUNDS; round++) {
