@@ -44,6 +44,11 @@ export function notifyInstanceSql(userId: SQL, instanceId: SQL): SQL {
 	return sql`pg_notify(${CHANNEL}, json_build_object('type', 'instance', 'userId', ${userId}, 'instanceId', ${instanceId})::text)`;
 }
 
+/** The notification event of a new in-app notification as an SQL expression (see notifyInstanceSql). */
+export function notifyNotificationSql(userId: SQL, notificationId: SQL): SQL {
+	return sql`pg_notify(${CHANNEL}, json_build_object('type', 'notification', 'userId', ${userId}, 'notificationId', ${notificationId})::text)`;
+}
+
 export type EventHub = {
 	/** Events matching `filter`, and every resync, until `signal` aborts. */
 	stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal): AsyncGenerator<T | ResyncEvent>;

@@ -3,8 +3,8 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
-import { eq, lt } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
+import { eq, lt, sql } from 'drizzle-orm';
+import { prepared, type DbOrTx } from '../db/client';
 import { sessions, users, type Session, type User } from '../db/schema';
 
 export const SESSION_COOKIE = 'minispod_session';
@@ -43,9 +43,9 @@ export async function createSession(
 	return session;
 }
 
-export async function validateSessionToken(db: DbOrTx, token: string, options: { days: number }): Promise<SessionValidation> {
-	const sessionId = sessionIdFromToken(token);
-	const [row] = await db
+/** The session and its user in one lookup, prepared: every signed-in request runs it. */
+const sessionLookup = (db: DbOrTx) =>
+	db
 		.select({
 			session: sessions,
 			user: {
@@ -60,7 +60,12 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 		})
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))
-		.where(eq(sessions.id, sessionId));
+		.where(eq(sessions.id, sql.placeholder('sessionId')))
+		.prepare('session_lookup');
+
+export async function validateSessionToken(db: DbOrTx, token: string, options: { days: number }): Promise<SessionValidation> {
+	const sessionId = sessionIdFromToken(token);
+	const [row] = await prepared(db, 'session_lookup', sessionLookup).execute({ sessionId });
 	if (!row) return null;
 
 	const { session, user } = row;

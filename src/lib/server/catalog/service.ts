@@ -1,7 +1,7 @@
 // The service catalog: categories, services with their plans, search and slot availability.
-import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { serviceCategories, servicePlans, services } from '../db/schema';
+import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { prepared, type DbOrTx } from '../db/client';
+import { serviceCategories, servicePlans, services, type ServicePlan } from '../db/schema';
 import { notFound } from '../errors';
 import { toCategoryView, toServiceDetail, toServiceSummary } from './views';
 
@@ -29,6 +29,39 @@ export function likePattern(term: string): string {
 	return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * What a catalog card shows (toServiceSummary), and no more: the service, its category, and
+ * its active plans' prices and slots gathered in the same statement (one round trip).
+ */
+const summaryColumns = {
+	service: {
+		id: services.id,
+		slug: services.slug,
+		name: services.name,
+		description: services.description,
+		icon: services.icon,
+		version: services.version,
+		tags: services.tags,
+		isFeatured: services.isFeatured
+	},
+	category: { slug: serviceCategories.slug, name: serviceCategories.name },
+	plans: sql<PlanSlots[]>`(SELECT coalesce(json_agg(json_build_object('monthlyPrice', ${servicePlans.monthlyPrice},
+		'totalQuota', ${servicePlans.totalQuota}, 'usedQuota', ${servicePlans.usedQuota})), '[]') FROM ${servicePlans}
+		WHERE ${servicePlans.serviceId} = ${services.id} AND ${servicePlans.isActive})`
+};
+type PlanSlots = Pick<ServicePlan, 'monthlyPrice' | 'totalQuota' | 'usedQuota'>;
+
+const listedServices = (db: DbOrTx, conditions: (SQL | undefined)[]) =>
+	db
+		.select(summaryColumns)
+		.from(services)
+		.innerJoin(serviceCategories, eq(services.categoryId, serviceCategories.id))
+		.where(and(...conditions))
+		.orderBy(asc(services.sortOrder), asc(services.name));
+
+/** The whole catalog, as most catalog views ask for it: prepared. */
+const allListedServices = (db: DbOrTx) => listedServices(db, [listedService]).prepare('catalog_services');
+
 export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 	const conditions: (SQL | undefined)[] = [listedService];
 	if (filter.categorySlug) conditions.push(eq(serviceCategories.slug, filter.categorySlug));
@@ -47,34 +80,11 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 		);
 	}
 
-	const rows = await db
-		.select({ service: services, category: serviceCategories })
-		.from(services)
-		.innerJoin(serviceCategories, eq(services.categoryId, serviceCategories.id))
-		.where(and(...conditions))
-		.orderBy(asc(services.sortOrder), asc(services.name));
-	if (rows.length === 0) return [];
-
-	const plans = await db
-		.select()
-		.from(servicePlans)
-		.where(
-			and(
-				inArray(
-					servicePlans.serviceId,
-					rows.map((r) => r.service.id)
-				),
-				eq(servicePlans.isActive, true)
-			)
-		);
-
-	return rows.map(({ service, category }) =>
-		toServiceSummary(
-			service,
-			category,
-			plans.filter((p) => p.serviceId === service.id)
-		)
-	);
+	const rows =
+		conditions.length === 1
+			? await prepared(db, 'catalog_services', allListedServices).execute()
+			: await listedServices(db, conditions);
+	return rows.map(({ service, category, plans }) => toServiceSummary(service, category, plans));
 }
 
 export async function getService(db: DbOrTx, slug: string) {

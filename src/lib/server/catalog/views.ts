@@ -98,7 +98,11 @@ export const serviceSummarySchema = z.object({
 export type ServiceSummary = z.infer<typeof serviceSummarySchema>;
 
 /** A catalog card: the app, its category, its cheapest price and the slots left on its active plans. */
-export function toServiceSummary(service: Service, category: ServiceCategory, plans: ServicePlan[]): ServiceSummary {
+export function toServiceSummary(
+	service: Pick<Service, 'id' | 'slug' | 'name' | 'description' | 'icon' | 'version' | 'tags' | 'isFeatured'>,
+	category: Pick<ServiceCategory, 'slug' | 'name'>,
+	plans: Pick<ServicePlan, 'monthlyPrice' | 'totalQuota' | 'usedQuota'>[]
+): ServiceSummary {
 	const prices = plans.map((p) => p.monthlyPrice);
 	const available = plans.reduce((sum, p) => sum + availableSlots(p), 0);
 	return {

@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { notifications, sentNotices, users } from '../db/schema';
 import { notFound } from '../errors';
-import { publish, publishMany } from '../events';
+import { notifyNotificationSql, publish } from '../events';
 import { queueMails } from '../mail/outbox';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
 import { toNotificationView } from './views';
@@ -26,18 +26,17 @@ export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<s
 	return inTransaction(db, async (tx) => {
 		const column = <T>(pick: (notification: NewNotification) => T) => sql.param(list.map(pick));
 		// One statement however many: arrays through unnest keep a batch of hundreds (the
-		// renewal sweep's receipts) as cheap to parse as a single row.
+		// renewal sweep's receipts) as cheap to parse as a single row; each row's live event is
+		// sent by the same statement (one round trip, not two).
 		const inserted = await tx.execute<{ id: string; user_id: string }>(sql`
-			INSERT INTO ${notifications} (user_id, type, title, body, link, metadata)
-			SELECT * FROM unnest(
-				${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((n) => n.title)}::text[],
-				${column((n) => n.body)}::text[], ${column((n) => n.link ?? null)}::text[],
-				${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
-			RETURNING id, user_id`);
-		await publishMany(
-			tx,
-			inserted.rows.map((row) => ({ type: 'notification' as const, userId: row.user_id, notificationId: row.id }))
-		);
+			WITH inserted AS (
+				INSERT INTO ${notifications} (user_id, type, title, body, link, metadata)
+				SELECT * FROM unnest(
+					${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((n) => n.title)}::text[],
+					${column((n) => n.body)}::text[], ${column((n) => n.link ?? null)}::text[],
+					${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
+				RETURNING id, user_id)
+			SELECT id, user_id, ${notifyNotificationSql(sql`user_id`, sql`id`)} FROM inserted`);
 		await queueMails(
 			tx,
 			list.flatMap((notification) => {

@@ -1,26 +1,31 @@
 // The customer's wallet: balance, limits and the history of their ledger rows.
-import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
-import type { DbOrTx } from '../db/client';
+import { prepared, type DbOrTx } from '../db/client';
 import { transactions, users, type Transaction, type TransactionStatus, type TransactionType } from '../db/schema';
 import { notFound } from '../errors';
 import { idSchema } from '../validation';
 import { toTransactionView } from './views';
 
+/** The balance, lifetime totals and pending top-ups in one prepared round trip. */
+const walletQuery = (db: DbOrTx) =>
+	db
+		.select({
+			balance: users.creditBalance,
+			totalTopUp: users.totalTopUp,
+			totalSpent: users.totalSpent,
+			pendingTopUps: sql<number>`(SELECT count(*) FROM ${transactions} WHERE ${transactions.userId} = ${users.id}
+				AND ${transactions.type} = 'TOP_UP' AND ${transactions.status} = 'PENDING')::int`
+		})
+		.from(users)
+		.where(eq(users.id, sql.placeholder('userId')))
+		.prepare('wallet_balance');
+
 export async function getWallet(runtime: Runtime, userId: string) {
-	const [[account], [pending]] = await Promise.all([
-		runtime.db
-			.select({ balance: users.creditBalance, totalTopUp: users.totalTopUp, totalSpent: users.totalSpent })
-			.from(users)
-			.where(eq(users.id, userId)),
-		runtime.db
-			.select({ count: count() })
-			.from(transactions)
-			.where(and(eq(transactions.userId, userId), eq(transactions.type, 'TOP_UP'), eq(transactions.status, 'PENDING')))
-	]);
+	const [account] = await prepared(runtime.db, 'wallet_balance', walletQuery).execute({ userId });
 	if (!account) throw notFound('Account');
 	const { minTopUp, maxTopUp, maxBalance } = runtime.config.wallet;
-	return { ...account, pendingTopUps: pending.count, limits: { minTopUp, maxTopUp, maxBalance } };
+	return { ...account, limits: { minTopUp, maxTopUp, maxBalance } };
 }
 
 export type TransactionFilter = {
@@ -33,6 +38,23 @@ export type TransactionFilter = {
 	pageSize?: number;
 };
 
+const historyPage = (db: DbOrTx) =>
+	db
+		.select()
+		.from(transactions)
+		.where(eq(transactions.userId, sql.placeholder('userId')))
+		.orderBy(desc(transactions.createdAt), desc(transactions.id))
+		.limit(sql.placeholder('limit'))
+		.offset(sql.placeholder('offset'))
+		.prepare('wallet_history');
+
+const historyCount = (db: DbOrTx) =>
+	db
+		.select({ value: count() })
+		.from(transactions)
+		.where(eq(transactions.userId, sql.placeholder('userId')))
+		.prepare('wallet_history_count');
+
 export async function listTransactions(db: DbOrTx, userId: string, filter: TransactionFilter = {}) {
 	const page = filter.page ?? 1;
 	const pageSize = filter.pageSize ?? 20;
@@ -41,17 +63,26 @@ export async function listTransactions(db: DbOrTx, userId: string, filter: Trans
 	if (filter.status) conditions.push(eq(transactions.status, filter.status));
 	if (filter.from) conditions.push(gte(transactions.createdAt, new Date(`${filter.from}T00:00:00+07:00`)));
 	if (filter.to) conditions.push(lte(transactions.createdAt, new Date(`${filter.to}T23:59:59.999+07:00`)));
-	const where = and(...conditions);
-	const [rows, [total]] = await Promise.all([
-		db
-			.select()
-			.from(transactions)
-			.where(where)
-			.orderBy(desc(transactions.createdAt), desc(transactions.id))
-			.limit(pageSize)
-			.offset((page - 1) * pageSize),
-		db.select({ value: count() }).from(transactions).where(where)
-	]);
+	// The unfiltered history (the wallet page's first view) runs prepared statements.
+	const [rows, [total]] =
+		conditions.length === 1
+			? await Promise.all([
+					prepared(db, 'wallet_history', historyPage).execute({ userId, limit: pageSize, offset: (page - 1) * pageSize }),
+					prepared(db, 'wallet_history_count', historyCount).execute({ userId })
+				])
+			: await Promise.all([
+					db
+						.select()
+						.from(transactions)
+						.where(and(...conditions))
+						.orderBy(desc(transactions.createdAt), desc(transactions.id))
+						.limit(pageSize)
+						.offset((page - 1) * pageSize),
+					db
+						.select({ value: count() })
+						.from(transactions)
+						.where(and(...conditions))
+				]);
 	return {
 		items: rows.map(toTransactionView),
 		total: total.value,

@@ -3,7 +3,7 @@
 // idempotency key makes a retried or duplicated change a no-op. It takes one change, or a
 // batch of them (the renewal sweep charges hundreds in one transaction): a batch moves each
 // customer's balance with one guarded statement and writes its ledger rows as one chain.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
@@ -125,11 +125,11 @@ async function applyNew(tx: Tx, changes: BalanceChange[]): Promise<BalanceChange
 		changes.filter((change) => !replayed.has(change.idempotencyKey)),
 		balances
 	);
-	const written = links.length ? await insertCompleted(tx, links) : [];
+	const written = links.length ? await writeLinks(tx, links) : [];
 	// Every key was checked under the customers' locks: another writer of the same key would
-	// have had to hold them too, so nothing can have slipped in between.
+	// have had to hold them too, so nothing can have slipped in between (throwing rolls back
+	// the balances moved by the same statement).
 	if (written.length !== links.length) throw new AppError('CONFLICT', 'Idempotency key already used by another account.');
-	await moveBalances(tx, links);
 	const byKey = new Map(written.map((row) => [row.idempotencyKey, row]));
 	return changes.map((change) => {
 		const row = byKey.get(change.idempotencyKey);
@@ -139,34 +139,8 @@ async function applyNew(tx: Tx, changes: BalanceChange[]): Promise<BalanceChange
 
 type Link = { change: BalanceChange; before: number; after: number };
 
-/**
- * Writes the completed ledger rows of a batch with one statement: arrays through unnest keep
- * hundreds of rows as cheap to parse as one. A key already present inserts nothing.
- */
-async function insertCompleted(tx: Tx, links: Link[]) {
-	const column = <T>(pick: (link: Link) => T) => sql.param(links.map(pick));
-	const inserted = await tx.execute<{ id: string }>(sql`
-		INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
-			idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
-		SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, ${new Date().toISOString()}::timestamptz, v.description,
-			v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
-		FROM unnest(
-			${column((l) => l.change.userId)}::uuid[], ${column((l) => l.change.type)}::transaction_type[],
-			${column((l) => l.change.amount)}::bigint[], ${column((l) => l.before)}::bigint[], ${column((l) => l.after)}::bigint[],
-			${column((l) => l.change.description)}::text[], ${column((l) => l.change.idempotencyKey)}::text[],
-			${column((l) => l.change.paymentMethod ?? null)}::payment_method[], ${column((l) => l.change.paymentReference ?? null)}::text[],
-			${column((l) => l.change.subscriptionId ?? null)}::uuid[], ${column((l) => JSON.stringify(l.change.metadata ?? {}))}::jsonb[],
-			${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[]
-		) AS v(user_id, type, amount, before, after, description, idempotency_key, payment_method, payment_reference,
-			subscription_id, metadata, processed_by, admin_notes)
-		ON CONFLICT (idempotency_key) DO NOTHING
-		RETURNING id`);
-	const ids = inserted.rows.map((row) => row.id);
-	return ids.length ? tx.select().from(transactions).where(inArray(transactions.id, ids)) : [];
-}
-
-/** The balances and lifetime totals of every customer in the batch, in one guarded statement. */
-async function moveBalances(tx: Tx, links: Link[]) {
+/** Each customer's net change in a batch: balance and lifetime totals. */
+function perUserTotals(links: Link[]) {
 	const perUser = new Map<string, { amount: number; topUp: number; spent: number }>();
 	for (const { change } of links) {
 		const deltas = lifetimeDeltas(change.type, change.amount);
@@ -177,23 +151,80 @@ async function moveBalances(tx: Tx, links: Link[]) {
 			spent: total.spent + deltas.spent
 		});
 	}
-	if (perUser.size === 0) return;
+	return perUser;
+}
+
+/**
+ * The guarded UPDATE of the customers' balances and lifetime totals (never below zero), as
+ * SQL for a statement that returns the ids it moved.
+ */
+function moveBalancesSql(links: Link[]) {
+	const perUser = perUserTotals(links);
 	const ids = [...perUser.keys()];
 	const column = (key: 'amount' | 'topUp' | 'spent') => sql.param(ids.map((id) => perUser.get(id)![key]));
-	const updated = await tx
-		.update(users)
-		.set({
-			creditBalance: sql`${users.creditBalance} + d.amount`,
-			totalTopUp: sql`${users.totalTopUp} + d.top_up`,
-			totalSpent: sql`${users.totalSpent} + d.spent`
-		})
-		.from(
-			sql`unnest(${sql.param(ids)}::uuid[], ${column('amount')}::bigint[], ${column('topUp')}::bigint[], ${column('spent')}::bigint[]) AS d(id, amount, top_up, spent)`
-		)
-		.where(and(sql`${users.id} = d.id`, sql`${users.creditBalance} + d.amount >= 0`))
-		.returning({ id: users.id });
+	return {
+		count: ids.length,
+		statement: sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
+			total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent
+		FROM unnest(${sql.param(ids)}::uuid[], ${column('amount')}::bigint[], ${column('topUp')}::bigint[], ${column('spent')}::bigint[])
+			AS d(id, amount, top_up, spent)
+		WHERE ${users.id} = d.id AND ${users.creditBalance} + d.amount >= 0
+		RETURNING ${users.id}`
+	};
+}
+
+/** Every column of the ledger under its property name, so a raw row maps like a drizzle select. */
+const transactionColumns = Object.entries(getTableColumns(transactions));
+const returningTransaction = sql.join(
+	transactionColumns.map(([key, column]) => sql`${column} AS ${sql.identifier(key)}`),
+	sql`, `
+);
+
+function toTransaction(raw: Record<string, unknown>): Transaction {
+	return Object.fromEntries(
+		transactionColumns.map(([key, column]) => [key, raw[key] === null ? null : column.mapFromDriverValue(raw[key])])
+	) as Transaction;
+}
+
+/**
+ * Writes the completed ledger rows of a batch and moves the balances in one statement (one
+ * round trip while the customers' rows are locked): arrays through unnest keep hundreds of
+ * rows as cheap to parse as one. A key already present inserts nothing; a balance the guard
+ * refuses moves nothing, and the caller's checks then roll the whole change back.
+ */
+async function writeLinks(tx: Tx, links: Link[]) {
+	const column = <T>(pick: (link: Link) => T) => sql.param(links.map(pick));
+	const move = moveBalancesSql(links);
+	const result = await tx.execute<Record<string, unknown> & { moved: number }>(sql`
+		WITH moved AS (${move.statement}),
+		inserted AS (
+			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
+				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
+			SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, ${new Date().toISOString()}::timestamptz, v.description,
+				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
+			FROM unnest(
+				${column((l) => l.change.userId)}::uuid[], ${column((l) => l.change.type)}::transaction_type[],
+				${column((l) => l.change.amount)}::bigint[], ${column((l) => l.before)}::bigint[], ${column((l) => l.after)}::bigint[],
+				${column((l) => l.change.description)}::text[], ${column((l) => l.change.idempotencyKey)}::text[],
+				${column((l) => l.change.paymentMethod ?? null)}::payment_method[], ${column((l) => l.change.paymentReference ?? null)}::text[],
+				${column((l) => l.change.subscriptionId ?? null)}::uuid[], ${column((l) => JSON.stringify(l.change.metadata ?? {}))}::jsonb[],
+				${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[]
+			) AS v(user_id, type, amount, before, after, description, idempotency_key, payment_method, payment_reference,
+				subscription_id, metadata, processed_by, admin_notes)
+			ON CONFLICT (idempotency_key) DO NOTHING
+			RETURNING ${returningTransaction})
+		SELECT inserted.*, (SELECT count(*) FROM moved)::int AS moved FROM inserted`);
 	// The rows are locked and the chain was checked: a refusal here means the books are wrong.
-	if (updated.length !== ids.length) throw new Error('A balance moved while it was locked');
+	if (result.rows.length > 0 && result.rows[0].moved !== move.count) throw new Error('A balance moved while it was locked');
+	return result.rows.map(toTransaction);
+}
+
+/** The balances and lifetime totals of every customer in the batch, in one guarded statement. */
+async function moveBalances(tx: Tx, links: Link[]) {
+	const move = moveBalancesSql(links);
+	const updated = await tx.execute(move.statement);
+	// The rows are locked and the chain was checked: a refusal here means the books are wrong.
+	if (updated.rows.length !== move.count) throw new Error('A balance moved while it was locked');
 }
 
 /** Completes a PENDING row (a top-up): locked first, so a second completion finds it done. */

@@ -7,11 +7,12 @@ export const load = (async (event) => {
 	const categorySlug = event.url.searchParams.get('category') || undefined;
 	const q = event.url.searchParams.get('q')?.trim().slice(0, 100) || undefined;
 	const filtered = Boolean(categorySlug || q);
-	const [categories, services, featured] = await Promise.all([
+	const [categories, services] = await Promise.all([
 		api.catalog.categories(),
-		api.catalog.services({ categorySlug, q }).catch(() => []),
-		filtered ? Promise.resolve([]) : api.catalog.featured()
+		api.catalog.services({ categorySlug, q }).catch(() => [])
 	]);
+	// The unfiltered list holds the featured services too, in the same order: one load, not two.
+	const featured = filtered ? [] : services.filter((service) => service.isFeatured);
 	// An unknown category is a missing page, not an empty list.
 	if (categorySlug && !categories.some((category) => category.slug === categorySlug)) {
 		error(404, 'There is no such category.');

@@ -1,0 +1,134 @@
+// The bare baseline of the request-path benchmark: node:http + pg, no framework, running the
+// SQL each MinisPod case needs (the session lookup first, as MinisPod's hook does) and
+// answering JSON, or for the catalog page an HTML string. MinisPod's figures are read as a
+// ratio of this server's, measured in the same run on the same database.
+// Started by bench/request-path.bench.ts: DATABASE_URL in the environment; prints its port.
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+
+const SESSION = `SELECT s.id, s.user_id, s.expires_at, u.role, u.is_active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`;
+const SERVICES = `SELECT s.id, s.slug, s.name, s.description, s.icon, s.version, s.tags, s.is_featured, c.slug AS category_slug, c.name AS category_name,
+	(SELECT coalesce(json_agg(json_build_object('monthlyPrice', p.monthly_price, 'totalQuota', p.total_quota, 'usedQuota', p.used_quota)), '[]')
+		FROM service_plans p WHERE p.service_id = s.id AND p.is_active) AS plans
+	FROM services s JOIN service_categories c ON c.id = s.category_id
+	WHERE s.is_active AND s.is_public AND c.is_visible ORDER BY s.sort_order, s.name`;
+const CATEGORIES = `SELECT c.id, c.name, c.slug, c.description, c.icon, count(s.id) AS service_count
+	FROM service_categories c LEFT JOIN services s ON s.category_id = c.id AND s.is_active AND s.is_public
+	WHERE c.is_visible GROUP BY c.id ORDER BY c.sort_order, c.name`;
+const WALLET = `SELECT credit_balance, total_top_up, total_spent FROM users WHERE id = $1`;
+const PENDING = `SELECT count(*) AS count FROM transactions WHERE user_id = $1 AND type = 'TOP_UP' AND status = 'PENDING'`;
+const HISTORY = `SELECT * FROM transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET 0`;
+const HISTORY_COUNT = `SELECT count(*) AS value FROM transactions WHERE user_id = $1`;
+
+type Row = Record<string, unknown>;
+
+async function session(request: http.IncomingMessage): Promise<Row | null> {
+	const token = /minispod_session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+	if (!token) return null;
+	const id = createHash('sha256').update(token).digest('hex');
+	const { rows } = await pool.query({ name: 'session', text: SESSION, values: [id] });
+	const row = rows[0];
+	return row && row.is_active && (row.expires_at as Date).getTime() > Date.now() ? row : null;
+}
+
+async function services() {
+	const { rows } = await pool.query({ name: 'services', text: SERVICES });
+	return rows.map((row) => {
+		const own = row.plans as { monthlyPrice: number; totalQuota: number; usedQuota: number }[];
+		const available = own.reduce((sum, plan) => sum + Math.max(0, plan.totalQuota - plan.usedQuota), 0);
+		return {
+			id: row.id,
+			slug: row.slug,
+			name: row.name,
+			description: row.description,
+			icon: row.icon,
+			version: row.version,
+			tags: row.tags,
+			isFeatured: row.is_featured,
+			category: { slug: row.category_slug, name: row.category_name },
+			planCount: own.length,
+			startingPrice: own.length ? Math.min(...own.map((plan) => plan.monthlyPrice)) : null,
+			availableSlots: available,
+			soldOut: own.length > 0 && available === 0
+		};
+	});
+}
+
+const escape = (text: unknown) =>
+	String(text ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+async function catalogPage() {
+	const [categories, list] = await Promise.all([pool.query({ name: 'categories', text: CATEGORIES }), services()]);
+	const card = (service: Awaited<ReturnType<typeof services>>[number]) =>
+		`<a href="/catalog/${escape(service.slug)}"><h3>${escape(service.name)}</h3><p>${escape(service.description)}</p>` +
+		`<span>${escape(service.category.name)}</span><span>${service.startingPrice ?? ''}</span><span>${service.availableSlots}</span></a>`;
+	return (
+		`<!doctype html><html><head><title>Catalog</title></head><body><nav>` +
+		categories.rows.map((c) => `<a href="?category=${escape(c.slug)}">${escape(c.name)} (${c.service_count})</a>`).join('') +
+		`</nav><section>${list
+			.filter((s) => s.isFeatured)
+			.map(card)
+			.join('')}</section>` +
+		`<section>${list.map(card).join('')}</section></body></html>`
+	);
+}
+
+async function route(path: string, userId: string): Promise<[string, string]> {
+	switch (path) {
+		case '/catalog.services':
+			return ['application/json', JSON.stringify(await services())];
+		case '/wallet.balance': {
+			const [wallet, pending] = await Promise.all([
+				pool.query({ name: 'wallet', text: WALLET, values: [userId] }),
+				pool.query({ name: 'pending', text: PENDING, values: [userId] })
+			]);
+			const row = wallet.rows[0];
+			return [
+				'application/json',
+				JSON.stringify({
+					balance: row.credit_balance,
+					totalTopUp: row.total_top_up,
+					totalSpent: row.total_spent,
+					pendingTopUps: pending.rows[0].count
+				})
+			];
+		}
+		case '/wallet.transactions': {
+			const [rows, total] = await Promise.all([
+				pool.query({ name: 'history', text: HISTORY, values: [userId] }),
+				pool.query({ name: 'history-count', text: HISTORY_COUNT, values: [userId] })
+			]);
+			return ['application/json', JSON.stringify({ items: rows.rows, total: total.rows[0].value })];
+		}
+		case '/catalog':
+			return ['text/html; charset=utf-8', await catalogPage()];
+		default:
+			throw new Error(`no route ${path}`);
+	}
+}
+
+const server = http.createServer(async (request, response) => {
+	try {
+		const found = await session(request);
+		if (!found) {
+			response.writeHead(401).end();
+			return;
+		}
+		const [type, body] = await route(request.url ?? '/', found.user_id as string);
+		response.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+	} catch (error) {
+		response.writeHead(500).end(String(error));
+	}
+});
+server.listen(0, '127.0.0.1', () => {
+	process.stdout.write(`${(server.address() as { port: number }).port}\n`);
+});
+process.once('SIGTERM', () => {
+	server.close();
+	server.closeAllConnections();
+	void pool.end();
+});

@@ -1,0 +1,92 @@
+// What the request-path benchmark runs against: the built app as `npm start` runs it (with
+// its stand-ins in a child process), the bare baseline server, signed-in sessions made
+// straight in the database, and the pgbench-like writes on tables of their own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+export type Account = { id: string; cookie: string };
+
+/** A user with a session: the cookie a browser would send after logging in. */
+export async function signedIn(pool: pg.Pool, role: 'USER' | 'ADMINISTRATOR'): Promise<Account> {
+	const { rows } = await pool.query(
+		`INSERT INTO users (name, email, password_hash, role, email_verified_at) VALUES ($1, $2, 'x', $3, now()) RETURNING id`,
+		[`Bench ${role}`, `bench-${randomUUID()}@minispod.local`, role]
+	);
+	const token = randomBytes(20).toString('hex');
+	await pool.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '30 days')`, [
+		createHash('sha256').update(token).digest('hex'),
+		rows[0].id
+	]);
+	return { id: rows[0].id, cookie: `minispod_session=${token}` };
+}
+
+export type Baseline = { url: string; pid: number; stop: () => Promise<void> };
+
+export async function startBaseline(databaseUrl: string): Promise<Baseline> {
+	const root = path.resolve(import.meta.dirname, '..');
+	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/baseline-server.ts'], {
+		cwd: root,
+		env: { ...process.env, DATABASE_URL: databaseUrl },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	const port = await new Promise<string>((resolve, reject) => {
+		child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+		child.once('exit', (code) => reject(new Error(`the baseline server exited (${code})`)));
+	});
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	return {
+		url: `http://127.0.0.1:${port}`,
+		pid: child.pid!,
+		stop: async () => {
+			child.kill('SIGTERM');
+			await exited;
+		}
+	};
+}
+
+/** The direct children of a process whose command line contains `needle` (Linux /proc). */
+export function childPids(parent: number, needle: string): number[] {
+	return readdirSync('/proc')
+		.filter((entry) => /^\d+$/.test(entry))
+		.flatMap((entry) => {
+			try {
+				const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+				const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+				return ppid === parent && command.includes(needle) ? [Number(entry)] : [];
+			} catch {
+				return [];
+			}
+		});
+}
+
+/**
+ * pgbench's idea of a money write, through pg on the same database: one transaction with a
+ * single-row UPDATE of an account and the INSERT of a ledger-like row (prepared statements,
+ * as `pgbench -M prepared`).
+ */
+export async function pgbenchTables(pool: pg.Pool, accounts: number) {
+	await pool.query(`DROP TABLE IF EXISTS bench_ledger, bench_accounts`);
+	await pool.query(`CREATE TABLE bench_accounts (id int PRIMARY KEY, balance bigint NOT NULL)`);
+	await pool.query(`CREATE TABLE bench_ledger (id bigserial PRIMARY KEY, account_id int NOT NULL REFERENCES bench_accounts,
+		amount bigint NOT NULL, balance_after bigint NOT NULL, idempotency_key text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now())`);
+	await pool.query(`INSERT INTO bench_accounts SELECT g, 0 FROM generate_series(1, $1::int) AS g`, [accounts]);
+}
+
+export async function pgbenchWrite(client: pg.PoolClient, account: number) {
+	await client.query('BEGIN');
+	const { rows } = await client.query({
+		name: 'bench-update',
+		text: 'UPDATE bench_accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance',
+		values: [account, 1000]
+	});
+	await client.query({
+		name: 'bench-insert',
+		text: 'INSERT INTO bench_ledger (account_id, amount, balance_after, idempotency_key) VALUES ($1, $2, $3, $4)',
+		values: [account, 1000, rows[0].balance, randomUUID()]
+	});
+	await client.query('COMMIT');
+}

@@ -1,0 +1,270 @@
+// `npm run bench`: MinisPod's request path and money writes against what PostgreSQL and a
+// bare node:http + pg server allow, on this machine, in one run (issue 16's targets are
+// ratios of these). The built app runs as `npm start` runs it (build first: `npm run build`),
+// on its own embedded PostgreSQL; the bare baseline (bench/baseline-server.ts) and the
+// pgbench-like writes use the same database. Each case runs interleaved with its baseline
+// for several rounds and the tables show medians. Nothing here passes or fails on timing.
+// BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_MIXED_SECONDS (default 60).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { execSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../tests/support/app-process';
+import { closedLoop, cpuMsOf, fixedRate, median, rssMbOf, type RunResult, type Target } from './load';
+import {
+	childPids,
+	pgbenchTables,
+	pgbenchWrite,
+	signedIn,
+	startBaseline,
+	type Account,
+	type Baseline
+} from './request-path-setup';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
+
+let dataDir: string;
+let app: AppProcess;
+let appPid: number;
+let baseline: Baseline;
+let pool: pg.Pool;
+let customer: Account;
+let admin: Account;
+let writers: Account[];
+
+beforeAll(async () => {
+	dataDir = mkdtempSync(path.join(tmpdir(), 'minispod-bench-'));
+	// Embedded PostgreSQL runs as the postgres user when this runs as root: it must enter the directory.
+	chmodSync(dataDir, 0o755);
+	app = await startApp(dataDir, { LOG_LEVEL: 'error' });
+	// A stale build is rebuilt first (scripts/build-if-stale.js), which takes minutes here.
+	await untilHealthy(app, 600_000);
+	appPid = app.child.pid!;
+	pool = new pg.Pool({ connectionString: embeddedConnection(dataDir), max: 10 });
+	customer = await signedIn(pool, 'USER');
+	admin = await signedIn(pool, 'ADMINISTRATOR');
+	writers = [];
+	for (let i = 0; i < 8; i++) writers.push(await signedIn(pool, 'USER'));
+	baseline = await startBaseline(embeddedConnection(dataDir));
+	// A history to page through: 25 credits on the reading customer, through the app.
+	for (let i = 0; i < 25; i++) expect(await postOnce(adjust(() => customer.id))).toBe(200);
+}, 900_000);
+
+afterAll(async () => {
+	await baseline?.stop();
+	await pool?.end();
+	if (app) await stopApp(app);
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const trpc = (procedure: string) => `/api/trpc/${procedure}`;
+
+type ReadCase = { label: string; app: string; baseline: string };
+const READS: ReadCase[] = [
+	{ label: 'catalog.services', app: trpc('catalog.services'), baseline: '/catalog.services' },
+	{ label: 'wallet.balance', app: trpc('wallet.balance'), baseline: '/wallet.balance' },
+	{ label: 'wallet.transactions', app: trpc('wallet.transactions'), baseline: '/wallet.transactions' },
+	{ label: 'GET /catalog (SSR)', app: '/catalog', baseline: '/catalog' }
+];
+
+function read(base: string, route: string): Target {
+	return { url: base + route, headers: { cookie: customer.cookie, accept: 'text/html,application/json' } };
+}
+
+/** admin.wallet.adjust through tRPC: a credit of Rp 1.000 to the customer `pick` names. */
+function adjust(pick: () => string): Target {
+	return {
+		url: app.url + trpc('admin.wallet.adjust'),
+		method: 'POST',
+		headers: { cookie: admin.cookie, origin: app.url },
+		body: () =>
+			JSON.stringify({
+				json: { userId: pick(), direction: 'credit', amount: 1000, reason: 'Benchmark load', requestId: randomUUID() }
+			})
+	};
+}
+
+async function postOnce(target: Target) {
+	const response = await fetch(target.url, {
+		method: 'POST',
+		headers: { ...target.headers, 'content-type': 'application/json' },
+		body: target.body!()
+	});
+	return response.status;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const ratio = (value: number) => value.toFixed(2);
+const cpuPerRequest = (run: RunResult) => run.cpuMs / Math.max(1, run.requests);
+
+describe('request path: MinisPod against a bare node:http + pg server on the same SQL', () => {
+	it('measures throughput and CPU per request at 10 and 50 connections', async () => {
+		// Answers first, then a warm-up of every case on both servers (JIT, prepared statements, pools).
+		for (const target of READS) {
+			expect((await closedLoop(read(app.url, target.app), 1, 200, appPid)).errors, target.label).toBe(0);
+			expect((await closedLoop(read(baseline.url, target.baseline), 1, 200, baseline.pid)).errors, target.label).toBe(0);
+			await closedLoop(read(app.url, target.app), 10, SECONDS * 1000, appPid);
+			await closedLoop(read(baseline.url, target.baseline), 10, SECONDS * 1000, baseline.pid);
+		}
+		const runs = new Map<string, { app: RunResult[]; bare: RunResult[] }>();
+		for (let round = 0; round < ROUNDS; round++) {
+			for (const target of READS) {
+				for (const connections of [10, 50]) {
+					const key = `${target.label}|${connections}`;
+					const entry = runs.get(key) ?? { app: [], bare: [] };
+					runs.set(key, entry);
+					// Alternate which goes first, so a drift in the machine's load hits both alike.
+					const order = round % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
+					for (const which of order) {
+						if (which === 'app') entry.app.push(await closedLoop(read(app.url, target.app), connections, SECONDS * 1000, appPid));
+						else
+							entry.bare.push(await closedLoop(read(baseline.url, target.baseline), connections, SECONDS * 1000, baseline.pid));
+					}
+				}
+			}
+		}
+		const rows = [...runs].map(([key, { app: ours, bare }]) => {
+			const [label, connections] = key.split('|');
+			const oursRps = median(ours.map((run) => run.rps));
+			const bareRps = median(bare.map((run) => run.rps));
+			const oursCpu = median(ours.map(cpuPerRequest));
+			const bareCpu = median(bare.map(cpuPerRequest));
+			return {
+				case: label,
+				connections: Number(connections),
+				'MinisPod req/s': Math.round(oursRps),
+				'bare req/s': Math.round(bareRps),
+				'throughput ratio': ratio(oursRps / bareRps),
+				'MinisPod CPU/req': ms(oursCpu),
+				'bare CPU/req': ms(bareCpu),
+				'CPU ratio': `${(oursCpu / bareCpu).toFixed(1)}x`,
+				'MinisPod p99': ms(median(ours.map((run) => run.p99))),
+				errors: ours.reduce((sum, run) => sum + run.errors, 0)
+			};
+		});
+		console.log(`\nRequest path, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s`);
+		console.table(rows);
+	});
+
+	it('measures p99 at a fixed 200 requests per second on up to 50 connections', async () => {
+		const rows = [];
+		for (const target of READS) {
+			const ours = await fixedRate(read(app.url, target.app), 200, SECONDS * 2000, 50, appPid);
+			const bare = await fixedRate(read(baseline.url, target.baseline), 200, SECONDS * 2000, 50, baseline.pid);
+			rows.push({
+				case: target.label,
+				'MinisPod req/s': Math.round(ours.rps),
+				'MinisPod p50': ms(ours.p50),
+				'MinisPod p99': ms(ours.p99),
+				'bare req/s': Math.round(bare.rps),
+				'bare p99': ms(bare.p99),
+				errors: ours.errors
+			});
+		}
+		console.log('\nFixed rate: 200 req/s offered for', SECONDS * 2, 's (latency from when each request was due)');
+		console.table(rows);
+	});
+});
+
+/** `clients` loops of pgbench-like writes for `durationMs`; each client on `account(i)`. */
+async function pgbenchRun(clients: number, account: (client: number) => number, durationMs: number) {
+	const bench = new pg.Pool({ connectionString: embeddedConnection(dataDir), max: clients });
+	let operations = 0;
+	const started = performance.now();
+	const until = started + durationMs;
+	await Promise.all(
+		Array.from({ length: clients }, async (_, index) => {
+			const client = await bench.connect();
+			try {
+				while (performance.now() < until) {
+					await pgbenchWrite(client, account(index));
+					operations += 1;
+				}
+			} finally {
+				client.release();
+			}
+		})
+	);
+	await bench.end();
+	return operations / ((performance.now() - started) / 1000);
+}
+
+describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT', () => {
+	it('measures 8 clients on 8 customers and 8 clients on one', async () => {
+		await pgbenchTables(pool, 8);
+		let next = 0;
+		const spread = adjust(() => writers[next++ % writers.length].id);
+		const hot = adjust(() => writers[0].id);
+		const cases = [
+			{ label: '8 clients, 8 customers', ours: spread, bare: (client: number) => client + 1 },
+			{ label: '8 clients, 1 customer', ours: hot, bare: () => 1 }
+		];
+		const rows = [];
+		for (const { label, ours, bare } of cases) {
+			const oursRps: number[] = [];
+			const bareRps: number[] = [];
+			for (let round = 0; round < ROUNDS; round++) {
+				const run = await closedLoop(ours, 8, SECONDS * 1000, appPid);
+				expect(run.errors, label).toBe(0);
+				oursRps.push(run.rps);
+				bareRps.push(await pgbenchRun(8, bare, SECONDS * 1000));
+			}
+			rows.push({
+				case: label,
+				'adjust/s': Math.round(median(oursRps)),
+				'pgbench-like/s': Math.round(median(bareRps)),
+				ratio: ratio(median(oursRps) / median(bareRps))
+			});
+		}
+		console.log(`\nMoney writes, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s`);
+		console.table(rows);
+	});
+});
+
+describe('memory after a mixed load', () => {
+	it('reports the web process and the stand-ins process (Kubernetes emulator, Midtrans simulator) apart', async () => {
+		const [standIns] = childPids(appPid, 'standins/main.ts');
+		const before = { web: rssMbOf(appPid), standIns: standIns ? rssMbOf(standIns) : NaN };
+		const cpuBefore = cpuMsOf(appPid);
+		// Each request takes the next read case in turn; the adjustments run after them.
+		let turn = 0;
+		const reads = READS.map((target) => app.url + target.app);
+		const run = await closedLoop(
+			{
+				get url() {
+					return reads[turn++ % reads.length];
+				},
+				headers: { cookie: customer.cookie, accept: 'text/html,application/json' }
+			},
+			20,
+			MIXED_SECONDS * 1000,
+			appPid
+		);
+		const writes = await closedLoop(
+			adjust(() => customer.id),
+			4,
+			Math.min(10, MIXED_SECONDS) * 1000,
+			appPid
+		);
+		const after = { web: rssMbOf(appPid), standIns: standIns ? rssMbOf(standIns) : NaN };
+		console.log(`\nMemory (RSS) before and after ${MIXED_SECONDS} s of mixed reads (20 connections) and 10 s of adjustments`);
+		console.table([
+			{ process: 'web (SvelteKit + tRPC + workers)', 'before MB': before.web, 'after MB': after.web },
+			{
+				process: 'stand-ins (Kubernetes emulator + Midtrans simulator)',
+				'before MB': before.standIns,
+				'after MB': after.standIns
+			}
+		]);
+		console.log(
+			`mixed load: ${run.requests} reads (${Math.round(run.rps)}/s), ${writes.requests} adjustments, web CPU ${Math.round(cpuMsOf(appPid) - cpuBefore)} ms; load average ${execSync('cat /proc/loadavg').toString().trim()}`
+		);
+		expect(run.errors + writes.errors).toBe(0);
+	});
+});
