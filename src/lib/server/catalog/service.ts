@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-
 import type { DbOrTx } from '../db/client';
 import { serviceCategories, servicePlans, services } from '../db/schema';
 import { notFound } from '../errors';
-import { toCategoryView, toServiceDetail, toServiceSummary } from './views';
+import { toCategoryView, toServiceDetail, toServiceSummary, type PlanViewOptions } from './views';
 
 export { availableSlots } from './slots';
 
@@ -77,7 +77,8 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 	);
 }
 
-export async function getService(db: DbOrTx, slug: string) {
+/** The app's page; `options.backups` false (a cluster without the snapshot API) shows its plans without backups. */
+export async function getService(db: DbOrTx, slug: string, options: PlanViewOptions = {}) {
 	const [row] = await db
 		.select({ service: services, category: serviceCategories })
 		.from(services)
@@ -89,5 +90,5 @@ export async function getService(db: DbOrTx, slug: string) {
 		.from(servicePlans)
 		.where(and(eq(servicePlans.serviceId, row.service.id), eq(servicePlans.isActive, true)))
 		.orderBy(asc(servicePlans.planType), asc(servicePlans.sortOrder));
-	return toServiceDetail(row.service, row.category, plans);
+	return toServiceDetail(row.service, row.category, plans, options);
 }
