@@ -198,15 +198,24 @@ export async function sweepBackups(runtime: Runtime) {
 		.where(and(inArray(serviceInstances.status, SCHEDULED_STATUSES), ne(servicePlans.backupSchedule, 'NONE')));
 	let due = 0;
 	for (const { instance, schedule } of candidates) {
-		const [last] = await runtime.db
-			.select({ createdAt: backups.createdAt })
-			.from(backups)
-			.where(and(eq(backups.instanceId, instance.id), eq(backups.kind, 'SCHEDULED'), ne(backups.status, 'FAILED')))
-			.orderBy(desc(backups.createdAt))
-			.limit(1);
-		if (!isBackupDue(schedule, last?.createdAt, now)) continue;
-		await requestBackup(runtime, undefined, instance, 'SCHEDULED');
-		due += 1;
+		// The instance's row is the lock: two sweeps (worker replicas) take one backup, not two.
+		const requested = await runtime.db.transaction(async (tx) => {
+			await tx
+				.select({ id: serviceInstances.id })
+				.from(serviceInstances)
+				.where(eq(serviceInstances.id, instance.id))
+				.for('update');
+			const [last] = await tx
+				.select({ createdAt: backups.createdAt })
+				.from(backups)
+				.where(and(eq(backups.instanceId, instance.id), eq(backups.kind, 'SCHEDULED')))
+				.orderBy(desc(backups.createdAt))
+				.limit(1);
+			if (!isBackupDue(schedule, last?.createdAt, now)) return false;
+			await requestBackup(runtime, tx, instance, 'SCHEDULED');
+			return true;
+		});
+		if (requested) due += 1;
 	}
 	const expired = await runtime.db
 		.select()
