@@ -117,6 +117,15 @@ describe('backups', () => {
 		expect((await rejection(stranger.api.backups.create({ instanceId: instance.id }))).code).toBe('NOT_FOUND');
 	});
 
+	it('an upgrade backs the app up before its new plan is applied', async () => {
+		const { api, instance } = await runningApp();
+		const premium = await planOf(runtime.db, 'vaultwarden', 'PREMIUM');
+		await api.subscriptions.upgrade({ id: instance.subscriptionId, planId: premium.id });
+		const [backup] = (await backupsOf(instance.id)).filter((b) => b.kind === 'BEFORE_UPGRADE');
+		expect(backup).toBeDefined();
+		expect(await settled(backup.id)).toMatchObject({ status: 'READY', readyToUse: true });
+	});
+
 	it('a failed backup leaves the app running and tells the owner', async () => {
 		const { user, api, instance } = await runningApp();
 		const fault = runtime.emulator!.faults.apiError({
