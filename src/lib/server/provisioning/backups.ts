@@ -239,9 +239,10 @@ export async function backupBeforeTermination(runtime: Runtime, instance: { id: 
 		.where(and(eq(backups.instanceId, instance.id), eq(backups.kind, 'BEFORE_TERMINATION')))
 		.orderBy(desc(backups.createdAt))
 		.limit(1);
-	if (!existing) {
-		await requestBackup(runtime, undefined, instance, 'BEFORE_TERMINATION');
-		return 'wait' as const;
-	}
-	return existing.status === 'PENDING' ? ('wait' as const) : ('go' as const);
+	// The termination's own looks drive the backup too (as its job does; both converge), so
+	// the app goes as soon as its snapshots are ready, not a job poll later.
+	const backup = existing ?? (await requestBackup(runtime, undefined, instance, 'BEFORE_TERMINATION'));
+	if (backup.status !== 'PENDING') return 'go' as const;
+	const { outcome } = await takeBackup(runtime, backup.id);
+	return outcome === 'waiting' ? ('wait' as const) : ('go' as const);
 }
