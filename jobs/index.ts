@@ -26,6 +26,8 @@ import { subscriptionDeletion } from './subscription-deletion';
 import { mailSend } from './mail-send';
 import { customDomainCheck } from './custom-domain-check';
 import { customDomainCleanup } from './custom-domain-cleanup';
+import { backupTake } from './backup-take';
+import { backupSweep } from './backup-sweep';
 
 export const queues = [
 	sessionCleanup,
@@ -46,7 +48,9 @@ export const queues = [
 	mailSend,
 	slotSnapshot,
 	customDomainCheck,
-	customDomainCleanup
+	customDomainCleanup,
+	backupTake,
+	backupSweep
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

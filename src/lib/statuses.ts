@@ -48,6 +48,15 @@ export const BACKUP_SCHEDULES = ['NONE', 'DAILY', 'HOURLY'] as const;
  */
 export const CUSTOM_DOMAIN_STATUSES = ['PENDING_DNS', 'ISSUING_CERTIFICATE', 'ACTIVE', 'FAILED'] as const;
 
+/** What took a backup: the plan's schedule, the owner, or MinisPod before an upgrade or a termination. */
+export const BACKUP_KINDS = ['SCHEDULED', 'MANUAL', 'BEFORE_UPGRADE', 'BEFORE_TERMINATION'] as const;
+
+/**
+ * Where a backup stands: its snapshots being cut, all ready to restore from, failed (with
+ * the reason), or deleted (retention, expiry) and kept as a record only.
+ */
+export const BACKUP_STATUSES = ['PENDING', 'READY', 'FAILED', 'DELETED'] as const;
+
 export const INSTANCE_STATUSES = [
 	'PENDING',
 	'PROVISIONING',
@@ -73,6 +82,8 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 export type BackupSchedule = (typeof BACKUP_SCHEDULES)[number];
 export type CustomDomainStatus = (typeof CUSTOM_DOMAIN_STATUSES)[number];
+export type BackupKind = (typeof BACKUP_KINDS)[number];
+export type BackupStatus = (typeof BACKUP_STATUSES)[number];
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 

@@ -383,6 +383,19 @@ const admitters: Record<string, (object: WireObject, context: AdmissionContext) 
 		];
 		spec.storageClassName ??= 'standard';
 		spec.volumeMode ??= 'Filesystem';
+		// A claim restored from a snapshot waits, Pending, for the provisioner to restore it
+		// (the snapshot controller of snapshots.ts binds it once the snapshot is ready).
+		// https://kubernetes.io/docs/concepts/storage/persistent-volumes/#volume-snapshot-and-restore-volume-from-snapshot-support
+		const dataSource = asDict(spec.dataSource);
+		if (Object.keys(dataSource).length > 0) {
+			if (dataSource.kind !== 'VolumeSnapshot' || dataSource.apiGroup !== 'snapshot.storage.k8s.io' || !dataSource.name) {
+				throw invalid(type, name, [
+					{ field: 'spec.dataSource', message: 'Invalid value: only a VolumeSnapshot of snapshot.storage.k8s.io is supported' }
+				]);
+			}
+			object.status = { phase: 'Pending' };
+			return;
+		}
 		spec.volumeName = `pvc-${object.metadata.uid}`;
 		object.metadata.annotations = {
 			...object.metadata.annotations,
@@ -390,6 +403,41 @@ const admitters: Record<string, (object: WireObject, context: AdmissionContext) 
 			'pv.kubernetes.io/bound-by-controller': 'yes'
 		};
 		object.status = { phase: 'Bound', accessModes: spec.accessModes, capacity: { storage } };
+	},
+
+	VolumeSnapshot(object, { type, existing }) {
+		const spec = requireSpec(object, type);
+		const source = asDict(spec.source);
+		const claim = source.persistentVolumeClaimName;
+		const content = source.volumeSnapshotContentName;
+		if (!claim === !content) {
+			throw invalid(type, object.metadata.name, [
+				{ field: 'spec.source', message: 'Invalid value: exactly one of persistentVolumeClaimName and volumeSnapshotContentName' }
+			]);
+		}
+		// The source is immutable (the CRD's x-kubernetes-validations).
+		if (existing && canonicalJson(asDict(existing.spec).source) !== canonicalJson(source)) {
+			throw invalid(type, object.metadata.name, [{ field: 'spec.source', message: 'Invalid value: spec.source is immutable' }]);
+		}
+		object.status = existing?.status ?? { readyToUse: false };
+	},
+
+	VolumeSnapshotContent(object, { type, existing }) {
+		const spec = requireSpec(object, type);
+		if (spec.deletionPolicy !== 'Delete' && spec.deletionPolicy !== 'Retain') {
+			throw invalid(type, object.metadata.name, [
+				{ field: 'spec.deletionPolicy', message: 'Unsupported value: supported values: "Delete", "Retain"' }
+			]);
+		}
+		object.status = existing?.status ?? {};
+	},
+
+	VolumeSnapshotClass(object, { type }) {
+		if (!object.driver || (object.deletionPolicy !== 'Delete' && object.deletionPolicy !== 'Retain')) {
+			throw invalid(type, object.metadata.name, [
+				{ field: 'deletionPolicy', message: 'Required value: driver and a deletionPolicy of Delete or Retain' }
+			]);
+		}
 	},
 
 	ResourceQuota(object, { type }) {

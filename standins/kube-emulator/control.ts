@@ -80,5 +80,7 @@ const optionsInput = z.object({
 	namespaceTerminationMs: z.number().int().nonnegative().optional(),
 	certificateIssueMs: z.number().int().nonnegative().optional(),
 	metricsApi: z.boolean().optional(),
-	metricsIntervalMs: z.number().int().positive().optional()
+	metricsIntervalMs: z.number().int().positive().optional(),
+	snapshotApi: z.boolean().optional(),
+	snapshotReadyMs: z.number().int().nonnegative().optional()
 });

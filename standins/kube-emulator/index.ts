@@ -14,7 +14,8 @@
 //   DELETE /_emulator/faults/:id         remove one
 //   PUT /_emulator/options               { podReadyDelayMs?, logIntervalMs?, podTerminationMs?,
 //                                        namespaceTerminationMs?, certificateIssueMs?,
-//                                        metricsApi?, metricsIntervalMs? }
+//                                        metricsApi?, metricsIntervalMs?, snapshotApi?,
+//                                        snapshotReadyMs? }
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -29,13 +30,14 @@ import { RESOURCE_TYPES, resourceTypeForKind } from './resources';
 import { ApiServer, type RequestRecord } from './server';
 import { ObjectStore, type WireObject } from './store';
 import { loadState, persistStore } from './persistence';
+import { SnapshotController, type SnapshotOptions } from './snapshots';
 
 export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, LatencyFault, HeldRequest, PodMatch } from './faults';
 export type { WireObject } from './store';
 export type { RequestRecord } from './server';
 
 /** Timings and features of the emulated cluster; all can change while it runs. */
-export type EmulatorOptions = ControllerOptions & NamespaceOptions & CertManagerOptions & MetricsOptions;
+export type EmulatorOptions = ControllerOptions & NamespaceOptions & CertManagerOptions & MetricsOptions & SnapshotOptions;
 
 export type KubeEmulatorOptions = Partial<EmulatorOptions> & {
 	/** Bearer token clients must present; random when absent. */
@@ -88,7 +90,10 @@ const DEFAULTS: EmulatorOptions = {
 	certificateIssueMs: 1000,
 	metricsApi: true,
 	// metrics-server scrapes every 15 s by default.
-	metricsIntervalMs: 15_000
+	metricsIntervalMs: 15_000,
+	// A CSI driver cuts a snapshot in seconds; clusters without the snapshot CRDs are set up with false.
+	snapshotApi: true,
+	snapshotReadyMs: 1000
 };
 
 /** A kubeconfig for a plain-HTTP API server with a bearer token, as client-node loads it. */
@@ -155,6 +160,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	const admission = new AdmissionChain(store, namespaces);
 	controller.admitPod = (pod) => admission.create(resourceTypeForKind('Pod'), pod);
 	const certManager = new CertManager(store, admission, emulatorOptions);
+	const snapshots = new SnapshotController(store, emulatorOptions);
 	const metrics = new PodMetricsApi(store, emulatorOptions, (pod) => controller.kubelet.isRunning(pod));
 	const openLogStreams = new Set<ServerResponse>();
 	const requests: RequestRecord[] = [];
@@ -174,6 +180,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	const server = await listen(api, options.port);
 	controller.start();
 	certManager.start();
+	snapshots.start();
 	const { port } = server.address() as AddressInfo;
 	const url = `http://127.0.0.1:${port}`;
 	let stopped: Promise<void> | undefined;
@@ -201,6 +208,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 				controller.stop();
 				namespaces.stop();
 				certManager.stop();
+				snapshots.stop();
 				persistence?.close();
 				for (const res of openLogStreams) res.end();
 				server.close(() => resolve());

@@ -2,7 +2,7 @@
 
 export type ResourceType = {
 	/** API group; '' is the core group served under /api. */
-	group: '' | 'apps' | 'networking.k8s.io';
+	group: '' | 'apps' | 'networking.k8s.io' | 'snapshot.storage.k8s.io';
 	version: 'v1';
 	/** Plural name used in paths. */
 	resource: string;
@@ -80,8 +80,38 @@ export const RESOURCE_TYPES: ResourceType[] = [
 		namespaced: true,
 		shortNames: ['netpol'],
 		tracksGeneration: true
+	},
+	// The CSI snapshot CRDs (external-snapshotter): served only while the emulator is told the
+	// cluster has them (option snapshotApi). https://kubernetes.io/docs/concepts/storage/volume-snapshots/
+	{
+		group: 'snapshot.storage.k8s.io',
+		version: 'v1',
+		resource: 'volumesnapshots',
+		kind: 'VolumeSnapshot',
+		namespaced: true,
+		shortNames: ['vs'],
+		hasStatus: true
+	},
+	{
+		group: 'snapshot.storage.k8s.io',
+		version: 'v1',
+		resource: 'volumesnapshotcontents',
+		kind: 'VolumeSnapshotContent',
+		namespaced: false,
+		shortNames: ['vsc'],
+		hasStatus: true
+	},
+	{
+		group: 'snapshot.storage.k8s.io',
+		version: 'v1',
+		resource: 'volumesnapshotclasses',
+		kind: 'VolumeSnapshotClass',
+		namespaced: false,
+		shortNames: ['vsclass']
 	}
 ];
+
+export const SNAPSHOT_GROUP = 'snapshot.storage.k8s.io';
 
 export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {
 	return type.group ? `${type.group}/${type.version}` : type.version;
@@ -133,8 +163,10 @@ export function apiResourceList(group: string, version: string) {
 }
 
 /** GET /apis: an APIGroupList. */
-export function apiGroupList(extraGroups: string[] = []) {
-	const groups = [...new Set(RESOURCE_TYPES.map((type) => type.group).filter(Boolean))];
+export function apiGroupList(extraGroups: string[] = [], hiddenGroups: string[] = []) {
+	const groups = [...new Set(RESOURCE_TYPES.map((type) => type.group).filter(Boolean))].filter(
+		(name) => !hiddenGroups.includes(name)
+	);
 	const group = (name: string, version: string) => ({
 		name,
 		versions: [{ groupVersion: `${name}/${version}`, version }],

@@ -20,6 +20,7 @@ import {
 	apiVersionOf,
 	findResourceType,
 	resourceTypeForKind,
+	SNAPSHOT_GROUP,
 	type ResourceType
 } from './resources';
 import {
@@ -77,7 +78,7 @@ type Route =
 	| { kind: 'collection'; type: ResourceType; namespace?: string }
 	| { kind: 'item'; type: ResourceType; namespace?: string; name: string; subresource?: string };
 
-function parseApiPath(pathname: string, extraGroups: string[]): Route | undefined {
+function parseApiPath(pathname: string, extraGroups: string[], hiddenGroups: string[]): Route | undefined {
 	const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
 	if (parts[0] === 'version' && parts.length === 1) {
 		return {
@@ -95,10 +96,16 @@ function parseApiPath(pathname: string, extraGroups: string[]): Route | undefine
 		version = parts[1];
 		rest = parts.slice(2);
 	} else if (parts[0] === 'apis') {
-		if (parts.length === 1) return { kind: 'discovery', body: apiGroupList(extraGroups) };
+		if (parts.length === 1) return { kind: 'discovery', body: apiGroupList(extraGroups, hiddenGroups) };
 		group = parts[1];
 		version = parts[2];
-		if (!version) return undefined;
+		if (!version) {
+			// GET /apis/<group>: the APIGroup document, 404 for a group the cluster does not serve.
+			const body = apiGroupList([], hiddenGroups).groups.find((entry) => entry.name === group);
+			return body && parts.length === 2
+				? { kind: 'discovery', body: { kind: 'APIGroup', apiVersion: 'v1', ...body } }
+				: undefined;
+		}
 		rest = parts.slice(3);
 	} else return undefined;
 
@@ -180,7 +187,16 @@ export class ApiServer {
 		}
 
 		if (url.pathname.startsWith(`/apis/${METRICS_GROUP}/`)) return this.podMetrics(res, method, url);
-		const route = parseApiPath(url.pathname, this.state.metrics.enabled ? [METRICS_GROUP] : []);
+		// A cluster without the CSI snapshot CRDs answers 404 on the whole group.
+		const snapshotApi = this.options.snapshotApi !== false;
+		if (!snapshotApi && (url.pathname === `/apis/${SNAPSHOT_GROUP}` || url.pathname.startsWith(`/apis/${SNAPSHOT_GROUP}/`))) {
+			throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+		}
+		const route = parseApiPath(
+			url.pathname,
+			this.state.metrics.enabled ? [METRICS_GROUP] : [],
+			snapshotApi ? [] : [SNAPSHOT_GROUP]
+		);
 		if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 		if (route.kind === 'discovery') {
 			if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed on ${url.pathname}`);

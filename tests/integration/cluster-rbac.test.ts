@@ -6,11 +6,12 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeEmulator, type KubeEmulator } from '../../standins/kube-emulator';
-import { serviceInstances } from '../../src/lib/server/db/schema';
+import { backups, serviceInstances } from '../../src/lib/server/db/schema';
+import { deleteBackup } from '../../src/lib/server/provisioning/backups';
 import { refreshInstanceHealth } from '../../src/lib/server/provisioning/health';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf, reloadSubscription } from '../support/fixtures';
@@ -84,6 +85,12 @@ async function wholeLifecycle() {
 
 	await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
 	await untilStatus(instanceId, 'TERMINATED');
+	// The termination's backup, deleted as its expiry would (its retained content included).
+	const [termination] = await runtime.db
+		.select()
+		.from(backups)
+		.where(and(eq(backups.instanceId, instanceId), eq(backups.kind, 'BEFORE_TERMINATION')));
+	await deleteBackup(runtime, termination);
 	await api.subscriptions.cancel({ id: failed.subscriptionId, when: 'now' });
 }
 

@@ -48,7 +48,8 @@ export async function startTestRuntime(
 		podTerminationMs: 100,
 		namespaceTerminationMs: 200,
 		certificateIssueMs: 50,
-		metricsIntervalMs: 50
+		metricsIntervalMs: 50,
+		snapshotReadyMs: 50
 	});
 	if (options.catalog ?? true) await seedCatalog(runtime.db);
 	const close = runtime.close;

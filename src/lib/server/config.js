@@ -67,6 +67,8 @@ const envSchema = z.object({
 	MINISPOD_INGRESS_NAMESPACE: z.string().optional().default('ingress-nginx'),
 	MINISPOD_CLUSTER_ISSUER: z.string().optional().default('letsencrypt-prod'),
 	MINISPOD_STORAGE_CLASS: optionalText,
+	/** VolumeSnapshotClass of backups; absent: the cluster's default class (its is-default-class annotation). */
+	MINISPOD_SNAPSHOT_CLASS: optionalText,
 	MINISPOD_CLUSTER_DNS_NAMESPACE: z.string().optional().default('kube-system'),
 	MINISPOD_CLUSTER_DNS_LABELS: z
 		.string()
@@ -202,6 +204,7 @@ export function parseConfig(env = process.env) {
 			ingressNamespace: e.MINISPOD_INGRESS_NAMESPACE,
 			clusterIssuer: e.MINISPOD_CLUSTER_ISSUER,
 			storageClass: e.MINISPOD_STORAGE_CLASS,
+			snapshotClass: e.MINISPOD_SNAPSHOT_CLASS,
 			clusterDns: { namespace: e.MINISPOD_CLUSTER_DNS_NAMESPACE, labels: e.MINISPOD_CLUSTER_DNS_LABELS },
 			provisionTimeoutSeconds: e.MINISPOD_PROVISION_TIMEOUT_SECONDS,
 			podFailureGraceSeconds: e.MINISPOD_POD_FAILURE_GRACE_SECONDS,

@@ -61,6 +61,10 @@ export type JobPayloads = {
 	'custom-domain-check': { domainId: string };
 	/** Take custom domains off their app's Ingress and delete their certificate Secrets. */
 	'custom-domain-cleanup': { instanceId: string; hostnames: string[] };
+	/** Take (or look again at) one backup's snapshots; sends itself again until all are ready or one failed. */
+	'backup-take': { backupId: string };
+	/** Every minute: send the backups that plans' schedules make due, delete expired backups. */
+	'backup-sweep': Record<string, never>;
 };
 
 export type QueueName = keyof JobPayloads;
@@ -85,7 +89,9 @@ export const QUEUE_NAMES = [
 	'mail-send',
 	'slot-snapshot',
 	'custom-domain-check',
-	'custom-domain-cleanup'
+	'custom-domain-cleanup',
+	'backup-take',
+	'backup-sweep'
 ] as const satisfies readonly QueueName[];
 
 /** The PostgreSQL schema of pg-boss's tables. */
@@ -117,7 +123,10 @@ export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
 	'mail-send',
 	// Both converge on the rows: a check of a settled domain does nothing, a clean-up deletes what is gone.
 	'custom-domain-check',
-	'custom-domain-cleanup'
+	'custom-domain-cleanup',
+	// Both converge on the backup rows: a snapshot already created is not created again.
+	'backup-take',
+	'backup-sweep'
 ];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.

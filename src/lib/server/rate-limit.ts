@@ -24,6 +24,8 @@ export const LIMITS = {
 	'webhook:address': { points: 300, seconds: 60 },
 	// Revealing an app's secrets checks the password: a stolen session must not guess it freely.
 	'secret-reveal:account': { points: 10, seconds: 900 },
+	// Each manual backup is a snapshot on the storage: a few an hour is plenty.
+	'backup:account': { points: 6, seconds: 3600 },
 	/** Failed logins from one address, whatever the accounts. */
 	'login:address': { points: 50, seconds: 3600, blockSeconds: 3600 },
 	/** Failed logins from one address to one account. */
@@ -42,7 +44,8 @@ export const LIMIT_GROUPS = {
 	topUp: ['top-up:account', 'top-up:address'],
 	proofUpload: ['proof-upload:account', 'proof-upload:address'],
 	webhook: ['webhook:address'],
-	secretReveal: ['secret-reveal:account']
+	secretReveal: ['secret-reveal:account'],
+	backup: ['backup:account']
 } as const satisfies Record<string, readonly LimitName[]>;
 
 export type LimitGroup = keyof typeof LIMIT_GROUPS;

@@ -3,6 +3,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { adminRouter } from './admin/router';
 import { authRouter } from './auth/router';
+import { backupsRouter } from './backups/router';
 import { catalogRouter } from './catalog/router';
 import { domainsRouter } from './domains/router';
 import { instancesRouter } from './instances/router';
@@ -19,6 +20,7 @@ export const appRouter = router({
 	waitlist: waitlistRouter,
 	instances: instancesRouter,
 	domains: domainsRouter,
+	backups: backupsRouter,
 	notifications: notificationsRouter,
 	wallet: walletRouter,
 	admin: adminRouter

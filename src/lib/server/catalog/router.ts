@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, router } from '../trpc/init';
+import { backupsAvailable } from '../backups/service';
 import { servicesInput, slugSchema } from './schemas';
 import { getService, listCategories, listServices } from './service';
 import { categoryViewSchema, serviceDetailSchema, serviceSummarySchema } from './views';
@@ -17,5 +18,5 @@ export const catalogRouter = router({
 	service: authedProcedure
 		.input(z.object({ slug: slugSchema }))
 		.output(serviceDetailSchema)
-		.query(({ ctx, input }) => getService(ctx.runtime.db, input.slug))
+		.query(async ({ ctx, input }) => getService(ctx.runtime.db, input.slug, { backups: await backupsAvailable(ctx.runtime) }))
 });

@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, type DbOrTx } from '../db/client';
 import { serviceCategories, servicePlans, services, type ServicePlan } from '../db/schema';
 import { notFound } from '../errors';
-import { toCategoryView, toServiceDetail, toServiceSummary } from './views';
+import { toCategoryView, toServiceDetail, toServiceSummary, type PlanViewOptions } from './views';
 
 export { availableSlots } from './slots';
 
@@ -87,7 +87,8 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 	return rows.map(({ service, category, plans }) => toServiceSummary(service, category, plans));
 }
 
-export async function getService(db: DbOrTx, slug: string) {
+/** The app's page; `options.backups` false (a cluster without the snapshot API) shows its plans without backups. */
+export async function getService(db: DbOrTx, slug: string, options: PlanViewOptions = {}) {
 	const [row] = await db
 		.select({ service: services, category: serviceCategories })
 		.from(services)
@@ -99,5 +100,5 @@ export async function getService(db: DbOrTx, slug: string) {
 		.from(servicePlans)
 		.where(and(eq(servicePlans.serviceId, row.service.id), eq(servicePlans.isActive, true)))
 		.orderBy(asc(servicePlans.planType), asc(servicePlans.sortOrder));
-	return toServiceDetail(row.service, row.category, plans);
+	return toServiceDetail(row.service, row.category, plans, options);
 }

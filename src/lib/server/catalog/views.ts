@@ -33,8 +33,16 @@ export const planViewSchema = z.object({
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
-export function toPlanView(plan: ServicePlan): PlanView {
+/** What the cluster can give whatever the plan says: without the snapshot API, no backups. */
+export type PlanViewOptions = { backups?: boolean };
+
+export function toPlanView(plan: ServicePlan, options: PlanViewOptions = {}): PlanView {
 	const availableQuota = availableSlots(plan);
+	// A cluster without the snapshot API cannot keep a backup promise: the plan is shown without one.
+	const backups =
+		options.backups === false
+			? { backupSchedule: 'NONE' as const, backupRetention: 0 }
+			: { backupSchedule: plan.backupSchedule, backupRetention: plan.backupRetention };
 	return {
 		id: plan.id,
 		serviceId: plan.serviceId,
@@ -46,10 +54,9 @@ export function toPlanView(plan: ServicePlan): PlanView {
 		memoryMb: plan.memoryMb,
 		storageGb: plan.storageGb,
 		bandwidthGb: plan.bandwidthGb,
-		features: [...planPromiseLines(plan), ...plan.features],
+		features: [...planPromiseLines({ ...plan, ...backups }), ...plan.features],
 		customDomainsAllowed: plan.customDomainsAllowed,
-		backupSchedule: plan.backupSchedule,
-		backupRetention: plan.backupRetention,
+		...backups,
 		isActive: plan.isActive,
 		isPopular: plan.isPopular,
 		totalQuota: plan.totalQuota,
@@ -156,7 +163,12 @@ export const serviceDetailSchema = z.object({
 export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
 
 /** The app's page: what it is, its settings (without how secrets are made) and its active plans. */
-export function toServiceDetail(service: Service, category: ServiceCategory, plans: ServicePlan[]): ServiceDetail {
+export function toServiceDetail(
+	service: Service,
+	category: ServiceCategory,
+	plans: ServicePlan[],
+	options: PlanViewOptions = {}
+): ServiceDetail {
 	return {
 		id: service.id,
 		slug: service.slug,
@@ -177,6 +189,6 @@ export function toServiceDetail(service: Service, category: ServiceCategory, pla
 			description: category.description,
 			icon: category.icon
 		},
-		plans: plans.map(toPlanView)
+		plans: plans.map((plan) => toPlanView(plan, options))
 	};
 }

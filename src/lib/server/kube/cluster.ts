@@ -46,6 +46,7 @@ import {
 	type WaitForRolloutOptions
 } from './rollout';
 import { desiredForReplace } from './wire';
+import { VolumeSnapshots } from './snapshots';
 import { clusterApiErrors } from '../metrics';
 
 export type ApplyResult<T> = { action: 'created' | 'updated' | 'unchanged'; object: T };
@@ -95,6 +96,8 @@ export class Cluster {
 	private readonly retry: RetryPolicy;
 	private readonly logger?: Logger;
 	private readonly kinds: Record<ManagedKind, KindOperations>;
+	/** CSI volume snapshots of the apps' claims (backups). */
+	readonly snapshots: VolumeSnapshots;
 
 	constructor(kubeConfig: KubeConfig, options: ClusterOptions = {}) {
 		reuseConnections(kubeConfig);
@@ -105,6 +108,7 @@ export class Cluster {
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
 		this.logger = options.logger;
 		this.kinds = kindOperations(this.core, this.apps, kubeConfig.makeApiClient(NetworkingV1Api));
+		this.snapshots = new VolumeSnapshots((what, operation) => this.call(what, operation), this.customObjects, this.core);
 	}
 
 	/** The cluster described by a kubeconfig file (KUBECONFIG may list several, as kubectl reads it). */

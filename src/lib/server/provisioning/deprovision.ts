@@ -12,6 +12,7 @@ import { loadInstance } from './job-data';
 import { syncNamespace } from './namespace';
 import { domainSecretNames } from './domains';
 import { LOOK_AGAIN_MS, deleteAppObjects, namesOf } from './objects';
+import { backupBeforeTermination } from './backups';
 
 /** Removes an instance from the cluster for good: TERMINATED once it is gone. Safe to repeat. */
 export async function deprovisionInstance(runtime: Runtime, instanceId: string, since = new Date().toISOString()) {
@@ -20,6 +21,8 @@ export async function deprovisionInstance(runtime: Runtime, instanceId: string, 
 	const { instance } = loaded;
 	if (instance.status === 'TERMINATED') return { outcome: 'skipped' as const };
 	if (instance.status !== 'TERMINATING') await updateInstance(runtime.db, instanceId, { status: 'TERMINATING' });
+	// Its volumes are snapshotted first (kept 7 days past the namespace objects), then deleted.
+	if ((await backupBeforeTermination(runtime, instance)) === 'wait') return lookAgain(runtime, instanceId, since);
 	const names = namesOf(instance);
 	const domainSecrets = await domainSecretNames(runtime.db, instance);
 	if (!(await deleteAppObjects(runtime, names, domainSecrets))) return lookAgain(runtime, instanceId, since);

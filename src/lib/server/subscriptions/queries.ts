@@ -94,6 +94,6 @@ export async function subscriptionDetail(db: DbOrTx, subscription: Subscription)
 		service,
 		instances,
 		payments,
-		upgradeOptions: plans.filter((p) => isUpgrade(plan.planType, p.planType)).map(toPlanView)
+		upgradeOptions: plans.filter((p) => isUpgrade(plan.planType, p.planType)).map((option) => toPlanView(option))
 	});
 }

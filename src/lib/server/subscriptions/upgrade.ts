@@ -8,6 +8,7 @@ import { AppError, insufficientCredit, invalidState, notFound } from '../errors'
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
 import { applyBalanceChange } from '../wallet/ledger';
+import { backupsAvailable, requestBackup } from '../backups/service';
 import { updateInstance } from '../instances/state';
 import { availableSlots } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
@@ -89,6 +90,8 @@ export async function upgrade(
 	input: { id: string; planId: string },
 	now = runtime.clock.now()
 ) {
+	// Asked before the transaction: it may call the cluster, which no row lock should wait on.
+	const snapshotsWork = await backupsAvailable(runtime);
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx
 			.select()
@@ -155,6 +158,8 @@ export async function upgrade(
 			.where(eq(subscriptions.id, subscription.id))
 			.returning();
 		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: null });
+		// A backup before the new plan is applied, so a bad upgrade can be undone from it.
+		if (snapshotsWork) await requestBackup(runtime, tx, instance, 'BEFORE_UPGRADE');
 		await enqueue(
 			runtime.boss,
 			'update-instance-resources',

@@ -17,6 +17,7 @@ import { planTypeEnum, serviceCategories, servicePlans, services } from './catal
 import { instanceEvents, instanceStatusEnum, instanceUsageSamples, serviceInstances } from './instances';
 import { auditLog, mailOutbox, notifications } from './operations';
 import { customDomains } from './domains';
+import { backups } from './backups';
 
 export * from './accounts';
 export * from './catalog';
@@ -24,6 +25,7 @@ export * from './billing';
 export * from './instances';
 export * from './operations';
 export * from './domains';
+export * from './backups';
 export { ENDED_SUBSCRIPTION_STATUSES, SLOT_HOLDING_STATUSES } from '../../../statuses';
 
 export type User = typeof users.$inferSelect;
@@ -42,6 +44,7 @@ export type AuditLogEntry = typeof auditLog.$inferSelect;
 export type PaymentEvent = typeof paymentEvents.$inferSelect;
 export type CustomDomain = typeof customDomains.$inferSelect;
 export type CustomDomainStatus = CustomDomain['status'];
+export type Backup = typeof backups.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
 export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];

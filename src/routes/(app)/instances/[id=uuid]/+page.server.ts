@@ -6,11 +6,12 @@ import { serverCaller } from '$lib/server/router';
 export const load = (async (event) => {
 	try {
 		const api = serverCaller(event);
-		const [instance, domains] = await Promise.all([
+		const [instance, domains, backups] = await Promise.all([
 			api.instances.get({ id: event.params.id }),
-			api.domains.list({ instanceId: event.params.id })
+			api.domains.list({ instanceId: event.params.id }),
+			api.backups.list({ instanceId: event.params.id })
 		]);
-		return { instance, domains };
+		return { instance, domains, backups };
 	} catch (cause) {
 		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such app.');
 		throw cause;

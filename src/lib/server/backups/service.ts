@@ -1,0 +1,120 @@
+// Backups of an app, as rows: asking for one (the owner, the schedule, an upgrade, a
+// termination), listing them, and whether the cluster can take them at all. The snapshots
+// themselves are the `backup-take` job's work (provisioning/backups.ts); these functions
+// only write rows and send that job in the same transaction.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { BackupKind } from '$lib/statuses';
+import { inTransaction, type DbOrTx, type Tx } from '../db/client';
+import { backups, servicePlans, subscriptions, type Backup, type ServiceInstance } from '../db/schema';
+import { invalidState, notFound } from '../errors';
+import type { Cluster } from '../kube/cluster';
+import { enqueue } from '../queue';
+import type { Runtime } from '../runtime';
+import type { Actor } from '../instances/service';
+import { TERMINATION_BACKUP_DAYS } from './rules';
+import { toBackupView } from './views';
+
+const DAY_MS = 86_400_000;
+/** How long a look at the snapshot API is trusted: a cluster gains or loses the CRDs rarely. */
+const AVAILABILITY_TTL_MS = 60_000;
+const availability = new WeakMap<Cluster, { value: boolean; at: number }>();
+
+/**
+ * Whether the cluster has the CSI snapshot API (snapshot.storage.k8s.io). Without it
+ * backups are shown as unavailable and the catalog does not advertise them. A cluster that
+ * cannot be asked counts as without, until the next look.
+ */
+export async function backupsAvailable(runtime: Pick<Runtime, 'cluster' | 'log'>): Promise<boolean> {
+	const cached = availability.get(runtime.cluster);
+	if (cached && Date.now() - cached.at < AVAILABILITY_TTL_MS) return cached.value;
+	const value = await runtime.cluster.snapshots.available().catch((error: unknown) => {
+		runtime.log.warn({ err: error }, 'could not ask the cluster for the snapshot API');
+		return false;
+	});
+	availability.set(runtime.cluster, { value, at: Date.now() });
+	return value;
+}
+
+/** Forgets the last look at the snapshot API (a test that changes the cluster). */
+export function forgetBackupAvailability(cluster: Cluster) {
+	availability.delete(cluster);
+}
+
+/** The schedule and retention of the instance's current plan. */
+export async function backupPlan(db: DbOrTx, instance: Pick<ServiceInstance, 'subscriptionId'>) {
+	const [row] = await db
+		.select({ schedule: servicePlans.backupSchedule, retention: servicePlans.backupRetention })
+		.from(subscriptions)
+		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
+		.where(eq(subscriptions.id, instance.subscriptionId));
+	return row ?? { schedule: 'NONE' as const, retention: 0 };
+}
+
+/**
+ * Records a backup of the instance and sends the job that takes its snapshots, in `tx` when
+ * given (so it exists exactly when the caller's change commits). Its time is the billing
+ * clock's, which the schedule is reckoned in. A termination's backup expires after 7 days.
+ */
+export async function requestBackup(
+	runtime: Runtime,
+	tx: Tx | undefined,
+	instance: Pick<ServiceInstance, 'id' | 'userId' | 'namespace'>,
+	kind: BackupKind
+): Promise<Backup> {
+	const now = runtime.clock.now();
+	return inTransaction(tx ?? runtime.db, async (inner) => {
+		const [backup] = await inner
+			.insert(backups)
+			.values({
+				instanceId: instance.id,
+				userId: instance.userId,
+				kind,
+				namespace: instance.namespace,
+				createdAt: now,
+				expiresAt: kind === 'BEFORE_TERMINATION' ? new Date(now.getTime() + TERMINATION_BACKUP_DAYS * DAY_MS) : null
+			})
+			.returning();
+		await enqueue(runtime.boss, 'backup-take', { backupId: backup.id }, { tx: inner });
+		return backup;
+	});
+}
+
+/** Statuses of an app that has a volume to back up. */
+const BACKED_UP: ServiceInstance['status'][] = ['RUNNING', 'STOPPED', 'STARTING', 'RESTARTING', 'UPDATING', 'ERROR', 'STOPPING'];
+
+/** The owner's "Back up now": one at a time per app, on a cluster that can take snapshots. */
+export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
+	if (!(await backupsAvailable(runtime))) throw invalidState('Backups are not available on this cluster.');
+	if (!BACKED_UP.includes(instance.status)) throw invalidState('This app cannot be backed up in its current state.');
+	const backup = await runtime.db.transaction(async (tx) => {
+		const [pending] = await tx
+			.select({ id: backups.id })
+			.from(backups)
+			.where(and(eq(backups.instanceId, instance.id), eq(backups.status, 'PENDING')))
+			.for('update');
+		if (pending) throw invalidState('A backup of this app is being taken. Wait for it to finish.');
+		return requestBackup(runtime, tx, instance, 'MANUAL');
+	});
+	return toBackupView(backup);
+}
+
+/** The instance's backups, newest first (deleted ones left out), and whether backups work here. */
+export async function listBackups(runtime: Runtime, instance: ServiceInstance) {
+	const [available, plan, rows] = await Promise.all([
+		backupsAvailable(runtime),
+		backupPlan(runtime.db, instance),
+		runtime.db
+			.select()
+			.from(backups)
+			.where(and(eq(backups.instanceId, instance.id), inArray(backups.status, ['PENDING', 'READY', 'FAILED'])))
+			.orderBy(desc(backups.createdAt))
+	]);
+	return { available, schedule: plan.schedule, retention: plan.retention, backups: rows.map(toBackupView) };
+}
+
+/** The backup, if the actor owns its app (or is an administrator). */
+export async function getBackupFor(db: DbOrTx, actor: Actor, id: string): Promise<Backup> {
+	const [backup] = await db.select().from(backups).where(eq(backups.id, id));
+	if (!backup || (backup.userId !== actor.id && actor.role !== 'ADMINISTRATOR')) throw notFound('Backup');
+	return backup;
+}

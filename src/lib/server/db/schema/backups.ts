@@ -1,0 +1,62 @@
+// Backups of an app: CSI VolumeSnapshots of every claim of the instance (its own volume and
+// a companion database's, found by the instance label), taken together as one backup.
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+// Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
+import { BACKUP_KINDS, BACKUP_STATUSES } from '../../../statuses';
+import { createdAt, updatedAt } from './columns';
+import { users } from './accounts';
+import { serviceInstances } from './instances';
+
+export const backupKindEnum = pgEnum('backup_kind', BACKUP_KINDS);
+export const backupStatusEnum = pgEnum('backup_status', BACKUP_STATUSES);
+
+/** One claim's snapshot in a backup, as last seen on the cluster. */
+export type BackupSnapshot = {
+	/** The PersistentVolumeClaim it is a snapshot of. */
+	claim: string;
+	/** The VolumeSnapshot's name (in the backup's namespace). */
+	snapshot: string;
+	/** The bound VolumeSnapshotContent (cluster-scoped), once the snapshot controller made it. */
+	content?: string;
+	/** status.restoreSize of the snapshot, a quantity such as "2Gi". */
+	restoreSize?: string;
+	readyToUse: boolean;
+};
+
+export const backups = pgTable(
+	'backups',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		instanceId: uuid()
+			.notNull()
+			.references(() => serviceInstances.id, { onDelete: 'cascade' }),
+		/** Denormalised owner, so ownership checks need no join. */
+		userId: uuid()
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: backupKindEnum().notNull(),
+		status: backupStatusEnum().notNull().default('PENDING'),
+		/** The namespace the snapshots are in (the app's). */
+		namespace: text().notNull(),
+		snapshots: jsonb().$type<BackupSnapshot[]>().notNull().default([]),
+		/** The sum of the snapshots' restoreSize in bytes, once every one is known. */
+		sizeBytes: bigint({ mode: 'number' }),
+		/** Every snapshot is readyToUse: the backup can be restored. */
+		readyToUse: boolean().notNull().default(false),
+		error: text(),
+		readyAt: timestamp({ withTimezone: true }),
+		/** When it is deleted whatever the retention (a termination's backup: 7 days). */
+		expiresAt: timestamp({ withTimezone: true }),
+		deletedAt: timestamp({ withTimezone: true }),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		index('backups_instance_idx').on(t.instanceId, t.createdAt),
+		index('backups_expires_idx')
+			.on(t.expiresAt)
+			.where(sql`${t.status} <> 'DELETED'`),
+		check('backups_size_non_negative', sql`${t.sizeBytes} IS NULL OR ${t.sizeBytes} >= 0`)
+	]
+);

@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { scaled } from '../support/timeouts';
+import { register, uniqueEmail, visit } from './helpers';
+
+test('an owner backs an app up now and sees the backup listed, ready, with its size', async ({ page }) => {
+	await register(page, 'Rina Putri', uniqueEmail('backups'));
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	await dialog.getByLabel('App name').fill('Status board');
+	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+
+	const section = page.getByRole('region', { name: 'Backups' });
+	await expect(section).toContainText('Your plan has no scheduled backups');
+	await expect(section.getByTestId('backup')).toHaveCount(0);
+	await section.getByRole('button', { name: 'Back up now' }).click();
+	const backup = section.getByTestId('backup');
+	await expect(backup).toHaveCount(1);
+	await expect(backup.getByTestId('backup-kind')).toHaveText('Manual');
+	await expect(backup.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
+	await expect(backup).toContainText('GB');
+});

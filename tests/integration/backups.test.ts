@@ -1,0 +1,194 @@
+// Backups end to end on the Kubernetes emulator's CSI snapshots: the plan's schedule by the
+// billing clock, retention, "Back up now", a failed backup (the app keeps running, the owner
+// is told), a termination's backup outliving the app's namespace objects, another customer
+// seeing none of it, and a cluster without the snapshot API.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { backups, notifications, serviceInstances, servicePlans, type ServiceInstance } from '../../src/lib/server/db/schema';
+import { moveBillingClock } from '../../src/lib/server/clock';
+import { forgetBackupAvailability } from '../../src/lib/server/backups/service';
+import { sweepBackups, takeBackup } from '../../src/lib/server/provisioning/backups';
+import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { planOf } from '../support/fixtures';
+import { rejection } from '../support/errors';
+import { expectInvariants } from '../support/invariants';
+import { eventually } from '../support/kube';
+import { waitForInstance } from '../support/waits';
+
+const HOUR_MS = 3_600_000;
+let runtime: TestRuntime;
+
+beforeAll(async () => {
+	runtime = await startTestRuntime({ work: true });
+	runtime.emulator!.configure({ snapshotReadyMs: 50 });
+}, 120_000);
+afterAll(() => runtime?.close());
+afterEach(async () => {
+	await expectInvariants(runtime.db);
+});
+
+/** A customer with a running app on the Pro plan (daily backups in the seed). */
+async function runningApp(slug = 'vaultwarden') {
+	const { user, api } = await newCustomer(runtime, 3_000_000);
+	const plan = await planOf(runtime.db, slug, 'PRO');
+	const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+	const instance = await waitForInstance(runtime, instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
+	return { user, api, instance, plan };
+}
+
+const backupsOf = (instanceId: string) => runtime.db.select().from(backups).where(eq(backups.instanceId, instanceId));
+const backupRow = async (id: string) => (await runtime.db.select().from(backups).where(eq(backups.id, id)))[0];
+
+/** Drives the backup's job until it is settled (the worker may be doing the same; both converge). */
+async function settled(id: string) {
+	return eventually(async () => {
+		await takeBackup(runtime, id);
+		const row = await backupRow(id);
+		return row.status !== 'PENDING' && row;
+	});
+}
+
+async function moveClock(ms: number) {
+	runtime.clock.observe(await moveBillingClock(runtime.db, ms));
+}
+
+const snapshotsIn = (instance: ServiceInstance) =>
+	runtime
+		.emulator!.list('VolumeSnapshot', instance.namespace)
+		.filter((s) => s.metadata.labels?.['minispod.io/instance-id'] === instance.id);
+
+describe('backups', () => {
+	it('takes a scheduled backup when the plan makes one due, and retention deletes the oldest on the cluster', async () => {
+		const { api, instance, plan } = await runningApp();
+		await runtime.db
+			.update(servicePlans)
+			.set({ backupSchedule: 'HOURLY', backupRetention: 2 })
+			.where(eq(servicePlans.id, plan.id));
+		try {
+			await sweepBackups(runtime);
+			const [first] = await backupsOf(instance.id);
+			expect(first).toMatchObject({ kind: 'SCHEDULED' });
+			// Not due again within the hour.
+			await sweepBackups(runtime);
+			expect(await backupsOf(instance.id)).toHaveLength(1);
+			const ready = await settled(first.id);
+			expect(ready).toMatchObject({ status: 'READY', readyToUse: true });
+			// Every claim of the instance, found by its label, is in the one backup.
+			expect(ready.snapshots.map((s) => s.claim)).toContain(`${instance.subdomain}-data`);
+			expect(ready.sizeBytes).toBeGreaterThan(0);
+
+			const taken = [ready];
+			for (let hour = 1; hour <= 2; hour++) {
+				await moveClock(HOUR_MS);
+				await sweepBackups(runtime);
+				const rows = await backupsOf(instance.id);
+				expect(rows).toHaveLength(hour + 1);
+				const newest = rows.find((row) => !taken.some((t) => t.id === row.id))!;
+				taken.push(await settled(newest.id));
+			}
+			// Three scheduled backups, two kept: the oldest is deleted, its snapshot too.
+			expect((await backupRow(taken[0].id)).status).toBe('DELETED');
+			expect((await backupRow(taken[2].id)).status).toBe('READY');
+			const names = snapshotsIn(instance).map((s) => s.metadata.name);
+			expect(names).not.toContain(taken[0].snapshots[0].snapshot);
+			expect(names).toContain(taken[2].snapshots[0].snapshot);
+			const listed = await api.backups.list({ instanceId: instance.id });
+			expect(listed.backups.map((b) => b.id)).toEqual([taken[2].id, taken[1].id]);
+		} finally {
+			await runtime.db
+				.update(servicePlans)
+				.set({ backupSchedule: 'DAILY', backupRetention: 7 })
+				.where(eq(servicePlans.id, plan.id));
+		}
+	});
+
+	it('backs up now for the owner, and nobody else can see or take the backups', async () => {
+		const { api, instance } = await runningApp();
+		const created = await api.backups.create({ instanceId: instance.id });
+		expect(created).toMatchObject({ kind: 'MANUAL', status: 'PENDING' });
+		expect(await settled(created.id)).toMatchObject({ status: 'READY' });
+		const listed = await api.backups.list({ instanceId: instance.id });
+		expect(listed.available).toBe(true);
+		expect(listed.backups[0]).toMatchObject({ id: created.id, kind: 'MANUAL', readyToUse: true, volumes: 1 });
+		expect(listed.backups[0].sizeBytes).toBeGreaterThan(0);
+
+		const stranger = await newCustomer(runtime);
+		expect((await rejection(stranger.api.backups.list({ instanceId: instance.id }))).code).toBe('NOT_FOUND');
+		expect((await rejection(stranger.api.backups.create({ instanceId: instance.id }))).code).toBe('NOT_FOUND');
+	});
+
+	it('an upgrade backs the app up before its new plan is applied', async () => {
+		const { api, instance } = await runningApp();
+		const premium = await planOf(runtime.db, 'vaultwarden', 'PREMIUM');
+		await api.subscriptions.upgrade({ id: instance.subscriptionId, planId: premium.id });
+		const [backup] = (await backupsOf(instance.id)).filter((b) => b.kind === 'BEFORE_UPGRADE');
+		expect(backup).toBeDefined();
+		expect(await settled(backup.id)).toMatchObject({ status: 'READY', readyToUse: true });
+	});
+
+	it('a failed backup leaves the app running and tells the owner', async () => {
+		const { user, api, instance } = await runningApp();
+		const fault = runtime.emulator!.faults.apiError({
+			method: 'POST',
+			path: `/apis/snapshot.storage.k8s.io/v1/namespaces/${instance.namespace}/volumesnapshots`,
+			status: 403,
+			message: 'volumesnapshots is forbidden',
+			times: 5
+		});
+		try {
+			const created = await api.backups.create({ instanceId: instance.id });
+			const failed = await settled(created.id);
+			expect(failed.status).toBe('FAILED');
+			expect(failed.error).toMatch(/forbidden/);
+		} finally {
+			fault.remove();
+		}
+		const [row] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id));
+		expect(row.status).toBe('RUNNING');
+		const notices = await runtime.db
+			.select()
+			.from(notifications)
+			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'BACKUP_FAILED')));
+		expect(notices).toHaveLength(1);
+		expect(notices[0].body).toMatch(/keeps running/);
+	});
+
+	it('a termination backs the app up first, and its snapshot content outlives the namespace objects', async () => {
+		const { api, instance } = await runningApp();
+		await api.subscriptions.cancel({ id: instance.subscriptionId, when: 'now' });
+		await waitForInstance(runtime, instance.id, (changed) => changed.status === 'TERMINATED', 'TERMINATED');
+		const [backup] = (await backupsOf(instance.id)).filter((b) => b.kind === 'BEFORE_TERMINATION');
+		expect(backup).toMatchObject({ status: 'READY' });
+		expect(backup.expiresAt!.getTime() - backup.createdAt.getTime()).toBe(7 * 24 * HOUR_MS);
+		const content = backup.snapshots[0].content!;
+		expect(runtime.emulator!.get('VolumeSnapshotContent', undefined, content)).toMatchObject({
+			spec: { deletionPolicy: 'Retain' }
+		});
+
+		// Seven days on, the sweep deletes it for good, the content included.
+		await moveClock(7 * 24 * HOUR_MS + 60_000);
+		await sweepBackups(runtime);
+		expect((await backupRow(backup.id)).status).toBe('DELETED');
+		expect(runtime.emulator!.get('VolumeSnapshotContent', undefined, content)).toBeUndefined();
+	});
+
+	it('a cluster without the snapshot API shows backups as unavailable and the catalog promises none', async () => {
+		const { api, instance, plan } = await runningApp();
+		runtime.emulator!.configure({ snapshotApi: false });
+		forgetBackupAvailability(runtime.cluster);
+		try {
+			const listed = await api.backups.list({ instanceId: instance.id });
+			expect(listed.available).toBe(false);
+			expect((await rejection(api.backups.create({ instanceId: instance.id }))).code).toBe('INVALID_STATE');
+			const service = await api.catalog.service({ slug: 'vaultwarden' });
+			const pro = service.plans.find((p) => p.id === plan.id)!;
+			expect(pro.backupSchedule).toBe('NONE');
+			expect(pro.features.join(' ')).not.toMatch(/backup/i);
+		} finally {
+			runtime.emulator!.configure({ snapshotApi: true });
+			forgetBackupAvailability(runtime.cluster);
+		}
+		const service = await api.catalog.service({ slug: 'vaultwarden' });
+		expect(service.plans.find((p) => p.id === plan.id)!.features.join(' ')).toMatch(/Daily backups/);
+	});
+});
