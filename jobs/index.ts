@@ -26,6 +26,7 @@ import { subscriptionDeletion } from './subscription-deletion';
 import { mailSend } from './mail-send';
 import { customDomainCheck } from './custom-domain-check';
 import { customDomainCleanup } from './custom-domain-cleanup';
+import { receiptNumbers } from './receipt-numbers';
 
 export const queues = [
 	sessionCleanup,
@@ -46,7 +47,8 @@ export const queues = [
 	mailSend,
 	slotSnapshot,
 	customDomainCheck,
-	customDomainCleanup
+	customDomainCleanup,
+	receiptNumbers
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

@@ -61,6 +61,8 @@ export type JobPayloads = {
 	'custom-domain-check': { domainId: string };
 	/** Take custom domains off their app's Ingress and delete their certificate Secrets. */
 	'custom-domain-cleanup': { instanceId: string; hostnames: string[] };
+	/** Number the receipts of payments completed since the last run (receipts/numbering.ts). */
+	'receipt-numbers': Record<string, never>;
 };
 
 export type QueueName = keyof JobPayloads;
@@ -85,7 +87,8 @@ export const QUEUE_NAMES = [
 	'mail-send',
 	'slot-snapshot',
 	'custom-domain-check',
-	'custom-domain-cleanup'
+	'custom-domain-cleanup',
+	'receipt-numbers'
 ] as const satisfies readonly QueueName[];
 
 /** The PostgreSQL schema of pg-boss's tables. */
@@ -117,7 +120,9 @@ export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
 	'mail-send',
 	// Both converge on the rows: a check of a settled domain does nothing, a clean-up deletes what is gone.
 	'custom-domain-check',
-	'custom-domain-cleanup'
+	'custom-domain-cleanup',
+	// One assigner at a time (an advisory lock) that numbers only what has none.
+	'receipt-numbers'
 ];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.

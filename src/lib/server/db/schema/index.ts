@@ -17,6 +17,7 @@ import { planTypeEnum, serviceCategories, servicePlans, services } from './catal
 import { instanceEvents, instanceStatusEnum, instanceUsageSamples, serviceInstances } from './instances';
 import { auditLog, mailOutbox, notifications } from './operations';
 import { customDomains } from './domains';
+import { billingProfiles, receipts } from './receipts';
 
 export * from './accounts';
 export * from './catalog';
@@ -24,6 +25,7 @@ export * from './billing';
 export * from './instances';
 export * from './operations';
 export * from './domains';
+export * from './receipts';
 export { ENDED_SUBSCRIPTION_STATUSES, SLOT_HOLDING_STATUSES } from '../../../statuses';
 
 export type User = typeof users.$inferSelect;
@@ -41,6 +43,8 @@ export type InstanceEvent = typeof instanceEvents.$inferSelect;
 export type AuditLogEntry = typeof auditLog.$inferSelect;
 export type PaymentEvent = typeof paymentEvents.$inferSelect;
 export type CustomDomain = typeof customDomains.$inferSelect;
+export type BillingProfile = typeof billingProfiles.$inferSelect;
+export type Receipt = typeof receipts.$inferSelect;
 export type CustomDomainStatus = CustomDomain['status'];
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
