@@ -75,7 +75,9 @@ export const transactionDetailSchema = transactionViewSchema.extend({
 	failureReason: nullableText,
 	rejectionReason: nullableText,
 	note: nullableText,
-	proof: z.object({ fileName: z.string(), mimeType: z.string(), size: z.number() }).nullable()
+	proof: z.object({ fileName: z.string(), mimeType: z.string(), size: z.number() }).nullable(),
+	/** The plan this top-up was started for, to continue subscribing once it is paid. */
+	resume: z.object({ planId: z.string(), serviceSlug: z.string() }).nullable()
 });
 export type TransactionDetail = z.infer<typeof transactionDetailSchema>;
 
@@ -96,7 +98,8 @@ export function toTransactionDetail(row: Transaction): TransactionDetail {
 		note: metadata.note ?? null,
 		proof: metadata.proof
 			? { fileName: metadata.proof.fileName, mimeType: metadata.proof.mimeType, size: metadata.proof.size }
-			: null
+			: null,
+		resume: row.type === 'TOP_UP' && metadata.resume ? metadata.resume : null
 	};
 }
 
