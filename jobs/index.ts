@@ -28,6 +28,7 @@ import { customDomainCheck } from './custom-domain-check';
 import { customDomainCleanup } from './custom-domain-cleanup';
 import { backupTake } from './backup-take';
 import { backupSweep } from './backup-sweep';
+import { receiptNumbers } from './receipt-numbers';
 
 export const queues = [
 	sessionCleanup,
@@ -50,7 +51,8 @@ export const queues = [
 	customDomainCheck,
 	customDomainCleanup,
 	backupTake,
-	backupSweep
+	backupSweep,
+	receiptNumbers
 ] as QueueDefinition<QueueName>[];
 
 export async function registerQueues(runtime: Runtime, options: { work: boolean }) {

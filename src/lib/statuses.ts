@@ -27,6 +27,13 @@ export const WAITLIST_STATUSES = ['WAITING', 'NOTIFIED', 'FULFILLED', 'LAPSED', 
 
 export const TRANSACTION_TYPES = ['TOP_UP', 'SUBSCRIPTION', 'UPGRADE', 'REFUND', 'ADMIN_ADJUSTMENT'] as const;
 
+/** Who a receipt is made out to: a person or a company (billing profile). */
+export const BILLING_PROFILE_KINDS = ['PERSONAL', 'COMPANY'] as const;
+export type BillingProfileKind = (typeof BILLING_PROFILE_KINDS)[number];
+
+/** The ledger entries that get a receipt (kwitansi): money in, and charges for apps. */
+export const RECEIPT_TRANSACTION_TYPES = ['TOP_UP', 'SUBSCRIPTION', 'UPGRADE'] as const;
+
 export const TRANSACTION_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED'] as const;
 
 export const PAYMENT_METHODS = [

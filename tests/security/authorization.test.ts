@@ -7,9 +7,9 @@
 // never answered with a 500. The invariants hold after both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { appRouter } from '../../src/lib/server/router';
-import { customDomains, serviceInstances, services } from '../../src/lib/server/db/schema';
+import { customDomains, serviceInstances, services, transactions } from '../../src/lib/server/db/schema';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
 import { PNG_BYTES } from '../support/files';
@@ -23,6 +23,8 @@ type World = {
 	subscriptionId: string;
 	instanceId: string;
 	transactionId: string;
+	/** The victim's subscription charge, which has a receipt. */
+	chargeId: string;
 	proofId: string;
 	planId: string;
 	soldOutPlanId: string;
@@ -164,6 +166,12 @@ const fixtures: Record<string, Fixture> = {
 	'wallet.refreshStatus': { input: (w) => ({ id: w.transactionId }), other: 'NOT_FOUND' },
 	'wallet.cancelTopUp': { input: (w) => ({ id: w.transactionId }), other: 'NOT_FOUND' },
 	'wallet.uploadProof': { input: () => proofForm(), other: 'own' },
+	'receipts.get': { input: (w) => ({ id: w.chargeId }), other: 'NOT_FOUND' },
+	'receipts.billingProfile': { input: () => undefined, other: 'own' },
+	'receipts.saveBillingProfile': {
+		input: () => ({ kind: 'COMPANY', name: 'PT Matrix', address: 'Jl. Matrix 1, Jakarta', npwp: '012345678901000' }),
+		other: 'own'
+	},
 	'admin.overview': { input: () => undefined, other: 'own' },
 	'admin.users': { input: () => ({ q: 'example' }), other: 'own' },
 	'admin.subscriptions.list': { input: () => ({ q: 'victim', page: 1, pageSize: 25 }), other: 'own' },
@@ -296,6 +304,12 @@ beforeAll(async () => {
 		subscriptionId,
 		instanceId,
 		transactionId: topUp.transactionId,
+		chargeId: (
+			await runtime.db
+				.select()
+				.from(transactions)
+				.where(and(eq(transactions.subscriptionId, subscriptionId), eq(transactions.type, 'SUBSCRIPTION')))
+		)[0].id,
 		proofId: proof.id,
 		planId: plan.id,
 		soldOutPlanId: soldOut.id,

@@ -68,6 +68,26 @@ export async function moneyInvariantViolations(db: DbOrTx): Promise<string[]> {
 		const broken = [...diff].filter(([, value]) => value !== 0);
 		if (broken.length) problems.push(`user ${user}: balance history is not one chain from 0 to ${balance}`);
 	}
+	problems.push(...(await receiptViolations(db)));
+	return problems;
+}
+
+/**
+ * Each year's receipt numbers run 1..n without a gap, and only completed top-ups and
+ * charges have one.
+ */
+async function receiptViolations(db: DbOrTx): Promise<string[]> {
+	const problems: string[] = [];
+	const years = await db.execute<Row>(sql`
+		SELECT year, count(*) AS n, max(sequence) AS last FROM receipts GROUP BY year`);
+	for (const row of years.rows) {
+		if (Number(row.n) !== Number(row.last)) problems.push(`receipts of ${row.year}: ${row.n} numbers up to ${row.last}`);
+	}
+	const stray = await db.execute<Row>(sql`
+		SELECT r.number FROM receipts r JOIN transactions t ON t.id = r.transaction_id
+		WHERE t.status <> 'COMPLETED' OR t.type NOT IN ('TOP_UP', 'SUBSCRIPTION', 'UPGRADE') OR t.amount = 0
+			OR r.user_id <> t.user_id`);
+	for (const row of stray.rows) problems.push(`receipt ${row.number} is not for a completed top-up or charge`);
 	return problems;
 }
 

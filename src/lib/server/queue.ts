@@ -65,6 +65,8 @@ export type JobPayloads = {
 	'backup-take': { backupId: string };
 	/** Every minute: send the backups that plans' schedules make due, delete expired backups. */
 	'backup-sweep': Record<string, never>;
+	/** Number the receipts of payments completed since the last run (receipts/numbering.ts). */
+	'receipt-numbers': Record<string, never>;
 };
 
 export type QueueName = keyof JobPayloads;
@@ -91,7 +93,8 @@ export const QUEUE_NAMES = [
 	'custom-domain-check',
 	'custom-domain-cleanup',
 	'backup-take',
-	'backup-sweep'
+	'backup-sweep',
+	'receipt-numbers'
 ] as const satisfies readonly QueueName[];
 
 /** The PostgreSQL schema of pg-boss's tables. */
@@ -126,7 +129,9 @@ export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
 	'custom-domain-cleanup',
 	// Both converge on the backup rows: a snapshot already created is not created again.
 	'backup-take',
-	'backup-sweep'
+	'backup-sweep',
+	// One assigner at a time (an advisory lock) that numbers only what has none.
+	'receipt-numbers'
 ];
 
 // Compile-time check that QUEUE_NAMES lists every key of JobPayloads.

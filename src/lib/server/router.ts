@@ -8,6 +8,7 @@ import { catalogRouter } from './catalog/router';
 import { domainsRouter } from './domains/router';
 import { instancesRouter } from './instances/router';
 import { notificationsRouter } from './notifications/router';
+import { receiptsRouter } from './receipts/router';
 import { subscriptionsRouter } from './subscriptions/router';
 import { waitlistRouter } from './waitlist/router';
 import { walletRouter } from './wallet/router';
@@ -23,6 +24,7 @@ export const appRouter = router({
 	backups: backupsRouter,
 	notifications: notificationsRouter,
 	wallet: walletRouter,
+	receipts: receiptsRouter,
 	admin: adminRouter
 });
 

@@ -28,7 +28,7 @@ export const rupiahSchema = z
 	.max(AMOUNT_SANITY_MAX, 'That amount is too large');
 
 /** Fields written in lines (an administrator's reason, a note): line breaks and tabs are text there. */
-const MULTILINE_FIELDS = new Set(['reason', 'note']);
+const MULTILINE_FIELDS = new Set(['reason', 'note', 'address']);
 // Unicode's control characters (C0, DEL, C1); the second form spares tab, CR and LF.
 const CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_LINES = /[^\P{Cc}\t\n\r]/u;

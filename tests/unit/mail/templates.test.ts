@@ -17,6 +17,20 @@ describe('mail templates', () => {
 		expect(mail.text).toContain('https://minispod.example/account');
 	});
 
+	it('link the receipt PDF of the payment a mail is about', () => {
+		const data = {
+			title: 'Top-up received',
+			body: 'Rp 50.000 was added.',
+			link: '/wallet/transactions/t1',
+			receiptLink: '/wallet/transactions/t1/receipt'
+		};
+		const mail = renderMail('notification', data, context);
+		expect(mail.text).toContain('Receipt (PDF): https://minispod.example/wallet/transactions/t1/receipt');
+		expect(mail.html).toContain('<a href="https://minispod.example/wallet/transactions/t1/receipt">Receipt (PDF)</a>');
+		expect(renderMail('notification', data, { origin: context.origin }).text).toContain('Kwitansi (PDF): ');
+		expect(renderMail('notification', { ...data, receiptLink: null }, context).text).not.toContain('/receipt');
+	});
+
 	it('escape what customers typed into HTML', () => {
 		const mail = renderMail('notification', { title: '<b>x</b>', body: 'Tom & "Jerry" <script>' }, context);
 		expect(mail.html).not.toContain('<script>');

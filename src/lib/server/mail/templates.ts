@@ -9,7 +9,14 @@ import type { Locale } from '$lib/statuses';
 /** The data each kind of mail is rendered from. */
 export type MailTemplates = {
 	/** An in-app notification, also e-mailed: its title, text and the page it points to. */
-	notification: { title: string; body: string; link?: string | null; essential?: boolean };
+	notification: {
+		title: string;
+		body: string;
+		link?: string | null;
+		/** The receipt (kwitansi) PDF of the payment the mail is about. */
+		receiptLink?: string | null;
+		essential?: boolean;
+	};
 	/** The link that verifies a new account's address. */
 	'verify-email': { name: string; link: string };
 	/** Someone registered with an address that already has an account. */
@@ -49,14 +56,23 @@ const absolute = (origin: string, link: string) => (/^https?:\/\//.test(link) ? 
 /** The frame every mail shares: a heading, paragraphs, one button, and why it was sent. */
 function layout(
 	context: MailContext,
-	content: { heading: string; paragraphs: string[]; action?: { label: string; link: string }; footer: string }
+	content: {
+		heading: string;
+		paragraphs: string[];
+		action?: { label: string; link: string };
+		/** A link of its own line below the button (a receipt). */
+		extraLink?: { label: string; link: string };
+		footer: string;
+	}
 ): Omit<RenderedMail, 'subject'> {
 	const action = content.action ? { ...content.action, url: absolute(context.origin, content.action.link) } : null;
+	const extra = content.extraLink ? { ...content.extraLink, url: absolute(context.origin, content.extraLink.link) } : null;
 	const text = [
 		content.heading,
 		'',
 		...content.paragraphs.flatMap((paragraph) => [paragraph, '']),
 		...(action ? [`${action.label}: ${action.url}`, ''] : []),
+		...(extra ? [`${extra.label}: ${extra.url}`, ''] : []),
 		'-- ',
 		content.footer
 	].join('\n');
@@ -67,6 +83,7 @@ function layout(
 		action
 			? `<p><a href="${escapeHtml(action.url)}" style="background:#4f46e5;color:#fff;padding:8px 14px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>`
 			: '',
+		extra ? `<p><a href="${escapeHtml(extra.url)}">${escapeHtml(extra.label)}</a></p>` : '',
 		`<hr style="border:none;border-top:1px solid #e2e8f0"><p style="font-size:12px;color:#64748b">${escapeHtml(content.footer)}</p>`,
 		'</body></html>'
 	].join('');
@@ -143,6 +160,7 @@ const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContex
 			heading: data.title,
 			paragraphs: [data.body],
 			action: data.link ? { label: m.mail_open_minispod({}, { locale: context.locale }), link: data.link } : undefined,
+			extraLink: data.receiptLink ? { label: m.mail_receipt({}, { locale: context.locale }), link: data.receiptLink } : undefined,
 			footer: data.essential
 				? m.mail_footer_essential({}, { locale: context.locale })
 				: m.mail_footer_optional({ url: absolute(context.origin, '/account') }, { locale: context.locale })

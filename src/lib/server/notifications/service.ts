@@ -6,6 +6,7 @@ import { notifyNotificationSql, publish } from '../events';
 import { queueMails } from '../mail/outbox';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
 import { toNotificationView } from './views';
+import { receiptPath } from '$lib/receipts';
 
 export type NewNotification = {
 	userId: string;
@@ -13,6 +14,8 @@ export type NewNotification = {
 	title: string;
 	body: string;
 	link?: string;
+	/** The ledger row whose receipt the mail links to (a completed top-up or charge). */
+	receiptFor?: string;
 	metadata?: Record<string, unknown>;
 };
 
@@ -48,7 +51,13 @@ export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<s
 						userId: notification.userId,
 						kind: 'notification' as const,
 						essential,
-						data: { title: notification.title, body: notification.body, link: notification.link ?? null, essential }
+						data: {
+							title: notification.title,
+							body: notification.body,
+							link: notification.link ?? null,
+							receiptLink: notification.receiptFor ? receiptPath(notification.receiptFor) : null,
+							essential
+						}
 					}
 				];
 			})

@@ -84,17 +84,19 @@ export async function renewLocked(runtime: Runtime, tx: Tx, due: DueRenewal[], b
 	const paid = renewals.filter((renewal) => renewal.plan.monthlyPrice > 0);
 	const charged = await applyBalanceChange(tx, paid.map(periodCharge));
 	const balanceAfter = new Map(paid.map((renewal, index) => [renewal.subscription.id, charged[index].transaction.balanceAfter]));
+	const chargeOf = new Map(paid.map((renewal, index) => [renewal.subscription.id, charged[index].transaction.id]));
 	await rollPeriods(tx, renewals, now);
 	await markPastDue(tx, lapsed);
 	await notifyMany(tx, [
-		...renewals.map((renewal) =>
-			receipt(
+		...renewals.map((renewal) => ({
+			...receipt(
 				renewal,
 				renewal.start,
 				renewal.end,
 				balanceAfter.get(renewal.subscription.id) ?? balances.get(renewal.subscription.userId) ?? 0
-			)
-		),
+			),
+			receiptFor: chargeOf.get(renewal.subscription.id)
+		})),
 		...lapsed.map((row) => pastDueNotice(row, row.balance, row.graceEnd))
 	]);
 	return { renewed: renewals.length, pastDue: lapsed.length, failed: 0 } satisfies RenewalTally;

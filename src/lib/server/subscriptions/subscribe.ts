@@ -157,7 +157,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 		throw error;
 	}
 
-	if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end });
+	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end }) : null;
 
 	const instanceName = input.name?.trim() || service.name;
 	const [instance] = await tx
@@ -181,6 +181,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 			? `You were granted ${service.name} ${plan.name} until ${formatDate(end, 'en')}. We are setting it up now.`
 			: `Your subscription started${price > 0 ? ` and ${formatRupiah(price)} was charged from your credit` : ''}. We are setting up your app now.`,
 		link: `/subscriptions/${subscription.id}`,
+		receiptFor: charged?.transaction.id,
 		metadata: { subscriptionId: subscription.id, instanceId: instance.id }
 	});
 	await enqueue(runtime.boss, 'provision-instance', { instanceId: instance.id }, { tx, singletonKey: instance.id });

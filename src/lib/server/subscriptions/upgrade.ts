@@ -178,12 +178,17 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
 		await releaseSlot(tx, subscription.previousPlanId);
 		await tx.update(subscriptions).set({ status: 'ACTIVE' }).where(eq(subscriptions.id, subscription.id));
 		const { plan, service } = await loadPlan(tx, subscription.planId);
+		const [charge] = await tx
+			.select({ id: transactions.id })
+			.from(transactions)
+			.where(eq(transactions.idempotencyKey, `upgrade:${input.upgradeId}`));
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'UPGRADE_COMPLETED',
 			title: `${service.name} is now on ${plan.name}`,
 			body: `Your app now has the resources of the ${plan.name} plan. Your next renewal charges ${formatRupiah(plan.monthlyPrice)}.`,
-			link: `/subscriptions/${subscription.id}`
+			link: `/subscriptions/${subscription.id}`,
+			receiptFor: charge?.id
 		});
 		await offerFreeSlots(tx, subscription.previousPlanId);
 		return true;

@@ -135,7 +135,8 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 		type: 'TOP_UP_COMPLETED',
 		title: 'Top-up received',
 		body: `${formatRupiah(row.amount)} was added to your wallet.`,
-		link: `/wallet/transactions/${row.id}`
+		link: `/wallet/transactions/${row.id}`,
+		receiptFor: row.id
 	});
 	return credited.transaction;
 }

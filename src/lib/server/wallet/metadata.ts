@@ -20,6 +20,8 @@ export type GatewaySnapshot = {
 /** The metadata a wallet transaction may carry (jsonb). */
 export type WalletMetadata = {
 	choice?: TopUpChoice;
+	/** The plan the customer was subscribing to when they started this top-up. */
+	resume?: { planId: string; serviceSlug: string };
 	enabledPayments?: string[];
 	snapToken?: string;
 	redirectUrl?: string;

@@ -3,7 +3,16 @@ import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
 import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
 import { MIN_TOP_UP, AMOUNT_SANITY_MAX, TOP_UP_STEP } from '$lib/money';
 import { minTopUpMessage, topUpStepMessage } from '$lib/topup';
-import { reasonSchema, rupiahSchema, rupiahTextSchema } from '../validation';
+import { idSchema, reasonSchema, rupiahSchema, rupiahTextSchema } from '../validation';
+
+/**
+ * The plan a top-up was started for (the subscribe dialog's shortfall link): the status page
+ * offers to continue subscribing to it. Only ids; names are read from the catalog when shown.
+ */
+const resumeSchema = z.object({
+	planId: idSchema,
+	serviceSlug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Must be an app of the catalog')
+});
 
 const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage).multipleOf(TOP_UP_STEP, topUpStepMessage);
 
@@ -12,7 +21,8 @@ export const topUpInput = z
 		amount: amountSchema,
 		method: z.enum(TOP_UP_METHODS, { error: 'Choose a payment method' }),
 		bank: z.enum(BANKS, { error: 'Choose BCA, BNI, BRI, Mandiri or Permata' }).optional(),
-		wallet: z.enum(E_WALLETS, { error: 'Choose GoPay or ShopeePay' }).optional()
+		wallet: z.enum(E_WALLETS, { error: 'Choose GoPay or ShopeePay' }).optional(),
+		resume: resumeSchema.optional()
 	})
 	.superRefine((input, context) => {
 		if (input.bank && input.method !== 'BANK_TRANSFER') {

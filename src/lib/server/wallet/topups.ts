@@ -12,7 +12,7 @@ import { formatRupiah } from '$lib/format';
 import { topUpsCreated } from '../metrics';
 import { requireVerifiedEmail } from '../auth/account';
 
-export type TopUpInput = TopUpChoice & { amount: number };
+export type TopUpInput = TopUpChoice & { amount: number; resume?: WalletMetadata['resume'] };
 
 /**
  * Refuses an amount that would take the wallet over its cap, counting every pending top-up
@@ -69,7 +69,7 @@ export async function createTopUp(
 				orderId,
 				description: topUpDescription(choice),
 				idempotencyKey: `topup:${orderId}`,
-				metadata: { choice, enabledPayments } satisfies WalletMetadata
+				metadata: { choice, enabledPayments, ...(input.resume ? { resume: input.resume } : {}) } satisfies WalletMetadata
 			})
 			.returning();
 		return { row: inserted, phone };

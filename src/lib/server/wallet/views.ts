@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/schema';
 import { PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
+import { hasReceipt, receiptPath } from '$lib/receipts';
 import { meta } from './metadata';
 
 /** How a closed transaction ended, as a customer tells them apart (all are FAILED in the ledger). */
@@ -24,7 +25,9 @@ export const transactionViewSchema = z.object({
 	createdAt: z.date(),
 	completedAt: z.date().nullable(),
 	underReview: z.boolean(),
-	hasProof: z.boolean()
+	hasProof: z.boolean(),
+	/** Where its receipt (kwitansi) is downloaded: completed top-ups and charges only. */
+	receiptUrl: z.string().nullable()
 });
 export type TransactionView = z.infer<typeof transactionViewSchema>;
 
@@ -56,7 +59,8 @@ export function toTransactionView(row: Transaction): TransactionView {
 		completedAt: row.completedAt,
 		/** A refund, chargeback or odd gateway report is being looked at by an administrator. */
 		underReview: Boolean(row.flaggedAt && !row.flagResolvedAt),
-		hasProof: Boolean(row.paymentProof)
+		hasProof: Boolean(row.paymentProof),
+		receiptUrl: hasReceipt(row) ? receiptPath(row.id) : null
 	};
 }
 
@@ -71,7 +75,9 @@ export const transactionDetailSchema = transactionViewSchema.extend({
 	failureReason: nullableText,
 	rejectionReason: nullableText,
 	note: nullableText,
-	proof: z.object({ fileName: z.string(), mimeType: z.string(), size: z.number() }).nullable()
+	proof: z.object({ fileName: z.string(), mimeType: z.string(), size: z.number() }).nullable(),
+	/** The plan this top-up was started for, to continue subscribing once it is paid. */
+	resume: z.object({ planId: z.string(), serviceSlug: z.string() }).nullable()
 });
 export type TransactionDetail = z.infer<typeof transactionDetailSchema>;
 
@@ -92,7 +98,8 @@ export function toTransactionDetail(row: Transaction): TransactionDetail {
 		note: metadata.note ?? null,
 		proof: metadata.proof
 			? { fileName: metadata.proof.fileName, mimeType: metadata.proof.mimeType, size: metadata.proof.size }
-			: null
+			: null,
+		resume: row.type === 'TOP_UP' && metadata.resume ? metadata.resume : null
 	};
 }
 

@@ -3,6 +3,10 @@ import { serverCaller } from '$lib/server/router';
 
 export const load = (async (event) => {
 	const caller = serverCaller(event);
-	const [mail, sessions] = await Promise.all([caller.notifications.mailSettings(), caller.auth.sessions()]);
-	return { mail, sessions };
+	const [mail, sessions, billingProfile] = await Promise.all([
+		caller.notifications.mailSettings(),
+		caller.auth.sessions(),
+		caller.receipts.billingProfile()
+	]);
+	return { mail, sessions, billingProfile };
 }) satisfies PageServerLoad;

@@ -1,6 +1,9 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 export const load = (async (event) => {
 	const api = serverCaller(event);
 	const [wallet, recent, pending, forecast] = await Promise.all([
@@ -13,5 +16,8 @@ export const load = (async (event) => {
 	const requested = Number.parseInt(event.url.searchParams.get('amount') ?? '', 10);
 	const { minTopUp, maxTopUp } = wallet.limits;
 	const suggestedAmount = Number.isSafeInteger(requested) ? Math.min(maxTopUp, Math.max(minTopUp, requested)) : null;
-	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount, forecast };
+	// ... and names the plan being subscribed to, which the paid top-up offers to continue with.
+	const [planId, serviceSlug] = [event.url.searchParams.get('plan'), event.url.searchParams.get('app')];
+	const resume = planId && serviceSlug && UUID.test(planId) && SLUG.test(serviceSlug) ? { planId, serviceSlug } : null;
+	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount, forecast, resume };
 }) satisfies PageServerLoad;

@@ -18,6 +18,7 @@ import { instanceEvents, instanceStatusEnum, instanceUsageSamples, serviceInstan
 import { auditLog, mailOutbox, notifications } from './operations';
 import { customDomains } from './domains';
 import { backups } from './backups';
+import { billingProfiles, receipts } from './receipts';
 
 export * from './accounts';
 export * from './catalog';
@@ -26,6 +27,7 @@ export * from './instances';
 export * from './operations';
 export * from './domains';
 export * from './backups';
+export * from './receipts';
 export { ENDED_SUBSCRIPTION_STATUSES, SLOT_HOLDING_STATUSES } from '../../../statuses';
 
 export type User = typeof users.$inferSelect;
@@ -43,6 +45,8 @@ export type InstanceEvent = typeof instanceEvents.$inferSelect;
 export type AuditLogEntry = typeof auditLog.$inferSelect;
 export type PaymentEvent = typeof paymentEvents.$inferSelect;
 export type CustomDomain = typeof customDomains.$inferSelect;
+export type BillingProfile = typeof billingProfiles.$inferSelect;
+export type Receipt = typeof receipts.$inferSelect;
 export type CustomDomainStatus = CustomDomain['status'];
 export type Backup = typeof backups.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];

@@ -3,6 +3,18 @@ import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 
+/** The plan this top-up was started for, as the catalog names it now (gone: no offer). */
+async function continueSubscribing(
+	api: ReturnType<typeof serverCaller>,
+	resume: { planId: string; serviceSlug: string } | null
+): Promise<{ href: string; app: string; plan: string } | null> {
+	if (!resume) return null;
+	const service = await api.catalog.service({ slug: resume.serviceSlug }).catch(() => null);
+	const plan = service?.plans.find((candidate) => candidate.id === resume.planId);
+	if (!service || !plan) return null;
+	return { href: `/catalog/${service.slug}?plan=${plan.id}`, app: service.name, plan: plan.name };
+}
+
 export const load = (async (event) => {
 	const api = serverCaller(event);
 	const id = event.params.id;
@@ -18,6 +30,6 @@ export const load = (async (event) => {
 			.then((refreshed) => refreshed.transaction)
 			.catch(() => transaction);
 	}
-	const wallet = await api.wallet.balance();
-	return { transaction, balance: wallet.balance };
+	const [wallet, continueTo] = await Promise.all([api.wallet.balance(), continueSubscribing(api, transaction.resume)]);
+	return { transaction, balance: wallet.balance, continueTo };
 }) satisfies PageServerLoad;
