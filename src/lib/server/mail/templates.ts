@@ -5,11 +5,12 @@
 // recipient's language (MailContext.locale).
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
+import { notificationWords, type NotificationText } from '../notifications/texts';
 
 /** The data each kind of mail is rendered from. */
 export type MailTemplates = {
 	/** An in-app notification, also e-mailed: its title, text and the page it points to. */
-	notification: { title: string; body: string; link?: string | null; essential?: boolean };
+	notification: { title: string; body: string; text?: NotificationText | null; link?: string | null; essential?: boolean };
 	/** The link that verifies a new account's address. */
 	'verify-email': { name: string; link: string };
 	/** Someone registered with an address that already has an account. */
@@ -137,17 +138,21 @@ const accountTemplates: {
 };
 
 const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContext) => RenderedMail } = {
-	notification: (data, context) => ({
-		subject: data.title,
-		...layout(context, {
-			heading: data.title,
-			paragraphs: [data.body],
-			action: data.link ? { label: m.mail_open_minispod({}, { locale: context.locale }), link: data.link } : undefined,
-			footer: data.essential
-				? m.mail_footer_essential({}, { locale: context.locale })
-				: m.mail_footer_optional({ url: absolute(context.origin, '/account') }, { locale: context.locale })
-		})
-	}),
+	notification: (data, context) => {
+		// Mails queued before texts existed carry only the English words.
+		const { title, body } = notificationWords(data, context.locale ?? 'id');
+		return {
+			subject: title,
+			...layout(context, {
+				heading: title,
+				paragraphs: [body],
+				action: data.link ? { label: m.mail_open_minispod({}, { locale: context.locale }), link: data.link } : undefined,
+				footer: data.essential
+					? m.mail_footer_essential({}, { locale: context.locale })
+					: m.mail_footer_optional({ url: absolute(context.origin, '/account') }, { locale: context.locale })
+			})
+		};
+	},
 	...accountTemplates
 };
 
