@@ -50,7 +50,10 @@ describe('notification texts', () => {
 
 	it('keep the stored words when a text names a key this version does not know', () => {
 		const unknown = { key: 'gone', params: {} } as unknown as NotificationText;
-		expect(notificationWords({ title: 'Stored', body: 'Words', text: unknown }, 'id')).toEqual({ title: 'Stored', body: 'Words' });
+		expect(notificationWords({ title: 'Stored', body: 'Words', text: unknown }, 'id')).toEqual({
+			title: 'Stored',
+			body: 'Words'
+		});
 	});
 
 	it('e-mail a notification in the language of its recipient', () => {
