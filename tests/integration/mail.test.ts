@@ -49,13 +49,14 @@ describe('with SMTP_URL', () => {
 		const delivered = smtp.received.filter((mail) => mail.to.includes(user.email));
 		expect(delivered).toHaveLength(1);
 		expect(delivered[0].from).toBe('billing@minispod.test');
-		expect(delivered[0].raw).toContain('Subject: Credit added to your wallet');
+		// Written in the customer's language, Indonesian by default.
+		expect(delivered[0].raw).toContain('Subject: Saldo ditambahkan ke dompet Anda');
 		expect(delivered[0].raw).toContain('text/plain');
 		expect(delivered[0].raw).toContain('text/html');
 		expect(delivered[0].raw).toContain('Welcome bonus');
 		expect(delivered[0].raw).toContain(`Message-ID: <${queued.id}@minispod>`);
 		const [sent] = await mailsOf(runtime, user.id);
-		expect(sent).toMatchObject({ status: 'SENT', subject: 'Credit added to your wallet', attempts: 1, lastError: null });
+		expect(sent).toMatchObject({ status: 'SENT', subject: 'Saldo ditambahkan ke dompet Anda', attempts: 1, lastError: null });
 		// Running the job again sends nothing more.
 		expect(await deliverMail(runtime, queued.id)).toBe('skipped');
 		expect(smtp.received.filter((mail) => mail.to.includes(user.email))).toHaveLength(1);

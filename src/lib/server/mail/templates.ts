@@ -5,6 +5,7 @@
 // recipient's language (MailContext.locale).
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
+import { notificationWords, type NotificationText } from '../notifications/texts';
 
 /** The data each kind of mail is rendered from. */
 export type MailTemplates = {
@@ -12,6 +13,7 @@ export type MailTemplates = {
 	notification: {
 		title: string;
 		body: string;
+		text?: NotificationText | null;
 		link?: string | null;
 		/** The receipt (kwitansi) PDF of the payment the mail is about. */
 		receiptLink?: string | null;
@@ -154,18 +156,24 @@ const accountTemplates: {
 };
 
 const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContext) => RenderedMail } = {
-	notification: (data, context) => ({
-		subject: data.title,
-		...layout(context, {
-			heading: data.title,
-			paragraphs: [data.body],
-			action: data.link ? { label: m.mail_open_minispod({}, { locale: context.locale }), link: data.link } : undefined,
-			extraLink: data.receiptLink ? { label: m.mail_receipt({}, { locale: context.locale }), link: data.receiptLink } : undefined,
-			footer: data.essential
-				? m.mail_footer_essential({}, { locale: context.locale })
-				: m.mail_footer_optional({ url: absolute(context.origin, '/account') }, { locale: context.locale })
-		})
-	}),
+	notification: (data, context) => {
+		// Mails queued before texts existed carry only the English words.
+		const { title, body } = notificationWords(data, context.locale ?? 'id');
+		return {
+			subject: title,
+			...layout(context, {
+				heading: title,
+				paragraphs: [body],
+				action: data.link ? { label: m.mail_open_minispod({}, { locale: context.locale }), link: data.link } : undefined,
+				extraLink: data.receiptLink
+					? { label: m.mail_receipt({}, { locale: context.locale }), link: data.receiptLink }
+					: undefined,
+				footer: data.essential
+					? m.mail_footer_essential({}, { locale: context.locale })
+					: m.mail_footer_optional({ url: absolute(context.origin, '/account') }, { locale: context.locale })
+			})
+		};
+	},
 	...accountTemplates
 };
 

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
+import { getLocale } from '$lib/paraglide/runtime';
 import { listNotifications, mailSettings, markRead, setMailSettings, unreadCount } from './service';
 import { mailSettingsView, notificationUpdateSchema, notificationViewSchema, toMailSettingsView } from './views';
 
 export const notificationsRouter = router({
 	list: authedProcedure
 		.output(z.array(notificationViewSchema))
-		.query(({ ctx }) => listNotifications(ctx.runtime.db, ctx.user.id)),
+		.query(({ ctx }) => listNotifications(ctx.runtime.db, ctx.user.id, getLocale())),
 
 	unreadCount: authedProcedure.output(z.number()).query(({ ctx }) => unreadCount(ctx.runtime.db, ctx.user.id)),
 
@@ -28,6 +29,8 @@ export const notificationsRouter = router({
 	/** The unread count now, after every new notification of the caller, and after a resync (SSE). */
 	stream: authedProcedure.subscription(async function* ({ ctx, signal }) {
 		const userId = ctx.user.id;
+		// Read while the request's language is known; the stream outlives the request's handler.
+		const locale = getLocale();
 		yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: null });
 		const mine = (event: LiveEvent): event is Extract<LiveEvent, { type: 'notification' | 'notifications-read' }> =>
 			(event.type === 'notification' || event.type === 'notifications-read') && event.userId === userId;
@@ -36,7 +39,7 @@ export const notificationsRouter = router({
 			const [latest] =
 				event.type !== 'notification'
 					? []
-					: (await listNotifications(ctx.runtime.db, userId, 1)).filter((n) => n.id === event.notificationId);
+					: (await listNotifications(ctx.runtime.db, userId, locale, 1)).filter((n) => n.id === event.notificationId);
 			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: latest ?? null });
 		}
 	})

@@ -5,19 +5,31 @@ import { notFound } from '../errors';
 import { notifyNotificationSql, publish } from '../events';
 import { queueMails } from '../mail/outbox';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
+import { renderText, type NotificationText } from './texts';
 import { toNotificationView } from './views';
 import { receiptPath } from '$lib/receipts';
+import type { Locale } from '$lib/statuses';
 
+/**
+ * What to tell a customer. Customer-facing notices give a `text` (texts.ts), shown in each
+ * reader's language; a plain title and body stay as written.
+ */
 export type NewNotification = {
 	userId: string;
 	type: NotificationType;
-	title: string;
-	body: string;
 	link?: string;
 	/** The ledger row whose receipt the mail links to (a completed top-up or charge). */
 	receiptFor?: string;
 	metadata?: Record<string, unknown>;
-};
+} & ({ text: NotificationText } | { text?: undefined; title: string; body: string });
+
+/** The stored English words of a new notification (the columns every row has). */
+function englishWords(notification: NewNotification): { title: string; body: string } {
+	if (!notification.text) return { title: notification.title, body: notification.body };
+	const words = renderText(notification.text, 'en');
+	if (!words) throw new Error(`No messages for notification text ${notification.text.key}`);
+	return words;
+}
 
 /**
  * Tells customers something, in the caller's transaction when one is given: the in-app
@@ -27,22 +39,24 @@ export type NewNotification = {
 export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<string[]> {
 	if (list.length === 0) return [];
 	return inTransaction(db, async (tx) => {
-		const column = <T>(pick: (notification: NewNotification) => T) => sql.param(list.map(pick));
+		const words = list.map(englishWords);
+		const column = <T>(pick: (notification: NewNotification, index: number) => T) => sql.param(list.map(pick));
 		// One statement however many: arrays through unnest keep a batch of hundreds (the
 		// renewal sweep's receipts) as cheap to parse as a single row; each row's live event is
 		// sent by the same statement (one round trip, not two).
 		const inserted = await tx.execute<{ id: string; user_id: string }>(sql`
 			WITH inserted AS (
-				INSERT INTO ${notifications} (user_id, type, title, body, link, metadata)
+				INSERT INTO ${notifications} (user_id, type, title, body, link, text, metadata)
 				SELECT * FROM unnest(
-					${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((n) => n.title)}::text[],
-					${column((n) => n.body)}::text[], ${column((n) => n.link ?? null)}::text[],
+					${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((_, i) => words[i].title)}::text[],
+					${column((_, i) => words[i].body)}::text[], ${column((n) => n.link ?? null)}::text[],
+					${column((n) => (n.text ? JSON.stringify(n.text) : null))}::jsonb[],
 					${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
 				RETURNING id, user_id)
 			SELECT id, user_id, ${notifyNotificationSql(sql`user_id`, sql`id`)} FROM inserted`);
 		await queueMails(
 			tx,
-			list.flatMap((notification) => {
+			list.flatMap((notification, index) => {
 				const mail = NOTIFICATION_MAIL[notification.type];
 				if (!mail) return [];
 				const essential = mail === 'essential';
@@ -51,9 +65,10 @@ export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<s
 						userId: notification.userId,
 						kind: 'notification' as const,
 						essential,
+						// The text is rendered in the recipient's language when the mail is written.
 						data: {
-							title: notification.title,
-							body: notification.body,
+							...words[index],
+							text: notification.text ?? null,
 							link: notification.link ?? null,
 							receiptLink: notification.receiptFor ? receiptPath(notification.receiptFor) : null,
 							essential
@@ -90,14 +105,15 @@ export async function notifyOnce(db: DbOrTx, key: string, notification: NewNotif
 	});
 }
 
-export async function listNotifications(db: DbOrTx, userId: string, limit = 50) {
+/** The user's newest notifications, in the reader's language. */
+export async function listNotifications(db: DbOrTx, userId: string, locale: Locale, limit = 50) {
 	const rows = await db
 		.select()
 		.from(notifications)
 		.where(eq(notifications.userId, userId))
 		.orderBy(desc(notifications.createdAt))
 		.limit(limit);
-	return rows.map(toNotificationView);
+	return rows.map((row) => toNotificationView(row, locale));
 }
 
 export async function unreadCount(db: DbOrTx, userId: string) {

@@ -2,6 +2,8 @@
 // for MinisPod's own bookkeeping and stays on the server).
 import { z } from 'zod';
 import type { Notification } from '../db/schema';
+import { notificationWords } from './texts';
+import type { Locale } from '$lib/statuses';
 
 export const notificationViewSchema = z.object({
 	id: z.string(),
@@ -14,12 +16,14 @@ export const notificationViewSchema = z.object({
 });
 export type NotificationView = z.infer<typeof notificationViewSchema>;
 
-export function toNotificationView(notification: Notification): NotificationView {
+/** A notification in the reader's language (rows from before texts keep their stored words). */
+export function toNotificationView(notification: Notification, locale: Locale): NotificationView {
+	const { title, body } = notificationWords(notification, locale);
 	return {
 		id: notification.id,
 		type: notification.type,
-		title: notification.title,
-		body: notification.body,
+		title,
+		body,
 		link: notification.link,
 		readAt: notification.readAt,
 		createdAt: notification.createdAt

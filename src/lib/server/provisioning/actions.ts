@@ -191,8 +191,7 @@ export async function markActionFailed(runtime: Runtime, instance: ServiceInstan
 		await notify(tx, {
 			userId: instance.userId,
 			type: 'INSTANCE_ACTION_FAILED',
-			title: `${instance.name}: ${action} failed`,
-			body: `${reason}. You can retry from the app page.`,
+			text: { key: 'instance_action_failed', params: { name: instance.name, action, reason } },
 			link: `/instances/${instance.id}`
 		});
 	});

@@ -113,8 +113,7 @@ async function lookForCertificate(runtime: Runtime, loaded: LoadedInstance, doma
 			await notify(tx, {
 				userId: domain.userId,
 				type: 'DOMAIN_ACTIVE',
-				title: `${domain.hostname} is live`,
-				body: `${loaded.instance.name} now answers at https://${domain.hostname}.`,
+				text: { key: 'domain_active', params: { name: loaded.instance.name, hostname: domain.hostname } },
 				link: `/instances/${domain.instanceId}`
 			});
 		});
@@ -141,8 +140,7 @@ async function failDomain(runtime: Runtime, domain: CustomDomain, reason: string
 		await notify(tx, {
 			userId: domain.userId,
 			type: 'DOMAIN_FAILED',
-			title: `${domain.hostname} could not be added`,
-			body: reason,
+			text: { key: 'domain_failed', params: { hostname: domain.hostname, reason } },
 			link: `/instances/${domain.instanceId}`
 		});
 		return true;

@@ -86,8 +86,7 @@ async function markMissing(runtime: Runtime, instance: ServiceInstance): Promise
 		await notify(tx, {
 			userId: instance.userId,
 			type: 'INSTANCE_MISSING',
-			title: `${instance.name} is missing from the cluster`,
-			body: 'Its Deployment is gone, so the app is not running. Use Repair on the app page to set it up again.',
+			text: { key: 'instance_missing', params: { name: instance.name } },
 			link: `/instances/${instance.id}`
 		});
 	});

@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { serviceInstances, type ServiceInstance } from '../db/schema';
 import { notify } from '../notifications/service';
+import { asRupiah } from '../notifications/texts';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
@@ -15,7 +16,6 @@ import { templateSecrets } from '../kube/companion';
 import { sealSecrets } from '../secrets/instance-secrets';
 import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
-import { formatRupiah } from '$lib/format';
 import { isTransient, reasonOf, type Attempt } from './attempts';
 import { provisioningEnded } from '../metrics';
 import { loadInstance, type LoadedInstance } from './job-data';
@@ -168,8 +168,7 @@ export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods
 		await notify(tx, {
 			userId: instance.userId,
 			type: 'INSTANCE_RUNNING',
-			title: `${instance.name} is running`,
-			body: `Your ${service.name} app is ready at ${publicUrl}.`,
+			text: { key: 'instance_running', params: { name: instance.name, service: service.name, url: publicUrl } },
 			link: `/instances/${instance.id}`
 		});
 		return true;
@@ -205,11 +204,17 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		// Terminated meanwhile: the termination settled the money and the slot.
 		if (!failed) return;
 		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason);
+		const failedParams = { name: instance.name, service: service.name, plan: plan.name, reason };
 		await notify(tx, {
 			userId: instance.userId,
 			type: 'INSTANCE_FAILED',
-			title: `${instance.name} could not be set up`,
-			body: `Setting up ${service.name} ${plan.name} failed: ${reason}.${refunded > 0 ? ` ${formatRupiah(refunded)} was refunded to your credit.` : ''} You can retry from the app page.`,
+			text:
+				refunded > 0
+					? {
+							key: 'instance_failed_refunded',
+							params: { ...failedParams, amount: asRupiah(refunded) }
+						}
+					: { key: 'instance_failed', params: failedParams },
 			link: `/instances/${instance.id}`
 		});
 	});

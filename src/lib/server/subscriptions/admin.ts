@@ -7,6 +7,7 @@ import { availableSlots, likePattern } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
 import { badRequest, duplicateSubscription, invalidState, notFound } from '../errors';
 import { notify } from '../notifications/service';
+import { asDate } from '../notifications/texts';
 import { audit } from '../audit/service';
 import { offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
@@ -15,7 +16,7 @@ import { isLive } from './status';
 import { createSubscription } from './subscribe';
 import { reactivateLocked, suspendLocked } from './suspension';
 import { toAdminSubscriptionItem, type QuotaOverview } from './views';
-import { formatCount, formatDate } from '$lib/format';
+import { formatCount } from '$lib/format';
 
 export type SubscriptionFilter = {
 	status?: SubscriptionStatus;
@@ -156,8 +157,7 @@ export async function extendSubscription(db: DbOrTx, admin: { id: string }, inpu
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'SUBSCRIPTION_EXTENDED',
-			title: 'Your subscription was extended',
-			body: `An administrator extended your subscription by ${input.days} days, until ${formatDate(endDate, 'en')}.`,
+			text: { key: 'extended', params: { days: input.days, end: asDate(endDate) } },
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;
@@ -184,8 +184,7 @@ export async function suspendSubscription(runtime: Runtime, admin: { id: string 
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'SUBSCRIPTION_SUSPENDED',
-			title: 'Your subscription was suspended',
-			body: `Your app was stopped (its data is kept): ${input.reason}.`,
+			text: { key: 'suspended_by_staff', params: { reason: input.reason } },
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;

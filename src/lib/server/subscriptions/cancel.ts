@@ -6,6 +6,7 @@ import { serviceInstances, subscriptions, transactions, type Subscription } from
 import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
+import { asRupiah } from '../notifications/texts';
 import { audit } from '../audit/service';
 import { applyBalanceChange } from '../wallet/ledger';
 import { updateInstance } from '../instances/state';
@@ -15,7 +16,6 @@ import { terminationRefund } from './billing';
 import { releaseSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot, isLive } from './status';
-import { formatRupiah } from '$lib/format';
 
 /** Turns auto-renew off or on: off means the subscription ends with its period. */
 export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoRenew: boolean, now: Date) {
@@ -112,8 +112,13 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'SUBSCRIPTION_TERMINATED',
-			title: `${service.name} subscription ended`,
-			body: `${termination.reason}.${refunded > 0 ? ` ${formatRupiah(refunded)} was refunded to your credit.` : ''} Your app and its data are being removed.`,
+			text:
+				refunded > 0
+					? {
+							key: 'terminated_refunded',
+							params: { service: service.name, reason: termination.reason, amount: asRupiah(refunded) }
+						}
+					: { key: 'terminated', params: { service: service.name, reason: termination.reason } },
 			link: `/subscriptions/${subscription.id}`
 		});
 		await offerFreeSlots(tx, subscription.planId);
@@ -166,8 +171,7 @@ export async function expireEndedPeriods(runtime: Runtime, now = runtime.clock.n
 			await notify(tx, {
 				userId: subscription.userId,
 				type: 'SUBSCRIPTION_EXPIRED',
-				title: `${service.name} subscription ended`,
-				body: 'Your subscription reached the end of its period without renewal. Your app is being removed.',
+				text: { key: 'expired', params: { service: service.name } },
 				link: `/subscriptions/${id}`
 			});
 			await offerFreeSlots(tx, subscription.planId);

@@ -5,11 +5,11 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { services, subscriptions } from '../db/schema';
 import { notify, notifyOnce } from '../notifications/service';
+import { asDate, asRupiah } from '../notifications/texts';
 import type { Runtime } from '../runtime';
 import { endInstances } from './cancel';
 import { DAY_MS, DELETION_WARNING_DAYS, deletionAt, deletionWarningAt } from './renewal-rules';
 import { loadPlan } from './queries';
-import { formatDate, formatRupiah } from '$lib/format';
 
 const suspendedForNonPayment = and(eq(subscriptions.status, 'SUSPENDED'), eq(subscriptions.suspendedFor, 'NON_PAYMENT'));
 
@@ -32,8 +32,10 @@ export async function warnBeforeDeletion(runtime: Runtime, now = runtime.clock.n
 		const sent = await notifyOnce(runtime.db, `deletion-warning:${subscription.id}:${suspendedAt.toISOString()}`, {
 			userId: subscription.userId,
 			type: 'DELETION_WARNING',
-			title: `${name} will be deleted on ${formatDate(deletion, 'en')}`,
-			body: `${name} has been suspended since ${formatDate(suspendedAt, 'en')} for an unpaid renewal. On ${formatDate(deletion, 'en')} the app and all its data will be deleted. Reactivate it before then by paying ${formatRupiah(plan.monthlyPrice)} for a new month.`,
+			text: {
+				key: 'deletion_warning',
+				params: { name, date: asDate(deletion), since: asDate(suspendedAt), amount: asRupiah(plan.monthlyPrice) }
+			},
 			link: `/subscriptions/${subscription.id}`,
 			metadata: { subscriptionId: subscription.id, deletionAt: deletion }
 		});
@@ -70,8 +72,7 @@ export async function deleteExpiredSuspensions(runtime: Runtime, now = runtime.c
 			await notify(tx, {
 				userId: subscription.userId,
 				type: 'SUBSCRIPTION_DELETED',
-				title: `${subscription.name ?? service.name} was deleted`,
-				body: `Your app was suspended for an unpaid renewal since ${formatDate(subscription.suspendedAt, 'en')} and has now been deleted with its data. You can subscribe again from the catalog at any time.`,
+				text: { key: 'deleted', params: { name: subscription.name ?? service.name, since: asDate(subscription.suspendedAt) } },
 				link: `/subscriptions/${id}`
 			});
 			return true;

@@ -9,11 +9,11 @@ import { servicePlans, services, subscriptions, users } from '../db/schema';
 import { invalidState, notFound, topUpUrl } from '../errors';
 import { audit } from '../audit/service';
 import { notify, notifyOnce } from '../notifications/service';
+import { asDate, asPeriod, asRupiah } from '../notifications/texts';
 import type { Runtime } from '../runtime';
 import { deletionAt, daysLeft, graceDay, nextPeriodEnd } from './renewal-rules';
 import { lockBalances, renewLocked, retryDueRenewals, selectDue } from './renewal';
 import { suspendLocked } from './suspension';
-import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
 
 /**
  * Suspends every PAST_DUE subscription whose grace period has ended, each in its own
@@ -46,8 +46,10 @@ export async function suspendEndedGracePeriods(runtime: Runtime, now = runtime.c
 			await notify(tx, {
 				userId: subscription.userId,
 				type: 'SUBSCRIPTION_SUSPENDED',
-				title: `${name} is suspended`,
-				body: `The renewal of ${formatRupiah(row.plan.monthlyPrice)} was not paid by the end of the grace period, so your app was stopped. Its data is kept until ${formatDate(deletion, 'en')}: reactivate it before then by paying ${formatRupiah(row.plan.monthlyPrice)} for a new month, or it will be deleted.`,
+				text: {
+					key: 'suspended_unpaid',
+					params: { name, amount: asRupiah(row.plan.monthlyPrice), deletion: asDate(deletion) }
+				},
 				link: `/subscriptions/${subscription.id}`,
 				metadata: { subscriptionId: subscription.id, reactivationPrice: row.plan.monthlyPrice, deletionAt: deletion }
 			});
@@ -97,8 +99,16 @@ export async function remindPastDue(runtime: Runtime, now = runtime.clock.now())
 		const sent = await notifyOnce(runtime.db, `grace-reminder:${subscription.id}:${subscription.endDate.toISOString()}:${day}`, {
 			userId: subscription.userId,
 			type: 'GRACE_REMINDER',
-			title: `${name}: ${left} day${left === 1 ? '' : 's'} left to pay`,
-			body: `The renewal of ${name} (${formatRupiah(price)}) is unpaid. Top up at least ${formatRupiah(shortfall)} by ${formatDate(subscription.gracePeriodEnd, 'en')} to keep your app running; after that it is suspended.`,
+			text: {
+				key: left === 1 ? 'grace_reminder_one' : 'grace_reminder',
+				params: {
+					name,
+					days: left,
+					amount: asRupiah(price),
+					shortfall: asRupiah(shortfall),
+					date: asDate(subscription.gracePeriodEnd)
+				}
+			},
 			link: topUpUrl(shortfall),
 			metadata: { subscriptionId: subscription.id, shortfall, daysLeft: left }
 		});
@@ -141,8 +151,7 @@ export async function extendGrace(db: DbOrTx, admin: { id: string }, input: { id
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'GRACE_EXTENDED',
-			title: 'More time to pay your renewal',
-			body: `Your app keeps running until ${formatDate(gracePeriodEnd, 'en')} while the renewal is unpaid (${input.reason}).`,
+			text: { key: 'grace_extended', params: { date: asDate(gracePeriodEnd), reason: input.reason } },
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;
@@ -174,8 +183,10 @@ export async function waiveRenewal(db: DbOrTx, admin: { id: string }, input: { i
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'RENEWAL_WAIVED',
-			title: 'Your renewal was waived',
-			body: `MinisPod waived the renewal of ${formatRupiah(plan.monthlyPrice)} for ${formatPeriod(start, end, 'en')} (${input.reason}). Nothing was charged.`,
+			text: {
+				key: 'renewal_waived',
+				params: { amount: asRupiah(plan.monthlyPrice), period: asPeriod(start, end), reason: input.reason }
+			},
 			link: `/subscriptions/${subscription.id}`
 		});
 		return updated;

@@ -6,10 +6,10 @@ import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import { servicePlans, subscriptions, users } from '../db/schema';
 import { topUpUrl } from '../errors';
 import { notifyOnce } from '../notifications/service';
+import { asDate, asRupiah } from '../notifications/texts';
 import type { Runtime } from '../runtime';
 import { renewingSubscriptions, RENEWING_STATUSES } from './forecast';
 import { DAY_MS, dueBy, forecastCredit, LOW_CREDIT_DAYS, upcomingRenewals } from './renewal-rules';
-import { formatDate, formatRupiah } from '$lib/format';
 
 /** Customers are handled in pages of this many. */
 const PAGE = 500;
@@ -50,13 +50,21 @@ export async function sendRenewalNotices(runtime: Runtime, now = runtime.clock.n
 			const balance = balances.get(userId) ?? 0;
 			const due = dueBy(upcomingRenewals(mine, endDate), balance, endDate);
 			const covered = due.shortfall === 0;
+			const noticeParams = { name: subscription.name, date: asDate(endDate), amount: asRupiah(subscription.price) };
 			const notified = await notifyOnce(runtime.db, `renewal-notice:${id}:${endDate.toISOString()}`, {
 				userId,
 				type: 'RENEWAL_NOTICE',
-				title: `${subscription.name} renews on ${formatDate(endDate, 'en')}`,
-				body: covered
-					? `${formatRupiah(subscription.price)} will be charged from your credit on ${formatDate(endDate, 'en')}. Your balance of ${formatRupiah(balance)} covers every renewal due by then.`
-					: `${formatRupiah(subscription.price)} will be charged from your credit on ${formatDate(endDate, 'en')}. Renewals of ${formatRupiah(due.amount)} are due by then and your balance is ${formatRupiah(balance)}: top up at least ${formatRupiah(due.shortfall)} to keep your apps running.`,
+				text: covered
+					? { key: 'renewal_notice', params: { ...noticeParams, balance: asRupiah(balance) } }
+					: {
+							key: 'renewal_notice_short',
+							params: {
+								...noticeParams,
+								due: asRupiah(due.amount),
+								balance: asRupiah(balance),
+								shortfall: asRupiah(due.shortfall)
+							}
+						},
 				link: covered ? `/subscriptions/${id}` : topUpUrl(due.shortfall),
 				metadata: { subscriptionId: id, amount: subscription.price, dueAt: endDate, shortfall: due.shortfall }
 			});
@@ -103,8 +111,18 @@ export async function warnLowCredit(runtime: Runtime, now = runtime.clock.now())
 			const notified = await notifyOnce(runtime.db, `low-credit:${first.subscriptionId}:${first.dueAt.toISOString()}`, {
 				userId,
 				type: 'LOW_CREDIT',
-				title: 'Your credit is running low',
-				body: `Renewals of ${formatRupiah(forecast.dueSoon.amount)} are due in the next ${LOW_CREDIT_DAYS} days and your balance is ${formatRupiah(balance)}. ${first.name} renews on ${formatDate(first.dueAt, 'en')} for ${formatRupiah(first.amount)}: top up at least ${formatRupiah(forecast.dueSoon.shortfall)} to cover them.`,
+				text: {
+					key: 'low_credit',
+					params: {
+						name: first.name,
+						amount: asRupiah(forecast.dueSoon.amount),
+						days: LOW_CREDIT_DAYS,
+						balance: asRupiah(balance),
+						date: asDate(first.dueAt),
+						price: asRupiah(first.amount),
+						shortfall: asRupiah(forecast.dueSoon.shortfall)
+					}
+				},
 				link: topUpUrl(forecast.dueSoon.shortfall),
 				metadata: { shortfall: forecast.dueSoon.shortfall, firstUncovered: first }
 			});

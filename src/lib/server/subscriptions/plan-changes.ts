@@ -7,8 +7,8 @@ import { and, eq, isNotNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { ENDED_SUBSCRIPTION_STATUSES, subscriptions, type ServicePlan } from '../db/schema';
 import { notifyMany } from '../notifications/service';
+import { asDate, asRupiah } from '../notifications/texts';
 import { resourcesChanged, soldResourcesOf } from '../catalog/plan-terms';
-import { formatDate, formatRupiah } from '$lib/format';
 
 export type PlanChange = { before: ServicePlan; after: ServicePlan; serviceName: string; now?: Date };
 
@@ -46,12 +46,14 @@ async function announcePriceChange(tx: Tx, change: PlanChange) {
 	await notifyMany(tx, [
 		...announced.map((subscription) => {
 			const from = subscription.endDate;
-			const when = from > now ? `From your renewal on ${formatDate(from, 'en')}` : 'From your next payment';
+			const prices = { plan, price: asRupiah(newPrice), previous: asRupiah(subscription.monthlyPrice) };
 			return {
 				userId: subscription.userId,
 				type: 'PLAN_PRICE_CHANGED' as const,
-				title: `New price for ${plan}: ${formatRupiah(newPrice)} per month`,
-				body: `${when}, ${plan} costs ${formatRupiah(newPrice)} per month instead of ${formatRupiah(subscription.monthlyPrice)}. Until then nothing changes.`,
+				text:
+					from > now
+						? { key: 'price_changed' as const, params: { ...prices, date: asDate(from) } }
+						: { key: 'price_changed_next' as const, params: prices },
 				link: `/subscriptions/${subscription.id}`,
 				metadata: {
 					subscriptionId: subscription.id,
@@ -65,8 +67,7 @@ async function announcePriceChange(tx: Tx, change: PlanChange) {
 		...withdrawn.map((subscription) => ({
 			userId: subscription.userId,
 			type: 'PLAN_PRICE_CHANGED' as const,
-			title: `${plan} keeps its price of ${formatRupiah(newPrice)}`,
-			body: `The price change announced for ${plan} was withdrawn: you keep paying ${formatRupiah(newPrice)} per month.`,
+			text: { key: 'price_withdrawn' as const, params: { plan, price: asRupiah(newPrice) } },
 			link: `/subscriptions/${subscription.id}`,
 			metadata: { subscriptionId: subscription.id, planId: after.id, previousPrice: newPrice, newPrice, effectiveFrom: null }
 		}))

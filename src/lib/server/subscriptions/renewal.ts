@@ -8,11 +8,11 @@ import type { Tx } from '../db/client';
 import { servicePlans, services, subscriptions, users, type Service, type ServicePlan, type Subscription } from '../db/schema';
 import { topUpUrl } from '../errors';
 import { notifyMany, type NewNotification } from '../notifications/service';
+import { asDate, asPeriod, asRupiah } from '../notifications/texts';
 import type { Runtime } from '../runtime';
 import { applyBalanceChange } from '../wallet/ledger';
 import { periodCharge } from './subscribe';
 import { graceEndsAt, nextPeriodEnd } from './renewal-rules';
-import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
 import { priceForPeriod } from '../catalog/plan-terms';
 import { renewals as renewalsMetric } from '../metrics';
 
@@ -146,11 +146,18 @@ function receipt(row: DueRenewal, start: Date, end: Date, balanceLeft: number): 
 	return {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION_RENEWED',
-		title: `${appName(row)} renewed`,
-		body:
+		text:
 			plan.monthlyPrice > 0
-				? `${formatRupiah(plan.monthlyPrice)} was charged from your credit for ${formatPeriod(start, end, 'en')}. Your balance is now ${formatRupiah(balanceLeft)}.`
-				: `Your free ${plan.name} plan continues for ${formatPeriod(start, end, 'en')}.`,
+				? {
+						key: 'renewed',
+						params: {
+							name: appName(row),
+							amount: asRupiah(plan.monthlyPrice),
+							period: asPeriod(start, end),
+							balance: asRupiah(balanceLeft)
+						}
+					}
+				: { key: 'renewed_free', params: { name: appName(row), plan: plan.name, period: asPeriod(start, end) } },
 		link: `/subscriptions/${subscription.id}`,
 		metadata: {
 			subscriptionId: subscription.id,
@@ -168,8 +175,16 @@ function pastDueNotice(row: DueRenewal, balance: number, graceEnd: Date): NewNot
 	return {
 		userId: subscription.userId,
 		type: 'RENEWAL_FAILED',
-		title: `Top up to keep ${appName(row)} running`,
-		body: `The renewal of ${formatRupiah(plan.monthlyPrice)} could not be charged: your balance is ${formatRupiah(balance)}, ${formatRupiah(shortfall)} short. Your app keeps running until ${formatDate(graceEnd, 'en')}; top up by then or it will be suspended.`,
+		text: {
+			key: 'renewal_failed',
+			params: {
+				name: appName(row),
+				amount: asRupiah(plan.monthlyPrice),
+				balance: asRupiah(balance),
+				shortfall: asRupiah(shortfall),
+				date: asDate(graceEnd)
+			}
+		},
 		link: topUpUrl(shortfall),
 		metadata: { subscriptionId: subscription.id, shortfall, gracePeriodEnd: graceEnd }
 	};

@@ -6,6 +6,7 @@ import { serviceInstances, subscriptions, type Service, type ServicePlan, type S
 import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
+import { asDate, asRupiah } from '../notifications/texts';
 import { applyBalanceChange, type BalanceChange } from '../wallet/ledger';
 import { availableSlots } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
@@ -14,7 +15,7 @@ import type { Runtime } from '../runtime';
 import { addMonths } from './billing';
 import { takeSlot } from './quota';
 import { balanceOf, liveSubscriptionFor, loadPlan } from './queries';
-import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
+import { formatPeriod } from '$lib/format';
 
 /** What subscribing to a plan would do, and what stands in the way (for the dialog). */
 export async function subscribeQuote(db: DbOrTx, userId: string, planId: string) {
@@ -176,10 +177,11 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 	await notify(tx, {
 		userId: input.userId,
 		type: 'SUBSCRIPTION_STARTED',
-		title: `${service.name} ${plan.name} is being set up`,
-		body: input.grant
-			? `You were granted ${service.name} ${plan.name} until ${formatDate(end, 'en')}. We are setting it up now.`
-			: `Your subscription started${price > 0 ? ` and ${formatRupiah(price)} was charged from your credit` : ''}. We are setting up your app now.`,
+		text: input.grant
+			? { key: 'started_granted', params: { service: service.name, plan: plan.name, date: asDate(end) } }
+			: price > 0
+				? { key: 'started_paid', params: { service: service.name, plan: plan.name, amount: asRupiah(price) } }
+				: { key: 'started_free', params: { service: service.name, plan: plan.name } },
 		link: `/subscriptions/${subscription.id}`,
 		receiptFor: charged?.transaction.id,
 		metadata: { subscriptionId: subscription.id, instanceId: instance.id }

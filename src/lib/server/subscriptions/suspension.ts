@@ -9,6 +9,7 @@ import { serviceInstances, subscriptions, type Subscription, type SuspensionReas
 import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
+import { asDate, asRupiah } from '../notifications/texts';
 import { offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
 import { addMonths } from './billing';
@@ -16,7 +17,6 @@ import { releaseSlot, takeSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot } from './status';
 import { chargePeriod } from './subscribe';
-import { formatDate, formatRupiah } from '$lib/format';
 
 /** Statuses a subscription can be suspended from: it is running, paid or in grace. */
 export const SUSPENDABLE_STATUSES = ['ACTIVE', 'PAST_DUE'] as const;
@@ -100,8 +100,13 @@ export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: S
 	await notify(tx, {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION_RESUMED',
-		title: `${subscription.name ?? service.name} is active again`,
-		body: `${price > 0 ? `${formatRupiah(price)} was charged from your credit. ` : ''}Your app is starting again; the current period runs until ${formatDate(end, 'en')}.`,
+		text:
+			price > 0
+				? {
+						key: 'resumed_charged',
+						params: { name: subscription.name ?? service.name, amount: asRupiah(price), end: asDate(end) }
+					}
+				: { key: 'resumed', params: { name: subscription.name ?? service.name, end: asDate(end) } },
 		link: `/subscriptions/${subscription.id}`
 	});
 	return { subscription: updated, charged: price };

@@ -7,6 +7,7 @@ import { serviceInstances, subscriptions, transactions, type ServicePlan, type S
 import { AppError, insufficientCredit, invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
+import { asRupiah } from '../notifications/texts';
 import { applyBalanceChange } from '../wallet/ledger';
 import { backupsAvailable, requestBackup } from '../backups/service';
 import { updateInstance } from '../instances/state';
@@ -185,8 +186,10 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'UPGRADE_COMPLETED',
-			title: `${service.name} is now on ${plan.name}`,
-			body: `Your app now has the resources of the ${plan.name} plan. Your next renewal charges ${formatRupiah(plan.monthlyPrice)}.`,
+			text: {
+				key: 'upgrade_completed',
+				params: { service: service.name, plan: plan.name, price: asRupiah(plan.monthlyPrice) }
+			},
 			link: `/subscriptions/${subscription.id}`,
 			receiptFor: charge?.id
 		});
@@ -235,8 +238,15 @@ export async function rollbackUpgrade(db: DbOrTx, input: { subscriptionId: strin
 		await notify(tx, {
 			userId: subscription.userId,
 			type: 'UPGRADE_FAILED',
-			title: `Upgrade of ${previous.service.name} to ${failed.plan.name} failed`,
-			body: `We could not apply the new plan: ${input.reason}. Your app stays on ${previous.plan.name}${charge ? ' and the upgrade charge was refunded to your credit' : ''}.`,
+			text: {
+				key: charge ? 'upgrade_failed_refunded' : 'upgrade_failed',
+				params: {
+					service: previous.service.name,
+					plan: failed.plan.name,
+					previous: previous.plan.name,
+					reason: input.reason
+				}
+			},
 			link: `/subscriptions/${subscription.id}`
 		});
 		await offerFreeSlots(tx, failed.plan.id);

@@ -111,8 +111,7 @@ export async function offerFreeSlots(db: DbOrTx, planId: string, now = new Date(
 			await notify(tx, {
 				userId: entry.userId,
 				type: 'WAITLIST_SLOT_AVAILABLE',
-				title: `A ${service.name} ${plan.name} slot is free`,
-				body: `A slot opened up on the ${plan.name} plan. It is not reserved: subscribe within ${OFFER_HOURS} hours before this notice lapses.`,
+				text: { key: 'waitlist_slot', params: { service: service.name, plan: plan.name, hours: OFFER_HOURS } },
 				link: `/catalog/${service.slug}`,
 				metadata: { planId, waitlistEntryId: entry.id }
 			});

@@ -8,6 +8,7 @@ import { transactions, users } from '../db/schema';
 import { AppError, badRequest, insufficientCredit, invalidState, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
+import { asRupiah } from '../notifications/texts';
 import { applyBalanceChange } from './ledger';
 import { afterCredit } from './credits';
 import { toTransactionDetail } from './views';
@@ -88,8 +89,10 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		await notify(tx, {
 			userId: adjustment.userId,
 			type: 'WALLET_ADJUSTED',
-			title: adjustment.direction === 'credit' ? 'Credit added to your wallet' : 'Credit removed from your wallet',
-			body: `${formatRupiah(adjustment.amount)} ${adjustment.direction === 'credit' ? 'added' : 'removed'}: ${adjustment.reason}`,
+			text: {
+				key: adjustment.direction === 'credit' ? 'wallet_credited' : 'wallet_debited',
+				params: { amount: asRupiah(adjustment.amount), reason: adjustment.reason }
+			},
 			link: `/wallet/transactions/${result.transaction.id}`
 		});
 		return { ...toTransactionDetail(result.transaction), replayed: false };

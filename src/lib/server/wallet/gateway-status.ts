@@ -6,6 +6,7 @@ import type { DbOrTx, Tx } from '../db/client';
 import { transactions, type Transaction } from '../db/schema';
 import { notFound } from '../errors';
 import { notify } from '../notifications/service';
+import { asRupiah } from '../notifications/texts';
 import type { GatewayStatus } from '../payments/midtrans';
 import { parseGrossAmount } from '../payments/signature';
 import { applyBalanceChange } from './ledger';
@@ -133,8 +134,7 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 	await notify(tx, {
 		userId: row.userId,
 		type: 'TOP_UP_COMPLETED',
-		title: 'Top-up received',
-		body: `${formatRupiah(row.amount)} was added to your wallet.`,
+		text: { key: 'top_up_completed', params: { amount: asRupiah(row.amount) } },
 		link: `/wallet/transactions/${row.id}`,
 		receiptFor: row.id
 	});
@@ -152,8 +152,7 @@ async function failTopUp(tx: Tx, row: Transaction, reason: string, status: Gatew
 	await notify(tx, {
 		userId: row.userId,
 		type: 'TOP_UP_FAILED',
-		title: 'Top-up not completed',
-		body: `Your top-up of ${formatRupiah(row.amount)} was not paid: ${failureReason} Nothing was charged.`,
+		text: { key: 'top_up_failed', params: { amount: asRupiah(row.amount), reason: failureReason } },
 		link: `/wallet/transactions/${row.id}`
 	});
 	return failed;

@@ -12,6 +12,7 @@ import { transactions, users, type Transaction } from '../db/schema';
 import { badRequest, invalidState, notFound } from '../errors';
 import { audit } from '../audit/service';
 import { notify } from '../notifications/service';
+import { asRupiah } from '../notifications/texts';
 import { applyBalanceChange } from './ledger';
 import { afterCredit } from './credits';
 import { toTransactionDetail } from './views';
@@ -170,8 +171,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 		await notify(tx, {
 			userId: row.userId,
 			type: 'TRANSFER_PROOF_APPROVED',
-			title: 'Bank transfer confirmed',
-			body: `Your transfer of ${formatRupiah(row.amount)} was confirmed and added to your wallet.`,
+			text: { key: 'proof_approved', params: { amount: asRupiah(row.amount) } },
 			link: `/wallet/transactions/${row.id}`
 		});
 		return toTransactionDetail(transaction);
@@ -202,8 +202,7 @@ export async function rejectTransferProof(runtime: Runtime, action: AdminAction,
 		await notify(tx, {
 			userId: row.userId,
 			type: 'TRANSFER_PROOF_REJECTED',
-			title: 'Bank transfer not confirmed',
-			body: `Your transfer proof for ${formatRupiah(row.amount)} was not accepted: ${reason}`,
+			text: { key: 'proof_rejected', params: { amount: asRupiah(row.amount), reason } },
 			link: `/wallet/transactions/${row.id}`
 		});
 		return toTransactionDetail(rejected);

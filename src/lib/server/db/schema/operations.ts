@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
 import { MAIL_STATUSES } from '../../../statuses';
+import type { NotificationText } from '../../notifications/texts';
 import { createdAt, updatedAt } from './columns';
 import { users } from './accounts';
 import { servicePlans } from './catalog';
@@ -57,6 +58,8 @@ export const notifications = pgTable(
 		title: text().notNull(),
 		body: text().notNull(),
 		link: text(),
+		/** What it says as a message key and parameters, rendered in each reader's language; null on rows from before. */
+		text: jsonb().$type<NotificationText>(),
 		metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
 		readAt: timestamp({ withTimezone: true }),
 		createdAt: createdAt()
