@@ -9,10 +9,11 @@ test('with too little credit a customer sees the shortfall and the way to top up
 	await expect(dialog.getByTestId('balance-after')).toHaveText('-Rp 59.000');
 	await expect(dialog.getByTestId('shortfall')).toHaveText('You need Rp 59.000 more credit for this plan.');
 	const topUp = dialog.getByRole('link', { name: 'Top up Rp 59.000' });
-	await expect(topUp).toHaveAttribute('href', '/wallet?amount=59000');
+	// The top-up remembers the plan, so the payment page can bring the customer back to it.
+	await expect(topUp).toHaveAttribute('href', /^\/wallet\?amount=59000&plan=[0-9a-f-]{36}&app=ghost$/);
 	await expect(dialog.getByRole('button', { name: 'Confirm and pay' })).toHaveCount(0);
 	await topUp.click();
-	await expect(page).toHaveURL(/\/wallet\?amount=59000$/);
+	await expect(page).toHaveURL(/\/wallet\?amount=59000&plan=[0-9a-f-]{36}&app=ghost$/);
 	await expect(page.getByLabel('Or enter an amount (Rp)')).toHaveValue('59000');
 });
 

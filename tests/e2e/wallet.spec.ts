@@ -31,7 +31,7 @@ test('a customer tops up through the payment page and sees the new balance and h
 	await page.getByLabel('Status').selectOption('COMPLETED');
 	await page.getByRole('button', { name: 'Filter' }).click();
 	await expect(page.getByTestId('transaction-count')).toHaveText('1 transaction match');
-	await page.getByRole('link', { name: 'Top-up by bank transfer (BCA)' }).click();
+	await page.getByRole('link', { name: 'Top-up by bank transfer (BCA)', exact: true }).click();
 	await expect(page.getByTestId('transaction-detail')).toContainText('Rp 250.000');
 	await expect(page.getByTestId('transaction-detail')).toContainText('BCA');
 });
