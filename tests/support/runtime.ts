@@ -14,6 +14,7 @@ import { seedCatalog } from '../../src/lib/server/seed';
 import { users, type User } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/passwords';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
+import { publicUser } from '../../src/lib/server/auth/service';
 import { createCaller } from '../../src/lib/server/router';
 import type { Context } from '../../src/lib/server/trpc/init';
 import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
@@ -125,15 +126,7 @@ export async function callerFor(
 		const session = await createSession(runtime.db, generateSessionToken(), user.id, { days: 30 });
 		context = {
 			runtime,
-			user: {
-				id: user.id,
-				name: user.name,
-				email: user.email,
-				role: user.role,
-				isActive: user.isActive,
-				emailVerifiedAt: user.emailVerifiedAt,
-				locale: user.locale
-			},
+			user: publicUser(user),
 			session,
 			ipAddress: options.ipAddress
 		};

@@ -33,7 +33,8 @@ import type { CompanionEngine, CompanionField } from '$lib/statuses';
 import type { CompanionDatabase, EnvTemplateEntry } from '../db/schema';
 import type { KubeSettings, ManifestInstance, ManifestPlan, ManifestService } from './inputs';
 import { LABEL, MANAGED_BY, companionNames, labelValue, type CompanionNames, type InstanceNames } from './names';
-import { cpuQuantity, memoryQuantity, storageQuantity } from './quantity';
+import { cpuQuantity, memoryQuantity } from './quantity';
+import { volumeClaim } from './volume';
 
 /** Where the instance's generated secrets keep the database password (not an env var name). */
 export const COMPANION_PASSWORD_KEY = 'companion:password';
@@ -243,16 +244,7 @@ export function buildCompanionManifests(input: CompanionInput): CompanionManifes
 			metadata: { name: names.secret, namespace, labels },
 			stringData: { password }
 		},
-		persistentVolumeClaim: {
-			apiVersion: 'v1',
-			kind: 'PersistentVolumeClaim',
-			metadata: { name: names.persistentVolumeClaim, namespace, labels },
-			spec: {
-				accessModes: ['ReadWriteOnce'],
-				resources: { requests: { storage: storageQuantity(size.storageGb) } },
-				...(settings.storageClass ? { storageClassName: settings.storageClass } : {})
-			}
-		},
+		persistentVolumeClaim: volumeClaim({ name: names.persistentVolumeClaim, namespace, labels }, size.storageGb, settings),
 		deployment: companionDeployment(input, { names, labels, selector, size, spec }),
 		service: {
 			apiVersion: 'v1',

@@ -29,7 +29,8 @@ import {
 	publicHost,
 	type InstanceNames
 } from './names';
-import { cpuQuantity, memoryQuantity, storageQuantity } from './quantity';
+import { cpuQuantity, memoryQuantity } from './quantity';
+import { volumeClaim } from './volume';
 import { containerSecurityContext, podSecurityContext } from './security';
 
 export type InstanceManifests = {
@@ -121,16 +122,7 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
 			metadata: { name: names.configMap, namespace, labels },
 			data: env
 		},
-		persistentVolumeClaim: {
-			apiVersion: 'v1',
-			kind: 'PersistentVolumeClaim',
-			metadata: { name: names.persistentVolumeClaim, namespace, labels },
-			spec: {
-				accessModes: ['ReadWriteOnce'],
-				resources: { requests: { storage: storageQuantity(plan.storageGb) } },
-				...(settings.storageClass ? { storageClassName: settings.storageClass } : {})
-			}
-		},
+		persistentVolumeClaim: volumeClaim({ name: names.persistentVolumeClaim, namespace, labels }, plan.storageGb, settings),
 		deployment: buildDeployment(input, { names, labels, selector, configHash: configHash(env, secretValues) }),
 		service: {
 			apiVersion: 'v1',
