@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
+import { scaled } from '../support/timeouts';
 import { login, register, topUp, uniqueEmail } from './helpers';
 
 test('a customer sees the forecast, then the past-due banner with the shortfall, tops up, and is active again', async ({
@@ -56,9 +57,12 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	await page.getByRole('button', { name: 'Pay Rp 18.000' }).click();
 	await expect(page.getByTestId('topup-status')).toHaveAttribute('data-status', 'COMPLETED');
 
-	// The credit retries the renewal at once.
-	await page.goto(subscriptionUrl);
-	await expect(page.getByTestId('subscription-status')).toHaveText('Active');
+	// The credit retries the renewal at once, in a job: the page shows it once that job has run
+	// (the subscription page has no live update, so it is loaded again until then).
+	await expect(async () => {
+		await page.goto(subscriptionUrl);
+		await expect(page.getByTestId('subscription-status')).toHaveText('Active', { timeout: 1_000 });
+	}).toPass({ timeout: scaled(30_000) });
 	await expect(page.getByTestId('subscription-past-due')).toHaveCount(0);
 	await page.goto('/instances');
 	await expect(page.getByTestId('past-due-banner')).toHaveCount(0);
