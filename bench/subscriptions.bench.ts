@@ -95,6 +95,9 @@ describe('provisioning on the emulator', () => {
 				.set({ totalQuota: plan.usedQuota + 200 })
 				.where(eq(servicePlans.id, plan.id));
 			const customers = await Promise.all(Array.from({ length: 120 }, () => newCustomer(runtime, 0)));
+			const profiler = await startProfile();
+			const queries = await countQueries();
+			const cpuBefore = process.cpuUsage();
 			const started = performance.now();
 			const calls = await Promise.all(
 				customers.map(async ({ api }) => {
@@ -105,12 +108,19 @@ describe('provisioning on the emulator', () => {
 			const lastCall = Math.max(...calls.map((call) => call.calledAt));
 			const runningAt = await untilRunning(calls.map((call) => call.instanceId));
 			const afterLast = Math.max(...runningAt.values()) - lastCall;
+			const cpu = process.cpuUsage(cpuBefore);
+			const sent = queries.stop();
+			await profiler?.stop(`burst-${podReadyDelayMs}`, sent.counts);
 			const toRunning = calls.map((call) => runningAt.get(call.instanceId)! - call.calledAt);
 			const figures = summary(`pods ready after ${podReadyDelayMs / 1000} s`, toRunning);
 			rows.push({
 				...figures,
 				'burst of calls': `${((lastCall - started) / 1000).toFixed(1)} s`,
 				'all RUNNING after last call': `${(afterLast / 1000).toFixed(1)} s`,
+				// The process's own CPU (app, workers and, in this bench, the emulator): the share of
+				// the burst that does not depend on how busy the rest of the machine is.
+				'CPU per app': `${((cpu.user + cpu.system) / 1000 / customers.length).toFixed(1)} ms`,
+				'statements per app': Math.round(sent.total / customers.length),
 				target: `${target / 1000} s`
 			});
 		}
@@ -136,4 +146,51 @@ async function untilRunning(instanceIds: string[]) {
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 	return runningAt;
+}
+
+/**
+ * Counts the statements sent to PostgreSQL by this process (app, pg-boss and bench alike),
+ * by their text, until stopped.
+ */
+async function countQueries() {
+	const pg = (await import('pg')).default;
+	const counts = new Map<string, number>();
+	const original = pg.Client.prototype.query;
+	pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+		const config = args[0] as string | { text?: string } | undefined;
+		const text = typeof config === 'string' ? config : (config?.text ?? '?');
+		const key = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+		counts.set(key, (counts.get(key) ?? 0) + 1);
+		return (original as (...a: unknown[]) => unknown).apply(this, args);
+	} as typeof original;
+	return {
+		stop() {
+			pg.Client.prototype.query = original;
+			return { total: [...counts.values()].reduce((sum, n) => sum + n, 0), counts };
+		}
+	};
+}
+
+/**
+ * With BENCH_PROFILE=<dir>: a CPU profile of this process (app, workers and emulator) and the
+ * statements it sent, most frequent first, per case.
+ */
+async function startProfile() {
+	const dir = process.env.BENCH_PROFILE;
+	if (!dir) return undefined;
+	const { Session } = await import('node:inspector/promises');
+	const { writeFile } = await import('node:fs/promises');
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.start');
+	return {
+		async stop(name: string, queries: Map<string, number>) {
+			const { profile } = await session.post('Profiler.stop');
+			session.disconnect();
+			await writeFile(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+			const lines = [...queries].sort((a, b) => b[1] - a[1]).map(([text, n]) => `${n}\t${text}`);
+			await writeFile(`${dir}/${name}.queries.txt`, lines.join('\n') + '\n');
+		}
+	};
 }

@@ -80,6 +80,13 @@ export class Controller {
 	/** The last pod creation refusal per Deployment (reported once, retried on resync). */
 	private readonly failedCreates = new Map<string, string>();
 	private readonly queued = new Set<string>();
+	/**
+	 * Deployments whose rollout is not complete, or whose pod creation was refused: only these
+	 * are looked at again on resync (a progress deadline to notice, a creation to retry). The
+	 * real controller likewise only re-queues work it has pending (AddAfter on its queue),
+	 * rather than re-examining every Deployment on a timer.
+	 */
+	private readonly unsettled = new Set<string>();
 	private flushScheduled = false;
 	private readonly settledWaiters: (() => void)[] = [];
 	private resync?: NodeJS.Timeout;
@@ -98,7 +105,10 @@ export class Controller {
 	start() {
 		this.unsubscribe = this.store.subscribe((event) => this.onEvent(event));
 		this.resync = setInterval(() => {
-			for (const deployment of this.store.list(DEPLOYMENT)) this.queue(deployment.metadata.namespace, deployment.metadata.name);
+			for (const key of this.unsettled) {
+				const [namespace, name] = key.split('/');
+				this.queue(namespace, name);
+			}
 		}, this.options.resyncMs);
 		this.resync.unref();
 	}
@@ -221,12 +231,16 @@ export class Controller {
 		const key = objectKey(deployment.metadata.namespace, deployment.metadata.name);
 		this.rollouts.delete(key);
 		this.failedCreates.delete(key);
+		this.unsettled.delete(key);
 		for (const pod of this.ownedPods(deployment)) this.kubelet.terminatePod(pod);
 	}
 
 	private reconcile(namespace: string, name: string) {
 		const stored = this.store.get(DEPLOYMENT, namespace, name) as DeploymentObject | undefined;
-		if (!stored) return;
+		if (!stored) {
+			this.unsettled.delete(objectKey(namespace, name));
+			return;
+		}
 		const deployment = clone(stored);
 		const desired = deployment.spec.replicas ?? 1;
 		const hash = templateHash(deployment.spec.template);
@@ -329,6 +343,9 @@ export class Controller {
 		const complete = updated === desired && pods.length === desired && current.filter(isPodReady).length === desired;
 		const deadlineMs = (deployment.spec.progressDeadlineSeconds ?? 600) * 1000;
 		const timedOut = !complete && Date.now() - rollout.startedAt > deadlineMs;
+		const key = objectKey(deployment.metadata.namespace, deployment.metadata.name);
+		if (complete && !failedCreate) this.unsettled.delete(key);
+		else this.unsettled.add(key);
 
 		let conditions = clone(stored.status?.conditions ?? []);
 		const condition = (type: string, status: Condition['status'], reason: string, message: string) => {

@@ -10,13 +10,15 @@ export class PatchError extends Error {}
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const clone = <T>(value: T): T => structuredClone(value);
+// Stored objects are plain JSON: a JSON round trip copies them several times faster than
+// structuredClone.
+export const clone = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
 
 /** Stable JSON: object keys sorted, so equal content gives equal text. */
 export function canonicalJson(value: unknown): string {
 	return JSON.stringify(value, (_key, inner) =>
 		inner && typeof inner === 'object' && !Array.isArray(inner)
-			? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+			? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 			: inner
 	);
 }
