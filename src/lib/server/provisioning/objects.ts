@@ -83,10 +83,19 @@ export async function prepareNamespace(runtime: Runtime, instance: ServiceInstan
 }
 
 /**
+ * Progress is written when a step starts, unless the last write is more recent than this:
+ * then the step's start goes with the next write. On a cluster that answers at once a set-up
+ * writes its progress twice instead of once per step (a burst of set-ups is bound by these
+ * writes); a step that takes time is still shown as it happens.
+ */
+const STEP_WRITE_INTERVAL_MS = 200;
+
+/**
  * Applies the app's own objects one step at a time, in PROVISIONING_STEPS order, recording
- * each step (one step done and the next started in one write; `before` goes with the first)
- * and then the rollout as started. Stops (returning false) as soon as the instance is no longer in `onlyWhile`:
- * the work was abandoned. `fresh`: the app's first set-up, its objects cannot exist yet.
+ * each step (one step done and the next started in one write; `before` goes with the first;
+ * see STEP_WRITE_INTERVAL_MS) and then the rollout as started. Stops (returning false) at the
+ * first write that finds the instance no longer in `onlyWhile`: the work was abandoned.
+ * `fresh`: the app's first set-up, its objects cannot exist yet.
  */
 export async function applyAppObjects(
 	runtime: Runtime,
@@ -97,29 +106,38 @@ export async function applyAppObjects(
 	const { onlyWhile, fresh } = options;
 	let previous: string | undefined;
 	let pending = options.before ?? [];
+	let lastWrite = 0;
 	for (const step of PROVISIONING_STEPS.filter((s) => s !== 'rollout' && !NAMESPACE_STEPS.includes(s))) {
 		const objects = manifests.objects.filter((object) => stepOf(object) === step);
 		// The database step of an app without one.
 		if (objects.length === 0) continue;
-		const entries = [
-			...pending,
+		pending = withEntries(pending, [
 			...(previous ? [{ step: previous, status: 'done' as const }] : []),
 			{ step, status: 'running' as const }
-		];
-		pending = [];
-		if (!(await recordSteps(runtime.db, instanceId, entries, { onlyWhile }))) return false;
+		]);
+		if (Date.now() - lastWrite >= STEP_WRITE_INTERVAL_MS) {
+			if (!(await recordSteps(runtime.db, instanceId, pending, { onlyWhile }))) return false;
+			pending = [];
+			lastWrite = Date.now();
+		}
 		for (const object of objects) await runtime.cluster.apply<KubeManifest>(object, { expectAbsent: fresh });
 		previous = step;
 	}
 	return recordSteps(
 		runtime.db,
 		instanceId,
-		[
+		withEntries(pending, [
 			{ step: previous!, status: 'done' },
 			{ step: 'rollout', status: 'running', message: 'Starting the app' }
-		],
+		]),
 		{ onlyWhile }
 	);
+}
+
+/** Entries not yet written with later ones: a step's latest entry replaces its earlier one. */
+function withEntries(pending: StepEntry[], later: StepEntry[]): StepEntry[] {
+	const steps = new Set(later.map((entry) => entry.step));
+	return [...pending.filter((entry) => !steps.has(entry.step)), ...later];
 }
 
 /**
