@@ -88,6 +88,24 @@ describe('apps', () => {
 			['PROVISIONING', 'RUNNING']
 		]);
 	});
+
+	it('keeps a history without gaps when changes of one app race', async () => {
+		const { instanceId } = await anApp('racing history');
+		// The app's worker (PENDING is no worker's to leave at once) and four operations at once,
+		// each to a status of its own: whatever order they take, each event left the status the
+		// one before it entered.
+		const targets = ['PROVISIONING', 'STOPPING', 'STOPPED', 'STARTING', 'RESTARTING'] as const;
+		await Promise.all(targets.map((status) => updateInstance(runtime.db, instanceId, { status })));
+		const history = await runtime.db.select().from(instanceEvents).where(eq(instanceEvents.instanceId, instanceId));
+		expect(history).toHaveLength(targets.length);
+		let status: string = 'PENDING';
+		for (let step = 0; step < targets.length; step++) {
+			const next = history.filter((event) => event.previousStatus === status);
+			expect(next).toHaveLength(1);
+			status = next[0].status;
+		}
+		expect(targets).toContain(status);
+	});
 });
 
 describe('failed jobs', () => {

@@ -1,9 +1,9 @@
 // The one way an instance's status and progress change, so that every change reaches
 // the live viewers of the instance (published when the transaction commits).
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { instanceEvents, serviceInstances, subscriptions, type InstanceStatus, type ProvisioningStep } from '../db/schema';
-import { notifyInstanceSql, publish } from '../events';
+import { notifyInstanceSql } from '../events';
 
 type InstanceRow = typeof serviceInstances.$inferInsert;
 /** Column values, or SQL computing them from the row (the steps with one changed, say). */
@@ -21,45 +21,64 @@ export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatc
 	// A status computed in SQL is not recorded in the history (no caller sets one today).
 	if (!status || typeof status !== 'string') return writeInstance(db, id, patch, onlyFrom);
 	return inTransaction(db, async (tx) => {
-		const [current] = await tx
+		// The status it leaves, read in the same statement from the row locked first: FOR
+		// UPDATE waits for a concurrent change and reads its result, so the history never
+		// records a status the row had already left.
+		// https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE
+		const previous = tx
 			.select({
-				status: serviceInstances.status,
-				serviceId: subscriptions.serviceId,
+				id: sql<string>`${serviceInstances.id}`.as('previous_id'),
+				status: sql<InstanceStatus>`${serviceInstances.status}`.as('previous_status'),
+				serviceId: sql<string>`${subscriptions.serviceId}`.as('previous_service_id'),
 				// When it entered its status: its latest recorded change, else its creation.
 				since: sql<Date>`coalesce(
 					(SELECT max(${instanceEvents.createdAt}) FROM ${instanceEvents} WHERE ${instanceEvents.instanceId} = ${serviceInstances.id}),
 					${serviceInstances.createdAt}
-				)`.mapWith(serviceInstances.createdAt)
+				)`.as('previous_since')
 			})
 			.from(serviceInstances)
 			.innerJoin(subscriptions, eq(subscriptions.id, serviceInstances.subscriptionId))
 			.where(eq(serviceInstances.id, id))
-			.for('update', { of: serviceInstances });
-		const instance = await writeInstance(tx, id, patch, onlyFrom);
-		if (instance && current && current.status !== status) {
+			.for('update', { of: serviceInstances })
+			.as('previous');
+		const [changed] = await tx
+			.update(serviceInstances)
+			.set(patch)
+			.from(previous)
+			.where(and(eq(serviceInstances.id, previous.id), onlyFrom ? inArray(serviceInstances.status, [...onlyFrom]) : undefined))
+			.returning({
+				instance: getTableColumns(serviceInstances),
+				previousStatus: previous.status,
+				serviceId: previous.serviceId,
+				since: sql<string>`${previous.since}`,
+				notified: notifyInstanceSql(sql`${serviceInstances.userId}`, sql`${serviceInstances.id}`)
+			});
+		if (!changed) return undefined;
+		if (changed.previousStatus !== status) {
 			await tx.insert(instanceEvents).values({
 				instanceId: id,
-				serviceId: current.serviceId,
+				serviceId: changed.serviceId,
 				status,
-				previousStatus: current.status,
-				previousSince: current.since,
+				previousStatus: changed.previousStatus,
+				previousSince: new Date(changed.since),
 				reason: patch.statusReason ?? null
 			});
 		}
-		return instance;
+		return changed.instance;
 	});
 }
 
+/** Changes the instance and tells its viewers in one statement. */
 async function writeInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
-	const [instance] = await db
+	const [changed] = await db
 		.update(serviceInstances)
 		.set(patch)
-		.where(
-			onlyFrom ? and(eq(serviceInstances.id, id), inArray(serviceInstances.status, [...onlyFrom])) : eq(serviceInstances.id, id)
-		)
-		.returning();
-	if (instance) await publish(db, { type: 'instance', userId: instance.userId, instanceId: instance.id });
-	return instance;
+		.where(and(eq(serviceInstances.id, id), onlyFrom ? inArray(serviceInstances.status, [...onlyFrom]) : undefined))
+		.returning({
+			instance: getTableColumns(serviceInstances),
+			notified: notifyInstanceSql(sql`${serviceInstances.userId}`, sql`${serviceInstances.id}`)
+		});
+	return changed?.instance;
 }
 
 /** Records a provisioning step's progress on the instance (one atomic statement). */
