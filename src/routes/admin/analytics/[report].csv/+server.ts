@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { isReportName } from '$lib/analytics';
+import { m } from '$lib/paraglide/messages';
 import { getRuntime } from '$lib/server/runtime';
 import { reportCsv } from '$lib/server/admin/analytics/csv';
 import { rangeInput, toRange } from '$lib/server/admin/analytics/range';
@@ -8,7 +9,7 @@ import type { RequestHandler } from './$types';
 
 // The administrator check runs in hooks.server.ts for every route under /admin.
 export const GET: RequestHandler = ({ params, url }) => {
-	if (!isReportName(params.report)) error(404, 'No such report.');
+	if (!isReportName(params.report)) error(404, m.admin_analytics_no_such_report());
 	const parsed = rangeInput.safeParse({
 		from: url.searchParams.get('from') ?? undefined,
 		to: url.searchParams.get('to') ?? undefined,
