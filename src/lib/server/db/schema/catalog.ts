@@ -143,3 +143,14 @@ export const servicePlans = pgTable(
 		check('service_plans_resources_positive', sql`${t.cpuMilli} > 0 AND ${t.memoryMb} > 0 AND ${t.storageGb} > 0`)
 	]
 );
+
+/**
+ * What the seed has put in the catalog once, by key (`category:<slug>`, `service:<slug>`,
+ * `plan:<service slug>:<tier>`). A later MinisPod adds the seeded entries it has not offered
+ * yet and leaves alone the ones it has: an operator's edits stay, and an entry the operator
+ * deleted is not brought back (seed/index.ts).
+ */
+export const catalogSeedEntries = pgTable('catalog_seed_entries', {
+	key: text().primaryKey(),
+	seededAt: createdAt()
+});
