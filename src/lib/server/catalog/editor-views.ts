@@ -3,7 +3,7 @@
 // catalog table never reaches the panel by accident.
 import { z } from 'zod';
 import type { EnvTemplateEntry, Service, ServiceCategory, ServicePlan } from '../db/schema';
-import { BACKUP_SCHEDULES, COMPANION_ENGINES, PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, COMPANION_ENGINES, PLAN_TYPES, SAFE_SYSCTLS } from '$lib/statuses';
 import { envEntryInput, type EnvEntryInput } from './editor-schemas';
 import type { PlanPreview } from './preview';
 import { availableSlots } from './service';
@@ -117,6 +117,7 @@ export const serviceTemplateSchema = z.object({
 	runAsUser: z.number().nullable(),
 	readOnlyRootFilesystem: z.boolean(),
 	writablePaths: z.array(z.string()),
+	sysctls: z.array(z.object({ name: z.enum(SAFE_SYSCTLS), value: z.string() })),
 	envTemplate: z.array(envEntryInput),
 	firstRunSteps: z.array(z.string()),
 	companionDatabase: z.object({ engine: z.enum(COMPANION_ENGINES) }).nullable(),
@@ -147,6 +148,7 @@ export function toServiceTemplateView(service: Service) {
 		runAsUser: service.runAsUser,
 		readOnlyRootFilesystem: service.readOnlyRootFilesystem,
 		writablePaths: service.writablePaths,
+		sysctls: service.sysctls,
 		envTemplate: service.envTemplate.map(toEnvEntryInput),
 		firstRunSteps: service.firstRunSteps,
 		companionDatabase: service.companionDatabase ?? null,
