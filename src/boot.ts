@@ -28,7 +28,9 @@ export async function bootMinisPod(config: Config, options: BootOptions = {}): P
 }
 
 async function seedAll({ db, config }: Runtime, log: Logger) {
-	if (await seedCatalog(db)) log.info('seeded the demo catalog');
+	const seeded = await seedCatalog(db);
+	if (seeded.services + seeded.plans + seeded.categories > 0)
+		log.info(seeded, 'added the seeded catalog entries not offered before');
 	if (config.admin) {
 		const admin = await ensureAdmin(db, config.admin);
 		if (admin.created) log.info({ email: config.admin.email }, 'administrator created from ADMIN_EMAIL');

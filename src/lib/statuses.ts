@@ -128,3 +128,26 @@ export type CompanionEngine = (typeof COMPANION_ENGINES)[number];
 /** What of its companion database an app's environment variable may carry. */
 export const COMPANION_FIELDS = ['host', 'port', 'user', 'password', 'database', 'url'] as const;
 export type CompanionField = (typeof COMPANION_FIELDS)[number];
+
+/**
+ * The sysctls a template may set: Kubernetes' safe set, namespaced per pod and enabled on
+ * every kubelet (https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls),
+ * which is exactly what Pod Security allows at baseline and so at restricted ("Sysctls" in
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline). The later
+ * entries are safe from the Kubernetes version noted.
+ */
+export const SAFE_SYSCTLS = [
+	'kernel.shm_rmid_forced',
+	'net.ipv4.ip_local_port_range',
+	'net.ipv4.ip_unprivileged_port_start',
+	'net.ipv4.tcp_syncookies',
+	'net.ipv4.ping_group_range',
+	// 1.27
+	'net.ipv4.ip_local_reserved_ports',
+	// 1.29
+	'net.ipv4.tcp_keepalive_time',
+	'net.ipv4.tcp_fin_timeout',
+	'net.ipv4.tcp_keepalive_intvl',
+	'net.ipv4.tcp_keepalive_probes'
+] as const;
+export type SafeSysctl = (typeof SAFE_SYSCTLS)[number];

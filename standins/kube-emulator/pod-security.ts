@@ -37,6 +37,26 @@ const BASELINE_CAPABILITIES = new Set([
 	'SYS_CHROOT'
 ]);
 
+/**
+ * Sysctls baseline (and so restricted) allows: the safe set, per pod's network or IPC
+ * namespace. https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ * ("Sysctls", as of the latest policy version; the last five since 1.27 and 1.29) and
+ * https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls.
+ * Any other is refused as "forbidden sysctls (<names>)" (pod-security-admission's check_sysctls.go).
+ */
+const BASELINE_SYSCTLS = new Set([
+	'kernel.shm_rmid_forced',
+	'net.ipv4.ip_local_port_range',
+	'net.ipv4.ip_unprivileged_port_start',
+	'net.ipv4.tcp_syncookies',
+	'net.ipv4.ping_group_range',
+	'net.ipv4.ip_local_reserved_ports',
+	'net.ipv4.tcp_keepalive_time',
+	'net.ipv4.tcp_fin_timeout',
+	'net.ipv4.tcp_keepalive_intvl',
+	'net.ipv4.tcp_keepalive_probes'
+]);
+
 /** Volume types restricted allows. */
 const RESTRICTED_VOLUMES = [
 	'configMap',
@@ -78,6 +98,10 @@ function baselineViolations(spec: Dict, containers: Container[]): string[] {
 		found.push(`non-default capabilities (must not include ${quoted([...new Set(added)])} in securityContext.capabilities.add)`);
 	const hostPaths = asList(spec.volumes).filter((volume) => volume.hostPath);
 	if (hostPaths.length) found.push(`hostPath volumes (${hostPaths.map((v) => `volume "${v.name}"`).join(', ')})`);
+	const forbiddenSysctls = asList(asDict(spec.securityContext).sysctls)
+		.map((sysctl) => String(sysctl.name ?? ''))
+		.filter((name) => !BASELINE_SYSCTLS.has(name));
+	if (forbiddenSysctls.length) found.push(`forbidden sysctls (${forbiddenSysctls.join(', ')})`);
 	const unconfined = [
 		asDict(asDict(spec.securityContext).seccompProfile),
 		...containers.map((c) => asDict(c.securityContext.seccompProfile))

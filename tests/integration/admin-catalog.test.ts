@@ -227,7 +227,26 @@ describe('service templates', () => {
 			'envTemplate.0.secretLength: Give the secret a length'
 		);
 		expect(await bad({ categoryId: randomUUID() })).toBe('categoryId: Choose an existing category');
+		expect(await bad({ sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] })).toMatch(
+			/^sysctls\.0\.name: Use one of the safe sysctls: /
+		);
 		expect(await runtime.db.select().from(services).where(eq(services.slug, slug))).toEqual([]);
+	});
+
+	it('sets a safe sysctl on the pod, shown in the preview and kept with the template', async () => {
+		const category = await aCategory();
+		const fields = {
+			...templateFields(category.id, `wiki-${tag()}`),
+			sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start' as const, value: '80' }]
+		};
+		const [preview] = await adminApi.admin.catalog.preview({ service: fields });
+		expect(preview.problems).toEqual([]);
+		const deployment = parseAllDocuments(preview.yaml)
+			.map((document) => document.toJS())
+			.find((object) => object.kind === 'Deployment');
+		expect(deployment.spec.template.spec.securityContext.sysctls).toEqual(fields.sysctls);
+		const created = await adminApi.admin.catalog.createService(fields);
+		expect((await adminApi.admin.catalog.service({ id: created.id })).service.sysctls).toEqual(fields.sysctls);
 	});
 
 	it('edits a template, audited with what changed', async () => {

@@ -1,7 +1,8 @@
 // A template with a companion database, end to end on the emulator with real pg-boss
 // workers: both come up (the app only once its database is ready), the app's environment
 // carries the database's credentials, the namespace quota counts both, an upgrade resizes
-// both, and termination removes both.
+// both, termination removes both, and stopping or suspending the app stops its database too
+// (starting brings the database up first and the app once it is ready).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { serviceInstances, type ServiceInstance } from '../../src/lib/server/db/schema';
@@ -9,7 +10,7 @@ import { COMPANION_PASSWORD_KEY, companionResources } from '../../src/lib/server
 import { instanceNames } from '../../src/lib/server/kube/names';
 import { namespaceQuota } from '../../src/lib/server/kube/namespace-objects';
 import { openSecrets } from '../../src/lib/server/secrets/instance-secrets';
-import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { planOf, reloadSubscription } from '../support/fixtures';
 
@@ -167,4 +168,73 @@ describe('an app with a companion PostgreSQL', () => {
 		const { namespace, database } = instanceNames(failed);
 		await expect.poll(() => emulator().get('Deployment', namespace, database.deployment), WAIT).toBeUndefined();
 	});
+
+	it('stops with its app (customer stop, admin suspend) and starts first, the app once the database is ready', async () => {
+		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+		const { api } = await newCustomer(runtime);
+		const plan = await planOf(runtime.db, 'umami', 'FREE');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const appNames = instanceNames(await untilStatus(instanceId, 'RUNNING'));
+
+		await api.instances.stop({ id: instanceId });
+		await untilStatus(instanceId, 'STOPPED');
+		expect(replicas(appNames)).toEqual({ app: 0, database: 0 });
+		await expect.poll(() => livePods(appNames.namespace).length, WAIT).toBe(0);
+
+		await api.instances.start({ id: instanceId });
+		await untilStatus(instanceId, 'RUNNING');
+		expect(replicas(appNames)).toEqual({ app: 1, database: 1 });
+		expectAppStartedAfterDatabaseReady(appNames);
+
+		await admin.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Checking a payment' });
+		await untilStatus(instanceId, 'SUSPENDED');
+		expect(replicas(appNames)).toEqual({ app: 0, database: 0 });
+		await expect.poll(() => livePods(appNames.namespace).length, WAIT).toBe(0);
+
+		await admin.admin.subscriptions.resume({ id: subscriptionId });
+		await untilStatus(instanceId, 'RUNNING');
+		expect(replicas(appNames)).toEqual({ app: 1, database: 1 });
+		expectAppStartedAfterDatabaseReady(appNames);
+	});
+
+	it('leaves the app stopped while its database cannot start again: the start fails with the reason', async () => {
+		const { api } = await newCustomer(runtime);
+		const plan = await planOf(runtime.db, 'umami', 'FREE');
+		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const appNames = instanceNames(await untilStatus(instanceId, 'RUNNING'));
+		await api.instances.stop({ id: instanceId });
+		await untilStatus(instanceId, 'STOPPED');
+
+		emulator().faults.failImagePull({ image: 'postgres:17.6-alpine' });
+		await api.instances.start({ id: instanceId });
+		const failed = await untilStatus(instanceId, 'ERROR');
+		expect(failed.statusReason).toMatch(/image/i);
+		expect(replicas(appNames).app).toBe(0);
+		expect(livePods(appNames.namespace).filter((pod) => instanceLabel(pod) === appNames.deployment)).toEqual([]);
+	});
 });
+
+type Pod = ReturnType<ReturnType<typeof emulator>['list']>[number];
+const instanceLabel = (pod: Pod) => pod.metadata.labels?.['app.kubernetes.io/instance'];
+const livePods = (namespace: string) =>
+	emulator()
+		.list('Pod', namespace)
+		.filter((pod) => !pod.metadata.deletionTimestamp);
+
+function replicas(appNames: ReturnType<typeof instanceNames>) {
+	const of = (name: string) =>
+		(emulator().get('Deployment', appNames.namespace, name) as unknown as { spec: { replicas: number } }).spec.replicas;
+	return { app: of(appNames.deployment), database: of(appNames.database.deployment) };
+}
+
+/** The app's pod was created only once the database's pod was ready. */
+function expectAppStartedAfterDatabaseReady(appNames: ReturnType<typeof instanceNames>) {
+	const pods = livePods(appNames.namespace);
+	const app = pods.find((pod) => instanceLabel(pod) === appNames.deployment)!;
+	const database = pods.find((pod) => instanceLabel(pod) === appNames.database.deployment)!;
+	const ready = (
+		database.status as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] }
+	).conditions?.find((condition) => condition.type === 'Ready' && condition.status === 'True');
+	expect(ready?.lastTransitionTime).toBeDefined();
+	expect(Date.parse(app.metadata.creationTimestamp!)).toBeGreaterThanOrEqual(Date.parse(ready!.lastTransitionTime!));
+}

@@ -774,6 +774,23 @@ describe('admission', () => {
 			}
 		};
 		expect((await core.createNamespacedPod({ namespace: 'psa-restricted', body: compliant })).metadata?.name).toBe('compliant');
+		// Only the safe sysctls are allowed (baseline's "Sysctls" rule, restricted included).
+		const withSysctls = (name: string, sysctls: { name: string; value: string }[]) => ({
+			metadata: { name },
+			spec: { ...compliant.spec, securityContext: { ...compliant.spec.securityContext, sysctls } }
+		});
+		const safe = withSysctls('low-port', [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+		expect((await core.createNamespacedPod({ namespace: 'psa-restricted', body: safe })).metadata?.name).toBe('low-port');
+		const unsafe = withSysctls('unsafe', [
+			{ name: 'net.ipv4.tcp_syncookies', value: '1' },
+			{ name: 'kernel.msgmax', value: '65536' },
+			{ name: 'net.core.somaxconn', value: '1024' }
+		]);
+		const refusedSysctls = await apiError(core.createNamespacedPod({ namespace: 'psa-restricted', body: unsafe }));
+		expect(refusedSysctls.code).toBe(403);
+		expect(refusedSysctls.status.message).toBe(
+			'pods "unsafe" is forbidden: violates PodSecurity "restricted:latest": forbidden sysctls (kernel.msgmax, net.core.somaxconn)'
+		);
 		// The same pod through a Deployment: the ReplicaSet is refused, the Deployment says why.
 		await apps.createNamespacedDeployment({ namespace: 'psa-restricted', body: deployment('rooted') });
 		const failure = await eventually(async () => {

@@ -29,7 +29,7 @@ describe('runtime', () => {
 	});
 
 	it('seeds the catalog once and demo accounts once', async () => {
-		expect(await seedCatalog(runtime.db)).toBe(false);
+		expect(await seedCatalog(runtime.db)).toEqual({ categories: 0, services: 0, plans: 0 });
 		const first = await seedDemoAccounts(runtime.db);
 		expect(first.map((a) => a.role).sort()).toEqual(['ADMINISTRATOR', 'USER']);
 		expect(await seedDemoAccounts(runtime.db)).toEqual([]);

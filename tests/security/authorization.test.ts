@@ -67,6 +67,7 @@ const serviceFields = (w: World) => ({
 	runAsUser: 1000,
 	readOnlyRootFilesystem: false,
 	writablePaths: ['/tmp'],
+	sysctls: [],
 	envTemplate: [{ name: 'APP_MODE', description: null, source: 'preset', value: 'production' }],
 	tags: ['matrix'],
 	isFeatured: false,

@@ -21,8 +21,9 @@ describe('search patterns', () => {
 describe('seed catalog', () => {
 	const tierOrder = ['FREE', 'BASIC', 'PRO', 'PREMIUM', 'ENTERPRISE'];
 
-	it('has at least six real apps with pinned images', () => {
-		expect(seedServices.length).toBeGreaterThanOrEqual(6);
+	it('has at least twenty real apps with pinned images', () => {
+		expect(seedServices.length).toBeGreaterThanOrEqual(20);
+		expect(new Set(seedServices.map((service) => service.slug)).size).toBe(seedServices.length);
 		for (const service of seedServices) {
 			const tag = service.dockerImage.split(':').at(-1);
 			expect(tag, service.slug).toBeTruthy();

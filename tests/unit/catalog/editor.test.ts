@@ -50,6 +50,35 @@ describe('environment entries', () => {
 	});
 });
 
+describe('sysctls', () => {
+	const sysctls = serviceFields.shape.sysctls;
+	it('accepts the safe sysctls Pod Security allows under restricted', () => {
+		expect(sysctls.parse([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }])).toEqual([
+			{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }
+		]);
+		expect(sysctls.safeParse([{ name: 'net.ipv4.ip_local_port_range', value: '32768 60999' }]).success).toBe(true);
+	});
+
+	it.each(['kernel.msgmax', 'net.core.somaxconn', 'vm.max_map_count'])('refuses %s, which is not in the safe set', (name) => {
+		const result = sysctls.safeParse([{ name, value: '1' }]);
+		expect(result.error?.issues[0]).toMatchObject({ path: [0, 'name'] });
+		expect(result.error?.issues[0].message).toMatch(/^Use one of the safe sysctls: kernel.shm_rmid_forced, /);
+	});
+
+	it('refuses a sysctl set twice and a value that is not one', () => {
+		const wordpress = seedServices.find((service) => service.slug === 'wordpress')!;
+		const template = { ...wordpress, categoryId: '00000000-0000-4000-8000-000000000009', isPublic: true };
+		const twice = serviceFields.safeParse({
+			...template,
+			envTemplate: [],
+			companionDatabase: null,
+			sysctls: [...wordpress.sysctls, ...wordpress.sysctls]
+		});
+		expect(twice.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['sysctls.1.name']);
+		expect(sysctls.safeParse([{ name: 'kernel.shm_rmid_forced', value: '1; reboot' }]).success).toBe(false);
+	});
+});
+
 describe('manifest preview', () => {
 	const service = seedServices[0];
 

@@ -231,6 +231,8 @@ describe.each(seedServices.map((service) => [service.slug, service] as const))('
 			fsGroup: service.runAsUser,
 			seccompProfile: { type: 'RuntimeDefault' }
 		});
+		// Only the template's sysctls, all from the safe set (checked by the admission above).
+		expect(pod.securityContext!.sysctls ?? []).toEqual(service.sysctls);
 		expect(container.securityContext).toMatchObject({
 			allowPrivilegeEscalation: false,
 			privileged: false,

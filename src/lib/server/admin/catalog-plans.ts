@@ -11,7 +11,7 @@ import { publish } from '../events';
 import { badRequest, notFound } from '../errors';
 import type { PlanFields } from '../catalog/editor-schemas';
 import { assertValidPreviews, previewPlan } from '../catalog/preview';
-import { toEditorPlanView } from '../catalog/editor-views';
+import { toEditorPlanView, toPlanUpdateView } from '../catalog/editor-views';
 import { resourcesChanged } from '../catalog/plan-terms';
 import { applyPlanChange } from '../subscriptions/plan-changes';
 import { offerFreeSlots } from '../waitlist/service';
@@ -102,6 +102,6 @@ export async function updatePlan(
 			details: { changes, ...effects, offered, ...(input.reason ? { reason: input.reason } : {}) }
 		});
 		await publish(tx, { type: 'catalog' });
-		return { plan: toEditorPlanView(after), ...effects, offered };
+		return toPlanUpdateView(after, effects, offered);
 	});
 }

@@ -2,7 +2,7 @@
 // manifests read) and plans, each field checked with a sentence that names it.
 import { z } from 'zod';
 import type { EnvTemplateEntry } from '../db/schema';
-import { BACKUP_SCHEDULES, COMPANION_ENGINES, COMPANION_FIELDS, PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, COMPANION_ENGINES, COMPANION_FIELDS, PLAN_TYPES, SAFE_SYSCTLS } from '$lib/statuses';
 import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
 import { slugSchema } from './schemas';
@@ -148,6 +148,19 @@ export const serviceFields = z
 			)
 			.max(10, 'At most 10 writable paths')
 			.default([]),
+		/** Kernel settings of the pod: only Kubernetes' safe sysctls, which Pod Security "restricted" allows. */
+		sysctls: z
+			.array(
+				z.object({
+					name: z.enum(SAFE_SYSCTLS, { error: `Use one of the safe sysctls: ${SAFE_SYSCTLS.join(', ')}` }),
+					value: z
+						.string()
+						.trim()
+						.regex(/^[A-Za-z0-9 ,._-]{1,100}$/, 'Use a value like 80 or "32768 60999"')
+				})
+			)
+			.max(SAFE_SYSCTLS.length, `At most ${SAFE_SYSCTLS.length} sysctls`)
+			.default([]),
 		envTemplate: z.array(envEntryInput).max(100, 'At most 100 variables'),
 		/** What the customer does after the app first starts, one step each (shown on the instance page). */
 		firstRunSteps: z
@@ -165,6 +178,12 @@ export const serviceFields = z
 		sortOrder: z.number().int().min(0).max(100_000).default(0)
 	})
 	.superRefine((service, context) => {
+		const sysctlNames = service.sysctls.map((sysctl) => sysctl.name);
+		sysctlNames.forEach((name, index) => {
+			if (sysctlNames.indexOf(name) !== index) {
+				context.addIssue({ code: 'custom', path: ['sysctls', index, 'name'], message: `${name} is set twice` });
+			}
+		});
 		const names = service.envTemplate.map((entry) => entry.name);
 		names.forEach((name, index) => {
 			if (names.indexOf(name) !== index) {

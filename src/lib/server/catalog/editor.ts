@@ -11,7 +11,14 @@ import { publish } from '../events';
 import { AppError, badRequest, invalidState, notFound } from '../errors';
 import { toEnvTemplateEntry, type ServiceFields } from './editor-schemas';
 import { assertValidPreviews, previewTemplate, type PlanPreview } from './preview';
-import { toEditorCategoryView, toEditorPlanView, toServiceRowView, toServiceTemplateView } from './editor-views';
+import {
+	toDeletedServiceView,
+	toEditorCategoryView,
+	toPlanPreviewViews,
+	toServiceEditorView,
+	toServiceRowView,
+	toServiceTemplateView
+} from './editor-views';
 
 const LIVE = sql`${subscriptions.status} NOT IN ('CANCELLED', 'EXPIRED')`;
 
@@ -160,13 +167,7 @@ export async function getServiceForEditor(db: DbOrTx, id: string) {
 		.from(subscriptions)
 		.where(and(eq(subscriptions.serviceId, id), LIVE));
 	const [used] = await db.select({ value: count() }).from(subscriptions).where(eq(subscriptions.serviceId, id));
-	return {
-		service: toServiceTemplateView(service),
-		plans: plans.map((row) => toEditorPlanView(row.plan, row.live)),
-		liveSubscriptions: live.value,
-		/** Whether it was ever subscribed to: then it can only be hidden, not deleted. */
-		inUse: used.value > 0
-	};
+	return toServiceEditorView(service, plans, { liveSubscriptions: live.value, everSubscribed: used.value });
 }
 
 /** The stored template of the editor's fields. */
@@ -175,7 +176,7 @@ export function templateOf(fields: ServiceFields) {
 }
 
 /** The objects the template would produce for each plan of the service (or a sample plan). */
-export async function previewService(runtime: Runtime, fields: ServiceFields, serviceId?: string): Promise<PlanPreview[]> {
+async function buildPreviews(runtime: Runtime, fields: ServiceFields, serviceId?: string): Promise<PlanPreview[]> {
 	const plans = serviceId
 		? await runtime.db
 				.select()
@@ -184,6 +185,11 @@ export async function previewService(runtime: Runtime, fields: ServiceFields, se
 				.orderBy(asc(servicePlans.planType))
 		: [];
 	return previewTemplate(templateOf(fields), plans, runtime.config.kube);
+}
+
+/** The editor's preview: each plan's objects as YAML, with what is wrong with them. */
+export async function previewService(runtime: Runtime, fields: ServiceFields, serviceId?: string) {
+	return toPlanPreviewViews(await buildPreviews(runtime, fields, serviceId));
 }
 
 async function assertCategory(tx: Tx, categoryId: string) {
@@ -195,7 +201,7 @@ async function assertCategory(tx: Tx, categoryId: string) {
 }
 
 export async function createService(runtime: Runtime, actor: AuditActor, fields: ServiceFields) {
-	assertValidPreviews(await previewService(runtime, fields));
+	assertValidPreviews(await buildPreviews(runtime, fields));
 	return runtime.db.transaction(async (tx) => {
 		await assertCategory(tx, fields.categoryId);
 		const [service] = await tx
@@ -217,7 +223,7 @@ export async function createService(runtime: Runtime, actor: AuditActor, fields:
 
 /** Saves a template; existing apps pick it up when they are next set up, started or upgraded. */
 export async function updateService(runtime: Runtime, actor: AuditActor, id: string, fields: ServiceFields) {
-	assertValidPreviews(await previewService(runtime, fields, id));
+	assertValidPreviews(await buildPreviews(runtime, fields, id));
 	return runtime.db.transaction(async (tx) => {
 		const [before] = await tx.select().from(services).where(eq(services.id, id)).for('update');
 		if (!before) throw notFound('Service');
@@ -263,7 +269,7 @@ export async function deleteService(db: DbOrTx, actor: AuditActor, id: string) {
 			entityId: id,
 			details: { slug: service.slug }
 		});
-		return { id, deleted: true as const };
+		return toDeletedServiceView(id);
 	});
 }
 

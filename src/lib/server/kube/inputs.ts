@@ -17,6 +17,7 @@ export type ManifestService = Pick<
 	| 'runAsUser'
 	| 'readOnlyRootFilesystem'
 	| 'writablePaths'
+	| 'sysctls'
 	| 'envTemplate'
 	| 'companionDatabase'
 >;

@@ -19,16 +19,18 @@ export function runsRestricted(service: Pick<ManifestService, 'podSecurityLevel'
 
 export function podSecurityContext(service: ManifestService): V1PodSecurityContext {
 	const seccompProfile = { type: 'RuntimeDefault' };
+	const sysctls = service.sysctls.length > 0 ? { sysctls: service.sysctls.map(({ name, value }) => ({ name, value })) } : {};
 	if (!runsRestricted(service)) {
 		// Images that start as root (and drop to their own user in the entrypoint).
-		return { seccompProfile };
+		return { seccompProfile, ...sysctls };
 	}
 	const uid = service.runAsUser ?? undefined;
 	return {
 		runAsNonRoot: true,
 		// fsGroup makes the data volume writable for the app's group.
 		...(uid !== undefined ? { runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: 'OnRootMismatch' } : {}),
-		seccompProfile
+		seccompProfile,
+		...sysctls
 	};
 }
 

@@ -43,7 +43,7 @@ export async function runInstanceAction(
 			case 'suspend':
 				return await suspend(runtime, instance);
 			case 'resume':
-				return await resume(runtime, instance);
+				return await resume(runtime, loaded);
 			case 'start':
 			case 'restart':
 				return await bringUp(runtime, loaded, action);
@@ -58,12 +58,30 @@ export async function runInstanceAction(
 	}
 }
 
-/** Zero replicas: the pods go, the data stays. */
+/**
+ * Zero replicas: the pods go, the data stays. The app goes first, then its companion
+ * database (when one runs beside it), so a stopped app holds no database running either
+ * and the app never runs without its database.
+ */
 async function scaleToZero(runtime: Runtime, instance: ServiceInstance) {
 	const names = namesOf(instance);
-	if (await runtime.cluster.getDeployment(names.namespace, names.deployment)) {
-		await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 0);
+	for (const deployment of [names.deployment, names.database.deployment]) {
+		if (await runtime.cluster.getDeployment(names.namespace, deployment)) {
+			await runtime.cluster.scaleDeployment(names.namespace, deployment, 0);
+		}
 	}
+}
+
+/**
+ * Brings a stopped app back up: the companion database first, when the template has one (the
+ * rollout job scales the app up once the database is ready: rollout-check.ts), else the app.
+ */
+async function scaleUp(runtime: Runtime, loaded: LoadedInstance, instance: ServiceInstance) {
+	const names = namesOf(instance);
+	// A database the template gained after the app was set up is not there until a repair or upgrade.
+	const database =
+		loaded.service.companionDatabase && (await runtime.cluster.getDeployment(names.namespace, names.database.deployment));
+	await runtime.cluster.scaleDeployment(names.namespace, database ? names.database.deployment : names.deployment, 1);
 }
 
 async function stop(runtime: Runtime, instance: ServiceInstance) {
@@ -110,7 +128,8 @@ async function suspend(runtime: Runtime, instance: ServiceInstance) {
 }
 
 /** Brings a suspended app back once its subscription is active again. */
-async function resume(runtime: Runtime, instance: ServiceInstance) {
+async function resume(runtime: Runtime, loaded: LoadedInstance) {
+	const { instance } = loaded;
 	const started = await runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx
 			.select({ status: subscriptions.status })
@@ -119,8 +138,7 @@ async function resume(runtime: Runtime, instance: ServiceInstance) {
 			.for('share');
 		const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
 		if (subscription?.status !== 'ACTIVE' || current?.status !== 'SUSPENDED') return false;
-		const names = namesOf(current);
-		await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
+		await scaleUp(runtime, loaded, current);
 		await updateInstance(tx, instance.id, { status: 'STARTING', statusReason: null }, ['SUSPENDED']);
 		return true;
 	});
@@ -143,7 +161,7 @@ async function bringUp(runtime: Runtime, loaded: LoadedInstance, action: 'start'
 			await runtime.cluster.apply<KubeManifest>(object);
 		}
 		await runtime.cluster.restartDeployment(names.namespace, names.deployment);
-	} else await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
+	} else await scaleUp(runtime, loaded, instance);
 	await watchRollout(runtime, { instanceId: instance.id, operation: action });
 	return { outcome: action === 'restart' ? ('restarting' as const) : ('starting' as const) };
 }

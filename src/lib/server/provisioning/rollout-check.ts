@@ -4,6 +4,7 @@
 // has learnt about failing pods, until the deadline. Hundreds of apps can come up at once
 // on a handful of workers.
 import type { InstanceStatus } from '../db/schema';
+import type { InstanceNames } from '../kube/names';
 import { rolloutTimeout, type RolloutJudgement } from '../kube/rollout';
 import { enqueue, type JobPayloads, type RolloutOperation } from '../queue';
 import type { Runtime } from '../runtime';
@@ -42,7 +43,9 @@ export async function checkRollout(runtime: Runtime, job: RolloutJob) {
 			? await runtime.cluster.lookAtRollout(names.namespace, names.database.deployment, job.tracking, limits)
 			: undefined;
 		if (database && database.judgement.outcome !== 'done') look = database;
-		else look = await runtime.cluster.lookAtRollout(names.namespace, names.deployment, job.tracking, limits);
+		else if (loaded.service.companionDatabase && (await startAppAfterDatabase(runtime, job, names))) {
+			return lookAgain(runtime, job, job.tracking);
+		} else look = await runtime.cluster.lookAtRollout(names.namespace, names.deployment, job.tracking, limits);
 	} catch (error) {
 		// The cluster did not answer this time: look again, unless time is up.
 		if (isTransient(error) && !late) return lookAgain(runtime, job, job.tracking);
@@ -57,6 +60,19 @@ export async function checkRollout(runtime: Runtime, job: RolloutJob) {
 		return settle(runtime, loaded, job, { failed: rolloutTimeout(limits.timeoutMs, tracking, pods, judgement.state).message });
 	}
 	return lookAgain(runtime, job, tracking);
+}
+
+/**
+ * A start or resume scales up the companion database alone (provisioning/actions.ts); once it
+ * is ready, the app is scaled up here. True when the app was scaled just now (its rollout is
+ * looked at on the next pass, when the Deployment's controller has seen the new replicas).
+ */
+async function startAppAfterDatabase(runtime: Runtime, job: RolloutJob, names: InstanceNames) {
+	if (job.operation !== 'start' && job.operation !== 'resume') return false;
+	const app = await runtime.cluster.getDeployment(names.namespace, names.deployment);
+	if (app?.spec?.replicas !== 0) return false;
+	await runtime.cluster.scaleDeployment(names.namespace, names.deployment, 1);
+	return true;
 }
 
 async function lookAgain(runtime: Runtime, job: RolloutJob, tracking: RolloutJob['tracking']) {

@@ -7,9 +7,9 @@
 // which the comment says. Every app runs under Pod Security "restricted" as the non-root
 // user its image declares or supports (see security.ts for what restricted adds).
 //
-// Apps left out on purpose: WordPress, Nextcloud and Excalidraw serve from port 80 as root
-// in their official images (Apache/nginx), Paperless-ngx starts s6-overlay as root, and
-// Listmonk needs its install command run first: none runs under "restricted" as published.
+// WordPress and Nextcloud, which serve from port 80 through Apache, are in catalog-apache.ts.
+// Left out so far: Excalidraw serves from port 80 through nginx as root, Paperless-ngx starts
+// s6-overlay as root, and Listmonk needs its install command run first.
 import { commonFeatures, tiers, type SeedService } from './templates';
 
 export const moreCategories = [
@@ -62,6 +62,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 472,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['dashboards', 'monitoring', 'metrics', 'alerting'],
 		websiteUrl: 'https://grafana.com/oss/grafana/',
 		isFeatured: false,
@@ -113,6 +114,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1001,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['analytics', 'google analytics alternative', 'privacy', 'web stats'],
 		websiteUrl: 'https://umami.is',
 		isFeatured: true,
@@ -163,6 +165,7 @@ export const moreServices: SeedService[] = [
 		// It writes its config.json, logs and plugins beside the binary.
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['chat', 'slack alternative', 'team', 'messaging'],
 		websiteUrl: 'https://mattermost.com',
 		isFeatured: true,
@@ -211,6 +214,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['wiki', 'documentation', 'knowledge base', 'markdown'],
 		websiteUrl: 'https://js.wiki',
 		isFeatured: false,
@@ -255,6 +259,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['headless cms', 'api', 'database', 'no-code'],
 		websiteUrl: 'https://directus.io',
 		isFeatured: false,
@@ -306,6 +311,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 65534,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp'],
+		sysctls: [],
 		tags: ['rss', 'feed reader', 'news'],
 		websiteUrl: 'https://miniflux.app',
 		isFeatured: false,
@@ -349,6 +355,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp'],
+		sysctls: [],
 		tags: ['todo', 'kanban', 'tasks', 'project management'],
 		websiteUrl: 'https://vikunja.io',
 		isFeatured: false,
@@ -394,6 +401,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1001,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['budget', 'finance', 'money', 'ynab alternative'],
 		websiteUrl: 'https://actualbudget.org',
 		isFeatured: false,
@@ -434,6 +442,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['ide', 'vscode', 'editor', 'development'],
 		websiteUrl: 'https://coder.com/docs/code-server',
 		isFeatured: false,
@@ -471,6 +480,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['git', 'code hosting', 'forge', 'ci'],
 		websiteUrl: 'https://forgejo.org',
 		isFeatured: false,
@@ -525,6 +535,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 10000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['markdown', 'notes', 'collaboration', 'pastebin'],
 		websiteUrl: 'https://hedgedoc.org',
 		isFeatured: false,
@@ -570,6 +581,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp'],
+		sysctls: [],
 		tags: ['notifications', 'push', 'alerts'],
 		websiteUrl: 'https://gotify.net',
 		isFeatured: false,
@@ -616,6 +628,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 1001,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['ansible', 'terraform', 'devops', 'automation'],
 		websiteUrl: 'https://semaphoreui.com',
 		isFeatured: false,
@@ -670,6 +683,7 @@ export const moreServices: SeedService[] = [
 		runAsUser: 2000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['e-signature', 'documents', 'docusign alternative', 'pdf'],
 		websiteUrl: 'https://www.docuseal.com',
 		isFeatured: false,

@@ -11,6 +11,7 @@
 //
 // The digests are those of the tags' multi-platform indexes as published in public
 // repositories that pin them; check one with `crane digest <image>:<tag>` before changing it.
+import { apacheServices } from './catalog-apache';
 import { moreCategories, moreServices } from './catalog-more';
 import { commonFeatures, tiers, type SeedService } from './templates';
 
@@ -80,6 +81,7 @@ const firstServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp', '/home/node/.cache'],
+		sysctls: [],
 		tags: ['automation', 'workflow', 'integration', 'zapier alternative', 'low-code'],
 		websiteUrl: 'https://n8n.io',
 		isFeatured: true,
@@ -130,6 +132,7 @@ const firstServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp'],
+		sysctls: [],
 		tags: ['blog', 'cms', 'newsletter', 'publishing', 'membership'],
 		websiteUrl: 'https://ghost.org',
 		isFeatured: true,
@@ -178,6 +181,7 @@ const firstServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['monitoring', 'uptime', 'status page', 'alerts'],
 		websiteUrl: 'https://uptime.kuma.pet',
 		isFeatured: true,
@@ -222,6 +226,7 @@ const firstServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: false,
 		writablePaths: [],
+		sysctls: [],
 		tags: ['git', 'code hosting', 'devops', 'github alternative', 'ci'],
 		websiteUrl: 'https://about.gitea.com',
 		isFeatured: false,
@@ -276,6 +281,7 @@ const firstServices: SeedService[] = [
 		runAsUser: 1000,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp'],
+		sysctls: [],
 		tags: ['password manager', 'bitwarden', 'security', 'secrets'],
 		websiteUrl: 'https://github.com/dani-garcia/vaultwarden',
 		isFeatured: true,
@@ -324,6 +330,7 @@ const firstServices: SeedService[] = [
 		runAsUser: 10001,
 		readOnlyRootFilesystem: true,
 		writablePaths: ['/tmp'],
+		sysctls: [],
 		tags: ['notes', 'markdown', 'knowledge base', 'journal'],
 		websiteUrl: 'https://www.usememos.com',
 		isFeatured: false,
@@ -352,6 +359,10 @@ const firstServices: SeedService[] = [
 	}
 ];
 
-/** Every seeded app: the first six above and the rest of the catalog (catalog-more.ts). */
-export const seedServices: SeedService[] = [...firstServices, ...moreServices];
+/**
+ * Every seeded app: the first six above and the rest of the catalog (catalog-more.ts,
+ * catalog-apache.ts). New apps go at the end: an existing installation gets them on its next
+ * start (seed/index.ts), after the apps it has.
+ */
+export const seedServices: SeedService[] = [...firstServices, ...moreServices, ...apacheServices];
 export const seedCategories = [...firstCategories, ...moreCategories];

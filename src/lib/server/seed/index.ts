@@ -1,31 +1,102 @@
 import { randomBytes } from 'node:crypto';
-import { count, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords';
 import { applyBalanceChange } from '../wallet/ledger';
-import type { DbOrTx } from '../db/client';
-import { serviceCategories, servicePlans, services, users } from '../db/schema';
-import { seedCategories, seedServices } from './catalog';
+import type { DbOrTx, Tx } from '../db/client';
+import { catalogSeedEntries, serviceCategories, servicePlans, services, users } from '../db/schema';
+import { seedCategories, seedServices, type SeedService } from './catalog';
 
-/** Inserts the demo catalog when the database has no services yet. */
-export async function seedCatalog(db: DbOrTx): Promise<boolean> {
+export type SeededCatalog = { categories: number; services: number; plans: number };
+
+type SeedState = {
+	tx: Tx;
+	/** Keys of what the seed has put in before (catalogSeedEntries). */
+	offered: Set<string>;
+	/** Keys offered now, recorded at the end. */
+	offering: string[];
+	categoryBySlug: Map<string, string>;
+	categoryByName: Map<string, string>;
+	added: SeededCatalog;
+};
+
+/**
+ * Adds the seeded catalog entries this installation has not been offered yet: the whole
+ * catalog on a new installation; after an upgrade, the apps, plans and categories added to
+ * the seed since. An entry that exists (matched by slug, a plan by its service and tier) is
+ * never overwritten, so an operator's edits stay; the seed deletes nothing, and an entry it
+ * offered once is not offered again, so one the operator deleted stays deleted.
+ */
+export async function seedCatalog(db: DbOrTx): Promise<SeededCatalog> {
 	return db.transaction(async (tx) => {
-		// Replicas that boot at once seed one after the other; the later ones find the catalog.
+		// Replicas that boot at once seed one after the other; the later ones find it all offered.
 		await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('minispod:seed-catalog'))`);
-		const [existing] = await tx.select({ value: count() }).from(services);
-		if (existing.value > 0) return false;
-		const categories = await tx.insert(serviceCategories).values(seedCategories).returning();
-		const categoryId = new Map(categories.map((c) => [c.slug, c.id]));
-		for (const [index, { plans, category, ...service }] of seedServices.entries()) {
-			const [row] = await tx
-				.insert(services)
-				.values({ ...service, categoryId: categoryId.get(category)!, sortOrder: index })
-				.returning({ id: services.id });
-			await tx
-				.insert(servicePlans)
-				.values(plans.map((plan, sortOrder) => ({ ...plan, serviceId: row.id, sortOrder, isPopular: plan.isPopular ?? false })));
+		const offered = new Set((await tx.select({ key: catalogSeedEntries.key }).from(catalogSeedEntries)).map((row) => row.key));
+		const categories = await tx.select().from(serviceCategories);
+		const state: SeedState = {
+			tx,
+			offered,
+			offering: [],
+			categoryBySlug: new Map(categories.map((category) => [category.slug, category.id])),
+			categoryByName: new Map(categories.map((category) => [category.name, category.id])),
+			added: { categories: 0, services: 0, plans: 0 }
+		};
+		for (const category of seedCategories) {
+			if (offer(state, `category:${category.slug}`)) await ensureCategory(state, category.slug);
 		}
-		return true;
+		for (const [index, service] of seedServices.entries()) await seedService(state, service, index);
+		if (state.offering.length > 0) {
+			await tx
+				.insert(catalogSeedEntries)
+				.values(state.offering.map((key) => ({ key })))
+				.onConflictDoNothing();
+		}
+		return state.added;
 	});
+}
+
+/** True the first time the seed offers this entry. */
+function offer(state: SeedState, key: string) {
+	if (state.offered.has(key)) return false;
+	state.offering.push(key);
+	return true;
+}
+
+/** The category's id: the existing one with its slug (or its name, if the operator changed the slug), else a new one. */
+async function ensureCategory(state: SeedState, slug: string): Promise<string> {
+	const seeded = seedCategories.find((category) => category.slug === slug)!;
+	const existing = state.categoryBySlug.get(slug) ?? state.categoryByName.get(seeded.name);
+	if (existing) return existing;
+	const [row] = await state.tx.insert(serviceCategories).values(seeded).returning();
+	state.categoryBySlug.set(row.slug, row.id);
+	state.categoryByName.set(row.name, row.id);
+	state.added.categories += 1;
+	return row.id;
+}
+
+async function seedService(state: SeedState, seeded: SeedService, sortOrder: number) {
+	const { plans, category, ...fields } = seeded;
+	const { tx } = state;
+	const [existing] = await tx.select({ id: services.id }).from(services).where(eq(services.slug, seeded.slug));
+	let serviceId = existing?.id;
+	if (offer(state, `service:${seeded.slug}`) && !existing) {
+		const categoryId = await ensureCategory(state, category);
+		[{ id: serviceId }] = await tx
+			.insert(services)
+			.values({ ...fields, categoryId, sortOrder })
+			.returning({ id: services.id });
+		state.added.services += 1;
+	}
+	// Offered before and deleted by the operator since: its plans go with it.
+	if (!serviceId) return;
+	for (const [index, plan] of plans.entries()) {
+		if (!offer(state, `plan:${seeded.slug}:${plan.planType}`)) continue;
+		const inserted = await tx
+			.insert(servicePlans)
+			.values({ ...plan, serviceId, sortOrder: index, isPopular: plan.isPopular ?? false })
+			.onConflictDoNothing()
+			.returning({ id: servicePlans.id });
+		state.added.plans += inserted.length;
+	}
 }
 
 type Account = { name: string; email: string; password: string; role: 'ADMINISTRATOR' | 'USER' };

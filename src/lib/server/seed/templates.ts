@@ -1,7 +1,7 @@
 // What a seeded app template and its plans look like, and the standard four tiers most
 // apps are sold in (catalog.ts, catalog-more.ts).
 import type { BackupSchedule } from '$lib/statuses';
-import type { CompanionDatabase, EnvTemplateEntry, PlanType } from '../db/schema';
+import type { CompanionDatabase, EnvTemplateEntry, PlanType, PodSysctl } from '../db/schema';
 
 export type SeedPlan = {
 	planType: PlanType;
@@ -38,6 +38,8 @@ export type SeedService = {
 	readOnlyRootFilesystem: boolean;
 	/** Where the app writes besides its data directory (an emptyDir each). */
 	writablePaths: string[];
+	/** Safe sysctls of the pod (kube/security.ts), e.g. so Apache binds port 80 as non-root. */
+	sysctls: PodSysctl[];
 	tags: string[];
 	websiteUrl: string;
 	isFeatured: boolean;

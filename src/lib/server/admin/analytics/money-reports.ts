@@ -51,13 +51,45 @@ export const revenueEarned = (range: Range) => sql`
 	JOIN services s ON s.id = p.service_id
 	ORDER BY 1, 2, 3`;
 
+// The movement of MRR in a range, as rows of (`at`, `amount`), from the paying spans
+// (`spans`, a CTE of the statement using them). The MRR report sums them per period, the
+// overview over the whole range.
+
+/** `new`: the first charge of paid subscriptions started in the range (and not refunded straight away after a failed set-up). */
+const openedRows = (range: Range) => sql`
+	SELECT spans.started AS at, first_charge.amount FROM spans
+	JOIN LATERAL (
+		SELECT -amount AS amount FROM transactions
+		WHERE subscription_id = spans.id AND type = 'SUBSCRIPTION' AND status = 'COMPLETED'
+		ORDER BY created_at LIMIT 1
+	) first_charge ON true
+	WHERE ${within(range, sql`spans.started`)} AND (spans.stopped IS NULL OR spans.stopped > spans.started)`;
+
+/** `expansion`: the monthly price added by upgrades in the range, those rolled back excepted. */
+const upgradedRows = (range: Range) => sql`
+	SELECT u.completed_at AS at,
+		coalesce((u.metadata->>'toMonthlyPrice')::bigint, tp.monthly_price)
+			- coalesce((u.metadata->>'fromMonthlyPrice')::bigint, fp.monthly_price) AS amount
+	FROM transactions u
+	LEFT JOIN service_plans tp ON tp.id = (u.metadata->>'toPlanId')::uuid
+	LEFT JOIN service_plans fp ON fp.id = (u.metadata->>'fromPlanId')::uuid
+	WHERE u.type = 'UPGRADE' AND u.status = 'COMPLETED' AND ${within(range, sql`u.completed_at`)}
+		-- The refund's type and status let PostgreSQL probe the small partial index of
+		-- completed refunds instead of hashing the whole ledger by idempotency key (5x faster).
+		AND NOT EXISTS (
+			SELECT 1 FROM transactions r
+			WHERE r.type = 'REFUND' AND r.status = 'COMPLETED'
+				AND r.idempotency_key = 'upgrade-refund:' || (u.metadata->>'upgradeId')
+		)`;
+
+/** `churn`: the monthly price of paid subscriptions that ended or were suspended in the range. */
+const churnedRows = (range: Range) => sql`
+	SELECT stopped AS at, price AS amount FROM spans WHERE ${within(range, sql`stopped`)} AND stopped > started`;
+
 /**
  * Monthly recurring revenue at the end of each period — the monthly price of the paid
- * subscriptions live then, each at its current price — and its movement in the period:
- * `new` the first charge of subscriptions that started (and were not refunded straight
- * away after a failed set-up), `expansion` the monthly price
- * added by upgrades (those rolled back excepted), `churn` the monthly price of
- * subscriptions that ended or were suspended.
+ * subscriptions live then, each at its current price — and its movement in the period
+ * (new, expansion and churn, above).
  */
 export const mrr = (range: Range) => sql`
 	WITH spans AS (SELECT * FROM ${payingSpans} AS paying),
@@ -71,35 +103,10 @@ export const mrr = (range: Range) => sql`
 		SELECT ${periodOf(range, sql`at`)} AS period, sum(delta)::bigint AS delta FROM moves
 		WHERE ${within(range, sql`at`)} GROUP BY 1
 	),
-	churned AS (
-		SELECT ${periodOf(range, sql`stopped`)} AS period, sum(price)::bigint AS churn FROM spans
-		WHERE ${within(range, sql`stopped`)} AND stopped > started GROUP BY 1
-	),
-	opened AS (
-		SELECT ${periodOf(range, sql`spans.started`)} AS period, coalesce(sum(first_charge.amount), 0)::bigint AS new FROM spans
-		JOIN LATERAL (
-			SELECT -amount AS amount FROM transactions
-			WHERE subscription_id = spans.id AND type = 'SUBSCRIPTION' AND status = 'COMPLETED'
-			ORDER BY created_at LIMIT 1
-		) first_charge ON true
-		WHERE ${within(range, sql`spans.started`)} AND (spans.stopped IS NULL OR spans.stopped > spans.started) GROUP BY 1
-	),
+	churned AS (SELECT ${periodOf(range, sql`at`)} AS period, sum(amount)::bigint AS churn FROM (${churnedRows(range)}) AS rows GROUP BY 1),
+	opened AS (SELECT ${periodOf(range, sql`at`)} AS period, sum(amount)::bigint AS new FROM (${openedRows(range)}) AS rows GROUP BY 1),
 	upgraded AS (
-		SELECT ${periodOf(range, sql`u.completed_at`)} AS period,
-			sum(coalesce((u.metadata->>'toMonthlyPrice')::bigint, tp.monthly_price)
-				- coalesce((u.metadata->>'fromMonthlyPrice')::bigint, fp.monthly_price))::bigint AS expansion
-		FROM transactions u
-		LEFT JOIN service_plans tp ON tp.id = (u.metadata->>'toPlanId')::uuid
-		LEFT JOIN service_plans fp ON fp.id = (u.metadata->>'fromPlanId')::uuid
-		WHERE u.type = 'UPGRADE' AND u.status = 'COMPLETED' AND ${within(range, sql`u.completed_at`)}
-			-- The refund's type and status let PostgreSQL probe the small partial index of
-			-- completed refunds instead of hashing the whole ledger by idempotency key (5x faster).
-			AND NOT EXISTS (
-				SELECT 1 FROM transactions r
-				WHERE r.type = 'REFUND' AND r.status = 'COMPLETED'
-					AND r.idempotency_key = 'upgrade-refund:' || (u.metadata->>'upgradeId')
-			)
-		GROUP BY 1
+		SELECT ${periodOf(range, sql`at`)} AS period, sum(amount)::bigint AS expansion FROM (${upgradedRows(range)}) AS rows GROUP BY 1
 	)
 	SELECT ${label(sql`periods.period`)} AS period,
 		((SELECT mrr FROM base) + sum(coalesce(deltas.delta, 0)) OVER (ORDER BY periods.period))::bigint AS mrr,
@@ -112,6 +119,18 @@ export const mrr = (range: Range) => sql`
 	LEFT JOIN upgraded USING (period)
 	LEFT JOIN churned USING (period)
 	ORDER BY periods.period`;
+
+/**
+ * The movement of MRR over the whole range, for the overview: the same rows as the MRR
+ * report's, summed once, without the report's per-period series (its running total over
+ * every subscription's moves is most of its cost).
+ */
+export const mrrMovement = (range: Range) => sql`
+	WITH spans AS (SELECT * FROM ${payingSpans} AS paying)
+	SELECT
+		(SELECT coalesce(sum(amount), 0)::bigint FROM (${openedRows(range)}) AS rows) AS new,
+		(SELECT coalesce(sum(amount), 0)::bigint FROM (${upgradedRows(range)}) AS rows) AS expansion,
+		(SELECT coalesce(sum(amount), 0)::bigint FROM (${churnedRows(range)}) AS rows) AS churn`;
 
 /** Top-ups started in the range per channel: how many were created, how many settled. */
 export const topUps = (range: Range) => sql`

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import type { Range } from './range';
-import { mrr, topUps } from './money-reports';
+import { mrrMovement, topUps } from './money-reports';
 import { asOf, liveAt, subscriptionSpans, within } from './sql';
 import { provisioningAttempts } from './usage-reports';
 
@@ -13,7 +13,7 @@ const num = (value: unknown) => Number(value ?? 0);
 
 export async function analyticsOverview(db: DbOrTx, range: Range) {
 	const at = asOf(range);
-	const [money, subscriptionsNow, flow, customers, mrrRows, topUpRows, provisioning] = await Promise.all([
+	const [money, subscriptionsNow, flow, customers, movementRows, topUpRows, provisioning] = await Promise.all([
 		db.execute<Row>(sql`
 			SELECT
 				coalesce(sum(amount) FILTER (WHERE type = 'TOP_UP'), 0)::bigint AS received,
@@ -36,12 +36,12 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 			SELECT count(*) FILTER (WHERE created_at < ${at})::int AS total,
 				count(*) FILTER (WHERE ${within(range, sql`created_at`)})::int AS new
 			FROM users WHERE role = 'USER'`),
-		db.execute<Row>(mrr(range)),
+		db.execute<Row>(mrrMovement(range)),
 		db.execute<Row>(topUps(range)),
 		db.execute<Row>(provisioningAttempts(range, { byPeriod: false }))
 	]);
 	const [m, s, f, c, p] = [money.rows[0], subscriptionsNow.rows[0], flow.rows[0], customers.rows[0], provisioning.rows[0]];
-	const movement = (column: string) => mrrRows.rows.reduce((total, row) => total + num(row[column]), 0);
+	const movement = movementRows.rows[0];
 	const created = topUpRows.rows.reduce((total, row) => total + num(row.created), 0);
 	const settled = topUpRows.rows.reduce((total, row) => total + num(row.settled), 0);
 	const paying = num(s.paying);
@@ -55,7 +55,7 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		payingCustomers: paying,
 		/** Average revenue per paying customer: MRR over the customers paying it. */
 		arpu: paying === 0 ? 0 : Math.round(num(s.mrr) / paying),
-		mrrMovement: { new: movement('new'), expansion: movement('expansion'), churn: movement('churn') },
+		mrrMovement: { new: num(movement.new), expansion: num(movement.expansion), churn: num(movement.churn) },
 		newSubscriptions: num(f.new),
 		churnedSubscriptions: num(f.churned),
 		/** Subscriptions ended in the range over those live at its start. */

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { BACKUP_SCHEDULES, PLAN_TYPES, type CompanionEngine, type CompanionField } from '../../../statuses';
+import { BACKUP_SCHEDULES, PLAN_TYPES, type CompanionEngine, type CompanionField, type SafeSysctl } from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
 
 export const serviceCategories = pgTable('service_categories', {
@@ -32,6 +32,9 @@ export type EnvTemplateEntry = {
 	/** A value of the template's companion database (its password and URL go in the Secret). */
 	companion?: CompanionField;
 };
+
+/** A namespaced kernel setting of the app's pod, from the safe set ($lib/statuses SAFE_SYSCTLS). */
+export type PodSysctl = { name: SafeSysctl; value: string };
 
 /** A database provisioned beside the app in its namespace (kube/companion.ts builds it). */
 export type CompanionDatabase = { engine: CompanionEngine };
@@ -65,6 +68,12 @@ export const services = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'::text[]`),
+		/**
+		 * Kernel settings of the app's pod, from the safe set Pod Security allows under
+		 * "restricted" (e.g. net.ipv4.ip_unprivileged_port_start, so an image's web server binds
+		 * port 80 as a non-root user).
+		 */
+		sysctls: jsonb().$type<PodSysctl[]>().notNull().default([]),
 		categoryId: uuid()
 			.notNull()
 			.references(() => serviceCategories.id),
@@ -143,3 +152,14 @@ export const servicePlans = pgTable(
 		check('service_plans_resources_positive', sql`${t.cpuMilli} > 0 AND ${t.memoryMb} > 0 AND ${t.storageGb} > 0`)
 	]
 );
+
+/**
+ * What the seed has put in the catalog once, by key (`category:<slug>`, `service:<slug>`,
+ * `plan:<service slug>:<tier>`). A later MinisPod adds the seeded entries it has not offered
+ * yet and leaves alone the ones it has: an operator's edits stay, and an entry the operator
+ * deleted is not brought back (seed/index.ts).
+ */
+export const catalogSeedEntries = pgTable('catalog_seed_entries', {
+	key: text().primaryKey(),
+	seededAt: createdAt()
+});

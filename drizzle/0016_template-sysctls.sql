@@ -1,0 +1,1 @@
+ALTER TABLE "services" ADD COLUMN "sysctls" jsonb DEFAULT '[]'::jsonb NOT NULL;
