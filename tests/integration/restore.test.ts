@@ -63,7 +63,12 @@ const claimExists = (instance: ServiceInstance, name: string) =>
 	runtime.emulator!.get('PersistentVolumeClaim', instance.namespace, name) !== undefined;
 
 /** A ready manual backup of the app, taken while FILE says `text`; FILE says `after` from then on. */
-async function backupWith(api: Awaited<ReturnType<typeof runningApp>>['api'], instance: ServiceInstance, text: string, after: string) {
+async function backupWith(
+	api: Awaited<ReturnType<typeof runningApp>>['api'],
+	instance: ServiceInstance,
+	text: string,
+	after: string
+) {
 	const claim = volumeClaimNames(instance.subdomain, (await instanceRow(instance.id)).volumeSuffix).app;
 	runtime.emulator!.writeVolumeFile(instance.namespace, claim, FILE, text);
 	const created = await api.backups.create({ instanceId: instance.id });
@@ -83,7 +88,9 @@ async function settledAs(restoreId: string, instanceId: string, status: string) 
 		const row = await restoreRow(restoreId);
 		return row.status === status && row;
 	}).catch(async (error: Error) => {
-		throw new Error(`${error.message}: ${JSON.stringify({ restore: await restoreRow(restoreId), instance: await instanceRow(instanceId) })}`);
+		throw new Error(
+			`${error.message}: ${JSON.stringify({ restore: await restoreRow(restoreId), instance: await instanceRow(instanceId) })}`
+		);
 	});
 	return { instance, restore };
 }
@@ -250,7 +257,9 @@ describe('restore from a backup', () => {
 
 describe('the backup before an upgrade', () => {
 	const planAnnotation = (instance: ServiceInstance) =>
-		runtime.emulator!.get('Deployment', instance.namespace, instanceNames(instance).deployment)!.metadata.annotations?.['minispod.io/plan-id'];
+		runtime.emulator!.get('Deployment', instance.namespace, instanceNames(instance).deployment)!.metadata.annotations?.[
+			'minispod.io/plan-id'
+		];
 
 	it('is ready before the new plan reaches the cluster', async () => {
 		const { api, instance, plan } = await runningApp();

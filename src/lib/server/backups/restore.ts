@@ -22,11 +22,7 @@ const OPEN: Restore['status'][] = ['RESTORING', 'RESTORED', 'UNDOING'];
 const SETTLED: ServiceInstance['status'][] = ['RUNNING', 'STOPPED'];
 
 /** Deletes the claims of one generation (the app's and its database's); what is gone is fine. */
-export async function deleteClaims(
-	runtime: Runtime,
-	instance: { subdomain: string; namespace: string },
-	suffix: string | null
-) {
+export async function deleteClaims(runtime: Runtime, instance: { subdomain: string; namespace: string }, suffix: string | null) {
 	const claims = volumeClaimNames(instance.subdomain, suffix);
 	for (const name of [claims.app, claims.database]) {
 		await runtime.cluster.delete('PersistentVolumeClaim', instance.namespace, name);
@@ -43,7 +39,8 @@ export async function discardOldClaims(runtime: Runtime, restoreId: string) {
 		const [restore] = await tx.select().from(restores).where(eq(restores.id, restoreId)).for('update');
 		if (restore?.status !== 'RESTORED') return undefined;
 		const [instance] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, restore.instanceId));
-		if (instance && instance.volumeSuffix !== restore.previousSuffix) await deleteClaims(runtime, instance, restore.previousSuffix);
+		if (instance && instance.volumeSuffix !== restore.previousSuffix)
+			await deleteClaims(runtime, instance, restore.previousSuffix);
 		const [kept] = await tx
 			.update(restores)
 			.set({ status: 'KEPT', decidedAt: runtime.clock.now() })

@@ -212,7 +212,11 @@ async function finish(runtime: Runtime, restore: Restore, loaded: LoadedInstance
 	const now = runtime.clock.now();
 	const outcome =
 		restore.status === 'RESTORING'
-			? { status: 'RESTORED' as const, restoredAt: now, keepOldUntil: new Date(now.getTime() + KEEP_OLD_CLAIMS_HOURS * 3_600_000) }
+			? {
+					status: 'RESTORED' as const,
+					restoredAt: now,
+					keepOldUntil: new Date(now.getTime() + KEEP_OLD_CLAIMS_HOURS * 3_600_000)
+				}
 			: { status: restore.error ? ('FAILED' as const) : ('UNDONE' as const), decidedAt: now };
 	const statusReason = restore.error ? `Restore failed: ${restore.error} The app is back on its previous data.` : null;
 	return runtime.db.transaction(async (tx) => {
@@ -228,7 +232,8 @@ async function finish(runtime: Runtime, restore: Restore, loaded: LoadedInstance
 			restore.startAfter ? { status: 'STARTING', statusReason } : { status: 'STOPPED', statusReason, podName: null },
 			['UPDATING']
 		);
-		if (started && restore.startAfter) await watchRollout(runtime, { instanceId: restore.instanceId, operation: 'start' }, { tx });
+		if (started && restore.startAfter)
+			await watchRollout(runtime, { instanceId: restore.instanceId, operation: 'start' }, { tx });
 		return finished;
 	});
 }
