@@ -28,6 +28,7 @@ import { customDomainCheck } from './custom-domain-check';
 import { customDomainCleanup } from './custom-domain-cleanup';
 import { backupTake } from './backup-take';
 import { backupSweep } from './backup-sweep';
+import { instanceRestore } from './instance-restore';
 import { receiptNumbers } from './receipt-numbers';
 
 export const queues = [
@@ -52,6 +53,7 @@ export const queues = [
 	customDomainCleanup,
 	backupTake,
 	backupSweep,
+	instanceRestore,
 	receiptNumbers
 ] as QueueDefinition<QueueName>[];
 

@@ -64,6 +64,17 @@ export const BACKUP_KINDS = ['SCHEDULED', 'MANUAL', 'BEFORE_UPGRADE', 'BEFORE_TE
  */
 export const BACKUP_STATUSES = ['PENDING', 'READY', 'FAILED', 'DELETED'] as const;
 
+/**
+ * Where a restore from a backup stands: volumes being made from its snapshots and the app
+ * switched to them, restored (the old volumes kept until the owner keeps or undoes it, or
+ * 24 hours pass), being undone, undone, kept (the old volumes deleted), or failed (switched
+ * back to the old volumes, with the reason).
+ */
+export const RESTORE_STATUSES = ['RESTORING', 'RESTORED', 'UNDOING', 'UNDONE', 'KEPT', 'FAILED'] as const;
+
+/** The steps of a restore (and of its undo), each idempotent, recorded as it is reached. */
+export const RESTORE_STEPS = ['stop', 'volumes', 'switch', 'cleanup', 'start', 'done'] as const;
+
 export const INSTANCE_STATUSES = [
 	'PENDING',
 	'PROVISIONING',
@@ -91,6 +102,8 @@ export type BackupSchedule = (typeof BACKUP_SCHEDULES)[number];
 export type CustomDomainStatus = (typeof CUSTOM_DOMAIN_STATUSES)[number];
 export type BackupKind = (typeof BACKUP_KINDS)[number];
 export type BackupStatus = (typeof BACKUP_STATUSES)[number];
+export type RestoreStatus = (typeof RESTORE_STATUSES)[number];
+export type RestoreStep = (typeof RESTORE_STEPS)[number];
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 

@@ -31,6 +31,7 @@ import { ApiServer, type RequestRecord } from './server';
 import { ObjectStore, type WireObject } from './store';
 import { loadState, persistStore } from './persistence';
 import { SnapshotController, type SnapshotOptions } from './snapshots';
+import { VolumeContents } from './volumes';
 
 export type { FaultHandle, ImagePullFault, CrashLoopFault, ApiErrorFault, LatencyFault, HeldRequest, PodMatch } from './faults';
 export type { WireObject } from './store';
@@ -75,6 +76,12 @@ export type KubeEmulator = {
 	/** Stored objects of a kind (copies), optionally in one namespace. */
 	list(kind: string, namespace?: string): WireObject[];
 	get(kind: string, namespace: string | undefined, name: string): WireObject | undefined;
+	/**
+	 * The files on a bound claim's volume (what the app wrote there), and writing one, as an
+	 * app's pod would: tests see a snapshot keep them and a restored claim start with them.
+	 */
+	volumeFiles(namespace: string, claim: string): Record<string, string>;
+	writeVolumeFile(namespace: string, claim: string, path: string, content: string): void;
 	/** Resolves once the controller has acted on every change so far (tests wait on it, not on time). */
 	settled(): Promise<void>;
 	stop(): Promise<void>;
@@ -160,7 +167,17 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	const admission = new AdmissionChain(store, namespaces);
 	controller.admitPod = (pod) => admission.create(resourceTypeForKind('Pod'), pod);
 	const certManager = new CertManager(store, admission, emulatorOptions);
-	const snapshots = new SnapshotController(store, emulatorOptions);
+	const contents = new VolumeContents();
+	const snapshots = new SnapshotController(store, emulatorOptions, contents);
+	/** The volume a claim is bound to; a claim that is not bound has no files to read or write. */
+	const volumeOf = (namespace: string, claim: string) => {
+		const object = store.get(resourceTypeForKind('PersistentVolumeClaim'), namespace, claim);
+		const volume = (object?.spec as { volumeName?: string } | undefined)?.volumeName;
+		if (!object || (object.status as { phase?: string } | undefined)?.phase !== 'Bound' || !volume) {
+			throw new Error(`PersistentVolumeClaim ${namespace}/${claim} is not bound to a volume`);
+		}
+		return volume;
+	};
 	const metrics = new PodMetricsApi(store, emulatorOptions, (pod) => controller.kubelet.isRunning(pod));
 	const openLogStreams = new Set<ServerResponse>();
 	const requests: RequestRecord[] = [];
@@ -202,6 +219,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 			const object = store.get(resourceTypeForKind(kind), namespace, name);
 			return object ? clone(object) : undefined;
 		},
+		volumeFiles: (namespace, claim) => contents.files(volumeOf(namespace, claim)),
+		writeVolumeFile: (namespace, claim, path, content) => contents.write(volumeOf(namespace, claim), path, content),
 		settled: () => controller.settled(),
 		stop() {
 			stopped ??= new Promise<void>((resolve) => {

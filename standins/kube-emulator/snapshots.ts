@@ -3,13 +3,18 @@
 // it, and both turn readyToUse with a restoreSize after `snapshotReadyMs`; deleting a
 // snapshot deletes its content only when the content's deletionPolicy is Delete (Retain
 // keeps it, so a pre-provisioned VolumeSnapshot can bind it again later); a claim whose
-// dataSource is a ready VolumeSnapshot is restored from it (Bound, at least restoreSize).
+// dataSource is a ready VolumeSnapshot is restored from it (Bound, with the snapshot's files:
+// volumes.ts) when it asks for at least the snapshot's restoreSize; a smaller claim stays
+// Pending, as the CSI external-provisioner refuses it ("requested volume size is less than
+// the size for the source snapshot"; the CSI spec's CreateVolume with a snapshot source
+// must be at least its size_bytes).
 // https://kubernetes.io/docs/concepts/storage/volume-snapshots/
 // https://kubernetes.io/docs/concepts/storage/volume-snapshot-classes/
 import { randomUUID } from 'node:crypto';
 import { resourceTypeForKind } from './resources';
 import type { ObjectStore, StoreEvent, WireObject } from './store';
 import { parseQuantity } from '../../src/lib/server/kube/quantity';
+import type { VolumeContents } from './volumes';
 
 export type SnapshotOptions = {
 	/** Whether the cluster has the snapshot CRDs (snapshot.storage.k8s.io); 404 on the group when not. */
@@ -51,7 +56,8 @@ export class SnapshotController {
 
 	constructor(
 		private readonly store: ObjectStore,
-		private readonly options: SnapshotOptions
+		private readonly options: SnapshotOptions,
+		private readonly contents: VolumeContents
 	) {}
 
 	start() {
@@ -89,6 +95,16 @@ export class SnapshotController {
 
 	private onEvent(event: StoreEvent) {
 		const { object } = event;
+		if (event.type === 'DELETED' && event.resourceType === PVC) {
+			const volume = specOf(object).volumeName;
+			if (typeof volume === 'string') this.contents.dropVolume(volume);
+			return;
+		}
+		if (event.type === 'DELETED' && event.resourceType === CONTENT) {
+			const handle = dict(object.status).snapshotHandle;
+			if (typeof handle === 'string') this.contents.dropSnapshot(handle);
+			return;
+		}
 		if (event.resourceType === SNAPSHOT) {
 			if (event.type === 'DELETED') return this.released(object);
 			if (event.type === 'ADDED') this.later(this.options.snapshotReadyMs, () => this.take(object));
@@ -132,6 +148,8 @@ export class SnapshotController {
 		}
 		const restoreSize = String(dict(dict(claim.status).capacity).storage ?? dict(dict(specOf(claim).resources).requests).storage);
 		const contentName = `snapcontent-${snapshot.metadata.uid}`;
+		const snapshotHandle = `snap-${snapshot.metadata.uid}`;
+		this.contents.snapshot(String(specOf(claim).volumeName), snapshotHandle);
 		const now = new Date();
 		this.store.write(CONTENT, {
 			apiVersion: 'snapshot.storage.k8s.io/v1',
@@ -147,7 +165,7 @@ export class SnapshotController {
 			status: {
 				readyToUse: true,
 				restoreSize: parseQuantity(restoreSize),
-				snapshotHandle: `snap-${snapshot.metadata.uid}`,
+				snapshotHandle,
 				creationTime: now.getTime() * 1_000_000
 			}
 		});
@@ -201,9 +219,11 @@ export class SnapshotController {
 		const snapshot = this.store.get(SNAPSHOT, namespace, String(dataSource.name));
 		const status = dict(snapshot?.status);
 		if (!snapshot || status.readyToUse !== true) return;
-		const requested = String(dict(dict(specOf(claim).resources).requests).storage);
-		const restoreSize = String(status.restoreSize);
-		const storage = parseQuantity(restoreSize) > parseQuantity(requested) ? restoreSize : requested;
+		const storage = String(dict(dict(specOf(claim).resources).requests).storage);
+		if (parseQuantity(storage) < parseQuantity(String(status.restoreSize))) return;
+		const content = this.store.get(CONTENT, undefined, String(status.boundVolumeSnapshotContentName));
+		const volumeName = `pvc-${claim.metadata.uid}`;
+		this.contents.restore(String(dict(content?.status).snapshotHandle), volumeName);
 		this.store.write(PVC, {
 			...claim,
 			metadata: {
@@ -214,7 +234,7 @@ export class SnapshotController {
 					'pv.kubernetes.io/bound-by-controller': 'yes'
 				}
 			},
-			spec: { ...specOf(claim), volumeName: `pvc-${claim.metadata.uid}` },
+			spec: { ...specOf(claim), volumeName },
 			status: { phase: 'Bound', accessModes: specOf(claim).accessModes, capacity: { storage } }
 		});
 	}

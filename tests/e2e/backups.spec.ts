@@ -23,3 +23,36 @@ test('an owner backs an app up now and sees the backup listed, ready, with its s
 	await expect(backup.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
 	await expect(backup).toContainText('GB');
 });
+
+test('an owner restores a backup after confirming, follows its progress to the end and keeps the restored data', async ({
+	page
+}) => {
+	await register(page, 'Rudi Hartono', uniqueEmail('restore'));
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	await subscribe.getByLabel('App name').fill('Monitor');
+	await subscribe.getByRole('button', { name: 'Confirm and pay' }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+
+	const section = page.getByRole('region', { name: 'Backups' });
+	await section.getByRole('button', { name: 'Back up now' }).click();
+	const backup = section.getByTestId('backup');
+	await expect(backup.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
+
+	await backup.getByRole('button', { name: 'Restore' }).click();
+	const confirm = page.getByRole('dialog', { name: /Restore the backup of/ });
+	await expect(confirm).toContainText('The app will be stopped');
+	await expect(confirm).toContainText('kept for 24 hours');
+	await confirm.getByRole('button', { name: 'Stop the app and restore' }).click();
+
+	const status = section.getByTestId('restore-status');
+	await expect(status).toContainText('Restored from a backup', { timeout: scaled(30_000) });
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+	await status.getByRole('button', { name: 'Keep restored data' }).click();
+	const keep = page.getByRole('dialog', { name: 'Keep the restored data?' });
+	await keep.getByRole('button', { name: 'Keep restored data' }).click();
+	await expect(status).toContainText('The restored data was kept');
+});

@@ -1,6 +1,6 @@
 // CSI volume snapshots in the emulator, through the Cluster's snapshot calls: discovery (and
 // 404 without the API), a snapshot turning ready with its restoreSize, the content's
-// deletionPolicy on deletion, and a claim restored from a snapshot.
+// deletionPolicy on deletion, and a claim restored from a snapshot with the volume's files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { eventually, startTestCluster, type TestCluster } from '../support/kube';
@@ -79,24 +79,40 @@ describe('volume snapshots', () => {
 		expect(kube.emulator.get('VolumeSnapshotContent', undefined, content)).toBeUndefined();
 	});
 
-	it('restores a claim from a ready snapshot and fails a snapshot of a missing claim', async () => {
+	it('restores a claim from a ready snapshot with the files the volume had when it was cut', async () => {
+		kube.emulator.writeVolumeFile(namespace, 'data', 'notes.txt', 'before');
 		await kube.cluster.snapshots.create(snapshotOf('snap-3', 'data'));
-		await core.createNamespacedPersistentVolumeClaim({
-			namespace,
-			body: {
-				metadata: { name: 'restored' },
-				spec: {
-					accessModes: ['ReadWriteOnce'],
-					resources: { requests: { storage: '1Gi' } },
-					dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'snap-3' }
+		await readySnapshot('snap-3');
+		// Written after the snapshot was cut: not in it.
+		kube.emulator.writeVolumeFile(namespace, 'data', 'notes.txt', 'after');
+		const restoreInto = (name: string, storage: string) =>
+			core.createNamespacedPersistentVolumeClaim({
+				namespace,
+				body: {
+					metadata: { name },
+					spec: {
+						accessModes: ['ReadWriteOnce'],
+						resources: { requests: { storage } },
+						dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'snap-3' }
+					}
 				}
-			}
-		});
+			});
+		await restoreInto('too-small', '1Gi');
+		await restoreInto('restored', '2Gi');
 		const claim = await eventually(async () => {
 			const restored = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'restored' });
 			return restored.status?.phase === 'Bound' && restored;
 		});
 		expect(claim.status?.capacity?.storage).toBe('2Gi');
+		expect(kube.emulator.volumeFiles(namespace, 'restored')).toEqual({ 'notes.txt': 'before' });
+		expect(kube.emulator.volumeFiles(namespace, 'data')).toEqual({ 'notes.txt': 'after' });
+		// Smaller than the snapshot's restoreSize: the provisioner refuses it, the claim stays Pending.
+		await kube.emulator.settled();
+		const small = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'too-small' });
+		expect(small.status?.phase).toBe('Pending');
+	});
+
+	it('fails a snapshot of a missing claim', async () => {
 		await kube.cluster.snapshots.create(snapshotOf('snap-missing', 'nothing'));
 		const failed = await eventually(async () => (await kube.cluster.snapshots.read(namespace, 'snap-missing'))?.status?.error);
 		expect(failed.message).toMatch(/not found/);

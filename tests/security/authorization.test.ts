@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { appRouter } from '../../src/lib/server/router';
-import { customDomains, serviceInstances, services, transactions } from '../../src/lib/server/db/schema';
+import { backups, customDomains, restores, serviceInstances, services, transactions } from '../../src/lib/server/db/schema';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
 import { PNG_BYTES } from '../support/files';
@@ -33,6 +33,8 @@ type World = {
 	categoryId: string;
 	serviceId: string;
 	domainId: string;
+	backupId: string;
+	restoreId: string;
 };
 /**
  * How a procedure is called, and what another customer calling it with the victim's ids
@@ -154,6 +156,9 @@ const fixtures: Record<string, Fixture> = {
 	'domains.remove': { input: (w) => ({ id: w.domainId }), other: 'NOT_FOUND' },
 	'backups.list': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },
 	'backups.create': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },
+	'backups.restore': { input: (w) => ({ backupId: w.backupId }), other: 'NOT_FOUND' },
+	'backups.undoRestore': { input: (w) => ({ restoreId: w.restoreId }), other: 'NOT_FOUND' },
+	'backups.keepRestored': { input: (w) => ({ restoreId: w.restoreId }), other: 'NOT_FOUND' },
 	'notifications.list': { input: () => undefined, other: 'own' },
 	'notifications.unreadCount': { input: () => undefined, other: 'own' },
 	'notifications.markRead': { input: (w) => ({ ids: [w.notificationId] }), other: 'own' },
@@ -300,6 +305,22 @@ beforeAll(async () => {
 			checkUntil: new Date(Date.now() + 3600_000)
 		})
 		.returning();
+	const [backup] = await runtime.db
+		.insert(backups)
+		.values({ instanceId, userId: victim.id, kind: 'MANUAL', status: 'READY', readyToUse: true, namespace: 'matrix' })
+		.returning();
+	const [restore] = await runtime.db
+		.insert(restores)
+		.values({
+			instanceId,
+			userId: victim.id,
+			backupId: backup.id,
+			status: 'RESTORED',
+			step: 'done',
+			restoredSuffix: 'rmatrix',
+			startAfter: true
+		})
+		.returning();
 	world = {
 		victimId: victim.id,
 		subscriptionId,
@@ -318,7 +339,9 @@ beforeAll(async () => {
 		notificationId: notification,
 		categoryId: (await runtime.db.select().from(services).where(eq(services.id, plan.serviceId)))[0].categoryId,
 		serviceId: plan.serviceId,
-		domainId: domain.id
+		domainId: domain.id,
+		backupId: backup.id,
+		restoreId: restore.id
 	};
 }, 120_000);
 afterAll(() => runtime?.close());

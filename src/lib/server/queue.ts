@@ -19,7 +19,7 @@ export type JobPayloads = {
 	 */
 	'provision-instance': { instanceId: string; deadline?: string };
 	/** Apply the subscription's new plan to its instance after an upgrade. */
-	'update-instance-resources': { subscriptionId: string; instanceId: string; upgradeId: string };
+	'update-instance-resources': { subscriptionId: string; instanceId: string; upgradeId: string; backupId?: string };
 	/**
 	 * Remove an instance's objects from the cluster, and look again until they are gone;
 	 * `since` (ISO time) is when the removal began.
@@ -65,6 +65,8 @@ export type JobPayloads = {
 	'backup-take': { backupId: string };
 	/** Every minute: send the backups that plans' schedules make due, delete expired backups. */
 	'backup-sweep': Record<string, never>;
+	/** Work through a restore from a backup (or its undo) step by step; sends itself again after each. */
+	'instance-restore': { instanceId: string; restoreId: string };
 	/** Number the receipts of payments completed since the last run (receipts/numbering.ts). */
 	'receipt-numbers': Record<string, never>;
 };
@@ -94,6 +96,7 @@ export const QUEUE_NAMES = [
 	'custom-domain-cleanup',
 	'backup-take',
 	'backup-sweep',
+	'instance-restore',
 	'receipt-numbers'
 ] as const satisfies readonly QueueName[];
 
@@ -130,6 +133,8 @@ export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
 	// Both converge on the backup rows: a snapshot already created is not created again.
 	'backup-take',
 	'backup-sweep',
+	// Each step of a restore is idempotent and the restore's row says which comes next.
+	'instance-restore',
 	// One assigner at a time (an advisory lock) that numbers only what has none.
 	'receipt-numbers'
 ];

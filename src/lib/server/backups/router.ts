@@ -1,8 +1,9 @@
 import { authedProcedure, rateLimited, router } from '../trpc/init';
 import { getInstanceFor } from '../instances/service';
 import { backUpNow, listBackups } from './service';
-import { instanceBackupsInput } from './schemas';
-import { backupListSchema, backupViewSchema } from './views';
+import { keepRestored, restoreBackup, undoRestore } from './restore';
+import { instanceBackupsInput, restoreBackupInput, restoreInput } from './schemas';
+import { backupListSchema, backupViewSchema, restoreViewSchema } from './views';
 
 export const backupsRouter = router({
 	/** The app's backups, newest first, whether the cluster can take them, and the plan's schedule. */
@@ -16,5 +17,23 @@ export const backupsRouter = router({
 		.use(rateLimited('backup'))
 		.input(instanceBackupsInput)
 		.output(backupViewSchema)
-		.mutation(async ({ ctx, input }) => backUpNow(ctx.runtime, await getInstanceFor(ctx.runtime.db, ctx.user, input.instanceId)))
+		.mutation(async ({ ctx, input }) => backUpNow(ctx.runtime, await getInstanceFor(ctx.runtime.db, ctx.user, input.instanceId))),
+
+	/** Restores the app from one of its ready backups (stopped, switched to volumes made from it, started). */
+	restore: authedProcedure
+		.input(restoreBackupInput)
+		.output(restoreViewSchema)
+		.mutation(({ ctx, input }) => restoreBackup(ctx.runtime, { ...ctx.user, ipAddress: ctx.ipAddress }, input.backupId)),
+
+	/** Undoes a finished restore: back to the data the app had before it. */
+	undoRestore: authedProcedure
+		.input(restoreInput)
+		.output(restoreViewSchema)
+		.mutation(({ ctx, input }) => undoRestore(ctx.runtime, { ...ctx.user, ipAddress: ctx.ipAddress }, input.restoreId)),
+
+	/** Keeps the restored data: the previous volumes are deleted now rather than after 24 hours. */
+	keepRestored: authedProcedure
+		.input(restoreInput)
+		.output(restoreViewSchema)
+		.mutation(({ ctx, input }) => keepRestored(ctx.runtime, { ...ctx.user, ipAddress: ctx.ipAddress }, input.restoreId))
 });

@@ -8,6 +8,9 @@ const HOUR_MS = 3_600_000;
 /** A termination's backup is kept this long, so an app terminated by mistake can be restored by an administrator. */
 export const TERMINATION_BACKUP_DAYS = 7;
 
+/** How long the volumes an app ran on before a restore are kept when its owner does not decide. */
+export const KEEP_OLD_CLAIMS_HOURS = 24;
+
 /** How long after a backup is asked for its snapshots are given to become ready before it fails. */
 export const BACKUP_TIMEOUT_MS = 30 * 60_000;
 

@@ -5,14 +5,14 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { BackupKind } from '$lib/statuses';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
-import { backups, servicePlans, subscriptions, type Backup, type ServiceInstance } from '../db/schema';
+import { backups, restores, servicePlans, subscriptions, type Backup, type ServiceInstance } from '../db/schema';
 import { invalidState, notFound } from '../errors';
 import type { Cluster } from '../kube/cluster';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
 import { TERMINATION_BACKUP_DAYS } from './rules';
-import { toBackupView } from './views';
+import { toBackupView, toRestoreView } from './views';
 
 const DAY_MS = 86_400_000;
 /** How long a look at the snapshot API is trusted: a cluster gains or loses the CRDs rarely. */
@@ -100,16 +100,28 @@ export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
 
 /** The instance's backups, newest first (deleted ones left out), and whether backups work here. */
 export async function listBackups(runtime: Runtime, instance: ServiceInstance) {
-	const [available, plan, rows] = await Promise.all([
+	const [available, plan, restore, rows] = await Promise.all([
 		backupsAvailable(runtime),
 		backupPlan(runtime.db, instance),
+		latestRestore(runtime.db, instance.id),
 		runtime.db
 			.select()
 			.from(backups)
 			.where(and(eq(backups.instanceId, instance.id), inArray(backups.status, ['PENDING', 'READY', 'FAILED'])))
 			.orderBy(desc(backups.createdAt))
 	]);
-	return { available, schedule: plan.schedule, retention: plan.retention, backups: rows.map(toBackupView) };
+	return { available, schedule: plan.schedule, retention: plan.retention, backups: rows.map(toBackupView), restore };
+}
+
+/** The app's newest restore (what the page shows: its progress, or the keep/undo choice). */
+async function latestRestore(db: DbOrTx, instanceId: string) {
+	const [restore] = await db
+		.select()
+		.from(restores)
+		.where(eq(restores.instanceId, instanceId))
+		.orderBy(desc(restores.createdAt))
+		.limit(1);
+	return restore ? toRestoreView(restore) : null;
 }
 
 /** The backup, if the actor owns its app (or is an administrator). */

@@ -1,8 +1,8 @@
 // What procedures return about backups: built here only, never a raw row (snapshot and
 // content names stay on the server).
 import { z } from 'zod';
-import { BACKUP_KINDS, BACKUP_SCHEDULES, BACKUP_STATUSES } from '$lib/statuses';
-import type { Backup } from '../db/schema';
+import { BACKUP_KINDS, BACKUP_SCHEDULES, BACKUP_STATUSES, RESTORE_STATUSES, RESTORE_STEPS } from '$lib/statuses';
+import type { Backup, Restore } from '../db/schema';
 
 export const backupViewSchema = z.object({
 	id: z.string(),
@@ -21,12 +21,46 @@ export const backupViewSchema = z.object({
 });
 export type BackupView = z.infer<typeof backupViewSchema>;
 
+export const restoreViewSchema = z.object({
+	id: z.string(),
+	instanceId: z.string(),
+	backupId: z.string(),
+	status: z.enum(RESTORE_STATUSES),
+	/** The step being worked on (RESTORING, UNDOING); 'done' after. */
+	step: z.enum(RESTORE_STEPS),
+	/** Why it failed (the app was switched back to its previous data). */
+	error: z.string().nullable(),
+	createdAt: z.date(),
+	restoredAt: z.date().nullable(),
+	/** Until when the previous data is kept while RESTORED. */
+	keepOldUntil: z.date().nullable(),
+	decidedAt: z.date().nullable()
+});
+export type RestoreView = z.infer<typeof restoreViewSchema>;
+
+export function toRestoreView(restore: Restore): RestoreView {
+	return {
+		id: restore.id,
+		instanceId: restore.instanceId,
+		backupId: restore.backupId,
+		status: restore.status,
+		step: restore.step,
+		error: restore.error,
+		createdAt: restore.createdAt,
+		restoredAt: restore.restoredAt,
+		keepOldUntil: restore.keepOldUntil,
+		decidedAt: restore.decidedAt
+	};
+}
+
 export const backupListSchema = z.object({
 	/** False on a cluster without the snapshot API: nothing can be backed up there. */
 	available: z.boolean(),
 	schedule: z.enum(BACKUP_SCHEDULES),
 	retention: z.number(),
-	backups: z.array(backupViewSchema)
+	backups: z.array(backupViewSchema),
+	/** The app's newest restore: its progress, or the choice to keep or undo it. */
+	restore: restoreViewSchema.nullable()
 });
 
 export function toBackupView(backup: Backup): BackupView {

@@ -229,7 +229,7 @@ export function buildCompanionManifests(input: CompanionInput): CompanionManifes
 	if (!service.companionDatabase) return undefined;
 	const { engine } = service.companionDatabase;
 	const spec = COMPANION_ENGINES_SPEC[engine];
-	const names = companionNames(instance.subdomain);
+	const names = input.names.database;
 	const { namespace } = input.names;
 	const labels = companionLabels(service, instance, names);
 	const selector = { [LABEL.instance]: names.deployment, [LABEL.instanceId]: instance.id };

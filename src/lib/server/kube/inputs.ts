@@ -26,7 +26,8 @@ export type ManifestService = Pick<
 export type ManifestPlan = Pick<ServicePlan, 'id' | 'cpuMilli' | 'memoryMb' | 'storageGb'>;
 
 /** What of an instance the manifests use. */
-export type ManifestInstance = Pick<ServiceInstance, 'id' | 'userId' | 'name' | 'subdomain'>;
+export type ManifestInstance = Pick<ServiceInstance, 'id' | 'userId' | 'name' | 'subdomain'> &
+	Partial<Pick<ServiceInstance, 'volumeSuffix'>>;
 
 /** Cluster settings from configuration (`config.kube`). */
 export type KubeSettings = Pick<
@@ -40,4 +41,9 @@ export type NamespaceApp = {
 	plan: Pick<ServicePlan, 'cpuMilli' | 'memoryMb' | 'storageGb'>;
 	/** The engine of the app's companion database, sized from the same plan (kube/companion.ts). */
 	companion?: CompanionEngine | null;
+	/**
+	 * A restore of the app is open: the volumes it ran on are kept beside those restored
+	 * from the backup (until the restore is kept or undone), so it holds two of each.
+	 */
+	restoring?: boolean;
 };

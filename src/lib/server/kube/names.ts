@@ -127,12 +127,28 @@ export type CompanionNames = {
 	networkPolicy: string;
 };
 
-export function companionNames(subdomain: string): CompanionNames {
+/**
+ * The claims of one generation of an app's volumes: its first (no suffix), or those a
+ * restore made from a backup (`-<suffix>`), which the app's and its database's pods mount
+ * from then on.
+ */
+export function volumeClaimNames(subdomain: string, suffix?: string | null) {
+	const tail = suffix ? `-${suffix}` : '';
+	const base = instanceBaseName(subdomain);
+	return { app: `${base}-data${tail}`, database: `${base}-db-data${tail}` };
+}
+
+/** Which of an app's volumes a claim of any generation is: its database's or its own. */
+export function claimRole(subdomain: string, claim: string): 'app' | 'database' {
+	return claim.startsWith(volumeClaimNames(subdomain).database) ? 'database' : 'app';
+}
+
+export function companionNames(subdomain: string, volumeSuffix?: string | null): CompanionNames {
 	const base = `${instanceBaseName(subdomain)}-db`;
 	return {
 		deployment: base,
 		service: base,
-		persistentVolumeClaim: `${base}-data`,
+		persistentVolumeClaim: volumeClaimNames(subdomain, volumeSuffix).database,
 		secret: `${base}-secrets`,
 		networkPolicy: base
 	};
@@ -142,7 +158,9 @@ export function companionNames(subdomain: string): CompanionNames {
  * The names of an instance's objects. The namespace is the one recorded on the instance
  * when it has one (set when it is provisioned), else the user's.
  */
-export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdomain'> & { namespace?: string }): InstanceNames {
+export function instanceNames(
+	instance: Pick<ManifestInstance, 'userId' | 'subdomain' | 'volumeSuffix'> & { namespace?: string }
+): InstanceNames {
 	const base = instanceBaseName(instance.subdomain);
 	return {
 		namespace: instance.namespace ?? namespaceForUser(instance.userId),
@@ -152,9 +170,9 @@ export function instanceNames(instance: Pick<ManifestInstance, 'userId' | 'subdo
 		ingress: base,
 		secret: `${base}-secrets`,
 		configMap: `${base}-config`,
-		persistentVolumeClaim: `${base}-data`,
+		persistentVolumeClaim: volumeClaimNames(instance.subdomain, instance.volumeSuffix).app,
 		tlsSecret: `${base}-tls`,
-		database: companionNames(instance.subdomain)
+		database: companionNames(instance.subdomain, instance.volumeSuffix)
 	};
 }
 

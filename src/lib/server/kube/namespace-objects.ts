@@ -76,6 +76,14 @@ export function namespaceWorkloads(apps: NamespaceApp[]): Sized[] {
 	return apps.flatMap((app) => [app.plan, ...(app.companion ? [companionResources(app.companion, app.plan)] : [])]);
 }
 
+/** The volumes the namespace holds: each workload's, twice for an app with a restore open. */
+function namespaceVolumes(apps: NamespaceApp[]): Sized[] {
+	return apps.flatMap((app) => {
+		const own = namespaceWorkloads([app]);
+		return app.restoring ? [...own, ...own] : own;
+	});
+}
+
 /**
  * The apps' plans summed, plus room for one pod of the largest app on top: a pod that is
  * still terminating counts against the quota until it is gone, so a restart, or a start
@@ -87,6 +95,7 @@ export function namespaceQuota(apps: NamespaceApp[]) {
 	const cpu = sum(workloads, (pod) => pod.cpuMilli) + max(workloads, (pod) => pod.cpuMilli);
 	const memory = sum(workloads, (pod) => pod.memoryMb) + max(workloads, (pod) => pod.memoryMb);
 	const pods = workloads.length + 1;
+	const volumes = namespaceVolumes(apps);
 	return {
 		'requests.cpu': cpuQuantity(cpu),
 		'limits.cpu': cpuQuantity(cpu),
@@ -94,8 +103,8 @@ export function namespaceQuota(apps: NamespaceApp[]) {
 		'limits.memory': memoryQuantity(memory),
 		'requests.ephemeral-storage': memoryQuantity(pods * EPHEMERAL_STORAGE_MB.request),
 		'limits.ephemeral-storage': memoryQuantity(pods * EPHEMERAL_STORAGE_MB.limit),
-		'requests.storage': storageQuantity(sum(workloads, (pod) => pod.storageGb)),
-		persistentvolumeclaims: String(workloads.length),
+		'requests.storage': storageQuantity(sum(volumes, (pod) => pod.storageGb)),
+		persistentvolumeclaims: String(volumes.length),
 		pods: String(pods),
 		services: String(workloads.length),
 		'services.loadbalancers': '0',

@@ -14,11 +14,12 @@
 import { and, asc, desc, eq, inArray, isNotNull, lte, ne } from 'drizzle-orm';
 import { backups, serviceInstances, servicePlans, subscriptions, type Backup, type BackupSnapshot } from '../db/schema';
 import { ClusterError } from '../kube/errors';
-import { LABEL, MANAGED_BY } from '../kube/names';
+import { LABEL, MANAGED_BY, volumeClaimNames } from '../kube/names';
 import { notify } from '../notifications/service';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { backupPlan, backupsAvailable, requestBackup } from '../backups/service';
+import { expireRestores } from './restore';
 import { BACKUP_TIMEOUT_MS, backupSize, beyondRetention, isBackupDue, snapshotName } from '../backups/rules';
 
 const LOOK_AGAIN_MS = 2_000;
@@ -31,7 +32,11 @@ async function loadBackup(runtime: Runtime, backupId: string) {
 
 /** Creates the backup's snapshots (one per claim of the instance) and records their names. */
 async function startSnapshots(runtime: Runtime, backup: Backup): Promise<BackupSnapshot[]> {
-	const claims = await runtime.cluster.snapshots.claims(backup.namespace, { [LABEL.instanceId]: backup.instanceId });
+	const labelled = await runtime.cluster.snapshots.claims(backup.namespace, { [LABEL.instanceId]: backup.instanceId });
+	// The claims the app runs on now: those a restore left behind (kept for an undo) are not its data.
+	const [instance] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, backup.instanceId));
+	const current = instance ? Object.values(volumeClaimNames(instance.subdomain, instance.volumeSuffix)) : [];
+	const claims = labelled.filter((claim) => current.includes(claim.metadata!.name!));
 	const snapshots: BackupSnapshot[] = claims.map((claim) => ({
 		claim: claim.metadata!.name!,
 		snapshot: snapshotName(claim.metadata!.name!, backup.id),
@@ -184,11 +189,11 @@ const SCHEDULED_STATUSES = ['RUNNING', 'STOPPED', 'ERROR'] as const;
 
 /**
  * The sweep (`backup-sweep`, every minute): a scheduled backup for each app whose plan's
- * schedule makes one due by the billing clock, and expired backups (a termination's, after
- * 7 days) deleted. Nothing is done on a cluster without the snapshot API.
+ * schedule makes one due by the billing clock, expired backups (a termination's, after
+ * 7 days) deleted, and the volumes kept after a restore deleted once its day is over. Nothing is done on a cluster without the snapshot API.
  */
 export async function sweepBackups(runtime: Runtime) {
-	if (!(await backupsAvailable(runtime))) return { due: 0, expired: 0 };
+	if (!(await backupsAvailable(runtime))) return { due: 0, expired: 0, restoresKept: 0 };
 	const now = runtime.clock.now();
 	const candidates = await runtime.db
 		.select({ instance: serviceInstances, schedule: servicePlans.backupSchedule })
@@ -223,7 +228,7 @@ export async function sweepBackups(runtime: Runtime) {
 		.where(and(isNotNull(backups.expiresAt), lte(backups.expiresAt, now), inArray(backups.status, ['READY', 'FAILED'])))
 		.orderBy(asc(backups.expiresAt));
 	for (const backup of expired) await deleteBackup(runtime, backup);
-	return { due, expired: expired.length };
+	return { due, expired: expired.length, restoresKept: await expireRestores(runtime) };
 }
 
 /**

@@ -7,7 +7,7 @@
 // https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
 import { and, eq, ne, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
-import { serviceInstances, servicePlans, services, subscriptions } from '../db/schema';
+import { restores, serviceInstances, servicePlans, services, subscriptions } from '../db/schema';
 import type { NamespaceApp } from '../kube/inputs';
 import type { KubeManifest } from '../kube/manifests';
 import { appNamespace, namespaceForUser } from '../kube/names';
@@ -20,7 +20,8 @@ import { planAsSold } from '../catalog/plan-terms';
  * user that is not terminated and is not a failed set-up whose objects were removed
  * (ERROR with the subscription unpaid), each sized by its subscription's current plan as sold to it (the
  * new plan while an upgrade is applied, so a rollback shrinks it again). A terminating app
- * still counts until its objects are gone.
+ * still counts until its objects are gone; an app with a restore open holds two generations
+ * of volumes.
  */
 export async function namespaceApps(db: DbOrTx, userId: string, namespace: string, excluding?: string): Promise<NamespaceApp[]> {
 	const rows = await db
@@ -35,7 +36,9 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 				memoryMb: servicePlans.memoryMb,
 				storageGb: servicePlans.storageGb
 			},
-			subscription: { planId: subscriptions.planId, soldResources: subscriptions.soldResources }
+			subscription: { planId: subscriptions.planId, soldResources: subscriptions.soldResources },
+			restoring: sql<boolean>`EXISTS (SELECT 1 FROM ${restores} WHERE ${restores.instanceId} = ${serviceInstances.id}
+				AND ${restores.status} IN ('RESTORING', 'RESTORED', 'UNDOING'))`
 		})
 		.from(serviceInstances)
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
@@ -54,7 +57,8 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 		.map((row) => ({
 			instanceId: row.id,
 			plan: planAsSold(row.plan, row.subscription),
-			companion: row.companionDatabase?.engine ?? null
+			companion: row.companionDatabase?.engine ?? null,
+			restoring: row.restoring
 		}));
 }
 

@@ -7,6 +7,7 @@ import { buildManifests, type KubeManifest, type Manifests } from '../kube/manif
 import { LABEL, instanceNames, type InstanceNames } from '../kube/names';
 import type { ManagedKind } from '../kube/kinds';
 import type { Runtime } from '../runtime';
+import type { Tx } from '../db/client';
 import { enqueue, type JobPayloads } from '../queue';
 import { recordSteps, type StepEntry } from '../instances/state';
 import { secretsFor, type LoadedInstance } from './job-data';
@@ -192,18 +193,18 @@ export function rolloutLimits(runtime: Runtime) {
 /** Between two looks at a rollout, or at a namespace that is going. */
 export const LOOK_AGAIN_MS = 1000;
 
-/** Hands the wait for the rollout to the rollout job (first look at once). */
+/** Hands the wait for the rollout to the rollout job (first look at once), in `tx` when given. */
 export async function watchRollout(
 	runtime: Runtime,
 	data: Omit<JobPayloads['instance-rollout'], 'tracking' | 'deadline'> & { deadline?: string },
-	options: { afterMs?: number } = {}
+	options: { afterMs?: number; tx?: Tx } = {}
 ) {
 	const deadline = data.deadline ?? new Date(Date.now() + rolloutLimits(runtime).timeoutMs).toISOString();
 	await enqueue(
 		runtime.boss,
 		'instance-rollout',
 		{ ...data, deadline, tracking: { failingSince: {} } },
-		options.afterMs ? { startAfter: new Date(Date.now() + options.afterMs) } : {}
+		{ ...(options.afterMs ? { startAfter: new Date(Date.now() + options.afterMs) } : {}), tx: options.tx }
 	);
 }
 

@@ -14,7 +14,8 @@ const INSTANCE_QUEUES = [
 	'instance-rollout',
 	'instance-action',
 	'update-instance-resources',
-	'deprovision-instance'
+	'deprovision-instance',
+	'instance-restore'
 ] as const satisfies readonly QueueName[];
 type InstanceQueue = (typeof INSTANCE_QUEUES)[number];
 

@@ -1,10 +1,12 @@
 // Applying a subscription's new plan to its app after an upgrade, and reporting back. The
-// namespace is sized for the new plan first (from the database, where the subscription is
+// backup asked for with the upgrade is waited for first (a failed one rolls the upgrade back
+// before anything changed on the cluster). The namespace is sized for the new plan first (from the database, where the subscription is
 // already on it), then the app's objects are applied and the rollout job waits for the
 // pods. A failure puts the old resources back, rolls the upgrade back in the database and
 // then sizes the namespace again from it: quota and limits return to the old plan's.
 import { eq } from 'drizzle-orm';
-import { servicePlans } from '../db/schema';
+import { backups, servicePlans } from '../db/schema';
+import { enqueue } from '../queue';
 import { planAsSold } from '../catalog/plan-terms';
 import { ClusterError } from '../kube/errors';
 import { companionObjects, type KubeManifest } from '../kube/manifests';
@@ -16,7 +18,22 @@ import { isTransient, reasonOf, type Attempt } from './attempts';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 
-type UpgradeInput = { subscriptionId: string; instanceId: string; upgradeId: string };
+type UpgradeInput = { subscriptionId: string; instanceId: string; upgradeId: string; backupId?: string };
+
+/** Between two looks at the backup an upgrade waits for (the backup-take job cuts it). */
+const BACKUP_LOOK_MS = 1_000;
+
+/**
+ * Where the backup taken before an upgrade stands. The new plan is applied only once it is
+ * ready, so a bad upgrade can always be undone from it; a failed one (or one deleted
+ * meanwhile) stops the upgrade before anything of the new plan reaches the cluster.
+ */
+async function backupBeforeUpgrade(runtime: Runtime, backupId: string) {
+	const [backup] = await runtime.db.select().from(backups).where(eq(backups.id, backupId));
+	if (!backup || backup.status === 'DELETED') return { state: 'failed' as const, reason: 'the backup is gone' };
+	if (backup.status === 'FAILED') return { state: 'failed' as const, reason: backup.error ?? 'unknown error' };
+	return backup.status === 'READY' ? { state: 'ready' as const } : { state: 'waiting' as const };
+}
 
 /** Applies the subscription's new plan (resources, quota, volume); the rollout job reports back. */
 export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attempt: Attempt = { final: true }) {
@@ -24,6 +41,19 @@ export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attemp
 	const loaded = await loadInstance(db, input.instanceId);
 	if (!loaded || loaded.subscription.status !== 'PENDING_UPGRADE' || loaded.instance.status !== 'UPDATING') {
 		return { outcome: 'skipped' as const };
+	}
+	if (input.backupId) {
+		const backup = await backupBeforeUpgrade(runtime, input.backupId);
+		if (backup.state === 'waiting') {
+			await updateInstance(db, input.instanceId, { statusReason: 'Taking a backup before the upgrade' }, ['UPDATING']);
+			await enqueue(runtime.boss, 'update-instance-resources', input, { startAfter: new Date(Date.now() + BACKUP_LOOK_MS) });
+			return { outcome: 'waiting-for-backup' as const };
+		}
+		if (backup.state === 'failed') {
+			const reason = `the backup before it failed (${backup.reason}), so the new plan was not applied`;
+			await failUpgrade(runtime, loaded, input, reason);
+			return { outcome: 'rolled-back' as const, reason };
+		}
 	}
 	const names = namesOf(loaded.instance);
 	const deployment = await cluster.getDeployment(names.namespace, names.deployment).catch((error) => {

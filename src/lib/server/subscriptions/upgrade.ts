@@ -159,12 +159,13 @@ export async function upgrade(
 			.where(eq(subscriptions.id, subscription.id))
 			.returning();
 		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: null });
-		// A backup before the new plan is applied, so a bad upgrade can be undone from it.
-		if (snapshotsWork) await requestBackup(runtime, tx, instance, 'BEFORE_UPGRADE');
+		// A backup before the new plan is applied, so a bad upgrade can be undone from it: the
+		// update job waits for it to be ready before it changes anything on the cluster.
+		const backup = snapshotsWork ? await requestBackup(runtime, tx, instance, 'BEFORE_UPGRADE') : undefined;
 		await enqueue(
 			runtime.boss,
 			'update-instance-resources',
-			{ subscriptionId: subscription.id, instanceId: instance.id, upgradeId },
+			{ subscriptionId: subscription.id, instanceId: instance.id, upgradeId, ...(backup ? { backupId: backup.id } : {}) },
 			{ tx, singletonKey: upgradeId }
 		);
 		return { subscription: updated, charge, upgradeId };

@@ -17,7 +17,7 @@ import { planTypeEnum, serviceCategories, servicePlans, services } from './catal
 import { instanceEvents, instanceStatusEnum, instanceUsageSamples, serviceInstances } from './instances';
 import { auditLog, mailOutbox, notifications } from './operations';
 import { customDomains } from './domains';
-import { backups } from './backups';
+import { backups, restores } from './backups';
 import { billingProfiles, receipts } from './receipts';
 
 export * from './accounts';
@@ -49,6 +49,7 @@ export type BillingProfile = typeof billingProfiles.$inferSelect;
 export type Receipt = typeof receipts.$inferSelect;
 export type CustomDomainStatus = CustomDomain['status'];
 export type Backup = typeof backups.$inferSelect;
+export type Restore = typeof restores.$inferSelect;
 export type PlanType = (typeof planTypeEnum.enumValues)[number];
 export type InstanceStatus = (typeof instanceStatusEnum.enumValues)[number];
 export type SubscriptionStatus = (typeof subscriptionStatusEnum.enumValues)[number];

@@ -37,6 +37,11 @@ export const serviceInstances = pgTable(
 		status: instanceStatusEnum().notNull().default('PENDING'),
 		/** Human reason for the current status (why it is in ERROR, ...). */
 		statusReason: text(),
+		/**
+		 * Which generation of volume claims the app runs on: null for its first, else the suffix
+		 * of the claims a restore made from a backup (kube/names.ts).
+		 */
+		volumeSuffix: text(),
 		provisioningSteps: jsonb().$type<ProvisioningStep[]>().notNull().default([]),
 		healthStatus: text(),
 		lastHealthCheck: timestamp({ withTimezone: true }),
