@@ -53,8 +53,7 @@ export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatc
 				since: sql<string>`${previous.since}`,
 				notified: notifyInstanceSql(sql`${serviceInstances.userId}`, sql`${serviceInstances.id}`)
 			});
-		if (!changed) return undefined;
-		if (changed.previousStatus !== status) {
+		if (changed && changed.previousStatus !== status) {
 			await tx.insert(instanceEvents).values({
 				instanceId: id,
 				serviceId: changed.serviceId,
@@ -64,7 +63,7 @@ export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatc
 				reason: patch.statusReason ?? null
 			});
 		}
-		return changed.instance;
+		return changed?.instance;
 	});
 }
 
