@@ -14,7 +14,8 @@ let runtime: TestRuntime;
 let other: Db;
 beforeAll(async () => {
 	runtime = await startTestRuntime();
-	other = createDb(runtime.config.databaseUrl, { max: 2 });
+	// The test database is always given by URL (tests/support/runtime.ts).
+	other = createDb(runtime.config.databaseUrl!, { max: 2 });
 });
 afterAll(async () => {
 	if (other) await closeDb(other);
