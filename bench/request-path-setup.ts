@@ -76,7 +76,13 @@ export async function pgbenchTables(pool: pg.Pool, accounts: number) {
 	await pool.query(`INSERT INTO bench_accounts SELECT g, 0 FROM generate_series(1, $1::int) AS g`, [accounts]);
 }
 
-export async function pgbenchWrite(client: pg.PoolClient, account: number) {
+/**
+ * One pgbench-like write; with `notify`, the INSERT also sends a pg_notify in the same
+ * statement, as MinisPod's notifications do, to show what a notification inside a money
+ * transaction costs (PostgreSQL serialises notifying commits on one queue lock).
+ * https://www.postgresql.org/docs/current/sql-notify.html
+ */
+export async function pgbenchWrite(client: pg.PoolClient, account: number, notify = false) {
 	await client.query('BEGIN');
 	const { rows } = await client.query({
 		name: 'bench-update',
@@ -84,8 +90,11 @@ export async function pgbenchWrite(client: pg.PoolClient, account: number) {
 		values: [account, 1000]
 	});
 	await client.query({
-		name: 'bench-insert',
-		text: 'INSERT INTO bench_ledger (account_id, amount, balance_after, idempotency_key) VALUES ($1, $2, $3, $4)',
+		name: notify ? 'bench-insert-notify' : 'bench-insert',
+		text: notify
+			? `WITH row AS (INSERT INTO bench_ledger (account_id, amount, balance_after, idempotency_key) VALUES ($1, $2, $3, $4) RETURNING id)
+				SELECT pg_notify('bench_events', json_build_object('account', $1::int, 'id', row.id)::text) FROM row`
+			: 'INSERT INTO bench_ledger (account_id, amount, balance_after, idempotency_key) VALUES ($1, $2, $3, $4)',
 		values: [account, 1000, rows[0].balance, randomUUID()]
 	});
 	await client.query('COMMIT');

@@ -4,7 +4,9 @@
 // on its own embedded PostgreSQL; the bare baseline (bench/baseline-server.ts) and the
 // pgbench-like writes use the same database. Each case runs interleaved with its baseline
 // for several rounds and the tables show medians. Nothing here passes or fails on timing.
-// BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_MIXED_SECONDS (default 60).
+// BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_MIXED_SECONDS (default 60);
+// BENCH_MEMORY_MINUTES (default 0, off) adds a quiet mixed load of that many minutes with the
+// RSS sampled (`-t memory` runs only the memory cases).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { execSync } from 'node:child_process';
@@ -28,6 +30,7 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
+const MEMORY_MINUTES = Number(process.env.BENCH_MEMORY_MINUTES ?? 0);
 
 let dataDir: string;
 let app: AppProcess;
@@ -173,7 +176,7 @@ describe('request path: MinisPod against a bare node:http + pg server on the sam
 });
 
 /** `clients` loops of pgbench-like writes for `durationMs`; each client on `account(i)`. */
-async function pgbenchRun(clients: number, account: (client: number) => number, durationMs: number) {
+async function pgbenchRun(clients: number, account: (client: number) => number, durationMs: number, notify = false) {
 	const bench = new pg.Pool({ connectionString: embeddedConnection(dataDir), max: clients });
 	let operations = 0;
 	const started = performance.now();
@@ -183,7 +186,7 @@ async function pgbenchRun(clients: number, account: (client: number) => number, 
 			const client = await bench.connect();
 			try {
 				while (performance.now() < until) {
-					await pgbenchWrite(client, account(index));
+					await pgbenchWrite(client, account(index), notify);
 					operations += 1;
 				}
 			} finally {
@@ -225,7 +228,51 @@ describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT
 		console.log(`\nMoney writes, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s`);
 		console.table(rows);
 	});
+
+	it('measures what a pg_notify inside the write transaction costs pgbench-like writes', async () => {
+		await pgbenchTables(pool, 8);
+		const rows = [];
+		for (const { label, account } of [
+			{ label: '8 clients, 8 rows', account: (client: number) => client + 1 },
+			{ label: '8 clients, 1 row', account: () => 1 }
+		]) {
+			const plain: number[] = [];
+			const notifying: number[] = [];
+			for (let round = 0; round < ROUNDS; round++) {
+				plain.push(await pgbenchRun(8, account, SECONDS * 1000));
+				notifying.push(await pgbenchRun(8, account, SECONDS * 1000, true));
+			}
+			rows.push({
+				case: label,
+				'pgbench-like/s': Math.round(median(plain)),
+				'with pg_notify/s': Math.round(median(notifying)),
+				ratio: ratio(median(notifying) / median(plain))
+			});
+		}
+		console.log(`\npg_notify in the transaction, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s`);
+		console.table(rows);
+	});
 });
+
+/**
+ * The reads in turn on `connections` connections for `durationMs` (each request takes the
+ * next read case).
+ */
+function mixedReads(connections: number, durationMs: number) {
+	let turn = 0;
+	const reads = READS.map((target) => app.url + target.app);
+	return closedLoop(
+		{
+			get url() {
+				return reads[turn++ % reads.length];
+			},
+			headers: { cookie: customer.cookie, accept: 'text/html,application/json' }
+		},
+		connections,
+		durationMs,
+		appPid
+	);
+}
 
 describe('memory after a mixed load', () => {
 	it('reports the web process and the stand-ins process (Kubernetes emulator, Midtrans simulator) apart', async () => {
@@ -233,19 +280,7 @@ describe('memory after a mixed load', () => {
 		const before = { web: rssMbOf(appPid), standIns: standIns ? rssMbOf(standIns) : NaN };
 		const cpuBefore = cpuMsOf(appPid);
 		// Each request takes the next read case in turn; the adjustments run after them.
-		let turn = 0;
-		const reads = READS.map((target) => app.url + target.app);
-		const run = await closedLoop(
-			{
-				get url() {
-					return reads[turn++ % reads.length];
-				},
-				headers: { cookie: customer.cookie, accept: 'text/html,application/json' }
-			},
-			20,
-			MIXED_SECONDS * 1000,
-			appPid
-		);
+		const run = await mixedReads(20, MIXED_SECONDS * 1000);
 		const writes = await closedLoop(
 			adjust(() => customer.id),
 			4,
@@ -267,4 +302,43 @@ describe('memory after a mixed load', () => {
 		);
 		expect(run.errors + writes.errors).toBe(0);
 	});
+});
+
+describe.runIf(MEMORY_MINUTES > 0)('memory over a quiet mixed load (BENCH_MEMORY_MINUTES)', () => {
+	it(
+		'samples the RSS of the web process and of the stand-ins process apart',
+		async () => {
+			const [standIns] = childPids(appPid, 'standins/main.ts');
+			const samples: { minute: number; web: number; standIns: number }[] = [];
+			const sample = (minute: number) =>
+				samples.push({ minute, web: rssMbOf(appPid), standIns: standIns ? rssMbOf(standIns) : NaN });
+			sample(0);
+			let reads = 0;
+			let writes = 0;
+			let errors = 0;
+			// Each minute: 50 s of reads on 4 connections and 10 s of adjustments on one, about a
+			// third of what the machine can serve, so the figure is memory, not a backlog.
+			for (let minute = 1; minute <= MEMORY_MINUTES; minute++) {
+				const read = await mixedReads(4, 50_000);
+				const write = await closedLoop(
+					adjust(() => customer.id),
+					1,
+					10_000,
+					appPid
+				);
+				reads += read.requests;
+				writes += write.requests;
+				errors += read.errors + write.errors;
+				sample(minute);
+			}
+			const web = samples.map((entry) => entry.web);
+			console.log(`\nMemory (RSS, MB) over ${MEMORY_MINUTES} minutes of quiet mixed load: ${reads} reads, ${writes} adjustments`);
+			console.table(samples);
+			console.log(
+				`web: ${web.at(-1)} MB at the end, ${Math.max(...web)} MB at most; stand-ins: ${samples.at(-1)!.standIns} MB; load average ${execSync('cat /proc/loadavg').toString().trim()}`
+			);
+			expect(errors).toBe(0);
+		},
+		(MEMORY_MINUTES * 60 + 120) * 1000
+	);
 });

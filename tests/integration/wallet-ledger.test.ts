@@ -157,6 +157,36 @@ describe('applyBalanceChange with a batch', () => {
 		expect(rows).toHaveLength(1);
 	});
 
+	it('refuses a debit that dips below zero within a batch even when the batch ends above it', async () => {
+		const user = await createUser(runtime, { credit: 10_000 });
+		await expect(
+			applyBalanceChange(runtime.db, [charge(user.id, -15_000, 'dip'), charge(user.id, 20_000, 'back')])
+		).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDIT', details: { shortfall: 5_000, balance: 10_000 } });
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(10_000);
+	});
+
+	it('applies a key sent twice at once exactly once: the second sees the first as a replay', async () => {
+		const user = await createUser(runtime, { credit: 10_000 });
+		const results = await Promise.all([0, 1, 2].map(() => applyBalanceChange(runtime.db, charge(user.id, -4_000, 'twice'))));
+		expect(results.filter((result) => result.applied)).toHaveLength(1);
+		expect(new Set(results.map((result) => result.transaction.id)).size).toBe(1);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(6_000);
+	});
+
+	it('refuses a credit past its cap with the balance found, and moves nothing', async () => {
+		const user = await createUser(runtime, { credit: 90_000 });
+		await expect(
+			applyBalanceChange(runtime.db, { ...charge(user.id, 20_000, 'capped'), type: 'ADMIN_ADJUSTMENT', maxBalance: 100_000 })
+		).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { maxBalance: 100_000, balance: 90_000 } });
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(90_000);
+		const applied = await applyBalanceChange(runtime.db, {
+			...charge(user.id, 10_000, 'to-cap'),
+			type: 'ADMIN_ADJUSTMENT',
+			maxBalance: 100_000
+		});
+		expect(applied).toMatchObject({ applied: true, transaction: { balanceBefore: 90_000, balanceAfter: 100_000 } });
+	});
+
 	it('rejects a batch that repeats a key or completes a pending row', async () => {
 		const user = await createUser(runtime, { credit: 40_000 });
 		await expect(applyBalanceChange(runtime.db, [charge(user.id, -1, 'k'), charge(user.id, -1, 'k')])).rejects.toThrow(/repeats/);

@@ -19,11 +19,31 @@ export type LiveEvent =
 	| { type: 'notifications-read'; userId: string }
 	/** The billing clock was moved (test clock): every process takes the new offset. */
 	| { type: 'clock'; offsetMs: number }
-	/** The catalog editor changed categories, services or plans (for caches of the catalog). */
+	/** The catalog editor changed categories, services or plans, or a plan's slots moved (for caches of the catalog). */
 	| { type: 'catalog' };
 
 /** Sent to every stream after the listener reconnected: events may have been missed. */
 export type ResyncEvent = { type: 'resync' };
+
+/**
+ * Every event this process publishes, told to this process at once, before the transaction
+ * commits (and even if it rolls back): a cache here drops its copy then, so the process that
+ * made a change never serves its own change stale while the notification is on its way. A
+ * copy loaded between this and the commit is dropped again by the notification.
+ */
+const published = new EventEmitter();
+published.setMaxListeners(0);
+
+/** Calls `listener` with each event this process publishes, until the returned function is called. */
+export function onPublished(listener: (event: LiveEvent) => void): () => void {
+	published.on('event', listener);
+	return () => published.off('event', listener);
+}
+
+/** Tells this process's listeners (onPublished) of events sent with a statement of the caller's own. */
+export function publishedLocally(...events: LiveEvent[]) {
+	for (const event of events) published.emit('event', event);
+}
 
 export async function publish(db: DbOrTx, event: LiveEvent) {
 	await publishMany(db, [event]);
@@ -34,6 +54,7 @@ export async function publishMany(db: DbOrTx, events: LiveEvent[]) {
 	if (events.length === 0) return;
 	const payloads = events.map((event) => JSON.stringify(event));
 	await db.execute(sql`SELECT pg_notify(${CHANNEL}, payload) FROM unnest(${sql.param(payloads)}::text[]) AS payload`);
+	publishedLocally(...events);
 }
 
 /**
@@ -47,6 +68,14 @@ export function notifyInstanceSql(userId: SQL, instanceId: SQL): SQL {
 /** The notification event of a new in-app notification as an SQL expression (see notifyInstanceSql). */
 export function notifyNotificationSql(userId: SQL, notificationId: SQL): SQL {
 	return sql`pg_notify(${CHANNEL}, json_build_object('type', 'notification', 'userId', ${userId}, 'notificationId', ${notificationId})::text)`;
+}
+
+/**
+ * The catalog event as an SQL expression, for the statement that changes a plan's slots (see
+ * notifyInstanceSql); the caller tells this process with publishedLocally.
+ */
+export function notifyCatalogSql(): SQL {
+	return sql`pg_notify(${CHANNEL}, ${JSON.stringify({ type: 'catalog' } satisfies LiveEvent)})`;
 }
 
 export type EventHub = {

@@ -9,6 +9,7 @@ import { badRequest, duplicateSubscription, invalidState, notFound } from '../er
 import { notify } from '../notifications/service';
 import { asDate } from '../notifications/texts';
 import { audit } from '../audit/service';
+import { publish } from '../events';
 import { offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
 import { liveSubscriptionFor, loadPlan } from './queries';
@@ -235,6 +236,7 @@ export async function setPlanQuota(db: DbOrTx, admin: { id: string }, input: { p
 			entityId: plan.id,
 			details: { from: plan.totalQuota, to: input.totalQuota }
 		});
+		await publish(tx, { type: 'catalog' });
 		const offered = input.totalQuota > plan.totalQuota ? await offerFreeSlots(tx, plan.id) : 0;
 		return { plan: toPlanView(updated), offered };
 	});

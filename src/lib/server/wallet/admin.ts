@@ -29,21 +29,9 @@ export type Adjustment = {
 
 export async function adjustBalance(runtime: Runtime, action: AdminAction, adjustment: Adjustment) {
 	const signed = adjustment.direction === 'credit' ? adjustment.amount : -adjustment.amount;
+	const { maxBalance } = runtime.config.wallet;
 	return runtime.db.transaction(async (tx) => {
-		const [customer] = await tx
-			.select({ id: users.id, balance: users.creditBalance })
-			.from(users)
-			.where(eq(users.id, adjustment.userId))
-			.for('update');
-		if (!customer) throw notFound('Customer');
-		const { maxBalance } = runtime.config.wallet;
-		if (signed > 0 && !adjustment.override && customer.balance + signed > maxBalance) {
-			throw badRequest(
-				'amount',
-				`This credit would take the balance past the cap of ${formatRupiah(maxBalance)}; the customer has ${formatRupiah(customer.balance)}. Tick the override to credit it anyway.`,
-				{ maxBalance, balance: customer.balance }
-			);
-		}
+		// The ledger's guarded UPDATE is the only lock on the customer's row; it checks the cap too.
 		let result;
 		try {
 			result = await applyBalanceChange(tx, {
@@ -55,20 +43,11 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 				paymentMethod: 'ADMIN_MANUAL',
 				processedBy: action.adminId,
 				adminNotes: adjustment.reason,
-				metadata: { reason: adjustment.reason }
+				metadata: { reason: adjustment.reason },
+				...(adjustment.override ? {} : { maxBalance })
 			});
 		} catch (error) {
-			if (error instanceof AppError && error.code === 'INSUFFICIENT_CREDIT') {
-				const balance = Number(error.details.balance ?? 0);
-				throw insufficientCredit(
-					{ shortfall: Number(error.details.shortfall ?? 0), balance, required: Number(error.details.required ?? 0) },
-					{
-						field: 'amount',
-						message: `This debit would take the balance below zero; the customer has ${formatRupiah(balance)}.`
-					}
-				);
-			}
-			throw error;
+			throw inAdminWords(error);
 		}
 		// A replayed form changes nothing and is not audited twice.
 		if (!result.applied) return { ...toTransactionDetail(result.transaction), replayed: true };
@@ -97,6 +76,28 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		});
 		return { ...toTransactionDetail(result.transaction), replayed: false };
 	});
+}
+
+/** The ledger's refusals, worded for the administrator's form. */
+function inAdminWords(error: unknown) {
+	if (!(error instanceof AppError)) return error;
+	if (error.code === 'NOT_FOUND') return notFound('Customer');
+	const balance = Number(error.details.balance ?? 0);
+	if (error.code === 'INSUFFICIENT_CREDIT') {
+		return insufficientCredit(
+			{ shortfall: Number(error.details.shortfall ?? 0), balance, required: Number(error.details.required ?? 0) },
+			{ field: 'amount', message: `This debit would take the balance below zero; the customer has ${formatRupiah(balance)}.` }
+		);
+	}
+	if (error.code === 'BAD_REQUEST' && error.details.maxBalance !== undefined) {
+		const maxBalance = Number(error.details.maxBalance);
+		return badRequest(
+			'amount',
+			`This credit would take the balance past the cap of ${formatRupiah(maxBalance)}; the customer has ${formatRupiah(balance)}. Tick the override to credit it anyway.`,
+			{ maxBalance, balance }
+		);
+	}
+	return error;
 }
 
 export async function recentAdjustments(runtime: Runtime, limit = 20) {

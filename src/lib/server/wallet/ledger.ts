@@ -24,6 +24,8 @@ export type BalanceChange = {
 	adminNotes?: string;
 	/** Complete this PENDING transaction (a top-up) instead of inserting a new row. */
 	pendingTransactionId?: string;
+	/** A credit that would take the balance above this is refused (BAD_REQUEST on `amount`). */
+	maxBalance?: number;
 };
 
 export type BalanceChangeResult = {
@@ -42,12 +44,13 @@ export function lifetimeDeltas(type: TransactionType, amount: number) {
 }
 
 /**
- * Applies one balance change, or a batch of them in order. The customers' rows are locked
- * first, so changes to one balance are serialised and a replayed key (already in the
- * ledger) is seen for what it is: it changes nothing and comes back with `applied: false`.
- * A change that would take a balance below zero is refused with INSUFFICIENT_CREDIT (and
- * the caller's transaction rolls back); each ledger row records the balance before and
- * after it, and all rows of a batch are written with one statement.
+ * Applies one balance change, or a batch of them in order. Changes to one balance are
+ * serialised by the customer's row lock, which the guarded UPDATE of the balance takes (no
+ * lock of its own before it), and a replayed key (already in the ledger) is seen for what it
+ * is: it changes nothing and comes back with `applied: false`. A change that would take a
+ * balance below zero is refused with INSUFFICIENT_CREDIT (and the caller's transaction rolls
+ * back); each ledger row records the balance before and after it, and all rows of a batch
+ * are written with the balances in one statement.
  */
 export async function applyBalanceChange(db: DbOrTx, change: BalanceChange): Promise<BalanceChangeResult>;
 export async function applyBalanceChange(db: DbOrTx, changes: BalanceChange[]): Promise<BalanceChangeResult[]>;
@@ -113,12 +116,36 @@ function chain(changes: BalanceChange[], balances: Map<string, number>) {
 		const before = running.get(change.userId)!;
 		const after = before + change.amount;
 		if (after < 0) throw insufficientCredit({ shortfall: -after, balance: before, required: -change.amount });
+		if (change.maxBalance !== undefined && change.amount > 0 && after > change.maxBalance) {
+			throw badRequest('amount', `This credit would take the balance past the cap of ${change.maxBalance}.`, {
+				maxBalance: change.maxBalance,
+				balance: before
+			});
+		}
 		running.set(change.userId, after);
 		return { change, before, after };
 	});
 }
 
+/**
+ * The common case, changes to one customer, in one round trip (writeUnlocked); a replay, a
+ * refusal or a key another transaction wrote meanwhile undoes that statement's work and takes
+ * the locked path, which tells them apart. Batches over several customers lock them first in
+ * id order, as an UPDATE over several rows locks them in no order it promises, and two such
+ * batches could deadlock.
+ */
 async function applyNew(tx: Tx, changes: BalanceChange[]): Promise<BalanceChangeResult[]> {
+	const oneCustomer = changes.every((change) => change.userId === changes[0].userId);
+	const fast = oneCustomer ? await writeUnlocked(tx, changes) : null;
+	if (fast) return fast.map((transaction) => ({ transaction, applied: true }));
+	return applyLocked(tx, changes);
+}
+
+/**
+ * Locks the customers' rows first, then reads the replayed keys and the balances under the
+ * lock, so a replay, a short balance or a cap is reported exactly.
+ */
+async function applyLocked(tx: Tx, changes: BalanceChange[]): Promise<BalanceChangeResult[]> {
 	const balances = await lockBalances(tx, [...new Set(changes.map((change) => change.userId))].sort());
 	const replayed = await replayedRows(tx, changes);
 	const links = chain(
@@ -139,38 +166,58 @@ async function applyNew(tx: Tx, changes: BalanceChange[]): Promise<BalanceChange
 
 type Link = { change: BalanceChange; before: number; after: number };
 
-/** Each customer's net change in a batch: balance and lifetime totals. */
-function perUserTotals(links: Link[]) {
-	const perUser = new Map<string, { amount: number; topUp: number; spent: number }>();
-	for (const { change } of links) {
+type UserMove = {
+	/** Net change of the balance and of the lifetime totals. */
+	amount: number;
+	topUp: number;
+	spent: number;
+	/** The lowest the balance goes along the batch, relative to where it starts (at most 0). */
+	lowest: number;
+	/** The highest starting balance the batch's capped credits allow, or null without a cap. */
+	cap: number | null;
+};
+
+/**
+ * Each change's offset in its customer's chain (the sum of the customer's changes before it
+ * in the batch), and each customer's net move with the guards that make the chain's checks
+ * hold whatever the balance turns out to be: never below zero at any step, never above a
+ * credit's cap.
+ */
+function planMoves(changes: BalanceChange[]) {
+	const perUser = new Map<string, UserMove>();
+	const offsets = changes.map((change) => {
+		const move = perUser.get(change.userId) ?? { amount: 0, topUp: 0, spent: 0, lowest: 0, cap: null };
+		const offset = move.amount;
+		const after = offset + change.amount;
 		const deltas = lifetimeDeltas(change.type, change.amount);
-		const total = perUser.get(change.userId) ?? { amount: 0, topUp: 0, spent: 0 };
+		const capped = change.maxBalance !== undefined && change.amount > 0;
 		perUser.set(change.userId, {
-			amount: total.amount + change.amount,
-			topUp: total.topUp + deltas.topUp,
-			spent: total.spent + deltas.spent
+			amount: after,
+			topUp: move.topUp + deltas.topUp,
+			spent: move.spent + deltas.spent,
+			lowest: Math.min(move.lowest, after),
+			cap: capped ? Math.min(move.cap ?? Infinity, change.maxBalance! - after) : move.cap
 		});
-	}
-	return perUser;
+		return offset;
+	});
+	return { offsets, perUser };
 }
 
 /**
- * The guarded UPDATE of the customers' balances and lifetime totals (never below zero), as
- * SQL for a statement that returns the ids it moved.
+ * The guarded UPDATE of the customers' balances and lifetime totals, as SQL returning each
+ * moved customer's id and balance before the move. The UPDATE's row lock is the only lock a
+ * change takes: a guard that fails moves nothing, and the caller then looks closer.
  */
-function moveBalancesSql(links: Link[]) {
-	const perUser = perUserTotals(links);
+function moveBalancesSql(perUser: Map<string, UserMove>) {
 	const ids = [...perUser.keys()];
-	const column = (key: 'amount' | 'topUp' | 'spent') => sql.param(ids.map((id) => perUser.get(id)![key]));
-	return {
-		count: ids.length,
-		statement: sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
+	const column = (pick: (move: UserMove) => number | null) => sql.param(ids.map((id) => pick(perUser.get(id)!)));
+	return sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
 			total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent
-		FROM unnest(${sql.param(ids)}::uuid[], ${column('amount')}::bigint[], ${column('topUp')}::bigint[], ${column('spent')}::bigint[])
-			AS d(id, amount, top_up, spent)
-		WHERE ${users.id} = d.id AND ${users.creditBalance} + d.amount >= 0
-		RETURNING ${users.id}`
-	};
+		FROM unnest(${sql.param(ids)}::uuid[], ${column((m) => m.amount)}::bigint[], ${column((m) => m.topUp)}::bigint[],
+			${column((m) => m.spent)}::bigint[], ${column((m) => m.lowest)}::bigint[], ${column((m) => m.cap)}::bigint[])
+			AS d(id, amount, top_up, spent, lowest, cap)
+		WHERE ${users.id} = d.id AND ${users.creditBalance} + d.lowest >= 0 AND (d.cap IS NULL OR ${users.creditBalance} <= d.cap)
+		RETURNING ${users.id} AS id, ${users.creditBalance} - d.amount AS before`;
 }
 
 /** Every column of the ledger under its property name, so a raw row maps like a drizzle select. */
@@ -186,48 +233,98 @@ function toTransaction(raw: Record<string, unknown>): Transaction {
 	) as Transaction;
 }
 
+type Written = { moved: string[]; rows: Transaction[] };
+
 /**
- * Writes the completed ledger rows of a batch and moves the balances in one statement (one
+ * Moves the balances and writes the completed ledger rows of a batch in one statement (one
  * round trip while the customers' rows are locked): arrays through unnest keep hundreds of
- * rows as cheap to parse as one. A key already present inserts nothing; a balance the guard
- * refuses moves nothing, and the caller's checks then roll the whole change back.
+ * rows as cheap to parse as one, and each row's balance before is the one its customer's
+ * UPDATE returned plus its offset in the chain. A key already present inserts nothing; a
+ * balance the guards refuse moves nothing, and so writes none of its rows.
  */
-async function writeLinks(tx: Tx, links: Link[]) {
-	const column = <T>(pick: (link: Link) => T) => sql.param(links.map(pick));
-	const move = moveBalancesSql(links);
-	const result = await tx.execute<Record<string, unknown> & { moved: number }>(sql`
-		WITH moved AS (${move.statement}),
+async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> {
+	const { offsets, perUser } = planMoves(changes);
+	const column = <T>(pick: (change: BalanceChange) => T) => sql.param(changes.map(pick));
+	const result = await tx.execute<Record<string, unknown> & { moved: string[] }>(sql`
+		WITH moved AS (${moveBalancesSql(perUser)}),
 		inserted AS (
 			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
 				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
-			SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, ${new Date().toISOString()}::timestamptz, v.description,
+			SELECT v.user_id, v.type, 'COMPLETED', v.amount, m.before + v."offset", m.before + v."offset" + v.amount,
+				${new Date().toISOString()}::timestamptz, v.description,
 				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
 			FROM unnest(
-				${column((l) => l.change.userId)}::uuid[], ${column((l) => l.change.type)}::transaction_type[],
-				${column((l) => l.change.amount)}::bigint[], ${column((l) => l.before)}::bigint[], ${column((l) => l.after)}::bigint[],
-				${column((l) => l.change.description)}::text[], ${column((l) => l.change.idempotencyKey)}::text[],
-				${column((l) => l.change.paymentMethod ?? null)}::payment_method[], ${column((l) => l.change.paymentReference ?? null)}::text[],
-				${column((l) => l.change.subscriptionId ?? null)}::uuid[], ${column((l) => JSON.stringify(l.change.metadata ?? {}))}::jsonb[],
-				${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[]
-			) AS v(user_id, type, amount, before, after, description, idempotency_key, payment_method, payment_reference,
+				${column((c) => c.userId)}::uuid[], ${column((c) => c.type)}::transaction_type[],
+				${column((c) => c.amount)}::bigint[], ${sql.param(offsets)}::bigint[],
+				${column((c) => c.description)}::text[], ${column((c) => c.idempotencyKey)}::text[],
+				${column((c) => c.paymentMethod ?? null)}::payment_method[], ${column((c) => c.paymentReference ?? null)}::text[],
+				${column((c) => c.subscriptionId ?? null)}::uuid[], ${column((c) => JSON.stringify(c.metadata ?? {}))}::jsonb[],
+				${column((c) => c.processedBy ?? null)}::uuid[], ${column((c) => c.adminNotes ?? null)}::text[]
+			) AS v(user_id, type, amount, "offset", description, idempotency_key, payment_method, payment_reference,
 				subscription_id, metadata, processed_by, admin_notes)
+			JOIN moved m ON m.id = v.user_id
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING ${returningTransaction})
-		SELECT inserted.*, (SELECT count(*) FROM moved)::int AS moved FROM inserted`);
-	// The rows are locked and the chain was checked: a refusal here means the books are wrong.
-	if (result.rows.length > 0 && result.rows[0].moved !== move.count) throw new Error('A balance moved while it was locked');
-	return result.rows.map(toTransaction);
+		SELECT m.moved, inserted.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM moved) m LEFT JOIN inserted ON true`);
+	const rows = result.rows.filter((raw) => raw.id !== null && raw.id !== undefined).map(toTransaction);
+	return { moved: result.rows[0].moved, rows };
 }
 
-/** The balances and lifetime totals of every customer in the batch, in one guarded statement. */
-async function moveBalances(tx: Tx, links: Link[]) {
-	const move = moveBalancesSql(links);
-	const updated = await tx.execute(move.statement);
-	// The rows are locked and the chain was checked: a refusal here means the books are wrong.
-	if (updated.rows.length !== move.count) throw new Error('A balance moved while it was locked');
+/**
+ * The whole batch with no lock before its statement: done when every customer moved and
+ * every row was written. Otherwise (a replayed key, a short balance, a cap, a missing
+ * customer, or a key another transaction wrote meanwhile) what the statement did is undone
+ * inside this transaction, under the row locks it took, and null sends the caller to the
+ * locked path.
+ */
+async function writeUnlocked(tx: Tx, changes: BalanceChange[]): Promise<Transaction[] | null> {
+	const written = await writeChanges(tx, changes);
+	const customers = new Set(changes.map((change) => change.userId)).size;
+	if (written.moved.length === customers && written.rows.length === changes.length) {
+		const byKey = new Map(written.rows.map((row) => [row.idempotencyKey, row]));
+		return changes.map((change) => byKey.get(change.idempotencyKey)!);
+	}
+	if (written.rows.length > 0) {
+		await tx.delete(transactions).where(
+			inArray(
+				transactions.id,
+				written.rows.map((row) => row.id)
+			)
+		);
+	}
+	if (written.moved.length > 0) {
+		const moved = new Set(written.moved);
+		const { perUser } = planMoves(changes.filter((change) => moved.has(change.userId)));
+		const back = new Map([...perUser].map(([id, move]) => [id, undone(move)]));
+		const undo = await tx.execute(moveBalancesSql(back));
+		if (undo.rows.length !== moved.size) throw new Error('A balance moved by this transaction could not be moved back');
+	}
+	return null;
 }
 
-/** Completes a PENDING row (a top-up): locked first, so a second completion finds it done. */
+/** The opposite move, without guards (it returns balances to where this transaction found them). */
+function undone(move: UserMove): UserMove {
+	return { amount: -move.amount, topUp: -move.topUp, spent: -move.spent, lowest: 0, cap: null };
+}
+
+/** Writes the rows of changes checked under the customers' locks (see applyLocked). */
+async function writeLinks(tx: Tx, links: Link[]) {
+	const written = await writeChanges(
+		tx,
+		links.map((link) => link.change)
+	);
+	// The rows are locked and the chain was checked: a refusal here means the books are wrong.
+	if (written.moved.length !== new Set(links.map((link) => link.change.userId)).size) {
+		throw new Error('A balance moved while it was locked');
+	}
+	return written.rows;
+}
+
+/**
+ * Completes a PENDING row (a top-up): locked first, so a second completion finds it done.
+ * The guarded UPDATE of the balance is the customer's lock; only a refusal reads the balance
+ * (under a lock) to say why.
+ */
 async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceChangeResult> {
 	const [existing] = await tx.select().from(transactions).where(eq(transactions.id, change.pendingTransactionId!)).for('update');
 	if (!existing || existing.userId !== change.userId) throw notFound('Transaction');
@@ -235,15 +332,21 @@ async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceCh
 		throw new AppError('CONFLICT', 'The pending transaction does not match this change.');
 	}
 	if (existing.status !== 'PENDING') return { transaction: existing, applied: false };
-	const balances = await lockBalances(tx, [change.userId]);
-	const [link] = chain([change], balances);
-	await moveBalances(tx, [link]);
+	const { perUser } = planMoves([change]);
+	let moved = await tx.execute<{ before: number }>(moveBalancesSql(perUser));
+	if (moved.rows.length === 0) {
+		// Throws why the guard refused; if the balance changed since, the move is made again under the lock.
+		chain([change], await lockBalances(tx, [change.userId]));
+		moved = await tx.execute<{ before: number }>(moveBalancesSql(perUser));
+		if (moved.rows.length === 0) throw new Error('A balance moved while it was locked');
+	}
+	const before = Number(moved.rows[0].before);
 	const [completed] = await tx
 		.update(transactions)
 		.set({
 			status: 'COMPLETED',
-			balanceBefore: link.before,
-			balanceAfter: link.after,
+			balanceBefore: before,
+			balanceAfter: before + change.amount,
 			completedAt: new Date(),
 			...(change.paymentMethod ? { paymentMethod: change.paymentMethod } : {}),
 			...(change.paymentReference ? { paymentReference: change.paymentReference } : {}),
