@@ -27,14 +27,14 @@ export async function bootMinisPod(config: Config, options: BootOptions = {}): P
 	}
 }
 
-async function seedAll({ db, config }: Runtime, log: Logger) {
+async function seedAll({ db, config, clock }: Runtime, log: Logger) {
 	if (await seedCatalog(db)) log.info('seeded the demo catalog');
 	if (config.admin) {
 		const admin = await ensureAdmin(db, config.admin);
 		if (admin.created) log.info({ email: config.admin.email }, 'administrator created from ADMIN_EMAIL');
 	}
 	if (config.demo) {
-		const created = await seedDemoAccounts(db);
+		const created = await seedDemoAccounts(db, clock.now());
 		if (created.length > 0) {
 			// Shown once, on the first start: the passwords are not stored anywhere readable.
 			const lines = created.map((a) => `  ${a.role === 'ADMINISTRATOR' ? 'admin   ' : 'customer'}  ${a.email}  ${a.password}`);

@@ -71,7 +71,7 @@ export const DEMO_WELCOME_CREDIT = 500_000;
  * Creates a demo administrator and a demo customer with welcome credit the first time;
  * returns their credentials only when they were just created (they are shown once).
  */
-export async function seedDemoAccounts(db: DbOrTx): Promise<Account[]> {
+export async function seedDemoAccounts(db: DbOrTx, now: Date): Promise<Account[]> {
 	const created: Account[] = [];
 	const accounts: Account[] = [
 		{ name: 'Demo Admin', email: DEMO_ADMIN_EMAIL, password: randomBytes(9).toString('base64url'), role: 'ADMINISTRATOR' },
@@ -88,6 +88,7 @@ export async function seedDemoAccounts(db: DbOrTx): Promise<Account[]> {
 				amount: DEMO_WELCOME_CREDIT,
 				idempotencyKey: `demo-welcome-credit:${result.id}`,
 				description: 'Welcome credit for the demo account',
+				at: now,
 				paymentMethod: 'ADMIN_MANUAL',
 				// An adjustment's reason, as the adjustments list and history show it for any other.
 				adminNotes: 'Welcome credit for the demo account',

@@ -80,6 +80,7 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 					amount: refunded,
 					idempotencyKey: `termination-refund:${subscription.id}`,
 					description: `Refund for the unused part of ${service.name} ${plan.name}`,
+					at: now,
 					paymentMethod: 'CREDIT',
 					subscriptionId: subscription.id,
 					processedBy: termination.actorId === subscription.userId ? undefined : termination.actorId

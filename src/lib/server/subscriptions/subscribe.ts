@@ -83,6 +83,8 @@ export type PeriodCharge = {
 	service: Service;
 	start: Date;
 	end: Date;
+	/** When it is charged (the billing clock's now); a renewal pays a period that began earlier. */
+	at: Date;
 	/** The balance, when the caller holds the customer's row locked and knows it. */
 	balance?: number;
 };
@@ -92,13 +94,14 @@ export type PeriodCharge = {
  * names the subscription and the period's start, so whatever path charges a period
  * (subscribing, a renewal, a retry, a reactivation) charges it at most once.
  */
-export function periodCharge({ subscription, plan, service, start, end }: Omit<PeriodCharge, 'balance'>): BalanceChange {
+export function periodCharge({ subscription, plan, service, start, end, at }: Omit<PeriodCharge, 'balance'>): BalanceChange {
 	return {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION',
 		amount: -plan.monthlyPrice,
 		idempotencyKey: periodChargeKey(subscription.id, start),
 		description: `${service.name} ${plan.name}, ${formatPeriod(start, end, 'en')}`,
+		at,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
 		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
@@ -158,7 +161,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 		throw error;
 	}
 
-	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end }) : null;
+	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now }) : null;
 
 	const instanceName = input.name?.trim() || service.name;
 	const [instance] = await tx

@@ -130,6 +130,7 @@ export async function upgrade(
 				type: 'UPGRADE',
 				amount: -charge,
 				idempotencyKey: `upgrade:${upgradeId}`,
+				at: now,
 				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate, 'en')}`,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
@@ -202,7 +203,10 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
  * The cluster update failed: refund the upgrade charge, give the new plan's slot back and
  * restore the previous plan, exactly as before the upgrade. Idempotent.
  */
-export async function rollbackUpgrade(db: DbOrTx, input: { subscriptionId: string; upgradeId: string; reason: string }) {
+export async function rollbackUpgrade(
+	db: DbOrTx,
+	input: { subscriptionId: string; upgradeId: string; reason: string; now: Date }
+) {
 	return db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.subscriptionId)).for('update');
 		if (!subscription || subscription.status !== 'PENDING_UPGRADE' || !subscription.previousPlanId) return false;
@@ -219,6 +223,7 @@ export async function rollbackUpgrade(db: DbOrTx, input: { subscriptionId: strin
 				amount: -charge.amount,
 				idempotencyKey: `upgrade-refund:${input.upgradeId}`,
 				description: `Refund: upgrade to ${failed.plan.name} could not be applied`,
+				at: input.now,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				metadata: { upgradeId: input.upgradeId, reason: input.reason }

@@ -52,6 +52,7 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 				amount: signed,
 				idempotencyKey: `admin-adjustment:${adjustment.requestId ?? randomUUID()}`,
 				description: adjustment.direction === 'credit' ? 'Credit from MinisPod' : 'Debit by MinisPod',
+				at: runtime.clock.now(),
 				paymentMethod: 'ADMIN_MANUAL',
 				processedBy: action.adminId,
 				adminNotes: adjustment.reason,

@@ -16,6 +16,11 @@ export type BalanceChange = {
 	/** Unique per intended change: the same key never moves money twice. */
 	idempotencyKey: string;
 	description: string;
+	/**
+	 * When the change completes, from the runtime's clock (the billing clock): receipts are
+	 * numbered per WIB year of it, so the test clock moves them across a year too.
+	 */
+	at: Date;
 	paymentMethod?: PaymentMethod;
 	paymentReference?: string;
 	subscriptionId?: string;
@@ -200,7 +205,7 @@ async function writeLinks(tx: Tx, links: Link[]) {
 		inserted AS (
 			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
 				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
-			SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, ${new Date().toISOString()}::timestamptz, v.description,
+			SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, v.completed_at, v.description,
 				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
 			FROM unnest(
 				${column((l) => l.change.userId)}::uuid[], ${column((l) => l.change.type)}::transaction_type[],
@@ -208,9 +213,10 @@ async function writeLinks(tx: Tx, links: Link[]) {
 				${column((l) => l.change.description)}::text[], ${column((l) => l.change.idempotencyKey)}::text[],
 				${column((l) => l.change.paymentMethod ?? null)}::payment_method[], ${column((l) => l.change.paymentReference ?? null)}::text[],
 				${column((l) => l.change.subscriptionId ?? null)}::uuid[], ${column((l) => JSON.stringify(l.change.metadata ?? {}))}::jsonb[],
-				${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[]
+				${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[],
+				${column((l) => l.change.at.toISOString())}::timestamptz[]
 			) AS v(user_id, type, amount, before, after, description, idempotency_key, payment_method, payment_reference,
-				subscription_id, metadata, processed_by, admin_notes)
+				subscription_id, metadata, processed_by, admin_notes, completed_at)
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING ${returningTransaction})
 		SELECT inserted.*, (SELECT count(*) FROM moved)::int AS moved FROM inserted`);
@@ -244,7 +250,7 @@ async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceCh
 			status: 'COMPLETED',
 			balanceBefore: link.before,
 			balanceAfter: link.after,
-			completedAt: new Date(),
+			completedAt: change.at,
 			...(change.paymentMethod ? { paymentMethod: change.paymentMethod } : {}),
 			...(change.paymentReference ? { paymentReference: change.paymentReference } : {}),
 			...(change.processedBy ? { processedBy: change.processedBy } : {}),

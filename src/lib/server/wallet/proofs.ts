@@ -154,6 +154,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			idempotencyKey: row.idempotencyKey,
 			description: row.description,
 			pendingTransactionId: row.id,
+			at: runtime.clock.now(),
 			paymentMethod: 'ADMIN_MANUAL',
 			processedBy: action.adminId,
 			metadata: { approvedAt: new Date().toISOString() }
