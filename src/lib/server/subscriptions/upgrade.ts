@@ -19,6 +19,8 @@ import { isUpgrade, upgradeCharge } from './billing';
 import { releaseSlot, takeSlot } from './quota';
 import { balanceOf, loadPlan } from './queries';
 import { formatDate, formatRupiah } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 type UpgradeCheck =
 	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: string };
@@ -111,7 +113,7 @@ export async function upgrade(
 			.orderBy(desc(serviceInstances.createdAt))
 			.limit(1);
 		if (!instance || !['RUNNING', 'STOPPED'].includes(instance.status)) {
-			throw invalidState('The app must be running or stopped to change its plan; wait until its current operation has finished.');
+			throw invalidState(say(m.srv_upgrade_needs_settled_app));
 		}
 
 		await takeSlot(tx, target.plan.id);
