@@ -5,6 +5,7 @@ import { applyBalanceChange } from '../wallet/ledger';
 import type { DbOrTx } from '../db/client';
 import { serviceCategories, servicePlans, services, users } from '../db/schema';
 import { seedCategories, seedServices } from './catalog';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /** Inserts the demo catalog when the database has no services yet. */
 export async function seedCatalog(db: DbOrTx): Promise<boolean> {
@@ -88,6 +89,7 @@ export async function seedDemoAccounts(db: DbOrTx, now: Date): Promise<Account[]
 				amount: DEMO_WELCOME_CREDIT,
 				idempotencyKey: `demo-welcome-credit:${result.id}`,
 				description: 'Welcome credit for the demo account',
+				text: ledgerText('welcome_credit', {}),
 				at: now,
 				paymentMethod: 'ADMIN_MANUAL',
 				// An adjustment's reason, as the adjustments list and history show it for any other.

@@ -18,6 +18,7 @@ import { loadPlan } from './queries';
 import { holdsSlot, isLive } from './status';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /** Turns auto-renew off or on: off means the subscription ends with its period. */
 export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoRenew: boolean, now: Date) {
@@ -82,6 +83,7 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 					amount: refunded,
 					idempotencyKey: `termination-refund:${subscription.id}`,
 					description: `Refund for the unused part of ${service.name} ${plan.name}`,
+					text: ledgerText('refund_unused', { service: service.name, plan: plan.name }),
 					at: now,
 					paymentMethod: 'CREDIT',
 					subscriptionId: subscription.id,

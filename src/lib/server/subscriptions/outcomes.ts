@@ -16,6 +16,7 @@ import { chargePeriod } from './subscribe';
 import { releaseSlot, takeSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot } from './status';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /**
  * Provisioning failed for good: release the slot, refund the period's charge and leave the
@@ -48,6 +49,7 @@ export async function releaseAfterFailedProvisioning(db: DbOrTx, subscriptionId:
 				amount: -charge.amount,
 				idempotencyKey: `provisioning-refund:${charge.id}`,
 				description: `Refund: ${service.name} ${plan.name} could not be set up`,
+				text: ledgerText('refund_setup_failed', { service: service.name, plan: plan.name }),
 				at: now,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,

@@ -16,6 +16,7 @@ import { addMonths } from './billing';
 import { takeSlot } from './quota';
 import { balanceOf, liveSubscriptionFor, loadPlan } from './queries';
 import { formatPeriod } from '$lib/format';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /** What subscribing to a plan would do, and what stands in the way (for the dialog). */
 export async function subscribeQuote(db: DbOrTx, userId: string, planId: string) {
@@ -101,6 +102,7 @@ export function periodCharge({ subscription, plan, service, start, end, at }: Om
 		amount: -plan.monthlyPrice,
 		idempotencyKey: periodChargeKey(subscription.id, start),
 		description: `${service.name} ${plan.name}, ${formatPeriod(start, end, 'en')}`,
+		text: ledgerText('charge', { service: service.name, plan: plan.name, period: [start.toISOString(), end.toISOString()] }),
 		at,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,

@@ -21,6 +21,7 @@ import { balanceOf, loadPlan } from './queries';
 import { formatDate, formatRupiah } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
+import { ledgerText } from '../wallet/ledger-texts';
 
 type UpgradeCheck =
 	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: string };
@@ -134,6 +135,12 @@ export async function upgrade(
 				idempotencyKey: `upgrade:${upgradeId}`,
 				at: now,
 				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate, 'en')}`,
+				text: ledgerText('upgrade', {
+					service: current.service.name,
+					from: current.plan.name,
+					to: target.plan.name,
+					date: subscription.endDate.toISOString()
+				}),
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				// The monthly prices on both sides: analytics count the expansion of recurring revenue.
@@ -225,6 +232,7 @@ export async function rollbackUpgrade(
 				amount: -charge.amount,
 				idempotencyKey: `upgrade-refund:${input.upgradeId}`,
 				description: `Refund: upgrade to ${failed.plan.name} could not be applied`,
+				text: ledgerText('refund_upgrade_failed', { plan: failed.plan.name }),
 				at: input.now,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,

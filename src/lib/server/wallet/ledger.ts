@@ -7,6 +7,7 @@ import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
+import type { LedgerText } from './ledger-texts';
 
 export type BalanceChange = {
 	userId: string;
@@ -16,6 +17,8 @@ export type BalanceChange = {
 	/** Unique per intended change: the same key never moves money twice. */
 	idempotencyKey: string;
 	description: string;
+	/** The description in both languages (the English `description` stays for old readers). */
+	text?: LedgerText;
 	/**
 	 * When the change completes, from the runtime's clock (the billing clock): receipts are
 	 * numbered per WIB year of it, so the test clock moves them across a year too.
@@ -203,9 +206,9 @@ async function writeLinks(tx: Tx, links: Link[]) {
 	const result = await tx.execute<Record<string, unknown> & { moved: number }>(sql`
 		WITH moved AS (${move.statement}),
 		inserted AS (
-			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
+			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
 				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
-			SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, v.completed_at, v.description,
+			SELECT v.user_id, v.type, 'COMPLETED', v.amount, v.before, v.after, v.completed_at, v.description, v.text,
 				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
 			FROM unnest(
 				${column((l) => l.change.userId)}::uuid[], ${column((l) => l.change.type)}::transaction_type[],
@@ -214,9 +217,9 @@ async function writeLinks(tx: Tx, links: Link[]) {
 				${column((l) => l.change.paymentMethod ?? null)}::payment_method[], ${column((l) => l.change.paymentReference ?? null)}::text[],
 				${column((l) => l.change.subscriptionId ?? null)}::uuid[], ${column((l) => JSON.stringify(l.change.metadata ?? {}))}::jsonb[],
 				${column((l) => l.change.processedBy ?? null)}::uuid[], ${column((l) => l.change.adminNotes ?? null)}::text[],
-				${column((l) => l.change.at.toISOString())}::timestamptz[]
+				${column((l) => l.change.at.toISOString())}::timestamptz[], ${column((l) => (l.change.text ? JSON.stringify(l.change.text) : null))}::jsonb[]
 			) AS v(user_id, type, amount, before, after, description, idempotency_key, payment_method, payment_reference,
-				subscription_id, metadata, processed_by, admin_notes, completed_at)
+				subscription_id, metadata, processed_by, admin_notes, completed_at, text)
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING ${returningTransaction})
 		SELECT inserted.*, (SELECT count(*) FROM moved)::int AS moved FROM inserted`);

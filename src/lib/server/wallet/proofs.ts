@@ -21,6 +21,7 @@ import { lockBalanceHeadroom } from './topups';
 import type { WalletMetadata } from './metadata';
 import { formatRupiah } from '$lib/format';
 import { requireVerifiedEmail } from '../auth/account';
+import { ledgerText } from './ledger-texts';
 
 export type ProofType = { mimeType: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf'; extension: string };
 
@@ -95,6 +96,7 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 					paymentMethod: 'MANUAL_TRANSFER',
 					paymentProof: storedName,
 					description: 'Top-up by manual bank transfer',
+					text: ledgerText('transfer_proof', {}),
 					idempotencyKey: `proof:${id}`,
 					metadata
 				})

@@ -7,7 +7,14 @@ import { transactions, users } from '../db/schema';
 import { AppError, badRequest, notFound } from '../errors';
 import { PaymentGatewayError } from '../payments/midtrans';
 import { mergeMetadata, type WalletMetadata } from './metadata';
-import { createOrderId, enabledPaymentsFor, PAYMENT_METHOD_FOR, topUpDescription, type TopUpChoice } from './topup-rules';
+import {
+	createOrderId,
+	enabledPaymentsFor,
+	PAYMENT_METHOD_FOR,
+	topUpDescription,
+	topUpText,
+	type TopUpChoice
+} from './topup-rules';
 import { formatRupiah } from '$lib/format';
 import { topUpsCreated } from '../metrics';
 import { requireVerifiedEmail } from '../auth/account';
@@ -70,6 +77,7 @@ export async function createTopUp(
 				paymentMethod: PAYMENT_METHOD_FOR[input.method],
 				orderId,
 				description: topUpDescription(choice),
+				text: topUpText(choice),
 				idempotencyKey: `topup:${orderId}`,
 				metadata: { choice, enabledPayments, ...(input.resume ? { resume: input.resume } : {}) } satisfies WalletMetadata
 			})
