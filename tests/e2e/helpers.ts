@@ -48,16 +48,21 @@ function admin(baseURL: string): Promise<APIRequestContext> {
 	return adminApi;
 }
 
-/** The text of the newest mail of a kind to an address as the admin Outbox page shows it. */
-export async function outboxText(page: Page, to: string, kind: string): Promise<string> {
+/** The mails of a kind to an address as the admin Outbox page shows them, newest first (queued ones too). */
+async function outboxMails(page: Page, to: string, kind: string): Promise<{ text: string }[]> {
 	const api = await admin(new URL(page.url()).origin);
 	const input = encodeURIComponent(JSON.stringify({ json: { page: 1, pageSize: 100 } }));
 	const response = await api.get(`/api/trpc/admin.mail.outbox?input=${input}`);
 	expect(response.ok(), await response.text()).toBe(true);
 	const body = (await response.json()) as { result: { data: { json: { items: { to: string; kind: string; text: string }[] } } } };
-	const mail = body.result.data.json.items.find((item) => item.to === to.toLowerCase() && item.kind === kind);
+	return body.result.data.json.items.filter((item) => item.to === to.toLowerCase() && item.kind === kind);
+}
+
+/** The text of the newest mail of a kind to an address as the admin Outbox page shows it. */
+export async function outboxText(page: Page, to: string, kind: string): Promise<string> {
+	const [mail] = await outboxMails(page, to, kind);
 	expect(mail, `a ${kind} mail to ${to}`).toBeTruthy();
-	return mail!.text;
+	return mail.text;
 }
 
 /**
@@ -68,6 +73,8 @@ export async function outboxText(page: Page, to: string, kind: string): Promise<
  */
 export async function mailLink(page: Page, to: string, kind: string): Promise<string> {
 	const folder = path.join(process.env.E2E_DATA_DIR!, 'outbox');
+	// Every such mail queued so far, the newest included, must have been written out.
+	const queued = (await outboxMails(page, to, kind)).length;
 	let text = '';
 	await expect
 		.poll(
@@ -80,11 +87,11 @@ export async function mailLink(page: Page, to: string, kind: string): Promise<st
 						text: await readFile(path.join(folder, file), 'utf8')
 					}))
 				);
-				const newest = mails
+				const written = mails
 					.filter((mail) => mail.text.includes(`To: ${to.toLowerCase()}\n`) && mail.text.includes(`Kind: ${kind}\n`))
-					.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-				text = newest?.text ?? '';
-				return Boolean(newest);
+					.sort((a, b) => b.mtimeMs - a.mtimeMs);
+				text = written[0]?.text ?? '';
+				return written.length > 0 && written.length >= queued;
 			},
 			{ message: `a ${kind} mail to ${to}`, timeout: 30_000 }
 		)
