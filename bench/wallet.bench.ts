@@ -90,7 +90,8 @@ describe('ledger throughput (applyBalanceChange, each in its own DB transaction)
 							type: amount > 0 ? 'ADMIN_ADJUSTMENT' : 'SUBSCRIPTION',
 							amount,
 							idempotencyKey: `bench:${label}:${index}`,
-							description: 'Benchmark'
+							description: 'Benchmark',
+							at: new Date()
 						});
 					} catch (error) {
 						if (!(error instanceof AppError && error.code === 'INSUFFICIENT_CREDIT')) throw error;

@@ -27,7 +27,7 @@ export async function bootMinisPod(config: Config, options: BootOptions = {}): P
 	}
 }
 
-async function seedAll({ db, config }: Runtime, log: Logger) {
+async function seedAll({ db, config, clock }: Runtime, log: Logger) {
 	const seeded = await seedCatalog(db);
 	if (seeded.services + seeded.plans + seeded.categories > 0)
 		log.info(seeded, 'added the seeded catalog entries not offered before');
@@ -36,7 +36,7 @@ async function seedAll({ db, config }: Runtime, log: Logger) {
 		if (admin.created) log.info({ email: config.admin.email }, 'administrator created from ADMIN_EMAIL');
 	}
 	if (config.demo) {
-		const created = await seedDemoAccounts(db);
+		const created = await seedDemoAccounts(db, clock.now());
 		if (created.length > 0) {
 			// Shown once, on the first start: the passwords are not stored anywhere readable.
 			const lines = created.map((a) => `  ${a.role === 'ADMINISTRATOR' ? 'admin   ' : 'customer'}  ${a.email}  ${a.password}`);

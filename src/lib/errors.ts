@@ -25,15 +25,6 @@ const friendly: Record<AppErrorCode | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERR
 	INTERNAL_SERVER_ERROR: m.error_internal
 };
 
-/**
- * The server writes its sentences in English; in another language the page shows the code's
- * sentence instead, except for a refused field (the server's sentence says what is wrong
- * with it).
- */
-function serverSentenceShown(code: ClientErrorCode, field: string | null): boolean {
-	return getLocale() === 'en' || (field !== null && (code === 'BAD_REQUEST' || code === 'CONFLICT'));
-}
-
 export type ErrorInfo = {
 	/** Domain code (QUOTA_EXCEEDED, ...) or the tRPC code. */
 	code: string;
@@ -52,6 +43,8 @@ type ErrorData = {
 	field?: string | null;
 	details?: Record<string, unknown> | null;
 	requestId?: string | null;
+	/** The language the server wrote `message` in (trpc/init.ts). */
+	messageLocale?: string | null;
 };
 
 export function errorInfo(error: unknown): ErrorInfo {
@@ -64,7 +57,9 @@ export function errorInfo(error: unknown): ErrorInfo {
 		const internal = data.requestId ? m.error_internal_reference({ message: fallback, requestId: data.requestId }) : fallback;
 		const fieldErrors = { ...(data.fieldErrors ?? {}) };
 		const field = data.field ?? Object.keys(fieldErrors)[0] ?? null;
-		const shown = serverSentenceShown(code, field) ? withoutField(serverMessage, field) : '';
+		// The server writes its sentences in the request's language; one it could not (tRPC's
+		// own, or a sentence not yet translated) gives way to the code's sentence.
+		const shown = data.messageLocale === getLocale() ? withoutField(serverMessage, field) : '';
 		const message = code === 'INTERNAL_SERVER_ERROR' ? internal : shown || friendly[code]?.() || fallback;
 		return { code, message, field, fieldErrors, details: data.details ?? {} };
 	}

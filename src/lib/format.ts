@@ -20,6 +20,13 @@ export function formatCount(count: number, noun: string, pluralNoun = `${noun}s`
 	return `${count} ${count === 1 ? noun : pluralNoun}`;
 }
 
+/** "1,5 GB" (id) / "1.5 GB" (en): a byte count in the page's language. */
+export function formatSize(bytes: number, locale: Locale = getLocale()): string {
+	const gib = bytes / 2 ** 30;
+	const number = gib.toLocaleString(locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 1 });
+	return gib >= 1 ? `${number} GB` : `${Math.round(bytes / 2 ** 20)} MB`;
+}
+
 export function formatCpu(milli: number): string {
 	return milli >= 1000 ? `${(milli / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} vCPU` : `${milli}m vCPU`;
 }

@@ -12,9 +12,6 @@ export const MIN_PASSWORD_SCORE = 3;
 
 export const STRENGTH_LABELS = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const;
 
-export const WEAK_PASSWORD_MESSAGE =
-	'This password is too easy to guess (a common password, or close to your name or e-mail). Use a longer mix of unrelated words.';
-
 export type PasswordStrength = { score: 0 | 1 | 2 | 3 | 4; label: string; acceptable: boolean };
 
 /** The strength of a password, given what an attacker knows of its owner (name, e-mail). */

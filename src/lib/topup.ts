@@ -5,10 +5,6 @@ import { MIN_TOP_UP, TOP_UP_STEP } from './money';
 import { m } from './paraglide/messages';
 import type { Locale } from './statuses';
 
-// The server's sentences (English, like all of its own sentences) for its input schema.
-export const minTopUpMessage = `The smallest top-up is ${formatRupiah(MIN_TOP_UP)}`;
-export const topUpStepMessage = `Top up in steps of ${formatRupiah(TOP_UP_STEP)}`;
-
 /** Why this amount cannot be topped up (in the page's language), or null when it can. */
 export function topUpAmountProblem(
 	amount: number | null | undefined,

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, register, uniqueEmail } from './helpers';
+import { login, register, uniqueEmail, visit } from './helpers';
 
 test('an administrator blocks a customer, who is logged out at once and cannot log in again', async ({ browser }) => {
 	const customer = await (await browser.newContext()).newPage();
@@ -52,4 +52,17 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await dialog.getByRole('button', { name: 'Grant' }).click();
 	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
 	await expect(admin.getByText('Granted', { exact: true })).toBeVisible();
+
+	// The customer reads what the grant is worth to them: free until a WIB day, no price, no renewal.
+	const grantedUntil = /^Free \(granted\) until \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/;
+	await visit(customer, '/subscriptions');
+	const row = customer.getByTestId('live-subscriptions').getByTestId('subscription-row');
+	await expect(row).toContainText('Memos · Basic · free (granted)');
+	await expect(row).not.toContainText('/month');
+	await row.click();
+	await expect(customer.getByTestId('granted-until')).toHaveText(grantedUntil);
+	await expect(customer.getByText('Renews on')).toHaveCount(0);
+	await expect(customer.getByText(/\/month/)).toHaveCount(0);
+	await customer.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(customer.getByTestId('granted-until')).toHaveText(grantedUntil);
 });

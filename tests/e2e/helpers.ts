@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 
@@ -46,20 +48,55 @@ function admin(baseURL: string): Promise<APIRequestContext> {
 	return adminApi;
 }
 
-/**
- * The link of the newest mail of a kind to an address, read from the outbox as the admin
- * Outbox page shows it (without SMTP_URL mails are kept there); returned as a path.
- */
-export async function mailLink(page: Page, to: string, kind: string): Promise<string> {
-	const origin = new URL(page.url()).origin;
-	const api = await admin(origin);
+/** The mails of a kind to an address as the admin Outbox page shows them, newest first (queued ones too). */
+async function outboxMails(page: Page, to: string, kind: string): Promise<{ text: string }[]> {
+	const api = await admin(new URL(page.url()).origin);
 	const input = encodeURIComponent(JSON.stringify({ json: { page: 1, pageSize: 100 } }));
 	const response = await api.get(`/api/trpc/admin.mail.outbox?input=${input}`);
 	expect(response.ok(), await response.text()).toBe(true);
 	const body = (await response.json()) as { result: { data: { json: { items: { to: string; kind: string; text: string }[] } } } };
-	const mail = body.result.data.json.items.find((item) => item.to === to.toLowerCase() && item.kind === kind);
+	return body.result.data.json.items.filter((item) => item.to === to.toLowerCase() && item.kind === kind);
+}
+
+/** The text of the newest mail of a kind to an address as the admin Outbox page shows it. */
+export async function outboxText(page: Page, to: string, kind: string): Promise<string> {
+	const [mail] = await outboxMails(page, to, kind);
 	expect(mail, `a ${kind} mail to ${to}`).toBeTruthy();
-	const url = mail!.text.match(/https?:\/\/\S+/g)!.find((link) => link.includes('token='))!;
+	return mail.text;
+}
+
+/**
+ * The link of the newest mail of a kind to an address. The admin Outbox page hides account
+ * links' tokens; without SMTP_URL the whole mail is a file in the data directory's outbox
+ * folder (written when the mail-send job runs), which is where a developer finds it too.
+ * Returned as a path.
+ */
+export async function mailLink(page: Page, to: string, kind: string): Promise<string> {
+	const folder = path.join(process.env.E2E_DATA_DIR!, 'outbox');
+	// Every such mail queued so far, the newest included, must have been written out.
+	const queued = (await outboxMails(page, to, kind)).length;
+	let text = '';
+	await expect
+		.poll(
+			async () => {
+				const files = await readdir(folder).catch(() => [] as string[]);
+				const mails = await Promise.all(
+					files.map(async (file) => ({
+						file,
+						...(await stat(path.join(folder, file))),
+						text: await readFile(path.join(folder, file), 'utf8')
+					}))
+				);
+				const written = mails
+					.filter((mail) => mail.text.includes(`To: ${to.toLowerCase()}\n`) && mail.text.includes(`Kind: ${kind}\n`))
+					.sort((a, b) => b.mtimeMs - a.mtimeMs);
+				text = written[0]?.text ?? '';
+				return written.length > 0 && written.length >= queued;
+			},
+			{ message: `a ${kind} mail to ${to}`, timeout: 30_000 }
+		)
+		.toBe(true);
+	const url = text.match(/https?:\/\/\S+/g)!.find((link) => link.includes('token='))!;
 	const link = new URL(url);
 	return link.pathname + link.search;
 }

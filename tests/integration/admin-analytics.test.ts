@@ -62,6 +62,7 @@ async function money(
 		amount: change.amount,
 		idempotencyKey: `fixture:${keys}`,
 		description: 'Fixture',
+		at: new Date(),
 		paymentMethod: change.method ?? 'CREDIT',
 		subscriptionId: change.subscriptionId,
 		metadata: change.metadata

@@ -7,7 +7,8 @@ import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { mailOutbox } from '../../src/lib/server/db/schema';
 import { createLogger } from '../../src/lib/server/log';
-import { deliverMail, queueMail } from '../../src/lib/server/mail/outbox';
+import { readFileSync, statSync } from 'node:fs';
+import { deliverMail, keptMailPath, queueMail } from '../../src/lib/server/mail/outbox';
 import { notify } from '../../src/lib/server/notifications/service';
 import { mailSend } from '../../jobs/mail-send';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -135,6 +136,10 @@ describe('without SMTP_URL', () => {
 		});
 		const [mail] = await mailsOf(runtime, user.id);
 		expect(await deliverMail(runtime, mail.id)).toBe('kept');
+		// The whole mail is also a file only whoever runs MinisPod can read.
+		const file = keptMailPath(runtime.dataDir, mail.id);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(readFileSync(file, 'utf8')).toContain('http://127.0.0.1:3999/subscriptions/x');
 		const [kept] = await mailsOf(runtime, user.id);
 		expect(kept).toMatchObject({ status: 'KEPT', subject: 'Ghost renewed' });
 		expect(kept.text).toContain('http://127.0.0.1:3999/subscriptions/x');

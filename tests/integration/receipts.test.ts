@@ -13,6 +13,7 @@ import { expectMoneyInvariants } from '../support/invariants';
 import { rejection } from '../support/errors';
 import { pdfText } from '../support/pdf';
 import { wib } from '../support/billing';
+import { applyGatewayStatus } from '../../src/lib/server/wallet/gateway-status';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -32,7 +33,8 @@ async function charge(user: Pick<User, 'id'>, amount: number, type: 'SUBSCRIPTIO
 		type,
 		amount: -amount,
 		idempotencyKey: `receipt-test:${keyCounter}`,
-		description: `Vaultwarden Basic, charge ${keyCounter}`
+		description: `Vaultwarden Basic, charge ${keyCounter}`,
+		at: new Date()
 	});
 	return transaction;
 }
@@ -114,6 +116,41 @@ describe('receipt numbering', () => {
 		expect(numbers.get(late.id)).toBe('KW/2030/000001');
 		expect(numbers.get(early.id)).toBe('KW/2031/000001');
 		expect(numbers.get(next.id)).toBe('KW/2031/000002');
+	});
+
+	it("takes a top-up's completion time from the runtime's clock: 23:59 and 00:00 WIB fall in separate years", async () => {
+		const customer = await createUser(runtime);
+		/** A pending top-up credited by the gateway while the runtime's clock reads `at`. */
+		async function topUpAt(at: Date, amount: number) {
+			const orderId = `yb-${customer.id.slice(0, 8)}-${amount}`;
+			const [pending] = await runtime.db
+				.insert(transactions)
+				.values({ userId: customer.id, type: 'TOP_UP', amount, description: 'Top-up', idempotencyKey: orderId, orderId })
+				.returning();
+			// The injected clock stands still at `at`.
+			const clocked = { ...runtime, clock: { ...runtime.clock, now: () => new Date(at) } };
+			const settled = {
+				orderId,
+				transactionStatus: 'settlement',
+				fraudStatus: 'accept',
+				statusCode: '200',
+				grossAmount: `${amount}.00`,
+				paymentType: 'bank_transfer',
+				transactionId: `gateway-${orderId}`,
+				statusMessage: null,
+				raw: {}
+			};
+			const { transaction } = await applyGatewayStatus(clocked, pending.id, settled, 'webhook');
+			return transaction;
+		}
+		// Years no other test uses; the clock stands one minute either side of midnight in Jakarta.
+		const late = await topUpAt(wib('2034-12-31T23:59:00'), 10_000);
+		const early = await topUpAt(wib('2035-01-01T00:00:00'), 20_000);
+		expect(late.completedAt).toEqual(wib('2034-12-31T23:59:00'));
+		while ((await assignReceiptNumbers(runtime.db)) > 0);
+		const numbers = new Map((await receiptsOf([late.id, early.id])).map((r) => [r.transactionId, r.number]));
+		expect(numbers.get(late.id)).toBe('KW/2034/000001');
+		expect(numbers.get(early.id)).toBe('KW/2035/000001');
 	});
 });
 

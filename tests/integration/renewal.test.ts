@@ -163,7 +163,8 @@ describe('renewal', () => {
 			type: 'ADMIN_ADJUSTMENT',
 			amount: kuma.monthlyPrice,
 			idempotencyKey: `oldest-first:${user.id}`,
-			description: 'Test credit'
+			description: 'Test credit',
+			at: new Date()
 		});
 		expect((await retryDueRenewals(runtime, user.id, now)).renewed).toBe(1);
 		expect(await reloadSubscription(runtime.db, newest.id)).toMatchObject({

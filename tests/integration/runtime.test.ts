@@ -30,9 +30,9 @@ describe('runtime', () => {
 
 	it('seeds the catalog once and demo accounts once', async () => {
 		expect(await seedCatalog(runtime.db)).toEqual({ categories: 0, services: 0, plans: 0 });
-		const first = await seedDemoAccounts(runtime.db);
+		const first = await seedDemoAccounts(runtime.db, runtime.clock.now());
 		expect(first.map((a) => a.role).sort()).toEqual(['ADMINISTRATOR', 'USER']);
-		expect(await seedDemoAccounts(runtime.db)).toEqual([]);
+		expect(await seedDemoAccounts(runtime.db, runtime.clock.now())).toEqual([]);
 		const [demo] = await runtime.db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL));
 		expect(demo.creditBalance).toBe(DEMO_WELCOME_CREDIT);
 		const [welcome] = await runtime.db.select().from(transactions).where(eq(transactions.userId, demo.id));

@@ -275,8 +275,8 @@ describe('upgrade', () => {
 		expect(charge).toBeGreaterThan(0);
 
 		const reason = 'the cluster refused the new limits';
-		expect(await rollbackUpgrade(runtime.db, { subscriptionId, upgradeId, reason })).toBe(true);
-		expect(await rollbackUpgrade(runtime.db, { subscriptionId, upgradeId, reason })).toBe(false);
+		expect(await rollbackUpgrade(runtime.db, { subscriptionId, upgradeId, reason, now: runtime.clock.now() })).toBe(true);
+		expect(await rollbackUpgrade(runtime.db, { subscriptionId, upgradeId, reason, now: runtime.clock.now() })).toBe(false);
 
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.balance);
 		expect((await reloadPlan(runtime.db, basic.id)).usedQuota).toBe(before.basicUsed);

@@ -24,7 +24,8 @@ async function ledgerEntry(user: User, type: 'ADMIN_ADJUSTMENT' | 'SUBSCRIPTION'
 		type,
 		amount,
 		idempotencyKey: key,
-		description: `${type} ${key}`
+		description: `${type} ${key}`,
+		at: new Date()
 	});
 	await runtime.db
 		.update(transactions)

@@ -65,7 +65,8 @@ describe.each(seeds)('the ledger under random concurrent operations (seed %i)', 
 					type: 'TOP_UP',
 					amount: rng.int(10, 500) * 1_000,
 					idempotencyKey: key,
-					description: 'Top-up'
+					description: 'Top-up',
+					at: new Date()
 				};
 				history.push({ key, change });
 				return [direct(change)];
@@ -90,6 +91,7 @@ describe.each(seeds)('the ledger under random concurrent operations (seed %i)', 
 					amount,
 					idempotencyKey: key,
 					description: 'Top-up',
+					at: new Date(),
 					pendingTransactionId: pending.id
 				};
 				return Array.from({ length: rng.int(1, 6) }, () => direct(change));
@@ -101,7 +103,8 @@ describe.each(seeds)('the ledger under random concurrent operations (seed %i)', 
 					type,
 					amount: -rng.int(1, 400) * 1_000,
 					idempotencyKey: key,
-					description: type
+					description: type,
+					at: new Date()
 				};
 				history.push({ key, change });
 				return [direct(change)];
@@ -112,7 +115,8 @@ describe.each(seeds)('the ledger under random concurrent operations (seed %i)', 
 					type: 'REFUND',
 					amount: rng.int(1, 100) * 1_000,
 					idempotencyKey: key,
-					description: 'Refund'
+					description: 'Refund',
+					at: new Date()
 				};
 				history.push({ key, change });
 				return [direct(change)];
@@ -124,7 +128,8 @@ describe.each(seeds)('the ledger under random concurrent operations (seed %i)', 
 					type: 'ADMIN_ADJUSTMENT',
 					amount,
 					idempotencyKey: key,
-					description: 'Adjustment'
+					description: 'Adjustment',
+					at: new Date()
 				};
 				history.push({ key, change });
 				return [direct(change)];

@@ -20,7 +20,14 @@ describe('applyBalanceChange', () => {
 	it('keeps the lifetime totals with the ledger: top-ups add, charges spend, refunds take spend back', async () => {
 		const user = await createUser(runtime);
 		const change = (type: 'TOP_UP' | 'SUBSCRIPTION' | 'UPGRADE' | 'REFUND' | 'ADMIN_ADJUSTMENT', amount: number, key: string) =>
-			applyBalanceChange(runtime.db, { userId: user.id, type, amount, idempotencyKey: `${user.id}:${key}`, description: key });
+			applyBalanceChange(runtime.db, {
+				userId: user.id,
+				type,
+				amount,
+				idempotencyKey: `${user.id}:${key}`,
+				description: key,
+				at: new Date()
+			});
 		await change('TOP_UP', 300_000, 'a');
 		await change('SUBSCRIPTION', -100_000, 'b');
 		await change('UPGRADE', -20_000, 'c');
@@ -41,7 +48,8 @@ describe('applyBalanceChange', () => {
 			type: 'SUBSCRIPTION' as const,
 			amount: -30_000,
 			idempotencyKey: `${user.id}:once`,
-			description: 'Plan'
+			description: 'Plan',
+			at: new Date()
 		};
 		const first = await applyBalanceChange(runtime.db, change);
 		const again = await applyBalanceChange(runtime.db, change);
@@ -61,7 +69,8 @@ describe('applyBalanceChange', () => {
 				type: 'SUBSCRIPTION',
 				amount: -25_000,
 				idempotencyKey: `${user.id}:big`,
-				description: 'Plan'
+				description: 'Plan',
+				at: new Date()
 			})
 		).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDIT', details: { shortfall: 15_000, balance: 10_000, required: 25_000 } });
 		const rows = await runtime.db.select().from(transactions).where(eq(transactions.userId, user.id));
@@ -77,7 +86,8 @@ describe('applyBalanceChange', () => {
 				type: 'TOP_UP',
 				amount: 10_000.5,
 				idempotencyKey: `${user.id}:f`,
-				description: 'x'
+				description: 'x',
+				at: new Date()
 			})
 		).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 	});
@@ -103,6 +113,7 @@ describe('applyBalanceChange', () => {
 				amount: overrides.amount ?? 40_000,
 				idempotencyKey: `${user.id}:p`,
 				description: 'Top-up',
+				at: new Date(),
 				pendingTransactionId: pending.id,
 				paymentReference: 'gateway-ref'
 			});
@@ -122,7 +133,8 @@ describe('applyBalanceChange with a batch', () => {
 		type: 'SUBSCRIPTION' as const,
 		amount,
 		idempotencyKey: `${userId}:batch:${key}`,
-		description: key
+		description: key,
+		at: new Date()
 	});
 
 	it('applies every change in order, each row one link of its customer chain', async () => {

@@ -244,7 +244,8 @@ describe('money going back after a credit', () => {
 			type: 'SUBSCRIPTION',
 			amount: -150_000,
 			idempotencyKey: `spend:${orderId}`,
-			description: 'A plan'
+			description: 'A plan',
+			at: new Date()
 		});
 
 		await runtime.simulator.refund(orderId);

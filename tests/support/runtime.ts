@@ -104,6 +104,7 @@ export async function createUser(
 			amount: options.credit,
 			idempotencyKey: `test-credit:${user.id}`,
 			description: 'Test credit',
+			at: new Date(),
 			paymentMethod: 'ADMIN_MANUAL'
 		});
 	}

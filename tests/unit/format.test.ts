@@ -5,6 +5,7 @@ import {
 	formatMemory,
 	formatRupiah,
 	formatSignedRupiah,
+	formatSize,
 	statusLabel,
 	statusTone
 } from '../../src/lib/format';
@@ -57,5 +58,13 @@ describe('formatCount', () => {
 		expect(formatCount(1, 'slot')).toBe('1 slot');
 		expect(formatCount(0, 'slot')).toBe('0 slots');
 		expect(formatCount(12, 'slot')).toBe('12 slots');
+	});
+});
+
+describe('formatSize', () => {
+	it("writes a backup's size in the page's language", () => {
+		expect(formatSize(1.5 * 2 ** 30, 'id')).toBe('1,5 GB');
+		expect(formatSize(1.5 * 2 ** 30, 'en')).toBe('1.5 GB');
+		expect(formatSize(300 * 2 ** 20, 'id')).toBe('300 MB');
 	});
 });

@@ -2,11 +2,16 @@
 // code and HTTP status through ERROR_CODES), a message for the person, an optional
 // message for the log, the field it is about, and details the UI needs to offer the next
 // step (a shortfall, the subscription to upgrade, ...). Repeated errors have one
-// constructor each below, so the same refusal always reads the same.
+// constructor each below, so the same refusal always reads the same. The person's sentence
+// is a paraglide message (sentences.ts) written in the request's language; `message` (what
+// the log reads) is always English.
 import { TRPCError } from '@trpc/server';
 import { ERROR_CODES, type AppErrorCode } from '$lib/error-codes';
 import { formatRupiah } from '$lib/format';
 import { suggestedTopUp } from '$lib/topup';
+import { m } from '$lib/paraglide/messages';
+import type { Locale } from '$lib/statuses';
+import { render, say, sentenceLocale, type Sentence } from './sentences';
 
 export { ERROR_CODES, type AppErrorCode };
 
@@ -22,18 +27,28 @@ export type AppErrorOptions = {
 
 export class AppError extends Error {
 	readonly code: AppErrorCode;
-	/** The sentence for the person, without the field's name. */
-	readonly userMessage: string;
+	/** The sentence for the person: a message in both languages, or English text. */
+	readonly sentence: Sentence | string;
 	readonly field?: string;
 	readonly details: Record<string, unknown>;
 
-	constructor(code: AppErrorCode, userMessage: string, options: AppErrorOptions = {}) {
-		super(options.logMessage ?? userMessage, { cause: options.cause });
+	constructor(code: AppErrorCode, sentence: Sentence | string, options: AppErrorOptions = {}) {
+		super(options.logMessage ?? (typeof sentence === 'string' ? sentence : sentence('en')), { cause: options.cause });
 		this.name = 'AppError';
 		this.code = code;
-		this.userMessage = userMessage;
+		this.sentence = sentence;
 		this.field = options.field;
 		this.details = options.details ?? {};
+	}
+
+	/** The sentence for the person in the request's language, without the field's name. */
+	get userMessage(): string {
+		return render(this.sentence);
+	}
+
+	/** The language `userMessage` is written in (English text not yet translated stays English). */
+	get messageLocale(): Locale {
+		return typeof this.sentence === 'string' ? 'en' : sentenceLocale();
 	}
 
 	/** What an API caller reads: the field named first, like a failed input check. */
@@ -50,21 +65,23 @@ export class AppError extends Error {
 	}
 }
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found.`);
-export const forbidden = (message = 'You are not allowed to do that.') => new AppError('FORBIDDEN', message);
-export const badRequest = (field: string, message: string, details: Record<string, unknown> = {}) =>
+/** "Subscription not found." in English (the log's noun); a general sentence in Indonesian. */
+export const notFound = (what: string) =>
+	new AppError('NOT_FOUND', (locale) => (locale === 'en' ? `${what} not found.` : m.srv_not_found({}, { locale })));
+export const forbidden = (message: Sentence | string = say(m.srv_forbidden)) => new AppError('FORBIDDEN', message);
+export const badRequest = (field: string, message: Sentence | string, details: Record<string, unknown> = {}) =>
 	new AppError('BAD_REQUEST', message, { field, details });
-export const invalidState = (message: string, details: Record<string, unknown> = {}) =>
+export const invalidState = (message: Sentence | string, details: Record<string, unknown> = {}) =>
 	new AppError('INVALID_STATE', message, { details });
 
 /** The wallet cannot pay `required`; the shortfall comes with a top-up link that pre-fills it. */
 export function insufficientCredit(
 	need: { shortfall: number; balance: number; required: number },
-	options: { field?: string; message?: string } = {}
+	options: { field?: string; message?: Sentence | string } = {}
 ) {
 	return new AppError(
 		'INSUFFICIENT_CREDIT',
-		options.message ?? `Not enough credit: top up at least ${formatRupiah(need.shortfall)} more.`,
+		options.message ?? say(m.srv_insufficient_credit, { amount: formatRupiah(need.shortfall) }),
 		{
 			field: options.field,
 			details: { ...need, topUpUrl: topUpUrl(need.shortfall) }
@@ -76,13 +93,13 @@ export function insufficientCredit(
 export const topUpUrl = (shortfall: number) => `/wallet?amount=${suggestedTopUp(shortfall)}`;
 
 export function quotaExceeded(planId: string) {
-	return new AppError('QUOTA_EXCEEDED', 'This plan is sold out. Join the waitlist to hear when a slot frees up.', {
+	return new AppError('QUOTA_EXCEEDED', say(m.srv_quota_exceeded), {
 		details: { planId, waitlist: true }
 	});
 }
 
 export function duplicateSubscription(subscriptionId: string) {
-	return new AppError('DUPLICATE_SUBSCRIPTION', 'You already subscribe to this app. Upgrade that subscription instead.', {
+	return new AppError('DUPLICATE_SUBSCRIPTION', say(m.srv_duplicate_subscription), {
 		details: { subscriptionId, upgradeUrl: `/subscriptions/${subscriptionId}?upgrade=1` }
 	});
 }

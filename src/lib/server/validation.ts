@@ -2,30 +2,28 @@
 // (and answered with the same sentence) wherever it appears.
 import { z } from 'zod';
 import { AMOUNT_SANITY_MAX } from '$lib/money';
+import { m } from '$lib/paraglide/messages';
+import { says } from './sentences';
 
-export const idSchema = z.uuid('Must be a valid id');
+export const idSchema = z.uuid(says(m.srv_id_invalid));
 
 /** Why an administrator did something: recorded in the audit log and often shown to the customer. */
-export const reasonSchema = z
-	.string()
-	.trim()
-	.min(5, 'Give a reason of at least 5 characters')
-	.max(500, 'Keep the reason under 500 characters');
+export const reasonSchema = z.string().trim().min(5, says(m.srv_reason_min)).max(500, says(m.srv_reason_max));
 
 /**
  * Whole rupiah typed as text (a multipart form field): decimal digits only. A lenient number
  * parse reads "0x2710" as 10.000 and "1e5" as 100.000.
  */
 export const rupiahTextSchema = z
-	.string({ error: 'Enter an amount in rupiah' })
-	.regex(/^\d{1,13}$/, 'Enter the amount in whole rupiah, digits only')
+	.string(says(m.srv_amount_required))
+	.regex(/^\d{1,13}$/, says(m.srv_amount_digits))
 	.transform(Number);
 
 /** Whole rupiah, positive, below any sane bound. */
 export const rupiahSchema = z
-	.number({ error: 'Enter an amount in rupiah' })
-	.int('Use whole rupiah')
-	.max(AMOUNT_SANITY_MAX, 'That amount is too large');
+	.number(says(m.srv_amount_required))
+	.int(says(m.srv_amount_whole))
+	.max(AMOUNT_SANITY_MAX, says(m.srv_amount_too_large));
 
 /** Fields written in lines (an administrator's reason, a note): line breaks and tabs are text there. */
 const MULTILINE_FIELDS = new Set(['reason', 'note', 'address']);

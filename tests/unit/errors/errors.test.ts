@@ -7,6 +7,16 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ERROR_CODES, AppError, insufficientCredit, badRequest } from '../../../src/lib/server/errors';
 import { bannerMessage, errorInfo } from '../../../src/lib/errors';
 import { TRPCClientError } from '@trpc/client';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { z } from 'zod';
+import { overwriteServerAsyncLocalStorage } from '../../../src/lib/paraglide/runtime';
+import { rupiahSchema } from '../../../src/lib/server/validation';
+import type { Locale } from '../../../src/lib/statuses';
+
+// What paraglide's middleware does around every request (src/lib/server/i18n.ts withLocale).
+const requests = new AsyncLocalStorage<{ locale?: Locale }>();
+overwriteServerAsyncLocalStorage(requests as never);
+const inRequest = <T>(locale: Locale, run: () => T) => requests.run({ locale }, run);
 
 describe('AppError', () => {
 	it('maps every code to the HTTP status tRPC answers with', () => {
@@ -31,6 +41,31 @@ describe('AppError', () => {
 		expect(small.userMessage).toBe('Not enough credit: top up at least Rp 2.500 more.');
 		expect(small.details).toMatchObject({ shortfall: 2_500, topUpUrl: '/wallet?amount=10000' });
 		expect(insufficientCredit({ shortfall: 25_000, balance: 0, required: 25_000 }).details.topUpUrl).toBe('/wallet?amount=25000');
+	});
+
+	it("writes its sentence in the request's language, English outside a request and in the log", () => {
+		const error = insufficientCredit({ shortfall: 2_500, balance: 7_500, required: 10_000 });
+		expect(error.messageLocale).toBe('en');
+		inRequest('id', () => {
+			expect(error.userMessage).toBe('Saldo tidak cukup: isi ulang paling sedikit Rp 2.500 lagi.');
+			expect(error.messageLocale).toBe('id');
+			expect(error.toTRPCError().message).toBe('Saldo tidak cukup: isi ulang paling sedikit Rp 2.500 lagi.');
+		});
+		inRequest('en', () => expect(error.userMessage).toBe('Not enough credit: top up at least Rp 2.500 more.'));
+		expect(error.message).toBe('Not enough credit: top up at least Rp 2.500 more.');
+		// English text not yet translated says so.
+		expect(inRequest('id', () => badRequest('amount', 'Too much.').messageLocale)).toBe('en');
+	});
+
+	it("checks input with sentences in the request's language, zod's own included", () => {
+		const first = (result: { error?: z.ZodError }) => result.error!.issues[0].message;
+		inRequest('id', () => {
+			expect(first(rupiahSchema.safeParse('12'))).toBe('Masukkan jumlah dalam rupiah');
+			expect(first(rupiahSchema.safeParse(1.5))).toBe('Gunakan rupiah bulat');
+			expect(first(z.object({ name: z.string() }).safeParse({}))).toMatch(/^Input tidak valid/);
+		});
+		inRequest('en', () => expect(first(rupiahSchema.safeParse(1.5))).toBe('Use whole rupiah'));
+		expect(first(rupiahSchema.safeParse(1.5))).toBe('Use whole rupiah');
 	});
 
 	it('logs its own message when one is given, and tells the person the other', () => {
@@ -64,16 +99,19 @@ describe('errorInfo (browser)', () => {
 		expect(errorInfo(error).message).toBe('Terjadi kesalahan di pihak kami. Silakan coba lagi. (Referensi: 0123456789abcdef)');
 	});
 
-	it("shows the code's sentence in Indonesian instead of the server's English one", () => {
-		const error = new TRPCClientError('This subscription is not active.');
-		Object.assign(error, { data: { code: 'CONFLICT', appCode: 'INVALID_STATE' } });
-		expect(errorInfo(error).message).toBe('Itu tidak bisa dilakukan sekarang; muat ulang halaman dan coba lagi.');
+	it("shows the server's sentence when it is in the page's language, else the code's", () => {
+		const english = new TRPCClientError('This subscription is not active.');
+		Object.assign(english, { data: { code: 'CONFLICT', appCode: 'INVALID_STATE', messageLocale: 'en' } });
+		expect(errorInfo(english).message).toBe('Itu tidak bisa dilakukan sekarang; muat ulang halaman dan coba lagi.');
+		const indonesian = new TRPCClientError('Langganan ini tidak aktif.');
+		Object.assign(indonesian, { data: { code: 'CONFLICT', appCode: 'INVALID_STATE', messageLocale: 'id' } });
+		expect(errorInfo(indonesian).message).toBe('Langganan ini tidak aktif.');
 	});
 
 	it('never shows a field name to people, and tells a field problem once, beside the field', () => {
 		const error = new TRPCClientError('amount: must be a multiple of Rp 1.000');
 		Object.assign(error, {
-			data: { code: 'BAD_REQUEST', fieldErrors: { amount: ['Must be a multiple of Rp 1.000'] } }
+			data: { code: 'BAD_REQUEST', fieldErrors: { amount: ['Must be a multiple of Rp 1.000'] }, messageLocale: 'id' }
 		});
 		const info = errorInfo(error);
 		expect(info.message).toBe('Must be a multiple of Rp 1.000');
@@ -82,7 +120,7 @@ describe('errorInfo (browser)', () => {
 		expect(bannerMessage(info, ['name'])).toBe('Must be a multiple of Rp 1.000');
 
 		const domain = new TRPCClientError('totalQuota: Cannot be below the 1 slot in use.');
-		Object.assign(domain, { data: { code: 'BAD_REQUEST', appCode: 'BAD_REQUEST', field: 'totalQuota' } });
+		Object.assign(domain, { data: { code: 'BAD_REQUEST', appCode: 'BAD_REQUEST', field: 'totalQuota', messageLocale: 'id' } });
 		expect(errorInfo(domain).message).toBe('Cannot be below the 1 slot in use.');
 		expect(bannerMessage(null, [])).toBeNull();
 	});

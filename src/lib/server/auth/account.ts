@@ -3,7 +3,9 @@
 // is an account token (account-tokens.ts); every mail goes through the outbox in the
 // transaction that causes it.
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { passwordStrength, WEAK_PASSWORD_MESSAGE } from '$lib/password-strength';
+import { passwordStrength } from '$lib/password-strength';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 import type { Locale } from '$lib/statuses';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
@@ -18,7 +20,7 @@ const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Refuses a guessable password as a field error; the owner's name and address count as guessable. */
 export function requireStrongPassword(password: string, owner: { name: string; email: string }, field = 'password') {
-	if (!passwordStrength(password, [owner.name, owner.email]).acceptable) throw badRequest(field, WEAK_PASSWORD_MESSAGE);
+	if (!passwordStrength(password, [owner.name, owner.email]).acceptable) throw badRequest(field, say(m.srv_weak_password));
 }
 
 async function mailVerificationLink(db: DbOrTx, user: { id: string; name: string; email: string }, now: Date) {
@@ -58,7 +60,7 @@ export async function register(db: Db, input: Registration, locale: Locale | nul
 export async function resendVerification(db: Db, userId: string, now = new Date()) {
 	await db.transaction(async (tx) => {
 		const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
-		if (user.emailVerifiedAt) throw invalidState('Your e-mail address is already verified.');
+		if (user.emailVerifiedAt) throw invalidState(say(m.srv_already_verified));
 		await mailVerificationLink(tx, user, now);
 	});
 	return { sent: true as const };
@@ -68,10 +70,7 @@ export async function resendVerification(db: Db, userId: string, now = new Date(
 export async function requireVerifiedEmail(db: DbOrTx, userId: string) {
 	const [user] = await db.select({ verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, userId));
 	if (!user?.verifiedAt) {
-		throw new AppError(
-			'EMAIL_NOT_VERIFIED',
-			'Verify your e-mail address before your first top-up: open the link we e-mailed you, or send it again.'
-		);
+		throw new AppError('EMAIL_NOT_VERIFIED', say(m.srv_verify_before_topup));
 	}
 }
 
@@ -85,7 +84,7 @@ export async function confirmEmail(db: Db, token: string, now = new Date()) {
 		const [user] = await tx.select().from(users).where(eq(users.id, used.userId)).for('update');
 		if (used.purpose === 'EMAIL_VERIFICATION') {
 			// A link for an address the account no longer has verifies nothing.
-			if (used.email !== user.email) throw invalidState('This link is for an address your account no longer uses.');
+			if (used.email !== user.email) throw invalidState(say(m.srv_link_old_address));
 			await tx
 				.update(users)
 				.set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})` })
@@ -96,7 +95,7 @@ export async function confirmEmail(db: Db, token: string, now = new Date()) {
 			.select({ id: users.id })
 			.from(users)
 			.where(and(eq(users.email, used.email), ne(users.id, user.id)));
-		if (taken) throw badRequest('email', 'This address now belongs to another account.');
+		if (taken) throw badRequest('email', say(m.srv_address_taken_now));
 		await tx.update(users).set({ email: used.email, emailVerifiedAt: now }).where(eq(users.id, user.id));
 		await queueMail(tx, {
 			to: user.email,
@@ -179,9 +178,9 @@ export async function requestEmailChange(
 ) {
 	const email = normalizeEmail(input.email);
 	const user = await checkCurrentPassword(db, userId, input.currentPassword, context);
-	if (email === user.email) throw badRequest('email', 'This is already your e-mail address.');
+	if (email === user.email) throw badRequest('email', say(m.srv_already_your_address));
 	const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-	if (taken) throw badRequest('email', 'Another account uses this address.');
+	if (taken) throw badRequest('email', say(m.srv_address_taken));
 	await db.transaction(async (tx) => {
 		const token = await issueAccountToken(tx, { userId, purpose: 'EMAIL_CHANGE', email }, now);
 		await queueMail(tx, {

@@ -5,7 +5,9 @@ import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import type { Locale } from '$lib/statuses';
 import { AppError, badRequest, notFound } from '../errors';
-import { passwordStrength, WEAK_PASSWORD_MESSAGE } from '$lib/password-strength';
+import { passwordStrength } from '$lib/password-strength';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 import { hashPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
 import { isKnownDevice, rememberDevice } from './devices';
@@ -43,9 +45,9 @@ export async function login(db: Db, input: Credentials, context: LoginContext) {
 
 	dummyHash ??= hashPassword('not-a-real-password');
 	const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
-	if (!user || !valid) throw new AppError('UNAUTHORIZED', 'Email or password is incorrect.');
+	if (!user || !valid) throw new AppError('UNAUTHORIZED', say(m.srv_login_incorrect));
 	await loginSucceeded(db, email, client);
-	if (!user.isActive) throw new AppError('FORBIDDEN', 'This account is disabled.');
+	if (!user.isActive) throw new AppError('FORBIDDEN', say(m.srv_account_disabled));
 	const deviceToken = await rememberDevice(db, user.id, context.deviceToken);
 	return { user: publicUser(user), deviceToken };
 }
@@ -59,7 +61,7 @@ export async function checkCurrentPassword(db: Db, userId: string, password: str
 	const client = { address: context.address, knownDevice: await isKnownDevice(db, user.id, context.deviceToken) };
 	await beginLoginAttempt(db, user.email, client);
 	if (!(await verifyPassword(user.passwordHash, password))) {
-		throw badRequest('currentPassword', 'This is not your current password.');
+		throw badRequest('currentPassword', say(m.srv_not_current_password));
 	}
 	await loginSucceeded(db, user.email, client);
 	return user;
@@ -77,7 +79,7 @@ export async function changePassword(
 ) {
 	const user = await checkCurrentPassword(db, current.userId, input.currentPassword, context);
 	if (!passwordStrength(input.newPassword, [user.name, user.email]).acceptable) {
-		throw badRequest('newPassword', WEAK_PASSWORD_MESSAGE);
+		throw badRequest('newPassword', say(m.srv_weak_password));
 	}
 	const passwordHash = await hashPassword(input.newPassword);
 	return db.transaction(async (tx) => {

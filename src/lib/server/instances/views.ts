@@ -100,7 +100,7 @@ export const usageTotalsSchema = z.object({
 const actionStateSchema = z.object({ allowed: z.boolean(), reason: z.string().nullable() });
 
 export const instanceDetailSchema = instanceViewSchema.extend({
-	subscription: z.object({ id: z.string(), status: z.enum(SUBSCRIPTION_STATUSES), endDate: z.date() }),
+	subscription: z.object({ id: z.string(), status: z.enum(SUBSCRIPTION_STATUSES), endDate: z.date(), isGrant: z.boolean() }),
 	plan: z.object({
 		id: z.string(),
 		name: z.string(),
@@ -129,7 +129,12 @@ export function toInstanceDetail(
 	const { subscription, plan, service } = related;
 	return {
 		...toInstanceView(instance),
-		subscription: { id: subscription.id, status: subscription.status, endDate: subscription.endDate },
+		subscription: {
+			id: subscription.id,
+			status: subscription.status,
+			endDate: subscription.endDate,
+			isGrant: subscription.isGrant
+		},
 		plan: {
 			id: plan.id,
 			name: plan.name,

@@ -2,6 +2,8 @@
 // with a `mail-send` job in the same transaction, so a mail exists if and only if its event
 // commits and is never lost. The job sends it once over SMTP (retried by pg-boss when the
 // server fails) or, without SMTP_URL, keeps it here and names it in the log.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
@@ -107,6 +109,7 @@ export async function deliverMail(
 					messageId: `<${row.id}@minispod>`
 				});
 			} else {
+				await keepMailFile(runtime, row, mail);
 				runtime.log.info(
 					{ mailId: row.id, kind: row.kind, to: row.to, subject: mail.subject },
 					'mail kept in the outbox (no SMTP_URL)'
@@ -138,6 +141,21 @@ export async function deliverMail(
 		runtime.log.warn({ err: error, mailId, final: attempt.final }, 'sending a mail failed');
 		throw error;
 	}
+}
+
+/** Where a mail kept without SMTP_URL is written in full, links with their tokens included. */
+export const keptMailPath = (dataDir: string, mailId: string) => path.join(dataDir, 'outbox', `${mailId}.txt`);
+
+/**
+ * Without SMTP_URL the only full copy of a kept mail (the admin Outbox page hides account
+ * links' tokens) is a file in the data directory, readable by whoever runs MinisPod (0600):
+ * on embedded defaults that is the developer, who opens a verification or reset link from it.
+ */
+async function keepMailFile(runtime: Runtime, row: MailOutboxRow, mail: RenderedMail) {
+	const file = keptMailPath(runtime.config.dataDir, row.id);
+	await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+	const headers = [`To: ${row.to}`, `Kind: ${row.kind}`, `Subject: ${mail.subject}`];
+	await writeFile(file, `${headers.join('\n')}\n\n${mail.text}`, { mode: 0o600 });
 }
 
 /** The outbox, newest first, for the admin page: what was sent, kept or failed. */

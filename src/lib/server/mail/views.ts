@@ -21,6 +21,12 @@ export const outboxMailView = z.object({
 
 export type OutboxMailView = z.infer<typeof outboxMailView>;
 
+// An account link's token (verification, reset, e-mail change) opens the account it was
+// mailed for: administrators see the mail without it. Without SMTP_URL the full mail is in
+// the data directory's outbox folder only (keptMailPath in outbox.ts).
+const TOKEN = /([?&](?:amp;)?token=)[^&\s"'<>]+/g;
+export const maskTokens = (content: string) => content.replace(TOKEN, '$1[hidden]');
+
 /** A mail as delivered, or as it would be rendered now while it is still queued. */
 export function toOutboxMailView(row: MailOutboxRow, preview: RenderedMail | null): OutboxMailView {
 	return {
@@ -30,8 +36,8 @@ export function toOutboxMailView(row: MailOutboxRow, preview: RenderedMail | nul
 		essential: row.essential,
 		status: row.status,
 		subject: row.subject ?? preview?.subject ?? '',
-		text: row.text ?? preview?.text ?? '',
-		html: row.html ?? preview?.html ?? '',
+		text: maskTokens(row.text ?? preview?.text ?? ''),
+		html: maskTokens(row.html ?? preview?.html ?? ''),
 		attempts: row.attempts,
 		lastError: row.lastError,
 		createdAt: row.createdAt,

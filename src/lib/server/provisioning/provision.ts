@@ -203,7 +203,7 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		);
 		// Terminated meanwhile: the termination settled the money and the slot.
 		if (!failed) return;
-		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason);
+		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason, runtime.clock.now());
 		const failedParams = { name: instance.name, service: service.name, plan: plan.name, reason };
 		await notify(tx, {
 			userId: instance.userId,

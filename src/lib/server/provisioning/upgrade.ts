@@ -133,7 +133,12 @@ export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, inpu
 			runtime.log.error({ err: restoreError, instanceId: input.instanceId }, 'restoring the previous resources failed');
 		}
 	}
-	await rollbackUpgrade(db, { subscriptionId: input.subscriptionId, upgradeId: input.upgradeId, reason });
+	await rollbackUpgrade(db, {
+		subscriptionId: input.subscriptionId,
+		upgradeId: input.upgradeId,
+		reason,
+		now: runtime.clock.now()
+	});
 	await prepareNamespace(runtime, loaded.instance, names.namespace).catch((error) =>
 		runtime.log.error({ err: error, instanceId: input.instanceId }, 'restoring the namespace quota failed')
 	);

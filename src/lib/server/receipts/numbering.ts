@@ -74,7 +74,8 @@ export async function assignReceiptNumbers(db: DbOrTx, limit = ASSIGN_BATCH): Pr
 		await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('minispod:receipt-numbers'))`);
 		const pending = await unnumbered(tx, limit);
 		if (pending.length === 0) return 0;
-		const years = pending.map((row) => receiptYear(row.completedAt ?? new Date()));
+		// Completed rows always have their time; the year of a receipt is the WIB year of it.
+		const years = pending.map((row) => receiptYear(row.completedAt!));
 		const last = await lastSequences(tx, [...new Set(years)]);
 		const issuedAt = new Date();
 		const rows = pending.map((row, index) => {

@@ -5,6 +5,7 @@ import { applyBalanceChange } from '../wallet/ledger';
 import type { DbOrTx, Tx } from '../db/client';
 import { catalogSeedEntries, serviceCategories, servicePlans, services, users } from '../db/schema';
 import { seedCategories, seedServices, type SeedService } from './catalog';
+import { ledgerText } from '../wallet/ledger-texts';
 
 export type SeededCatalog = { categories: number; services: number; plans: number };
 
@@ -142,7 +143,7 @@ export const DEMO_WELCOME_CREDIT = 500_000;
  * Creates a demo administrator and a demo customer with welcome credit the first time;
  * returns their credentials only when they were just created (they are shown once).
  */
-export async function seedDemoAccounts(db: DbOrTx): Promise<Account[]> {
+export async function seedDemoAccounts(db: DbOrTx, now: Date): Promise<Account[]> {
 	const created: Account[] = [];
 	const accounts: Account[] = [
 		{ name: 'Demo Admin', email: DEMO_ADMIN_EMAIL, password: randomBytes(9).toString('base64url'), role: 'ADMINISTRATOR' },
@@ -159,6 +160,8 @@ export async function seedDemoAccounts(db: DbOrTx): Promise<Account[]> {
 				amount: DEMO_WELCOME_CREDIT,
 				idempotencyKey: `demo-welcome-credit:${result.id}`,
 				description: 'Welcome credit for the demo account',
+				text: ledgerText('welcome_credit', {}),
+				at: now,
 				paymentMethod: 'ADMIN_MANUAL',
 				// An adjustment's reason, as the adjustments list and history show it for any other.
 				adminNotes: 'Welcome credit for the demo account',

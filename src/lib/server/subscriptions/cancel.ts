@@ -16,13 +16,16 @@ import { terminationRefund } from './billing';
 import { releaseSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot, isLive } from './status';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /** Turns auto-renew off or on: off means the subscription ends with its period. */
 export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoRenew: boolean, now: Date) {
-	if (!isLive(subscription.status)) throw invalidState('This subscription has ended.');
+	if (!isLive(subscription.status)) throw invalidState(say(m.srv_subscription_ended));
 	// A past-due renewal is still being collected: auto-renew can be turned back on meanwhile.
 	if (autoRenew && subscription.endDate <= now && subscription.status !== 'PAST_DUE') {
-		throw invalidState('The period has already ended; subscribe again instead.');
+		throw invalidState(say(m.srv_period_ended));
 	}
 	const [updated] = await db
 		.update(subscriptions)
@@ -48,9 +51,9 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 	return runtime.db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
 		if (!subscription) throw notFound('Subscription');
-		if (!isLive(subscription.status)) throw invalidState('This subscription has already ended.');
+		if (!isLive(subscription.status)) throw invalidState(say(m.srv_subscription_already_ended));
 		if (subscription.status === 'PENDING_UPGRADE') {
-			throw invalidState('An upgrade is being applied; try again in a minute.');
+			throw invalidState(say(m.srv_upgrade_in_progress));
 		}
 		const { plan, service } = await loadPlan(tx, subscription.planId);
 
@@ -80,6 +83,8 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 					amount: refunded,
 					idempotencyKey: `termination-refund:${subscription.id}`,
 					description: `Refund for the unused part of ${service.name} ${plan.name}`,
+					text: ledgerText('refund_unused', { service: service.name, plan: plan.name }),
+					at: now,
 					paymentMethod: 'CREDIT',
 					subscriptionId: subscription.id,
 					processedBy: termination.actorId === subscription.userId ? undefined : termination.actorId

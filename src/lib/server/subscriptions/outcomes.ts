@@ -16,13 +16,14 @@ import { chargePeriod } from './subscribe';
 import { releaseSlot, takeSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot } from './status';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /**
  * Provisioning failed for good: release the slot, refund the period's charge and leave the
  * subscription live but unpaid (PENDING_PAYMENT) so the customer can retry or cancel.
  * Runs in the caller's transaction; idempotent through the refund's key and the status.
  */
-export async function releaseAfterFailedProvisioning(db: DbOrTx, subscriptionId: string, reason: string) {
+export async function releaseAfterFailedProvisioning(db: DbOrTx, subscriptionId: string, reason: string, now: Date) {
 	return inTransaction(db, async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
 		if (!subscription || !holdsSlot(subscription.status)) return { refunded: 0 };
@@ -48,6 +49,8 @@ export async function releaseAfterFailedProvisioning(db: DbOrTx, subscriptionId:
 				amount: -charge.amount,
 				idempotencyKey: `provisioning-refund:${charge.id}`,
 				description: `Refund: ${service.name} ${plan.name} could not be set up`,
+				text: ledgerText('refund_setup_failed', { service: service.name, plan: plan.name }),
+				at: now,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				metadata: { chargeId: charge.id, reason }
@@ -76,7 +79,7 @@ export async function repayForRetry(db: DbOrTx, subscriptionId: string, now: Dat
 		await takeSlot(tx, plan.id);
 		const end = subscription.isGrant ? subscription.endDate : addMonths(now);
 		const price = subscription.isGrant ? 0 : plan.monthlyPrice;
-		if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end });
+		if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now });
 		await tx
 			.update(subscriptions)
 			.set({

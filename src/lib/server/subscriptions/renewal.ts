@@ -82,7 +82,10 @@ export async function renewLocked(runtime: Runtime, tx: Tx, due: DueRenewal[], b
 	}
 
 	const paid = renewals.filter((renewal) => renewal.plan.monthlyPrice > 0);
-	const charged = await applyBalanceChange(tx, paid.map(periodCharge));
+	const charged = await applyBalanceChange(
+		tx,
+		paid.map((renewal) => periodCharge({ ...renewal, at: now }))
+	);
 	const balanceAfter = new Map(paid.map((renewal, index) => [renewal.subscription.id, charged[index].transaction.balanceAfter]));
 	const chargeOf = new Map(paid.map((renewal, index) => [renewal.subscription.id, charged[index].transaction.id]));
 	await rollPeriods(tx, renewals, now);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
+import { says } from '../sentences';
 import { subscriptionStatusEnum } from '../db/schema';
 import { idSchema, reasonSchema } from '../validation';
 
@@ -7,9 +9,9 @@ export { idSchema };
 export const instanceNameSchema = z
 	.string()
 	.trim()
-	.min(1, 'Give the app a name')
-	.max(50, 'Use at most 50 characters')
-	.regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes and underscores');
+	.min(1, says(m.srv_app_name_required))
+	.max(50, says(m.srv_app_name_max))
+	.regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, says(m.srv_app_name_chars));
 
 export const subscribeInput = z.object({ planId: idSchema, name: instanceNameSchema.optional() });
 export const subscriptionIdInput = z.object({ id: idSchema });

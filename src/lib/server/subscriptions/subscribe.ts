@@ -16,6 +16,7 @@ import { addMonths } from './billing';
 import { takeSlot } from './quota';
 import { balanceOf, liveSubscriptionFor, loadPlan } from './queries';
 import { formatPeriod } from '$lib/format';
+import { ledgerText } from '../wallet/ledger-texts';
 
 /** What subscribing to a plan would do, and what stands in the way (for the dialog). */
 export async function subscribeQuote(db: DbOrTx, userId: string, planId: string) {
@@ -83,6 +84,8 @@ export type PeriodCharge = {
 	service: Service;
 	start: Date;
 	end: Date;
+	/** When it is charged (the billing clock's now); a renewal pays a period that began earlier. */
+	at: Date;
 	/** The balance, when the caller holds the customer's row locked and knows it. */
 	balance?: number;
 };
@@ -92,13 +95,15 @@ export type PeriodCharge = {
  * names the subscription and the period's start, so whatever path charges a period
  * (subscribing, a renewal, a retry, a reactivation) charges it at most once.
  */
-export function periodCharge({ subscription, plan, service, start, end }: Omit<PeriodCharge, 'balance'>): BalanceChange {
+export function periodCharge({ subscription, plan, service, start, end, at }: Omit<PeriodCharge, 'balance'>): BalanceChange {
 	return {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION',
 		amount: -plan.monthlyPrice,
 		idempotencyKey: periodChargeKey(subscription.id, start),
 		description: `${service.name} ${plan.name}, ${formatPeriod(start, end, 'en')}`,
+		text: ledgerText('charge', { service: service.name, plan: plan.name, period: [start.toISOString(), end.toISOString()] }),
+		at,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
 		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
@@ -158,7 +163,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 		throw error;
 	}
 
-	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end }) : null;
+	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now }) : null;
 
 	const instanceName = input.name?.trim() || service.name;
 	const [instance] = await tx

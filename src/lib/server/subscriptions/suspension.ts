@@ -76,7 +76,7 @@ export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: S
 	const keepsPeriod = subscription.suspendedFor === 'ADMINISTRATOR' && subscription.endDate > now;
 	const end = keepsPeriod ? subscription.endDate : addMonths(now);
 	const price = reactivation.charge ? plan.monthlyPrice : 0;
-	if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end });
+	if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now });
 	const [updated] = await tx
 		.update(subscriptions)
 		.set({

@@ -19,6 +19,9 @@ import { isUpgrade, upgradeCharge } from './billing';
 import { releaseSlot, takeSlot } from './quota';
 import { balanceOf, loadPlan } from './queries';
 import { formatDate, formatRupiah } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
+import { ledgerText } from '../wallet/ledger-texts';
 
 type UpgradeCheck =
 	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: string };
@@ -111,7 +114,7 @@ export async function upgrade(
 			.orderBy(desc(serviceInstances.createdAt))
 			.limit(1);
 		if (!instance || !['RUNNING', 'STOPPED'].includes(instance.status)) {
-			throw invalidState('The app must be running or stopped to change its plan; wait until its current operation has finished.');
+			throw invalidState(say(m.srv_upgrade_needs_settled_app));
 		}
 
 		await takeSlot(tx, target.plan.id);
@@ -130,7 +133,14 @@ export async function upgrade(
 				type: 'UPGRADE',
 				amount: -charge,
 				idempotencyKey: `upgrade:${upgradeId}`,
+				at: now,
 				description: `Upgrade ${current.service.name} from ${current.plan.name} to ${target.plan.name} until ${formatDate(subscription.endDate, 'en')}`,
+				text: ledgerText('upgrade', {
+					service: current.service.name,
+					from: current.plan.name,
+					to: target.plan.name,
+					date: subscription.endDate.toISOString()
+				}),
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				// The monthly prices on both sides: analytics count the expansion of recurring revenue.
@@ -203,7 +213,10 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
  * The cluster update failed: refund the upgrade charge, give the new plan's slot back and
  * restore the previous plan, exactly as before the upgrade. Idempotent.
  */
-export async function rollbackUpgrade(db: DbOrTx, input: { subscriptionId: string; upgradeId: string; reason: string }) {
+export async function rollbackUpgrade(
+	db: DbOrTx,
+	input: { subscriptionId: string; upgradeId: string; reason: string; now: Date }
+) {
 	return db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.subscriptionId)).for('update');
 		if (!subscription || subscription.status !== 'PENDING_UPGRADE' || !subscription.previousPlanId) return false;
@@ -220,6 +233,8 @@ export async function rollbackUpgrade(db: DbOrTx, input: { subscriptionId: strin
 				amount: -charge.amount,
 				idempotencyKey: `upgrade-refund:${input.upgradeId}`,
 				description: `Refund: upgrade to ${failed.plan.name} could not be applied`,
+				text: ledgerText('refund_upgrade_failed', { plan: failed.plan.name }),
+				at: input.now,
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				metadata: { upgradeId: input.upgradeId, reason: input.reason }

@@ -11,6 +11,8 @@ import { AppError, badRequest } from '../errors';
 import { currentContext } from '../request-context';
 import { getRuntime, type Runtime } from '../runtime';
 import { findControlCharacter } from '../validation';
+import { render, say, sentenceLocale } from '../sentences';
+import { m } from '$lib/paraglide/messages';
 import { addressKey, checksFor, consumeLimits, type LimitGroup } from '../rate-limit';
 import { trpcCallDuration, trpcErrors } from '../metrics';
 
@@ -54,7 +56,7 @@ export function createContext(event: RequestEvent, runtime: Runtime = getRuntime
 /** "email: Invalid email address" for the first problem of a validation error. */
 export function describeZodError(error: ZodError): string {
 	const issue = error.issues[0];
-	if (!issue) return 'Invalid input.';
+	if (!issue) return render(say(m.srv_invalid_input));
 	const field = issue.path.join('.');
 	return field ? `${field}: ${issue.message}` : issue.message;
 }
@@ -66,11 +68,10 @@ export function fieldOf(error: TRPCError): string | null {
 	return null;
 }
 
-const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
-
 /** The generic sentence for an unexpected error, with the id support can find it by in the log. */
 export function internalErrorMessage(requestId: string | undefined): string {
-	return requestId ? `${INTERNAL_ERROR_MESSAGE} (Reference: ${requestId})` : INTERNAL_ERROR_MESSAGE;
+	const message = render(say(m.srv_internal));
+	return requestId ? render(say(m.srv_internal_reference, { message, requestId })) : message;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -99,7 +100,14 @@ const t = initTRPC.context<Context>().create({
 				appCode: appError?.code ?? null,
 				field: appError?.field ?? null,
 				details: appError?.details ?? null,
-				requestId
+				requestId,
+				// The language of `message`: the client shows it when it matches the page's, else
+				// the code's own sentence (tRPC's and untranslated sentences are English).
+				messageLocale: appError
+					? appError.messageLocale
+					: zodError || error.code === 'INTERNAL_SERVER_ERROR'
+						? sentenceLocale()
+						: 'en'
 			}
 		};
 	}
@@ -143,7 +151,7 @@ const appCodeOf = (error: TRPCError) => (error.cause instanceof AppError ? error
  */
 const plainText = t.middleware(async ({ getRawInput, next }) => {
 	const field = findControlCharacter(await getRawInput());
-	if (field) throw badRequest(field, 'Remove control characters (such as NUL bytes or line breaks) from this field.');
+	if (field) throw badRequest(field, say(m.srv_control_characters));
 	return next();
 });
 
@@ -164,14 +172,14 @@ export const rateLimited = (group: LimitGroup) =>
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user || !ctx.session) {
-		throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please log in first.' });
+		throw new AppError('UNAUTHORIZED', say(m.srv_log_in_first));
 	}
 	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
 	if (ctx.user.role !== 'ADMINISTRATOR') {
-		throw new TRPCError({ code: 'FORBIDDEN', message: 'Administrators only.' });
+		throw new AppError('FORBIDDEN', say(m.srv_admins_only));
 	}
 	return next({ ctx });
 });

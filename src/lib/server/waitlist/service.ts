@@ -7,6 +7,8 @@ import { badRequest, notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { availableSlots } from '../catalog/service';
 import { toWaitlistItem } from './views';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export const OFFER_HOURS = 24;
 
@@ -15,7 +17,7 @@ export async function joinWaitlist(db: DbOrTx, userId: string, planId: string) {
 		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, planId));
 		if (!plan || !plan.isActive) throw notFound('Plan');
 		if (availableSlots(plan) > 0) {
-			throw badRequest('planId', 'This plan has free slots: you can subscribe right away.');
+			throw badRequest('planId', say(m.srv_plan_has_slots));
 		}
 		const [entry] = await tx.insert(waitlistEntries).values({ userId, planId }).onConflictDoNothing().returning();
 		if (entry) return entry;

@@ -14,6 +14,7 @@ import { afterCredit } from './credits';
 import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
 import { formatRupiah } from '$lib/format';
+import { ledgerText } from './ledger-texts';
 
 export type Adjustment = {
 	userId: string;
@@ -40,6 +41,8 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 				amount: signed,
 				idempotencyKey: `admin-adjustment:${adjustment.requestId ?? randomUUID()}`,
 				description: adjustment.direction === 'credit' ? 'Credit from MinisPod' : 'Debit by MinisPod',
+				text: ledgerText(adjustment.direction === 'credit' ? 'admin_credit' : 'admin_debit', {}),
+				at: runtime.clock.now(),
 				paymentMethod: 'ADMIN_MANUAL',
 				processedBy: action.adminId,
 				adminNotes: adjustment.reason,

@@ -84,7 +84,7 @@ export async function applyGatewayStatus(
 		}
 
 		const step = nextTopUpStep({ status: row.status, gatewayStatus: meta(row).gateway?.transactionStatus ?? null }, status);
-		const transaction = await takeStep(tx, row, step, status, gateway);
+		const transaction = await takeStep(tx, row, step, status, gateway, runtime.clock.now());
 		return { outcome: outcomeOf(step), transaction };
 	});
 	if (result.outcome === 'credited') topUpsSettled.inc({ method: result.transaction.paymentMethod ?? 'unknown' });
@@ -98,10 +98,10 @@ export async function applyGatewayStatus(
 }
 
 /** Does what the state machine decided, inside the transaction that holds the row's lock. */
-async function takeStep(tx: Tx, row: Transaction, step: TopUpStep, status: GatewayStatus, gateway: GatewaySnapshot) {
+async function takeStep(tx: Tx, row: Transaction, step: TopUpStep, status: GatewayStatus, gateway: GatewaySnapshot, now: Date) {
 	switch (step.action) {
 		case 'credit':
-			return creditTopUp(tx, row, status, gateway);
+			return creditTopUp(tx, row, status, gateway, now);
 		case 'wait': {
 			const [waiting] = await tx
 				.update(transactions)
@@ -119,7 +119,7 @@ async function takeStep(tx: Tx, row: Transaction, step: TopUpStep, status: Gatew
 	}
 }
 
-async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gateway: GatewaySnapshot) {
+async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gateway: GatewaySnapshot, now: Date) {
 	const credited = await applyBalanceChange(tx, {
 		userId: row.userId,
 		type: 'TOP_UP',
@@ -127,6 +127,7 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 		idempotencyKey: row.idempotencyKey,
 		description: row.description,
 		pendingTransactionId: row.id,
+		at: now,
 		paymentReference: status.transactionId ?? undefined,
 		metadata: { gateway }
 	});

@@ -7,6 +7,7 @@ import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
+import type { LedgerText } from './ledger-texts';
 
 export type BalanceChange = {
 	userId: string;
@@ -16,6 +17,13 @@ export type BalanceChange = {
 	/** Unique per intended change: the same key never moves money twice. */
 	idempotencyKey: string;
 	description: string;
+	/** The description in both languages (the English `description` stays for old readers). */
+	text?: LedgerText;
+	/**
+	 * When the change completes, from the runtime's clock (the billing clock): receipts are
+	 * numbered per WIB year of it, so the test clock moves them across a year too.
+	 */
+	at: Date;
 	paymentMethod?: PaymentMethod;
 	paymentReference?: string;
 	subscriptionId?: string;
@@ -248,10 +256,10 @@ async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> 
 	const result = await tx.execute<Record<string, unknown> & { moved: string[] }>(sql`
 		WITH moved AS (${moveBalancesSql(perUser)}),
 		inserted AS (
-			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description,
+			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
 				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
 			SELECT v.user_id, v.type, 'COMPLETED', v.amount, m.before + v."offset", m.before + v."offset" + v.amount,
-				${new Date().toISOString()}::timestamptz, v.description,
+				v.completed_at, v.description, v.text,
 				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
 			FROM unnest(
 				${column((c) => c.userId)}::uuid[], ${column((c) => c.type)}::transaction_type[],
@@ -259,9 +267,10 @@ async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> 
 				${column((c) => c.description)}::text[], ${column((c) => c.idempotencyKey)}::text[],
 				${column((c) => c.paymentMethod ?? null)}::payment_method[], ${column((c) => c.paymentReference ?? null)}::text[],
 				${column((c) => c.subscriptionId ?? null)}::uuid[], ${column((c) => JSON.stringify(c.metadata ?? {}))}::jsonb[],
-				${column((c) => c.processedBy ?? null)}::uuid[], ${column((c) => c.adminNotes ?? null)}::text[]
+				${column((c) => c.processedBy ?? null)}::uuid[], ${column((c) => c.adminNotes ?? null)}::text[],
+				${column((c) => c.at.toISOString())}::timestamptz[], ${column((c) => (c.text ? JSON.stringify(c.text) : null))}::jsonb[]
 			) AS v(user_id, type, amount, "offset", description, idempotency_key, payment_method, payment_reference,
-				subscription_id, metadata, processed_by, admin_notes)
+				subscription_id, metadata, processed_by, admin_notes, completed_at, text)
 			JOIN moved m ON m.id = v.user_id
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING ${returningTransaction})
@@ -347,7 +356,7 @@ async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceCh
 			status: 'COMPLETED',
 			balanceBefore: before,
 			balanceAfter: before + change.amount,
-			completedAt: new Date(),
+			completedAt: change.at,
 			...(change.paymentMethod ? { paymentMethod: change.paymentMethod } : {}),
 			...(change.paymentReference ? { paymentReference: change.paymentReference } : {}),
 			...(change.processedBy ? { processedBy: change.processedBy } : {}),

@@ -21,6 +21,7 @@ import { lockBalanceHeadroom } from './topups';
 import type { WalletMetadata } from './metadata';
 import { formatRupiah } from '$lib/format';
 import { requireVerifiedEmail } from '../auth/account';
+import { ledgerText } from './ledger-texts';
 
 export type ProofType = { mimeType: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf'; extension: string };
 
@@ -95,6 +96,7 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 					paymentMethod: 'MANUAL_TRANSFER',
 					paymentProof: storedName,
 					description: 'Top-up by manual bank transfer',
+					text: ledgerText('transfer_proof', {}),
 					idempotencyKey: `proof:${id}`,
 					metadata
 				})
@@ -154,6 +156,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			idempotencyKey: row.idempotencyKey,
 			description: row.description,
 			pendingTransactionId: row.id,
+			at: runtime.clock.now(),
 			paymentMethod: 'ADMIN_MANUAL',
 			processedBy: action.adminId,
 			metadata: { approvedAt: new Date().toISOString() }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { transactionStatusEnum, transactionTypeEnum } from '../db/schema';
 import { BANKS, E_WALLETS, TOP_UP_METHODS } from './topup-rules';
 import { MIN_TOP_UP, AMOUNT_SANITY_MAX, TOP_UP_STEP } from '$lib/money';
-import { minTopUpMessage, topUpStepMessage } from '$lib/topup';
+import { formatRupiah } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { says } from '../sentences';
 import { idSchema, reasonSchema, rupiahSchema, rupiahTextSchema } from '../validation';
 
 /**
@@ -11,29 +13,31 @@ import { idSchema, reasonSchema, rupiahSchema, rupiahTextSchema } from '../valid
  */
 const resumeSchema = z.object({
 	planId: idSchema,
-	serviceSlug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Must be an app of the catalog')
+	serviceSlug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, says(m.srv_app_of_catalog))
 });
 
-const amountSchema = rupiahSchema.min(MIN_TOP_UP, minTopUpMessage).multipleOf(TOP_UP_STEP, topUpStepMessage);
+const amountSchema = rupiahSchema
+	.min(MIN_TOP_UP, says(m.topup_min, { amount: formatRupiah(MIN_TOP_UP) }))
+	.multipleOf(TOP_UP_STEP, says(m.topup_step, { amount: formatRupiah(TOP_UP_STEP) }));
 
 export const topUpInput = z
 	.object({
 		amount: amountSchema,
-		method: z.enum(TOP_UP_METHODS, { error: 'Choose a payment method' }),
-		bank: z.enum(BANKS, { error: 'Choose BCA, BNI, BRI, Mandiri or Permata' }).optional(),
-		wallet: z.enum(E_WALLETS, { error: 'Choose GoPay or ShopeePay' }).optional(),
+		method: z.enum(TOP_UP_METHODS, says(m.srv_choose_method)),
+		bank: z.enum(BANKS, says(m.srv_choose_bank)).optional(),
+		wallet: z.enum(E_WALLETS, says(m.srv_choose_ewallet)).optional(),
 		resume: resumeSchema.optional()
 	})
 	.superRefine((input, context) => {
 		if (input.bank && input.method !== 'BANK_TRANSFER') {
-			context.addIssue({ code: 'custom', path: ['bank'], message: 'A bank only goes with a bank transfer' });
+			context.addIssue({ code: 'custom', path: ['bank'], message: says(m.srv_bank_only_transfer).error() });
 		}
 		if (input.wallet && input.method !== 'E_WALLET') {
-			context.addIssue({ code: 'custom', path: ['wallet'], message: 'An e-wallet only goes with the e-wallet method' });
+			context.addIssue({ code: 'custom', path: ['wallet'], message: says(m.srv_ewallet_only).error() });
 		}
 	});
 
-const dateSchema = z.iso.date('Use a date like 2025-01-31');
+const dateSchema = z.iso.date(says(m.srv_date_format));
 
 export const transactionsInput = z
 	.object({
@@ -46,18 +50,18 @@ export const transactionsInput = z
 	})
 	.refine((input) => !input.from || !input.to || input.from <= input.to, {
 		path: ['to'],
-		message: 'The end date is before the start date'
+		...says(m.srv_end_before_start)
 	})
 	.optional();
 
-export const transactionIdInput = z.object({ id: z.uuid('Not a valid transaction id') });
+export const transactionIdInput = z.object({ id: z.uuid(says(m.srv_transaction_id_invalid)) });
 
 /**
  * A transfer proof arrives as multipart form data (tRPC passes FormData through untouched):
  * the fields are read out of it and validated like any other input, naming the field.
  */
 export const proofUploadInput = z
-	.instanceof(FormData, { message: 'Send the proof as multipart form data' })
+	.instanceof(FormData, says(m.srv_proof_multipart))
 	.transform((form): Record<string, unknown> => ({
 		amount: form.get('amount'),
 		file: form.get('file'),
@@ -66,13 +70,16 @@ export const proofUploadInput = z
 	.pipe(
 		z.object({
 			amount: rupiahTextSchema.pipe(
-				z.number().min(MIN_TOP_UP, minTopUpMessage).max(AMOUNT_SANITY_MAX, 'That amount is too large')
+				z
+					.number()
+					.min(MIN_TOP_UP, says(m.topup_min, { amount: formatRupiah(MIN_TOP_UP) }))
+					.max(AMOUNT_SANITY_MAX, says(m.srv_amount_too_large))
 			),
-			file: z.instanceof(File, { message: 'Choose a file to upload' }).refine((file) => file.size > 0, 'Choose a file to upload'),
+			file: z.instanceof(File, says(m.srv_choose_file)).refine((file) => file.size > 0, says(m.srv_choose_file)),
 			note: z
 				.string()
 				.trim()
-				.max(500, 'Keep the note under 500 characters')
+				.max(500, says(m.srv_note_max))
 				.optional()
 				.transform((note) => note || undefined)
 		})
@@ -90,15 +97,15 @@ export const adjustmentInput = z.object({
 	override: z.boolean().optional()
 });
 
-export const rejectProofInput = z.object({ id: z.uuid('Not a valid transaction id'), reason: reasonSchema });
+export const rejectProofInput = z.object({ id: z.uuid(says(m.srv_transaction_id_invalid)), reason: reasonSchema });
 
 export const resolveFlagInput = z.object({
-	id: z.uuid('Not a valid transaction id'),
+	id: z.uuid(says(m.srv_transaction_id_invalid)),
 	note: z.string().trim().min(3, 'Say what was done (at least 3 characters)').max(500, 'Keep the note under 500 characters')
 });
 
 export const customerSearchInput = z.object({
-	q: z.string().trim().min(2, 'Type at least 2 characters').max(100, 'Keep the search under 100 characters')
+	q: z.string().trim().min(2, says(m.srv_search_min)).max(100, says(m.srv_search_max))
 });
 
 export const flaggedInput = z.object({ includeResolved: z.boolean().optional() }).optional();

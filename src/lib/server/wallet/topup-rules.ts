@@ -2,6 +2,7 @@
 // the state machine that decides what a gateway status means for a top-up.
 import { randomBytes } from 'node:crypto';
 import type { PaymentMethod, TransactionStatus } from '../db/schema';
+import { ledgerText, type LedgerText } from './ledger-texts';
 
 export const TOP_UP_METHODS = ['BANK_TRANSFER', 'E_WALLET', 'CREDIT_CARD', 'QRIS'] as const;
 export const BANKS = ['bca', 'bni', 'bri', 'mandiri', 'permata'] as const;
@@ -57,6 +58,16 @@ export function topUpDescription(choice: TopUpChoice): string {
 			? ` (${choice.wallet === 'gopay' ? 'GoPay' : 'ShopeePay'})`
 			: '';
 	return `Top-up by ${METHOD_LABELS[choice.method]}${detail}`;
+}
+
+/** The same in both languages: the method's message and the bank or e-wallet's name. */
+export function topUpText(choice: TopUpChoice): LedgerText {
+	const detail = choice.bank
+		? ` (${choice.bank.toUpperCase()})`
+		: choice.wallet
+			? ` (${choice.wallet === 'gopay' ? 'GoPay' : 'ShopeePay'})`
+			: '';
+	return ledgerText('top_up', { method: choice.method, detail });
 }
 
 // Crockford base32: no I, L, O or U, so ids read aloud and type back unambiguously.

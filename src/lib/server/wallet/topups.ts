@@ -7,10 +7,19 @@ import { transactions, users } from '../db/schema';
 import { AppError, badRequest, notFound } from '../errors';
 import { PaymentGatewayError } from '../payments/midtrans';
 import { mergeMetadata, type WalletMetadata } from './metadata';
-import { createOrderId, enabledPaymentsFor, PAYMENT_METHOD_FOR, topUpDescription, type TopUpChoice } from './topup-rules';
+import {
+	createOrderId,
+	enabledPaymentsFor,
+	PAYMENT_METHOD_FOR,
+	topUpDescription,
+	topUpText,
+	type TopUpChoice
+} from './topup-rules';
 import { formatRupiah } from '$lib/format';
 import { topUpsCreated } from '../metrics';
 import { requireVerifiedEmail } from '../auth/account';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export type TopUpInput = TopUpChoice & { amount: number; resume?: WalletMetadata['resume'] };
 
@@ -34,7 +43,7 @@ export async function lockBalanceHeadroom(tx: Tx, userId: string, amount: number
 	if (amount > headroom) {
 		throw badRequest(
 			'amount',
-			`A wallet holds at most ${formatRupiah(maxBalance)}; counting pending top-ups you can add ${formatRupiah(Math.max(0, headroom))}.`,
+			say(m.srv_wallet_cap, { max: formatRupiah(maxBalance), headroom: formatRupiah(Math.max(0, headroom)) }),
 			{ maxBalance, headroom: Math.max(0, headroom) }
 		);
 	}
@@ -50,7 +59,7 @@ export async function createTopUp(
 	const { maxTopUp, maxBalance } = config.wallet;
 	await requireVerifiedEmail(db, user.id);
 	if (input.amount > maxTopUp) {
-		throw badRequest('amount', `The largest top-up is ${formatRupiah(maxTopUp)}.`, { maxTopUp });
+		throw badRequest('amount', say(m.srv_topup_max, { amount: formatRupiah(maxTopUp) }), { maxTopUp });
 	}
 	const choice: TopUpChoice = { method: input.method, bank: input.bank, wallet: input.wallet };
 	const orderId = createOrderId();
@@ -68,6 +77,7 @@ export async function createTopUp(
 				paymentMethod: PAYMENT_METHOD_FOR[input.method],
 				orderId,
 				description: topUpDescription(choice),
+				text: topUpText(choice),
 				idempotencyKey: `topup:${orderId}`,
 				metadata: { choice, enabledPayments, ...(input.resume ? { resume: input.resume } : {}) } satisfies WalletMetadata
 			})
@@ -100,10 +110,8 @@ export async function createTopUp(
 			.set({ status: 'FAILED', metadata: mergeMetadata({ failureReason: 'The payment gateway could not start the payment.' }) })
 			.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')));
 		log.error({ err: error, orderId }, 'Snap transaction could not be created');
-		throw new AppError(
-			'PAYMENT_GATEWAY_ERROR',
-			'The payment gateway could not start this payment; nothing was charged. Please try again in a moment.',
-			{ details: { transactionId: row.id, gatewayStatus: error instanceof PaymentGatewayError ? error.httpStatus : null } }
-		);
+		throw new AppError('PAYMENT_GATEWAY_ERROR', say(m.srv_gateway_failed), {
+			details: { transactionId: row.id, gatewayStatus: error instanceof PaymentGatewayError ? error.httpStatus : null }
+		});
 	}
 }

@@ -6,6 +6,8 @@ import type { Transaction } from '../db/schema';
 import { PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
 import { hasReceipt, receiptPath } from '$lib/receipts';
 import { meta } from './metadata';
+import { renderLedgerText } from './ledger-texts';
+import { sentenceLocale } from '../sentences';
 
 /** How a closed transaction ended, as a customer tells them apart (all are FAILED in the ledger). */
 export const DISPLAY_STATUSES = [...TRANSACTION_STATUSES, 'EXPIRED', 'REJECTED'] as const;
@@ -52,7 +54,8 @@ export function toTransactionView(row: Transaction): TransactionView {
 		amount: row.amount,
 		balanceBefore: row.balanceBefore,
 		balanceAfter: row.balanceAfter,
-		description: row.description,
+		// In the reader's language when the row has a text; rows from before texts read as written.
+		description: (row.text && renderLedgerText(row.text, sentenceLocale())) ?? row.description,
 		paymentMethod: row.paymentMethod,
 		orderId: row.orderId,
 		createdAt: row.createdAt,

@@ -25,6 +25,7 @@ import {
 import { createdAt, updatedAt, money } from './columns';
 import { users } from './accounts';
 import { servicePlans, services } from './catalog';
+import type { LedgerText } from '../../wallet/ledger-texts';
 
 export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION_STATUSES);
 
@@ -177,6 +178,8 @@ export const transactions = pgTable(
 		paymentProof: text(),
 		subscriptionId: uuid().references(() => subscriptions.id),
 		description: text().notNull(),
+		/** The description as a message key and parameters, for each reader's language (wallet/ledger-texts.ts). */
+		text: jsonb().$type<LedgerText>(),
 		metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
 		/** Makes every balance change happen at most once. */
 		idempotencyKey: text().notNull(),
