@@ -51,7 +51,8 @@ describe('an unexpected error', () => {
 		expect(requestId).toMatch(/^[0-9a-f]{16}$/);
 		const error = answer.body.error!.json;
 		expect(error.message).toContain(requestId);
-		expect(error.message).toMatch(/^Something went wrong on our side/);
+		// In Indonesian: the language of a customer who has not chosen one.
+		expect(error.message).toMatch(/^Terjadi kesalahan di pihak kami/);
 		expect(error.data.requestId).toBe(requestId);
 		const sent = JSON.stringify(answer.body);
 		for (const leak of ['insert into', 'siti@example.com', PASSWORD_HASH, '0x00']) expect(sent).not.toContain(leak);
