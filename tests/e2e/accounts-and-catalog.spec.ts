@@ -35,8 +35,8 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 	await register(page, 'Agus Salim', uniqueEmail());
 
 	await expect(page.getByTestId('featured-services').getByTestId('service-card').first()).toBeVisible();
-	// Every seeded app (src/lib/server/seed: twenty).
-	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(20);
+	// Every seeded app (src/lib/server/seed: twenty-two).
+	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(22);
 
 	const categories = page.getByRole('navigation', { name: 'Categories' });
 	await categories.getByRole('link', { name: /Developer Tools/ }).click();
