@@ -34,6 +34,8 @@ export type JobPayloads = {
 		deadline: string;
 		tracking: RolloutTrackingData;
 		upgrade?: { subscriptionId: string; upgradeId: string };
+		/** Looks taken so far (the first ones come sooner, see rollout-check.ts). */
+		looks?: number;
 	};
 	/** Refresh pod status, health and resource usage of running instances. */
 	'instance-health': Record<string, never>;

@@ -75,8 +75,24 @@ async function startAppAfterDatabase(runtime: Runtime, job: RolloutJob, names: I
 	return true;
 }
 
+/**
+ * The next look: soon after the first ones (250 ms, then 500 ms), as a pod that starts at
+ * once is ready within a moment of the objects being applied; then every LOOK_AGAIN_MS.
+ */
+export function nextLookAfterMs(looks: number): number {
+	return Math.min(LOOK_AGAIN_MS, FIRST_LOOK_AGAIN_MS * 2 ** Math.max(0, looks - 1));
+}
+
+const FIRST_LOOK_AGAIN_MS = 250;
+
 async function lookAgain(runtime: Runtime, job: RolloutJob, tracking: RolloutJob['tracking']) {
-	await enqueue(runtime.boss, 'instance-rollout', { ...job, tracking }, { startAfter: new Date(Date.now() + LOOK_AGAIN_MS) });
+	const looks = (job.looks ?? 0) + 1;
+	await enqueue(
+		runtime.boss,
+		'instance-rollout',
+		{ ...job, tracking, looks },
+		{ startAfter: new Date(Date.now() + nextLookAfterMs(looks)) }
+	);
 	return { outcome: 'waiting' as const };
 }
 
