@@ -14,6 +14,7 @@ import { rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
 import { eventually } from '../support/kube';
 import { waitForInstance } from '../support/waits';
+import { runningProApp } from '../support/apps';
 
 const HOUR_MS = 3_600_000;
 let runtime: TestRuntime;
@@ -27,14 +28,7 @@ afterEach(async () => {
 	await expectInvariants(runtime.db);
 });
 
-/** A customer with a running app on the Pro plan (daily backups in the seed). */
-async function runningApp(slug = 'vaultwarden') {
-	const { user, api } = await newCustomer(runtime, 3_000_000);
-	const plan = await planOf(runtime.db, slug, 'PRO');
-	const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
-	const instance = await waitForInstance(runtime, instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
-	return { user, api, instance, plan };
-}
+const runningApp = (slug?: string) => runningProApp(runtime, slug);
 
 const backupsOf = (instanceId: string) => runtime.db.select().from(backups).where(eq(backups.instanceId, instanceId));
 const backupRow = async (id: string) => (await runtime.db.select().from(backups).where(eq(backups.id, id)))[0];

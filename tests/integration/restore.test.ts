@@ -25,6 +25,7 @@ import { rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
 import { eventually } from '../support/kube';
 import { waitForInstance } from '../support/waits';
+import { runningProApp } from '../support/apps';
 
 const HOUR_MS = 3_600_000;
 const FILE = 'notes.txt';
@@ -39,13 +40,7 @@ afterEach(async () => {
 	await expectInvariants(runtime.db);
 });
 
-async function runningApp(slug = 'vaultwarden') {
-	const { user, api } = await newCustomer(runtime, 3_000_000);
-	const plan = await planOf(runtime.db, slug, 'PRO');
-	const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
-	const instance = await waitForInstance(runtime, instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
-	return { user, api, instance, plan };
-}
+const runningApp = (slug?: string) => runningProApp(runtime, slug);
 
 const instanceRow = async (id: string) =>
 	(await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, id)))[0];
