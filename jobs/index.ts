@@ -83,11 +83,15 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 				queue.name,
 				{ ...queue.work, batchSize, includeMetadata: true },
 				async (jobs) => {
-					await Promise.all(jobs.map((job) => runJob(runtime, queue, job)));
+					const outputs = await Promise.all(jobs.map((job) => runJob(runtime, queue, job)));
 					// A full batch means more jobs are likely waiting (a burst of set-ups): fetch
 					// again at once instead of sleeping out the polling interval. pg-boss skips its
 					// loop delay for a notified worker (src/worker.js, `beenNotified`).
 					if (jobs.length === batchSize && worker.id) runtime.boss.notifyWorker(worker.id);
+					// pg-boss completes the batch's jobs that are still active in one statement when
+					// this resolves, keeping the output only for a batch of one (src/manager.js,
+					// `watch`): the failed ones stay failed.
+					return jobs.length === 1 ? outputs[0] : undefined;
 				}
 			);
 		}
@@ -97,23 +101,22 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 }
 
 /**
- * One job of a batch, completed or failed on its own: pg-boss would otherwise complete the
- * whole batch with the batch handler's (empty) result. Completing only touches active jobs,
- * so the batch's own completion afterwards changes nothing. Every line the job logs names it
- * (request-context.ts).
+ * One job of a batch, failed on its own: a failure is recorded at once for this job only,
+ * and the batch's jobs that succeeded are completed together by pg-boss afterwards (one
+ * statement for the batch instead of one per job; completing only touches active jobs). The
+ * output of a job worked in a larger batch is not kept: MinisPod reads only failed jobs'
+ * errors. Every line the job logs names it (request-context.ts).
  */
 function runJob(runtime: Runtime, queue: QueueDefinition<QueueName>, job: PgBoss.JobWithMetadata<JobPayloads[QueueName]>) {
 	return runWithContext({ jobId: job.id, queue: queue.name }, async () => {
-		let output: unknown;
 		try {
-			output = await observeJob(queue.name, () => queue.handle(runtime, job));
+			return await observeJob(queue.name, () => queue.handle(runtime, job));
 		} catch (error) {
 			runtime.log.error({ err: error }, 'job failed');
 			const message = error instanceof Error ? error.message : String(error);
 			await runtime.boss.fail(queue.name, job.id, { message });
-			return;
+			return undefined;
 		}
-		await runtime.boss.complete(queue.name, job.id, (output ?? undefined) as object | undefined);
 	});
 }
 
