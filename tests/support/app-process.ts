@@ -14,10 +14,10 @@ export type AppProcess = {
 	exited: Promise<number | null>;
 };
 
-export async function startApp(dataDir: string, env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startApp(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppProcess> {
 	const port = await getFreePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, ['scripts/start.js'], {
+	const child = spawn(process.execPath, [...nodeArgs, 'scripts/start.js'], {
 		cwd: path.resolve(import.meta.dirname, '../..'),
 		env: {
 			...process.env,
