@@ -3,12 +3,15 @@
 // existing row as the operator left it, deletes nothing, and does not bring back what the
 // operator deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, like } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { catalogSeedEntries, servicePlans, services } from '../../src/lib/server/db/schema';
 import { seedCatalog } from '../../src/lib/server/seed';
 import { seedServices } from '../../src/lib/server/seed/catalog';
 import { startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
+
+const migration = new URL('../../drizzle/0019_seed-offered-before-0015.sql', import.meta.url);
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -71,16 +74,38 @@ describe('seeding the catalog', () => {
 		expect(await planOf(runtime.db, slug, 'FREE')).toEqual(free);
 	});
 
-	it('on an installation from before the seed kept a record, overwrites nothing and adds what is missing', async () => {
+	it('on an installation upgraded from before the seed kept a record (migration 0019), brings back nothing the operator deleted', async () => {
+		// The installation as it was before 0015: no record of what its seed offered, an app
+		// the operator deleted (gitea, in the seed since the start), an app the seed did not
+		// have yet (wordpress, added with 0016) and the operator's words on another.
 		await runtime.db.delete(catalogSeedEntries);
+		await runtime.db.delete(services).where(inArray(services.slug, ['gitea', 'wordpress']));
 		const edited = seedServices[1].slug;
 		await runtime.db.update(services).set({ description: 'The operator’s words' }).where(eq(services.slug, edited));
 		const before = await countRows();
-		// Only the app the operator deleted before the upgrade comes back: nothing recorded that it was offered.
+
+		await runtime.db.execute(sql.raw(readFileSync(migration, 'utf8')));
 		const result = await seedCatalog(runtime.db);
+
 		expect(result.services).toBe(1);
+		expect(await serviceBySlug('wordpress')).toBeDefined();
+		expect(await serviceBySlug('gitea')).toBeUndefined();
 		expect((await countRows()).services).toBe(before.services + 1);
 		expect((await serviceBySlug(edited)).description).toBe('The operator’s words');
 		expect(await seedCatalog(runtime.db)).toEqual({ categories: 0, services: 0, plans: 0 });
+	});
+
+	it('records nothing on a new installation or one that has a record (migration 0019)', async () => {
+		const recorded = (await runtime.db.select().from(catalogSeedEntries)).length;
+		await runtime.db.execute(sql.raw(readFileSync(migration, 'utf8')));
+		expect((await runtime.db.select().from(catalogSeedEntries)).length).toBe(recorded);
+
+		const empty = await startTestRuntime({ catalog: false });
+		try {
+			await empty.db.execute(sql.raw(readFileSync(migration, 'utf8')));
+			expect(await empty.db.select().from(catalogSeedEntries)).toEqual([]);
+		} finally {
+			await empty.close();
+		}
 	});
 });
