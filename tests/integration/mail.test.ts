@@ -4,11 +4,11 @@
 // of money owed still go out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { eq } from 'drizzle-orm';
-import { mailOutbox } from '../../src/lib/server/db/schema';
+import { eq, inArray } from 'drizzle-orm';
+import { mailOutbox, users } from '../../src/lib/server/db/schema';
 import { createLogger } from '../../src/lib/server/log';
 import { readFileSync, statSync } from 'node:fs';
-import { deliverMail, keptMailPath, queueMail } from '../../src/lib/server/mail/outbox';
+import { deliverMail, keptMailPath, queueMail, queueMails } from '../../src/lib/server/mail/outbox';
 import { notify } from '../../src/lib/server/notifications/service';
 import { mailSend } from '../../jobs/mail-send';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -181,6 +181,32 @@ describe('without SMTP_URL', () => {
 		expect(mails.every((mail) => mail.essential)).toBe(true);
 		// The in-app notifications are all there.
 		expect((await api.notifications.list()).length).toBe(4);
+	});
+
+	it('addresses each mail to the recipient of now, in their language, and drops one to a deleted account', async () => {
+		const [english, indonesian, gone] = [await createUser(runtime), await createUser(runtime), await createUser(runtime)];
+		await runtime.db.update(users).set({ locale: 'en' }).where(eq(users.id, english.id));
+		await runtime.db.update(users).set({ locale: null }).where(eq(users.id, indonesian.id));
+		await runtime.db.delete(users).where(eq(users.id, gone.id));
+		const ids = await queueMails(runtime.db, [
+			...[english, indonesian, gone].map((user) => ({
+				userId: user.id,
+				kind: 'notification' as const,
+				essential: true,
+				data: { title: 'T', body: 'B', text: null, link: null, receiptLink: null, essential: true }
+			})),
+			{ to: 'someone@example.test', kind: 'register-existing' as const, essential: true, data: { name: 'Someone' } }
+		]);
+		expect(ids).toHaveLength(3);
+		const rows = await runtime.db.select().from(mailOutbox).where(inArray(mailOutbox.id, ids));
+		const byTo = new Map(rows.map((row) => [row.to, row]));
+		expect(byTo.get(english.email)).toMatchObject({ userId: english.id, data: { title: 'T', locale: 'en' } });
+		expect(byTo.get(indonesian.email)).toMatchObject({ userId: indonesian.id, data: { locale: 'id' } });
+		expect(byTo.get('someone@example.test')).toMatchObject({ userId: null, data: { name: 'Someone' } });
+		expect(byTo.get('someone@example.test')!.data).not.toHaveProperty('locale');
+		expect((await queuedJobs<{ mailId: string }>(runtime.db, 'mail-send')).map((job) => job.data.mailId)).toEqual(
+			expect.arrayContaining(ids)
+		);
 	});
 
 	it('queues nothing when the event rolls back', async () => {

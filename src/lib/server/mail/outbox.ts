@@ -4,7 +4,7 @@
 // server fails) or, without SMTP_URL, keeps it here and names it in the log.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { count, desc, eq, sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
 import { enqueueManyIn } from '../queue';
@@ -28,31 +28,23 @@ export type QueuedMail<K extends MailKind = MailKind> = {
 export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<string[]> {
 	if (mails.length === 0) return [];
 	return inTransaction(db, async (tx) => {
-		const userIds = [...new Set(mails.flatMap((mail) => (mail.userId ? [mail.userId] : [])))];
-		const recipients = userIds.length
-			? await tx
-					.select({ id: users.id, email: users.email, optionalMails: users.optionalMails, locale: users.locale })
-					.from(users)
-					.where(inArray(users.id, userIds))
-			: [];
-		const byId = new Map(recipients.map((recipient) => [recipient.id, recipient]));
-		const rows = mails.flatMap((mail): (typeof mailOutbox.$inferInsert)[] => {
-			const data = mail.data as Record<string, unknown>;
-			if (!mail.userId) return [{ to: mail.to!, userId: null, kind: mail.kind, data, essential: mail.essential }];
-			const recipient = byId.get(mail.userId);
-			if (!recipient || (!mail.essential && !recipient.optionalMails)) return [];
-			// Written in the recipient's language when sent (render below).
-			const withLocale = { ...data, locale: recipient.locale ?? 'id' };
-			return [{ to: recipient.email, userId: recipient.id, kind: mail.kind, data: withLocale, essential: mail.essential }];
-		});
-		if (rows.length === 0) return [];
-		const column = <T>(pick: (row: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
-		// One statement however many (see notifyMany).
+		const column = <T>(pick: (mail: QueuedMail) => T) => sql.param(mails.map(pick));
+		// One statement however many (see notifyMany), recipients included: a customer's mail
+		// goes to their address of now, in their language (written when it is sent, render
+		// below), and an optional one only if they have not turned optional mails off; a mail
+		// to a deleted account is dropped.
 		const queued = await tx.execute<{ id: string }>(sql`
 			INSERT INTO ${mailOutbox} (user_id, "to", kind, data, essential)
-			SELECT * FROM unnest(
-				${column((row) => row.userId ?? null)}::uuid[], ${column((row) => row.to)}::text[], ${column((row) => row.kind)}::text[],
-				${column((row) => JSON.stringify(row.data))}::jsonb[], ${column((row) => Boolean(row.essential))}::boolean[])
+			SELECT recipient.id, coalesce(recipient.email, mail.to), mail.kind,
+				CASE WHEN recipient.id IS NULL THEN mail.data
+					ELSE mail.data || jsonb_build_object('locale', coalesce(recipient.locale::text, 'id')) END,
+				mail.essential
+			FROM unnest(
+				${column((mail) => mail.userId ?? null)}::uuid[], ${column((mail) => mail.to ?? null)}::text[],
+				${column((mail) => mail.kind)}::text[], ${column((mail) => JSON.stringify(mail.data))}::jsonb[],
+				${column((mail) => Boolean(mail.essential))}::boolean[]) AS mail(user_id, "to", kind, data, essential)
+			LEFT JOIN ${users} AS recipient ON recipient.id = mail.user_id
+			WHERE mail.user_id IS NULL OR (recipient.id IS NOT NULL AND (mail.essential OR recipient.optional_mails))
 			RETURNING id`);
 		const ids = queued.rows.map(({ id }) => id);
 		await enqueueManyIn(
