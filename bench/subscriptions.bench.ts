@@ -150,7 +150,12 @@ async function burst(podReadyDelayMs: number) {
 /** The emulator in its own process (bench/emulator-process.ts), with its kubeconfig written to a file. */
 async function emulatorProcess(podReadyDelayMs: number) {
 	const child = fork('bench/emulator-process.ts', [String(podReadyDelayMs), parseConfig({}).kube.ingressNamespace], {
-		execArgv: ['--import', 'tsx'],
+		// With BENCH_PROFILE, the emulator's own CPU profile too (written when it exits).
+		execArgv: [
+			'--import',
+			'tsx',
+			...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])
+		],
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 	});
 	const { kubeconfig } = await new Promise<{ kubeconfig: string }>((resolve, reject) => {
