@@ -11,6 +11,7 @@ import { enqueueManyIn } from '../queue';
 import type { Runtime } from '../runtime';
 import { isMailKind, renderMail, type MailKind, type MailTemplates, type RenderedMail } from './templates';
 import { smtpTransport } from './transport';
+import type { Locale } from '$lib/statuses';
 import { toOutboxMailView } from './views';
 
 export type QueuedMail<K extends MailKind = MailKind> = {
@@ -18,7 +19,11 @@ export type QueuedMail<K extends MailKind = MailKind> = {
 	data: MailTemplates[K];
 	/** Reminders of money owed and data at risk: sent even when optional mails are off. */
 	essential: boolean;
-} & ({ userId: string; to?: never } | { to: string; userId?: never });
+} & (
+	| { userId: string; to?: never; locale?: never }
+	/** To an address: in `locale` (the account's language, or the request's before login), else Indonesian. */
+	| { to: string; userId?: never; locale?: Locale }
+);
 
 /**
  * Queues mails in the caller's transaction: one outbox row and one `mail-send` job each.
@@ -38,7 +43,10 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
 		const byId = new Map(recipients.map((recipient) => [recipient.id, recipient]));
 		const rows = mails.flatMap((mail): (typeof mailOutbox.$inferInsert)[] => {
 			const data = mail.data as Record<string, unknown>;
-			if (!mail.userId) return [{ to: mail.to!, userId: null, kind: mail.kind, data, essential: mail.essential }];
+			if (!mail.userId) {
+				const addressed = mail.locale ? { ...data, locale: mail.locale } : data;
+				return [{ to: mail.to!, userId: null, kind: mail.kind, data: addressed, essential: mail.essential }];
+			}
 			const recipient = byId.get(mail.userId);
 			if (!recipient || (!mail.essential && !recipient.optionalMails)) return [];
 			// Written in the recipient's language when sent (render below).
