@@ -192,10 +192,14 @@ describe('receipt PDF and access', () => {
 			at: new Date()
 		});
 		const found = await getReceipt(runtime.db, owner, transaction.id);
-		const indonesian = pdfText(await renderReceiptPdf({ ...found, locale: 'id' })).join(' ').replace(/\s+/g, ' ');
+		const indonesian = pdfText(await renderReceiptPdf({ ...found, locale: 'id' }))
+			.join(' ')
+			.replace(/\s+/g, ' ');
 		expect(indonesian).toContain(m.cust_txn_refund_upgrade_failed({ plan: 'Pro' }, { locale: 'id' }));
 		expect(indonesian).not.toContain('Vaultwarden Basic, 1 Jan');
-		const english = pdfText(await renderReceiptPdf({ ...found, locale: 'en' })).join(' ').replace(/\s+/g, ' ');
+		const english = pdfText(await renderReceiptPdf({ ...found, locale: 'en' }))
+			.join(' ')
+			.replace(/\s+/g, ' ');
 		expect(english).toContain(m.cust_txn_refund_upgrade_failed({ plan: 'Pro' }, { locale: 'en' }));
 		const old = await getReceipt(runtime.db, owner, paymentId);
 		expect(pdfText(await renderReceiptPdf({ ...old, locale: 'id' })).join(' ')).toContain(old.transaction.description);
