@@ -20,19 +20,25 @@ export function formatCount(count: number, noun: string, pluralNoun = `${noun}s`
 	return `${count} ${count === 1 ? noun : pluralNoun}`;
 }
 
+/** A number in the language's digits: "1,5" (id, a decimal comma) / "1.5" (en). */
+export function formatNumber(value: number, locale: Locale = getLocale(), maximumFractionDigits = 1): string {
+	return value.toLocaleString(locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits });
+}
+
 /** "1,5 GB" (id) / "1.5 GB" (en): a byte count in the page's language. */
 export function formatSize(bytes: number, locale: Locale = getLocale()): string {
 	const gib = bytes / 2 ** 30;
-	const number = gib.toLocaleString(locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 1 });
-	return gib >= 1 ? `${number} GB` : `${Math.round(bytes / 2 ** 20)} MB`;
+	return gib >= 1 ? `${formatNumber(gib, locale)} GB` : `${Math.round(bytes / 2 ** 20)} MB`;
 }
 
-export function formatCpu(milli: number): string {
-	return milli >= 1000 ? `${(milli / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} vCPU` : `${milli}m vCPU`;
+/** "1,5 vCPU" (id) / "1.5 vCPU" (en); below one core in millicores, "250m vCPU". */
+export function formatCpu(milli: number, locale: Locale = getLocale()): string {
+	return milli >= 1000 ? `${formatNumber(milli / 1000, locale, 2)} vCPU` : `${milli}m vCPU`;
 }
 
-export function formatMemory(mb: number): string {
-	return mb >= 1024 ? `${(mb / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB RAM` : `${mb} MB RAM`;
+/** "1,5 GB RAM" (id) / "1.5 GB RAM" (en); below a gigabyte in megabytes. */
+export function formatMemory(mb: number, locale: Locale = getLocale()): string {
+	return mb >= 1024 ? `${formatNumber(mb / 1024, locale)} GB RAM` : `${mb} MB RAM`;
 }
 
 // Times are shown in WIB (UTC+7, no daylight saving), the same on the server and in the

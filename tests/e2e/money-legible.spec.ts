@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { register, uniqueEmail, visit } from './helpers';
+import { login, register, uniqueEmail, visit } from './helpers';
+import { E2E_ADMIN } from '../../playwright.config';
 
 type Locale = 'id' | 'en';
 const messages: Record<Locale, Record<string, string>> = {
@@ -61,3 +62,31 @@ for (const locale of ['id', 'en'] as const) {
 		await expect(page.getByTestId('header-balance')).toHaveText('Rp 0');
 	});
 }
+
+// DocuSeal (no other browser test uses it) with its Free plan no longer offered: its card
+// shows the cheapest plan still offered, Basic at Rp 49.000, in each language's words.
+test('a catalog card without a free plan says "from Rp X/month" in Indonesian and English', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await visit(admin, '/admin/catalog');
+	await admin.getByRole('link', { name: 'Edit DocuSeal' }).click();
+	await admin.getByRole('button', { name: 'Edit Free' }).click();
+	const plan = admin.getByRole('form', { name: 'Edit Free' });
+	await plan.getByLabel('Offered (visible)').setChecked(false);
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await expect(admin.getByTestId('editor-plan-FREE')).toContainText('Hidden');
+
+	const page = await (await browser.newContext()).newPage();
+	await register(page, 'Dewi Lestari', uniqueEmail('from-price'));
+	for (const locale of ['id', 'en'] as const) {
+		await page.getByTestId('locale-switch').first().selectOption(locale);
+		await expect(page.locator('html')).toHaveAttribute('lang', locale);
+		await visit(page, '/catalog');
+		const card = page.getByTestId('service-list').getByTestId('service-card').filter({ hasText: 'DocuSeal' });
+		await expect(card).toContainText(text(locale)('price_from_per_month', { price: 'Rp 49.000' }));
+		await expect(card).not.toContainText(text(locale)('free_plan_available'));
+	}
+	// Indonesian and English differ here, so each check above read its own language.
+	expect(text('id')('price_from_per_month', { price: 'Rp 49.000' })).toBe('Mulai Rp 49.000/bulan');
+});

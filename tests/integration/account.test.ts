@@ -10,6 +10,9 @@ import { sessionIdFromToken } from '../../src/lib/server/auth/sessions';
 import { deleteExpiredAccountTokens, issueAccountToken } from '../../src/lib/server/auth/account-tokens';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectError, rejection } from '../support/errors';
+import { inLocale } from '../support/locale';
+import { renderMail, type MailKind } from '../../src/lib/server/mail/templates';
+import type { Locale } from '../../src/lib/statuses';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -113,6 +116,49 @@ describe('password reset', () => {
 		const user = await createUser(runtime, { email: 'reset-often@example.com' });
 		for (let i = 0; i < 3; i++) await anonymous(`198.51.100.${40 + i}`).auth.requestPasswordReset({ email: user.email });
 		await expectError(anonymous('198.51.100.50').auth.requestPasswordReset({ email: user.email }), 'TOO_MANY_REQUESTS');
+	});
+});
+
+describe('the language of account mails', () => {
+	/** The newest mail of a kind to an address, as the outbox renders it. */
+	async function newestMail(to: string, kind: MailKind) {
+		const [mail] = await runtime.db
+			.select()
+			.from(mailOutbox)
+			.where(and(eq(mailOutbox.to, to), eq(mailOutbox.kind, kind)))
+			.orderBy(desc(mailOutbox.createdAt))
+			.limit(1);
+		const { locale } = mail.data as { locale?: Locale };
+		return { locale, subject: renderMail(kind, mail.data as never, { origin: 'http://minispod.test', locale }).subject };
+	}
+
+	it('is the account’s own language, whatever the request’s', async () => {
+		const user = await createUser(runtime, { email: 'mail-language-en@example.com' });
+		await runtime.db.update(users).set({ locale: 'en' }).where(eq(users.id, user.id));
+		await inLocale('id', () => anonymous().auth.requestPasswordReset({ email: user.email }));
+		expect(await newestMail(user.email, 'password-reset')).toEqual({ locale: 'en', subject: 'Reset your MinisPod password' });
+		await inLocale('id', () =>
+			anonymous().auth.register({ name: 'Someone Else', email: user.email, password: 'someone-else-2026' })
+		);
+		expect((await newestMail(user.email, 'register-existing')).locale).toBe('en');
+	});
+
+	it('is the request’s language before the account has one, Indonesian outside a request', async () => {
+		await inLocale('en', () =>
+			anonymous().auth.register({ name: 'Maya English', email: 'mail-language-new@example.com', password: 'maya-english-2026' })
+		);
+		expect(await newestMail('mail-language-new@example.com', 'verify-email')).toEqual({
+			locale: 'en',
+			subject: 'Verify your e-mail address'
+		});
+		const user = await createUser(runtime, { email: 'mail-language-none@example.com' });
+		await inLocale('en', () => anonymous().auth.requestPasswordReset({ email: user.email }));
+		expect((await newestMail(user.email, 'password-reset')).locale).toBe('en');
+		await anonymous('198.51.100.21').auth.requestPasswordReset({ email: user.email });
+		expect(await newestMail(user.email, 'password-reset')).toEqual({
+			locale: 'id',
+			subject: 'Atur ulang kata sandi MinisPod Anda'
+		});
 	});
 });
 

@@ -11,6 +11,7 @@ import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import type { ServiceInstance } from '../../src/lib/server/db/schema';
 import { rejection } from '../support/errors';
 import { scaled } from '../support/timeouts';
+import { inLocale } from '../support/locale';
 import { waitForInstance, waitForJob } from '../support/waits';
 
 let runtime: TestRuntime;
@@ -131,6 +132,10 @@ describe('app lifecycle', () => {
 		expect(refunds.map((r) => r.amount)).toEqual([plan.monthlyPrice]);
 		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
 		expect(notes.find((n) => n.type === 'INSTANCE_FAILED')?.body).toContain('Image pull failed');
+		// The reason is kept as a key with the registry's words, and read in the viewer's language.
+		expect(failed.statusReasonText).toMatchObject({ key: 'image_pull_failed' });
+		const shown = await inLocale('id', () => api.instances.get({ id: instanceId }));
+		expect(shown.statusReason).toMatch(/^Gagal mengunduh image: (manifest for ghost|Back-off pulling image)/);
 
 		// Retry once the image is fixed: charged again, slot taken again, RUNNING.
 		runtime.emulator!.faults.clear();

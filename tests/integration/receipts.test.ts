@@ -12,6 +12,8 @@ import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../su
 import { expectMoneyInvariants } from '../support/invariants';
 import { rejection } from '../support/errors';
 import { pdfText } from '../support/pdf';
+import { ledgerText } from '../../src/lib/server/wallet/ledger-texts';
+import { m } from '../../src/lib/paraglide/messages';
 import { wib } from '../support/billing';
 import { applyGatewayStatus } from '../../src/lib/server/wallet/gateway-status';
 
@@ -177,6 +179,30 @@ describe('receipt PDF and access', () => {
 		const indonesian = pdfText(await renderReceiptPdf({ ...found, locale: 'id' }));
 		expect(indonesian[0]).toBe('KWITANSI');
 		expect(indonesian).toContain('Telah diterima dari');
+	});
+
+	it('describes the payment with the wallet history’s sentence in the receipt’s language, old English rows as stored', async () => {
+		const { transaction } = await applyBalanceChange(runtime.db, {
+			userId: owner.id,
+			type: 'SUBSCRIPTION',
+			amount: -50_000,
+			idempotencyKey: 'receipt-test:keyed',
+			description: 'Vaultwarden Basic, 1 Jan – 1 Feb',
+			text: ledgerText('refund_upgrade_failed', { plan: 'Pro' }),
+			at: new Date()
+		});
+		const found = await getReceipt(runtime.db, owner, transaction.id);
+		const indonesian = pdfText(await renderReceiptPdf({ ...found, locale: 'id' }))
+			.join(' ')
+			.replace(/\s+/g, ' ');
+		expect(indonesian).toContain(m.cust_txn_refund_upgrade_failed({ plan: 'Pro' }, { locale: 'id' }));
+		expect(indonesian).not.toContain('Vaultwarden Basic, 1 Jan');
+		const english = pdfText(await renderReceiptPdf({ ...found, locale: 'en' }))
+			.join(' ')
+			.replace(/\s+/g, ' ');
+		expect(english).toContain(m.cust_txn_refund_upgrade_failed({ plan: 'Pro' }, { locale: 'en' }));
+		const old = await getReceipt(runtime.db, owner, paymentId);
+		expect(pdfText(await renderReceiptPdf({ ...old, locale: 'id' })).join(' ')).toContain(old.transaction.description);
 	});
 
 	it('is the owner’s and administrators’: another customer gets NOT_FOUND', async () => {

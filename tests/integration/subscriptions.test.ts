@@ -10,6 +10,8 @@ import { newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription, settle } from '../support/fixtures';
 import { rejection } from '../support/errors';
+import { inLocale } from '../support/locale';
+import type { Locale } from '../../src/lib/statuses';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -215,6 +217,13 @@ describe('upgrade', () => {
 		const otherApp = await planOf(runtime.db, 'n8n', 'PREMIUM');
 		const down = await api.subscriptions.upgradeQuote({ id: subscriptionId, planId: basic.id });
 		expect(down).toMatchObject({ allowed: false, code: 'UPGRADE_REQUIRED' });
+		// The specific reason, written in the language of the request asking for the quote.
+		const quoteIn = (locale: Locale) =>
+			inLocale(locale, () => api.subscriptions.upgradeQuote({ id: subscriptionId, planId: basic.id }));
+		expect((await quoteIn('id')).reason).toBe(
+			`Paket hanya dapat ditingkatkan: ${basic.name} tidak lebih tinggi dari ${pro.name}.`
+		);
+		expect((await quoteIn('en')).reason).toBe(`Plans can only be upgraded: ${basic.name} is not higher than ${pro.name}.`);
 		expect((await rejection(api.subscriptions.upgrade({ id: subscriptionId, planId: basic.id }))).code).toBe('UPGRADE_REQUIRED');
 		expect((await rejection(api.subscriptions.upgrade({ id: subscriptionId, planId: pro.id }))).code).toBe('UPGRADE_REQUIRED');
 		const other = await rejection(api.subscriptions.upgrade({ id: subscriptionId, planId: otherApp.id }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	formatCount,
 	formatCpu,
+	formatNumber,
 	formatMemory,
 	formatRupiah,
 	formatSignedRupiah,
@@ -27,12 +28,22 @@ describe('resource figures', () => {
 	it('shows millicores below one core and cores above', () => {
 		expect(formatCpu(250)).toBe('250m vCPU');
 		expect(formatCpu(2000)).toBe('2 vCPU');
-		expect(formatCpu(1500)).toBe('1.5 vCPU');
+		expect(formatCpu(1500, 'en')).toBe('1.5 vCPU');
+		expect(formatCpu(1500, 'id')).toBe('1,5 vCPU');
+		expect(formatCpu(1250, 'id')).toBe('1,25 vCPU');
 	});
 
 	it('shows memory in MB below a gigabyte and GB above', () => {
 		expect(formatMemory(512)).toBe('512 MB RAM');
 		expect(formatMemory(2048)).toBe('2 GB RAM');
+		expect(formatMemory(1536, 'en')).toBe('1.5 GB RAM');
+		expect(formatMemory(1536, 'id')).toBe('1,5 GB RAM');
+	});
+
+	it('writes numbers in the language’s digits', () => {
+		expect(formatNumber(2.5, 'id')).toBe('2,5');
+		expect(formatNumber(1234, 'id')).toBe('1.234');
+		expect(formatNumber(1234.56, 'en', 2)).toBe('1,234.56');
 	});
 });
 

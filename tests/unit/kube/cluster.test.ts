@@ -130,6 +130,7 @@ describe('pod failure reasons', () => {
 		expect(failure).toEqual({
 			reason: 'ImagePullFailed',
 			message: 'Image pull failed: failed to pull and unpack image "docker.io/library/ghost:9": not found',
+			detail: 'failed to pull and unpack image "docker.io/library/ghost:9": not found',
 			restartCount: 0,
 			permanent: false
 		});
@@ -170,6 +171,7 @@ describe('pod failure reasons', () => {
 		expect(crashing).toEqual({
 			reason: 'CrashLoop',
 			message: 'The app keeps crashing (exit code 137)',
+			detail: '137',
 			restartCount: 4,
 			permanent: false
 		});

@@ -70,4 +70,35 @@ describe('mail templates', () => {
 		expect(changed.text).toContain('new@example.com');
 		for (const mail of [reset, existing, changed]) expect(mail.text).toContain('someone used this e-mail address');
 	});
+
+	it('write every account mail, subject included, in the recipient’s language', () => {
+		const indonesian = { origin: context.origin, locale: 'id' as const };
+		const link = '/verify-email?token=abc';
+		const mails = {
+			'verify-email': () => renderMail('verify-email', { name: 'Sari', link }, indonesian),
+			'register-existing': () => renderMail('register-existing', { name: 'Sari' }, indonesian),
+			'password-reset': () => renderMail('password-reset', { name: 'Sari', link }, indonesian),
+			'email-change': () => renderMail('email-change', { name: 'Sari', newEmail: 'baru@example.com', link }, indonesian),
+			'email-changed': () => renderMail('email-changed', { name: 'Sari', newEmail: 'baru@example.com' }, indonesian)
+		};
+		expect(mails['verify-email']().subject).toBe('Verifikasi alamat e-mail Anda');
+		expect(mails['register-existing']().subject).toBe('Seseorang mencoba mendaftar dengan alamat Anda');
+		expect(mails['password-reset']().subject).toBe('Atur ulang kata sandi MinisPod Anda');
+		expect(mails['email-change']().subject).toBe('Konfirmasi alamat e-mail baru Anda');
+		expect(mails['email-changed']().subject).toBe('Alamat e-mail MinisPod Anda telah diubah');
+		expect(mails['password-reset']().text).toContain('selama satu jam');
+		expect(mails['verify-email']().text).toContain('Verifikasi alamat e-mail: https://minispod.example/verify-email?token=abc');
+		expect(mails['email-change']().html).toContain('menjadikan baru@example.com alamat e-mail');
+		for (const [kind, render] of Object.entries(mails)) {
+			const mail = render();
+			expect(mail.text, kind).toContain('Halo Sari');
+			expect(mail.text, kind).toContain('seseorang memakai alamat e-mail ini');
+			expect(mail.text, kind).not.toMatch(/\b(Hello|the|your)\b/);
+		}
+		// No language known (an address without an account yet): Indonesian, the default.
+		expect(renderMail('verify-email', { name: 'Sari', link }, { origin: context.origin }).subject).toBe(
+			'Verifikasi alamat e-mail Anda'
+		);
+		expect(renderMail('verify-email', { name: 'Sari', link }, context).subject).toBe('Verify your e-mail address');
+	});
 });

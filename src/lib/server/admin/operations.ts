@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client';
 import { auditLog, paymentEvents, serviceInstances, servicePlans, services, subscriptions, users } from '../db/schema';
 import { likePattern } from '../catalog/service';
 import type { AppsInput, AuditLogInput, WebhookLogInput } from './schemas';
-import { toAuditEntry, toOperationsApp, toWebhookEvent } from './panel-views';
+import { toAuditEntry, toOperationsApp, toWebhookEvent, type LastError } from './panel-views';
 
 const PAGE_SIZE = 50;
 const offset = (page: number) => (page - 1) * PAGE_SIZE;
@@ -16,8 +16,8 @@ const since = sql<Date>`coalesce(
 	${serviceInstances.createdAt}
 )`;
 /** The reason of the app's latest failure, even after it recovered. */
-const lastError = sql<string | null>`(
-	SELECT e.reason FROM instance_events e
+const lastError = sql<LastError | null>`(
+	SELECT json_build_object('reason', e.reason, 'text', e.reason_text) FROM instance_events e
 	WHERE e.instance_id = ${serviceInstances.id} AND e.status = 'ERROR'
 	ORDER BY e.created_at DESC LIMIT 1
 )`;

@@ -20,6 +20,8 @@ import type {
 	Transaction,
 	User
 } from '../db/schema';
+import { instanceReasonFor, type InstanceReason } from '../instances/reasons';
+import { sentenceLocale } from '../sentences';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -189,7 +191,7 @@ export function toCustomerSubscription(
 			id: instance.id,
 			name: instance.name,
 			status: instance.status,
-			statusReason: instance.statusReason,
+			statusReason: instanceReasonFor(instance.statusReasonText, instance.statusReason, sentenceLocale()),
 			healthStatus: instance.healthStatus,
 			publicUrl: instance.publicUrl
 		}
@@ -270,13 +272,16 @@ export const failedJobSchema = z.object({
 export const failedJobListSchema = z.object({ items: z.array(failedJobSchema), ...page, queues: z.array(z.string()) });
 export const retriedJobSchema = z.object({ id: z.string(), queue: z.string(), state: z.literal('retry') });
 
+/** An app's latest failure as the history keeps it: the English text and, on newer rows, its key. */
+export type LastError = { reason: string | null; text: InstanceReason | null };
+
 export function toOperationsApp(row: {
 	instance: ServiceInstance;
 	user: { id: string; name: string; email: string };
 	service: { id: string; name: string; slug: string };
 	plan: { id: string; name: string };
 	since: Date | string;
-	lastError: string | null;
+	lastError: LastError | null;
 	lastErrorAt: Date | string | null;
 }) {
 	const { instance } = row;
@@ -285,13 +290,13 @@ export function toOperationsApp(row: {
 		name: instance.name,
 		subdomain: instance.subdomain,
 		status: instance.status,
-		statusReason: instance.statusReason,
+		statusReason: instanceReasonFor(instance.statusReasonText, instance.statusReason, sentenceLocale()),
 		healthStatus: instance.healthStatus,
 		lastHealthCheck: instance.lastHealthCheck,
 		publicUrl: instance.publicUrl,
 		/** When it entered its current status. */
 		since: new Date(row.since),
-		lastError: row.lastError,
+		lastError: row.lastError && instanceReasonFor(row.lastError.text, row.lastError.reason, sentenceLocale()),
 		lastErrorAt: row.lastErrorAt ? new Date(row.lastErrorAt) : null,
 		user: row.user,
 		service: row.service,

@@ -5,7 +5,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { passwordStrength } from '$lib/password-strength';
 import { m } from '$lib/paraglide/messages';
-import { say } from '../sentences';
+import { requestLocale, say } from '../sentences';
 import type { Locale } from '$lib/statuses';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
@@ -23,10 +23,21 @@ export function requireStrongPassword(password: string, owner: { name: string; e
 	if (!passwordStrength(password, [owner.name, owner.email]).acceptable) throw badRequest(field, say(m.srv_weak_password));
 }
 
-async function mailVerificationLink(db: DbOrTx, user: { id: string; name: string; email: string }, now: Date) {
+/**
+ * The language of a mail to an account's address: the one the account chose, else the
+ * language of the request that causes the mail (a visitor registering), else Indonesian.
+ */
+const mailLocale = (user: { locale: Locale | null }): Locale => user.locale ?? requestLocale() ?? 'id';
+
+async function mailVerificationLink(
+	db: DbOrTx,
+	user: { id: string; name: string; email: string; locale: Locale | null },
+	now: Date
+) {
 	const token = await issueAccountToken(db, { userId: user.id, purpose: 'EMAIL_VERIFICATION', email: user.email }, now);
 	await queueMail(db, {
 		to: user.email,
+		locale: mailLocale(user),
 		kind: 'verify-email',
 		data: { name: user.name, link: `/verify-email?token=${token}` },
 		essential: true
@@ -51,8 +62,17 @@ export async function register(db: Db, input: Registration, locale: Locale | nul
 			.onConflictDoNothing({ target: users.email })
 			.returning();
 		if (user) return mailVerificationLink(tx, user, now);
-		const [owner] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.email, email));
-		await queueMail(tx, { to: owner.email, kind: 'register-existing', data: { name: owner.name }, essential: true });
+		const [owner] = await tx
+			.select({ name: users.name, email: users.email, locale: users.locale })
+			.from(users)
+			.where(eq(users.email, email));
+		await queueMail(tx, {
+			to: owner.email,
+			locale: mailLocale(owner),
+			kind: 'register-existing',
+			data: { name: owner.name },
+			essential: true
+		});
 	});
 }
 
@@ -99,6 +119,7 @@ export async function confirmEmail(db: Db, token: string, now = new Date()) {
 		await tx.update(users).set({ email: used.email, emailVerifiedAt: now }).where(eq(users.id, user.id));
 		await queueMail(tx, {
 			to: user.email,
+			locale: mailLocale(user),
 			kind: 'email-changed',
 			data: { name: user.name, newEmail: used.email },
 			essential: true
@@ -121,6 +142,7 @@ export async function requestPasswordReset(db: Db, email: string, now = new Date
 		const token = await issueAccountToken(tx, { userId: user.id, purpose: 'PASSWORD_RESET', email: user.email }, now);
 		await queueMail(tx, {
 			to: user.email,
+			locale: mailLocale(user),
 			kind: 'password-reset',
 			data: { name: user.name, link: `/reset-password?token=${token}` },
 			essential: true
@@ -185,6 +207,7 @@ export async function requestEmailChange(
 		const token = await issueAccountToken(tx, { userId, purpose: 'EMAIL_CHANGE', email }, now);
 		await queueMail(tx, {
 			to: email,
+			locale: mailLocale(user),
 			kind: 'email-change',
 			data: { name: user.name, newEmail: email, link: `/verify-email?token=${token}` },
 			essential: true

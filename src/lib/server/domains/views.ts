@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { CUSTOM_DOMAIN_STATUSES } from '$lib/statuses';
 import type { CustomDomain } from '../db/schema';
 import { requiredRecords } from './rules';
+import { domainReasonFor } from './reasons';
+import { sentenceLocale } from '../sentences';
 
 export const dnsRecordSchema = z.object({
 	type: z.enum(['TXT', 'CNAME', 'A']),
@@ -45,7 +47,7 @@ export function toCustomDomainView(domain: CustomDomain, target: DomainTarget): 
 		instanceId: domain.instanceId,
 		hostname: domain.hostname,
 		status: domain.status,
-		statusReason: domain.statusReason,
+		statusReason: domainReasonFor(domain, sentenceLocale()),
 		records: requiredRecords(domain, target),
 		checkAttempts: domain.checkAttempts,
 		lastCheckedAt: domain.lastCheckedAt,

@@ -15,6 +15,7 @@ import { openSecrets, sealSecrets } from '../secrets/instance-secrets';
 import { checkAction } from './transitions';
 import { updateInstance } from './state';
 import { toRevealedSecrets } from './views';
+import { instanceReason, statusReason } from './reasons';
 
 /** Who asks, from where (for the audit log). */
 export type AccessActor = { id: string; ipAddress?: string | null };
@@ -63,7 +64,7 @@ export async function rotateSecret(runtime: Runtime, actor: AccessActor, input: 
 		secrets[input.name] = generateSecretValue(spec);
 		const updated = await updateInstance(tx, instance.id, {
 			status: check.via,
-			statusReason: `Restarting with a new ${input.name}`,
+			...statusReason(instanceReason('restarting_new_secret', { name: input.name })),
 			generatedSecrets: sealSecrets(instance.id, secrets)
 		});
 		await enqueue(

@@ -11,6 +11,7 @@ import { planAsSold } from '../catalog/plan-terms';
 import { availableActions, checkAction, type InstanceAction } from './transitions';
 import { updateInstance } from './state';
 import { toInstanceDetail, toInstanceListItem } from './views';
+import { instanceReason, statusReason } from './reasons';
 
 export type Actor = Pick<SessionUser, 'id' | 'role'>;
 
@@ -65,7 +66,7 @@ export async function requestAction(
 		if (!check.allowed) throw invalidState(check.reason);
 		const updated = await updateInstance(tx, instance.id, {
 			status: check.via,
-			statusReason: action === 'repair' ? "Repairing: applying the app's objects again" : null
+			...statusReason(action === 'repair' ? instanceReason('repairing', {}) : null)
 		});
 		await enqueue(runtime.boss, 'instance-action', { instanceId, action: actionVerbs[action] }, { tx, singletonKey: instanceId });
 		return updated;

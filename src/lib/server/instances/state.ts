@@ -16,7 +16,8 @@ type InstancePatch = { [K in keyof InstanceRow]?: InstanceRow[K] | SQL };
  * terminated while it was being provisioned stays terminated). A change of status is kept
  * in `instance_events`, with the status it left.
  */
-export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
+export async function updateInstance(db: DbOrTx, id: string, given: InstancePatch, onlyFrom?: readonly InstanceStatus[]) {
+	const patch = withReasonText(given);
 	const status = patch.status;
 	// A status computed in SQL is not recorded in the history (no caller sets one today).
 	if (!status || typeof status !== 'string') return writeInstance(db, id, patch, onlyFrom);
@@ -60,11 +61,20 @@ export async function updateInstance(db: DbOrTx, id: string, patch: InstancePatc
 				status,
 				previousStatus: changed.previousStatus,
 				previousSince: new Date(changed.since),
-				reason: patch.statusReason ?? null
+				reason: patch.statusReason ?? null,
+				reasonText: patch.statusReasonText ?? null
 			});
 		}
 		return changed?.instance;
 	});
+}
+
+/**
+ * A reason given as text alone (no key) replaces a keyed one too, so the two columns never
+ * tell different stories.
+ */
+function withReasonText(patch: InstancePatch): InstancePatch {
+	return 'statusReason' in patch && !('statusReasonText' in patch) ? { ...patch, statusReasonText: null } : patch;
 }
 
 /** Changes the instance and tells its viewers in one statement. */

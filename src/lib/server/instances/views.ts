@@ -7,6 +7,8 @@ import type { EnvTemplateEntry, ServiceInstance, ServicePlan, Service, Subscript
 import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES, type InstanceStatus } from '$lib/statuses';
 import type { InstanceAction } from './transitions';
 import { displayImage, usageView } from './usage';
+import { instanceReasonFor } from './reasons';
+import { sentenceLocale } from '../sentences';
 
 const provisioningStepSchema = z.object({
 	step: z.string(),
@@ -61,7 +63,7 @@ export function toInstanceView(instance: ServiceInstance): InstanceView {
 		namespace: instance.namespace,
 		podName: instance.podName,
 		status: instance.status,
-		statusReason: instance.statusReason,
+		statusReason: instanceReasonFor(instance.statusReasonText, instance.statusReason, sentenceLocale()),
 		provisioningSteps: instance.provisioningSteps,
 		healthStatus: serving ? instance.healthStatus : null,
 		lastHealthCheck: serving ? instance.lastHealthCheck : null,

@@ -23,6 +23,7 @@ export type ClusterErrorReason =
 	| 'StartFailed'
 	| 'Unschedulable'
 	| 'PodFailed'
+	| 'Refused'
 	| 'ProgressDeadlineExceeded'
 	| 'Timeout'
 	// Admission refusals, told apart from other 403s
@@ -39,10 +40,22 @@ export class ClusterError extends Error {
 	readonly retryable: boolean;
 	/** From a Retry-After header, when the server sent one. */
 	readonly retryAfterMs?: number;
+	/** The cluster's own words inside a failure MinisPod describes (a pod's waiting message, ...). */
+	readonly detail?: string;
+	/** For a rollout that timed out: how long it was given. */
+	readonly limitMs?: number;
 
 	constructor(
 		message: string,
-		options: { status?: number; reason: ClusterErrorReason; retryable?: boolean; retryAfterMs?: number; cause?: unknown }
+		options: {
+			status?: number;
+			reason: ClusterErrorReason;
+			retryable?: boolean;
+			retryAfterMs?: number;
+			cause?: unknown;
+			detail?: string;
+			limitMs?: number;
+		}
 	) {
 		super(message, { cause: options.cause });
 		this.name = 'ClusterError';
@@ -50,6 +63,8 @@ export class ClusterError extends Error {
 		this.reason = options.reason;
 		this.retryable = options.retryable ?? false;
 		this.retryAfterMs = options.retryAfterMs;
+		this.detail = options.detail;
+		this.limitMs = options.limitMs;
 	}
 }
 
@@ -145,6 +160,7 @@ export function toClusterError(error: unknown): ClusterError {
 	if (isNetwork) {
 		return new ClusterError(`Cannot reach the Kubernetes API: ${message}`, {
 			reason: 'NetworkError',
+			detail: message,
 			retryable: true,
 			cause: error
 		});

@@ -4,9 +4,20 @@ import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-
 import { ClusterError, sleep } from './errors';
 
 export type PodFailure = {
-	reason: 'ImagePullFailed' | 'CrashLoop' | 'ConfigError' | 'StartFailed' | 'Unschedulable' | 'PodFailed' | 'QuotaExceeded';
+	reason:
+		| 'ImagePullFailed'
+		| 'CrashLoop'
+		| 'ConfigError'
+		| 'StartFailed'
+		| 'Unschedulable'
+		| 'PodFailed'
+		// The ReplicaSet could not create the pod (an admission refusal: a quota, a policy).
+		| 'QuotaExceeded'
+		| 'Refused';
 	/** A sentence for the customer, with the cluster's own detail. */
 	message: string;
+	/** The cluster's own words (for a crash, the exit code or OOMKilled). */
+	detail: string;
 	restartCount: number;
 	/** No point waiting: the pod cannot recover by itself. */
 	permanent: boolean;
@@ -31,22 +42,24 @@ function containerFailure(status: V1ContainerStatus): PodFailure | undefined {
 		return {
 			reason: 'ImagePullFailed',
 			message: `Image pull failed: ${detail || reason}`,
+			detail: detail || reason,
 			restartCount,
 			permanent: reason === 'InvalidImageName' || reason === 'ErrImageNeverPull'
 		};
 	}
 	if (reason === 'CrashLoopBackOff' || (status.state?.terminated && status.state.terminated.exitCode !== 0)) {
-		const exitCode = terminated?.exitCode;
-		const message =
-			terminated?.reason === 'OOMKilled'
-				? 'The app keeps running out of memory (OOMKilled); it needs a plan with more memory'
-				: `The app keeps crashing (exit code ${exitCode ?? 'unknown'})`;
-		return { reason: 'CrashLoop', message, restartCount, permanent: false };
+		const exitCode = `${terminated?.exitCode ?? 'unknown'}`;
+		const oom = terminated?.reason === 'OOMKilled';
+		const message = oom
+			? 'The app keeps running out of memory (OOMKilled); it needs a plan with more memory'
+			: `The app keeps crashing (exit code ${exitCode})`;
+		return { reason: 'CrashLoop', message, detail: oom ? 'OOMKilled' : exitCode, restartCount, permanent: false };
 	}
 	if (reason === 'CreateContainerConfigError') {
 		return {
 			reason: 'ConfigError',
 			message: `The app's configuration could not be applied: ${detail || reason}`,
+			detail: detail || reason,
 			restartCount,
 			permanent: false
 		};
@@ -55,6 +68,7 @@ function containerFailure(status: V1ContainerStatus): PodFailure | undefined {
 		return {
 			reason: 'StartFailed',
 			message: `The app's container could not start: ${detail || reason}`,
+			detail: detail || reason,
 			restartCount,
 			permanent: false
 		};
@@ -69,7 +83,7 @@ export function podFailureReason(pod: V1Pod): PodFailure | undefined {
 	if (status.phase === 'Failed') {
 		const detail = status.message ?? status.reason ?? 'no reason given';
 		// Not final by itself: the Deployment replaces a failed (say, evicted) pod.
-		return { reason: 'PodFailed', message: `The app's pod failed: ${detail}`, restartCount: 0, permanent: false };
+		return { reason: 'PodFailed', message: `The app's pod failed: ${detail}`, detail, restartCount: 0, permanent: false };
 	}
 	for (const containerStatus of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
 		const failure = containerFailure(containerStatus);
@@ -80,6 +94,7 @@ export function podFailureReason(pod: V1Pod): PodFailure | undefined {
 		return {
 			reason: 'Unschedulable',
 			message: `The cluster has no room for the app right now: ${scheduled.message ?? 'no node fits'}`,
+			detail: scheduled.message ?? 'no node fits',
 			restartCount: 0,
 			permanent: false
 		};
@@ -191,8 +206,9 @@ function replicaFailure(deployment: V1Deployment): PodFailure | undefined {
 	if (!condition) return undefined;
 	const detail = condition.message ?? condition.reason ?? 'no reason given';
 	return {
-		reason: /exceeded quota|failed quota/.test(detail) ? 'QuotaExceeded' : 'StartFailed',
+		reason: /exceeded quota|failed quota/.test(detail) ? 'QuotaExceeded' : 'Refused',
 		message: `The cluster refused to start the app: ${detail}`,
+		detail,
 		restartCount: 0,
 		permanent: false
 	};
@@ -232,7 +248,10 @@ export function judgeRollout(
 			now - since >= limits.failureGraceMs;
 		if (final) {
 			return {
-				judgement: { outcome: 'failed', error: new ClusterError(failure.message, { reason: failure.reason }) },
+				judgement: {
+					outcome: 'failed',
+					error: new ClusterError(failure.message, { reason: failure.reason, detail: failure.detail })
+				},
 				tracking: { failingSince, lastProblem }
 			};
 		}
@@ -240,7 +259,8 @@ export function judgeRollout(
 	const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
 	if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
 		const error = new ClusterError(`The app did not become ready in time${lastProblem ? `: ${lastProblem}` : ''}`, {
-			reason: 'ProgressDeadlineExceeded'
+			reason: 'ProgressDeadlineExceeded',
+			detail: lastProblem ?? progressing.message ?? progressing.reason
 		});
 		return { judgement: { outcome: 'failed', error }, tracking: { failingSince, lastProblem } };
 	}
@@ -254,7 +274,9 @@ export function judgeRollout(
 export function rolloutTimeout(timeoutMs: number, tracking: RolloutTracking, pods: V1Pod[], state: RolloutState): ClusterError {
 	const detail = tracking.lastProblem ?? podProgress(pods[0]) ?? state.message.toLowerCase();
 	return new ClusterError(`The app did not become ready within ${describeDuration(timeoutMs)} (${detail})`, {
-		reason: 'Timeout'
+		reason: 'Timeout',
+		detail,
+		limitMs: timeoutMs
 	});
 }
 

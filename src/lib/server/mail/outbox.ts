@@ -11,6 +11,7 @@ import { enqueueManyIn } from '../queue';
 import type { Runtime } from '../runtime';
 import { isMailKind, renderMail, type MailKind, type MailTemplates, type RenderedMail } from './templates';
 import { smtpTransport } from './transport';
+import type { Locale } from '$lib/statuses';
 import { toOutboxMailView } from './views';
 
 export type QueuedMail<K extends MailKind = MailKind> = {
@@ -18,7 +19,11 @@ export type QueuedMail<K extends MailKind = MailKind> = {
 	data: MailTemplates[K];
 	/** Reminders of money owed and data at risk: sent even when optional mails are off. */
 	essential: boolean;
-} & ({ userId: string; to?: never } | { to: string; userId?: never });
+} & (
+	| { userId: string; to?: never; locale?: never }
+	/** To an address: in `locale` (the account's language, or the request's before login), else Indonesian. */
+	| { to: string; userId?: never; locale?: Locale }
+);
 
 /**
  * Queues mails in the caller's transaction: one outbox row and one `mail-send` job each.
@@ -29,6 +34,8 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
 	if (mails.length === 0) return [];
 	return inTransaction(db, async (tx) => {
 		const column = <T>(pick: (mail: QueuedMail) => T) => sql.param(mails.map(pick));
+		// A mail to an address is written in the language its sender gave, if any.
+		const data = (mail: QueuedMail) => (mail.userId || !mail.locale ? mail.data : { ...mail.data, locale: mail.locale });
 		// One statement however many (see notifyMany), recipients included: a customer's mail
 		// goes to their address of now, in their language (written when it is sent, render
 		// below), and an optional one only if they have not turned optional mails off; a mail
@@ -41,7 +48,7 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
 				mail.essential
 			FROM unnest(
 				${column((mail) => mail.userId ?? null)}::uuid[], ${column((mail) => mail.to ?? null)}::text[],
-				${column((mail) => mail.kind)}::text[], ${column((mail) => JSON.stringify(mail.data))}::jsonb[],
+				${column((mail) => mail.kind)}::text[], ${column((mail) => JSON.stringify(data(mail)))}::jsonb[],
 				${column((mail) => Boolean(mail.essential))}::boolean[]) AS mail(user_id, "to", kind, data, essential)
 			LEFT JOIN ${users} AS recipient ON recipient.id = mail.user_id
 			WHERE mail.user_id IS NULL OR (recipient.id IS NOT NULL AND (mail.essential OR recipient.optional_mails))

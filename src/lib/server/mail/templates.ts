@@ -92,9 +92,8 @@ function layout(
 	return { text, html };
 }
 
-/** Why an account mail was sent: it answers something done with this address. */
-const ACCOUNT_FOOTER =
-	'MinisPod sends this because someone used this e-mail address on MinisPod. If it was not you, you can ignore it.';
+/** The recipient's language as message options: Indonesian when unknown. */
+const languageOf = (context: MailContext) => ({ locale: context.locale ?? ('id' as const) });
 
 function accountMail(
 	context: MailContext,
@@ -102,57 +101,57 @@ function accountMail(
 	paragraphs: string[],
 	action?: { label: string; link: string }
 ): RenderedMail {
-	return { subject, ...layout(context, { heading: subject, paragraphs, action, footer: ACCOUNT_FOOTER }) };
+	// Why it was sent: it answers something done with this address.
+	const footer = m.txt5_mail_account_footer({}, languageOf(context));
+	return { subject, ...layout(context, { heading: subject, paragraphs, action, footer }) };
 }
 
 const accountTemplates: {
 	[K in Exclude<MailKind, 'notification'>]: (data: MailTemplates[K], context: MailContext) => RenderedMail;
 } = {
-	'verify-email': (data, context) =>
-		accountMail(
+	'verify-email': (data, context) => {
+		const options = languageOf(context);
+		return accountMail(
 			context,
-			'Verify your e-mail address',
-			[
-				`Hello ${data.name}, welcome to MinisPod.`,
-				'Open the link below to verify your address; you need it before your first top-up. The link works for 7 days.'
-			],
-			{ label: 'Verify e-mail address', link: data.link }
-		),
-	'register-existing': (data, context) =>
-		accountMail(
+			m.txt5_mail_verify_subject({}, options),
+			[m.txt5_mail_verify_hello({ name: data.name }, options), m.txt5_mail_verify_body({}, options)],
+			{ label: m.txt5_mail_verify_action({}, options), link: data.link }
+		);
+	},
+	'register-existing': (data, context) => {
+		const options = languageOf(context);
+		return accountMail(
 			context,
-			'Someone tried to register with your address',
-			[
-				`Hello ${data.name}, someone tried to create a MinisPod account with this e-mail address, which already has one.`,
-				'If it was you, log in, or reset your password if you forgot it. If not, nothing changed and you can ignore this mail.'
-			],
-			{ label: 'Log in or reset your password', link: '/login' }
-		),
-	'password-reset': (data, context) =>
-		accountMail(
+			m.txt5_mail_existing_subject({}, options),
+			[m.txt5_mail_existing_hello({ name: data.name }, options), m.txt5_mail_existing_body({}, options)],
+			{ label: m.txt5_mail_existing_action({}, options), link: '/login' }
+		);
+	},
+	'password-reset': (data, context) => {
+		const options = languageOf(context);
+		return accountMail(
 			context,
-			'Reset your MinisPod password',
-			[
-				`Hello ${data.name}, open the link below to choose a new password. It works once, for one hour.`,
-				'Resetting logs you out everywhere. If you did not ask for this, ignore this mail: your password stays as it is.'
-			],
-			{ label: 'Choose a new password', link: data.link }
-		),
-	'email-change': (data, context) =>
-		accountMail(
+			m.txt5_mail_reset_subject({}, options),
+			[m.txt5_mail_reset_hello({ name: data.name }, options), m.txt5_mail_reset_body({}, options)],
+			{ label: m.txt5_mail_reset_action({}, options), link: data.link }
+		);
+	},
+	'email-change': (data, context) => {
+		const options = languageOf(context);
+		return accountMail(
 			context,
-			'Confirm your new e-mail address',
-			[
-				`Hello ${data.name}, open the link below to make ${data.newEmail} the e-mail address of your MinisPod account. It works for 24 hours.`,
-				'Until then your account keeps its current address.'
-			],
-			{ label: 'Confirm new address', link: data.link }
-		),
-	'email-changed': (data, context) =>
-		accountMail(context, 'Your MinisPod e-mail address was changed', [
-			`Hello ${data.name}, the e-mail address of your MinisPod account is now ${data.newEmail}; mails go there from now on.`,
-			'If you did not do this, reply to this mail or contact support right away.'
-		])
+			m.txt5_mail_change_subject({}, options),
+			[m.txt5_mail_change_hello({ name: data.name, newEmail: data.newEmail }, options), m.txt5_mail_change_body({}, options)],
+			{ label: m.txt5_mail_change_action({}, options), link: data.link }
+		);
+	},
+	'email-changed': (data, context) => {
+		const options = languageOf(context);
+		return accountMail(context, m.txt5_mail_changed_subject({}, options), [
+			m.txt5_mail_changed_hello({ name: data.name, newEmail: data.newEmail }, options),
+			m.txt5_mail_changed_body({}, options)
+		]);
+	}
 };
 
 const templates: { [K in MailKind]: (data: MailTemplates[K], context: MailContext) => RenderedMail } = {

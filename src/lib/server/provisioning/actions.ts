@@ -13,7 +13,8 @@ import { notify } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
 import type { JobPayloads } from '../queue';
-import { isTransient, reasonOf, type Attempt } from './attempts';
+import { failureOf, isTransient, type Attempt, type Failure } from './attempts';
+import { instanceReason, statusReason, type FailedAction } from '../instances/reasons';
 import { loadInstance, type LoadedInstance } from './job-data';
 import type { KubeManifest } from '../kube/manifests';
 import { applyAppObjects, manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
@@ -52,9 +53,9 @@ export async function runInstanceAction(
 		}
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) throw error;
-		const reason = reasonOf(error);
-		await markActionFailed(runtime, instance, action, reason);
-		return { outcome: 'failed' as const, reason };
+		const failure = failureOf(error);
+		await markActionFailed(runtime, instance, action, failure);
+		return { outcome: 'failed' as const, reason: failure.message };
 	}
 }
 
@@ -98,7 +99,7 @@ async function stop(runtime: Runtime, instance: ServiceInstance) {
 
 /** What the app's page says while it is suspended: the administrator's reason when there is one. */
 export const suspendedReason = (note: string | null) =>
-	note ? `Suspended by MinisPod staff: ${note}` : 'Suspended: the subscription is on hold';
+	note ? instanceReason('suspended_by_staff', { note }) : instanceReason('suspended_on_hold', {});
 
 /** Scales the app to zero while its subscription is suspended, holding the subscription's row. */
 async function suspend(runtime: Runtime, instance: ServiceInstance) {
@@ -117,7 +118,7 @@ async function suspend(runtime: Runtime, instance: ServiceInstance) {
 		await updateInstance(
 			tx,
 			instance.id,
-			{ status: 'SUSPENDED', statusReason: suspendedReason(subscription.note), podName: null, lastStopped: new Date() },
+			{ status: 'SUSPENDED', ...statusReason(suspendedReason(subscription.note)), podName: null, lastStopped: new Date() },
 			LIVE_STATUSES
 		);
 		return { outcome: 'suspend' as const };
@@ -197,12 +198,13 @@ export async function markActionDone(runtime: Runtime, instance: ServiceInstance
 	);
 }
 
-export async function markActionFailed(runtime: Runtime, instance: ServiceInstance, action: string, reason: string) {
+export async function markActionFailed(runtime: Runtime, instance: ServiceInstance, action: FailedAction, failure: Failure) {
+	const reason = failure.message;
 	await runtime.db.transaction(async (tx) => {
 		const failed = await updateInstance(
 			tx,
 			instance.id,
-			{ status: 'ERROR', statusReason: `Could not ${action} the app: ${reason}` },
+			{ status: 'ERROR', ...statusReason(instanceReason('action_failed', { action, cause: failure.text })) },
 			LIVE_STATUSES
 		);
 		if (!failed) return;

@@ -8,6 +8,7 @@ import type { V1Ingress, V1Secret } from '@kubernetes/client-node';
 import { and, eq, inArray } from 'drizzle-orm';
 import { customDomains, type CustomDomain, type CustomDomainStatus } from '../db/schema';
 import { checkDnsRecords } from '../domains/dns';
+import { domainReason, domainStatusReason, renderDomainReason, type DomainReason } from '../domains/reasons';
 import {
 	CERTIFICATE_LOOK_MS,
 	CERTIFICATE_WINDOW_MS,
@@ -67,27 +68,22 @@ export async function checkCustomDomain(runtime: Runtime, domainId: string, now 
 
 async function checkDns(runtime: Runtime, loaded: LoadedInstance, domain: CustomDomain, now: Date) {
 	if (now >= domain.checkUntil) {
-		const found = domain.statusReason ? ` The last check found: ${domain.statusReason}` : '';
-		await failDomain(
-			runtime,
-			domain,
-			`The DNS records were not found within 72 hours, so MinisPod stopped checking.${found} Fix the records and add the domain again.`
-		);
+		await failDomain(runtime, domain, domainReason('dns_gave_up', { last: domain.statusReasonText }));
 		return { outcome: 'failed' as const };
 	}
 	const records = requiredRecords(domain, domainTarget(runtime, loaded.instance));
 	const result = await checkDnsRecords(runtime.config.dns.servers, records);
 	const checked = { checkAttempts: domain.checkAttempts + 1, lastCheckedAt: now };
 	if (!result.ok) {
-		if (!(await moveDomain(runtime.db, domain, 'PENDING_DNS', { ...checked, statusReason: result.problem })))
+		if (!(await moveDomain(runtime.db, domain, 'PENDING_DNS', { ...checked, ...domainStatusReason(result.problem) })))
 			return { outcome: 'missing' as const };
 		await lookAgain(runtime, domain.id, CHECK_INTERVAL_MS);
-		return { outcome: 'pending' as const, problem: result.problem };
+		return { outcome: 'pending' as const, problem: renderDomainReason(result.problem, 'en') };
 	}
 	const verified = await moveDomain(runtime.db, domain, 'PENDING_DNS', {
 		...checked,
 		status: 'ISSUING_CERTIFICATE',
-		statusReason: 'DNS records found; waiting for the certificate',
+		...domainStatusReason(domainReason('waiting_for_certificate', {})),
 		verifiedAt: now
 	});
 	if (!verified) return { outcome: 'missing' as const };
@@ -108,7 +104,11 @@ async function lookForCertificate(runtime: Runtime, loaded: LoadedInstance, doma
 	const secret = await runtime.cluster.read<V1Secret>('Secret', names.namespace, customDomainTlsSecret(names, domain.hostname));
 	if (secret?.type === 'kubernetes.io/tls' && secret.data?.['tls.crt']) {
 		await runtime.db.transaction(async (tx) => {
-			const active = await moveDomain(tx, domain, 'ISSUING_CERTIFICATE', { status: 'ACTIVE', statusReason: null, activeAt: now });
+			const active = await moveDomain(tx, domain, 'ISSUING_CERTIFICATE', {
+				status: 'ACTIVE',
+				...domainStatusReason(null),
+				activeAt: now
+			});
 			if (!active) return;
 			await notify(tx, {
 				userId: domain.userId,
@@ -121,11 +121,7 @@ async function lookForCertificate(runtime: Runtime, loaded: LoadedInstance, doma
 	}
 	const since = domain.verifiedAt ?? domain.updatedAt;
 	if (now.getTime() - since.getTime() > CERTIFICATE_WINDOW_MS) {
-		await failDomain(
-			runtime,
-			domain,
-			'No certificate was issued for the domain within an hour. Check that its records still point at MinisPod (and that no CAA record forbids Let\u2019s Encrypt), then add it again.'
-		);
+		await failDomain(runtime, domain, domainReason('no_certificate', {}));
 		return { outcome: 'failed' as const };
 	}
 	await lookAgain(runtime, domain.id, CERTIFICATE_LOOK_MS);
@@ -133,9 +129,12 @@ async function lookForCertificate(runtime: Runtime, loaded: LoadedInstance, doma
 }
 
 /** Gives the domain up with the reason, tells the owner, and takes it off the cluster. */
-async function failDomain(runtime: Runtime, domain: CustomDomain, reason: string) {
+async function failDomain(runtime: Runtime, domain: CustomDomain, why: DomainReason) {
 	const failed = await runtime.db.transaction(async (tx) => {
-		const row = await moveDomain(tx, domain, domain.status, { status: 'FAILED', statusReason: reason });
+		const columns = domainStatusReason(why);
+		const row = await moveDomain(tx, domain, domain.status, { status: 'FAILED', ...columns });
+		// The notification's text takes the reason as written in English (its parameters are strings).
+		const reason = columns.statusReason ?? '';
 		if (!row) return false;
 		await notify(tx, {
 			userId: domain.userId,
@@ -171,7 +170,7 @@ export async function pauseDomains(runtime: Runtime, instanceId: string) {
 		.update(customDomains)
 		.set({
 			status: 'PENDING_DNS',
-			statusReason: 'Paused while the app is suspended; checked again when it is back',
+			...domainStatusReason(domainReason('paused', {})),
 			verifiedAt: null,
 			activeAt: null
 		})
@@ -201,7 +200,7 @@ export async function enforceDomainAllowance(runtime: Runtime, instanceId: strin
 	if (!loaded) return;
 	const allowed = await domainAllowance(runtime.db, loaded.instance);
 	const live = (await domainsOf(runtime.db, instanceId)).filter((domain) => domain.status !== 'FAILED');
-	const reason = `The app's plan allows ${allowed} custom domain${allowed === 1 ? '' : 's'}, so this one was removed.`;
+	const reason = domainReason('over_allowance', { allowed });
 	for (const domain of domainsOverAllowance(live, allowed)) await failDomain(runtime, domain, reason);
 }
 

@@ -10,10 +10,8 @@ import { notify } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
 import { namesOf } from './objects';
-
-/** What the customer reads when an app's objects are gone from the cluster. */
-export const MISSING_REASON =
-	'The app is missing from the cluster (its Deployment is gone). Repair re-creates it; your data volume is kept if it still exists';
+import { instanceReason, statusReason } from '../instances/reasons';
+import { clusterReason } from './attempts';
 
 /** How long usage samples are kept. */
 const USAGE_HISTORY_MS = 24 * 60 * 60_000;
@@ -58,11 +56,13 @@ async function refreshOne(runtime: Runtime, instance: ServiceInstance): Promise<
 	const patch = ready
 		? {
 				status: 'RUNNING' as const,
-				statusReason: instance.status === 'ERROR' ? null : instance.statusReason,
+				...(instance.status === 'ERROR'
+					? statusReason(null)
+					: { statusReason: instance.statusReason, statusReasonText: instance.statusReasonText }),
 				healthStatus: 'healthy'
 			}
 		: failure
-			? { status: 'ERROR' as const, statusReason: failure.message, healthStatus: 'failing' }
+			? { status: 'ERROR' as const, ...statusReason(clusterReason(failure)), healthStatus: 'failing' }
 			: { healthStatus: 'starting' };
 	await updateInstance(runtime.db, instance.id, { ...patch, ...observed }, [instance.status]);
 	return true;
@@ -79,7 +79,13 @@ async function markMissing(runtime: Runtime, instance: ServiceInstance): Promise
 		const marked = await updateInstance(
 			tx,
 			instance.id,
-			{ status: 'ERROR', statusReason: MISSING_REASON, healthStatus: 'missing', podName: null, lastHealthCheck: new Date() },
+			{
+				status: 'ERROR',
+				...statusReason(instanceReason('missing', {})),
+				healthStatus: 'missing',
+				podName: null,
+				lastHealthCheck: new Date()
+			},
 			[instance.status]
 		);
 		if (!marked) return;

@@ -16,7 +16,8 @@ import { templateSecrets } from '../kube/companion';
 import { sealSecrets } from '../secrets/instance-secrets';
 import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
-import { isTransient, reasonOf, type Attempt } from './attempts';
+import { failureOf, isTransient, ownFailure, reasonOf, type Attempt, type Failure } from './attempts';
+import { instanceReason, statusReason } from '../instances/reasons';
 import { provisioningEnded } from '../metrics';
 import { loadInstance, type LoadedInstance } from './job-data';
 import {
@@ -81,9 +82,9 @@ export async function provisionInstance(
 			runtime.log.warn({ err: error, instanceId }, 'provisioning hit a transient error; the job will be retried');
 			throw error;
 		}
-		const reason = reasonOf(error);
-		await failProvisioning(runtime, loaded, reason);
-		return { outcome: 'failed' as const, reason };
+		const failure = failureOf(error);
+		await failProvisioning(runtime, loaded, failure);
+		return { outcome: 'failed' as const, reason: failure.message };
 	}
 }
 
@@ -91,9 +92,9 @@ export async function provisionInstance(
 async function waitForCleanup(runtime: Runtime, loaded: LoadedInstance, deadline: string) {
 	const { instance } = loaded;
 	if (Date.now() >= new Date(deadline).getTime()) {
-		const reason = "The previous app's clean-up did not finish in time; please retry in a few minutes";
-		await failProvisioning(runtime, loaded, reason);
-		return { outcome: 'failed' as const, reason };
+		const failure = ownFailure(instanceReason('cleanup_timeout', {}));
+		await failProvisioning(runtime, loaded, failure);
+		return { outcome: 'failed' as const, reason: failure.message };
 	}
 	await recordStep(runtime.db, instance.id, 'namespace', 'running', WAITING_FOR_CLEANUP);
 	await enqueue(
@@ -178,8 +179,9 @@ export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods
 }
 
 /** Failure: clean up, then ERROR + slot released + refund, and the customer told why. */
-export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance, reason: string) {
+export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance, failure: Failure) {
 	const { instance, service, plan } = loaded;
+	const reason = failure.message;
 	provisioningEnded('failed', instance.createdAt);
 	await recordStep(runtime.db, instance.id, 'rollout', 'failed', reason).catch(() => undefined);
 	await recordStep(runtime.db, instance.id, 'cleanup', 'running');
@@ -198,7 +200,7 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		const failed = await updateInstance(
 			tx,
 			instance.id,
-			{ status: 'ERROR', statusReason: reason, podName: null, healthStatus: null },
+			{ status: 'ERROR', ...statusReason(failure.text), podName: null, healthStatus: null },
 			['PROVISIONING']
 		);
 		// Terminated meanwhile: the termination settled the money and the slot.

@@ -10,7 +10,8 @@ import { enqueue, type JobPayloads, type RolloutOperation } from '../queue';
 import type { Runtime } from '../runtime';
 import { recordStep } from '../instances/state';
 import { markActionDone, markActionFailed } from './actions';
-import { isTransient, reasonOf } from './attempts';
+import { failureOf, isTransient, ownFailure, type Failure } from './attempts';
+import { instanceReason } from '../instances/reasons';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { LOOK_AGAIN_MS, namesOf, rolloutLimits } from './objects';
 import { failProvisioning, markRunning } from './provision';
@@ -49,15 +50,15 @@ export async function checkRollout(runtime: Runtime, job: RolloutJob) {
 	} catch (error) {
 		// The cluster did not answer this time: look again, unless time is up.
 		if (isTransient(error) && !late) return lookAgain(runtime, job, job.tracking);
-		return settle(runtime, loaded, job, { failed: reasonOf(error) });
+		return settle(runtime, loaded, job, { failed: failureOf(error) });
 	}
-	if (!look) return settle(runtime, loaded, job, { failed: "The app's Deployment is missing from the cluster" });
+	if (!look) return settle(runtime, loaded, job, { failed: ownFailure(instanceReason('deployment_missing', {})) });
 	const { judgement, tracking, pods } = look;
 	if (judgement.outcome === 'done') return settle(runtime, loaded, job, { pods: judgement.pods });
-	if (judgement.outcome === 'failed') return settle(runtime, loaded, job, { failed: judgement.error.message });
+	if (judgement.outcome === 'failed') return settle(runtime, loaded, job, { failed: failureOf(judgement.error) });
 	await reportProgress(runtime, loaded, job, judgement);
 	if (late) {
-		return settle(runtime, loaded, job, { failed: rolloutTimeout(limits.timeoutMs, tracking, pods, judgement.state).message });
+		return settle(runtime, loaded, job, { failed: failureOf(rolloutTimeout(limits.timeoutMs, tracking, pods, judgement.state)) });
 	}
 	return lookAgain(runtime, job, tracking);
 }
@@ -114,16 +115,16 @@ async function settle(
 	runtime: Runtime,
 	loaded: LoadedInstance,
 	job: RolloutJob,
-	result: { pods: string[] } | { failed: string }
+	result: { pods: string[] } | { failed: Failure }
 ) {
 	const { instance } = loaded;
 	if ('failed' in result) {
-		const reason = result.failed;
-		if (job.operation === 'provision') await failProvisioning(runtime, loaded, reason);
+		const failure = result.failed;
+		if (job.operation === 'provision') await failProvisioning(runtime, loaded, failure);
 		else if (job.operation === 'upgrade')
-			await failUpgrade(runtime, loaded, { ...job.upgrade!, instanceId: instance.id }, reason);
-		else await markActionFailed(runtime, instance, job.operation, reason);
-		return { outcome: 'failed' as const, reason };
+			await failUpgrade(runtime, loaded, { ...job.upgrade!, instanceId: instance.id }, failure);
+		else await markActionFailed(runtime, instance, job.operation, failure);
+		return { outcome: 'failed' as const, reason: failure.message };
 	}
 	if (job.operation === 'provision') await markRunning(runtime, loaded, result.pods);
 	else if (job.operation === 'upgrade')

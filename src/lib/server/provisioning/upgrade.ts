@@ -14,7 +14,8 @@ import { enforceDomainAllowance } from './domains';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, rollbackUpgrade } from '../subscriptions/upgrade';
 import { updateInstance } from '../instances/state';
-import { isTransient, reasonOf, type Attempt } from './attempts';
+import { failureOf, isTransient, ownFailure, type Attempt, type Failure } from './attempts';
+import { instanceReason, statusReason } from '../instances/reasons';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 
@@ -45,14 +46,14 @@ export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attemp
 	if (input.backupId) {
 		const backup = await backupBeforeUpgrade(runtime, input.backupId);
 		if (backup.state === 'waiting') {
-			await updateInstance(db, input.instanceId, { statusReason: 'Taking a backup before the upgrade' }, ['UPDATING']);
+			await updateInstance(db, input.instanceId, statusReason(instanceReason('backup_before_upgrade', {})), ['UPDATING']);
 			await enqueue(runtime.boss, 'update-instance-resources', input, { startAfter: new Date(Date.now() + BACKUP_LOOK_MS) });
 			return { outcome: 'waiting-for-backup' as const };
 		}
 		if (backup.state === 'failed') {
-			const reason = `the backup before it failed (${backup.reason}), so the new plan was not applied`;
-			await failUpgrade(runtime, loaded, input, reason);
-			return { outcome: 'rolled-back' as const, reason };
+			const failure = ownFailure(instanceReason('upgrade_backup_failed', { detail: backup.reason }));
+			await failUpgrade(runtime, loaded, input, failure);
+			return { outcome: 'rolled-back' as const, reason: failure.message };
 		}
 	}
 	const names = namesOf(loaded.instance);
@@ -73,9 +74,9 @@ export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attemp
 		return { outcome: 'applied' as const };
 	} catch (error) {
 		if (isTransient(error) && !attempt.final) throw error;
-		const reason = reasonOf(error);
-		await failUpgrade(runtime, loaded, input, reason);
-		return { outcome: 'rolled-back' as const, reason };
+		const failure = failureOf(error);
+		await failUpgrade(runtime, loaded, input, failure);
+		return { outcome: 'rolled-back' as const, reason: failure.message };
 	}
 }
 
@@ -113,7 +114,8 @@ export async function finishUpgrade(runtime: Runtime, loaded: LoadedInstance, in
  * The new plan could not be applied: the app gets the old plan's resources back, the
  * upgrade is rolled back (refund, slots, plan), and the namespace is sized for the old plan.
  */
-export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, input: UpgradeInput, reason: string) {
+export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, input: UpgradeInput, failure: Failure) {
+	const reason = failure.message;
 	const { cluster, db } = runtime;
 	const names = namesOf(loaded.instance);
 	const [previousPlan] = loaded.subscription.previousPlanId
@@ -145,7 +147,7 @@ export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, inpu
 	await updateInstance(
 		db,
 		input.instanceId,
-		{ status: stopped ? 'STOPPED' : 'RUNNING', statusReason: `Upgrade failed: ${reason}` },
+		{ status: stopped ? 'STOPPED' : 'RUNNING', ...statusReason(instanceReason('upgrade_failed', { cause: failure.text })) },
 		['UPDATING']
 	);
 }

@@ -8,10 +8,11 @@ import { m } from '$lib/paraglide/messages';
 import { formatDateTime, formatRupiah, paymentMethodLabel, transactionTypeLabel } from '$lib/format';
 import type { Locale } from '$lib/statuses';
 import type { Receipt, Transaction } from '../db/schema';
+import { renderLedgerText } from '../wallet/ledger-texts';
 
 export type ReceiptDocument = {
 	receipt: Pick<Receipt, 'number' | 'issuedAt' | 'recipient'>;
-	transaction: Pick<Transaction, 'type' | 'amount' | 'description' | 'paymentMethod' | 'orderId' | 'completedAt'>;
+	transaction: Pick<Transaction, 'type' | 'amount' | 'description' | 'text' | 'paymentMethod' | 'orderId' | 'completedAt'>;
 	locale: Locale;
 };
 
@@ -26,8 +27,11 @@ function receiptLines({ receipt, transaction, locale }: ReceiptDocument): [strin
 	];
 	if (recipient.address) lines.push([m.receipt_address({}, options), recipient.address]);
 	if (recipient.npwp) lines.push([m.receipt_npwp({}, options), recipient.npwp]);
+	// The same sentence the wallet history shows, in the receipt's language; rows from before
+	// ledger texts keep their stored English.
+	const description = (transaction.text && renderLedgerText(transaction.text, locale)) ?? transaction.description;
 	lines.push(
-		[m.receipt_for({}, options), `${transactionTypeLabel(transaction.type, locale)}: ${transaction.description}`],
+		[m.receipt_for({}, options), `${transactionTypeLabel(transaction.type, locale)}: ${description}`],
 		[m.receipt_method({}, options), paymentMethodLabel(transaction.paymentMethod ?? 'CREDIT', locale)]
 	);
 	if (transaction.orderId) lines.push([m.receipt_order_id({}, options), transaction.orderId]);

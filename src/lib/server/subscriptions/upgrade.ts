@@ -20,29 +20,29 @@ import { releaseSlot, takeSlot } from './quota';
 import { balanceOf, loadPlan } from './queries';
 import { formatDate, formatRupiah } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { say } from '../sentences';
+import { render, say, type Sentence } from '../sentences';
 import { ledgerText } from '../wallet/ledger-texts';
 
 type UpgradeCheck =
-	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: string };
+	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: Sentence };
 
 function checkUpgrade(subscription: Subscription, from: ServicePlan, to: ServicePlan): UpgradeCheck {
 	if (subscription.status === 'PENDING_UPGRADE') {
-		return { allowed: false, code: 'INVALID_STATE', reason: 'An upgrade of this subscription is already in progress.' };
+		return { allowed: false, code: 'INVALID_STATE', reason: say(m.txt5_upgrade_in_progress) };
 	}
 	if (subscription.status !== 'ACTIVE') {
-		return { allowed: false, code: 'INVALID_STATE', reason: 'Only an active subscription can be upgraded.' };
+		return { allowed: false, code: 'INVALID_STATE', reason: say(m.txt5_upgrade_not_active) };
 	}
 	if (to.serviceId !== from.serviceId) {
-		return { allowed: false, code: 'BAD_REQUEST', reason: 'You can only move to another plan of the same app.' };
+		return { allowed: false, code: 'BAD_REQUEST', reason: say(m.txt5_upgrade_other_app) };
 	}
-	if (!to.isActive) return { allowed: false, code: 'BAD_REQUEST', reason: 'That plan is not offered any more.' };
-	if (to.id === from.id) return { allowed: false, code: 'UPGRADE_REQUIRED', reason: 'You are already on this plan.' };
+	if (!to.isActive) return { allowed: false, code: 'BAD_REQUEST', reason: say(m.txt5_upgrade_plan_retired) };
+	if (to.id === from.id) return { allowed: false, code: 'UPGRADE_REQUIRED', reason: say(m.txt5_upgrade_same_plan) };
 	if (!isUpgrade(from.planType, to.planType)) {
 		return {
 			allowed: false,
 			code: 'UPGRADE_REQUIRED',
-			reason: `Plans can only be upgraded: ${to.name} is not higher than ${from.name}.`
+			reason: say(m.txt5_upgrade_not_higher, { to: to.name, from: from.name })
 		};
 	}
 	return { allowed: true };
@@ -59,13 +59,15 @@ export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planI
 	});
 	const balance = await balanceOf(db, subscription.userId);
 	const slotsLeft = availableSlots(target.plan);
-	const reason = !check.allowed
+	// Written here in the request's language, so the dialog shows the specific reason in both.
+	const refusal = !check.allowed
 		? check.reason
 		: slotsLeft === 0
-			? 'The new plan is sold out right now.'
+			? say(m.txt5_upgrade_sold_out)
 			: balance < charge
-				? `Not enough credit: top up at least ${formatRupiah(charge - balance)} more.`
+				? say(m.srv_insufficient_credit, { amount: formatRupiah(charge - balance) })
 				: null;
+	const reason = refusal && render(refusal);
 	return {
 		allowed: reason === null,
 		code: !check.allowed ? check.code : slotsLeft === 0 ? 'QUOTA_EXCEEDED' : balance < charge ? 'INSUFFICIENT_CREDIT' : null,

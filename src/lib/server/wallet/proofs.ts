@@ -19,7 +19,9 @@ import { toTransactionDetail } from './views';
 import { findTransactionFor } from './history';
 import { lockBalanceHeadroom } from './topups';
 import type { WalletMetadata } from './metadata';
-import { formatRupiah } from '$lib/format';
+import { formatNumber, formatRupiah } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import type { Sentence } from '../sentences';
 import { requireVerifiedEmail } from '../auth/account';
 import { ledgerText } from './ledger-texts';
 
@@ -60,8 +62,9 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 	const { bytes } = upload.file;
 	if (bytes.length === 0) throw badRequest('file', 'Choose a file to upload.');
 	if (bytes.length > config.wallet.proofMaxBytes) {
-		const limit = `${(config.wallet.proofMaxBytes / 1024 / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
-		throw badRequest('file', `The file is larger than ${limit}.`, { maxBytes: config.wallet.proofMaxBytes });
+		const megabytes = config.wallet.proofMaxBytes / 2 ** 20;
+		const tooLarge: Sentence = (locale) => m.transfer_too_large({ size: formatNumber(megabytes, locale) }, { locale });
+		throw badRequest('file', tooLarge, { maxBytes: config.wallet.proofMaxBytes });
 	}
 	const type = detectProofType(bytes);
 	if (!type) throw badRequest('file', 'Upload a PNG, JPEG or WebP image, or a PDF.');

@@ -2,12 +2,13 @@
 // by at most one live domain (any status but FAILED); removing a domain deletes its row once
 // the cluster has let go of it.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
 import { CUSTOM_DOMAIN_STATUSES } from '../../../statuses';
 import { createdAt, updatedAt } from './columns';
 import { users } from './accounts';
 import { serviceInstances } from './instances';
+import type { DomainReason } from '../../domains/reasons';
 
 export const customDomainStatusEnum = pgEnum('custom_domain_status', CUSTOM_DOMAIN_STATUSES);
 
@@ -25,8 +26,10 @@ export const customDomains = pgTable(
 		/** Lower case, no trailing dot. */
 		hostname: text().notNull(),
 		status: customDomainStatusEnum().notNull().default('PENDING_DNS'),
-		/** Why it failed, or what the last DNS check found wrong. */
+		/** Why it failed, or what the last DNS check found wrong, in English. */
 		statusReason: text(),
+		/** The same reason as a message key and parameters, read in each viewer's language (null on older rows). */
+		statusReasonText: jsonb().$type<DomainReason>(),
 		/** The value of the `_minispod-challenge.<hostname>` TXT record that proves ownership. */
 		verificationToken: text().notNull(),
 		checkAttempts: integer().notNull().default(0),

@@ -6,6 +6,7 @@ import { createdAt, updatedAt } from './columns';
 import { users } from './accounts';
 import { subscriptions } from './billing';
 import { services } from './catalog';
+import type { InstanceReason } from '../../instances/reasons';
 
 export const instanceStatusEnum = pgEnum('instance_status', INSTANCE_STATUSES);
 
@@ -35,8 +36,10 @@ export const serviceInstances = pgTable(
 		ingressName: text(),
 		deploymentName: text(),
 		status: instanceStatusEnum().notNull().default('PENDING'),
-		/** Human reason for the current status (why it is in ERROR, ...). */
+		/** Human reason for the current status (why it is in ERROR, ...), in English. */
 		statusReason: text(),
+		/** The same reason as a message key and parameters, read in each viewer's language (null on older rows). */
+		statusReasonText: jsonb().$type<InstanceReason>(),
 		/**
 		 * Which generation of volume claims the app runs on: null for its first, else the suffix
 		 * of the claims a restore made from a backup (kube/names.ts).
@@ -108,6 +111,7 @@ export const instanceEvents = pgTable(
 		/** When the instance entered the status it left (how long it stayed there). */
 		previousSince: timestamp({ withTimezone: true }),
 		reason: text(),
+		reasonText: jsonb().$type<InstanceReason>(),
 		createdAt: createdAt()
 	},
 	(t) => [

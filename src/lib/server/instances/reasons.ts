@@ -1,0 +1,137 @@
+// Why an app is in its status, stored as a message key and its parameters
+// (service_instances.status_reason_text, instance_events.reason_text) so each reader gets it
+// in their own language, like ledger rows (wallet/ledger-texts.ts). What the cluster said in
+// its own words (a refusal such as "exceeded quota: ...", an image registry's answer) stays
+// a parameter inside the translated sentence. The status_reason column keeps the English as
+// well: rows written before reason texts existed show it as it is, and the log reads it.
+import { formatNumber } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import type { Locale } from '$lib/statuses';
+
+/** The operations whose failure puts an app in ERROR (instance actions and rollouts). */
+export type FailedAction = 'start' | 'stop' | 'restart' | 'repair' | 'suspend' | 'resume';
+
+type Detail = { detail: string };
+
+/** Every reason, with the parameters its message takes. */
+type Texts = {
+	suspended_by_staff: { note: string };
+	suspended_on_hold: Record<string, never>;
+	repairing: Record<string, never>;
+	restarting_new_secret: { name: string };
+	missing: Record<string, never>;
+	backup_before_upgrade: Record<string, never>;
+	upgrade_failed: { cause: InstanceReason };
+	upgrade_backup_failed: Detail;
+	action_failed: { action: FailedAction; cause: InstanceReason };
+	cleanup_timeout: Record<string, never>;
+	deployment_missing: Record<string, never>;
+	// What the cluster reported, with its own words as the detail.
+	image_pull_failed: Detail;
+	crashing: { exitCode: string };
+	out_of_memory: Record<string, never>;
+	config_failed: Detail;
+	container_start_failed: Detail;
+	unschedulable: Detail;
+	pod_failed: Detail;
+	replica_refused: Detail;
+	not_ready_in_time: Detail & { seconds: number | null };
+	cluster_refused: Detail;
+	cluster_unreachable: Detail;
+	unexpected: Detail;
+};
+
+export type InstanceReasonKey = keyof Texts;
+export type InstanceReason = { [K in InstanceReasonKey]: { key: K; params: Texts[K] } }[InstanceReasonKey];
+
+export const instanceReason = <K extends InstanceReasonKey>(key: K, params: Texts[K]) => ({ key, params }) as InstanceReason;
+
+type Options = { locale: Locale };
+type Message = (inputs: Record<string, never>, options: Options) => string;
+
+const ACTIONS: Record<FailedAction, Message> = {
+	start: m.txt5_action_start,
+	stop: m.txt5_action_stop,
+	restart: m.txt5_action_restart,
+	repair: m.txt5_action_repair,
+	suspend: m.txt5_action_suspend,
+	resume: m.txt5_action_resume
+};
+
+const PLAIN: Partial<Record<InstanceReasonKey, Message>> = {
+	suspended_on_hold: m.txt5_reason_suspended_on_hold,
+	repairing: m.txt5_reason_repairing,
+	missing: m.txt5_reason_missing,
+	backup_before_upgrade: m.txt5_reason_backup_before_upgrade,
+	cleanup_timeout: m.txt5_reason_cleanup_timeout,
+	deployment_missing: m.txt5_reason_deployment_missing,
+	out_of_memory: m.txt5_reason_out_of_memory
+};
+
+const WITH_DETAIL: Partial<Record<InstanceReasonKey, (inputs: Detail, options: Options) => string>> = {
+	upgrade_backup_failed: m.txt5_reason_upgrade_backup_failed,
+	image_pull_failed: m.txt5_reason_image_pull_failed,
+	config_failed: m.txt5_reason_config_failed,
+	container_start_failed: m.txt5_reason_container_start_failed,
+	unschedulable: m.txt5_reason_unschedulable,
+	pod_failed: m.txt5_reason_pod_failed,
+	replica_refused: m.txt5_reason_replica_refused,
+	cluster_refused: m.txt5_reason_cluster_refused,
+	cluster_unreachable: m.txt5_reason_cluster_unreachable,
+	unexpected: m.txt5_reason_unexpected
+};
+
+/** "5 minutes" / "5 menit", "2 seconds" / "2 detik". */
+function duration(seconds: number, options: Options): string {
+	if (seconds === 60) return m.txt5_duration_one_minute({}, options);
+	return seconds > 60 && seconds % 60 === 0
+		? m.txt5_duration_minutes({ count: seconds / 60 }, options)
+		: m.txt5_duration_seconds({ count: formatNumber(seconds, options.locale) }, options);
+}
+
+/** The reason's sentence in a language; null for a key this version does not know. */
+export function renderInstanceReason(reason: InstanceReason, locale: Locale): string | null {
+	const options = { locale };
+	switch (reason.key) {
+		case 'suspended_by_staff':
+			return m.txt5_reason_suspended_by_staff(reason.params, options);
+		case 'restarting_new_secret':
+			return m.txt5_reason_restarting_new_secret(reason.params, options);
+		case 'upgrade_failed': {
+			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
+			return m.txt5_reason_upgrade_failed({ cause }, options);
+		}
+		case 'action_failed': {
+			const action = ACTIONS[reason.params.action]?.({}, options) ?? reason.params.action;
+			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
+			return m.txt5_reason_action_failed({ action, cause }, options);
+		}
+		case 'crashing':
+			return m.txt5_reason_crashing(reason.params, options);
+		case 'not_ready_in_time': {
+			const { seconds, detail } = reason.params;
+			return seconds === null
+				? m.txt5_reason_not_ready({ detail }, options)
+				: m.txt5_reason_not_ready_within({ duration: duration(seconds, options), detail }, options);
+		}
+		default: {
+			const plain = PLAIN[reason.key];
+			if (plain) return plain({}, options);
+			const detailed = WITH_DETAIL[reason.key];
+			return detailed ? detailed(reason.params as Detail, options) : null;
+		}
+	}
+}
+
+/** What a reader sees: the keyed sentence in their language, else the stored text as it is. */
+export const instanceReasonFor = (text: InstanceReason | null, stored: string | null, locale: Locale): string | null =>
+	(text && renderInstanceReason(text, locale)) ?? stored;
+
+/**
+ * The columns of an instance that state a reason: the key and parameters, and the English
+ * sentence beside them (for the log, the operators' SQL, and older readers).
+ */
+export const statusReason = (reason: InstanceReason | null) => ({
+	statusReason: reason && renderInstanceReason(reason, 'en'),
+	statusReasonText: reason
+});
