@@ -84,15 +84,6 @@ function withoutField(message: string, field: string | null): string {
 }
 
 /**
- * A refusal the server explained in a view (a quote's reason): its sentence in English, the
- * code's sentence in another language.
- */
-export function refusalSentence(code: string | null, serverSentence: string): string {
-	if (getLocale() === 'en' || !code) return serverSentence;
-	return friendly[code as AppErrorCode]?.() ?? serverSentence;
-}
-
-/**
  * What a form's banner says about a refusal: nothing when the error is about one of the
  * fields the form shows it beside, so each problem is told once, where it is.
  */

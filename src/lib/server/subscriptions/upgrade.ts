@@ -20,29 +20,29 @@ import { releaseSlot, takeSlot } from './quota';
 import { balanceOf, loadPlan } from './queries';
 import { formatDate, formatRupiah } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { say } from '../sentences';
+import { render, say, type Sentence } from '../sentences';
 import { ledgerText } from '../wallet/ledger-texts';
 
 type UpgradeCheck =
-	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: string };
+	{ allowed: true } | { allowed: false; code: 'UPGRADE_REQUIRED' | 'BAD_REQUEST' | 'INVALID_STATE'; reason: Sentence };
 
 function checkUpgrade(subscription: Subscription, from: ServicePlan, to: ServicePlan): UpgradeCheck {
 	if (subscription.status === 'PENDING_UPGRADE') {
-		return { allowed: false, code: 'INVALID_STATE', reason: 'An upgrade of this subscription is already in progress.' };
+		return { allowed: false, code: 'INVALID_STATE', reason: say(m.srv2_upgrade_in_progress) };
 	}
 	if (subscription.status !== 'ACTIVE') {
-		return { allowed: false, code: 'INVALID_STATE', reason: 'Only an active subscription can be upgraded.' };
+		return { allowed: false, code: 'INVALID_STATE', reason: say(m.srv2_upgrade_only_active) };
 	}
 	if (to.serviceId !== from.serviceId) {
-		return { allowed: false, code: 'BAD_REQUEST', reason: 'You can only move to another plan of the same app.' };
+		return { allowed: false, code: 'BAD_REQUEST', reason: say(m.srv2_upgrade_same_app) };
 	}
-	if (!to.isActive) return { allowed: false, code: 'BAD_REQUEST', reason: 'That plan is not offered any more.' };
-	if (to.id === from.id) return { allowed: false, code: 'UPGRADE_REQUIRED', reason: 'You are already on this plan.' };
+	if (!to.isActive) return { allowed: false, code: 'BAD_REQUEST', reason: say(m.srv2_plan_not_offered) };
+	if (to.id === from.id) return { allowed: false, code: 'UPGRADE_REQUIRED', reason: say(m.srv2_already_on_plan) };
 	if (!isUpgrade(from.planType, to.planType)) {
 		return {
 			allowed: false,
 			code: 'UPGRADE_REQUIRED',
-			reason: `Plans can only be upgraded: ${to.name} is not higher than ${from.name}.`
+			reason: say(m.srv2_upgrade_not_higher, { to: to.name, from: from.name })
 		};
 	}
 	return { allowed: true };
@@ -62,14 +62,14 @@ export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planI
 	const reason = !check.allowed
 		? check.reason
 		: slotsLeft === 0
-			? 'The new plan is sold out right now.'
+			? say(m.srv2_upgrade_sold_out)
 			: balance < charge
-				? `Not enough credit: top up at least ${formatRupiah(charge - balance)} more.`
+				? say(m.srv_insufficient_credit, { amount: formatRupiah(charge - balance) })
 				: null;
 	return {
 		allowed: reason === null,
 		code: !check.allowed ? check.code : slotsLeft === 0 ? 'QUOTA_EXCEEDED' : balance < charge ? 'INSUFFICIENT_CREDIT' : null,
-		reason,
+		reason: reason && render(reason),
 		fromPlan: { id: current.plan.id, name: current.plan.name, planType: current.plan.planType },
 		toPlan: toPlanView(target.plan),
 		charge,

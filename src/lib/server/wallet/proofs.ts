@@ -22,6 +22,8 @@ import type { WalletMetadata } from './metadata';
 import { formatRupiah } from '$lib/format';
 import { requireVerifiedEmail } from '../auth/account';
 import { ledgerText } from './ledger-texts';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export type ProofType = { mimeType: 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf'; extension: string };
 
@@ -58,15 +60,15 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 	const { config, db, log } = runtime;
 	await requireVerifiedEmail(db, userId);
 	const { bytes } = upload.file;
-	if (bytes.length === 0) throw badRequest('file', 'Choose a file to upload.');
+	if (bytes.length === 0) throw badRequest('file', say(m.srv2_proof_choose_file));
 	if (bytes.length > config.wallet.proofMaxBytes) {
 		const limit = `${(config.wallet.proofMaxBytes / 1024 / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
-		throw badRequest('file', `The file is larger than ${limit}.`, { maxBytes: config.wallet.proofMaxBytes });
+		throw badRequest('file', say(m.srv2_proof_too_large, { size: limit }), { maxBytes: config.wallet.proofMaxBytes });
 	}
 	const type = detectProofType(bytes);
-	if (!type) throw badRequest('file', 'Upload a PNG, JPEG or WebP image, or a PDF.');
+	if (!type) throw badRequest('file', say(m.srv2_proof_type));
 	if (upload.amount > config.wallet.maxTopUp) {
-		throw badRequest('amount', `The largest top-up is ${formatRupiah(config.wallet.maxTopUp)}.`);
+		throw badRequest('amount', say(m.srv_topup_max, { amount: formatRupiah(config.wallet.maxTopUp) }));
 	}
 
 	const storedName = `proofs/${randomBytes(16).toString('hex')}.${type.extension}`;
@@ -136,7 +138,7 @@ async function lockProof(tx: Tx, transactionId: string) {
 	const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
 	if (!row || !isProof(row)) throw notFound('Transfer proof');
 	if (row.status !== 'PENDING') {
-		throw invalidState(`This transfer proof was already ${row.status === 'COMPLETED' ? 'approved' : 'rejected'}.`, {
+		throw invalidState(row.status === 'COMPLETED' ? say(m.srv2_proof_already_approved) : say(m.srv2_proof_already_rejected), {
 			status: row.status
 		});
 	}
@@ -161,7 +163,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			processedBy: action.adminId,
 			metadata: { approvedAt: new Date().toISOString() }
 		});
-		if (!applied) throw invalidState('This transfer proof was already approved.');
+		if (!applied) throw invalidState(say(m.srv2_proof_already_approved));
 		await afterCredit(tx, row.userId);
 		await audit(tx, {
 			actorId: action.adminId,
