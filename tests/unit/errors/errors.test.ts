@@ -68,6 +68,12 @@ describe('AppError', () => {
 		expect(first(rupiahSchema.safeParse(1.5))).toBe('Use whole rupiah');
 	});
 
+	it('takes no English-only sentence: a refusal is a message in both languages', () => {
+		// @ts-expect-error a plain string is English only, so it does not type-check (npm run check fails)
+		const english = badRequest('amount', 'Too much.');
+		expect(english.field).toBe('amount');
+	});
+
 	it('logs its own message when one is given, and tells the person the other', () => {
 		const error = new AppError('PAYMENT_GATEWAY_ERROR', say(m.srv2_gateway_unavailable), { logMessage: 'Snap answered 503' });
 		expect(error.message).toBe('Snap answered 503');
