@@ -18,6 +18,7 @@ import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/ser
 import { observeRequests } from '$lib/server/http/observe';
 import { withLocale } from '$lib/server/i18n';
 import { bootGlobalRuntime } from './boot';
+import { m } from '$lib/paraglide/messages';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
 export const init: ServerInit = async () => {
@@ -119,8 +120,14 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	if (token && validated?.renewed) {
 		setSessionCookie(event.cookies, token, validated.session.expiresAt, runtime.config.origin.startsWith('https://'));
 	}
-	guardArea(event);
-	return withLocale(event.locals.user?.locale ?? null)({ event, resolve });
+	return withLocale(event.locals.user?.locale ?? null)({
+		event,
+		// Inside the request's language, so a refusal reads in it.
+		resolve: (event, options) => {
+			guardArea(event);
+			return resolve(event, options);
+		}
+	});
 };
 
 /**
@@ -135,7 +142,7 @@ function guardArea(event: RequestEvent) {
 	if (!event.locals.user) {
 		const wantsPage = event.isDataRequest || (event.request.headers.get('accept') ?? '').includes('text/html');
 		if (wantsPage) redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`);
-		error(401, 'Please log in first.');
+		error(401, m.srv_log_in_first());
 	}
 	if (admin && event.locals.user.role !== 'ADMINISTRATOR') {
 		// An error thrown here is rendered with the bare src/error.html, without the site's

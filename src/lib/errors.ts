@@ -57,8 +57,8 @@ export function errorInfo(error: unknown): ErrorInfo {
 		const internal = data.requestId ? m.error_internal_reference({ message: fallback, requestId: data.requestId }) : fallback;
 		const fieldErrors = { ...(data.fieldErrors ?? {}) };
 		const field = data.field ?? Object.keys(fieldErrors)[0] ?? null;
-		// The server writes its sentences in the request's language; one it could not (tRPC's
-		// own, or a sentence not yet translated) gives way to the code's sentence.
+		// The server writes its sentences in the request's language; one in another (tRPC's own,
+		// or a page whose language changed since) gives way to the code's sentence.
 		const shown = data.messageLocale === getLocale() ? withoutField(serverMessage, field) : '';
 		const message = code === 'INTERNAL_SERVER_ERROR' ? internal : shown || friendly[code]?.() || fallback;
 		return { code, message, field, fieldErrors, details: data.details ?? {} };

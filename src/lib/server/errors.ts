@@ -7,11 +7,11 @@
 // the log reads) is always English.
 import { TRPCError } from '@trpc/server';
 import { ERROR_CODES, type AppErrorCode } from '$lib/error-codes';
-import { formatRupiah } from '$lib/format';
+import { formatCount, formatRupiah } from '$lib/format';
 import { suggestedTopUp } from '$lib/topup';
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
-import { render, say, sentenceLocale, type Sentence } from './sentences';
+import { render, say, sayIn, sentenceLocale, type Sentence } from './sentences';
 
 export { ERROR_CODES, type AppErrorCode };
 
@@ -27,13 +27,13 @@ export type AppErrorOptions = {
 
 export class AppError extends Error {
 	readonly code: AppErrorCode;
-	/** The sentence for the person: a message in both languages, or English text. */
-	readonly sentence: Sentence | string;
+	/** The sentence for the person, in both languages (never English-only text). */
+	readonly sentence: Sentence;
 	readonly field?: string;
 	readonly details: Record<string, unknown>;
 
-	constructor(code: AppErrorCode, sentence: Sentence | string, options: AppErrorOptions = {}) {
-		super(options.logMessage ?? (typeof sentence === 'string' ? sentence : sentence('en')), { cause: options.cause });
+	constructor(code: AppErrorCode, sentence: Sentence, options: AppErrorOptions = {}) {
+		super(options.logMessage ?? sentence('en'), { cause: options.cause });
 		this.name = 'AppError';
 		this.code = code;
 		this.sentence = sentence;
@@ -46,9 +46,9 @@ export class AppError extends Error {
 		return render(this.sentence);
 	}
 
-	/** The language `userMessage` is written in (English text not yet translated stays English). */
+	/** The language `userMessage` is written in. */
 	get messageLocale(): Locale {
-		return typeof this.sentence === 'string' ? 'en' : sentenceLocale();
+		return sentenceLocale();
 	}
 
 	/** What an API caller reads: the field named first, like a failed input check. */
@@ -68,16 +68,26 @@ export class AppError extends Error {
 /** "Subscription not found." in English (the log's noun); a general sentence in Indonesian. */
 export const notFound = (what: string) =>
 	new AppError('NOT_FOUND', (locale) => (locale === 'en' ? `${what} not found.` : m.srv_not_found({}, { locale })));
-export const forbidden = (message: Sentence | string = say(m.srv_forbidden)) => new AppError('FORBIDDEN', message);
-export const badRequest = (field: string, message: Sentence | string, details: Record<string, unknown> = {}) =>
+export const forbidden = (message: Sentence = say(m.srv_forbidden)) => new AppError('FORBIDDEN', message);
+export const badRequest = (field: string, message: Sentence, details: Record<string, unknown> = {}) =>
 	new AppError('BAD_REQUEST', message, { field, details });
-export const invalidState = (message: Sentence | string, details: Record<string, unknown> = {}) =>
+export const invalidState = (message: Sentence, details: Record<string, unknown> = {}) =>
 	new AppError('INVALID_STATE', message, { details });
+
+/** A plan's slots cannot shrink below the slots customers hold. */
+export const quotaBelowUsed = (usedQuota: number) =>
+	badRequest(
+		'totalQuota',
+		sayIn(m.srv2_quota_below_used, (locale) => ({
+			slots: locale === 'en' ? formatCount(usedQuota, 'slot') : `${usedQuota} slot`
+		})),
+		{ usedQuota }
+	);
 
 /** The wallet cannot pay `required`; the shortfall comes with a top-up link that pre-fills it. */
 export function insufficientCredit(
 	need: { shortfall: number; balance: number; required: number },
-	options: { field?: string; message?: Sentence | string } = {}
+	options: { field?: string; message?: Sentence } = {}
 ) {
 	return new AppError(
 		'INSUFFICIENT_CREDIT',

@@ -49,7 +49,11 @@ export const withLocale =
 			if (cookie !== accountLocale) setLocaleCookie(event.cookies, accountLocale);
 		}
 		const locale = accountLocale ?? (cookie && isLocale(cookie) ? cookie : baseLocale);
-		return localeStorage().run({ locale, origin: event.url.origin, messageCalls: new Set() }, () =>
+		return inLocale(locale, event.url.origin, () =>
 			resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) })
 		);
 	};
+
+/** Runs `work` in a language, as a request in it runs (what messages and server sentences read). */
+export const inLocale = <T>(locale: Locale, origin: string, work: () => T): T =>
+	localeStorage().run({ locale, origin, messageCalls: new Set() }, work);

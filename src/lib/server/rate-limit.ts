@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from './db/client';
 import { AppError } from './errors';
+import { m } from '$lib/paraglide/messages';
+import { say } from './sentences';
 
 type Limit = { points: number; seconds: number; blockSeconds?: number };
 
@@ -77,8 +79,11 @@ function limiter(db: Db, name: LimitName): RateLimiterPostgres {
 
 export function tooManyAttempts(retryAfterMs: number) {
 	const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-	const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-	return new AppError('TOO_MANY_ATTEMPTS', `Too many attempts. Try again in ${wait}.`, {
+	const wait =
+		seconds < 90
+			? say(m.srv2_too_many_attempts_seconds, { count: seconds })
+			: say(m.srv2_too_many_attempts_minutes, { count: Math.ceil(seconds / 60) });
+	return new AppError('TOO_MANY_ATTEMPTS', wait, {
 		details: { retryAfterSeconds: seconds }
 	});
 }

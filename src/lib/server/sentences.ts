@@ -27,9 +27,13 @@ export function say<P extends object>(message: Message<P>, ...params: Record<str
 	return (locale) => message((params[0] ?? {}) as P, { locale });
 }
 
-/** The sentence in the current language (a plain string is English, not yet translated). */
-export const render = (sentence: Sentence | string): string =>
-	typeof sentence === 'string' ? sentence : sentence(sentenceLocale());
+/** A message whose parameters are words of the language too (a status's label, "3 slots"). */
+export function sayIn<P extends object>(message: Message<P>, params: (locale: Locale) => P): Sentence {
+	return (locale) => message(params(locale), { locale });
+}
+
+/** The sentence in the current language. */
+export const render = (sentence: Sentence): string => sentence(sentenceLocale());
 
 /** A zod check's message in the current language: `z.string().min(5, says(m.srv_...))`. */
 export const says = <P extends object>(message: Message<P>, ...params: Record<string, never> extends P ? [P?] : [P]) => {

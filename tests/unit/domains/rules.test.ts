@@ -32,7 +32,7 @@ describe('normalizeHostname', () => {
 	])('refuses %j', (input, message) => {
 		const result = normalizeHostname(input, BASE);
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.message).toContain(message);
+		if (!result.ok) expect(result.message('en')).toContain(message);
 	});
 });
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { availableActions, checkAction } from '../../../src/lib/server/instances/transitions';
+import { availableActions, checkAction, type ActionCheck } from '../../../src/lib/server/instances/transitions';
+import type { Locale } from '../../../src/lib/statuses';
 
 const active = { status: 'ACTIVE' as const };
+/** The check with its refusal written in one language. */
+const written = (check: ActionCheck, locale: Locale = 'en') =>
+	check.allowed ? check : { ...check, reason: check.reason(locale) };
 
 describe('instance actions', () => {
 	it('stop and restart a running app, start a stopped one', () => {
@@ -11,14 +15,18 @@ describe('instance actions', () => {
 	});
 
 	it('refuse actions that make no sense now, saying why', () => {
-		expect(checkAction('start', { status: 'RUNNING' }, active)).toEqual({
+		expect(written(checkAction('start', { status: 'RUNNING' }, active))).toEqual({
 			allowed: false,
 			reason: 'An app that is running cannot be started.'
 		});
 		expect(checkAction('stop', { status: 'STOPPED' }, active)).toMatchObject({ allowed: false });
-		expect(checkAction('restart', { status: 'PROVISIONING' }, active)).toEqual({
+		expect(written(checkAction('restart', { status: 'PROVISIONING' }, active))).toEqual({
 			allowed: false,
 			reason: 'The app is provisioning; wait until that has finished.'
+		});
+		expect(written(checkAction('start', { status: 'RUNNING' }, active), 'id')).toEqual({
+			allowed: false,
+			reason: 'Aplikasi berstatus berjalan tidak dapat dijalankan.'
 		});
 	});
 
@@ -29,7 +37,7 @@ describe('instance actions', () => {
 			via: 'PENDING'
 		});
 		expect(checkAction('retry', { status: 'RUNNING' }, active)).toMatchObject({ allowed: false });
-		expect(checkAction('retry', { status: 'ERROR' }, { status: 'CANCELLED' })).toEqual({
+		expect(written(checkAction('retry', { status: 'ERROR' }, { status: 'CANCELLED' }))).toEqual({
 			allowed: false,
 			reason: 'The subscription of this app has ended.'
 		});

@@ -8,7 +8,7 @@ import type { Tx } from '../db/client';
 import { servicePlans, services, type ServicePlan } from '../db/schema';
 import { audit, type AuditActor } from '../audit/service';
 import { publish } from '../events';
-import { badRequest, notFound } from '../errors';
+import { badRequest, notFound, quotaBelowUsed } from '../errors';
 import type { PlanFields } from '../catalog/editor-schemas';
 import { assertValidPreviews, previewPlan } from '../catalog/preview';
 import { toEditorPlanView, toPlanUpdateView } from '../catalog/editor-views';
@@ -16,7 +16,8 @@ import { resourcesChanged } from '../catalog/plan-terms';
 import { applyPlanChange } from '../subscriptions/plan-changes';
 import { offerFreeSlots } from '../waitlist/service';
 import type { PlanType } from '$lib/statuses';
-import { formatCount } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 async function loadService(tx: Tx, serviceId: string) {
 	const [service] = await tx.select().from(services).where(eq(services.id, serviceId));
@@ -42,7 +43,8 @@ export async function createPlan(
 			.values(input)
 			.returning()
 			.catch((error) => {
-				if (isPlanTypeTaken(error)) throw badRequest('planType', `${service.name} already has a ${input.planType} plan`);
+				if (isPlanTypeTaken(error))
+					throw badRequest('planType', say(m.srv2_plan_type_taken, { service: service.name, planType: input.planType }));
 				throw error;
 			});
 		await audit(tx, {
@@ -81,9 +83,7 @@ export async function updatePlan(
 		const service = await loadService(tx, before.serviceId);
 		const patch = input.plan;
 		if (patch.totalQuota !== undefined && patch.totalQuota < before.usedQuota) {
-			throw badRequest('totalQuota', `Cannot be below the ${formatCount(before.usedQuota, 'slot')} in use.`, {
-				usedQuota: before.usedQuota
-			});
+			throw quotaBelowUsed(before.usedQuota);
 		}
 		if (resourcesChanged(before, patch)) {
 			assertValidPreviews([previewPlan(service, { ...before, ...patch }, runtime.config.kube)]);

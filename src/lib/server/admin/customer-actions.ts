@@ -9,6 +9,8 @@ import { audit } from '../audit/service';
 import { invalidState, notFound } from '../errors';
 import type { Role } from '$lib/statuses';
 import { toCustomerAccount, type CustomerAccount } from './panel-views';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export type AdminActor = { adminId: string; ipAddress?: string | null };
 
@@ -40,12 +42,12 @@ export async function blockCustomer(
 	actor: AdminActor,
 	input: { userId: string; reason: string }
 ): Promise<CustomerAccount> {
-	if (input.userId === actor.adminId) throw invalidState('You cannot block your own account.');
+	if (input.userId === actor.adminId) throw invalidState(say(m.srv2_block_self));
 	return db.transaction(async (tx) => {
 		const { target, anotherAdmin } = await lockAccount(tx, input.userId);
-		if (!target.isActive) throw invalidState('This account is already blocked.');
+		if (!target.isActive) throw invalidState(say(m.srv2_already_blocked));
 		if (target.role === 'ADMINISTRATOR' && !anotherAdmin) {
-			throw invalidState('This is the last active administrator; it cannot be blocked.');
+			throw invalidState(say(m.srv2_last_admin_block));
 		}
 		const [blocked] = await tx.update(users).set({ isActive: false }).where(eq(users.id, target.id)).returning();
 		// Login refuses an inactive account and a request with an old session finds none left.
@@ -69,7 +71,7 @@ export async function unblockCustomer(
 ): Promise<CustomerAccount> {
 	return db.transaction(async (tx) => {
 		const { target } = await lockAccount(tx, input.userId);
-		if (target.isActive) throw invalidState('This account is not blocked.');
+		if (target.isActive) throw invalidState(say(m.srv2_not_blocked));
 		const [unblocked] = await tx.update(users).set({ isActive: true }).where(eq(users.id, target.id)).returning();
 		await audit(tx, {
 			actorId: actor.adminId,
@@ -92,12 +94,10 @@ export async function setCustomerRole(
 	return db.transaction(async (tx) => {
 		const { target, anotherAdmin } = await lockAccount(tx, input.userId);
 		if (target.role === input.role) {
-			throw invalidState(
-				input.role === 'ADMINISTRATOR' ? 'This account is already an administrator.' : 'This account is not an administrator.'
-			);
+			throw invalidState(input.role === 'ADMINISTRATOR' ? say(m.srv2_already_admin) : say(m.srv2_not_admin));
 		}
 		if (input.role === 'USER' && !anotherAdmin) {
-			throw invalidState('This is the last active administrator; make someone else an administrator first.');
+			throw invalidState(say(m.srv2_last_admin_role));
 		}
 		const [changed] = await tx
 			.update(users)

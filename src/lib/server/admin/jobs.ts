@@ -9,6 +9,8 @@ import type { DbOrTx } from '../db/client';
 import { audit, type AuditActor } from '../audit/service';
 import { invalidState, notFound } from '../errors';
 import { QUEUE_NAMES, RETRY_SAFE_QUEUES, type QueueName } from '../queue';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 const PAGE_SIZE = 50;
 
@@ -73,11 +75,11 @@ export async function retryFailedJob(runtime: Runtime, actor: AuditActor, input:
 	if (!(QUEUE_NAMES as readonly string[]).includes(input.queue)) throw notFound('Queue');
 	const queue = input.queue as QueueName;
 	if (!isRetrySafe(queue)) {
-		throw invalidState(`Jobs of ${queue} are not safe to run twice; fix the cause and act on the item itself.`);
+		throw invalidState(say(m.srv2_job_not_retry_safe, { queue }));
 	}
 	const job = await runtime.boss.getJobById(queue, input.id);
 	if (!job) throw notFound('Job');
-	if (job.state !== 'failed') throw invalidState(`This job is ${job.state}, not failed.`);
+	if (job.state !== 'failed') throw invalidState(say(m.srv2_job_not_failed, { state: job.state }));
 	await runtime.boss.retry(queue, input.id);
 	await audit(runtime.db, {
 		actorId: actor.adminId,

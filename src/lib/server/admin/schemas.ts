@@ -2,17 +2,19 @@
 import { z } from 'zod';
 import { INSTANCE_STATUSES, ROLES } from '$lib/statuses';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
+import { m } from '$lib/paraglide/messages';
+import { says } from '../sentences';
 
 export const CUSTOMER_FILTERS = ['live', 'past_due', 'blocked'] as const;
 export const CUSTOMER_SORTS = ['created', 'name', 'email', 'balance', 'live', 'spend'] as const;
 
 export const customerListInput = z
 	.object({
-		q: z.string().trim().max(100, 'Keep the search under 100 characters').optional(),
+		q: z.string().trim().max(100, says(m.srv_search_max)).optional(),
 		filter: z.enum(CUSTOMER_FILTERS).optional(),
 		role: z.enum(ROLES).optional(),
-		balanceAbove: rupiahSchema.min(0, 'Use zero or more').optional(),
-		balanceBelow: rupiahSchema.min(0, 'Use zero or more').optional(),
+		balanceAbove: rupiahSchema.min(0, says(m.srv2_zero_or_more)).optional(),
+		balanceBelow: rupiahSchema.min(0, says(m.srv2_zero_or_more)).optional(),
 		sort: z.enum(CUSTOMER_SORTS).default('created'),
 		order: z.enum(['asc', 'desc']).default('desc'),
 		page: z.number().int().min(1).max(100_000).default(1),
@@ -29,12 +31,12 @@ export const customerGetInput = z.object({
 
 export const blockInput = z.object({ userId: idSchema, reason: reasonSchema });
 export const unblockInput = z.object({ userId: idSchema, reason: reasonSchema });
-export const setRoleInput = z.object({ userId: idSchema, role: z.enum(ROLES, { error: 'Choose a role' }), reason: reasonSchema });
+export const setRoleInput = z.object({ userId: idSchema, role: z.enum(ROLES, says(m.srv2_choose_role)), reason: reasonSchema });
 
 // -- Operations ------------------------------------------------------------------------------
 
 const page = z.number().int().min(1).max(100_000).default(1);
-const dateSchema = z.iso.date('Use a date like 2025-01-31');
+const dateSchema = z.iso.date(says(m.srv_date_format));
 
 export const APP_FILTERS = ['error', 'unhealthy', 'stuck'] as const;
 
@@ -74,7 +76,7 @@ export const auditLogInput = z
 	})
 	.refine((input) => !input.from || !input.to || input.from <= input.to, {
 		path: ['to'],
-		message: 'The end date is before the start date'
+		...says(m.srv_end_before_start)
 	})
 	.default({ page: 1 });
 

@@ -7,6 +7,8 @@ import type { DbOrTx } from '../db/client';
 import { accountTokens, users } from '../db/schema';
 import { AppError } from '../errors';
 import { generateSessionToken, sessionIdFromToken } from './sessions';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 const HOUR_MS = 3_600_000;
 
@@ -18,7 +20,7 @@ export const TOKEN_LIFETIME_MS: Record<AccountTokenPurpose, number> = {
 };
 
 export const invalidLink = () =>
-	new AppError('BAD_REQUEST', 'This link is invalid, has expired or was already used. Ask for a new one.', {
+	new AppError('BAD_REQUEST', say(m.srv2_link_invalid), {
 		field: 'token'
 	});
 

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError } from '../errors';
 import { semaphore } from '../util/semaphore';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 // argon2id with the OWASP-recommended minimums (19 MiB, 2 iterations).
 const options = { memoryCost: 19456, timeCost: 2, outputLen: 32, parallelism: 1 } as const;
@@ -14,7 +16,7 @@ const options = { memoryCost: 19456, timeCost: 2, outputLen: 32, parallelism: 1 
 const hashing = semaphore(Math.max(1, availableParallelism() - 1), {
 	maxWaiting: 200,
 	onFull: () =>
-		new AppError('TOO_MANY_ATTEMPTS', 'MinisPod is busy right now. Try again in a few seconds.', {
+		new AppError('TOO_MANY_ATTEMPTS', say(m.srv2_busy), {
 			details: { retryAfterSeconds: 5 }
 		})
 });

@@ -6,25 +6,24 @@ import { BACKUP_SCHEDULES, COMPANION_ENGINES, COMPANION_FIELDS, PLAN_TYPES, SAFE
 import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
 import { slugSchema } from './schemas';
+import { m } from '$lib/paraglide/messages';
+import { render, say, says } from '../sentences';
 
-const text = (label: string, max: number) =>
-	z
-		.string({ error: `Enter ${label}` })
-		.trim()
-		.min(1, `Enter ${label}`)
-		.max(max, `Use at most ${max} characters`);
+/** A required text: `enter` is its sentence when it is missing. */
+const text = (enter: ReturnType<typeof says>, max: number) =>
+	z.string(enter).trim().min(1, enter).max(max, says(m.srv2_max_chars, { max }));
 const optionalText = (max: number) =>
 	z
 		.string()
 		.trim()
-		.max(max, `Use at most ${max} characters`)
+		.max(max, says(m.srv2_max_chars, { max }))
 		.nullish()
 		.transform((value) => value || null);
 
 // -- Categories ----------------------------------------------------------------------------
 
 export const categoryInput = z.object({
-	name: text('a name', 60),
+	name: text(says(m.srv2_enter_name), 60),
 	slug: slugSchema,
 	description: optionalText(300),
 	icon: optionalText(60)
@@ -47,26 +46,31 @@ export const envEntryInput = z
 		name: z
 			.string()
 			.trim()
-			.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use letters, digits and underscores, not starting with a digit')
-			.max(128, 'Use at most 128 characters'),
+			.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, says(m.srv2_env_name_chars))
+			.max(128, says(m.srv2_max_chars, { max: 128 })),
 		description: optionalText(200),
-		source: z.enum(ENV_SOURCES, { error: 'Choose where the value comes from' }),
-		value: z.string().max(4_000, 'Keep the value under 4000 characters').optional(),
-		derived: z.enum(DERIVED_VALUES, { error: 'Choose what MinisPod sets' }).optional(),
-		secretLength: z.number().int().min(8, 'Use at least 8 characters').max(256, 'Use at most 256 characters').optional(),
+		source: z.enum(ENV_SOURCES, says(m.srv2_env_source)),
+		value: z.string().max(4_000, says(m.srv2_env_value_max)).optional(),
+		derived: z.enum(DERIVED_VALUES, says(m.srv2_env_derived)).optional(),
+		secretLength: z
+			.number()
+			.int()
+			.min(8, says(m.srv2_min_chars, { min: 8 }))
+			.max(256, says(m.srv2_max_chars, { max: 256 }))
+			.optional(),
 		secretEncoding: z.enum(SECRET_ENCODINGS).optional(),
 		/** Which value of the companion database (source 'companion'). */
-		companionField: z.enum(COMPANION_FIELDS, { error: 'Choose what of the database' }).optional()
+		companionField: z.enum(COMPANION_FIELDS, says(m.srv2_env_companion_field)).optional()
 	})
 	.superRefine((entry, context) => {
 		if (entry.source === 'companion' && entry.companionField === undefined) {
-			context.addIssue({ code: 'custom', path: ['companionField'], message: 'Choose what of the database' });
+			context.addIssue({ code: 'custom', path: ['companionField'], message: render(say(m.srv2_env_companion_field)) });
 		}
 		if (entry.source === 'minispod' && !entry.derived) {
-			context.addIssue({ code: 'custom', path: ['derived'], message: 'Choose what MinisPod sets' });
+			context.addIssue({ code: 'custom', path: ['derived'], message: render(say(m.srv2_env_derived)) });
 		}
 		if (entry.source === 'secret' && entry.secretLength === undefined) {
-			context.addIssue({ code: 'custom', path: ['secretLength'], message: 'Give the secret a length' });
+			context.addIssue({ code: 'custom', path: ['secretLength'], message: render(say(m.srv2_secret_length)) });
 		}
 	});
 
@@ -91,50 +95,50 @@ export function toEnvTemplateEntry(entry: EnvEntryInput): EnvTemplateEntry {
 const imageSchema = z
 	.string()
 	.trim()
-	.max(255, 'Use at most 255 characters')
+	.max(255, says(m.srv2_max_chars, { max: 255 }))
 	.regex(
 		/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
-		'Use an image reference like ghcr.io/owner/app:1.2.3'
+		says(m.srv2_image_reference)
 	)
-	.refine((image) => /@sha256:/.test(image) || /:[\w][\w.-]*$/.test(image.split('/').at(-1) ?? ''), 'Pin a tag or digest')
-	.refine((image) => !/:latest(@|$)/.test(image), 'Pin a release tag, not latest');
+	.refine((image) => /@sha256:/.test(image) || /:[\w][\w.-]*$/.test(image.split('/').at(-1) ?? ''), says(m.srv2_image_pin))
+	.refine((image) => !/:latest(@|$)/.test(image), says(m.srv2_image_not_latest));
 
-const absolutePath = (label: string) =>
+const absolutePath = (refusal: ReturnType<typeof says>) =>
 	z
 		.string()
 		.trim()
-		.regex(/^\/[^\s]*$/, `Use an absolute ${label} starting with /`)
-		.max(255, 'Use at most 255 characters');
+		.regex(/^\/[^\s]*$/, refusal)
+		.max(255, says(m.srv2_max_chars, { max: 255 }));
 
 export const serviceFields = z
 	.object({
-		name: text('a name', 80),
+		name: text(says(m.srv2_enter_name), 80),
 		slug: slugSchema,
 		categoryId: idSchema,
-		description: text('a short description', 300),
+		description: text(says(m.srv2_enter_short_description), 300),
 		longDescription: optionalText(5_000),
 		icon: optionalText(300),
 		websiteUrl: z
-			.url('Use a full URL like https://example.org')
+			.url(says(m.srv2_full_url))
 			.max(300)
 			.nullish()
 			.or(z.literal(''))
 			.transform((value) => value || null),
-		version: text('the pinned version', 60),
+		version: text(says(m.srv2_enter_pinned_version), 60),
 		dockerImage: imageSchema,
 		defaultPort: z
-			.number({ error: 'Enter a port' })
-			.int('Use a whole number')
-			.min(1, 'Use 1 to 65535')
-			.max(65_535, 'Use 1 to 65535'),
-		healthCheckPath: absolutePath('path'),
-		dataMountPath: absolutePath('directory'),
-		podSecurityLevel: z.enum(['restricted', 'baseline'], { error: 'Choose restricted or baseline' }),
+			.number(says(m.srv2_enter_port))
+			.int(says(m.srv2_whole_number))
+			.min(1, says(m.srv2_port_range))
+			.max(65_535, says(m.srv2_port_range)),
+		healthCheckPath: absolutePath(says(m.srv2_absolute_path)),
+		dataMountPath: absolutePath(says(m.srv2_absolute_directory)),
+		podSecurityLevel: z.enum(['restricted', 'baseline'], says(m.srv2_pod_security)),
 		runAsUser: z
 			.number()
-			.int('Use a whole number')
-			.min(1, 'Use a non-root user id (1 or more)')
-			.max(2_147_483_647, 'That user id is too large')
+			.int(says(m.srv2_whole_number))
+			.min(1, says(m.srv2_user_id_min))
+			.max(2_147_483_647, says(m.srv2_user_id_max))
 			.nullable(),
 		/** The container's root filesystem is read-only; the app writes only to its volume and `writablePaths`. */
 		readOnlyRootFilesystem: z.boolean().default(false),
@@ -144,35 +148,35 @@ export const serviceFields = z
 				z
 					.string()
 					.trim()
-					.regex(/^\/[A-Za-z0-9._/-]*$/, 'Use absolute paths like /tmp')
+					.regex(/^\/[A-Za-z0-9._/-]*$/, says(m.srv2_absolute_paths_like))
 			)
-			.max(10, 'At most 10 writable paths')
+			.max(10, says(m.srv2_at_most_writable_paths, { max: 10 }))
 			.default([]),
 		/** Kernel settings of the pod: only Kubernetes' safe sysctls, which Pod Security "restricted" allows. */
 		sysctls: z
 			.array(
 				z.object({
-					name: z.enum(SAFE_SYSCTLS, { error: `Use one of the safe sysctls: ${SAFE_SYSCTLS.join(', ')}` }),
+					name: z.enum(SAFE_SYSCTLS, says(m.srv2_safe_sysctl, { list: SAFE_SYSCTLS.join(', ') })),
 					value: z
 						.string()
 						.trim()
-						.regex(/^[A-Za-z0-9 ,._-]{1,100}$/, 'Use a value like 80 or "32768 60999"')
+						.regex(/^[A-Za-z0-9 ,._-]{1,100}$/, says(m.srv2_sysctl_value))
 				})
 			)
-			.max(SAFE_SYSCTLS.length, `At most ${SAFE_SYSCTLS.length} sysctls`)
+			.max(SAFE_SYSCTLS.length, says(m.srv2_at_most_sysctls, { max: SAFE_SYSCTLS.length }))
 			.default([]),
-		envTemplate: z.array(envEntryInput).max(100, 'At most 100 variables'),
+		envTemplate: z.array(envEntryInput).max(100, says(m.srv2_at_most_variables, { max: 100 })),
 		/** What the customer does after the app first starts, one step each (shown on the instance page). */
 		firstRunSteps: z
-			.array(z.string().trim().min(1).max(500, 'Keep each step under 500 characters'))
-			.max(10, 'At most 10 steps')
+			.array(z.string().trim().min(1).max(500, says(m.srv2_step_max)))
+			.max(10, says(m.srv2_at_most_steps, { max: 10 }))
 			.default([]),
 		/** A database provisioned beside the app (kube/companion.ts), or none. */
 		companionDatabase: z
-			.object({ engine: z.enum(COMPANION_ENGINES, { error: 'Choose PostgreSQL, MariaDB or Redis' }) })
+			.object({ engine: z.enum(COMPANION_ENGINES, says(m.srv2_companion_engine)) })
 			.nullable()
 			.default(null),
-		tags: z.array(z.string().trim().min(1).max(30, 'Keep tags under 30 characters')).max(20, 'At most 20 tags'),
+		tags: z.array(z.string().trim().min(1).max(30, says(m.srv2_tag_max))).max(20, says(m.srv2_at_most_tags, { max: 20 })),
 		isFeatured: z.boolean(),
 		isPublic: z.boolean(),
 		sortOrder: z.number().int().min(0).max(100_000).default(0)
@@ -181,13 +185,21 @@ export const serviceFields = z
 		const sysctlNames = service.sysctls.map((sysctl) => sysctl.name);
 		sysctlNames.forEach((name, index) => {
 			if (sysctlNames.indexOf(name) !== index) {
-				context.addIssue({ code: 'custom', path: ['sysctls', index, 'name'], message: `${name} is set twice` });
+				context.addIssue({
+					code: 'custom',
+					path: ['sysctls', index, 'name'],
+					message: render(say(m.srv2_sysctl_twice, { name }))
+				});
 			}
 		});
 		const names = service.envTemplate.map((entry) => entry.name);
 		names.forEach((name, index) => {
 			if (names.indexOf(name) !== index) {
-				context.addIssue({ code: 'custom', path: ['envTemplate', index, 'name'], message: `${name} is listed twice` });
+				context.addIssue({
+					code: 'custom',
+					path: ['envTemplate', index, 'name'],
+					message: render(say(m.srv2_env_twice, { name }))
+				});
 			}
 		});
 		service.envTemplate.forEach((entry, index) => {
@@ -195,7 +207,7 @@ export const serviceFields = z
 				context.addIssue({
 					code: 'custom',
 					path: ['envTemplate', index, 'source'],
-					message: 'Choose a companion database first'
+					message: render(say(m.srv2_companion_first))
 				});
 			}
 		});
@@ -212,28 +224,42 @@ export const servicePreviewInput = z.object({ id: idSchema.optional(), service: 
 // -- Plans --------------------------------------------------------------------------------
 
 export const planFields = z.object({
-	name: text('a name', 60),
+	name: text(says(m.srv2_enter_name), 60),
 	description: optionalText(300),
-	monthlyPrice: rupiahSchema.min(0, 'The price cannot be negative'),
-	cpuMilli: z.number().int('Use whole millicores').min(10, 'At least 10 millicores').max(64_000, 'At most 64 cores'),
-	memoryMb: z.number().int('Use whole MB').min(32, 'At least 32 MB').max(262_144, 'At most 256 GB'),
-	storageGb: z.number().int('Use whole GB').min(1, 'At least 1 GB').max(10_000, 'At most 10 TB'),
-	bandwidthGb: z.number().int('Use whole GB').min(0).max(1_000_000),
-	totalQuota: z.number().int('Use a whole number').min(0, 'Use zero or more').max(100_000, 'At most 100000 slots'),
+	monthlyPrice: rupiahSchema.min(0, says(m.srv2_price_negative)),
+	cpuMilli: z.number().int(says(m.srv2_whole_millicores)).min(10, says(m.srv2_cpu_min)).max(64_000, says(m.srv2_cpu_max)),
+	memoryMb: z.number().int(says(m.srv2_whole_mb)).min(32, says(m.srv2_memory_min)).max(262_144, says(m.srv2_memory_max)),
+	storageGb: z.number().int(says(m.srv2_whole_gb)).min(1, says(m.srv2_storage_min)).max(10_000, says(m.srv2_storage_max)),
+	bandwidthGb: z.number().int(says(m.srv2_whole_gb)).min(0).max(1_000_000),
+	totalQuota: z
+		.number()
+		.int(says(m.srv2_whole_number))
+		.min(0, says(m.srv2_zero_or_more))
+		.max(100_000, says(m.srv2_at_most_slots, { max: 100_000 })),
 	features: z
 		.array(
 			z
 				.string()
 				.trim()
 				.min(1)
-				.max(100, 'Keep features under 100 characters')
-				.refine((line) => !promisesAField(line), 'Custom domains and backups are set in their own fields, not as a feature')
+				.max(100, says(m.srv2_feature_max))
+				.refine((line) => !promisesAField(line), says(m.srv2_feature_not_field))
 		)
-		.max(20, 'At most 20 features'),
+		.max(20, says(m.srv2_at_most_features, { max: 20 })),
 	/** Left out: the database default (none) on a new plan, unchanged on an update. */
-	customDomainsAllowed: z.number().int('Use a whole number').min(0, 'Use zero or more').max(100, 'At most 100').optional(),
-	backupSchedule: z.enum(BACKUP_SCHEDULES, { error: 'Choose none, daily or hourly' }).optional(),
-	backupRetention: z.number().int('Use a whole number').min(0, 'Use zero or more').max(1000, 'At most 1000').optional(),
+	customDomainsAllowed: z
+		.number()
+		.int(says(m.srv2_whole_number))
+		.min(0, says(m.srv2_zero_or_more))
+		.max(100, says(m.srv2_at_most, { max: 100 }))
+		.optional(),
+	backupSchedule: z.enum(BACKUP_SCHEDULES, says(m.srv2_backup_schedule)).optional(),
+	backupRetention: z
+		.number()
+		.int(says(m.srv2_whole_number))
+		.min(0, says(m.srv2_zero_or_more))
+		.max(1000, says(m.srv2_at_most, { max: 1000 }))
+		.optional(),
 	isPopular: z.boolean(),
 	isActive: z.boolean(),
 	sortOrder: z.number().int().min(0).max(100_000)
@@ -241,7 +267,7 @@ export const planFields = z.object({
 
 export const planCreateInput = planFields.extend({
 	serviceId: idSchema,
-	planType: z.enum(PLAN_TYPES, { error: 'Choose a tier' }),
+	planType: z.enum(PLAN_TYPES, says(m.srv2_choose_tier)),
 	sortOrder: planFields.shape.sortOrder.default(0)
 });
 export const planUpdateInput = z.object({

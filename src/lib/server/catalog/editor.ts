@@ -19,6 +19,8 @@ import {
 	toServiceRowView,
 	toServiceTemplateView
 } from './editor-views';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 const LIVE = sql`${subscriptions.status} NOT IN ('CANCELLED', 'EXPIRED')`;
 
@@ -27,7 +29,7 @@ function uniqueField(error: unknown, fields: Record<string, string>): AppError |
 	const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint?: string };
 	if (cause.code !== '23505' || !cause.constraint) return null;
 	const field = Object.keys(fields).find((name) => cause.constraint!.includes(`_${fields[name]}_`));
-	return field ? badRequest(field, 'is already used by another entry') : null;
+	return field ? badRequest(field, say(m.srv2_catalog_name_taken)) : null;
 }
 
 async function changed(
@@ -110,7 +112,7 @@ export async function reorderCategories(db: DbOrTx, actor: AuditActor, ids: stri
 		const existing = await tx.select({ id: serviceCategories.id }).from(serviceCategories).for('update');
 		const known = new Set(existing.map((row) => row.id));
 		if (new Set(ids).size !== ids.length || ids.length !== known.size || ids.some((id) => !known.has(id))) {
-			throw badRequest('ids', 'List every category exactly once.');
+			throw badRequest('ids', say(m.srv2_categories_list_each_once));
 		}
 		for (const [index, id] of ids.entries()) {
 			await tx
@@ -197,7 +199,7 @@ async function assertCategory(tx: Tx, categoryId: string) {
 		.select({ id: serviceCategories.id })
 		.from(serviceCategories)
 		.where(eq(serviceCategories.id, categoryId));
-	if (!category) throw badRequest('categoryId', 'Choose an existing category');
+	if (!category) throw badRequest('categoryId', say(m.srv2_category_choose_existing));
 }
 
 export async function createService(runtime: Runtime, actor: AuditActor, fields: ServiceFields) {
@@ -258,7 +260,7 @@ export async function deleteService(db: DbOrTx, actor: AuditActor, id: string) {
 		if (!service) throw notFound('Service');
 		const [used] = await tx.select({ value: count() }).from(subscriptions).where(eq(subscriptions.serviceId, id));
 		if (used.value > 0) {
-			throw invalidState('This service has subscriptions, so it cannot be deleted; hide it instead.', {
+			throw invalidState(say(m.srv2_service_has_subscriptions), {
 				subscriptions: used.value
 			});
 		}

@@ -18,6 +18,8 @@ import { badRequest } from '../errors';
 import type { KubeSettings, ManifestPlan, ManifestService } from '../kube/inputs';
 import { buildManifests, type KubeManifest } from '../kube/manifests';
 import { toWire } from '../kube/wire';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 const MODELS = {
 	Namespace,
@@ -106,7 +108,7 @@ export function previewTemplate(
 export function assertValidPreviews(previews: PlanPreview[]) {
 	const failing = previews.find((preview) => preview.problems.length > 0);
 	if (failing) {
-		throw badRequest('manifests', `The Kubernetes objects for ${failing.planName} are not valid: ${failing.problems[0]}`, {
+		throw badRequest('manifests', say(m.srv2_manifests_invalid, { plan: failing.planName, problem: failing.problems[0] }), {
 			problems: previews.flatMap((preview) => preview.problems.map((problem) => `${preview.planName}: ${problem}`))
 		});
 	}

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
+import { says } from '../sentences';
 
 export const slugSchema = z
 	.string()
 	.trim()
 	.min(1)
 	.max(100)
-	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lowercase letters, digits and dashes');
+	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, says(m.srv2_slug_chars));
 
 export const servicesInput = z
 	.object({

@@ -2,6 +2,8 @@
 // DNS records that prove and point it, and how long MinisPod keeps looking for them.
 import { domainToASCII } from 'node:url';
 import { isIP } from 'node:net';
+import { m } from '$lib/paraglide/messages';
+import { say, type Sentence } from '../sentences';
 
 /** The DNS check looks right away, then this often, for CHECK_WINDOW_MS. */
 export const CHECK_INTERVAL_MS = 5 * 60_000;
@@ -46,7 +48,7 @@ const SECOND_LEVEL_SUFFIXES = new Set([
 	'com.br'
 ]);
 
-export type HostnameCheck = { ok: true; hostname: string } | { ok: false; message: string };
+export type HostnameCheck = { ok: true; hostname: string } | { ok: false; message: Sentence };
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -56,25 +58,25 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  */
 export function normalizeHostname(input: string, baseDomain: string): HostnameCheck {
 	const trimmed = input.trim().replace(/\.$/, '');
-	if (!trimmed) return { ok: false, message: 'Enter a domain name, such as shop.example.co.id.' };
+	if (!trimmed) return { ok: false, message: say(m.srv2_domain_enter) };
 	if (/^[a-z]+:\/\//i.test(trimmed) || /[/:@\s]/.test(trimmed)) {
-		return { ok: false, message: 'Enter only the domain name, without https:// or a path.' };
+		return { ok: false, message: say(m.srv2_domain_no_scheme) };
 	}
-	if (isIP(trimmed)) return { ok: false, message: 'Enter a domain name, not an IP address.' };
+	if (isIP(trimmed)) return { ok: false, message: say(m.srv2_domain_not_ip) };
 	const hostname = domainToASCII(trimmed.toLowerCase());
-	if (!hostname || hostname.length > 253) return { ok: false, message: 'This is not a valid domain name.' };
+	if (!hostname || hostname.length > 253) return { ok: false, message: say(m.srv2_domain_invalid) };
 	const labels = hostname.split('.');
 	if (labels.length < 2 || !labels.every((label) => LABEL.test(label))) {
-		return { ok: false, message: 'This is not a valid domain name.' };
+		return { ok: false, message: say(m.srv2_domain_invalid) };
 	}
 	const tld = labels.at(-1)!;
-	if (!/^([a-z]{2,63}|xn--[a-z0-9-]+)$/.test(tld)) return { ok: false, message: 'This domain has no valid top-level domain.' };
+	if (!/^([a-z]{2,63}|xn--[a-z0-9-]+)$/.test(tld)) return { ok: false, message: say(m.srv2_domain_no_tld) };
 	const base = baseDomain.toLowerCase().replace(/\.$/, '');
 	if (hostname === base || hostname.endsWith(`.${base}`)) {
-		return { ok: false, message: `Addresses under ${base} are MinisPod's own; add a domain you own instead.` };
+		return { ok: false, message: say(m.srv2_domain_base, { base }) };
 	}
 	if (PRIVATE_SUFFIXES.some((suffix) => hostname === suffix || hostname.endsWith(`.${suffix}`))) {
-		return { ok: false, message: 'This name is not on the public internet, so no certificate can be issued for it.' };
+		return { ok: false, message: say(m.srv2_domain_not_public) };
 	}
 	return { ok: true, hostname };
 }

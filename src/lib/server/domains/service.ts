@@ -22,6 +22,9 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
 import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname } from './rules';
 import { toCustomDomainView, type DomainTarget } from './views';
+import { formatCount } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say, sayIn } from '../sentences';
 
 /** Instance statuses in which an app can take no new domain: it is going or gone. */
 const ENDING = ['TERMINATING', 'TERMINATED'] as const;
@@ -74,8 +77,7 @@ const isClaimConflict = (error: unknown) => {
 	return cause.code === '23505' && cause.constraint === 'custom_domains_live_hostname_unique';
 };
 
-const claimedElsewhere = () =>
-	new AppError('CONFLICT', 'This domain is already claimed on MinisPod. Remove it there first.', { field: 'hostname' });
+const claimedElsewhere = () => new AppError('CONFLICT', say(m.srv2_domain_claimed), { field: 'hostname' });
 
 /** Adds a domain to the instance and sends its first DNS check at once. */
 export async function addDomain(runtime: Runtime, instance: ServiceInstance, input: { hostname: string }) {
@@ -83,18 +85,18 @@ export async function addDomain(runtime: Runtime, instance: ServiceInstance, inp
 	if (!checked.ok) throw badRequest('hostname', checked.message);
 	const { hostname } = checked;
 	if (isApexDomain(hostname) && !runtime.config.kube.ingressIp) {
-		throw badRequest('hostname', `Use a subdomain such as www.${hostname}: this MinisPod has no address for apex domains.`);
+		throw badRequest('hostname', say(m.srv2_domain_apex, { hostname }));
 	}
 	try {
 		const domain = await runtime.db.transaction(async (tx) => {
 			// The instance's row is the lock that counts its domains one request at a time.
 			const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
-			if (!current || (ENDING as readonly string[]).includes(current.status)) throw invalidState('This app is being deleted.');
+			if (!current || (ENDING as readonly string[]).includes(current.status)) throw invalidState(say(m.srv2_app_being_deleted));
 			const live = await tx
 				.select({ hostname: customDomains.hostname })
 				.from(customDomains)
 				.where(and(eq(customDomains.instanceId, instance.id), ne(customDomains.status, 'FAILED')));
-			if (live.some((row) => row.hostname === hostname)) throw badRequest('hostname', 'This app has this domain already.');
+			if (live.some((row) => row.hostname === hostname)) throw badRequest('hostname', say(m.srv2_domain_already_on_app));
 			const allowed = await domainAllowance(tx, current);
 			if (live.length >= allowed) throw overAllowance(allowed, current.subscriptionId);
 			const [taken] = await tx
@@ -126,8 +128,10 @@ export async function addDomain(runtime: Runtime, instance: ServiceInstance, inp
 function overAllowance(allowed: number, subscriptionId: string) {
 	const message =
 		allowed === 0
-			? 'Your plan has no custom domains. Upgrade the plan to add one.'
-			: `Your plan allows ${allowed} custom domain${allowed === 1 ? '' : 's'}. Remove one or upgrade the plan.`;
+			? say(m.srv2_domains_none)
+			: sayIn(m.srv2_domains_limit, (locale) => ({
+					domains: locale === 'en' ? formatCount(allowed, 'custom domain') : `${allowed} domain kustom`
+				}));
 	return new AppError('UPGRADE_REQUIRED', message, { field: 'hostname', details: { subscriptionId, allowed } });
 }
 

@@ -16,6 +16,8 @@ import { checkAction } from './transitions';
 import { updateInstance } from './state';
 import { toRevealedSecrets } from './views';
 import { instanceReason, statusReason } from './reasons';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 /** Who asks, from where (for the audit log). */
 export type AccessActor = { id: string; ipAddress?: string | null };
@@ -41,7 +43,7 @@ export async function revealSecrets(runtime: Runtime, actor: AccessActor, input:
 	const entry = { actorId: actor.id, entityType: 'instance', entityId: instance.id, ipAddress: actor.ipAddress ?? null };
 	if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
 		await audit(db, { ...entry, action: 'instance.secrets.reveal_refused' });
-		throw badRequest('password', 'That is not your password.');
+		throw badRequest('password', say(m.srv2_not_your_password));
 	}
 	const secrets = openSecrets(instance.id, instance.generatedSecrets) ?? {};
 	await audit(db, { ...entry, action: 'instance.secrets.revealed', details: { names: Object.keys(secrets).sort() } });
@@ -57,8 +59,7 @@ export async function rotateSecret(runtime: Runtime, actor: AccessActor, input: 
 		const { instance, service, subscription } = await ownedInstance(tx, actor, input.instanceId, true);
 		const spec = service.envTemplate.find((entry) => entry.name === input.name)?.secret;
 		const secrets = openSecrets(instance.id, instance.generatedSecrets) ?? {};
-		if (!spec || secrets[input.name] === undefined)
-			throw badRequest('name', `This app has no generated secret named ${input.name}.`);
+		if (!spec || secrets[input.name] === undefined) throw badRequest('name', say(m.srv2_no_secret_named, { name: input.name }));
 		const check = checkAction('restart', instance, subscription);
 		if (!check.allowed) throw invalidState(check.reason);
 		secrets[input.name] = generateSecretValue(spec);

@@ -1,18 +1,22 @@
 // Which control action an instance allows in which status, and the status it passes
 // through. Pure, so the rules read (and are tested) in one place.
 import type { InstanceStatus, SubscriptionStatus } from '../db/schema';
+import { statusLabel } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { render, say, sayIn, type Sentence } from '../sentences';
 
 export type InstanceAction = 'stop' | 'start' | 'restart' | 'retry' | 'repair';
 
-type Rule = { from: readonly InstanceStatus[]; via: InstanceStatus; verb: string };
+type StatusMessage = (inputs: { status: string }, options?: { locale?: 'id' | 'en' }) => string;
+type Rule = { from: readonly InstanceStatus[]; via: InstanceStatus; refusal: StatusMessage };
 
 const rules: Record<InstanceAction, Rule> = {
-	stop: { from: ['RUNNING'], via: 'STOPPING', verb: 'stopped' },
-	start: { from: ['STOPPED'], via: 'STARTING', verb: 'started' },
-	restart: { from: ['RUNNING'], via: 'RESTARTING', verb: 'restarted' },
-	retry: { from: ['ERROR', 'TERMINATED'], via: 'PENDING', verb: 'set up again' },
+	stop: { from: ['RUNNING'], via: 'STOPPING', refusal: m.srv2_action_cannot_stop },
+	start: { from: ['STOPPED'], via: 'STARTING', refusal: m.srv2_action_cannot_start },
+	restart: { from: ['RUNNING'], via: 'RESTARTING', refusal: m.srv2_action_cannot_restart },
+	retry: { from: ['ERROR', 'TERMINATED'], via: 'PENDING', refusal: m.srv2_action_cannot_retry },
 	// A paid app whose objects went missing (or broke) gets them applied again.
-	repair: { from: ['ERROR'], via: 'STARTING', verb: 'repaired' }
+	repair: { from: ['ERROR'], via: 'STARTING', refusal: m.srv2_action_cannot_repair }
 };
 
 /** Statuses in which a job is working on the instance. */
@@ -26,9 +30,11 @@ export const BUSY_STATUSES: readonly InstanceStatus[] = [
 	'TERMINATING'
 ];
 
-export type ActionCheck = { allowed: true; via: InstanceStatus } | { allowed: false; reason: string };
+export type ActionCheck = { allowed: true; via: InstanceStatus } | { allowed: false; reason: Sentence };
 
-const describe = (status: InstanceStatus) => status.toLowerCase().replace(/_/g, ' ');
+/** A refusal naming the instance's status in the sentence's language ("running", "berjalan"). */
+const withStatus = (message: StatusMessage, status: InstanceStatus) =>
+	sayIn(message, (locale) => ({ status: statusLabel(status, locale).toLowerCase() }));
 
 export function checkAction(
 	action: InstanceAction,
@@ -37,34 +43,29 @@ export function checkAction(
 ): ActionCheck {
 	const rule = rules[action];
 	if (['CANCELLED', 'EXPIRED'].includes(subscription.status)) {
-		return { allowed: false, reason: 'The subscription of this app has ended.' };
+		return { allowed: false, reason: say(m.srv2_action_subscription_ended) };
 	}
 	if (subscription.status === 'SUSPENDED') {
-		return { allowed: false, reason: 'The subscription is suspended; the app cannot be controlled until it is resumed.' };
+		return { allowed: false, reason: say(m.srv2_action_suspended) };
 	}
 	if (BUSY_STATUSES.includes(instance.status)) {
-		return { allowed: false, reason: `The app is ${describe(instance.status)}; wait until that has finished.` };
+		return { allowed: false, reason: withStatus(m.srv2_action_busy, instance.status) };
 	}
 	if (action !== 'retry' && subscription.status === 'PENDING_PAYMENT') {
-		return { allowed: false, reason: 'This subscription is unpaid; retry the set-up instead.' };
+		return { allowed: false, reason: say(m.srv2_action_unpaid) };
 	}
 	if (!rule.from.includes(instance.status)) {
-		return {
-			allowed: false,
-			reason: `An app that is ${describe(instance.status)} cannot be ${rule.verb}${
-				action === 'retry' ? ': only a failed or removed app can be set up again' : ''
-			}.`
-		};
+		return { allowed: false, reason: withStatus(rule.refusal, instance.status) };
 	}
 	return { allowed: true, via: rule.via };
 }
 
-/** Every action with whether it is allowed now (for buttons and their tooltips). */
+/** Every action with whether it is allowed now (for buttons and their tooltips, in the request's language). */
 export function availableActions(instance: { status: InstanceStatus }, subscription: { status: SubscriptionStatus }) {
 	return Object.fromEntries(
 		(Object.keys(rules) as InstanceAction[]).map((action) => {
 			const check = checkAction(action, instance, subscription);
-			return [action, check.allowed ? { allowed: true, reason: null } : { allowed: false, reason: check.reason }];
+			return [action, check.allowed ? { allowed: true, reason: null } : { allowed: false, reason: render(check.reason) }];
 		})
 	) as Record<InstanceAction, { allowed: boolean; reason: string | null }>;
 }

@@ -1,21 +1,23 @@
 import { z } from 'zod';
 import { BILLING_PROFILE_KINDS } from '$lib/statuses';
 import { idSchema } from '../validation';
+import { m } from '$lib/paraglide/messages';
+import { says } from '../sentences';
 
 /** Separators people type into an NPWP (00.000.000.0-000.000); only the digits are kept. */
 const NPWP_SEPARATORS = /[\s.-]/g;
 
 export const billingProfileInput = z.object({
-	kind: z.enum(BILLING_PROFILE_KINDS, { error: 'Choose personal or company' }),
-	name: z.string().trim().min(2, 'Enter the name for your receipts').max(200, 'Keep the name under 200 characters'),
-	address: z.string().trim().min(5, 'Enter the billing address').max(500, 'Keep the address under 500 characters'),
+	kind: z.enum(BILLING_PROFILE_KINDS, says(m.srv2_profile_kind)),
+	name: z.string().trim().min(2, says(m.srv2_receipt_name)).max(200, says(m.srv2_receipt_name_max)),
+	address: z.string().trim().min(5, says(m.srv2_billing_address)).max(500, says(m.srv2_billing_address_max)),
 	npwp: z
 		.string()
 		.trim()
-		.max(40, 'An NPWP has 15 or 16 digits')
+		.max(40, says(m.srv2_npwp_digits))
 		.transform((value) => value.replace(NPWP_SEPARATORS, ''))
 		// The 15-digit NPWP, or the 16-digit one (the NIK) used since 2024 (PMK 112/2022).
-		.refine((value) => value === '' || /^\d{15,16}$/.test(value), 'An NPWP has 15 or 16 digits')
+		.refine((value) => value === '' || /^\d{15,16}$/.test(value), says(m.srv2_npwp_digits))
 		.transform((value) => value || null)
 		.nullish()
 		.transform((value) => value ?? null)

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client';
 import { SLOT_HOLDING_STATUSES, servicePlans, services, subscriptions, users, type SubscriptionStatus } from '../db/schema';
 import { availableSlots, likePattern } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
-import { badRequest, duplicateSubscription, invalidState, notFound } from '../errors';
+import { duplicateSubscription, invalidState, notFound, quotaBelowUsed } from '../errors';
 import { notify } from '../notifications/service';
 import { asDate } from '../notifications/texts';
 import { audit } from '../audit/service';
@@ -17,7 +17,8 @@ import { isLive } from './status';
 import { createSubscription } from './subscribe';
 import { reactivateLocked, suspendLocked } from './suspension';
 import { toAdminSubscriptionItem, type QuotaOverview } from './views';
-import { formatCount } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export type SubscriptionFilter = {
 	status?: SubscriptionStatus;
@@ -135,9 +136,9 @@ export async function extendSubscription(db: DbOrTx, admin: { id: string }, inpu
 	return db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.id)).for('update');
 		if (!subscription) throw notFound('Subscription');
-		if (!isLive(subscription.status)) throw invalidState('An ended subscription cannot be extended.');
+		if (!isLive(subscription.status)) throw invalidState(say(m.srv2_extend_ended));
 		if (subscription.status === 'PAST_DUE') {
-			throw invalidState('This subscription is past due: extend its grace period or waive the renewal instead.');
+			throw invalidState(say(m.srv2_extend_past_due));
 		}
 		// The billing cycle moves with the extension: later renewals fall on the new day.
 		const shift = input.days * 86_400_000;
@@ -220,9 +221,7 @@ export async function setPlanQuota(db: DbOrTx, admin: { id: string }, input: { p
 		const [plan] = await tx.select().from(servicePlans).where(eq(servicePlans.id, input.planId)).for('update');
 		if (!plan) throw notFound('Plan');
 		if (input.totalQuota < plan.usedQuota) {
-			throw badRequest('totalQuota', `Cannot be below the ${formatCount(plan.usedQuota, 'slot')} in use.`, {
-				usedQuota: plan.usedQuota
-			});
+			throw quotaBelowUsed(plan.usedQuota);
 		}
 		const [updated] = await tx
 			.update(servicePlans)

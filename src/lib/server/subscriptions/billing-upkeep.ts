@@ -11,6 +11,8 @@ import { remindPastDue, retryPastDueRenewals, suspendEndedGracePeriods } from '.
 import { sendRenewalNotices, warnLowCredit } from './notices';
 import { DAY_MS } from './renewal-rules';
 import { sweepDueRenewals } from './renewal';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 /** What the renewal sweep job does: charge due renewals, then suspend ended grace periods. */
 export async function renewalSweep(runtime: Runtime, now = runtime.clock.now()) {
@@ -67,7 +69,7 @@ export const testClockEnabled = (runtime: Runtime) => runtime.config.billing.tes
  */
 export async function advanceClock(runtime: Runtime, admin: { id: string }, input: { days: number }) {
 	if (!testClockEnabled(runtime)) {
-		throw forbidden('The test clock is off: it needs MINISPOD_TEST_CLOCK=true or the payment simulator.');
+		throw forbidden(say(m.srv2_test_clock_off));
 	}
 	const from = runtime.clock.now();
 	const total: BillingWork = {

@@ -14,6 +14,8 @@ import type { Runtime } from '../runtime';
 import { deletionAt, daysLeft, graceDay, nextPeriodEnd } from './renewal-rules';
 import { lockBalances, renewLocked, retryDueRenewals, selectDue } from './renewal';
 import { suspendLocked } from './suspension';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 /**
  * Suspends every PAST_DUE subscription whose grace period has ended, each in its own
@@ -121,7 +123,7 @@ async function lockPastDue(db: DbOrTx, id: string) {
 	const [subscription] = await db.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update');
 	if (!subscription) throw notFound('Subscription');
 	if (subscription.status !== 'PAST_DUE' || !subscription.gracePeriodEnd) {
-		throw invalidState('Only a past-due subscription has a grace period or a renewal to waive.');
+		throw invalidState(say(m.srv2_grace_only_past_due));
 	}
 	return { ...subscription, gracePeriodEnd: subscription.gracePeriodEnd };
 }

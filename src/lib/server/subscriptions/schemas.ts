@@ -33,7 +33,7 @@ export const adminListInput = z
 export const grantInput = z.object({
 	userId: idSchema,
 	planId: idSchema,
-	months: z.number().int().min(1, 'At least one month').max(36, 'At most 36 months').default(1),
+	months: z.number().int().min(1, says(m.srv2_months_min)).max(36, says(m.srv2_months_max)).default(1),
 	name: instanceNameSchema.optional()
 });
 export const extendInput = z.object({ id: idSchema, days: z.number().int().min(1).max(366), reason: reasonSchema });
@@ -42,6 +42,6 @@ export const adminTerminateInput = z.object({ id: idSchema, refund: z.boolean(),
 export const extendGraceInput = z.object({ id: idSchema, days: z.number().int().min(1).max(60), reason: reasonSchema });
 export const waiveRenewalInput = z.object({ id: idSchema, reason: reasonSchema });
 export const advanceClockInput = z.object({
-	days: z.number().int('Whole days only').min(0, 'The clock only moves forward').max(366, 'At most 366 days at a time')
+	days: z.number().int(says(m.srv2_whole_days)).min(0, says(m.srv2_clock_forward)).max(366, says(m.srv2_days_max))
 });
 export const setQuotaInput = z.object({ planId: idSchema, totalQuota: z.number().int().min(0).max(100_000) });

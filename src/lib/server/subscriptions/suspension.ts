@@ -17,6 +17,9 @@ import { releaseSlot, takeSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot } from './status';
 import { chargePeriod } from './subscribe';
+import { statusLabel } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say, sayIn } from '../sentences';
 
 /** Statuses a subscription can be suspended from: it is running, paid or in grace. */
 export const SUSPENDABLE_STATUSES = ['ACTIVE', 'PAST_DUE'] as const;
@@ -33,7 +36,9 @@ export async function suspendLocked(
 	suspension: { reason: SuspensionReason; now: Date; note?: string }
 ) {
 	if (!(SUSPENDABLE_STATUSES as readonly string[]).includes(subscription.status)) {
-		throw invalidState(`Only an active or past-due subscription can be suspended (this one is ${subscription.status}).`);
+		throw invalidState(
+			sayIn(m.srv2_suspend_only_live, (locale) => ({ status: statusLabel(subscription.status, locale).toLowerCase() }))
+		);
 	}
 	if (holdsSlot(subscription.status)) await releaseSlot(tx, subscription.planId);
 	const [updated] = await tx
@@ -69,7 +74,7 @@ type Reactivation = { now: Date; charge: boolean };
  * A suspension by an administrator whose period has not ended keeps that period instead.
  */
 export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: Subscription, reactivation: Reactivation) {
-	if (subscription.status !== 'SUSPENDED') throw invalidState('Only a suspended subscription can be reactivated.');
+	if (subscription.status !== 'SUSPENDED') throw invalidState(say(m.srv2_reactivate_only_suspended));
 	const { plan, service } = await loadPlan(tx, subscription.planId);
 	await takeSlot(tx, plan.id);
 	const { now } = reactivation;
@@ -125,7 +130,7 @@ export async function reactivate(runtime: Runtime, userId: string, subscriptionI
 			.for('update');
 		if (!subscription) throw notFound('Subscription');
 		if (subscription.status === 'SUSPENDED' && subscription.suspendedFor !== 'NON_PAYMENT') {
-			throw invalidState('This subscription was suspended by MinisPod staff; contact support to lift it.');
+			throw invalidState(say(m.srv2_suspended_by_staff));
 		}
 		return reactivateLocked(runtime, tx, subscription, { now: runtime.clock.now(), charge: true });
 	});

@@ -102,7 +102,7 @@ const t = initTRPC.context<Context>().create({
 				details: appError?.details ?? null,
 				requestId,
 				// The language of `message`: the client shows it when it matches the page's, else
-				// the code's own sentence (tRPC's and untranslated sentences are English).
+				// the code's own sentence (tRPC's own sentences are English).
 				messageLocale: appError
 					? appError.messageLocale
 					: zodError || error.code === 'INTERNAL_SERVER_ERROR'

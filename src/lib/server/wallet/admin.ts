@@ -15,6 +15,8 @@ import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
 import { formatRupiah } from '$lib/format';
 import { ledgerText } from './ledger-texts';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export type Adjustment = {
 	userId: string;
@@ -89,14 +91,14 @@ function inAdminWords(error: unknown) {
 	if (error.code === 'INSUFFICIENT_CREDIT') {
 		return insufficientCredit(
 			{ shortfall: Number(error.details.shortfall ?? 0), balance, required: Number(error.details.required ?? 0) },
-			{ field: 'amount', message: `This debit would take the balance below zero; the customer has ${formatRupiah(balance)}.` }
+			{ field: 'amount', message: say(m.srv2_debit_below_zero, { balance: formatRupiah(balance) }) }
 		);
 	}
 	if (error.code === 'BAD_REQUEST' && error.details.maxBalance !== undefined) {
 		const maxBalance = Number(error.details.maxBalance);
 		return badRequest(
 			'amount',
-			`This credit would take the balance past the cap of ${formatRupiah(maxBalance)}; the customer has ${formatRupiah(balance)}. Tick the override to credit it anyway.`,
+			say(m.srv2_credit_past_cap_admin, { max: formatRupiah(maxBalance), balance: formatRupiah(balance) }),
 			{ maxBalance, balance }
 		);
 	}
@@ -137,7 +139,7 @@ export async function resolveFlag(runtime: Runtime, action: AdminAction, transac
 	return runtime.db.transaction(async (tx) => {
 		const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
 		if (!row || !row.flaggedAt) throw notFound('Flagged payment');
-		if (row.flagResolvedAt) throw invalidState('This flag was already resolved.');
+		if (row.flagResolvedAt) throw invalidState(say(m.srv2_flag_resolved));
 		const [resolved] = await tx
 			.update(transactions)
 			.set({

@@ -8,6 +8,9 @@ import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
 import type { LedgerText } from './ledger-texts';
+import { formatRupiah } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 export type BalanceChange = {
 	userId: string;
@@ -68,7 +71,7 @@ export async function applyBalanceChange(
 ): Promise<BalanceChangeResult | BalanceChangeResult[]> {
 	const changes = Array.isArray(input) ? input : [input];
 	if (changes.some((change) => !Number.isSafeInteger(change.amount))) {
-		throw badRequest('amount', 'Amounts are whole rupiah.');
+		throw badRequest('amount', say(m.srv2_amount_whole_rupiah));
 	}
 	if (Array.isArray(input) && changes.some((change) => change.pendingTransactionId)) {
 		throw new Error('A pending transaction is completed on its own, not in a batch');
@@ -112,7 +115,7 @@ async function replayedRows(tx: Tx, changes: BalanceChange[]) {
 		);
 	for (const row of rows) {
 		const change = changes.find((candidate) => candidate.idempotencyKey === row.idempotencyKey)!;
-		if (row.userId !== change.userId) throw new AppError('CONFLICT', 'Idempotency key already used by another account.');
+		if (row.userId !== change.userId) throw new AppError('CONFLICT', say(m.srv2_idempotency_key_taken));
 	}
 	return new Map(rows.map((row) => [row.idempotencyKey, row]));
 }
@@ -125,7 +128,7 @@ function chain(changes: BalanceChange[], balances: Map<string, number>) {
 		const after = before + change.amount;
 		if (after < 0) throw insufficientCredit({ shortfall: -after, balance: before, required: -change.amount });
 		if (change.maxBalance !== undefined && change.amount > 0 && after > change.maxBalance) {
-			throw badRequest('amount', `This credit would take the balance past the cap of ${change.maxBalance}.`, {
+			throw badRequest('amount', say(m.srv2_balance_cap, { max: formatRupiah(change.maxBalance) }), {
 				maxBalance: change.maxBalance,
 				balance: before
 			});
@@ -164,7 +167,7 @@ async function applyLocked(tx: Tx, changes: BalanceChange[]): Promise<BalanceCha
 	// Every key was checked under the customers' locks: another writer of the same key would
 	// have had to hold them too, so nothing can have slipped in between (throwing rolls back
 	// the balances moved by the same statement).
-	if (written.length !== links.length) throw new AppError('CONFLICT', 'Idempotency key already used by another account.');
+	if (written.length !== links.length) throw new AppError('CONFLICT', say(m.srv2_idempotency_key_taken));
 	const byKey = new Map(written.map((row) => [row.idempotencyKey, row]));
 	return changes.map((change) => {
 		const row = byKey.get(change.idempotencyKey);
@@ -338,7 +341,7 @@ async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceCh
 	const [existing] = await tx.select().from(transactions).where(eq(transactions.id, change.pendingTransactionId!)).for('update');
 	if (!existing || existing.userId !== change.userId) throw notFound('Transaction');
 	if (existing.amount !== change.amount || existing.type !== change.type) {
-		throw new AppError('CONFLICT', 'The pending transaction does not match this change.');
+		throw new AppError('CONFLICT', say(m.srv2_pending_mismatch));
 	}
 	if (existing.status !== 'PENDING') return { transaction: existing, applied: false };
 	const { perUser } = planMoves([change]);

@@ -21,7 +21,7 @@ import { lockBalanceHeadroom } from './topups';
 import type { WalletMetadata } from './metadata';
 import { formatNumber, formatRupiah } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import type { Sentence } from '../sentences';
+import { say, type Sentence } from '../sentences';
 import { requireVerifiedEmail } from '../auth/account';
 import { ledgerText } from './ledger-texts';
 
@@ -60,16 +60,16 @@ export async function submitTransferProof(runtime: Runtime, userId: string, uplo
 	const { config, db, log } = runtime;
 	await requireVerifiedEmail(db, userId);
 	const { bytes } = upload.file;
-	if (bytes.length === 0) throw badRequest('file', 'Choose a file to upload.');
+	if (bytes.length === 0) throw badRequest('file', say(m.srv2_proof_choose_file));
 	if (bytes.length > config.wallet.proofMaxBytes) {
 		const megabytes = config.wallet.proofMaxBytes / 2 ** 20;
 		const tooLarge: Sentence = (locale) => m.transfer_too_large({ size: formatNumber(megabytes, locale) }, { locale });
 		throw badRequest('file', tooLarge, { maxBytes: config.wallet.proofMaxBytes });
 	}
 	const type = detectProofType(bytes);
-	if (!type) throw badRequest('file', 'Upload a PNG, JPEG or WebP image, or a PDF.');
+	if (!type) throw badRequest('file', say(m.srv2_proof_type));
 	if (upload.amount > config.wallet.maxTopUp) {
-		throw badRequest('amount', `The largest top-up is ${formatRupiah(config.wallet.maxTopUp)}.`);
+		throw badRequest('amount', say(m.srv_topup_max, { amount: formatRupiah(config.wallet.maxTopUp) }));
 	}
 
 	const storedName = `proofs/${randomBytes(16).toString('hex')}.${type.extension}`;
@@ -139,7 +139,7 @@ async function lockProof(tx: Tx, transactionId: string) {
 	const [row] = await tx.select().from(transactions).where(eq(transactions.id, transactionId)).for('update');
 	if (!row || !isProof(row)) throw notFound('Transfer proof');
 	if (row.status !== 'PENDING') {
-		throw invalidState(`This transfer proof was already ${row.status === 'COMPLETED' ? 'approved' : 'rejected'}.`, {
+		throw invalidState(row.status === 'COMPLETED' ? say(m.srv2_proof_already_approved) : say(m.srv2_proof_already_rejected), {
 			status: row.status
 		});
 	}
@@ -164,7 +164,7 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			processedBy: action.adminId,
 			metadata: { approvedAt: new Date().toISOString() }
 		});
-		if (!applied) throw invalidState('This transfer proof was already approved.');
+		if (!applied) throw invalidState(say(m.srv2_proof_already_approved));
 		await afterCredit(tx, row.userId);
 		await audit(tx, {
 			actorId: action.adminId,

@@ -88,9 +88,9 @@ export const proofUploadInput = z
 // -- Administrators ------------------------------------------------------------------------
 
 export const adjustmentInput = z.object({
-	userId: z.uuid('Choose a customer'),
-	direction: z.enum(['credit', 'debit'], { error: 'Choose credit or debit' }),
-	amount: rupiahSchema.min(1, 'Enter an amount above zero'),
+	userId: z.uuid(says(m.srv2_choose_customer)),
+	direction: z.enum(['credit', 'debit'], says(m.srv2_credit_or_debit)),
+	amount: rupiahSchema.min(1, says(m.srv2_amount_above_zero)),
 	reason: reasonSchema,
 	requestId: z.uuid().optional(),
 	/** Credit past MINISPOD_BALANCE_MAX; recorded in the audit log. */
@@ -101,7 +101,7 @@ export const rejectProofInput = z.object({ id: z.uuid(says(m.srv_transaction_id_
 
 export const resolveFlagInput = z.object({
 	id: z.uuid(says(m.srv_transaction_id_invalid)),
-	note: z.string().trim().min(3, 'Say what was done (at least 3 characters)').max(500, 'Keep the note under 500 characters')
+	note: z.string().trim().min(3, says(m.srv2_note_min)).max(500, says(m.srv_note_max))
 });
 
 export const customerSearchInput = z.object({

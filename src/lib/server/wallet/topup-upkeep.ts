@@ -7,10 +7,12 @@ import { AppError, invalidState } from '../errors';
 import { PaymentGatewayError, type GatewayStatus } from '../payments/midtrans';
 import { applyGatewayStatus } from './gateway-status';
 import { mergeMetadata, type StatusSource } from './metadata';
+import { m } from '$lib/paraglide/messages';
+import { say } from '../sentences';
 
 function gatewayUnavailable(runtime: Runtime, orderId: string, error: unknown): AppError {
 	runtime.log.warn({ err: error, orderId }, 'payment gateway request failed');
-	return new AppError('PAYMENT_GATEWAY_ERROR', 'The payment gateway is not answering right now; please try again in a moment.', {
+	return new AppError('PAYMENT_GATEWAY_ERROR', say(m.srv2_gateway_unavailable), {
 		details: { gatewayStatus: error instanceof PaymentGatewayError ? error.httpStatus : null }
 	});
 }
@@ -52,10 +54,10 @@ export async function cancelTopUp(
 	reason = 'You cancelled this top-up.'
 ) {
 	if (row.type !== 'TOP_UP' || !row.orderId) {
-		throw invalidState('Only a card, bank or e-wallet top-up can be cancelled.');
+		throw invalidState(say(m.srv2_topup_cancel_kind));
 	}
 	if (row.status !== 'PENDING') {
-		throw invalidState('Only a pending top-up can be cancelled.', { status: row.status });
+		throw invalidState(say(m.srv2_topup_cancel_pending), { status: row.status });
 	}
 	const orderId = row.orderId;
 	const gateway = runtime.payments.gateway;
@@ -72,7 +74,7 @@ export async function cancelTopUp(
 		// The gateway refuses: the payment already went through (or closed). Take its word.
 		const result = await refreshTopUp(runtime, row, source);
 		if (result.transaction.status === 'PENDING') {
-			throw invalidState('The payment gateway would not cancel this top-up; try again shortly.');
+			throw invalidState(say(m.srv2_topup_cancel_refused));
 		}
 		return result;
 	}

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
+import { m } from '$lib/paraglide/messages';
 
 export const load = (async (event) => {
 	const api = serverCaller(event);
@@ -15,7 +16,7 @@ export const load = (async (event) => {
 	const featured = filtered ? [] : services.filter((service) => service.isFeatured);
 	// An unknown category is a missing page, not an empty list.
 	if (categorySlug && !categories.some((category) => category.slug === categorySlug)) {
-		error(404, 'There is no such category.');
+		error(404, m.srv2_no_category());
 	}
 	return { categories, services, featured, categorySlug, q };
 }) satisfies PageServerLoad;

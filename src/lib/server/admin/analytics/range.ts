@@ -1,15 +1,17 @@
 // A report's date range: calendar days in WIB, inclusive, as the instants they span.
 import { z } from 'zod';
 import { MAX_RANGE_DAYS, daysIn, defaultGranularity } from '$lib/analytics';
+import { m } from '$lib/paraglide/messages';
+import { says } from '../../sentences';
 
-const dateSchema = z.iso.date('Use a date like 2025-01-31');
+const dateSchema = z.iso.date(says(m.srv_date_format));
 
 export const rangeInput = z
 	.object({ from: dateSchema, to: dateSchema, by: z.enum(['day', 'month']).optional() })
-	.refine((range) => range.from <= range.to, { path: ['to'], message: 'The end date is before the start date' })
+	.refine((range) => range.from <= range.to, { path: ['to'], ...says(m.srv_end_before_start) })
 	.refine((range) => daysIn(range.from, range.to) <= MAX_RANGE_DAYS, {
 		path: ['from'],
-		message: `Choose at most ${MAX_RANGE_DAYS} days`
+		...says(m.srv2_at_most_days, { max: MAX_RANGE_DAYS })
 	});
 
 export type RangeInput = z.output<typeof rangeInput>;

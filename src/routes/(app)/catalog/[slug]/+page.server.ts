@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
+import { m } from '$lib/paraglide/messages';
 
 export const load = (async (event) => {
 	try {
@@ -9,7 +10,7 @@ export const load = (async (event) => {
 		return { service };
 	} catch (cause) {
 		if (cause instanceof TRPCError && (cause.code === 'NOT_FOUND' || cause.code === 'BAD_REQUEST'))
-			error(404, 'No such app in the catalog.');
+			error(404, m.srv2_no_catalog_app());
 		throw cause;
 	}
 }) satisfies PageServerLoad;

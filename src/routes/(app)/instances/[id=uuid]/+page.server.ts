@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
+import { m } from '$lib/paraglide/messages';
 
 export const load = (async (event) => {
 	try {
@@ -13,7 +14,7 @@ export const load = (async (event) => {
 		]);
 		return { instance, domains, backups };
 	} catch (cause) {
-		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such app.');
+		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, m.srv2_no_app());
 		throw cause;
 	}
 }) satisfies PageServerLoad;

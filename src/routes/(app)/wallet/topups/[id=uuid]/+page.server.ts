@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
+import { m } from '$lib/paraglide/messages';
 
 /** The plan this top-up was started for, as the catalog names it now (gone: no offer). */
 async function continueSubscribing(
@@ -19,7 +20,7 @@ export const load = (async (event) => {
 	const api = serverCaller(event);
 	const id = event.params.id;
 	let transaction = await api.wallet.transaction({ id }).catch((cause: unknown) => {
-		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'No such top-up.');
+		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, m.srv2_no_topup());
 		throw cause;
 	});
 	if (transaction.type !== 'TOP_UP' || !transaction.orderId) redirect(303, `/wallet/transactions/${id}`);

@@ -4,12 +4,13 @@ import { getRuntime } from '$lib/server/runtime';
 import { AppError } from '$lib/server/errors';
 import { getReceipt } from '$lib/server/receipts/service';
 import { renderReceiptPdf } from '$lib/server/receipts/pdf';
+import { m } from '$lib/paraglide/messages';
 
 /** A receipt PDF, for the payment's owner or an administrator only; never cached. */
 export const GET: RequestHandler = async ({ locals, params }) => {
-	if (!locals.user) error(401, 'Please log in first.');
+	if (!locals.user) error(401, m.srv_log_in_first());
 	const found = await getReceipt(getRuntime().db, locals.user, params.id).catch((cause: unknown) => {
-		if (cause instanceof AppError && cause.code === 'NOT_FOUND') error(404, 'No such receipt.');
+		if (cause instanceof AppError && cause.code === 'NOT_FOUND') error(404, m.srv2_no_receipt());
 		throw cause;
 	});
 	const bytes = await renderReceiptPdf(found);
