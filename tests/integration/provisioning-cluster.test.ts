@@ -259,7 +259,9 @@ describe('resource usage', () => {
 		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
 		await untilStatus(instanceId, 'RUNNING');
 
-		await refreshInstanceHealth(runtime);
+		// Both looks at one instant: two looks a moment apart could straddle a minute and make two points.
+		const at = new Date();
+		await refreshInstanceHealth(runtime, at);
 		const view = await api.instances.get({ id: instanceId });
 		expect(view.usage).toMatchObject({ state: 'measured', limits: { cpuMilli: plan.cpuMilli, memoryMb: plan.memoryMb } });
 		if (view.usage.state !== 'measured') throw new Error('not measured');
@@ -268,7 +270,7 @@ describe('resource usage', () => {
 		expect(view.usage.memoryMb).toBeGreaterThan(0);
 		expect(view.usage.memoryMb).toBeLessThanOrEqual(plan.memoryMb);
 		// One point a minute: a second look in the same minute replaces it.
-		await refreshInstanceHealth(runtime);
+		await refreshInstanceHealth(runtime, at);
 		const history = await api.instances.usage({ id: instanceId });
 		expect(history).toHaveLength(1);
 		expect(history[0]).toMatchObject({ cpuMilli: expect.any(Number), memoryMb: expect.any(Number) });
