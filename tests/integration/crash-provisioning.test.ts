@@ -16,6 +16,7 @@ import { startKubeEmulator, type KubeEmulator } from '../../standins/kube-emulat
 import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { planOf } from '../support/fixtures';
+import { scaled } from '../support/timeouts';
 
 const RECOVERY_LIMIT_MS = 120_000;
 
@@ -103,7 +104,7 @@ describe('a worker killed during a burst of provisioning', () => {
 					const underway = rows.filter((row) => ['PENDING', 'PROVISIONING'].includes(row.status)).length;
 					return running >= 1 && underway >= 4;
 				},
-				{ timeout: 60_000, interval: 50 }
+				{ timeout: scaled(30_000), interval: 50 }
 			)
 			.toBe(true);
 		first.kill('SIGKILL');

@@ -7,6 +7,7 @@ import { instanceNames } from '../../src/lib/server/kube/names';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
+import { scaled } from '../support/timeouts';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('provisioning timeout', () => {
 
 		const status = async () =>
 			(await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId)))[0].status;
-		await expect.poll(status, { timeout: 20_000, interval: 100 }).toBe('ERROR');
+		await expect.poll(status, { timeout: scaled(10_000), interval: 100 }).toBe('ERROR');
 		const [failed] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId));
 		expect(failed.statusReason).toMatch(/^The app did not become ready within 2 seconds/);
 		expect(failed.provisioningSteps.find((s) => s.step === 'rollout')?.status).toBe('failed');

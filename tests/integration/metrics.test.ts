@@ -9,6 +9,7 @@ import { startWalletRuntime, completeHostedPayment, type WalletTestRuntime } fro
 import { seedCatalog } from '../../src/lib/server/seed';
 import { planOf } from '../support/fixtures';
 import { rejection } from '../support/errors';
+import { scaled } from '../support/timeouts';
 
 let runtime: WalletTestRuntime;
 let metrics: MetricsServer;
@@ -50,7 +51,7 @@ describe('metrics', () => {
 		// One failed cluster call, retried by the client.
 		runtime.emulator!.faults.apiError({ method: 'POST', path: '/namespaces', status: 503 });
 		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
-		await expect.poll(() => instanceStatus(instanceId), { timeout: 30_000, interval: 100 }).toBe('RUNNING');
+		await expect.poll(() => instanceStatus(instanceId), { timeout: scaled(15_000), interval: 100 }).toBe('RUNNING');
 		await rejection(api.subscriptions.subscribe({ planId: plan.id }));
 
 		const text = await scrape();

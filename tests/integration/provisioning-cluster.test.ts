@@ -13,6 +13,7 @@ import { seedServices } from '../../src/lib/server/seed/catalog';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { expectInvariants } from '../support/invariants';
 import { planOf, reloadSubscription } from '../support/fixtures';
+import { scaled } from '../support/timeouts';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ afterEach(async () => {
 	await expectInvariants(runtime.db);
 });
 
-const WAIT = { timeout: 30_000, interval: 100 };
+const WAIT = { timeout: scaled(15_000), interval: 100 };
 
 async function instance(id: string): Promise<ServiceInstance> {
 	const [row] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, id));
