@@ -42,6 +42,12 @@ export const serviceInstances = pgTable(
 		 * of the claims a restore made from a backup (kube/names.ts).
 		 */
 		volumeSuffix: text(),
+		/**
+		 * The termination backup (backups.id) an administrator restored this app from: its claims
+		 * are made from that backup's snapshots when it is set up. No foreign key: backups
+		 * reference instances already, and a released backup's row stays (DELETED).
+		 */
+		restoredFromBackupId: uuid(),
 		provisioningSteps: jsonb().$type<ProvisioningStep[]>().notNull().default([]),
 		healthStatus: text(),
 		lastHealthCheck: timestamp({ withTimezone: true }),
