@@ -97,7 +97,8 @@ describe('restoring a terminated app (administrator)', () => {
 		const [subscription] = await runtime.db.select().from(subscriptions).where(eq(subscriptions.id, restored.subscriptionId));
 		expect(subscription).toMatchObject({ status: 'ACTIVE', isGrant: true, planId: plan.id, lastChargeAmount: 0 });
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(used + 1);
-		// Only one live subscription per service: asking again is refused.
+		// In use now: no longer offered, and asking again is refused (one live subscription per service).
+		expect(await admin.admin.backups.restorable({ userId: user.id })).toEqual([]);
 		expect(
 			(
 				await rejection(
@@ -133,6 +134,7 @@ describe('restoring a terminated app (administrator)', () => {
 
 		// Released once the app runs on its copies: the retained contents and the pre-provisioned pairs are gone.
 		await waitForBackup(backup.id, 'DELETED');
+		expect((await instanceRow(restored.instanceId)).restoredFromBackupId).toBeNull();
 		for (const entry of backup.snapshots)
 			expect(runtime.emulator!.get('VolumeSnapshotContent', undefined, entry.content!)).toBeUndefined();
 		expect(runtime.emulator!.get('VolumeSnapshotContent', undefined, restoredNames(backup.id, 'app').content)).toBeUndefined();
@@ -140,7 +142,7 @@ describe('restoring a terminated app (administrator)', () => {
 	});
 
 	it('is refused when the plan is sold out, the backup is not ready or has expired; a lost snapshot fails and tells the owner', async () => {
-		const { user, instance, plan, backup } = await terminatedApp('vaultwarden', { app: 'notes' });
+		const { user, api, instance, plan, backup } = await terminatedApp('vaultwarden', { app: 'notes' });
 		const input = { subscriptionId: instance.subscriptionId, reason: 'Customer asked for it back' };
 
 		const { usedQuota, totalQuota } = await reloadPlan(runtime.db, plan.id);
@@ -164,8 +166,16 @@ describe('restoring a terminated app (administrator)', () => {
 		const [told] = await runtime.db
 			.select()
 			.from(notifications)
-			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'INSTANCE_FAILED')));
+			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'RESTORE_FAILED')));
 		expect(told.title).toBe(`${errored.name} could not be restored`);
+
+		// The failed one stands in the way (live, unpaid) until it is cancelled.
+		expect((await rejection(admin.admin.backups.restoreTerminated(input))).code).toBe('DUPLICATE_SUBSCRIPTION');
+		await api.subscriptions.cancel({ id: failed.subscriptionId, when: 'now' });
+		await waitForInstance(runtime, failed.instanceId, (changed) => changed.status === 'TERMINATED', 'TERMINATED');
+		expect(await admin.admin.backups.restorable({ userId: user.id })).toEqual([
+			expect.objectContaining({ subscriptionId: instance.subscriptionId, backupId: backup.id })
+		]);
 
 		// Seven days after the termination (billing clock) the backup can no longer be restored.
 		runtime.clock.observe(await moveBillingClock(runtime.db, 7 * DAY_MS + 60_000));

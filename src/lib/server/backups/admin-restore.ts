@@ -3,7 +3,8 @@
 // (no charge; the same service and plan; a slot taken again) whose set-up makes its claims
 // from the backup's snapshots (provisioning/restored-volumes.ts); the owner is told when it
 // runs, and the backup is released then.
-import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, notExists, notInArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { ENDED_SUBSCRIPTION_STATUSES } from '$lib/statuses';
 import { m } from '$lib/paraglide/messages';
 import type { DbOrTx } from '../db/client';
@@ -20,9 +21,17 @@ import type { RestoreActor } from './restore';
 import { TERMINATION_BACKUP_DAYS } from './rules';
 import { toRestorableTermination } from './views';
 
-/** The termination backups an administrator can restore from now: ready, unexpired, their app terminated. */
-function restorableWhere(now: Date) {
+/** An app already being restored from a backup (or running on it, until the backup is released). */
+const restoredApps = alias(serviceInstances, 'restored_apps');
+
+/** The termination backups an administrator can restore from now: ready, unexpired, their app terminated, not in use. */
+function restorableWhere(db: DbOrTx, now: Date) {
+	const inUse = db
+		.select({ id: restoredApps.id })
+		.from(restoredApps)
+		.where(and(eq(restoredApps.restoredFromBackupId, backups.id), notInArray(restoredApps.status, ['TERMINATED', 'ERROR'])));
 	return and(
+		notExists(inUse),
 		eq(backups.kind, 'BEFORE_TERMINATION'),
 		eq(backups.status, 'READY'),
 		eq(backups.readyToUse, true),
@@ -56,7 +65,9 @@ const restorableQuery = (db: DbOrTx) =>
 /** Every terminated app that can be restored now (at most a week's terminations), newest first; of one customer when given. */
 export async function listRestorableTerminations(runtime: Runtime, filter: { userId?: string } = {}) {
 	const rows = await restorableQuery(runtime.db)
-		.where(and(restorableWhere(runtime.clock.now()), filter.userId ? eq(subscriptions.userId, filter.userId) : undefined))
+		.where(
+			and(restorableWhere(runtime.db, runtime.clock.now()), filter.userId ? eq(subscriptions.userId, filter.userId) : undefined)
+		)
 		.orderBy(desc(backups.createdAt));
 	// expiresAt is set on every termination backup (and checked above).
 	return rows.map((row) => toRestorableTermination({ ...row, expiresAt: row.expiresAt! }));
@@ -70,8 +81,11 @@ async function restorableBackupOf(runtime: Runtime, subscriptionId: string) {
 	if (!instance || instance.status !== 'TERMINATED' || !ENDED_SUBSCRIPTION_STATUSES.some((s) => s === subscription.status)) {
 		throw invalidState(say(m.rst2_not_terminated));
 	}
+	// Before the backup: one being restored is in use, and the live subscription is what stands in the way.
+	const existing = await liveSubscriptionFor(runtime.db, subscription.userId, subscription.serviceId);
+	if (existing) throw duplicateSubscription(existing.id);
 	const [row] = await restorableQuery(runtime.db)
-		.where(and(restorableWhere(runtime.clock.now()), eq(subscriptions.id, subscriptionId)))
+		.where(and(restorableWhere(runtime.db, runtime.clock.now()), eq(subscriptions.id, subscriptionId)))
 		.orderBy(desc(backups.createdAt))
 		.limit(1);
 	if (!row) throw invalidState(say(m.rst2_no_termination_backup, { days: TERMINATION_BACKUP_DAYS }));
@@ -91,8 +105,6 @@ export async function restoreTerminatedApp(
 ) {
 	const { subscription, instance, backupId } = await restorableBackupOf(runtime, input.subscriptionId);
 	const { plan, service } = await loadPlan(runtime.db, subscription.planId);
-	const existing = await liveSubscriptionFor(runtime.db, subscription.userId, service.id);
-	if (existing) throw duplicateSubscription(existing.id);
 	if (availableSlots(plan) === 0) throw quotaExceeded(plan.id);
 	return runtime.db.transaction(async (tx) => {
 		// Locked, and looked at again: it may have expired or been used since.

@@ -259,7 +259,7 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		const restoredFrom = await restoredFromBackup(tx, instance);
 		await notify(tx, {
 			userId: instance.userId,
-			type: 'INSTANCE_FAILED',
+			type: restoredFrom ? 'RESTORE_FAILED' : 'INSTANCE_FAILED',
 			text: restoredFrom
 				? {
 						key: 'app_restore_failed',

@@ -137,17 +137,24 @@ export function withClaimSources(objects: KubeManifest[], subdomain: string, sou
  * pre-provisioned snapshots with the storage's snapshots, the retained contents) and its row
  * is DELETED. Safe to repeat.
  */
-export async function releaseRestoredBackup(runtime: Runtime, instance: Pick<ServiceInstance, 'restoredFromBackupId'>) {
+export async function releaseRestoredBackup(runtime: Runtime, instance: Pick<ServiceInstance, 'id' | 'restoredFromBackupId'>) {
 	if (!instance.restoredFromBackupId) return;
 	const [backup] = await runtime.db.select().from(backups).where(eq(backups.id, instance.restoredFromBackupId));
-	if (!backup || backup.status === 'DELETED') return;
-	await deleteRestoredCopies(runtime, backup.id);
-	// The retained contents still name the storage's snapshot (gone now): deleted as they are.
-	for (const entry of backup.snapshots) if (entry.content) await runtime.cluster.snapshots.deleteContent(entry.content);
-	await runtime.db
-		.update(backups)
-		.set({ status: 'DELETED', readyToUse: false, deletedAt: runtime.clock.now() })
-		.where(and(eq(backups.id, backup.id), eq(backups.status, backup.status)));
+	if (backup && backup.status !== 'DELETED') {
+		await deleteRestoredCopies(runtime, backup.id);
+		// The retained contents still name the storage's snapshot (gone now): deleted as they are.
+		for (const entry of backup.snapshots) if (entry.content) await runtime.cluster.snapshots.deleteContent(entry.content);
+	}
+	await runtime.db.transaction(async (tx) => {
+		if (backup) {
+			await tx
+				.update(backups)
+				.set({ status: 'DELETED', readyToUse: false, deletedAt: runtime.clock.now() })
+				.where(and(eq(backups.id, backup.id), eq(backups.status, backup.status)));
+		}
+		// Its claims exist now: a later set-up of the app (a retry) makes them as any app's.
+		await tx.update(serviceInstances).set({ restoredFromBackupId: null }).where(eq(serviceInstances.id, instance.id));
+	});
 }
 
 /**

@@ -43,9 +43,9 @@ export const serviceInstances = pgTable(
 		 */
 		volumeSuffix: text(),
 		/**
-		 * The termination backup (backups.id) an administrator restored this app from: its claims
-		 * are made from that backup's snapshots when it is set up. No foreign key: backups
-		 * reference instances already, and a released backup's row stays (DELETED).
+		 * The termination backup (backups.id) an administrator restores this app from: its claims
+		 * are made from that backup's snapshots when it is set up; cleared when the backup is
+		 * released (the app runs on its copies). No foreign key: backups reference instances.
 		 */
 		restoredFromBackupId: uuid(),
 		provisioningSteps: jsonb().$type<ProvisioningStep[]>().notNull().default([]),
