@@ -81,7 +81,7 @@ async function restorableBackupOf(runtime: Runtime, subscriptionId: string) {
 	if (!instance || instance.status !== 'TERMINATED' || !ENDED_SUBSCRIPTION_STATUSES.some((s) => s === subscription.status)) {
 		throw invalidState(say(m.rst2_not_terminated));
 	}
-	// Before the backup: one being restored is in use, and the live subscription is what stands in the way.
+	// Named first: while this app is being restored, its new subscription is what stands in the way.
 	const existing = await liveSubscriptionFor(runtime.db, subscription.userId, subscription.serviceId);
 	if (existing) throw duplicateSubscription(existing.id);
 	const [row] = await restorableQuery(runtime.db)
