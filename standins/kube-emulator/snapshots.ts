@@ -7,7 +7,15 @@
 // volumes.ts) when it asks for at least the snapshot's restoreSize; a smaller claim stays
 // Pending, as the CSI external-provisioner refuses it ("requested volume size is less than
 // the size for the source snapshot"; the CSI spec's CreateVolume with a snapshot source
-// must be at least its size_bytes).
+// must be at least its size_bytes). A pre-provisioned content (spec.source.snapshotHandle,
+// made by hand for a snapshot the storage already has) is checked against the storage by the
+// sidecar (CSI ListSnapshots: readyToUse and restoreSize, or an error when the storage has no
+// such snapshot); a VolumeSnapshot naming a content binds it only when the content is
+// pre-provisioned and its volumeSnapshotRef names that snapshot, as the snapshot controller
+// does (getPreprovisionedContentFromStore in kubernetes-csi/external-snapshotter
+// pkg/common-controller/snapshot_controller.go: "VolumeSnapshotContent is dynamically
+// provisioned while expecting a pre-provisioned one", "... is bound to a different snapshot").
+// A deleted content takes the storage's snapshot with it only under deletionPolicy Delete.
 // https://kubernetes.io/docs/concepts/storage/volume-snapshots/
 // https://kubernetes.io/docs/concepts/storage/volume-snapshot-classes/
 import { randomUUID } from 'node:crypto';
@@ -102,8 +110,11 @@ export class SnapshotController {
 		}
 		if (event.type === 'DELETED' && event.resourceType === CONTENT) {
 			const handle = dict(object.status).snapshotHandle;
-			if (typeof handle === 'string') this.contents.dropSnapshot(handle);
+			if (typeof handle === 'string' && specOf(object).deletionPolicy === 'Delete') this.contents.dropSnapshot(handle);
 			return;
+		}
+		if (event.type === 'ADDED' && event.resourceType === CONTENT && dict(specOf(object).source).snapshotHandle) {
+			return this.checkPreprovisioned(object);
 		}
 		if (event.resourceType === SNAPSHOT) {
 			if (event.type === 'DELETED') return this.released(object);
@@ -149,7 +160,7 @@ export class SnapshotController {
 		const restoreSize = String(dict(dict(claim.status).capacity).storage ?? dict(dict(specOf(claim).resources).requests).storage);
 		const contentName = `snapcontent-${snapshot.metadata.uid}`;
 		const snapshotHandle = `snap-${snapshot.metadata.uid}`;
-		this.contents.snapshot(String(specOf(claim).volumeName), snapshotHandle);
+		this.contents.snapshot(String(specOf(claim).volumeName), snapshotHandle, parseQuantity(restoreSize));
 		const now = new Date();
 		this.store.write(CONTENT, {
 			apiVersion: 'snapshot.storage.k8s.io/v1',
@@ -176,10 +187,40 @@ export class SnapshotController {
 		for (const pending of this.store.list(PVC, namespace)) this.restoreClaim(namespace, pending.metadata.name);
 	}
 
+	/** The sidecar's look at a pre-provisioned content: the storage's snapshot, its size, or an error. */
+	private checkPreprovisioned(created: WireObject) {
+		const content = this.store.get(CONTENT, undefined, created.metadata.name);
+		if (!content || content.metadata.uid !== created.metadata.uid) return;
+		const handle = String(dict(specOf(content).source).snapshotHandle);
+		const size = this.contents.snapshotSize(handle);
+		this.store.write(CONTENT, {
+			...content,
+			status:
+				size === undefined
+					? {
+							readyToUse: false,
+							error: { message: `snapshot ${handle} not found on the storage`, time: new Date().toISOString() }
+						}
+					: { readyToUse: true, restoreSize: size, snapshotHandle: handle, creationTime: Date.now() * 1_000_000 }
+		});
+	}
+
 	private bindExisting(snapshot: WireObject, contentName: string) {
 		const content = this.store.get(CONTENT, undefined, contentName);
 		if (!content) return this.fail(snapshot, `VolumeSnapshotContent "${contentName}" not found`);
+		if (!dict(specOf(content).source).snapshotHandle) {
+			return this.fail(snapshot, 'VolumeSnapshotContent is dynamically provisioned while expecting a pre-provisioned one');
+		}
+		const ref = dict(specOf(content).volumeSnapshotRef);
+		if (
+			ref.name !== snapshot.metadata.name ||
+			ref.namespace !== snapshot.metadata.namespace ||
+			(ref.uid && ref.uid !== snapshot.metadata.uid)
+		) {
+			return this.fail(snapshot, `VolumeSnapshotContent [${contentName}] is bound to a different snapshot`);
+		}
 		const status = dict(content.status);
+		if (status.error) return this.fail(snapshot, String(dict(status.error).message));
 		this.store.write(CONTENT, {
 			...content,
 			spec: {

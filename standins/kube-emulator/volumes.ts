@@ -12,6 +12,8 @@ export class VolumeContents {
 	private readonly volumes = new Map<string, Files>();
 	/** By snapshot handle (the content's status.snapshotHandle). */
 	private readonly snapshots = new Map<string, Files>();
+	/** The size of the volume each snapshot was cut from, in bytes (what CSI ListSnapshots answers). */
+	private readonly sizes = new Map<string, number>();
 
 	files(volume: string): Record<string, string> {
 		return Object.fromEntries(this.volumes.get(volume) ?? []);
@@ -24,8 +26,14 @@ export class VolumeContents {
 	}
 
 	/** Cuts a snapshot: a copy of the volume's files now. */
-	snapshot(volume: string, handle: string) {
+	snapshot(volume: string, handle: string, sizeBytes: number) {
 		this.snapshots.set(handle, new Map(this.volumes.get(volume) ?? []));
+		this.sizes.set(handle, sizeBytes);
+	}
+
+	/** The snapshot's size in bytes while the storage has it; undefined once it is gone. */
+	snapshotSize(handle: string): number | undefined {
+		return this.snapshots.has(handle) ? this.sizes.get(handle) : undefined;
 	}
 
 	/** A new volume provisioned from a snapshot starts with a copy of its files. */
@@ -39,5 +47,6 @@ export class VolumeContents {
 
 	dropSnapshot(handle: string) {
 		this.snapshots.delete(handle);
+		this.sizes.delete(handle);
 	}
 }

@@ -1,7 +1,8 @@
 // The ClusterRole in deploy/kubernetes grants exactly the API calls MinisPod's cluster client
 // makes. The calls are not listed here: they are recorded through a whole app lifecycle
 // (provision, stop/start/restart, live logs, health checks, upgrade, suspend/resume, a
-// failed provisioning with its clean-up, deprovision) against the emulator, so the check
+// failed provisioning with its clean-up, deprovision, an administrator's restore of the
+// terminated app) against the emulator, so the check
 // follows the client as it changes.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -85,11 +86,21 @@ async function wholeLifecycle() {
 
 	await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
 	await untilStatus(instanceId, 'TERMINATED');
+	// An administrator restores it from its termination backup (pre-provisioned contents and
+	// snapshots, released once it runs), and it is terminated again.
+	const restored = await admin.admin.backups.restoreTerminated({ subscriptionId, reason: 'Checking the RBAC of a restore' });
+	await untilStatus(restored.instanceId, 'RUNNING');
+	await eventually(
+		async () => (await runtime.db.select().from(backups).where(eq(backups.id, restored.backupId)))[0].status === 'DELETED',
+		WAIT_MS
+	);
+	await api.subscriptions.cancel({ id: restored.subscriptionId, when: 'now' });
+	await untilStatus(restored.instanceId, 'TERMINATED');
 	// The termination's backup, deleted as its expiry would (its retained content included).
 	const [termination] = await runtime.db
 		.select()
 		.from(backups)
-		.where(and(eq(backups.instanceId, instanceId), eq(backups.kind, 'BEFORE_TERMINATION')));
+		.where(and(eq(backups.instanceId, restored.instanceId), eq(backups.kind, 'BEFORE_TERMINATION')));
 	await deleteBackup(runtime, termination);
 	await api.subscriptions.cancel({ id: failed.subscriptionId, when: 'now' });
 }

@@ -61,22 +61,75 @@ describe('volume snapshots', () => {
 		expect(kube.emulator.get('VolumeSnapshotContent', undefined, content)).toBeUndefined();
 	});
 
-	it('keeps a Retain content after its snapshot is gone, and a new snapshot can bind it', async () => {
+	it('keeps a Retain content after its snapshot is gone; a pre-provisioned content with its handle binds a new snapshot', async () => {
+		kube.emulator.writeVolumeFile(namespace, 'data', 'kept.txt', 'retained');
 		await kube.cluster.snapshots.create(snapshotOf('snap-2', 'data'));
 		const ready = await readySnapshot('snap-2');
 		const content = ready.status!.boundVolumeSnapshotContentName!;
 		expect(await kube.cluster.snapshots.setDeletionPolicy(content, 'Retain')).toBe(true);
 		await kube.cluster.snapshots.delete(namespace, 'snap-2');
-		expect(kube.emulator.get('VolumeSnapshotContent', undefined, content)).toBeDefined();
+		const retained = await kube.cluster.snapshots.readContent(content);
+		expect(retained?.spec.deletionPolicy).toBe('Retain');
+		// The dynamically provisioned content itself cannot be bound again (the snapshot controller refuses it).
 		await kube.cluster.snapshots.create({
-			metadata: { name: 'snap-2-again', namespace },
+			metadata: { name: 'snap-2-direct', namespace },
 			spec: { source: { volumeSnapshotContentName: content } }
 		});
+		const refused = await eventually(async () => {
+			const snapshot = await kube.cluster.snapshots.read(namespace, 'snap-2-direct');
+			return snapshot?.status?.error && snapshot;
+		});
+		expect(refused.status?.error?.message).toContain('dynamically provisioned');
+		// A pre-provisioned content with the storage's handle, pointing at another snapshot, binds only that one.
+		await kube.cluster.snapshots.createContent({
+			metadata: { name: 'imported-2' },
+			spec: {
+				deletionPolicy: 'Retain',
+				driver: retained!.spec.driver,
+				source: { snapshotHandle: retained!.status!.snapshotHandle },
+				volumeSnapshotRef: { namespace, name: 'someone-else' }
+			}
+		});
+		expect(await kube.cluster.snapshots.readContent('imported-2')).toMatchObject({
+			status: { readyToUse: true, restoreSize: 2 * 2 ** 30 }
+		});
+		await kube.cluster.snapshots.create({
+			metadata: { name: 'snap-2-again', namespace },
+			spec: { source: { volumeSnapshotContentName: 'imported-2' } }
+		});
+		const misbound = await eventually(async () => (await kube.cluster.snapshots.read(namespace, 'snap-2-again'))?.status?.error);
+		expect(misbound.message).toContain('bound to a different snapshot');
+		await kube.cluster.snapshots.delete(namespace, 'snap-2-again');
+		await kube.cluster.snapshots.pointContentAt('imported-2', { namespace, name: 'snap-2-again' });
+		await kube.cluster.snapshots.create({
+			metadata: { name: 'snap-2-again', namespace },
+			spec: { source: { volumeSnapshotContentName: 'imported-2' } }
+		});
 		const again = await readySnapshot('snap-2-again');
-		expect(again.status).toMatchObject({ restoreSize: '2Gi', boundVolumeSnapshotContentName: content });
-		await kube.cluster.snapshots.setDeletionPolicy(content, 'Delete');
+		expect(again.status).toMatchObject({ restoreSize: '2Gi', boundVolumeSnapshotContentName: 'imported-2' });
+		// Deleting the Retain content leaves the storage's snapshot: a claim is still restored from the imported one.
 		await kube.cluster.snapshots.deleteContent(content);
 		expect(kube.emulator.get('VolumeSnapshotContent', undefined, content)).toBeUndefined();
+		await core.createNamespacedPersistentVolumeClaim({
+			namespace,
+			body: {
+				metadata: { name: 'from-imported' },
+				spec: {
+					accessModes: ['ReadWriteOnce'],
+					resources: { requests: { storage: '2Gi' } },
+					dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'snap-2-again' }
+				}
+			}
+		});
+		await eventually(
+			async () => (await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'from-imported' })).status?.phase === 'Bound'
+		);
+		expect(kube.emulator.volumeFiles(namespace, 'from-imported')).toMatchObject({ 'kept.txt': 'retained' });
+		// Under Delete, the snapshot's deletion takes the content and the storage's snapshot with it.
+		await kube.cluster.snapshots.setDeletionPolicy('imported-2', 'Delete');
+		await kube.cluster.snapshots.delete(namespace, 'snap-2-again');
+		await kube.cluster.snapshots.delete(namespace, 'snap-2-direct');
+		expect(kube.emulator.get('VolumeSnapshotContent', undefined, 'imported-2')).toBeUndefined();
 	});
 
 	it('restores a claim from a ready snapshot with the files the volume had when it was cut', async () => {
@@ -104,8 +157,8 @@ describe('volume snapshots', () => {
 			return restored.status?.phase === 'Bound' && restored;
 		});
 		expect(claim.status?.capacity?.storage).toBe('2Gi');
-		expect(kube.emulator.volumeFiles(namespace, 'restored')).toEqual({ 'notes.txt': 'before' });
-		expect(kube.emulator.volumeFiles(namespace, 'data')).toEqual({ 'notes.txt': 'after' });
+		expect(kube.emulator.volumeFiles(namespace, 'restored')).toMatchObject({ 'notes.txt': 'before' });
+		expect(kube.emulator.volumeFiles(namespace, 'data')).toMatchObject({ 'notes.txt': 'after' });
 		// Smaller than the snapshot's restoreSize: the provisioner refuses it, the claim stays Pending.
 		await kube.emulator.settled();
 		const small = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'too-small' });

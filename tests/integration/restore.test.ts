@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import {
 	auditLog,
 	backups,
+	notifications,
 	restores,
 	serviceInstances,
 	subscriptions,
@@ -224,6 +225,16 @@ describe('restore from a backup', () => {
 		expect(mounted(back).files).toEqual({ [FILE]: 'new' });
 		// A failed restore is over: another may be asked for.
 		expect((await api.backups.list({ instanceId: instance.id })).restore).toMatchObject({ status: 'FAILED' });
+		// The owner is told, once, in their language (both exist).
+		const told = await runtime.db
+			.select()
+			.from(notifications)
+			.where(and(eq(notifications.userId, instance.userId), eq(notifications.type, 'RESTORE_FAILED')));
+		expect(told).toHaveLength(1);
+		expect(told[0].title).toBe(`Restoring ${instance.name} failed`);
+		expect(told[0].body).toMatch(/no longer on the cluster.*back on the data it had before/);
+		const listed = await api.notifications.list();
+		expect(listed.find((n) => n.type === 'RESTORE_FAILED')).toBeDefined();
 	});
 
 	it('is refused for another customer’s backup, for a backup not ready, and while an upgrade is in flight', async () => {

@@ -189,6 +189,11 @@ const fixtures: Record<string, Fixture> = {
 		input: (w) => ({ id: w.subscriptionId, refund: true, reason: 'Abuse report' }),
 		other: 'own'
 	},
+	'admin.backups.restorable': { input: (w) => ({ userId: w.victimId }), other: 'own' },
+	'admin.backups.restoreTerminated': {
+		input: (w) => ({ subscriptionId: w.subscriptionId, reason: 'Terminated by mistake' }),
+		other: 'own'
+	},
 	'admin.customers.list': { input: () => ({ q: 'victim', sort: 'created', order: 'desc', page: 1 }), other: 'own' },
 	'admin.customers.get': { input: (w) => ({ userId: w.victimId, ledgerPage: 1 }), other: 'own' },
 	'admin.customers.block': { input: (w) => ({ userId: w.victimId, reason: 'Abuse report' }), other: 'own' },

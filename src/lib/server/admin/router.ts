@@ -38,6 +38,7 @@ import {
 	toSubscriptionView
 } from '../subscriptions/views';
 import { customerSummarySchema, overviewSchema } from './views';
+import { adminBackupsRouter } from '../backups/admin-router';
 
 const subscriptionsAdmin = router({
 	list: adminProcedure
@@ -90,5 +91,6 @@ export const adminRouter = router({
 	customers: adminCustomersRouter,
 	catalog: adminCatalogRouter,
 	analytics: adminAnalyticsRouter,
-	operations: adminOperationsRouter
+	operations: adminOperationsRouter,
+	backups: adminBackupsRouter
 });

@@ -8,6 +8,8 @@ import type { DbOrTx, Tx } from '../db/client';
 import { restores, serviceInstances, subscriptions, type Restore, type ServiceInstance } from '../db/schema';
 import { audit } from '../audit/service';
 import { invalidState, notFound } from '../errors';
+import { render, say } from '../sentences';
+import { m } from '$lib/paraglide/messages';
 import { updateInstance } from '../instances/state';
 import type { Actor } from '../instances/service';
 import { enqueue } from '../queue';
@@ -62,10 +64,10 @@ async function lockSettledInstance(tx: Tx, instanceId: string) {
 		.from(subscriptions)
 		.where(eq(subscriptions.id, instance.subscriptionId));
 	if (subscription?.status === 'PENDING_UPGRADE') {
-		throw invalidState('The app is being upgraded; restore it once the upgrade has finished.');
+		throw invalidState(say(m.rst2_app_upgrading));
 	}
 	if (!SETTLED.includes(instance.status)) {
-		throw invalidState('The app must be running or stopped to switch its data; wait until its current operation has finished.');
+		throw invalidState(say(m.rst2_app_busy));
 	}
 	return instance;
 }
@@ -87,14 +89,14 @@ const auditRestore = (tx: Tx, actor: RestoreActor, action: string, restore: Rest
  */
 export async function restoreBackup(runtime: Runtime, actor: RestoreActor, backupId: string) {
 	const backup = await getBackupFor(runtime.db, actor, backupId);
-	if (backup.status !== 'READY' || !backup.readyToUse) throw invalidState('Only a ready backup can be restored.');
+	if (backup.status !== 'READY' || !backup.readyToUse) throw invalidState(say(m.rst2_backup_not_ready));
 	const restore = await runtime.db.transaction(async (tx) => {
 		const instance = await lockSettledInstance(tx, backup.instanceId);
 		const [open] = await tx
 			.select({ id: restores.id })
 			.from(restores)
 			.where(and(eq(restores.instanceId, instance.id), inArray(restores.status, OPEN)));
-		if (open) throw invalidState('The last restore of this app is still open: keep its data or undo it first.');
+		if (open) throw invalidState(say(m.rst2_restore_open));
 		const id = randomUUID();
 		const [created] = await tx
 			.insert(restores)
@@ -109,7 +111,7 @@ export async function restoreBackup(runtime: Runtime, actor: RestoreActor, backu
 				startAfter: instance.status === 'RUNNING'
 			})
 			.returning();
-		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: 'Restoring from a backup' }, SETTLED);
+		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: render(say(m.rst2_reason_restoring)) }, SETTLED);
 		await auditRestore(tx, actor, 'backup.restore', created);
 		await enqueue(runtime.boss, 'instance-restore', { instanceId: instance.id, restoreId: id }, { tx });
 		return created;
@@ -129,14 +131,14 @@ export async function undoRestore(runtime: Runtime, actor: RestoreActor, restore
 	await getRestoreFor(runtime.db, actor, restoreId);
 	const restore = await runtime.db.transaction(async (tx) => {
 		const [current] = await tx.select().from(restores).where(eq(restores.id, restoreId)).for('update');
-		if (current.status !== 'RESTORED') throw invalidState('Only a finished restore can be undone, and only once.');
+		if (current.status !== 'RESTORED') throw invalidState(say(m.rst2_undo_only_finished));
 		const instance = await lockSettledInstance(tx, current.instanceId);
 		const [undoing] = await tx
 			.update(restores)
 			.set({ status: 'UNDOING', step: 'stop', startAfter: instance.status === 'RUNNING' })
 			.where(eq(restores.id, restoreId))
 			.returning();
-		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: 'Undoing the restore' }, SETTLED);
+		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: render(say(m.rst2_reason_undoing)) }, SETTLED);
 		await auditRestore(tx, actor, 'backup.restore_undo', undoing);
 		await enqueue(runtime.boss, 'instance-restore', { instanceId: instance.id, restoreId }, { tx });
 		return undoing;
@@ -147,9 +149,9 @@ export async function undoRestore(runtime: Runtime, actor: RestoreActor, restore
 /** Keeps the restored data: the volumes the app ran on before are deleted now. */
 export async function keepRestored(runtime: Runtime, actor: RestoreActor, restoreId: string) {
 	const restore = await getRestoreFor(runtime.db, actor, restoreId);
-	if (restore.status !== 'RESTORED') throw invalidState('Only a finished restore can be kept.');
+	if (restore.status !== 'RESTORED') throw invalidState(say(m.rst2_keep_only_finished));
 	const kept = await discardOldClaims(runtime, restore.id);
-	if (!kept) throw invalidState('Only a finished restore can be kept.');
+	if (!kept) throw invalidState(say(m.rst2_keep_only_finished));
 	await runtime.db.transaction(async (tx) => {
 		await auditRestore(tx, actor, 'backup.restore_keep', kept);
 		// The job sizes the namespace's quota for one generation of volumes again.

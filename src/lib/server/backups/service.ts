@@ -7,6 +7,8 @@ import type { BackupKind } from '$lib/statuses';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
 import { backups, restores, servicePlans, subscriptions, type Backup, type ServiceInstance } from '../db/schema';
 import { invalidState, notFound } from '../errors';
+import { say } from '../sentences';
+import { m } from '$lib/paraglide/messages';
 import type { Cluster } from '../kube/cluster';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
@@ -84,15 +86,15 @@ const BACKED_UP: ServiceInstance['status'][] = ['RUNNING', 'STOPPED', 'STARTING'
 
 /** The owner's "Back up now": one at a time per app, on a cluster that can take snapshots. */
 export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
-	if (!(await backupsAvailable(runtime))) throw invalidState('Backups are not available on this cluster.');
-	if (!BACKED_UP.includes(instance.status)) throw invalidState('This app cannot be backed up in its current state.');
+	if (!(await backupsAvailable(runtime))) throw invalidState(say(m.rst2_backups_unavailable));
+	if (!BACKED_UP.includes(instance.status)) throw invalidState(say(m.rst2_cannot_back_up_now));
 	const backup = await runtime.db.transaction(async (tx) => {
 		const [pending] = await tx
 			.select({ id: backups.id })
 			.from(backups)
 			.where(and(eq(backups.instanceId, instance.id), eq(backups.status, 'PENDING')))
 			.for('update');
-		if (pending) throw invalidState('A backup of this app is being taken. Wait for it to finish.');
+		if (pending) throw invalidState(say(m.rst2_backup_in_progress));
 		return requestBackup(runtime, tx, instance, 'MANUAL');
 	});
 	return toBackupView(backup);

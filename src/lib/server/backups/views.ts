@@ -78,3 +78,38 @@ export function toBackupView(backup: Backup): BackupView {
 		expiresAt: backup.expiresAt
 	};
 }
+
+/** A terminated app an administrator can restore now, from its termination backup. */
+export const restorableTerminationSchema = z.object({
+	backupId: z.string(),
+	subscriptionId: z.string(),
+	instanceId: z.string(),
+	name: z.string(),
+	userId: z.string(),
+	customer: z.string(),
+	service: z.string(),
+	terminatedAt: z.date(),
+	/** The backup is deleted then, and the app can no longer be restored. */
+	expiresAt: z.date()
+});
+export type RestorableTermination = z.infer<typeof restorableTerminationSchema>;
+
+export function toRestorableTermination(row: RestorableTermination): RestorableTermination {
+	return {
+		backupId: row.backupId,
+		subscriptionId: row.subscriptionId,
+		instanceId: row.instanceId,
+		name: row.name,
+		userId: row.userId,
+		customer: row.customer,
+		service: row.service,
+		terminatedAt: row.terminatedAt,
+		expiresAt: row.expiresAt
+	};
+}
+
+export const restoreTerminatedResultSchema = z.object({
+	subscriptionId: z.string(),
+	instanceId: z.string(),
+	backupId: z.string()
+});

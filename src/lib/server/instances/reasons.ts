@@ -39,6 +39,8 @@ type Texts = {
 	cluster_refused: Detail;
 	cluster_unreachable: Detail;
 	unexpected: Detail;
+	backup_unavailable: Detail;
+	backup_snapshots_late: Record<string, never>;
 };
 
 export type InstanceReasonKey = keyof Texts;
@@ -65,7 +67,8 @@ const PLAIN: Partial<Record<InstanceReasonKey, Message>> = {
 	backup_before_upgrade: m.txt5_reason_backup_before_upgrade,
 	cleanup_timeout: m.txt5_reason_cleanup_timeout,
 	deployment_missing: m.txt5_reason_deployment_missing,
-	out_of_memory: m.txt5_reason_out_of_memory
+	out_of_memory: m.txt5_reason_out_of_memory,
+	backup_snapshots_late: m.txt5_reason_backup_snapshots_late
 };
 
 const WITH_DETAIL: Partial<Record<InstanceReasonKey, (inputs: Detail, options: Options) => string>> = {
@@ -78,7 +81,8 @@ const WITH_DETAIL: Partial<Record<InstanceReasonKey, (inputs: Detail, options: O
 	replica_refused: m.txt5_reason_replica_refused,
 	cluster_refused: m.txt5_reason_cluster_refused,
 	cluster_unreachable: m.txt5_reason_cluster_unreachable,
-	unexpected: m.txt5_reason_unexpected
+	unexpected: m.txt5_reason_unexpected,
+	backup_unavailable: m.txt5_reason_backup_unavailable
 };
 
 /** "5 minutes" / "5 menit", "2 seconds" / "2 detik". */

@@ -26,6 +26,22 @@ export type VolumeSnapshot = {
 	};
 };
 
+/** The cluster-scoped object that holds a snapshot on the storage (its handle there). */
+export type VolumeSnapshotContent = {
+	apiVersion?: string;
+	kind?: string;
+	metadata: { name: string; labels?: Record<string, string>; uid?: string };
+	spec: {
+		deletionPolicy: 'Delete' | 'Retain';
+		driver: string;
+		/** volumeHandle: cut from a volume (dynamic); snapshotHandle: pre-provisioned. */
+		source: { volumeHandle?: string; snapshotHandle?: string };
+		volumeSnapshotClassName?: string;
+		volumeSnapshotRef: { kind?: string; namespace: string; name: string; uid?: string };
+	};
+	status?: { snapshotHandle?: string; readyToUse?: boolean; restoreSize?: number; error?: { message?: string } };
+};
+
 type Call = <T>(what: string, operation: () => Promise<T>) => Promise<T>;
 
 const isNotFound = (error: unknown) => error instanceof ClusterError && error.status === 404;
@@ -142,6 +158,60 @@ export class VolumeSnapshots {
 			if (isNotFound(error)) return false;
 			throw error;
 		}
+	}
+
+	async readContent(contentName: string): Promise<VolumeSnapshotContent | undefined> {
+		try {
+			return (await this.call(`read VolumeSnapshotContent ${contentName}`, () =>
+				this.customObjects.getClusterCustomObject({
+					group: SNAPSHOT_GROUP,
+					version: VERSION,
+					plural: 'volumesnapshotcontents',
+					name: contentName
+				})
+			)) as VolumeSnapshotContent;
+		} catch (error) {
+			if (isNotFound(error)) return undefined;
+			throw error;
+		}
+	}
+
+	/** Creates a (pre-provisioned) content; an existing one of that name is fine (a job's retry). */
+	async createContent(content: VolumeSnapshotContent): Promise<void> {
+		const body = { apiVersion: `${SNAPSHOT_GROUP}/${VERSION}`, kind: 'VolumeSnapshotContent', ...content };
+		try {
+			await this.call(`create VolumeSnapshotContent ${content.metadata.name}`, () =>
+				this.customObjects.createClusterCustomObject({
+					group: SNAPSHOT_GROUP,
+					version: VERSION,
+					plural: 'volumesnapshotcontents',
+					body
+				})
+			);
+		} catch (error) {
+			if (!(error instanceof ClusterError && error.status === 409)) throw error;
+		}
+	}
+
+	/**
+	 * Points a pre-provisioned content at the VolumeSnapshot that is to bind it (its namespace
+	 * and name, the uid cleared: the snapshot controller fills it in when it binds). The
+	 * controller binds only a content whose volumeSnapshotRef names the snapshot:
+	 * https://kubernetes.io/docs/concepts/storage/volume-snapshots/#volume-snapshot-contents
+	 */
+	async pointContentAt(contentName: string, ref: { namespace: string; name: string }): Promise<void> {
+		await this.call(`point VolumeSnapshotContent ${contentName} at ${ref.namespace}/${ref.name}`, () =>
+			this.customObjects.patchClusterCustomObject(
+				{
+					group: SNAPSHOT_GROUP,
+					version: VERSION,
+					plural: 'volumesnapshotcontents',
+					name: contentName,
+					body: { spec: { volumeSnapshotRef: { kind: 'VolumeSnapshot', namespace: ref.namespace, name: ref.name, uid: null } } }
+				},
+				setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+			)
+		);
 	}
 
 	async deleteContent(contentName: string): Promise<void> {

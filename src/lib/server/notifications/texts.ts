@@ -65,6 +65,9 @@ type Texts = {
 	upgrade_completed: Service & { price: Rupiah };
 	upgrade_failed: Service & { previous: string; reason: string };
 	upgrade_failed_refunded: Service & { previous: string; reason: string };
+	app_restored: Name & { service: string; url: string; date: Day };
+	app_restore_failed: Name & { service: string; reason: string; date: Day };
+	restore_failed: Name & { reason: string };
 };
 
 export type NotificationTextKey = keyof Texts;
@@ -114,7 +117,10 @@ export const NOTIFICATION_TEXT_KEYS = Object.keys({
 	low_credit: 1,
 	upgrade_completed: 1,
 	upgrade_failed: 1,
-	upgrade_failed_refunded: 1
+	upgrade_failed_refunded: 1,
+	app_restored: 1,
+	app_restore_failed: 1,
+	restore_failed: 1
 } satisfies Record<NotificationTextKey, 1>) as NotificationTextKey[];
 
 type Message = (inputs: Record<string, string | number>, options: { locale: Locale }) => string;

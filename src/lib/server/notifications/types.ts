@@ -25,6 +25,8 @@ export const NOTIFICATION_TYPES = [
 	'DOMAIN_ACTIVE',
 	'DOMAIN_FAILED',
 	'BACKUP_FAILED',
+	'INSTANCE_RESTORED',
+	'RESTORE_FAILED',
 	'TOP_UP_COMPLETED',
 	'TOP_UP_FAILED',
 	'TRANSFER_PROOF_APPROVED',
@@ -67,6 +69,9 @@ export const NOTIFICATION_MAIL: Record<NotificationType, 'essential' | 'optional
 	DOMAIN_ACTIVE: 'optional',
 	DOMAIN_FAILED: 'optional',
 	BACKUP_FAILED: 'essential',
+	// The app's data came back (or did not): the customer hears of it whatever the mail setting.
+	INSTANCE_RESTORED: 'essential',
+	RESTORE_FAILED: 'essential',
 	PLAN_PRICE_CHANGED: 'essential',
 	TOP_UP_COMPLETED: 'optional',
 	TOP_UP_FAILED: 'optional',

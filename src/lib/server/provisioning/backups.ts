@@ -20,6 +20,7 @@ import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { backupPlan, backupsAvailable, requestBackup } from '../backups/service';
 import { expireRestores } from './restore';
+import { deleteRestoredCopies } from './restored-volumes';
 import { BACKUP_TIMEOUT_MS, backupSize, beyondRetention, isBackupDue, snapshotName } from '../backups/rules';
 
 const LOOK_AGAIN_MS = 2_000;
@@ -154,6 +155,8 @@ async function failBackup(runtime: Runtime, backup: Backup, reason: string) {
 
 /** Deletes the backup's snapshots; a retained content is set back to Delete first, so the storage lets go of it too. */
 async function deleteSnapshots(runtime: Runtime, backup: Backup) {
+	// What an administrator's restore of a terminated app made from it (restored-volumes.ts).
+	if (backup.kind === 'BEFORE_TERMINATION') await deleteRestoredCopies(runtime, backup.id);
 	for (const entry of backup.snapshots) {
 		const retained = backup.kind === 'BEFORE_TERMINATION' && entry.content;
 		if (retained) await runtime.cluster.snapshots.setDeletionPolicy(entry.content!, 'Delete');

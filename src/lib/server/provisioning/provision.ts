@@ -3,9 +3,10 @@
 // is ready (readiness never holds a worker). Every step converges, so a job may run twice or
 // resume after a crash. Outcomes are written back to the instance.
 import { eq } from 'drizzle-orm';
-import { serviceInstances, type ServiceInstance } from '../db/schema';
+import { backups, serviceInstances, type ServiceInstance } from '../db/schema';
+import type { DbOrTx } from '../db/client';
 import { notify } from '../notifications/service';
-import { asRupiah } from '../notifications/texts';
+import { asDate, asRupiah } from '../notifications/texts';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
@@ -32,6 +33,10 @@ import {
 	rolloutLimits,
 	watchRollout
 } from './objects';
+import { BackupUnavailable, releaseRestoredBackup, restoredClaimSources, withClaimSources } from './restored-volumes';
+
+/** What the customer reads while the restored app's snapshots are bound. */
+const RESTORING_VOLUMES = 'Restoring the data from the backup';
 
 /**
  * Provisions an instance up to its rollout: the namespace's shared objects, then the app's
@@ -67,22 +72,35 @@ export async function provisionInstance(
 		if ((await prepareNamespace(runtime, instance, manifests.names.namespace)) === 'terminating') {
 			return await waitForCleanup(runtime, loaded, deadline);
 		}
-		const applied = await applyAppObjects(runtime, instance.id, manifests, {
-			onlyWhile: 'PROVISIONING',
-			fresh,
-			before: NAMESPACE_STEPS.map((step) => ({ step, status: 'done' as const }))
-		});
+		// An app restored from its termination backup: its claims come from the backup's snapshots.
+		const sources = await restoredClaimSources(runtime, instance, manifests.names.namespace);
+		if (sources === 'wait') return await waitForRestoredSnapshots(runtime, loaded, deadline);
+		const objects = sources ? withClaimSources(manifests.objects, instance.subdomain, sources) : manifests.objects;
+		const applied = await applyAppObjects(
+			runtime,
+			instance.id,
+			{ ...manifests, objects },
+			{
+				onlyWhile: 'PROVISIONING',
+				fresh,
+				before: NAMESPACE_STEPS.map((step) => ({ step, status: 'done' as const }))
+			}
+		);
 		// Terminated meanwhile: the termination removes what was made.
 		if (!applied) return { outcome: 'cancelled' as const };
 		await watchRollout(runtime, { instanceId: instance.id, operation: 'provision', deadline });
 		return { outcome: 'applied' as const };
 	} catch (error) {
 		if (isNamespaceTerminating(error)) return await waitForCleanup(runtime, loaded, deadline);
-		if (isTransient(error) && !attempt.final) {
+		if (!(error instanceof BackupUnavailable) && isTransient(error) && !attempt.final) {
 			runtime.log.warn({ err: error, instanceId }, 'provisioning hit a transient error; the job will be retried');
 			throw error;
 		}
-		const failure = failureOf(error);
+		// A backup the restore cannot use (gone, or its snapshot failed) is told in MinisPod's words.
+		const failure =
+			error instanceof BackupUnavailable
+				? { message: error.message, text: instanceReason('backup_unavailable', { detail: error.message }) }
+				: failureOf(error);
 		await failProvisioning(runtime, loaded, failure);
 		return { outcome: 'failed' as const, reason: failure.message };
 	}
@@ -97,6 +115,24 @@ async function waitForCleanup(runtime: Runtime, loaded: LoadedInstance, deadline
 		return { outcome: 'failed' as const, reason: failure.message };
 	}
 	await recordStep(runtime.db, instance.id, 'namespace', 'running', WAITING_FOR_CLEANUP);
+	await enqueue(
+		runtime.boss,
+		'provision-instance',
+		{ instanceId: instance.id, deadline },
+		{ startAfter: new Date(Date.now() + LOOK_AGAIN_MS) }
+	);
+	return { outcome: 'waiting' as const };
+}
+
+/** The restored app's snapshots are being bound: come back shortly, within the provisioning timeout. */
+async function waitForRestoredSnapshots(runtime: Runtime, loaded: LoadedInstance, deadline: string) {
+	const { instance } = loaded;
+	if (Date.now() >= new Date(deadline).getTime()) {
+		const failure = ownFailure(instanceReason('backup_snapshots_late', {}));
+		await failProvisioning(runtime, loaded, failure);
+		return { outcome: 'failed' as const, reason: failure.message };
+	}
+	await recordStep(runtime.db, instance.id, 'volume', 'running', RESTORING_VOLUMES);
 	await enqueue(
 		runtime.boss,
 		'provision-instance',
@@ -166,16 +202,35 @@ export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods
 			['PROVISIONING']
 		);
 		if (!updated) return false;
+		const restoredFrom = await restoredFromBackup(tx, instance);
 		await notify(tx, {
 			userId: instance.userId,
-			type: 'INSTANCE_RUNNING',
-			text: { key: 'instance_running', params: { name: instance.name, service: service.name, url: publicUrl } },
+			type: restoredFrom ? 'INSTANCE_RESTORED' : 'INSTANCE_RUNNING',
+			text: restoredFrom
+				? {
+						key: 'app_restored',
+						params: { name: instance.name, service: service.name, url: publicUrl, date: asDate(restoredFrom.createdAt) }
+					}
+				: { key: 'instance_running', params: { name: instance.name, service: service.name, url: publicUrl } },
 			link: `/instances/${instance.id}`
 		});
 		return true;
 	});
 	if (running) provisioningEnded('running', instance.createdAt);
+	// Its volumes are copies now: the backup is released (left to its expiry if that fails).
+	if (running) {
+		await releaseRestoredBackup(runtime, instance).catch((error: unknown) =>
+			runtime.log.warn({ err: error, instanceId: instance.id }, 'could not release the backup a restored app was made from')
+		);
+	}
 	return running;
+}
+
+/** The backup an administrator restored the app from, if it was. */
+async function restoredFromBackup(db: DbOrTx, instance: Pick<ServiceInstance, 'restoredFromBackupId'>) {
+	if (!instance.restoredFromBackupId) return undefined;
+	const [backup] = await db.select().from(backups).where(eq(backups.id, instance.restoredFromBackupId));
+	return backup;
 }
 
 /** Failure: clean up, then ERROR + slot released + refund, and the customer told why. */
@@ -207,11 +262,16 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		if (!failed) return;
 		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason, runtime.clock.now());
 		const failedParams = { name: instance.name, service: service.name, plan: plan.name, reason };
+		const restoredFrom = await restoredFromBackup(tx, instance);
 		await notify(tx, {
 			userId: instance.userId,
-			type: 'INSTANCE_FAILED',
-			text:
-				refunded > 0
+			type: restoredFrom ? 'RESTORE_FAILED' : 'INSTANCE_FAILED',
+			text: restoredFrom
+				? {
+						key: 'app_restore_failed',
+						params: { name: instance.name, service: service.name, reason, date: asDate(restoredFrom.expiresAt ?? new Date()) }
+					}
+				: refunded > 0
 					? {
 							key: 'instance_failed_refunded',
 							params: { ...failedParams, amount: asRupiah(refunded) }

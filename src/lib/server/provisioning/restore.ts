@@ -20,6 +20,8 @@ import { LABEL, MANAGED_BY, claimRole, volumeClaimNames } from '../kube/names';
 import { companionObjects, type KubeManifest } from '../kube/manifests';
 import { parseQuantity } from '../kube/quantity';
 import { enqueue } from '../queue';
+import type { DbOrTx } from '../db/client';
+import { notifyOnce } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
 import { isTransient, reasonOf, type Attempt } from './attempts';
@@ -91,6 +93,7 @@ export async function runRestore(runtime: Runtime, restoreId: string, attempt: A
 		await updateInstance(runtime.db, restore.instanceId, { status: 'ERROR', statusReason: `Could not switch back: ${reason}` }, [
 			'UPDATING'
 		]);
+		await tellOwnerRestoreFailed(runtime.db, restore, loaded.instance.name, `Could not switch back: ${reason}`);
 		return { outcome: 'failed' as const, reason };
 	}
 }
@@ -234,7 +237,19 @@ async function finish(runtime: Runtime, restore: Restore, loaded: LoadedInstance
 		);
 		if (started && restore.startAfter)
 			await watchRollout(runtime, { instanceId: restore.instanceId, operation: 'start' }, { tx });
+		if (finished.status === 'FAILED') await tellOwnerRestoreFailed(tx, finished, loaded.instance.name, restore.error!);
 		return finished;
+	});
+}
+
+/** The owner hears once that the restore failed (a job run again does not tell them twice). */
+async function tellOwnerRestoreFailed(db: DbOrTx, restore: Restore, name: string, reason: string) {
+	await notifyOnce(db, `restore-failed:${restore.id}`, {
+		userId: restore.userId,
+		type: 'RESTORE_FAILED',
+		text: { key: 'restore_failed', params: { name, reason } },
+		link: `/instances/${restore.instanceId}`,
+		metadata: { instanceId: restore.instanceId, restoreId: restore.id, backupId: restore.backupId }
 	});
 }
 

@@ -45,6 +45,12 @@ export const serviceInstances = pgTable(
 		 * of the claims a restore made from a backup (kube/names.ts).
 		 */
 		volumeSuffix: text(),
+		/**
+		 * The termination backup (backups.id) an administrator restores this app from: its claims
+		 * are made from that backup's snapshots when it is set up; cleared when the backup is
+		 * released (the app runs on its copies). No foreign key: backups reference instances.
+		 */
+		restoredFromBackupId: uuid(),
 		provisioningSteps: jsonb().$type<ProvisioningStep[]>().notNull().default([]),
 		healthStatus: text(),
 		lastHealthCheck: timestamp({ withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "service_instances" ADD COLUMN "restored_from_backup_id" uuid;
