@@ -15,6 +15,7 @@ import { expectInvariants } from '../support/invariants';
 import { eventually } from '../support/kube';
 import { waitForInstance } from '../support/waits';
 import { runningProApp } from '../support/apps';
+import { renderText } from '../../src/lib/server/notifications/texts';
 
 const HOUR_MS = 3_600_000;
 let runtime: TestRuntime;
@@ -145,6 +146,8 @@ describe('backups', () => {
 			.where(and(eq(notifications.userId, user.id), eq(notifications.type, 'BACKUP_FAILED')));
 		expect(notices).toHaveLength(1);
 		expect(notices[0].body).toMatch(/keeps running/);
+		expect(notices[0].text).toMatchObject({ key: 'backup_failed' });
+		expect(renderText(notices[0].text!, 'id')?.body).toMatch(/tetap berjalan/);
 	});
 
 	it('a termination backs the app up first, and its snapshot content outlives the namespace objects', async () => {

@@ -95,6 +95,16 @@ describe('an app’s status reason in the viewer’s language', () => {
 		expect(await viewIn(upgrade, 'id')).toBe('Peningkatan gagal: Gagal mengunduh image: manifest unknown');
 	});
 
+	it('tells a restore’s steps and a backup it cannot use in the viewer’s language', () => {
+		expect(renderInstanceReason(instanceReason('restore_volumes', {}), 'id')).toBe(
+			'Memulihkan dari cadangan: membuat volume dari snapshot'
+		);
+		expect(renderInstanceReason(instanceReason('restoring', {}), 'en')).toBe('Restoring from a backup');
+		expect(renderInstanceReason(instanceReason('backup_unavailable', { detail: 'gone' }), 'id')).toBe(
+			'Cadangan tidak bisa dipulihkan: gone'
+		);
+	});
+
 	it('says how long a rollout was given in the viewer’s words', async () => {
 		const timeout = failureOf(new ClusterError('x', { reason: 'Timeout', detail: 'pod a is pending', limitMs: 300_000 }));
 		expect(renderInstanceReason(timeout.text, 'id')).toBe('Aplikasi tidak siap dalam 5 menit (pod a is pending)');

@@ -10,7 +10,7 @@ import { audit, type AuditActor } from '../audit/service';
 import { invalidState, notFound } from '../errors';
 import { QUEUE_NAMES, RETRY_SAFE_QUEUES, type QueueName } from '../queue';
 import { m } from '$lib/paraglide/messages';
-import { say } from '../sentences';
+import { render, say } from '../sentences';
 
 const PAGE_SIZE = 50;
 
@@ -30,7 +30,7 @@ const isRetrySafe = (queue: string) => (RETRY_SAFE_QUEUES as readonly string[]).
 /** The error pg-boss stored for a failed job (an Error serialised as `{ message, stack }`, or anything). */
 export function jobError(output: unknown): string {
 	if (output && typeof output === 'object' && 'message' in output) return String((output as { message: unknown }).message);
-	if (output === null || output === undefined) return 'No error recorded';
+	if (output === null || output === undefined) return render(say(m.txt5_job_no_error));
 	return typeof output === 'string' ? output : JSON.stringify(output);
 }
 

@@ -8,7 +8,7 @@ import type { DbOrTx, Tx } from '../db/client';
 import { restores, serviceInstances, subscriptions, type Restore, type ServiceInstance } from '../db/schema';
 import { audit } from '../audit/service';
 import { invalidState, notFound } from '../errors';
-import { render, say } from '../sentences';
+import { say } from '../sentences';
 import { m } from '$lib/paraglide/messages';
 import { updateInstance } from '../instances/state';
 import type { Actor } from '../instances/service';
@@ -17,6 +17,7 @@ import type { Runtime } from '../runtime';
 import { volumeClaimNames } from '../kube/names';
 import { getBackupFor } from './service';
 import { toRestoreView } from './views';
+import { instanceReason, statusReason } from '../instances/reasons';
 
 /** A restore is open until it is kept, undone or failed: one at a time per app. */
 const OPEN: Restore['status'][] = ['RESTORING', 'RESTORED', 'UNDOING'];
@@ -111,7 +112,7 @@ export async function restoreBackup(runtime: Runtime, actor: RestoreActor, backu
 				startAfter: instance.status === 'RUNNING'
 			})
 			.returning();
-		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: render(say(m.rst2_reason_restoring)) }, SETTLED);
+		await updateInstance(tx, instance.id, { status: 'UPDATING', ...statusReason(instanceReason('restoring', {})) }, SETTLED);
 		await auditRestore(tx, actor, 'backup.restore', created);
 		await enqueue(runtime.boss, 'instance-restore', { instanceId: instance.id, restoreId: id }, { tx });
 		return created;
@@ -138,7 +139,7 @@ export async function undoRestore(runtime: Runtime, actor: RestoreActor, restore
 			.set({ status: 'UNDOING', step: 'stop', startAfter: instance.status === 'RUNNING' })
 			.where(eq(restores.id, restoreId))
 			.returning();
-		await updateInstance(tx, instance.id, { status: 'UPDATING', statusReason: render(say(m.rst2_reason_undoing)) }, SETTLED);
+		await updateInstance(tx, instance.id, { status: 'UPDATING', ...statusReason(instanceReason('undoing', {})) }, SETTLED);
 		await auditRestore(tx, actor, 'backup.restore_undo', undoing);
 		await enqueue(runtime.boss, 'instance-restore', { instanceId: instance.id, restoreId }, { tx });
 		return undoing;

@@ -41,6 +41,13 @@ type Texts = {
 	unexpected: Detail;
 	backup_unavailable: Detail;
 	backup_snapshots_late: Record<string, never>;
+	restoring: Record<string, never>;
+	undoing: Record<string, never>;
+	restore_stop: Record<string, never>;
+	restore_volumes: Record<string, never>;
+	restore_switch: Record<string, never>;
+	restore_cleanup: Record<string, never>;
+	restore_start: Record<string, never>;
 };
 
 export type InstanceReasonKey = keyof Texts;
@@ -68,7 +75,14 @@ const PLAIN: Partial<Record<InstanceReasonKey, Message>> = {
 	cleanup_timeout: m.txt5_reason_cleanup_timeout,
 	deployment_missing: m.txt5_reason_deployment_missing,
 	out_of_memory: m.txt5_reason_out_of_memory,
-	backup_snapshots_late: m.txt5_reason_backup_snapshots_late
+	backup_snapshots_late: m.txt5_reason_backup_snapshots_late,
+	restoring: m.rst2_reason_restoring,
+	undoing: m.rst2_reason_undoing,
+	restore_stop: m.txt5_reason_restore_stop,
+	restore_volumes: m.txt5_reason_restore_volumes,
+	restore_switch: m.txt5_reason_restore_switch,
+	restore_cleanup: m.txt5_reason_restore_cleanup,
+	restore_start: m.txt5_reason_restore_start
 };
 
 const WITH_DETAIL: Partial<Record<InstanceReasonKey, (inputs: Detail, options: Options) => string>> = {

@@ -68,6 +68,7 @@ type Texts = {
 	app_restored: Name & { service: string; url: string; date: Day };
 	app_restore_failed: Name & { service: string; reason: string; date: Day };
 	restore_failed: Name & { reason: string };
+	backup_failed: Name & { reason: string };
 };
 
 export type NotificationTextKey = keyof Texts;
@@ -120,7 +121,8 @@ export const NOTIFICATION_TEXT_KEYS = Object.keys({
 	upgrade_failed_refunded: 1,
 	app_restored: 1,
 	app_restore_failed: 1,
-	restore_failed: 1
+	restore_failed: 1,
+	backup_failed: 1
 } satisfies Record<NotificationTextKey, 1>) as NotificationTextKey[];
 
 type Message = (inputs: Record<string, string | number>, options: { locale: Locale }) => string;

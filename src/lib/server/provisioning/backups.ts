@@ -144,8 +144,7 @@ async function failBackup(runtime: Runtime, backup: Backup, reason: string) {
 		await notify(tx, {
 			userId: backup.userId,
 			type: 'BACKUP_FAILED',
-			title: `Backup of ${instance?.name ?? 'your app'} failed`,
-			body: `${reason} Your app keeps running as before; the next backup will try again.`,
+			text: { key: 'backup_failed', params: { name: instance?.name ?? '', reason } },
 			link: `/instances/${backup.instanceId}`,
 			metadata: { instanceId: backup.instanceId, backupId: backup.id }
 		});

@@ -29,17 +29,18 @@ import { KEEP_OLD_CLAIMS_HOURS } from '../backups/rules';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 import { deleteClaims, discardOldClaims } from '../backups/restore';
+import { instanceReason, statusReason, type InstanceReason } from '../instances/reasons';
 
 /** A restore that cannot go on whatever the retries: it is switched back and fails. */
 class RestoreImpossible extends Error {}
 
 /** What the app's page says while a step runs. */
-const STEP_REASON: Partial<Record<RestoreStep, string>> = {
-	stop: 'Restoring from a backup: stopping the app',
-	volumes: 'Restoring from a backup: creating volumes from the snapshots',
-	switch: 'Restoring from a backup: switching the app to the restored volumes',
-	cleanup: 'Switching back: deleting the restored volumes',
-	start: 'Restoring from a backup: starting the app'
+const STEP_REASON: Partial<Record<RestoreStep, InstanceReason>> = {
+	stop: instanceReason('restore_stop', {}),
+	volumes: instanceReason('restore_volumes', {}),
+	switch: instanceReason('restore_switch', {}),
+	cleanup: instanceReason('restore_cleanup', {}),
+	start: instanceReason('restore_start', {})
 };
 
 async function loadRestore(runtime: Runtime, restoreId: string) {
@@ -55,7 +56,7 @@ async function advance(runtime: Runtime, restore: Restore, step: RestoreStep) {
 			.set({ step })
 			.where(and(eq(restores.id, restore.id), eq(restores.status, restore.status)))
 			.returning({ id: restores.id });
-		if (moved) await updateInstance(tx, restore.instanceId, { statusReason: STEP_REASON[step] ?? null }, ['UPDATING']);
+		if (moved) await updateInstance(tx, restore.instanceId, statusReason(STEP_REASON[step] ?? null), ['UPDATING']);
 	});
 	return { ...restore, step };
 }
