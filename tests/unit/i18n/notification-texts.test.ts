@@ -4,9 +4,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMail } from '../../../src/lib/server/mail/templates';
+import { instanceReason } from '../../../src/lib/server/instances/reasons';
+import { domainReason, renderDomainReason } from '../../../src/lib/server/domains/reasons';
 import {
 	NOTIFICATION_TEXT_KEYS,
 	asDate,
+	asDomainReason,
+	asInstanceReason,
 	asPeriod,
 	asRupiah,
 	notificationWords,
@@ -79,5 +83,43 @@ describe('notification texts', () => {
 			.map((name) => name.replace(/^notif_|_(title|body)$/g, ''))
 			.filter((key) => !(NOTIFICATION_TEXT_KEYS as string[]).includes(key));
 		expect(unused).toEqual([]);
+	});
+});
+
+describe('a failure told in a notification', () => {
+	it('gives its reason in the reader’s language, and the stored English for a key this version does not know', () => {
+		const failed: NotificationText = {
+			key: 'instance_failed',
+			params: {
+				name: 'Blog',
+				service: 'Ghost',
+				plan: 'Basic',
+				reason: asInstanceReason(
+					instanceReason('image_pull_failed', { detail: 'manifest unknown' }),
+					'Image pull failed: manifest unknown'
+				)
+			}
+		};
+		expect(renderText(failed, 'id')?.body).toContain('Gagal mengunduh image: manifest unknown');
+		expect(renderText(failed, 'en')?.body).toContain('Image pull failed: manifest unknown');
+		const future = {
+			...failed,
+			params: {
+				...failed.params,
+				reason: { why: { instance: { key: 'from_a_later_version', params: {} } }, english: 'As stored' }
+			}
+		};
+		expect(renderText(future as unknown as NotificationText, 'id')?.body).toContain('As stored');
+	});
+
+	it('reads a domain’s failure in the reader’s language', () => {
+		const why = domainReason('over_allowance', { allowed: 1 });
+		const failed: NotificationText = {
+			key: 'domain_failed',
+			params: { hostname: 'blog.example.com', reason: asDomainReason(why, renderDomainReason(why, 'en')!) }
+		};
+		expect(renderDomainReason(why, 'id')).not.toBe(renderDomainReason(why, 'en'));
+		expect(renderText(failed, 'id')?.body).toContain(renderDomainReason(why, 'id')!);
+		expect(renderText(failed, 'en')?.body).toContain(renderDomainReason(why, 'en')!);
 	});
 });

@@ -7,15 +7,22 @@
 import { formatDate, formatPeriod, formatRupiah } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
+import { renderInstanceReason, type InstanceReason } from '../instances/reasons';
+import { renderDomainReason, type DomainReason } from '../domains/reasons';
 
 type Rupiah = { rupiah: number };
 type Day = { date: string };
 type Period = { period: [string, string] };
-export type TextParam = string | number | Rupiah | Day | Period;
+/** Why something failed, as the app's or domain's status reason says it (with its English for older versions). */
+type Why = { why: { instance: InstanceReason } | { domain: DomainReason }; english: string };
+export type TextParam = string | number | Rupiah | Day | Period | Why;
 
 export const asRupiah = (amount: number): Rupiah => ({ rupiah: amount });
 export const asDate = (date: Date): Day => ({ date: date.toISOString() });
 export const asPeriod = (start: Date, end: Date): Period => ({ period: [start.toISOString(), end.toISOString()] });
+/** A failure's reason, read in each reader's language. */
+export const asInstanceReason = (reason: InstanceReason, english: string): Why => ({ why: { instance: reason }, english });
+export const asDomainReason = (reason: DomainReason, english: string): Why => ({ why: { domain: reason }, english });
 
 type Name = { name: string };
 type Service = { service: string; plan: string };
@@ -29,13 +36,13 @@ type Texts = {
 	top_up_completed: { amount: Rupiah };
 	top_up_failed: { amount: Rupiah; reason: string };
 	waitlist_slot: Service & { hours: number };
-	instance_action_failed: Name & { action: string; reason: string };
+	instance_action_failed: Name & { action: string; reason: string | Why };
 	instance_missing: Name;
 	domain_active: Name & { hostname: string };
-	domain_failed: { hostname: string; reason: string };
+	domain_failed: { hostname: string; reason: string | Why };
 	instance_running: Name & { service: string; url: string };
-	instance_failed: Name & Service & { reason: string };
-	instance_failed_refunded: Name & Service & { reason: string; amount: Rupiah };
+	instance_failed: Name & Service & { reason: string | Why };
+	instance_failed_refunded: Name & Service & { reason: string | Why; amount: Rupiah };
 	resumed: Name & { end: Day };
 	resumed_charged: Name & { amount: Rupiah; end: Day };
 	extended: { days: number; end: Day };
@@ -66,7 +73,7 @@ type Texts = {
 	upgrade_failed: Service & { previous: string; reason: string };
 	upgrade_failed_refunded: Service & { previous: string; reason: string };
 	app_restored: Name & { service: string; url: string; date: Day };
-	app_restore_failed: Name & { service: string; reason: string; date: Day };
+	app_restore_failed: Name & { service: string; reason: string | Why; date: Day };
 	restore_failed: Name & { reason: string };
 	backup_failed: Name & { reason: string };
 };
@@ -132,6 +139,11 @@ function formatParam(value: TextParam, locale: Locale): string | number {
 	if (typeof value !== 'object') return value;
 	if ('rupiah' in value) return formatRupiah(value.rupiah);
 	if ('date' in value) return formatDate(value.date, locale);
+	if ('why' in value) {
+		const said =
+			'instance' in value.why ? renderInstanceReason(value.why.instance, locale) : renderDomainReason(value.why.domain, locale);
+		return said ?? value.english;
+	}
 	return formatPeriod(value.period[0], value.period[1], locale);
 }
 

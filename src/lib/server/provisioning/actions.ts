@@ -19,6 +19,7 @@ import { loadInstance, type LoadedInstance } from './job-data';
 import type { KubeManifest } from '../kube/manifests';
 import { applyAppObjects, manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 import { pauseDomains, resumeDomains } from './domains';
+import { asInstanceReason } from '../notifications/texts';
 
 type Action = JobPayloads['instance-action']['action'];
 
@@ -211,7 +212,10 @@ export async function markActionFailed(runtime: Runtime, instance: ServiceInstan
 		await notify(tx, {
 			userId: instance.userId,
 			type: 'INSTANCE_ACTION_FAILED',
-			text: { key: 'instance_action_failed', params: { name: instance.name, action, reason } },
+			text: {
+				key: 'instance_action_failed',
+				params: { name: instance.name, action, reason: asInstanceReason(failure.text, reason) }
+			},
 			link: `/instances/${instance.id}`
 		});
 	});

@@ -25,6 +25,7 @@ import type { Runtime } from '../runtime';
 import type { DbOrTx } from '../db/client';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { manifestsFor, namesOf } from './objects';
+import { asDomainReason } from '../notifications/texts';
 
 /**
  * Brings the app's Ingress in line with its routed domains. Only an Ingress that exists is
@@ -133,8 +134,8 @@ async function failDomain(runtime: Runtime, domain: CustomDomain, why: DomainRea
 	const failed = await runtime.db.transaction(async (tx) => {
 		const columns = domainStatusReason(why);
 		const row = await moveDomain(tx, domain, domain.status, { status: 'FAILED', ...columns });
-		// The notification's text takes the reason as written in English (its parameters are strings).
-		const reason = columns.statusReason ?? '';
+		// Read in the owner's language; the English stays for versions that do not know the key.
+		const reason = asDomainReason(why, columns.statusReason ?? '');
 		if (!row) return false;
 		await notify(tx, {
 			userId: domain.userId,

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { backups, serviceInstances, type ServiceInstance } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { notify } from '../notifications/service';
-import { asDate, asRupiah } from '../notifications/texts';
+import { asDate, asInstanceReason, asRupiah } from '../notifications/texts';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { releaseAfterFailedProvisioning } from '../subscriptions/outcomes';
@@ -261,7 +261,8 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		// Terminated meanwhile: the termination settled the money and the slot.
 		if (!failed) return;
 		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason, runtime.clock.now());
-		const failedParams = { name: instance.name, service: service.name, plan: plan.name, reason };
+		const why = asInstanceReason(failure.text, reason);
+		const failedParams = { name: instance.name, service: service.name, plan: plan.name, reason: why };
 		const restoredFrom = await restoredFromBackup(tx, instance);
 		await notify(tx, {
 			userId: instance.userId,
@@ -269,7 +270,12 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 			text: restoredFrom
 				? {
 						key: 'app_restore_failed',
-						params: { name: instance.name, service: service.name, reason, date: asDate(restoredFrom.expiresAt ?? new Date()) }
+						params: {
+							name: instance.name,
+							service: service.name,
+							reason: why,
+							date: asDate(restoredFrom.expiresAt ?? new Date())
+						}
 					}
 				: refunded > 0
 					? {
