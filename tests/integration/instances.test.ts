@@ -13,6 +13,7 @@ import { rejection } from '../support/errors';
 import { scaled } from '../support/timeouts';
 import { inLocale } from '../support/locale';
 import { waitForInstance, waitForJob } from '../support/waits';
+import { renderText } from '../../src/lib/server/notifications/texts';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -258,6 +259,9 @@ describe('app lifecycle', () => {
 		expect(limits()).toMatchObject({ cpu: `${pro.cpuMilli}m`, memory: `${pro.memoryMb}Mi` });
 		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
 		expect(notes.map((n) => n.type)).toContain('UPGRADE_FAILED');
+		// The notice gives the cluster's refusal inside a sentence in the owner's language.
+		const notice = notes.find((n) => n.type === 'UPGRADE_FAILED')!;
+		expect(renderText(notice.text!, 'id')?.body).toMatch(/Kubernetes menolak: .*quota exceeded/);
 	});
 
 	it('the health job marks an app whose pod keeps crashing, and clears it when it recovers', async () => {

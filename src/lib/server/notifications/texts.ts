@@ -70,8 +70,8 @@ type Texts = {
 	renewal_notice_short: Name & { date: Day; amount: Rupiah; due: Rupiah; balance: Rupiah; shortfall: Rupiah };
 	low_credit: Name & { amount: Rupiah; days: number; balance: Rupiah; date: Day; price: Rupiah; shortfall: Rupiah };
 	upgrade_completed: Service & { price: Rupiah };
-	upgrade_failed: Service & { previous: string; reason: string };
-	upgrade_failed_refunded: Service & { previous: string; reason: string };
+	upgrade_failed: Service & { previous: string; reason: string | Why };
+	upgrade_failed_refunded: Service & { previous: string; reason: string | Why };
 	app_restored: Name & { service: string; url: string; date: Day };
 	app_restore_failed: Name & { service: string; reason: string | Why; date: Day };
 	restore_failed: Name & { reason: string };

@@ -139,6 +139,7 @@ export async function failUpgrade(runtime: Runtime, loaded: LoadedInstance, inpu
 		subscriptionId: input.subscriptionId,
 		upgradeId: input.upgradeId,
 		reason,
+		why: failure.text,
 		now: runtime.clock.now()
 	});
 	await prepareNamespace(runtime, loaded.instance, names.namespace).catch((error) =>

@@ -7,7 +7,8 @@ import { serviceInstances, subscriptions, transactions, type ServicePlan, type S
 import { AppError, insufficientCredit, invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
-import { asRupiah } from '../notifications/texts';
+import { asInstanceReason, asRupiah } from '../notifications/texts';
+import type { InstanceReason } from '../instances/reasons';
 import { applyBalanceChange } from '../wallet/ledger';
 import { backupsAvailable, requestBackup } from '../backups/service';
 import { updateInstance } from '../instances/state';
@@ -217,7 +218,8 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
  */
 export async function rollbackUpgrade(
 	db: DbOrTx,
-	input: { subscriptionId: string; upgradeId: string; reason: string; now: Date }
+	/** `why`: the reason as a keyed status reason, for the notice in the owner's language. */
+	input: { subscriptionId: string; upgradeId: string; reason: string; why?: InstanceReason; now: Date }
 ) {
 	return db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.subscriptionId)).for('update');
@@ -262,7 +264,7 @@ export async function rollbackUpgrade(
 					service: previous.service.name,
 					plan: failed.plan.name,
 					previous: previous.plan.name,
-					reason: input.reason
+					reason: input.why ? asInstanceReason(input.why, input.reason) : input.reason
 				}
 			},
 			link: `/subscriptions/${subscription.id}`
