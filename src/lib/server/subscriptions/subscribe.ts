@@ -1,6 +1,7 @@
 // Subscribing: the checks in the brief's order, then one transaction that takes the slot,
 // creates subscription and instance, charges the first period and enqueues provisioning.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
 import { serviceInstances, subscriptions, type Service, type ServicePlan, type Subscription } from '../db/schema';
 import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
@@ -59,11 +60,6 @@ export function makeSubdomain(name: string): string {
 	const suffix = Array.from(randomBytes(6), (byte) => alphabet[byte % alphabet.length]).join('');
 	return `${base}-${suffix}`;
 }
-
-const isUniqueViolation = (error: unknown, constraint: string) => {
-	const cause = (error as { cause?: { code?: string; constraint?: string } }).cause ?? (error as { code?: string });
-	return (cause as { code?: string }).code === '23505' && (cause as { constraint?: string }).constraint === constraint;
-};
 
 type NewSubscription = {
 	userId: string;
@@ -131,36 +127,38 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 
 	const end = addMonths(now, input.grant?.months ?? 1);
 	const price = input.grant ? 0 : plan.monthlyPrice;
-	let subscription: Subscription;
-	try {
-		// In a savepoint, so the transaction survives the unique violation of a concurrent twin.
-		[subscription] = await tx.transaction((savepoint) =>
-			savepoint
-				.insert(subscriptions)
-				.values({
-					userId: input.userId,
-					serviceId: service.id,
-					planId: plan.id,
-					name: input.name ?? null,
-					status: 'ACTIVE',
-					startDate: now,
-					billingAnchor: now,
-					currentPeriodStart: now,
-					endDate: end,
-					lastBilled: now,
-					monthlyPrice: plan.monthlyPrice,
-					lastChargeAmount: price,
-					isGrant: Boolean(input.grant),
-					grantedBy: input.grant?.by ?? null
-				})
-				.returning()
-		);
-	} catch (error) {
-		if (isUniqueViolation(error, 'subscriptions_one_live_per_service')) {
-			const existing = await liveSubscriptionFor(tx, input.userId, service.id);
-			throw existing ? duplicateSubscription(existing.id) : error;
-		}
-		throw error;
+	// A live twin (a concurrent subscribe to the same app) makes this insert nothing: it waits
+	// for the twin's transaction and then leaves the unique index of live subscriptions to it,
+	// without the savepoint a unique violation would need for the lookup below.
+	// https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT (a partial index
+	// is inferred from its predicate)
+	const [subscription] = await tx
+		.insert(subscriptions)
+		.values({
+			userId: input.userId,
+			serviceId: service.id,
+			planId: plan.id,
+			name: input.name ?? null,
+			status: 'ACTIVE',
+			startDate: now,
+			billingAnchor: now,
+			currentPeriodStart: now,
+			endDate: end,
+			lastBilled: now,
+			monthlyPrice: plan.monthlyPrice,
+			lastChargeAmount: price,
+			isGrant: Boolean(input.grant),
+			grantedBy: input.grant?.by ?? null
+		})
+		.onConflictDoNothing({
+			target: [subscriptions.userId, subscriptions.serviceId],
+			where: sql.raw(`status NOT IN ('CANCELLED', 'EXPIRED')`)
+		})
+		.returning();
+	if (!subscription) {
+		const existing = await liveSubscriptionFor(tx, input.userId, service.id);
+		if (!existing) throw new Error('A live subscription to this app blocked the new one and then was gone');
+		throw duplicateSubscription(existing.id);
 	}
 
 	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now }) : null;
