@@ -35,10 +35,20 @@ export const englishCookie = {
 };
 export const E2E_ADMIN = { email: 'e2e-admin@minispod.local', password: 'e2e-admin-password' };
 
+/** Browser tests that move the shared billing clock. */
+const CLOCK_TESTS = /renewal\.spec\.ts$/;
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	// Each test signs up its own customer and reads nothing another test changes, so tests
-	// run two at a time: a browser test mostly waits on the browser and the server.
+	// run two at a time: a browser test mostly waits on the browser and the server. The one
+	// thing they share is the billing clock: a test that moves it (renewal.spec.ts moves it a
+	// month) runs after all the others, or a termination backup another test is waiting on
+	// would expire under it.
+	projects: [
+		{ name: 'browser', testIgnore: CLOCK_TESTS },
+		{ name: 'billing clock', testMatch: CLOCK_TESTS, dependencies: ['browser'] }
+	],
 	fullyParallel: true,
 	workers: 2,
 	retries: 0,
