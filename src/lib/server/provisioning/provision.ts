@@ -18,7 +18,7 @@ import { sealSecrets } from '../secrets/instance-secrets';
 import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
 import { failureOf, isTransient, ownFailure, reasonOf, type Attempt, type Failure } from './attempts';
-import { instanceReason, statusReason } from '../instances/reasons';
+import { instanceReason, statusReason, type InstanceReason } from '../instances/reasons';
 import { provisioningEnded } from '../metrics';
 import { loadInstance, type LoadedInstance } from './job-data';
 import {
@@ -107,32 +107,35 @@ export async function provisionInstance(
 }
 
 /** The namespace is still going: come back shortly, within the provisioning timeout. */
-async function waitForCleanup(runtime: Runtime, loaded: LoadedInstance, deadline: string) {
-	const { instance } = loaded;
-	if (Date.now() >= new Date(deadline).getTime()) {
-		const failure = ownFailure(instanceReason('cleanup_timeout', {}));
-		await failProvisioning(runtime, loaded, failure);
-		return { outcome: 'failed' as const, reason: failure.message };
-	}
-	await recordStep(runtime.db, instance.id, 'namespace', 'running', WAITING_FOR_CLEANUP);
-	await enqueue(
-		runtime.boss,
-		'provision-instance',
-		{ instanceId: instance.id, deadline },
-		{ startAfter: new Date(Date.now() + LOOK_AGAIN_MS) }
-	);
-	return { outcome: 'waiting' as const };
-}
+const waitForCleanup = (runtime: Runtime, loaded: LoadedInstance, deadline: string) =>
+	comeBackShortly(runtime, loaded, deadline, {
+		step: 'namespace',
+		message: WAITING_FOR_CLEANUP,
+		late: instanceReason('cleanup_timeout', {})
+	});
 
 /** The restored app's snapshots are being bound: come back shortly, within the provisioning timeout. */
-async function waitForRestoredSnapshots(runtime: Runtime, loaded: LoadedInstance, deadline: string) {
+const waitForRestoredSnapshots = (runtime: Runtime, loaded: LoadedInstance, deadline: string) =>
+	comeBackShortly(runtime, loaded, deadline, {
+		step: 'volume',
+		message: RESTORING_VOLUMES,
+		late: instanceReason('backup_snapshots_late', {})
+	});
+
+/** Shows what the set-up waits for and sends the job again a moment later; past the deadline, fails with `late`. */
+async function comeBackShortly(
+	runtime: Runtime,
+	loaded: LoadedInstance,
+	deadline: string,
+	waiting: { step: string; message: string; late: InstanceReason }
+) {
 	const { instance } = loaded;
 	if (Date.now() >= new Date(deadline).getTime()) {
-		const failure = ownFailure(instanceReason('backup_snapshots_late', {}));
+		const failure = ownFailure(waiting.late);
 		await failProvisioning(runtime, loaded, failure);
 		return { outcome: 'failed' as const, reason: failure.message };
 	}
-	await recordStep(runtime.db, instance.id, 'volume', 'running', RESTORING_VOLUMES);
+	await recordStep(runtime.db, instance.id, waiting.step, 'running', waiting.message);
 	await enqueue(
 		runtime.boss,
 		'provision-instance',
