@@ -55,7 +55,8 @@ export default defineConfig({
 	timeout: scaled(60_000),
 	expect: { timeout: scaled(15_000) },
 	forbidOnly: Boolean(process.env.CI),
-	reporter: process.env.CI ? [['list']] : [['list']],
+	// A failed test's steps and last page are printed: in CI the trace is lost with the machine.
+	reporter: [['list'], ['./tests/e2e/failure-report.ts']],
 	use: {
 		baseURL,
 		// The browser tests written in English read the English texts; a new visitor gets

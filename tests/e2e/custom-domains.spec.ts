@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { scaled } from '../support/timeouts';
 import { register, topUp, uniqueEmail, visit } from './helpers';
 
 test('an owner adds a custom domain to an app and sees the two DNS records to create', async ({ page }) => {
@@ -13,6 +15,9 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page).toHaveURL(/\/instances\/[0-9a-f-]{36}$/);
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+	// A domain is claimed once on the whole platform: each run claims its own.
+	const shop = `tokoku-${randomUUID().slice(0, 8)}`;
 
 	// A name under MinisPod's own domain is refused with the reason, nothing added.
 	await page.getByRole('textbox', { name: 'Domain' }).fill('mine.apps.minispod.local');
@@ -23,18 +28,21 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 	await refused.getByRole('button', { name: 'Cancel' }).click();
 	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
 
-	await page.getByRole('textbox', { name: 'Domain' }).fill('Notes.Tokoku-E2E.co.id');
+	await page.getByRole('textbox', { name: 'Domain' }).fill(`Notes.${shop.toUpperCase()}.co.id`);
 	await page.getByRole('button', { name: 'Add domain' }).click();
-	await page.getByRole('dialog', { name: 'Add Notes.Tokoku-E2E.co.id?' }).getByRole('button', { name: 'Add domain' }).click();
+	await page
+		.getByRole('dialog', { name: `Add Notes.${shop.toUpperCase()}.co.id?` })
+		.getByRole('button', { name: 'Add domain' })
+		.click();
 
 	const domain = page.getByTestId('custom-domain');
 	await expect(domain).toHaveCount(1);
-	await expect(domain.getByRole('heading', { name: 'notes.tokoku-e2e.co.id' })).toBeVisible();
+	await expect(domain.getByRole('heading', { name: `notes.${shop}.co.id` })).toBeVisible();
 	await expect(domain.getByTestId('domain-status')).toHaveText('Waiting for DNS');
 	const records = domain.getByTestId('dns-records').locator('tbody tr');
 	await expect(records).toHaveCount(2);
 	await expect(records.nth(0)).toContainText('TXT');
-	await expect(records.nth(0)).toContainText('_minispod-challenge.notes.tokoku-e2e.co.id');
+	await expect(records.nth(0)).toContainText(`_minispod-challenge.notes.${shop}.co.id`);
 	await expect(records.nth(0)).toContainText(/minispod-verify=[A-Za-z0-9_-]{20,}/);
 	await expect(records.nth(1)).toContainText('CNAME');
 	await expect(records.nth(1)).toContainText(/toko-notes-[a-z0-9]{6}\.apps\.minispod\.local/);
@@ -43,7 +51,7 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 
 	await domain.getByRole('button', { name: 'Remove' }).click();
 	await page
-		.getByRole('dialog', { name: 'Remove notes.tokoku-e2e.co.id?' })
+		.getByRole('dialog', { name: `Remove notes.${shop}.co.id?` })
 		.getByRole('button', { name: 'Remove domain' })
 		.click();
 	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
