@@ -24,6 +24,23 @@ const PENDING = `SELECT count(*) AS count FROM transactions WHERE user_id = $1 A
 const HISTORY = `SELECT * FROM transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET 0`;
 const HISTORY_COUNT = `SELECT count(*) AS value FROM transactions WHERE user_id = $1`;
 
+// The customer's dashboard (My subscriptions): each subscription with its plan, service and
+// newest app, the waitlist with each entry's place in line, what renews, and the header's balance.
+const SUBSCRIPTIONS = `SELECT sub.id, sub.name, sub.status, sub.start_date, sub.end_date, sub.monthly_price, sub.auto_renew,
+	sub.cancel_at_period_end, sub.grace_period_end, sub.is_grant, p.id AS plan_id, p.name AS plan_name, p.plan_type,
+	s.id AS service_id, s.slug, s.name AS service_name, s.icon,
+	(SELECT row_to_json(i) FROM (SELECT id, name, status, status_reason, subdomain, health_status, created_at FROM service_instances
+		WHERE subscription_id = sub.id ORDER BY created_at DESC LIMIT 1) i) AS instance
+	FROM subscriptions sub JOIN service_plans p ON p.id = sub.plan_id JOIN services s ON s.id = sub.service_id
+	WHERE sub.user_id = $1 ORDER BY sub.created_at DESC`;
+const WAITLIST = `SELECT w.id, w.status, w.created_at, p.name AS plan_name, s.name AS service_name,
+	(SELECT count(*) FROM waitlist_entries x WHERE x.plan_id = w.plan_id AND x.status = 'WAITING' AND x.created_at < w.created_at) AS ahead
+	FROM waitlist_entries w JOIN service_plans p ON p.id = w.plan_id JOIN services s ON s.id = p.service_id
+	WHERE w.user_id = $1 AND w.status IN ('WAITING', 'NOTIFIED') ORDER BY w.created_at DESC`;
+const RENEWING = `SELECT sub.id, sub.name, s.name AS service_name, sub.status, sub.end_date, sub.grace_period_end, sub.monthly_price
+	FROM subscriptions sub JOIN services s ON s.id = sub.service_id
+	WHERE sub.user_id = $1 AND sub.status IN ('ACTIVE', 'PAST_DUE') AND sub.auto_renew`;
+
 type Row = Record<string, unknown>;
 
 async function session(request: http.IncomingMessage): Promise<Row | null> {
@@ -77,6 +94,34 @@ async function catalogPage() {
 	);
 }
 
+async function dashboardPage(userId: string) {
+	const query = (name: string, text: string) => pool.query({ name, text, values: [userId] });
+	const [wallet, pending, list, waitlist, renewing] = await Promise.all([
+		query('wallet', WALLET),
+		query('pending', PENDING),
+		query('subscriptions', SUBSCRIPTIONS),
+		query('waitlist', WAITLIST),
+		query('renewing', RENEWING)
+	]);
+	const monthly = renewing.rows.reduce((sum, row) => sum + Number(row.monthly_price), 0);
+	const card = (row: Row) => {
+		const instance = row.instance as Row | null;
+		return (
+			`<article><h2>${escape(row.name ?? row.service_name)}</h2><p>${escape(row.service_name)} ${escape(row.plan_name)}</p>` +
+			`<span>${escape(row.status)}</span><span>${row.monthly_price}</span><time>${(row.end_date as Date).toISOString()}</time>` +
+			(instance ? `<a href="/instances/${escape(instance.id)}">${escape(instance.status)}</a>` : '') +
+			`</article>`
+		);
+	};
+	return (
+		`<!doctype html><html><head><title>My subscriptions</title></head><body>` +
+		`<header>${wallet.rows[0].credit_balance} (${pending.rows[0].count})</header>` +
+		`<p>${monthly} / ${renewing.rows.length}</p><section>${list.rows.map(card).join('')}</section>` +
+		`<section>${waitlist.rows.map((row) => `<p>${escape(row.service_name)} ${escape(row.plan_name)} #${Number(row.ahead) + 1}</p>`).join('')}</section>` +
+		`</body></html>`
+	);
+}
+
 async function route(path: string, userId: string): Promise<[string, string]> {
 	switch (path) {
 		case '/catalog.services':
@@ -106,6 +151,8 @@ async function route(path: string, userId: string): Promise<[string, string]> {
 		}
 		case '/catalog':
 			return ['text/html; charset=utf-8', await catalogPage()];
+		case '/subscriptions':
+			return ['text/html; charset=utf-8', await dashboardPage(userId)];
 		default:
 			throw new Error(`no route ${path}`);
 	}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { embeddedConnection, startApp, stopApp, untilHealthy } from '../tests/support/app-process';
 import { closedLoop, type Target } from './load';
-import { signedIn } from './request-path-setup';
+import { signedIn, withApps } from './request-path-setup';
 
 const [route = '/api/trpc/wallet.balance', seconds = '10', connections = '10'] = process.argv.slice(2);
 const profileDir = process.env.BENCH_PROFILE ?? mkdtempSync(path.join(tmpdir(), 'minispod-profile-'));
@@ -19,6 +19,8 @@ try {
 	await untilHealthy(app, 600_000);
 	const pool = new pg.Pool({ connectionString: embeddedConnection(dataDir), max: 2 });
 	const customer = await signedIn(pool, route.includes('admin') ? 'ADMINISTRATOR' : 'USER');
+	// The dashboard shows the customer's apps: give it some.
+	if (route.startsWith('/subscriptions')) await withApps(pool, app.url, customer, 3);
 	await pool.end();
 	const target: Target = { url: app.url + route, headers: { cookie: customer.cookie, accept: 'text/html,application/json' } };
 	await closedLoop(target, Number(connections), 2_000, app.child.pid!);

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 export type Account = { id: string; cookie: string };
@@ -21,6 +22,41 @@ export async function signedIn(pool: pg.Pool, role: 'USER' | 'ADMINISTRATOR'): P
 		rows[0].id
 	]);
 	return { id: rows[0].id, cookie: `minispod_session=${token}` };
+}
+
+/**
+ * Gives the reading customer a dashboard to show: `count` apps on free plans of different
+ * services, subscribed through the app, and waits until their set-up is over so it does not
+ * run under the measurements.
+ */
+export async function withApps(pool: pg.Pool, appUrl: string, account: Account, count: number) {
+	const { rows: plans } = await pool.query(
+		`SELECT DISTINCT ON (service_id) id FROM service_plans
+		 WHERE is_active AND monthly_price = 0 AND total_quota > used_quota ORDER BY service_id, sort_order LIMIT $1`,
+		[count]
+	);
+	if (plans.length < count) throw new Error(`only ${plans.length} free plans with a slot`);
+	for (const [index, plan] of plans.entries()) {
+		const response = await fetch(`${appUrl}/api/trpc/subscriptions.subscribe`, {
+			method: 'POST',
+			headers: { cookie: account.cookie, origin: appUrl, 'content-type': 'application/json' },
+			body: JSON.stringify({ json: { planId: plan.id, name: `Bench app ${index + 1}` } })
+		});
+		if (!response.ok) throw new Error(`subscribing the bench customer failed: ${response.status}`);
+	}
+	const settled = async () => {
+		const { rows } = await pool.query(
+			`SELECT count(*)::int AS n FROM service_instances i JOIN subscriptions s ON s.id = i.subscription_id
+			 WHERE s.user_id = $1 AND i.status IN ('RUNNING', 'ERROR')`,
+			[account.id]
+		);
+		return rows[0].n === count;
+	};
+	const until = performance.now() + 300_000;
+	while (!(await settled())) {
+		if (performance.now() > until) throw new Error('the dashboard apps did not finish setting up');
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
 }
 
 export type Baseline = { url: string; pid: number; stop: () => Promise<void> };

@@ -23,6 +23,7 @@ import {
 	pgbenchWrite,
 	signedIn,
 	startBaseline,
+	withApps,
 	type Account,
 	type Baseline
 } from './request-path-setup';
@@ -57,6 +58,7 @@ beforeAll(async () => {
 	baseline = await startBaseline(embeddedConnection(dataDir));
 	// A history to page through: 25 credits on the reading customer, through the app.
 	for (let i = 0; i < 25; i++) expect(await postOnce(adjust(() => customer.id))).toBe(200);
+	await withApps(pool, app.url, customer, 3);
 }, 900_000);
 
 afterAll(async () => {
@@ -73,7 +75,8 @@ const READS: ReadCase[] = [
 	{ label: 'catalog.services', app: trpc('catalog.services'), baseline: '/catalog.services' },
 	{ label: 'wallet.balance', app: trpc('wallet.balance'), baseline: '/wallet.balance' },
 	{ label: 'wallet.transactions', app: trpc('wallet.transactions'), baseline: '/wallet.transactions' },
-	{ label: 'GET /catalog (SSR)', app: '/catalog', baseline: '/catalog' }
+	{ label: 'GET /catalog (SSR)', app: '/catalog', baseline: '/catalog' },
+	{ label: 'GET /subscriptions (SSR dashboard)', app: '/subscriptions', baseline: '/subscriptions' }
 ];
 
 function read(base: string, route: string): Target {

@@ -1,7 +1,7 @@
 // Reading subscriptions: the lookups the other subscription modules share, and what the
 // customer's pages show (their list and one subscription in detail).
-import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
+import { prepared, type DbOrTx } from '../db/client';
 import {
 	ENDED_SUBSCRIPTION_STATUSES,
 	serviceInstances,
@@ -47,24 +47,44 @@ export async function balanceOf(db: DbOrTx, userId: string) {
 	return user.balance;
 }
 
-export async function listSubscriptions(db: DbOrTx, userId: string) {
-	const rows = await db
-		.select({ subscription: subscriptions, plan: servicePlans, service: services })
+/** The customer's subscriptions, newest first, with what the list shows of each plan and service. */
+const subscriptionList = (db: DbOrTx) =>
+	db
+		.select({
+			subscription: subscriptions,
+			plan: { id: servicePlans.id, name: servicePlans.name, planType: servicePlans.planType },
+			service: { id: services.id, slug: services.slug, name: services.name, icon: services.icon }
+		})
 		.from(subscriptions)
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
-		.where(eq(subscriptions.userId, userId))
-		.orderBy(desc(subscriptions.createdAt));
-	const ids = rows.map((r) => r.subscription.id);
-	const instances = ids.length
-		? await db.select().from(serviceInstances).where(inArray(serviceInstances.subscriptionId, ids))
-		: [];
-	return rows.map(({ subscription, plan, service }) =>
-		toSubscriptionListItem(subscription, {
-			plan,
-			service,
-			instances: instances.filter((i) => i.subscriptionId === subscription.id)
+		.where(eq(subscriptions.userId, sql.placeholder('userId')))
+		.orderBy(desc(subscriptions.createdAt))
+		.prepare('subscription_list');
+
+/** The newest app of each of the customer's subscriptions (the one controls act on). */
+const newestApps = (db: DbOrTx) =>
+	db
+		.selectDistinctOn([serviceInstances.subscriptionId], {
+			id: serviceInstances.id,
+			subscriptionId: serviceInstances.subscriptionId,
+			name: serviceInstances.name,
+			status: serviceInstances.status
 		})
+		.from(serviceInstances)
+		.where(eq(serviceInstances.userId, sql.placeholder('userId')))
+		.orderBy(serviceInstances.subscriptionId, desc(serviceInstances.createdAt))
+		.prepare('subscription_list_apps');
+
+/** What "My subscriptions" shows: two prepared reads of only the columns the list uses. */
+export async function listSubscriptions(db: DbOrTx, userId: string) {
+	const [rows, apps] = await Promise.all([
+		prepared(db, 'subscription_list', subscriptionList).execute({ userId }),
+		prepared(db, 'subscription_list_apps', newestApps).execute({ userId })
+	]);
+	const appOf = new Map(apps.map((app) => [app.subscriptionId, app]));
+	return rows.map(({ subscription, plan, service }) =>
+		toSubscriptionListItem(subscription, { plan, service, instance: appOf.get(subscription.id) ?? null })
 	);
 }
 

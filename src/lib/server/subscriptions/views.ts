@@ -5,7 +5,14 @@ import { z } from 'zod';
 import type { ServiceInstance, Service, ServicePlan, Subscription, Transaction } from '../db/schema';
 import { planViewSchema } from '../catalog/views';
 import { instanceViewSchema, toInstanceView } from '../instances/views';
-import { PLAN_TYPES, SUBSCRIPTION_STATUSES, TRANSACTION_STATUSES, TRANSACTION_TYPES, type PlanType } from '$lib/statuses';
+import {
+	INSTANCE_STATUSES,
+	PLAN_TYPES,
+	SUBSCRIPTION_STATUSES,
+	TRANSACTION_STATUSES,
+	TRANSACTION_TYPES,
+	type PlanType
+} from '$lib/statuses';
 
 export const subscriptionViewSchema = z.object({
 	id: z.string(),
@@ -76,31 +83,44 @@ const planRef = (plan: Pick<ServicePlan, 'id' | 'name' | 'planType'>) => ({
 	name: plan.name,
 	planType: plan.planType
 });
-const serviceRef = (service: Service) => ({ id: service.id, slug: service.slug, name: service.name, icon: service.icon });
+const serviceRef = (service: Pick<Service, 'id' | 'slug' | 'name' | 'icon'>) => ({
+	id: service.id,
+	slug: service.slug,
+	name: service.name,
+	icon: service.icon
+});
 
-/** The newest instance of a subscription (the one controls act on), as a view. */
-function latestInstance(instances: ServiceInstance[]) {
-	const latest = [...instances].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-	return latest ? toInstanceView(latest) : null;
-}
+/** What the list shows of a subscription's newest app (the one controls act on). */
+const appRefSchema = z.object({ id: z.string(), name: z.string(), status: z.enum(INSTANCE_STATUSES) });
 
 export const subscriptionListItemSchema = subscriptionViewSchema.extend({
 	plan: planRefSchema,
 	service: serviceRefSchema,
-	instance: instanceViewSchema.nullable()
+	instance: appRefSchema.nullable()
 });
 export type SubscriptionListItem = z.infer<typeof subscriptionListItemSchema>;
 
 export function toSubscriptionListItem(
 	subscription: Subscription,
-	related: { plan: ServicePlan; service: Service; instances: ServiceInstance[] }
+	related: {
+		plan: Pick<ServicePlan, 'id' | 'name' | 'planType'>;
+		service: Pick<Service, 'id' | 'slug' | 'name' | 'icon'>;
+		instance: Pick<ServiceInstance, 'id' | 'name' | 'status'> | null;
+	}
 ): SubscriptionListItem {
+	const { instance } = related;
 	return {
 		...toSubscriptionView(subscription),
 		plan: planRef(related.plan),
 		service: serviceRef(related.service),
-		instance: latestInstance(related.instances)
+		instance: instance ? { id: instance.id, name: instance.name, status: instance.status } : null
 	};
+}
+
+/** The newest instance of a subscription (the one controls act on), as a view. */
+function latestInstance(instances: ServiceInstance[]) {
+	const latest = [...instances].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+	return latest ? toInstanceView(latest) : null;
 }
 
 const paymentSchema = z.object({

@@ -1,7 +1,7 @@
 // Waitlists of sold-out plans. When a slot frees up, the first customers in line are
 // offered it (one offer per free slot); an offer lapses after a day without a purchase.
 import { and, asc, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { inTransaction, type DbOrTx } from '../db/client';
+import { inTransaction, prepared, type DbOrTx } from '../db/client';
 import { servicePlans, services, waitlistEntries } from '../db/schema';
 import { badRequest, notFound } from '../errors';
 import { notify } from '../notifications/service';
@@ -52,28 +52,33 @@ export async function leaveWaitlist(db: DbOrTx, userId: string, entryId: string)
 	return entry;
 }
 
-export async function listWaitlist(db: DbOrTx, userId: string) {
-	const rows = await db
-		.select({ entry: waitlistEntries, plan: servicePlans, service: services })
+/** The customer's open waitlist entries, newest first, each with its place in line: one prepared read. */
+const openEntries = (db: DbOrTx) =>
+	db
+		.select({
+			entry: waitlistEntries,
+			plan: {
+				id: servicePlans.id,
+				name: servicePlans.name,
+				planType: servicePlans.planType,
+				monthlyPrice: servicePlans.monthlyPrice
+			},
+			service: { slug: services.slug, name: services.name },
+			// Earlier entries still waiting for the same plan: the place in line, less one.
+			ahead: sql<number>`(SELECT count(*) FROM waitlist_entries ahead WHERE ahead.plan_id = ${waitlistEntries.planId}
+				AND ahead.status = 'WAITING' AND ahead.created_at < ${waitlistEntries.createdAt})::int`
+		})
 		.from(waitlistEntries)
 		.innerJoin(servicePlans, eq(waitlistEntries.planId, servicePlans.id))
 		.innerJoin(services, eq(servicePlans.serviceId, services.id))
-		.where(and(eq(waitlistEntries.userId, userId), inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])))
-		.orderBy(desc(waitlistEntries.createdAt));
-	return Promise.all(
-		rows.map(async ({ entry, plan, service }) => {
-			const [ahead] = await db
-				.select({ value: count() })
-				.from(waitlistEntries)
-				.where(
-					and(
-						eq(waitlistEntries.planId, plan.id),
-						eq(waitlistEntries.status, 'WAITING'),
-						sql`${waitlistEntries.createdAt} < ${entry.createdAt}`
-					)
-				);
-			return toWaitlistItem(entry, entry.status === 'WAITING' ? ahead.value + 1 : 0, plan, service);
-		})
+		.where(and(eq(waitlistEntries.userId, sql.placeholder('userId')), inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])))
+		.orderBy(desc(waitlistEntries.createdAt))
+		.prepare('waitlist_open_entries');
+
+export async function listWaitlist(db: DbOrTx, userId: string) {
+	const rows = await prepared(db, 'waitlist_open_entries', openEntries).execute({ userId });
+	return rows.map(({ entry, plan, service, ahead }) =>
+		toWaitlistItem(entry, entry.status === 'WAITING' ? ahead + 1 : 0, plan, service)
 	);
 }
 

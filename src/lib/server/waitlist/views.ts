@@ -35,7 +35,12 @@ export const waitlistItemSchema = waitlistEntryViewSchema.extend({
 });
 export type WaitlistItem = z.infer<typeof waitlistItemSchema>;
 
-export function toWaitlistItem(entry: WaitlistEntry, position: number, plan: ServicePlan, service: Service): WaitlistItem {
+export function toWaitlistItem(
+	entry: WaitlistEntry,
+	position: number,
+	plan: Pick<ServicePlan, 'id' | 'name' | 'planType' | 'monthlyPrice'>,
+	service: Pick<Service, 'slug' | 'name'>
+): WaitlistItem {
 	return {
 		...toWaitlistEntryView(entry),
 		position,
