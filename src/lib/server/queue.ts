@@ -4,6 +4,7 @@
 import PgBoss from 'pg-boss';
 import { sql, type SQL } from 'drizzle-orm';
 import { jobConnection, type Tx } from './db/client';
+import type { StatementPart } from './db/statement';
 import type { Runtime } from './runtime';
 
 /** What brought an app's pods up (or replaced them), so what the end of the rollout means. */
@@ -206,24 +207,40 @@ export async function enqueueIn<N extends QueueName>(
 }
 
 /**
- * The INSERT of `name` jobs, one for each row of `data` (a query whose rows have one jsonb
- * column `data`), as SQL to run inside a larger statement (db/statement.ts): the jobs are
- * written in the same round trip as the change that causes them. It sets what pg-boss's own
- * `insert` sets for a job sent with no options of its own (plans.js insertJobs, pg-boss
- * 10.x): the queue's row gives the retries, expiry, retention, dead letter and policy,
- * with pg-boss's defaults where the queue has none; the job starts now. Returns the jobs' ids.
+ * The INSERT of `name` jobs, one for each row of `rows` (a query whose rows are the job's
+ * `data`, jsonb, and its singleton key, text or NULL), as SQL to run inside a larger
+ * statement (db/statement.ts): the jobs are written in the same round trip as the change
+ * that causes them. It sets what pg-boss's own `send` sets for a job sent with at most a
+ * singleton key (plans.js insertJob, pg-boss 10.x): the queue's row gives the retries,
+ * expiry, retention, dead letter and policy, with pg-boss's defaults where the queue has
+ * none; the job starts now. Returns the jobs' ids.
  */
-export function insertJobsSql<N extends QueueName>(name: N, data: SQL): SQL {
+export function insertJobsSql<N extends QueueName>(name: N, rows: SQL): SQL {
 	const schema = sql.identifier(QUEUE_SCHEMA);
 	return sql`INSERT INTO ${schema}.job (id, name, data, priority, start_after, singleton_key, singleton_on, dead_letter,
 			expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
-		SELECT gen_random_uuid(), q.name, j.data, 0, now(), NULL, NULL, q.dead_letter,
+		SELECT gen_random_uuid(), q.name, j.data, 0, now(), j.singleton_key, NULL, q.dead_letter,
 			coalesce(q.expire_seconds * interval '1s', interval '15 minutes'),
 			now() + coalesce(q.retention_minutes * interval '1 minute', interval '14 days'),
 			coalesce(q.retry_limit, 2),
 			CASE WHEN coalesce(q.retry_backoff, false) THEN greatest(q.retry_delay, 1) ELSE coalesce(q.retry_delay, 0) END,
 			coalesce(q.retry_backoff, false), q.policy
-		FROM (${data}) AS j(data) JOIN ${schema}.queue q ON q.name = ${name}::text
+		FROM (${rows}) AS j(data, singleton_key) JOIN ${schema}.queue q ON q.name = ${name}::text
 		ON CONFLICT DO NOTHING
 		RETURNING id`;
+}
+
+/**
+ * One job as a part of one statement (see insertJobsSql), named `job_<queue>` with dashes
+ * as underscores; it returns the job's id.
+ */
+export function jobPart<N extends QueueName>(
+	name: N,
+	data: JobPayloads[N],
+	options: { singletonKey?: string } = {}
+): StatementPart {
+	return {
+		name: `job_${name.replaceAll('-', '_')}`,
+		sql: insertJobsSql(name, sql`SELECT ${JSON.stringify(data)}::jsonb, ${options.singletonKey ?? null}::text`)
+	};
 }

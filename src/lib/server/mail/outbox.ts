@@ -66,7 +66,7 @@ export function queueMailParts(mails: QueuedMail[]): StatementPart[] {
 		RETURNING id`;
 	return [
 		{ name: 'mails', sql: queued },
-		{ name: 'mail_jobs', sql: insertJobsSql('mail-send', sql`SELECT jsonb_build_object('mailId', id) FROM mails`) }
+		{ name: 'mail_jobs', sql: insertJobsSql('mail-send', sql`SELECT jsonb_build_object('mailId', id), NULL::text FROM mails`) }
 	];
 }
 

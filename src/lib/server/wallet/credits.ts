@@ -32,6 +32,6 @@ export function afterCreditPart(tx: Tx, userId: string, at: Date): StatementPart
 				lte(subscriptions.endDate, at)
 			)
 		);
-	const data = sql`SELECT jsonb_build_object('userId', ${userId}::text) WHERE EXISTS (${due})`;
+	const data = sql`SELECT jsonb_build_object('userId', ${userId}::text), NULL::text WHERE EXISTS (${due})`;
 	return { name: 'renewal_retry', sql: insertJobsSql('renewal-retry', data) };
 }
