@@ -98,14 +98,20 @@ describe('grace period', () => {
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(0);
 	});
 
-	it('every kind of credit queues the retry in its own transaction', async () => {
-		const { user } = await shortCustomer('memos');
+	it('every kind of credit queues the retry in its own transaction while a renewal is due, and none before', async () => {
+		const { user, subscription } = await shortCustomer('memos');
 		const admin = await createUser(runtime, { role: 'ADMINISTRATOR' });
 		const adminApi = await callerFor(runtime, admin);
-		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'credit', amount: 10_000, reason: 'Goodwill credit' });
+		// The period runs for a month yet: nothing to retry, no job.
+		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'credit', amount: 1_000, reason: 'Goodwill credit' });
+		expect(await runRetryJobs(user.id)).toBe(0);
+		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'debit', amount: 1_000, reason: 'Taking it back' });
+		// Due and unpaid (PAST_DUE): a credit queues the retry.
+		await advanceDays(runtime, daysUntil(subscription.endDate));
+		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'credit', amount: 1_000, reason: 'Goodwill credit' });
 		expect(await runRetryJobs(user.id)).toBe(1);
 		// A debit queues nothing.
-		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'debit', amount: 10_000, reason: 'Taking it back' });
+		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'debit', amount: 1_000, reason: 'Taking it back' });
 		expect(await runRetryJobs(user.id)).toBe(1);
 		// An approved bank transfer does.
 		const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);

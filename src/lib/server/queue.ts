@@ -2,7 +2,9 @@
 // here, so services can send jobs without importing the handlers (which import services);
 // each jobs/<queue>.ts file defines the queue's options, schedule and handler.
 import PgBoss from 'pg-boss';
+import { sql, type SQL } from 'drizzle-orm';
 import { jobConnection, type Tx } from './db/client';
+import type { StatementPart } from './db/statement';
 import type { Runtime } from './runtime';
 
 /** What brought an app's pods up (or replaced them), so what the end of the rollout means. */
@@ -204,11 +206,41 @@ export async function enqueueIn<N extends QueueName>(
 	return jobWriter.send(name, data, { ...options, db: jobConnection(tx) });
 }
 
-/** Sends many jobs inside `tx` in one statement (pg-boss `insert`). */
-export async function enqueueManyIn<N extends QueueName>(tx: Tx, name: N, jobs: { data: JobPayloads[N] }[]) {
-	if (jobs.length === 0) return;
-	await jobWriter.insert(
-		jobs.map((job) => ({ name, data: job.data })),
-		{ db: jobConnection(tx) }
-	);
+/**
+ * The INSERT of `name` jobs, one for each row of `rows` (a query whose rows are the job's
+ * `data`, jsonb, and its singleton key, text or NULL), as SQL to run inside a larger
+ * statement (db/statement.ts): the jobs are written in the same round trip as the change
+ * that causes them. It sets what pg-boss's own `send` sets for a job sent with at most a
+ * singleton key (plans.js insertJob, pg-boss 10.x): the queue's row gives the retries,
+ * expiry, retention, dead letter and policy, with pg-boss's defaults where the queue has
+ * none; the job starts now. Returns the jobs' ids.
+ */
+export function insertJobsSql<N extends QueueName>(name: N, rows: SQL): SQL {
+	const schema = sql.identifier(QUEUE_SCHEMA);
+	return sql`INSERT INTO ${schema}.job (id, name, data, priority, start_after, singleton_key, singleton_on, dead_letter,
+			expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
+		SELECT gen_random_uuid(), q.name, j.data, 0, now(), j.singleton_key, NULL, q.dead_letter,
+			coalesce(q.expire_seconds * interval '1s', interval '15 minutes'),
+			now() + coalesce(q.retention_minutes * interval '1 minute', interval '14 days'),
+			coalesce(q.retry_limit, 2),
+			CASE WHEN coalesce(q.retry_backoff, false) THEN greatest(q.retry_delay, 1) ELSE coalesce(q.retry_delay, 0) END,
+			coalesce(q.retry_backoff, false), q.policy
+		FROM (${rows}) AS j(data, singleton_key) JOIN ${schema}.queue q ON q.name = ${name}::text
+		ON CONFLICT DO NOTHING
+		RETURNING id`;
+}
+
+/**
+ * One job as a part of one statement (see insertJobsSql), named `job_<queue>` with dashes
+ * as underscores; it returns the job's id.
+ */
+export function jobPart<N extends QueueName>(
+	name: N,
+	data: JobPayloads[N],
+	options: { singletonKey?: string } = {}
+): StatementPart {
+	return {
+		name: `job_${name.replaceAll('-', '_')}`,
+		sql: insertJobsSql(name, sql`SELECT ${JSON.stringify(data)}::jsonb, ${options.singletonKey ?? null}::text`)
+	};
 }

@@ -5,9 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { count, desc, eq, sql } from 'drizzle-orm';
-import { inTransaction, type DbOrTx } from '../db/client';
+import type { DbOrTx } from '../db/client';
+import { inOneStatement, type StatementPart } from '../db/statement';
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
-import { enqueueManyIn } from '../queue';
+import { insertJobsSql } from '../queue';
 import type { Runtime } from '../runtime';
 import { isMailKind, renderMail, type MailKind, type MailTemplates, type RenderedMail } from './templates';
 import { smtpTransport } from './transport';
@@ -32,35 +33,41 @@ export type QueuedMail<K extends MailKind = MailKind> = {
  */
 export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<string[]> {
 	if (mails.length === 0) return [];
-	return inTransaction(db, async (tx) => {
-		const column = <T>(pick: (mail: QueuedMail) => T) => sql.param(mails.map(pick));
-		// A mail to an address is written in the language its sender gave, if any.
-		const data = (mail: QueuedMail) => (mail.userId || !mail.locale ? mail.data : { ...mail.data, locale: mail.locale });
-		// One statement however many (see notifyMany), recipients included: a customer's mail
-		// goes to their address of now, in their language (written when it is sent, render
-		// below), and an optional one only if they have not turned optional mails off; a mail
-		// to a deleted account is dropped.
-		const queued = await tx.execute<{ id: string }>(sql`
-			INSERT INTO ${mailOutbox} (user_id, "to", kind, data, essential)
-			SELECT recipient.id, coalesce(recipient.email, mail.to), mail.kind,
-				CASE WHEN recipient.id IS NULL THEN mail.data
-					ELSE mail.data || jsonb_build_object('locale', coalesce(recipient.locale::text, 'id')) END,
-				mail.essential
-			FROM unnest(
-				${column((mail) => mail.userId ?? null)}::uuid[], ${column((mail) => mail.to ?? null)}::text[],
-				${column((mail) => mail.kind)}::text[], ${column((mail) => JSON.stringify(data(mail)))}::jsonb[],
-				${column((mail) => Boolean(mail.essential))}::boolean[]) AS mail(user_id, "to", kind, data, essential)
-			LEFT JOIN ${users} AS recipient ON recipient.id = mail.user_id
-			WHERE mail.user_id IS NULL OR (recipient.id IS NOT NULL AND (mail.essential OR recipient.optional_mails))
-			RETURNING id`);
-		const ids = queued.rows.map(({ id }) => id);
-		await enqueueManyIn(
-			tx,
-			'mail-send',
-			ids.map((mailId) => ({ data: { mailId } }))
-		);
-		return ids;
-	});
+	const rows = await inOneStatement(db, queueMailParts(mails));
+	return rows.mails.map(({ id }) => id as string);
+}
+
+/**
+ * The outbox rows and their `mail-send` jobs as parts of one statement (db/statement.ts),
+ * for a caller that writes them with the change that causes them: `mails` returns the
+ * queued mails' ids, `mail_jobs` their jobs' ids.
+ */
+export function queueMailParts(mails: QueuedMail[]): StatementPart[] {
+	if (mails.length === 0) return [];
+	const column = <T>(pick: (mail: QueuedMail) => T) => sql.param(mails.map(pick));
+	// A mail to an address is written in the language its sender gave, if any.
+	const data = (mail: QueuedMail) => (mail.userId || !mail.locale ? mail.data : { ...mail.data, locale: mail.locale });
+	// One statement however many (see notifyMany), recipients included: a customer's mail
+	// goes to their address of now, in their language (written when it is sent, render
+	// below), and an optional one only if they have not turned optional mails off; a mail
+	// to a deleted account is dropped.
+	const queued = sql`
+		INSERT INTO ${mailOutbox} (user_id, "to", kind, data, essential)
+		SELECT recipient.id, coalesce(recipient.email, mail.to), mail.kind,
+			CASE WHEN recipient.id IS NULL THEN mail.data
+				ELSE mail.data || jsonb_build_object('locale', coalesce(recipient.locale::text, 'id')) END,
+			mail.essential
+		FROM unnest(
+			${column((mail) => mail.userId ?? null)}::uuid[], ${column((mail) => mail.to ?? null)}::text[],
+			${column((mail) => mail.kind)}::text[], ${column((mail) => JSON.stringify(data(mail)))}::jsonb[],
+			${column((mail) => Boolean(mail.essential))}::boolean[]) AS mail(user_id, "to", kind, data, essential)
+		LEFT JOIN ${users} AS recipient ON recipient.id = mail.user_id
+		WHERE mail.user_id IS NULL OR (recipient.id IS NOT NULL AND (mail.essential OR recipient.optional_mails))
+		RETURNING id`;
+	return [
+		{ name: 'mails', sql: queued },
+		{ name: 'mail_jobs', sql: insertJobsSql('mail-send', sql`SELECT jsonb_build_object('mailId', id), NULL::text FROM mails`) }
+	];
 }
 
 export async function queueMail<K extends MailKind>(db: DbOrTx, mail: QueuedMail<K>): Promise<string | null> {

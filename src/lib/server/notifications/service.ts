@@ -3,7 +3,8 @@ import { inTransaction, type DbOrTx } from '../db/client';
 import { notifications, sentNotices, users } from '../db/schema';
 import { notFound } from '../errors';
 import { notifyNotificationSql, publish } from '../events';
-import { queueMails } from '../mail/outbox';
+import { queueMailParts } from '../mail/outbox';
+import { inOneStatement, type StatementPart } from '../db/statement';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
 import { renderText, type NotificationText } from './texts';
 import { toNotificationView } from './views';
@@ -38,47 +39,50 @@ function englishWords(notification: NewNotification): { title: string; body: str
  */
 export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<string[]> {
 	if (list.length === 0) return [];
-	return inTransaction(db, async (tx) => {
-		const words = list.map(englishWords);
-		const column = <T>(pick: (notification: NewNotification, index: number) => T) => sql.param(list.map(pick));
-		// One statement however many: arrays through unnest keep a batch of hundreds (the
-		// renewal sweep's receipts) as cheap to parse as a single row; each row's live event is
-		// sent by the same statement (one round trip, not two).
-		const inserted = await tx.execute<{ id: string; user_id: string }>(sql`
-			WITH inserted AS (
-				INSERT INTO ${notifications} (user_id, type, title, body, link, text, metadata)
-				SELECT * FROM unnest(
-					${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((_, i) => words[i].title)}::text[],
-					${column((_, i) => words[i].body)}::text[], ${column((n) => n.link ?? null)}::text[],
-					${column((n) => (n.text ? JSON.stringify(n.text) : null))}::jsonb[],
-					${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
-				RETURNING id, user_id)
-			SELECT id, user_id, ${notifyNotificationSql(sql`user_id`, sql`id`)} FROM inserted`);
-		await queueMails(
-			tx,
-			list.flatMap((notification, index) => {
-				const mail = NOTIFICATION_MAIL[notification.type];
-				if (!mail) return [];
-				const essential = mail === 'essential';
-				return [
-					{
-						userId: notification.userId,
-						kind: 'notification' as const,
-						essential,
-						// The text is rendered in the recipient's language when the mail is written.
-						data: {
-							...words[index],
-							text: notification.text ?? null,
-							link: notification.link ?? null,
-							receiptLink: notification.receiptFor ? receiptPath(notification.receiptFor) : null,
-							essential
-						}
-					}
-				];
-			})
-		);
-		return inserted.rows.map((row) => row.id);
+	const rows = await inOneStatement(db, notifyParts(list));
+	return rows.notifications.map(({ id }) => id as string);
+}
+
+/**
+ * The notifications, their live events, their mails and the mails' jobs as parts of one
+ * statement (db/statement.ts), for a caller that writes them with the change they tell of:
+ * `notifications` returns the new notifications' ids.
+ */
+export function notifyParts(list: NewNotification[]): StatementPart[] {
+	if (list.length === 0) return [];
+	const words = list.map(englishWords);
+	const column = <T>(pick: (notification: NewNotification, index: number) => T) => sql.param(list.map(pick));
+	// Arrays through unnest keep a batch of hundreds (the renewal sweep's receipts) as cheap
+	// to parse as a single row; each row's live event is sent by the same statement.
+	const inserted = sql`
+		INSERT INTO ${notifications} (user_id, type, title, body, link, text, metadata)
+		SELECT * FROM unnest(
+			${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((_, i) => words[i].title)}::text[],
+			${column((_, i) => words[i].body)}::text[], ${column((n) => n.link ?? null)}::text[],
+			${column((n) => (n.text ? JSON.stringify(n.text) : null))}::jsonb[],
+			${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
+		RETURNING id, ${notifyNotificationSql(sql`user_id`, sql`id`)} AS notified`;
+	const mails = list.flatMap((notification, index) => {
+		const mail = NOTIFICATION_MAIL[notification.type];
+		if (!mail) return [];
+		const essential = mail === 'essential';
+		return [
+			{
+				userId: notification.userId,
+				kind: 'notification' as const,
+				essential,
+				// The text is rendered in the recipient's language when the mail is written.
+				data: {
+					...words[index],
+					text: notification.text ?? null,
+					link: notification.link ?? null,
+					receiptLink: notification.receiptFor ? receiptPath(notification.receiptFor) : null,
+					essential
+				}
+			}
+		];
 	});
+	return [{ name: 'notifications', sql: inserted }, ...queueMailParts(mails)];
 }
 
 /** Tells one customer something (see notifyMany); returns the notification's id. */

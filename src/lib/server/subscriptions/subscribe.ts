@@ -5,13 +5,14 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
 import { serviceInstances, subscriptions, type Service, type ServicePlan, type Subscription } from '../db/schema';
 import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
-import { enqueue } from '../queue';
-import { notify } from '../notifications/service';
+import { jobPart } from '../queue';
+import { inOneStatement } from '../db/statement';
+import { notifyParts } from '../notifications/service';
 import { asDate, asRupiah } from '../notifications/texts';
 import { applyBalanceChange, type BalanceChange } from '../wallet/ledger';
 import { availableSlots } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
-import { fulfilWaitlistEntry } from '../waitlist/service';
+import { fulfilWaitlistPart } from '../waitlist/service';
 import type { Runtime } from '../runtime';
 import { addMonths } from './billing';
 import { takeSlot } from './quota';
@@ -106,11 +107,14 @@ export function periodCharge({ subscription, plan, service, start, end, at }: Om
 	};
 }
 
-/** Charges one billing period; refused with INSUFFICIENT_CREDIT (nothing written) when the balance is short. */
+/**
+ * Charges one billing period; refused with INSUFFICIENT_CREDIT (nothing written) when the
+ * balance is short: by the ledger's guarded UPDATE, which reports the balance it found, or
+ * before it when the caller knows the balance (no read of it here: one round trip less).
+ */
 export async function chargePeriod(db: DbOrTx, charge: PeriodCharge) {
-	const { subscription, plan } = charge;
-	const balance = charge.balance ?? (await balanceOf(db, subscription.userId));
-	if (balance < plan.monthlyPrice) {
+	const { plan, balance } = charge;
+	if (balance !== undefined && balance < plan.monthlyPrice) {
 		throw insufficientCredit({ shortfall: plan.monthlyPrice - balance, balance, required: plan.monthlyPrice });
 	}
 	return applyBalanceChange(db, periodCharge(charge));
@@ -176,20 +180,25 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 		})
 		.returning();
 
-	await fulfilWaitlistEntry(tx, input.userId, plan.id);
-	await notify(tx, {
-		userId: input.userId,
-		type: 'SUBSCRIPTION_STARTED',
-		text: input.grant
-			? { key: 'started_granted', params: { service: service.name, plan: plan.name, date: asDate(end) } }
-			: price > 0
-				? { key: 'started_paid', params: { service: service.name, plan: plan.name, amount: asRupiah(price) } }
-				: { key: 'started_free', params: { service: service.name, plan: plan.name } },
-		link: `/subscriptions/${subscription.id}`,
-		receiptFor: charged?.transaction.id,
-		metadata: { subscriptionId: subscription.id, instanceId: instance.id }
-	});
-	await enqueue(runtime.boss, 'provision-instance', { instanceId: instance.id }, { tx, singletonKey: instance.id });
+	// The waitlist entry, the notice with its mail and the provisioning job: one round trip (db/statement.ts).
+	await inOneStatement(tx, [
+		fulfilWaitlistPart(tx, input.userId, plan.id),
+		...notifyParts([
+			{
+				userId: input.userId,
+				type: 'SUBSCRIPTION_STARTED',
+				text: input.grant
+					? { key: 'started_granted', params: { service: service.name, plan: plan.name, date: asDate(end) } }
+					: price > 0
+						? { key: 'started_paid', params: { service: service.name, plan: plan.name, amount: asRupiah(price) } }
+						: { key: 'started_free', params: { service: service.name, plan: plan.name } },
+				link: `/subscriptions/${subscription.id}`,
+				receiptFor: charged?.transaction.id,
+				metadata: { subscriptionId: subscription.id, instanceId: instance.id }
+			}
+		]),
+		jobPart('provision-instance', { instanceId: instance.id }, { singletonKey: instance.id })
+	]);
 	return { subscription, instance };
 }
 

@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { availableSlots } from '../catalog/service';
 import { toWaitlistItem } from './views';
+import type { StatementPart } from '../db/statement';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
 
@@ -127,9 +128,12 @@ export async function offerFreeSlots(db: DbOrTx, planId: string, now = new Date(
 	});
 }
 
-/** Marks the customer's open entry for the plan as fulfilled after they subscribe. */
-export async function fulfilWaitlistEntry(db: DbOrTx, userId: string, planId: string) {
-	await db
+/**
+ * Marks the customer's open entry for the plan as fulfilled after they subscribe, as a part
+ * of the subscription's statement (db/statement.ts): `waitlist` returns the entries fulfilled.
+ */
+export function fulfilWaitlistPart(db: DbOrTx, userId: string, planId: string): StatementPart {
+	const update = db
 		.update(waitlistEntries)
 		.set({ status: 'FULFILLED' })
 		.where(
@@ -138,7 +142,9 @@ export async function fulfilWaitlistEntry(db: DbOrTx, userId: string, planId: st
 				eq(waitlistEntries.planId, planId),
 				inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])
 			)
-		);
+		)
+		.returning({ id: waitlistEntries.id });
+	return { name: 'waitlist', sql: update.getSQL() };
 }
 
 /** Lapses unanswered offers and offers their slots to the next in line. */

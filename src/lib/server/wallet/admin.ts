@@ -6,11 +6,12 @@ import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { transactions, users } from '../db/schema';
 import { AppError, badRequest, insufficientCredit, invalidState, notFound } from '../errors';
-import { audit } from '../audit/service';
-import { notify } from '../notifications/service';
+import { audit, auditPart } from '../audit/service';
+import { inOneStatement } from '../db/statement';
+import { notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
 import { applyBalanceChange } from './ledger';
-import { afterCredit } from './credits';
+import { afterCreditPart } from './credits';
 import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
 import { formatRupiah } from '$lib/format';
@@ -33,6 +34,7 @@ export type Adjustment = {
 export async function adjustBalance(runtime: Runtime, action: AdminAction, adjustment: Adjustment) {
 	const signed = adjustment.direction === 'credit' ? adjustment.amount : -adjustment.amount;
 	const { maxBalance } = runtime.config.wallet;
+	const at = runtime.clock.now();
 	return runtime.db.transaction(async (tx) => {
 		// The ledger's guarded UPDATE is the only lock on the customer's row; it checks the cap too.
 		let result;
@@ -44,7 +46,7 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 				idempotencyKey: `admin-adjustment:${adjustment.requestId ?? randomUUID()}`,
 				description: adjustment.direction === 'credit' ? 'Credit from MinisPod' : 'Debit by MinisPod',
 				text: ledgerText(adjustment.direction === 'credit' ? 'admin_credit' : 'admin_debit', {}),
-				at: runtime.clock.now(),
+				at,
 				paymentMethod: 'ADMIN_MANUAL',
 				processedBy: action.adminId,
 				adminNotes: adjustment.reason,
@@ -56,29 +58,35 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 		}
 		// A replayed form changes nothing and is not audited twice.
 		if (!result.applied) return { ...toTransactionDetail(result.transaction), replayed: true };
-		if (signed > 0) await afterCredit(tx, adjustment.userId);
-		await audit(tx, {
-			actorId: action.adminId,
-			action: `wallet.adjustment.${adjustment.direction}`,
-			entityType: 'user',
-			entityId: adjustment.userId,
-			details: {
-				transactionId: result.transaction.id,
-				amount: signed,
-				reason: adjustment.reason,
-				...(adjustment.override ? { override: true } : {})
-			},
-			ipAddress: action.ipAddress
-		});
-		await notify(tx, {
-			userId: adjustment.userId,
-			type: 'WALLET_ADJUSTED',
-			text: {
-				key: adjustment.direction === 'credit' ? 'wallet_credited' : 'wallet_debited',
-				params: { amount: asRupiah(adjustment.amount), reason: adjustment.reason }
-			},
-			link: `/wallet/transactions/${result.transaction.id}`
-		});
+		// The renewal retry, the audit row, the notification, its mail and the mail's job:
+		// one statement, one round trip (db/statement.ts).
+		await inOneStatement(tx, [
+			...(signed > 0 ? [afterCreditPart(tx, adjustment.userId, at)] : []),
+			auditPart(tx, {
+				actorId: action.adminId,
+				action: `wallet.adjustment.${adjustment.direction}`,
+				entityType: 'user',
+				entityId: adjustment.userId,
+				details: {
+					transactionId: result.transaction.id,
+					amount: signed,
+					reason: adjustment.reason,
+					...(adjustment.override ? { override: true } : {})
+				},
+				ipAddress: action.ipAddress
+			}),
+			...notifyParts([
+				{
+					userId: adjustment.userId,
+					type: 'WALLET_ADJUSTED',
+					text: {
+						key: adjustment.direction === 'credit' ? 'wallet_credited' : 'wallet_debited',
+						params: { amount: asRupiah(adjustment.amount), reason: adjustment.reason }
+					},
+					link: `/wallet/transactions/${result.transaction.id}`
+				}
+			])
+		]);
 		return { ...toTransactionDetail(result.transaction), replayed: false };
 	});
 }

@@ -3,9 +3,35 @@
 // at once by the `renewal-retry` job. The job is sent in the crediting transaction, so it
 // runs if and only if the credit commits. The wallet only names the job; the subscriptions
 // domain handles it, so dependencies keep pointing from subscriptions to the wallet.
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { enqueueIn } from '../queue';
+import { subscriptions } from '../db/schema';
+import { inOneStatement, type StatementPart } from '../db/statement';
+import { insertJobsSql } from '../queue';
 
-export async function afterCredit(tx: Tx, userId: string) {
-	await enqueueIn(tx, 'renewal-retry', { userId });
+export async function afterCredit(tx: Tx, userId: string, at: Date) {
+	await inOneStatement(tx, [afterCreditPart(tx, userId, at)]);
+}
+
+/**
+ * The `renewal-retry` job as a part of one statement (db/statement.ts), sent only when the
+ * customer has a renewal the job would charge: the condition is the job's own selection
+ * (retryDueRenewals: auto-renewing, ACTIVE or PAST_DUE, ended by `at`, the billing clock's
+ * now), so a credit to a customer with nothing due writes no job. A renewal falling due
+ * later is the renewal sweep's. `renewal_retry` returns the job's id, if one was sent.
+ */
+export function afterCreditPart(tx: Tx, userId: string, at: Date): StatementPart {
+	const due = tx
+		.select({ id: subscriptions.id })
+		.from(subscriptions)
+		.where(
+			and(
+				eq(subscriptions.userId, userId),
+				inArray(subscriptions.status, ['ACTIVE', 'PAST_DUE']),
+				eq(subscriptions.autoRenew, true),
+				lte(subscriptions.endDate, at)
+			)
+		);
+	const data = sql`SELECT jsonb_build_object('userId', ${userId}::text), NULL::text WHERE EXISTS (${due})`;
+	return { name: 'renewal_retry', sql: insertJobsSql('renewal-retry', data) };
 }

@@ -5,12 +5,13 @@ import type { Runtime } from '../runtime';
 import type { DbOrTx, Tx } from '../db/client';
 import { transactions, type Transaction } from '../db/schema';
 import { notFound } from '../errors';
-import { notify } from '../notifications/service';
+import { notify, notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
 import type { GatewayStatus } from '../payments/midtrans';
 import { parseGrossAmount } from '../payments/signature';
 import { applyBalanceChange } from './ledger';
-import { afterCredit } from './credits';
+import { afterCreditPart } from './credits';
+import { inOneStatement } from '../db/statement';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
 import { formatRupiah } from '$lib/format';
@@ -131,14 +132,19 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 		paymentReference: status.transactionId ?? undefined,
 		metadata: { gateway }
 	});
-	if (credited.applied) await afterCredit(tx, row.userId);
-	await notify(tx, {
-		userId: row.userId,
-		type: 'TOP_UP_COMPLETED',
-		text: { key: 'top_up_completed', params: { amount: asRupiah(row.amount) } },
-		link: `/wallet/transactions/${row.id}`,
-		receiptFor: row.id
-	});
+	// The renewal retry and the notice with its mail: one round trip (db/statement.ts).
+	await inOneStatement(tx, [
+		...(credited.applied ? [afterCreditPart(tx, row.userId, now)] : []),
+		...notifyParts([
+			{
+				userId: row.userId,
+				type: 'TOP_UP_COMPLETED',
+				text: { key: 'top_up_completed', params: { amount: asRupiah(row.amount) } },
+				link: `/wallet/transactions/${row.id}`,
+				receiptFor: row.id
+			}
+		])
+	]);
 	return credited.transaction;
 }
 

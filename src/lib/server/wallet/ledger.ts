@@ -6,6 +6,7 @@
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
+import { executePrepared } from '../db/statement';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
 import type { LedgerText } from './ledger-texts';
 import { formatRupiah } from '$lib/format';
@@ -256,7 +257,10 @@ type Written = { moved: string[]; rows: Transaction[] };
 async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> {
 	const { offsets, perUser } = planMoves(changes);
 	const column = <T>(pick: (change: BalanceChange) => T) => sql.param(changes.map(pick));
-	const result = await tx.execute<Record<string, unknown> & { moved: string[] }>(sql`
+	// A named prepared statement: its text is the same whatever the batch (db/statement.ts).
+	const result = await executePrepared<Record<string, unknown> & { moved: string[] }>(
+		tx,
+		sql`
 		WITH moved AS (${moveBalancesSql(perUser)}),
 		inserted AS (
 			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
@@ -277,7 +281,8 @@ async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> 
 			JOIN moved m ON m.id = v.user_id
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING ${returningTransaction})
-		SELECT m.moved, inserted.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM moved) m LEFT JOIN inserted ON true`);
+		SELECT m.moved, inserted.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM moved) m LEFT JOIN inserted ON true`
+	);
 	const rows = result.rows.filter((raw) => raw.id !== null && raw.id !== undefined).map(toTransaction);
 	return { moved: result.rows[0].moved, rows };
 }
@@ -334,8 +339,9 @@ async function writeLinks(tx: Tx, links: Link[]) {
 
 /**
  * Completes a PENDING row (a top-up): locked first, so a second completion finds it done.
- * The guarded UPDATE of the balance is the customer's lock; only a refusal reads the balance
- * (under a lock) to say why.
+ * The guarded UPDATE of the balance is the customer's lock, and the row is completed with
+ * the balance it found in the same statement; only a refusal reads the balance (under a
+ * lock) to say why.
  */
 async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceChangeResult> {
 	const [existing] = await tx.select().from(transactions).where(eq(transactions.id, change.pendingTransactionId!)).for('update');
@@ -344,29 +350,35 @@ async function completePending(tx: Tx, change: BalanceChange): Promise<BalanceCh
 		throw new AppError('CONFLICT', say(m.srv2_pending_mismatch));
 	}
 	if (existing.status !== 'PENDING') return { transaction: existing, applied: false };
-	const { perUser } = planMoves([change]);
-	let moved = await tx.execute<{ before: number }>(moveBalancesSql(perUser));
-	if (moved.rows.length === 0) {
+	let completed = await moveAndComplete(tx, existing.id, change);
+	if (!completed) {
 		// Throws why the guard refused; if the balance changed since, the move is made again under the lock.
 		chain([change], await lockBalances(tx, [change.userId]));
-		moved = await tx.execute<{ before: number }>(moveBalancesSql(perUser));
-		if (moved.rows.length === 0) throw new Error('A balance moved while it was locked');
+		completed = await moveAndComplete(tx, existing.id, change);
+		if (!completed) throw new Error('A balance moved while it was locked');
 	}
-	const before = Number(moved.rows[0].before);
-	const [completed] = await tx
-		.update(transactions)
-		.set({
-			status: 'COMPLETED',
-			balanceBefore: before,
-			balanceAfter: before + change.amount,
-			completedAt: change.at,
-			...(change.paymentMethod ? { paymentMethod: change.paymentMethod } : {}),
-			...(change.paymentReference ? { paymentReference: change.paymentReference } : {}),
-			...(change.processedBy ? { processedBy: change.processedBy } : {}),
-			...(change.adminNotes ? { adminNotes: change.adminNotes } : {}),
-			metadata: sql`${transactions.metadata} || ${JSON.stringify(change.metadata ?? {})}::jsonb`
-		})
-		.where(eq(transactions.id, existing.id))
-		.returning();
 	return { transaction: completed, applied: true };
+}
+
+/**
+ * The guarded move of the balance and the completion of the pending row with the balances
+ * before and after, in one statement; nothing when the guard refuses. The payment details
+ * given replace the row's, the metadata given is merged into its own.
+ */
+async function moveAndComplete(tx: Tx, id: string, change: BalanceChange): Promise<Transaction | null> {
+	const { perUser } = planMoves([change]);
+	const { rows } = await executePrepared(
+		tx,
+		sql`WITH moved AS (${moveBalancesSql(perUser)})
+		UPDATE ${transactions} SET status = 'COMPLETED', balance_before = moved.before, balance_after = moved.before + ${change.amount}::bigint,
+			completed_at = ${change.at.toISOString()}::timestamptz,
+			payment_method = coalesce(${change.paymentMethod ?? null}::payment_method, ${transactions.paymentMethod}),
+			payment_reference = coalesce(${change.paymentReference ?? null}::text, ${transactions.paymentReference}),
+			processed_by = coalesce(${change.processedBy ?? null}::uuid, ${transactions.processedBy}),
+			admin_notes = coalesce(${change.adminNotes ?? null}::text, ${transactions.adminNotes}),
+			metadata = ${transactions.metadata} || ${JSON.stringify(change.metadata ?? {})}::jsonb, updated_at = now()
+		FROM moved WHERE ${transactions.id} = ${id}
+		RETURNING ${returningTransaction}`
+	);
+	return rows.length ? toTransaction(rows[0]) : null;
 }

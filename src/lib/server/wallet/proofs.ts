@@ -10,11 +10,12 @@ import type { Runtime } from '../runtime';
 import type { Tx } from '../db/client';
 import { transactions, users, type Transaction } from '../db/schema';
 import { badRequest, invalidState, notFound } from '../errors';
-import { audit } from '../audit/service';
-import { notify } from '../notifications/service';
+import { audit, auditPart } from '../audit/service';
+import { notify, notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
 import { applyBalanceChange } from './ledger';
-import { afterCredit } from './credits';
+import { afterCreditPart } from './credits';
+import { inOneStatement } from '../db/statement';
 import { toTransactionDetail } from './views';
 import { findTransactionFor } from './history';
 import { lockBalanceHeadroom } from './topups';
@@ -152,6 +153,7 @@ export type AdminAction = { adminId: string; ipAddress?: string | null };
 export async function approveTransferProof(runtime: Runtime, action: AdminAction, transactionId: string) {
 	return runtime.db.transaction(async (tx) => {
 		const row = await lockProof(tx, transactionId);
+		const at = runtime.clock.now();
 		const { transaction, applied } = await applyBalanceChange(tx, {
 			userId: row.userId,
 			type: 'TOP_UP',
@@ -159,27 +161,32 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 			idempotencyKey: row.idempotencyKey,
 			description: row.description,
 			pendingTransactionId: row.id,
-			at: runtime.clock.now(),
+			at,
 			paymentMethod: 'ADMIN_MANUAL',
 			processedBy: action.adminId,
 			metadata: { approvedAt: new Date().toISOString() }
 		});
 		if (!applied) throw invalidState(say(m.srv2_proof_already_approved));
-		await afterCredit(tx, row.userId);
-		await audit(tx, {
-			actorId: action.adminId,
-			action: 'wallet.proof.approve',
-			entityType: 'transaction',
-			entityId: row.id,
-			details: { userId: row.userId, amount: row.amount },
-			ipAddress: action.ipAddress
-		});
-		await notify(tx, {
-			userId: row.userId,
-			type: 'TRANSFER_PROOF_APPROVED',
-			text: { key: 'proof_approved', params: { amount: asRupiah(row.amount) } },
-			link: `/wallet/transactions/${row.id}`
-		});
+		// The renewal retry, the audit row and the notice with its mail: one round trip (db/statement.ts).
+		await inOneStatement(tx, [
+			afterCreditPart(tx, row.userId, at),
+			auditPart(tx, {
+				actorId: action.adminId,
+				action: 'wallet.proof.approve',
+				entityType: 'transaction',
+				entityId: row.id,
+				details: { userId: row.userId, amount: row.amount },
+				ipAddress: action.ipAddress
+			}),
+			...notifyParts([
+				{
+					userId: row.userId,
+					type: 'TRANSFER_PROOF_APPROVED',
+					text: { key: 'proof_approved', params: { amount: asRupiah(row.amount) } },
+					link: `/wallet/transactions/${row.id}`
+				}
+			])
+		]);
 		return toTransactionDetail(transaction);
 	});
 }

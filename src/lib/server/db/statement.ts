@@ -1,0 +1,68 @@
+// Money writes are short transactions whose cost is mostly round trips and parsing: an admin
+// credit used to be eight statements (the ledger, the renewal retry, the audit row, the
+// notification, its mail and the mail's job, between BEGIN and COMMIT). Here each domain
+// describes its writes as named parts of one statement (data-modifying CTEs), so a caller can
+// run the writes of several domains in one round trip, and statements go by a name derived
+// from their text, so PostgreSQL parses and plans each shape once per connection.
+import { createHash } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from './client';
+
+/**
+ * One write of a statement: `WITH <name> AS (<sql>)`. The SQL is a data-modifying statement
+ * with a RETURNING clause (its rows come back under `name`); a part may read an earlier
+ * part by its name. Names are fixed per domain, so one statement holds each kind once.
+ */
+export type StatementPart = { name: string; sql: SQL };
+
+export type StatementRows = Record<string, Record<string, unknown>[]>;
+
+/** Renders SQL exactly as the app's drizzle instance does (createDb: snake_case columns). */
+const dialect = new PgDialect({ casing: 'snake_case' });
+
+/** Statement names by text, so the hash is computed once per shape. */
+const names = new Map<string, string>();
+
+function nameOf(text: string) {
+	let name = names.get(text);
+	if (!name) {
+		name = `m_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+		names.set(text, name);
+	}
+	return name;
+}
+
+/**
+ * Runs a statement as a named prepared statement: node-postgres parses a name once per
+ * connection and afterwards sends only Bind/Execute (https://node-postgres.com/features/queries#prepared-statements).
+ * The name is a hash of the text, so two shapes never share a name and a connection holds
+ * one statement per shape (the hot statements take their rows as arrays through unnest, so
+ * their text does not grow with the number of rows). The result is drizzle's, as from `execute`.
+ */
+export async function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, statement: SQL): Promise<{ rows: T[] }> {
+	const query = dialect.sqlToQuery(statement);
+	return db._.session.prepareQuery(query, undefined, nameOf(query.sql), false).execute() as Promise<{ rows: T[] }>;
+}
+
+/**
+ * Runs the parts as one statement, in one round trip: every part is executed exactly once
+ * whatever the others return (PostgreSQL runs each data-modifying CTE to completion,
+ * https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING), and all
+ * of them commit or roll back with the caller's transaction. Returns each part's rows.
+ */
+export async function inOneStatement(db: DbOrTx, parts: StatementPart[]): Promise<StatementRows> {
+	if (parts.length === 0) return {};
+	const ctes = sql.join(
+		parts.map((part) => sql`${sql.identifier(part.name)} AS (${part.sql})`),
+		sql`, `
+	);
+	const results = sql.join(
+		parts.map(
+			(part) => sql`(SELECT coalesce(json_agg(r), '[]') FROM ${sql.identifier(part.name)} r) AS ${sql.identifier(part.name)}`
+		),
+		sql`, `
+	);
+	const { rows } = await executePrepared<StatementRows>(db, sql`WITH ${ctes} SELECT ${results}`);
+	return rows[0];
+}
