@@ -132,9 +132,12 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 		paymentReference: status.transactionId ?? undefined,
 		metadata: { gateway }
 	});
+	// Already credited (the row is locked and was pending, so only a race lost elsewhere gets
+	// here): the customer was told then.
+	if (!credited.applied) return credited.transaction;
 	// The renewal retry and the notice with its mail: one round trip (db/statement.ts).
 	await inOneStatement(tx, [
-		...(credited.applied ? [afterCreditPart(tx, row.userId, now)] : []),
+		afterCreditPart(tx, row.userId, now),
 		...notifyParts([
 			{
 				userId: row.userId,
