@@ -6,6 +6,8 @@ import type { ServiceInstance, Service, ServicePlan, Subscription, Transaction }
 import { planViewSchema } from '../catalog/views';
 import { instanceViewSchema, toInstanceView } from '../instances/views';
 import { PLAN_TYPES, SUBSCRIPTION_STATUSES, TRANSACTION_STATUSES, TRANSACTION_TYPES, type PlanType } from '$lib/statuses';
+import { endReasonFor } from './end-reasons';
+import { sentenceLocale } from '../sentences';
 
 export const subscriptionViewSchema = z.object({
 	id: z.string(),
@@ -58,7 +60,7 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
 		autoRenew: subscription.autoRenew,
 		cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
 		cancelledAt: subscription.cancelledAt,
-		cancelReason: subscription.cancelReason,
+		cancelReason: endReasonFor(subscription.cancelReasonText, subscription.cancelReason, sentenceLocale()),
 		gracePeriodEnd: subscription.gracePeriodEnd,
 		suspendedAt: subscription.suspendedAt,
 		suspensionNote: subscription.suspensionNote,
