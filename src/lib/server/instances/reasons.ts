@@ -149,6 +149,23 @@ function duration(seconds: number, options: Options): string {
 		: m.txt5_duration_seconds({ count: formatNumber(seconds, options.locale) }, options);
 }
 
+type Caused = { cause: InstanceReason };
+
+/** Reasons that wrap another (the cause), by the sentence around it. */
+const CAUSED: Partial<Record<InstanceReasonKey, (cause: string, options: Options) => string>> = {
+	upgrade_failed: (cause, options) => m.txt5_reason_upgrade_failed({ cause }, options),
+	restore_failed: (cause, options) => m.txt6_restore_failed({ cause }, options),
+	switch_back_failed: (cause, options) => m.txt6_switch_back_failed({ cause }, options),
+	backup_unusable: (detail, options) => m.txt5_reason_backup_unavailable({ detail }, options),
+	upgrade_backup_failed_because: (detail, options) => m.txt5_reason_upgrade_backup_failed({ detail }, options)
+};
+
+/** "The app did not become ready within 5 minutes (detail)", or without the time when it is not known. */
+const notReady = (seconds: number | null, detail: string, options: Options) =>
+	seconds === null
+		? m.txt5_reason_not_ready({ detail }, options)
+		: m.txt5_reason_not_ready_within({ duration: duration(seconds, options), detail }, options);
+
 /** The reason's sentence in a language; null for a key this version does not know. */
 export function renderInstanceReason(reason: InstanceReason, locale: Locale): string | null {
 	const options = { locale };
@@ -157,33 +174,15 @@ export function renderInstanceReason(reason: InstanceReason, locale: Locale): st
 			return m.txt5_reason_suspended_by_staff(reason.params, options);
 		case 'restarting_new_secret':
 			return m.txt5_reason_restarting_new_secret(reason.params, options);
-		case 'upgrade_failed': {
-			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
-			return m.txt5_reason_upgrade_failed({ cause }, options);
-		}
 		case 'action_failed': {
 			const action = ACTIONS[reason.params.action]?.({}, options) ?? reason.params.action;
 			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
 			return m.txt5_reason_action_failed({ action, cause }, options);
 		}
-		case 'restore_failed':
-		case 'switch_back_failed': {
-			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
-			const message = reason.key === 'restore_failed' ? m.txt6_restore_failed : m.txt6_switch_back_failed;
-			return message({ cause }, options);
-		}
 		case 'rollout_creating':
 			return m.txt6_rollout_creating(reason.params, options);
 		case 'rollout_becoming_ready':
 			return m.txt6_rollout_becoming_ready(reason.params, options);
-		case 'backup_unusable': {
-			const detail = renderInstanceReason(reason.params.cause, locale) ?? '';
-			return m.txt5_reason_backup_unavailable({ detail }, options);
-		}
-		case 'upgrade_backup_failed_because': {
-			const detail = renderInstanceReason(reason.params.cause, locale) ?? '';
-			return m.txt5_reason_upgrade_backup_failed({ detail }, options);
-		}
 		case 'backup_snapshot_gone':
 			return m.txt6_backup_snapshot_gone(reason.params, options);
 		case 'backup_snapshot_failed':
@@ -194,13 +193,8 @@ export function renderInstanceReason(reason: InstanceReason, locale: Locale): st
 			return m.txt6_restore_snapshot_gone(reason.params, options);
 		case 'crashing':
 			return m.txt5_reason_crashing(reason.params, options);
-		case 'not_ready_because': {
-			const { seconds, cause } = reason.params;
-			const detail = renderInstanceReason(cause, locale) ?? '';
-			return seconds === null
-				? m.txt5_reason_not_ready({ detail }, options)
-				: m.txt5_reason_not_ready_within({ duration: duration(seconds, options), detail }, options);
-		}
+		case 'not_ready_because':
+			return notReady(reason.params.seconds, renderInstanceReason(reason.params.cause, locale) ?? '', options);
 		case 'cluster_http_status':
 			return m.txt6_cluster_http_status(reason.params, options);
 		case 'pod_waiting':
@@ -209,15 +203,13 @@ export function renderInstanceReason(reason: InstanceReason, locale: Locale): st
 			return m.txt6_pod_not_ready(reason.params, options);
 		case 'pod_pending':
 			return m.txt6_pod_pending(reason.params, options);
-		case 'not_ready_in_time': {
-			const { seconds, detail } = reason.params;
-			return seconds === null
-				? m.txt5_reason_not_ready({ detail }, options)
-				: m.txt5_reason_not_ready_within({ duration: duration(seconds, options), detail }, options);
-		}
+		case 'not_ready_in_time':
+			return notReady(reason.params.seconds, reason.params.detail, options);
 		default: {
 			const plain = PLAIN[reason.key];
 			if (plain) return plain({}, options);
+			const caused = CAUSED[reason.key];
+			if (caused) return caused(renderInstanceReason((reason.params as Caused).cause, locale) ?? '', options);
 			const detailed = WITH_DETAIL[reason.key];
 			return detailed ? detailed(reason.params as Detail, options) : null;
 		}
