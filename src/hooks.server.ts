@@ -110,7 +110,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		return new Response('This MinisPod process runs background jobs only.', { status: 404 });
 	}
 	if (crossSiteMutation(event)) {
-		return json({ message: 'Cross-site POST requests are forbidden.' }, { status: 403 });
+		// Refused before the session is read, in the visitor's language (their cookie: the
+		// server keeps it equal to a logged-in account's choice), else Indonesian.
+		return withLocale(null)({ event, resolve: () => json({ message: m.txt6_cross_site_post() }, { status: 403 }) });
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	const validated = token ? await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays }) : null;

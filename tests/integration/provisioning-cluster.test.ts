@@ -7,7 +7,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { notifications, serviceInstances, type ServiceInstance } from '../../src/lib/server/db/schema';
 import { instanceNames } from '../../src/lib/server/kube/names';
 import { namespaceQuota } from '../../src/lib/server/kube/namespace-objects';
-import { WAITING_FOR_CLEANUP } from '../../src/lib/server/provisioning/objects';
 import { refreshInstanceHealth } from '../../src/lib/server/provisioning/health';
 import { seedServices } from '../../src/lib/server/seed/catalog';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -212,8 +211,8 @@ describe('termination', () => {
 
 		const { instanceId } = await api.subscriptions.subscribe({ planId: (await planOf(runtime.db, 'n8n', 'FREE')).id });
 		await expect
-			.poll(async () => (await instance(instanceId)).provisioningSteps.find((step) => step.step === 'namespace')?.message, WAIT)
-			.toBe(WAITING_FOR_CLEANUP);
+			.poll(async () => (await instance(instanceId)).provisioningSteps.find((step) => step.step === 'namespace')?.text, WAIT)
+			.toEqual({ key: 'step_waiting_for_cleanup', params: {} });
 		const running = await untilStatus(instanceId, 'RUNNING');
 		expect(running.provisioningSteps.every((step) => step.status === 'done')).toBe(true);
 		for (const { instanceId: ended } of first) expect((await instance(ended)).status).toBe('TERMINATED');

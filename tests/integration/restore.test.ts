@@ -5,10 +5,11 @@
 // theirs or while the app is busy. Also: an upgrade waits for its backup before it changes
 // anything on the cluster, and a failed backup leaves the plan as it was.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
 	auditLog,
 	backups,
+	instanceEvents,
 	notifications,
 	restores,
 	serviceInstances,
@@ -27,6 +28,8 @@ import { expectInvariants } from '../support/invariants';
 import { eventually } from '../support/kube';
 import { waitForInstance } from '../support/waits';
 import { runningProApp } from '../support/apps';
+import { inLocale } from '../support/locale';
+import { renderInstanceReason } from '../../src/lib/server/instances/reasons';
 
 const HOUR_MS = 3_600_000;
 const FILE = 'notes.txt';
@@ -221,10 +224,30 @@ describe('restore from a backup', () => {
 		const started = await api.backups.restore({ backupId: backup.id });
 		const { instance: back, restore } = await settledAs(started.id, instance.id, 'FAILED');
 		expect(restore.error).toMatch(/no longer on the cluster/);
+		expect(restore.errorText).toMatchObject({ key: 'restore_snapshot_gone' });
 		expect(back.volumeSuffix).toBeNull();
 		expect(mounted(back).files).toEqual({ [FILE]: 'new' });
-		// A failed restore is over: another may be asked for.
-		expect((await api.backups.list({ instanceId: instance.id })).restore).toMatchObject({ status: 'FAILED' });
+		// A failed restore is over: another may be asked for. Its reason reads in the viewer's language.
+		const claim = row.snapshots[0].claim;
+		expect((await inLocale('en', () => api.backups.list({ instanceId: instance.id }))).restore).toMatchObject({
+			status: 'FAILED',
+			error: `The snapshot of volume ${claim} is no longer on the cluster.`
+		});
+		expect((await inLocale('id', () => api.backups.list({ instanceId: instance.id }))).restore).toMatchObject({
+			status: 'FAILED',
+			error: `Snapshot volume ${claim} sudah tidak ada di klaster.`
+		});
+		// The app said so while it started again on its previous data (its history keeps the key).
+		const [said] = await runtime.db
+			.select()
+			.from(instanceEvents)
+			.where(and(eq(instanceEvents.instanceId, instance.id), sql`${instanceEvents.reasonText}->>'key' = 'restore_failed'`));
+		expect(renderInstanceReason(said.reasonText!, 'id')).toBe(
+			`Pemulihan gagal: Snapshot volume ${claim} sudah tidak ada di klaster. Aplikasi kembali memakai data sebelumnya.`
+		);
+		expect(said.reason).toBe(
+			`Restore failed: The snapshot of volume ${claim} is no longer on the cluster. The app is back on its previous data.`
+		);
 		// The owner is told, once, in their language (both exist).
 		const told = await runtime.db
 			.select()
@@ -233,8 +256,10 @@ describe('restore from a backup', () => {
 		expect(told).toHaveLength(1);
 		expect(told[0].title).toBe(`Restoring ${instance.name} failed`);
 		expect(told[0].body).toMatch(/no longer on the cluster.*back on the data it had before/);
-		const listed = await api.notifications.list();
-		expect(listed.find((n) => n.type === 'RESTORE_FAILED')).toBeDefined();
+		const listed = await inLocale('id', () => api.notifications.list());
+		expect(listed.find((n) => n.type === 'RESTORE_FAILED')?.body).toBe(
+			`Snapshot volume ${claim} sudah tidak ada di klaster. Aplikasi Anda kembali memakai data yang dimilikinya sebelum pemulihan.`
+		);
 	});
 
 	it('is refused for another customer’s backup, for a backup not ready, and while an upgrade is in flight', async () => {

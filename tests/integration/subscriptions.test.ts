@@ -11,6 +11,7 @@ import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription, settle } from '../support/fixtures';
 import { rejection } from '../support/errors';
 import { inLocale } from '../support/locale';
+import { instanceReason } from '../../src/lib/server/instances/reasons';
 import type { Locale } from '../../src/lib/statuses';
 
 let runtime: TestRuntime;
@@ -284,8 +285,10 @@ describe('upgrade', () => {
 		expect(charge).toBeGreaterThan(0);
 
 		const reason = 'the cluster refused the new limits';
-		expect(await rollbackUpgrade(runtime.db, { subscriptionId, upgradeId, reason, now: runtime.clock.now() })).toBe(true);
-		expect(await rollbackUpgrade(runtime.db, { subscriptionId, upgradeId, reason, now: runtime.clock.now() })).toBe(false);
+		const why = instanceReason('cluster_refused', { detail: reason });
+		const rollback = { subscriptionId, upgradeId, reason, why, now: runtime.clock.now() };
+		expect(await rollbackUpgrade(runtime.db, rollback)).toBe(true);
+		expect(await rollbackUpgrade(runtime.db, rollback)).toBe(false);
 
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.balance);
 		expect((await reloadPlan(runtime.db, basic.id)).usedQuota).toBe(before.basicUsed);
@@ -305,6 +308,9 @@ describe('upgrade', () => {
 		expect(refunds.map((r) => r.amount)).toEqual([charge]);
 		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
 		expect(notes.find((n) => n.type === 'UPGRADE_FAILED')?.body).toContain(reason);
+		// The owner reads why in their language, the cluster's own words kept.
+		const listed = await inLocale('id', () => api.notifications.list());
+		expect(listed.find((n) => n.type === 'UPGRADE_FAILED')?.body).toContain(`Kubernetes menolak: ${reason}`);
 	});
 
 	it('needs a free slot and enough credit on the new plan', async () => {

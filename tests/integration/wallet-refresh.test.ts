@@ -11,6 +11,7 @@ import { startWalletRuntime, type WalletTestRuntime } from '../support/payments'
 import { expectMoneyInvariants } from '../support/invariants';
 import { expectError } from '../support/errors';
 import { waitForJob } from '../support/waits';
+import { inLocale } from '../support/locale';
 
 let runtime: WalletTestRuntime;
 beforeAll(async () => {
@@ -86,6 +87,10 @@ describe('wallet.cancelTopUp', () => {
 		expect(runtime.simulator.transaction(orderId)!.status).toBe('cancel');
 		await runtime.simulator.idle();
 		expect((await row(transactionId)).status).toBe('FAILED');
+		// The reason is kept as a key: the page reads it in the viewer's language.
+		expect((await inLocale('id', () => api.wallet.transaction({ id: transactionId }))).failureReason).toBe(
+			'Anda membatalkan isi saldo ini.'
+		);
 
 		const again = await expectError(api.wallet.cancelTopUp({ id: transactionId }), 'CONFLICT');
 		expect(again.message).toMatch(/Only a pending top-up/);

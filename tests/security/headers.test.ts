@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/lib/server/db/schema';
 import { startTestRuntime, type TestRuntime } from '../support/runtime';
-import { appFetch, trpcCall } from '../support/http';
+import { CookieJar, appFetch, trpcCall } from '../support/http';
+import { cookieName } from '../../src/lib/paraglide/runtime';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -24,6 +25,24 @@ describe('JSON mutations from another site', () => {
 			expect(answer.status, origin).toBe(403);
 			expect(await runtime.db.select().from(users).where(eq(users.email, email))).toEqual([]);
 		}
+	});
+
+	it('are refused in the visitor’s language (their language cookie, else Indonesian)', async () => {
+		const refusal = async (locale?: string) => {
+			const jar = new CookieJar();
+			if (locale) jar.values.set(cookieName, locale);
+			const response = await appFetch(runtime, '/api/trpc/auth.register', {
+				method: 'POST',
+				jar,
+				headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+				body: JSON.stringify({ json: registration('csrf-language@example.com') })
+			});
+			expect(response.status).toBe(403);
+			return ((await response.json()) as { message: string }).message;
+		};
+		expect(await refusal('en')).toBe('Cross-site POST requests are forbidden.');
+		expect(await refusal('id')).toBe('Permintaan POST dari situs lain ditolak.');
+		expect(await refusal()).toBe('Permintaan POST dari situs lain ditolak.');
 	});
 
 	it('are refused without an Origin header', async () => {

@@ -276,6 +276,8 @@ describe('rollout state', () => {
 			desired: 1,
 			ready: 1,
 			updated: 1,
+			available: 1,
+			phase: 'done',
 			message: 'Ready'
 		});
 		expect(rolloutState(deployment(0, 4, { observedGeneration: 4 }))).toMatchObject({ done: true, message: 'Stopped' });

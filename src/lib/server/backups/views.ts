@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { BACKUP_KINDS, BACKUP_SCHEDULES, BACKUP_STATUSES, RESTORE_STATUSES, RESTORE_STEPS } from '$lib/statuses';
 import type { Backup, Restore } from '../db/schema';
+import { instanceReasonFor } from '../instances/reasons';
+import { sentenceLocale } from '../sentences';
 
 export const backupViewSchema = z.object({
 	id: z.string(),
@@ -45,7 +47,8 @@ export function toRestoreView(restore: Restore): RestoreView {
 		backupId: restore.backupId,
 		status: restore.status,
 		step: restore.step,
-		error: restore.error,
+		// In the reader's language when the row has a key; rows from before keys read as written.
+		error: instanceReasonFor(restore.errorText, restore.error, sentenceLocale()),
 		createdAt: restore.createdAt,
 		restoredAt: restore.restoredAt,
 		keepOldUntil: restore.keepOldUntil,
@@ -72,7 +75,7 @@ export function toBackupView(backup: Backup): BackupView {
 		sizeBytes: backup.sizeBytes,
 		readyToUse: backup.readyToUse,
 		volumes: backup.snapshots.length,
-		error: backup.error,
+		error: instanceReasonFor(backup.errorText, backup.error, sentenceLocale()),
 		createdAt: backup.createdAt,
 		readyAt: backup.readyAt,
 		expiresAt: backup.expiresAt

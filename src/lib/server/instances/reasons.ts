@@ -36,7 +36,12 @@ type Texts = {
 	pod_failed: Detail;
 	replica_refused: Detail;
 	not_ready_in_time: Detail & { seconds: number | null };
+	not_ready_because: { seconds: number | null; cause: InstanceReason };
+	pod_waiting: { pod: string; reason: string };
+	pod_not_ready: { pod: string };
+	pod_pending: { pod: string };
 	cluster_refused: Detail;
+	cluster_http_status: { status: number };
 	cluster_unreachable: Detail;
 	unexpected: Detail;
 	backup_unavailable: Detail;
@@ -48,6 +53,31 @@ type Texts = {
 	restore_switch: Record<string, never>;
 	restore_cleanup: Record<string, never>;
 	restore_start: Record<string, never>;
+	// Why a restore could not go on, in MinisPod's words (restores.error_text).
+	restore_app_terminated: Record<string, never>;
+	namespace_deleting: Record<string, never>;
+	backup_gone: Record<string, never>;
+	backup_snapshot_missing: Record<string, never>;
+	snapshot_unusable: Detail & { claim: string };
+	backup_unusable: { cause: InstanceReason };
+	// Why a backup failed (backups.error_text).
+	backup_no_volume: Record<string, never>;
+	backup_snapshots_not_ready: Record<string, never>;
+	backup_snapshot_gone: { claim: string };
+	backup_snapshot_failed: Detail & { claim: string };
+	upgrade_backup_failed_because: { cause: InstanceReason };
+	restore_snapshot_gone: { claim: string };
+	restore_failed: { cause: InstanceReason };
+	switch_back_failed: { cause: InstanceReason };
+	// What a new app's set-up step is doing (provisioning_steps[].text).
+	step_waiting_for_cleanup: Record<string, never>;
+	step_restoring_volumes: Record<string, never>;
+	step_starting: Record<string, never>;
+	step_ready: Record<string, never>;
+	rollout_observing: Record<string, never>;
+	rollout_creating: { created: number; desired: number };
+	rollout_replacing: Record<string, never>;
+	rollout_becoming_ready: { ready: number; desired: number };
 };
 
 export type InstanceReasonKey = keyof Texts;
@@ -82,7 +112,19 @@ const PLAIN: Partial<Record<InstanceReasonKey, Message>> = {
 	restore_volumes: m.txt5_reason_restore_volumes,
 	restore_switch: m.txt5_reason_restore_switch,
 	restore_cleanup: m.txt5_reason_restore_cleanup,
-	restore_start: m.txt5_reason_restore_start
+	restore_start: m.txt5_reason_restore_start,
+	restore_app_terminated: m.txt6_restore_app_terminated,
+	namespace_deleting: m.txt6_namespace_deleting,
+	backup_gone: m.txt6_backup_gone,
+	backup_snapshot_missing: m.txt6_backup_snapshot_missing,
+	backup_no_volume: m.txt6_backup_no_volume,
+	backup_snapshots_not_ready: m.txt6_backup_snapshots_not_ready,
+	step_waiting_for_cleanup: m.txt6_step_waiting_for_cleanup,
+	step_restoring_volumes: m.txt6_step_restoring_volumes,
+	step_starting: m.txt6_step_starting,
+	step_ready: m.txt6_step_ready,
+	rollout_observing: m.txt6_rollout_observing,
+	rollout_replacing: m.txt6_rollout_replacing
 };
 
 const WITH_DETAIL: Partial<Record<InstanceReasonKey, (inputs: Detail, options: Options) => string>> = {
@@ -107,6 +149,23 @@ function duration(seconds: number, options: Options): string {
 		: m.txt5_duration_seconds({ count: formatNumber(seconds, options.locale) }, options);
 }
 
+type Caused = { cause: InstanceReason };
+
+/** Reasons that wrap another (the cause), by the sentence around it. */
+const CAUSED: Partial<Record<InstanceReasonKey, (cause: string, options: Options) => string>> = {
+	upgrade_failed: (cause, options) => m.txt5_reason_upgrade_failed({ cause }, options),
+	restore_failed: (cause, options) => m.txt6_restore_failed({ cause }, options),
+	switch_back_failed: (cause, options) => m.txt6_switch_back_failed({ cause }, options),
+	backup_unusable: (detail, options) => m.txt5_reason_backup_unavailable({ detail }, options),
+	upgrade_backup_failed_because: (detail, options) => m.txt5_reason_upgrade_backup_failed({ detail }, options)
+};
+
+/** "The app did not become ready within 5 minutes (detail)", or without the time when it is not known. */
+const notReady = (seconds: number | null, detail: string, options: Options) =>
+	seconds === null
+		? m.txt5_reason_not_ready({ detail }, options)
+		: m.txt5_reason_not_ready_within({ duration: duration(seconds, options), detail }, options);
+
 /** The reason's sentence in a language; null for a key this version does not know. */
 export function renderInstanceReason(reason: InstanceReason, locale: Locale): string | null {
 	const options = { locale };
@@ -115,26 +174,42 @@ export function renderInstanceReason(reason: InstanceReason, locale: Locale): st
 			return m.txt5_reason_suspended_by_staff(reason.params, options);
 		case 'restarting_new_secret':
 			return m.txt5_reason_restarting_new_secret(reason.params, options);
-		case 'upgrade_failed': {
-			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
-			return m.txt5_reason_upgrade_failed({ cause }, options);
-		}
 		case 'action_failed': {
 			const action = ACTIONS[reason.params.action]?.({}, options) ?? reason.params.action;
 			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
 			return m.txt5_reason_action_failed({ action, cause }, options);
 		}
+		case 'rollout_creating':
+			return m.txt6_rollout_creating(reason.params, options);
+		case 'rollout_becoming_ready':
+			return m.txt6_rollout_becoming_ready(reason.params, options);
+		case 'backup_snapshot_gone':
+			return m.txt6_backup_snapshot_gone(reason.params, options);
+		case 'backup_snapshot_failed':
+			return m.txt6_backup_snapshot_failed(reason.params, options);
+		case 'snapshot_unusable':
+			return m.txt6_snapshot_unusable(reason.params, options);
+		case 'restore_snapshot_gone':
+			return m.txt6_restore_snapshot_gone(reason.params, options);
 		case 'crashing':
 			return m.txt5_reason_crashing(reason.params, options);
-		case 'not_ready_in_time': {
-			const { seconds, detail } = reason.params;
-			return seconds === null
-				? m.txt5_reason_not_ready({ detail }, options)
-				: m.txt5_reason_not_ready_within({ duration: duration(seconds, options), detail }, options);
-		}
+		case 'not_ready_because':
+			return notReady(reason.params.seconds, renderInstanceReason(reason.params.cause, locale) ?? '', options);
+		case 'cluster_http_status':
+			return m.txt6_cluster_http_status(reason.params, options);
+		case 'pod_waiting':
+			return m.txt6_pod_waiting(reason.params, options);
+		case 'pod_not_ready':
+			return m.txt6_pod_not_ready(reason.params, options);
+		case 'pod_pending':
+			return m.txt6_pod_pending(reason.params, options);
+		case 'not_ready_in_time':
+			return notReady(reason.params.seconds, reason.params.detail, options);
 		default: {
 			const plain = PLAIN[reason.key];
 			if (plain) return plain({}, options);
+			const caused = CAUSED[reason.key];
+			if (caused) return caused(renderInstanceReason((reason.params as Caused).cause, locale) ?? '', options);
 			const detailed = WITH_DETAIL[reason.key];
 			return detailed ? detailed(reason.params as Detail, options) : null;
 		}

@@ -4,6 +4,7 @@ import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client';
 import { instanceEvents, serviceInstances, subscriptions, type InstanceStatus, type ProvisioningStep } from '../db/schema';
 import { notifyInstanceSql } from '../events';
+import { renderInstanceReason, type InstanceReason } from './reasons';
 
 type InstanceRow = typeof serviceInstances.$inferInsert;
 /** Column values, or SQL computing them from the row (the steps with one changed, say). */
@@ -91,11 +92,18 @@ async function writeInstance(db: DbOrTx, id: string, patch: InstancePatch, onlyF
 }
 
 /** Records a provisioning step's progress on the instance (one atomic statement). */
-export async function recordStep(db: DbOrTx, id: string, step: string, status: ProvisioningStep['status'], message?: string) {
-	await recordSteps(db, id, [{ step, status, message }]);
+export async function recordStep(
+	db: DbOrTx,
+	id: string,
+	step: string,
+	status: ProvisioningStep['status'],
+	text?: InstanceReason
+) {
+	await recordSteps(db, id, [{ step, status, text }]);
 }
 
-export type StepEntry = { step: string; status: ProvisioningStep['status']; message?: string };
+/** A step's progress; `text` says what it is doing or why it failed, read in each viewer's language. */
+export type StepEntry = { step: string; status: ProvisioningStep['status']; text?: InstanceReason };
 
 /**
  * The instance's steps with these entries recorded, as SQL for an update's SET: each entry
@@ -108,7 +116,8 @@ export function stepsWith(entries: StepEntry[]): SQL {
 			step: entry.step,
 			status: entry.status,
 			at,
-			...(entry.message ? { message: entry.message } : {})
+			// The English beside the key, as status reasons keep it (steps from before keys have only it).
+			...(entry.text ? { message: renderInstanceReason(entry.text, 'en') ?? entry.text.key, text: entry.text } : {})
 		}))
 	);
 	const steps = serviceInstances.provisioningSteps;

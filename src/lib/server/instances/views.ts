@@ -3,8 +3,8 @@
 // are never sent by accident. Procedures declare these schemas with `.output()`, which also
 // strips any field a view did not list.
 import { z } from 'zod';
-import type { EnvTemplateEntry, ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
-import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES, type InstanceStatus } from '$lib/statuses';
+import type { EnvTemplateEntry, ProvisioningStep, ServiceInstance, ServicePlan, Service, Subscription } from '../db/schema';
+import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES, type InstanceStatus, type Locale } from '$lib/statuses';
 import type { InstanceAction } from './transitions';
 import { displayImage, usageView } from './usage';
 import { instanceReasonFor } from './reasons';
@@ -53,8 +53,15 @@ const NOT_SERVING: readonly InstanceStatus[] = [
 	'TERMINATED'
 ];
 
+/** A set-up step with what it says in the viewer's language; a step from before keys keeps its stored English. */
+function stepView(step: ProvisioningStep, locale: Locale): z.infer<typeof provisioningStepSchema> {
+	const message = instanceReasonFor(step.text ?? null, step.message ?? null, locale);
+	return { step: step.step, status: step.status, at: step.at, ...(message ? { message } : {}) };
+}
+
 export function toInstanceView(instance: ServiceInstance): InstanceView {
 	const serving = !NOT_SERVING.includes(instance.status);
+	const locale = sentenceLocale();
 	return {
 		id: instance.id,
 		subscriptionId: instance.subscriptionId,
@@ -63,8 +70,8 @@ export function toInstanceView(instance: ServiceInstance): InstanceView {
 		namespace: instance.namespace,
 		podName: instance.podName,
 		status: instance.status,
-		statusReason: instanceReasonFor(instance.statusReasonText, instance.statusReason, sentenceLocale()),
-		provisioningSteps: instance.provisioningSteps,
+		statusReason: instanceReasonFor(instance.statusReasonText, instance.statusReason, locale),
+		provisioningSteps: instance.provisioningSteps.map((step) => stepView(step, locale)),
 		healthStatus: serving ? instance.healthStatus : null,
 		lastHealthCheck: serving ? instance.lastHealthCheck : null,
 		sslEnabled: instance.sslEnabled,

@@ -33,6 +33,24 @@ export type ClusterErrorReason =
 	| 'Terminating'
 	| (string & {});
 
+/**
+ * What a rollout that did not become ready was held up by, as data (the error's message says
+ * it in English): a pod failure (with the cluster's own words), a pod's state, or the
+ * rollout's own progress. MinisPod's words for it are then written in the reader's language.
+ */
+export type RolloutHold =
+	| { kind: 'failure'; reason: string; message: string; detail: string }
+	| { kind: 'pod-waiting'; pod: string; reason: string }
+	| { kind: 'pod-not-ready'; pod: string }
+	| { kind: 'pod-pending'; pod: string }
+	| {
+			kind: 'rollout';
+			phase: 'observing' | 'creating' | 'replacing' | 'becoming-ready' | 'done';
+			updated: number;
+			available: number;
+			desired: number;
+	  };
+
 /** A failed cluster operation. `status` is the HTTP status, 0 when there was no response. */
 export class ClusterError extends Error {
 	readonly status: number;
@@ -44,6 +62,10 @@ export class ClusterError extends Error {
 	readonly detail?: string;
 	/** For a rollout that timed out: how long it was given. */
 	readonly limitMs?: number;
+	/** For a rollout that timed out or passed its deadline: what held it up. */
+	readonly hold?: RolloutHold;
+	/** The API server answered without words of its own: the message is MinisPod's (its HTTP status). */
+	readonly wordless: boolean;
 
 	constructor(
 		message: string,
@@ -55,6 +77,8 @@ export class ClusterError extends Error {
 			cause?: unknown;
 			detail?: string;
 			limitMs?: number;
+			hold?: RolloutHold;
+			wordless?: boolean;
 		}
 	) {
 		super(message, { cause: options.cause });
@@ -65,6 +89,8 @@ export class ClusterError extends Error {
 		this.retryAfterMs = options.retryAfterMs;
 		this.detail = options.detail;
 		this.limitMs = options.limitMs;
+		this.hold = options.hold;
+		this.wordless = options.wordless ?? false;
 	}
 }
 
@@ -140,6 +166,7 @@ export function toClusterError(error: unknown): ClusterError {
 		const retryAfter = Number(headers['retry-after'] ?? headers['Retry-After']);
 		return new ClusterError(parsed.message ?? `Kubernetes API returned HTTP ${status}`, {
 			status,
+			wordless: parsed.message === undefined,
 			reason:
 				admissionReason(status, parsed) ??
 				parsed.reason ??

@@ -1,7 +1,7 @@
 // Waiting for a Deployment to roll out, and why it does not: pod failures in words for the
 // customer, rollout state as `kubectl rollout status` decides it, and when to give up.
 import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { ClusterError, sleep } from './errors';
+import { ClusterError, sleep, type RolloutHold } from './errors';
 
 export type PodFailure = {
 	reason:
@@ -107,9 +107,14 @@ export type RolloutState = {
 	desired: number;
 	ready: number;
 	updated: number;
-	/** What the rollout is waiting for, in words. */
+	/** What the rollout is waiting for, in words (English, for the log). */
 	message: string;
+	/** The same as data, for a sentence in the reader's language: which wait, and the pods available. */
+	phase: RolloutPhase;
+	available: number;
 };
+
+export type RolloutPhase = Extract<RolloutHold, { kind: 'rollout' }>['phase'];
 
 /** Rollout status as `kubectl rollout status` decides it. */
 export function rolloutState(deployment: V1Deployment): RolloutState {
@@ -119,24 +124,46 @@ export function rolloutState(deployment: V1Deployment): RolloutState {
 	const total = status.replicas ?? 0;
 	const available = status.availableReplicas ?? 0;
 	const ready = status.readyReplicas ?? 0;
-	const state = (done: boolean, message: string) => ({ done, desired, ready, updated, message });
+	const state = (phase: RolloutPhase, message: string) => ({
+		done: phase === 'done',
+		desired,
+		ready,
+		updated,
+		available,
+		phase,
+		message
+	});
 	if ((status.observedGeneration ?? 0) < (deployment.metadata?.generation ?? 0)) {
-		return state(false, 'Waiting for the cluster to pick up the change');
+		return state('observing', 'Waiting for the cluster to pick up the change');
 	}
-	if (updated < desired) return state(false, `Starting the app (${updated} of ${desired} pods created)`);
-	if (total > updated) return state(false, 'Waiting for the previous version to stop');
-	if (available < updated) return state(false, `Waiting for the app to become ready (${available} of ${desired} ready)`);
-	return state(true, desired === 0 ? 'Stopped' : 'Ready');
+	if (updated < desired) return state('creating', `Starting the app (${updated} of ${desired} pods created)`);
+	if (total > updated) return state('replacing', 'Waiting for the previous version to stop');
+	if (available < updated)
+		return state('becoming-ready', `Waiting for the app to become ready (${available} of ${desired} ready)`);
+	return state('done', desired === 0 ? 'Stopped' : 'Ready');
 }
 
-function podProgress(pod: V1Pod | undefined): string | undefined {
+/** Where the first pod stands, as data and in English (for the log and the error's message). */
+function podProgress(pod: V1Pod | undefined): { hold: RolloutHold; words: string } | undefined {
 	if (!pod) return undefined;
+	const name = pod.metadata?.name ?? '';
 	const container = pod.status?.containerStatuses?.[0];
-	if (container?.state?.waiting?.reason) return `pod ${pod.metadata?.name} is waiting: ${container.state.waiting.reason}`;
-	if (container?.state?.running && !container.ready) return `pod ${pod.metadata?.name} is running but not ready yet`;
-	if (pod.status?.phase === 'Pending') return `pod ${pod.metadata?.name} is pending`;
+	const waiting = container?.state?.waiting?.reason;
+	if (waiting) return { hold: { kind: 'pod-waiting', pod: name, reason: waiting }, words: `pod ${name} is waiting: ${waiting}` };
+	if (container?.state?.running && !container.ready) {
+		return { hold: { kind: 'pod-not-ready', pod: name }, words: `pod ${name} is running but not ready yet` };
+	}
+	if (pod.status?.phase === 'Pending') return { hold: { kind: 'pod-pending', pod: name }, words: `pod ${name} is pending` };
 	return undefined;
 }
+
+/** The latest pod failure, as the tracking keeps it. */
+const failureHold = (failure: Pick<PodFailure, 'reason' | 'message' | 'detail'>): RolloutHold => ({
+	kind: 'failure',
+	reason: failure.reason,
+	message: failure.message,
+	detail: failure.detail
+});
 
 function describeDuration(ms: number): string {
 	if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
@@ -180,8 +207,9 @@ const isReady = (pod: V1Pod) => Boolean(pod.status?.conditions?.some((c) => c.ty
 export type RolloutTracking = {
 	/** Failure key (pod and reason) -> first seen, epoch ms. */
 	failingSince: Record<string, number>;
-	/** The latest failure seen, to explain a timeout. */
+	/** The latest failure seen, to explain a timeout: in English, and as data for the reader's language. */
 	lastProblem?: string;
+	lastFailure?: RolloutHold;
 };
 
 export type RolloutLimits = {
@@ -229,7 +257,7 @@ export function judgeRollout(
 	const state = rolloutState(deployment);
 	if (state.done) return { judgement: { outcome: 'done', state, pods: pods.filter(isReady).map(podName) }, tracking };
 	const failingSince: Record<string, number> = {};
-	let lastProblem = tracking.lastProblem;
+	let { lastProblem, lastFailure } = tracking;
 	// A failed pod only speaks for the app while no replacement is coming up.
 	const live = pods.filter((pod) => pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded');
 	const failures: [string, PodFailure][] = (live.length > 0 ? live : pods).flatMap((pod) => {
@@ -242,6 +270,7 @@ export function judgeRollout(
 		const since = tracking.failingSince[key] ?? now;
 		failingSince[key] = since;
 		lastProblem = failure.message;
+		lastFailure = failureHold(failure);
 		const final =
 			failure.permanent ||
 			(failure.reason === 'CrashLoop' && failure.restartCount >= limits.crashRestartLimit) ||
@@ -252,7 +281,7 @@ export function judgeRollout(
 					outcome: 'failed',
 					error: new ClusterError(failure.message, { reason: failure.reason, detail: failure.detail })
 				},
-				tracking: { failingSince, lastProblem }
+				tracking: { failingSince, lastProblem, lastFailure }
 			};
 		}
 	}
@@ -260,23 +289,37 @@ export function judgeRollout(
 	if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
 		const error = new ClusterError(`The app did not become ready in time${lastProblem ? `: ${lastProblem}` : ''}`, {
 			reason: 'ProgressDeadlineExceeded',
-			detail: lastProblem ?? progressing.message ?? progressing.reason
+			// Without a pod failure to name, the Deployment's condition in Kubernetes's own words.
+			detail: lastProblem ?? progressing.message ?? progressing.reason,
+			hold: lastFailure
 		});
-		return { judgement: { outcome: 'failed', error }, tracking: { failingSince, lastProblem } };
+		return { judgement: { outcome: 'failed', error }, tracking: { failingSince, lastProblem, lastFailure } };
 	}
 	return {
 		judgement: { outcome: 'waiting', state, progress: { ...state, pods: pods.map(podName) } },
-		tracking: { failingSince, lastProblem }
+		tracking: { failingSince, lastProblem, lastFailure }
 	};
 }
 
 /** The failure for a rollout that ran out of time, saying what it was waiting for. */
 export function rolloutTimeout(timeoutMs: number, tracking: RolloutTracking, pods: V1Pod[], state: RolloutState): ClusterError {
-	const detail = tracking.lastProblem ?? podProgress(pods[0]) ?? state.message.toLowerCase();
+	const progress = podProgress(pods[0]);
+	const detail = tracking.lastProblem ?? progress?.words ?? state.message.toLowerCase();
+	// A tracking from before lastFailure existed has only the English: no hold, the detail as it is.
+	const hold: RolloutHold | undefined = tracking.lastProblem
+		? tracking.lastFailure
+		: (progress?.hold ?? {
+				kind: 'rollout',
+				phase: state.phase,
+				updated: state.updated,
+				available: state.available,
+				desired: state.desired
+			});
 	return new ClusterError(`The app did not become ready within ${describeDuration(timeoutMs)} (${detail})`, {
 		reason: 'Timeout',
 		detail,
-		limitMs: timeoutMs
+		limitMs: timeoutMs,
+		hold
 	});
 }
 

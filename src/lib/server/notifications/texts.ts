@@ -9,12 +9,17 @@ import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
 import { renderInstanceReason, type InstanceReason } from '../instances/reasons';
 import { renderDomainReason, type DomainReason } from '../domains/reasons';
+import { renderTopUpReason, type TopUpReason } from '../wallet/topup-reasons';
+import { renderEndReason, type EndReason } from '../subscriptions/end-reasons';
 
 type Rupiah = { rupiah: number };
 type Day = { date: string };
 type Period = { period: [string, string] };
 /** Why something failed, as the app's or domain's status reason says it (with its English for older versions). */
-type Why = { why: { instance: InstanceReason } | { domain: DomainReason }; english: string };
+type Why = {
+	why: { instance: InstanceReason } | { domain: DomainReason } | { topUp: TopUpReason } | { end: EndReason };
+	english: string;
+};
 export type TextParam = string | number | Rupiah | Day | Period | Why;
 
 export const asRupiah = (amount: number): Rupiah => ({ rupiah: amount });
@@ -23,6 +28,8 @@ export const asPeriod = (start: Date, end: Date): Period => ({ period: [start.to
 /** A failure's reason, read in each reader's language. */
 export const asInstanceReason = (reason: InstanceReason, english: string): Why => ({ why: { instance: reason }, english });
 export const asDomainReason = (reason: DomainReason, english: string): Why => ({ why: { domain: reason }, english });
+export const asTopUpReason = (reason: TopUpReason, english: string): Why => ({ why: { topUp: reason }, english });
+export const asEndReason = (reason: EndReason, english: string): Why => ({ why: { end: reason }, english });
 
 type Name = { name: string };
 type Service = { service: string; plan: string };
@@ -34,7 +41,7 @@ type Texts = {
 	proof_approved: { amount: Rupiah };
 	proof_rejected: { amount: Rupiah; reason: string };
 	top_up_completed: { amount: Rupiah };
-	top_up_failed: { amount: Rupiah; reason: string };
+	top_up_failed: { amount: Rupiah; reason: string | Why };
 	waitlist_slot: Service & { hours: number };
 	instance_action_failed: Name & { action: string; reason: string | Why };
 	instance_missing: Name;
@@ -63,8 +70,8 @@ type Texts = {
 	started_free: Service;
 	deletion_warning: Name & { date: Day; since: Day; amount: Rupiah };
 	deleted: Name & { since: Day };
-	terminated: { service: string; reason: string };
-	terminated_refunded: { service: string; reason: string; amount: Rupiah };
+	terminated: { service: string; reason: string | Why };
+	terminated_refunded: { service: string; reason: string | Why; amount: Rupiah };
 	expired: { service: string };
 	renewal_notice: Name & { date: Day; amount: Rupiah; balance: Rupiah };
 	renewal_notice_short: Name & { date: Day; amount: Rupiah; due: Rupiah; balance: Rupiah; shortfall: Rupiah };
@@ -74,8 +81,8 @@ type Texts = {
 	upgrade_failed_refunded: Service & { previous: string; reason: string | Why };
 	app_restored: Name & { service: string; url: string; date: Day };
 	app_restore_failed: Name & { service: string; reason: string | Why; date: Day };
-	restore_failed: Name & { reason: string };
-	backup_failed: Name & { reason: string };
+	restore_failed: Name & { reason: string | Why };
+	backup_failed: Name & { reason: string | Why };
 };
 
 export type NotificationTextKey = keyof Texts;
@@ -140,11 +147,16 @@ function formatParam(value: TextParam, locale: Locale): string | number {
 	if ('rupiah' in value) return formatRupiah(value.rupiah);
 	if ('date' in value) return formatDate(value.date, locale);
 	if ('why' in value) {
-		const said =
-			'instance' in value.why ? renderInstanceReason(value.why.instance, locale) : renderDomainReason(value.why.domain, locale);
-		return said ?? value.english;
+		return whyIn(value.why, locale) ?? value.english;
 	}
 	return formatPeriod(value.period[0], value.period[1], locale);
+}
+
+function whyIn(why: Why['why'], locale: Locale): string | null {
+	if ('instance' in why) return renderInstanceReason(why.instance, locale);
+	if ('domain' in why) return renderDomainReason(why.domain, locale);
+	if ('topUp' in why) return renderTopUpReason(why.topUp, locale);
+	return renderEndReason(why.end, locale);
 }
 
 /** The title and body in a language; null for a key this version does not know. */

@@ -1,6 +1,7 @@
 // How a job's failure is judged: what the customer reads, and whether the queue should
 // run the job again.
-import { ClusterError } from '../kube/errors';
+import { ClusterError, type RolloutHold } from '../kube/errors';
+import type { RolloutState } from '../kube/rollout';
 import { instanceReason, renderInstanceReason, type InstanceReason } from '../instances/reasons';
 
 export type Attempt = { final: boolean };
@@ -11,23 +12,49 @@ export const reasonOf = (error: unknown) =>
 /** A failure as the log and notifications read it (English) and as the app's status reason keeps it (a key). */
 export type Failure = { message: string; text: InstanceReason };
 
-export const failureOf = (error: unknown): Failure => ({
-	message: reasonOf(error),
-	text:
-		error instanceof ClusterError
-			? clusterReason(error)
-			: instanceReason('unexpected', { detail: error instanceof Error ? error.message : String(error) })
-});
-
 /** A failure MinisPod itself describes, with no error behind it. */
 export const ownFailure = (text: InstanceReason): Failure => ({ message: renderInstanceReason(text, 'en') ?? text.key, text });
+
+/**
+ * A failure MinisPod describes in its own words (the app is gone, a backup cannot be used):
+ * told as its key in the reader's language, and final (running the job again cannot help).
+ */
+export class KnownFailure extends Error {
+	constructor(readonly text: InstanceReason) {
+		super(renderInstanceReason(text, 'en') ?? text.key);
+	}
+}
+
+export const failureOf = (error: unknown): Failure => {
+	if (error instanceof KnownFailure) return ownFailure(error.text);
+	return {
+		message: reasonOf(error),
+		text:
+			error instanceof ClusterError
+				? clusterReason(error)
+				: instanceReason('unexpected', { detail: error instanceof Error ? error.message : String(error) })
+	};
+};
 
 /**
  * A cluster failure (a ClusterError, or a pod failure the health check saw) as a keyed reason: what the cluster reported, with its own words as the
  * detail; an API refusal (an admission webhook, a quota) as Kubernetes worded it.
  */
-export function clusterReason(error: { reason: string; message: string; detail?: string; limitMs?: number }): InstanceReason {
+export function clusterReason(error: {
+	reason: string;
+	message: string;
+	detail?: string;
+	limitMs?: number;
+	hold?: RolloutHold;
+	status?: number;
+	wordless?: boolean;
+}): InstanceReason {
 	const detail = error.detail;
+	const seconds = error.limitMs === undefined ? null : Math.round(error.limitMs / 100) / 10;
+	// What held a rollout up, in MinisPod's words in the reader's language (the cluster's own inside).
+	if (error.hold && (error.reason === 'Timeout' || error.reason === 'ProgressDeadlineExceeded')) {
+		return instanceReason('not_ready_because', { seconds, cause: holdReason(error.hold) });
+	}
 	if (detail !== undefined) {
 		switch (error.reason) {
 			case 'ImagePullFailed':
@@ -47,16 +74,48 @@ export function clusterReason(error: { reason: string; message: string; detail?:
 				return instanceReason('replica_refused', { detail });
 			case 'Timeout':
 			case 'ProgressDeadlineExceeded':
-				return instanceReason('not_ready_in_time', {
-					detail,
-					seconds: error.limitMs === undefined ? null : Math.round(error.limitMs / 100) / 10
-				});
+				return instanceReason('not_ready_in_time', { detail, seconds });
 			case 'NetworkError':
 				return instanceReason('cluster_unreachable', { detail });
 		}
 	}
+	// An answer without words of its own is told by its HTTP status in the reader's language.
+	if (error.wordless && error.status) return instanceReason('cluster_http_status', { status: error.status });
 	return instanceReason('cluster_refused', { detail: error.message });
 }
 
 /** Transient trouble worth another attempt of the whole job (the cluster client already retried). */
-export const isTransient = (error: unknown) => !(error instanceof ClusterError) || error.retryable;
+export const isTransient = (error: unknown) =>
+	error instanceof ClusterError ? error.retryable : !(error instanceof KnownFailure);
+
+/** What held a rollout up, as a reason. */
+function holdReason(hold: RolloutHold): InstanceReason {
+	switch (hold.kind) {
+		case 'failure':
+			return clusterReason(hold);
+		case 'pod-waiting':
+			return instanceReason('pod_waiting', { pod: hold.pod, reason: hold.reason });
+		case 'pod-not-ready':
+			return instanceReason('pod_not_ready', { pod: hold.pod });
+		case 'pod-pending':
+			return instanceReason('pod_pending', { pod: hold.pod });
+		case 'rollout':
+			return rolloutWait(hold);
+	}
+}
+
+/** What a rollout waits for, as the set-up step says it in the viewer's language. */
+export function rolloutWait(state: Pick<RolloutState, 'phase' | 'updated' | 'available' | 'desired'>): InstanceReason {
+	switch (state.phase) {
+		case 'observing':
+			return instanceReason('rollout_observing', {});
+		case 'creating':
+			return instanceReason('rollout_creating', { created: state.updated, desired: state.desired });
+		case 'replacing':
+			return instanceReason('rollout_replacing', {});
+		case 'becoming-ready':
+			return instanceReason('rollout_becoming_ready', { ready: state.available, desired: state.desired });
+		case 'done':
+			return instanceReason('step_ready', {});
+	}
+}

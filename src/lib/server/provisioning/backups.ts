@@ -16,6 +16,9 @@ import { backups, serviceInstances, servicePlans, subscriptions, type Backup, ty
 import { ClusterError } from '../kube/errors';
 import { LABEL, MANAGED_BY, volumeClaimNames } from '../kube/names';
 import { notify } from '../notifications/service';
+import { asInstanceReason } from '../notifications/texts';
+import { instanceReason, renderInstanceReason, type InstanceReason } from '../instances/reasons';
+import { clusterReason } from './attempts';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { backupPlan, backupsAvailable, requestBackup } from '../backups/service';
@@ -64,10 +67,12 @@ async function lookAtSnapshots(runtime: Runtime, backup: Backup) {
 	const snapshots: BackupSnapshot[] = [];
 	for (const entry of backup.snapshots) {
 		const found = await runtime.cluster.snapshots.read(backup.namespace, entry.snapshot);
-		if (!found) return { snapshots, error: `The snapshot of volume ${entry.claim} is gone from the cluster.` };
+		if (!found) return { snapshots, error: instanceReason('backup_snapshot_gone', { claim: entry.claim }) };
 		const status = found.status ?? {};
-		if (status.error?.message)
-			return { snapshots, error: `The snapshot of volume ${entry.claim} failed: ${status.error.message}` };
+		// The snapshot controller's own words stay a parameter.
+		if (status.error?.message) {
+			return { snapshots, error: instanceReason('backup_snapshot_failed', { claim: entry.claim, detail: status.error.message }) };
+		}
 		snapshots.push({
 			...entry,
 			content: status.boundVolumeSnapshotContentName,
@@ -75,7 +80,7 @@ async function lookAtSnapshots(runtime: Runtime, backup: Backup) {
 			readyToUse: status.readyToUse === true
 		});
 	}
-	return { snapshots, error: undefined };
+	return { snapshots, error: undefined as InstanceReason | undefined };
 }
 
 /**
@@ -89,7 +94,7 @@ export async function takeBackup(runtime: Runtime, backupId: string) {
 	try {
 		if (backup.snapshots.length === 0) {
 			const snapshots = await startSnapshots(runtime, backup);
-			if (snapshots.length === 0) return failBackup(runtime, backup, 'The app has no volume to back up.');
+			if (snapshots.length === 0) return failBackup(runtime, backup, instanceReason('backup_no_volume', {}));
 			await runtime.db.update(backups).set({ snapshots }).where(eq(backups.id, backup.id));
 			return lookAgain(runtime, backup.id);
 		}
@@ -98,12 +103,12 @@ export async function takeBackup(runtime: Runtime, backupId: string) {
 		if (snapshots.every((entry) => entry.readyToUse)) return completeBackup(runtime, backup, snapshots);
 		await runtime.db.update(backups).set({ snapshots }).where(eq(backups.id, backup.id));
 		if (runtime.clock.now().getTime() - backup.createdAt.getTime() > BACKUP_TIMEOUT_MS) {
-			return failBackup(runtime, backup, 'The snapshots did not become ready in time.');
+			return failBackup(runtime, backup, instanceReason('backup_snapshots_not_ready', {}));
 		}
 		return lookAgain(runtime, backup.id);
 	} catch (error) {
 		// A refusal (no such class, forbidden) will not pass on a retry: the backup failed.
-		if (error instanceof ClusterError && !error.retryable) return failBackup(runtime, backup, error.message);
+		if (error instanceof ClusterError && !error.retryable) return failBackup(runtime, backup, clusterReason(error));
 		throw error;
 	}
 }
@@ -126,14 +131,15 @@ async function completeBackup(runtime: Runtime, backup: Backup, snapshots: Backu
 }
 
 /** The backup failed: recorded with the reason, its snapshots cleaned up, the owner told. The app is left as it was. */
-async function failBackup(runtime: Runtime, backup: Backup, reason: string) {
+async function failBackup(runtime: Runtime, backup: Backup, text: InstanceReason) {
+	const reason = renderInstanceReason(text, 'en') ?? text.key;
 	await deleteSnapshots(runtime, backup).catch((error: unknown) =>
 		runtime.log.warn({ err: error, backupId: backup.id }, 'could not delete the snapshots of a failed backup')
 	);
 	await runtime.db.transaction(async (tx) => {
 		const [failed] = await tx
 			.update(backups)
-			.set({ status: 'FAILED', error: reason, readyToUse: false })
+			.set({ status: 'FAILED', error: reason, errorText: text, readyToUse: false })
 			.where(and(eq(backups.id, backup.id), eq(backups.status, 'PENDING')))
 			.returning({ id: backups.id });
 		if (!failed) return;
@@ -144,7 +150,7 @@ async function failBackup(runtime: Runtime, backup: Backup, reason: string) {
 		await notify(tx, {
 			userId: backup.userId,
 			type: 'BACKUP_FAILED',
-			text: { key: 'backup_failed', params: { name: instance?.name ?? '', reason } },
+			text: { key: 'backup_failed', params: { name: instance?.name ?? '', reason: asInstanceReason(text, reason) } },
 			link: `/instances/${backup.instanceId}`,
 			metadata: { instanceId: backup.instanceId, backupId: backup.id }
 		});

@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime';
 import type { Tx } from '../db/client';
 import { enqueue, type JobPayloads } from '../queue';
 import { recordSteps, type StepEntry } from '../instances/state';
+import { instanceReason } from '../instances/reasons';
 import { secretsFor, type LoadedInstance } from './job-data';
 import { syncNamespace } from './namespace';
 import { routedHostnames } from '../domains/service';
@@ -45,9 +46,6 @@ const stepOf = (object: KubeManifest) =>
 export function provisioningSteps(hasCompanion: boolean) {
 	return PROVISIONING_STEPS.filter((step) => hasCompanion || step !== DATABASE_STEP);
 }
-
-/** What the customer reads while a new app waits for a previous one's namespace to go. */
-export const WAITING_FOR_CLEANUP = "Waiting for the previous app's clean-up";
 
 export async function manifestsFor(
 	runtime: Runtime,
@@ -129,7 +127,7 @@ export async function applyAppObjects(
 		instanceId,
 		withEntries(pending, [
 			{ step: previous!, status: 'done' },
-			{ step: 'rollout', status: 'running', message: 'Starting the app' }
+			{ step: 'rollout', status: 'running', text: instanceReason('step_starting', {}) }
 		]),
 		{ onlyWhile }
 	);

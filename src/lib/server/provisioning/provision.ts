@@ -17,7 +17,7 @@ import { templateSecrets } from '../kube/companion';
 import { sealSecrets } from '../secrets/instance-secrets';
 import { buildManifests, type Manifests } from '../kube/manifests';
 import { instanceNames } from '../kube/names';
-import { failureOf, isTransient, ownFailure, reasonOf, type Attempt, type Failure } from './attempts';
+import { failureOf, isTransient, ownFailure, type Attempt, type Failure } from './attempts';
 import { instanceReason, statusReason, type InstanceReason } from '../instances/reasons';
 import { provisioningEnded } from '../metrics';
 import { loadInstance, type LoadedInstance } from './job-data';
@@ -25,7 +25,6 @@ import {
 	LOOK_AGAIN_MS,
 	NAMESPACE_STEPS,
 	provisioningSteps,
-	WAITING_FOR_CLEANUP,
 	applyAppObjects,
 	deleteAppObjects,
 	isNamespaceTerminating,
@@ -34,9 +33,6 @@ import {
 	watchRollout
 } from './objects';
 import { BackupUnavailable, releaseRestoredBackup, restoredClaimSources, withClaimSources } from './restored-volumes';
-
-/** What the customer reads while the restored app's snapshots are bound. */
-const RESTORING_VOLUMES = 'Restoring the data from the backup';
 
 /**
  * Provisions an instance up to its rollout: the namespace's shared objects, then the app's
@@ -92,14 +88,14 @@ export async function provisionInstance(
 		return { outcome: 'applied' as const };
 	} catch (error) {
 		if (isNamespaceTerminating(error)) return await waitForCleanup(runtime, loaded, deadline);
-		if (!(error instanceof BackupUnavailable) && isTransient(error) && !attempt.final) {
+		if (isTransient(error) && !attempt.final) {
 			runtime.log.warn({ err: error, instanceId }, 'provisioning hit a transient error; the job will be retried');
 			throw error;
 		}
 		// A backup the restore cannot use (gone, or its snapshot failed) is told in MinisPod's words.
 		const failure =
 			error instanceof BackupUnavailable
-				? { message: error.message, text: instanceReason('backup_unavailable', { detail: error.message }) }
+				? ownFailure(instanceReason('backup_unusable', { cause: error.text }))
 				: failureOf(error);
 		await failProvisioning(runtime, loaded, failure);
 		return { outcome: 'failed' as const, reason: failure.message };
@@ -110,7 +106,7 @@ export async function provisionInstance(
 const waitForCleanup = (runtime: Runtime, loaded: LoadedInstance, deadline: string) =>
 	comeBackShortly(runtime, loaded, deadline, {
 		step: 'namespace',
-		message: WAITING_FOR_CLEANUP,
+		text: instanceReason('step_waiting_for_cleanup', {}),
 		late: instanceReason('cleanup_timeout', {})
 	});
 
@@ -118,7 +114,7 @@ const waitForCleanup = (runtime: Runtime, loaded: LoadedInstance, deadline: stri
 const waitForRestoredSnapshots = (runtime: Runtime, loaded: LoadedInstance, deadline: string) =>
 	comeBackShortly(runtime, loaded, deadline, {
 		step: 'volume',
-		message: RESTORING_VOLUMES,
+		text: instanceReason('step_restoring_volumes', {}),
 		late: instanceReason('backup_snapshots_late', {})
 	});
 
@@ -127,7 +123,7 @@ async function comeBackShortly(
 	runtime: Runtime,
 	loaded: LoadedInstance,
 	deadline: string,
-	waiting: { step: string; message: string; late: InstanceReason }
+	waiting: { step: string; text: InstanceReason; late: InstanceReason }
 ) {
 	const { instance } = loaded;
 	if (Date.now() >= new Date(deadline).getTime()) {
@@ -135,7 +131,7 @@ async function comeBackShortly(
 		await failProvisioning(runtime, loaded, failure);
 		return { outcome: 'failed' as const, reason: failure.message };
 	}
-	await recordStep(runtime.db, instance.id, waiting.step, 'running', waiting.message);
+	await recordStep(runtime.db, instance.id, waiting.step, 'running', waiting.text);
 	await enqueue(
 		runtime.boss,
 		'provision-instance',
@@ -194,7 +190,7 @@ export async function markRunning(runtime: Runtime, loaded: LoadedInstance, pods
 			{
 				status: 'RUNNING',
 				statusReason: null,
-				provisioningSteps: stepsWith([{ step: 'rollout', status: 'done', message: 'Ready' }]),
+				provisioningSteps: stepsWith([{ step: 'rollout', status: 'done', text: instanceReason('step_ready', {}) }]),
 				podName: pods[0] ?? null,
 				publicUrl,
 				sslEnabled: true,
@@ -241,7 +237,7 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 	const { instance, service, plan } = loaded;
 	const reason = failure.message;
 	provisioningEnded('failed', instance.createdAt);
-	await recordStep(runtime.db, instance.id, 'rollout', 'failed', reason).catch(() => undefined);
+	await recordStep(runtime.db, instance.id, 'rollout', 'failed', failure.text).catch(() => undefined);
 	await recordStep(runtime.db, instance.id, 'cleanup', 'running');
 	// Where the objects are: the namespace recorded once provisioning began.
 	const [current] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id));
@@ -252,7 +248,7 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 		await recordStep(runtime.db, instance.id, 'cleanup', 'done');
 	} catch (error) {
 		runtime.log.error({ err: error, instanceId: instance.id }, 'cleanup after failed provisioning failed');
-		await recordStep(runtime.db, instance.id, 'cleanup', 'failed', reasonOf(error));
+		await recordStep(runtime.db, instance.id, 'cleanup', 'failed', failureOf(error).text);
 	}
 	await runtime.db.transaction(async (tx) => {
 		const failed = await updateInstance(

@@ -24,15 +24,13 @@ import type { DbOrTx } from '../db/client';
 import { notifyOnce } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
-import { isTransient, reasonOf, type Attempt } from './attempts';
+import { KnownFailure, failureOf, isTransient, type Attempt, type Failure } from './attempts';
 import { KEEP_OLD_CLAIMS_HOURS } from '../backups/rules';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
 import { deleteClaims, discardOldClaims } from '../backups/restore';
-import { instanceReason, statusReason, type InstanceReason } from '../instances/reasons';
-
-/** A restore that cannot go on whatever the retries: it is switched back and fails. */
-class RestoreImpossible extends Error {}
+import { instanceReason, renderInstanceReason, statusReason, type InstanceReason } from '../instances/reasons';
+import { asInstanceReason } from '../notifications/texts';
 
 /** What the app's page says while a step runs. */
 const STEP_REASON: Partial<Record<RestoreStep, InstanceReason>> = {
@@ -78,7 +76,7 @@ export async function runRestore(runtime: Runtime, restoreId: string, attempt: A
 	if (!loaded || loaded.instance.status === 'TERMINATING' || loaded.instance.status === 'TERMINATED') {
 		await runtime.db
 			.update(restores)
-			.set({ status: 'FAILED', error: 'The app was terminated.', decidedAt: runtime.clock.now() })
+			.set({ status: 'FAILED', ...restoreError(instanceReason('restore_app_terminated', {})), decidedAt: runtime.clock.now() })
 			.where(eq(restores.id, restoreId));
 		return { outcome: 'settled' as const };
 	}
@@ -88,14 +86,14 @@ export async function runRestore(runtime: Runtime, restoreId: string, attempt: A
 		await prepareNamespace(runtime, loaded.instance, loaded.instance.namespace);
 		return { outcome: 'undone' as const };
 	} catch (error) {
-		if (!(error instanceof RestoreImpossible) && isTransient(error) && !attempt.final) throw error;
-		const reason = error instanceof RestoreImpossible ? error.message : reasonOf(error);
-		if (restore.status === 'RESTORING') return rollBack(runtime, restore, reason);
-		await updateInstance(runtime.db, restore.instanceId, { status: 'ERROR', statusReason: `Could not switch back: ${reason}` }, [
-			'UPDATING'
-		]);
-		await tellOwnerRestoreFailed(runtime.db, restore, loaded.instance.name, `Could not switch back: ${reason}`);
-		return { outcome: 'failed' as const, reason };
+		// A KnownFailure (the backup's snapshots are gone, ...) cannot go on whatever the retries: switched back, it fails.
+		if (isTransient(error) && !attempt.final) throw error;
+		const failure = failureOf(error);
+		if (restore.status === 'RESTORING') return rollBack(runtime, restore, failure);
+		const stuck = instanceReason('switch_back_failed', { cause: failure.text });
+		await updateInstance(runtime.db, restore.instanceId, { status: 'ERROR', ...statusReason(stuck) }, ['UPDATING']);
+		await tellOwnerRestoreFailed(runtime.db, restore, loaded.instance.name, stuck);
+		return { outcome: 'failed' as const, reason: failure.message };
 	}
 }
 
@@ -107,7 +105,7 @@ async function runStep(runtime: Runtime, restore: Restore): Promise<Restore> {
 		case 'stop':
 			// Room in the namespace's quota for a second generation of volumes (the restore is open).
 			if (forward && (await prepareNamespace(runtime, loaded.instance, loaded.instance.namespace)) !== 'ready') {
-				throw new RestoreImpossible('The namespace of the app is being deleted.');
+				throw new KnownFailure(instanceReason('namespace_deleting', {}));
 			}
 			await scaleBoth(runtime, loaded, 0);
 			return advance(runtime, restore, forward ? 'volumes' : 'switch');
@@ -148,7 +146,7 @@ const requestedBytes = (claim: V1PersistentVolumeClaim | undefined) =>
  */
 async function createRestoredClaims(runtime: Runtime, restore: Restore, loaded: LoadedInstance) {
 	const [backup] = await runtime.db.select().from(backups).where(eq(backups.id, restore.backupId));
-	if (!backup || backup.status !== 'READY') throw new RestoreImpossible('The backup is no longer available.');
+	if (!backup || backup.status !== 'READY') throw new KnownFailure(instanceReason('backup_gone', {}));
 	const { instance } = loaded;
 	const names = namesOf(instance);
 	const current = volumeClaimNames(instance.subdomain, instance.volumeSuffix);
@@ -156,7 +154,7 @@ async function createRestoredClaims(runtime: Runtime, restore: Restore, loaded: 
 	for (const entry of backup.snapshots) {
 		const snapshot = await runtime.cluster.snapshots.read(backup.namespace, entry.snapshot);
 		if (!snapshot?.status?.readyToUse) {
-			throw new RestoreImpossible(`The snapshot of volume ${entry.claim} is no longer on the cluster.`);
+			throw new KnownFailure(instanceReason('restore_snapshot_gone', { claim: entry.claim }));
 		}
 		const role = claimRole(instance.subdomain, entry.claim);
 		const existing = await runtime.cluster.read<V1PersistentVolumeClaim>('PersistentVolumeClaim', names.namespace, current[role]);
@@ -222,7 +220,7 @@ async function finish(runtime: Runtime, restore: Restore, loaded: LoadedInstance
 					keepOldUntil: new Date(now.getTime() + KEEP_OLD_CLAIMS_HOURS * 3_600_000)
 				}
 			: { status: restore.error ? ('FAILED' as const) : ('UNDONE' as const), decidedAt: now };
-	const statusReason = restore.error ? `Restore failed: ${restore.error} The app is back on its previous data.` : null;
+	const reason = failedReason(restore);
 	return runtime.db.transaction(async (tx) => {
 		const [finished] = await tx
 			.update(restores)
@@ -233,18 +231,36 @@ async function finish(runtime: Runtime, restore: Restore, loaded: LoadedInstance
 		const started = await updateInstance(
 			tx,
 			restore.instanceId,
-			restore.startAfter ? { status: 'STARTING', statusReason } : { status: 'STOPPED', statusReason, podName: null },
+			restore.startAfter ? { status: 'STARTING', ...reason } : { status: 'STOPPED', ...reason, podName: null },
 			['UPDATING']
 		);
 		if (started && restore.startAfter)
 			await watchRollout(runtime, { instanceId: restore.instanceId, operation: 'start' }, { tx });
-		if (finished.status === 'FAILED') await tellOwnerRestoreFailed(tx, finished, loaded.instance.name, restore.error!);
+		if (finished.status === 'FAILED') {
+			await tellOwnerRestoreFailed(tx, finished, loaded.instance.name, restore.errorText ?? restore.error!);
+		}
 		return finished;
 	});
 }
 
-/** The owner hears once that the restore failed (a job run again does not tell them twice). */
-async function tellOwnerRestoreFailed(db: DbOrTx, restore: Restore, name: string, reason: string) {
+/** The columns of a restore that say why it failed: the key and parameters, and the English beside them. */
+const restoreError = (text: InstanceReason) => ({ error: renderInstanceReason(text, 'en'), errorText: text });
+
+/**
+ * What the app's page says after a failed restore was switched back (nothing after a
+ * successful one); a restore that failed before error_text existed keeps its English.
+ */
+function failedReason(restore: Restore) {
+	if (restore.errorText) return statusReason(instanceReason('restore_failed', { cause: restore.errorText }));
+	if (restore.error) {
+		return { statusReason: `Restore failed: ${restore.error} The app is back on its previous data.`, statusReasonText: null };
+	}
+	return statusReason(null);
+}
+
+/** The owner hears once that the restore failed (a job run again does not tell them twice), in their language. */
+async function tellOwnerRestoreFailed(db: DbOrTx, restore: Restore, name: string, why: InstanceReason | string) {
+	const reason = typeof why === 'string' ? why : asInstanceReason(why, renderInstanceReason(why, 'en') ?? why.key);
 	await notifyOnce(db, `restore-failed:${restore.id}`, {
 		userId: restore.userId,
 		type: 'RESTORE_FAILED',
@@ -255,11 +271,12 @@ async function tellOwnerRestoreFailed(db: DbOrTx, restore: Restore, name: string
 }
 
 /** A restore that cannot go on: back to the old claims the undo's way, ending FAILED. */
-async function rollBack(runtime: Runtime, restore: Restore, reason: string) {
+async function rollBack(runtime: Runtime, restore: Restore, failure: Failure) {
+	const reason = failure.message;
 	runtime.log.warn({ restoreId: restore.id, reason }, 'a restore failed; switching the app back to its previous volumes');
 	await runtime.db
 		.update(restores)
-		.set({ status: 'UNDOING', step: 'stop', error: reason })
+		.set({ status: 'UNDOING', step: 'stop', error: reason, errorText: failure.text })
 		.where(and(eq(restores.id, restore.id), eq(restores.status, 'RESTORING')));
 	await enqueue(runtime.boss, 'instance-restore', { instanceId: restore.instanceId, restoreId: restore.id });
 	return { outcome: 'rolling-back' as const, reason };

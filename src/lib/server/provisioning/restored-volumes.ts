@@ -26,9 +26,11 @@ import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { KubeManifest } from '../kube/manifests';
 import { parseQuantity } from '../kube/quantity';
 import type { Runtime } from '../runtime';
+import { KnownFailure } from './attempts';
+import { instanceReason } from '../instances/reasons';
 
 /** The backup cannot give the app its data (gone, expired, or its snapshot lost): the set-up fails. */
-export class BackupUnavailable extends Error {}
+export class BackupUnavailable extends KnownFailure {}
 
 type Role = 'app' | 'database';
 /** Each claim role's source: the pre-provisioned VolumeSnapshot and its restoreSize. */
@@ -47,7 +49,7 @@ async function backupAndOldApp(runtime: Runtime, backupId: string) {
 		.from(backups)
 		.innerJoin(serviceInstances, eq(backups.instanceId, serviceInstances.id))
 		.where(eq(backups.id, backupId));
-	if (!row || row.backup.status !== 'READY') throw new BackupUnavailable('The backup is no longer available.');
+	if (!row || row.backup.status !== 'READY') throw new BackupUnavailable(instanceReason('backup_gone', {}));
 	return row;
 }
 
@@ -68,7 +70,7 @@ async function ensureContent(
 	}
 	const old = retained ? await snapshots.readContent(retained) : undefined;
 	const handle = old?.status?.snapshotHandle;
-	if (!old || !handle) throw new BackupUnavailable('The snapshot of the backup is no longer on the cluster.');
+	if (!old || !handle) throw new BackupUnavailable(instanceReason('backup_snapshot_missing', {}));
 	await snapshots.createContent({
 		metadata: { name: names.content, labels: { [LABEL.managedBy]: MANAGED_BY } },
 		spec: {
@@ -104,7 +106,9 @@ export async function restoredClaimSources(runtime: Runtime, instance: ServiceIn
 			});
 			ready = false;
 		} else if (snapshot.status?.error?.message) {
-			throw new BackupUnavailable(`The snapshot of volume ${entry.claim} cannot be used: ${snapshot.status.error.message}`);
+			// The snapshot controller's own words stay a parameter.
+			const detail = snapshot.status.error.message;
+			throw new BackupUnavailable(instanceReason('snapshot_unusable', { claim: entry.claim, detail }));
 		} else if (snapshot.status?.readyToUse && snapshot.status.restoreSize) {
 			sources[role] = { snapshot: names.snapshot, restoreSize: snapshot.status.restoreSize };
 		} else ready = false;

@@ -10,8 +10,8 @@ import { enqueue, type JobPayloads, type RolloutOperation } from '../queue';
 import type { Runtime } from '../runtime';
 import { recordStep } from '../instances/state';
 import { markActionDone, markActionFailed } from './actions';
-import { failureOf, isTransient, ownFailure, type Failure } from './attempts';
-import { instanceReason } from '../instances/reasons';
+import { failureOf, isTransient, ownFailure, rolloutWait, type Failure } from './attempts';
+import { instanceReason, renderInstanceReason } from '../instances/reasons';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { LOOK_AGAIN_MS, namesOf, rolloutLimits } from './objects';
 import { failProvisioning, markRunning } from './provision';
@@ -106,8 +106,9 @@ async function reportProgress(
 ) {
 	if (job.operation !== 'provision') return;
 	const step = loaded.instance.provisioningSteps.find((entry) => entry.step === 'rollout');
-	if (step?.message === judgement.state.message) return;
-	await recordStep(runtime.db, loaded.instance.id, 'rollout', 'running', judgement.state.message);
+	const text = rolloutWait(judgement.state);
+	if (step?.message === renderInstanceReason(text, 'en')) return;
+	await recordStep(runtime.db, loaded.instance.id, 'rollout', 'running', text);
 }
 
 /** The end of the rollout, in the terms of the operation that started it. */

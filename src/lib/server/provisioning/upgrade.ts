@@ -8,13 +8,12 @@ import { eq } from 'drizzle-orm';
 import { backups, servicePlans } from '../db/schema';
 import { enqueue } from '../queue';
 import { planAsSold } from '../catalog/plan-terms';
-import { ClusterError } from '../kube/errors';
 import { companionObjects, type KubeManifest } from '../kube/manifests';
 import { enforceDomainAllowance } from './domains';
 import type { Runtime } from '../runtime';
 import { completeUpgrade, rollbackUpgrade } from '../subscriptions/upgrade';
 import { updateInstance } from '../instances/state';
-import { failureOf, isTransient, ownFailure, type Attempt, type Failure } from './attempts';
+import { KnownFailure, failureOf, isTransient, ownFailure, type Attempt, type Failure } from './attempts';
 import { instanceReason, statusReason } from '../instances/reasons';
 import { loadInstance, type LoadedInstance } from './job-data';
 import { manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
@@ -31,8 +30,12 @@ const BACKUP_LOOK_MS = 1_000;
  */
 async function backupBeforeUpgrade(runtime: Runtime, backupId: string) {
 	const [backup] = await runtime.db.select().from(backups).where(eq(backups.id, backupId));
-	if (!backup || backup.status === 'DELETED') return { state: 'failed' as const, reason: 'the backup is gone' };
-	if (backup.status === 'FAILED') return { state: 'failed' as const, reason: backup.error ?? 'unknown error' };
+	if (!backup || backup.status === 'DELETED') return { state: 'failed' as const, reason: instanceReason('backup_gone', {}) };
+	if (backup.status === 'FAILED') {
+		// A backup that failed before error_text existed says it in its stored English.
+		const reason = backup.errorText ?? instanceReason('unexpected', { detail: backup.error ?? '' });
+		return { state: 'failed' as const, reason };
+	}
 	return backup.status === 'READY' ? { state: 'ready' as const } : { state: 'waiting' as const };
 }
 
@@ -51,7 +54,7 @@ export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attemp
 			return { outcome: 'waiting-for-backup' as const };
 		}
 		if (backup.state === 'failed') {
-			const failure = ownFailure(instanceReason('upgrade_backup_failed', { detail: backup.reason }));
+			const failure = ownFailure(instanceReason('upgrade_backup_failed_because', { cause: backup.reason }));
 			await failUpgrade(runtime, loaded, input, failure);
 			return { outcome: 'rolled-back' as const, reason: failure.message };
 		}
@@ -63,9 +66,9 @@ export async function applyUpgrade(runtime: Runtime, input: UpgradeInput, attemp
 	});
 	const stopped = deployment?.spec?.replicas === 0;
 	try {
-		if (!deployment) throw new ClusterError('The app is not on the cluster', { reason: 'NotFound' });
+		if (!deployment) throw new KnownFailure(instanceReason('deployment_missing', {}));
 		if ((await prepareNamespace(runtime, loaded.instance, names.namespace)) !== 'ready') {
-			throw new ClusterError('The namespace of the app is being deleted', { reason: 'NamespaceTerminating' });
+			throw new KnownFailure(instanceReason('namespace_deleting', {}));
 		}
 		const manifests = await manifestsFor(runtime, loaded, loaded.plan, { stopped });
 		for (const object of appObjectsOf(manifests)) await cluster.apply<KubeManifest>(object);

@@ -6,7 +6,8 @@ import { serviceInstances, subscriptions, transactions, type Subscription } from
 import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
-import { asRupiah } from '../notifications/texts';
+import { asEndReason, asRupiah } from '../notifications/texts';
+import { endReason, endReasonColumns, type EndReason } from './end-reasons';
 import { audit } from '../audit/service';
 import { applyBalanceChange } from '../wallet/ledger';
 import { updateInstance } from '../instances/state';
@@ -33,14 +34,15 @@ export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoR
 			autoRenew,
 			cancelAtPeriodEnd: !autoRenew,
 			cancelledAt: autoRenew ? null : now,
-			cancelReason: autoRenew ? null : 'Cancelled by the customer at period end'
+			...(autoRenew ? { cancelReason: null, cancelReasonText: null } : endReasonColumns(endReason('customer_period_end')))
 		})
 		.where(eq(subscriptions.id, subscription.id))
 		.returning();
 	return updated;
 }
 
-type Termination = { refund: boolean; actorId: string; reason: string; now?: Date };
+/** `reason`: MinisPod's (a key, the customer's own termination) or an administrator's words. */
+type Termination = { refund: boolean; actorId: string; reason: EndReason | string; now?: Date };
 
 /**
  * Ends a subscription now: refunds the unused part of the period (if asked and paid),
@@ -93,6 +95,9 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 		}
 		if (holdsSlot(subscription.status)) await releaseSlot(tx, subscription.planId);
 
+		const ended = endReasonColumns(termination.reason);
+		// The notice says MinisPod's reason in the owner's language; an administrator's as written.
+		const reason = ended.cancelReasonText ? asEndReason(ended.cancelReasonText, ended.cancelReason) : ended.cancelReason;
 		await tx
 			.update(subscriptions)
 			.set({
@@ -100,7 +105,7 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 				autoRenew: false,
 				cancelAtPeriodEnd: false,
 				cancelledAt: now,
-				cancelReason: termination.reason,
+				...ended,
 				endDate: now < subscription.endDate ? now : subscription.endDate
 			})
 			.where(eq(subscriptions.id, subscription.id));
@@ -111,7 +116,7 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 				action: 'subscription.terminate',
 				entityType: 'subscription',
 				entityId: subscription.id,
-				details: { refund: termination.refund, refunded, reason: termination.reason }
+				details: { refund: termination.refund, refunded, reason: ended.cancelReason }
 			});
 		}
 		await notify(tx, {
@@ -121,9 +126,9 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 				refunded > 0
 					? {
 							key: 'terminated_refunded',
-							params: { service: service.name, reason: termination.reason, amount: asRupiah(refunded) }
+							params: { service: service.name, reason, amount: asRupiah(refunded) }
 						}
-					: { key: 'terminated', params: { service: service.name, reason: termination.reason } },
+					: { key: 'terminated', params: { service: service.name, reason } },
 			link: `/subscriptions/${subscription.id}`
 		});
 		await offerFreeSlots(tx, subscription.planId);

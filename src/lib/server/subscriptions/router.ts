@@ -7,6 +7,7 @@ import { getOwnedSubscription, listSubscriptions, subscriptionDetail } from './q
 import { subscribe, subscribeQuote } from './subscribe';
 import { upgrade, upgradeQuote } from './upgrade';
 import { setAutoRenew, terminate } from './cancel';
+import { endReason } from './end-reasons';
 import { retryProvisioning } from './outcomes';
 import { creditForecast, subscriptionBilling } from './forecast';
 import { reactivate } from './suspension';
@@ -93,7 +94,7 @@ export const subscriptionsRouter = router({
 				const { refunded } = await terminate(ctx.runtime, ctx.subscription.id, {
 					refund: true,
 					actorId: ctx.user.id,
-					reason: 'Terminated by the customer'
+					reason: endReason('customer_terminated')
 				});
 				return { when: input.when, refunded, endsAt: ctx.runtime.clock.now() };
 			}

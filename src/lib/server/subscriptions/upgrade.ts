@@ -218,8 +218,11 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
  */
 export async function rollbackUpgrade(
 	db: DbOrTx,
-	/** `why`: the reason as a keyed status reason, for the notice in the owner's language. */
-	input: { subscriptionId: string; upgradeId: string; reason: string; why?: InstanceReason; now: Date }
+	/**
+	 * `why`: the reason as a keyed status reason, for the notice in the owner's language (every
+	 * caller has one, so the owner always reads why); `reason`: its English, for the refund's record.
+	 */
+	input: { subscriptionId: string; upgradeId: string; reason: string; why: InstanceReason; now: Date }
 ) {
 	return db.transaction(async (tx) => {
 		const [subscription] = await tx.select().from(subscriptions).where(eq(subscriptions.id, input.subscriptionId)).for('update');
@@ -264,7 +267,7 @@ export async function rollbackUpgrade(
 					service: previous.service.name,
 					plan: failed.plan.name,
 					previous: previous.plan.name,
-					reason: input.why ? asInstanceReason(input.why, input.reason) : input.reason
+					reason: asInstanceReason(input.why, input.reason)
 				}
 			},
 			link: `/subscriptions/${subscription.id}`

@@ -13,6 +13,8 @@ import {
 	TRANSACTION_TYPES,
 	type PlanType
 } from '$lib/statuses';
+import { endReasonFor } from './end-reasons';
+import { sentenceLocale } from '../sentences';
 
 export const subscriptionViewSchema = z.object({
 	id: z.string(),
@@ -65,7 +67,7 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
 		autoRenew: subscription.autoRenew,
 		cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
 		cancelledAt: subscription.cancelledAt,
-		cancelReason: subscription.cancelReason,
+		cancelReason: endReasonFor(subscription.cancelReasonText, subscription.cancelReason, sentenceLocale()),
 		gracePeriodEnd: subscription.gracePeriodEnd,
 		suspendedAt: subscription.suspendedAt,
 		suspensionNote: subscription.suspensionNote,

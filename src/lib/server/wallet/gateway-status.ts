@@ -6,7 +6,7 @@ import type { DbOrTx, Tx } from '../db/client';
 import { transactions, type Transaction } from '../db/schema';
 import { notFound } from '../errors';
 import { notify, notifyParts } from '../notifications/service';
-import { asRupiah } from '../notifications/texts';
+import { asRupiah, asTopUpReason } from '../notifications/texts';
 import type { GatewayStatus } from '../payments/midtrans';
 import { parseGrossAmount } from '../payments/signature';
 import { applyBalanceChange } from './ledger';
@@ -14,6 +14,7 @@ import { afterCreditPart } from './credits';
 import { inOneStatement } from '../db/statement';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
+import { topUpReasonEnglish, type TopUpReason } from './topup-reasons';
 import { formatRupiah } from '$lib/format';
 import { topUpsSettled } from '../metrics';
 
@@ -151,18 +152,24 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 	return credited.transaction;
 }
 
-async function failTopUp(tx: Tx, row: Transaction, reason: string, status: GatewayStatus, gateway: GatewaySnapshot) {
-	const { cancelReason } = meta(row);
-	const failureReason = status.transactionStatus === 'cancel' && cancelReason ? cancelReason : reason;
+async function failTopUp(tx: Tx, row: Transaction, reason: TopUpReason, status: GatewayStatus, gateway: GatewaySnapshot) {
+	const { cancelReason, cancelText } = meta(row);
+	// A cancel MinisPod asked for says why it asked (older rows have only its English).
+	const asked = status.transactionStatus === 'cancel' && cancelReason;
+	const failureText = asked ? cancelText : reason;
+	const failureReason = asked ? cancelReason : topUpReasonEnglish(reason);
 	const [failed] = await tx
 		.update(transactions)
-		.set({ status: 'FAILED', metadata: mergeMetadata({ gateway, failureReason }) })
+		.set({ status: 'FAILED', metadata: mergeMetadata({ gateway, failureReason, ...(failureText ? { failureText } : {}) }) })
 		.where(eq(transactions.id, row.id))
 		.returning();
 	await notify(tx, {
 		userId: row.userId,
 		type: 'TOP_UP_FAILED',
-		text: { key: 'top_up_failed', params: { amount: asRupiah(row.amount), reason: failureReason } },
+		text: {
+			key: 'top_up_failed',
+			params: { amount: asRupiah(row.amount), reason: failureText ? asTopUpReason(failureText, failureReason) : failureReason }
+		},
 		link: `/wallet/transactions/${row.id}`
 	});
 	return failed;

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { transactions, type Transaction } from '../db/schema';
 import type { TopUpChoice } from './topup-rules';
+import type { TopUpReason } from './topup-reasons';
 
 /** What MinisPod keeps of the gateway's latest answer about a top-up. */
 export type GatewaySnapshot = {
@@ -26,9 +27,13 @@ export type WalletMetadata = {
 	snapToken?: string;
 	redirectUrl?: string;
 	gateway?: GatewaySnapshot;
+	/** Why it failed, in English (rows from before failureText have only this). */
 	failureReason?: string;
+	/** The same as a message key, read in each reader's language. */
+	failureText?: TopUpReason;
 	/** Why MinisPod asked the gateway to cancel; becomes the failure reason once it has. */
 	cancelReason?: string;
+	cancelText?: TopUpReason;
 	/** Who asked for the cancel: the customer (`cancel`) or the sweep of unpaid top-ups (`job`). */
 	cancelSource?: StatusSource;
 	reversals?: { status: string; amount: number | null; at: string }[];

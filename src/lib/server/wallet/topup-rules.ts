@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PaymentMethod, TransactionStatus } from '../db/schema';
 import { ledgerText, type LedgerText } from './ledger-texts';
+import { topUpReason, type TopUpReason, type TopUpReasonKey } from './topup-reasons';
 
 export const TOP_UP_METHODS = ['BANK_TRANSFER', 'E_WALLET', 'CREDIT_CARD', 'QRIS'] as const;
 export const BANKS = ['bca', 'bni', 'bri', 'mandiri', 'permata'] as const;
@@ -135,19 +136,19 @@ export type TopUpStep =
 	| { action: 'credit' }
 	/** Still waiting for the customer or for review; stays PENDING. */
 	| { action: 'wait' }
-	/** The payment did not happen; the top-up becomes FAILED. */
-	| { action: 'fail'; reason: string }
+	/** The payment did not happen; the top-up becomes FAILED, saying why in the reader's language. */
+	| { action: 'fail'; reason: TopUpReason }
 	/** Money moved after the top-up was settled either way; an administrator must look. */
 	| { action: 'flag'; reason: string }
 	/** Nothing to do: a repeat of what is known, or a status that would move backwards. */
 	| { action: 'ignore'; reason: 'duplicate' | 'stale' | 'unknown_status' };
 
-const FAILURE_REASONS: Record<string, string> = {
-	deny: 'The payment was denied.',
-	cancel: 'The payment was cancelled.',
-	expire: 'The payment expired before it was paid.',
-	failure: 'The payment failed at the provider.',
-	capture: 'The card payment was rejected by fraud detection.'
+const FAILURE_REASONS: Record<string, TopUpReasonKey> = {
+	deny: 'denied',
+	cancel: 'payment_cancelled',
+	expire: 'payment_expired',
+	failure: 'provider_failed',
+	capture: 'fraud_rejected'
 };
 
 /**
@@ -168,9 +169,9 @@ export function nextTopUpStep(
 		if (outcome === 'paid') return { action: 'credit' };
 		if (outcome === 'waiting') return { action: 'wait' };
 		if (outcome === 'failed') {
-			return { action: 'fail', reason: FAILURE_REASONS[gateway.transactionStatus] ?? 'The payment failed.' };
+			return { action: 'fail', reason: topUpReason(FAILURE_REASONS[gateway.transactionStatus] ?? 'payment_failed') };
 		}
-		return { action: 'fail', reason: 'The payment was returned before it was credited.' };
+		return { action: 'fail', reason: topUpReason('returned') };
 	}
 
 	if (current.status === 'COMPLETED') {

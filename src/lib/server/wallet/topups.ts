@@ -20,6 +20,11 @@ import { topUpsCreated } from '../metrics';
 import { requireVerifiedEmail } from '../auth/account';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
+import { topUpReason, topUpReasonEnglish } from './topup-reasons';
+
+/** What a top-up the gateway could not start says (nothing was charged). */
+const gatewayCouldNotStart = topUpReason('gateway_start_failed');
+const failedToStart = { failureReason: topUpReasonEnglish(gatewayCouldNotStart), failureText: gatewayCouldNotStart };
 
 export type TopUpInput = TopUpChoice & { amount: number; resume?: WalletMetadata['resume'] };
 
@@ -107,7 +112,7 @@ export async function createTopUp(
 		// Nothing was charged: close the row so it cannot be paid or counted as pending.
 		await db
 			.update(transactions)
-			.set({ status: 'FAILED', metadata: mergeMetadata({ failureReason: 'The payment gateway could not start the payment.' }) })
+			.set({ status: 'FAILED', metadata: mergeMetadata(failedToStart) })
 			.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')));
 		log.error({ err: error, orderId }, 'Snap transaction could not be created');
 		throw new AppError('PAYMENT_GATEWAY_ERROR', say(m.srv_gateway_failed), {

@@ -7,6 +7,7 @@ import { BACKUP_KINDS, BACKUP_STATUSES, RESTORE_STATUSES, type RestoreStep } fro
 import { createdAt, updatedAt } from './columns';
 import { users } from './accounts';
 import { serviceInstances } from './instances';
+import type { InstanceReason } from '../../instances/reasons';
 
 export const backupKindEnum = pgEnum('backup_kind', BACKUP_KINDS);
 export const backupStatusEnum = pgEnum('backup_status', BACKUP_STATUSES);
@@ -45,7 +46,10 @@ export const backups = pgTable(
 		sizeBytes: bigint({ mode: 'number' }),
 		/** Every snapshot is readyToUse: the backup can be restored. */
 		readyToUse: boolean().notNull().default(false),
+		/** Why it failed, in English (rows from before error_text show it as it is). */
 		error: text(),
+		/** The same as a message key and its parameters, read in each viewer's language. */
+		errorText: jsonb().$type<InstanceReason>(),
 		readyAt: timestamp({ withTimezone: true }),
 		/** When it is deleted whatever the retention (a termination's backup: 7 days). */
 		expiresAt: timestamp({ withTimezone: true }),
@@ -92,8 +96,10 @@ export const restores = pgTable(
 		restoredSuffix: text().notNull(),
 		/** Whether the app was running before and is started again afterwards. */
 		startAfter: boolean().notNull(),
-		/** Why it failed (and was switched back), when it did. */
+		/** Why it failed (and was switched back), when it did, in English (rows from before error_text show it as it is). */
 		error: text(),
+		/** The same reason as a message key and its parameters, read in each viewer's language. */
+		errorText: jsonb().$type<InstanceReason>(),
 		restoredAt: timestamp({ withTimezone: true }),
 		/** When the old claims are deleted if the owner has not decided (the billing clock's time). */
 		keepOldUntil: timestamp({ withTimezone: true }),

@@ -26,6 +26,7 @@ import { createdAt, updatedAt, money } from './columns';
 import { users } from './accounts';
 import { servicePlans, services } from './catalog';
 import type { LedgerText } from '../../wallet/ledger-texts';
+import type { EndReason } from '../../subscriptions/end-reasons';
 
 export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION_STATUSES);
 
@@ -80,7 +81,10 @@ export const subscriptions = pgTable(
 		autoRenew: boolean().notNull().default(true),
 		cancelAtPeriodEnd: boolean().notNull().default(false),
 		cancelledAt: timestamp({ withTimezone: true }),
+		/** Why it ended or will end, in English (rows from before cancel_reason_text show it as it is). */
 		cancelReason: text(),
+		/** MinisPod's reason as a message key, read in each viewer's language (null for an administrator's own words). */
+		cancelReasonText: jsonb().$type<EndReason>(),
 		/** While PAST_DUE: when the app is suspended unless the renewal is paid. */
 		gracePeriodEnd: timestamp({ withTimezone: true }),
 		suspendedAt: timestamp({ withTimezone: true }),

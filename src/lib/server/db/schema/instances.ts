@@ -14,7 +14,10 @@ export type ProvisioningStep = {
 	step: string;
 	status: 'pending' | 'running' | 'done' | 'failed';
 	at: string;
+	/** What the step is doing or why it failed, in English (steps from before `text` have only this). */
 	message?: string;
+	/** The same as a message key and its parameters, read in each viewer's language. */
+	text?: InstanceReason;
 };
 
 export const serviceInstances = pgTable(
