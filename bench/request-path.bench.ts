@@ -6,7 +6,9 @@
 // for several rounds and the tables show medians. Nothing here passes or fails on timing.
 // BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_MIXED_SECONDS (default 60);
 // BENCH_MEMORY_MINUTES (default 0, off) adds a quiet mixed load of that many minutes with the
-// RSS sampled (`-t memory` runs only the memory cases).
+// RSS sampled (`-t memory` runs only the memory cases). BENCH_ONLY (comma-separated parts of
+// case labels, e.g. `balance,SSR`) keeps only those read cases; with `-t 'request path'` the
+// run measures just them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { execSync } from 'node:child_process';
@@ -71,13 +73,15 @@ afterAll(async () => {
 const trpc = (procedure: string) => `/api/trpc/${procedure}`;
 
 type ReadCase = { label: string; app: string; baseline: string };
-const READS: ReadCase[] = [
+const ALL_READS: ReadCase[] = [
 	{ label: 'catalog.services', app: trpc('catalog.services'), baseline: '/catalog.services' },
 	{ label: 'wallet.balance', app: trpc('wallet.balance'), baseline: '/wallet.balance' },
 	{ label: 'wallet.transactions', app: trpc('wallet.transactions'), baseline: '/wallet.transactions' },
 	{ label: 'GET /catalog (SSR)', app: '/catalog', baseline: '/catalog' },
 	{ label: 'GET /subscriptions (SSR dashboard)', app: '/subscriptions', baseline: '/subscriptions' }
 ];
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean) ?? [];
+const READS = only.length ? ALL_READS.filter((read) => only.some((part) => read.label.includes(part))) : ALL_READS;
 
 function read(base: string, route: string): Target {
 	return { url: base + route, headers: { cookie: customer.cookie, accept: 'text/html,application/json' } };

@@ -9,20 +9,21 @@ import {
 	type ServerInit
 } from '@sveltejs/kit';
 import { parseConfig } from '$lib/server/config';
-import { log } from '$lib/server/log';
 import { newRequestId, runWithContext } from '$lib/server/request-context';
 import { getRuntime } from '$lib/server/runtime';
 import { ADMIN_ONLY } from '$lib/server/auth/service';
-import { internalErrorMessage } from '$lib/server/trpc/init';
-import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from '$lib/server/auth/sessions';
 import { observeRequests } from '$lib/server/http/observe';
+import { securityHeaders, signedInUser, unexpectedError } from '$lib/server/http/request-setup';
+import { publishQueryPath } from '$lib/server/http/trpc-queries';
 import { withLocale } from '$lib/server/i18n';
 import { bootGlobalRuntime } from './boot';
 import { m } from '$lib/paraglide/messages';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
+// Then hands scripts/start.js the direct path for tRPC queries (http/trpc-queries.ts).
 export const init: ServerInit = async () => {
 	await bootGlobalRuntime(parseConfig());
+	publishQueryPath();
 };
 
 /**
@@ -54,20 +55,6 @@ const withRequestId: Handle = ({ event, resolve }) => {
 	});
 };
 
-/**
- * No framing (clickjacking), no content sniffing, no referrer to other sites (paths can name
- * a top-up), and HSTS when MinisPod is served over HTTPS (over plain HTTP it would lock a
- * browser out of an install without TLS).
- */
-function securityHeaders(origin: string): Record<string, string> {
-	return {
-		'x-frame-options': 'DENY',
-		'x-content-type-options': 'nosniff',
-		'referrer-policy': 'same-origin',
-		...(origin.startsWith('https://') ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {})
-	};
-}
-
 /** Sets headers, copying the response when its headers are immutable (fetched or redirect responses). */
 function withHeaders(response: Response, headers: Record<string, string>): Response {
 	let target = response;
@@ -92,16 +79,9 @@ function crossSiteMutation(event: RequestEvent): boolean {
 	);
 }
 
-/**
- * An unexpected error in a page load or endpoint: logged with its path (never the query
- * string, which may carry tokens) and shown to the person as a generic sentence with the
- * request id.
- */
-export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	const requestId = event.locals.requestId;
-	if (status >= 500) log.error({ err: error, path: event.url.pathname, status }, 'request failed');
-	return { message: status >= 500 ? internalErrorMessage(requestId) : message, requestId };
-};
+/** An unexpected error in a page load or endpoint: logged, and answered with a generic sentence. */
+export const handleError: HandleServerError = ({ error, event, status, message }) =>
+	unexpectedError(error, event.url.pathname, status, event.locals.requestId, message);
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	const runtime = getRuntime();
@@ -114,14 +94,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		// server keeps it equal to a logged-in account's choice), else Indonesian.
 		return withLocale(null)({ event, resolve: () => json({ message: m.txt6_cross_site_post() }, { status: 403 }) });
 	}
-	const token = event.cookies.get(SESSION_COOKIE);
-	const validated = token ? await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays }) : null;
-	event.locals.user = validated?.user ?? null;
-	event.locals.session = validated?.session ?? null;
-	if (token && !validated) event.cookies.delete(SESSION_COOKIE, { path: '/' });
-	if (token && validated?.renewed) {
-		setSessionCookie(event.cookies, token, validated.session.expiresAt, runtime.config.origin.startsWith('https://'));
-	}
+	const { user, session } = await signedInUser(runtime, event.cookies);
+	event.locals.user = user;
+	event.locals.session = session;
 	return withLocale(event.locals.user?.locale ?? null)({
 		event,
 		// Inside the request's language, so a refusal reads in it.

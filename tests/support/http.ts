@@ -1,9 +1,11 @@
 // MinisPod's request path without a built server: the server hook (`handle`) in front of the
 // real route handlers (tRPC, the Midtrans webhook, health), reached with a fetch Request and
 // a client address, so tests see what a browser or an attacker would: status, headers,
-// body and cookies.
+// body and cookies. tRPC queries take the path the built server gives them (answered before
+// SvelteKit, src/lib/server/http/trpc-queries.ts) unless `sveltekit` asks for the hook's.
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { handle } from '../../src/hooks.server';
+import { answerQuery, queryPath } from '../../src/lib/server/http/trpc-queries';
 import { setRuntime, type Runtime } from '../../src/lib/server/runtime';
 import * as trpcRoute from '../../src/routes/api/trpc/[...trpc]/+server';
 import * as webhookRoute from '../../src/routes/api/webhooks/midtrans/+server';
@@ -47,6 +49,8 @@ export type AppRequest = {
 	/** The client's address as the server sees it. */
 	address?: string;
 	jar?: CookieJar;
+	/** Through SvelteKit's hook even where the built server answers before SvelteKit (tRPC queries). */
+	sveltekit?: boolean;
 };
 
 /** Sends one request through the server hook to the matching route handler. */
@@ -58,6 +62,8 @@ export async function appFetch(runtime: Runtime, path: string, request: AppReque
 	const jar = request.jar ?? new CookieJar();
 	const headers = new Headers(request.headers);
 	if (jar.values.size > 0) headers.set('cookie', jar.header());
+	const query = request.sveltekit ? null : queryPath(method, url.pathname + url.search);
+	if (query !== null) return directQuery(query, url, headers, jar, request.address);
 	const event = {
 		request: new Request(url, { method, headers, body: request.body }),
 		url,
@@ -84,6 +90,29 @@ export async function appFetch(runtime: Runtime, path: string, request: AppReque
 		if (outcome.status) return Response.json(outcome.body ?? {}, { status: outcome.status });
 		throw thrown;
 	}
+}
+
+/** A tRPC query as scripts/start.js serves it, before SvelteKit; the cookies it sets land in the jar. */
+async function directQuery(path: string, url: URL, sent: Headers, jar: CookieJar, address = '127.0.0.1') {
+	const answer = await answerQuery({
+		path,
+		url: url.pathname + url.search,
+		headers: Object.fromEntries(sent),
+		clientAddress: () => address
+	});
+	const headers = new Headers();
+	for (const [name, value] of Object.entries(answer.headers)) {
+		for (const line of typeof value === 'string' ? [value] : value) headers.append(name, line);
+	}
+	const response = new Response(answer.body, { status: answer.status, headers });
+	const cookies = jar.cookies();
+	for (const line of response.headers.getSetCookie()) {
+		const [pair, ...attributes] = line.split('; ');
+		const [name, value] = pair.split('=');
+		const maxAge = attributes.find((attribute) => attribute.startsWith('Max-Age='));
+		cookies.set(name, decodeURIComponent(value), { path: '/', maxAge: maxAge ? Number(maxAge.slice(8)) : undefined });
+	}
+	return response;
 }
 
 /** A tRPC call over HTTP as the browser client makes it (superjson, no batching). */

@@ -21,7 +21,7 @@ const accountLocales = new WeakMap<Request, Locale>();
 defineCustomServerStrategy('custom-account', { getLocale: (request) => (request ? accountLocales.get(request) : undefined) });
 
 /** The language cookie, readable by the page's script (paraglide's browser runtime reads it). */
-export function setLocaleCookie(cookies: Cookies, locale: Locale) {
+export function setLocaleCookie(cookies: Pick<Cookies, 'set'>, locale: Locale) {
 	cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax', secure: false });
 }
 
@@ -30,6 +30,19 @@ function localeStorage() {
 	let storage = getServerAsyncLocalStorage();
 	if (!storage) overwriteServerAsyncLocalStorage((storage = new AsyncLocalStorage()));
 	return storage;
+}
+
+/**
+ * The language a request is served in: the account's, else the visitor's cookie, else
+ * Indonesian. The cookie is set to the account's choice when it differs.
+ */
+export function requestLocale(cookies: Pick<Cookies, 'get' | 'set'>, accountLocale: Locale | null, request?: Request): Locale {
+	const cookie = cookies.get(cookieName);
+	if (accountLocale) {
+		if (request) accountLocales.set(request, accountLocale);
+		if (cookie !== accountLocale) setLocaleCookie(cookies, accountLocale);
+	}
+	return accountLocale ?? (cookie && isLocale(cookie) ? cookie : baseLocale);
 }
 
 /**
@@ -43,12 +56,7 @@ function localeStorage() {
 export const withLocale =
 	(accountLocale: Locale | null): Handle =>
 	({ event, resolve }) => {
-		const cookie = event.cookies.get(cookieName);
-		if (accountLocale) {
-			accountLocales.set(event.request, accountLocale);
-			if (cookie !== accountLocale) setLocaleCookie(event.cookies, accountLocale);
-		}
-		const locale = accountLocale ?? (cookie && isLocale(cookie) ? cookie : baseLocale);
+		const locale = requestLocale(event.cookies, accountLocale, event.request);
 		return inLocale(locale, event.url.origin, () =>
 			resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) })
 		);

@@ -29,7 +29,7 @@ export async function rememberDevice(db: DbOrTx, userId: string, token: string |
 	return deviceToken;
 }
 
-export function setDeviceCookie(cookies: Cookies, token: string, secure: boolean) {
+export function setDeviceCookie(cookies: Pick<Cookies, 'set'>, token: string, secure: boolean) {
 	cookies.set(DEVICE_COOKIE, token, {
 		httpOnly: true,
 		sameSite: 'lax',

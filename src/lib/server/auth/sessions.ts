@@ -92,7 +92,7 @@ export async function deleteExpiredSessions(db: DbOrTx, now = new Date()): Promi
 	return removed.length;
 }
 
-export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {
+export function setSessionCookie(cookies: Pick<Cookies, 'set'>, token: string, expiresAt: Date, secure: boolean) {
 	cookies.set(SESSION_COOKIE, token, {
 		httpOnly: true,
 		sameSite: 'lax',
@@ -102,6 +102,6 @@ export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Dat
 	});
 }
 
-export function deleteSessionCookie(cookies: Cookies, secure: boolean) {
+export function deleteSessionCookie(cookies: Pick<Cookies, 'set'>, secure: boolean) {
 	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, maxAge: 0, path: '/' });
 }

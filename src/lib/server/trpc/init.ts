@@ -2,7 +2,8 @@
 // and an error formatter exposing field errors and domain codes), and the procedure
 // builders every router uses.
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { Cookies, RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
+import type { RequestCookies } from '../http/request-setup';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Session } from '../db/schema';
@@ -23,7 +24,7 @@ export type Context = {
 	user: SessionUser | null;
 	session: Session | null;
 	/** Present for requests from a browser; absent for background callers. */
-	cookies?: Cookies;
+	cookies?: RequestCookies;
 	ipAddress?: string | null;
 	userAgent?: string | null;
 	/** Aborted when the client goes away (streams use it to stop). */

@@ -2,7 +2,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { RequestHandler } from './$types';
 import { createContext } from '$lib/server/trpc/init';
 import { appRouter } from '$lib/server/router';
-import { log } from '$lib/server/log';
+import { logTrpcFailure } from '$lib/server/http/request-setup';
 
 const handler: RequestHandler = (event) =>
 	fetchRequestHandler({
@@ -10,9 +10,7 @@ const handler: RequestHandler = (event) =>
 		req: event.request,
 		router: appRouter,
 		createContext: () => createContext(event),
-		onError({ error, path }) {
-			if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC call failed');
-		}
+		onError: logTrpcFailure
 	});
 
 export const GET = handler;
