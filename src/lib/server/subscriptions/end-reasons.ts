@@ -5,30 +5,25 @@
 // keys show it as it is.
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
+import { fixedReasons, type FixedReason } from '../fixed-reasons';
 
-type Message = (inputs: Record<string, never>, options: { locale: Locale }) => string;
-
-const MESSAGES = {
+const reasons = fixedReasons({
 	customer_period_end: m.txt6_end_customer_period_end,
 	customer_terminated: m.txt6_end_customer_terminated,
 	deleted_unpaid: m.txt6_end_deleted_unpaid
-} satisfies Record<string, Message>;
+});
 
-export type EndReasonKey = keyof typeof MESSAGES;
-export type EndReason = { key: EndReasonKey; params: Record<string, never> };
+export type EndReasonKey = Parameters<typeof reasons.reason>[0];
+export type EndReason = FixedReason<EndReasonKey>;
 
-export const endReason = (key: EndReasonKey): EndReason => ({ key, params: {} });
-
-/** The reason's sentence in a language; null for a key this version does not know. */
-export const renderEndReason = (reason: EndReason, locale: Locale): string | null =>
-	(MESSAGES as Partial<Record<string, Message>>)[reason.key]?.({}, { locale }) ?? null;
+export const endReason = reasons.reason;
+export const renderEndReason = reasons.render;
 
 /** MinisPod's reason (a key) or an administrator's (their words), as the columns keep it. */
 export const endReasonColumns = (reason: EndReason | string) =>
 	typeof reason === 'string'
 		? { cancelReason: reason, cancelReasonText: null }
-		: { cancelReason: renderEndReason(reason, 'en') ?? reason.key, cancelReasonText: reason };
+		: { cancelReason: reasons.english(reason), cancelReasonText: reason };
 
-/** What a reader sees: the keyed sentence in their language, else the stored text as it is. */
 export const endReasonFor = (text: EndReason | null, stored: string | null, locale: Locale): string | null =>
-	(text && renderEndReason(text, locale)) ?? stored;
+	reasons.readFor(text, stored, locale);

@@ -28,6 +28,10 @@ export const isRenewalDue = (subscription: Subscription, now: Date) =>
 	subscription.autoRenew &&
 	subscription.endDate <= now;
 
+/** The same rule as a condition on `subscriptions`, for queries. */
+export const renewalDueWhere = (now: Date) =>
+	and(inArray(subscriptions.status, ['ACTIVE', 'PAST_DUE']), eq(subscriptions.autoRenew, true), lte(subscriptions.endDate, now));
+
 /** The due subscriptions (with plan and service) matching `where`, locked for this transaction. */
 export function selectDue(tx: Tx) {
 	return tx
@@ -301,14 +305,7 @@ export async function retryDueRenewals(runtime: Runtime, userId: string, now = r
 		const total: RenewalTally = { renewed: 0, pastDue: 0, failed: 0 };
 		for (;;) {
 			const due = await selectDue(tx)
-				.where(
-					and(
-						eq(subscriptions.userId, userId),
-						inArray(subscriptions.status, ['ACTIVE', 'PAST_DUE']),
-						eq(subscriptions.autoRenew, true),
-						lte(subscriptions.endDate, now)
-					)
-				)
+				.where(and(eq(subscriptions.userId, userId), renewalDueWhere(now)))
 				.orderBy(asc(subscriptions.endDate))
 				.for('update', { of: subscriptions });
 			if (due.length === 0) return total;

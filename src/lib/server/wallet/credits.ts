@@ -3,11 +3,12 @@
 // at once by the `renewal-retry` job. The job is sent in the crediting transaction, so it
 // runs if and only if the credit commits. The wallet only names the job; the subscriptions
 // domain handles it, so dependencies keep pointing from subscriptions to the wallet.
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { subscriptions } from '../db/schema';
 import { inOneStatement, type StatementPart } from '../db/statement';
 import { insertJobsSql } from '../queue';
+import { renewalDueWhere } from '../subscriptions/renewal';
 
 export async function afterCredit(tx: Tx, userId: string, at: Date) {
 	await inOneStatement(tx, [afterCreditPart(tx, userId, at)]);
@@ -24,14 +25,7 @@ export function afterCreditPart(tx: Tx, userId: string, at: Date): StatementPart
 	const due = tx
 		.select({ id: subscriptions.id })
 		.from(subscriptions)
-		.where(
-			and(
-				eq(subscriptions.userId, userId),
-				inArray(subscriptions.status, ['ACTIVE', 'PAST_DUE']),
-				eq(subscriptions.autoRenew, true),
-				lte(subscriptions.endDate, at)
-			)
-		);
+		.where(and(eq(subscriptions.userId, userId), renewalDueWhere(at)));
 	const data = sql`SELECT jsonb_build_object('userId', ${userId}::text), NULL::text WHERE EXISTS (${due})`;
 	return { name: 'renewal_retry', sql: insertJobsSql('renewal-retry', data) };
 }

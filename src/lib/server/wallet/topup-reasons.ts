@@ -4,11 +4,9 @@
 // recipient's. metadata.failureReason keeps the English as well: rows written before keys
 // show it as it is, and the log reads it.
 import { m } from '$lib/paraglide/messages';
-import type { Locale } from '$lib/statuses';
+import { fixedReasons, type FixedReason } from '../fixed-reasons';
 
-type Message = (inputs: Record<string, never>, options: { locale: Locale }) => string;
-
-const MESSAGES = {
+const reasons = fixedReasons({
 	denied: m.txt6_topup_denied,
 	payment_cancelled: m.txt6_topup_payment_cancelled,
 	payment_expired: m.txt6_topup_payment_expired,
@@ -19,20 +17,13 @@ const MESSAGES = {
 	cancelled_by_customer: m.txt6_topup_cancelled_by_customer,
 	not_paid_in_time: m.txt6_topup_not_paid_in_time,
 	gateway_start_failed: m.txt6_topup_gateway_start_failed
-} satisfies Record<string, Message>;
+});
 
-export type TopUpReasonKey = keyof typeof MESSAGES;
-export type TopUpReason = { key: TopUpReasonKey; params: Record<string, never> };
+export type TopUpReasonKey = Parameters<typeof reasons.reason>[0];
+export type TopUpReason = FixedReason<TopUpReasonKey>;
 
-export const topUpReason = (key: TopUpReasonKey): TopUpReason => ({ key, params: {} });
-
-/** The reason's sentence in a language; null for a key this version does not know. */
-export const renderTopUpReason = (reason: TopUpReason, locale: Locale): string | null =>
-	(MESSAGES as Partial<Record<string, Message>>)[reason.key]?.({}, { locale }) ?? null;
-
+export const topUpReason = reasons.reason;
+export const renderTopUpReason = reasons.render;
 /** The reason's English, as metadata.failureReason keeps it. */
-export const topUpReasonEnglish = (reason: TopUpReason): string => renderTopUpReason(reason, 'en') ?? reason.key;
-
-/** What a reader sees: the keyed sentence in their language, else the stored text as it is. */
-export const topUpReasonFor = (text: TopUpReason | undefined, stored: string | undefined, locale: Locale): string | null =>
-	(text && renderTopUpReason(text, locale)) ?? stored ?? null;
+export const topUpReasonEnglish = reasons.english;
+export const topUpReasonFor = reasons.readFor;
