@@ -8,6 +8,7 @@ import { callerFor, createUser, reloadUser } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
 import { expectMoneyInvariants } from '../support/invariants';
 import { expectError } from '../support/errors';
+import { inLocale } from '../../src/lib/server/i18n';
 
 let runtime: WalletTestRuntime;
 let admin: User;
@@ -173,6 +174,11 @@ describe('flagged payments', () => {
 			flagResolvedAt: null
 		});
 		expect((await (await callerFor(runtime, user)).wallet.transaction({ id: transactionId })).underReview).toBe(true);
+		// An Indonesian administrator reads why in Indonesian, the gateway's own status word kept.
+		const inIndonesian = await inLocale('id', 'http://127.0.0.1', () => api.admin.wallet.flagged());
+		expect(inIndonesian.find((item) => item.id === transactionId)?.flagReason).toBe(
+			'Gateway melaporkan partial refund atas top-up yang sudah dikreditkan ini.'
+		);
 
 		expect((await expectError(api.admin.wallet.resolveFlag({ id: transactionId, note: '' }), 'BAD_REQUEST')).message).toMatch(
 			/^note:/

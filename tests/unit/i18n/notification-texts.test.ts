@@ -123,3 +123,18 @@ describe('a failure told in a notification', () => {
 		expect(renderText(failed, 'en')?.body).toContain(renderDomainReason(why, 'en')!);
 	});
 });
+
+describe('a restore whose switch back failed too', () => {
+	it('does not say the app is back on its earlier data, and says what to do, in both languages', () => {
+		const why = asInstanceReason(
+			instanceReason('switch_back_failed', { cause: instanceReason('cluster_refused', { detail: 'nope' }) }),
+			'x'
+		);
+		const text: NotificationText = { key: 'restore_switch_back_failed', params: { name: 'Toko', reason: why } };
+		const [id, en] = [renderText(text, 'id'), renderText(text, 'en')];
+		expect(en?.body).toMatch(/could not be put back on its earlier data.*Repair/);
+		expect(en?.body).not.toContain('is back on the data');
+		expect(id?.body).toMatch(/tidak dapat dikembalikan ke data sebelumnya.*Perbaiki/);
+		expect(id?.body).toContain('Kubernetes menolak: nope');
+	});
+});

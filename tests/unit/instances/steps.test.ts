@@ -2,7 +2,7 @@
 // the viewer's language, a step written before keys with its stored English.
 import { describe, expect, it } from 'vitest';
 import { ApiException, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
-import { toClusterError } from '../../../src/lib/server/kube/errors';
+import { ClusterError, toClusterError } from '../../../src/lib/server/kube/errors';
 import type { ProvisioningStep, ServiceInstance } from '../../../src/lib/server/db/schema';
 import { toInstanceView } from '../../../src/lib/server/instances/views';
 import { instanceReason, renderInstanceReason, type InstanceReason } from '../../../src/lib/server/instances/reasons';
@@ -141,5 +141,19 @@ describe('an API answer without words of its own', () => {
 		expect(renderInstanceReason(bare.text, 'en')).toBe('Kubernetes API returned HTTP 503');
 		const said = failureOf(toClusterError(new ApiException(403, 'x', '{"reason":"Forbidden","message":"nope"}', {})));
 		expect(renderInstanceReason(said.text, 'id')).toBe('Kubernetes menolak: nope');
+	});
+});
+
+describe('an object the cluster is still deleting', () => {
+	it('is named in a sentence of the reader’s language, not Kubernetes words made up by MinisPod', () => {
+		const error = new ClusterError('Deployment app-x/web is still being deleted', {
+			reason: 'Terminating',
+			retryable: true,
+			detail: 'Deployment app-x/web'
+		});
+		const failure = failureOf(error);
+		expect(failure.message).toBe('Deployment app-x/web is still being deleted');
+		expect(renderInstanceReason(failure.text, 'id')).toBe('Deployment app-x/web masih sedang dihapus');
+		expect(renderInstanceReason(failure.text, 'en')).toBe('Deployment app-x/web is still being deleted');
 	});
 });

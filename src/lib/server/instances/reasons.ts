@@ -41,6 +41,7 @@ type Texts = {
 	pod_not_ready: { pod: string };
 	pod_pending: { pod: string };
 	cluster_refused: Detail;
+	object_deleting: { object: string };
 	cluster_http_status: { status: number };
 	cluster_unreachable: Detail;
 	unexpected: Detail;
@@ -197,6 +198,8 @@ export function renderInstanceReason(reason: InstanceReason, locale: Locale): st
 			return notReady(reason.params.seconds, renderInstanceReason(reason.params.cause, locale) ?? '', options);
 		case 'cluster_http_status':
 			return m.txt6_cluster_http_status(reason.params, options);
+		case 'object_deleting':
+			return m.txt7_object_deleting(reason.params, options);
 		case 'pod_waiting':
 			return m.txt6_pod_waiting(reason.params, options);
 		case 'pod_not_ready':

@@ -204,6 +204,8 @@ export class Cluster {
 				if (existing.metadata?.deletionTimestamp) {
 					throw new ClusterError(`${label} is still being deleted`, {
 						reason: object.kind === 'Namespace' ? 'NamespaceTerminating' : 'Terminating',
+						// The object, for the customer's sentence (provisioning/attempts.ts).
+						detail: label,
 						retryable: true
 					});
 				}

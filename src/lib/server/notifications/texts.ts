@@ -82,6 +82,8 @@ type Texts = {
 	app_restored: Name & { service: string; url: string; date: Day };
 	app_restore_failed: Name & { service: string; reason: string | Why; date: Day };
 	restore_failed: Name & { reason: string | Why };
+	/** A failed restore whose switch back to the earlier data failed too. */
+	restore_switch_back_failed: Name & { reason: string | Why };
 	backup_failed: Name & { reason: string | Why };
 };
 
@@ -136,6 +138,7 @@ export const NOTIFICATION_TEXT_KEYS = Object.keys({
 	app_restored: 1,
 	app_restore_failed: 1,
 	restore_failed: 1,
+	restore_switch_back_failed: 1,
 	backup_failed: 1
 } satisfies Record<NotificationTextKey, 1>) as NotificationTextKey[];
 

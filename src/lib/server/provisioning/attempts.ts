@@ -77,6 +77,9 @@ export function clusterReason(error: {
 				return instanceReason('not_ready_in_time', { detail, seconds });
 			case 'NetworkError':
 				return instanceReason('cluster_unreachable', { detail });
+			case 'Terminating':
+			case 'NamespaceTerminating':
+				return instanceReason('object_deleting', { object: detail });
 		}
 	}
 	// An answer without words of its own is told by its HTTP status in the reader's language.

@@ -92,7 +92,7 @@ export async function runRestore(runtime: Runtime, restoreId: string, attempt: A
 		if (restore.status === 'RESTORING') return rollBack(runtime, restore, failure);
 		const stuck = instanceReason('switch_back_failed', { cause: failure.text });
 		await updateInstance(runtime.db, restore.instanceId, { status: 'ERROR', ...statusReason(stuck) }, ['UPDATING']);
-		await tellOwnerRestoreFailed(runtime.db, restore, loaded.instance.name, stuck);
+		await tellOwnerRestoreFailed(runtime.db, restore, loaded.instance.name, stuck, { switchedBack: false });
 		return { outcome: 'failed' as const, reason: failure.message };
 	}
 }
@@ -259,12 +259,19 @@ function failedReason(restore: Restore) {
 }
 
 /** The owner hears once that the restore failed (a job run again does not tell them twice), in their language. */
-async function tellOwnerRestoreFailed(db: DbOrTx, restore: Restore, name: string, why: InstanceReason | string) {
+/** Tells the owner a restore failed: back on the earlier data, or (`switchedBack: false`) stuck and stopped. */
+async function tellOwnerRestoreFailed(
+	db: DbOrTx,
+	restore: Restore,
+	name: string,
+	why: InstanceReason | string,
+	{ switchedBack = true } = {}
+) {
 	const reason = typeof why === 'string' ? why : asInstanceReason(why, renderInstanceReason(why, 'en') ?? why.key);
 	await notifyOnce(db, `restore-failed:${restore.id}`, {
 		userId: restore.userId,
 		type: 'RESTORE_FAILED',
-		text: { key: 'restore_failed', params: { name, reason } },
+		text: { key: switchedBack ? 'restore_failed' : 'restore_switch_back_failed', params: { name, reason } },
 		link: `/instances/${restore.instanceId}`,
 		metadata: { instanceId: restore.instanceId, restoreId: restore.id, backupId: restore.backupId }
 	});

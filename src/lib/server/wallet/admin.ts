@@ -17,7 +17,9 @@ import type { AdminAction } from './proofs';
 import { formatRupiah } from '$lib/format';
 import { ledgerText } from './ledger-texts';
 import { m } from '$lib/paraglide/messages';
-import { say } from '../sentences';
+import { say, sentenceLocale } from '../sentences';
+import { flagReasonFor } from './flag-reasons';
+import { meta } from './metadata';
 
 export type Adjustment = {
 	userId: string;
@@ -135,7 +137,7 @@ export async function listFlaggedPayments(runtime: Runtime, options: { includeRe
 	return rows.map(({ transaction, user }) => ({
 		...toTransactionDetail(transaction),
 		flaggedAt: transaction.flaggedAt!,
-		flagReason: transaction.flagReason,
+		flagReason: flagReasonFor(meta(transaction).flagText, transaction.flagReason, sentenceLocale()),
 		flagResolvedAt: transaction.flagResolvedAt,
 		adminNotes: transaction.adminNotes,
 		user

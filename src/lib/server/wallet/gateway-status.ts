@@ -15,7 +15,7 @@ import { inOneStatement } from '../db/statement';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
 import { topUpReasonEnglish, type TopUpReason } from './topup-reasons';
-import { formatRupiah } from '$lib/format';
+import { flagReason, flagReasonEnglish, type FlagReason } from './flag-reasons';
 import { topUpsSettled } from '../metrics';
 
 export type StatusOutcome =
@@ -176,7 +176,7 @@ async function failTopUp(tx: Tx, row: Transaction, reason: TopUpReason, status: 
 }
 
 /** A refund or chargeback of a credited top-up: recorded and flagged for an administrator. */
-async function flagReversal(tx: Tx, row: Transaction, reason: string, status: GatewayStatus, gateway: GatewaySnapshot) {
+async function flagReversal(tx: Tx, row: Transaction, reason: FlagReason, status: GatewayStatus, gateway: GatewaySnapshot) {
 	const reversal = ['refund', 'partial_refund', 'chargeback', 'partial_chargeback'].includes(status.transactionStatus);
 	const refundAmount = parseGrossAmount((status.raw as { refund_amount?: unknown }).refund_amount);
 	const reversals = [
@@ -185,7 +185,12 @@ async function flagReversal(tx: Tx, row: Transaction, reason: string, status: Ga
 	];
 	const [flagged] = await tx
 		.update(transactions)
-		.set({ flaggedAt: new Date(), flagReason: reason, flagResolvedAt: null, metadata: mergeMetadata({ gateway, reversals }) })
+		.set({
+			flaggedAt: new Date(),
+			flagReason: flagReasonEnglish(reason),
+			flagResolvedAt: null,
+			metadata: mergeMetadata({ gateway, reversals, flagText: reason })
+		})
 		.where(eq(transactions.id, row.id))
 		.returning();
 	return flagged;
@@ -194,12 +199,14 @@ async function flagReversal(tx: Tx, row: Transaction, reason: string, status: Ga
 /** Records (once) that the gateway reported another amount; the top-up is not touched otherwise. */
 export async function flagAmountMismatch(db: DbOrTx, row: Transaction, reportedAmount: string): Promise<Transaction> {
 	if (row.flaggedAt && !row.flagResolvedAt) return row;
+	const mismatch = flagReason('amount_mismatch', { reported: String(reportedAmount).slice(0, 30), amount: row.amount });
 	const [flagged] = await db
 		.update(transactions)
 		.set({
 			flaggedAt: new Date(),
 			flagResolvedAt: null,
-			flagReason: `The gateway reported an amount of ${String(reportedAmount).slice(0, 30)} for a top-up of ${formatRupiah(row.amount)}.`
+			flagReason: flagReasonEnglish(mismatch),
+			metadata: mergeMetadata({ flagText: mismatch })
 		})
 		.where(eq(transactions.id, row.id))
 		.returning();

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { transactions, type Transaction } from '../db/schema';
 import type { TopUpChoice } from './topup-rules';
 import type { TopUpReason } from './topup-reasons';
+import type { FlagReason } from './flag-reasons';
 
 /** What MinisPod keeps of the gateway's latest answer about a top-up. */
 export type GatewaySnapshot = {
@@ -37,6 +38,8 @@ export type WalletMetadata = {
 	/** Who asked for the cancel: the customer (`cancel`) or the sweep of unpaid top-ups (`job`). */
 	cancelSource?: StatusSource;
 	reversals?: { status: string; amount: number | null; at: string }[];
+	/** Why an administrator must look (transactions.flag_reason keeps the English). */
+	flagText?: FlagReason;
 	proof?: { fileName: string; mimeType: string; size: number; sha256: string };
 	note?: string;
 	rejectionReason?: string;

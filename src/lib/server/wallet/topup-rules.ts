@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PaymentMethod, TransactionStatus } from '../db/schema';
 import { ledgerText, type LedgerText } from './ledger-texts';
 import { topUpReason, type TopUpReason, type TopUpReasonKey } from './topup-reasons';
+import { flagReason, type FlagReason } from './flag-reasons';
 
 export const TOP_UP_METHODS = ['BANK_TRANSFER', 'E_WALLET', 'CREDIT_CARD', 'QRIS'] as const;
 export const BANKS = ['bca', 'bni', 'bri', 'mandiri', 'permata'] as const;
@@ -139,7 +140,7 @@ export type TopUpStep =
 	/** The payment did not happen; the top-up becomes FAILED, saying why in the reader's language. */
 	| { action: 'fail'; reason: TopUpReason }
 	/** Money moved after the top-up was settled either way; an administrator must look. */
-	| { action: 'flag'; reason: string }
+	| { action: 'flag'; reason: FlagReason }
 	/** Nothing to do: a repeat of what is known, or a status that would move backwards. */
 	| { action: 'ignore'; reason: 'duplicate' | 'stale' | 'unknown_status' };
 
@@ -178,18 +179,13 @@ export function nextTopUpStep(
 		if (outcome === 'paid') return { action: 'ignore', reason: 'duplicate' };
 		if (outcome === 'waiting') return { action: 'ignore', reason: 'stale' };
 		if (repeat) return { action: 'ignore', reason: 'duplicate' };
-		if (outcome === 'reversed') {
-			return {
-				action: 'flag',
-				reason: `The gateway reports a ${gateway.transactionStatus.replace('_', ' ')} of this credited top-up.`
-			};
-		}
-		return { action: 'flag', reason: `The gateway reports "${gateway.transactionStatus}" for this credited top-up.` };
+		const status = { status: gateway.transactionStatus };
+		return { action: 'flag', reason: flagReason(outcome === 'reversed' ? 'reversed' : 'unexpected_status', status) };
 	}
 
 	// FAILED, CANCELLED or REFUNDED: closed here. Only money arriving anyway needs a person.
 	if (outcome === 'paid' && !repeat) {
-		return { action: 'flag', reason: 'The customer paid after this top-up was closed; credit it by hand if the money arrived.' };
+		return { action: 'flag', reason: flagReason('paid_after_close', {}) };
 	}
 	return { action: 'ignore', reason: outcome === 'paid' ? 'duplicate' : 'stale' };
 }
