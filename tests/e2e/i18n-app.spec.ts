@@ -37,6 +37,8 @@ test('after switching to Indonesian, the instance page, the subscription page an
 	await expect(page.getByRole('heading', { name: 'Domain kustom' })).toBeVisible();
 	await expect(page.getByTestId('open-app')).toHaveText('Buka aplikasi');
 	await expect(page.getByTestId('log-status')).toHaveText('Langsung');
+	// What the log stream says about itself is Indonesian too.
+	await expect(page.getByTestId('log-lines')).toContainText(/Menampilkan log papan-status-/);
 	await page.getByRole('button', { name: 'Mulai ulang', exact: true }).click();
 	const restart = page.getByRole('dialog', { name: 'Mulai ulang aplikasi ini?' });
 	await expect(restart.getByRole('button', { name: 'Batal' })).toBeVisible();

@@ -319,7 +319,11 @@ describe('live logs and events', () => {
 			seen.push(value);
 			return value;
 		};
-		expect(await next()).toEqual({ kind: 'status', message: `Showing logs of ${first.podName}` });
+		expect(await next()).toEqual({
+			kind: 'status',
+			message: `Showing logs of ${first.podName}`,
+			note: { key: 'showing', pod: first.podName }
+		});
 		const line = await next();
 		expect(line).toMatchObject({ kind: 'line', pod: first.podName });
 		await expect.poll(() => runtime.emulator!.stats().openLogStreams, WAIT).toBe(1);
@@ -328,7 +332,11 @@ describe('live logs and events', () => {
 		const restarted = await untilStatus(instanceId, 'RUNNING');
 		// Read on until lines of the new pod arrive.
 		for (let i = 0; i < 500 && !seen.some((e) => e.kind === 'line' && e.pod === restarted.podName); i++) await next();
-		expect(seen).toContainEqual({ kind: 'status', message: `The app restarted: now showing ${restarted.podName}` });
+		expect(seen).toContainEqual({
+			kind: 'status',
+			message: `The app restarted: now showing ${restarted.podName}`,
+			note: { key: 'restarted', pod: restarted.podName }
+		});
 		expect(seen.some((e) => e.kind === 'line' && e.pod === restarted.podName)).toBe(true);
 
 		controller.abort();

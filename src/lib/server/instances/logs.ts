@@ -6,7 +6,27 @@ import type { Cluster } from '../kube/cluster';
 import { instanceNames, instanceSelector } from '../kube/names';
 import type { ServiceInstance } from '../db/schema';
 
-export type LogEvent = { kind: 'line'; pod: string; text: string } | { kind: 'status'; message: string };
+/**
+ * What the log stream says about itself, as a message key the viewer reads in its own
+ * language (`LogViewer.svelte`); `message` is the same in English for other clients.
+ */
+export type LogNote =
+	| { key: 'cluster_silent' | 'waiting' }
+	| { key: 'showing' | 'reconnected' | 'restarted'; pod: string }
+	| { key: 'interrupted'; detail: string };
+
+const ENGLISH: { [K in LogNote['key']]: (note: Extract<LogNote, { key: K }>) => string } = {
+	cluster_silent: () => 'The cluster is not answering; retrying…',
+	waiting: () => 'Waiting for the app to run…',
+	showing: ({ pod }) => `Showing logs of ${pod}`,
+	reconnected: ({ pod }) => `Reconnected to ${pod}`,
+	restarted: ({ pod }) => `The app restarted: now showing ${pod}`,
+	interrupted: ({ detail }) => `Log stream interrupted (${detail}); reconnecting…`
+};
+
+const inEnglish = (note: LogNote) => (ENGLISH[note.key] as (note: LogNote) => string)(note);
+
+export type LogEvent = { kind: 'line'; pod: string; text: string } | { kind: 'status'; message: string; note: LogNote };
 
 type Options = { tailLines: number; signal: AbortSignal; retryMs?: number };
 
@@ -21,10 +41,11 @@ export async function* followInstanceLogs(
 	const retryMs = options.retryMs ?? 1000;
 	let attachedTo: string | null = null;
 	let lastStatus = '';
-	const status = (message: string): LogEvent[] => {
+	const status = (note: LogNote): LogEvent[] => {
+		const message = inEnglish(note);
 		if (message === lastStatus) return [];
 		lastStatus = message;
-		return [{ kind: 'status', message }];
+		return [{ kind: 'status', message, note }];
 	};
 	const pause = () =>
 		sleep(retryMs, undefined, { signal }).then(
@@ -38,25 +59,19 @@ export async function* followInstanceLogs(
 			const pods = await cluster.listPods(namespace, selector);
 			pod = pods.find((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running')?.metadata?.name;
 		} catch {
-			yield* status('The cluster is not answering; retrying…');
+			yield* status({ key: 'cluster_silent' });
 			if (!(await pause())) return;
 			continue;
 		}
 		if (!pod) {
-			yield* status('Waiting for the app to run…');
+			yield* status({ key: 'waiting' });
 			if (!(await pause())) return;
 			continue;
 		}
 
 		// A new pod is read from its start; the same pod again (a dropped connection) from now on.
 		const tailLines = attachedTo === null ? options.tailLines : pod === attachedTo ? 0 : undefined;
-		yield* status(
-			attachedTo === null
-				? `Showing logs of ${pod}`
-				: pod === attachedTo
-					? `Reconnected to ${pod}`
-					: `The app restarted: now showing ${pod}`
-		);
+		yield* status({ key: attachedTo === null ? 'showing' : pod === attachedTo ? 'reconnected' : 'restarted', pod });
 		attachedTo = pod;
 		try {
 			for await (const text of cluster.streamLogs(namespace, pod, { follow: true, tailLines, signal })) {
@@ -64,7 +79,7 @@ export async function* followInstanceLogs(
 			}
 		} catch (error) {
 			if (signal.aborted) return;
-			yield* status(`Log stream interrupted (${error instanceof Error ? error.message : 'unknown error'}); reconnecting…`);
+			yield* status({ key: 'interrupted', detail: error instanceof Error ? error.message : 'unknown error' });
 		}
 		if (!(await pause())) return;
 	}
