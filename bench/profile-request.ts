@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { embeddedConnection, startApp, stopApp, untilHealthy } from '../tests/support/app-process';
 import { closedLoop, type Target } from './load';
-import { signedIn, withApps } from './request-path-setup';
+import { signedIn, withApps, withCredits } from './request-path-setup';
 
 const [route = '/api/trpc/wallet.balance', seconds = '10', connections = '10'] = process.argv.slice(2);
 const profileDir = process.env.BENCH_PROFILE ?? mkdtempSync(path.join(tmpdir(), 'minispod-profile-'));
@@ -21,6 +21,8 @@ try {
 	const customer = await signedIn(pool, route.includes('admin') ? 'ADMINISTRATOR' : 'USER');
 	// The dashboard shows the customer's apps: give it some.
 	if (route.startsWith('/subscriptions')) await withApps(pool, app.url, customer, 3);
+	// The history to page through, as the benchmark gives it: 25 credits through the app.
+	if (route.includes('wallet.transactions')) await withCredits(pool, app.url, customer, 25);
 	await pool.end();
 	const target: Target = { url: app.url + route, headers: { cookie: customer.cookie, accept: 'text/html,application/json' } };
 	await closedLoop(target, Number(connections), 2_000, app.child.pid!);

@@ -59,6 +59,21 @@ export async function withApps(pool: pg.Pool, appUrl: string, account: Account, 
 	}
 }
 
+/** A history to page through: `count` credits of Rp 1.000 to `account`, through the app as an administrator. */
+export async function withCredits(pool: pg.Pool, appUrl: string, account: Account, count: number) {
+	const admin = await signedIn(pool, 'ADMINISTRATOR');
+	for (let i = 0; i < count; i++) {
+		const response = await fetch(`${appUrl}/api/trpc/admin.wallet.adjust`, {
+			method: 'POST',
+			headers: { cookie: admin.cookie, origin: appUrl, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				json: { userId: account.id, direction: 'credit', amount: 1000, reason: 'Benchmark history', requestId: randomUUID() }
+			})
+		});
+		if (!response.ok) throw new Error(`crediting the bench customer failed: ${response.status}`);
+	}
+}
+
 export type Baseline = { url: string; pid: number; stop: () => Promise<void> };
 
 export async function startBaseline(databaseUrl: string): Promise<Baseline> {

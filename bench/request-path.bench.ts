@@ -26,6 +26,7 @@ import {
 	signedIn,
 	startBaseline,
 	withApps,
+	withCredits,
 	type Account,
 	type Baseline
 } from './request-path-setup';
@@ -59,7 +60,7 @@ beforeAll(async () => {
 	for (let i = 0; i < 8; i++) writers.push(await signedIn(pool, 'USER'));
 	baseline = await startBaseline(embeddedConnection(dataDir));
 	// A history to page through: 25 credits on the reading customer, through the app.
-	for (let i = 0; i < 25; i++) expect(await postOnce(adjust(() => customer.id))).toBe(200);
+	await withCredits(pool, app.url, customer, 25);
 	await withApps(pool, app.url, customer, 3);
 }, 900_000);
 
@@ -98,15 +99,6 @@ function adjust(pick: () => string): Target {
 				json: { userId: pick(), direction: 'credit', amount: 1000, reason: 'Benchmark load', requestId: randomUUID() }
 			})
 	};
-}
-
-async function postOnce(target: Target) {
-	const response = await fetch(target.url, {
-		method: 'POST',
-		headers: { ...target.headers, 'content-type': 'application/json' },
-		body: target.body!()
-	});
-	return response.status;
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;

@@ -1,10 +1,10 @@
-// tRPC plumbing in three parts: the context each call gets, the initialisation (superjson
-// and an error formatter exposing field errors and domain codes), and the procedure
-// builders every router uses.
+// tRPC plumbing in three parts: the context each call gets, the initialisation (superjson's
+// format, answers written by ./transformer, and an error formatter exposing field errors
+// and domain codes), and the procedure builders every router uses.
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { RequestCookies } from '../http/request-setup';
-import superjson from 'superjson';
+import { transformer } from './transformer';
 import { ZodError, z } from 'zod';
 import type { Session } from '../db/schema';
 import type { SessionUser } from '../auth/sessions';
@@ -76,7 +76,7 @@ export function internalErrorMessage(requestId: string | undefined): string {
 }
 
 const t = initTRPC.context<Context>().create({
-	transformer: superjson,
+	transformer,
 	errorFormatter({ shape, error, ctx }) {
 		const requestId = ctx?.requestId ?? currentContext()?.requestId ?? null;
 		const zodError = error.cause instanceof ZodError ? error.cause : null;
