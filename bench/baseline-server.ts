@@ -10,7 +10,8 @@ import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 
-const SESSION = `SELECT s.id, s.user_id, s.expires_at, u.role, u.is_active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`;
+// The session lookup reads the header's balance too, as MinisPod's does.
+const SESSION = `SELECT s.id, s.user_id, s.expires_at, u.role, u.is_active, u.credit_balance FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`;
 const SERVICES = `SELECT s.id, s.slug, s.name, s.description, s.icon, s.version, s.tags, s.is_featured, c.slug AS category_slug, c.name AS category_name,
 	(SELECT coalesce(json_agg(json_build_object('monthlyPrice', p.monthly_price, 'totalQuota', p.total_quota, 'usedQuota', p.used_quota)), '[]')
 		FROM service_plans p WHERE p.service_id = s.id AND p.is_active) AS plans
@@ -19,13 +20,15 @@ const SERVICES = `SELECT s.id, s.slug, s.name, s.description, s.icon, s.version,
 const CATEGORIES = `SELECT c.id, c.name, c.slug, c.description, c.icon, count(s.id) AS service_count
 	FROM service_categories c LEFT JOIN services s ON s.category_id = c.id AND s.is_active AND s.is_public
 	WHERE c.is_visible GROUP BY c.id ORDER BY c.sort_order, c.name`;
-const WALLET = `SELECT credit_balance, total_top_up, total_spent FROM users WHERE id = $1`;
-const PENDING = `SELECT count(*) AS count FROM transactions WHERE user_id = $1 AND type = 'TOP_UP' AND status = 'PENDING'`;
+const WALLET = `SELECT credit_balance, total_top_up, total_spent,
+	(SELECT count(*) FROM transactions t WHERE t.user_id = u.id AND t.type = 'TOP_UP' AND t.status = 'PENDING')::int AS pending
+	FROM users u WHERE id = $1`;
 const HISTORY = `SELECT * FROM transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET 0`;
 const HISTORY_COUNT = `SELECT count(*) AS value FROM transactions WHERE user_id = $1`;
 
 // The customer's dashboard (My subscriptions): each subscription with its plan, service and
-// newest app, the waitlist with each entry's place in line, what renews, and the header's balance.
+// newest app, the waitlist with each entry's place in line, and what renews (against the
+// balance the session lookup read).
 const SUBSCRIPTIONS = `SELECT sub.id, sub.name, sub.status, sub.start_date, sub.end_date, sub.monthly_price, sub.auto_renew,
 	sub.cancel_at_period_end, sub.grace_period_end, sub.is_grant, p.id AS plan_id, p.name AS plan_name, p.plan_type,
 	s.id AS service_id, s.slug, s.name AS service_name, s.icon,
@@ -78,13 +81,13 @@ async function services() {
 const escape = (text: unknown) =>
 	String(text ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-async function catalogPage() {
+async function catalogPage(balance: number) {
 	const [categories, list] = await Promise.all([pool.query({ name: 'categories', text: CATEGORIES }), services()]);
 	const card = (service: Awaited<ReturnType<typeof services>>[number]) =>
 		`<a href="/catalog/${escape(service.slug)}"><h3>${escape(service.name)}</h3><p>${escape(service.description)}</p>` +
 		`<span>${escape(service.category.name)}</span><span>${service.startingPrice ?? ''}</span><span>${service.availableSlots}</span></a>`;
 	return (
-		`<!doctype html><html><head><title>Catalog</title></head><body><nav>` +
+		`<!doctype html><html><head><title>Catalog</title></head><body><header>${balance}</header><nav>` +
 		categories.rows.map((c) => `<a href="?category=${escape(c.slug)}">${escape(c.name)} (${c.service_count})</a>`).join('') +
 		`</nav><section>${list
 			.filter((s) => s.isFeatured)
@@ -94,11 +97,9 @@ async function catalogPage() {
 	);
 }
 
-async function dashboardPage(userId: string) {
+async function dashboardPage(userId: string, balance: number) {
 	const query = (name: string, text: string) => pool.query({ name, text, values: [userId] });
-	const [wallet, pending, list, waitlist, renewing] = await Promise.all([
-		query('wallet', WALLET),
-		query('pending', PENDING),
+	const [list, waitlist, renewing] = await Promise.all([
 		query('subscriptions', SUBSCRIPTIONS),
 		query('waitlist', WAITLIST),
 		query('renewing', RENEWING)
@@ -115,22 +116,19 @@ async function dashboardPage(userId: string) {
 	};
 	return (
 		`<!doctype html><html><head><title>My subscriptions</title></head><body>` +
-		`<header>${wallet.rows[0].credit_balance} (${pending.rows[0].count})</header>` +
-		`<p>${monthly} / ${renewing.rows.length}</p><section>${list.rows.map(card).join('')}</section>` +
+		`<header>${balance}</header>` +
+		`<p>${monthly} / ${renewing.rows.length} / ${balance >= monthly}</p><section>${list.rows.map(card).join('')}</section>` +
 		`<section>${waitlist.rows.map((row) => `<p>${escape(row.service_name)} ${escape(row.plan_name)} #${Number(row.ahead) + 1}</p>`).join('')}</section>` +
 		`</body></html>`
 	);
 }
 
-async function route(path: string, userId: string): Promise<[string, string]> {
+async function route(path: string, userId: string, balance: number): Promise<[string, string]> {
 	switch (path) {
 		case '/catalog.services':
 			return ['application/json', JSON.stringify(await services())];
 		case '/wallet.balance': {
-			const [wallet, pending] = await Promise.all([
-				pool.query({ name: 'wallet', text: WALLET, values: [userId] }),
-				pool.query({ name: 'pending', text: PENDING, values: [userId] })
-			]);
+			const wallet = await pool.query({ name: 'wallet', text: WALLET, values: [userId] });
 			const row = wallet.rows[0];
 			return [
 				'application/json',
@@ -138,7 +136,7 @@ async function route(path: string, userId: string): Promise<[string, string]> {
 					balance: row.credit_balance,
 					totalTopUp: row.total_top_up,
 					totalSpent: row.total_spent,
-					pendingTopUps: pending.rows[0].count
+					pendingTopUps: row.pending
 				})
 			];
 		}
@@ -150,9 +148,9 @@ async function route(path: string, userId: string): Promise<[string, string]> {
 			return ['application/json', JSON.stringify({ items: rows.rows, total: total.rows[0].value })];
 		}
 		case '/catalog':
-			return ['text/html; charset=utf-8', await catalogPage()];
+			return ['text/html; charset=utf-8', await catalogPage(balance)];
 		case '/subscriptions':
-			return ['text/html; charset=utf-8', await dashboardPage(userId)];
+			return ['text/html; charset=utf-8', await dashboardPage(userId, balance)];
 		default:
 			throw new Error(`no route ${path}`);
 	}
@@ -165,7 +163,7 @@ const server = http.createServer(async (request, response) => {
 			response.writeHead(401).end();
 			return;
 		}
-		const [type, body] = await route(request.url ?? '/', found.user_id as string);
+		const [type, body] = await route(request.url ?? '/', found.user_id as string, Number(found.credit_balance));
 		response.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
 	} catch (error) {
 		response.writeHead(500).end(String(error));

@@ -6,6 +6,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: Session | null;
+			/** The signed-in user's credit as the session lookup read it (the header shows it). */
+			balance: number | null;
 			/** Sent as `x-request-id`, quoted in generic error messages, on every log line. */
 			requestId?: string;
 		}

@@ -94,9 +94,10 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		// server keeps it equal to a logged-in account's choice), else Indonesian.
 		return withLocale(null)({ event, resolve: () => json({ message: m.txt6_cross_site_post() }, { status: 403 }) });
 	}
-	const { user, session } = await signedInUser(runtime, event.cookies);
+	const { user, session, balance } = await signedInUser(runtime, event.cookies);
 	event.locals.user = user;
 	event.locals.session = session;
+	event.locals.balance = balance;
 	return withLocale(event.locals.user?.locale ?? null)({
 		event,
 		// Inside the request's language, so a refusal reads in it.

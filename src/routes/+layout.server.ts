@@ -1,11 +1,9 @@
 import type { LayoutServerLoad } from './$types';
 import { getRuntime } from '$lib/server/runtime';
-import { serverCaller } from '$lib/server/router';
 
-export const load = (async (event) => {
+export const load = (({ locals }) => {
 	const { standIns } = getRuntime();
-	const user = event.locals.user;
-	// The balance in the header; every change of it comes with a reload or invalidateAll().
-	const balance = user ? (await serverCaller(event).wallet.balance()).balance : null;
-	return { user, standIns, balance };
+	// The balance in the header, read with the session (hooks.server.ts); every change of it
+	// comes with a reload or invalidateAll(), which runs this again.
+	return { user: locals.user, standIns, balance: locals.balance };
 }) satisfies LayoutServerLoad;

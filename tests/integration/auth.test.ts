@@ -144,6 +144,10 @@ describe('sessions', () => {
 		expect(renewed!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
 		expect((await validateSessionToken(runtime.db, token, { days: 30 }))!.renewed).toBe(false);
 
+		// The same lookup reads the credit the page header shows, as it is now.
+		await runtime.db.update(users).set({ creditBalance: 125_000 }).where(eq(users.id, user.id));
+		expect((await validateSessionToken(runtime.db, token, { days: 30 }))!.balance).toBe(125_000);
+
 		// Past expiry: refused and deleted.
 		await runtime.db
 			.update(sessions)

@@ -370,4 +370,21 @@ describe('subscriptions.billing', () => {
 		const row = await runtime.db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
 		expect(row[0].status).toBe('ACTIVE');
 	});
+
+	it('forecasts from the balance alone without a renewing app, and counts only the apps that renew', async () => {
+		const kuma = await planOf(runtime.db, 'uptime-kuma', 'PRO');
+		const ghost = await planOf(runtime.db, 'ghost', 'BASIC');
+		const credit = (kuma.monthlyPrice + ghost.monthlyPrice) * 2;
+		const { user, api } = await newCustomer(runtime, credit);
+		const empty = await api.subscriptions.forecast();
+		expect(empty).toMatchObject({ balance: credit, monthlyTotal: 0, renewing: 0, firstUncovered: null, pastDue: [] });
+
+		const renews = await api.subscriptions.subscribe({ planId: kuma.id });
+		const stops = await api.subscriptions.subscribe({ planId: ghost.id });
+		await runtime.db.update(subscriptions).set({ autoRenew: false }).where(eq(subscriptions.id, stops.subscriptionId));
+		const forecast = await api.subscriptions.forecast();
+		const { creditBalance } = await reloadUser(runtime, user.id);
+		expect(forecast).toMatchObject({ balance: creditBalance, monthlyTotal: kuma.monthlyPrice, renewing: 1 });
+		expect(forecast.firstUncovered?.subscriptionId).toBe(renews.subscriptionId);
+	});
 });

@@ -12,7 +12,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive' | 'emailVerifiedAt' | 'locale'>;
 /** `renewed` when the expiry moved forward, so the cookie must be set again. */
-export type SessionValidation = { session: Session; user: SessionUser; renewed: boolean } | null;
+/** `balance` is the user's credit as this lookup read it: the page header shows it. */
+export type SessionValidation = { session: Session; user: SessionUser; balance: number; renewed: boolean } | null;
 
 export function generateSessionToken(): string {
 	const bytes = new Uint8Array(20);
@@ -43,7 +44,10 @@ export async function createSession(
 	return session;
 }
 
-/** The session and its user in one lookup, prepared: every signed-in request runs it. */
+/**
+ * The session and its user in one lookup, prepared: every signed-in request runs it. It reads
+ * the credit balance too, so a page's header needs no round trip of its own (issue 16).
+ */
 const sessionLookup = (db: DbOrTx) =>
 	db
 		.select({
@@ -56,7 +60,8 @@ const sessionLookup = (db: DbOrTx) =>
 				isActive: users.isActive,
 				emailVerifiedAt: users.emailVerifiedAt,
 				locale: users.locale
-			}
+			},
+			balance: users.creditBalance
 		})
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))
@@ -68,7 +73,7 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 	const [row] = await prepared(db, 'session_lookup', sessionLookup).execute({ sessionId });
 	if (!row) return null;
 
-	const { session, user } = row;
+	const { session, user, balance } = row;
 	if (Date.now() >= session.expiresAt.getTime() || !user.isActive) {
 		await db.delete(sessions).where(eq(sessions.id, sessionId));
 		return null;
@@ -79,7 +84,7 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 		session.expiresAt = new Date(Date.now() + options.days * DAY_MS);
 		await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, sessionId));
 	}
-	return { session, user, renewed };
+	return { session, user, balance, renewed };
 }
 
 export async function invalidateSession(db: DbOrTx, sessionId: string) {

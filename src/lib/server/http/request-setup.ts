@@ -27,25 +27,25 @@ export function securityHeaders(origin: string): Record<string, string> {
 	};
 }
 
+type SignedIn = { user: SessionUser | null; session: Session | null; balance: number | null };
+
 /**
  * The request's user and session from its session cookie, validated on every request (so a
  * logout or a blocked account takes effect on the very next one): an unknown, expired or
- * blocked session's cookie is removed, a renewed one is set again.
+ * blocked session's cookie is removed, a renewed one is set again. `balance` is the user's
+ * credit as the same lookup read it.
  */
-export async function signedInUser(
-	runtime: Runtime,
-	cookies: RequestCookies
-): Promise<{ user: SessionUser | null; session: Session | null }> {
+export async function signedInUser(runtime: Runtime, cookies: RequestCookies): Promise<SignedIn> {
 	const token = cookies.get(SESSION_COOKIE);
-	if (!token) return { user: null, session: null };
+	if (!token) return { user: null, session: null, balance: null };
 	const secure = runtime.config.origin.startsWith('https://');
 	const validated = await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays });
 	if (!validated) {
 		deleteSessionCookie(cookies, secure);
-		return { user: null, session: null };
+		return { user: null, session: null, balance: null };
 	}
 	if (validated.renewed) setSessionCookie(cookies, token, validated.session.expiresAt, secure);
-	return { user: validated.user, session: validated.session };
+	return { user: validated.user, session: validated.session, balance: validated.balance };
 }
 
 /** tRPC's onError on both paths: an unexpected failure is logged with its procedure. */

@@ -1,10 +1,10 @@
 // What the customer's credit covers: the upcoming renewals of all their live subscriptions
 // walked against the balance (renewal-rules.ts), for the wallet page and the dashboard, and
 // for the renewal notices and low-credit warnings.
-import { and, eq, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import { services, subscriptions, type Subscription } from '../db/schema';
-import { topUpUrl } from '../errors';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { prepared, type DbOrTx } from '../db/client';
+import { services, subscriptions, users, type Subscription } from '../db/schema';
+import { notFound, topUpUrl } from '../errors';
 import { balanceOf } from './queries';
 import { daysLeft, forecastCredit, LOW_CREDIT_DAYS, type RenewingSubscription } from './renewal-rules';
 import { priceForPeriod } from '../catalog/plan-terms';
@@ -12,47 +12,72 @@ import { priceForPeriod } from '../catalog/plan-terms';
 /** Subscriptions that renew from the credit: live, auto-renew, not suspended or unpaid. */
 export const RENEWING_STATUSES = ['ACTIVE', 'PAST_DUE', 'PENDING_UPGRADE'] as const;
 
-/** The renewing subscriptions of these customers, as the forecast sees them, by customer. */
-export async function renewingSubscriptions(db: DbOrTx, userIds: string[]) {
-	const byUser = new Map<string, (RenewingSubscription & { status: string; gracePeriodEnd: Date | null })[]>();
-	if (userIds.length === 0) return byUser;
-	const rows = await db
-		.select({
-			id: subscriptions.id,
-			userId: subscriptions.userId,
-			name: subscriptions.name,
-			serviceName: services.name,
-			status: subscriptions.status,
-			billingAnchor: subscriptions.billingAnchor,
-			endDate: subscriptions.endDate,
-			gracePeriodEnd: subscriptions.gracePeriodEnd,
-			monthlyPrice: subscriptions.monthlyPrice,
-			pendingMonthlyPrice: subscriptions.pendingMonthlyPrice,
-			pendingPriceFrom: subscriptions.pendingPriceFrom
-		})
+export type Renewing = RenewingSubscription & { status: string; gracePeriodEnd: Date | null };
+
+/** What a subscription renews for and when, as the forecast sees it. */
+const renewingColumns = {
+	id: subscriptions.id,
+	userId: subscriptions.userId,
+	name: subscriptions.name,
+	serviceName: services.name,
+	status: subscriptions.status,
+	billingAnchor: subscriptions.billingAnchor,
+	endDate: subscriptions.endDate,
+	gracePeriodEnd: subscriptions.gracePeriodEnd,
+	monthlyPrice: subscriptions.monthlyPrice,
+	pendingMonthlyPrice: subscriptions.pendingMonthlyPrice,
+	pendingPriceFrom: subscriptions.pendingPriceFrom
+};
+
+const renews = and(inArray(subscriptions.status, [...RENEWING_STATUSES]), eq(subscriptions.autoRenew, true));
+
+const renewingRows = (db: DbOrTx, userIds: string[]) =>
+	db
+		.select(renewingColumns)
 		.from(subscriptions)
 		.innerJoin(services, eq(services.id, subscriptions.serviceId))
-		.where(
-			and(
-				inArray(subscriptions.userId, userIds),
-				inArray(subscriptions.status, [...RENEWING_STATUSES]),
-				eq(subscriptions.autoRenew, true)
-			)
-		);
-	for (const { monthlyPrice, pendingMonthlyPrice, pendingPriceFrom, ...row } of rows) {
+		.where(and(inArray(subscriptions.userId, userIds), renews));
+type RenewingRow = Awaited<ReturnType<typeof renewingRows>>[number];
+
+function toRenewing({ monthlyPrice, pendingMonthlyPrice, pendingPriceFrom, ...row }: RenewingRow): Renewing {
+	// What the next renewal charges, by the rule renewal itself uses.
+	const { price } = priceForPeriod({ monthlyPrice, pendingMonthlyPrice, pendingPriceFrom }, row.endDate);
+	return { ...row, price, name: row.name ?? row.serviceName };
+}
+
+/** The renewing subscriptions of these customers, as the forecast sees them, by customer. */
+export async function renewingSubscriptions(db: DbOrTx, userIds: string[]) {
+	const byUser = new Map<string, Renewing[]>();
+	if (userIds.length === 0) return byUser;
+	for (const row of await renewingRows(db, userIds)) {
 		const list = byUser.get(row.userId) ?? [];
-		// What the next renewal charges, by the rule renewal itself uses.
-		const { price } = priceForPeriod({ monthlyPrice, pendingMonthlyPrice, pendingPriceFrom }, row.endDate);
-		list.push({ ...row, price, name: row.name ?? row.serviceName });
+		list.push(toRenewing(row));
 		byUser.set(row.userId, list);
 	}
 	return byUser;
 }
 
+/**
+ * One customer's balance and renewing subscriptions in one prepared round trip (the
+ * dashboard and the wallet page ask for it on every view): a row per subscription, or one
+ * row without a subscription when nothing renews.
+ */
+const forecastQuery = (db: DbOrTx) =>
+	db
+		.select({ balance: users.creditBalance, renewing: renewingColumns })
+		.from(users)
+		.leftJoin(subscriptions, and(eq(subscriptions.userId, users.id), renews))
+		.leftJoin(services, eq(services.id, subscriptions.serviceId))
+		.where(eq(users.id, sql.placeholder('userId')))
+		.prepare('credit_forecast');
+
 /** The customer's forecast: how long the credit lasts, what is due soon and what is owed now. */
 export async function creditForecast(db: DbOrTx, userId: string, now: Date) {
-	const [balance, byUser] = await Promise.all([balanceOf(db, userId), renewingSubscriptions(db, [userId])]);
-	const renewing = byUser.get(userId) ?? [];
+	const rows = await prepared(db, 'credit_forecast', forecastQuery).execute({ userId });
+	if (rows.length === 0) throw notFound('User');
+	const balance = rows[0].balance;
+	// Without a renewing subscription the left join reads nulls; with one, it has all its columns.
+	const renewing = rows.flatMap((row) => (row.renewing?.id ? [toRenewing(row.renewing as RenewingRow)] : []));
 	const forecast = forecastCredit(renewing, balance, now);
 	const pastDue = renewing
 		.filter((subscription) => subscription.status === 'PAST_DUE' && subscription.gracePeriodEnd)
