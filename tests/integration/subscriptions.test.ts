@@ -404,6 +404,39 @@ describe('cancel', () => {
 	});
 });
 
+describe('subscriptions.list', () => {
+	it('shows each subscription with its plan, service and newest app, newest subscription first', async () => {
+		const { api } = await customer();
+		const first = await api.subscriptions.subscribe({ planId: (await planOf(runtime.db, 'memos', 'BASIC')).id, name: 'Notes' });
+		const second = await api.subscriptions.subscribe({ planId: (await planOf(runtime.db, 'gitea', 'BASIC')).id });
+		// An older app of the first subscription, left over from a set-up that was replaced.
+		const current = await instanceOf(runtime.db, first.subscriptionId);
+		await runtime.db.insert(serviceInstances).values({
+			...current,
+			id: undefined,
+			name: 'old-notes',
+			subdomain: `${current.subdomain}-old`,
+			status: 'ERROR',
+			createdAt: new Date(current.createdAt.getTime() - DAY_MS)
+		});
+		await runtime.db
+			.update(subscriptions)
+			.set({ createdAt: new Date(Date.now() + 1000) })
+			.where(eq(subscriptions.id, second.subscriptionId));
+
+		const list = await api.subscriptions.list();
+		expect(list.map((item) => item.id)).toEqual([second.subscriptionId, first.subscriptionId]);
+		expect(list[1]).toMatchObject({
+			name: 'Notes',
+			plan: { name: expect.any(String), planType: 'BASIC' },
+			service: { slug: 'memos' },
+			instance: { id: current.id, name: current.name, status: current.status }
+		});
+		expect(list[0].service.slug).toBe('gitea');
+		expect(list[0].instance?.id).toBe((await instanceOf(runtime.db, second.subscriptionId)).id);
+	});
+});
+
 describe('privacy', () => {
 	it("a second customer can neither see nor change the first customer's subscriptions", async () => {
 		const owner = await customer();

@@ -10,6 +10,7 @@ import {
 	subscriptions,
 	transactions,
 	users,
+	type ServiceInstance,
 	type Subscription
 } from '../db/schema';
 import { notFound } from '../errors';
@@ -47,13 +48,20 @@ export async function balanceOf(db: DbOrTx, userId: string) {
 	return user.balance;
 }
 
-/** The customer's subscriptions, newest first, with what the list shows of each plan and service. */
+type AppRef = Pick<ServiceInstance, 'id' | 'name' | 'status'>;
+
+/**
+ * The customer's subscriptions, newest first, with what the list shows of each plan and
+ * service and the newest app of each (the one controls act on), in one prepared read.
+ */
 const subscriptionList = (db: DbOrTx) =>
 	db
 		.select({
 			subscription: subscriptions,
 			plan: { id: servicePlans.id, name: servicePlans.name, planType: servicePlans.planType },
-			service: { id: services.id, slug: services.slug, name: services.name, icon: services.icon }
+			service: { id: services.id, slug: services.slug, name: services.name, icon: services.icon },
+			instance: sql<AppRef | null>`(SELECT json_build_object('id', i.id, 'name', i.name, 'status', i.status)
+				FROM ${serviceInstances} i WHERE i.subscription_id = ${subscriptions.id} ORDER BY i.created_at DESC LIMIT 1)`
 		})
 		.from(subscriptions)
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
@@ -62,29 +70,11 @@ const subscriptionList = (db: DbOrTx) =>
 		.orderBy(desc(subscriptions.createdAt))
 		.prepare('subscription_list');
 
-/** The newest app of each of the customer's subscriptions (the one controls act on). */
-const newestApps = (db: DbOrTx) =>
-	db
-		.selectDistinctOn([serviceInstances.subscriptionId], {
-			id: serviceInstances.id,
-			subscriptionId: serviceInstances.subscriptionId,
-			name: serviceInstances.name,
-			status: serviceInstances.status
-		})
-		.from(serviceInstances)
-		.where(eq(serviceInstances.userId, sql.placeholder('userId')))
-		.orderBy(serviceInstances.subscriptionId, desc(serviceInstances.createdAt))
-		.prepare('subscription_list_apps');
-
-/** What "My subscriptions" shows: two prepared reads of only the columns the list uses. */
+/** What "My subscriptions" shows: one prepared read of only the columns the list uses. */
 export async function listSubscriptions(db: DbOrTx, userId: string) {
-	const [rows, apps] = await Promise.all([
-		prepared(db, 'subscription_list', subscriptionList).execute({ userId }),
-		prepared(db, 'subscription_list_apps', newestApps).execute({ userId })
-	]);
-	const appOf = new Map(apps.map((app) => [app.subscriptionId, app]));
-	return rows.map(({ subscription, plan, service }) =>
-		toSubscriptionListItem(subscription, { plan, service, instance: appOf.get(subscription.id) ?? null })
+	const rows = await prepared(db, 'subscription_list', subscriptionList).execute({ userId });
+	return rows.map(({ subscription, plan, service, instance }) =>
+		toSubscriptionListItem(subscription, { plan, service, instance })
 	);
 }
 
