@@ -3,7 +3,8 @@
 // a slot taken) with the old volumes' files (the app's and its database's) through
 // pre-provisioned snapshots bound to the retained contents, the owner is told, the backup is
 // released. Refused when the backup has expired (billing clock), is not ready, or the plan is
-// sold out; a restore whose backup's snapshot is gone fails and tells the owner.
+// sold out; a restore whose backup's snapshot is gone fails and tells the owner; a restore that
+// failed on the way is set up again from the same backup by the owner's Retry, free for the grant.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import {
@@ -20,7 +21,7 @@ import {
 import { moveBillingClock } from '../../src/lib/server/clock';
 import { instanceNames, volumeClaimNames } from '../../src/lib/server/kube/names';
 import { restoredNames } from '../../src/lib/server/provisioning/restored-volumes';
-import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
 import { waitForInstance } from '../support/waits';
@@ -184,6 +185,54 @@ describe('restoring a terminated app (administrator)', () => {
 		expect(expired.message).toMatch(/7 days/);
 		expect(await admin.admin.backups.restorable({ userId: user.id })).toEqual([]);
 		expect((await instanceRow(instance.id)).status).toBe('TERMINATED');
+	});
+
+	it('that failed on the way is set up again from the same backup by the owner’s Retry, without moving money', async () => {
+		const { user, api, instance, plan, backup } = await terminatedApp('umami', { app: 'notes kept', database: 'rows kept' });
+		// The API server refuses the pre-provisioned snapshot content until the fault is removed.
+		const fault = runtime.emulator!.faults.apiError({
+			method: 'POST',
+			path: '/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents',
+			status: 403,
+			message: 'volumesnapshotcontents.snapshot.storage.k8s.io is forbidden',
+			times: 10_000
+		});
+		let failed: { subscriptionId: string; instanceId: string; backupId: string };
+		try {
+			failed = await admin.admin.backups.restoreTerminated({
+				subscriptionId: instance.subscriptionId,
+				reason: 'Customer asked for it back'
+			});
+			const errored = await waitForInstance(runtime, failed.instanceId, (changed) => changed.status === 'ERROR', 'ERROR');
+			expect(errored.statusReason).toMatch(/volumesnapshotcontents\.snapshot\.storage\.k8s\.io is forbidden/);
+		} finally {
+			fault.remove();
+		}
+		// Live but unpaid, the slot given back, still pointing at the backup it is restored from.
+		const [pending] = await runtime.db.select().from(subscriptions).where(eq(subscriptions.id, failed.subscriptionId));
+		expect(pending).toMatchObject({ status: 'PENDING_PAYMENT', isGrant: true });
+		expect((await instanceRow(failed.instanceId)).restoredFromBackupId).toBe(backup.id);
+		expect((await terminationBackup(instance.id)).status).toBe('READY');
+		const entries = await ledgerEntries(user.id);
+		const balance = (await reloadUser(runtime, user.id)).creditBalance;
+		const used = (await reloadPlan(runtime.db, plan.id)).usedQuota;
+
+		const retried = await api.instances.retry({ id: failed.instanceId });
+		expect(retried.charged).toBe(0);
+		const running = await waitForInstance(runtime, failed.instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
+		// The same backup's data on the app's and its database's volumes, through its pre-provisioned snapshots.
+		expect(mountedFiles(running)).toEqual({ 'notes.txt': 'notes kept' });
+		const claims = volumeClaimNames(running.subdomain);
+		expect(runtime.emulator!.volumeFiles(running.namespace, claims.database)).toEqual({ rows: 'rows kept' });
+		const claim = runtime.emulator!.get('PersistentVolumeClaim', running.namespace, claims.app)!;
+		expect((claim.spec as { dataSource: { name: string } }).dataSource.name).toBe(restoredNames(backup.id, 'app').snapshot);
+
+		const [active] = await runtime.db.select().from(subscriptions).where(eq(subscriptions.id, failed.subscriptionId));
+		expect(active).toMatchObject({ status: 'ACTIVE', isGrant: true, lastChargeAmount: 0, endDate: pending.endDate });
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(used + 1);
+		expect(await ledgerEntries(user.id)).toBe(entries);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(balance);
+		await waitForBackup(backup.id, 'DELETED');
 	});
 });
 

@@ -192,7 +192,27 @@ describe('flagged payments', () => {
 		await expectError(api.admin.wallet.resolveFlag({ id: transactionId, note: 'Again' }), 'CONFLICT');
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(60_000);
 		const [entry] = await runtime.db.select().from(auditLog).where(eq(auditLog.entityId, transactionId));
-		expect(entry).toMatchObject({ action: 'wallet.flag.resolve', actorId: admin.id });
+		const english = 'The gateway reports a partial refund of this credited top-up.';
+		// The row keeps the English, for rows read before keys and the log, with the reason's key beside it.
+		expect(entry).toMatchObject({
+			action: 'wallet.flag.resolve',
+			actorId: admin.id,
+			details: {
+				flagReason: english,
+				flagText: { key: 'reversed', params: { status: 'partial_refund' } },
+				note: 'Debited Rp 20.000 by hand'
+			}
+		});
+		// The audit log reads it in the administrator's language.
+		const auditIn = async (locale: 'id' | 'en') =>
+			(await inLocale(locale, 'http://127.0.0.1', () => api.admin.operations.audit({ entityId: transactionId }))).items[0]
+				.details;
+		expect(await auditIn('id')).toEqual({
+			userId: user.id,
+			flagReason: 'Gateway melaporkan partial refund atas top-up yang sudah dikreditkan ini.',
+			note: 'Debited Rp 20.000 by hand'
+		});
+		expect((await auditIn('en')).flagReason).toBe(english);
 	});
 
 	it('keeps the admin overview working', async () => {

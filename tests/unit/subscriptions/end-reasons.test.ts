@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../../src/lib/server/db/schema';
 import { toSubscriptionView } from '../../../src/lib/server/subscriptions/views';
-import { endReason, endReasonColumns } from '../../../src/lib/server/subscriptions/end-reasons';
+import { endReasons, endReasonColumns } from '../../../src/lib/server/subscriptions/end-reasons';
 import { asEndReason, renderText } from '../../../src/lib/server/notifications/texts';
 import type { Locale } from '../../../src/lib/statuses';
 import { inLocale } from '../../support/locale';
@@ -41,14 +41,14 @@ describe('why a subscription ended, in the viewer’s language', () => {
 	});
 
 	it('writes MinisPod’s reason in each language, its English kept beside the key', async () => {
-		const row = ended(endReasonColumns(endReason('deleted_unpaid')));
+		const row = ended(endReasonColumns(endReasons.reason('deleted_unpaid')));
 		expect(row.cancelReason).toBe('Deleted after suspension for non-payment');
 		expect(await reasonIn(row, 'en')).toBe('Deleted after suspension for non-payment');
 		expect(await reasonIn(row, 'id')).toBe('Dihapus setelah ditangguhkan karena tidak dibayar');
 	});
 
 	it('is said in the termination notice in the recipient’s language', () => {
-		const reason = endReason('customer_terminated');
+		const reason = endReasons.reason('customer_terminated');
 		const notice = {
 			key: 'terminated' as const,
 			params: { service: 'Memos', reason: asEndReason(reason, 'Terminated by the customer') }

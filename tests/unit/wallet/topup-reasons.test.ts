@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transaction } from '../../../src/lib/server/db/schema';
 import { toTransactionDetail } from '../../../src/lib/server/wallet/views';
-import { topUpReason, topUpReasonEnglish } from '../../../src/lib/server/wallet/topup-reasons';
+import { topUpReasons } from '../../../src/lib/server/wallet/topup-reasons';
 import { asRupiah, asTopUpReason, renderText } from '../../../src/lib/server/notifications/texts';
 import type { WalletMetadata } from '../../../src/lib/server/wallet/metadata';
 import type { Locale } from '../../../src/lib/statuses';
@@ -41,17 +41,17 @@ describe('a failed top-up’s reason in the viewer’s language', () => {
 	});
 
 	it('writes a keyed reason in each language', async () => {
-		const text = topUpReason('not_paid_in_time');
-		const row = failedTopUp({ failureReason: topUpReasonEnglish(text), failureText: text });
+		const text = topUpReasons.reason('not_paid_in_time');
+		const row = failedTopUp({ failureReason: topUpReasons.english(text), failureText: text });
 		expect(await reasonIn(row, 'en')).toBe('The top-up was not paid in time.');
 		expect(await reasonIn(row, 'id')).toBe('Isi saldo tidak dibayar tepat waktu.');
 	});
 
 	it('is said in the notice in the recipient’s language', () => {
-		const text = topUpReason('denied');
+		const text = topUpReasons.reason('denied');
 		const notice = {
 			key: 'top_up_failed' as const,
-			params: { amount: asRupiah(50_000), reason: asTopUpReason(text, topUpReasonEnglish(text)) }
+			params: { amount: asRupiah(50_000), reason: asTopUpReason(text, topUpReasons.english(text)) }
 		};
 		expect(renderText(notice, 'id')?.body).toBe(
 			'Isi saldo Anda sebesar Rp 50.000 tidak dibayar: Pembayaran ditolak. Tidak ada biaya yang dipotong.'

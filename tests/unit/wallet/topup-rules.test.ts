@@ -8,7 +8,7 @@ import {
 	topUpDescription
 } from '../../../src/lib/server/wallet/topup-rules';
 import type { TransactionStatus } from '../../../src/lib/server/db/schema';
-import { topUpReason } from '../../../src/lib/server/wallet/topup-reasons';
+import { topUpReasons } from '../../../src/lib/server/wallet/topup-reasons';
 
 describe('order ids', () => {
 	it('are TXMP- and 26 Crockford characters, 31 in all (Midtrans allows 50)', () => {
@@ -93,10 +93,10 @@ describe('the top-up state machine', () => {
 	});
 
 	it('fails it on deny, cancel, expire, failure and a fraud-denied capture, with a reason', () => {
-		expect(step('PENDING', 'deny')).toEqual({ action: 'fail', reason: topUpReason('denied') });
-		expect(step('PENDING', 'cancel')).toEqual({ action: 'fail', reason: topUpReason('payment_cancelled') });
-		expect(step('PENDING', 'expire')).toEqual({ action: 'fail', reason: topUpReason('payment_expired') });
-		expect(step('PENDING', 'failure')).toEqual({ action: 'fail', reason: topUpReason('provider_failed') });
+		expect(step('PENDING', 'deny')).toEqual({ action: 'fail', reason: topUpReasons.reason('denied') });
+		expect(step('PENDING', 'cancel')).toEqual({ action: 'fail', reason: topUpReasons.reason('payment_cancelled') });
+		expect(step('PENDING', 'expire')).toEqual({ action: 'fail', reason: topUpReasons.reason('payment_expired') });
+		expect(step('PENDING', 'failure')).toEqual({ action: 'fail', reason: topUpReasons.reason('provider_failed') });
 		expect(step('PENDING', 'capture', 'deny')).toMatchObject({ action: 'fail' });
 		expect(step('PENDING', 'refund')).toMatchObject({ action: 'fail' });
 	});

@@ -22,6 +22,7 @@ import type {
 } from '../db/schema';
 import { instanceReasonFor, type InstanceReason } from '../instances/reasons';
 import { sentenceLocale } from '../sentences';
+import { flagReasonFor, type FlagReason } from '../wallet/flag-reasons';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -198,6 +199,18 @@ export function toCustomerSubscription(
 	};
 }
 
+/**
+ * An entry's details as the administrator reads them: a flag reason kept as a key beside its
+ * English (flagText, see wallet/flag-reasons.ts) in their language; entries written before
+ * keys, and everything else, as stored.
+ */
+function auditDetails(details: Record<string, unknown>): Record<string, unknown> {
+	const { flagText, ...rest } = details;
+	if (!flagText) return details;
+	const stored = typeof rest.flagReason === 'string' ? rest.flagReason : null;
+	return { ...rest, flagReason: flagReasonFor(flagText as FlagReason, stored, sentenceLocale()) };
+}
+
 export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: string; email: string } | null): AuditEntryView {
 	return {
 		id: entry.id,
@@ -205,7 +218,7 @@ export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: st
 		action: entry.action,
 		entityType: entry.entityType,
 		entityId: entry.entityId,
-		details: entry.details,
+		details: auditDetails(entry.details),
 		ipAddress: entry.ipAddress,
 		createdAt: entry.createdAt
 	};

@@ -2,18 +2,11 @@
 // new lines as they come; when the pod goes away (restart, upgrade) the stream re-attaches
 // to its successor. Aborting the signal closes the cluster stream at once.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LogNote } from '$lib/log-notes';
 import type { Cluster } from '../kube/cluster';
+import { ClusterError } from '../kube/errors';
 import { instanceNames, instanceSelector } from '../kube/names';
 import type { ServiceInstance } from '../db/schema';
-
-/**
- * What the log stream says about itself, as a message key the viewer reads in its own
- * language (`LogViewer.svelte`); `message` is the same in English for other clients.
- */
-export type LogNote =
-	| { key: 'cluster_silent' | 'waiting' }
-	| { key: 'showing' | 'reconnected' | 'restarted'; pod: string }
-	| { key: 'interrupted'; detail: string };
 
 const ENGLISH: { [K in LogNote['key']]: (note: Extract<LogNote, { key: K }>) => string } = {
 	cluster_silent: () => 'The cluster is not answering; retrying…',
@@ -25,6 +18,20 @@ const ENGLISH: { [K in LogNote['key']]: (note: Extract<LogNote, { key: K }>) => 
 };
 
 const inEnglish = (note: LogNote) => (ENGLISH[note.key] as (note: LogNote) => string)(note);
+
+/**
+ * The note for a broken stream: the error's English as `detail`, and for the customer either the
+ * HTTP status of an answer without words (the English sentence around it is MinisPod's) or the
+ * cluster's or network's own words.
+ */
+function interruption(error: unknown): LogNote {
+	const detail = error instanceof Error ? error.message : String(error);
+	if (error instanceof ClusterError && error.wordless && error.status) {
+		return { key: 'interrupted', detail, cause: { key: 'http_status', status: error.status } };
+	}
+	const words = error instanceof ClusterError && error.detail !== undefined ? error.detail : detail;
+	return { key: 'interrupted', detail, cause: { key: 'said', words } };
+}
 
 export type LogEvent = { kind: 'line'; pod: string; text: string } | { kind: 'status'; message: string; note: LogNote };
 
@@ -79,7 +86,7 @@ export async function* followInstanceLogs(
 			}
 		} catch (error) {
 			if (signal.aborted) return;
-			yield* status({ key: 'interrupted', detail: error instanceof Error ? error.message : 'unknown error' });
+			yield* status(interruption(error));
 		}
 		if (!(await pause())) return;
 	}

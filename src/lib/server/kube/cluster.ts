@@ -420,7 +420,8 @@ export class Cluster {
 				{
 					reason: 'NetworkError',
 					retryable: true,
-					cause: error
+					cause: error,
+					detail: error instanceof Error ? error.message : String(error)
 				}
 			);
 		} finally {
@@ -454,6 +455,8 @@ export class Cluster {
 					reject(
 						new ClusterError(parsed.message ?? `Kubernetes API returned HTTP ${status} for the log of pod ${podName}`, {
 							status,
+							// Without words of its own the message is MinisPod's: readers get the status keyed.
+							wordless: parsed.message === undefined,
 							reason: parsed.reason ?? REASON_BY_STATUS[status] ?? 'InternalError',
 							retryable: status >= 500 || status === 429
 						})

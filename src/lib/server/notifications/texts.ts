@@ -9,8 +9,8 @@ import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
 import { renderInstanceReason, type InstanceReason } from '../instances/reasons';
 import { renderDomainReason, type DomainReason } from '../domains/reasons';
-import { renderTopUpReason, type TopUpReason } from '../wallet/topup-reasons';
-import { renderEndReason, type EndReason } from '../subscriptions/end-reasons';
+import { topUpReasons, type TopUpReason } from '../wallet/topup-reasons';
+import { endReasons, type EndReason } from '../subscriptions/end-reasons';
 
 type Rupiah = { rupiah: number };
 type Day = { date: string };
@@ -158,8 +158,8 @@ function formatParam(value: TextParam, locale: Locale): string | number {
 function whyIn(why: Why['why'], locale: Locale): string | null {
 	if ('instance' in why) return renderInstanceReason(why.instance, locale);
 	if ('domain' in why) return renderDomainReason(why.domain, locale);
-	if ('topUp' in why) return renderTopUpReason(why.topUp, locale);
-	return renderEndReason(why.end, locale);
+	if ('topUp' in why) return topUpReasons.render(why.topUp, locale);
+	return endReasons.render(why.end, locale);
 }
 
 /** The title and body in a language; null for a key this version does not know. */

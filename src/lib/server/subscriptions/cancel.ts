@@ -7,7 +7,7 @@ import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
 import { asEndReason, asRupiah } from '../notifications/texts';
-import { endReason, endReasonColumns, type EndReason } from './end-reasons';
+import { endReasons, endReasonColumns, type EndReason } from './end-reasons';
 import { audit } from '../audit/service';
 import { applyBalanceChange } from '../wallet/ledger';
 import { updateInstance } from '../instances/state';
@@ -34,7 +34,7 @@ export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoR
 			autoRenew,
 			cancelAtPeriodEnd: !autoRenew,
 			cancelledAt: autoRenew ? null : now,
-			...(autoRenew ? { cancelReason: null, cancelReasonText: null } : endReasonColumns(endReason('customer_period_end')))
+			...(autoRenew ? { cancelReason: null, cancelReasonText: null } : endReasonColumns(endReasons.reason('customer_period_end')))
 		})
 		.where(eq(subscriptions.id, subscription.id))
 		.returning();

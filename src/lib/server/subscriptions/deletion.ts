@@ -6,7 +6,7 @@ import { and, asc, eq, lte } from 'drizzle-orm';
 import { services, subscriptions } from '../db/schema';
 import { notify, notifyOnce } from '../notifications/service';
 import { asDate, asRupiah } from '../notifications/texts';
-import { endReason, endReasonColumns } from './end-reasons';
+import { endReasons, endReasonColumns } from './end-reasons';
 import type { Runtime } from '../runtime';
 import { endInstances } from './cancel';
 import { DAY_MS, DELETION_WARNING_DAYS, deletionAt, deletionWarningAt } from './renewal-rules';
@@ -66,7 +66,7 @@ export async function deleteExpiredSuspensions(runtime: Runtime, now = runtime.c
 			if (!subscription.suspendedAt || deletionAt(subscription.suspendedAt, retention) > now) return false;
 			await tx
 				.update(subscriptions)
-				.set({ status: 'EXPIRED', autoRenew: false, cancelledAt: now, ...endReasonColumns(endReason('deleted_unpaid')) })
+				.set({ status: 'EXPIRED', autoRenew: false, cancelledAt: now, ...endReasonColumns(endReasons.reason('deleted_unpaid')) })
 				.where(eq(subscriptions.id, id));
 			await endInstances(runtime, tx, id);
 			const { service } = await loadPlan(tx, subscription.planId);

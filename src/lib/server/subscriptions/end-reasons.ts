@@ -4,26 +4,20 @@
 // stays as written. The cancel_reason column keeps the English as well: rows written before
 // keys show it as it is.
 import { m } from '$lib/paraglide/messages';
-import type { Locale } from '$lib/statuses';
 import { fixedReasons, type FixedReason } from '../fixed-reasons';
 
-const reasons = fixedReasons({
+/** `endReasons.reason(key)` writes one; `.render`, `.english` and `.readFor` read it. */
+export const endReasons = fixedReasons({
 	customer_period_end: m.txt6_end_customer_period_end,
 	customer_terminated: m.txt6_end_customer_terminated,
 	deleted_unpaid: m.txt6_end_deleted_unpaid
 });
 
-export type EndReasonKey = Parameters<typeof reasons.reason>[0];
+export type EndReasonKey = Parameters<typeof endReasons.reason>[0];
 export type EndReason = FixedReason<EndReasonKey>;
-
-export const endReason = reasons.reason;
-export const renderEndReason = reasons.render;
 
 /** MinisPod's reason (a key) or an administrator's (their words), as the columns keep it. */
 export const endReasonColumns = (reason: EndReason | string) =>
 	typeof reason === 'string'
 		? { cancelReason: reason, cancelReasonText: null }
-		: { cancelReason: reasons.english(reason), cancelReasonText: reason };
-
-export const endReasonFor = (text: EndReason | null, stored: string | null, locale: Locale): string | null =>
-	reasons.readFor(text, stored, locale);
+		: { cancelReason: endReasons.english(reason), cancelReasonText: reason };

@@ -7,7 +7,7 @@ import { getOwnedSubscription, listSubscriptions, subscriptionDetail } from './q
 import { subscribe, subscribeQuote } from './subscribe';
 import { upgrade, upgradeQuote } from './upgrade';
 import { setAutoRenew, terminate } from './cancel';
-import { endReason } from './end-reasons';
+import { endReasons } from './end-reasons';
 import { retryProvisioning } from './outcomes';
 import { creditForecast, subscriptionBilling } from './forecast';
 import { reactivate } from './suspension';
@@ -94,7 +94,7 @@ export const subscriptionsRouter = router({
 				const { refunded } = await terminate(ctx.runtime, ctx.subscription.id, {
 					refund: true,
 					actorId: ctx.user.id,
-					reason: endReason('customer_terminated')
+					reason: endReasons.reason('customer_terminated')
 				});
 				return { when: input.when, refunded, endsAt: ctx.runtime.clock.now() };
 			}

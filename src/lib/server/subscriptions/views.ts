@@ -13,7 +13,7 @@ import {
 	TRANSACTION_TYPES,
 	type PlanType
 } from '$lib/statuses';
-import { endReasonFor } from './end-reasons';
+import { endReasons } from './end-reasons';
 import { sentenceLocale } from '../sentences';
 
 export const subscriptionViewSchema = z.object({
@@ -67,7 +67,7 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
 		autoRenew: subscription.autoRenew,
 		cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
 		cancelledAt: subscription.cancelledAt,
-		cancelReason: endReasonFor(subscription.cancelReasonText, subscription.cancelReason, sentenceLocale()),
+		cancelReason: endReasons.readFor(subscription.cancelReasonText, subscription.cancelReason, sentenceLocale()),
 		gracePeriodEnd: subscription.gracePeriodEnd,
 		suspendedAt: subscription.suspendedAt,
 		suspensionNote: subscription.suspensionNote,

@@ -164,7 +164,8 @@ export async function resolveFlag(runtime: Runtime, action: AdminAction, transac
 			action: 'wallet.flag.resolve',
 			entityType: 'transaction',
 			entityId: row.id,
-			details: { userId: row.userId, flagReason: row.flagReason, note },
+			// The reason's key beside its English, so the audit log reads it in the administrator's language.
+			details: { userId: row.userId, flagReason: row.flagReason, flagText: meta(row).flagText, note },
 			ipAddress: action.ipAddress
 		});
 		return toTransactionDetail(resolved);

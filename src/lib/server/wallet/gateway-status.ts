@@ -14,7 +14,7 @@ import { afterCreditPart } from './credits';
 import { inOneStatement } from '../db/statement';
 import { meta, mergeMetadata, type GatewaySnapshot, type StatusSource } from './metadata';
 import { nextTopUpStep, type TopUpStep } from './topup-rules';
-import { topUpReasonEnglish, type TopUpReason } from './topup-reasons';
+import { topUpReasons, type TopUpReason } from './topup-reasons';
 import { flagReason, flagReasonEnglish, type FlagReason } from './flag-reasons';
 import { topUpsSettled } from '../metrics';
 
@@ -157,7 +157,7 @@ async function failTopUp(tx: Tx, row: Transaction, reason: TopUpReason, status: 
 	// A cancel MinisPod asked for says why it asked (older rows have only its English).
 	const asked = status.transactionStatus === 'cancel' && cancelReason;
 	const failureText = asked ? cancelText : reason;
-	const failureReason = asked ? cancelReason : topUpReasonEnglish(reason);
+	const failureReason = asked ? cancelReason : topUpReasons.english(reason);
 	const [failed] = await tx
 		.update(transactions)
 		.set({ status: 'FAILED', metadata: mergeMetadata({ gateway, failureReason, ...(failureText ? { failureText } : {}) }) })

@@ -6,7 +6,11 @@
 import { m } from '$lib/paraglide/messages';
 import { fixedReasons, type FixedReason } from '../fixed-reasons';
 
-const reasons = fixedReasons({
+/**
+ * `topUpReasons.reason(key)` writes one; `.render` and `.readFor` read it, `.english` is what
+ * metadata.failureReason keeps.
+ */
+export const topUpReasons = fixedReasons({
 	denied: m.txt6_topup_denied,
 	payment_cancelled: m.txt6_topup_payment_cancelled,
 	payment_expired: m.txt6_topup_payment_expired,
@@ -19,11 +23,5 @@ const reasons = fixedReasons({
 	gateway_start_failed: m.txt6_topup_gateway_start_failed
 });
 
-export type TopUpReasonKey = Parameters<typeof reasons.reason>[0];
+export type TopUpReasonKey = Parameters<typeof topUpReasons.reason>[0];
 export type TopUpReason = FixedReason<TopUpReasonKey>;
-
-export const topUpReason = reasons.reason;
-export const renderTopUpReason = reasons.render;
-/** The reason's English, as metadata.failureReason keeps it. */
-export const topUpReasonEnglish = reasons.english;
-export const topUpReasonFor = reasons.readFor;

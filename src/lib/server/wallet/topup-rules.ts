@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PaymentMethod, TransactionStatus } from '../db/schema';
 import { ledgerText, type LedgerText } from './ledger-texts';
-import { topUpReason, type TopUpReason, type TopUpReasonKey } from './topup-reasons';
+import { topUpReasons, type TopUpReason, type TopUpReasonKey } from './topup-reasons';
 import { flagReason, type FlagReason } from './flag-reasons';
 
 export const TOP_UP_METHODS = ['BANK_TRANSFER', 'E_WALLET', 'CREDIT_CARD', 'QRIS'] as const;
@@ -170,9 +170,9 @@ export function nextTopUpStep(
 		if (outcome === 'paid') return { action: 'credit' };
 		if (outcome === 'waiting') return { action: 'wait' };
 		if (outcome === 'failed') {
-			return { action: 'fail', reason: topUpReason(FAILURE_REASONS[gateway.transactionStatus] ?? 'payment_failed') };
+			return { action: 'fail', reason: topUpReasons.reason(FAILURE_REASONS[gateway.transactionStatus] ?? 'payment_failed') };
 		}
-		return { action: 'fail', reason: topUpReason('returned') };
+		return { action: 'fail', reason: topUpReasons.reason('returned') };
 	}
 
 	if (current.status === 'COMPLETED') {

@@ -7,7 +7,7 @@ import { AppError, invalidState } from '../errors';
 import { PaymentGatewayError, type GatewayStatus } from '../payments/midtrans';
 import { applyGatewayStatus } from './gateway-status';
 import { mergeMetadata, type StatusSource } from './metadata';
-import { topUpReason, topUpReasonEnglish, type TopUpReason } from './topup-reasons';
+import { topUpReasons, type TopUpReason } from './topup-reasons';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
 
@@ -35,7 +35,7 @@ async function failWithoutGateway(runtime: Runtime, row: Transaction, reason: To
 	return runtime.db.transaction(async (tx) => {
 		const [failed] = await tx
 			.update(transactions)
-			.set({ status: 'FAILED', metadata: mergeMetadata({ failureReason: topUpReasonEnglish(reason), failureText: reason }) })
+			.set({ status: 'FAILED', metadata: mergeMetadata({ failureReason: topUpReasons.english(reason), failureText: reason }) })
 			.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')))
 			.returning();
 		if (!failed)
@@ -52,7 +52,7 @@ export async function cancelTopUp(
 	runtime: Runtime,
 	row: Transaction,
 	source: StatusSource = 'cancel',
-	reason = topUpReason('cancelled_by_customer')
+	reason = topUpReasons.reason('cancelled_by_customer')
 ) {
 	if (row.type !== 'TOP_UP' || !row.orderId) {
 		throw invalidState(say(m.srv2_topup_cancel_kind));
@@ -65,7 +65,7 @@ export async function cancelTopUp(
 	// Recorded first: the gateway's own cancel notification may be applied before we are.
 	await runtime.db
 		.update(transactions)
-		.set({ metadata: mergeMetadata({ cancelReason: topUpReasonEnglish(reason), cancelText: reason, cancelSource: source }) })
+		.set({ metadata: mergeMetadata({ cancelReason: topUpReasons.english(reason), cancelText: reason, cancelSource: source }) })
 		.where(and(eq(transactions.id, row.id), eq(transactions.status, 'PENDING')));
 	let cancelled: GatewayStatus | null;
 	try {
@@ -112,7 +112,7 @@ export async function sweepPendingTopUps(runtime: Runtime, now: Date = new Date(
 		try {
 			let result = await refreshTopUp(runtime, row, 'job');
 			if (result.transaction.status === 'PENDING' && row.createdAt < expireBefore) {
-				result = await cancelTopUp(runtime, result.transaction, 'job', topUpReason('not_paid_in_time'));
+				result = await cancelTopUp(runtime, result.transaction, 'job', topUpReasons.reason('not_paid_in_time'));
 				if (result.transaction.status === 'FAILED') summary.expired += 1;
 			} else if (result.outcome === 'failed') summary.failed += 1;
 			if (result.outcome === 'credited') summary.credited += 1;

@@ -20,11 +20,11 @@ import { topUpsCreated } from '../metrics';
 import { requireVerifiedEmail } from '../auth/account';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
-import { topUpReason, topUpReasonEnglish } from './topup-reasons';
+import { topUpReasons } from './topup-reasons';
 
 /** What a top-up the gateway could not start says (nothing was charged). */
-const gatewayCouldNotStart = topUpReason('gateway_start_failed');
-const failedToStart = { failureReason: topUpReasonEnglish(gatewayCouldNotStart), failureText: gatewayCouldNotStart };
+const gatewayCouldNotStart = topUpReasons.reason('gateway_start_failed');
+const failedToStart = { failureReason: topUpReasons.english(gatewayCouldNotStart), failureText: gatewayCouldNotStart };
 
 export type TopUpInput = TopUpChoice & { amount: number; resume?: WalletMetadata['resume'] };
 

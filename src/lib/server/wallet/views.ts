@@ -7,7 +7,7 @@ import { PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/s
 import { hasReceipt, receiptPath } from '$lib/receipts';
 import { meta } from './metadata';
 import { renderLedgerText } from './ledger-texts';
-import { topUpReasonFor } from './topup-reasons';
+import { topUpReasons } from './topup-reasons';
 import { sentenceLocale } from '../sentences';
 
 /** How a closed transaction ended, as a customer tells them apart (all are FAILED in the ledger). */
@@ -98,7 +98,7 @@ export function toTransactionDetail(row: Transaction): TransactionDetail {
 			? { paymentType: metadata.gateway.paymentType, bank: metadata.gateway.bank, vaNumber: metadata.gateway.vaNumber }
 			: null,
 		// In the reader's language when the row has a key; rows from before keys read as written.
-		failureReason: topUpReasonFor(metadata.failureText, metadata.failureReason, sentenceLocale()),
+		failureReason: topUpReasons.readFor(metadata.failureText, metadata.failureReason, sentenceLocale()),
 		rejectionReason: metadata.rejectionReason ?? null,
 		note: metadata.note ?? null,
 		proof: metadata.proof
