@@ -23,6 +23,7 @@ import type {
 import { instanceReasonFor, type InstanceReason } from '../instances/reasons';
 import { sentenceLocale } from '../sentences';
 import { flagReasonFor, type FlagReason } from '../wallet/flag-reasons';
+import { endReasons, type EndReason } from '../subscriptions/end-reasons';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -200,15 +201,17 @@ export function toCustomerSubscription(
 }
 
 /**
- * An entry's details as the administrator reads them: a flag reason kept as a key beside its
- * English (flagText, see wallet/flag-reasons.ts) in their language; entries written before
- * keys, and everything else, as stored.
+ * An entry's details as the administrator reads them: a reason kept as a key beside its
+ * English (a top-up's flag reason as flagText, see wallet/flag-reasons.ts; why MinisPod ended
+ * a subscription as reasonText, see subscriptions/end-reasons.ts) in their language; entries
+ * written before keys, and everything else, as stored.
  */
 function auditDetails(details: Record<string, unknown>): Record<string, unknown> {
-	const { flagText, ...rest } = details;
-	if (!flagText) return details;
-	const stored = typeof rest.flagReason === 'string' ? rest.flagReason : null;
-	return { ...rest, flagReason: flagReasonFor(flagText as FlagReason, stored, sentenceLocale()) };
+	const { flagText, reasonText, ...rest } = details;
+	const stored = (name: string) => (typeof rest[name] === 'string' ? (rest[name] as string) : null);
+	if (flagText) rest.flagReason = flagReasonFor(flagText as FlagReason, stored('flagReason'), sentenceLocale());
+	if (reasonText) rest.reason = endReasons.readFor(reasonText as EndReason, stored('reason'), sentenceLocale());
+	return flagText || reasonText ? rest : details;
 }
 
 export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: string; email: string } | null): AuditEntryView {

@@ -116,7 +116,13 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 				action: 'subscription.terminate',
 				entityType: 'subscription',
 				entityId: subscription.id,
-				details: { refund: termination.refund, refunded, reason: ended.cancelReason }
+				// MinisPod's own reason also as its key, read in the administrator's language.
+				details: {
+					refund: termination.refund,
+					refunded,
+					reason: ended.cancelReason,
+					...(ended.cancelReasonText ? { reasonText: ended.cancelReasonText } : {})
+				}
 			});
 		}
 		await notify(tx, {
