@@ -2,14 +2,13 @@
 // says next"): `npx tsx bench/profile-request.ts <route> [seconds] [connections]`, e.g.
 // `/api/trpc/wallet.balance`; writes a .cpuprofile into BENCH_PROFILE (default a temp dir)
 // and prints where it is. Build first (`npm run build`).
-import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { embeddedConnection, startApp, stopApp, untilHealthy } from '../tests/support/app-process';
 import { closedLoop, type Target } from './load';
-import { signedIn, withApps, withCredits, type Account } from './request-path-setup';
+import { adjustment, signedIn, withApps, withCredits, type Account } from './request-path-setup';
 
 const [route = '/api/trpc/wallet.balance', seconds = '10', connections = '10'] = process.argv.slice(2);
 const profileDir = process.env.BENCH_PROFILE ?? mkdtempSync(path.join(tmpdir(), 'minispod-profile-'));
@@ -42,13 +41,5 @@ async function adjustments(pool: pg.Pool, admin: Account): Promise<Target> {
 	const customers: Account[] = [];
 	for (let i = 0; i < 8; i++) customers.push(await signedIn(pool, 'USER'));
 	let next = 0;
-	return {
-		url: app.url + route,
-		method: 'POST',
-		headers: { cookie: admin.cookie, origin: app.url },
-		body: () =>
-			JSON.stringify({
-				json: { userId: customers[next++ % 8].id, direction: 'credit', amount: 1000, reason: 'Profile', requestId: randomUUID() }
-			})
-	};
+	return adjustment(app.url, admin, () => customers[next++ % 8].id, 'Profile');
 }

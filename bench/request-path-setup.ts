@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import type { Target } from './load';
 
 export type Account = { id: string; cookie: string };
 
@@ -59,16 +60,24 @@ export async function withApps(pool: pg.Pool, appUrl: string, account: Account, 
 	}
 }
 
+/** admin.wallet.adjust through tRPC as `admin`: a credit of Rp 1.000 to the customer `pick` names. */
+export function adjustment(appUrl: string, admin: Account, pick: () => string, reason = 'Benchmark load'): Target {
+	return {
+		url: `${appUrl}/api/trpc/admin.wallet.adjust`,
+		method: 'POST',
+		headers: { cookie: admin.cookie, origin: appUrl },
+		body: () => JSON.stringify({ json: { userId: pick(), direction: 'credit', amount: 1000, reason, requestId: randomUUID() } })
+	};
+}
+
 /** A history to page through: `count` credits of Rp 1.000 to `account`, through the app as an administrator. */
 export async function withCredits(pool: pg.Pool, appUrl: string, account: Account, count: number) {
-	const admin = await signedIn(pool, 'ADMINISTRATOR');
+	const credit = adjustment(appUrl, await signedIn(pool, 'ADMINISTRATOR'), () => account.id, 'Benchmark history');
 	for (let i = 0; i < count; i++) {
-		const response = await fetch(`${appUrl}/api/trpc/admin.wallet.adjust`, {
+		const response = await fetch(credit.url, {
 			method: 'POST',
-			headers: { cookie: admin.cookie, origin: appUrl, 'content-type': 'application/json' },
-			body: JSON.stringify({
-				json: { userId: account.id, direction: 'credit', amount: 1000, reason: 'Benchmark history', requestId: randomUUID() }
-			})
+			headers: { ...credit.headers, 'content-type': 'application/json' },
+			body: credit.body!()
 		});
 		if (!response.ok) throw new Error(`crediting the bench customer failed: ${response.status}`);
 	}

@@ -10,7 +10,6 @@
 // case labels, e.g. `balance,SSR`) keeps only those read cases; with `-t 'request path'` the
 // run measures just them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { execSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import pg from 'pg';
 import { embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../tests/support/app-process';
 import { closedLoop, cpuMsOf, fixedRate, median, rssMbOf, type RunResult, type Target } from './load';
 import {
+	adjustment,
 	childPids,
 	pgbenchTables,
 	pgbenchWrite,
@@ -88,18 +88,8 @@ function read(base: string, route: string): Target {
 	return { url: base + route, headers: { cookie: customer.cookie, accept: 'text/html,application/json' } };
 }
 
-/** admin.wallet.adjust through tRPC: a credit of Rp 1.000 to the customer `pick` names. */
-function adjust(pick: () => string): Target {
-	return {
-		url: app.url + trpc('admin.wallet.adjust'),
-		method: 'POST',
-		headers: { cookie: admin.cookie, origin: app.url },
-		body: () =>
-			JSON.stringify({
-				json: { userId: pick(), direction: 'credit', amount: 1000, reason: 'Benchmark load', requestId: randomUUID() }
-			})
-	};
-}
+/** An adjustment by the bench's administrator to the customer `pick` names. */
+const adjust = (pick: () => string) => adjustment(app.url, admin, pick);
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const ratio = (value: number) => value.toFixed(2);

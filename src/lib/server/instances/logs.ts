@@ -2,22 +2,16 @@
 // new lines as they come; when the pod goes away (restart, upgrade) the stream re-attaches
 // to its successor. Aborting the signal closes the cluster stream at once.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LogNote } from '$lib/log-notes';
+import { logNoteText, type LogNote } from '$lib/log-notes';
+import { m } from '$lib/paraglide/messages';
 import type { Cluster } from '../kube/cluster';
 import { ClusterError } from '../kube/errors';
 import { instanceNames, instanceSelector } from '../kube/names';
 import type { ServiceInstance } from '../db/schema';
 
-const ENGLISH: { [K in LogNote['key']]: (note: Extract<LogNote, { key: K }>) => string } = {
-	cluster_silent: () => 'The cluster is not answering; retrying…',
-	waiting: () => 'Waiting for the app to run…',
-	showing: ({ pod }) => `Showing logs of ${pod}`,
-	reconnected: ({ pod }) => `Reconnected to ${pod}`,
-	restarted: ({ pod }) => `The app restarted: now showing ${pod}`,
-	interrupted: ({ detail }) => `Log stream interrupted (${detail}); reconnecting…`
-};
-
-const inEnglish = (note: LogNote) => (ENGLISH[note.key] as (note: LogNote) => string)(note);
+/** The note as the stream's English `message` says it: a broken stream with its English detail. */
+const inEnglish = (note: LogNote) =>
+	note.key === 'interrupted' ? m.txt7_log_interrupted({ detail: note.detail }, { locale: 'en' }) : logNoteText(note, 'en');
 
 /**
  * The note for a broken stream: the error's English as `detail`, and for the customer either the
