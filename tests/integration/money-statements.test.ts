@@ -99,17 +99,69 @@ describe('jobs written inside a statement', () => {
 });
 
 describe('an administrator credit', () => {
-	it('is four round trips: BEGIN, the ledger, everything the credit causes, COMMIT', async () => {
+	const adjust = (userId: string, direction: 'credit' | 'debit', amount: number, requestId?: string) =>
+		adjustBalance(runtime, { adminId: admin.id }, { userId, direction, amount, reason: 'Goodwill', requestId });
+	/** What an adjustment of the customer wrote beside the ledger: audit rows, notices, mails and their jobs. */
+	async function sideWrites(userId: string) {
+		const count = async (query: ReturnType<typeof sql>) => Number((await runtime.db.execute<{ n: string }>(query)).rows[0].n);
+		const mails = sql`SELECT id::text FROM mail_outbox WHERE user_id = ${userId}`;
+		return {
+			audits: await count(sql`SELECT count(*) AS n FROM audit_log WHERE entity_id = ${userId}`),
+			notices: await count(sql`SELECT count(*) AS n FROM notifications WHERE user_id = ${userId}`),
+			mails: await count(sql`SELECT count(*) AS n FROM (${mails}) m`),
+			mailJobs: await count(sql`SELECT count(*) AS n FROM pgboss.job WHERE name = 'mail-send' AND data->>'mailId' IN (${mails})`)
+		};
+	}
+
+	it('is one statement without a transaction of its own when nothing stands in its way', async () => {
 		const { user } = await newCustomer(runtime, 0);
-		const statements = await transactionOf(() =>
-			adjustBalance(runtime, { adminId: admin.id }, { userId: user.id, direction: 'credit', amount: 5_000, reason: 'Goodwill' })
+		const statements = (await statementsDuring(() => adjust(user.id, 'credit', 5_000))).flat();
+		expect(statements).toHaveLength(1);
+		expect(statements[0]).toMatch(/^WITH ledger_moved AS/);
+		// The audit row, the notice, its mail and the mail's job came with it.
+		expect(await sideWrites(user.id)).toEqual({ audits: 1, notices: 1, mails: 1, mailJobs: 1 });
+		expect(await balanceOf(runtime.db, user.id)).toBe(5_000);
+	});
+
+	it('refuses its own statement for a replayed form, which the locked path then finds, writing nothing more', async () => {
+		const { user } = await newCustomer(runtime, 0);
+		const requestId = randomUUID();
+		const first = await adjust(user.id, 'credit', 5_000, requestId);
+		const statements = (await statementsDuring(() => adjust(user.id, 'credit', 5_000, requestId))).flat();
+		expect(statements[0]).toMatch(/^WITH ledger_moved AS/);
+		expect(statements[1].toLowerCase()).toBe('begin');
+		expect(statements.at(-1)!.toLowerCase()).toBe('commit');
+		expect(await sideWrites(user.id)).toEqual({ audits: 1, notices: 1, mails: 1, mailJobs: 1 });
+		expect(await balanceOf(runtime.db, user.id)).toBe(5_000);
+		const replays = await Promise.all(Array.from({ length: 6 }, () => adjust(user.id, 'credit', 5_000, requestId)));
+		expect(replays.map((replay) => [replay.id, replay.replayed])).toEqual(replays.map(() => [first.id, true]));
+		expect(await sideWrites(user.id)).toEqual({ audits: 1, notices: 1, mails: 1, mailJobs: 1 });
+	});
+
+	it('applies one of many concurrent submissions of the same form, whichever statement gets there first', async () => {
+		const { user } = await newCustomer(runtime, 0);
+		const requestId = randomUUID();
+		const results = await Promise.all(Array.from({ length: 8 }, () => adjust(user.id, 'credit', 7_000, requestId)));
+		expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+		expect(new Set(results.map((result) => result.id)).size).toBe(1);
+		expect(await balanceOf(runtime.db, user.id)).toBe(7_000);
+		expect(await sideWrites(user.id)).toEqual({ audits: 1, notices: 1, mails: 1, mailJobs: 1 });
+	});
+
+	it('leaves nothing of a refused debit: the statement is undone whole', async () => {
+		const { user } = await newCustomer(runtime, 10_000);
+		await expect(adjust(user.id, 'debit', 10_001)).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDIT' });
+		expect(await sideWrites(user.id)).toEqual({ audits: 0, notices: 0, mails: 0, mailJobs: 0 });
+		expect(await balanceOf(runtime.db, user.id)).toBe(10_000);
+		// Mixed concurrent credits and debits on one customer: every one that the balance
+		// covers at its turn goes through, and the books add up (afterEach checks the invariants).
+		const moves = await Promise.allSettled(
+			Array.from({ length: 12 }, (_, index) => adjust(user.id, index % 3 === 0 ? 'credit' : 'debit', 4_000))
 		);
-		expect(statements).toHaveLength(4);
-		// The mail of the notice and its job came with it.
-		const mails = await runtime.db.execute<{ id: string }>(sql`SELECT id FROM mail_outbox WHERE user_id = ${user.id}`);
-		const jobs = await queuedJobs<{ mailId: string }>(runtime.db, 'mail-send');
-		expect(mails.rows).toHaveLength(1);
-		expect(jobs.filter((job) => job.data.mailId === mails.rows[0].id)).toHaveLength(1);
+		const applied = moves.flatMap((move) => (move.status === 'fulfilled' ? [move.value.amount] : []));
+		expect(await balanceOf(runtime.db, user.id)).toBe(10_000 + applied.reduce((sum, amount) => sum + amount, 0));
+		for (const move of moves) if (move.status === 'rejected') expect(move.reason).toMatchObject({ code: 'INSUFFICIENT_CREDIT' });
+		expect((await sideWrites(user.id)).audits).toBe(applied.length);
 	});
 
 	it('sends the renewal retry only to a customer with a renewal due', async () => {

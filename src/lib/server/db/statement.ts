@@ -53,6 +53,17 @@ export async function executePrepared<T extends Record<string, unknown>>(db: DbO
  */
 export async function inOneStatement(db: DbOrTx, parts: StatementPart[]): Promise<StatementRows> {
 	if (parts.length === 0) return {};
+	const { ctes, results } = partsSql(parts);
+	const { rows } = await executePrepared<StatementRows>(db, sql`WITH ${ctes} SELECT ${results}`);
+	return rows[0];
+}
+
+/**
+ * The parts as the CTEs of a statement (`<name> AS (<sql>), …`) and as its result columns,
+ * one per part, each the part's rows as a JSON array under its name: for inOneStatement, and
+ * for a statement that writes more beside them (wallet/ledger.ts).
+ */
+export function partsSql(parts: StatementPart[]): { ctes: SQL; results: SQL } {
 	const ctes = sql.join(
 		parts.map((part) => sql`${sql.identifier(part.name)} AS (${part.sql})`),
 		sql`, `
@@ -63,6 +74,5 @@ export async function inOneStatement(db: DbOrTx, parts: StatementPart[]): Promis
 		),
 		sql`, `
 	);
-	const { rows } = await executePrepared<StatementRows>(db, sql`WITH ${ctes} SELECT ${results}`);
-	return rows[0];
+	return { ctes, results };
 }

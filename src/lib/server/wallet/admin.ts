@@ -7,10 +7,9 @@ import type { Runtime } from '../runtime';
 import { transactions, users } from '../db/schema';
 import { AppError, badRequest, insufficientCredit, invalidState, notFound } from '../errors';
 import { audit, auditPart } from '../audit/service';
-import { inOneStatement } from '../db/statement';
 import { notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
-import { applyBalanceChange } from './ledger';
+import { applyBalanceChangeWith } from './ledger';
 import { afterCreditPart } from './credits';
 import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
@@ -37,11 +36,15 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 	const signed = adjustment.direction === 'credit' ? adjustment.amount : -adjustment.amount;
 	const { maxBalance } = runtime.config.wallet;
 	const at = runtime.clock.now();
-	return runtime.db.transaction(async (tx) => {
-		// The ledger's guarded UPDATE is the only lock on the customer's row; it checks the cap too.
-		let result;
-		try {
-			result = await applyBalanceChange(tx, {
+	// The ledger's guarded UPDATE is the only lock on the customer's row; it checks the cap too.
+	// The renewal retry, the audit row, the notification, its mail and the mail's job are
+	// written by the same statement as the change (applyBalanceChangeWith), and not at all
+	// for a replayed form, which changes nothing and is not audited twice.
+	let result;
+	try {
+		result = await applyBalanceChangeWith(
+			runtime.db,
+			{
 				userId: adjustment.userId,
 				type: 'ADMIN_ADJUSTMENT',
 				amount: signed,
@@ -54,43 +57,39 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 				adminNotes: adjustment.reason,
 				metadata: { reason: adjustment.reason },
 				...(adjustment.override ? {} : { maxBalance })
-			});
-		} catch (error) {
-			throw inAdminWords(error);
-		}
-		// A replayed form changes nothing and is not audited twice.
-		if (!result.applied) return { ...toTransactionDetail(result.transaction), replayed: true };
-		// The renewal retry, the audit row, the notification, its mail and the mail's job:
-		// one statement, one round trip (db/statement.ts).
-		await inOneStatement(tx, [
-			...(signed > 0 ? [afterCreditPart(tx, adjustment.userId, at)] : []),
-			auditPart(tx, {
-				actorId: action.adminId,
-				action: `wallet.adjustment.${adjustment.direction}`,
-				entityType: 'user',
-				entityId: adjustment.userId,
-				details: {
-					transactionId: result.transaction.id,
-					amount: signed,
-					reason: adjustment.reason,
-					...(adjustment.override ? { override: true } : {})
-				},
-				ipAddress: action.ipAddress
-			}),
-			...notifyParts([
-				{
-					userId: adjustment.userId,
-					type: 'WALLET_ADJUSTED',
-					text: {
-						key: adjustment.direction === 'credit' ? 'wallet_credited' : 'wallet_debited',
-						params: { amount: asRupiah(adjustment.amount), reason: adjustment.reason }
+			},
+			(transactionId) => [
+				...(signed > 0 ? [afterCreditPart(runtime.db, adjustment.userId, at)] : []),
+				auditPart(runtime.db, {
+					actorId: action.adminId,
+					action: `wallet.adjustment.${adjustment.direction}`,
+					entityType: 'user',
+					entityId: adjustment.userId,
+					details: {
+						transactionId,
+						amount: signed,
+						reason: adjustment.reason,
+						...(adjustment.override ? { override: true } : {})
 					},
-					link: `/wallet/transactions/${result.transaction.id}`
-				}
-			])
-		]);
-		return { ...toTransactionDetail(result.transaction), replayed: false };
-	});
+					ipAddress: action.ipAddress
+				}),
+				...notifyParts([
+					{
+						userId: adjustment.userId,
+						type: 'WALLET_ADJUSTED',
+						text: {
+							key: adjustment.direction === 'credit' ? 'wallet_credited' : 'wallet_debited',
+							params: { amount: asRupiah(adjustment.amount), reason: adjustment.reason }
+						},
+						link: `/wallet/transactions/${transactionId}`
+					}
+				])
+			]
+		);
+	} catch (error) {
+		throw inAdminWords(error);
+	}
+	return { ...toTransactionDetail(result.transaction), replayed: !result.applied };
 }
 
 /** The ledger's refusals, worded for the administrator's form. */

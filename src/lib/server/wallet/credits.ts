@@ -4,7 +4,7 @@
 // runs if and only if the credit commits. The wallet only names the job; the subscriptions
 // domain handles it, so dependencies keep pointing from subscriptions to the wallet.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
+import type { DbOrTx, Tx } from '../db/client';
 import { subscriptions } from '../db/schema';
 import { inOneStatement, type StatementPart } from '../db/statement';
 import { insertJobsSql } from '../queue';
@@ -21,8 +21,8 @@ export async function afterCredit(tx: Tx, userId: string, at: Date) {
  * now), so a credit to a customer with nothing due writes no job. A renewal falling due
  * later is the renewal sweep's. `renewal_retry` returns the job's id, if one was sent.
  */
-export function afterCreditPart(tx: Tx, userId: string, at: Date): StatementPart {
-	const due = tx
+export function afterCreditPart(db: DbOrTx, userId: string, at: Date): StatementPart {
+	const due = db
 		.select({ id: subscriptions.id })
 		.from(subscriptions)
 		.where(and(eq(subscriptions.userId, userId), renewalDueWhere(at)));

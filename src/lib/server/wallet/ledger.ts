@@ -3,10 +3,13 @@
 // idempotency key makes a retried or duplicated change a no-op. It takes one change, or a
 // batch of them (the renewal sweep charges hundreds in one transaction): a batch moves each
 // customer's balance with one guarded statement and writes its ledger rows as one chain.
+// applyBalanceChangeWith is the same change for a caller with no transaction of its own: the
+// change and what it pays for in one statement, which is a transaction by itself.
+import { randomUUID } from 'node:crypto';
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
-import { inTransaction, type DbOrTx, type Tx } from '../db/client';
-import { executePrepared } from '../db/statement';
+import { inTransaction, type Db, type DbOrTx, type Tx } from '../db/client';
+import { executePrepared, inOneStatement, partsSql, type StatementPart, type StatementRows } from '../db/statement';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
 import type { LedgerText } from './ledger-texts';
 import { formatRupiah } from '$lib/format';
@@ -71,9 +74,7 @@ export async function applyBalanceChange(
 	input: BalanceChange | BalanceChange[]
 ): Promise<BalanceChangeResult | BalanceChangeResult[]> {
 	const changes = Array.isArray(input) ? input : [input];
-	if (changes.some((change) => !Number.isSafeInteger(change.amount))) {
-		throw badRequest('amount', say(m.srv2_amount_whole_rupiah));
-	}
+	checkChanges(changes);
 	if (Array.isArray(input) && changes.some((change) => change.pendingTransactionId)) {
 		throw new Error('A pending transaction is completed on its own, not in a batch');
 	}
@@ -85,6 +86,78 @@ export async function applyBalanceChange(
 		changes[0].pendingTransactionId ? completePending(tx, changes[0]).then((result) => [result]) : applyNew(tx, changes)
 	);
 	return Array.isArray(input) ? results : results[0];
+}
+
+/** The SQLSTATE of minispod_refuse_statement (migration 0023). */
+const REFUSED_STATEMENT = 'MS409';
+
+/**
+ * One change to one customer and the writes it pays for (parts of one statement,
+ * db/statement.ts, given the id of the change's ledger row), committed together or not at
+ * all. With nothing in the way, the whole change is one statement outside any transaction:
+ * one round trip where BEGIN, the ledger, the parts and COMMIT took four. PostgreSQL runs a
+ * single statement atomically, as its own transaction
+ * (https://www.postgresql.org/docs/current/tutorial-transactions.html), and the guarded
+ * UPDATE's row lock orders it against every other change to the customer, as in a
+ * transaction. When the change does not go through as it is (a replayed key, a short
+ * balance, a cap, an unknown customer, a key written meanwhile), the statement refuses
+ * itself (minispod_refuse_statement), which undoes all it wrote, parts included; the change
+ * is then made in a transaction on the locked path, which says why, and a replay writes no
+ * parts. `db` is the database, never a transaction, which a refused statement would abort.
+ */
+export async function applyBalanceChangeWith(
+	db: Db,
+	change: BalanceChange,
+	parts: (transactionId: string) => StatementPart[]
+): Promise<BalanceChangeResult & { rows: StatementRows }> {
+	checkChanges([change]);
+	if (change.pendingTransactionId) throw new Error('A pending transaction is completed by applyBalanceChange');
+	const id = randomUUID();
+	const alone = await writeAlone(db, change, id, parts(id));
+	if (alone) return alone;
+	return db.transaction(async (tx) => {
+		const result = await applyBalanceChange(tx, change);
+		if (!result.applied) return { ...result, rows: {} };
+		return { ...result, rows: await inOneStatement(tx, parts(result.transaction.id)) };
+	});
+}
+
+/**
+ * The change's guarded move, its ledger row and the parts in one statement, or null when it
+ * refused itself because the row was not written. The ledger row comes back as the result's
+ * columns, each part's rows as a JSON array under the part's name (partsSql).
+ */
+async function writeAlone(
+	db: Db,
+	change: BalanceChange,
+	id: string,
+	parts: StatementPart[]
+): Promise<(BalanceChangeResult & { rows: StatementRows }) | null> {
+	const { ctes, results } = parts.length ? partsSql(parts) : { ctes: null, results: null };
+	try {
+		const { rows } = await executePrepared<Record<string, unknown>>(
+			db,
+			sql`WITH ${changesSql([change], [id])}${ctes ? sql`, ${ctes}` : sql``}
+			SELECT guard.refused, ledger_rows.*${results ? sql`, ${results}` : sql``}
+			FROM (SELECT CASE WHEN (SELECT count(*) FROM ledger_rows) <> 1 THEN minispod_refuse_statement() END AS refused) guard
+				LEFT JOIN ledger_rows ON true`
+		);
+		const [row] = rows;
+		const written: StatementRows = {};
+		for (const part of parts) written[part.name] = row[part.name] as StatementRows[string];
+		return { transaction: toTransaction(row), applied: true, rows: written };
+	} catch (error) {
+		const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string };
+		if (cause.code === REFUSED_STATEMENT) return null;
+		throw error;
+	}
+}
+
+/** Every amount whole rupiah (BAD_REQUEST on `amount`). */
+function checkChanges(changes: BalanceChange[]) {
+	if (changes.some((change) => !Number.isSafeInteger(change.amount))) {
+		throw badRequest('amount', say(m.srv2_amount_whole_rupiah));
+	}
 }
 
 /**
@@ -248,40 +321,51 @@ function toTransaction(raw: Record<string, unknown>): Transaction {
 type Written = { moved: string[]; rows: Transaction[] };
 
 /**
- * Moves the balances and writes the completed ledger rows of a batch in one statement (one
- * round trip while the customers' rows are locked): arrays through unnest keep hundreds of
- * rows as cheap to parse as one, and each row's balance before is the one its customer's
- * UPDATE returned plus its offset in the chain. A key already present inserts nothing; a
- * balance the guards refuse moves nothing, and so writes none of its rows.
+ * The guarded move of the balances and the completed ledger rows of a batch, as the CTEs
+ * `ledger_moved` (each moved customer's id and balance before) and `ledger_rows` (the rows
+ * written, under their property names): arrays through unnest keep hundreds of rows as cheap
+ * to parse as one, and each row's balance before is the one its customer's UPDATE returned
+ * plus its offset in the chain. A key already present inserts nothing; a balance the guards
+ * refuse moves nothing, and so writes none of its rows. The rows' ids are given, so what the
+ * change pays for can name its row in the same statement (applyBalanceChangeWith).
  */
-async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> {
+function changesSql(changes: BalanceChange[], ids: string[]) {
 	const { offsets, perUser } = planMoves(changes);
 	const column = <T>(pick: (change: BalanceChange) => T) => sql.param(changes.map(pick));
-	// A named prepared statement: its text is the same whatever the batch (db/statement.ts).
-	const result = await executePrepared<Record<string, unknown> & { moved: string[] }>(
-		tx,
-		sql`
-		WITH moved AS (${moveBalancesSql(perUser)}),
-		inserted AS (
-			INSERT INTO ${transactions} (user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
+	return sql`ledger_moved AS (${moveBalancesSql(perUser)}),
+		ledger_rows AS (
+			INSERT INTO ${transactions} (id, user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
 				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
-			SELECT v.user_id, v.type, 'COMPLETED', v.amount, m.before + v."offset", m.before + v."offset" + v.amount,
+			SELECT v.id, v.user_id, v.type, 'COMPLETED', v.amount, m.before + v."offset", m.before + v."offset" + v.amount,
 				v.completed_at, v.description, v.text,
 				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
 			FROM unnest(
-				${column((c) => c.userId)}::uuid[], ${column((c) => c.type)}::transaction_type[],
+				${sql.param(ids)}::uuid[], ${column((c) => c.userId)}::uuid[], ${column((c) => c.type)}::transaction_type[],
 				${column((c) => c.amount)}::bigint[], ${sql.param(offsets)}::bigint[],
 				${column((c) => c.description)}::text[], ${column((c) => c.idempotencyKey)}::text[],
 				${column((c) => c.paymentMethod ?? null)}::payment_method[], ${column((c) => c.paymentReference ?? null)}::text[],
 				${column((c) => c.subscriptionId ?? null)}::uuid[], ${column((c) => JSON.stringify(c.metadata ?? {}))}::jsonb[],
 				${column((c) => c.processedBy ?? null)}::uuid[], ${column((c) => c.adminNotes ?? null)}::text[],
 				${column((c) => c.at.toISOString())}::timestamptz[], ${column((c) => (c.text ? JSON.stringify(c.text) : null))}::jsonb[]
-			) AS v(user_id, type, amount, "offset", description, idempotency_key, payment_method, payment_reference,
+			) AS v(id, user_id, type, amount, "offset", description, idempotency_key, payment_method, payment_reference,
 				subscription_id, metadata, processed_by, admin_notes, completed_at, text)
-			JOIN moved m ON m.id = v.user_id
+			JOIN ledger_moved m ON m.id = v.user_id
 			ON CONFLICT (idempotency_key) DO NOTHING
-			RETURNING ${returningTransaction})
-		SELECT m.moved, inserted.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM moved) m LEFT JOIN inserted ON true`
+			RETURNING ${returningTransaction})`;
+}
+
+/**
+ * Moves the balances and writes the completed ledger rows of a batch in one statement (one
+ * round trip while the customers' rows are locked), a named prepared statement: its text is
+ * the same whatever the batch (db/statement.ts).
+ */
+async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> {
+	const ids = changes.map(() => randomUUID());
+	const result = await executePrepared<Record<string, unknown> & { moved: string[] }>(
+		tx,
+		sql`WITH ${changesSql(changes, ids)}
+		SELECT m.moved, ledger_rows.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM ledger_moved) m
+			LEFT JOIN ledger_rows ON true`
 	);
 	const rows = result.rows.filter((raw) => raw.id !== null && raw.id !== undefined).map(toTransaction);
 	return { moved: result.rows[0].moved, rows };
