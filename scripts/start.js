@@ -45,12 +45,13 @@ process.env.BODY_SIZE_LIMIT ??= String(config.wallet.proofMaxBytes + 256 * 1024)
 // Importing the handler runs the server hook's `init`, which finishes booting first (and
 // registers the app's own signal handlers, which run before the ones below).
 const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);
-// tRPC queries are answered before SvelteKit, with the same set-up (src/lib/server/http/trpc-queries.ts).
-const serveQuery = /** @type {((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined} */ (
-	/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('minispod.serveQuery')]
+// tRPC queries and JSON mutations are answered before SvelteKit, with the same set-up
+// (src/lib/server/http/trpc-direct.ts).
+const serveTrpc = /** @type {((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined} */ (
+	/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('minispod.serveTrpc')]
 );
 const server = http.createServer((request, response) => {
-	if (!serveQuery?.(request, response)) handler(request, response);
+	if (!serveTrpc?.(request, response)) handler(request, response);
 });
 server.on('error', (error) => {
 	fail(

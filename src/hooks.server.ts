@@ -1,7 +1,6 @@
 import {
 	error,
 	isRedirect,
-	json,
 	redirect,
 	type Handle,
 	type HandleServerError,
@@ -13,17 +12,17 @@ import { newRequestId, runWithContext } from '$lib/server/request-context';
 import { getRuntime } from '$lib/server/runtime';
 import { ADMIN_ONLY } from '$lib/server/auth/service';
 import { observeRequests } from '$lib/server/http/observe';
-import { securityHeaders, signedInUser, unexpectedError } from '$lib/server/http/request-setup';
-import { publishQueryPath } from '$lib/server/http/trpc-queries';
+import { crossSiteRefusal, securityHeaders, signedInUser, unexpectedError } from '$lib/server/http/request-setup';
+import { publishDirectPath } from '$lib/server/http/trpc-direct';
 import { withLocale } from '$lib/server/i18n';
 import { bootGlobalRuntime } from './boot';
 import { m } from '$lib/paraglide/messages';
 
 // Boots MinisPod (database, migrations, seed, queues, stand-ins) before the first request.
-// Then hands scripts/start.js the direct path for tRPC queries (http/trpc-queries.ts).
+// Then hands scripts/start.js the direct path for tRPC calls (http/trpc-direct.ts).
 export const init: ServerInit = async () => {
 	await bootGlobalRuntime(parseConfig());
-	publishQueryPath();
+	publishDirectPath();
 };
 
 /**
@@ -69,7 +68,8 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
 
 /**
  * SvelteKit refuses cross-site form posts; JSON mutations (tRPC POSTs) get the same check: a
- * browser always sends Origin with a POST, and only this site's pages may send one.
+ * browser always sends Origin with a POST, and only this site's pages may send one. The
+ * direct path (http/trpc-direct.ts) makes the same check for the POSTs it answers.
  */
 function crossSiteMutation(event: RequestEvent): boolean {
 	return (
@@ -92,7 +92,13 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	if (crossSiteMutation(event)) {
 		// Refused before the session is read, in the visitor's language (their cookie: the
 		// server keeps it equal to a logged-in account's choice), else Indonesian.
-		return withLocale(null)({ event, resolve: () => json({ message: m.txt6_cross_site_post() }, { status: 403 }) });
+		return withLocale(null)({
+			event,
+			resolve: () => {
+				const refusal = crossSiteRefusal();
+				return new Response(refusal.body, { status: refusal.status, headers: refusal.headers as Record<string, string> });
+			}
+		});
 	}
 	const { user, session, balance } = await signedInUser(runtime, event.cookies);
 	event.locals.user = user;

@@ -1,11 +1,12 @@
 // MinisPod's request path without a built server: the server hook (`handle`) in front of the
 // real route handlers (tRPC, the Midtrans webhook, health), reached with a fetch Request and
 // a client address, so tests see what a browser or an attacker would: status, headers,
-// body and cookies. tRPC queries take the path the built server gives them (answered before
-// SvelteKit, src/lib/server/http/trpc-queries.ts) unless `sveltekit` asks for the hook's.
+// body and cookies. tRPC queries and JSON mutations take the path the built server gives them
+// (answered before SvelteKit, src/lib/server/http/trpc-direct.ts) unless `sveltekit` asks for
+// the hook's.
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { handle } from '../../src/hooks.server';
-import { answerQuery, queryPath } from '../../src/lib/server/http/trpc-queries';
+import { answerCall, directPath } from '../../src/lib/server/http/trpc-direct';
 import { setRuntime, type Runtime } from '../../src/lib/server/runtime';
 import * as trpcRoute from '../../src/routes/api/trpc/[...trpc]/+server';
 import * as webhookRoute from '../../src/routes/api/webhooks/midtrans/+server';
@@ -49,7 +50,7 @@ export type AppRequest = {
 	/** The client's address as the server sees it. */
 	address?: string;
 	jar?: CookieJar;
-	/** Through SvelteKit's hook even where the built server answers before SvelteKit (tRPC queries). */
+	/** Through SvelteKit's hook even where the built server answers before SvelteKit (tRPC calls). */
 	sveltekit?: boolean;
 };
 
@@ -62,8 +63,12 @@ export async function appFetch(runtime: Runtime, path: string, request: AppReque
 	const jar = request.jar ?? new CookieJar();
 	const headers = new Headers(request.headers);
 	if (jar.values.size > 0) headers.set('cookie', jar.header());
-	const query = request.sveltekit ? null : queryPath(method, url.pathname + url.search);
-	if (query !== null) return directQuery(query, url, headers, jar, request.address);
+	// Node's HTTP server hands the body's length on; a fetch Request computes it when sent.
+	if (typeof request.body === 'string' && !headers.has('content-length')) {
+		headers.set('content-length', String(Buffer.byteLength(request.body)));
+	}
+	const direct = request.sveltekit ? null : directPath(method, url.pathname + url.search, Object.fromEntries(headers));
+	if (direct !== null) return directCall(direct, method, url, headers, jar, request.body as string | undefined, request.address);
 	const event = {
 		request: new Request(url, { method, headers, body: request.body }),
 		url,
@@ -92,12 +97,22 @@ export async function appFetch(runtime: Runtime, path: string, request: AppReque
 	}
 }
 
-/** A tRPC query as scripts/start.js serves it, before SvelteKit; the cookies it sets land in the jar. */
-async function directQuery(path: string, url: URL, sent: Headers, jar: CookieJar, address = '127.0.0.1') {
-	const answer = await answerQuery({
+/** A tRPC call as scripts/start.js serves it, before SvelteKit; the cookies it sets land in the jar. */
+async function directCall(
+	path: string,
+	method: 'GET' | 'POST',
+	url: URL,
+	sent: Headers,
+	jar: CookieJar,
+	body: string | undefined,
+	address = '127.0.0.1'
+) {
+	const answer = await answerCall({
+		method,
 		path,
 		url: url.pathname + url.search,
 		headers: Object.fromEntries(sent),
+		body,
 		clientAddress: () => address
 	});
 	const headers = new Headers();

@@ -20,7 +20,7 @@ export function currentContext(): WorkContext | undefined {
 }
 
 // Random bytes are drawn a few kilobytes at a time: one randomBytes call per request was a
-// quarter of the direct query path's own CPU (http/trpc-queries.ts).
+// quarter of the direct path's own CPU for a query (http/trpc-direct.ts).
 const ID_BYTES = 8;
 let pool = Buffer.alloc(0);
 let offset = 0;

@@ -1,4 +1,4 @@
-// The client's address for a request served before SvelteKit (trpc-queries.ts), read as
+// The client's address for a request served before SvelteKit (trpc-direct.ts), read as
 // adapter-node's getClientAddress reads it: the socket's peer, or behind a reverse proxy the
 // header ADDRESS_HEADER names, for X-Forwarded-For the XFF_DEPTH-th address from the right.
 // https://svelte.dev/docs/kit/adapter-node#Environment-variables-ADDRESS_HEADER-and-XFF_DEPTH

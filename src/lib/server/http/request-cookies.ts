@@ -1,4 +1,4 @@
-// SvelteKit's `cookies` for a request served without SvelteKit (trpc-queries.ts): read from
+// SvelteKit's `cookies` for a request served without SvelteKit (trpc-direct.ts): read from
 // the Cookie header and written as Set-Cookie lines with the `cookie` package SvelteKit itself
 // parses and serialises with (the same major), and with its defaults, so either path sends the
 // same. https://svelte.dev/docs/kit/@sveltejs-kit#Cookies

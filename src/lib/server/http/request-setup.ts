@@ -1,6 +1,6 @@
 // What every request gets before its route runs, in one place for the two ways a request is
 // served: SvelteKit's server hook (hooks.server.ts) and the direct path for tRPC queries
-// (trpc-queries.ts): the signed-in user from the session cookie, the security headers, and
+// (trpc-direct.ts): the signed-in user from the session cookie, the security headers, and
 // what an unexpected error is logged as and answered with.
 import type { Cookies } from '@sveltejs/kit';
 import type { TRPCError } from '@trpc/server';
@@ -9,6 +9,7 @@ import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionT
 import type { Runtime } from '../runtime';
 import { log } from '../log';
 import { internalErrorMessage } from '../trpc/init';
+import { m } from '$lib/paraglide/messages';
 
 /** The part of SvelteKit's cookies a request's set-up reads and writes. */
 export type RequestCookies = Pick<Cookies, 'get' | 'set'>;
@@ -46,6 +47,19 @@ export async function signedInUser(runtime: Runtime, cookies: RequestCookies): P
 	}
 	if (validated.renewed) setSessionCookie(cookies, token, validated.session.expiresAt, secure);
 	return { user: validated.user, session: validated.session, balance: validated.balance };
+}
+
+/**
+ * What a cross-site POST to the API gets on both paths, before the session is read: 403 with
+ * a sentence in the visitor's language (run it in that language). SvelteKit refuses cross-site
+ * form posts itself; JSON posts are refused here, as a browser always sends Origin with a POST.
+ */
+export function crossSiteRefusal() {
+	return {
+		status: 403,
+		headers: { 'content-type': 'application/json' } as Record<string, string>,
+		body: JSON.stringify({ message: m.txt6_cross_site_post() })
+	};
 }
 
 /** tRPC's onError on both paths: an unexpected failure is logged with its procedure. */
