@@ -1,7 +1,7 @@
 // tRPC plumbing in three parts: the context each call gets, the initialisation (superjson's
 // format, answers written by ./transformer, and an error formatter exposing field errors
 // and domain codes), and the procedure builders every router uses.
-import { initTRPC, TRPCError } from '@trpc/server';
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { RequestCookies } from '../http/request-setup';
 import { transformer } from './transformer';
@@ -120,43 +120,50 @@ export const createCallerFactory = t.createCallerFactory;
 // 3. Procedures -----------------------------------------------------------------------
 
 /**
- * Domain errors thrown by services become tRPC errors with the mapped code, and input
- * validation errors get a sentence naming the field, for HTTP and server-side callers alike.
+ * What every call gets, in one middleware (each level of tRPC's middleware chain copies the
+ * call's options twice, and these three ran as three):
+ * - control characters are refused in every text input, in this one place, naming the field:
+ *   a NUL byte would otherwise reach PostgreSQL (which refuses it with an error carrying the
+ *   statement), an escape sequence a terminal reading the log;
+ * - domain errors thrown by services become tRPC errors with the mapped code, and input
+ *   validation errors get a sentence naming the field (humanError), for HTTP and server-side
+ *   callers alike;
+ * - every call is timed and its failures counted by procedure, with the code the caller sees.
  */
-const humanErrors = t.middleware(async ({ next }) => {
-	const result = await next();
-	if (result.ok) return result;
-	const { cause } = result.error;
-	if (cause instanceof AppError) throw cause.toTRPCError();
-	if (cause instanceof ZodError && result.error.code === 'BAD_REQUEST') {
-		throw new TRPCError({ code: 'BAD_REQUEST', message: describeZodError(cause), cause });
+const everyCall = t.middleware(async ({ path, type, getRawInput, next }) => {
+	const stop = trpcCallDuration.startTimer({ procedure: path, type });
+	let error: TRPCError;
+	try {
+		const field = findControlCharacter(await getRawInput());
+		if (field) throw badRequest(field, say(m.srv_control_characters));
+		const result = await next();
+		if (result.ok) {
+			stop({ code: 'OK' });
+			return result;
+		}
+		error = humanError(result.error);
+	} catch (cause) {
+		error = humanError(getTRPCErrorFromUnknown(cause));
 	}
-	return result;
+	stop({ code: error.code });
+	trpcErrors.inc({ procedure: path, code: error.code, app_code: appCodeOf(error) });
+	// Thrown, it ends the call as the failed result would (tRPC keeps a TRPCError as it is).
+	throw error;
 });
 
-/** Times every call and counts its failures by procedure, for the metrics. */
-const observed = t.middleware(async ({ path, type, next }) => {
-	const stop = trpcCallDuration.startTimer({ procedure: path, type });
-	const result = await next();
-	stop({ code: result.ok ? 'OK' : result.error.code });
-	if (!result.ok) trpcErrors.inc({ procedure: path, code: result.error.code, app_code: appCodeOf(result.error) });
-	return result;
-});
+/** A domain error as its mapped tRPC error, a failed input check as a sentence naming the field. */
+function humanError(error: TRPCError): TRPCError {
+	const { cause } = error;
+	if (cause instanceof AppError) return cause.toTRPCError();
+	if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
+		return new TRPCError({ code: 'BAD_REQUEST', message: describeZodError(cause), cause });
+	}
+	return error;
+}
 
 const appCodeOf = (error: TRPCError) => (error.cause instanceof AppError ? error.cause.code : '');
 
-/**
- * Control characters are refused in every text input, in this one place, naming the field:
- * a NUL byte would otherwise reach PostgreSQL (which refuses it with an error carrying the
- * statement), an escape sequence a terminal reading the log.
- */
-const plainText = t.middleware(async ({ getRawInput, next }) => {
-	const field = findControlCharacter(await getRawInput());
-	if (field) throw badRequest(field, say(m.srv_control_characters));
-	return next();
-});
-
-export const publicProcedure = t.procedure.use(observed).use(humanErrors).use(plainText);
+export const publicProcedure = t.procedure.use(everyCall);
 
 /** The rate-limit key of the caller's address (null for server-side callers and exempt clients). */
 export const clientAddressKey = (ctx: Context) => addressKey(ctx.ipAddress, ctx.runtime.config.rateLimitExempt);
