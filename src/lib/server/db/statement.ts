@@ -34,6 +34,17 @@ function nameOf(text: string) {
 }
 
 /**
+ * A constant fragment (columns and tables, no parameters) rendered once, so that a hot
+ * statement does not walk its parts again on every call: drizzle renders each column anew
+ * (a ledger row's RETURNING list is some sixty parts).
+ */
+export function renderedOnce(fragment: SQL): SQL {
+	const query = dialect.sqlToQuery(fragment);
+	if (query.params.length > 0) throw new Error('A fragment with parameters is not constant');
+	return sql.raw(query.sql);
+}
+
+/**
  * Runs a statement as a named prepared statement: node-postgres parses a name once per
  * connection and afterwards sends only Bind/Execute (https://node-postgres.com/features/queries#prepared-statements).
  * The name is a hash of the text, so two shapes never share a name and a connection holds

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type Db, type DbOrTx, type Tx } from '../db/client';
-import { executePrepared, inOneStatement, partsSql, type StatementPart, type StatementRows } from '../db/statement';
+import { executePrepared, inOneStatement, partsSql, renderedOnce, type StatementPart, type StatementRows } from '../db/statement';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
 import type { LedgerText } from './ledger-texts';
 import { formatRupiah } from '$lib/format';
@@ -307,9 +307,11 @@ function moveBalancesSql(perUser: Map<string, UserMove>) {
 
 /** Every column of the ledger under its property name, so a raw row maps like a drizzle select. */
 const transactionColumns = Object.entries(getTableColumns(transactions));
-const returningTransaction = sql.join(
-	transactionColumns.map(([key, column]) => sql`${column} AS ${sql.identifier(key)}`),
-	sql`, `
+const returningTransaction = renderedOnce(
+	sql.join(
+		transactionColumns.map(([key, column]) => sql`${column} AS ${sql.identifier(key)}`),
+		sql`, `
+	)
 );
 
 function toTransaction(raw: Record<string, unknown>): Transaction {
