@@ -5,6 +5,7 @@
 // types, subscriptions, unknown paths, bodies without a length or too long) goes on to
 // SvelteKit's hook, which answers or refuses it there.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -324,6 +325,51 @@ describe('what the direct path does not take', () => {
 		expect(postedQuery.status).toBe(405);
 		const gotMutation = await appFetch(runtime, '/api/trpc/auth.logout', { jar });
 		expect(gotMutation.status).toBe(405);
+	});
+
+	it('drops a mutation whose client goes away before its body is complete, and goes on serving', async () => {
+		setRuntime(runtime);
+		const admin = await createUser(runtime, { role: 'ADMINISTRATOR' });
+		const customer = await createUser(runtime);
+		const { jar } = await signedIn({ userId: admin.id });
+		const served: Promise<void>[] = [];
+		const server = http.createServer((request, response) => {
+			served.push(new Promise((resolve) => response.once('close', () => resolve())));
+			if (!serveCall(request, response)) response.writeHead(418).end();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		try {
+			const body = JSON.stringify({ json: { userId: customer.id, direction: 'credit', amount: 1_000, reason: 'Goodwill' } });
+			const socket = net.connect(port, '127.0.0.1');
+			await new Promise<void>((resolve) => socket.once('connect', resolve));
+			socket.write(
+				[
+					'POST /api/trpc/admin.wallet.adjust HTTP/1.1',
+					'host: 127.0.0.1',
+					`origin: ${runtime.config.origin}`,
+					'content-type: application/json',
+					`content-length: ${Buffer.byteLength(body)}`,
+					`cookie: ${jar.header()}`,
+					'',
+					body.slice(0, 20)
+				].join('\r\n')
+			);
+			socket.destroy();
+			await Promise.all(served);
+			const [row] = await runtime.db.select().from(users).where(eq(users.id, customer.id));
+			expect(row.creditBalance).toBe(0);
+			const answer = await fetch(`http://127.0.0.1:${port}/api/trpc/admin.wallet.adjust`, {
+				method: 'POST',
+				headers: { cookie: jar.header(), origin: runtime.config.origin, 'content-type': 'application/json' },
+				body
+			});
+			expect(answer.status).toBe(200);
+			const [after] = await runtime.db.select().from(users).where(eq(users.id, customer.id));
+			expect(after.creditBalance).toBe(1_000);
+		} finally {
+			server.close();
+		}
 	});
 
 	it('goes on to SvelteKit in the node server, and a worker process answers no call', async () => {
