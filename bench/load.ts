@@ -3,7 +3,8 @@
 // under a load the server should hold). Pure node:http, so it measures the same way against
 // MinisPod and against the bare baseline.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { percentile } from './stats';
 
@@ -43,13 +44,39 @@ function send(agent: http.Agent, target: Target): Promise<number> {
 	});
 }
 
+/** A process's stat fields after its parenthesised command name (state is 0, ppid 1, utime 11, stime 12). */
+function statFields(pid: number | string): string[] {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** USER_HZ is 100 on Linux: clock ticks per millisecond. */
+const TICKS_PER_MS = 100 / 1000;
+
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc). */
 export function cpuMsOf(pid: number): number {
-	// Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux.
-	return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+	const fields = statFields(pid);
+	return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
+}
+
+/**
+ * CPU time used so far by the PostgreSQL of the app's data directory: its postmaster and every
+ * process it started (backends, WAL writer, checkpointer, …), in milliseconds. A backend that
+ * exits takes its time with it, so read the difference over a run whose connections stay open.
+ */
+export function postgresCpuMs(dataDir: string): number {
+	const postmaster = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0];
+	let total = 0;
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const fields = statFields(entry);
+			if (entry === postmaster || fields[1] === postmaster) total += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
+		} catch {
+			// The process ended meanwhile.
+		}
+	}
+	return total;
 }
 
 /** Resident memory of a process in MB (VmRSS). */

@@ -4,6 +4,8 @@
 // on its own embedded PostgreSQL; the bare baseline (bench/baseline-server.ts) and the
 // pgbench-like writes use the same database. Each case runs interleaved with its baseline
 // for several rounds and the tables show medians. Nothing here passes or fails on timing.
+// The money writes show where a write's CPU goes: the web process's and PostgreSQL's (its
+// postmaster and every process it started) per adjustment, and PostgreSQL's per pgbench-like write.
 // BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_MIXED_SECONDS (default 60);
 // BENCH_MEMORY_MINUTES (default 0, off) adds a quiet mixed load of that many minutes with the
 // RSS sampled (`-t memory` runs only the memory cases). BENCH_ONLY (comma-separated parts of
@@ -17,7 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../tests/support/app-process';
-import { closedLoop, cpuMsOf, fixedRate, median, rssMbOf, type RunResult, type Target } from './load';
+import { closedLoop, cpuMsOf, fixedRate, median, postgresCpuMs, rssMbOf, type RunResult, type Target } from './load';
 import {
 	adjustment,
 	childPids,
@@ -164,10 +166,14 @@ describe('request path: MinisPod against a bare node:http + pg server on the sam
 	});
 });
 
-/** `clients` loops of pgbench-like writes for `durationMs`; each client on `account(i)`. */
+/**
+ * `clients` loops of pgbench-like writes for `durationMs`; each client on `account(i)`. Returns
+ * writes per second and PostgreSQL's CPU per write (read before the connections close).
+ */
 async function pgbenchRun(clients: number, account: (client: number) => number, durationMs: number, notify = false) {
 	const bench = new pg.Pool({ connectionString: embeddedConnection(dataDir), max: clients });
 	let operations = 0;
+	const postgresBefore = postgresCpuMs(dataDir);
 	const started = performance.now();
 	const until = started + durationMs;
 	await Promise.all(
@@ -183,8 +189,10 @@ async function pgbenchRun(clients: number, account: (client: number) => number, 
 			}
 		})
 	);
+	const seconds = (performance.now() - started) / 1000;
+	const postgresMs = (postgresCpuMs(dataDir) - postgresBefore) / operations;
 	await bench.end();
-	return operations / ((performance.now() - started) / 1000);
+	return { rps: operations / seconds, postgresMs };
 }
 
 describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT', () => {
@@ -198,20 +206,32 @@ describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT
 			{ label: '8 clients, 1 customer', ours: hot, bare: () => 1 }
 		];
 		const rows = [];
+		const ms = (values: number[]) => `${median(values).toFixed(2)} ms`;
 		for (const { label, ours, bare } of cases) {
 			const oursRps: number[] = [];
 			const bareRps: number[] = [];
+			// CPU per write: the web process's and PostgreSQL's for an adjustment, PostgreSQL's
+			// for a pgbench-like write (all on the same two cores as the load generator).
+			const [webMs, postgresMs, barePostgresMs]: number[][] = [[], [], []];
 			for (let round = 0; round < ROUNDS; round++) {
+				const postgresBefore = postgresCpuMs(dataDir);
 				const run = await closedLoop(ours, 8, SECONDS * 1000, appPid);
+				postgresMs.push((postgresCpuMs(dataDir) - postgresBefore) / run.requests);
 				expect(run.errors, label).toBe(0);
 				oursRps.push(run.rps);
-				bareRps.push(await pgbenchRun(8, bare, SECONDS * 1000));
+				webMs.push(run.cpuMs / run.requests);
+				const pgbench = await pgbenchRun(8, bare, SECONDS * 1000);
+				bareRps.push(pgbench.rps);
+				barePostgresMs.push(pgbench.postgresMs);
 			}
 			rows.push({
 				case: label,
 				'adjust/s': Math.round(median(oursRps)),
 				'pgbench-like/s': Math.round(median(bareRps)),
-				ratio: ratio(median(oursRps) / median(bareRps))
+				ratio: ratio(median(oursRps) / median(bareRps)),
+				'web CPU/adjust': ms(webMs),
+				'PostgreSQL CPU/adjust': ms(postgresMs),
+				'PostgreSQL CPU/pgbench-like': ms(barePostgresMs)
 			});
 		}
 		console.log(`\nMoney writes, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s`);
@@ -228,8 +248,8 @@ describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT
 			const plain: number[] = [];
 			const notifying: number[] = [];
 			for (let round = 0; round < ROUNDS; round++) {
-				plain.push(await pgbenchRun(8, account, SECONDS * 1000));
-				notifying.push(await pgbenchRun(8, account, SECONDS * 1000, true));
+				plain.push((await pgbenchRun(8, account, SECONDS * 1000)).rps);
+				notifying.push((await pgbenchRun(8, account, SECONDS * 1000, true)).rps);
 			}
 			rows.push({
 				case: label,
