@@ -11,6 +11,7 @@ import { seedCatalog } from '../../src/lib/server/seed';
 import { enqueueIn, insertJobsSql, jobPart, type QueueName } from '../../src/lib/server/queue';
 import { inOneStatement } from '../../src/lib/server/db/statement';
 import { adjustBalance } from '../../src/lib/server/wallet/admin';
+import { applyBalanceChangeWith } from '../../src/lib/server/wallet/ledger';
 import { balanceOf } from '../../src/lib/server/subscriptions/queries';
 import { createUser, newCustomer } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
@@ -162,6 +163,22 @@ describe('an administrator credit', () => {
 		expect(await balanceOf(runtime.db, user.id)).toBe(10_000 + applied.reduce((sum, amount) => sum + amount, 0));
 		for (const move of moves) if (move.status === 'rejected') expect(move.reason).toMatchObject({ code: 'INSUFFICIENT_CREDIT' });
 		expect((await sideWrites(user.id)).audits).toBe(applied.length);
+	});
+
+	it('refuses a part named like a ledger column, before writing anything', async () => {
+		const { user } = await newCustomer(runtime, 0);
+		const change = {
+			userId: user.id,
+			type: 'ADMIN_ADJUSTMENT' as const,
+			amount: 1_000,
+			idempotencyKey: `test:${randomUUID()}`,
+			description: 'Test',
+			at: runtime.clock.now()
+		};
+		await expect(
+			applyBalanceChangeWith(runtime.db, change, () => [{ name: 'amount', sql: sql`SELECT 1 AS one` }])
+		).rejects.toThrow(/named like a ledger column/);
+		expect(await balanceOf(runtime.db, user.id)).toBe(0);
 	});
 
 	it('sends the renewal retry only to a customer with a renewal due', async () => {

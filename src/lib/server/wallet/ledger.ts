@@ -133,6 +133,10 @@ async function writeAlone(
 	id: string,
 	parts: StatementPart[]
 ): Promise<(BalanceChangeResult & { rows: StatementRows }) | null> {
+	// The parts' columns sit beside the row's: a part named like a ledger column would hide it.
+	if (parts.some((part) => part.name === 'refused' || transactionColumns.some(([key]) => key === part.name))) {
+		throw new Error('A statement part is named like a ledger column');
+	}
 	const { ctes, results } = parts.length ? partsSql(parts) : { ctes: null, results: null };
 	try {
 		const { rows } = await executePrepared<Record<string, unknown>>(
