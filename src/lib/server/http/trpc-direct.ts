@@ -292,7 +292,8 @@ function readBody(request: IncomingMessage): Promise<string | null> {
 	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		// Decoded as a Web Request's text() decodes it: UTF-8, a byte order mark dropped.
+		request.once('end', () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
 		request.once('error', () => resolve(null));
 		request.once('close', () => {
 			if (!request.complete) resolve(null);
