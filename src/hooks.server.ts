@@ -96,7 +96,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 			event,
 			resolve: () => {
 				const refusal = crossSiteRefusal();
-				return new Response(refusal.body, { status: refusal.status, headers: refusal.headers as Record<string, string> });
+				return new Response(refusal.body, refusal);
 			}
 		});
 	}

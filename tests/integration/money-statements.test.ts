@@ -11,7 +11,7 @@ import { seedCatalog } from '../../src/lib/server/seed';
 import { enqueueIn, insertJobsSql, jobPart, type QueueName } from '../../src/lib/server/queue';
 import { inOneStatement } from '../../src/lib/server/db/statement';
 import { adjustBalance } from '../../src/lib/server/wallet/admin';
-import { applyBalanceChangeWith } from '../../src/lib/server/wallet/ledger';
+import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
 import { balanceOf } from '../../src/lib/server/subscriptions/queries';
 import { createUser, newCustomer } from '../support/runtime';
 import { startWalletRuntime, type WalletTestRuntime } from '../support/payments';
@@ -175,9 +175,9 @@ describe('an administrator credit', () => {
 			description: 'Test',
 			at: runtime.clock.now()
 		};
-		await expect(
-			applyBalanceChangeWith(runtime.db, change, () => [{ name: 'amount', sql: sql`SELECT 1 AS one` }])
-		).rejects.toThrow(/named like a ledger column/);
+		await expect(applyBalanceChange(runtime.db, change, () => [{ name: 'amount', sql: sql`SELECT 1 AS one` }])).rejects.toThrow(
+			/named like a ledger column/
+		);
 		expect(await balanceOf(runtime.db, user.id)).toBe(0);
 	});
 

@@ -9,7 +9,7 @@ import { AppError, badRequest, insufficientCredit, invalidState, notFound } from
 import { audit, auditPart } from '../audit/service';
 import { notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
-import { applyBalanceChangeWith } from './ledger';
+import { applyBalanceChange } from './ledger';
 import { afterCreditPart } from './credits';
 import { toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
@@ -37,12 +37,12 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 	const { maxBalance } = runtime.config.wallet;
 	const at = runtime.clock.now();
 	// The ledger's guarded UPDATE is the only lock on the customer's row; it checks the cap too.
-	// The renewal retry, the audit row, the notification, its mail and the mail's job are
-	// written by the same statement as the change (applyBalanceChangeWith), and not at all
-	// for a replayed form, which changes nothing and is not audited twice.
+	// The renewal retry, the audit row, the notification, its mail and the mail's job are what
+	// the change pays for: written by the same statement as the change, and not at all for a
+	// replayed form, which changes nothing and is not audited twice.
 	let result;
 	try {
-		result = await applyBalanceChangeWith(
+		result = await applyBalanceChange(
 			runtime.db,
 			{
 				userId: adjustment.userId,

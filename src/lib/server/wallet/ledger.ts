@@ -3,8 +3,8 @@
 // idempotency key makes a retried or duplicated change a no-op. It takes one change, or a
 // batch of them (the renewal sweep charges hundreds in one transaction): a batch moves each
 // customer's balance with one guarded statement and writes its ledger rows as one chain.
-// applyBalanceChangeWith is the same change for a caller with no transaction of its own: the
-// change and what it pays for in one statement, which is a transaction by itself.
+// For a caller with no transaction of its own, one change can bring what it pays for: the
+// change and those writes in one statement, which is a transaction by itself.
 import { randomUUID } from 'node:crypto';
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
@@ -66,12 +66,31 @@ export function lifetimeDeltas(type: TransactionType, amount: number) {
  * balance below zero is refused with INSUFFICIENT_CREDIT (and the caller's transaction rolls
  * back); each ledger row records the balance before and after it, and all rows of a batch
  * are written with the balances in one statement.
+ *
+ * One change with `paysFor`, for a caller with no transaction of its own: the writes the
+ * change pays for (parts of one statement, db/statement.ts, given the id of the change's
+ * ledger row) are committed with it or not at all. With nothing in the way, the whole change
+ * is one statement outside any transaction: one round trip where BEGIN, the ledger, the parts
+ * and COMMIT took four. PostgreSQL runs a single statement atomically, as its own transaction
+ * (https://www.postgresql.org/docs/current/tutorial-transactions.html), and the guarded
+ * UPDATE's row lock orders it against every other change to the customer, as in a
+ * transaction. When the change does not go through as it is (a replayed key, a short
+ * balance, a cap, an unknown customer, a key written meanwhile), the statement refuses
+ * itself (minispod_refuse_statement), which undoes all it wrote, parts included; the change
+ * is then made in a transaction on the locked path, which says why, and a replay writes no
+ * parts. `db` is then the database, never a transaction, which a refused statement would abort.
  */
 export async function applyBalanceChange(db: DbOrTx, change: BalanceChange): Promise<BalanceChangeResult>;
 export async function applyBalanceChange(db: DbOrTx, changes: BalanceChange[]): Promise<BalanceChangeResult[]>;
 export async function applyBalanceChange(
+	db: Db,
+	change: BalanceChange,
+	paysFor: (transactionId: string) => StatementPart[]
+): Promise<BalanceChangeResult & { rows: StatementRows }>;
+export async function applyBalanceChange(
 	db: DbOrTx,
-	input: BalanceChange | BalanceChange[]
+	input: BalanceChange | BalanceChange[],
+	paysFor?: (transactionId: string) => StatementPart[]
 ): Promise<BalanceChangeResult | BalanceChangeResult[]> {
 	const changes = Array.isArray(input) ? input : [input];
 	checkChanges(changes);
@@ -82,6 +101,7 @@ export async function applyBalanceChange(
 		throw new Error('A batch of balance changes repeats an idempotency key');
 	}
 	if (changes.length === 0) return [];
+	if (paysFor) return applyWith(db as Db, changes[0], paysFor);
 	const results = await inTransaction(db, (tx) =>
 		changes[0].pendingTransactionId ? completePending(tx, changes[0]).then((result) => [result]) : applyNew(tx, changes)
 	);
@@ -91,34 +111,20 @@ export async function applyBalanceChange(
 /** The SQLSTATE of minispod_refuse_statement (migration 0023). */
 const REFUSED_STATEMENT = 'MS409';
 
-/**
- * One change to one customer and the writes it pays for (parts of one statement,
- * db/statement.ts, given the id of the change's ledger row), committed together or not at
- * all. With nothing in the way, the whole change is one statement outside any transaction:
- * one round trip where BEGIN, the ledger, the parts and COMMIT took four. PostgreSQL runs a
- * single statement atomically, as its own transaction
- * (https://www.postgresql.org/docs/current/tutorial-transactions.html), and the guarded
- * UPDATE's row lock orders it against every other change to the customer, as in a
- * transaction. When the change does not go through as it is (a replayed key, a short
- * balance, a cap, an unknown customer, a key written meanwhile), the statement refuses
- * itself (minispod_refuse_statement), which undoes all it wrote, parts included; the change
- * is then made in a transaction on the locked path, which says why, and a replay writes no
- * parts. `db` is the database, never a transaction, which a refused statement would abort.
- */
-export async function applyBalanceChangeWith(
+/** One change and what it pays for: one statement when nothing is in the way, else the locked path. */
+async function applyWith(
 	db: Db,
 	change: BalanceChange,
-	parts: (transactionId: string) => StatementPart[]
+	paysFor: (transactionId: string) => StatementPart[]
 ): Promise<BalanceChangeResult & { rows: StatementRows }> {
-	checkChanges([change]);
-	if (change.pendingTransactionId) throw new Error('A pending transaction is completed by applyBalanceChange');
+	if (change.pendingTransactionId) throw new Error('A pending transaction is completed without parts');
 	const id = randomUUID();
-	const alone = await writeAlone(db, change, id, parts(id));
+	const alone = await writeAlone(db, change, id, paysFor(id));
 	if (alone) return alone;
 	return db.transaction(async (tx) => {
-		const result = await applyBalanceChange(tx, change);
+		const [result] = await applyNew(tx, [change]);
 		if (!result.applied) return { ...result, rows: {} };
-		return { ...result, rows: await inOneStatement(tx, parts(result.transaction.id)) };
+		return { ...result, rows: await inOneStatement(tx, paysFor(result.transaction.id)) };
 	});
 }
 
@@ -333,7 +339,7 @@ type Written = { moved: string[]; rows: Transaction[] };
  * to parse as one, and each row's balance before is the one its customer's UPDATE returned
  * plus its offset in the chain. A key already present inserts nothing; a balance the guards
  * refuse moves nothing, and so writes none of its rows. The rows' ids are given, so what the
- * change pays for can name its row in the same statement (applyBalanceChangeWith).
+ * change pays for can name its row in the same statement (applyWith).
  */
 function changesSql(changes: BalanceChange[], ids: string[]) {
 	const { offsets, perUser } = planMoves(changes);
