@@ -94,13 +94,27 @@ function read(base: string, route: string): Target {
 const adjust = (pick: () => string) => adjustment(app.url, admin, pick);
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+
+/** The length of one answer's body. */
+async function bodyBytes(target: Target): Promise<number> {
+	const response = await fetch(target.url, { headers: target.headers });
+	return (await response.arrayBuffer()).byteLength;
+}
 const ratio = (value: number) => value.toFixed(2);
 const cpuPerRequest = (run: RunResult) => run.cpuMs / Math.max(1, run.requests);
 
 describe('request path: MinisPod against a bare node:http + pg server on the same SQL', () => {
 	it('measures throughput and CPU per request at 10 and 50 connections', async () => {
 		// Answers first, then a warm-up of every case on both servers (JIT, prepared statements, pools).
+		// The size of each answer is shown beside the ratios: writing the bytes is part of the cost.
+		const sizes = new Map<string, string>();
 		for (const target of READS) {
+			const [ours, bare] = await Promise.all([
+				bodyBytes(read(app.url, target.app)),
+				bodyBytes(read(baseline.url, target.baseline))
+			]);
+			sizes.set(target.label, `${kb(ours)} / ${kb(bare)}`);
 			expect((await closedLoop(read(app.url, target.app), 1, 200, appPid)).errors, target.label).toBe(0);
 			expect((await closedLoop(read(baseline.url, target.baseline), 1, 200, baseline.pid)).errors, target.label).toBe(0);
 			await closedLoop(read(app.url, target.app), 10, SECONDS * 1000, appPid);
@@ -139,6 +153,7 @@ describe('request path: MinisPod against a bare node:http + pg server on the sam
 				'bare CPU/req': ms(bareCpu),
 				'CPU ratio': `${(oursCpu / bareCpu).toFixed(1)}x`,
 				'MinisPod p99': ms(median(ours.map((run) => run.p99))),
+				'KB per answer, MinisPod / bare': sizes.get(label),
 				errors: ours.reduce((sum, run) => sum + run.errors, 0)
 			};
 		});
