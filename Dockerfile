@@ -36,7 +36,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 
 # 3. What runs.
 FROM ${NODE_IMAGE}
+# NODE_OPTIONS: the heap budget, as `npm start` sets it (README, "Memory"); a pod that wants
+# another sets NODE_OPTIONS itself.
 ENV NODE_ENV=production \
+	NODE_OPTIONS=--max-old-space-size=160 \
 	HOST=0.0.0.0 \
 	PORT=3000 \
 	MINISPOD_METRICS_PORT=9464 \

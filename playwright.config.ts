@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { withHeapBudget } from './tests/support/app-process';
 import { scaled } from './tests/support/timeouts';
 
 // Chosen once in the main process; workers inherit the environment.
@@ -98,7 +99,8 @@ export default defineConfig({
 			MINISPOD_RATE_LIMIT_EXEMPT: '127.0.0.1',
 			// Any free port, so test runs side by side do not collide on the metrics port.
 			MINISPOD_METRICS_PORT: '0',
-			NODE_ENV: 'production'
+			NODE_ENV: 'production',
+			NODE_OPTIONS: withHeapBudget()
 		}
 	}
 });

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.js';
 import { kubeconfigFor } from '../../standins/kube-emulator';
 import { getFreePort } from '../../src/lib/server/util/net';
+import { HEAP_BUDGET } from '../support/app-process';
 import { createTestDatabase } from '../support/db';
 import { ROOT, scaled, startMinisPodProcess, stopProcess, waitUntilReady, type Started } from '../support/processes';
 
@@ -70,6 +71,13 @@ describe('the Dockerfile', () => {
 		expect(user).toBeDefined();
 		expect(user).not.toMatch(/^(root|0)(:|$)/);
 		expect(runStage.instructions.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "scripts/start.js"]');
+		// The heap budget npm start gives, which the tests start the app with (README, "Memory").
+		const env = runStage.instructions
+			.filter((i) => i.keyword === 'ENV')
+			.map((i) => i.args)
+			.join(' ');
+		expect(env.split(/\s+/)).toContain(`NODE_OPTIONS=${HEAP_BUDGET}`);
+		expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start).toContain(HEAP_BUDGET);
 		// Nothing is built or installed when the container runs.
 		expect(runs(runStage).join('\n')).not.toMatch(/npm (ci|install|run)|vite/);
 	});

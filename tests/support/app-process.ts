@@ -6,6 +6,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort } from '../../src/lib/server/util/net';
 
+/**
+ * The heap budget `npm start` and the container image give the process (package.json,
+ * Dockerfile; README, "Memory"), so what tests and benchmarks start is what runs.
+ */
+export const HEAP_BUDGET = '--max-old-space-size=160';
+
+/** NODE_OPTIONS with the heap budget first: a budget of the caller's own, later, wins. */
+export const withHeapBudget = (options = process.env.NODE_OPTIONS) => `${HEAP_BUDGET} ${options ?? ''}`.trim();
+
 export type AppProcess = {
 	child: ChildProcess;
 	url: string;
@@ -27,6 +36,7 @@ export async function startApp(dataDir: string, env: Record<string, string> = {}
 			ORIGIN: url,
 			MINISPOD_DATA_DIR: dataDir,
 			LOG_LEVEL: 'warn',
+			NODE_OPTIONS: withHeapBudget(),
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

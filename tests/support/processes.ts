@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../../src/lib/server/router';
+import { withHeapBudget } from './app-process';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -63,6 +64,7 @@ export function startMinisPodProcess(env: Record<string, string>, root = ROOT): 
 			...process.env,
 			NODE_ENV: 'production',
 			LOG_LEVEL: 'warn',
+			NODE_OPTIONS: withHeapBudget(),
 			HOST: '127.0.0.1',
 			MINISPOD_METRICS_HOST: '127.0.0.1',
 			// Production needs a secret key; the web and worker processes of one test share it.
