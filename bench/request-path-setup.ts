@@ -3,7 +3,6 @@
 // straight in the database, and the pgbench-like writes on tables of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -105,22 +104,6 @@ export async function startBaseline(databaseUrl: string): Promise<Baseline> {
 			await exited;
 		}
 	};
-}
-
-/** The direct children of a process whose command line contains `needle` (Linux /proc). */
-export function childPids(parent: number, needle: string): number[] {
-	return readdirSync('/proc')
-		.filter((entry) => /^\d+$/.test(entry))
-		.flatMap((entry) => {
-			try {
-				const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-				const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-				return ppid === parent && command.includes(needle) ? [Number(entry)] : [];
-			} catch {
-				return [];
-			}
-		});
 }
 
 /**

@@ -18,11 +18,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../tests/support/app-process';
+import { childPids, embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../tests/support/app-process';
 import { closedLoop, cpuMsOf, fixedRate, median, postgresCpuMs, rssMbOf, type RunResult, type Target } from './load';
 import {
 	adjustment,
-	childPids,
 	pgbenchTables,
 	pgbenchWrite,
 	signedIn,

@@ -32,11 +32,7 @@ export async function startStandIns(root, services, dataDir) {
 		'--only',
 		services.join(',')
 	];
-	// NODE_OPTIONS carries the web process's heap budget (package.json `start`); the stand-ins
-	// are not the web process (an emulator of hundreds of apps holds more), so they get V8's
-	// usual ceiling back (a command-line flag wins over NODE_OPTIONS).
-	const execArgv = ['--max-old-space-size=4096', '--import', 'tsx'];
-	const child = fork(entry, args, { cwd: root, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child = fork(entry, args, { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 	// The stand-ins end with this process: on its signals (same process group) or, failing
 	// that, when the IPC channel closes.
 	return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // MinisPod as `npm start` runs it (scripts/start.js, the built app), in a child process on a
 // data directory of its own, for crash tests: start it, kill it, start it again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort } from '../../src/lib/server/util/net';
@@ -75,4 +75,20 @@ export function embeddedConnection(dataDir: string, database = 'minispod') {
 	const pidFile = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
 	const password = readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim();
 	return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pidFile[3]}/${database}`;
+}
+
+/** The direct children of a process whose command line contains `needle` (Linux /proc). */
+export function childPids(parent: number, needle: string): number[] {
+	return readdirSync('/proc')
+		.filter((entry) => /^\d+$/.test(entry))
+		.flatMap((entry) => {
+			try {
+				const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+				const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+				return ppid === parent && command.includes(needle) ? [Number(entry)] : [];
+			} catch {
+				return [];
+			}
+		});
 }
