@@ -104,6 +104,20 @@ describe('credit forecast', () => {
 		expect(dueBy(renewals, 120_000, wib('2026-04-06T00:00:00'))).toEqual({ amount: 200_000, shortfall: 80_000 });
 	});
 
+	it('walks each app as one period end after another would, whatever the anchor and the first due date', () => {
+		const anchors = ['2026-01-31T10:00:00', '2026-01-30T23:30:00', '2028-02-29T00:15:00', '2026-03-10T09:00:00'];
+		const firstDue = ['2026-02-28T10:00:00', '2026-02-17T09:00:00', '2026-03-31T23:59:59', '2026-12-30T23:30:00'];
+		for (const anchor of anchors) {
+			for (const due of firstDue) {
+				const until = wib('2028-06-01T00:00:00');
+				const expected: Date[] = [];
+				for (let at = wib(due); at <= until; at = nextPeriodEnd(wib(anchor), at)) expected.push(at);
+				const walked = upcomingRenewals([app('a', due, 1, anchor)], until).map((renewal) => renewal.dueAt);
+				expect(walked, `anchor ${anchor}, first due ${due}`).toEqual(expected);
+			}
+		}
+	});
+
 	it('finds the first renewal the balance does not cover, and the monthly total', () => {
 		const subscriptions = [app('ghost', '2026-03-05T10:00:00', 50_000), app('n8n', '2026-03-20T10:00:00', 100_000)];
 		const forecast = forecastCredit(subscriptions, 220_000, now);

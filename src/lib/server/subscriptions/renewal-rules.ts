@@ -26,10 +26,15 @@ function wibMonthsBetween(from: Date, to: Date): number {
  * from the previous end, keeps its day: 31 Jan -> 28/29 Feb -> 31 Mar -> 30 Apr.
  */
 export function nextPeriodEnd(anchor: Date, periodStart: Date): Date {
+	return addMonths(anchor, monthsToPeriodEnd(anchor, periodStart));
+}
+
+/** How many calendar months after the anchor that period ends (nextPeriodEnd). */
+function monthsToPeriodEnd(anchor: Date, periodStart: Date): number {
 	let months = Math.max(1, wibMonthsBetween(anchor, periodStart));
 	while (months > 1 && addMonths(anchor, months - 1) > periodStart) months -= 1;
 	while (addMonths(anchor, months) <= periodStart) months += 1;
-	return addMonths(anchor, months);
+	return months;
 }
 
 const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
@@ -66,11 +71,14 @@ export type Renewal = { subscriptionId: string; name: string; dueAt: Date; amoun
 /** Every renewal of these subscriptions due up to `until`, in the order they are charged. */
 export function upcomingRenewals(subscriptions: RenewingSubscription[], until: Date): Renewal[] {
 	const renewals: Renewal[] = [];
-	for (const subscription of subscriptions) {
-		let dueAt = subscription.endDate;
+	for (const { id, name, billingAnchor, endDate, price } of subscriptions) {
+		// The period after a renewal due on the anchor's n-th month ends on its (n+1)-th, so the
+		// walk finds its place once and then counts (a dashboard walks a year of each app).
+		let dueAt = endDate;
+		let months = monthsToPeriodEnd(billingAnchor, endDate);
 		while (dueAt <= until) {
-			renewals.push({ subscriptionId: subscription.id, name: subscription.name, dueAt, amount: subscription.price });
-			dueAt = nextPeriodEnd(subscription.billingAnchor, dueAt);
+			renewals.push({ subscriptionId: id, name, dueAt, amount: price });
+			dueAt = addMonths(billingAnchor, months++);
 		}
 	}
 	return renewals.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.subscriptionId.localeCompare(b.subscriptionId));
