@@ -140,7 +140,10 @@ function createSystemNamespaces(store: ObjectStore, extra: string[] = []) {
 /** The API server on the loopback address (any free port unless one is given). */
 async function listen(api: ApiServer, port = 0): Promise<http.Server> {
 	const server = http.createServer(api.handle);
-	server.keepAliveTimeout = 5_000;
+	// kube-apiserver keeps an idle connection 90 s (IdleTimeout in k8s.io/apiserver's
+	// secure_serving.go, "matches http.DefaultTransport keep-alive timeout"); Node's 5 s made a
+	// client's request on a connection idle that long race the server closing it (ECONNRESET).
+	server.keepAliveTimeout = 90_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, '127.0.0.1', () => {
