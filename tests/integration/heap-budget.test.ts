@@ -2,20 +2,22 @@
 // NODE_OPTIONS, and it is the web process's own. What that process starts gets V8's usual
 // ceiling: a build (vite runs out of 160 MB, so `npm start` on a fresh clone could not build)
 // and the stand-ins. The built app in a child process, started as npm start starts it.
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, HEAP_BUDGET, startApp, stopApp, untilHealthy, type AppProcess } from '../support/app-process';
+import {
+	builtAppDataDir,
+	childPids,
+	HEAP_BUDGET,
+	startApp,
+	stopApp,
+	untilHealthy,
+	type AppProcess
+} from '../support/app-process';
 
 let dataDir: string;
 let app: AppProcess | undefined;
 beforeAll(() => {
-	execFileSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
-	dataDir = mkdtempSync(path.join(os.tmpdir(), 'minispod-heap-'));
-	// As root the embedded PostgreSQL runs as user `postgres`, which must reach it.
-	chmodSync(dataDir, 0o755);
+	dataDir = builtAppDataDir('minispod-heap-');
 }, 900_000);
 afterAll(async () => {
 	if (app) await stopApp(app);

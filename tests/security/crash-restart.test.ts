@@ -2,22 +2,16 @@
 // left running, holding the data directory, and the next start refused ("Is another MinisPod
 // using this data directory?"). Tested for real: the built app in a child process, killed
 // with SIGKILL, started again; a second MinisPod on a directory a live one uses is refused.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, createDb } from '../../src/lib/server/db/client';
-import { execFileSync } from 'node:child_process';
-import { embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../support/app-process';
+import { builtAppDataDir, embeddedConnection, startApp, stopApp, untilHealthy, type AppProcess } from '../support/app-process';
 import { expectInvariants } from '../support/invariants';
 
 let dataDir: string;
 const running: AppProcess[] = [];
 beforeAll(() => {
-	execFileSync(process.execPath, ['scripts/build-if-stale.js'], { stdio: 'inherit' });
-	dataDir = mkdtempSync(path.join(os.tmpdir(), 'minispod-crash-'));
-	// As root the embedded PostgreSQL runs as user `postgres`, which must reach it.
-	chmodSync(dataDir, 0o755);
+	dataDir = builtAppDataDir('minispod-crash-');
 }, 900_000);
 afterAll(async () => {
 	for (const app of running) await stopApp(app);

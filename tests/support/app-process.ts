@@ -1,7 +1,8 @@
 // MinisPod as `npm start` runs it (scripts/start.js, the built app), in a child process on a
 // data directory of its own, for crash tests: start it, kill it, start it again.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort } from '../../src/lib/server/util/net';
@@ -15,6 +16,20 @@ export const HEAP_BUDGET = '--max-old-space-size=160';
 /** NODE_OPTIONS with the heap budget first: a budget of the caller's own, later, wins. */
 export const withHeapBudget = (options = process.env.NODE_OPTIONS) => `${HEAP_BUDGET} ${options ?? ''}`.trim();
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * A new data directory for startApp, once the build is current (scripts/build-if-stale.js, run
+ * here so that the app's start does not build). As root the embedded PostgreSQL runs as user
+ * `postgres`, which must reach it.
+ */
+export function builtAppDataDir(prefix: string): string {
+	execFileSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: ROOT, stdio: 'inherit' });
+	const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+	chmodSync(dir, 0o755);
+	return dir;
+}
+
 export type AppProcess = {
 	child: ChildProcess;
 	url: string;
@@ -27,7 +42,7 @@ export async function startApp(dataDir: string, env: Record<string, string> = {}
 	const port = await getFreePort();
 	const url = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, [...nodeArgs, 'scripts/start.js'], {
-		cwd: path.resolve(import.meta.dirname, '../..'),
+		cwd: ROOT,
 		env: {
 			...process.env,
 			NODE_ENV: 'production',
