@@ -120,8 +120,9 @@ export const createCallerFactory = t.createCallerFactory;
 // 3. Procedures -----------------------------------------------------------------------
 
 /**
- * What every call gets, in one middleware (each level of tRPC's middleware chain copies the
- * call's options twice, and these three ran as three):
+ * What every call gets, in the one middleware each procedure has before its input and output
+ * checks (each level of tRPC's middleware chain copies the call's options twice, and these
+ * ran as three, then with the sign-in check as a fourth):
  * - control characters are refused in every text input, in this one place, naming the field:
  *   a NUL byte would otherwise reach PostgreSQL (which refuses it with an error carrying the
  *   statement), an escape sequence a terminal reading the log;
@@ -129,14 +130,18 @@ export const createCallerFactory = t.createCallerFactory;
  *   validation errors get a sentence naming the field (humanError), for HTTP and server-side
  *   callers alike;
  * - every call is timed and its failures counted by procedure, with the code the caller sees.
+ * `rest` is the rest of the call: the procedure's own gate (signed in, administrator), then next().
  */
-const everyCall = t.middleware(async ({ path, type, getRawInput, next }) => {
+async function everyCall<R extends { ok: true } | { ok: false; error: TRPCError }>(
+	{ path, type, getRawInput }: { path: string; type: string; getRawInput: () => Promise<unknown> },
+	rest: () => Promise<R>
+): Promise<R> {
 	const stop = trpcCallDuration.startTimer({ procedure: path, type });
 	let error: TRPCError;
 	try {
 		const field = findControlCharacter(await getRawInput());
 		if (field) throw badRequest(field, say(m.srv_control_characters));
-		const result = await next();
+		const result = await rest();
 		if (result.ok) {
 			stop({ code: 'OK' });
 			return result;
@@ -149,7 +154,7 @@ const everyCall = t.middleware(async ({ path, type, getRawInput, next }) => {
 	trpcErrors.inc({ procedure: path, code: error.code, app_code: appCodeOf(error) });
 	// Thrown, it ends the call as the failed result would (tRPC keeps a TRPCError as it is).
 	throw error;
-});
+}
 
 /** A domain error as its mapped tRPC error, a failed input check as a sentence naming the field. */
 function humanError(error: TRPCError): TRPCError {
@@ -163,7 +168,7 @@ function humanError(error: TRPCError): TRPCError {
 
 const appCodeOf = (error: TRPCError) => (error.cause instanceof AppError ? error.cause.code : '');
 
-export const publicProcedure = t.procedure.use(everyCall);
+export const publicProcedure = t.procedure.use((call) => everyCall(call, () => call.next()));
 
 /** The rate-limit key of the caller's address (null for server-side callers and exempt clients). */
 export const clientAddressKey = (ctx: Context) => addressKey(ctx.ipAddress, ctx.runtime.config.rateLimitExempt);
@@ -178,16 +183,22 @@ export const rateLimited = (group: LimitGroup) =>
 		return next();
 	});
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** The signed-in caller, else UNAUTHORIZED. */
+function signedIn(ctx: Context) {
 	if (!ctx.user || !ctx.session) {
 		throw new AppError('UNAUTHORIZED', say(m.srv_log_in_first));
 	}
-	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
-});
+	return { user: ctx.user, session: ctx.session };
+}
 
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-	if (ctx.user.role !== 'ADMINISTRATOR') {
-		throw new AppError('FORBIDDEN', say(m.srv_admins_only));
-	}
-	return next({ ctx });
-});
+export const authedProcedure = t.procedure.use((call) => everyCall(call, () => call.next({ ctx: signedIn(call.ctx) })));
+
+export const adminProcedure = t.procedure.use((call) =>
+	everyCall(call, () => {
+		const caller = signedIn(call.ctx);
+		if (caller.user.role !== 'ADMINISTRATOR') {
+			throw new AppError('FORBIDDEN', say(m.srv_admins_only));
+		}
+		return call.next({ ctx: caller });
+	})
+);
