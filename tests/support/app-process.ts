@@ -16,7 +16,8 @@ export const HEAP_BUDGET = '--max-old-space-size=160';
 /** NODE_OPTIONS with the heap budget first: a budget of the caller's own, later, wins. */
 export const withHeapBudget = (options = process.env.NODE_OPTIONS) => `${HEAP_BUDGET} ${options ?? ''}`.trim();
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The checkout's root. */
+export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * A new data directory for startApp, once the build is current (scripts/build-if-stale.js, run

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../../src/lib/server/router';
-import { withHeapBudget } from './app-process';
+import { ROOT, withHeapBudget } from './app-process';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export { ROOT };
 
 /** A timeout stretched by how loaded the machine is (2 cores shared with other test runs). */
 export function scaled(ms: number): number {
