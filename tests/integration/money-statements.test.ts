@@ -9,7 +9,7 @@ import pg from 'pg';
 import { subscriptions, type User } from '../../src/lib/server/db/schema';
 import { seedCatalog } from '../../src/lib/server/seed';
 import { enqueueIn, insertJobsSql, jobPart, type QueueName } from '../../src/lib/server/queue';
-import { inOneStatement } from '../../src/lib/server/db/statement';
+import { executeShaped, inOneStatement, partTemplate } from '../../src/lib/server/db/statement';
 import { adjustBalance } from '../../src/lib/server/wallet/admin';
 import { applyBalanceChange } from '../../src/lib/server/wallet/ledger';
 import { balanceOf } from '../../src/lib/server/subscriptions/queries';
@@ -97,6 +97,74 @@ describe('jobs written inside a statement', () => {
 		expect(bySend).toMatchObject({ singleton_key: first, data: { instanceId: first } });
 		expect(byStatement).toEqual({ ...bySend, singleton_key: second, data: { instanceId: second } });
 	});
+});
+
+describe('statements built from templates', () => {
+	// Drizzle's rendering was most of a money write's CPU outside the database (issue 16).
+	const echo = partTemplate(
+		'echo',
+		['word', 'count'],
+		(value) => sql`SELECT ${value('word')}::text AS word, ${value('count')}::int AS count`
+	);
+
+	it("are rendered once per shape and filled with each call's values", async () => {
+		let built = 0;
+		const run = (word: string) =>
+			executeShaped<{ word: string }>(
+				runtime.db,
+				'test-echo',
+				() => {
+					built++;
+					return sql`SELECT ${sql.placeholder('echo.word')}::text AS word`;
+				},
+				{ 'echo.word': word }
+			);
+		const texts = await statementsDuring(async () => {
+			expect((await run('satu')).rows).toEqual([{ word: 'satu' }]);
+			expect((await run('dua')).rows).toEqual([{ word: 'dua' }]);
+		});
+		expect(built).toBe(1);
+		expect(new Set(texts.flat()).size).toBe(1);
+	});
+
+	it('mix with parts built per call in one statement, each written with its own values', async () => {
+		const jobUser = randomUUID();
+		const rows = await runtime.db.transaction((tx) =>
+			inOneStatement(tx, [
+				{
+					name: 'renewal_jobs',
+					sql: insertJobsSql('renewal-retry', sql`SELECT ${JSON.stringify({ userId: jobUser })}::jsonb, NULL::text`)
+				},
+				echo({ word: 'tiga', count: 3 })
+			])
+		);
+		expect(rows.echo).toEqual([{ word: 'tiga', count: 3 }]);
+		expect(await jobRow('renewal-retry', rows.renewal_jobs[0].id as string)).toMatchObject({ data: { userId: jobUser } });
+	});
+
+	it('make an administrator credit the same statement text whatever its values', async () => {
+		const [{ user: first }, { user: second }] = await Promise.all([newCustomer(runtime, 0), newCustomer(runtime, 0)]);
+		const texts = await statementsDuring(async () => {
+			await adjust(first.id, 'credit', 5_000, 'Goodwill');
+			await adjust(second.id, 'credit', 7_000, 'Apology for the outage');
+		});
+		expect(texts.flat()).toHaveLength(2);
+		expect(texts.flat()[0]).toBe(texts.flat()[1]);
+		expect(await balanceOf(runtime.db, first.id)).toBe(5_000);
+		expect(await balanceOf(runtime.db, second.id)).toBe(7_000);
+		const { rows } = await runtime.db.execute<{ entity_id: string; details: { amount: number; reason: string } }>(
+			sql`SELECT entity_id, details FROM audit_log WHERE entity_id IN (${first.id}, ${second.id}) ORDER BY created_at`
+		);
+		expect(rows.map((row) => [row.entity_id, row.details.amount, row.details.reason]).sort()).toEqual(
+			[
+				[first.id, 5_000, 'Goodwill'],
+				[second.id, 7_000, 'Apology for the outage']
+			].sort()
+		);
+	});
+
+	const adjust = (userId: string, direction: 'credit' | 'debit', amount: number, reason: string) =>
+		adjustBalance(runtime, { adminId: admin.id, ipAddress: '203.0.113.9' }, { userId, direction, amount, reason });
 });
 
 describe('an administrator credit', () => {

@@ -4,7 +4,7 @@
 import PgBoss from 'pg-boss';
 import { sql, type SQL } from 'drizzle-orm';
 import { jobConnection, type Tx } from './db/client';
-import type { StatementPart } from './db/statement';
+import { partTemplate, type StatementPart } from './db/statement';
 import type { Runtime } from './runtime';
 
 /** What brought an app's pods up (or replaced them), so what the end of the rollout means. */
@@ -239,8 +239,15 @@ export function jobPart<N extends QueueName>(
 	data: JobPayloads[N],
 	options: { singletonKey?: string } = {}
 ): StatementPart {
-	return {
-		name: `job_${name.replaceAll('-', '_')}`,
-		sql: insertJobsSql(name, sql`SELECT ${JSON.stringify(data)}::jsonb, ${options.singletonKey ?? null}::text`)
-	};
+	let template = jobTemplates.get(name);
+	if (!template) {
+		template = partTemplate(`job_${name.replaceAll('-', '_')}`, ['data', 'singletonKey'], (value) =>
+			insertJobsSql(name, sql`SELECT ${value('data')}::jsonb, ${value('singletonKey')}::text`)
+		);
+		jobTemplates.set(name, template);
+	}
+	return template({ data: JSON.stringify(data), singletonKey: options.singletonKey ?? null });
 }
+
+/** jobPart's template of each queue, made on first use. */
+const jobTemplates = new Map<QueueName, ReturnType<typeof partTemplate<'data' | 'singletonKey'>>>();

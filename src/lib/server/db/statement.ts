@@ -5,7 +5,7 @@
 // run the writes of several domains in one round trip, and statements go by a name derived
 // from their text, so PostgreSQL parses and plans each shape once per connection.
 import { createHash } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client';
 
@@ -13,8 +13,58 @@ import type { DbOrTx } from './client';
  * One write of a statement: `WITH <name> AS (<sql>)`. The SQL is a data-modifying statement
  * with a RETURNING clause (its rows come back under `name`); a part may read an earlier
  * part by its name. Names are fixed per domain, so one statement holds each kind once.
+ * A part made by a template (partTemplate) has the template's SQL, with placeholders, and
+ * the values of this call in `values`.
  */
-export type StatementPart = { name: string; sql: SQL };
+export type StatementPart = { name: string; sql: SQL; values?: StatementValues };
+
+/** What fills a statement's placeholders, by placeholder name. */
+export type StatementValues = Record<string, unknown>;
+
+/** Each template's number, for the shape of a statement made of templates. */
+const templateNumbers = new WeakMap<SQL, number>();
+let nextTemplate = 0;
+
+/**
+ * A part whose SQL is the same on every call, built once with a placeholder for each of
+ * `keys` (named `<part>.<key>`); the function returned gives the part for one call's values.
+ * Drizzle renders SQL by walking every column, table and parameter of it, which was most of
+ * the CPU of building a money write (some 0.17 ms of an adjustment's 0.24 ms outside the
+ * database, issue 16); a statement made only of templates is rendered once per shape
+ * (executeShaped) and afterwards only has its placeholders filled.
+ */
+export function partTemplate<K extends string>(
+	name: string,
+	keys: readonly K[],
+	build: (value: (key: K) => Placeholder) => SQL
+): (values: Record<K, unknown>) => StatementPart {
+	const template = build((key) => sql.placeholder(`${name}.${key}`));
+	templateNumbers.set(template, nextTemplate++);
+	return (values) => {
+		const filled: StatementValues = {};
+		for (const key of keys) filled[`${name}.${key}`] = values[key];
+		return { name, sql: template, values: filled };
+	};
+}
+
+/**
+ * The shape of parts made only of templates (their names and templates), so a statement of
+ * them can be rendered once; null when one of them is not a template.
+ */
+export function partsShape(parts: StatementPart[]): string | null {
+	let shape = '';
+	for (const part of parts) {
+		const number = part.values ? templateNumbers.get(part.sql) : undefined;
+		if (number === undefined) return null;
+		shape += `${part.name}:${number};`;
+	}
+	return shape;
+}
+
+/** Every part's values in one record (placeholder names are scoped by part name). */
+export function partsValues(parts: StatementPart[]): StatementValues {
+	return Object.assign({}, ...parts.map((part) => part.values ?? {}));
+}
 
 export type StatementRows = Record<string, Record<string, unknown>[]>;
 
@@ -51,9 +101,39 @@ export function renderedOnce(fragment: SQL): SQL {
  * one statement per shape (the hot statements take their rows as arrays through unnest, so
  * their text does not grow with the number of rows). The result is drizzle's, as from `execute`.
  */
-export async function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, statement: SQL): Promise<{ rows: T[] }> {
-	const query = dialect.sqlToQuery(statement);
-	return db._.session.prepareQuery(query, undefined, nameOf(query.sql), false).execute() as Promise<{ rows: T[] }>;
+export async function executePrepared<T extends Record<string, unknown>>(
+	db: DbOrTx,
+	statement: SQL,
+	values: StatementValues = {}
+): Promise<{ rows: T[] }> {
+	return execute<T>(db, dialect.sqlToQuery(statement), values);
+}
+
+function execute<T>(db: DbOrTx, query: Query, values: StatementValues) {
+	return db._.session.prepareQuery(query, undefined, nameOf(query.sql), false).execute(values) as Promise<{ rows: T[] }>;
+}
+
+/** Rendered statements by shape. */
+const shapes = new Map<string, Query>();
+
+/**
+ * executePrepared for a statement whose text `shape` decides (a name for how `build` makes
+ * it, and partsShape of the templates in it): rendered the first time, afterwards taken as
+ * it is with `values` in its placeholders. Without a shape it is rendered every time.
+ */
+export async function executeShaped<T extends Record<string, unknown>>(
+	db: DbOrTx,
+	shape: string | null,
+	build: () => SQL,
+	values: StatementValues
+): Promise<{ rows: T[] }> {
+	if (shape === null) return executePrepared<T>(db, build(), values);
+	let query = shapes.get(shape);
+	if (!query) {
+		query = dialect.sqlToQuery(build());
+		shapes.set(shape, query);
+	}
+	return execute<T>(db, query, values);
 }
 
 /**
@@ -64,8 +144,16 @@ export async function executePrepared<T extends Record<string, unknown>>(db: DbO
  */
 export async function inOneStatement(db: DbOrTx, parts: StatementPart[]): Promise<StatementRows> {
 	if (parts.length === 0) return {};
-	const { ctes, results } = partsSql(parts);
-	const { rows } = await executePrepared<StatementRows>(db, sql`WITH ${ctes} SELECT ${results}`);
+	const shape = partsShape(parts);
+	const { rows } = await executeShaped<StatementRows>(
+		db,
+		shape === null ? null : `parts|${shape}`,
+		() => {
+			const { ctes, results } = partsSql(parts);
+			return sql`WITH ${ctes} SELECT ${results}`;
+		},
+		partsValues(parts)
+	);
 	return rows[0];
 }
 

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { count, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { inOneStatement, type StatementPart } from '../db/statement';
+import { inOneStatement, partTemplate, type StatementPart } from '../db/statement';
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
 import { insertJobsSql } from '../queue';
 import type { Runtime } from '../runtime';
@@ -44,31 +44,43 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[]): Promise<strin
  */
 export function queueMailParts(mails: QueuedMail[]): StatementPart[] {
 	if (mails.length === 0) return [];
-	const column = <T>(pick: (mail: QueuedMail) => T) => sql.param(mails.map(pick));
 	// A mail to an address is written in the language its sender gave, if any.
 	const data = (mail: QueuedMail) => (mail.userId || !mail.locale ? mail.data : { ...mail.data, locale: mail.locale });
-	// One statement however many (see notifyMany), recipients included: a customer's mail
-	// goes to their address of now, in their language (written when it is sent, render
-	// below), and an optional one only if they have not turned optional mails off; a mail
-	// to a deleted account is dropped.
-	const queued = sql`
+	return [
+		queuedMails({
+			userIds: mails.map((mail) => mail.userId ?? null),
+			to: mails.map((mail) => mail.to ?? null),
+			kinds: mails.map((mail) => mail.kind),
+			data: mails.map((mail) => JSON.stringify(data(mail))),
+			essential: mails.map((mail) => Boolean(mail.essential))
+		}),
+		mailJobs({})
+	];
+}
+
+// One statement however many (see notifyMany), recipients included: a customer's mail goes
+// to their address of now, in their language (written when it is sent, render below), and
+// an optional one only if they have not turned optional mails off; a mail to a deleted
+// account is dropped.
+const queuedMails = partTemplate(
+	'mails',
+	['userIds', 'to', 'kinds', 'data', 'essential'],
+	(value) => sql`
 		INSERT INTO ${mailOutbox} (user_id, "to", kind, data, essential)
 		SELECT recipient.id, coalesce(recipient.email, mail.to), mail.kind,
 			CASE WHEN recipient.id IS NULL THEN mail.data
 				ELSE mail.data || jsonb_build_object('locale', coalesce(recipient.locale::text, 'id')) END,
 			mail.essential
-		FROM unnest(
-			${column((mail) => mail.userId ?? null)}::uuid[], ${column((mail) => mail.to ?? null)}::text[],
-			${column((mail) => mail.kind)}::text[], ${column((mail) => JSON.stringify(data(mail)))}::jsonb[],
-			${column((mail) => Boolean(mail.essential))}::boolean[]) AS mail(user_id, "to", kind, data, essential)
+		FROM unnest(${value('userIds')}::uuid[], ${value('to')}::text[], ${value('kinds')}::text[], ${value('data')}::jsonb[],
+			${value('essential')}::boolean[]) AS mail(user_id, "to", kind, data, essential)
 		LEFT JOIN ${users} AS recipient ON recipient.id = mail.user_id
 		WHERE mail.user_id IS NULL OR (recipient.id IS NOT NULL AND (mail.essential OR recipient.optional_mails))
-		RETURNING id`;
-	return [
-		{ name: 'mails', sql: queued },
-		{ name: 'mail_jobs', sql: insertJobsSql('mail-send', sql`SELECT jsonb_build_object('mailId', id), NULL::text FROM mails`) }
-	];
-}
+		RETURNING id`
+);
+
+const mailJobs = partTemplate('mail_jobs', [], () =>
+	insertJobsSql('mail-send', sql`SELECT jsonb_build_object('mailId', id), NULL::text FROM mails`)
+);
 
 export async function queueMail<K extends MailKind>(db: DbOrTx, mail: QueuedMail<K>): Promise<string | null> {
 	const [id] = await queueMails(db, [mail as QueuedMail]);

@@ -4,7 +4,7 @@ import { notifications, sentNotices, users } from '../db/schema';
 import { notFound } from '../errors';
 import { notifyNotificationSql, publish } from '../events';
 import { queueMailParts } from '../mail/outbox';
-import { inOneStatement, type StatementPart } from '../db/statement';
+import { inOneStatement, partTemplate, type StatementPart } from '../db/statement';
 import { NOTIFICATION_MAIL, type NotificationType } from './types';
 import { renderText, type NotificationText } from './texts';
 import { toNotificationView } from './views';
@@ -51,17 +51,15 @@ export async function notifyMany(db: DbOrTx, list: NewNotification[]): Promise<s
 export function notifyParts(list: NewNotification[]): StatementPart[] {
 	if (list.length === 0) return [];
 	const words = list.map(englishWords);
-	const column = <T>(pick: (notification: NewNotification, index: number) => T) => sql.param(list.map(pick));
-	// Arrays through unnest keep a batch of hundreds (the renewal sweep's receipts) as cheap
-	// to parse as a single row; each row's live event is sent by the same statement.
-	const inserted = sql`
-		INSERT INTO ${notifications} (user_id, type, title, body, link, text, metadata)
-		SELECT * FROM unnest(
-			${column((n) => n.userId)}::uuid[], ${column((n) => n.type)}::text[], ${column((_, i) => words[i].title)}::text[],
-			${column((_, i) => words[i].body)}::text[], ${column((n) => n.link ?? null)}::text[],
-			${column((n) => (n.text ? JSON.stringify(n.text) : null))}::jsonb[],
-			${column((n) => JSON.stringify(n.metadata ?? {}))}::jsonb[])
-		RETURNING id, ${notifyNotificationSql(sql`user_id`, sql`id`)} AS notified`;
+	const inserted = insertedNotifications({
+		userIds: list.map((n) => n.userId),
+		types: list.map((n) => n.type),
+		titles: words.map((w) => w.title),
+		bodies: words.map((w) => w.body),
+		links: list.map((n) => n.link ?? null),
+		texts: list.map((n) => (n.text ? JSON.stringify(n.text) : null)),
+		metadata: list.map((n) => JSON.stringify(n.metadata ?? {}))
+	});
 	const mails = list.flatMap((notification, index) => {
 		const mail = NOTIFICATION_MAIL[notification.type];
 		if (!mail) return [];
@@ -82,8 +80,21 @@ export function notifyParts(list: NewNotification[]): StatementPart[] {
 			}
 		];
 	});
-	return [{ name: 'notifications', sql: inserted }, ...queueMailParts(mails)];
+	return [inserted, ...queueMailParts(mails)];
 }
+
+// Arrays through unnest keep a batch of hundreds (the renewal sweep's receipts) as cheap to
+// parse as a single row; each row's live event is sent by the same statement.
+const insertedNotifications = partTemplate(
+	'notifications',
+	['userIds', 'types', 'titles', 'bodies', 'links', 'texts', 'metadata'],
+	(value) => sql`
+		INSERT INTO ${notifications} (user_id, type, title, body, link, text, metadata)
+		SELECT * FROM unnest(
+			${value('userIds')}::uuid[], ${value('types')}::text[], ${value('titles')}::text[], ${value('bodies')}::text[],
+			${value('links')}::text[], ${value('texts')}::jsonb[], ${value('metadata')}::jsonb[])
+		RETURNING id, ${notifyNotificationSql(sql`user_id`, sql`id`)} AS notified`
+);
 
 /** Tells one customer something (see notifyMany); returns the notification's id. */
 export async function notify(db: DbOrTx, notification: NewNotification): Promise<string> {

@@ -3,7 +3,7 @@
 // makes it PAST_DUE (the app keeps running through the grace period). The sweep takes due
 // rows in batches with FOR UPDATE SKIP LOCKED, so several worker processes share the work,
 // and the ledger key (subscription + period start) charges each period at most once.
-import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, notInArray, sql, type Placeholder } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { servicePlans, services, subscriptions, users, type Service, type ServicePlan, type Subscription } from '../db/schema';
 import { topUpUrl } from '../errors';
@@ -29,7 +29,7 @@ export const isRenewalDue = (subscription: Subscription, now: Date) =>
 	subscription.endDate <= now;
 
 /** The same rule as a condition on `subscriptions`, for queries. */
-export const renewalDueWhere = (now: Date) =>
+export const renewalDueWhere = (now: Date | Placeholder) =>
 	and(inArray(subscriptions.status, ['ACTIVE', 'PAST_DUE']), eq(subscriptions.autoRenew, true), lte(subscriptions.endDate, now));
 
 /** The due subscriptions (with plan and service) matching `where`, locked for this transaction. */

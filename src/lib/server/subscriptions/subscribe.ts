@@ -182,7 +182,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 
 	// The waitlist entry, the notice with its mail and the provisioning job: one round trip (db/statement.ts).
 	await inOneStatement(tx, [
-		fulfilWaitlistPart(tx, input.userId, plan.id),
+		fulfilWaitlistPart(input.userId, plan.id),
 		...notifyParts([
 			{
 				userId: input.userId,

@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../errors';
 import { notify } from '../notifications/service';
 import { availableSlots } from '../catalog/service';
 import { toWaitlistItem } from './views';
-import type { StatementPart } from '../db/statement';
+import { partTemplate, type StatementPart } from '../db/statement';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
 
@@ -132,20 +132,18 @@ export async function offerFreeSlots(db: DbOrTx, planId: string, now = new Date(
  * Marks the customer's open entry for the plan as fulfilled after they subscribe, as a part
  * of the subscription's statement (db/statement.ts): `waitlist` returns the entries fulfilled.
  */
-export function fulfilWaitlistPart(db: DbOrTx, userId: string, planId: string): StatementPart {
-	const update = db
-		.update(waitlistEntries)
-		.set({ status: 'FULFILLED' })
-		.where(
-			and(
-				eq(waitlistEntries.userId, userId),
-				eq(waitlistEntries.planId, planId),
-				inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])
-			)
-		)
-		.returning({ id: waitlistEntries.id });
-	return { name: 'waitlist', sql: update.getSQL() };
+export function fulfilWaitlistPart(userId: string, planId: string): StatementPart {
+	return fulfilledEntries({ userId, planId });
 }
+
+const fulfilledEntries = partTemplate(
+	'waitlist',
+	['userId', 'planId'],
+	(value) => sql`UPDATE ${waitlistEntries} SET status = 'FULFILLED', updated_at = now()
+		WHERE ${waitlistEntries.userId} = ${value('userId')} AND ${waitlistEntries.planId} = ${value('planId')}
+			AND ${waitlistEntries.status} IN ('WAITING', 'NOTIFIED')
+		RETURNING ${waitlistEntries.id}`
+);
 
 /** Lapses unanswered offers and offers their slots to the next in line. */
 export async function lapseOffers(db: DbOrTx, now = new Date()) {

@@ -59,8 +59,8 @@ export async function adjustBalance(runtime: Runtime, action: AdminAction, adjus
 				...(adjustment.override ? {} : { maxBalance })
 			},
 			(transactionId) => [
-				...(signed > 0 ? [afterCreditPart(runtime.db, adjustment.userId, at)] : []),
-				auditPart(runtime.db, {
+				...(signed > 0 ? [afterCreditPart(adjustment.userId, at)] : []),
+				auditPart({
 					actorId: action.adminId,
 					action: `wallet.adjustment.${adjustment.direction}`,
 					entityType: 'user',

@@ -4,14 +4,14 @@
 // runs if and only if the credit commits. The wallet only names the job; the subscriptions
 // domain handles it, so dependencies keep pointing from subscriptions to the wallet.
 import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../db/client';
+import type { Tx } from '../db/client';
 import { subscriptions } from '../db/schema';
-import { inOneStatement, type StatementPart } from '../db/statement';
+import { inOneStatement, partTemplate, type StatementPart } from '../db/statement';
 import { insertJobsSql } from '../queue';
 import { renewalDueWhere } from '../subscriptions/renewal';
 
 export async function afterCredit(tx: Tx, userId: string, at: Date) {
-	await inOneStatement(tx, [afterCreditPart(tx, userId, at)]);
+	await inOneStatement(tx, [afterCreditPart(userId, at)]);
 }
 
 /**
@@ -21,11 +21,15 @@ export async function afterCredit(tx: Tx, userId: string, at: Date) {
  * now), so a credit to a customer with nothing due writes no job. A renewal falling due
  * later is the renewal sweep's. `renewal_retry` returns the job's id, if one was sent.
  */
-export function afterCreditPart(db: DbOrTx, userId: string, at: Date): StatementPart {
-	const due = db
-		.select({ id: subscriptions.id })
-		.from(subscriptions)
-		.where(and(eq(subscriptions.userId, userId), renewalDueWhere(at)));
-	const data = sql`SELECT jsonb_build_object('userId', ${userId}::text), NULL::text WHERE EXISTS (${due})`;
-	return { name: 'renewal_retry', sql: insertJobsSql('renewal-retry', data) };
+export function afterCreditPart(userId: string, at: Date): StatementPart {
+	return renewalRetry({ userId, at: at.toISOString() });
 }
+
+const renewalRetry = partTemplate('renewal_retry', ['userId', 'at'], (value) => {
+	const due = and(eq(subscriptions.userId, value('userId')), renewalDueWhere(value('at')));
+	return insertJobsSql(
+		'renewal-retry',
+		sql`SELECT jsonb_build_object('userId', ${value('userId')}::text), NULL::text
+			WHERE EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${due})`
+	);
+});

@@ -138,7 +138,7 @@ async function creditTopUp(tx: Tx, row: Transaction, status: GatewayStatus, gate
 	if (!credited.applied) return credited.transaction;
 	// The renewal retry and the notice with its mail: one round trip (db/statement.ts).
 	await inOneStatement(tx, [
-		afterCreditPart(tx, row.userId, now),
+		afterCreditPart(row.userId, now),
 		...notifyParts([
 			{
 				userId: row.userId,

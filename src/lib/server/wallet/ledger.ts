@@ -9,7 +9,18 @@ import { randomUUID } from 'node:crypto';
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { AppError, badRequest, insufficientCredit, notFound } from '../errors';
 import { inTransaction, type Db, type DbOrTx, type Tx } from '../db/client';
-import { executePrepared, inOneStatement, partsSql, renderedOnce, type StatementPart, type StatementRows } from '../db/statement';
+import {
+	executePrepared,
+	executeShaped,
+	inOneStatement,
+	partsShape,
+	partsSql,
+	partsValues,
+	renderedOnce,
+	type StatementPart,
+	type StatementRows,
+	type StatementValues
+} from '../db/statement';
 import { transactions, users, type PaymentMethod, type Transaction, type TransactionType } from '../db/schema';
 import type { LedgerText } from './ledger-texts';
 import { formatRupiah } from '$lib/format';
@@ -143,15 +154,19 @@ async function writeAlone(
 	if (parts.some((part) => part.name === 'refused' || transactionColumns.some(([key]) => key === part.name))) {
 		throw new Error('A statement part is named like a ledger column');
 	}
-	const { ctes, results } = parts.length ? partsSql(parts) : { ctes: null, results: null };
-	try {
-		const { rows } = await executePrepared<Record<string, unknown>>(
-			db,
-			sql`WITH ${changesSql([change], [id])}${ctes ? sql`, ${ctes}` : sql``}
+	const shape = partsShape(parts);
+	const build = () => {
+		const { ctes, results } = parts.length ? partsSql(parts) : { ctes: null, results: null };
+		return sql`WITH ${changesSql}${ctes ? sql`, ${ctes}` : sql``}
 			SELECT guard.refused, ledger_rows.*${results ? sql`, ${results}` : sql``}
 			FROM (SELECT CASE WHEN (SELECT count(*) FROM ledger_rows) <> 1 THEN minispod_refuse_statement() END AS refused) guard
-				LEFT JOIN ledger_rows ON true`
-		);
+				LEFT JOIN ledger_rows ON true`;
+	};
+	try {
+		const { rows } = await executeShaped<Record<string, unknown>>(db, shape === null ? null : `ledger-alone|${shape}`, build, {
+			...changesValues([change], [id]),
+			...partsValues(parts)
+		});
 		const [row] = rows;
 		const written: StatementRows = {};
 		for (const part of parts) written[part.name] = row[part.name] as StatementRows[string];
@@ -300,19 +315,31 @@ function planMoves(changes: BalanceChange[]) {
 
 /**
  * The guarded UPDATE of the customers' balances and lifetime totals, as SQL returning each
- * moved customer's id and balance before the move. The UPDATE's row lock is the only lock a
- * change takes: a guard that fails moves nothing, and the caller then looks closer.
+ * moved customer's id and balance before the move; its values are moveValues'. The UPDATE's
+ * row lock is the only lock a change takes: a guard that fails moves nothing, and the caller
+ * then looks closer. The ledger's statements are built once, with placeholders
+ * (db/statement.ts, partTemplate), and filled per call.
  */
-function moveBalancesSql(perUser: Map<string, UserMove>) {
-	const ids = [...perUser.keys()];
-	const column = (pick: (move: UserMove) => number | null) => sql.param(ids.map((id) => pick(perUser.get(id)!)));
-	return sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
-			total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent
-		FROM unnest(${sql.param(ids)}::uuid[], ${column((m) => m.amount)}::bigint[], ${column((m) => m.topUp)}::bigint[],
-			${column((m) => m.spent)}::bigint[], ${column((m) => m.lowest)}::bigint[], ${column((m) => m.cap)}::bigint[])
-			AS d(id, amount, top_up, spent, lowest, cap)
-		WHERE ${users.id} = d.id AND ${users.creditBalance} + d.lowest >= 0 AND (d.cap IS NULL OR ${users.creditBalance} <= d.cap)
-		RETURNING ${users.id} AS id, ${users.creditBalance} - d.amount AS before`;
+const moveBalances = sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
+		total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent
+	FROM unnest(${sql.placeholder('move.ids')}::uuid[], ${sql.placeholder('move.amounts')}::bigint[],
+		${sql.placeholder('move.topUps')}::bigint[], ${sql.placeholder('move.spent')}::bigint[],
+		${sql.placeholder('move.lowest')}::bigint[], ${sql.placeholder('move.caps')}::bigint[])
+		AS d(id, amount, top_up, spent, lowest, cap)
+	WHERE ${users.id} = d.id AND ${users.creditBalance} + d.lowest >= 0 AND (d.cap IS NULL OR ${users.creditBalance} <= d.cap)
+	RETURNING ${users.id} AS id, ${users.creditBalance} - d.amount AS before`;
+
+/** What moveBalances moves: each customer's net move with its guards. */
+function moveValues(perUser: Map<string, UserMove>): StatementValues {
+	const moves = [...perUser.values()];
+	return {
+		'move.ids': [...perUser.keys()],
+		'move.amounts': moves.map((move) => move.amount),
+		'move.topUps': moves.map((move) => move.topUp),
+		'move.spent': moves.map((move) => move.spent),
+		'move.lowest': moves.map((move) => move.lowest),
+		'move.caps': moves.map((move) => move.cap)
+	};
 }
 
 /** Every column of the ledger under its property name, so a raw row maps like a drizzle select. */
@@ -335,35 +362,57 @@ type Written = { moved: string[]; rows: Transaction[] };
 /**
  * The guarded move of the balances and the completed ledger rows of a batch, as the CTEs
  * `ledger_moved` (each moved customer's id and balance before) and `ledger_rows` (the rows
- * written, under their property names): arrays through unnest keep hundreds of rows as cheap
- * to parse as one, and each row's balance before is the one its customer's UPDATE returned
- * plus its offset in the chain. A key already present inserts nothing; a balance the guards
- * refuse moves nothing, and so writes none of its rows. The rows' ids are given, so what the
- * change pays for can name its row in the same statement (applyWith).
+ * written, under their property names); its values are changesValues'. Arrays through
+ * unnest keep hundreds of rows as cheap to parse as one, and each row's balance before is the
+ * one its customer's UPDATE returned plus its offset in the chain. A key already present
+ * inserts nothing; a balance the guards refuse moves nothing, and so writes none of its rows.
+ * The rows' ids are given, so what the change pays for can name its row in the same
+ * statement (applyWith).
  */
-function changesSql(changes: BalanceChange[], ids: string[]) {
+const ledgerValue = (key: string) => sql.placeholder(`ledger.${key}`);
+const changesSql = sql`ledger_moved AS (${moveBalances}),
+	ledger_rows AS (
+		INSERT INTO ${transactions} (id, user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
+			idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
+		SELECT v.id, v.user_id, v.type, 'COMPLETED', v.amount, m.before + v."offset", m.before + v."offset" + v.amount,
+			v.completed_at, v.description, v.text,
+			v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
+		FROM unnest(
+			${ledgerValue('ids')}::uuid[], ${ledgerValue('userIds')}::uuid[], ${ledgerValue('types')}::transaction_type[],
+			${ledgerValue('amounts')}::bigint[], ${ledgerValue('offsets')}::bigint[],
+			${ledgerValue('descriptions')}::text[], ${ledgerValue('keys')}::text[],
+			${ledgerValue('paymentMethods')}::payment_method[], ${ledgerValue('paymentReferences')}::text[],
+			${ledgerValue('subscriptionIds')}::uuid[], ${ledgerValue('metadata')}::jsonb[],
+			${ledgerValue('processedBy')}::uuid[], ${ledgerValue('adminNotes')}::text[],
+			${ledgerValue('completedAt')}::timestamptz[], ${ledgerValue('texts')}::jsonb[]
+		) AS v(id, user_id, type, amount, "offset", description, idempotency_key, payment_method, payment_reference,
+			subscription_id, metadata, processed_by, admin_notes, completed_at, text)
+		JOIN ledger_moved m ON m.id = v.user_id
+		ON CONFLICT (idempotency_key) DO NOTHING
+		RETURNING ${returningTransaction})`;
+
+/** What changesSql writes for `changes`, their rows' ids `ids`. */
+function changesValues(changes: BalanceChange[], ids: string[]): StatementValues {
 	const { offsets, perUser } = planMoves(changes);
-	const column = <T>(pick: (change: BalanceChange) => T) => sql.param(changes.map(pick));
-	return sql`ledger_moved AS (${moveBalancesSql(perUser)}),
-		ledger_rows AS (
-			INSERT INTO ${transactions} (id, user_id, type, status, amount, balance_before, balance_after, completed_at, description, text,
-				idempotency_key, payment_method, payment_reference, subscription_id, metadata, processed_by, admin_notes)
-			SELECT v.id, v.user_id, v.type, 'COMPLETED', v.amount, m.before + v."offset", m.before + v."offset" + v.amount,
-				v.completed_at, v.description, v.text,
-				v.idempotency_key, v.payment_method, v.payment_reference, v.subscription_id, v.metadata, v.processed_by, v.admin_notes
-			FROM unnest(
-				${sql.param(ids)}::uuid[], ${column((c) => c.userId)}::uuid[], ${column((c) => c.type)}::transaction_type[],
-				${column((c) => c.amount)}::bigint[], ${sql.param(offsets)}::bigint[],
-				${column((c) => c.description)}::text[], ${column((c) => c.idempotencyKey)}::text[],
-				${column((c) => c.paymentMethod ?? null)}::payment_method[], ${column((c) => c.paymentReference ?? null)}::text[],
-				${column((c) => c.subscriptionId ?? null)}::uuid[], ${column((c) => JSON.stringify(c.metadata ?? {}))}::jsonb[],
-				${column((c) => c.processedBy ?? null)}::uuid[], ${column((c) => c.adminNotes ?? null)}::text[],
-				${column((c) => c.at.toISOString())}::timestamptz[], ${column((c) => (c.text ? JSON.stringify(c.text) : null))}::jsonb[]
-			) AS v(id, user_id, type, amount, "offset", description, idempotency_key, payment_method, payment_reference,
-				subscription_id, metadata, processed_by, admin_notes, completed_at, text)
-			JOIN ledger_moved m ON m.id = v.user_id
-			ON CONFLICT (idempotency_key) DO NOTHING
-			RETURNING ${returningTransaction})`;
+	const column = <T>(pick: (change: BalanceChange) => T) => changes.map(pick);
+	return {
+		...moveValues(perUser),
+		'ledger.ids': ids,
+		'ledger.userIds': column((c) => c.userId),
+		'ledger.types': column((c) => c.type),
+		'ledger.amounts': column((c) => c.amount),
+		'ledger.offsets': offsets,
+		'ledger.descriptions': column((c) => c.description),
+		'ledger.keys': column((c) => c.idempotencyKey),
+		'ledger.paymentMethods': column((c) => c.paymentMethod ?? null),
+		'ledger.paymentReferences': column((c) => c.paymentReference ?? null),
+		'ledger.subscriptionIds': column((c) => c.subscriptionId ?? null),
+		'ledger.metadata': column((c) => JSON.stringify(c.metadata ?? {})),
+		'ledger.processedBy': column((c) => c.processedBy ?? null),
+		'ledger.adminNotes': column((c) => c.adminNotes ?? null),
+		'ledger.completedAt': column((c) => c.at.toISOString()),
+		'ledger.texts': column((c) => (c.text ? JSON.stringify(c.text) : null))
+	};
 }
 
 /**
@@ -373,11 +422,13 @@ function changesSql(changes: BalanceChange[], ids: string[]) {
  */
 async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> {
 	const ids = changes.map(() => randomUUID());
-	const result = await executePrepared<Record<string, unknown> & { moved: string[] }>(
+	const result = await executeShaped<Record<string, unknown> & { moved: string[] }>(
 		tx,
-		sql`WITH ${changesSql(changes, ids)}
-		SELECT m.moved, ledger_rows.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM ledger_moved) m
-			LEFT JOIN ledger_rows ON true`
+		'ledger-batch',
+		() => sql`WITH ${changesSql}
+			SELECT m.moved, ledger_rows.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM ledger_moved) m
+				LEFT JOIN ledger_rows ON true`,
+		changesValues(changes, ids)
 	);
 	const rows = result.rows.filter((raw) => raw.id !== null && raw.id !== undefined).map(toTransaction);
 	return { moved: result.rows[0].moved, rows };
@@ -409,7 +460,7 @@ async function writeUnlocked(tx: Tx, changes: BalanceChange[]): Promise<Transact
 		const moved = new Set(written.moved);
 		const { perUser } = planMoves(changes.filter((change) => moved.has(change.userId)));
 		const back = new Map([...perUser].map(([id, move]) => [id, undone(move)]));
-		const undo = await tx.execute(moveBalancesSql(back));
+		const undo = await executePrepared(tx, moveBalances, moveValues(back));
 		if (undo.rows.length !== moved.size) throw new Error('A balance moved by this transaction could not be moved back');
 	}
 	return null;
@@ -465,7 +516,7 @@ async function moveAndComplete(tx: Tx, id: string, change: BalanceChange): Promi
 	const { perUser } = planMoves([change]);
 	const { rows } = await executePrepared(
 		tx,
-		sql`WITH moved AS (${moveBalancesSql(perUser)})
+		sql`WITH moved AS (${moveBalances})
 		UPDATE ${transactions} SET status = 'COMPLETED', balance_before = moved.before, balance_after = moved.before + ${change.amount}::bigint,
 			completed_at = ${change.at.toISOString()}::timestamptz,
 			payment_method = coalesce(${change.paymentMethod ?? null}::payment_method, ${transactions.paymentMethod}),
@@ -474,7 +525,8 @@ async function moveAndComplete(tx: Tx, id: string, change: BalanceChange): Promi
 			admin_notes = coalesce(${change.adminNotes ?? null}::text, ${transactions.adminNotes}),
 			metadata = ${transactions.metadata} || ${JSON.stringify(change.metadata ?? {})}::jsonb, updated_at = now()
 		FROM moved WHERE ${transactions.id} = ${id}
-		RETURNING ${returningTransaction}`
+		RETURNING ${returningTransaction}`,
+		moveValues(perUser)
 	);
 	return rows.length ? toTransaction(rows[0]) : null;
 }

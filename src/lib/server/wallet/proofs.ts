@@ -169,8 +169,8 @@ export async function approveTransferProof(runtime: Runtime, action: AdminAction
 		if (!applied) throw invalidState(say(m.srv2_proof_already_approved));
 		// The renewal retry, the audit row and the notice with its mail: one round trip (db/statement.ts).
 		await inOneStatement(tx, [
-			afterCreditPart(tx, row.userId, at),
-			auditPart(tx, {
+			afterCreditPart(row.userId, at),
+			auditPart({
 				actorId: action.adminId,
 				action: 'wallet.proof.approve',
 				entityType: 'transaction',
