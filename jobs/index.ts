@@ -83,7 +83,10 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
 				queue.name,
 				{ ...queue.work, batchSize, includeMetadata: true },
 				async (jobs) => {
-					const outputs = await Promise.all(jobs.map((job) => runJob(runtime, queue, job)));
+					const outputs =
+						queue.handleBatch && jobs.length > 1
+							? await runBatch(runtime, queue, jobs)
+							: await Promise.all(jobs.map((job) => runJob(runtime, queue, job)));
 					// A full batch means more jobs are likely waiting (a burst of set-ups): fetch
 					// again at once instead of sleeping out the polling interval. pg-boss skips its
 					// loop delay for a notified worker (src/worker.js, `beenNotified`).
@@ -105,12 +108,18 @@ export async function registerQueues(runtime: Runtime, options: { work: boolean 
  * and the batch's jobs that succeeded are completed together by pg-boss afterwards (one
  * statement for the batch instead of one per job; completing only touches active jobs). The
  * output of a job worked in a larger batch is not kept: MinisPod reads only failed jobs'
- * errors. Every line the job logs names it (request-context.ts).
+ * errors. Every line the job logs names it (request-context.ts). `handle` is the job's work:
+ * the queue's handler, or what runBatch already did.
  */
-function runJob(runtime: Runtime, queue: QueueDefinition<QueueName>, job: PgBoss.JobWithMetadata<JobPayloads[QueueName]>) {
+function runJob(
+	runtime: Runtime,
+	queue: QueueDefinition<QueueName>,
+	job: PgBoss.JobWithMetadata<JobPayloads[QueueName]>,
+	handle = () => queue.handle(runtime, job)
+) {
 	return runWithContext({ jobId: job.id, queue: queue.name }, async () => {
 		try {
-			return await observeJob(queue.name, () => queue.handle(runtime, job));
+			return await observeJob(queue.name, handle);
 		} catch (error) {
 			runtime.log.error({ err: error }, 'job failed');
 			const message = error instanceof Error ? error.message : String(error);
@@ -118,6 +127,32 @@ function runJob(runtime: Runtime, queue: QueueDefinition<QueueName>, job: PgBoss
 			return undefined;
 		}
 	});
+}
+
+/**
+ * A batch worked at once by the queue's handleBatch (the lines it logs name the queue, and
+ * each mail names itself): each job is then counted, logged and failed on its own as runJob
+ * does (an Error outcome is that job's failure), and pg-boss completes the others.
+ */
+async function runBatch(
+	runtime: Runtime,
+	queue: QueueDefinition<QueueName>,
+	jobs: PgBoss.JobWithMetadata<JobPayloads[QueueName]>[]
+) {
+	const outcomes = await runWithContext({ queue: queue.name }, () =>
+		queue.handleBatch!(runtime, jobs).catch((error: unknown) =>
+			jobs.map(() => (error instanceof Error ? error : new Error(String(error))))
+		)
+	);
+	return Promise.all(
+		jobs.map((job, index) =>
+			runJob(runtime, queue, job, async () => {
+				const outcome = outcomes[index];
+				if (outcome instanceof Error) throw outcome;
+				return outcome;
+			})
+		)
+	);
 }
 
 const DEADLOCK_DETECTED = '40P01';

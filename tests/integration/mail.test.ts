@@ -4,11 +4,12 @@
 // of money owed still go out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { mailOutbox, users } from '../../src/lib/server/db/schema';
 import { createLogger } from '../../src/lib/server/log';
 import { readFileSync, statSync } from 'node:fs';
-import { deliverMail, keptMailPath, queueMail, queueMails } from '../../src/lib/server/mail/outbox';
+import { deliverMail, deliverMails, keptMailPath, queueMail, queueMails } from '../../src/lib/server/mail/outbox';
 import { notify } from '../../src/lib/server/notifications/service';
 import { mailSend } from '../../jobs/mail-send';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -62,6 +63,30 @@ describe('with SMTP_URL', () => {
 		expect(await deliverMail(runtime, queued.id)).toBe('skipped');
 		expect(smtp.received.filter((mail) => mail.to.includes(user.email))).toHaveLength(1);
 	});
+
+	it('works a burst through in batches, each mail sent once', async () => {
+		const users = await Promise.all(Array.from({ length: 25 }, () => createUser(runtime)));
+		await Promise.all(
+			users.map((user, index) =>
+				notify(runtime.db, { userId: user.id, type: 'GRACE_REMINDER', title: `Burst ${index}`, body: 'Top up.' })
+			)
+		);
+		const emails = new Set(users.map((user) => user.email));
+		const received = () => smtp.received.filter((mail) => mail.to.some((to) => emails.has(to)));
+		await eventually(async () => received().length >= users.length, 60_000);
+		const rows = await runtime.db
+			.select()
+			.from(mailOutbox)
+			.where(
+				inArray(
+					mailOutbox.userId,
+					users.map((user) => user.id)
+				)
+			);
+		expect(rows.map((row) => [row.status, row.attempts])).toEqual(users.map(() => ['SENT', 1]));
+		expect(received()).toHaveLength(users.length);
+		expect(new Set(received().map((mail) => mail.to[0]))).toEqual(emails);
+	});
 });
 
 describe('when the SMTP server fails', () => {
@@ -92,6 +117,46 @@ describe('when the SMTP server fails', () => {
 		expect(await mailSend.handle(runtime, job(mail.id, 2))).toBe('skipped');
 		expect(smtp.received.filter((received) => received.to.includes(user.email))).toHaveLength(1);
 		expect((await mailsOf(runtime, user.id))[0]).toMatchObject({ status: 'SENT', attempts: 2, lastError: null });
+	});
+
+	it('delivers a batch in one go; a mail that fails fails alone, the others are sent', async () => {
+		const users = await Promise.all(Array.from({ length: 4 }, () => createUser(runtime)));
+		for (const user of users) {
+			await notify(runtime.db, { userId: user.id, type: 'GRACE_REMINDER', title: 'Two days left to pay', body: 'Top up.' });
+		}
+		const mails = (await Promise.all(users.map((user) => mailsOf(runtime, user.id)))).map(([mail]) => mail);
+		await deliverMail(runtime, mails[3].id);
+		smtp.failNext(1);
+		const attempts = [
+			{ mailId: mails[0].id, final: false },
+			{ mailId: mails[1].id, final: true },
+			{ mailId: mails[2].id, final: false },
+			{ mailId: mails[3].id, final: false },
+			{ mailId: randomUUID(), final: false }
+		];
+		const outcomes = await deliverMails(runtime, attempts);
+		// Sent in id order: the first of them is the one the server refused.
+		const order = mails
+			.slice(0, 3)
+			.map((mail) => mail.id)
+			.sort();
+		const refused = mails.findIndex((mail) => mail.id === order[0]);
+		expect(outcomes[refused]).toBeInstanceOf(Error);
+		expect((outcomes[refused] as Error).message).toMatch(/Mailbox busy/);
+		expect(outcomes.map((outcome, index) => (index === refused ? 'error' : outcome))).toEqual([
+			...[0, 1, 2].map((index) => (index === refused ? 'error' : 'sent')),
+			'skipped',
+			'skipped'
+		]);
+		const rows = await Promise.all(users.map(async (user) => (await mailsOf(runtime, user.id))[0]));
+		expect(rows[refused]).toMatchObject({ status: attempts[refused].final ? 'FAILED' : 'QUEUED', attempts: 1 });
+		expect(rows[refused].lastError).toContain('Mailbox busy');
+		for (const index of [0, 1, 2].filter((index) => index !== refused)) {
+			expect(rows[index]).toMatchObject({ status: 'SENT', attempts: 1, lastError: null });
+		}
+		expect(rows[3]).toMatchObject({ status: 'SENT', attempts: 1 });
+		for (const user of users)
+			expect(smtp.received.filter((mail) => mail.to.includes(user.email))).toHaveLength(user === users[refused] ? 0 : 1);
 	});
 
 	it('gives up on the last attempt, marking the mail FAILED', async () => {

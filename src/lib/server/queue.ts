@@ -158,6 +158,11 @@ export type QueueDefinition<N extends QueueName> = {
 	/** Jobs of this queue worked on at once by one process (default 1). */
 	concurrency?: number;
 	handle(runtime: Runtime, job: PgBoss.JobWithMetadata<JobPayloads[N]>): Promise<unknown>;
+	/**
+	 * Works a whole batch at once, where that is cheaper than job by job (a statement for all of
+	 * them): each job's outcome in order, an Error failing that job alone.
+	 */
+	handleBatch?(runtime: Runtime, jobs: PgBoss.JobWithMetadata<JobPayloads[N]>[]): Promise<unknown[]>;
 };
 
 /** Whether pg-boss will not retry this job if it fails now. */

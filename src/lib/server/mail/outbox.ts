@@ -1,10 +1,11 @@
 // The outbox: every e-mail is written here in the transaction of the event that causes it,
 // with a `mail-send` job in the same transaction, so a mail exists if and only if its event
 // commits and is never lost. The job sends it once over SMTP (retried by pg-boss when the
-// server fails) or, without SMTP_URL, keeps it here and names it in the log.
+// server fails) or, without SMTP_URL, keeps it here and names it in the log; the worker takes
+// the jobs in batches and delivers a batch's mails in one transaction (deliverMails).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { count, desc, eq, sql } from 'drizzle-orm';
+import { count, desc, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { inOneStatement, partTemplate, type StatementPart } from '../db/statement';
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
@@ -98,67 +99,110 @@ function render(runtime: Runtime, row: MailOutboxRow): RenderedMail {
 
 export type DeliveryOutcome = 'sent' | 'kept' | 'skipped';
 
+/** One mail to deliver, and whether pg-boss will try again if this attempt fails. */
+export type MailAttempt = { mailId: string; final: boolean };
+
 /**
- * Delivers one queued mail: over SMTP when SMTP_URL is set, else kept in the outbox (and
- * named in the log). The row stays locked while sending, so a second job for the same mail
- * waits and then finds it delivered. A failure is recorded and rethrown for pg-boss to
- * retry; on the final attempt the mail is marked FAILED.
+ * Delivers one queued mail (see deliverMails); a failure is recorded and rethrown for pg-boss
+ * to retry; on the final attempt the mail is marked FAILED.
  */
 export async function deliverMail(
 	runtime: Runtime,
 	mailId: string,
 	attempt: { final: boolean } = { final: true }
 ): Promise<DeliveryOutcome> {
+	const [outcome] = await deliverMails(runtime, [{ mailId, final: attempt.final }]);
+	if (outcome instanceof Error) throw outcome;
+	return outcome;
+}
+
+/**
+ * Delivers queued mails: over SMTP when SMTP_URL is set, else kept in the outbox (and named
+ * in the log). The rows stay locked while sending (in id order, so batches sharing a mail
+ * cannot deadlock), so a second job for the same mail waits and then finds it delivered.
+ * Several mails share one transaction and one UPDATE: a mail took five round trips of its
+ * own, which with its job's share was most of the CPU an administrator's credit caused
+ * (issue 16). A mail that fails is recorded (attempts, the error, FAILED on its final attempt)
+ * and its outcome is the error, for pg-boss to retry that mail's job alone; the others are
+ * done. Outcomes come in the order of `attempts`.
+ */
+export async function deliverMails(runtime: Runtime, attempts: MailAttempt[]): Promise<(DeliveryOutcome | Error)[]> {
+	const outcomes = new Map<string, DeliveryOutcome | Error>();
+	const final = new Set(attempts.filter((attempt) => attempt.final).map((attempt) => attempt.mailId));
+	const ids = [...new Set(attempts.map((attempt) => attempt.mailId))].sort();
 	try {
-		return await runtime.db.transaction(async (tx) => {
-			const [row] = await tx.select().from(mailOutbox).where(eq(mailOutbox.id, mailId)).for('update');
-			if (!row || row.status !== 'QUEUED') return 'skipped';
-			const mail = render(runtime, row);
+		await runtime.db.transaction(async (tx) => {
+			const rows = await tx.select().from(mailOutbox).where(inArray(mailOutbox.id, ids)).orderBy(mailOutbox.id).for('update');
 			const transport = smtpTransport(runtime.config.mail);
-			if (transport) {
-				await transport.sendMail({
-					from: runtime.config.mail.from,
-					to: row.to,
-					subject: mail.subject,
-					text: mail.text,
-					html: mail.html,
-					// Stable per mail, so a receiving server can tell a rare resend (a crash after
-					// the SMTP server accepted it, before this commit) from a new mail.
-					messageId: `<${row.id}@minispod>`
-				});
-			} else {
-				await keepMailFile(runtime, row, mail);
-				runtime.log.info(
-					{ mailId: row.id, kind: row.kind, to: row.to, subject: mail.subject },
-					'mail kept in the outbox (no SMTP_URL)'
-				);
+			const delivered: { id: string; mail: RenderedMail }[] = [];
+			const failed: { id: string; error: string }[] = [];
+			for (const row of rows) {
+				if (row.status !== 'QUEUED') continue;
+				try {
+					const mail = render(runtime, row);
+					await deliver(runtime, transport, row, mail);
+					delivered.push({ id: row.id, mail });
+					outcomes.set(row.id, transport ? 'sent' : 'kept');
+				} catch (error) {
+					failed.push({ id: row.id, error: errorText(error) });
+					outcomes.set(row.id, error instanceof Error ? error : new Error(String(error)));
+					runtime.log.warn({ err: error, mailId: row.id, final: final.has(row.id) }, 'sending a mail failed');
+				}
 			}
-			await tx
-				.update(mailOutbox)
-				.set({
-					...mail,
-					status: transport ? 'SENT' : 'KEPT',
-					attempts: row.attempts + 1,
-					deliveredAt: new Date(),
-					lastError: null
-				})
-				.where(eq(mailOutbox.id, row.id));
-			return transport ? 'sent' : 'kept';
+			if (delivered.length > 0) {
+				await tx.execute(sql`UPDATE ${mailOutbox} SET status = ${transport ? 'SENT' : 'KEPT'}, subject = d.subject, text = d.text,
+						html = d.html, attempts = ${mailOutbox.attempts} + 1, delivered_at = now(), last_error = NULL
+					FROM unnest(${sql.param(delivered.map((d) => d.id))}::uuid[], ${sql.param(delivered.map((d) => d.mail.subject))}::text[],
+						${sql.param(delivered.map((d) => d.mail.text))}::text[], ${sql.param(delivered.map((d) => d.mail.html))}::text[])
+						AS d(id, subject, text, html)
+					WHERE ${mailOutbox.id} = d.id`);
+			}
+			if (failed.length > 0) await recordFailures(tx, failed, final);
 		});
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		const [row] = await runtime.db.select({ attempts: mailOutbox.attempts }).from(mailOutbox).where(eq(mailOutbox.id, mailId));
-		await runtime.db
-			.update(mailOutbox)
-			.set({
-				attempts: (row?.attempts ?? 0) + 1,
-				lastError: message.slice(0, 500),
-				...(attempt.final ? { status: 'FAILED' } : {})
-			})
-			.where(eq(mailOutbox.id, mailId));
-		runtime.log.warn({ err: error, mailId, final: attempt.final }, 'sending a mail failed');
-		throw error;
+		// The transaction itself failed: every mail of it is an attempt that failed.
+		await recordFailures(
+			runtime.db,
+			ids.map((id) => ({ id, error: errorText(error) })),
+			final
+		);
+		runtime.log.warn({ err: error, mailIds: ids }, 'sending mails failed');
+		return attempts.map(() => (error instanceof Error ? error : new Error(String(error))));
 	}
+	return attempts.map((attempt) => outcomes.get(attempt.mailId) ?? 'skipped');
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+/** Counts a failed attempt on each mail still queued, marking FAILED those on their final attempt. */
+async function recordFailures(db: DbOrTx, failed: { id: string; error: string }[], final: Set<string>) {
+	await db.execute(sql`UPDATE ${mailOutbox} SET attempts = ${mailOutbox.attempts} + 1, last_error = f.error,
+			status = CASE WHEN f.final THEN 'FAILED'::mail_status ELSE ${mailOutbox.status} END
+		FROM unnest(${sql.param(failed.map((f) => f.id))}::uuid[], ${sql.param(failed.map((f) => f.error))}::text[],
+			${sql.param(failed.map((f) => final.has(f.id)))}::boolean[]) AS f(id, error, final)
+		WHERE ${mailOutbox.id} = f.id AND ${mailOutbox.status} = 'QUEUED'`);
+}
+
+/** Sends one rendered mail over SMTP, or keeps it (a file, and a line in the log) without SMTP_URL. */
+async function deliver(runtime: Runtime, transport: ReturnType<typeof smtpTransport>, row: MailOutboxRow, mail: RenderedMail) {
+	if (transport) {
+		await transport.sendMail({
+			from: runtime.config.mail.from,
+			to: row.to,
+			subject: mail.subject,
+			text: mail.text,
+			html: mail.html,
+			// Stable per mail, so a receiving server can tell a rare resend (a crash after
+			// the SMTP server accepted it, before this commit) from a new mail.
+			messageId: `<${row.id}@minispod>`
+		});
+		return;
+	}
+	await keepMailFile(runtime, row, mail);
+	runtime.log.info(
+		{ mailId: row.id, kind: row.kind, to: row.to, subject: mail.subject },
+		'mail kept in the outbox (no SMTP_URL)'
+	);
 }
 
 /** Where a mail kept without SMTP_URL is written in full, links with their tokens included. */
@@ -171,9 +215,16 @@ export const keptMailPath = (dataDir: string, mailId: string) => path.join(dataD
  */
 async function keepMailFile(runtime: Runtime, row: MailOutboxRow, mail: RenderedMail) {
 	const file = keptMailPath(runtime.config.dataDir, row.id);
-	await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
 	const headers = [`To: ${row.to}`, `Kind: ${row.kind}`, `Subject: ${mail.subject}`];
-	await writeFile(file, `${headers.join('\n')}\n\n${mail.text}`, { mode: 0o600 });
+	const content = `${headers.join('\n')}\n\n${mail.text}`;
+	try {
+		await writeFile(file, content, { mode: 0o600 });
+	} catch (error) {
+		// The folder is made by the first mail kept, not looked for by every one.
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+		await writeFile(file, content, { mode: 0o600 });
+	}
 }
 
 /** The outbox, newest first, for the admin page: what was sent, kept or failed. */
