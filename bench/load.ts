@@ -60,23 +60,39 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
- * CPU time used so far by the PostgreSQL of the app's data directory: its postmaster and every
- * process it started (backends, WAL writer, checkpointer, …), in milliseconds. A backend that
- * exits takes its time with it, so read the difference over a run whose connections stay open.
+ * CPU time used so far by each process of the PostgreSQL of the app's data directory: its
+ * postmaster and every process it started (backends, WAL writer, checkpointer, …), in
+ * milliseconds by pid.
  */
-export function postgresCpuMs(dataDir: string): number {
+function postgresCpuByPid(dataDir: string): Map<string, number> {
 	const postmaster = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0];
-	let total = 0;
+	const byPid = new Map<string, number>();
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
 			const fields = statFields(entry);
-			if (entry === postmaster || fields[1] === postmaster) total += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
+			if (entry === postmaster || fields[1] === postmaster)
+				byPid.set(entry, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS);
 		} catch {
 			// The process ended meanwhile.
 		}
 	}
-	return total;
+	return byPid;
+}
+
+/**
+ * Starts counting the CPU that PostgreSQL uses; the function returned gives the milliseconds
+ * used since. A backend that exits meanwhile takes its time with it (not counted; a sum of
+ * totals would even go down, as the app's pool closes idle connections), so measure over runs
+ * whose connections stay open; a backend started meanwhile counts in full.
+ */
+export function postgresCpu(dataDir: string): () => number {
+	const before = postgresCpuByPid(dataDir);
+	return () => {
+		let used = 0;
+		for (const [pid, ms] of postgresCpuByPid(dataDir)) used += ms - (before.get(pid) ?? 0);
+		return used;
+	};
 }
 
 /** Resident memory of a process in MB (VmRSS). */
