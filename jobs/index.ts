@@ -5,6 +5,7 @@ import type { Runtime } from '$lib/server/runtime';
 import { runWithContext } from '$lib/server/request-context';
 import { recoverInterruptedWork } from '$lib/server/provisioning/recovery';
 import { observeJob } from '$lib/server/metrics';
+import { asError } from '$lib/server/errors';
 import { withSchemaLock } from '$lib/server/db/migrate';
 import { QUEUE_NAMES, type JobPayloads, type QueueDefinition, type QueueName } from '$lib/server/queue';
 import { deprovisionInstanceQueue } from './deprovision-instance';
@@ -140,9 +141,7 @@ async function runBatch(
 	jobs: PgBoss.JobWithMetadata<JobPayloads[QueueName]>[]
 ) {
 	const outcomes = await runWithContext({ queue: queue.name }, () =>
-		queue.handleBatch!(runtime, jobs).catch((error: unknown) =>
-			jobs.map(() => (error instanceof Error ? error : new Error(String(error))))
-		)
+		queue.handleBatch!(runtime, jobs).catch((error: unknown) => jobs.map(() => asError(error)))
 	);
 	return Promise.all(
 		jobs.map((job, index) =>

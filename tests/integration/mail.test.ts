@@ -17,6 +17,7 @@ import { queuedJobs } from '../support/fixtures';
 import { expectInvariants } from '../support/invariants';
 import { rejection } from '../support/errors';
 import { eventually } from '../support/kube';
+import { scaled } from '../support/processes';
 import { mailsOf } from '../support/billing';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 
@@ -73,7 +74,7 @@ describe('with SMTP_URL', () => {
 		);
 		const emails = new Set(users.map((user) => user.email));
 		const received = () => smtp.received.filter((mail) => mail.to.some((to) => emails.has(to)));
-		await eventually(async () => received().length >= users.length, 60_000);
+		await eventually(async () => received().length >= users.length, scaled(30_000));
 		const rows = await runtime.db
 			.select()
 			.from(mailOutbox)

@@ -110,15 +110,14 @@ describe('statements built from templates', () => {
 	it("are rendered once per shape and filled with each call's values", async () => {
 		let built = 0;
 		const run = (word: string) =>
-			executeShaped<{ word: string }>(
-				runtime.db,
-				'test-echo',
-				() => {
+			executeShaped<{ word: string }>(runtime.db, {
+				name: 'test-echo',
+				build: () => {
 					built++;
 					return sql`SELECT ${sql.placeholder('echo.word')}::text AS word`;
 				},
-				{ 'echo.word': word }
-			);
+				values: { 'echo.word': word }
+			});
 		const texts = await statementsDuring(async () => {
 			expect((await run('satu')).rows).toEqual([{ word: 'satu' }]);
 			expect((await run('dua')).rows).toEqual([{ word: 'dua' }]);

@@ -66,6 +66,9 @@ export class AppError extends Error {
 }
 
 /** "Subscription not found." in English (the log's noun); a general sentence in Indonesian. */
+/** What was thrown, as an Error (a thrown string or object wrapped). */
+export const asError = (thrown: unknown): Error => (thrown instanceof Error ? thrown : new Error(String(thrown)));
+
 export const notFound = (what: string) =>
 	new AppError('NOT_FOUND', (locale) => (locale === 'en' ? `${what} not found.` : m.srv_not_found({}, { locale })));
 export const forbidden = (message: Sentence = say(m.srv_forbidden)) => new AppError('FORBIDDEN', message);

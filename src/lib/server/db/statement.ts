@@ -51,7 +51,7 @@ export function partTemplate<K extends string>(
  * The shape of parts made only of templates (their names and templates), so a statement of
  * them can be rendered once; null when one of them is not a template.
  */
-export function partsShape(parts: StatementPart[]): string | null {
+function partsShape(parts: StatementPart[]): string | null {
 	let shape = '';
 	for (const part of parts) {
 		const number = part.values ? templateNumbers.get(part.sql) : undefined;
@@ -62,7 +62,7 @@ export function partsShape(parts: StatementPart[]): string | null {
 }
 
 /** Every part's values in one record (placeholder names are scoped by part name). */
-export function partsValues(parts: StatementPart[]): StatementValues {
+function partsValues(parts: StatementPart[]): StatementValues {
 	return Object.assign({}, ...parts.map((part) => part.values ?? {}));
 }
 
@@ -117,21 +117,24 @@ function execute<T>(db: DbOrTx, query: Query, values: StatementValues) {
 const shapes = new Map<string, Query>();
 
 /**
- * executePrepared for a statement whose text `shape` decides (a name for how `build` makes
- * it, and partsShape of the templates in it): rendered the first time, afterwards taken as
- * it is with `values` in its placeholders. Without a shape it is rendered every time.
+ * executePrepared for a statement that `build` makes the same way each time (`name` says which
+ * way) around `parts`: when every part is a template (partTemplate), it is rendered the first
+ * time and afterwards taken as it is, with `values` and the parts' values in its
+ * placeholders; otherwise it is rendered every time.
  */
 export async function executeShaped<T extends Record<string, unknown>>(
 	db: DbOrTx,
-	shape: string | null,
-	build: () => SQL,
-	values: StatementValues
+	statement: { name: string; parts?: StatementPart[]; build: () => SQL; values?: StatementValues }
 ): Promise<{ rows: T[] }> {
+	const { name, parts = [], build } = statement;
+	const values = { ...statement.values, ...partsValues(parts) };
+	const shape = partsShape(parts);
 	if (shape === null) return executePrepared<T>(db, build(), values);
-	let query = shapes.get(shape);
+	const key = `${name}|${shape}`;
+	let query = shapes.get(key);
 	if (!query) {
 		query = dialect.sqlToQuery(build());
-		shapes.set(shape, query);
+		shapes.set(key, query);
 	}
 	return execute<T>(db, query, values);
 }
@@ -144,16 +147,14 @@ export async function executeShaped<T extends Record<string, unknown>>(
  */
 export async function inOneStatement(db: DbOrTx, parts: StatementPart[]): Promise<StatementRows> {
 	if (parts.length === 0) return {};
-	const shape = partsShape(parts);
-	const { rows } = await executeShaped<StatementRows>(
-		db,
-		shape === null ? null : `parts|${shape}`,
-		() => {
+	const { rows } = await executeShaped<StatementRows>(db, {
+		name: 'parts',
+		parts,
+		build: () => {
 			const { ctes, results } = partsSql(parts);
 			return sql`WITH ${ctes} SELECT ${results}`;
-		},
-		partsValues(parts)
-	);
+		}
+	});
 	return rows[0];
 }
 

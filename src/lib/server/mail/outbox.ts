@@ -11,6 +11,7 @@ import { inOneStatement, partTemplate, type StatementPart } from '../db/statemen
 import { mailOutbox, users, type MailOutboxRow } from '../db/schema';
 import { insertJobsSql } from '../queue';
 import type { Runtime } from '../runtime';
+import { asError } from '../errors';
 import { isMailKind, renderMail, type MailKind, type MailTemplates, type RenderedMail } from './templates';
 import { smtpTransport } from './transport';
 import type { Locale } from '$lib/statuses';
@@ -145,7 +146,7 @@ export async function deliverMails(runtime: Runtime, attempts: MailAttempt[]): P
 					outcomes.set(row.id, transport ? 'sent' : 'kept');
 				} catch (error) {
 					failed.push({ id: row.id, error: errorText(error) });
-					outcomes.set(row.id, error instanceof Error ? error : new Error(String(error)));
+					outcomes.set(row.id, asError(error));
 					runtime.log.warn({ err: error, mailId: row.id, final: final.has(row.id) }, 'sending a mail failed');
 				}
 			}
@@ -167,12 +168,12 @@ export async function deliverMails(runtime: Runtime, attempts: MailAttempt[]): P
 			final
 		);
 		runtime.log.warn({ err: error, mailIds: ids }, 'sending mails failed');
-		return attempts.map(() => (error instanceof Error ? error : new Error(String(error))));
+		return attempts.map(() => asError(error));
 	}
 	return attempts.map((attempt) => outcomes.get(attempt.mailId) ?? 'skipped');
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+const errorText = (error: unknown) => asError(error).message.slice(0, 500);
 
 /** Counts a failed attempt on each mail still queued, marking FAILED those on their final attempt. */
 async function recordFailures(db: DbOrTx, failed: { id: string; error: string }[], final: Set<string>) {

@@ -13,9 +13,7 @@ import {
 	executePrepared,
 	executeShaped,
 	inOneStatement,
-	partsShape,
 	partsSql,
-	partsValues,
 	renderedOnce,
 	type StatementPart,
 	type StatementRows,
@@ -154,7 +152,6 @@ async function writeAlone(
 	if (parts.some((part) => part.name === 'refused' || transactionColumns.some(([key]) => key === part.name))) {
 		throw new Error('A statement part is named like a ledger column');
 	}
-	const shape = partsShape(parts);
 	const build = () => {
 		const { ctes, results } = parts.length ? partsSql(parts) : { ctes: null, results: null };
 		return sql`WITH ${changesSql}${ctes ? sql`, ${ctes}` : sql``}
@@ -163,9 +160,11 @@ async function writeAlone(
 				LEFT JOIN ledger_rows ON true`;
 	};
 	try {
-		const { rows } = await executeShaped<Record<string, unknown>>(db, shape === null ? null : `ledger-alone|${shape}`, build, {
-			...changesValues([change], [id]),
-			...partsValues(parts)
+		const { rows } = await executeShaped<Record<string, unknown>>(db, {
+			name: 'ledger-alone',
+			parts,
+			build,
+			values: changesValues([change], [id])
 		});
 		const [row] = rows;
 		const written: StatementRows = {};
@@ -320,11 +319,12 @@ function planMoves(changes: BalanceChange[]) {
  * then looks closer. The ledger's statements are built once, with placeholders
  * (db/statement.ts, partTemplate), and filled per call.
  */
+const moveValue = (key: string) => sql.placeholder(`move.${key}`);
 const moveBalances = sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
 		total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent
-	FROM unnest(${sql.placeholder('move.ids')}::uuid[], ${sql.placeholder('move.amounts')}::bigint[],
-		${sql.placeholder('move.topUps')}::bigint[], ${sql.placeholder('move.spent')}::bigint[],
-		${sql.placeholder('move.lowest')}::bigint[], ${sql.placeholder('move.caps')}::bigint[])
+	FROM unnest(${moveValue('ids')}::uuid[], ${moveValue('amounts')}::bigint[],
+		${moveValue('topUps')}::bigint[], ${moveValue('spent')}::bigint[],
+		${moveValue('lowest')}::bigint[], ${moveValue('caps')}::bigint[])
 		AS d(id, amount, top_up, spent, lowest, cap)
 	WHERE ${users.id} = d.id AND ${users.creditBalance} + d.lowest >= 0 AND (d.cap IS NULL OR ${users.creditBalance} <= d.cap)
 	RETURNING ${users.id} AS id, ${users.creditBalance} - d.amount AS before`;
@@ -422,14 +422,13 @@ function changesValues(changes: BalanceChange[], ids: string[]): StatementValues
  */
 async function writeChanges(tx: Tx, changes: BalanceChange[]): Promise<Written> {
 	const ids = changes.map(() => randomUUID());
-	const result = await executeShaped<Record<string, unknown> & { moved: string[] }>(
-		tx,
-		'ledger-batch',
-		() => sql`WITH ${changesSql}
+	const result = await executeShaped<Record<string, unknown> & { moved: string[] }>(tx, {
+		name: 'ledger-batch',
+		build: () => sql`WITH ${changesSql}
 			SELECT m.moved, ledger_rows.* FROM (SELECT coalesce(array_agg(id::text), '{}') AS moved FROM ledger_moved) m
 				LEFT JOIN ledger_rows ON true`,
-		changesValues(changes, ids)
-	);
+		values: changesValues(changes, ids)
+	});
 	const rows = result.rows.filter((raw) => raw.id !== null && raw.id !== undefined).map(toTransaction);
 	return { moved: result.rows[0].moved, rows };
 }
