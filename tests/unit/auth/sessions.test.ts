@@ -17,6 +17,11 @@ describe('session tokens', () => {
 		expect(sessionIdFromToken(token)).toBe(id);
 		expect(sessionIdFromToken(generateSessionToken())).not.toBe(id);
 	});
+
+	it('keep the ids of sessions already stored: SHA-256 in lowercase hex', () => {
+		// FIPS 180-2's example "abc" (https://csrc.nist.gov/projects/cryptographic-standards-and-guidelines/example-values).
+		expect(sessionIdFromToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+	});
 });
 
 describe('passwords', () => {

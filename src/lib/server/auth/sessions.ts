@@ -1,7 +1,7 @@
 // Sessions as in the Lucia guide: a random token lives only in the httpOnly cookie; the
 // database keeps its SHA-256. Sessions expire and are renewed while in use.
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
 import { eq, lt, sql } from 'drizzle-orm';
 import { prepared, type DbOrTx } from '../db/client';
@@ -21,8 +21,12 @@ export function generateSessionToken(): string {
 	return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+/**
+ * The stored id of a token: its SHA-256 in hex. Every signed-in request computes it, so with
+ * node:crypto (OpenSSL), about 0.6 µs, rather than @oslojs/crypto's JavaScript, 3.4 µs (issue 16).
+ */
 export function sessionIdFromToken(token: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+	return createHash('sha256').update(token).digest('hex');
 }
 
 export async function createSession(
