@@ -63,6 +63,42 @@ describe('wallet.transactions', () => {
 		expect(beyond.items).toEqual([]);
 	});
 
+	it('shows each row in the list as its detail shows it, reading only the columns its view needs', async () => {
+		const user = await createUser(runtime);
+		const api = await callerFor(runtime, user);
+		const credit = await ledgerEntry(user, 'ADMIN_ADJUSTMENT', 50_000, 'same-credit', '2025-04-01T10:00:00+07:00');
+		const ended = [];
+		// A top-up of each way of ending that the history tells apart by its metadata, one under
+		// review and one with a transfer proof.
+		for (const [index, change] of [
+			{ status: 'FAILED', metadata: { rejectionReason: 'No transfer arrived.' } },
+			{ status: 'FAILED', metadata: { cancelReason: 'expired', cancelSource: 'job' } },
+			{ status: 'FAILED', metadata: { cancelReason: 'cancelled' } },
+			{ status: 'FAILED', metadata: {} },
+			{ status: 'PENDING', metadata: { note: 'kept' }, flaggedAt: new Date(), paymentProof: 'proofs/x.png' }
+		].entries()) {
+			const { transactionId } = await api.wallet.topUp({ amount: 10_000 + index * 1_000, method: 'QRIS' });
+			await runtime.db
+				.update(transactions)
+				.set(change as Partial<typeof transactions.$inferInsert>)
+				.where(eq(transactions.id, transactionId));
+			ended.push(transactionId);
+		}
+		for (const filter of [{}, { status: 'FAILED' as const }]) {
+			const { items } = await api.wallet.transactions(filter);
+			expect(items.length).toBe('status' in filter ? 4 : 6);
+			for (const item of items) {
+				const detail = await api.wallet.transaction({ id: item.id });
+				expect(item).toEqual(Object.fromEntries(Object.keys(item).map((key) => [key, detail[key as keyof typeof detail]])));
+			}
+			if (!('status' in filter)) expect(items.map((item) => item.id)).toContain(credit.id);
+		}
+		const { items } = await api.wallet.transactions();
+		const byId = new Map(items.map((item) => [item.id, item]));
+		expect(ended.map((id) => byId.get(id)?.displayStatus)).toEqual(['REJECTED', 'EXPIRED', 'CANCELLED', 'FAILED', 'PENDING']);
+		expect(byId.get(ended[4])).toMatchObject({ underReview: true, hasProof: true });
+	});
+
 	it('filters by type, status and an inclusive date range in Jakarta time', async () => {
 		const api = await callerFor(runtime, owner);
 		expect((await api.wallet.transactions({ type: 'SUBSCRIPTION' })).total).toBe(25);

@@ -34,7 +34,31 @@ export const transactionViewSchema = z.object({
 });
 export type TransactionView = z.infer<typeof transactionViewSchema>;
 
-function displayStatus(row: Transaction): TransactionView['displayStatus'] {
+/**
+ * The columns of a ledger row that its view reads: the history selects only these
+ * (history.ts), a detail the whole row.
+ */
+export type TransactionListRow = Pick<
+	Transaction,
+	| 'id'
+	| 'type'
+	| 'status'
+	| 'amount'
+	| 'balanceBefore'
+	| 'balanceAfter'
+	| 'description'
+	| 'text'
+	| 'metadata'
+	| 'paymentMethod'
+	| 'orderId'
+	| 'paymentProof'
+	| 'flaggedAt'
+	| 'flagResolvedAt'
+	| 'createdAt'
+	| 'completedAt'
+>;
+
+function displayStatus(row: TransactionListRow): TransactionView['displayStatus'] {
 	if (row.status !== 'FAILED') return row.status;
 	const metadata = meta(row);
 	if (metadata.rejectionReason) return 'REJECTED';
@@ -46,7 +70,7 @@ function displayStatus(row: Transaction): TransactionView['displayStatus'] {
 }
 
 /** What a customer sees of a ledger row: never tokens, files on disk or admin notes. */
-export function toTransactionView(row: Transaction): TransactionView {
+export function toTransactionView(row: TransactionListRow): TransactionView {
 	return {
 		id: row.id,
 		type: row.type,
