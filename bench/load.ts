@@ -8,7 +8,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { percentile } from './stats';
 
-export type Target = { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: () => string };
+/** `status`: the answer expected (any 2xx when absent); any other counts as an error. */
+export type Target = {
+	url: string;
+	method?: 'GET' | 'POST';
+	headers?: Record<string, string>;
+	body?: () => string;
+	status?: number;
+};
+
+const answered = (target: Target, status: number) => (target.status ? status === target.status : status >= 200 && status < 300);
 
 export type RunResult = {
 	requests: number;
@@ -130,7 +139,7 @@ export async function closedLoop(target: Target, connections: number, durationMs
 			while (performance.now() < until) {
 				const sent = performance.now();
 				const status = await send(agent, target);
-				if (status >= 200 && status < 300) latencies.push(performance.now() - sent);
+				if (answered(target, status)) latencies.push(performance.now() - sent);
 				else errors += 1;
 			}
 		})
@@ -159,7 +168,7 @@ export async function fixedRate(target: Target, rate: number, durationMs: number
 		if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
 		pending.push(
 			send(agent, target).then((status) => {
-				if (status >= 200 && status < 300) latencies.push(performance.now() - due);
+				if (answered(target, status)) latencies.push(performance.now() - due);
 				else errors += 1;
 			})
 		);

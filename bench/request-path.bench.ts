@@ -74,13 +74,14 @@ afterAll(async () => {
 
 const trpc = (procedure: string) => `/api/trpc/${procedure}`;
 
-type ReadCase = { label: string; app: string; baseline: string };
+/** `target`: issue 16's throughput target for the case, as a share of the bare server's rate. */
+type ReadCase = { label: string; app: string; baseline: string; target: number };
 const ALL_READS: ReadCase[] = [
-	{ label: 'catalog.services', app: trpc('catalog.services'), baseline: '/catalog.services' },
-	{ label: 'wallet.balance', app: trpc('wallet.balance'), baseline: '/wallet.balance' },
-	{ label: 'wallet.transactions', app: trpc('wallet.transactions'), baseline: '/wallet.transactions' },
-	{ label: 'GET /catalog (SSR)', app: '/catalog', baseline: '/catalog' },
-	{ label: 'GET /subscriptions (SSR dashboard)', app: '/subscriptions', baseline: '/subscriptions' }
+	{ label: 'catalog.services', app: trpc('catalog.services'), baseline: '/catalog.services', target: 0.7 },
+	{ label: 'wallet.balance', app: trpc('wallet.balance'), baseline: '/wallet.balance', target: 0.7 },
+	{ label: 'wallet.transactions', app: trpc('wallet.transactions'), baseline: '/wallet.transactions', target: 0.7 },
+	{ label: 'GET /catalog (SSR)', app: '/catalog', baseline: '/catalog', target: 0.5 },
+	{ label: 'GET /subscriptions (SSR dashboard)', app: '/subscriptions', baseline: '/subscriptions', target: 0.5 }
 ];
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean) ?? [];
 const READS = only.length ? ALL_READS.filter((read) => only.some((part) => read.label.includes(part))) : ALL_READS;
@@ -102,6 +103,22 @@ async function bodyBytes(target: Target): Promise<number> {
 }
 const ratio = (value: number) => value.toFixed(2);
 const cpuPerRequest = (run: RunResult) => run.cpuMs / Math.max(1, run.requests);
+
+type AtTen = { bareRps: number; oursCpu: number };
+/** Each read case at 10 connections as the throughput test measured it: the floors' table reads it. */
+const atTen = new Map<string, AtTen>();
+
+/** A read case at 10 connections, interleaved with its baseline, when the throughput test did not run. */
+async function measureAtTen(target: ReadCase): Promise<AtTen> {
+	const [bareRps, oursCpu]: number[][] = [[], []];
+	await closedLoop(read(app.url, target.app), 10, SECONDS * 1000, appPid);
+	await closedLoop(read(baseline.url, target.baseline), 10, SECONDS * 1000, baseline.pid);
+	for (let round = 0; round < ROUNDS; round++) {
+		oursCpu.push(cpuPerRequest(await closedLoop(read(app.url, target.app), 10, SECONDS * 1000, appPid)));
+		bareRps.push((await closedLoop(read(baseline.url, target.baseline), 10, SECONDS * 1000, baseline.pid)).rps);
+	}
+	return { bareRps: median(bareRps), oursCpu: median(oursCpu) };
+}
 
 describe('request path: MinisPod against a bare node:http + pg server on the same SQL', () => {
 	it('measures throughput and CPU per request at 10 and 50 connections', async () => {
@@ -142,6 +159,7 @@ describe('request path: MinisPod against a bare node:http + pg server on the sam
 			const bareRps = median(bare.map((run) => run.rps));
 			const oursCpu = median(ours.map(cpuPerRequest));
 			const bareCpu = median(bare.map(cpuPerRequest));
+			if (connections === '10') atTen.set(label, { bareRps, oursCpu });
 			return {
 				case: label,
 				connections: Number(connections),
@@ -157,6 +175,51 @@ describe('request path: MinisPod against a bare node:http + pg server on the sam
 			};
 		});
 		console.log(`\nRequest path, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s`);
+		console.table(rows);
+	});
+
+	it('measures the cheapest call and page MinisPod serves against the CPU each target leaves a request', async () => {
+		// The cheapest call: a signed-in query whose answer the process holds (the catalog's
+		// categories): the session lookup and the direct path's handling of a tRPC call, no other
+		// SQL. The cheapest page: a signed-in visit to a path no route serves, the site's layout
+		// around the 404 message: the session lookup, the server hook and SvelteKit rendering a
+		// page with the layout's data, and no load of its own.
+		const floors = {
+			call: read(app.url, trpc('catalog.categories')),
+			page: { ...read(app.url, '/no-such-page'), status: 404 }
+		};
+		const kinds = ['call', 'page'] as const;
+		const cpu = { call: [] as number[], page: [] as number[] };
+		for (const kind of kinds) {
+			expect((await closedLoop(floors[kind], 1, 200, appPid)).errors, kind).toBe(0);
+			await closedLoop(floors[kind], 10, SECONDS * 1000, appPid);
+		}
+		for (let round = 0; round < ROUNDS; round++) {
+			for (const kind of kinds) cpu[kind].push(cpuPerRequest(await closedLoop(floors[kind], 10, SECONDS * 1000, appPid)));
+		}
+		const floor = { call: median(cpu.call), page: median(cpu.page) };
+		const ms2 = (value: number) => `${value.toFixed(2)} ms`;
+		const rows = [];
+		for (const target of READS) {
+			const measured = atTen.get(target.label) ?? (await measureAtTen(target));
+			// The web process is one thread: at the target rate, one core's CPU shared by its requests.
+			const budget = 1000 / (target.target * measured.bareRps);
+			const kind = target.app.startsWith('/api/trpc/') ? 'call' : 'page';
+			rows.push({
+				case: target.label,
+				target: target.target,
+				'bare req/s': Math.round(measured.bareRps),
+				'CPU a request may take': ms2(budget),
+				'MinisPod CPU/req': ms2(measured.oursCpu),
+				floor: `${kind} ${ms2(floor[kind])}`,
+				'left for the case itself': ms2(budget - floor[kind])
+			});
+		}
+		console.log(
+			`\nThe cheapest signed-in call (catalog.categories, held in the process) and page (a 404 in the site's layout), medians of ${ROUNDS} rounds` +
+				` of ${SECONDS} s at 10 connections: ${ms2(floor.call)} and ${ms2(floor.page)} of CPU.` +
+				' A case reaches its target only if its CPU per request fits in one core at the target rate (the web process is one thread):'
+		);
 		console.table(rows);
 	});
 
@@ -226,13 +289,14 @@ describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT
 		let next = 0;
 		const spread = adjust(() => writers[next++ % writers.length].id);
 		const hot = adjust(() => writers[0].id);
+		// target: issue 16's share of the pgbench-like rate.
 		const cases = [
-			{ label: '8 clients, 8 customers', ours: spread, bare: (client: number) => client + 1 },
-			{ label: '8 clients, 1 customer', ours: hot, bare: () => 1 }
+			{ label: '8 clients, 8 customers', ours: spread, bare: (client: number) => client + 1, target: 0.3 },
+			{ label: '8 clients, 1 customer', ours: hot, bare: () => 1, target: 0.5 }
 		];
 		const rows = [];
 		const ms = (values: number[]) => `${median(values).toFixed(2)} ms`;
-		for (const { label, ours, bare } of cases) {
+		for (const { label, ours, bare, target } of cases) {
 			const [answeredRps, oursRps, bareRps, drainSeconds]: number[][] = [[], [], [], []];
 			// CPU per write: the web process's and PostgreSQL's for an adjustment with its mail
 			// sent, PostgreSQL's for a pgbench-like write (all on the same two cores as the load
@@ -265,12 +329,16 @@ describe('money writes: admin.wallet.adjust against pgbench-like UPDATE + INSERT
 				'answered ratio': ratio(median(answeredRps) / median(bareRps)),
 				'web CPU/adjust': ms(webMs),
 				'PostgreSQL CPU/adjust': ms(postgresMs),
-				'PostgreSQL CPU/pgbench-like': ms(barePostgresMs)
+				'PostgreSQL CPU/pgbench-like': ms(barePostgresMs),
+				// The two cores' CPU per adjustment at the target rate, for the web process,
+				// PostgreSQL and the load generator together.
+				'CPU an adjustment may take': `${(2000 / (target * median(bareRps))).toFixed(2)} ms`
 			});
 		}
 		console.log(
 			`\nMoney writes, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s. adjust/s counts an adjustment done when` +
-				' the mail it causes is sent too (the time until the outbox has nothing queued); answered/s counts the answers alone.'
+				' the mail it causes is sent too (the time until the outbox has nothing queued); answered/s counts the answers alone.' +
+				' At the target rate (0.3 of the pgbench-like rate on 8 rows, 0.5 on one) the two cores leave an adjustment the CPU in the last column.'
 		);
 		console.table(rows);
 	});
