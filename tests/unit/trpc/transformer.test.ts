@@ -2,7 +2,7 @@
 // the browser with superjson: for any value, the walk writes what superjson.serialize writes.
 import { describe, expect, it } from 'vitest';
 import superjson from 'superjson';
-import { serialize } from '../../../src/lib/server/trpc/transformer';
+import { isoString, serialize } from '../../../src/lib/server/trpc/transformer';
 import { toTransactionView } from '../../../src/lib/server/wallet/views';
 
 /** mulberry32: the same values on every run, so a failure can be replayed. */
@@ -87,6 +87,21 @@ describe('the answer writer', () => {
 			meta: { values: { 'items.0.createdAt': ['Date'], 'items.0.a\\.b': ['undefined'] }, v: 1 }
 		});
 		expect(serialize({ count: 2, names: ['a', 'b'] })).toEqual({ json: { count: 2, names: ['a', 'b'] } });
+	});
+
+	it('writes every Date as toISOString writes it', () => {
+		const next = random(7);
+		const dates = [
+			0,
+			-1,
+			1,
+			Date.UTC(999, 11, 31, 23, 59, 59, 999),
+			Date.UTC(1000, 0, 1),
+			Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+		];
+		dates.push(Date.UTC(10000, 0, 1), -62198755200000, 8.64e15, -8.64e15);
+		for (let index = 0; index < 2000; index++) dates.push(Math.floor((next() - 0.3) * 4e12));
+		for (const time of dates) expect(isoString(new Date(time)), String(time)).toBe(new Date(time).toISOString());
 	});
 
 	it('hands values it does not walk to superjson', () => {
