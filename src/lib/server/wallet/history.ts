@@ -2,7 +2,6 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { prepared, type DbOrTx } from '../db/client';
-import { executeShaped } from '../db/statement';
 import { transactions, users, type Transaction, type TransactionStatus, type TransactionType } from '../db/schema';
 import { notFound } from '../errors';
 import { idSchema } from '../validation';
@@ -64,38 +63,15 @@ const listColumns = {
 	completedAt: transactions.completedAt
 } satisfies Record<keyof TransactionListRow, unknown>;
 
-/**
- * The unfiltered page (the wallet page's first view) as one prepared statement whose rows are
- * mapped here, not by drizzle, which looks up each selected field's kind again for every cell:
- * about a tenth of a twenty-row page's CPU (issue 16). The columns come back under the view
- * row's names; timestamps as PostgreSQL writes them, as drizzle's own client reads them.
- */
-const historyPage = () =>
-	sql`SELECT ${sql.join(
-		Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${sql.identifier(name)}`),
-		sql`, `
-	)}
-		FROM ${transactions} WHERE ${transactions.userId} = ${sql.placeholder('userId')}
-		ORDER BY ${transactions.createdAt} DESC, ${transactions.id} DESC
-		LIMIT ${sql.placeholder('limit')} OFFSET ${sql.placeholder('offset')}`;
-
-type HistoryRow = Omit<TransactionListRow, 'createdAt' | 'completedAt' | 'flaggedAt' | 'flagResolvedAt'> & {
-	createdAt: string;
-	completedAt: string | null;
-	flaggedAt: string | null;
-	flagResolvedAt: string | null;
-};
-
-/** A row of historyPage as its view reads it: its timestamps as Dates. */
-function historyRow(row: HistoryRow): TransactionListRow {
-	return {
-		...row,
-		createdAt: new Date(row.createdAt),
-		completedAt: row.completedAt === null ? null : new Date(row.completedAt),
-		flaggedAt: row.flaggedAt === null ? null : new Date(row.flaggedAt),
-		flagResolvedAt: row.flagResolvedAt === null ? null : new Date(row.flagResolvedAt)
-	};
-}
+const historyPage = (db: DbOrTx) =>
+	db
+		.select(listColumns)
+		.from(transactions)
+		.where(eq(transactions.userId, sql.placeholder('userId')))
+		.orderBy(desc(transactions.createdAt), desc(transactions.id))
+		.limit(sql.placeholder('limit'))
+		.offset(sql.placeholder('offset'))
+		.prepare('wallet_history');
 
 const historyCount = (db: DbOrTx) =>
 	db
@@ -116,11 +92,7 @@ export async function listTransactions(db: DbOrTx, userId: string, filter: Trans
 	const [rows, [total]] =
 		conditions.length === 1
 			? await Promise.all([
-					executeShaped<HistoryRow>(db, {
-						name: 'wallet_history',
-						build: historyPage,
-						values: { userId, limit: pageSize, offset: (page - 1) * pageSize }
-					}).then(({ rows }) => rows.map(historyRow)),
+					prepared(db, 'wallet_history', historyPage).execute({ userId, limit: pageSize, offset: (page - 1) * pageSize }),
 					prepared(db, 'wallet_history_count', historyCount).execute({ userId })
 				])
 			: await Promise.all([
