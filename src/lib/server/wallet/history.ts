@@ -41,8 +41,8 @@ export type TransactionFilter = {
 /**
  * What the history shows of a row (views.ts, toTransactionView) rather than the whole row: no
  * keys, references or notes to read and map, and the metadata (a gateway's payload, for a
- * top-up) only of a failed row, whose kind of failure it tells. A page of twenty rows spent
- * about a quarter of its CPU parsing and mapping columns (issue 16).
+ * top-up) only of a failed row, whose kind of failure it tells. Parsing and mapping columns
+ * was about a quarter of a twenty-row page's profile (issue 16).
  */
 const listColumns = {
 	id: transactions.id,
