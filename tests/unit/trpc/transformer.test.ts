@@ -104,6 +104,21 @@ describe('the answer writer', () => {
 		for (const time of dates) expect(isoString(new Date(time)), String(time)).toBe(new Date(time).toISOString());
 	});
 
+	it('copies only what it writes differently, and never changes the value it is given', () => {
+		const at = new Date('2026-11-26T01:02:03.004Z');
+		const plainPart = { name: 'n8n', tags: ['a', 'b'] };
+		const value = { plainPart, items: [{ createdAt: at, note: 'x' }, { createdAt: null }], gap: [undefined] };
+		const before = structuredClone(value);
+		const written = serialize(value) as { json: typeof value };
+		expect(value).toStrictEqual(before);
+		expect(value.items[0].createdAt).toBe(at);
+		// Nothing in it is written differently: the same object.
+		expect(written.json.plainPart).toBe(plainPart);
+		expect(written.json.items[1]).toBe(value.items[1]);
+		expect(written.json.items[0]).not.toBe(value.items[0]);
+		expect(outcome(serialize, value)).toStrictEqual(outcome(superjson.serialize, value));
+	});
+
 	it('hands values it does not walk to superjson', () => {
 		const shared = new Date('2026-01-01T00:00:00Z');
 		const value = { createdAt: shared, updatedAt: shared, size: 10n };

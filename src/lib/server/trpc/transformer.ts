@@ -91,28 +91,35 @@ function plain(value: unknown, walk: Walk): unknown {
 				annotate(walk, ['Date']);
 				return isoString(value);
 			}
+			// A container is copied only when something in it is written differently (a Date, an
+			// undefined, or a container holding one), and then by a spread, with only those
+			// entries set again: building each copy key by key was most of the walk (issue 16).
 			if (Array.isArray(value)) {
-				const out: unknown[] = new Array(value.length);
+				let out: unknown[] | null = null;
 				for (let index = 0; index < value.length; index++) {
 					// A hole stays a hole in superjson's copy.
 					if (!(index in value)) throw needsSuperjson;
+					const item: unknown = value[index];
 					walk.path.push(index);
-					out[index] = plain(value[index], walk);
+					const written = plain(item, walk);
 					walk.path.pop();
+					if (written !== item) (out ??= value.slice())[index] = written;
 				}
-				return out;
+				return out ?? value;
 			}
 			const prototype = Object.getPrototypeOf(value);
 			if (prototype !== Object.prototype && prototype !== null) throw needsSuperjson;
-			const out: Record<string, unknown> = {};
+			let out: Record<string, unknown> | null = null;
 			for (const key of Object.keys(value)) {
 				// superjson refuses these (prototype pollution); let it say so.
 				if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw needsSuperjson;
+				const item = (value as Record<string, unknown>)[key];
 				walk.path.push(key);
-				out[key] = plain((value as Record<string, unknown>)[key], walk);
+				const written = plain(item, walk);
 				walk.path.pop();
+				if (written !== item) (out ??= { ...value })[key] = written;
 			}
-			return out;
+			return out ?? value;
 		}
 		default:
 			// bigint, symbol, function
