@@ -127,7 +127,10 @@ function plain(value: unknown, walk: Walk): unknown {
 	}
 }
 
-/** superjson.serialize's result for `value`, the same object superjson would write. */
+/**
+ * What superjson.serialize writes for `value`: an equal result, whose `json` shares with
+ * `value` every part written as it is (see plain), and never changes `value`.
+ */
 export function serialize(value: unknown): SuperJSONResult {
 	const walk: Walk = { values: null, seen: new Set(), path: [] };
 	let json: unknown;
