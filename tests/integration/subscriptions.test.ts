@@ -476,4 +476,24 @@ describe('privacy', () => {
 		expect(JSON.stringify(detail)).not.toContain('very-secret-value');
 		expect(JSON.stringify(await owner.api.subscriptions.list())).not.toContain('very-secret-value');
 	});
+
+	it("lists the payments in the reader's language, as the wallet history words them", async () => {
+		const owner = await customer();
+		const basic = await planOf(runtime.db, 'n8n', 'BASIC');
+		const pro = await planOf(runtime.db, 'n8n', 'PRO');
+		const { subscriptionId } = await owner.api.subscriptions.subscribe({ planId: basic.id });
+		await markRunning(subscriptionId);
+		await owner.api.subscriptions.upgrade({ id: subscriptionId, planId: pro.id });
+		for (const locale of ['id', 'en'] as const) {
+			const [detail, history] = await inLocale(locale, () =>
+				Promise.all([owner.api.subscriptions.get({ id: subscriptionId }), owner.api.wallet.transactions({ page: 1 })])
+			);
+			const worded = new Map(history.items.map((item) => [item.id, item.description]));
+			expect(detail.transactions.length).toBeGreaterThanOrEqual(2);
+			for (const payment of detail.transactions) expect(payment.description).toBe(worded.get(payment.id));
+		}
+		const inIndonesian = await inLocale('id', () => owner.api.subscriptions.get({ id: subscriptionId }));
+		const inEnglish = await inLocale('en', () => owner.api.subscriptions.get({ id: subscriptionId }));
+		expect(inIndonesian.transactions.map((t) => t.description)).not.toEqual(inEnglish.transactions.map((t) => t.description));
+	});
 });

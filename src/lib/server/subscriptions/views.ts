@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ServiceInstance, Service, ServicePlan, Subscription, Transaction } from '../db/schema';
 import { planViewSchema } from '../catalog/views';
 import { instanceViewSchema, toInstanceView } from '../instances/views';
+import { ledgerDescription } from '../wallet/views';
 import {
 	INSTANCE_STATUSES,
 	PLAN_TYPES,
@@ -163,7 +164,7 @@ export function toSubscriptionDetail(
 			type: t.type,
 			status: t.status,
 			amount: t.amount,
-			description: t.description,
+			description: ledgerDescription(t),
 			createdAt: t.createdAt
 		})),
 		upgradeOptions: related.upgradeOptions

@@ -69,6 +69,10 @@ function displayStatus(row: TransactionListRow): TransactionView['displayStatus'
 	return 'FAILED';
 }
 
+/** A ledger row's description in the reader's language when it has a text; rows from before texts read as written. */
+export const ledgerDescription = (row: Pick<Transaction, 'text' | 'description'>): string =>
+	(row.text && renderLedgerText(row.text, sentenceLocale())) ?? row.description;
+
 /** What a customer sees of a ledger row: never tokens, files on disk or admin notes. */
 export function toTransactionView(row: TransactionListRow): TransactionView {
 	return {
@@ -79,8 +83,7 @@ export function toTransactionView(row: TransactionListRow): TransactionView {
 		amount: row.amount,
 		balanceBefore: row.balanceBefore,
 		balanceAfter: row.balanceAfter,
-		// In the reader's language when the row has a text; rows from before texts read as written.
-		description: (row.text && renderLedgerText(row.text, sentenceLocale())) ?? row.description,
+		description: ledgerDescription(row),
 		paymentMethod: row.paymentMethod,
 		orderId: row.orderId,
 		createdAt: row.createdAt,
