@@ -1,7 +1,7 @@
 // Money, dates and status labels as customers read them.
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import type { Locale } from '$lib/statuses';
+import type { EnvironmentKind, Locale } from '$lib/statuses';
 
 const rupiahFormat = new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 });
 
@@ -100,6 +100,18 @@ export function statusTone(status: string): Tone {
 }
 
 export const transactionTypeLabel = (type: string, locale?: Locale) => codeLabel('transaction_type', type, locale);
+
+/** "sehat" / "healthy" from the health check's word for an app (HEALTH_STATUSES). */
+export const healthLabel = (health: string, locale?: Locale) => codeLabel('health', health, locale);
+
+const ENVIRONMENT_KIND_LABELS: Record<EnvironmentKind, Message> = {
+	'generated secret': m.admin_editor_source_secret,
+	'set by MinisPod': m.admin_editor_source_minispod,
+	preset: m.admin_editor_source_preset
+};
+
+/** Where a setting of an app's plan gets its value, as the service page names it. */
+export const environmentKindLabel = (kind: EnvironmentKind, locale?: Locale) => ENVIRONMENT_KIND_LABELS[kind]({}, { locale });
 
 export const paymentMethodLabel = (method: string | null | undefined, locale?: Locale) =>
 	method ? codeLabel('payment_method', method, locale) : '—';

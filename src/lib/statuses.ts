@@ -59,6 +59,16 @@ export const CUSTOM_DOMAIN_STATUSES = ['PENDING_DNS', 'ISSUING_CERTIFICATE', 'AC
 export const BACKUP_KINDS = ['SCHEDULED', 'MANUAL', 'BEFORE_UPGRADE', 'BEFORE_TERMINATION'] as const;
 
 /**
+ * What the health check last saw of a running app (provisioning/health.ts): its pod ready,
+ * not ready yet, failing, or its Deployment gone from the cluster.
+ */
+export const HEALTH_STATUSES = ['healthy', 'starting', 'failing', 'missing'] as const;
+
+/** Where a setting of an app gets its value, as the catalog shows customers its settings. */
+export const ENVIRONMENT_KINDS = ['generated secret', 'set by MinisPod', 'preset'] as const;
+export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
+
+/**
  * Where a backup stands: its snapshots being cut, all ready to restore from, failed (with
  * the reason), or deleted (retention, expiry) and kept as a record only.
  */

@@ -7,9 +7,12 @@ import {
 	formatRupiah,
 	formatSignedRupiah,
 	formatSize,
+	environmentKindLabel,
+	healthLabel,
 	statusLabel,
 	statusTone
 } from '../../src/lib/format';
+import { ENVIRONMENT_KINDS, HEALTH_STATUSES } from '../../src/lib/statuses';
 
 describe('formatRupiah', () => {
 	it('writes rupiah with dot thousands separators and no decimals', () => {
@@ -61,6 +64,22 @@ describe('status labels', () => {
 		expect(statusTone('PAST_DUE')).toBe('amber');
 		expect(statusLabel('PAST_DUE', 'en')).toBe('Past due');
 		expect(statusTone('PROVISIONING')).toBe('blue');
+	});
+});
+
+describe("words the server keeps in English, shown in the reader's language", () => {
+	it("names an app's health", () => {
+		expect(healthLabel('healthy', 'id')).toBe('sehat');
+		expect(healthLabel('healthy', 'en')).toBe('healthy');
+		for (const health of HEALTH_STATUSES) expect(healthLabel(health, 'id')).not.toBe(healthLabel(health, 'en'));
+	});
+
+	it("names where each setting of an app's plan gets its value", () => {
+		expect(environmentKindLabel('generated secret', 'id')).toBe('Rahasia yang dibuat');
+		expect(environmentKindLabel('set by MinisPod', 'en')).toBe('Set by MinisPod');
+		const indonesian = ENVIRONMENT_KINDS.map((kind) => environmentKindLabel(kind, 'id'));
+		expect(new Set(indonesian).size).toBe(ENVIRONMENT_KINDS.length);
+		for (const kind of ENVIRONMENT_KINDS) expect(indonesian).not.toContain(kind);
 	});
 });
 

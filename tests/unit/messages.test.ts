@@ -49,6 +49,28 @@ describe('messages', () => {
 		expect(missing).toEqual([]);
 	});
 
+	it('has no sentence written into a page or component instead of a message', () => {
+		// What a template shows outside its tags and {expressions}: two words of letters there is
+		// a text in one language only. (Texts in attributes and scripts are not looked at.)
+		const written = (source: string) => {
+			let text = '';
+			let depth = 0;
+			for (const char of source.replace(/<(script|style)[\s\S]*?<\/\1>|<!--[\s\S]*?-->/g, ' ')) {
+				if (char === '{') depth++;
+				else if (char === '}') depth = Math.max(0, depth - 1);
+				else if (depth === 0) text += char;
+			}
+			return text
+				.split(/<[^>]*>/)
+				.map((part) => part.trim())
+				.filter((part) => /[A-Za-z]+\s+[A-Za-z]+/.test(part));
+		};
+		const found = sourceFiles(path.join(root, 'src'))
+			.filter((file) => file.endsWith('.svelte'))
+			.flatMap((file) => written(readFileSync(file, 'utf8')).map((text) => `${path.relative(root, file)}: ${text}`));
+		expect(found).toEqual([]);
+	});
+
 	it('has a label for every status, transaction type and payment method', () => {
 		const codes = [
 			...statuses.SUBSCRIPTION_STATUSES,
@@ -56,10 +78,14 @@ describe('messages', () => {
 			...statuses.TRANSACTION_STATUSES,
 			...DISPLAY_STATUSES,
 			...statuses.INSTANCE_STATUSES,
-			...statuses.MAIL_STATUSES
+			...statuses.MAIL_STATUSES,
+			...statuses.CUSTOM_DOMAIN_STATUSES,
+			...statuses.BACKUP_STATUSES,
+			...statuses.RESTORE_STATUSES
 		].map((status) => `status_${status.toLowerCase()}`);
 		codes.push(...statuses.TRANSACTION_TYPES.map((type) => `transaction_type_${type.toLowerCase()}`));
 		codes.push(...statuses.PAYMENT_METHODS.map((method) => `payment_method_${method.toLowerCase()}`));
+		codes.push(...statuses.HEALTH_STATUSES.map((health) => `health_${health}`));
 		expect(codes.filter((key) => !(key in id))).toEqual([]);
 	});
 });

@@ -4,7 +4,7 @@
 // field a view did not list.
 import { z } from 'zod';
 import type { EnvTemplateEntry, Service, ServiceCategory, ServicePlan } from '../db/schema';
-import { BACKUP_SCHEDULES, PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, ENVIRONMENT_KINDS, PLAN_TYPES } from '$lib/statuses';
 import { planPromiseLines } from './plan-features';
 import { availableSlots } from './slots';
 
@@ -132,7 +132,7 @@ export function toServiceSummary(
 const environmentEntrySchema = z.object({
 	name: z.string(),
 	description: z.string().nullable(),
-	kind: z.enum(['generated secret', 'set by MinisPod', 'preset'])
+	kind: z.enum(ENVIRONMENT_KINDS)
 });
 
 /** Customers see which settings exist, never how secrets are produced. */
