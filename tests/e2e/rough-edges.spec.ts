@@ -38,6 +38,8 @@ test('a cancelled top-up reads Cancelled; opening a notification and Mark all as
 		const box = (await page.getByTestId(cell).boundingBox())!;
 		expect(box.x + box.width, cell).toBeLessThanOrEqual(390);
 	}
+	// The card names the balance after the row, apart from the figure.
+	await expect(page.getByTestId('transaction-balance-after')).toHaveText('Balance after —');
 	await page.setViewportSize(desktop);
 	// The first Tab reaches a link that skips the navigation.
 	await page.keyboard.press('Tab');
