@@ -18,6 +18,14 @@ test('after switching to Indonesian, the instance page, the subscription page an
 
 	await page.getByTestId('locale-switch').first().selectOption('id');
 	await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+	// The header's longer Indonesian words stay on one line each at 1280 px (each item is one
+	// line high, and nothing is pushed out of the header).
+	expect(page.viewportSize()!.width).toBe(1280);
+	const header = page.getByRole('navigation', { name: 'Utama' });
+	for (const item of await header.locator('a, button, [data-testid="current-user"]').filter({ visible: true }).all()) {
+		expect((await item.boundingBox())!.height, await item.textContent()).toBeLessThanOrEqual(44);
+	}
+	expect(await header.evaluate((nav) => nav.scrollWidth - nav.clientWidth)).toBe(0);
 
 	// The subscription page.
 	await expect(page.getByRole('heading', { name: 'Paket', exact: true })).toBeVisible();
