@@ -23,7 +23,7 @@ test('after switching to Indonesian, the instance page, the subscription page an
 	expect(page.viewportSize()!.width).toBe(1280);
 	const header = page.getByRole('navigation', { name: 'Utama' });
 	for (const item of await header.locator('a, button, [data-testid="current-user"]').filter({ visible: true }).all()) {
-		expect((await item.boundingBox())!.height, await item.textContent()).toBeLessThanOrEqual(44);
+		expect((await item.boundingBox())!.height, (await item.textContent()) ?? '').toBeLessThanOrEqual(44);
 	}
 	expect(await header.evaluate((nav) => nav.scrollWidth - nav.clientWidth)).toBe(0);
 
