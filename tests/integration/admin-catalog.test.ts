@@ -171,6 +171,18 @@ describe('service templates', () => {
 		expect(perPlan.every((p) => p.problems.length === 0)).toBe(true);
 	});
 
+	it("counts each plan's live subscribers in the editor, and keeps the count after a plan is saved", async () => {
+		const gitea = (await adminApi.admin.catalog.services()).find((s) => s.slug === 'gitea')!;
+		const basic = await planOf(runtime.db, 'gitea', 'BASIC');
+		const before = await adminApi.admin.catalog.service({ id: gitea.id });
+		const liveOn = (editor: typeof before, planId: string) => editor.plans.find((p) => p.id === planId)!.liveSubscriptions;
+		const { api } = await newCustomer(runtime, 100_000);
+		await api.subscriptions.subscribe({ planId: basic.id });
+		const after = await adminApi.admin.catalog.service({ id: gitea.id });
+		expect(liveOn(after, basic.id)).toBe(liveOn(before, basic.id) + 1);
+		expect(after.liveSubscriptions).toBe(before.liveSubscriptions + 1);
+	});
+
 	it('creates a service with every field, which customers can then subscribe to', async () => {
 		const category = await aCategory();
 		const slug = `wiki-${tag()}`;

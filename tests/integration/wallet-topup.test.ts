@@ -90,6 +90,7 @@ describe('a top-up through the payment page', () => {
 				paymentMethod: method.stored,
 				redirectUrl: started.redirectUrl
 			});
+			expect((await api.wallet.balance()).pendingTopUps).toBe(1);
 
 			const { page, returnTo } = await completeHostedPayment(started.redirectUrl, method.channel);
 			expect(page).toContain('Rp 150.000');

@@ -156,14 +156,16 @@ export async function listServicesForEditor(db: DbOrTx) {
 export async function getServiceForEditor(db: DbOrTx, id: string) {
 	const [service] = await db.select().from(services).where(eq(services.id, id));
 	if (!service) throw notFound('Service');
-	const plans = await db
-		.select({
-			plan: servicePlans,
-			live: sql<number>`(SELECT count(*)::int FROM ${subscriptions} WHERE ${subscriptions.planId} = ${servicePlans.id} AND ${LIVE})`
-		})
-		.from(servicePlans)
-		.where(eq(servicePlans.serviceId, id))
-		.orderBy(asc(servicePlans.planType));
+	const rows = await db.select().from(servicePlans).where(eq(servicePlans.serviceId, id)).orderBy(asc(servicePlans.planType));
+	// Counted apart: a subquery in a one-table select would get its columns without their table
+	// from drizzle, and "id" inside it would be the subscription's, not the plan's.
+	const livePerPlan = await db
+		.select({ planId: subscriptions.planId, value: count() })
+		.from(subscriptions)
+		.where(and(eq(subscriptions.serviceId, id), LIVE))
+		.groupBy(subscriptions.planId);
+	const liveOf = new Map(livePerPlan.map((row) => [row.planId, row.value]));
+	const plans = rows.map((plan) => ({ plan, live: liveOf.get(plan.id) ?? 0 }));
 	const [live] = await db
 		.select({ value: count() })
 		.from(subscriptions)

@@ -14,7 +14,9 @@ const walletQuery = (db: DbOrTx) =>
 			balance: users.creditBalance,
 			totalTopUp: users.totalTopUp,
 			totalSpent: users.totalSpent,
-			pendingTopUps: sql<number>`(SELECT count(*) FROM ${transactions} WHERE ${transactions.userId} = ${users.id}
+			// By the placeholder, not by users.id: in a one-table select drizzle writes a column
+			// without its table, and inside this subquery "id" would be the transaction's.
+			pendingTopUps: sql<number>`(SELECT count(*) FROM ${transactions} WHERE ${transactions.userId} = ${sql.placeholder('userId')}
 				AND ${transactions.type} = 'TOP_UP' AND ${transactions.status} = 'PENDING')::int`
 		})
 		.from(users)
