@@ -79,6 +79,15 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	const proof = page.getByTestId('pending-proof').filter({ hasText: email });
 	await expect(proof).toContainText('Rp 75.000');
 	await expect(proof.getByRole('img')).toBeVisible();
+	// A reason too short to send back stays in the dialog, under its field, as typed.
+	await proof.getByRole('button', { name: 'Reject' }).click();
+	const rejecting = page.getByRole('dialog', { name: 'Reject this proof?' });
+	await rejecting.getByLabel('Reason').fill('ab');
+	await rejecting.getByRole('button', { name: 'Reject' }).click();
+	await expect(rejecting.getByLabel('Reason')).toHaveAttribute('aria-invalid', 'true');
+	await expect(rejecting).toBeVisible();
+	await expect(rejecting.getByLabel('Reason')).toHaveValue('ab');
+	await rejecting.getByRole('button', { name: 'Cancel' }).click();
 	await proof.getByRole('button', { name: 'Approve' }).click();
 	await page.getByRole('dialog').getByRole('button', { name: 'Approve and credit' }).click();
 	await expect(page.getByText(`Approved Rp 75.000 for ${email}.`)).toBeVisible();
