@@ -19,6 +19,15 @@ test('an administrator suspends a subscription and changes a plan total', async 
 	const row = page.getByTestId('admin-subscription-row');
 	await expect(row).toHaveCount(1);
 	await expect(row).toContainText('Memos Free');
+	// A refused extension is told in its dialog, which stays open; then it goes through.
+	await row.getByRole('button', { name: 'Extend' }).click();
+	const extending = page.getByRole('dialog', { name: /^Extend Memos/ });
+	await extending.getByRole('button', { name: 'Extend' }).click();
+	await expect(extending.getByRole('alert')).toBeVisible();
+	await extending.getByLabel('Reason').fill('Outage compensation');
+	await extending.getByLabel('Reason').press('Enter');
+	await expect(page.getByText('Extended by 7 days.')).toBeVisible();
+	await expect(extending).toBeHidden();
 	await row.getByRole('button', { name: 'Suspend' }).click();
 	const dialog = page.getByRole('dialog', { name: /^Suspend Memos/ });
 	await dialog.getByLabel('Reason (shown to the customer)').fill('Payment dispute under review');
