@@ -71,8 +71,13 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await admin.getByRole('link', { name: 'Priced Customer' }).click();
 	await admin.getByRole('button', { name: 'Credit or debit' }).click();
 	const credit = admin.getByRole('dialog', { name: 'Credit or debit Priced Customer' });
-	await credit.getByLabel('Amount (Rp)').fill('100000');
+	// Past the balance cap the refusal says to tick the override, which is there to tick.
+	await credit.getByLabel('Amount (Rp)').fill('200000000');
 	await credit.getByLabel('Reason (shown to the customer)').fill('Welcome credit for the pilot');
+	await credit.getByRole('button', { name: 'Credit' }).click();
+	await expect(credit).toContainText('Tick the override to credit it anyway');
+	await expect(credit.getByLabel('Allow a balance above the cap (recorded in the audit log)')).not.toBeChecked();
+	await credit.getByLabel('Amount (Rp)').fill('100000');
 	await credit.getByRole('button', { name: 'Credit' }).click();
 	await expect(admin.getByTestId('customer-balance')).toHaveText('Rp 100.000');
 
