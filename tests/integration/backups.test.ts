@@ -97,6 +97,24 @@ describe('backups', () => {
 		}
 	});
 
+	it('backs up a failing app that was set up, never one whose set-up failed (it has no volume)', async () => {
+		const broken = await runningApp();
+		const neverUp = await runningApp();
+		await runtime.db.update(serviceInstances).set({ status: 'ERROR' }).where(eq(serviceInstances.id, broken.instance.id));
+		// What a failed set-up leaves: an app in ERROR that never got its address.
+		await runtime.db
+			.update(serviceInstances)
+			.set({ status: 'ERROR', publicUrl: null })
+			.where(eq(serviceInstances.id, neverUp.instance.id));
+		await sweepBackups(runtime);
+		expect(await backupsOf(broken.instance.id)).toHaveLength(1);
+		expect(await backupsOf(neverUp.instance.id)).toEqual([]);
+		const refused = await rejection(neverUp.api.backups.create({ instanceId: neverUp.instance.id }));
+		expect(refused.code).toBe('INVALID_STATE');
+		expect(await backupsOf(neverUp.instance.id)).toEqual([]);
+		await settled((await backupsOf(broken.instance.id))[0].id);
+	});
+
 	it('backs up now for the owner, and nobody else can see or take the backups', async () => {
 		const { api, instance } = await runningApp();
 		const created = await api.backups.create({ instanceId: instance.id });

@@ -81,13 +81,15 @@ export async function requestBackup(
 	});
 }
 
-/** Statuses of an app that has a volume to back up. */
+/** Statuses of an app that has a volume to back up (in ERROR, only once it was set up: it got its address). */
 const BACKED_UP: ServiceInstance['status'][] = ['RUNNING', 'STOPPED', 'STARTING', 'RESTARTING', 'UPDATING', 'ERROR', 'STOPPING'];
+const hasVolume = (instance: ServiceInstance) =>
+	BACKED_UP.includes(instance.status) && (instance.status !== 'ERROR' || instance.publicUrl !== null);
 
 /** The owner's "Back up now": one at a time per app, on a cluster that can take snapshots. */
 export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
 	if (!(await backupsAvailable(runtime))) throw invalidState(say(m.rst2_backups_unavailable));
-	if (!BACKED_UP.includes(instance.status)) throw invalidState(say(m.rst2_cannot_back_up_now));
+	if (!hasVolume(instance)) throw invalidState(say(m.rst2_cannot_back_up_now));
 	const backup = await runtime.db.transaction(async (tx) => {
 		const [pending] = await tx
 			.select({ id: backups.id })

@@ -11,7 +11,7 @@
 // (7 days), the content is set back to Delete and deleted, which removes the storage's
 // snapshot too. https://kubernetes.io/docs/concepts/storage/volume-snapshots/#delete
 // https://kubernetes.io/docs/concepts/storage/volume-snapshots/#static
-import { and, asc, desc, eq, inArray, isNotNull, lte, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lte, ne, or } from 'drizzle-orm';
 import { backups, serviceInstances, servicePlans, subscriptions, type Backup, type BackupSnapshot } from '../db/schema';
 import { ClusterError } from '../kube/errors';
 import { LABEL, MANAGED_BY, volumeClaimNames } from '../kube/names';
@@ -208,7 +208,16 @@ export async function sweepBackups(runtime: Runtime) {
 		.from(serviceInstances)
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
-		.where(and(inArray(serviceInstances.status, SCHEDULED_STATUSES), ne(servicePlans.backupSchedule, 'NONE')));
+		.where(
+			and(
+				inArray(serviceInstances.status, SCHEDULED_STATUSES),
+				// An app in ERROR has a volume only if it was once set up (it got its address); one
+				// whose set-up failed has nothing on the cluster, and its "failed backup" mail would
+				// tell the owner that an app that never ran keeps running.
+				or(ne(serviceInstances.status, 'ERROR'), isNotNull(serviceInstances.publicUrl)),
+				ne(servicePlans.backupSchedule, 'NONE')
+			)
+		);
 	let due = 0;
 	for (const { instance, schedule } of candidates) {
 		// The instance's row is the lock: two sweeps (worker replicas) take one backup, not two.
