@@ -59,6 +59,28 @@ describe('admin.customers.list', () => {
 		expect(byEmail.items.map((row) => row.id)).toEqual([user.id]);
 	});
 
+	it('counts live subscriptions alike on the overview and in the customers list: a suspended one is live, an ended one is not', async () => {
+		const marker = tag();
+		const { user, api } = await newCustomer(runtime, 500_000);
+		await runtime.db
+			.update(users)
+			.set({ name: `Live ${marker}` })
+			.where(eq(users.id, user.id));
+		const before = (await adminApi.admin.overview()).liveSubscriptions;
+		const free = await planOf(runtime.db, 'uptime-kuma', 'FREE');
+		const basic = await planOf(runtime.db, 'memos', 'BASIC');
+		const paid = await api.subscriptions.subscribe({ planId: basic.id });
+		const gratis = await api.subscriptions.subscribe({ planId: free.id });
+		await adminApi.admin.subscriptions.suspend({ id: paid.subscriptionId, reason: 'Payment dispute under review' });
+		expect((await reloadSubscription(runtime.db, paid.subscriptionId)).status).toBe('SUSPENDED');
+		const listed = async () => (await adminApi.admin.customers.list({ q: `live ${marker}` })).items[0].liveSubscriptions;
+		expect(await listed()).toBe(2);
+		expect((await adminApi.admin.overview()).liveSubscriptions - before).toBe(2);
+		await api.subscriptions.cancel({ id: gratis.subscriptionId, when: 'now' });
+		expect(await listed()).toBe(1);
+		expect((await adminApi.admin.overview()).liveSubscriptions - before).toBe(1);
+	});
+
 	it('filters by live subscriptions, past due, blocked and balance, and sorts and pages', async () => {
 		const marker = tag();
 		const make = async (name: string, credit: number) => {

@@ -1,7 +1,7 @@
-import { count, eq, ilike, inArray, or, sum } from 'drizzle-orm';
+import { count, eq, ilike, notInArray, or, sum } from 'drizzle-orm';
 import { likePattern } from '../catalog/service';
 import type { DbOrTx } from '../db/client';
-import { SLOT_HOLDING_STATUSES, services, subscriptions, users } from '../db/schema';
+import { ENDED_SUBSCRIPTION_STATUSES, services, subscriptions, users } from '../db/schema';
 import { toCustomerSummary } from './views';
 
 export async function overview(db: DbOrTx) {
@@ -11,7 +11,8 @@ export async function overview(db: DbOrTx) {
 		db
 			.select({ value: count() })
 			.from(subscriptions)
-			.where(inArray(subscriptions.status, [...SLOT_HOLDING_STATUSES])),
+			// Live as the customers list and the catalog count it: every subscription not ended.
+			.where(notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES])),
 		db.select({ value: sum(users.creditBalance) }).from(users)
 	]);
 	return {
