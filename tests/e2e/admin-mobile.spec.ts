@@ -53,7 +53,7 @@ test('on a phone, the customers and subscriptions tables are stacked cards, in E
 	await context.addCookies([{ ...englishCookie, value: 'id' }]);
 	await visit(admin, `/admin/customers?q=${encodeURIComponent(email)}`);
 	await expect(admin.getByRole('heading', { name: 'Pelanggan', level: 1 })).toBeVisible();
-	await expectCard(admin, 'customer-row', ['Pelanggan', 'Saldo', 'Langganan aktif', 'Belanja bulanan', 'Bergabung']);
+	await expectCard(admin, 'customer-row', ['Pelanggan', 'Saldo', 'Langganan berjalan', 'Belanja bulanan', 'Bergabung']);
 	await visit(admin, `/admin/subscriptions?q=${encodeURIComponent(email)}`);
 	await expectCard(admin, 'admin-subscription-row', ['Pelanggan', 'Aplikasi', 'Status', 'Periode berakhir']);
 	await expect(admin.getByTestId('admin-subscription-row')).toContainText('Diberikan');
