@@ -51,6 +51,12 @@ describe('refusals in the request language', () => {
 		expect((await refusedIn('en', reorder)).message).toBe('ids: List every category exactly once.');
 	});
 
+	it('a catalog editor field check: a category without a slug', async () => {
+		const create = (api: Api) => api.admin.catalog.createCategory({ name: 'Tools', slug: '' });
+		expect((await refusedIn('id', create)).message).toBe('slug: Isi slug: nama yang dipakai di alamat katalog');
+		expect((await refusedIn('en', create)).message).toBe('slug: Enter a slug: the name used in the catalog address');
+	});
+
 	it('an admin field check: a plan with too little CPU', async () => {
 		// The input is checked before any plan is looked up.
 		const update = (api: Api) => api.admin.catalog.updatePlan({ id: randomUUID(), plan: { cpuMilli: 5 } });

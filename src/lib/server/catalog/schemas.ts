@@ -5,8 +5,8 @@ import { says } from '../sentences';
 export const slugSchema = z
 	.string()
 	.trim()
-	.min(1)
-	.max(100)
+	.min(1, says(m.txt8_slug_required))
+	.max(100, says(m.txt8_slug_too_long))
 	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, says(m.srv2_slug_chars));
 
 export const servicesInput = z
