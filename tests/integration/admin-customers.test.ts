@@ -11,6 +11,7 @@ import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type 
 import { planOf, queuedJobs, reloadSubscription } from '../support/fixtures';
 import { expectError, rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
+import { inLocale } from '../support/locale';
 
 let runtime: TestRuntime;
 let admin: User;
@@ -166,6 +167,28 @@ describe('admin.customers.get', () => {
 		expect(detail.audit[0].actor).toEqual({ id: admin.id, name: admin.name, email: admin.email });
 		// Nothing secret travels: no password hash, no generated secrets.
 		expect(JSON.stringify(detail)).not.toMatch(/passwordHash|argon2|generatedSecrets/);
+	});
+
+	it("words the ledger and the notifications in the administrator's language, as the customer reads them", async () => {
+		const { user, api } = await newCustomer(runtime, 400_000);
+		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');
+		await api.subscriptions.subscribe({ planId: plan.id });
+		await adminApi.admin.wallet.adjust({ userId: user.id, direction: 'credit', amount: 25_000, reason: 'Goodwill credit' });
+		for (const locale of ['id', 'en'] as const) {
+			const [detail, history, sent] = await inLocale(locale, () =>
+				Promise.all([
+					adminApi.admin.customers.get({ userId: user.id }),
+					api.wallet.transactions({ page: 1 }),
+					api.notifications.list()
+				])
+			);
+			expect(detail.ledger.items.map((row) => row.description)).toEqual(history.items.map((item) => item.description));
+			const titles = new Map(sent.map((n) => [n.id, n.title]));
+			for (const notification of detail.notifications) expect(notification.title).toBe(titles.get(notification.id));
+		}
+		const english = await inLocale('en', () => adminApi.admin.customers.get({ userId: user.id }));
+		const indonesian = await inLocale('id', () => adminApi.admin.customers.get({ userId: user.id }));
+		expect(indonesian.ledger.items.map((row) => row.description)).not.toEqual(english.ledger.items.map((row) => row.description));
 	});
 
 	it('refuses an unknown customer', async () => {

@@ -20,6 +20,7 @@ import { likePattern } from '../catalog/service';
 import type { CustomerListInput } from './schemas';
 import {
 	toAuditEntry,
+	toCustomerNotification,
 	toCustomerRow,
 	toCustomerSubscription,
 	toLedgerRow,
@@ -154,14 +155,7 @@ export async function getCustomer(db: DbOrTx, userId: string, ledgerPage = 1): P
 		wallet: { balance: user.creditBalance, totalTopUp: user.totalTopUp, totalSpent: user.totalSpent },
 		ledger: { items: ledger.map(toLedgerRow), total: ledgerTotal.value, page: ledgerPage, pageSize: LEDGER_PAGE_SIZE },
 		subscriptions: subscriptionRows,
-		notifications: sent.map((n) => ({
-			id: n.id,
-			type: n.type,
-			title: n.title,
-			body: n.body,
-			readAt: n.readAt,
-			createdAt: n.createdAt
-		})),
+		notifications: sent.map(toCustomerNotification),
 		audit
 	};
 }

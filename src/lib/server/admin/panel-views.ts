@@ -12,6 +12,7 @@ import {
 } from '$lib/statuses';
 import type {
 	AuditLogEntry,
+	Notification,
 	PaymentEvent,
 	Service,
 	ServiceInstance,
@@ -24,6 +25,8 @@ import { instanceReasonFor, type InstanceReason } from '../instances/reasons';
 import { sentenceLocale } from '../sentences';
 import { flagReasonFor, type FlagReason } from '../wallet/flag-reasons';
 import { endReasons, type EndReason } from '../subscriptions/end-reasons';
+import { ledgerDescription } from '../wallet/views';
+import { notificationWords } from '../notifications/texts';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -157,6 +160,19 @@ export function toCustomerAccount(user: User, sessionsEnded: number): CustomerAc
 	return { id: user.id, name: user.name, email: user.email, role: user.role, blocked: !user.isActive, sessionsEnded };
 }
 
+/** A notification sent to the customer, in the administrator's language as the customer reads theirs. */
+export function toCustomerNotification(notification: Notification): z.infer<typeof customerNotificationSchema> {
+	const { title, body } = notificationWords(notification, sentenceLocale());
+	return {
+		id: notification.id,
+		type: notification.type,
+		title,
+		body,
+		readAt: notification.readAt,
+		createdAt: notification.createdAt
+	};
+}
+
 /** A ledger row as an administrator reads it: with their notes, never tokens or files on disk. */
 export function toLedgerRow(row: Transaction) {
 	return {
@@ -165,7 +181,7 @@ export function toLedgerRow(row: Transaction) {
 		status: row.status,
 		amount: row.amount,
 		balanceAfter: row.balanceAfter,
-		description: row.description,
+		description: ledgerDescription(row),
 		paymentMethod: row.paymentMethod,
 		orderId: row.orderId,
 		adminNotes: row.adminNotes,
