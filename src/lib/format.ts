@@ -101,6 +101,12 @@ export function statusTone(status: string): Tone {
 
 export const transactionTypeLabel = (type: string, locale?: Locale) => codeLabel('transaction_type', type, locale);
 
+/** "Dasar" / "Basic" from BASIC (PLAN_TYPES): a plan's tier. */
+export const planTypeLabel = (type: string, locale?: Locale) => codeLabel('plan_type', type, locale);
+
+/** "Harian" / "Daily" from DAILY (BACKUP_SCHEDULES). */
+export const backupScheduleLabel = (schedule: string, locale?: Locale) => codeLabel('backup_schedule', schedule, locale);
+
 /** "sehat" / "healthy" from the health check's word for an app (HEALTH_STATUSES). */
 export const healthLabel = (health: string, locale?: Locale) => codeLabel('health', health, locale);
 

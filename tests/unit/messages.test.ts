@@ -86,6 +86,8 @@ describe('messages', () => {
 		codes.push(...statuses.TRANSACTION_TYPES.map((type) => `transaction_type_${type.toLowerCase()}`));
 		codes.push(...statuses.PAYMENT_METHODS.map((method) => `payment_method_${method.toLowerCase()}`));
 		codes.push(...statuses.HEALTH_STATUSES.map((health) => `health_${health}`));
+		codes.push(...statuses.PLAN_TYPES.map((type) => `plan_type_${type.toLowerCase()}`));
+		codes.push(...statuses.BACKUP_SCHEDULES.map((schedule) => `backup_schedule_${schedule.toLowerCase()}`));
 		expect(codes.filter((key) => !(key in id))).toEqual([]);
 	});
 });
