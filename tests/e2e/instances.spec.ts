@@ -35,4 +35,10 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	await expect(page.getByTestId('instance-status')).toHaveText('Stopped', { timeout: scaled(30_000) });
 	await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
 	await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeDisabled();
+
+	// On a phone the list of apps fits the screen: a long address is cut, not scrolled sideways.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await visit(page, '/instances');
+	await expect(page.getByTestId('instance-card')).toHaveCount(1);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
