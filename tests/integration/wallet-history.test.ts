@@ -59,8 +59,15 @@ describe('wallet.transactions', () => {
 			'ADMIN_ADJUSTMENT h1'
 		]);
 		expect(last.items).toHaveLength(7);
+		expect(last).toMatchObject({ total: 27, pageCount: 3 });
+		// A page past the end has no row to carry the count, and still tells how many there are.
 		const beyond = await api.wallet.transactions({ pageSize: 10, page: 9 });
-		expect(beyond.items).toEqual([]);
+		expect(beyond).toMatchObject({ items: [], total: 27, pageCount: 3 });
+		const beyondFiltered = await api.wallet.transactions({ type: 'SUBSCRIPTION', pageSize: 10, page: 4 });
+		expect(beyondFiltered).toMatchObject({ items: [], total: 25, pageCount: 3 });
+		const secondFiltered = await api.wallet.transactions({ type: 'SUBSCRIPTION', pageSize: 10, page: 2 });
+		expect(secondFiltered.total).toBe(25);
+		expect(secondFiltered.items).toHaveLength(10);
 	});
 
 	it('shows each row in the list as its detail shows it, reading only the columns its view needs', async () => {
