@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { withHeapBudget } from './tests/support/app-process';
+import { TEST_TRANSFER_ACCOUNTS, withHeapBudget } from './tests/support/app-process';
 import { scaled } from './tests/support/timeouts';
 
 // Chosen once in the main process; workers inherit the environment.
@@ -99,6 +99,7 @@ export default defineConfig({
 			MINISPOD_RATE_LIMIT_EXEMPT: '127.0.0.1',
 			// Any free port, so test runs side by side do not collide on the metrics port.
 			MINISPOD_METRICS_PORT: '0',
+			MINISPOD_TRANSFER_ACCOUNTS: TEST_TRANSFER_ACCOUNTS,
 			NODE_ENV: 'production',
 			NODE_OPTIONS: withHeapBudget()
 		}

@@ -59,7 +59,20 @@ test('a customer who changes their mind cancels a pending top-up after confirmin
 test('a manual transfer proof is approved by an administrator, who cannot debit below zero', async ({ page }) => {
 	const email = uniqueEmail('proof');
 	await register(page, 'Citra Kirana', email);
-	await visit(page, '/wallet/transfer');
+	await visit(page, '/wallet');
+	await page.getByRole('link', { name: 'Upload a transfer proof' }).click();
+	await expect(page).toHaveURL(/\/wallet\/transfer$/);
+	// The accounts to pay into (MINISPOD_TRANSFER_ACCOUNTS), each number copied as digits.
+	const accounts = page.getByTestId('transfer-accounts').getByRole('listitem');
+	await expect(accounts).toHaveCount(2);
+	await expect(accounts.nth(0)).toContainText('BCA');
+	await expect(accounts.nth(0)).toContainText('123 456 7890');
+	await expect(accounts.nth(1)).toContainText('in the name of PT MinisPod Uji');
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+	await hydrated(page);
+	await page.getByRole('button', { name: 'Copy the Mandiri account number' }).click();
+	await expect(page.getByText('The Mandiri account number is copied.')).toBeVisible();
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('1370012345678');
 	await page.getByLabel('Amount transferred (Rp)').fill('5000');
 	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
 	await page.getByRole('button', { name: 'Upload proof' }).click();

@@ -152,4 +152,19 @@ describe('web ×2 + worker + stand-ins as separate processes', () => {
 		// The worker drains and exits cleanly too.
 		expect(await stopProcess(worker)).toBe(0);
 	});
+
+	it('offers no manual transfer where no account to pay into is configured', async () => {
+		const page = (path: string) =>
+			fetch(`${web2.origin}${path}`, { headers: { cookie: `minispod_session=${token}`, accept: 'text/html' } });
+		const wallet = await page('/wallet');
+		expect(wallet.status).toBe(200);
+		const walletHtml = await wallet.text();
+		expect(walletHtml).toContain('id="top-up-heading"');
+		expect(walletHtml).not.toContain('href="/wallet/transfer"');
+		const transfer = await page('/wallet/transfer');
+		expect(transfer.status).toBe(200);
+		const transferHtml = await transfer.text();
+		expect(transferHtml).toContain('Transfer bank manual tidak tersedia.');
+		expect(transferHtml).not.toContain('name="file"');
+	});
 });

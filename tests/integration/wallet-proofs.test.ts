@@ -129,6 +129,27 @@ describe('wallet.uploadProof', () => {
 		expect(await storedProofs()).toEqual(before);
 	});
 
+	it('is refused, keeping nothing, where no account to transfer to is configured', async () => {
+		const user = await createUser(runtime);
+		const api = await callerFor(runtime, user);
+		const before = await storedProofs();
+		const accounts = runtime.config.wallet.transferAccounts;
+		runtime.config.wallet.transferAccounts = [];
+		try {
+			const refused = await expectError(uploadAs(user), 'FORBIDDEN');
+			expect(refused.message).toBe('Manual bank transfers are not offered. Top up with an online payment instead.');
+		} finally {
+			runtime.config.wallet.transferAccounts = accounts;
+		}
+		expect(await runtime.db.select().from(transactions).where(eq(transactions.userId, user.id))).toEqual([]);
+		expect(await storedProofs()).toEqual(before);
+		// The same upload goes through once an account is configured.
+		expect(accounts.length).toBeGreaterThan(0);
+		expect((await api.wallet.uploadProof(proofForm({ amount: '50000', file: new File([PNG], 'ok.png') }))).status).toBe(
+			'PENDING'
+		);
+	});
+
 	it('serves the file to its owner and administrators only', async () => {
 		const owner = await createUser(runtime);
 		const stranger = await createUser(runtime);

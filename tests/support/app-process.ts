@@ -39,6 +39,9 @@ export type AppProcess = {
 	exited: Promise<number | null>;
 };
 
+/** The bank accounts test runtimes and the browser tests' app offer for manual transfers. */
+export const TEST_TRANSFER_ACCOUNTS = 'BCA|123 456 7890|PT MinisPod Uji;Mandiri|137-00-1234567-8|PT MinisPod Uji';
+
 export async function startApp(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppProcess> {
 	const port = await getFreePort();
 	const url = `http://127.0.0.1:${port}`;

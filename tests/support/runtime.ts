@@ -11,6 +11,7 @@ import type { Runtime } from '../../src/lib/server/runtime';
 import { bootMinisPod } from '../../src/boot';
 import { createLogger } from '../../src/lib/server/log';
 import { seedCatalog } from '../../src/lib/server/seed';
+import { TEST_TRANSFER_ACCOUNTS } from './app-process';
 import { users, type User } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/passwords';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
@@ -37,6 +38,8 @@ export async function startTestRuntime(
 		MINISPOD_EMULATOR_POD_READY_MS: '100',
 		// A failing pod counts as failed after a second, not twenty.
 		MINISPOD_POD_FAILURE_GRACE_SECONDS: '1',
+		// Manual transfers are offered only with an account to pay into.
+		MINISPOD_TRANSFER_ACCOUNTS: TEST_TRANSFER_ACCOUNTS,
 		...options.env
 	});
 	const runtime = await bootMinisPod(config, {

@@ -36,6 +36,28 @@ describe('configuration', () => {
 		expect(() => parseConfig({ MINISPOD_GRACE_DAYS: '0' })).toThrow(/MINISPOD_GRACE_DAYS/);
 	});
 
+	it('reads the manual transfer accounts, none in production unless given, a plain fake in a demo', () => {
+		const given = parseConfig({
+			NODE_ENV: 'production',
+			MINISPOD_TRANSFER_ACCOUNTS: ' BCA | 123 456 7890 | PT MinisPod Indonesia ; Mandiri|137-00-1234567-8|PT MinisPod Indonesia; '
+		});
+		expect(given.wallet.transferAccounts).toEqual([
+			{ bank: 'BCA', number: '123 456 7890', holder: 'PT MinisPod Indonesia' },
+			{ bank: 'Mandiri', number: '137-00-1234567-8', holder: 'PT MinisPod Indonesia' }
+		]);
+		expect(parseConfig({ NODE_ENV: 'production' }).wallet.transferAccounts).toEqual([]);
+		expect(parseConfig({ MINISPOD_DEMO: 'false' }).wallet.transferAccounts).toEqual([]);
+		expect(parseConfig({}).wallet.transferAccounts).toEqual([
+			{ bank: 'Bank Demo', number: '0000 0000 00', holder: 'MinisPod Demo' }
+		]);
+		expect(() => parseConfig({ MINISPOD_TRANSFER_ACCOUNTS: 'BCA 1234567890 PT MinisPod' })).toThrow(
+			/MINISPOD_TRANSFER_ACCOUNTS: expected bank\|number\|holder/
+		);
+		expect(() => parseConfig({ MINISPOD_TRANSFER_ACCOUNTS: 'BCA|call us|PT MinisPod' })).toThrow(
+			/MINISPOD_TRANSFER_ACCOUNTS: .*not digits/
+		);
+	});
+
 	it('bootstraps an administrator only with both e-mail and password', () => {
 		expect(parseConfig({ ADMIN_EMAIL: 'ops@example.com' }).admin).toBeUndefined();
 		expect(parseConfig({ ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'longenough' }).admin).toEqual({

@@ -58,6 +58,38 @@ const envSchema = z.object({
 	MINISPOD_TOPUP_PENDING_MINUTES: positiveInt(30),
 	MINISPOD_TOPUP_EXPIRE_HOURS: positiveInt(24),
 	MINISPOD_PROOF_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+	/**
+	 * The bank accounts a customer may transfer to by hand, then upload the proof:
+	 * `bank|number|holder`, several separated by `;`. Unset: no manual transfers.
+	 */
+	MINISPOD_TRANSFER_ACCOUNTS: z
+		.string()
+		.optional()
+		.default('')
+		.transform((text, context) => {
+			/** @type {{ bank: string; number: string; holder: string }[]} */
+			const accounts = [];
+			for (const entry of text
+				.split(';')
+				.map((part) => part.trim())
+				.filter(Boolean)) {
+				const [bank, number, holder, ...rest] = entry.split('|').map((part) => part.trim());
+				if (!bank || !number || !holder || rest.length) {
+					context.addIssue({ code: 'custom', message: `expected bank|number|holder, got ${JSON.stringify(entry)}` });
+					return z.NEVER;
+				}
+				if (!/^\d[\d -]{3,38}\d$/.test(number)) {
+					context.addIssue({ code: 'custom', message: `the account number ${JSON.stringify(number)} is not digits` });
+					return z.NEVER;
+				}
+				if (bank.length > 60 || holder.length > 100) {
+					context.addIssue({ code: 'custom', message: 'a bank name is at most 60 characters, a holder 100' });
+					return z.NEVER;
+				}
+				accounts.push({ bank, number, holder });
+			}
+			return accounts;
+		}),
 
 	KUBECONFIG: optionalText,
 	/** Set by Kubernetes in every pod: MinisPod then uses its service account. */
@@ -194,7 +226,12 @@ export function parseConfig(env = process.env) {
 			maxBalance: e.MINISPOD_BALANCE_MAX,
 			pendingRefreshMinutes: e.MINISPOD_TOPUP_PENDING_MINUTES,
 			expireAfterHours: e.MINISPOD_TOPUP_EXPIRE_HOURS,
-			proofMaxBytes: e.MINISPOD_PROOF_MAX_BYTES
+			proofMaxBytes: e.MINISPOD_PROOF_MAX_BYTES,
+			// A demo shows the manual transfer with an account that is plainly not real.
+			transferAccounts:
+				e.MINISPOD_TRANSFER_ACCOUNTS.length > 0 || !demo
+					? e.MINISPOD_TRANSFER_ACCOUNTS
+					: [{ bank: 'Bank Demo', number: '0000 0000 00', holder: 'MinisPod Demo' }]
 		},
 		kube: {
 			kubeconfig: e.KUBECONFIG,

@@ -9,7 +9,7 @@ import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import type { Tx } from '../db/client';
 import { transactions, users, type Transaction } from '../db/schema';
-import { badRequest, invalidState, notFound } from '../errors';
+import { badRequest, forbidden, invalidState, notFound } from '../errors';
 import { audit, auditPart } from '../audit/service';
 import { notify, notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
@@ -59,6 +59,9 @@ export type ProofUpload = {
 
 export async function submitTransferProof(runtime: Runtime, userId: string, upload: ProofUpload) {
 	const { config, db, log } = runtime;
+	// Without an account to pay into (MINISPOD_TRANSFER_ACCOUNTS) there is no manual transfer
+	// to prove; the pages offer none either.
+	if (config.wallet.transferAccounts.length === 0) throw forbidden(say(m.txt9_transfer_unavailable));
 	await requireVerifiedEmail(db, userId);
 	const { bytes } = upload.file;
 	if (bytes.length === 0) throw badRequest('file', say(m.srv2_proof_choose_file));

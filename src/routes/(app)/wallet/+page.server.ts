@@ -1,5 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
+import { getRuntime } from '$lib/server/runtime';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -19,5 +20,7 @@ export const load = (async (event) => {
 	// ... and names the plan being subscribed to, which the paid top-up offers to continue with.
 	const [planId, serviceSlug] = [event.url.searchParams.get('plan'), event.url.searchParams.get('app')];
 	const resume = planId && serviceSlug && UUID.test(planId) && SLUG.test(serviceSlug) ? { planId, serviceSlug } : null;
-	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount, forecast, resume };
+	// The manual transfer is offered only with an account to pay into.
+	const manualTransfer = getRuntime().config.wallet.transferAccounts.length > 0;
+	return { wallet, recent: recent.items, pending: pending.items, suggestedAmount, forecast, resume, manualTransfer };
 }) satisfies PageServerLoad;

@@ -6,8 +6,8 @@ import { getRuntime } from '$lib/server/runtime';
 import { fieldOf } from '$lib/server/trpc/init';
 
 export const load = (() => {
-	const { minTopUp, maxTopUp, proofMaxBytes } = getRuntime().config.wallet;
-	return { limits: { minTopUp, maxTopUp, proofMaxBytes } };
+	const { minTopUp, maxTopUp, proofMaxBytes, transferAccounts } = getRuntime().config.wallet;
+	return { limits: { minTopUp, maxTopUp, proofMaxBytes }, accounts: transferAccounts };
 }) satisfies PageServerLoad;
 
 export const actions = {
