@@ -49,6 +49,10 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	const basic = dialog.locator('optgroup[label="Memos"] option', { hasText: 'Basic' });
 	await dialog.getByLabel('Plan').selectOption((await basic.getAttribute('value'))!);
 	await dialog.getByLabel('Months').fill('2');
+	// What the grant turns into once its months end, at the chosen plan's price.
+	await expect(dialog.getByTestId('grant-then')).toHaveText(
+		/^When the free months end, the subscription renews like any other at Rp \d{1,3}(\.\d{3})* a month from the customer's credit\./
+	);
 	await dialog.getByRole('button', { name: 'Grant' }).click();
 	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
 	await expect(admin.getByText('Granted', { exact: true })).toBeVisible();

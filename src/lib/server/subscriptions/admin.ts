@@ -91,6 +91,7 @@ export async function quotaOverview(db: DbOrTx): Promise<QuotaOverview> {
 			name: plan.name,
 			planType: plan.planType,
 			isActive: plan.isActive,
+			monthlyPrice: plan.monthlyPrice,
 			totalQuota: plan.totalQuota,
 			usedQuota: plan.usedQuota,
 			available,

@@ -218,6 +218,7 @@ export const quotaOverviewSchema = z.array(
 				name: z.string(),
 				planType: z.enum(PLAN_TYPES),
 				isActive: z.boolean(),
+				monthlyPrice: z.number(),
 				totalQuota: z.number(),
 				usedQuota: z.number(),
 				available: z.number(),
