@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { scaled } from '../support/timeouts';
-import { login, register, topUp, uniqueEmail } from './helpers';
+import { login, register, topUp, uniqueEmail, visit } from './helpers';
 
 test('a customer sees the forecast, then the past-due banner with the shortfall, tops up, and is active again', async ({
 	page,
@@ -32,9 +32,18 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	const staff = await browser.newContext();
 	const admin = await staff.newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
-	await admin.goto('/admin/billing');
+	await visit(admin, '/admin/billing');
 	await admin.getByLabel('Days to advance').fill('31');
+	// It asks first, saying from when to when; cancelling moves nothing.
 	await admin.getByRole('button', { name: 'Advance the clock' }).click();
+	const confirm = admin.getByRole('dialog', { name: 'Advance the billing clock?' });
+	const billingNow = (await admin.getByTestId('billing-now').textContent())!.trim();
+	await expect(confirm).toContainText(`MinisPod's billing time moves from ${billingNow} to `);
+	await confirm.getByRole('button', { name: 'Cancel' }).click();
+	await expect(confirm).toHaveCount(0);
+	await expect(admin.getByTestId('test-clock-result')).toHaveCount(0);
+	await admin.getByRole('button', { name: 'Advance the clock' }).click();
+	await confirm.getByRole('button', { name: 'Advance the clock' }).click();
 	await expect(admin.getByTestId('test-clock-result')).toContainText('past due', { timeout: 60_000 });
 	await expect(admin.getByTestId('billing-past-due').getByTestId('billing-row').filter({ hasText: 'Travel blog' })).toHaveCount(
 		1
