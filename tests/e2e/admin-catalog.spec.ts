@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, register, uniqueEmail } from './helpers';
+import { hydrated, login, register, uniqueEmail, visit } from './helpers';
 
 // Each test drives two browsers (an administrator and a customer) through several pages.
 test.describe.configure({ timeout: 150_000 });
@@ -108,4 +108,31 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	);
 	await customer.goto(subscriptionUrl);
 	await expect(customer.getByTestId('pending-price')).toContainText('Rp 45.000 per month from your renewal on');
+});
+
+test('hiding a category asks first and says what customers lose; cancelling leaves it shown', async ({ browser }) => {
+	const name = `Hideable ${Date.now().toString(36)}`;
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await visit(admin, '/admin/catalog');
+	await admin.getByRole('textbox', { name: 'New category' }).fill(name);
+	await admin.getByRole('button', { name: 'Add category' }).click();
+	const row = admin.getByTestId('catalog-category-row').filter({ hasText: name });
+	await expect(row).toBeVisible();
+
+	await row.getByRole('button', { name: 'Hide', exact: true }).click();
+	const dialog = admin.getByRole('dialog', { name: `Hide ${name} from customers?` });
+	await expect(dialog).toContainText(`${name} and the services in it (0) leave the catalog`);
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await expect(dialog).toHaveCount(0);
+	await admin.reload();
+	await expect(row).toBeVisible();
+	await expect(row).not.toContainText('Hidden');
+
+	await hydrated(admin);
+	await row.getByRole('button', { name: 'Hide', exact: true }).click();
+	await dialog.getByRole('button', { name: 'Hide', exact: true }).click();
+	await expect(admin.getByText(`${name} is hidden from customers.`)).toBeVisible();
+	await expect(row).toContainText('Hidden');
+	await expect(row.getByRole('button', { name: 'Show', exact: true })).toBeVisible();
 });
