@@ -111,6 +111,8 @@ describe('admin', () => {
 		const byCustomer = await api.admin.subscriptions.list({ q: c.user.email, page: 1, pageSize: 10 });
 		expect(byCustomer.items.map((s) => s.id)).toEqual([subscriptionId]);
 		expect(byCustomer.items[0].user.email).toBe(c.user.email);
+		// Its app's status, which the page follows while the app is busy.
+		expect(byCustomer.items[0].instanceStatus).toBe((await instanceOf(runtime.db, subscriptionId)).status);
 		const byPlan = await api.admin.subscriptions.list({ planId: plan.id, status: 'ACTIVE', page: 1, pageSize: 100 });
 		expect(byPlan.items.every((s) => s.planId === plan.id && s.status === 'ACTIVE')).toBe(true);
 		expect(byPlan.total).toBeGreaterThanOrEqual(1);

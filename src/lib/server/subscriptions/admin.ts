@@ -2,7 +2,16 @@
 // extensions, suspension and its lifting, and a plan's total slots.
 import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { SLOT_HOLDING_STATUSES, servicePlans, services, subscriptions, users, type SubscriptionStatus } from '../db/schema';
+import {
+	SLOT_HOLDING_STATUSES,
+	serviceInstances,
+	servicePlans,
+	services,
+	subscriptions,
+	users,
+	type InstanceStatus,
+	type SubscriptionStatus
+} from '../db/schema';
 import { availableSlots, likePattern } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
 import { duplicateSubscription, invalidState, notFound, quotaBelowUsed } from '../errors';
@@ -44,7 +53,10 @@ export async function listAllSubscriptions(db: DbOrTx, filter: SubscriptionFilte
 				subscription: subscriptions,
 				user: { id: users.id, name: users.name, email: users.email },
 				plan: { id: servicePlans.id, name: servicePlans.name, planType: servicePlans.planType },
-				service: { id: services.id, name: services.name, slug: services.slug }
+				service: { id: services.id, name: services.name, slug: services.slug },
+				// The newest app's status: the page follows work under way (a termination's backup).
+				instanceStatus: sql<InstanceStatus | null>`(SELECT ${serviceInstances.status} FROM ${serviceInstances}
+					WHERE ${serviceInstances.subscriptionId} = ${subscriptions.id} ORDER BY ${serviceInstances.createdAt} DESC LIMIT 1)`
 			})
 			.from(subscriptions)
 			.innerJoin(users, eq(subscriptions.userId, users.id))

@@ -12,6 +12,7 @@ import {
 	SUBSCRIPTION_STATUSES,
 	TRANSACTION_STATUSES,
 	TRANSACTION_TYPES,
+	type InstanceStatus,
 	type PlanType
 } from '$lib/statuses';
 import { endReasons } from './end-reasons';
@@ -178,7 +179,9 @@ export const adminSubscriptionItemSchema = subscriptionViewSchema.extend({
 	grantedBy: z.string().nullable(),
 	user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
 	plan: planRefSchema,
-	service: z.object({ id: z.string(), name: z.string(), slug: z.string() })
+	service: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+	/** The status of its newest app, if it has one. */
+	instanceStatus: z.enum(INSTANCE_STATUSES).nullable()
 });
 
 export function toAdminSubscriptionItem(
@@ -187,6 +190,7 @@ export function toAdminSubscriptionItem(
 		user: { id: string; name: string; email: string };
 		plan: { id: string; name: string; planType: PlanType };
 		service: { id: string; name: string; slug: string };
+		instanceStatus: InstanceStatus | null;
 	}
 ): z.infer<typeof adminSubscriptionItemSchema> {
 	return {
@@ -195,7 +199,8 @@ export function toAdminSubscriptionItem(
 		grantedBy: subscription.grantedBy,
 		user: { id: related.user.id, name: related.user.name, email: related.user.email },
 		plan: planRef(related.plan),
-		service: { id: related.service.id, name: related.service.name, slug: related.service.slug }
+		service: { id: related.service.id, name: related.service.name, slug: related.service.slug },
+		instanceStatus: related.instanceStatus
 	};
 }
 
