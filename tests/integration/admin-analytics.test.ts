@@ -319,7 +319,7 @@ describe('admin.analytics.overview', () => {
 			// S2, S3, S4, S8 (the grant S5 does not count).
 			newSubscriptions: 4,
 			churnedSubscriptions: 1,
-			// S3 ended, of the two live when January began (S1, S6).
+			// Of the two live when January began (S1, S6), S6 stopped (suspended); S3 began within it.
 			churnRate: 0.5,
 			topUps: { created: 6, settled: 4, conversion: 4 / 6 },
 			// Set-ups ended: S2 RUNNING after 60 s, S8 failed, S4 failed then RUNNING after 20 s.
@@ -458,5 +458,28 @@ describe('CSV export', () => {
 		expect(rows).toHaveLength(1 + 731);
 		expect(rows[0]).toBe('period,mrr,new,expansion,churn');
 		expect(rows.find((row) => row.startsWith('2025-01-31,'))).toBe('2025-01-31,143000,0,0,0');
+	});
+});
+
+describe('churn rate', () => {
+	it('is the share of the subscriptions live at the start that stopped in the range', async () => {
+		// June 2025: S1, S2, S4 and S7 live throughout; two more from May, of which one is
+		// suspended and one terminated in June. Six live when June began, two of them stopped.
+		const eko = await customer('Eko', '2025-05-01T09:00:00');
+		const [ghostBasic, n8nBasic] = await Promise.all([planOf(runtime.db, 'ghost', 'BASIC'), planOf(runtime.db, 'n8n', 'BASIC')]);
+		await subscription(eko, ghostBasic, {
+			start: '2025-05-02T09:00:00',
+			status: 'SUSPENDED',
+			end: '2025-06-02T09:00:00',
+			suspendedAt: '2025-06-10T09:00:00'
+		});
+		await subscription(eko, n8nBasic, { start: '2025-05-03T09:00:00', status: 'CANCELLED', end: '2025-06-12T09:00:00' });
+
+		const june = await api.admin.analytics.overview({ from: '2025-06-01', to: '2025-06-30' });
+		expect(june.churnedSubscriptions).toBe(1);
+		expect(june.churnRate).toBeCloseTo(2 / 6);
+		// Neither was live when July began: July has no churn.
+		const july = await api.admin.analytics.overview({ from: '2025-07-01', to: '2025-07-31' });
+		expect(july.churnRate).toBe(0);
 	});
 });

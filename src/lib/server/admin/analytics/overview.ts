@@ -15,7 +15,7 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 	const at = asOf(range);
 	const settledIn = sql`(status = 'COMPLETED' AND ${within(range, sql`completed_at`)})`;
 	const topUpStartedIn = sql`(type = 'TOP_UP' AND ${within(range, sql`created_at`)})`;
-	const [money, subscriptionsNow, flow, customers, movementRows, provisioning] = await Promise.all([
+	const [money, subscriptionsNow, flow, cohort, customers, movementRows, provisioning] = await Promise.all([
 		// One pass over the ledger for the money and the top-up conversion (the same figures
 		// as the top-ups report's, summed over its channels): on a long range it reads most
 		// of the table, and a second pass would double the overview's cost.
@@ -36,9 +36,16 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		db.execute<Row>(sql`
 			SELECT
 				count(*) FILTER (WHERE ${within(range, sql`start_date`)})::int AS new,
-				count(*) FILTER (WHERE status IN ('CANCELLED', 'EXPIRED') AND ${within(range, sql`end_date`)})::int AS churned,
-				(SELECT count(*)::int FROM ${subscriptionSpans} AS spans WHERE NOT is_grant AND ${liveAt(range.start)}) AS live_at_start
+				count(*) FILTER (WHERE status IN ('CANCELLED', 'EXPIRED') AND ${within(range, sql`end_date`)})::int AS churned
 			FROM subscriptions WHERE NOT is_grant`),
+		// The churn rate's own population: the subscriptions live when the range began, and
+		// which of them stopped in it (ended or suspended, as MRR churn counts them). One that
+		// started within the range is in neither, so the rate is a share of one set, at most 1.
+		db.execute<Row>(sql`
+			SELECT
+				count(*) FILTER (WHERE ${liveAt(range.start)})::int AS live_at_start,
+				count(*) FILTER (WHERE ${liveAt(range.start)} AND ${within(range, sql`stopped`)})::int AS stopped
+			FROM ${subscriptionSpans} AS spans WHERE NOT is_grant`),
 		db.execute<Row>(sql`
 			SELECT count(*) FILTER (WHERE created_at < ${at})::int AS total,
 				count(*) FILTER (WHERE ${within(range, sql`created_at`)})::int AS new
@@ -47,6 +54,7 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		db.execute<Row>(provisioningAttempts(range, { byPeriod: false }))
 	]);
 	const [m, s, f, c, p] = [money.rows[0], subscriptionsNow.rows[0], flow.rows[0], customers.rows[0], provisioning.rows[0]];
+	const [liveAtStart, stopped] = [num(cohort.rows[0].live_at_start), num(cohort.rows[0].stopped)];
 	const movement = movementRows.rows[0];
 	const [created, settled] = [num(m.top_ups_created), num(m.top_ups_settled)];
 	const paying = num(s.paying);
@@ -63,8 +71,8 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		mrrMovement: { new: num(movement.new), expansion: num(movement.expansion), churn: num(movement.churn) },
 		newSubscriptions: num(f.new),
 		churnedSubscriptions: num(f.churned),
-		/** Subscriptions ended in the range over those live at its start. */
-		churnRate: num(f.live_at_start) === 0 ? 0 : num(f.churned) / num(f.live_at_start),
+		/** Of the subscriptions live at the range's start, the share that stopped (ended or suspended) in it. */
+		churnRate: liveAtStart === 0 ? 0 : stopped / liveAtStart,
 		topUps: { created, settled, conversion: created === 0 ? 0 : settled / created },
 		provisioning: {
 			attempts: num(p.attempts),
