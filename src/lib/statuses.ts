@@ -124,6 +124,52 @@ export const SUSPENSION_REASONS = ['NON_PAYMENT', 'ADMINISTRATOR'] as const;
 export const MAIL_STATUSES = ['QUEUED', 'SENT', 'KEPT', 'FAILED'] as const;
 
 /**
+ * What the audit log records (audit/service.ts writes only these). Each is shown by its label,
+ * the message `txt9a_audit_action_<code with _ for .>` (`auditActionLabel` in $lib/audit).
+ */
+export const AUDIT_ACTIONS = [
+	'backup.restore',
+	'backup.restore_undo',
+	'backup.restore_keep',
+	'backup.restore_terminated',
+	'billing.advance_clock',
+	'catalog.category.create',
+	'catalog.category.update',
+	'catalog.category.hide',
+	'catalog.category.show',
+	'catalog.category.reorder',
+	'catalog.service.create',
+	'catalog.service.update',
+	'catalog.service.delete',
+	'catalog.plan.create',
+	'catalog.plan.update',
+	'catalog.plan.hide',
+	'catalog.plan.show',
+	'instance.secrets.revealed',
+	'instance.secrets.reveal_refused',
+	'instance.secret.rotated',
+	'job.retry',
+	'plan.set_quota',
+	'subscription.grant',
+	'subscription.extend',
+	'subscription.extend_grace',
+	'subscription.waive_renewal',
+	'subscription.suspend',
+	'subscription.unsuspend',
+	'subscription.terminate',
+	'user.block',
+	'user.unblock',
+	'user.make_admin',
+	'user.remove_admin',
+	'wallet.adjustment.credit',
+	'wallet.adjustment.debit',
+	'wallet.flag.resolve',
+	'wallet.proof.approve',
+	'wallet.proof.reject'
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
  * Statuses in which a subscription holds one slot of its plan. While PENDING_UPGRADE it
  * also still holds its previous plan's slot, released once the cluster update succeeds.
  * PAST_DUE (renewal unpaid, in its grace period) keeps the slot: the app keeps running.

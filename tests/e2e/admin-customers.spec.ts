@@ -22,7 +22,15 @@ test('an administrator blocks a customer, who is logged out at once and cannot l
 	await dialog.getByRole('button', { name: 'Block' }).click();
 	await expect(admin.getByText('Blocked: their sessions have ended and they cannot log in.')).toBeVisible();
 	await expect(admin.getByTestId('customer-status')).toHaveText('Blocked');
-	await expect(admin.getByTestId('customer-audit-entry').first()).toContainText('user.block');
+	await expect(admin.getByTestId('customer-audit-entry').first()).toContainText('Blocked a customer');
+	// The audit log says it in words: the action's label and its details as a list.
+	const customerId = new URL(admin.url()).pathname.split('/').at(-1)!;
+	await visit(admin, `/admin/operations/audit?entityId=${customerId}`);
+	const entry = admin.getByTestId('audit-entry').first();
+	await expect(entry.getByTestId('audit-action')).toHaveText('Blocked a customer');
+	await expect(entry.getByTestId('audit-details')).toContainText('Reason: Card fraud reported by the bank');
+	await expect(entry.getByTestId('audit-details')).toContainText('Sessions ended:');
+	await expect(entry.getByTestId('audit-details')).not.toContainText('{');
 
 	// The customer's open session is gone: the next page sends them to the login page.
 	await customer.goto('/wallet');

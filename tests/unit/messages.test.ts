@@ -90,4 +90,9 @@ describe('messages', () => {
 		codes.push(...statuses.BACKUP_SCHEDULES.map((schedule) => `backup_schedule_${schedule.toLowerCase()}`));
 		expect(codes.filter((key) => !(key in id))).toEqual([]);
 	});
+
+	it('has a label for every action the audit log records', () => {
+		const codes = statuses.AUDIT_ACTIONS.map((action) => `txt9a_audit_action_${action.replaceAll('.', '_')}`);
+		expect(codes.filter((key) => !(key in id))).toEqual([]);
+	});
 });

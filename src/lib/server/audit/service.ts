@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
+import type { AuditAction } from '$lib/statuses';
 import type { DbOrTx } from '../db/client';
 import { auditLog } from '../db/schema';
 import { inOneStatement, partTemplate, type StatementPart } from '../db/statement';
 
+export type { AuditAction };
+
 export type AuditEntry = {
 	actorId: string | null;
-	action: string;
+	action: AuditAction;
 	entityType: string;
 	entityId?: string | null;
 	details?: Record<string, unknown>;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
 import { restores, serviceInstances, subscriptions, type Restore, type ServiceInstance } from '../db/schema';
-import { audit } from '../audit/service';
+import { audit, type AuditAction } from '../audit/service';
 import { invalidState, notFound } from '../errors';
 import { say } from '../sentences';
 import { m } from '$lib/paraglide/messages';
@@ -73,7 +73,7 @@ async function lockSettledInstance(tx: Tx, instanceId: string) {
 	return instance;
 }
 
-const auditRestore = (tx: Tx, actor: RestoreActor, action: string, restore: Restore) =>
+const auditRestore = (tx: Tx, actor: RestoreActor, action: AuditAction, restore: Restore) =>
 	audit(tx, {
 		actorId: actor.id,
 		action,

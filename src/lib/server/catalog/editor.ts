@@ -6,7 +6,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import type { DbOrTx, Tx } from '../db/client';
 import { serviceCategories, servicePlans, services, subscriptions, type Service } from '../db/schema';
-import { audit, type AuditActor } from '../audit/service';
+import { audit, type AuditAction, type AuditActor } from '../audit/service';
 import { publish } from '../events';
 import { AppError, badRequest, invalidState, notFound } from '../errors';
 import { toEnvTemplateEntry, type ServiceFields } from './editor-schemas';
@@ -35,7 +35,7 @@ function uniqueField(error: unknown, fields: Record<string, string>): AppError |
 async function changed(
 	tx: Tx,
 	actor: AuditActor,
-	entry: { action: string; entityType: string; entityId: string; details?: Record<string, unknown> }
+	entry: { action: AuditAction; entityType: string; entityId: string; details?: Record<string, unknown> }
 ) {
 	await audit(tx, { actorId: actor.adminId, ipAddress: actor.ipAddress, ...entry });
 	await publish(tx, { type: 'catalog' });

@@ -1,0 +1,74 @@
+// The audit log as administrators read it: each action by its label and the details an
+// action recorded as a list of labelled, formatted values (money in rupiah, instants in WIB).
+// Plain functions, safe for the browser.
+import { m } from '$lib/paraglide/messages';
+import type { Locale } from '$lib/statuses';
+import { formatDateTime, formatNumber, formatRupiah, planTypeLabel } from './format';
+
+type Message = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
+const messages = m as unknown as Record<string, Message | undefined>;
+
+/** "Hello world" from helloWorld or hello_world: a code without a label, in words. */
+const inWords = (code: string) => {
+	const words = code
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.toLowerCase()
+		.split(/[\s._]+/);
+	return [words[0].charAt(0).toUpperCase() + words[0].slice(1), ...words.slice(1)].join(' ');
+};
+
+/** The message `<prefix>_<name in snake case>` in the language, if there is one. */
+const labelled = (prefix: string, name: string, locale?: Locale) =>
+	messages[`${prefix}_${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replace(/\./g, '_')}`]?.({}, { locale });
+
+/** "Extended a subscription" from subscription.extend (AUDIT_ACTIONS; an older code in words). */
+export const auditActionLabel = (action: string, locale?: Locale) =>
+	labelled('txt9a_audit_action', action, locale) ?? inWords(action);
+
+/** A field of an action's details by its label, or in words. */
+export const auditFieldLabel = (field: string, locale?: Locale) => labelled('txt9a_audit_field', field, locale) ?? inWords(field);
+
+/** Fields whose numbers are rupiah. */
+const MONEY_FIELDS = new Set(['amount', 'monthlyPrice', 'pendingMonthlyPrice', 'price', 'refunded', 'lastChargeAmount']);
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** One value of a field, as people read it. */
+export function formatAuditValue(field: string, value: unknown, locale?: Locale): string {
+	if (value === null || value === undefined || value === '') return '—';
+	if (typeof value === 'boolean') return (value ? m.txt9a_audit_yes : m.txt9a_audit_no)({}, { locale });
+	if (typeof value === 'number') return MONEY_FIELDS.has(field) ? formatRupiah(value) : formatNumber(value, locale, 2);
+	if (typeof value === 'string') {
+		if (INSTANT.test(value)) return formatDateTime(value, locale);
+		if (field === 'planType') return planTypeLabel(value, locale);
+		return value;
+	}
+	if (Array.isArray(value)) return value.map((item) => formatAuditValue(field, item, locale)).join(', ');
+	if (isRecord(value)) {
+		// A change: what it was and what it became.
+		const keys = Object.keys(value);
+		if (keys.length === 2 && 'from' in value && 'to' in value) {
+			return `${formatAuditValue(field, value.from, locale)} → ${formatAuditValue(field, value.to, locale)}`;
+		}
+		return auditDetailList(value, locale)
+			.map((detail) => `${detail.label}: ${detail.value}`)
+			.join('; ');
+	}
+	return String(value);
+}
+
+export type AuditDetail = { field: string; label: string; value: string };
+
+/**
+ * An audit entry's details (as the view sends them: reasons kept as keys already read, in
+ * admin/panel-views.ts) as a list of labelled values, in the order they were recorded.
+ */
+export function auditDetailList(details: Record<string, unknown>, locale?: Locale): AuditDetail[] {
+	return Object.entries(details).map(([field, value]) => ({
+		field,
+		label: auditFieldLabel(field, locale),
+		value: formatAuditValue(field, value, locale)
+	}));
+}
