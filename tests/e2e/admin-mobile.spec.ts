@@ -59,3 +59,24 @@ test('on a phone, the customers and subscriptions tables are stacked cards, in E
 	await expect(admin.getByTestId('admin-subscription-row')).toContainText('Diberikan');
 	await expect(admin.getByTestId('admin-subscription-row').getByRole('button', { name: 'Hentikan' })).toBeVisible();
 });
+
+test('every admin tab is in view, on a laptop and on a phone, in English and in Indonesian', async ({ browser }) => {
+	const context = await browser.newContext();
+	const admin = await context.newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const tabsFit = async (width: number) => {
+		await admin.setViewportSize({ width, height: 900 });
+		await visit(admin, '/admin');
+		const nav = admin.getByRole('navigation', { name: 'Admin' });
+		const tabs = nav.getByRole('link');
+		await expect(tabs).toHaveCount(12);
+		for (const tab of await tabs.all())
+			await expect(tab, `${await tab.textContent()} at ${width} px`).toBeInViewport({ ratio: 1 });
+		// Nothing hidden past the edge of the tabs or of the page.
+		expect(await nav.evaluate((element) => element.scrollWidth - element.clientWidth), `${width} px`).toBeLessThanOrEqual(0);
+		expect(await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+	};
+	for (const width of [1280, 1400, 1440, 390]) await tabsFit(width);
+	await context.addCookies([{ ...englishCookie, value: 'id' }]);
+	for (const width of [1280, 390]) await tabsFit(width);
+});
