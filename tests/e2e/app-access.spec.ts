@@ -8,7 +8,7 @@ test('the owner opens the app and reveals its admin token after typing the passw
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Vaultwarden Free' });
 	await subscribe.getByLabel('App name').fill('Family vault');
-	await subscribe.getByRole('button', { name: 'Confirm and pay' }).click();
+	await subscribe.getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });

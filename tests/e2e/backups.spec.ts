@@ -8,7 +8,7 @@ test('an owner backs an app up now and sees the backup listed, ready, with its s
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
 	await dialog.getByLabel('App name').fill('Status board');
-	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
@@ -32,7 +32,7 @@ test('an owner restores a backup after confirming, follows its progress to the e
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
 	await subscribe.getByLabel('App name').fill('Monitor');
-	await subscribe.getByRole('button', { name: 'Confirm and pay' }).click();
+	await subscribe.getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });

@@ -12,7 +12,7 @@ test('after switching to Indonesian, the instance page, the subscription page an
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
 	await dialog.getByLabel('App name').fill('Papan status');
-	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	const subscriptionUrl = new URL(page.url()).pathname;
 

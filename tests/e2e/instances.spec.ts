@@ -8,7 +8,7 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
 	await dialog.getByLabel('App name').fill('Uptime board');
-	await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();

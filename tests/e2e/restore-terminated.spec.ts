@@ -10,7 +10,7 @@ test('an administrator restores a terminated app from the subscriptions page aft
 	await register(page, 'Sari Wulandari', email);
 	await visit(page, '/catalog/uptime-kuma');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
-	await page.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });

@@ -134,7 +134,7 @@ test('a customer who has the app joins the waitlist of a sold-out higher plan', 
 	await register(page, 'Sinta Dewi', email);
 	await visit(page, '/catalog/n8n');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
-	await page.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Confirm', exact: true }).click();
 	await expect(page).toHaveURL(/\/subscriptions\//);
 	await logout(page);
 
