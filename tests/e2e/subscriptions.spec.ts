@@ -33,6 +33,11 @@ test('a customer subscribes to a free plan and finds it in My subscriptions', as
 	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Status board' })).toBeVisible();
 	await expect(page.getByTestId('subscription-status')).toHaveText('Active');
+	// It renews without a charge, so the page does not speak of paying from the credit.
+	await expect(page.getByText('Renews from your credit each month')).toHaveCount(0);
+	await expect(page.getByTestId('auto-renew-note')).toHaveText(
+		'Renews each month at no cost: nothing is taken from your credit.'
+	);
 
 	await page.getByRole('link', { name: 'My subscriptions' }).first().click();
 	const row = page.getByTestId('live-subscriptions').getByTestId('subscription-row');
@@ -61,6 +66,7 @@ test('with enough credit a customer subscribes to a paid plan and sees it in My 
 	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Team passwords' })).toBeVisible();
 	await expect(page.getByText('Rp 19.000 per month')).toBeVisible();
+	await expect(page.getByTestId('auto-renew-note')).toContainText('Renews from your credit each month');
 	await page.getByRole('link', { name: 'My subscriptions' }).first().click();
 	const row = page.getByTestId('live-subscriptions').getByTestId('subscription-row');
 	await expect(row).toHaveCount(1);
