@@ -45,6 +45,16 @@ test('a customer subscribes to a free plan and finds it in My subscriptions', as
 	await expect(row).toContainText('Status board');
 	await expect(row).toContainText('Uptime Kuma · Free');
 
+	// A free renewal is nothing for the credit to cover: the wallet says it costs nothing, and
+	// the dashboard, with no renewal to pay, shows no forecast.
+	await visit(page, '/wallet');
+	await expect(page.getByTestId('forecast-free')).toHaveText('Your free subscription renews at no cost.');
+	await expect(page.getByTestId('forecast-covered')).toHaveCount(0);
+	await expect(page.getByTestId('forecast-monthly')).toHaveCount(0);
+	await visit(page, '/instances');
+	await expect(page.getByTestId('instance-card')).toHaveCount(1);
+	await expect(page.getByTestId('credit-forecast')).toHaveCount(0);
+
 	// Subscribing again to the same app points at the upgrade instead.
 	await visit(page, '/catalog/uptime-kuma');
 	await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();

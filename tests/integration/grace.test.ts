@@ -387,4 +387,19 @@ describe('subscriptions.billing', () => {
 		expect(forecast).toMatchObject({ balance: creditBalance, monthlyTotal: kuma.monthlyPrice, renewing: 1 });
 		expect(forecast.firstUncovered?.subscriptionId).toBe(renews.subscriptionId);
 	});
+
+	it('counts a free subscription apart: it renews at no cost, so it is no renewal the credit covers', async () => {
+		const free = await planOf(runtime.db, 'uptime-kuma', 'FREE');
+		const ghost = await planOf(runtime.db, 'ghost', 'BASIC');
+		expect(free.monthlyPrice).toBe(0);
+		const { api } = await newCustomer(runtime, ghost.monthlyPrice);
+		await api.subscriptions.subscribe({ planId: free.id });
+		const onlyFree = await api.subscriptions.forecast();
+		expect(onlyFree).toMatchObject({ monthlyTotal: 0, renewing: 0, free: 1, firstUncovered: null });
+
+		const paid = await api.subscriptions.subscribe({ planId: ghost.id });
+		const forecast = await api.subscriptions.forecast();
+		expect(forecast).toMatchObject({ monthlyTotal: ghost.monthlyPrice, renewing: 1, free: 1 });
+		expect(forecast.firstUncovered?.subscriptionId).toBe(paid.subscriptionId);
+	});
 });

@@ -15,7 +15,10 @@ export const forecastView = z.object({
 	balance: z.number(),
 	/** What the renewing subscriptions cost per month. */
 	monthlyTotal: z.number(),
+	/** Subscriptions that renew from the credit (a price above 0). */
 	renewing: z.number(),
+	/** Subscriptions that renew at no cost (free plans): nothing for the credit to cover. */
+	free: z.number(),
 	/** The first renewal the credit does not cover: it covers everything before that date. */
 	firstUncovered: renewal.extend({ shortfall: z.number() }).nullable(),
 	/** With nothing uncovered, the credit lasts beyond this date. */
@@ -32,6 +35,7 @@ export function toForecastView(forecast: Awaited<ReturnType<typeof creditForecas
 		balance: forecast.balance,
 		monthlyTotal: forecast.monthlyTotal,
 		renewing: forecast.renewing,
+		free: forecast.free,
 		firstUncovered: firstUncovered && {
 			subscriptionId: firstUncovered.subscriptionId,
 			name: firstUncovered.name,

@@ -78,7 +78,9 @@ export async function creditForecast(db: DbOrTx, userId: string, now: Date) {
 	const balance = rows[0].balance;
 	// Without a renewing subscription the left join reads nulls; with one, it has all its columns.
 	const renewing = rows.flatMap((row) => (row.renewing?.id ? [toRenewing(row.renewing as RenewingRow)] : []));
-	const forecast = forecastCredit(renewing, balance, now);
+	// A free subscription renews at no cost: no renewal the credit covers, so it is counted apart.
+	const paid = renewing.filter((subscription) => subscription.price > 0);
+	const forecast = forecastCredit(paid, balance, now);
 	const pastDue = renewing
 		.filter((subscription) => subscription.status === 'PAST_DUE' && subscription.gracePeriodEnd)
 		.map((subscription) => ({
@@ -94,7 +96,8 @@ export async function creditForecast(db: DbOrTx, userId: string, now: Date) {
 	return {
 		balance,
 		monthlyTotal: forecast.monthlyTotal,
-		renewing: renewing.length,
+		renewing: paid.length,
+		free: renewing.length - paid.length,
 		firstUncovered: forecast.firstUncovered,
 		horizon: forecast.horizon,
 		dueSoon: { days: LOW_CREDIT_DAYS, ...forecast.dueSoon, topUpUrl: topUpUrl(forecast.dueSoon.shortfall) },
