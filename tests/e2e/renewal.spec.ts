@@ -20,12 +20,14 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	const subscriptionUrl = page.url();
 	const renewsOn = (await page.getByTestId('next-billing').textContent())!.trim();
 
-	// Rp 41.000 left does not cover the Rp 59.000 renewal: the credit lasts until that date.
+	// Rp 41.000 left does not cover the Rp 59.000 renewal: the headline names it as the one that
+	// needs a top-up, not as the last one paid.
+	const covered = `Your credit covers your renewals due before ${renewsOn}; the renewal on ${renewsOn} needs a top-up.`;
 	await page.goto('/wallet');
-	await expect(page.getByTestId('forecast-covered')).toHaveText(`Your credit covers your renewals until ${renewsOn}.`);
+	await expect(page.getByTestId('forecast-covered')).toHaveText(covered);
 	await expect(page.getByTestId('forecast-monthly')).toHaveText('Rp 59.000 per month for 1 subscription.');
 	await page.goto('/instances');
-	await expect(page.getByTestId('forecast-covered')).toHaveText(`Your credit covers your renewals until ${renewsOn}.`);
+	await expect(page.getByTestId('forecast-covered')).toHaveText(covered);
 	await expect(page.getByTestId('past-due-banner')).toHaveCount(0);
 
 	// An administrator moves the billing clock a month on.
