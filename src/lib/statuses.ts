@@ -191,6 +191,9 @@ export const INSTANCE_BUSY_STATUSES = [
 	'TERMINATING'
 ] as const satisfies readonly InstanceStatus[];
 
+/** Instance statuses of an app being deleted, or gone: its controls no longer work, so pages do not offer them. */
+export const INSTANCE_ENDING_STATUSES = ['TERMINATING', 'TERMINATED'] as const satisfies readonly InstanceStatus[];
+
 /** Databases a template may run beside its app, in the app's namespace (see kube/companion.ts). */
 export const COMPANION_ENGINES = ['postgresql', 'mariadb', 'redis'] as const;
 export type CompanionEngine = (typeof COMPANION_ENGINES)[number];

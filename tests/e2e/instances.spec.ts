@@ -42,3 +42,31 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	await expect(page.getByTestId('instance-card')).toHaveCount(1);
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test('an app being deleted with its ended subscription offers no controls, only its status', async ({ page }) => {
+	await register(page, 'Wulan Sari', uniqueEmail('ending'));
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	await dialog.getByLabel('App name').fill('Old board');
+	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	const controls = page.getByRole('link', { name: 'Open app controls and logs' });
+	const instancePath = (await controls.getAttribute('href'))!;
+
+	await page.getByRole('button', { name: 'Terminate now' }).click();
+	const terminate = page.getByRole('dialog', { name: 'Terminate Old board now?' });
+	await terminate.getByLabel(/Type/).fill('Old board');
+	await terminate.getByRole('button', { name: 'Terminate now' }).click();
+	await expect(page.getByTestId('subscription-status')).toHaveText('Cancelled');
+	// Being deleted or gone, the app is shown by its status, without the controls that no longer work.
+	await expect(page.getByText(/^(Terminating|Terminated)$/)).toBeVisible();
+	await expect(controls).toHaveCount(0);
+
+	await visit(page, '/subscriptions');
+	await expect(page.getByTestId('subscription-row').filter({ hasText: 'Old board' })).toContainText(/App: Terminat(ing|ed)/);
+	await expect(page.locator(`a[href="${instancePath}"]`)).toHaveCount(0);
+	// The dashboard lists it while it is being deleted, as a card that links nowhere.
+	await visit(page, '/instances');
+	await expect(page.locator(`a[href="${instancePath}"]`)).toHaveCount(0);
+});
