@@ -3,6 +3,8 @@ import { scaled } from '../support/timeouts';
 import { register, uniqueEmail, visit } from './helpers';
 
 test('a customer subscribes, watches the set-up reach RUNNING, and sees log lines arrive', async ({ page }) => {
+	// It waits for the health job's first usage sample, taken once a minute: longer than one page flow.
+	test.setTimeout(scaled(180_000));
 	await register(page, 'Lestari Dewi', uniqueEmail('instance'));
 	await visit(page, '/catalog/uptime-kuma');
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
@@ -23,11 +25,24 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	// The image is shown by its tag; it runs pinned by digest.
 	await expect(page.getByText('louislam/uptime-kuma:2.0.2', { exact: true })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Resource use' })).toBeVisible();
+	// Just set up, the app has no usage history yet: the section says when it comes, not an empty
+	// chart (whether or not the first sample has come already).
+	const usageEmpty = page.getByTestId('usage-empty');
+	await expect(usageEmpty).toContainText('appears after the first few minutes');
 
 	// Log lines of the running pod arrive over the live stream.
 	await expect(page.getByTestId('log-status')).toHaveText('Live');
 	const lines = page.getByTestId('log-lines');
 	await expect(lines).toContainText('Welcome to Uptime Kuma 2.0.2', { timeout: scaled(20_000) });
+
+	// The health job's first sample (it samples once a minute) gives the meters; the chart needs a
+	// second, and says so until then.
+	await expect(async () => {
+		await visit(page, page.url());
+		await expect(page.getByTestId('usage-now')).toBeVisible({ timeout: 1_000 });
+	}).toPass({ timeout: scaled(90_000) });
+	await expect(usageEmpty).toHaveText('The chart of the last 24 hours appears after the first few minutes.');
+	await expect(page.getByText(/the last 24 hours:$/)).toHaveCount(0);
 
 	// Stop asks for confirmation, then the status follows the app down.
 	await page.getByRole('button', { name: 'Stop', exact: true }).click();
