@@ -65,7 +65,8 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
 	await expect(admin.getByText('Granted', { exact: true })).toBeVisible();
 
-	// The customer reads what the grant is worth to them: free until a WIB day, no price, no renewal.
+	// The customer reads what the grant is worth to them: free until a WIB day, no price now, and
+	// what follows it: renewals from the credit at the plan's price.
 	const grantedUntil = /^Free \(granted\) until \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/;
 	await visit(customer, '/subscriptions');
 	const row = customer.getByTestId('live-subscriptions').getByTestId('subscription-row');
@@ -73,6 +74,9 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await expect(row).not.toContainText('/month');
 	await row.click();
 	await expect(customer.getByTestId('granted-until')).toHaveText(grantedUntil);
+	await expect(customer.getByTestId('grant-renewal')).toHaveText(
+		/^Free until \d{1,2} [A-Z][a-z]{2} \d{4}, then renews at Rp \d{1,3}(\.\d{3})* a month from your credit$/
+	);
 	await expect(customer.getByText('Renews on')).toHaveCount(0);
 	await expect(customer.getByText(/\/month/)).toHaveCount(0);
 	await customer.getByRole('link', { name: 'Open app controls and logs' }).click();
