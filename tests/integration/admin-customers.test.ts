@@ -169,6 +169,33 @@ describe('admin.customers.get', () => {
 		expect(JSON.stringify(detail)).not.toMatch(/passwordHash|argon2|generatedSecrets/);
 	});
 
+	it('orders the ledger by when each row took effect, so its balance reads top to bottom', async () => {
+		const { user, api } = await newCustomer(runtime, 400_000);
+		const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+		const form = new FormData();
+		form.set('amount', '75000');
+		form.set('file', new File([PNG], 'receipt.png', { type: 'image/png' }));
+		// The proof is begun first, the subscription is charged, and then the proof is approved.
+		const proof = await api.wallet.uploadProof(form);
+		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');
+		await api.subscriptions.subscribe({ planId: plan.id });
+		await adminApi.admin.wallet.approveProof({ id: proof.id });
+
+		const { items } = (await adminApi.admin.customers.get({ userId: user.id })).ledger;
+		expect(items.map((row) => [row.type, row.amount])).toEqual([
+			['TOP_UP', 75_000],
+			['SUBSCRIPTION', -plan.monthlyPrice],
+			['ADMIN_ADJUSTMENT', 400_000]
+		]);
+		expect(items.map((row) => row.balanceAfter)).toEqual([
+			400_000 - plan.monthlyPrice + 75_000,
+			400_000 - plan.monthlyPrice,
+			400_000
+		]);
+		expect(items[0].completedAt!.getTime()).toBeGreaterThan(items[1].createdAt.getTime());
+		expect(items[0].createdAt.getTime()).toBeLessThan(items[1].createdAt.getTime());
+	});
+
 	it("words the ledger and the notifications in the administrator's language, as the customer reads them", async () => {
 		const { user, api } = await newCustomer(runtime, 400_000);
 		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');

@@ -129,7 +129,13 @@ export async function getCustomer(db: DbOrTx, userId: string, ledgerPage = 1): P
 			.select()
 			.from(transactions)
 			.where(eq(transactions.userId, userId))
-			.orderBy(desc(transactions.createdAt), desc(transactions.id))
+			// By when each row took effect, so the balance column reads top to bottom: a top-up or
+			// a proof changes the balance when it completes, which may be days after it began.
+			.orderBy(
+				desc(sql`coalesce(${transactions.completedAt}, ${transactions.createdAt})`),
+				desc(transactions.createdAt),
+				desc(transactions.id)
+			)
 			.limit(LEDGER_PAGE_SIZE)
 			.offset((ledgerPage - 1) * LEDGER_PAGE_SIZE),
 		db.select({ value: count() }).from(transactions).where(eq(transactions.userId, userId)),
