@@ -7,6 +7,8 @@ import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type 
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription } from '../support/fixtures';
 import { rejection } from '../support/errors';
+import { inLocale } from '../support/locale';
+import { formatRupiah } from '../../src/lib/format';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -130,6 +132,10 @@ describe('admin', () => {
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
 		const audits = await runtime.db.select().from(auditLog).where(eq(auditLog.entityId, subscriptionId));
 		expect(audits.map((a) => a.action)).toContain('subscription.grant');
+		// The customer is told what follows the grant: renewals at the plan's price from the credit.
+		const [started] = (await inLocale('en', () => c.api.notifications.list())).filter((n) => n.type === 'SUBSCRIPTION_STARTED');
+		expect(started.body).toMatch(/^You were granted n8n .+ free until \d{1,2} \w{3} \d{4}\. After that it renews at /);
+		expect(started.body).toContain(`renews at ${formatRupiah(plan.monthlyPrice)} a month from your credit`);
 		// A granted subscription refunds nothing when terminated.
 		const result = await api.admin.subscriptions.terminate({ id: subscriptionId, refund: true, reason: 'End of promotion' });
 		expect(result.refunded).toBe(0);

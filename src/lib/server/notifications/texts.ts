@@ -66,6 +66,8 @@ type Texts = {
 	renewed_free: Name & { plan: string; period: Period };
 	renewal_failed: Name & { amount: Rupiah; balance: Rupiah; shortfall: Rupiah; date: Day };
 	started_granted: Service & { date: Day };
+	/** A grant of a paid plan: what its renewal will charge once the grant ends. */
+	started_granted_then_paid: Service & { date: Day; amount: Rupiah };
 	started_paid: Service & { amount: Rupiah };
 	started_free: Service;
 	deletion_warning: Name & { date: Day; since: Day; amount: Rupiah };
@@ -122,6 +124,7 @@ export const NOTIFICATION_TEXT_KEYS = Object.keys({
 	renewed_free: 1,
 	renewal_failed: 1,
 	started_granted: 1,
+	started_granted_then_paid: 1,
 	started_paid: 1,
 	started_free: 1,
 	deletion_warning: 1,

@@ -188,7 +188,12 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 				userId: input.userId,
 				type: 'SUBSCRIPTION_STARTED',
 				text: input.grant
-					? { key: 'started_granted', params: { service: service.name, plan: plan.name, date: asDate(end) } }
+					? plan.monthlyPrice > 0
+						? {
+								key: 'started_granted_then_paid',
+								params: { service: service.name, plan: plan.name, date: asDate(end), amount: asRupiah(plan.monthlyPrice) }
+							}
+						: { key: 'started_granted', params: { service: service.name, plan: plan.name, date: asDate(end) } }
 					: price > 0
 						? { key: 'started_paid', params: { service: service.name, plan: plan.name, amount: asRupiah(price) } }
 						: { key: 'started_free', params: { service: service.name, plan: plan.name } },
