@@ -20,6 +20,7 @@ import { publicHost } from '../kube/names';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
+import { INSTANCE_ENDING_STATUSES } from '$lib/statuses';
 import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname } from './rules';
 import { toCustomDomainView, type DomainTarget } from './views';
 import { formatCount } from '$lib/format';
@@ -27,7 +28,7 @@ import { m } from '$lib/paraglide/messages';
 import { say, sayIn } from '../sentences';
 
 /** Instance statuses in which an app can take no new domain: it is going or gone. */
-const ENDING = ['TERMINATING', 'TERMINATED'] as const;
+const ENDING = INSTANCE_ENDING_STATUSES;
 /** While the app is in one of these, none of its domains is served or checked. */
 export const UNROUTED: readonly InstanceStatus[] = ['SUSPENDED', ...ENDING];
 /** Domains in these statuses are on the app's Ingress. */

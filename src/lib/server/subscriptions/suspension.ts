@@ -19,6 +19,7 @@ import { holdsSlot } from './status';
 import { chargePeriod } from './subscribe';
 import { statusLabel } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
+import { INSTANCE_ENDING_STATUSES } from '$lib/statuses';
 import { say, sayIn } from '../sentences';
 
 /** Statuses a subscription can be suspended from: it is running, paid or in grace. */
@@ -58,7 +59,7 @@ export async function suspendLocked(
 		.where(
 			and(
 				eq(serviceInstances.subscriptionId, subscription.id),
-				notInArray(serviceInstances.status, ['TERMINATING', 'TERMINATED'])
+				notInArray(serviceInstances.status, [...INSTANCE_ENDING_STATUSES])
 			)
 		);
 	for (const { id } of live) await enqueue(runtime.boss, 'instance-action', { instanceId: id, action: 'suspend' }, { tx });
