@@ -9,6 +9,10 @@ test('an administrator opens the analytics, picks a range and exports a report a
 	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Analytics' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
 	await expect(page.getByTestId('overview-mrr')).toHaveText(/^Rp /);
+	// The churn rate says what it is a share of.
+	await expect(page.getByTestId('overview-churn-note')).toHaveText(
+		/^Churn rate: \d+ of the \d+ paid subscriptions live at the start of the range stopped within it\.$/
+	);
 	await expect(page.getByRole('figure', { name: 'Customer growth' })).toBeVisible();
 
 	await page.getByRole('navigation', { name: 'Date range' }).getByRole('link', { name: 'This year' }).click();

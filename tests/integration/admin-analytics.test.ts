@@ -321,6 +321,7 @@ describe('admin.analytics.overview', () => {
 			churnedSubscriptions: 1,
 			// Of the two live when January began (S1, S6), S6 stopped (suspended); S3 began within it.
 			churnRate: 0.5,
+			churnBasis: { liveAtStart: 2, stopped: 1 },
 			topUps: { created: 6, settled: 4, conversion: 4 / 6 },
 			// Set-ups ended: S2 RUNNING after 60 s, S8 failed, S4 failed then RUNNING after 20 s.
 			provisioning: { attempts: 4, succeeded: 2, failed: 2, successRate: 0.5, p50Seconds: 40, p95Seconds: 58 },
@@ -478,6 +479,7 @@ describe('churn rate', () => {
 		const june = await api.admin.analytics.overview({ from: '2025-06-01', to: '2025-06-30' });
 		expect(june.churnedSubscriptions).toBe(1);
 		expect(june.churnRate).toBeCloseTo(2 / 6);
+		expect(june.churnBasis).toEqual({ liveAtStart: 6, stopped: 2 });
 		// Neither was live when July began: July has no churn.
 		const july = await api.admin.analytics.overview({ from: '2025-07-01', to: '2025-07-31' });
 		expect(july.churnRate).toBe(0);

@@ -73,6 +73,7 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		churnedSubscriptions: num(f.churned),
 		/** Of the subscriptions live at the range's start, the share that stopped (ended or suspended) in it. */
 		churnRate: liveAtStart === 0 ? 0 : stopped / liveAtStart,
+		churnBasis: { liveAtStart, stopped },
 		topUps: { created, settled, conversion: created === 0 ? 0 : settled / created },
 		provisioning: {
 			attempts: num(p.attempts),

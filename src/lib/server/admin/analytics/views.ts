@@ -19,6 +19,8 @@ export const overviewSchema = z.object({
 	newSubscriptions: z.number(),
 	churnedSubscriptions: z.number(),
 	churnRate: z.number(),
+	/** The churn rate's basis: the paid subscriptions live at the range's start, and how many of them stopped in it. */
+	churnBasis: z.object({ liveAtStart: z.number(), stopped: z.number() }),
 	topUps: z.object({ created: z.number(), settled: z.number(), conversion: z.number() }),
 	provisioning: z.object({
 		attempts: z.number(),
