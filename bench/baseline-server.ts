@@ -28,7 +28,7 @@ const WALLET = `SELECT credit_balance, total_top_up, total_spent,
 const HISTORY = `SELECT id, type, status, amount, balance_before, balance_after, description, text,
 	CASE WHEN status = 'FAILED' THEN metadata ELSE '{}' END AS metadata, payment_method, order_id, payment_proof,
 	flagged_at, flag_resolved_at, created_at, completed_at, count(*) OVER () AS total
-	FROM transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET 0`;
+	FROM transactions WHERE user_id = $1 ORDER BY coalesce(completed_at, created_at) DESC, created_at DESC, id DESC LIMIT 20 OFFSET 0`;
 
 // The customer's dashboard (My subscriptions): each subscription with its plan, service and
 // newest app, the waitlist with each entry's place in line, and what renews (against the

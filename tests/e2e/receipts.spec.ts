@@ -13,6 +13,8 @@ test('a customer downloads the receipt of a top-up and reads its number and amou
 	await topUp(page, 'Rp 250.000');
 	await visit(page, '/wallet/transactions');
 	await expect(page.getByTestId('header-balance')).toHaveText('Rp 250.000');
+	// The row's kind and its receipt link, apart.
+	await expect(page.getByTestId('transaction-row').first()).toContainText('Top-up · Receipt');
 
 	const download = page.waitForEvent('download');
 	await page.getByTestId('transaction-row').first().getByTestId('receipt-link').click();

@@ -29,7 +29,7 @@ async function ledgerEntry(user: User, type: 'ADMIN_ADJUSTMENT' | 'SUBSCRIPTION'
 	});
 	await runtime.db
 		.update(transactions)
-		.set({ createdAt: new Date(at) })
+		.set({ createdAt: new Date(at), completedAt: new Date(at) })
 		.where(eq(transactions.id, transaction.id));
 	return transaction;
 }
@@ -104,6 +104,41 @@ describe('wallet.transactions', () => {
 		const byId = new Map(items.map((item) => [item.id, item]));
 		expect(ended.map((id) => byId.get(id)?.displayStatus)).toEqual(['REJECTED', 'EXPIRED', 'CANCELLED', 'FAILED', 'PENDING']);
 		expect(byId.get(ended[4])).toMatchObject({ underReview: true, hasProof: true });
+	});
+
+	it('orders by when each row took effect, so the balance after each row reads top to bottom', async () => {
+		const customer = await createUser(runtime);
+		await ledgerEntry(customer, 'ADMIN_ADJUSTMENT', 100_000, `e1-${customer.id}`, '2025-04-01T10:00:00+07:00');
+		const api = await callerFor(runtime, customer);
+		// A top-up begun on the 2nd, a charge on the 3rd, and the top-up paid on the 4th.
+		const { transactionId } = await api.wallet.topUp({ amount: 50_000, method: 'QRIS' });
+		await runtime.db
+			.update(transactions)
+			.set({ createdAt: new Date('2025-04-02T10:00:00+07:00') })
+			.where(eq(transactions.id, transactionId));
+		await ledgerEntry(customer, 'SUBSCRIPTION', -30_000, `e2-${customer.id}`, '2025-04-03T10:00:00+07:00');
+		const [row] = await runtime.db.select().from(transactions).where(eq(transactions.id, transactionId));
+		await applyBalanceChange(runtime.db, {
+			userId: customer.id,
+			type: 'TOP_UP',
+			amount: 50_000,
+			idempotencyKey: row.idempotencyKey,
+			description: row.description,
+			at: new Date('2025-04-04T10:00:00+07:00'),
+			pendingTransactionId: transactionId
+		});
+
+		const page = await api.wallet.transactions({});
+		expect(page.items.map((item) => [item.type, item.amount, item.balanceAfter])).toEqual([
+			['TOP_UP', 50_000, 120_000],
+			['SUBSCRIPTION', -30_000, 70_000],
+			['ADMIN_ADJUSTMENT', 100_000, 100_000]
+		]);
+		// A date range takes the day each row took effect: the top-up counts on the 4th.
+		const fourth = await api.wallet.transactions({ from: '2025-04-04', to: '2025-04-04' });
+		expect(fourth.items.map((item) => item.type)).toEqual(['TOP_UP']);
+		const second = await api.wallet.transactions({ from: '2025-04-02', to: '2025-04-02' });
+		expect(second.total).toBe(0);
 	});
 
 	it('filters by type, status and an inclusive date range in Jakarta time', async () => {

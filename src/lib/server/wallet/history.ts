@@ -66,6 +66,13 @@ const listColumns = {
 } satisfies Record<keyof TransactionListRow, unknown>;
 
 /**
+ * When a row took effect: a top-up or a transfer proof changes the balance when it completes,
+ * which may be hours or days after it began; a row not completed sits where it began. The
+ * history is ordered and filtered by it, so its balance column reads top to bottom.
+ */
+const effectiveAt = sql<Date>`coalesce(${transactions.completedAt}, ${transactions.createdAt})`;
+
+/**
  * A page and the count of every row its filter matches, in one statement: `count(*) OVER ()`
  * is taken over the rows before LIMIT and OFFSET (PostgreSQL, "Window Function Processing":
  * window functions run after WHERE and before ORDER BY's LIMIT,
@@ -80,7 +87,7 @@ const historyPage = (db: DbOrTx) =>
 		.select(pageColumns)
 		.from(transactions)
 		.where(eq(transactions.userId, sql.placeholder('userId')))
-		.orderBy(desc(transactions.createdAt), desc(transactions.id))
+		.orderBy(desc(effectiveAt), desc(transactions.createdAt), desc(transactions.id))
 		.limit(sql.placeholder('limit'))
 		.offset(sql.placeholder('offset'))
 		.prepare('wallet_history');
@@ -92,8 +99,8 @@ export async function listTransactions(db: DbOrTx, userId: string, filter: Trans
 	const conditions: SQL[] = [eq(transactions.userId, userId)];
 	if (filter.type) conditions.push(eq(transactions.type, filter.type));
 	if (filter.status) conditions.push(eq(transactions.status, filter.status));
-	if (filter.from) conditions.push(gte(transactions.createdAt, new Date(`${filter.from}T00:00:00+07:00`)));
-	if (filter.to) conditions.push(lte(transactions.createdAt, new Date(`${filter.to}T23:59:59.999+07:00`)));
+	if (filter.from) conditions.push(gte(effectiveAt, new Date(`${filter.from}T00:00:00+07:00`)));
+	if (filter.to) conditions.push(lte(effectiveAt, new Date(`${filter.to}T23:59:59.999+07:00`)));
 	// The unfiltered history (the wallet page's first view) runs a prepared statement.
 	const rows =
 		conditions.length === 1
@@ -102,7 +109,7 @@ export async function listTransactions(db: DbOrTx, userId: string, filter: Trans
 					.select(pageColumns)
 					.from(transactions)
 					.where(and(...conditions))
-					.orderBy(desc(transactions.createdAt), desc(transactions.id))
+					.orderBy(desc(effectiveAt), desc(transactions.createdAt), desc(transactions.id))
 					.limit(pageSize)
 					.offset(offset);
 	let total = rows[0]?.total ?? 0;
