@@ -78,6 +78,9 @@ test('an administrator grants a customer a bonus subscription from the customer 
 		/^Free until \d{1,2} [A-Z][a-z]{2} \d{4}, then renews at Rp \d{1,3}(\.\d{3})* a month from your credit$/
 	);
 	await expect(customer.getByText('Renews on')).toHaveCount(0);
+	await expect(
+		customer.getByText(/^No payments yet: this subscription was granted free until \d{1,2} [A-Z][a-z]{2} \d{4}\.$/)
+	).toBeVisible();
 	await expect(customer.getByText(/\/month/)).toHaveCount(0);
 	await customer.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(customer.getByTestId('granted-until')).toHaveText(grantedUntil);

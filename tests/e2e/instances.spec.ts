@@ -69,8 +69,17 @@ test('an app being deleted with its ended subscription offers no controls, only 
 	const controls = page.getByRole('link', { name: 'Open app controls and logs' });
 	const instancePath = (await controls.getAttribute('href'))!;
 
+	// On a phone the status badge keeps its own width under the header's column.
+	await page.setViewportSize({ width: 390, height: 844 });
+	const badge = page.getByTestId('subscription-status').locator('xpath=..');
+	expect((await badge.boundingBox())!.width).toBeLessThan(150);
+	await page.setViewportSize({ width: 1280, height: 720 });
+
 	await page.getByRole('button', { name: 'Terminate now' }).click();
 	const terminate = page.getByRole('dialog', { name: 'Terminate Old board now?' });
+	// A free plan's period was not paid for: nothing is promised back.
+	await expect(terminate).toContainText('right away. Nothing is refunded to your credit.');
+	await expect(terminate).not.toContainText('unused part');
 	await terminate.getByLabel(/Type/).fill('Old board');
 	await terminate.getByRole('button', { name: 'Terminate now' }).click();
 	await expect(page.getByTestId('subscription-status')).toHaveText('Cancelled');
