@@ -81,8 +81,16 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
 	await page.getByRole('button', { name: 'Upload proof' }).click();
 	await expect(page.getByText('Proof received.')).toBeVisible();
+	await expect(page.getByText('Waiting for staff to check your transfer.')).toHaveCount(0);
 	await expect(page.getByTestId('transaction-detail')).toContainText('receipt.png');
 	const proofUrl = new URL(page.url()).pathname + '/proof';
+	// The wallet lists the proof as waiting for staff, not for a payment the customer has made.
+	await visit(page, '/wallet');
+	await expect(page.getByRole('heading', { name: 'Waiting for staff review' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Waiting for payment' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'View proof' })).toHaveAttribute('href', proofUrl.replace(/\/proof$/, ''));
+	await page.getByRole('link', { name: 'View proof' }).click();
+	await expect(page.getByText('Waiting for staff to check your transfer.')).toBeVisible();
 	expect((await page.request.get(proofUrl)).status()).toBe(200);
 	await logout(page);
 	expect((await page.request.get(proofUrl)).status()).toBe(401);
