@@ -89,6 +89,9 @@ test('an app being deleted with its ended subscription offers no controls, only 
 
 	await visit(page, '/subscriptions');
 	await expect(page.getByTestId('subscription-row').filter({ hasText: 'Old board' })).toContainText(/App: Terminat(ing|ed)/);
+	await expect(page.getByTestId('subscription-row').filter({ hasText: 'Old board' })).toContainText(
+		'Uptime Kuma · Free · no charge'
+	);
 	await expect(page.locator(`a[href="${instancePath}"]`)).toHaveCount(0);
 	// The dashboard lists it while it is being deleted, as a card that links nowhere.
 	await visit(page, '/instances');
