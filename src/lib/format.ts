@@ -31,9 +31,12 @@ export function formatSize(bytes: number, locale: Locale = getLocale()): string 
 	return gib >= 1 ? `${formatNumber(gib, locale)} GB` : `${Math.round(bytes / 2 ** 20)} MB`;
 }
 
-/** "1,5 vCPU" (id) / "1.5 vCPU" (en); below one core in millicores, "250m vCPU". */
+/**
+ * "1,5 vCPU" / "0,25 vCPU" (id), "1.5 vCPU" / "0.25 vCPU" (en): a share of a core as a
+ * customer reads it, not Kubernetes' millicores ("250m").
+ */
 export function formatCpu(milli: number, locale: Locale = getLocale()): string {
-	return milli >= 1000 ? `${formatNumber(milli / 1000, locale, 2)} vCPU` : `${milli}m vCPU`;
+	return `${formatNumber(milli / 1000, locale, 3)} vCPU`;
 }
 
 /** "1,5 GB RAM" (id) / "1.5 GB RAM" (en); below a gigabyte in megabytes. */

@@ -59,7 +59,7 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 	await expect(plans).toHaveCount(4);
 	const basic = page.locator('[data-plan-type="BASIC"]');
 	await expect(basic.getByTestId('plan-price')).toHaveText('Rp 59.000');
-	await expect(basic).toContainText('500m vCPU');
+	await expect(basic).toContainText('0.5 vCPU');
 	await expect(basic).toContainText('512 MB RAM');
 	await expect(basic).toContainText('4 GB');
 	await expect(basic.getByTestId('plan-slots')).toHaveText(/40 slots available/);

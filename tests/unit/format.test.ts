@@ -28,8 +28,10 @@ describe('formatRupiah', () => {
 });
 
 describe('resource figures', () => {
-	it('shows millicores below one core and cores above', () => {
-		expect(formatCpu(250)).toBe('250m vCPU');
+	it('shows cores, below one as a fraction of one rather than millicores', () => {
+		expect(formatCpu(250, 'id')).toBe('0,25 vCPU');
+		expect(formatCpu(250, 'en')).toBe('0.25 vCPU');
+		expect(formatCpu(125, 'en')).toBe('0.125 vCPU');
 		expect(formatCpu(2000)).toBe('2 vCPU');
 		expect(formatCpu(1500, 'en')).toBe('1.5 vCPU');
 		expect(formatCpu(1500, 'id')).toBe('1,5 vCPU');
