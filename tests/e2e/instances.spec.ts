@@ -93,7 +93,8 @@ test('an app being deleted with its ended subscription offers no controls, only 
 		'Uptime Kuma · Free · no charge'
 	);
 	await expect(page.locator(`a[href="${instancePath}"]`)).toHaveCount(0);
-	// The dashboard lists it while it is being deleted, as a card that links nowhere.
+	// The dashboard lists it while it is being deleted, as a card that links nowhere and shows no address.
 	await visit(page, '/instances');
 	await expect(page.locator(`a[href="${instancePath}"]`)).toHaveCount(0);
+	await expect(page.getByText(/old-board-[a-z0-9]{6}/)).toHaveCount(0);
 });
