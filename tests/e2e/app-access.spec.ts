@@ -29,4 +29,17 @@ test('the owner opens the app and reveals its admin token after typing the passw
 	await dialog.getByLabel('Your password').press('Enter');
 	await expect(dialog).toBeHidden();
 	await expect(page.getByTestId('secret-value-ADMIN_TOKEN')).toHaveText(/^[A-Za-z0-9_-]{48}$/);
+
+	// Once the app is being deleted its credentials are no longer offered.
+	const instancePath = new URL(page.url()).pathname;
+	await page.getByRole('link', { name: 'Subscription', exact: true }).click();
+	await page.getByRole('button', { name: 'Terminate now' }).click();
+	const terminate = page.getByRole('dialog', { name: 'Terminate Family vault now?' });
+	await terminate.getByLabel(/Type/).fill('Family vault');
+	await terminate.getByRole('button', { name: 'Terminate now' }).click();
+	await expect(page.getByTestId('subscription-status')).toHaveText('Cancelled');
+	await visit(page, instancePath);
+	await expect(page.getByTestId('instance-ending')).toBeVisible();
+	await expect(page.getByTestId('reveal-secrets')).toHaveCount(0);
+	await expect(page.getByText('ADMIN_TOKEN')).toHaveCount(0);
 });

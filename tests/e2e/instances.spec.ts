@@ -87,6 +87,15 @@ test('an app being deleted with its ended subscription offers no controls, only 
 	await expect(page.getByText(/^(Terminating|Terminated)$/)).toBeVisible();
 	await expect(controls).toHaveCount(0);
 
+	// Its page says it is going or gone, without an address, credentials or set-up steps.
+	await visit(page, instancePath);
+	await expect(page.getByTestId('instance-ending')).toHaveText(
+		/^This app (is being deleted\. .+|was deleted on \d{1,2} [A-Z][a-z]{2} \d{4}\.)$/
+	);
+	await expect(page.getByTestId('app-access')).toHaveCount(0);
+	await expect(page.getByText('The address appears once the app is running.')).toHaveCount(0);
+	await expect(page.getByRole('heading', { name: 'Set-up progress' })).toHaveCount(0);
+
 	await visit(page, '/subscriptions');
 	await expect(page.getByTestId('subscription-row').filter({ hasText: 'Old board' })).toContainText(/App: Terminat(ing|ed)/);
 	await expect(page.getByTestId('subscription-row').filter({ hasText: 'Old board' })).toContainText(

@@ -167,3 +167,24 @@ describe('rotating a generated secret', () => {
 		expect(JSON.stringify(entries)).not.toContain(before);
 	});
 });
+
+describe('the secrets of an app being deleted', () => {
+	it('are neither revealed nor rotated once its subscription is terminated, and say why', async () => {
+		const { api, instanceId, running } = await runningVault();
+		await api.subscriptions.cancel({ id: running.subscriptionId, when: 'now' });
+		expect(['TERMINATING', 'TERMINATED']).toContain((await row(instanceId)).status);
+
+		const reveal = await rejection(api.instances.revealSecrets({ id: instanceId, password: PASSWORD }));
+		expect(reveal.code).toBe('INVALID_STATE');
+		expect(reveal.message).toBe(
+			'This app is being deleted or has been deleted, so its credentials can no longer be revealed or replaced.'
+		);
+		const rotate = await rejection(api.instances.rotateSecret({ id: instanceId, name: 'ADMIN_TOKEN' }));
+		expect(rotate.code).toBe('INVALID_STATE');
+		expect(rotate.message).toBe(reveal.message);
+		// Nothing was read or changed: no audit entry of a reveal or a rotation.
+		const actions = (await auditOf(instanceId)).map((entry) => entry.action);
+		expect(actions).not.toContain('instance.secrets.revealed');
+		expect(actions).not.toContain('instance.secret.rotated');
+	});
+});

@@ -18,6 +18,7 @@ import { toRevealedSecrets } from './views';
 import { instanceReason, statusReason } from './reasons';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
+import { INSTANCE_ENDING_STATUSES } from '$lib/statuses';
 
 /** Who asks, from where (for the audit log). */
 export type AccessActor = { id: string; ipAddress?: string | null };
@@ -35,10 +36,18 @@ async function ownedInstance(db: DbOrTx, actor: AccessActor, instanceId: string,
 	return row;
 }
 
+/** An app being deleted or deleted keeps its secrets for a restore by staff, not for its owner to read or change. */
+function refuseIfEnding(instance: { status: string }) {
+	if ((INSTANCE_ENDING_STATUSES as readonly string[]).includes(instance.status)) {
+		throw invalidState(say(m.txt9d_srv_app_ending_secrets));
+	}
+}
+
 /** The app's generated secrets, after the owner's password is checked again. */
 export async function revealSecrets(runtime: Runtime, actor: AccessActor, input: { instanceId: string; password: string }) {
 	const { db } = runtime;
 	const { instance, service } = await ownedInstance(db, actor, input.instanceId);
+	refuseIfEnding(instance);
 	const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
 	const entry = { actorId: actor.id, entityType: 'instance', entityId: instance.id, ipAddress: actor.ipAddress ?? null };
 	if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
@@ -57,6 +66,7 @@ export async function revealSecrets(runtime: Runtime, actor: AccessActor, input:
 export async function rotateSecret(runtime: Runtime, actor: AccessActor, input: { instanceId: string; name: string }) {
 	return runtime.db.transaction(async (tx) => {
 		const { instance, service, subscription } = await ownedInstance(tx, actor, input.instanceId, true);
+		refuseIfEnding(instance);
 		const spec = service.envTemplate.find((entry) => entry.name === input.name)?.secret;
 		const secrets = openSecrets(instance.id, instance.generatedSecrets) ?? {};
 		if (!spec || secrets[input.name] === undefined) throw badRequest('name', say(m.srv2_no_secret_named, { name: input.name }));
