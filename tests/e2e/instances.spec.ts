@@ -86,6 +86,9 @@ test('an app being deleted with its ended subscription offers no controls, only 
 	// Being deleted or gone, the app is shown by its status, without the controls that no longer work.
 	await expect(page.getByText(/^(Terminating|Terminated)$/)).toBeVisible();
 	await expect(controls).toHaveCount(0);
+	// An ended subscription has no current period: the page says when it ended.
+	await expect(page.getByTestId('ended-on')).toHaveText(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+	await expect(page.getByText('Current period')).toHaveCount(0);
 
 	// Its page says it is going or gone, without an address, credentials or set-up steps.
 	await visit(page, instancePath);

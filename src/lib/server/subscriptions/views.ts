@@ -16,6 +16,7 @@ import {
 	type PlanType
 } from '$lib/statuses';
 import { endReasons } from './end-reasons';
+import { endedAt } from './status';
 import { sentenceLocale } from '../sentences';
 
 export const subscriptionViewSchema = z.object({
@@ -38,6 +39,8 @@ export const subscriptionViewSchema = z.object({
 	autoRenew: z.boolean(),
 	cancelAtPeriodEnd: z.boolean(),
 	cancelledAt: z.date().nullable(),
+	/** When it ended (CANCELLED or EXPIRED); null while it is live. */
+	endedAt: z.date().nullable(),
 	cancelReason: z.string().nullable(),
 	gracePeriodEnd: z.date().nullable(),
 	suspendedAt: z.date().nullable(),
@@ -69,6 +72,7 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
 		autoRenew: subscription.autoRenew,
 		cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
 		cancelledAt: subscription.cancelledAt,
+		endedAt: endedAt(subscription),
 		cancelReason: endReasons.readFor(subscription.cancelReasonText, subscription.cancelReason, sentenceLocale()),
 		gracePeriodEnd: subscription.gracePeriodEnd,
 		suspendedAt: subscription.suspendedAt,
