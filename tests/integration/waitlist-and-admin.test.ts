@@ -141,6 +141,21 @@ describe('admin', () => {
 		expect(result.refunded).toBe(0);
 	});
 
+	it('refuses to grant an app the customer already subscribes to, in the operator’s words', async () => {
+		const { api } = await admin();
+		const c = await customer();
+		const { subscriptionId } = await c.api.subscriptions.subscribe({ planId: (await planOf(runtime.db, 'gitea', 'BASIC')).id });
+		const plan = await planOf(runtime.db, 'gitea', 'PRO');
+		const grant = () => api.admin.subscriptions.grant({ userId: c.user.id, planId: plan.id, months: 1 });
+		const refused = await rejection(grant());
+		expect(refused.code).toBe('DUPLICATE_SUBSCRIPTION');
+		expect(refused.message).toBe('This customer already subscribes to Gitea. Change or extend that subscription.');
+		expect(refused.details).toEqual({ subscriptionId });
+		expect((await inLocale('id', () => rejection(grant()))).message).toBe(
+			'Pelanggan ini sudah berlangganan Gitea. Ubah atau perpanjang langganan itu.'
+		);
+	});
+
 	it('extends a period', async () => {
 		const { api } = await admin();
 		const c = await customer();

@@ -116,3 +116,10 @@ export function duplicateSubscription(subscriptionId: string) {
 		details: { subscriptionId, upgradeUrl: `/subscriptions/${subscriptionId}?upgrade=1` }
 	});
 }
+
+/** The same refusal told to an administrator granting a plan: it is the customer who subscribes, not them. */
+export function customerAlreadySubscribed(subscriptionId: string, app: string) {
+	return new AppError('DUPLICATE_SUBSCRIPTION', say(m.txt9d_srv_customer_already_subscribed, { app }), {
+		details: { subscriptionId }
+	});
+}

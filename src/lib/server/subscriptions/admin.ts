@@ -14,7 +14,7 @@ import {
 } from '../db/schema';
 import { availableSlots, likePattern } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
-import { duplicateSubscription, invalidState, notFound, quotaBelowUsed } from '../errors';
+import { customerAlreadySubscribed, invalidState, notFound, quotaBelowUsed } from '../errors';
 import { notify } from '../notifications/service';
 import { asDate } from '../notifications/texts';
 import { audit } from '../audit/service';
@@ -125,7 +125,7 @@ export async function grantSubscription(
 	const [user] = await runtime.db.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
 	if (!user) throw notFound('User');
 	const existing = await liveSubscriptionFor(runtime.db, input.userId, service.id);
-	if (existing) throw duplicateSubscription(existing.id);
+	if (existing) throw customerAlreadySubscribed(existing.id, service.name);
 	return runtime.db.transaction(async (tx) => {
 		const created = await createSubscription(runtime, tx, {
 			userId: input.userId,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
 import { serviceInstances, subscriptions, type Service, type ServicePlan, type Subscription } from '../db/schema';
-import { duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
+import { customerAlreadySubscribed, duplicateSubscription, insufficientCredit, notFound, quotaExceeded } from '../errors';
 import { jobPart } from '../queue';
 import { inOneStatement } from '../db/statement';
 import { notifyParts } from '../notifications/service';
@@ -162,7 +162,7 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 	if (!subscription) {
 		const existing = await liveSubscriptionFor(tx, input.userId, service.id);
 		if (!existing) throw new Error('A live subscription to this app blocked the new one and then was gone');
-		throw duplicateSubscription(existing.id);
+		throw input.grant ? customerAlreadySubscribed(existing.id, service.name) : duplicateSubscription(existing.id);
 	}
 
 	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now }) : null;
