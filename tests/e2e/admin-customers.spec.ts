@@ -54,8 +54,12 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await admin.getByRole('button', { name: 'Grant a subscription' }).click();
 	const dialog = admin.getByRole('dialog', { name: 'Grant Granted Customer a subscription' });
 	// Memos' Basic plan, by its group (its free count depends on the other tests).
-	const basic = dialog.locator('optgroup[label="Memos"] option', { hasText: 'Basic' });
+	const basic = dialog.locator('optgroup[label="Memos"] option', { hasText: 'Memos · Basic' });
 	await dialog.getByLabel('Plan').selectOption((await basic.getAttribute('value'))!);
+	// Closed, the select shows the picked option alone: it names the app as well as the plan.
+	expect(await dialog.getByLabel('Plan').evaluate((select: HTMLSelectElement) => select.selectedOptions[0].text)).toMatch(
+		/^Memos · Basic \(\d+ free\)$/
+	);
 	await dialog.getByLabel('Months').fill('2');
 	// What the grant turns into once its months end, at the chosen plan's price.
 	await expect(dialog.getByTestId('grant-then')).toHaveText(
