@@ -484,4 +484,12 @@ describe('churn rate', () => {
 		const july = await api.admin.analytics.overview({ from: '2025-07-01', to: '2025-07-31' });
 		expect(july.churnRate).toBe(0);
 	});
+
+	it('is none, not 0%, when no paid subscription was live at the start', async () => {
+		// Before S6 (November 2024) nothing was live; S3 began and ended within the range.
+		const overview = await api.admin.analytics.overview({ from: '2024-10-01', to: '2025-01-31' });
+		expect(overview.churnedSubscriptions).toBe(1);
+		expect(overview.churnBasis).toEqual({ liveAtStart: 0, stopped: 0 });
+		expect(overview.churnRate).toBeNull();
+	});
 });

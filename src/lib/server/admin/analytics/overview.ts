@@ -71,8 +71,11 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		mrrMovement: { new: num(movement.new), expansion: num(movement.expansion), churn: num(movement.churn) },
 		newSubscriptions: num(f.new),
 		churnedSubscriptions: num(f.churned),
-		/** Of the subscriptions live at the range's start, the share that stopped (ended or suspended) in it. */
-		churnRate: liveAtStart === 0 ? 0 : stopped / liveAtStart,
+		/**
+		 * Of the subscriptions live at the range's start, the share that stopped (ended or
+		 * suspended) in it; none when none was live (a share of nothing is no rate, not 0%).
+		 */
+		churnRate: liveAtStart === 0 ? null : stopped / liveAtStart,
 		churnBasis: { liveAtStart, stopped },
 		topUps: { created, settled, conversion: created === 0 ? 0 : settled / created },
 		provisioning: {

@@ -18,7 +18,7 @@ export const overviewSchema = z.object({
 	mrrMovement: z.object({ new: z.number(), expansion: z.number(), churn: z.number() }),
 	newSubscriptions: z.number(),
 	churnedSubscriptions: z.number(),
-	churnRate: z.number(),
+	churnRate: z.number().nullable(),
 	/** The churn rate's basis: the paid subscriptions live at the range's start, and how many of them stopped in it. */
 	churnBasis: z.object({ liveAtStart: z.number(), stopped: z.number() }),
 	topUps: z.object({ created: z.number(), settled: z.number(), conversion: z.number() }),
