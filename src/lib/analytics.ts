@@ -1,6 +1,8 @@
 // The analytics dashboard's date ranges and reports, shared by the page, the server and the
 // CSV export. Days are calendar days in WIB (Asia/Jakarta), the business's own time zone.
 // Plain data and pure functions, safe for the browser.
+import { m } from '$lib/paraglide/messages';
+import type { Locale } from '$lib/statuses';
 
 export const ANALYTICS_TIME_ZONE = 'Asia/Jakarta';
 
@@ -66,6 +68,17 @@ export function daysIn(from: string, to: string): number {
 export const defaultGranularity = (from: string, to: string): 'day' | 'month' => (daysIn(from, to) <= 92 ? 'day' : 'month');
 
 export type ReportRow = Record<string, string | number | null>;
+
+type Message = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
+const messages = m as unknown as Record<string, Message | undefined>;
+
+/**
+ * A report column's header in the language: the message `txt9c_report_column_<column>`
+ * (tests/unit/messages.test.ts checks every column has one), else the column in words. The
+ * CSV keeps the column's own name.
+ */
+export const reportColumnLabel = (column: string, locale?: Locale) =>
+	messages[`txt9c_report_column_${column}`]?.({}, { locale }) ?? column.replace(/_/g, ' ');
 
 /**
  * Long rows (one per period and category) as wide rows (one per period, a column per

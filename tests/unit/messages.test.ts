@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as statuses from '../../src/lib/statuses';
+import { REPORT_QUERIES } from '../../src/lib/server/admin/analytics/reports';
 import { DISPLAY_STATUSES } from '../../src/lib/server/wallet/views';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -93,6 +94,12 @@ describe('messages', () => {
 
 	it('has a label for every action the audit log records', () => {
 		const codes = statuses.AUDIT_ACTIONS.map((action) => `txt9a_audit_action_${action.replaceAll('.', '_')}`);
+		expect(codes.filter((key) => !(key in id))).toEqual([]);
+	});
+
+	it('has a header for every column of the analytics reports', () => {
+		const columns = Object.values(REPORT_QUERIES).flatMap((report) => report.columns);
+		const codes = [...new Set(columns)].map((column) => `txt9c_report_column_${column}`);
 		expect(codes.filter((key) => !(key in id))).toEqual([]);
 	});
 });
