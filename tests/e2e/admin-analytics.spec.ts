@@ -25,7 +25,7 @@ test('an administrator opens the analytics, picks a range and exports a report a
 	await expect(report.getByRole('columnheader')).toHaveText(['Period', 'New', 'Total']);
 	const [download] = await Promise.all([
 		page.waitForEvent('download'),
-		report.getByRole('link', { name: 'Export customers as CSV' }).click()
+		report.getByRole('link', { name: 'Export “Customer growth” as CSV' }).click()
 	]);
 	expect(download.suggestedFilename()).toMatch(new RegExp(`^minispod-customers-${year}-01-01-to-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
 	const lines = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
