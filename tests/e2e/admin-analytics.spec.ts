@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login } from './helpers';
+import { login, visit } from './helpers';
 
 test('an administrator opens the analytics, picks a range and exports a report as CSV', async ({ page }) => {
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -32,4 +32,14 @@ test('an administrator opens the analytics, picks a range and exports a report a
 	expect(lines[0]).toBe('period,new,total');
 	expect(lines.length).toBeGreaterThan(1);
 	expect(lines.at(-1)).toMatch(/^\d{4}-\d{2}-\d{2},\d+,\d+$/);
+});
+
+test('the reports write dates and amounts as the rest of the app does', async ({ page }) => {
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	await visit(page, '/admin/analytics?preset=30d');
+	const report = page.getByTestId('report-customers');
+	await expect(report.getByRole('cell').first()).toHaveText(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+	const xLabels = report.locator('.lc-axis.placement-bottom .lc-axis-tick-label');
+	await expect(xLabels.first()).toHaveText(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+	await expect(page.getByTestId('report-mrr').locator('.lc-axis.placement-left .lc-axis-tick-label').first()).toHaveText(/^Rp /);
 });
