@@ -43,3 +43,31 @@ test('the reports write dates and amounts as the rest of the app does', async ({
 	await expect(xLabels.first()).toHaveText(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
 	await expect(page.getByTestId('report-mrr').locator('.lc-axis.placement-left .lc-axis-tick-label').first()).toHaveText(/^Rp /);
 });
+
+test('the analytics fit the screen at 1280, 1400 and 390 px, their axis labels apart', async ({ page }) => {
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	for (const width of [1280, 1400, 390]) {
+		await page.setViewportSize({ width, height: 900 });
+		await visit(page, '/admin/analytics?preset=90d');
+		await expect(page.getByTestId('report-customers').locator('.lc-axis-tick-label').first()).toBeVisible();
+		expect(
+			await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+			`${width} px`
+		).toBeLessThanOrEqual(0);
+		// Within each chart, no two labels of the date axis overlap.
+		const overlaps = () =>
+			page.evaluate(() =>
+				[...document.querySelectorAll('.lc-axis.placement-bottom')].flatMap((axis) => {
+					const boxes = [...axis.querySelectorAll('.lc-axis-tick-label')]
+						.map((label) => label.getBoundingClientRect())
+						.filter((box) => box.width > 0)
+						.sort((a, b) => a.left - b.left);
+					return boxes
+						.slice(1)
+						.filter((box, index) => box.left < boxes[index].right)
+						.map((box) => box.left);
+				})
+			);
+		await expect.poll(overlaps, { message: `${width} px` }).toEqual([]);
+	}
+});
