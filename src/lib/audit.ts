@@ -25,6 +25,10 @@ const labelled = (prefix: string, name: string, locale?: Locale) =>
 export const auditActionLabel = (action: string, locale?: Locale) =>
 	labelled('txt9a_audit_action', action, locale) ?? inWords(action);
 
+/** "Langganan" / "Subscription" from subscription: the kind of entity an entry is about, or in words. */
+export const auditEntityLabel = (entityType: string, locale?: Locale) =>
+	labelled('txt9c_audit_entity', entityType, locale) ?? inWords(entityType);
+
 /** A field of an action's details by its label, or in words. */
 export const auditFieldLabel = (field: string, locale?: Locale) => labelled('txt9a_audit_field', field, locale) ?? inWords(field);
 

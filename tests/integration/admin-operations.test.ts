@@ -194,6 +194,27 @@ describe('audit log', () => {
 			details: { reason: 'Spam from this account' }
 		});
 	});
+
+	it('names the target of each entry, with the admin page that shows it', async () => {
+		const { user } = await newCustomer(runtime, 0);
+		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');
+		const { subscriptionId } = await adminApi.admin.subscriptions.grant({ userId: user.id, planId: plan.id, months: 1 });
+		await adminApi.admin.customers.block({ userId: user.id, reason: 'Spam from this account' });
+
+		const [granted] = (await adminApi.admin.operations.audit({ entityId: subscriptionId })).items;
+		expect(granted.entityType).toBe('subscription');
+		expect(granted.target).toEqual({
+			name: `Vaultwarden ${plan.name} · ${user.name} (${user.email})`,
+			link: `/admin/customers/${user.id}`
+		});
+		const [blocked] = (await adminApi.admin.operations.audit({ entityId: user.id, action: 'user.block' })).items;
+		expect(blocked.target).toEqual({ name: `${user.name} (${user.email})`, link: `/admin/customers/${user.id}` });
+		// An id that names no row (a deleted one) stays as it was, without a target.
+		const gone = randomUUID();
+		await runtime.db.insert(auditLog).values({ action: 'user.block', entityType: 'user', entityId: gone });
+		const [missing] = (await adminApi.admin.operations.audit({ entityId: gone })).items;
+		expect(missing.target).toBeNull();
+	});
 });
 
 describe('admin.* for customers', () => {

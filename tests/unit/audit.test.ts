@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { auditActionLabel, auditDetailList } from '../../src/lib/audit';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { auditActionLabel, auditDetailList, auditEntityLabel } from '../../src/lib/audit';
+import { m } from '../../src/lib/paraglide/messages';
 import { AUDIT_ACTIONS } from '../../src/lib/statuses';
 
 describe('auditActionLabel', () => {
@@ -15,6 +18,31 @@ describe('auditActionLabel', () => {
 		);
 		expect(inWords).toEqual([]);
 		expect(auditActionLabel('legacy.thing_done', 'en')).toBe('Legacy thing done');
+	});
+});
+
+/** The entity types the server's code records (`entityType: 'subscription'`). */
+function recordedEntityTypes(dir: string): string[] {
+	return readdirSync(dir).flatMap((entry) => {
+		const full = path.join(dir, entry);
+		if (statSync(full).isDirectory()) return recordedEntityTypes(full);
+		if (!entry.endsWith('.ts')) return [];
+		return [...readFileSync(full, 'utf8').matchAll(/entityType: '([a-z_]+)'/g)].map((match) => match[1]);
+	});
+}
+
+describe('auditEntityLabel', () => {
+	it('names the kind of entity an entry is about in the reader’s language', () => {
+		expect(auditEntityLabel('service_category', 'id')).toBe('Kategori layanan');
+		expect(auditEntityLabel('transaction', 'en')).toBe('Transaction');
+		expect(auditEntityLabel('legacy_thing', 'en')).toBe('Legacy thing');
+	});
+
+	it('labels every kind of entity the log records', () => {
+		const kinds = [...new Set(recordedEntityTypes(path.resolve(import.meta.dirname, '../../src/lib/server')))];
+		expect(kinds).toContain('subscription');
+		const messages = m as unknown as Record<string, unknown>;
+		expect(kinds.filter((kind) => !messages[`txt9c_audit_entity_${kind}`])).toEqual([]);
 	});
 });
 

@@ -20,7 +20,8 @@ const resolved = (details: Record<string, unknown>): AuditLogEntry => ({
 	createdAt: new Date('2026-11-01T03:00:00Z')
 });
 
-const detailsIn = (entry: AuditLogEntry, locale: Locale) => inLocale(locale, async () => toAuditEntry(entry, null).details);
+const detailsIn = (entry: AuditLogEntry, locale: Locale) =>
+	inLocale(locale, async () => toAuditEntry(entry, null, () => null).details);
 
 describe('an audit entry’s flag reason, in the administrator’s language', () => {
 	it('reads a keyed reason in Indonesian and English, the key itself not shown', async () => {

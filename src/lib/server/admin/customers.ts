@@ -17,6 +17,7 @@ import {
 } from '../db/schema';
 import { notFound } from '../errors';
 import { likePattern } from '../catalog/service';
+import { auditNames } from './audit-names';
 import type { CustomerListInput } from './schemas';
 import {
 	toAuditEntry,
@@ -206,5 +207,9 @@ async function auditTrail(db: DbOrTx, userId: string, limit = 100) {
 		.where(sql`${auditLog.id} IN ${concerning}`)
 		.orderBy(desc(auditLog.createdAt))
 		.limit(limit);
-	return rows.map((row) => toAuditEntry(row.entry, row.actor?.id ? row.actor : null));
+	const names = await auditNames(
+		db,
+		rows.map((row) => row.entry)
+	);
+	return rows.map((row) => toAuditEntry(row.entry, row.actor?.id ? row.actor : null, names));
 }

@@ -4,6 +4,7 @@ import { and, count, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle
 import type { DbOrTx } from '../db/client';
 import { auditLog, paymentEvents, serviceInstances, servicePlans, services, subscriptions, users } from '../db/schema';
 import { likePattern } from '../catalog/service';
+import { auditNames } from './audit-names';
 import type { AppsInput, AuditLogInput, WebhookLogInput } from './schemas';
 import { toAuditEntry, toOperationsApp, toWebhookEvent, type LastError } from './panel-views';
 
@@ -162,8 +163,12 @@ export async function listAuditLog(db: DbOrTx, input: AuditLogInput) {
 			.offset(offset(input.page)),
 		db.select({ value: count() }).from(auditLog).leftJoin(users, eq(users.id, auditLog.actorId)).where(where)
 	]);
+	const names = await auditNames(
+		db,
+		rows.map((row) => row.entry)
+	);
 	return {
-		items: rows.map((row) => toAuditEntry(row.entry, row.actor?.id ? row.actor : null)),
+		items: rows.map((row) => toAuditEntry(row.entry, row.actor?.id ? row.actor : null, names)),
 		total: total.value,
 		page: input.page,
 		pageSize: PAGE_SIZE

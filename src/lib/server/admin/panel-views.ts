@@ -27,6 +27,7 @@ import { flagReasonFor, type FlagReason } from '../wallet/flag-reasons';
 import { endReasons, type EndReason } from '../subscriptions/end-reasons';
 import { ledgerDescription } from '../wallet/views';
 import { notificationWords } from '../notifications/texts';
+import type { AuditNames } from './audit-names';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -102,6 +103,8 @@ export const auditEntrySchema = z.object({
 	action: z.string(),
 	entityType: z.string(),
 	entityId: z.string().nullable(),
+	/** The target by name, and the admin page that shows it, when the row is known. */
+	target: z.object({ name: z.string(), link: z.string().nullable() }).nullable(),
 	details: z.record(z.string(), z.unknown()),
 	ipAddress: z.string().nullable(),
 	createdAt: z.date()
@@ -230,13 +233,18 @@ function auditDetails(details: Record<string, unknown>): Record<string, unknown>
 	return flagText || reasonText ? rest : details;
 }
 
-export function toAuditEntry(entry: AuditLogEntry, actor: { id: string; name: string; email: string } | null): AuditEntryView {
+export function toAuditEntry(
+	entry: AuditLogEntry,
+	actor: { id: string; name: string; email: string } | null,
+	names: AuditNames
+): AuditEntryView {
 	return {
 		id: entry.id,
 		actor,
 		action: entry.action,
 		entityType: entry.entityType,
 		entityId: entry.entityId,
+		target: names(entry.entityType, entry.entityId),
 		details: auditDetails(entry.details),
 		ipAddress: entry.ipAddress,
 		createdAt: entry.createdAt

@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, register, uniqueEmail, visit } from './helpers';
+
+test('the audit log names the kind of entity an entry is about, and the entity, linked to its page', async ({ browser }) => {
+	const email = uniqueEmail('audited');
+	await register(await (await browser.newContext()).newPage(), 'Audited Customer', email);
+
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	await visit(admin, `/admin/customers?q=${encodeURIComponent(email)}`);
+	await admin.getByRole('link', { name: 'Audited Customer' }).click();
+	await expect(admin).toHaveURL(/\/admin\/customers\/[0-9a-f-]{36}$/);
+	const customerPage = new URL(admin.url()).pathname;
+	await admin.getByRole('button', { name: 'Grant a subscription' }).click();
+	const dialog = admin.getByRole('dialog', { name: 'Grant Audited Customer a subscription' });
+	const basic = dialog.locator('optgroup[label="Memos"] option', { hasText: 'Basic' });
+	await dialog.getByLabel('Plan').selectOption((await basic.getAttribute('value'))!);
+	await dialog.getByRole('button', { name: 'Grant' }).click();
+	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
+
+	await visit(admin, `/admin/operations/audit?action=subscription.grant&actor=${encodeURIComponent(E2E_ADMIN.email)}`);
+	const entry = admin.getByTestId('audit-entry').filter({ hasText: email }).first();
+	await expect(entry.getByTestId('audit-target-kind')).toHaveText('Subscription');
+	const target = entry.getByTestId('audit-target');
+	await expect(target).toHaveText(`Memos Basic · Audited Customer (${email})`);
+	await expect(target).toHaveAttribute('href', customerPage);
+});
