@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { login, register, uniqueEmail, visit } from './helpers';
 
-test('the audit log names the kind of entity an entry is about, and the entity, linked to its page', async ({ browser }) => {
+test('the audit log names what an entry is about and the customer and plan its details point at, linked to its page', async ({
+	browser
+}) => {
 	const email = uniqueEmail('audited');
 	await register(await (await browser.newContext()).newPage(), 'Audited Customer', email);
 
@@ -25,4 +27,6 @@ test('the audit log names the kind of entity an entry is about, and the entity, 
 	const target = entry.getByTestId('audit-target');
 	await expect(target).toHaveText(`Memos Basic · Audited Customer (${email})`);
 	await expect(target).toHaveAttribute('href', customerPage);
+	await expect(entry.getByTestId('audit-details')).toContainText('Plan: Memos Basic');
+	await expect(entry.getByTestId('audit-details')).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-/);
 });

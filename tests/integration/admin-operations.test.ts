@@ -195,7 +195,7 @@ describe('audit log', () => {
 		});
 	});
 
-	it('names the target of each entry, with the admin page that shows it', async () => {
+	it('names what each entry points at, its target and the ids in its details, with the admin page of each', async () => {
 		const { user } = await newCustomer(runtime, 0);
 		const plan = await planOf(runtime.db, 'vaultwarden', 'BASIC');
 		const { subscriptionId } = await adminApi.admin.subscriptions.grant({ userId: user.id, planId: plan.id, months: 1 });
@@ -207,13 +207,20 @@ describe('audit log', () => {
 			name: `Vaultwarden ${plan.name} · ${user.name} (${user.email})`,
 			link: `/admin/customers/${user.id}`
 		});
+		expect(granted.details).toEqual({ userId: `${user.name} (${user.email})`, planId: `Vaultwarden ${plan.name}`, months: 1 });
 		const [blocked] = (await adminApi.admin.operations.audit({ entityId: user.id, action: 'user.block' })).items;
 		expect(blocked.target).toEqual({ name: `${user.name} (${user.email})`, link: `/admin/customers/${user.id}` });
 		// An id that names no row (a deleted one) stays as it was, without a target.
 		const gone = randomUUID();
-		await runtime.db.insert(auditLog).values({ action: 'user.block', entityType: 'user', entityId: gone });
+		await runtime.db
+			.insert(auditLog)
+			.values({ action: 'user.block', entityType: 'user', entityId: gone, details: { userId: gone } });
 		const [missing] = (await adminApi.admin.operations.audit({ entityId: gone })).items;
-		expect(missing.target).toBeNull();
+		expect(missing).toMatchObject({ target: null, details: { userId: gone } });
+
+		// The customer's own page reads the same names.
+		const detail = await adminApi.admin.customers.get({ userId: user.id });
+		expect(detail.audit.find((entry) => entry.id === granted.id)?.details).toEqual(granted.details);
 	});
 });
 

@@ -1,5 +1,6 @@
-// What an audit entry points at, by name (a customer, a plan, a service), read for a page of
-// entries in one query per kind, with the admin page of each where there is one.
+// What an audit entry points at, by name: its target and the ids its details hold (a
+// customer, a plan, a service), read for a page of entries in one query per kind, with the
+// admin page of each where there is one.
 import { inArray, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import {
@@ -16,6 +17,16 @@ import {
 export type AuditName = { name: string; link: string | null };
 /** The name of the entity of a kind (an audit entity type) with an id, if it is known. */
 export type AuditNames = (kind: string, id: unknown) => AuditName | null;
+
+/** The kind of entity each id field of an entry's details points at. */
+export const DETAIL_ID_KINDS: Record<string, string> = {
+	userId: 'user',
+	planId: 'service_plan',
+	serviceId: 'service',
+	subscriptionId: 'subscription',
+	transactionId: 'transaction',
+	instanceId: 'instance'
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const customerPage = (userId: string) => `/admin/customers/${userId}`;
@@ -90,7 +101,10 @@ const LOOKUPS: Record<string, Lookup> = {
 };
 
 /** The names the entries point at: one query per kind of entity among them, none per entry. */
-export async function auditNames(db: DbOrTx, entries: Pick<AuditLogEntry, 'entityType' | 'entityId'>[]): Promise<AuditNames> {
+export async function auditNames(
+	db: DbOrTx,
+	entries: Pick<AuditLogEntry, 'entityType' | 'entityId' | 'details'>[]
+): Promise<AuditNames> {
 	const wanted = new Map<string, Set<string>>();
 	const want = (kind: string, id: unknown) => {
 		if (!(kind in LOOKUPS) || typeof id !== 'string' || !UUID.test(id)) return;
@@ -98,6 +112,7 @@ export async function auditNames(db: DbOrTx, entries: Pick<AuditLogEntry, 'entit
 	};
 	for (const entry of entries) {
 		want(entry.entityType, entry.entityId);
+		for (const [field, kind] of Object.entries(DETAIL_ID_KINDS)) want(kind, entry.details[field]);
 	}
 	const found = new Map<string, AuditName>();
 	await Promise.all(

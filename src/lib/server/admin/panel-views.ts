@@ -27,7 +27,7 @@ import { flagReasonFor, type FlagReason } from '../wallet/flag-reasons';
 import { endReasons, type EndReason } from '../subscriptions/end-reasons';
 import { ledgerDescription } from '../wallet/views';
 import { notificationWords } from '../notifications/texts';
-import type { AuditNames } from './audit-names';
+import { DETAIL_ID_KINDS, type AuditNames } from './audit-names';
 
 // -- Customers ------------------------------------------------------------------------------
 
@@ -233,6 +233,16 @@ function auditDetails(details: Record<string, unknown>): Record<string, unknown>
 	return flagText || reasonText ? rest : details;
 }
 
+/** The ids in an entry's details (userId, planId, …) as the names they point at, where known. */
+function namedDetails(details: Record<string, unknown>, names: AuditNames): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(details).map(([field, value]) => {
+			const kind = DETAIL_ID_KINDS[field];
+			return [field, (kind && names(kind, value)?.name) ?? value];
+		})
+	);
+}
+
 export function toAuditEntry(
 	entry: AuditLogEntry,
 	actor: { id: string; name: string; email: string } | null,
@@ -245,7 +255,7 @@ export function toAuditEntry(
 		entityType: entry.entityType,
 		entityId: entry.entityId,
 		target: names(entry.entityType, entry.entityId),
-		details: auditDetails(entry.details),
+		details: namedDetails(auditDetails(entry.details), names),
 		ipAddress: entry.ipAddress,
 		createdAt: entry.createdAt
 	};
