@@ -2,9 +2,7 @@ import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { login, register, uniqueEmail, visit } from './helpers';
 
-test('the audit log names what an entry is about and the customer and plan its details point at, linked to its page', async ({
-	browser
-}) => {
+test('the audit log and a customer’s audit trail name the customer and the plan an entry is about', async ({ browser }) => {
 	const email = uniqueEmail('audited');
 	await register(await (await browser.newContext()).newPage(), 'Audited Customer', email);
 
@@ -20,6 +18,11 @@ test('the audit log names what an entry is about and the customer and plan its d
 	await dialog.getByLabel('Plan').selectOption((await basic.getAttribute('value'))!);
 	await dialog.getByRole('button', { name: 'Grant' }).click();
 	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
+
+	// The customer's audit trail reads the entry's details, names rather than ids.
+	const trail = admin.getByTestId('customer-audit-entry').first();
+	await expect(trail.getByTestId('audit-details')).toContainText(`Customer: Audited Customer (${email})`);
+	await expect(trail.getByTestId('audit-details')).toContainText('Plan: Memos Basic');
 
 	await visit(admin, `/admin/operations/audit?action=subscription.grant&actor=${encodeURIComponent(E2E_ADMIN.email)}`);
 	const entry = admin.getByTestId('audit-entry').filter({ hasText: email }).first();
