@@ -207,8 +207,9 @@ describe('flagged payments', () => {
 		const auditIn = async (locale: 'id' | 'en') =>
 			(await inLocale(locale, 'http://127.0.0.1', () => api.admin.operations.audit({ entityId: transactionId }))).items[0]
 				.details;
+		// The customer's id reads as the customer (admin/audit-names.ts).
 		expect(await auditIn('id')).toEqual({
-			userId: user.id,
+			userId: `${user.name} (${user.email})`,
 			flagReason: 'Gateway melaporkan partial refund atas top-up yang sudah dikreditkan ini.',
 			note: 'Debited Rp 20.000 by hand'
 		});
