@@ -63,6 +63,14 @@ export function formatDate(date: Date | string, locale: Locale = getLocale()): s
 	return `${wib.getUTCDate()} ${MONTHS[locale][wib.getUTCMonth()]} ${wib.getUTCFullYear()}`;
 }
 
+/**
+ * Whether a ledger row began at least a minute before it took effect (a top-up paid or a proof
+ * approved later), so its date says when it began too. A row completed at once has its two
+ * times from two clocks (the app's and the database's), a millisecond apart either way.
+ */
+export const begunEarlier = (row: { createdAt: Date | string; completedAt: Date | string | null }) =>
+	row.completedAt !== null && new Date(row.completedAt).getTime() - new Date(row.createdAt).getTime() >= 60_000;
+
 /** "25 Nov 2026 14.05 WIB" (id) / "25 Nov 2026 14:05 WIB" (en). */
 export function formatDateTime(date: Date | string, locale: Locale = getLocale()): string {
 	const wib = inWib(date);

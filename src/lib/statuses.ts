@@ -194,6 +194,9 @@ export const INSTANCE_BUSY_STATUSES = [
 /** Instance statuses of an app being deleted, or gone: its controls no longer work, so pages do not offer them. */
 export const INSTANCE_ENDING_STATUSES = ['TERMINATING', 'TERMINATED'] as const satisfies readonly InstanceStatus[];
 
+/** Whether an app is being deleted or gone (INSTANCE_ENDING_STATUSES). */
+export const isEndingInstance = (status: string) => (INSTANCE_ENDING_STATUSES as readonly string[]).includes(status);
+
 /** Databases a template may run beside its app, in the app's namespace (see kube/companion.ts). */
 export const COMPANION_ENGINES = ['postgresql', 'mariadb', 'redis'] as const;
 export type CompanionEngine = (typeof COMPANION_ENGINES)[number];

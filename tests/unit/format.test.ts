@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	formatCount,
+	begunEarlier,
 	formatCpu,
 	formatNumber,
 	formatMemory,
@@ -98,5 +99,17 @@ describe('formatSize', () => {
 		expect(formatSize(1.5 * 2 ** 30, 'id')).toBe('1,5 GB');
 		expect(formatSize(1.5 * 2 ** 30, 'en')).toBe('1.5 GB');
 		expect(formatSize(300 * 2 ** 20, 'id')).toBe('300 MB');
+	});
+});
+
+describe('a ledger row begun before it took effect', () => {
+	it('is one completed a minute or more after it began, never one completed at once or not at all', () => {
+		const began = '2026-11-27T10:00:00.000Z';
+		expect(begunEarlier({ createdAt: began, completedAt: '2026-11-27T10:01:00.000Z' })).toBe(true);
+		expect(begunEarlier({ createdAt: new Date(began), completedAt: new Date('2026-11-29T08:00:00Z') })).toBe(true);
+		// Two clocks a millisecond apart, either way, across a minute's edge.
+		expect(begunEarlier({ createdAt: '2026-11-27T10:00:59.999Z', completedAt: '2026-11-27T10:01:00.000Z' })).toBe(false);
+		expect(begunEarlier({ createdAt: '2026-11-27T10:01:00.001Z', completedAt: '2026-11-27T10:01:00.000Z' })).toBe(false);
+		expect(begunEarlier({ createdAt: began, completedAt: null })).toBe(false);
 	});
 });

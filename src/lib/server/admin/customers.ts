@@ -17,6 +17,7 @@ import {
 } from '../db/schema';
 import { notFound } from '../errors';
 import { likePattern } from '../catalog/service';
+import { effectiveAt } from '../wallet/history';
 import { auditNames } from './audit-names';
 import type { CustomerListInput } from './schemas';
 import {
@@ -132,11 +133,7 @@ export async function getCustomer(db: DbOrTx, userId: string, ledgerPage = 1): P
 			.where(eq(transactions.userId, userId))
 			// By when each row took effect, so the balance column reads top to bottom: a top-up or
 			// a proof changes the balance when it completes, which may be days after it began.
-			.orderBy(
-				desc(sql`coalesce(${transactions.completedAt}, ${transactions.createdAt})`),
-				desc(transactions.createdAt),
-				desc(transactions.id)
-			)
+			.orderBy(desc(effectiveAt), desc(transactions.createdAt), desc(transactions.id))
 			.limit(LEDGER_PAGE_SIZE)
 			.offset((ledgerPage - 1) * LEDGER_PAGE_SIZE),
 		db.select({ value: count() }).from(transactions).where(eq(transactions.userId, userId)),

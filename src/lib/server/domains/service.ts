@@ -20,7 +20,7 @@ import { publicHost } from '../kube/names';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
-import { INSTANCE_ENDING_STATUSES } from '$lib/statuses';
+import { INSTANCE_ENDING_STATUSES, isEndingInstance } from '$lib/statuses';
 import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname } from './rules';
 import { toCustomDomainView, type DomainTarget } from './views';
 import { formatCount } from '$lib/format';
@@ -92,7 +92,7 @@ export async function addDomain(runtime: Runtime, instance: ServiceInstance, inp
 		const domain = await runtime.db.transaction(async (tx) => {
 			// The instance's row is the lock that counts its domains one request at a time.
 			const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
-			if (!current || (ENDING as readonly string[]).includes(current.status)) throw invalidState(say(m.srv2_app_being_deleted));
+			if (!current || isEndingInstance(current.status)) throw invalidState(say(m.srv2_app_being_deleted));
 			const live = await tx
 				.select({ hostname: customDomains.hostname })
 				.from(customDomains)

@@ -18,7 +18,7 @@ import { toRevealedSecrets } from './views';
 import { instanceReason, statusReason } from './reasons';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
-import { INSTANCE_ENDING_STATUSES } from '$lib/statuses';
+import { isEndingInstance } from '$lib/statuses';
 
 /** Who asks, from where (for the audit log). */
 export type AccessActor = { id: string; ipAddress?: string | null };
@@ -38,7 +38,7 @@ async function ownedInstance(db: DbOrTx, actor: AccessActor, instanceId: string,
 
 /** An app being deleted or deleted keeps its secrets for a restore by staff, not for its owner to read or change. */
 function refuseIfEnding(instance: { status: string }) {
-	if ((INSTANCE_ENDING_STATUSES as readonly string[]).includes(instance.status)) {
+	if (isEndingInstance(instance.status)) {
 		throw invalidState(say(m.txt9d_srv_app_ending_secrets));
 	}
 }

@@ -70,7 +70,7 @@ const listColumns = {
  * which may be hours or days after it began; a row not completed sits where it began. The
  * history is ordered and filtered by it, so its balance column reads top to bottom.
  */
-const effectiveAt = sql<Date>`coalesce(${transactions.completedAt}, ${transactions.createdAt})`;
+export const effectiveAt = sql<Date>`coalesce(${transactions.completedAt}, ${transactions.createdAt})`;
 
 /**
  * A page and the count of every row its filter matches, in one statement: `count(*) OVER ()`
