@@ -61,6 +61,15 @@ const serveTrpc = /** @type {((req: http.IncomingMessage, res: http.ServerRespon
 const server = http.createServer((request, response) => {
 	if (!serveTrpc?.(request, response)) handler(request, response);
 });
+// Node closes a keep-alive connection after 5 s idle by default. A client that sends its next
+// request on it as the close is on its way gets a reset ("socket hang up"), and retries
+// nothing. ingress-nginx keeps idle connections to the app up to 60 s
+// (upstream-keepalive-timeout,
+// https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/#upstream-keepalive-timeout),
+// so the app must keep them longer: the proxy, not the app, closes an idle connection. Node's
+// own client ignores the server's `Keep-Alive: timeout=` hint unless it has a timeout of its
+// own (lib/_http_agent.js, keepSocketAlive), as Playwright's request client has not.
+server.keepAliveTimeout = config.keepAliveTimeoutSeconds * 1000;
 server.on('error', (error) => {
 	fail(
 		/** @type {NodeJS.ErrnoException} */ (error).code === 'EADDRINUSE'

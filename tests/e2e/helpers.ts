@@ -37,10 +37,15 @@ export async function submitRegistration(page: Page, name: string, email: string
 
 let adminApi: Promise<APIRequestContext> | undefined;
 
-/** The administrator's API, logged in once per worker in its own cookie jar (not the page's). */
+/**
+ * The administrator's API, logged in once per worker in its own cookie jar (not the page's).
+ * Each call has a connection of its own: the worker goes on to other tests, and a request on a
+ * connection left idle meanwhile can cross the server's close of it (a "socket hang up").
+ * Playwright's client keeps idle connections without a timeout of its own.
+ */
 function admin(baseURL: string): Promise<APIRequestContext> {
 	adminApi ??= (async () => {
-		const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+		const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, connection: 'close' } });
 		const response = await api.post('/api/trpc/auth.login', { data: { json: E2E_ADMIN } });
 		expect(response.ok(), await response.text()).toBe(true);
 		return api;

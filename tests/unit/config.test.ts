@@ -13,12 +13,14 @@ describe('configuration', () => {
 		expect(config.origin).toBe('http://localhost:3000');
 		expect(config.wallet.minTopUp).toBe(10_000);
 		expect(config.midtrans.serverKey).toBeUndefined();
+		expect(config.keepAliveTimeoutSeconds).toBe(65);
 	});
 
 	it('names the variable that is wrong', () => {
 		expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/);
 		expect(() => parseConfig({ MINISPOD_ROLE: 'cook' })).toThrow(/MINISPOD_ROLE/);
 		expect(() => parseConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+		expect(() => parseConfig({ KEEP_ALIVE_TIMEOUT: '0' })).toThrow(/KEEP_ALIVE_TIMEOUT/);
 	});
 
 	it('reads the billing and mail settings, with their defaults', () => {

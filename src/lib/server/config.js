@@ -157,7 +157,13 @@ const envSchema = z.object({
 	MINISPOD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().default(9464),
 	MINISPOD_METRICS_HOST: z.string().optional().default('0.0.0.0'),
 	/** adapter-node's name: seconds in-flight requests (and here also jobs) get after SIGTERM. */
-	SHUTDOWN_TIMEOUT: positiveInt(30)
+	SHUTDOWN_TIMEOUT: positiveInt(30),
+	/**
+	 * adapter-node's name: seconds an idle keep-alive connection stays open. Longer than the
+	 * proxy in front keeps one idle (ingress-nginx: 60 s), or the proxy's next request can meet
+	 * the close (scripts/start.js).
+	 */
+	KEEP_ALIVE_TIMEOUT: positiveInt(65)
 });
 
 /**
@@ -203,6 +209,7 @@ export function parseConfig(env = process.env) {
 		standIns: { cluster: e.MINISPOD_STANDINS.includes('cluster'), payments: e.MINISPOD_STANDINS.includes('payments') },
 		metrics: { port: e.MINISPOD_METRICS_PORT, host: e.MINISPOD_METRICS_HOST },
 		shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+		keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT,
 		dataDir,
 		uploadsDir: path.join(dataDir, 'uploads'),
 		demo,
