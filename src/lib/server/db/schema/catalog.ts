@@ -2,8 +2,31 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit loads the schema without the app's aliases.
-import { BACKUP_SCHEDULES, PLAN_TYPES, type CompanionEngine, type CompanionField, type SafeSysctl } from '../../../statuses';
+import {
+	BACKUP_SCHEDULES,
+	PLAN_TYPES,
+	type CompanionEngine,
+	type CompanionField,
+	type Locale,
+	type SafeSysctl
+} from '../../../statuses';
 import { createdAt, updatedAt, money } from './columns';
+
+/**
+ * A catalog entry's texts in other languages. Its own columns hold them in English, the
+ * catalog's base language; `translations.id` holds the Indonesian ones. A text left out (or
+ * empty) is shown in English (catalog/localize.ts).
+ */
+export type Translations<Texts> = Partial<Record<Exclude<Locale, 'en'>, Texts>>;
+export type CategoryTexts = { name?: string; description?: string };
+export type ServiceTexts = {
+	description?: string;
+	longDescription?: string;
+	firstRunSteps?: string[];
+	/** The description of an environment variable, by its name. */
+	environment?: Record<string, string>;
+};
+export type PlanTexts = { description?: string; features?: string[] };
 
 export const serviceCategories = pgTable('service_categories', {
 	id: uuid().primaryKey().defaultRandom(),
@@ -14,6 +37,7 @@ export const serviceCategories = pgTable('service_categories', {
 	sortOrder: integer().notNull().default(0),
 	/** A hidden category and its services are left out of the catalog. */
 	isVisible: boolean().notNull().default(true),
+	translations: jsonb().$type<Translations<CategoryTexts>>().notNull().default({}),
 	createdAt: createdAt(),
 	updatedAt: updatedAt()
 });
@@ -94,6 +118,7 @@ export const services = pgTable(
 		isPublic: boolean().notNull().default(true),
 		isFeatured: boolean().notNull().default(false),
 		sortOrder: integer().notNull().default(0),
+		translations: jsonb().$type<Translations<ServiceTexts>>().notNull().default({}),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
@@ -138,6 +163,7 @@ export const servicePlans = pgTable(
 		isActive: boolean().notNull().default(true),
 		isPopular: boolean().notNull().default(false),
 		sortOrder: integer().notNull().default(0),
+		translations: jsonb().$type<Translations<PlanTexts>>().notNull().default({}),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
