@@ -75,6 +75,18 @@ describe('plan promises', () => {
 			'3 custom domains',
 			'Hourly backups (last 48 kept)'
 		]);
+		expect(planPromiseLines({ customDomainsAllowed: 0, backupSchedule: 'DAILY', backupRetention: 0 })).toEqual(['Daily backups']);
+	});
+
+	it('are written in the language the customer reads', () => {
+		expect(planPromiseLines({ customDomainsAllowed: 1, backupSchedule: 'DAILY', backupRetention: 7 }, 'id')).toEqual([
+			'1 domain kustom',
+			'Cadangan harian (7 terakhir disimpan)'
+		]);
+		expect(planPromiseLines({ customDomainsAllowed: 3, backupSchedule: 'HOURLY', backupRetention: 0 }, 'id')).toEqual([
+			'3 domain kustom',
+			'Cadangan setiap jam'
+		]);
 	});
 
 	it('cannot be made by a feature string', () => {

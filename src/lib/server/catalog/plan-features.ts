@@ -1,18 +1,25 @@
 // What a plan promises that MinisPod implements is read from the plan's fields, never from
 // its marketing lines: the catalog writes those promises from the fields, so a plan cannot
 // advertise a custom domain or a backup schedule that the code does not give.
-import type { BackupSchedule } from '$lib/statuses';
+import { m } from '$lib/paraglide/messages';
+import type { BackupSchedule, Locale } from '$lib/statuses';
 
 type PlanPromises = { customDomainsAllowed: number; backupSchedule: BackupSchedule; backupRetention: number };
 
-/** The catalog's lines for a plan's custom domains and backups (none when the plan has neither). */
-export function planPromiseLines(plan: PlanPromises): string[] {
+/** The catalog's lines for a plan's custom domains and backups (none when the plan has neither), in a language. */
+export function planPromiseLines(plan: PlanPromises, locale: Locale = 'en'): string[] {
 	const lines: string[] = [];
-	if (plan.customDomainsAllowed === 1) lines.push('1 custom domain');
-	else if (plan.customDomainsAllowed > 1) lines.push(`${plan.customDomainsAllowed} custom domains`);
+	if (plan.customDomainsAllowed === 1) lines.push(m.txt10_plan_custom_domain_one({}, { locale }));
+	else if (plan.customDomainsAllowed > 1)
+		lines.push(m.txt10_plan_custom_domains({ count: plan.customDomainsAllowed }, { locale }));
 	if (plan.backupSchedule !== 'NONE') {
-		const schedule = plan.backupSchedule === 'HOURLY' ? 'Hourly' : 'Daily';
-		lines.push(plan.backupRetention > 0 ? `${schedule} backups (last ${plan.backupRetention} kept)` : `${schedule} backups`);
+		const count = plan.backupRetention;
+		const hourly = plan.backupSchedule === 'HOURLY';
+		lines.push(
+			count > 0
+				? (hourly ? m.txt10_plan_backups_hourly_kept : m.txt10_plan_backups_daily_kept)({ count }, { locale })
+				: (hourly ? m.txt10_plan_backups_hourly : m.txt10_plan_backups_daily)({}, { locale })
+		);
 	}
 	return lines;
 }
