@@ -44,6 +44,10 @@ test('after switching to Indonesian, the instance page, the subscription page an
 	await expect(page.getByRole('heading', { name: 'Pemakaian sumber daya' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Domain kustom' })).toBeVisible();
 	await expect(page.getByTestId('open-app')).toHaveText('Buka aplikasi');
+	// The app's first-run steps are the catalog's Indonesian ones.
+	await expect(page.getByTestId('first-run-steps')).toContainText(
+		'pada kunjungan pertama, Uptime Kuma meminta Anda membuat akun admin'
+	);
 	await expect(page.getByTestId('log-status')).toHaveText('Langsung');
 	// What the log stream says about itself is Indonesian too.
 	await expect(page.getByTestId('log-lines')).toContainText(/Menampilkan log papan-status-/);

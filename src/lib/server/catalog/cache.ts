@@ -5,8 +5,10 @@
 // transaction (the editor, and the guarded slot updates in subscriptions/quota.ts), delivered
 // to every process when that commits; the event, or a resync after the event listener
 // reconnected (events sent meanwhile are lost), drops the cached copy and the next read loads
-// it again.
+// it again. Each language has its listing, the views of the same rows.
 import type { Runtime } from '../runtime';
+import type { Locale } from '$lib/statuses';
+import { sentenceLocale } from '../sentences';
 import { onPublished, type EventHub } from '../events';
 import { listCategories, listServices, type ServiceFilter } from './service';
 import type { CategoryView, ServiceSummary } from './views';
@@ -14,8 +16,8 @@ import type { CategoryView, ServiceSummary } from './views';
 type Listing = { categories: CategoryView[]; services: ServiceSummary[] };
 
 export type CatalogCache = {
-	/** The visible categories and every listed service, from the cache or loaded into it. */
-	listing(): Promise<Listing>;
+	/** The visible categories and every listed service in a language, from the cache or loaded into it. */
+	listing(locale: Locale): Promise<Listing>;
 	/** How many times the listing was loaded from the database (for tests). */
 	loads(): number;
 };
@@ -30,40 +32,41 @@ export function catalogCache(runtime: Pick<Runtime, 'db' | 'events'>): CatalogCa
 }
 
 function createCatalogCache({ db, events }: Pick<Runtime, 'db' | 'events'>): CatalogCache {
-	let current: Promise<Listing> | null = null;
+	// One listing per language, each loaded when first read.
+	const current = new Map<Locale, Promise<Listing>>();
 	let loads = 0;
 	// A resync means catalog events may have been missed.
 	events.listen((event) => {
-		if (event.type === 'catalog' || event.type === 'resync') current = null;
+		if (event.type === 'catalog' || event.type === 'resync') current.clear();
 	});
 	onPublished((event) => {
-		if (event.type === 'catalog') current = null;
+		if (event.type === 'catalog') current.clear();
 	});
 
-	function load() {
+	function load(locale: Locale) {
 		loads += 1;
-		const loading = Promise.all([listCategories(db), listServices(db)]).then(([categories, services]) => ({
+		const loading = Promise.all([listCategories(db, locale), listServices(db, {}, locale)]).then(([categories, services]) => ({
 			categories,
 			services
 		}));
-		current = loading;
+		current.set(locale, loading);
 		// A failed load is not kept: the next read tries again. A load that an event made stale
-		// while it ran was dropped by the event (current is no longer this load).
+		// while it ran was dropped by the event (the map no longer holds this load).
 		loading.catch(() => {
-			if (current === loading) current = null;
+			if (current.get(locale) === loading) current.delete(locale);
 		});
 		return loading;
 	}
 
 	return {
-		listing: () => current ?? load(),
+		listing: (locale) => current.get(locale) ?? load(locale),
 		loads: () => loads
 	};
 }
 
-/** The visible categories, from the cache. */
+/** The visible categories in the request's language, from the cache. */
 export async function cachedCategories(runtime: Pick<Runtime, 'db' | 'events'>): Promise<CategoryView[]> {
-	return (await catalogCache(runtime).listing()).categories;
+	return (await catalogCache(runtime).listing(sentenceLocale())).categories;
 }
 
 /**
@@ -74,8 +77,9 @@ export async function cachedServices(
 	runtime: Pick<Runtime, 'db' | 'events'>,
 	filter: ServiceFilter = {}
 ): Promise<ServiceSummary[]> {
-	if ((filter.q ?? '').trim()) return listServices(runtime.db, filter);
-	const { services } = await catalogCache(runtime).listing();
+	const locale = sentenceLocale();
+	if ((filter.q ?? '').trim()) return listServices(runtime.db, filter, locale);
+	const { services } = await catalogCache(runtime).listing(locale);
 	return services.filter(
 		(service) =>
 			(!filter.categorySlug || service.category.slug === filter.categorySlug) &&

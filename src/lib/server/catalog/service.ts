@@ -3,6 +3,7 @@ import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, type DbOrTx } from '../db/client';
 import { serviceCategories, servicePlans, services, type ServicePlan } from '../db/schema';
 import { notFound } from '../errors';
+import type { Locale } from '$lib/statuses';
 import { toCategoryView, toServiceDetail, toServiceSummary, type PlanViewOptions } from './views';
 
 export { availableSlots } from './slots';
@@ -11,7 +12,7 @@ const visibleService = and(eq(services.isActive, true), eq(services.isPublic, tr
 /** A service customers see: visible itself and in a visible category (queries join the category). */
 const listedService = and(visibleService, eq(serviceCategories.isVisible, true));
 
-export async function listCategories(db: DbOrTx) {
+export async function listCategories(db: DbOrTx, locale?: Locale) {
 	const rows = await db
 		.select({ category: serviceCategories, serviceCount: count(services.id) })
 		.from(serviceCategories)
@@ -19,7 +20,7 @@ export async function listCategories(db: DbOrTx) {
 		.where(eq(serviceCategories.isVisible, true))
 		.groupBy(serviceCategories.id)
 		.orderBy(asc(serviceCategories.sortOrder), asc(serviceCategories.name));
-	return rows.map(({ category, serviceCount }) => toCategoryView(category, serviceCount));
+	return rows.map(({ category, serviceCount }) => toCategoryView(category, serviceCount, locale));
 }
 
 export type ServiceFilter = { categorySlug?: string; q?: string; featured?: boolean };
@@ -42,9 +43,10 @@ const summaryColumns = {
 		icon: services.icon,
 		version: services.version,
 		tags: services.tags,
-		isFeatured: services.isFeatured
+		isFeatured: services.isFeatured,
+		translations: services.translations
 	},
-	category: { slug: serviceCategories.slug, name: serviceCategories.name },
+	category: { slug: serviceCategories.slug, name: serviceCategories.name, translations: serviceCategories.translations },
 	plans: sql<PlanSlots[]>`(SELECT coalesce(json_agg(json_build_object('monthlyPrice', ${servicePlans.monthlyPrice},
 		'totalQuota', ${servicePlans.totalQuota}, 'usedQuota', ${servicePlans.usedQuota})), '[]') FROM ${servicePlans}
 		WHERE ${servicePlans.serviceId} = ${services.id} AND ${servicePlans.isActive})`
@@ -62,7 +64,8 @@ const listedServices = (db: DbOrTx, conditions: (SQL | undefined)[]) =>
 /** The whole catalog, as most catalog views ask for it: prepared. */
 const allListedServices = (db: DbOrTx) => listedServices(db, [listedService]).prepare('catalog_services');
 
-export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
+/** The listed services' cards in a language (the request's unless given). */
+export async function listServices(db: DbOrTx, filter: ServiceFilter = {}, locale?: Locale) {
 	const conditions: (SQL | undefined)[] = [listedService];
 	if (filter.categorySlug) conditions.push(eq(serviceCategories.slug, filter.categorySlug));
 	if (filter.featured !== undefined) conditions.push(eq(services.isFeatured, filter.featured));
@@ -75,7 +78,12 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 				ilike(services.description, pattern),
 				ilike(sql`coalesce(${services.longDescription}, '')`, pattern),
 				ilike(sql`array_to_string(${services.tags}, ' ')`, pattern),
-				ilike(serviceCategories.name, pattern)
+				ilike(serviceCategories.name, pattern),
+				// A customer may search in either language, whichever the page is in.
+				ilike(
+					sql`concat_ws(' ', ${services.translations}->'id'->>'description', ${services.translations}->'id'->>'longDescription', ${serviceCategories.translations}->'id'->>'name')`,
+					pattern
+				)
 			)
 		);
 	}
@@ -84,7 +92,7 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}) {
 		conditions.length === 1
 			? await prepared(db, 'catalog_services', allListedServices).execute()
 			: await listedServices(db, conditions);
-	return rows.map(({ service, category, plans }) => toServiceSummary(service, category, plans));
+	return rows.map(({ service, category, plans }) => toServiceSummary(service, category, plans, locale));
 }
 
 /** The app's page; `options.backups` false (a cluster without the snapshot API) shows its plans without backups. */

@@ -4,7 +4,9 @@
 // field a view did not list.
 import { z } from 'zod';
 import type { EnvTemplateEntry, Service, ServiceCategory, ServicePlan } from '../db/schema';
-import { BACKUP_SCHEDULES, ENVIRONMENT_KINDS, PLAN_TYPES } from '$lib/statuses';
+import { BACKUP_SCHEDULES, ENVIRONMENT_KINDS, PLAN_TYPES, type Locale } from '$lib/statuses';
+import { sentenceLocale } from '../sentences';
+import { categoryTexts, environmentText, localized, planTexts, serviceTexts } from './localize';
 import { planPromiseLines } from './plan-features';
 import { availableSlots } from './slots';
 
@@ -33,10 +35,15 @@ export const planViewSchema = z.object({
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
-/** What the cluster can give whatever the plan says: without the snapshot API, no backups. */
-export type PlanViewOptions = { backups?: boolean };
+/**
+ * What the cluster can give whatever the plan says (without the snapshot API, no backups), and
+ * the language the customer reads (the request's unless given).
+ */
+export type PlanViewOptions = { backups?: boolean; locale?: Locale };
 
 export function toPlanView(plan: ServicePlan, options: PlanViewOptions = {}): PlanView {
+	const locale = options.locale ?? sentenceLocale();
+	const texts = planTexts(plan, locale);
 	const availableQuota = availableSlots(plan);
 	// A cluster without the snapshot API cannot keep a backup promise: the plan is shown without one.
 	const backups =
@@ -48,13 +55,13 @@ export function toPlanView(plan: ServicePlan, options: PlanViewOptions = {}): Pl
 		serviceId: plan.serviceId,
 		name: plan.name,
 		planType: plan.planType,
-		description: plan.description,
+		description: texts.description,
 		monthlyPrice: plan.monthlyPrice,
 		cpuMilli: plan.cpuMilli,
 		memoryMb: plan.memoryMb,
 		storageGb: plan.storageGb,
 		bandwidthGb: plan.bandwidthGb,
-		features: [...planPromiseLines({ ...plan, ...backups }), ...plan.features],
+		features: [...planPromiseLines({ ...plan, ...backups }, locale), ...texts.features],
 		customDomainsAllowed: plan.customDomainsAllowed,
 		...backups,
 		isActive: plan.isActive,
@@ -76,12 +83,13 @@ export const categoryViewSchema = z.object({
 });
 export type CategoryView = z.infer<typeof categoryViewSchema>;
 
-export function toCategoryView(category: ServiceCategory, serviceCount: number): CategoryView {
+export function toCategoryView(category: ServiceCategory, serviceCount: number, locale: Locale = sentenceLocale()): CategoryView {
+	const texts = categoryTexts(category, locale);
 	return {
 		id: category.id,
-		name: category.name,
+		name: texts.name,
 		slug: category.slug,
-		description: category.description,
+		description: texts.description,
 		icon: category.icon,
 		serviceCount
 	};
@@ -106,22 +114,25 @@ export type ServiceSummary = z.infer<typeof serviceSummarySchema>;
 
 /** A catalog card: the app, its category, its cheapest price and the slots left on its active plans. */
 export function toServiceSummary(
-	service: Pick<Service, 'id' | 'slug' | 'name' | 'description' | 'icon' | 'version' | 'tags' | 'isFeatured'>,
-	category: Pick<ServiceCategory, 'slug' | 'name'>,
-	plans: Pick<ServicePlan, 'monthlyPrice' | 'totalQuota' | 'usedQuota'>[]
+	service: Pick<Service, 'id' | 'slug' | 'name' | 'description' | 'icon' | 'version' | 'tags' | 'isFeatured' | 'translations'>,
+	category: Pick<ServiceCategory, 'slug' | 'name' | 'translations'>,
+	plans: Pick<ServicePlan, 'monthlyPrice' | 'totalQuota' | 'usedQuota'>[],
+	locale: Locale = sentenceLocale()
 ): ServiceSummary {
+	const { description } = localized({ description: service.description }, service.translations, locale);
+	const categoryName = localized({ name: category.name }, category.translations, locale).name;
 	const prices = plans.map((p) => p.monthlyPrice);
 	const available = plans.reduce((sum, p) => sum + availableSlots(p), 0);
 	return {
 		id: service.id,
 		slug: service.slug,
 		name: service.name,
-		description: service.description,
+		description,
 		icon: service.icon,
 		version: service.version,
 		tags: service.tags,
 		isFeatured: service.isFeatured,
-		category: { slug: category.slug, name: category.name },
+		category: { slug: category.slug, name: categoryName },
 		planCount: plans.length,
 		startingPrice: prices.length ? Math.min(...prices) : null,
 		availableSlots: available,
@@ -136,10 +147,10 @@ const environmentEntrySchema = z.object({
 });
 
 /** Customers see which settings exist, never how secrets are produced. */
-function toEnvironmentEntry(entry: EnvTemplateEntry): z.infer<typeof environmentEntrySchema> {
+function toEnvironmentEntry(service: Service, entry: EnvTemplateEntry, locale: Locale): z.infer<typeof environmentEntrySchema> {
 	return {
 		name: entry.name,
-		description: entry.description ?? null,
+		description: environmentText(service, entry, locale),
 		kind: entry.secret ? 'generated secret' : entry.derived ? 'set by MinisPod' : 'preset'
 	};
 }
@@ -169,26 +180,29 @@ export function toServiceDetail(
 	plans: ServicePlan[],
 	options: PlanViewOptions = {}
 ): ServiceDetail {
+	const locale = options.locale ?? sentenceLocale();
+	const texts = serviceTexts(service, locale);
+	const categoryView = categoryTexts(category, locale);
 	return {
 		id: service.id,
 		slug: service.slug,
 		name: service.name,
-		description: service.description,
-		longDescription: service.longDescription,
+		description: texts.description,
+		longDescription: texts.longDescription,
 		icon: service.icon,
 		version: service.version,
 		healthCheckPath: service.healthCheckPath,
 		tags: service.tags,
 		websiteUrl: service.websiteUrl,
 		isFeatured: service.isFeatured,
-		environment: service.envTemplate.map(toEnvironmentEntry),
+		environment: service.envTemplate.map((entry) => toEnvironmentEntry(service, entry, locale)),
 		category: {
 			id: category.id,
-			name: category.name,
+			name: categoryView.name,
 			slug: category.slug,
-			description: category.description,
+			description: categoryView.description,
 			icon: category.icon
 		},
-		plans: plans.map((plan) => toPlanView(plan, options))
+		plans: plans.map((plan) => toPlanView(plan, { ...options, locale }))
 	};
 }

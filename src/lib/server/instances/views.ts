@@ -8,6 +8,7 @@ import { INSTANCE_STATUSES, SUBSCRIPTION_STATUSES, type InstanceStatus, type Loc
 import type { InstanceAction } from './transitions';
 import { displayImage, usageView } from './usage';
 import { instanceReasonFor } from './reasons';
+import { environmentText, serviceTexts } from '../catalog/localize';
 import { sentenceLocale } from '../sentences';
 
 const provisioningStepSchema = z.object({
@@ -133,7 +134,8 @@ export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
 export function toInstanceDetail(
 	instance: ServiceInstance,
 	related: { subscription: Subscription; plan: ServicePlan; service: Service },
-	actions: Record<InstanceAction, { allowed: boolean; reason: string | null }>
+	actions: Record<InstanceAction, { allowed: boolean; reason: string | null }>,
+	locale: Locale = sentenceLocale()
 ): InstanceDetail {
 	const { subscription, plan, service } = related;
 	return {
@@ -161,10 +163,10 @@ export function toInstanceDetail(
 		},
 		usage: usageView(instance, plan),
 		access: {
-			firstRunSteps: service.firstRunSteps,
+			firstRunSteps: serviceTexts(service, locale).firstRunSteps,
 			secrets: service.envTemplate
 				.filter((entry) => entry.secret && instance.generatedSecrets?.[entry.name] !== undefined)
-				.map((entry) => ({ name: entry.name, description: entry.description ?? null }))
+				.map((entry) => ({ name: entry.name, description: environmentText(service, entry, locale) }))
 		},
 		actions
 	};

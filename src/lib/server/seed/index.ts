@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import { publish } from '../events';
 import { hashPassword } from '../auth/passwords';
 import { applyBalanceChange } from '../wallet/ledger';
 import type { DbOrTx, Tx } from '../db/client';
 import { catalogSeedEntries, serviceCategories, servicePlans, services, users } from '../db/schema';
 import { seedCategories, seedServices, type SeedService } from './catalog';
 import { ledgerText } from '../wallet/ledger-texts';
+import { categoryTranslations, planTranslations, serviceTranslations } from './translations';
 
 export type SeededCatalog = { categories: number; services: number; plans: number };
 
@@ -45,6 +47,7 @@ export async function seedCatalog(db: DbOrTx): Promise<SeededCatalog> {
 			if (offer(state, `category:${category.slug}`)) await ensureCategory(state, category.slug);
 		}
 		for (const [index, service] of seedServices.entries()) await seedService(state, service, index);
+		if (offer(state, TRANSLATIONS_KEY)) await translateSeeded(state);
 		if (state.offering.length > 0) {
 			await tx
 				.insert(catalogSeedEntries)
@@ -67,7 +70,10 @@ async function ensureCategory(state: SeedState, slug: string): Promise<string> {
 	const seeded = seedCategories.find((category) => category.slug === slug)!;
 	const existing = state.categoryBySlug.get(slug) ?? state.categoryByName.get(seeded.name);
 	if (existing) return existing;
-	const [row] = await state.tx.insert(serviceCategories).values(seeded).returning();
+	const [row] = await state.tx
+		.insert(serviceCategories)
+		.values({ ...seeded, translations: categoryTranslations(seeded) })
+		.returning();
 	state.categoryBySlug.set(row.slug, row.id);
 	state.categoryByName.set(row.name, row.id);
 	state.added.categories += 1;
@@ -83,7 +89,7 @@ async function seedService(state: SeedState, seeded: SeedService, sortOrder: num
 		const categoryId = await ensureCategory(state, category);
 		[{ id: serviceId }] = await tx
 			.insert(services)
-			.values({ ...fields, categoryId, sortOrder })
+			.values({ ...fields, categoryId, sortOrder, translations: serviceTranslations(fields) })
 			.returning({ id: services.id });
 		state.added.services += 1;
 	}
@@ -93,11 +99,44 @@ async function seedService(state: SeedState, seeded: SeedService, sortOrder: num
 		if (!offer(state, `plan:${seeded.slug}:${plan.planType}`)) continue;
 		const inserted = await tx
 			.insert(servicePlans)
-			.values({ ...plan, serviceId, sortOrder: index, isPopular: plan.isPopular ?? false })
+			.values({ ...plan, serviceId, sortOrder: index, isPopular: plan.isPopular ?? false, translations: planTranslations(plan) })
 			.onConflictDoNothing()
 			.returning({ id: servicePlans.id });
 		state.added.plans += inserted.length;
 	}
+}
+
+/** Recorded once the catalog of an installation from before translations has been given them. */
+const TRANSLATIONS_KEY = 'translations:id';
+
+/**
+ * Once, on an installation seeded before the catalog had Indonesian texts: each entry without
+ * translations gets those of its texts that are still the seed's (one an operator rewrote stays
+ * English). A new installation's entries had them when they were put in.
+ */
+async function translateSeeded({ tx }: SeedState) {
+	const untranslated = sql`translations = '{}'::jsonb`;
+	let changed = 0;
+	for (const category of await tx.select().from(serviceCategories).where(untranslated)) {
+		const translations = categoryTranslations(category);
+		if (!translations.id) continue;
+		await tx.update(serviceCategories).set({ translations }).where(eq(serviceCategories.id, category.id));
+		changed += 1;
+	}
+	for (const service of await tx.select().from(services).where(untranslated)) {
+		const translations = serviceTranslations(service);
+		if (!translations.id) continue;
+		await tx.update(services).set({ translations }).where(eq(services.id, service.id));
+		changed += 1;
+	}
+	for (const plan of await tx.select().from(servicePlans).where(untranslated)) {
+		const translations = planTranslations(plan);
+		if (!translations.id) continue;
+		await tx.update(servicePlans).set({ translations }).where(eq(servicePlans.id, plan.id));
+		changed += 1;
+	}
+	// Web processes already running show the catalog from their copy of it.
+	if (changed > 0) await publish(tx, { type: 'catalog' });
 }
 
 type Account = { name: string; email: string; password: string; role: 'ADMINISTRATOR' | 'USER' };
