@@ -42,7 +42,13 @@ export type AppProcess = {
 /** The bank accounts test runtimes and the browser tests' app offer for manual transfers. */
 export const TEST_TRANSFER_ACCOUNTS = 'BCA|123 456 7890|PT MinisPod Uji;Mandiri|137-00-1234567-8|PT MinisPod Uji';
 
-export async function startApp(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppProcess> {
+/** `processGroup`: the app leads a process group of its own, as `npm start` in a terminal does. */
+export async function startApp(
+	dataDir: string,
+	env: Record<string, string> = {},
+	nodeArgs: string[] = [],
+	options: { processGroup?: boolean } = {}
+): Promise<AppProcess> {
 	const port = await getFreePort();
 	const url = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, [...nodeArgs, 'scripts/start.js'], {
@@ -58,7 +64,8 @@ export async function startApp(dataDir: string, env: Record<string, string> = {}
 			NODE_OPTIONS: withHeapBudget(),
 			...env
 		},
-		stdio: ['ignore', 'pipe', 'pipe']
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: options.processGroup ?? false
 	});
 	let output = '';
 	child.stdout!.on('data', (chunk) => (output += chunk));

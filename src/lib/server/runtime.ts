@@ -66,7 +66,7 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
 		let embedded: EmbeddedDatabase | undefined;
 		if (!databaseUrl) {
 			log.info({ dir: path.join(config.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
-			embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres') });
+			embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), ownProcessGroup: true });
 			closers.unshift(() => embedded!.stop());
 			databaseUrl = embedded.url;
 		}

