@@ -32,9 +32,15 @@ export async function startStandIns(root, services, dataDir) {
 		'--only',
 		services.join(',')
 	];
-	const child = fork(entry, args, { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	// The stand-ins end with this process: on its signals (same process group) or, failing
-	// that, when the IPC channel closes.
+	// In a process group of their own, so that Ctrl-C in the terminal (SIGINT to the whole
+	// foreground group) reaches MinisPod and not the cluster and payments its jobs in flight
+	// still talk to. They end with MinisPod, when the IPC channel closes (also if it is killed).
+	const child = fork(entry, args, {
+		cwd: root,
+		execArgv: ['--import', 'tsx'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		detached: true
+	});
 	return new Promise((resolve, reject) => {
 		child.once('message', (/** @type {{ type: string; env: Record<string, string> }} */ message) => {
 			if (message.type === 'ready') resolve(message.env);
