@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { login, register, uniqueEmail, visit } from './helpers';
+import { hydrated, login, register, uniqueEmail, visit } from './helpers';
 
 test('an administrator blocks a customer, who is logged out at once and cannot log in again', async ({ browser }) => {
 	const customer = await (await browser.newContext()).newPage();
@@ -36,6 +36,8 @@ test('an administrator blocks a customer, who is logged out at once and cannot l
 	// The customer's open session is gone: the next page sends them to the login page.
 	await customer.goto('/wallet');
 	await expect(customer).toHaveURL(/\/login\?redirectTo=%2Fwallet/);
+	// Typed once the form is hydrated (hydration puts an input's text back to the form's own).
+	await hydrated(customer);
 	await customer.getByLabel('Email').fill(email);
 	await customer.getByLabel('Password').fill('correct horse battery');
 	await customer.getByRole('button', { name: 'Log in' }).click();
@@ -50,8 +52,11 @@ test('an administrator grants a customer a bonus subscription from the customer 
 
 	const admin = await (await browser.newContext()).newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
-	await admin.goto(`/admin/customers?q=${encodeURIComponent(email)}`);
+	await visit(admin, `/admin/customers?q=${encodeURIComponent(email)}`);
 	await admin.getByRole('link', { name: 'Granted Customer' }).click();
+	await expect(admin).toHaveURL(/\/admin\/customers\/[0-9a-f-]{36}$/);
+	// The dialog opens with JavaScript: only once the customer's page is hydrated.
+	await hydrated(admin);
 	await admin.getByRole('button', { name: 'Grant a subscription' }).click();
 	const dialog = admin.getByRole('dialog', { name: 'Grant Granted Customer a subscription' });
 	// Memos' Basic plan, by its group (its free count depends on the other tests).

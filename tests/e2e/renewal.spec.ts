@@ -11,7 +11,7 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	test.setTimeout(180_000);
 	await register(page, 'Putri Lestari', uniqueEmail('renewal'));
 	await topUp(page, 'Rp 100.000');
-	await page.goto('/catalog/ghost');
+	await visit(page, '/catalog/ghost');
 	await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Ghost Basic' });
 	await dialog.getByLabel('App name').fill('Travel blog');
