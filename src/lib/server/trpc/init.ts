@@ -5,7 +5,7 @@ import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { RequestCookies } from '../http/request-setup';
 import { transformer } from './transformer';
-import { ZodError, z } from 'zod';
+import { ZodError } from 'zod';
 import type { Session } from '../db/schema';
 import type { SessionUser } from '../auth/sessions';
 import { AppError, badRequest } from '../errors';
@@ -69,6 +69,18 @@ export function fieldOf(error: TRPCError): string | null {
 	return null;
 }
 
+/**
+ * Each failed check's sentence by the whole path of its field (`plan.features.2`, not `plan`),
+ * so a form shows it beside the input it is about, a line of a list or a nested text included.
+ */
+export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
+	const fieldErrors: Record<string, string[]> = {};
+	for (const issue of error.issues) {
+		if (issue.path.length > 0) (fieldErrors[issue.path.join('.')] ??= []).push(issue.message);
+	}
+	return fieldErrors;
+}
+
 /** The generic sentence for an unexpected error, with the id support can find it by in the log. */
 export function internalErrorMessage(requestId: string | undefined): string {
 	const message = render(say(m.srv_internal));
@@ -82,7 +94,7 @@ const t = initTRPC.context<Context>().create({
 		const zodError = error.cause instanceof ZodError ? error.cause : null;
 		const appError = error.cause instanceof AppError ? error.cause : null;
 		const fieldErrors = zodError
-			? z.flattenError(zodError).fieldErrors
+			? fieldErrorsOf(zodError)
 			: appError?.field
 				? { [appError.field]: [appError.userMessage] }
 				: null;
