@@ -94,4 +94,12 @@ describe('plan promises', () => {
 		expect(promisesAField('Daily backups')).toBe(true);
 		expect(promisesAField('Priority support')).toBe(false);
 	});
+
+	it('cannot be made by a feature string in Indonesian either', () => {
+		expect(promisesAField('1 domain kustom')).toBe(true);
+		expect(promisesAField('Cadangan harian')).toBe(true);
+		expect(promisesAField('Pencadangan otomatis')).toBe(true);
+		expect(promisesAField('Backup harian')).toBe(true);
+		expect(promisesAField('Dukungan prioritas')).toBe(false);
+	});
 });

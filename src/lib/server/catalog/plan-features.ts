@@ -24,7 +24,10 @@ export function planPromiseLines(plan: PlanPromises, locale: Locale = 'en'): str
 	return lines;
 }
 
-/** A marketing line that promises what only a plan field may promise (and the code reads). */
+/**
+ * A marketing line that promises what only a plan field may promise (and the code reads), in
+ * English or Indonesian ("domain kustom", "cadangan"; "backup" is used in Indonesian too).
+ */
 export function promisesAField(line: string): boolean {
-	return /custom domain|backup/i.test(line);
+	return /custom domain|domain kustom|backup|cadangan/i.test(line);
 }
