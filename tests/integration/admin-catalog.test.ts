@@ -5,10 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { parseAllDocuments } from 'yaml';
-import { auditLog, notifications, serviceInstances, servicePlans, services, type User } from '../../src/lib/server/db/schema';
+import {
+	auditLog,
+	notifications,
+	serviceCategories,
+	serviceInstances,
+	servicePlans,
+	services,
+	type User
+} from '../../src/lib/server/db/schema';
 import type { LiveEvent } from '../../src/lib/server/events';
 import { loadInstance } from '../../src/lib/server/provisioning/job-data';
 import { formatCount } from '../../src/lib/format';
+import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
+import { inLocale } from '../../src/lib/server/i18n';
+import { CookieJar, trpcCall } from '../support/http';
 import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf, reloadPlan, reloadSubscription } from '../support/fixtures';
 import { expectError, rejection } from '../support/errors';
@@ -480,5 +491,195 @@ describe('plans', () => {
 		const error = await expectError(adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { cpuMilli: 5 } }), 'BAD_REQUEST');
 		expect(error.message).toMatch(/^plan.cpuMilli: At least 10 millicores/);
 		expect((await reloadPlan(runtime.db, plan.id)).cpuMilli).toBe(plan.cpuMilli);
+	});
+});
+
+describe('Indonesian texts', () => {
+	/** The audit entries of one catalog entry, oldest first. */
+	const auditOf = (entityId: string) =>
+		runtime.db.select().from(auditLog).where(eq(auditLog.entityId, entityId)).orderBy(auditLog.createdAt);
+
+	it("an operator sets a category's Indonesian name and description; empty ones are not stored, and an update without them keeps them", async () => {
+		const slug = `tools-${tag()}`;
+		const created = await adminApi.admin.catalog.createCategory({
+			name: `Tools ${slug}`,
+			slug,
+			description: 'Handy tools.',
+			icon: null,
+			translations: { id: { name: `Perkakas ${slug}`, description: '  ' } }
+		});
+		expect(created.translations).toEqual({ id: { name: `Perkakas ${slug}` } });
+
+		await adminApi.admin.catalog.updateCategory({
+			id: created.id,
+			translations: { id: { name: `Perkakas ${slug}`, description: 'Alat bantu sehari-hari.' } }
+		});
+		await adminApi.admin.catalog.updateCategory({ id: created.id, name: `Handy tools ${slug}` });
+		const [listed] = (await adminApi.admin.catalog.categories()).filter((category) => category.id === created.id);
+		expect(listed).toMatchObject({
+			name: `Handy tools ${slug}`,
+			translations: { id: { name: `Perkakas ${slug}`, description: 'Alat bantu sehari-hari.' } }
+		});
+
+		const audited = await auditOf(created.id);
+		expect(audited.map((entry) => entry.details)).toEqual([
+			expect.objectContaining({ translations: { id: { name: `Perkakas ${slug}` } } }),
+			{ translations: { id: { name: `Perkakas ${slug}`, description: 'Alat bantu sehari-hari.' } } },
+			{ name: `Handy tools ${slug}` }
+		]);
+
+		// Emptied, every Indonesian text is gone and the English ones show.
+		const emptied = await adminApi.admin.catalog.updateCategory({
+			id: created.id,
+			translations: { id: { name: '', description: '' } }
+		});
+		expect(emptied.translations).toEqual({});
+		const [row] = await runtime.db.select().from(serviceCategories).where(eq(serviceCategories.id, created.id));
+		expect(row.translations).toEqual({});
+	});
+
+	it("an operator sets a service's Indonesian texts, each variable's description by its name, and reads them back", async () => {
+		const category = await aCategory();
+		const fields = templateFields(category.id, `wiki-${tag()}`);
+		const indonesian = {
+			description: 'Wiki untuk tim.',
+			longDescription: '',
+			firstRunSteps: ['Buka aplikasinya dan buat akun administrator.'],
+			environment: { SITE_URL: 'Alamat publik', DB_TYPE: '' }
+		};
+		const created = await adminApi.admin.catalog.createService({ ...fields, translations: { id: indonesian } });
+		const stored = {
+			id: {
+				description: 'Wiki untuk tim.',
+				firstRunSteps: ['Buka aplikasinya dan buat akun administrator.'],
+				environment: { SITE_URL: 'Alamat publik' }
+			}
+		};
+		expect(created.translations).toEqual(stored);
+		expect((await adminApi.admin.catalog.service({ id: created.id })).service.translations).toEqual(stored);
+
+		// Saved without them, the template keeps its translations (and the audit does not list them).
+		await adminApi.admin.catalog.updateService({ id: created.id, service: { ...fields, version: '2.5.306' } });
+		expect((await adminApi.admin.catalog.service({ id: created.id })).service.translations).toEqual(stored);
+
+		const changedTexts = { ...stored.id, longDescription: 'Tulis bersama.' };
+		await adminApi.admin.catalog.updateService({ id: created.id, service: { ...fields, translations: { id: changedTexts } } });
+		expect((await adminApi.admin.catalog.service({ id: created.id })).service.translations).toEqual({ id: changedTexts });
+		const updates = (await auditOf(created.id)).filter((entry) => entry.action === 'catalog.service.update');
+		expect(updates.map((entry) => entry.details)).toEqual([{ changed: ['version'] }, { changed: ['version', 'translations'] }]);
+
+		// A variable taken out of the template takes its description with it.
+		const withoutSiteUrl = { ...fields, envTemplate: fields.envTemplate.filter((entry) => entry.name !== 'SITE_URL') };
+		await adminApi.admin.catalog.updateService({ id: created.id, service: withoutSiteUrl });
+		const { environment: _gone, ...rest } = changedTexts;
+		expect((await adminApi.admin.catalog.service({ id: created.id })).service.translations).toEqual({ id: rest });
+	});
+
+	it("an operator sets a plan's Indonesian description and features; a partial update keeps them; the change is audited", async () => {
+		const category = await aCategory();
+		const service = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));
+		const plan = await adminApi.admin.catalog.createPlan({
+			serviceId: service.id,
+			planType: 'BASIC',
+			...planFields({ translations: { id: { description: 'Untuk tim kecil.', features: [] } } })
+		});
+		expect(plan.translations).toEqual({ id: { description: 'Untuk tim kecil.' } });
+
+		const texts = { description: 'Untuk tim kecil.', features: ['Subdomain HTTPS', 'Dukungan email'] };
+		await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { translations: { id: texts } } });
+		const saved = await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { name: 'Basic plus' } });
+		expect(saved.plan.translations).toEqual({ id: texts });
+		const [shown] = (await adminApi.admin.catalog.service({ id: service.id })).plans;
+		expect(shown.translations).toEqual({ id: texts });
+
+		const [audited] = (await auditOf(plan.id)).filter((entry) => entry.action === 'catalog.plan.update');
+		expect(audited.details).toMatchObject({
+			changes: { translations: { from: { id: { description: 'Untuk tim kecil.' } }, to: { id: texts } } }
+		});
+	});
+
+	it('refuses a bad Indonesian text naming the field, in the language of the request, and changes nothing', async () => {
+		const category = await aCategory();
+		const fields = templateFields(category.id, `wiki-${tag()}`);
+		const service = await adminApi.admin.catalog.createService({
+			...fields,
+			translations: { id: { description: 'Wiki untuk tim.' } }
+		});
+		const plan = await adminApi.admin.catalog.createPlan({ serviceId: service.id, planType: 'BASIC', ...planFields() });
+		const refused = async (call: Promise<unknown>) => (await expectError(call, 'BAD_REQUEST')).message;
+
+		expect(
+			await refused(
+				adminApi.admin.catalog.updateCategory({ id: category.id, translations: { id: { description: 'x'.repeat(301) } } })
+			)
+		).toBe('translations.id.description: Use at most 300 characters');
+		expect(
+			await refused(adminApi.admin.catalog.updateCategory({ id: category.id, translations: { en: { name: 'Tools' } } } as never))
+		).toMatch(/^translations: /);
+		expect(
+			await refused(
+				adminApi.admin.catalog.updateService({
+					id: service.id,
+					service: { ...fields, translations: { id: { environment: { SITE_URL: 'Alamat publik', ADMIN_EMAIL: 'Surel admin' } } } }
+				})
+			)
+		).toBe('service.translations.id.environment.ADMIN_EMAIL: ADMIN_EMAIL is not a variable of this template');
+		expect(
+			await refused(
+				adminApi.admin.catalog.updateService({
+					id: service.id,
+					service: { ...fields, translations: { id: { firstRunSteps: ['Buka aplikasinya.', 'x'.repeat(501)] } } }
+				})
+			)
+		).toBe('service.translations.id.firstRunSteps.1: Keep each step under 500 characters');
+		const promising = (api: typeof adminApi) =>
+			api.admin.catalog.updatePlan({
+				id: plan.id,
+				plan: { translations: { id: { features: ['Dukungan email', 'Cadangan harian'] } } }
+			});
+		expect(await refused(promising(adminApi))).toBe(
+			'plan.translations.id.features.1: Custom domains and backups are set in their own fields, not as a feature'
+		);
+		expect(await inLocale('id', 'http://127.0.0.1', () => refused(promising(adminApi)))).toBe(
+			'plan.translations.id.features.1: Domain kustom dan cadangan diatur di kolomnya sendiri, bukan sebagai fitur'
+		);
+		expect(
+			await refused(
+				adminApi.admin.catalog.createPlan({
+					serviceId: service.id,
+					planType: 'PRO',
+					...planFields({ translations: { id: { features: ['2 domain kustom'] } } })
+				})
+			)
+		).toBe('translations.id.features.0: Custom domains and backups are set in their own fields, not as a feature');
+
+		const [categoryRow] = await runtime.db.select().from(serviceCategories).where(eq(serviceCategories.id, category.id));
+		expect(categoryRow.translations).toEqual(category.translations);
+		expect((await adminApi.admin.catalog.service({ id: service.id })).service.translations).toEqual({
+			id: { description: 'Wiki untuk tim.' }
+		});
+		expect((await reloadPlan(runtime.db, plan.id)).translations).toEqual({});
+		expect((await adminApi.admin.catalog.service({ id: service.id })).plans.map((p) => p.planType)).toEqual(['BASIC']);
+	});
+
+	it('tells a browser the refused line by its whole path, so the form shows it beside the field', async () => {
+		const plan = await planOf(runtime.db, 'memos', 'BASIC');
+		const token = generateSessionToken();
+		await createSession(runtime.db, token, admin.id, { days: 1 });
+		const jar = new CookieJar();
+		jar.values.set(SESSION_COOKIE, token);
+		const answer = await trpcCall(
+			runtime,
+			'admin.catalog.updatePlan',
+			{ id: plan.id, plan: { translations: { id: { features: ['Dukungan email', 'Backup harian'] } } } },
+			{ jar }
+		);
+		expect(answer.status).toBe(400);
+		const data = answer.body.error!.json.data as unknown as { fieldErrors: Record<string, string[]> };
+		// In Indonesian: the language of a request that has not chosen one.
+		expect(data.fieldErrors).toEqual({
+			'plan.translations.id.features.1': ['Domain kustom dan cadangan diatur di kolomnya sendiri, bukan sebagai fitur']
+		});
+		expect((await reloadPlan(runtime.db, plan.id)).translations).toEqual(plan.translations);
 	});
 });

@@ -1,7 +1,8 @@
 // What the catalog editor accepts: categories, service templates (every field the
-// manifests read) and plans, each field checked with a sentence that names it.
+// manifests read) and plans, with their texts in Indonesian, each field checked with a
+// sentence that names it.
 import { z } from 'zod';
-import type { EnvTemplateEntry } from '../db/schema';
+import type { EnvTemplateEntry, Translations } from '../db/schema';
 import { BACKUP_SCHEDULES, COMPANION_ENGINES, COMPANION_FIELDS, PLAN_TYPES, SAFE_SYSCTLS } from '$lib/statuses';
 import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
@@ -20,13 +21,39 @@ const optionalText = (max: number) =>
 		.nullish()
 		.transform((value) => value || null);
 
+// -- Texts in other languages ------------------------------------------------------------------
+
+type Present<Texts> = { [Key in keyof Texts]?: Exclude<Texts[Key], null> };
+
+/** The texts given, without the empty ones: an empty text or list is not stored, so the English one shows. */
+function present<Texts extends Record<string, unknown>>(texts: Texts): Present<Texts> {
+	const isEmpty = (value: unknown) =>
+		value === null || value === undefined || value === '' || (typeof value === 'object' && Object.keys(value).length === 0);
+	return Object.fromEntries(Object.entries(texts).filter(([, value]) => !isEmpty(value))) as Present<Texts>;
+}
+
+/**
+ * An entry's texts in the languages besides English, the catalog's base language (only
+ * Indonesian, `id`), each checked as its English field is. Stored without the empty ones (the
+ * customer then reads the English text, catalog/localize.ts). Given on an update, they replace
+ * the entry's translations as a whole; left out, they are kept.
+ */
+const translated = <Texts extends z.ZodType<Record<string, unknown>>>(texts: Texts) =>
+	z.strictObject({ id: texts.optional() }).transform(({ id }): Translations<Present<z.output<Texts>>> => {
+		const indonesian = id ? present(id) : {};
+		return Object.keys(indonesian).length > 0 ? { id: indonesian } : {};
+	});
+
 // -- Categories ----------------------------------------------------------------------------
+
+const categoryTexts = z.object({ name: optionalText(60), description: optionalText(300) });
 
 export const categoryInput = z.object({
 	name: text(says(m.srv2_enter_name), 60),
 	slug: slugSchema,
 	description: optionalText(300),
-	icon: optionalText(60)
+	icon: optionalText(60),
+	translations: translated(categoryTexts).optional()
 });
 export const categoryUpdateInput = categoryInput.partial().extend({ id: idSchema, isVisible: z.boolean().optional() });
 export const categoryOrderInput = z.object({ ids: z.array(idSchema).min(1).max(500) });
@@ -110,6 +137,21 @@ const absolutePath = (refusal: ReturnType<typeof says>) =>
 		.regex(/^\/[^\s]*$/, refusal)
 		.max(255, says(m.srv2_max_chars, { max: 255 }));
 
+const firstRunSteps = z
+	.array(z.string().trim().min(1).max(500, says(m.srv2_step_max)))
+	.max(10, says(m.srv2_at_most_steps, { max: 10 }));
+
+/** A service's customer-facing texts in another language; environment descriptions by variable name. */
+const serviceTexts = z.object({
+	description: optionalText(300),
+	longDescription: optionalText(5_000),
+	firstRunSteps: firstRunSteps.optional(),
+	environment: z
+		.record(z.string(), optionalText(200))
+		.transform((descriptions) => present(descriptions) as Record<string, string>)
+		.optional()
+});
+
 export const serviceFields = z
 	.object({
 		name: text(says(m.srv2_enter_name), 80),
@@ -167,10 +209,7 @@ export const serviceFields = z
 			.default([]),
 		envTemplate: z.array(envEntryInput).max(100, says(m.srv2_at_most_variables, { max: 100 })),
 		/** What the customer does after the app first starts, one step each (shown on the instance page). */
-		firstRunSteps: z
-			.array(z.string().trim().min(1).max(500, says(m.srv2_step_max)))
-			.max(10, says(m.srv2_at_most_steps, { max: 10 }))
-			.default([]),
+		firstRunSteps: firstRunSteps.default([]),
 		/** A database provisioned beside the app (kube/companion.ts), or none. */
 		companionDatabase: z
 			.object({ engine: z.enum(COMPANION_ENGINES, says(m.srv2_companion_engine)) })
@@ -179,7 +218,8 @@ export const serviceFields = z
 		tags: z.array(z.string().trim().min(1).max(30, says(m.srv2_tag_max))).max(20, says(m.srv2_at_most_tags, { max: 20 })),
 		isFeatured: z.boolean(),
 		isPublic: z.boolean(),
-		sortOrder: z.number().int().min(0).max(100_000).default(0)
+		sortOrder: z.number().int().min(0).max(100_000).default(0),
+		translations: translated(serviceTexts).optional()
 	})
 	.superRefine((service, context) => {
 		const sysctlNames = service.sysctls.map((sysctl) => sysctl.name);
@@ -211,6 +251,15 @@ export const serviceFields = z
 				});
 			}
 		});
+		for (const name of Object.keys(service.translations?.id?.environment ?? {})) {
+			if (!names.includes(name)) {
+				context.addIssue({
+					code: 'custom',
+					path: ['translations', 'id', 'environment', name],
+					message: render(say(m.txt10b_env_description_unknown, { name }))
+				});
+			}
+		}
 	});
 
 export type ServiceFields = z.output<typeof serviceFields>;
@@ -222,6 +271,19 @@ export const serviceIdInput = z.object({ id: idSchema });
 export const servicePreviewInput = z.object({ id: idSchema.optional(), service: serviceFields });
 
 // -- Plans --------------------------------------------------------------------------------
+
+const featureLines = z
+	.array(
+		z
+			.string()
+			.trim()
+			.min(1)
+			.max(100, says(m.srv2_feature_max))
+			.refine((line) => !promisesAField(line), says(m.srv2_feature_not_field))
+	)
+	.max(20, says(m.srv2_at_most_features, { max: 20 }));
+
+const planTexts = z.object({ description: optionalText(300), features: featureLines.optional() });
 
 export const planFields = z.object({
 	name: text(says(m.srv2_enter_name), 60),
@@ -236,16 +298,7 @@ export const planFields = z.object({
 		.int(says(m.srv2_whole_number))
 		.min(0, says(m.srv2_zero_or_more))
 		.max(100_000, says(m.srv2_at_most_slots, { max: 100_000 })),
-	features: z
-		.array(
-			z
-				.string()
-				.trim()
-				.min(1)
-				.max(100, says(m.srv2_feature_max))
-				.refine((line) => !promisesAField(line), says(m.srv2_feature_not_field))
-		)
-		.max(20, says(m.srv2_at_most_features, { max: 20 })),
+	features: featureLines,
 	/** Left out: the database default (none) on a new plan, unchanged on an update. */
 	customDomainsAllowed: z
 		.number()
@@ -262,7 +315,8 @@ export const planFields = z.object({
 		.optional(),
 	isPopular: z.boolean(),
 	isActive: z.boolean(),
-	sortOrder: z.number().int().min(0).max(100_000)
+	sortOrder: z.number().int().min(0).max(100_000),
+	translations: translated(planTexts).optional()
 });
 
 export const planCreateInput = planFields.extend({

@@ -8,6 +8,17 @@ import { envEntryInput, type EnvEntryInput } from './editor-schemas';
 import type { PlanPreview } from './preview';
 import { availableSlots } from './service';
 
+/** An entry's texts in the languages besides English, as stored (a text left out shows in English). */
+const translationsSchema = <Shape extends z.ZodRawShape>(texts: Shape) => z.object({ id: z.object(texts).partial().optional() });
+const categoryTranslationsSchema = translationsSchema({ name: z.string(), description: z.string() });
+const serviceTranslationsSchema = translationsSchema({
+	description: z.string(),
+	longDescription: z.string(),
+	firstRunSteps: z.array(z.string()),
+	environment: z.record(z.string(), z.string())
+});
+const planTranslationsSchema = translationsSchema({ description: z.string(), features: z.array(z.string()) });
+
 export const editorCategorySchema = z.object({
 	id: z.string(),
 	name: z.string(),
@@ -16,7 +27,8 @@ export const editorCategorySchema = z.object({
 	icon: z.string().nullable(),
 	sortOrder: z.number(),
 	isVisible: z.boolean(),
-	serviceCount: z.number()
+	serviceCount: z.number(),
+	translations: categoryTranslationsSchema
 });
 export const editorCategoryListSchema = z.array(editorCategorySchema);
 
@@ -29,7 +41,8 @@ export function toEditorCategoryView(category: ServiceCategory, serviceCount = 0
 		icon: category.icon,
 		sortOrder: category.sortOrder,
 		isVisible: category.isVisible,
-		serviceCount: Number(serviceCount)
+		serviceCount: Number(serviceCount),
+		translations: category.translations
 	};
 }
 
@@ -70,7 +83,8 @@ export const editorPlanSchema = z.object({
 	backupRetention: z.number(),
 	isPopular: z.boolean(),
 	isActive: z.boolean(),
-	sortOrder: z.number()
+	sortOrder: z.number(),
+	translations: planTranslationsSchema
 });
 
 export function toEditorPlanView(plan: ServicePlan, liveSubscriptions = 0) {
@@ -95,7 +109,8 @@ export function toEditorPlanView(plan: ServicePlan, liveSubscriptions = 0) {
 		backupRetention: plan.backupRetention,
 		isPopular: plan.isPopular,
 		isActive: plan.isActive,
-		sortOrder: plan.sortOrder
+		sortOrder: plan.sortOrder,
+		translations: plan.translations
 	};
 }
 
@@ -125,7 +140,8 @@ export const serviceTemplateSchema = z.object({
 	isFeatured: z.boolean(),
 	isPublic: z.boolean(),
 	isActive: z.boolean(),
-	sortOrder: z.number()
+	sortOrder: z.number(),
+	translations: serviceTranslationsSchema
 });
 
 /** Every field of a template as the editor shows it. */
@@ -156,7 +172,8 @@ export function toServiceTemplateView(service: Service) {
 		isFeatured: service.isFeatured,
 		isPublic: service.isPublic,
 		isActive: service.isActive,
-		sortOrder: service.sortOrder
+		sortOrder: service.sortOrder,
+		translations: service.translations
 	};
 }
 

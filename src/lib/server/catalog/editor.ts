@@ -5,7 +5,16 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import type { DbOrTx, Tx } from '../db/client';
-import { serviceCategories, servicePlans, services, subscriptions, type Service } from '../db/schema';
+import {
+	serviceCategories,
+	servicePlans,
+	services,
+	subscriptions,
+	type CategoryTexts,
+	type Service,
+	type ServiceTexts,
+	type Translations
+} from '../db/schema';
 import { audit, type AuditAction, type AuditActor } from '../audit/service';
 import { publish } from '../events';
 import { AppError, badRequest, invalidState, notFound } from '../errors';
@@ -53,7 +62,13 @@ export async function listCategoriesForEditor(db: DbOrTx) {
 	return rows.map((row) => toEditorCategoryView(row.category, row.services));
 }
 
-type CategoryInput = { name: string; slug: string; description: string | null; icon: string | null };
+type CategoryInput = {
+	name: string;
+	slug: string;
+	description: string | null;
+	icon: string | null;
+	translations?: Translations<CategoryTexts>;
+};
 
 export async function createCategory(db: DbOrTx, actor: AuditActor, input: CategoryInput) {
 	return db.transaction(async (tx) => {
@@ -179,6 +194,20 @@ export function templateOf(fields: ServiceFields) {
 	return { ...fields, envTemplate: fields.envTemplate.map(toEnvTemplateEntry) };
 }
 
+/**
+ * Kept translations without the descriptions of variables the template no longer has (a
+ * template saved without `translations` keeps its texts; one saved with them is checked).
+ */
+export function forTemplate(translations: Translations<ServiceTexts>, envTemplate: { name: string }[]) {
+	const environment = translations.id?.environment;
+	if (!environment) return translations;
+	const names = new Set(envTemplate.map((entry) => entry.name));
+	const { environment: _all, ...texts } = translations.id!;
+	const kept = Object.fromEntries(Object.entries(environment).filter(([name]) => names.has(name)));
+	const indonesian = Object.keys(kept).length > 0 ? { ...texts, environment: kept } : texts;
+	return Object.keys(indonesian).length > 0 ? { id: indonesian } : {};
+}
+
 /** The objects the template would produce for each plan of the service (or a sample plan). */
 async function buildPreviews(runtime: Runtime, fields: ServiceFields, serviceId?: string): Promise<PlanPreview[]> {
 	const plans = serviceId
@@ -234,7 +263,7 @@ export async function updateService(runtime: Runtime, actor: AuditActor, id: str
 		await assertCategory(tx, fields.categoryId);
 		const [service] = await tx
 			.update(services)
-			.set(templateOf(fields))
+			.set({ ...templateOf(fields), translations: fields.translations ?? forTemplate(before.translations, fields.envTemplate) })
 			.where(eq(services.id, id))
 			.returning()
 			.catch((error) => {
