@@ -32,6 +32,9 @@ export const auditEntityLabel = (entityType: string, locale?: Locale) =>
 /** A field of an action's details by its label, or in words. */
 export const auditFieldLabel = (field: string, locale?: Locale) => labelled('txt9a_audit_field', field, locale) ?? inWords(field);
 
+/** The languages of a catalog entry's `translations`, by their code. */
+const LANGUAGES: Record<string, Message> = { id: m.txt10b_audit_language_id };
+
 /** Fields whose numbers are rupiah. */
 const MONEY_FIELDS = new Set(['amount', 'monthlyPrice', 'pendingMonthlyPrice', 'price', 'refunded', 'lastChargeAmount']);
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -53,8 +56,18 @@ export function formatAuditValue(field: string, value: unknown, locale?: Locale)
 	if (isRecord(value)) {
 		// A change: what it was and what it became.
 		const keys = Object.keys(value);
+		if (keys.length === 0) return '—';
 		if (keys.length === 2 && 'from' in value && 'to' in value) {
 			return `${formatAuditValue(field, value.from, locale)} → ${formatAuditValue(field, value.to, locale)}`;
+		}
+		// A catalog entry's texts by language, and an app's variable descriptions by variable name.
+		if (field === 'translations' || field === 'environment') {
+			return Object.entries(value)
+				.map(([key, texts]) => {
+					const name = field === 'translations' ? (LANGUAGES[key]?.({}, { locale }) ?? key) : key;
+					return `${name}: ${formatAuditValue(key, texts, locale)}`;
+				})
+				.join('; ');
 		}
 		return auditDetailList(value, locale)
 			.map((detail) => `${detail.label}: ${detail.value}`)

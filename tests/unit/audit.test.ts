@@ -82,6 +82,29 @@ describe('auditDetailList', () => {
 		});
 	});
 
+	it("writes a catalog entry's texts by language, with each variable description under its variable's name", () => {
+		const translations = {
+			id: {
+				description: 'Wiki untuk tim.',
+				firstRunSteps: ['Buka aplikasinya.'],
+				environment: { SITE_URL: 'Alamat publik' }
+			}
+		};
+		expect(auditDetailList({ translations }, 'en')).toEqual([
+			{
+				field: 'translations',
+				label: 'Translations',
+				value:
+					'Indonesian: Description: Wiki untuk tim.; First-run steps: Buka aplikasinya.; Environment variables: SITE_URL: Alamat publik'
+			}
+		]);
+		const [changes] = auditDetailList(
+			{ changes: { translations: { from: {}, to: { id: { features: ['Dukungan email'] } } } } },
+			'id'
+		);
+		expect(changes.value).toBe('Terjemahan: — → Bahasa Indonesia: Fitur: Dukungan email');
+	});
+
 	it('names a field it has no label for in words, and shows a missing value as a dash', () => {
 		expect(auditDetailList({ someNewField: null }, 'en')).toEqual([
 			{ field: 'someNewField', label: 'Some new field', value: '—' }
