@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { hydrated, login, register, uniqueEmail, visit } from './helpers';
 
@@ -135,4 +135,83 @@ test('hiding a category asks first and says what customers lose; cancelling leav
 	await expect(admin.getByText(`${name} is hidden from customers.`)).toBeVisible();
 	await expect(row).toContainText('Hidden');
 	await expect(row.getByRole('button', { name: 'Show', exact: true })).toBeVisible();
+});
+
+/** A tRPC call as the page's signed-in user (the page's cookies), answered with its result. */
+async function call<T>(page: Page, procedure: string, input: unknown, type: 'query' | 'mutation' = 'mutation'): Promise<T> {
+	const json = JSON.stringify({ json: input });
+	const origin = new URL(page.url()).origin;
+	const response =
+		type === 'query'
+			? await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(json)}`)
+			: await page.request.post(`/api/trpc/${procedure}`, {
+					data: json,
+					headers: { origin, 'content-type': 'application/json' }
+				});
+	expect(response.ok(), await response.text()).toBe(true);
+	return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+test("an administrator writes a service's Indonesian description, kept after a reload; a plan's Indonesian line promising backups is refused beside it", async ({
+	browser
+}) => {
+	const slug = `boards-${Date.now().toString(36)}`;
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const [category] = await call<{ id: string }[]>(admin, 'admin.catalog.categories', undefined, 'query');
+	const service = await call<{ id: string }>(admin, 'admin.catalog.createService', {
+		name: 'Team Boards',
+		slug,
+		categoryId: category.id,
+		description: 'Kanban boards for small teams.',
+		version: '2.1.0',
+		dockerImage: 'ghcr.io/example/team-boards:2.1.0',
+		defaultPort: 8080,
+		healthCheckPath: '/',
+		dataMountPath: '/data',
+		podSecurityLevel: 'restricted',
+		runAsUser: 1000,
+		envTemplate: [],
+		tags: [],
+		isFeatured: false,
+		isPublic: false
+	});
+	await call(admin, 'admin.catalog.createPlan', {
+		serviceId: service.id,
+		planType: 'BASIC',
+		name: 'Basic',
+		monthlyPrice: 20_000,
+		cpuMilli: 250,
+		memoryMb: 256,
+		storageGb: 1,
+		bandwidthGb: 10,
+		totalQuota: 1,
+		features: ['Email support'],
+		isPopular: false,
+		isActive: true
+	});
+
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	const form = admin.getByRole('form', { name: 'Service template' });
+	const description = form.getByLabel('Description (Indonesian)', { exact: true });
+	// Empty, it shows what customers then read: the English text.
+	await expect(description).toHaveValue('');
+	await expect(description).toHaveAttribute('placeholder', 'Kanban boards for small teams.');
+	await description.fill('Papan kanban untuk tim kecil.');
+	await form.getByRole('button', { name: 'Save template' }).click();
+	await expect(admin.getByText(/^Template saved\./)).toBeVisible();
+	await admin.reload();
+	await expect(form.getByLabel('Description (Indonesian)', { exact: true })).toHaveValue('Papan kanban untuk tim kecil.');
+
+	await hydrated(admin);
+	await admin.getByRole('button', { name: 'Edit Basic' }).click();
+	const plan = admin.getByRole('form', { name: 'Edit Basic' });
+	const features = plan.getByLabel('Features (Indonesian, one per line)');
+	await features.fill('Dukungan email\nCadangan harian');
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await expect(features).toHaveAttribute('aria-invalid', 'true');
+	await expect(plan).toContainText('Custom domains and backups are set in their own fields, not as a feature');
+	await features.fill('Dukungan email');
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await expect(admin.getByText('Basic saved.')).toBeVisible();
 });
