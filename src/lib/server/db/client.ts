@@ -20,17 +20,41 @@ function readInt8AsNumber() {
 	pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 }
 
+/** Each pool's connected clients, until their connection has closed (closeDb waits for that). */
+const openClients = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
+
 export function createDb(connectionString: string, options: { max?: number; onPoolError?: (error: Error) => void } = {}): Db {
 	readInt8AsNumber();
 	const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
 	// An idle client losing its connection (the server restarted) must not crash the process;
 	// the pool replaces it on the next query. The error is still worth a line in the log.
 	pool.on('error', (error) => options.onPoolError?.(error));
+	const open = new Set<pg.PoolClient>();
+	openClients.set(pool, open);
+	pool.on('connect', (client) => open.add(client));
+	pool.on('remove', (client) => open.delete(client));
 	return drizzle({ client: pool, schema, casing: 'snake_case' }) as Db;
 }
 
-export async function closeDb(db: Db) {
-	await db.$client.end();
+/**
+ * Closes the pool once each of its connections has closed. pg-pool's end() resolves when it has
+ * asked every client to end, before their connections have (`_remove` in pg-pool's index.js
+ * ends a client without waiting); a PostgreSQL stopped right after then ended those still
+ * closing, and each logged "terminating connection due to administrator command" (57P01) as
+ * the process shut down cleanly. A connection that does not close in `waitMs` is not waited for.
+ */
+export async function closeDb(db: Db, waitMs = 5_000) {
+	const pool = db.$client;
+	const open = openClients.get(pool);
+	const closed = new Promise<void>((resolve) => {
+		const check = () => {
+			if (!open || open.size === 0) resolve();
+		};
+		pool.on('remove', check);
+		setTimeout(resolve, waitMs).unref();
+	});
+	await pool.end();
+	if (open && open.size > 0) await closed;
 }
 
 /** Runs `work` in a transaction, or inside the caller's transaction if one is given. */
