@@ -5,7 +5,7 @@ import { login, visit } from './helpers';
 
 test('an administrator opens the analytics, picks a range and exports a report as CSV', async ({ page }) => {
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
-	await page.goto('/admin');
+	await visit(page, '/admin');
 	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Analytics' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
 	await expect(page.getByTestId('overview-mrr')).toHaveText(/^Rp /);

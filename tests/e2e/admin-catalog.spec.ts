@@ -11,7 +11,7 @@ test('an administrator creates a service in the editor, previews its objects, ad
 	const slug = `notes-${Date.now().toString(36)}`;
 	const admin = await (await browser.newContext()).newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
-	await admin.goto('/admin/catalog');
+	await visit(admin, '/admin/catalog');
 	await admin.getByRole('link', { name: 'New service' }).click();
 
 	const form = admin.getByRole('form', { name: 'Service template' });
@@ -48,7 +48,7 @@ test('an administrator creates a service in the editor, previews its objects, ad
 
 	const customer = await (await browser.newContext()).newPage();
 	await register(customer, 'Notes Customer', uniqueEmail('notes'));
-	await customer.goto(`/catalog/${slug}`);
+	await visit(customer, `/catalog/${slug}`);
 	await expect(customer.getByRole('heading', { level: 1, name: 'Team Notes' })).toBeVisible();
 	await customer.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Starter' }).click();
 	await customer.getByRole('dialog').getByRole('button', { name: 'Confirm', exact: true }).click();
@@ -67,7 +67,7 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	// Credit from the customer page, so they can pay for a plan.
 	const admin = await (await browser.newContext()).newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
-	await admin.goto(`/admin/customers?q=${encodeURIComponent(email)}`);
+	await visit(admin, `/admin/customers?q=${encodeURIComponent(email)}`);
 	await admin.getByRole('link', { name: 'Priced Customer' }).click();
 	await admin.getByRole('button', { name: 'Credit or debit' }).click();
 	const credit = admin.getByRole('dialog', { name: 'Credit or debit Priced Customer' });
@@ -81,13 +81,13 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await credit.getByRole('button', { name: 'Credit' }).click();
 	await expect(admin.getByTestId('customer-balance')).toHaveText('Rp 100.000');
 
-	await customer.goto('/catalog/gitea');
+	await visit(customer, '/catalog/gitea');
 	await customer.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
 	await customer.getByRole('dialog').getByRole('button', { name: 'Confirm and pay' }).click();
 	await expect(customer).toHaveURL(/\/subscriptions\//);
 	const subscriptionUrl = customer.url();
 
-	await admin.goto('/admin/catalog');
+	await visit(admin, '/admin/catalog');
 	await admin.getByRole('link', { name: 'Edit Gitea' }).click();
 	await admin.getByRole('button', { name: 'Edit Basic' }).click();
 	const plan = admin.getByRole('form', { name: 'Edit Basic' });
@@ -98,15 +98,15 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await expect(admin.getByText(/subscribers were told the new price/)).toBeVisible();
 	await expect(admin.getByTestId('editor-plan-BASIC').getByTestId('editor-plan-price')).toHaveText('Rp 45.000');
 
-	await customer.goto('/catalog/gitea');
+	await visit(customer, '/catalog/gitea');
 	await expect(customer.locator('[data-plan-type="BASIC"]').getByTestId('plan-price')).toHaveText('Rp 45.000');
-	await customer.goto('/notifications');
+	await visit(customer, '/notifications');
 	const notice = customer.getByTestId('notifications').getByText('New price for Gitea Basic: Rp 45.000 per month');
 	await expect(notice).toBeVisible();
 	await expect(customer.getByTestId('notifications')).toContainText(
 		/From your renewal on \d+ \w+ \d{4}, Gitea Basic costs Rp 45.000 per month instead of Rp 39.000/
 	);
-	await customer.goto(subscriptionUrl);
+	await visit(customer, subscriptionUrl);
 	await expect(customer.getByTestId('pending-price')).toContainText('Rp 45.000 per month from your renewal on');
 });
 
