@@ -49,6 +49,20 @@ export default ts.config(
 		}
 	},
 	{
+		// A page used before it is hydrated ignores clicks on what only works with JavaScript,
+		// and hydration puts an input's typed text back: browser tests open pages with visit().
+		files: ['tests/e2e/**/*.spec.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name='goto']",
+					message: 'Open pages with visit() (tests/e2e/helpers.ts), which waits until the page is hydrated.'
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }

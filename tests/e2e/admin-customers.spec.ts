@@ -34,10 +34,8 @@ test('an administrator blocks a customer, who is logged out at once and cannot l
 	await expect(entry.getByTestId('audit-details')).not.toContainText('{');
 
 	// The customer's open session is gone: the next page sends them to the login page.
-	await customer.goto('/wallet');
+	await visit(customer, '/wallet');
 	await expect(customer).toHaveURL(/\/login\?redirectTo=%2Fwallet/);
-	// Typed once the form is hydrated (hydration puts an input's text back to the form's own).
-	await hydrated(customer);
 	await customer.getByLabel('Email').fill(email);
 	await customer.getByLabel('Password').fill('correct horse battery');
 	await customer.getByRole('button', { name: 'Log in' }).click();

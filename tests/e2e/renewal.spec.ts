@@ -23,10 +23,10 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	// Rp 41.000 left does not cover the Rp 59.000 renewal: the headline names it as the one that
 	// needs a top-up, not as the last one paid.
 	const covered = `Your credit covers your renewals due before ${renewsOn}; the renewal on ${renewsOn} needs a top-up.`;
-	await page.goto('/wallet');
+	await visit(page, '/wallet');
 	await expect(page.getByTestId('forecast-covered')).toHaveText(covered);
 	await expect(page.getByTestId('forecast-monthly')).toHaveText('Rp 59.000 per month for 1 subscription.');
-	await page.goto('/instances');
+	await visit(page, '/instances');
 	await expect(page.getByTestId('forecast-covered')).toHaveText(covered);
 	await expect(page.getByTestId('past-due-banner')).toHaveCount(0);
 
@@ -71,12 +71,12 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	// The credit retries the renewal at once, in a job: the page shows it once that job has run
 	// (the subscription page has no live update, so it is loaded again until then).
 	await expect(async () => {
-		await page.goto(subscriptionUrl);
+		await visit(page, subscriptionUrl);
 		await expect(page.getByTestId('subscription-status')).toHaveText('Active', { timeout: 1_000 });
 	}).toPass({ timeout: scaled(30_000) });
 	await expect(page.getByTestId('subscription-past-due')).toHaveCount(0);
-	await page.goto('/instances');
+	await visit(page, '/instances');
 	await expect(page.getByTestId('past-due-banner')).toHaveCount(0);
-	await page.goto('/wallet');
+	await visit(page, '/wallet');
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 0');
 });

@@ -88,17 +88,17 @@ test('top-up amounts are checked as typed, and each error is told once, without 
 
 test('missing and forbidden pages keep the layout and a way back; an unknown category is a 404', async ({ page }) => {
 	await register(page, 'Rudi Hartono', uniqueEmail('lost'));
-	const missing = await page.goto('/no-such-page');
+	const missing = await visit(page, '/no-such-page');
 	expect(missing?.status()).toBe(404);
 	await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 	await expect(page.getByTestId('current-user')).toHaveText('Rudi Hartono');
 	await page.getByRole('link', { name: 'Back to MinisPod' }).click();
 	await expect(page).toHaveURL(/\/catalog$/);
 
-	expect((await page.goto('/catalog?category=nope'))?.status()).toBe(404);
+	expect((await visit(page, '/catalog?category=nope'))?.status()).toBe(404);
 	await expect(page.getByTestId('error-page')).toBeVisible();
 
-	expect((await page.goto('/admin'))?.status()).toBe(403);
+	expect((await visit(page, '/admin'))?.status()).toBe(403);
 	await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Back to MinisPod' })).toHaveAttribute('href', '/catalog');
 });

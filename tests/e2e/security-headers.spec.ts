@@ -2,7 +2,7 @@
 // a nonce for SvelteKit's own scripts and the other security headers, and the app works under
 // them (no violation while registering, browsing, following live notifications and paying).
 import { expect, test, type Page } from '@playwright/test';
-import { register, startTopUp, uniqueEmail } from './helpers';
+import { register, startTopUp, uniqueEmail, visit } from './helpers';
 
 function collectViolations(page: Page) {
 	const violations: string[] = [];
@@ -13,7 +13,7 @@ function collectViolations(page: Page) {
 }
 
 test('pages send a nonce-based CSP and the security headers', async ({ page }) => {
-	const response = await page.goto('/login');
+	const response = await visit(page, '/login');
 	const headers = response!.headers();
 	const csp = headers['content-security-policy'];
 	expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
@@ -24,16 +24,16 @@ test('pages send a nonce-based CSP and the security headers', async ({ page }) =
 	expect(headers['referrer-policy']).toBe('same-origin');
 	expect(headers['x-request-id']).toMatch(/^[0-9a-f]{16}$/);
 	// The nonce is fresh on every page.
-	const again = (await page.goto('/login'))!.headers()['content-security-policy'];
+	const again = (await visit(page, '/login'))!.headers()['content-security-policy'];
 	expect(again).not.toBe(csp);
 });
 
 test('the app works under the policy: register, catalog, wallet, live notifications, payment page', async ({ page }) => {
 	const violations = collectViolations(page);
 	await register(page, 'Csp Checker', uniqueEmail('csp'));
-	await page.goto('/catalog');
+	await visit(page, '/catalog');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-	await page.goto('/account');
+	await visit(page, '/account');
 	await expect(page.getByTestId('sessions')).toContainText('This browser');
 	// Leaving for the payment page (the simulator's own server) is a navigation the policy allows.
 	await startTopUp(page, 'BCA', 'Rp 100.000');
