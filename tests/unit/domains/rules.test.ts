@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { domainsOverAllowance, isApexDomain, normalizeHostname, requiredRecords } from '../../../src/lib/server/domains/rules';
 import { planPromiseLines, promisesAField } from '../../../src/lib/server/catalog/plan-features';
+import { seedServices } from '../../../src/lib/server/seed/catalog';
+import { INDONESIAN } from '../../../src/lib/server/seed/indonesian';
 
 const BASE = 'apps.minispod.id';
 
@@ -101,5 +103,29 @@ describe('plan promises', () => {
 		expect(promisesAField('Pencadangan otomatis')).toBe(true);
 		expect(promisesAField('Backup harian')).toBe(true);
 		expect(promisesAField('Dukungan prioritas')).toBe(false);
+	});
+
+	it('cannot be made by another way of saying it', () => {
+		for (const line of [
+			'Data dicadangkan setiap hari',
+			'Pakai domain Anda sendiri',
+			'Domain milik Anda',
+			'Snapshot harian',
+			'Your own domain name',
+			'Bring your domain',
+			'Nightly back-ups',
+			'A domain of your own'
+		]) {
+			expect(promisesAField(line), line).toBe(true);
+		}
+		for (const line of ['HTTPS subdomain', 'Subdomain HTTPS', 'Unlimited workflows', 'Sumber daya khusus']) {
+			expect(promisesAField(line), line).toBe(false);
+		}
+	});
+
+	it('leave every seeded line, in either language, one an operator can save again', () => {
+		const lines = seedServices.flatMap((service) => service.plans.flatMap((plan) => plan.features));
+		const refused = [...lines, ...lines.map((line) => INDONESIAN[line])].filter(promisesAField);
+		expect(refused).toEqual([]);
 	});
 });

@@ -29,5 +29,17 @@ export function planPromiseLines(plan: PlanPromises, locale: Locale = 'en'): str
  * English or Indonesian ("domain kustom", "cadangan"; "backup" is used in Indonesian too).
  */
 export function promisesAField(line: string): boolean {
-	return /custom domain|domain kustom|backup|cadangan/i.test(line);
+	return PROMISES.some((promise) => promise.test(line));
 }
+
+/**
+ * How a line promises a custom domain or a backup, in English and Indonesian: a domain that is
+ * the customer's own ("your own domain", "domain Anda sendiri", "domain kustom"), and backups by
+ * any form of the word ("dicadangkan", "pencadangan") or by what they are made of ("snapshot").
+ * A subdomain MinisPod gives ("HTTPS subdomain") promises neither.
+ */
+const PROMISES = [
+	/custom domains?|(own|your|their) domains?|domains? (name )?of (your|their) own/i,
+	/domain (kustom|khusus|sendiri|milik|anda)|domain (\w+ )?sendiri/i,
+	/back[- ]?ups?|cadang|snapshot/i
+];
