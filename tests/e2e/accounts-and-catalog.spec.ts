@@ -40,8 +40,9 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 
 	const categories = page.getByRole('navigation', { name: 'Categories' });
 	await categories.getByRole('link', { name: /Developer Tools/ }).click();
-	// Gitea, Forgejo and code-server.
+	// Gitea, Forgejo and code-server, under what the category is for.
 	await expect(page.getByTestId('service-list').getByTestId('service-card')).toHaveCount(3);
+	await expect(page.getByTestId('category-description')).toHaveText('Code hosting and tools for software teams.');
 	await expect(page.getByTestId('service-list')).toContainText('Gitea');
 
 	await categories.getByRole('link', { name: /^All$/ }).click();
@@ -78,4 +79,16 @@ test('a customer is refused the admin panel; an administrator gets in', async ({
 	await visit(page, '/admin');
 	await expect(page.getByRole('heading', { name: 'Admin' })).toBeVisible();
 	await expect(page.getByTestId('admin-overview')).toContainText('Customers');
+});
+
+test("an app's page says what its settings are for, and fits a phone with long setting names", async ({ page }) => {
+	await register(page, 'Rina Hartono', uniqueEmail());
+	await visit(page, '/catalog/n8n');
+	await expect(page.getByTestId('service-environment')).toContainText('N8N_ENCRYPTION_KEY Encrypts stored credentials');
+
+	await page.setViewportSize({ width: 390, height: 900 });
+	// Gitea's settings have the longest names (GITEA__server__ROOT_URL).
+	await visit(page, '/catalog/gitea');
+	await expect(page.getByTestId('service-environment')).toContainText('GITEA__server__ROOT_URL');
+	expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 });
