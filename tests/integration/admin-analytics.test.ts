@@ -318,8 +318,8 @@ describe('admin.analytics.overview', () => {
 			mrrMovement: { new: 104_000, expansion: 15_000, churn: 34_000 },
 			// S2, S3, S4, S8 (the grant S5 does not count).
 			newSubscriptions: 4,
-			churnedSubscriptions: 1,
 			// Of the two live when January began (S1, S6), S6 stopped (suspended); S3 began within it.
+			churnedSubscriptions: 1,
 			churnRate: 0.5,
 			churnBasis: { liveAtStart: 2, stopped: 1 },
 			topUps: { created: 6, settled: 4, conversion: 4 / 6 },
@@ -376,9 +376,19 @@ describe('admin.analytics.report', () => {
 		expect(day('2025-01-31')).toMatchObject({ mrr: 143_000 });
 	});
 
-	it('subscriptions started and ended', async () => {
-		const rows = await report('subscriptions', { ...january, by: 'month' });
-		expect(rows).toEqual([{ period: '2025-01-01', new: 4, churned: 1 }]);
+	it('subscriptions started, and churned as the overview counts them', async () => {
+		// Churned: S6, live when January began and suspended in it; S3 began within the month.
+		expect(await report('subscriptions', { ...january, by: 'month' })).toEqual([{ period: '2025-01-01', new: 4, churned: 1 }]);
+		// By day each day is a period of its own: S3, live when 15 January began, ended that day.
+		const days = (await report('subscriptions')).filter((row) => row.new !== 0 || row.churned !== 0);
+		expect(days).toEqual([
+			{ period: '2025-01-03', new: 1, churned: 0 },
+			{ period: '2025-01-06', new: 1, churned: 0 },
+			{ period: '2025-01-08', new: 1, churned: 0 },
+			{ period: '2025-01-10', new: 0, churned: 1 },
+			{ period: '2025-01-15', new: 0, churned: 1 },
+			{ period: '2025-01-20', new: 1, churned: 0 }
+		]);
 	});
 
 	it('top-up conversion per channel', async () => {
@@ -477,9 +487,15 @@ describe('churn rate', () => {
 		await subscription(eko, n8nBasic, { start: '2025-05-03T09:00:00', status: 'CANCELLED', end: '2025-06-12T09:00:00' });
 
 		const june = await api.admin.analytics.overview({ from: '2025-06-01', to: '2025-06-30' });
-		expect(june.churnedSubscriptions).toBe(1);
+		// The churned count is the rate's numerator: the suspension counts as well as the termination.
+		expect(june.churnedSubscriptions).toBe(2);
 		expect(june.churnRate).toBeCloseTo(2 / 6);
 		expect(june.churnBasis).toEqual({ liveAtStart: 6, stopped: 2 });
+		expect(
+			await api.admin.analytics.report({ from: '2025-06-01', to: '2025-06-30', by: 'month', report: 'subscriptions' })
+		).toMatchObject({
+			rows: [{ period: '2025-06-01', new: 0, churned: 2 }]
+		});
 		// Neither was live when July began: July has no churn.
 		const july = await api.admin.analytics.overview({ from: '2025-07-01', to: '2025-07-31' });
 		expect(july.churnRate).toBe(0);
@@ -488,8 +504,25 @@ describe('churn rate', () => {
 	it('is none, not 0%, when no paid subscription was live at the start', async () => {
 		// Before S6 (November 2024) nothing was live; S3 began and ended within the range.
 		const overview = await api.admin.analytics.overview({ from: '2024-10-01', to: '2025-01-31' });
-		expect(overview.churnedSubscriptions).toBe(1);
+		// Not churn either: S3 and S6 stopped within the range, but neither was live at its start.
+		expect(overview.churnedSubscriptions).toBe(0);
 		expect(overview.churnBasis).toEqual({ liveAtStart: 0, stopped: 0 });
 		expect(overview.churnRate).toBeNull();
+	});
+
+	it('and the churned count beside it count the same subscriptions, whatever the range', async () => {
+		for (const range of [
+			january,
+			{ from: '2025-01-10', to: '2025-01-20' },
+			{ from: '2024-12-01', to: '2025-06-30' },
+			{ from: '2025-06-01', to: '2025-06-30' }
+		]) {
+			const overview = await api.admin.analytics.overview(range);
+			const { liveAtStart, stopped } = overview.churnBasis;
+			expect(overview.churnedSubscriptions, `${range.from}..${range.to}`).toBe(stopped);
+			expect(overview.churnRate, `${range.from}..${range.to}`).toBe(
+				liveAtStart === 0 ? null : overview.churnedSubscriptions / liveAtStart
+			);
+		}
 	});
 });

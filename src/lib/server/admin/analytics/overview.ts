@@ -34,13 +34,11 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 				count(DISTINCT user_id) FILTER (WHERE ${liveAt(at)})::int AS holders
 			FROM ${subscriptionSpans} AS spans`),
 		db.execute<Row>(sql`
-			SELECT
-				count(*) FILTER (WHERE ${within(range, sql`start_date`)})::int AS new,
-				count(*) FILTER (WHERE status IN ('CANCELLED', 'EXPIRED') AND ${within(range, sql`end_date`)})::int AS churned
-			FROM subscriptions WHERE NOT is_grant`),
+			SELECT count(*)::int AS new FROM subscriptions WHERE NOT is_grant AND ${within(range, sql`start_date`)}`),
 		// The churn rate's own population: the subscriptions live when the range began, and
-		// which of them stopped in it (ended or suspended, as MRR churn counts them). One that
-		// started within the range is in neither, so the rate is a share of one set, at most 1.
+		// which of them stopped in it (ended or suspended, as MRR churn counts them): the
+		// churned count. One that started within the range is in neither, so the rate is a
+		// share of one set, at most 1, and the count shown beside it is its numerator.
 		db.execute<Row>(sql`
 			SELECT
 				count(*) FILTER (WHERE ${liveAt(range.start)})::int AS live_at_start,
@@ -70,7 +68,8 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		arpu: paying === 0 ? 0 : Math.round(num(s.mrr) / paying),
 		mrrMovement: { new: num(movement.new), expansion: num(movement.expansion), churn: num(movement.churn) },
 		newSubscriptions: num(f.new),
-		churnedSubscriptions: num(f.churned),
+		/** The subscriptions live at the range's start that stopped (ended or suspended) in it: the churn rate's numerator. */
+		churnedSubscriptions: stopped,
 		/**
 		 * Of the subscriptions live at the range's start, the share that stopped (ended or
 		 * suspended) in it; none when none was live (a share of nothing is no rate, not 0%).

@@ -2,20 +2,23 @@
 // snapshots and accounts; a period is a day or a month in WIB.
 import { sql } from 'drizzle-orm';
 import type { Range } from './range';
-import { label, periodOf, periodsOf, within } from './sql';
+import { label, periodOf, periodsOf, subscriptionSpans, within } from './sql';
 
 /**
- * Subscriptions started and ended per period (granted ones excepted). An ended one was
- * cancelled or expired; its end is the moment it stopped.
+ * Subscriptions started and churned per period (granted ones excepted), churned as the
+ * overview's churn rate counts them: live when the period began (or the range, if later)
+ * and stopped in it — ended, or suspended. So a range of one period has the overview's
+ * figures; one that began within the period is new in it, not churned.
  */
 export const subscriptionFlow = (range: Range) => sql`
 	WITH flows AS (
 		SELECT ${periodOf(range, sql`start_date`)} AS period, 1 AS new, 0 AS churned
 		FROM subscriptions WHERE NOT is_grant AND ${within(range, sql`start_date`)}
 		UNION ALL
-		SELECT ${periodOf(range, sql`end_date`)}, 0, 1
-		FROM subscriptions
-		WHERE NOT is_grant AND status IN ('CANCELLED', 'EXPIRED') AND ${within(range, sql`end_date`)}
+		SELECT ${periodOf(range, sql`stopped`)}, 0, 1
+		FROM ${subscriptionSpans} AS spans
+		WHERE NOT is_grant AND ${within(range, sql`stopped`)}
+			AND (started < ${range.start} OR ${periodOf(range, sql`started`)} < ${periodOf(range, sql`stopped`)})
 	)
 	SELECT ${label(sql`periods.period`)} AS period, coalesce(sum(flows.new), 0)::int AS new,
 		coalesce(sum(flows.churned), 0)::int AS churned

@@ -17,6 +17,7 @@ export const overviewSchema = z.object({
 	arpu: z.number(),
 	mrrMovement: z.object({ new: z.number(), expansion: z.number(), churn: z.number() }),
 	newSubscriptions: z.number(),
+	/** Of the paid subscriptions live at the range's start, those that stopped (ended or suspended) in it. */
 	churnedSubscriptions: z.number(),
 	churnRate: z.number().nullable(),
 	/** The churn rate's basis: the paid subscriptions live at the range's start, and how many of them stopped in it. */
