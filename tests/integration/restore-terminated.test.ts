@@ -23,6 +23,7 @@ import { instanceNames, volumeClaimNames } from '../../src/lib/server/kube/names
 import { restoredNames } from '../../src/lib/server/provisioning/restored-volumes';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { rejection } from '../support/errors';
+import { inLocale } from '../support/locale';
 import { expectInvariants } from '../support/invariants';
 import { waitForInstance } from '../support/waits';
 import { eventually } from '../support/kube';
@@ -98,15 +99,18 @@ describe('restoring a terminated app (administrator)', () => {
 		const [subscription] = await runtime.db.select().from(subscriptions).where(eq(subscriptions.id, restored.subscriptionId));
 		expect(subscription).toMatchObject({ status: 'ACTIVE', isGrant: true, planId: plan.id, lastChargeAmount: 0 });
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(used + 1);
-		// In use now: no longer offered, and asking again is refused (one live subscription per service).
+		// In use now: no longer offered, and asking again is refused (one live subscription per service),
+		// in the operator's words: it is the customer who has the app, not the administrator asking.
 		expect(await admin.admin.backups.restorable({ userId: user.id })).toEqual([]);
-		expect(
-			(
-				await rejection(
-					admin.admin.backups.restoreTerminated({ subscriptionId: instance.subscriptionId, reason: 'Twice by mistake' })
-				)
-			).code
-		).toBe('DUPLICATE_SUBSCRIPTION');
+		const twice = () =>
+			rejection(admin.admin.backups.restoreTerminated({ subscriptionId: instance.subscriptionId, reason: 'Twice by mistake' }));
+		const refused = await inLocale('en', twice);
+		expect(refused.code).toBe('DUPLICATE_SUBSCRIPTION');
+		expect(refused.message).toBe('This customer already subscribes to Umami. Change or extend that subscription.');
+		expect(refused.details).toEqual({ subscriptionId: restored.subscriptionId });
+		expect((await inLocale('id', twice)).message).toBe(
+			'Pelanggan ini sudah berlangganan Umami. Ubah atau perpanjang langganan itu.'
+		);
 
 		const running = await waitForInstance(runtime, restored.instanceId, (changed) => changed.status === 'RUNNING', 'RUNNING');
 		expect(mountedFiles(running)).toEqual({ 'notes.txt': 'kept notes' });

@@ -11,7 +11,7 @@ import type { DbOrTx } from '../db/client';
 import { backups, serviceInstances, services, subscriptions, users } from '../db/schema';
 import { audit } from '../audit/service';
 import { availableSlots } from '../catalog/service';
-import { duplicateSubscription, invalidState, notFound, quotaExceeded } from '../errors';
+import { customerAlreadySubscribed, invalidState, notFound, quotaExceeded } from '../errors';
 import type { Runtime } from '../runtime';
 import { openSecrets, sealSecrets } from '../secrets/instance-secrets';
 import { say } from '../sentences';
@@ -82,8 +82,15 @@ async function restorableBackupOf(runtime: Runtime, subscriptionId: string) {
 		throw invalidState(say(m.rst2_not_terminated));
 	}
 	// Named first: while this app is being restored, its new subscription is what stands in the way.
+	// Told to the administrator, as a grant's refusal is: it is the customer who has the app.
 	const existing = await liveSubscriptionFor(runtime.db, subscription.userId, subscription.serviceId);
-	if (existing) throw duplicateSubscription(existing.id);
+	if (existing) {
+		const [service] = await runtime.db
+			.select({ name: services.name })
+			.from(services)
+			.where(eq(services.id, subscription.serviceId));
+		throw customerAlreadySubscribed(existing.id, service.name);
+	}
 	const [row] = await restorableQuery(runtime.db)
 		.where(and(restorableWhere(runtime.db, runtime.clock.now()), eq(subscriptions.id, subscriptionId)))
 		.orderBy(desc(backups.createdAt))
