@@ -1,13 +1,14 @@
 import { count, eq, ilike, notInArray, or, sum } from 'drizzle-orm';
-import { likePattern } from '../catalog/service';
+import { countListedServices, likePattern } from '../catalog/service';
 import type { DbOrTx } from '../db/client';
-import { ENDED_SUBSCRIPTION_STATUSES, services, subscriptions, users } from '../db/schema';
+import { ENDED_SUBSCRIPTION_STATUSES, subscriptions, users } from '../db/schema';
 import { toCustomerSummary } from './views';
 
 export async function overview(db: DbOrTx) {
-	const [[customers], [serviceCount], [live], [credit]] = await Promise.all([
+	const [[customers], catalog, [live], [credit]] = await Promise.all([
 		db.select({ value: count() }).from(users).where(eq(users.role, 'USER')),
-		db.select({ value: count() }).from(services),
+		// Apps in the catalog as customers see it; the others apart.
+		countListedServices(db),
 		db
 			.select({ value: count() })
 			.from(subscriptions)
@@ -17,7 +18,8 @@ export async function overview(db: DbOrTx) {
 	]);
 	return {
 		customers: customers.value,
-		services: serviceCount.value,
+		services: catalog.listed,
+		unlistedServices: catalog.unlisted,
 		liveSubscriptions: live.value,
 		creditHeld: Number(credit.value ?? 0)
 	};

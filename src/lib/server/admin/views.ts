@@ -5,7 +5,10 @@ import type { User } from '../db/schema';
 
 export const overviewSchema = z.object({
 	customers: z.number(),
+	/** Apps customers see in the catalog. */
 	services: z.number(),
+	/** Apps they do not: retired, private, or in a hidden category. */
+	unlistedServices: z.number(),
 	liveSubscriptions: z.number(),
 	creditHeld: z.number()
 });

@@ -95,6 +95,19 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}, local
 	return rows.map(({ service, category, plans }) => toServiceSummary(service, category, plans, locale));
 }
 
+/**
+ * How many services customers see in the catalog (`listed`, as `listServices` lists them),
+ * and how many more there are that they do not: retired, private, uncategorised, or in a
+ * hidden category (`unlisted`).
+ */
+export async function countListedServices(db: DbOrTx) {
+	const [row] = await db
+		.select({ all: count(), listed: sql<number>`count(*) FILTER (WHERE ${listedService})`.mapWith(Number) })
+		.from(services)
+		.leftJoin(serviceCategories, eq(services.categoryId, serviceCategories.id));
+	return { listed: row.listed, unlisted: row.all - row.listed };
+}
+
 /** The app's page; `options.backups` false (a cluster without the snapshot API) shows its plans without backups. */
 export async function getService(db: DbOrTx, slug: string, options: PlanViewOptions = {}) {
 	const [row] = await db
