@@ -32,7 +32,7 @@ test('the owner opens the app and reveals its admin token after typing the passw
 
 	// Once the app is being deleted its credentials are no longer offered.
 	const instancePath = new URL(page.url()).pathname;
-	await page.getByRole('link', { name: 'Subscription', exact: true }).click();
+	await page.getByRole('link', { name: 'Subscription and billing', exact: true }).click();
 	await page.getByRole('button', { name: 'Terminate now' }).click();
 	const terminate = page.getByRole('dialog', { name: 'Terminate Family vault now?' });
 	await terminate.getByLabel(/Type/).fill('Family vault');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { scaled } from '../support/timeouts';
-import { register, uniqueEmail, visit } from './helpers';
+import { hydrated, register, uniqueEmail, visit } from './helpers';
 
 test('a customer subscribes, watches the set-up reach RUNNING, and sees log lines arrive', async ({ page }) => {
 	// It waits for the health job's first usage sample, taken once a minute: longer than one page flow.
@@ -109,4 +109,32 @@ test('an app being deleted with its ended subscription offers no controls, only 
 	await visit(page, '/instances');
 	await expect(page.locator(`a[href="${instancePath}"]`)).toHaveCount(0);
 	await expect(page.getByText(/old-board-[a-z0-9]{6}/)).toHaveCount(0);
+});
+
+test('an app’s page sits under the dashboard: the header marks it, the back link goes there by its name', async ({ page }) => {
+	await register(page, 'Sekar Ayu', uniqueEmail('app-page'));
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	await dialog.getByLabel('App name').fill('Status page');
+	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	const subscriptionPath = new URL(page.url()).pathname;
+
+	// Opened from its subscription or from the dashboard, the app's page belongs to the dashboard.
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page).toHaveURL(/\/instances\/[0-9a-f-]{36}$/);
+	await hydrated(page);
+	const nav = page.getByRole('navigation', { name: 'Main' });
+	await expect(nav.getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
+	await expect(nav.locator('[aria-current="page"]')).toHaveCount(1);
+	const main = page.getByRole('main');
+	const back = main.getByRole('link', { name: 'Dashboard', exact: true });
+	await expect(back).toHaveAttribute('href', '/instances');
+	// The subscription (plan, billing, cancelling) is a link of its own, named for where it goes.
+	await expect(main.getByRole('link', { name: 'Subscription and billing' })).toHaveAttribute('href', subscriptionPath);
+	await back.click();
+	await expect(page).toHaveURL(/\/instances$/);
+	await expect(page.getByRole('heading', { level: 1, name: 'Your apps' })).toBeVisible();
+	await expect(nav.getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
 });
