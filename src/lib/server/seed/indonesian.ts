@@ -104,7 +104,7 @@ export const INDONESIAN: Record<string, string> = {
 		'Sebagai host, matikan pendaftaran baru di Settings > System jika aplikasi hanya untuk Anda sendiri.',
 	'Personal use': 'Penggunaan pribadi',
 	'Up to 50 users': 'Hingga 50 pengguna',
-	'Dashboards and alerts for your metrics, logs and databases.': 'Dasbor dan peringatan untuk metrik, log, dan database Anda.',
+	'Dashboards and alerts for your metrics, logs and databases.': 'Dasbor dan peringatan untuk metrik, log, dan basis data Anda.',
 	'Grafana turns metrics from Prometheus, PostgreSQL, MySQL, InfluxDB and dozens of other sources into dashboards, with alerting to e-mail, Telegram and more.':
 		'Grafana mengubah metrik dari Prometheus, PostgreSQL, MySQL, InfluxDB, dan puluhan sumber lainnya menjadi dasbor, dengan peringatan ke e-mail, Telegram, dan lainnya.',
 	'Sign in as admin with the GF_SECURITY_ADMIN_PASSWORD shown below.':
@@ -123,7 +123,7 @@ export const INDONESIAN: Record<string, string> = {
 		'Masuk dengan nama pengguna admin dan kata sandi umami, lalu segera ganti kata sandinya di Settings > Profile.',
 	'Add your website under Settings > Websites and paste its tracking code into your site.':
 		'Tambahkan situs web Anda di Settings > Websites, lalu tempelkan kode pelacakannya ke situs Anda.',
-	'PostgreSQL database included': 'Termasuk database PostgreSQL',
+	'PostgreSQL database included': 'Termasuk basis data PostgreSQL',
 	'1 website': '1 situs web',
 	'5 websites': '5 situs web',
 	'Unlimited websites': 'Situs web tanpa batas',
@@ -147,7 +147,7 @@ export const INDONESIAN: Record<string, string> = {
 	'A headless CMS and instant REST and GraphQL API for your data.':
 		'Headless CMS serta API REST dan GraphQL instan untuk data Anda.',
 	'Directus wraps a SQL database in a no-code data studio, with REST and GraphQL APIs, roles and permissions, file storage and automation flows.':
-		'Directus membungkus database SQL dalam studio data tanpa kode (no-code), dengan API REST dan GraphQL, peran dan izin, penyimpanan file, serta alur otomasi.',
+		'Directus membungkus basis data SQL dalam studio data tanpa kode (no-code), dengan API REST dan GraphQL, peran dan izin, penyimpanan file, serta alur otomasi.',
 	'Sign in with admin@example.com and the ADMIN_PASSWORD shown below, then change both under your user profile.':
 		'Masuk dengan admin@example.com dan ADMIN_PASSWORD yang ditampilkan di bawah, lalu ganti keduanya di profil pengguna Anda.',
 	'Create your first collection in Settings > Data Model; its API is ready at once.':
@@ -224,12 +224,12 @@ export const INDONESIAN: Record<string, string> = {
 	'The website and blog platform behind much of the web, with thousands of themes and plugins.':
 		'Platform situs web dan blog yang menggerakkan sebagian besar web, dengan ribuan tema dan plugin.',
 	'WordPress builds anything from a personal blog to a business website or an online shop. Pick a theme, add plugins, write in the block editor and publish; your site, media and database stay in your own app.':
-		'WordPress dapat membangun apa saja, dari blog pribadi hingga situs web bisnis atau toko online. Pilih tema, tambahkan plugin, tulis di editor blok, lalu terbitkan; situs, media, dan database Anda tetap berada di aplikasi Anda sendiri.',
+		'WordPress dapat membangun apa saja, dari blog pribadi hingga situs web bisnis atau toko online. Pilih tema, tambahkan plugin, tulis di editor blok, lalu terbitkan; situs, media, dan basis data Anda tetap berada di aplikasi Anda sendiri.',
 	'Open the app: the WordPress installer asks for the site title and your administrator account (the database is already set up).':
-		'Buka aplikasi: installer WordPress meminta judul situs dan akun administrator Anda (database sudah disiapkan).',
+		'Buka aplikasi: installer WordPress meminta judul situs dan akun administrator Anda (basis data sudah disiapkan).',
 	'Under Settings > General, check that the WordPress Address and Site Address are your app’s https address.':
 		'Di Settings > General, pastikan WordPress Address dan Site Address berisi alamat https aplikasi Anda.',
-	'MariaDB database included': 'Termasuk database MariaDB',
+	'MariaDB database included': 'Termasuk basis data MariaDB',
 	'1 site': '1 situs',
 	'Plugins and themes': 'Plugin dan tema',
 	'For busy sites': 'Untuk situs yang ramai pengunjung',
@@ -238,7 +238,7 @@ export const INDONESIAN: Record<string, string> = {
 	'Nextcloud keeps your files, photos, calendars and contacts on your own server and syncs them with desktop and mobile apps. Share folders with a link, edit together and add apps from its app store.':
 		'Nextcloud menyimpan file, foto, kalender, dan kontak Anda di server Anda sendiri dan menyinkronkannya dengan aplikasi desktop dan seluler. Bagikan folder lewat tautan, sunting bersama, dan tambahkan aplikasi dari app store-nya.',
 	'Open the app and create the administrator account in the installation wizard (the database is already set up).':
-		'Buka aplikasi dan buat akun administrator di wizard instalasi (database sudah disiapkan).',
+		'Buka aplikasi dan buat akun administrator di wizard instalasi (basis data sudah disiapkan).',
 	'Install the desktop or mobile app and sign in with your app’s address to sync your files.':
 		'Pasang aplikasi desktop atau seluler Nextcloud, lalu masuk dengan alamat aplikasi Anda untuk menyinkronkan file Anda.',
 	'5 GB of files': 'Penyimpanan file 5 GB',
