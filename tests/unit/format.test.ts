@@ -78,7 +78,7 @@ describe("words the server keeps in English, shown in the reader's language", ()
 	});
 
 	it("names where each setting of an app's plan gets its value", () => {
-		expect(environmentKindLabel('generated secret', 'id')).toBe('Rahasia yang dibuat');
+		expect(environmentKindLabel('generated secret', 'id')).toBe('Rahasia dibuat otomatis');
 		expect(environmentKindLabel('set by MinisPod', 'en')).toBe('Set by MinisPod');
 		const indonesian = ENVIRONMENT_KINDS.map((kind) => environmentKindLabel(kind, 'id'));
 		expect(new Set(indonesian).size).toBe(ENVIRONMENT_KINDS.length);
