@@ -65,6 +65,8 @@ test('a customer browses the catalog, searches, and compares the plans of an app
 	await expect(basic).toContainText('4 GB');
 	await expect(basic.getByTestId('plan-slots')).toHaveText(/40 slots available/);
 	await expect(page.locator('[data-plan-type="FREE"]')).toContainText('Free');
+	// Bandwidth with a thousands separator.
+	await expect(page.locator('[data-plan-type="PREMIUM"]')).toContainText('2,000 GB/mo');
 });
 
 test('a customer is refused the admin panel; an administrator gets in', async ({ page }) => {
