@@ -12,6 +12,22 @@ afterAll(() => runtime?.close());
 const note = (userId: string, title: string) =>
 	notify(runtime.db, { userId, type: 'WALLET_ADJUSTED', title, body: `${title} body` });
 
+/**
+ * Resolves once this process has received `count` notification events for the user. They
+ * arrive by NOTIFY after their commit, on a connection of their own: one sent before a stream
+ * opens can still reach it after it opened.
+ */
+function notificationsDelivered(userId: string, count: number) {
+	return new Promise<void>((resolve) => {
+		let seen = 0;
+		const stop = runtime.events.listen((event) => {
+			if (event.type !== 'notification' || event.userId !== userId || ++seen < count) return;
+			stop();
+			resolve();
+		});
+	});
+}
+
 describe('notifications', () => {
 	it('are listed newest first, counted while unread, and marked read', async () => {
 		const user = await createUser(runtime);
@@ -62,8 +78,11 @@ describe('notifications', () => {
 		const user = await createUser(runtime);
 		const controller = new AbortController();
 		const api = await callerFor(runtime, user, { signal: controller.signal });
+		const delivered = notificationsDelivered(user.id, 2);
 		await note(user.id, 'One');
 		await note(user.id, 'Two');
+		// The stream starts from the count of both; their own events must not reach it afterwards.
+		await delivered;
 		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
 		expect((await stream.next()).value).toEqual({ unread: 2, latest: null });
 
