@@ -92,3 +92,34 @@ export function bannerMessage(failure: ErrorInfo | null, shownFields: readonly s
 	if (failure.field && shownFields.includes(failure.field)) return null;
 	return failure.message;
 }
+
+/** A refusal laid out on a form: each field's first sentence, and what the banner says. */
+export type FormRefusal = {
+	/** By the field's path within the form (`features.2`), without the input's prefix (`plan.`). */
+	errors: Record<string, string | undefined>;
+	/** The sentences of the fields the form has no place for, or the error itself when it names no field. */
+	banner: string | null;
+};
+
+/**
+ * Lays a refusal out on a form that shows some fields' errors beside them (`shows`): the
+ * banner tells every other problem, so no refusal is ever silent, and none twice.
+ */
+export function formRefusal(info: ErrorInfo, shows: (field: string) => boolean, prefix = ''): FormRefusal {
+	const errors = Object.fromEntries(
+		Object.entries(info.fieldErrors).map(([field, messages]) => [
+			field.startsWith(prefix) ? field.slice(prefix.length) : field,
+			messages?.[0] ?? info.message
+		])
+	);
+	const fields = Object.keys(errors);
+	if (fields.length === 0) return { errors, banner: info.message };
+	const elsewhere = [...new Set(fields.filter((field) => !shows(field)).map((field) => errors[field]!))];
+	return { errors, banner: elsewhere.length > 0 ? elsewhere.join('\n') : null };
+}
+
+/** Whether a field is one of the names or a part of one (`features.2` of `features`). */
+export const fieldAmong =
+	(names: readonly string[]) =>
+	(field: string): boolean =>
+		names.some((name) => field === name || field.startsWith(`${name}.`));

@@ -152,16 +152,15 @@ async function call<T>(page: Page, procedure: string, input: unknown, type: 'que
 	return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
-test("an administrator writes a service's Indonesian description, kept after a reload; a plan's Indonesian line promising backups is refused beside it", async ({
-	browser
-}) => {
-	const slug = `boards-${Date.now().toString(36)}`;
-	const admin = await (await browser.newContext()).newPage();
-	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+/**
+ * A hidden service of its own (browser tests run in parallel) with one plan of the tier, named
+ * after it ('Basic'), created through the API as the page's administrator.
+ */
+async function hiddenService(admin: Page, prefix: string, planType: 'FREE' | 'BASIC', fields: Record<string, unknown> = {}) {
 	const [category] = await call<{ id: string }[]>(admin, 'admin.catalog.categories', undefined, 'query');
 	const service = await call<{ id: string }>(admin, 'admin.catalog.createService', {
 		name: 'Team Boards',
-		slug,
+		slug: `${prefix}-${Date.now().toString(36)}`,
 		categoryId: category.id,
 		description: 'Kanban boards for small teams.',
 		version: '2.1.0',
@@ -174,13 +173,14 @@ test("an administrator writes a service's Indonesian description, kept after a r
 		envTemplate: [],
 		tags: [],
 		isFeatured: false,
-		isPublic: false
+		isPublic: false,
+		...fields
 	});
 	await call(admin, 'admin.catalog.createPlan', {
 		serviceId: service.id,
-		planType: 'BASIC',
-		name: 'Basic',
-		monthlyPrice: 20_000,
+		planType,
+		name: planType === 'FREE' ? 'Free' : 'Basic',
+		monthlyPrice: planType === 'FREE' ? 0 : 20_000,
 		cpuMilli: 250,
 		memoryMb: 256,
 		storageGb: 1,
@@ -190,6 +190,15 @@ test("an administrator writes a service's Indonesian description, kept after a r
 		isPopular: false,
 		isActive: true
 	});
+	return service;
+}
+
+test("an administrator writes a service's Indonesian description, kept after a reload; a plan's Indonesian line promising backups is refused beside it", async ({
+	browser
+}) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, 'boards', 'BASIC');
 
 	await visit(admin, `/admin/catalog/services/${service.id}`);
 	const form = admin.getByRole('form', { name: 'Service template' });
@@ -214,4 +223,25 @@ test("an administrator writes a service's Indonesian description, kept after a r
 	await features.fill('Dukungan email');
 	await plan.getByRole('button', { name: 'Save plan' }).click();
 	await expect(admin.getByText('Basic saved.')).toBeVisible();
+});
+
+test('a plan description too long is refused beside it, the form left open and nothing saved', async ({ browser }) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, 'long-plan', 'FREE');
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	await admin.getByRole('button', { name: 'Edit Free' }).click();
+	const plan = admin.getByRole('form', { name: 'Edit Free' });
+	const description = plan.getByLabel('Description', { exact: true });
+	await description.fill('Room for a small team to try the boards. '.repeat(8).padEnd(338, '.'));
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await expect(description).toHaveAttribute('aria-invalid', 'true');
+	await expect(plan).toContainText('Use at most 300 characters');
+	const saved = await call<{ plans: { description: string | null }[] }>(
+		admin,
+		'admin.catalog.service',
+		{ id: service.id },
+		'query'
+	);
+	expect(saved.plans[0].description).toBeNull();
 });

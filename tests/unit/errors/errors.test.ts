@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ERROR_CODES, AppError, insufficientCredit, badRequest } from '../../../src/lib/server/errors';
-import { bannerMessage, errorInfo } from '../../../src/lib/errors';
+import { bannerMessage, errorInfo, fieldAmong, formRefusal } from '../../../src/lib/errors';
 import { TRPCClientError } from '@trpc/client';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
@@ -128,5 +128,29 @@ describe('errorInfo (browser)', () => {
 		Object.assign(domain, { data: { code: 'BAD_REQUEST', appCode: 'BAD_REQUEST', field: 'totalQuota', messageLocale: 'id' } });
 		expect(errorInfo(domain).message).toBe('Cannot be below the 1 slot in use.');
 		expect(bannerMessage(null, [])).toBeNull();
+	});
+
+	it('tells on a form each field problem beside its field and every other one in the banner, never none', () => {
+		const refused = (fieldErrors: Record<string, string[]>) => {
+			const error = new TRPCClientError('plan.description: Use at most 300 characters');
+			Object.assign(error, { data: { code: 'BAD_REQUEST', fieldErrors, messageLocale: 'id' } });
+			return errorInfo(error);
+		};
+		const shows = fieldAmong(['name', 'description', 'features']);
+		const tooLong = refused({ 'plan.description': ['Use at most 300 characters'], 'plan.features.2': ['Too long'] });
+		expect(formRefusal(tooLong, shows, 'plan.')).toEqual({
+			errors: { description: 'Use at most 300 characters', 'features.2': 'Too long' },
+			banner: null
+		});
+
+		const hidden = refused({ 'plan.name': ['Enter a name'], 'plan.sortOrder': ['Too big'], 'plan.isActive': ['Too big'] });
+		expect(formRefusal(hidden, shows, 'plan.')).toEqual({
+			errors: { name: 'Enter a name', sortOrder: 'Too big', isActive: 'Too big' },
+			banner: 'Too big'
+		});
+
+		const conflict = new TRPCClientError('Taken');
+		Object.assign(conflict, { data: { code: 'CONFLICT', messageLocale: 'id' } });
+		expect(formRefusal(errorInfo(conflict), shows)).toEqual({ errors: {}, banner: 'Taken' });
 	});
 });
