@@ -245,3 +245,16 @@ test('a plan description too long is refused beside it, the form left open and n
 	);
 	expect(saved.plans[0].description).toBeNull();
 });
+
+test('saving a template tells so beside the Save button, where the administrator is', async ({ browser }) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, 'saved-note', 'BASIC');
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	const form = admin.getByRole('form', { name: 'Service template' });
+	await form.getByLabel('Short description').fill('Kanban boards for small and growing teams.');
+	await form.getByRole('button', { name: 'Save template' }).click();
+	const status = form.getByRole('status');
+	await expect(status).toHaveText(/^Template saved\./);
+	await expect(status).toBeInViewport();
+});
