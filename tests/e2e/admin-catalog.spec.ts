@@ -217,10 +217,13 @@ test("an administrator writes a service's Indonesian description, kept after a r
 	const plan = admin.getByRole('form', { name: 'Edit Basic' });
 	const features = plan.getByLabel('Features (Indonesian, one per line)');
 	await features.fill('Dukungan email\nCadangan harian');
+	// A list in Indonesian replaces the English one whole: a line more or less is pointed out.
+	await expect(plan.getByTestId('line-count-warning')).toContainText('1 in English, 2 here');
 	await plan.getByRole('button', { name: 'Save plan' }).click();
 	await expect(features).toHaveAttribute('aria-invalid', 'true');
 	await expect(plan).toContainText('Custom domains and backups are set in their own fields, not as a feature');
 	await features.fill('Dukungan email');
+	await expect(plan.getByTestId('line-count-warning')).toHaveCount(0);
 	await plan.getByRole('button', { name: 'Save plan' }).click();
 	await expect(admin.getByText('Basic saved.')).toBeVisible();
 });
