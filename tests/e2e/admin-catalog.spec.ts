@@ -261,3 +261,20 @@ test('saving a template tells so beside the Save button, where the administrator
 	await expect(status).toHaveText(/^Template saved\./);
 	await expect(status).toBeInViewport();
 });
+
+test('a renamed variable keeps its Indonesian description, saved under its new name', async ({ browser }) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, 'renamed-env', 'BASIC', {
+		envTemplate: [{ name: 'BOARD_TOKEN', source: 'secret', secretLength: 32, description: 'Signs board links.' }],
+		translations: { id: { environment: { BOARD_TOKEN: 'Menandatangani tautan papan.' } } }
+	});
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	const form = admin.getByRole('form', { name: 'Service template' });
+	await form.getByLabel('Variable', { exact: true }).fill('BOARD_SIGNING_KEY');
+	await expect(form.getByLabel('BOARD_SIGNING_KEY description (Indonesian)')).toHaveValue('Menandatangani tautan papan.');
+	await form.getByRole('button', { name: 'Save template' }).click();
+	await expect(form.getByRole('status')).toHaveText(/^Template saved\./);
+	await admin.reload();
+	await expect(form.getByLabel('BOARD_SIGNING_KEY description (Indonesian)')).toHaveValue('Menandatangani tautan papan.');
+});
