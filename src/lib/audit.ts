@@ -29,8 +29,9 @@ export const auditActionLabel = (action: string, locale?: Locale) =>
 export const auditEntityLabel = (entityType: string, locale?: Locale) =>
 	labelled('txt9c_audit_entity', entityType, locale) ?? inWords(entityType);
 
-/** A field of an action's details by its label, or in words. */
-export const auditFieldLabel = (field: string, locale?: Locale) => labelled('txt9a_audit_field', field, locale) ?? inWords(field);
+/** A field of an action's details (or of a catalog entry, a template's too) by its label, or in words. */
+export const auditFieldLabel = (field: string, locale?: Locale) =>
+	labelled('txt9a_audit_field', field, locale) ?? labelled('txt10d_audit_field', field, locale) ?? inWords(field);
 
 /** The languages of a catalog entry's `translations`, by their code. */
 const LANGUAGES: Record<string, Message> = { id: m.txt10b_audit_language_id };
@@ -51,6 +52,10 @@ export function formatAuditValue(field: string, value: unknown, locale?: Locale)
 		if (INSTANT.test(value)) return formatDateTime(value, locale);
 		if (field === 'planType') return planTypeLabel(value, locale);
 		return value;
+	}
+	// The fields a change touched, by their labels (a template's `changed`), not their keys.
+	if (Array.isArray(value) && field === 'changed') {
+		return value.map((name) => (typeof name === 'string' ? auditFieldLabel(name, locale) : String(name))).join(', ');
 	}
 	if (Array.isArray(value)) return value.map((item) => formatAuditValue(field, item, locale)).join(', ');
 	if (isRecord(value)) {

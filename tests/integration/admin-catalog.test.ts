@@ -566,7 +566,10 @@ describe('Indonesian texts', () => {
 		await adminApi.admin.catalog.updateService({ id: created.id, service: { ...fields, translations: { id: changedTexts } } });
 		expect((await adminApi.admin.catalog.service({ id: created.id })).service.translations).toEqual({ id: changedTexts });
 		const updates = (await auditOf(created.id)).filter((entry) => entry.action === 'catalog.service.update');
-		expect(updates.map((entry) => entry.details)).toEqual([{ changed: ['version'] }, { changed: ['version', 'translations'] }]);
+		expect(updates.map((entry) => entry.details)).toEqual([
+			{ changed: ['version'] },
+			{ changed: ['version', 'translations'], changes: { translations: { from: stored, to: { id: changedTexts } } } }
+		]);
 
 		// A variable taken out of the template takes its description with it.
 		const withoutSiteUrl = { ...fields, envTemplate: fields.envTemplate.filter((entry) => entry.name !== 'SITE_URL') };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { getTableColumns } from 'drizzle-orm';
 import { auditActionLabel, auditDetailList, auditEntityLabel } from '../../src/lib/audit';
+import { services } from '../../src/lib/server/db/schema';
 import { m } from '../../src/lib/paraglide/messages';
 import { AUDIT_ACTIONS } from '../../src/lib/statuses';
 
@@ -103,6 +105,28 @@ describe('auditDetailList', () => {
 			'id'
 		);
 		expect(changes.value).toBe('Terjemahan: — → Bahasa Indonesia: Fitur: Dukungan email');
+	});
+
+	it("names the fields a template's change touched by their labels in each language, never by their keys", () => {
+		const details = {
+			changed: ['translations', 'dockerImage'],
+			changes: { translations: { from: {}, to: { id: { description: 'Papan kanban.' } } } }
+		};
+		expect(auditDetailList(details, 'id')).toEqual([
+			{ field: 'changed', label: 'Bagian yang diubah', value: 'Terjemahan, Image' },
+			{ field: 'changes', label: 'Perubahan', value: 'Terjemahan: — → Bahasa Indonesia: Deskripsi: Papan kanban.' }
+		]);
+		expect(auditDetailList(details, 'en')[0].value).toBe('Translations, Image');
+	});
+
+	it('has a label for every field of a service template, which a change can touch', () => {
+		const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+		const messages = m as unknown as Record<string, unknown>;
+		const fields = Object.keys(getTableColumns(services)).filter((field) => !['id', 'createdAt', 'updatedAt'].includes(field));
+		const unlabelled = fields.filter((field) =>
+			['txt9a_audit_field', 'txt10d_audit_field'].every((prefix) => !messages[`${prefix}_${snake(field)}`])
+		);
+		expect(unlabelled).toEqual([]);
 	});
 
 	it('names a field it has no label for in words, and shows a missing value as a dash', () => {

@@ -273,15 +273,22 @@ export async function updateService(runtime: Runtime, actor: AuditActor, id: str
 			action: 'catalog.service.update',
 			entityType: 'service',
 			entityId: id,
-			details: { changed: changedFields(before, service) }
+			details: serviceChanges(before, service)
 		});
 		return toServiceTemplateView(service);
 	});
 }
 
-function changedFields(before: Service, after: Service): string[] {
+/**
+ * What a save changed, for the audit log: the fields, and the texts in other languages from
+ * before to after, as a plan's changes are (a template's other fields are too long to copy).
+ */
+function serviceChanges(before: Service, after: Service) {
 	const keys = Object.keys(after).filter((key) => !['updatedAt', 'createdAt'].includes(key)) as (keyof Service)[];
-	return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+	const changed = keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+	return changed.includes('translations')
+		? { changed, changes: { translations: { from: before.translations, to: after.translations } } }
+		: { changed };
 }
 
 /** Deletes a service nobody ever subscribed to; one in use can only be hidden. */
