@@ -235,6 +235,7 @@ test('a plan description too long is refused beside it, the form left open and n
 	await visit(admin, `/admin/catalog/services/${service.id}`);
 	await admin.getByRole('button', { name: 'Edit Free' }).click();
 	const plan = admin.getByRole('form', { name: 'Edit Free' });
+	await expect(plan).toContainText("In English, the catalog's base language");
 	const description = plan.getByLabel('Description', { exact: true });
 	await description.fill('Room for a small team to try the boards. '.repeat(8).padEnd(338, '.'));
 	await plan.getByRole('button', { name: 'Save plan' }).click();
