@@ -301,7 +301,7 @@ describe('service templates', () => {
 			}),
 			'BAD_REQUEST'
 		);
-		expect(tooLong.message).toBe('service.firstRunSteps.2: Keep each step under 500 characters');
+		expect(tooLong.message).toBe('service.firstRunSteps.2: Step 3: use at most 500 characters');
 		await adminApi.admin.catalog.updateService({
 			id: created.id,
 			service: { ...templateFields(category.id, created.slug), firstRunSteps: steps }
@@ -634,7 +634,7 @@ describe('Indonesian texts', () => {
 					service: { ...fields, translations: { id: { firstRunSteps: ['Buka aplikasinya.', 'x'.repeat(501)] } } }
 				})
 			)
-		).toBe('service.translations.id.firstRunSteps.1: Keep each step under 500 characters');
+		).toBe('service.translations.id.firstRunSteps.1: Step 2: use at most 500 characters');
 		const promising = (api: typeof adminApi) =>
 			api.admin.catalog.updatePlan({
 				id: plan.id,

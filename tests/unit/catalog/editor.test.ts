@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { envEntryInput, serviceFields, toEnvTemplateEntry } from '../../../src/lib/server/catalog/editor-schemas';
+import { envEntryInput, planFields, serviceFields, toEnvTemplateEntry } from '../../../src/lib/server/catalog/editor-schemas';
+import { inLocale } from '../../support/locale';
 import { previewPlan, schemaProblems, SAMPLE_PLAN } from '../../../src/lib/server/catalog/preview';
 import type { KubeManifest } from '../../../src/lib/server/kube/manifests';
 import { toEnvEntryInput } from '../../../src/lib/server/catalog/editor-views';
@@ -76,6 +77,27 @@ describe('sysctls', () => {
 		});
 		expect(twice.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['sysctls.1.name']);
 		expect(sysctls.safeParse([{ name: 'kernel.shm_rmid_forced', value: '1; reboot' }]).success).toBe(false);
+	});
+});
+
+describe('lists one a line', () => {
+	const steps = serviceFields.shape.firstRunSteps;
+	const features = planFields.shape.features;
+
+	it('accept a line of exactly the most characters', () => {
+		expect(steps.safeParse(['a'.repeat(500)]).success).toBe(true);
+		expect(features.safeParse(['a'.repeat(100)]).success).toBe(true);
+	});
+
+	it('refuse a longer line by its number, saying "at most" in either language', async () => {
+		const tooLong = steps.safeParse(['Sign in', 'a'.repeat(501)]);
+		expect(tooLong.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+			{ path: [1], message: 'Step 2: use at most 500 characters' }
+		]);
+		const feature = await inLocale('id', async () => features.safeParse(['a'.repeat(101), 'Dukungan email']));
+		expect(feature.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+			{ path: [0], message: 'Fitur 1: gunakan paling banyak 100 karakter' }
+		]);
 	});
 });
 

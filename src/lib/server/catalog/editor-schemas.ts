@@ -8,7 +8,7 @@ import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
 import { slugSchema } from './schemas';
 import { m } from '$lib/paraglide/messages';
-import { render, say, says } from '../sentences';
+import { render, say, says, type Sentence } from '../sentences';
 
 /** A required text: `enter` is its sentence when it is missing. */
 const text = (enter: ReturnType<typeof says>, max: number) =>
@@ -20,6 +20,16 @@ const optionalText = (max: number) =>
 		.max(max, says(m.srv2_max_chars, { max }))
 		.nullish()
 		.transform((value) => value || null);
+
+/**
+ * Each line of a list at most `max` characters; a longer one is refused by its number
+ * ("Step 3: …"), as the form shows the list in one field.
+ */
+const eachLineAtMost =
+	(max: number, tooLong: (line: number) => Sentence) => (lines: string[], context: z.RefinementCtx<string[]>) =>
+		lines.forEach((line, index) => {
+			if (line.length > max) context.addIssue({ code: 'custom', path: [index], message: render(tooLong(index + 1)) });
+		});
 
 // -- Texts in other languages ------------------------------------------------------------------
 
@@ -138,8 +148,9 @@ const absolutePath = (refusal: ReturnType<typeof says>) =>
 		.max(255, says(m.srv2_max_chars, { max: 255 }));
 
 const firstRunSteps = z
-	.array(z.string().trim().min(1).max(500, says(m.srv2_step_max)))
-	.max(10, says(m.srv2_at_most_steps, { max: 10 }));
+	.array(z.string().trim().min(1))
+	.max(10, says(m.srv2_at_most_steps, { max: 10 }))
+	.superRefine(eachLineAtMost(500, (line) => say(m.txt10d_step_max, { line, max: 500 })));
 
 /** A service's customer-facing texts in another language; environment descriptions by variable name. */
 const serviceTexts = z.object({
@@ -278,10 +289,10 @@ const featureLines = z
 			.string()
 			.trim()
 			.min(1)
-			.max(100, says(m.srv2_feature_max))
 			.refine((line) => !promisesAField(line), says(m.srv2_feature_not_field))
 	)
-	.max(20, says(m.srv2_at_most_features, { max: 20 }));
+	.max(20, says(m.srv2_at_most_features, { max: 20 }))
+	.superRefine(eachLineAtMost(100, (line) => say(m.txt10d_feature_max, { line, max: 100 })));
 
 const planTexts = z.object({ description: optionalText(300), features: featureLines.optional() });
 
