@@ -3,7 +3,6 @@
 // is an account token (account-tokens.ts); every mail goes through the outbox in the
 // transaction that causes it.
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { passwordStrength } from '$lib/password-strength';
 import { m } from '$lib/paraglide/messages';
 import { requestLocale, say } from '../sentences';
 import type { Locale } from '$lib/statuses';
@@ -12,16 +11,11 @@ import { sessions, users } from '../db/schema';
 import { AppError, badRequest, invalidState } from '../errors';
 import { queueMail } from '../mail/outbox';
 import { issueAccountToken, peekAccountToken, useAccountToken } from './account-tokens';
-import { hashPassword } from './passwords';
+import { hashPassword, requireStrongPassword } from './passwords';
 import { publicUser, checkCurrentPassword, type LoginContext, type Registration } from './service';
 import { loginLockLifted } from './throttle';
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-/** Refuses a guessable password as a field error; the owner's name and address count as guessable. */
-export function requireStrongPassword(password: string, owner: { name: string; email: string }, field = 'password') {
-	if (!passwordStrength(password, [owner.name, owner.email]).acceptable) throw badRequest(field, say(m.srv_weak_password));
-}
 
 /**
  * The language of a mail to an account's address: the one the account chose, else the
@@ -53,7 +47,7 @@ async function mailVerificationLink(
 export async function register(db: Db, input: Registration, locale: Locale | null = null, now = new Date()): Promise<void> {
 	const email = normalizeEmail(input.email);
 	const name = input.name.trim();
-	requireStrongPassword(input.password, { name, email });
+	await requireStrongPassword(input.password, { name, email });
 	const passwordHash = await hashPassword(input.password);
 	await db.transaction(async (tx) => {
 		const [user] = await tx
@@ -163,7 +157,7 @@ export async function resetPassword(
 	now = new Date()
 ) {
 	const { user } = await peekAccountToken(db, input.token, ['PASSWORD_RESET'], now);
-	requireStrongPassword(input.password, user);
+	await requireStrongPassword(input.password, user);
 	const passwordHash = await hashPassword(input.password);
 	const endedSessions = await db.transaction(async (tx) => {
 		const used = await useAccountToken(tx, input.token, ['PASSWORD_RESET'], now);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { AppError } from '../errors';
+import { AppError, badRequest } from '../errors';
 import { semaphore } from '../util/semaphore';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
@@ -37,3 +37,13 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 /** Hashes running and waiting (tests check the bound). */
 export const hashingLoad = () => hashing.load();
+
+/**
+ * Refuses a guessable password as a field error; the owner's name and address count as
+ * guessable. zxcvbn's dictionaries (7 MiB of heap) are loaded with the first password
+ * checked, not at start (issue 16).
+ */
+export async function requireStrongPassword(password: string, owner: { name: string; email: string }, field = 'password') {
+	const { passwordStrength } = await import('$lib/password-strength');
+	if (!passwordStrength(password, [owner.name, owner.email]).acceptable) throw badRequest(field, say(m.srv_weak_password));
+}

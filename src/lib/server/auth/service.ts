@@ -5,10 +5,9 @@ import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import type { Locale } from '$lib/statuses';
 import { AppError, badRequest, notFound } from '../errors';
-import { passwordStrength } from '$lib/password-strength';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, requireStrongPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
 import { isKnownDevice, rememberDevice } from './devices';
 import { beginLoginAttempt, loginSucceeded } from './throttle';
@@ -78,9 +77,7 @@ export async function changePassword(
 	context: LoginContext
 ) {
 	const user = await checkCurrentPassword(db, current.userId, input.currentPassword, context);
-	if (!passwordStrength(input.newPassword, [user.name, user.email]).acceptable) {
-		throw badRequest('newPassword', say(m.srv_weak_password));
-	}
+	await requireStrongPassword(input.newPassword, user, 'newPassword');
 	const passwordHash = await hashPassword(input.newPassword);
 	return db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));

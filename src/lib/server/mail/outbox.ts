@@ -134,7 +134,7 @@ export async function deliverMails(runtime: Runtime, attempts: MailAttempt[]): P
 	try {
 		await runtime.db.transaction(async (tx) => {
 			const rows = await tx.select().from(mailOutbox).where(inArray(mailOutbox.id, ids)).orderBy(mailOutbox.id).for('update');
-			const transport = smtpTransport(runtime.config.mail);
+			const transport = await smtpTransport(runtime.config.mail);
 			const delivered: { id: string; mail: RenderedMail }[] = [];
 			const failed: { id: string; error: string }[] = [];
 			for (const row of rows) {
@@ -185,7 +185,12 @@ async function recordFailures(db: DbOrTx, failed: { id: string; error: string }[
 }
 
 /** Sends one rendered mail over SMTP, or keeps it (a file, and a line in the log) without SMTP_URL. */
-async function deliver(runtime: Runtime, transport: ReturnType<typeof smtpTransport>, row: MailOutboxRow, mail: RenderedMail) {
+async function deliver(
+	runtime: Runtime,
+	transport: Awaited<ReturnType<typeof smtpTransport>>,
+	row: MailOutboxRow,
+	mail: RenderedMail
+) {
 	if (transport) {
 		await transport.sendMail({
 			from: runtime.config.mail.from,

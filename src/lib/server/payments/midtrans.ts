@@ -2,7 +2,7 @@
 // it, and notifications are checked against their SHA-512 signature. It always uses the
 // real `midtrans-client`; in development and tests the runtime points its base URLs at the
 // loopback simulator instead of Midtrans.
-import midtransClient from 'midtrans-client';
+import type midtransClient from 'midtrans-client';
 import { verifyMidtransSignature } from './signature';
 
 export type MidtransSettings = {
@@ -89,39 +89,53 @@ export function toGatewayStatus(raw: Record<string, unknown>): GatewayStatus {
 // The adapter
 // ---------------------------------------------------------------------------------------
 
+type MidtransClient = typeof midtransClient;
+
+/**
+ * midtrans-client (4.4 MiB of heap, with its axios) is loaded with the first call to Midtrans,
+ * not at start: most requests never pay (issue 16, "what the live heap holds" in the README).
+ */
 export function createMidtransGateway(settings: MidtransSettings): PaymentGateway {
-	const options = { isProduction: settings.isProduction, serverKey: settings.serverKey, clientKey: settings.clientKey ?? '' };
-	const snap = new midtransClient.Snap(options);
-	const core = new midtransClient.CoreApi(options);
-	// midtrans-client builds every URL from its ApiConfig's base-URL getters, whose defaults
-	// are static constants shared by all clients; overriding the getters on these two
-	// instances redirects them without touching any other client in the process.
-	for (const client of [snap, core]) {
-		const { apiBaseUrl, snapBaseUrl } = settings;
-		if (apiBaseUrl) client.apiConfig.getCoreApiBaseUrl = () => apiBaseUrl.replace(/\/$/, '');
-		if (snapBaseUrl) client.apiConfig.getSnapApiBaseUrl = () => snapBaseUrl.replace(/\/$/, '');
-	}
-	snap.httpClient.http_client.defaults.timeout = settings.snapTimeoutMs ?? 15_000;
-	core.httpClient.http_client.defaults.timeout = settings.coreTimeoutMs ?? 4_000;
+	let loaded: Promise<ReturnType<typeof clientsOf>> | undefined;
+	const clients = () => (loaded ??= import('midtrans-client').then(({ default: client }) => clientsOf(client, settings)));
 
 	return {
 		async createSnapTransaction(request) {
-			const response = await call(() => snap.createTransaction(snapParameter(request)));
+			const { snap, MidtransError } = await clients();
+			const response = await call(MidtransError, () => snap.createTransaction(snapParameter(request)));
 			if (typeof response?.token !== 'string' || typeof response?.redirect_url !== 'string') {
 				throw new PaymentGatewayError('Snap answered without a token or redirect URL.', null);
 			}
 			return { token: response.token, redirectUrl: response.redirect_url };
 		},
 		async getStatus(orderId) {
-			return orNullWhenMissing(() => core.transaction.status(encodeURIComponent(orderId)));
+			const { core, MidtransError } = await clients();
+			return orNullWhenMissing(MidtransError, () => core.transaction.status(encodeURIComponent(orderId)));
 		},
 		async cancel(orderId) {
-			return orNullWhenMissing(() => core.transaction.cancel(encodeURIComponent(orderId)));
+			const { core, MidtransError } = await clients();
+			return orNullWhenMissing(MidtransError, () => core.transaction.cancel(encodeURIComponent(orderId)));
 		},
 		verifySignature: (notification) => verifyMidtransSignature(notification, settings.serverKey)
 	};
 }
 
+function clientsOf(client: MidtransClient, settings: MidtransSettings) {
+	const options = { isProduction: settings.isProduction, serverKey: settings.serverKey, clientKey: settings.clientKey ?? '' };
+	const snap = new client.Snap(options);
+	const core = new client.CoreApi(options);
+	// midtrans-client builds every URL from its ApiConfig's base-URL getters, whose defaults
+	// are static constants shared by all clients; overriding the getters on these two
+	// instances redirects them without touching any other client in the process.
+	for (const instance of [snap, core]) {
+		const { apiBaseUrl, snapBaseUrl } = settings;
+		if (apiBaseUrl) instance.apiConfig.getCoreApiBaseUrl = () => apiBaseUrl.replace(/\/$/, '');
+		if (snapBaseUrl) instance.apiConfig.getSnapApiBaseUrl = () => snapBaseUrl.replace(/\/$/, '');
+	}
+	snap.httpClient.http_client.defaults.timeout = settings.snapTimeoutMs ?? 15_000;
+	core.httpClient.http_client.defaults.timeout = settings.coreTimeoutMs ?? 4_000;
+	return { snap, core, MidtransError: client.MidtransError };
+}
 export function snapParameter(request: SnapTransactionRequest) {
 	const [firstName, ...rest] = request.customer.name.trim().split(/\s+/);
 	return {
@@ -139,9 +153,12 @@ export function snapParameter(request: SnapTransactionRequest) {
 	};
 }
 
-async function orNullWhenMissing(request: () => Promise<Record<string, unknown>>): Promise<GatewayStatus | null> {
+async function orNullWhenMissing(
+	MidtransError: MidtransClient['MidtransError'],
+	request: () => Promise<Record<string, unknown>>
+): Promise<GatewayStatus | null> {
 	try {
-		return toGatewayStatus(await call(request));
+		return toGatewayStatus(await call(MidtransError, request));
 	} catch (error) {
 		if (error instanceof PaymentGatewayError && error.httpStatus === 404) return null;
 		throw error;
@@ -153,11 +170,11 @@ async function orNullWhenMissing(request: () => Promise<Record<string, unknown>>
  * and the gateway's messages are kept: the client's raw error holds the request, whose
  * basic-auth user is the server key, and must never reach a log.
  */
-async function call<T>(request: () => Promise<T>): Promise<T> {
+async function call<T>(MidtransError: MidtransClient['MidtransError'], request: () => Promise<T>): Promise<T> {
 	try {
 		return await request();
 	} catch (error) {
-		if (error instanceof midtransClient.MidtransError) {
+		if (error instanceof MidtransError) {
 			const status = Number(error.httpStatusCode);
 			const body = (error.ApiResponse ?? {}) as { error_messages?: unknown; status_message?: unknown };
 			const messages = Array.isArray(body.error_messages)
