@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findControlCharacter } from '../../src/lib/server/validation';
+import type { z } from 'zod';
+import { findControlCharacter, reasonSchema } from '../../src/lib/server/validation';
+import { billingProfileInput } from '../../src/lib/server/receipts/schemas';
+import { customerSearchInput, resolveFlagInput } from '../../src/lib/server/wallet/schemas';
+import { inLocale } from '../support/locale';
 
 describe('control characters in input', () => {
 	it('are found in any text value, by its path', () => {
@@ -18,5 +22,29 @@ describe('control characters in input', () => {
 		expect(findControlCharacter({ reason: 'x\u0000' })).toBe('reason');
 		expect(findControlCharacter({ name: 'Budi Šantoso 🎉', amount: 10, when: new Date(), ok: true })).toBeNull();
 		expect(findControlCharacter(undefined)).toBeNull();
+	});
+});
+
+describe('length limits', () => {
+	// A limit of N accepts N characters; its message says "at most N" in both languages (it said
+	// "under N" for some, while N itself is accepted).
+	const limits: [string, z.ZodType, (text: string) => unknown, number][] = [
+		['receipt name', billingProfileInput, (name) => ({ kind: 'PERSONAL', name, address: 'Jl. Sudirman 1' }), 200],
+		['billing address', billingProfileInput, (address) => ({ kind: 'PERSONAL', name: 'Siti', address }), 500],
+		['reason', reasonSchema, (reason) => reason, 500],
+		['note', resolveFlagInput, (note) => ({ id: '00000000-0000-4000-8000-000000000000', note }), 500],
+		['customer search', customerSearchInput, (q) => ({ q }), 100]
+	];
+
+	it.each(limits)('%s: accepts the limit, and names it past the limit', async (_, schema, input, max) => {
+		expect(schema.safeParse(input('a'.repeat(max))).success).toBe(true);
+		for (const [locale, words] of [
+			['en', 'at most'],
+			['id', 'paling banyak']
+		] as const) {
+			// zod writes an issue's message when it is read: read it in the language.
+			const message = await inLocale(locale, async () => schema.safeParse(input('a'.repeat(max + 1))).error?.issues[0].message);
+			expect(message).toContain(`${words} ${max}`);
+		}
 	});
 });
