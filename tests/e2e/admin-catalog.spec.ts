@@ -110,15 +110,32 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await expect(customer.getByTestId('pending-price')).toContainText('Rp 45.000 per month from your renewal on');
 });
 
-test('hiding a category asks first and says what customers lose; cancelling leaves it shown', async ({ browser }) => {
+test('a new category is written in both languages, a taken name refused beside it; hiding it asks first and says what customers lose', async ({
+	browser
+}) => {
 	const name = `Hideable ${Date.now().toString(36)}`;
 	const admin = await (await browser.newContext()).newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
 	await visit(admin, '/admin/catalog');
-	await admin.getByRole('textbox', { name: 'New category' }).fill(name);
-	await admin.getByRole('button', { name: 'Add category' }).click();
+	// A new category is written in both languages at once, like an edited one.
+	await admin.getByRole('button', { name: 'New category' }).click();
+	const form = admin.getByRole('form', { name: 'New category' });
+	await form.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+	await expect(form.getByRole('textbox', { name: 'Slug' })).toHaveValue(name.toLowerCase().replace(' ', '-'));
+	await form.getByRole('textbox', { name: 'Name (Indonesian)' }).fill(`Tersembunyi ${name}`);
+	await form.getByRole('button', { name: 'Add category' }).click();
+	await expect(admin.getByText(`Category ${name} created.`)).toBeVisible();
+	await expect(form).toHaveCount(0);
 	const row = admin.getByTestId('catalog-category-row').filter({ hasText: name });
 	await expect(row).toBeVisible();
+	await row.getByRole('button', { name: `Edit ${name}` }).click();
+	await expect(admin.getByRole('form', { name: `Edit ${name}` }).getByRole('textbox', { name: 'Name (Indonesian)' })).toHaveValue(
+		`Tersembunyi ${name}`
+	);
+	await admin
+		.getByRole('form', { name: `Edit ${name}` })
+		.getByRole('button', { name: 'Cancel' })
+		.click();
 
 	await row.getByRole('button', { name: 'Hide', exact: true }).click();
 	const dialog = admin.getByRole('dialog', { name: `Hide ${name} from customers?` });
