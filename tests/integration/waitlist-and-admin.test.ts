@@ -208,6 +208,30 @@ describe('admin', () => {
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
 	});
 
+	it('refunds the paid days left of a suspended app when the administrator asks; its owner ending it gets none', async () => {
+		const { api } = await admin();
+		const plan = await planOf(runtime.db, 'memos', 'BASIC');
+		const byAdmin = await customer();
+		const byOwner = await customer();
+		const a = await byAdmin.api.subscriptions.subscribe({ planId: plan.id });
+		const b = await byOwner.api.subscriptions.subscribe({ planId: plan.id });
+		for (const { subscriptionId } of [a, b])
+			await api.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Abuse report under review' });
+
+		// The period was paid minutes ago: almost all of it comes back (it came back as Rp 0).
+		const { refunded } = await api.admin.subscriptions.terminate({
+			id: a.subscriptionId,
+			refund: true,
+			reason: 'Customer request'
+		});
+		expect(refunded).toBeGreaterThan(plan.monthlyPrice - 200);
+		expect((await reloadUser(runtime, byAdmin.user.id)).creditBalance).toBe(1_000_000 - plan.monthlyPrice + refunded);
+
+		// The owner's own "terminate now" refunds an active period only, as its dialog says.
+		expect((await byOwner.api.subscriptions.cancel({ id: b.subscriptionId, when: 'now' })).refunded).toBe(0);
+		expect((await reloadUser(runtime, byOwner.user.id)).creditBalance).toBe(1_000_000 - plan.monthlyPrice);
+	});
+
 	it('sets a plan total, never below the used count, and offers new slots to the waitlist', async () => {
 		const { api } = await admin();
 		const { plan } = await soldOut('vaultwarden', 'PREMIUM');

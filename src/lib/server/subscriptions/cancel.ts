@@ -45,7 +45,7 @@ export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoR
 type Termination = { refund: boolean; actorId: string; reason: EndReason | string; now?: Date };
 
 /**
- * Ends a subscription now: refunds the unused part of the period (if asked and paid),
+ * Ends a subscription now: refunds the unused part of the paid period (if asked),
  * releases its slot, and enqueues deprovisioning of its instance.
  */
 export async function terminate(runtime: Runtime, subscriptionId: string, termination: Termination) {
@@ -59,8 +59,10 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 		}
 		const { plan, service } = await loadPlan(tx, subscription.planId);
 
+		// What is left of the paid period, capped below by what was paid: nothing once the period
+		// has ended (a renewal overdue), whatever the status; a suspended app's paid days count.
 		let refunded = 0;
-		if (termination.refund && subscription.status === 'ACTIVE' && !subscription.isGrant) {
+		if (termination.refund && !subscription.isGrant) {
 			const owed = terminationRefund({
 				monthlyPrice: subscription.monthlyPrice,
 				period: { start: subscription.currentPeriodStart, end: subscription.endDate },

@@ -92,7 +92,9 @@ export const subscriptionsRouter = router({
 		.mutation(async ({ ctx, input }) => {
 			if (input.when === 'now') {
 				const { refunded } = await terminate(ctx.runtime, ctx.subscription.id, {
-					refund: true,
+					// A customer ending their own app gets the unused part of an active period back
+					// (the page says so); a suspended one's only through an administrator.
+					refund: ctx.subscription.status === 'ACTIVE',
 					actorId: ctx.user.id,
 					reason: endReasons.reason('customer_terminated')
 				});
