@@ -80,6 +80,8 @@ test('an app being deleted with its ended subscription offers no controls, only 
 	// A free plan's period was not paid for: nothing is promised back.
 	await expect(terminate).toContainText('right away. Nothing is refunded to your credit.');
 	await expect(terminate).not.toContainText('unused part');
+	// Its data is not gone at once: the last backup is kept for a restore, and the dialog says so.
+	await expect(terminate).toContainText('is kept for 7 days');
 	await terminate.getByLabel(/Type/).fill('Old board');
 	await terminate.getByRole('button', { name: 'Terminate now' }).click();
 	await expect(page.getByTestId('subscription-status')).toHaveText('Cancelled');

@@ -5,8 +5,7 @@ import { parseQuantity } from '../kube/quantity';
 
 const HOUR_MS = 3_600_000;
 
-/** A termination's backup is kept this long, so an app terminated by mistake can be restored by an administrator. */
-export const TERMINATION_BACKUP_DAYS = 7;
+export { TERMINATION_BACKUP_DAYS } from '$lib/backups';
 
 /** How long the volumes an app ran on before a restore are kept when its owner does not decide. */
 export const KEEP_OLD_CLAIMS_HOURS = 24;
