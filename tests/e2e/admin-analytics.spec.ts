@@ -11,7 +11,7 @@ test('an administrator opens the analytics, picks a range and exports a report a
 	await expect(page.getByTestId('overview-mrr')).toHaveText(/^Rp /);
 	// The churn rate says what it is a share of.
 	await expect(page.getByTestId('overview-churn-note')).toHaveText(
-		/^Churn rate: \d+ of the \d+ paid subscriptions live at the start of the range stopped within it\.$/
+		/^Churn rate (—|[\d.]+%): \d+ of the \d+ paid subscriptions live at the start of the range stopped within it\.$/
 	);
 	await expect(page.getByRole('figure', { name: 'Customer growth' })).toBeVisible();
 

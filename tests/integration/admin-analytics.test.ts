@@ -320,6 +320,8 @@ describe('admin.analytics.overview', () => {
 			newSubscriptions: 4,
 			// Of the two live when January began (S1, S6), S6 stopped (suspended); S3 began within it.
 			churnedSubscriptions: 1,
+			// Beside the new ones, all that stopped in January: S3, S6, and S8 whose set-up failed.
+			stoppedSubscriptions: 3,
 			churnRate: 0.5,
 			churnBasis: { liveAtStart: 2, stopped: 1 },
 			topUps: { created: 6, settled: 4, conversion: 4 / 6 },
@@ -507,6 +509,9 @@ describe('churn rate', () => {
 		// Not churn either: S3 and S6 stopped within the range, but neither was live at its start.
 		expect(overview.churnedSubscriptions).toBe(0);
 		expect(overview.churnBasis).toEqual({ liveAtStart: 0, stopped: 0 });
+		// They did stop, though, as MRR churn counts them (and S8, whose set-up failed): the count
+		// beside "new" says so (it said 0).
+		expect(overview.stoppedSubscriptions).toBe(3);
 		expect(overview.churnRate).toBeNull();
 	});
 

@@ -42,7 +42,8 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		db.execute<Row>(sql`
 			SELECT
 				count(*) FILTER (WHERE ${liveAt(range.start)})::int AS live_at_start,
-				count(*) FILTER (WHERE ${liveAt(range.start)} AND ${within(range, sql`stopped`)})::int AS stopped
+				count(*) FILTER (WHERE ${liveAt(range.start)} AND ${within(range, sql`stopped`)})::int AS stopped,
+				count(*) FILTER (WHERE ${within(range, sql`stopped`)})::int AS stopped_in_range
 			FROM ${subscriptionSpans} AS spans WHERE NOT is_grant`),
 		db.execute<Row>(sql`
 			SELECT count(*) FILTER (WHERE created_at < ${at})::int AS total,
@@ -68,6 +69,8 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		arpu: paying === 0 ? 0 : Math.round(num(s.mrr) / paying),
 		mrrMovement: { new: num(movement.new), expansion: num(movement.expansion), churn: num(movement.churn) },
 		newSubscriptions: num(f.new),
+		/** Every subscription (granted ones excepted) that stopped (ended or suspended) in the range: the counterpart of `newSubscriptions`. */
+		stoppedSubscriptions: num(cohort.rows[0].stopped_in_range),
 		/** The subscriptions live at the range's start that stopped (ended or suspended) in it: the churn rate's numerator. */
 		churnedSubscriptions: stopped,
 		/**
