@@ -71,12 +71,16 @@ export function formatDate(date: Date | string, locale: Locale = getLocale()): s
 export const begunEarlier = (row: { createdAt: Date | string; completedAt: Date | string | null }) =>
 	row.completedAt !== null && new Date(row.completedAt).getTime() - new Date(row.createdAt).getTime() >= 60_000;
 
-/** "25 Nov 2026 14.05 WIB" (id) / "25 Nov 2026 14:05 WIB" (en). */
-export function formatDateTime(date: Date | string, locale: Locale = getLocale()): string {
+/** "14.05" (id) / "14:05" (en): the time of day in WIB, 24-hour. */
+export function formatTime(date: Date | string, locale: Locale = getLocale()): string {
 	const wib = inWib(date);
 	const pad = (value: number) => String(value).padStart(2, '0');
-	const time = `${pad(wib.getUTCHours())}${TIME_SEPARATOR[locale]}${pad(wib.getUTCMinutes())}`;
-	return `${formatDate(date, locale)} ${time} WIB`;
+	return `${pad(wib.getUTCHours())}${TIME_SEPARATOR[locale]}${pad(wib.getUTCMinutes())}`;
+}
+
+/** "25 Nov 2026 14.05 WIB" (id) / "25 Nov 2026 14:05 WIB" (en). */
+export function formatDateTime(date: Date | string, locale: Locale = getLocale()): string {
+	return `${formatDate(date, locale)} ${formatTime(date, locale)} WIB`;
 }
 
 /** "1 Apr 2026 – 1 May 2026" */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatPeriod } from '../../../src/lib/format';
+import { formatDate, formatDateTime, formatPeriod, formatTime } from '../../../src/lib/format';
 
 describe('dates in WIB', () => {
 	// 07:05 UTC is 14:05 in Jakarta (UTC+7).
@@ -8,6 +8,12 @@ describe('dates in WIB', () => {
 	it('writes one format in both languages, with WIB', () => {
 		expect(formatDateTime(afternoon, 'id')).toBe('25 Nov 2026 14.05 WIB');
 		expect(formatDateTime(afternoon, 'en')).toBe('25 Nov 2026 14:05 WIB');
+	});
+
+	it('writes a time alone (a chart axis) in WIB and 24-hour, whatever the browser says', () => {
+		expect(formatTime(new Date('2026-11-27T09:37:00Z'), 'id')).toBe('16.37');
+		expect(formatTime(new Date('2026-11-27T09:37:00Z'), 'en')).toBe('16:37');
+		expect(formatTime(new Date('2026-11-27T17:05:00Z'), 'en')).toBe('00:05');
 	});
 
 	it('names the months in the language', () => {
