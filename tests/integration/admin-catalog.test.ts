@@ -223,6 +223,39 @@ describe('service templates', () => {
 		expect((await reloadSubscription(runtime.db, subscriptionId)).monthlyPrice).toBe(30_000);
 	});
 
+	it('keeps a service without an active plan out of the catalog, its category count and the overview until it has one', async () => {
+		const category = await aCategory();
+		const slug = `wiki-${tag()}`;
+		const { api } = await newCustomer(runtime);
+		const countIn = async () => (await api.catalog.categories()).find((c) => c.id === category.id)?.serviceCount ?? 0;
+		const before = { count: await countIn(), overview: await adminApi.admin.overview() };
+
+		const created = await adminApi.admin.catalog.createService(templateFields(category.id, slug));
+		expect((await api.catalog.services()).map((s) => s.slug)).not.toContain(slug);
+		expect((await api.catalog.services({ q: created.name })).map((s) => s.slug)).not.toContain(slug);
+		expect(await countIn()).toBe(before.count);
+		await expectError(api.catalog.service({ slug }), 'NOT_FOUND');
+		const withoutPlan = await adminApi.admin.overview();
+		expect(withoutPlan.services).toBe(before.overview.services);
+		expect(withoutPlan.unlistedServices).toBe(before.overview.unlistedServices + 1);
+		// The editor still shows it, to add its plans.
+		expect((await adminApi.admin.catalog.services()).map((s) => s.slug)).toContain(slug);
+
+		const plan = await adminApi.admin.catalog.createPlan({ serviceId: created.id, planType: 'BASIC', ...planFields() });
+		expect((await api.catalog.services()).find((s) => s.slug === slug)?.startingPrice).toBe(30_000);
+		expect(await countIn()).toBe(before.count + 1);
+		expect((await api.catalog.service({ slug })).plans.map((p) => p.id)).toEqual([plan.id]);
+		expect((await adminApi.admin.overview()).services).toBe(before.overview.services + 1);
+
+		// Its only plan hidden, it has nothing to buy again.
+		await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { isActive: false } });
+		expect((await api.catalog.services()).map((s) => s.slug)).not.toContain(slug);
+		expect(await countIn()).toBe(before.count);
+		await expectError(api.catalog.service({ slug }), 'NOT_FOUND');
+		expect((await adminApi.admin.overview()).services).toBe(before.overview.services);
+		await adminApi.admin.catalog.deleteService({ id: created.id });
+	});
+
 	it('refuses bad fields by name and changes nothing', async () => {
 		const category = await aCategory();
 		const slug = `wiki-${tag()}`;

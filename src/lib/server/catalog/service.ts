@@ -8,7 +8,15 @@ import { toCategoryView, toServiceDetail, toServiceSummary, type PlanViewOptions
 
 export { availableSlots } from './slots';
 
-const visibleService = and(eq(services.isActive, true), eq(services.isPublic, true));
+/**
+ * A service a customer can buy: active, public and with at least one active plan (a new
+ * service without one would show an empty page with nothing to buy).
+ */
+const visibleService = and(
+	eq(services.isActive, true),
+	eq(services.isPublic, true),
+	sql`EXISTS (SELECT 1 FROM ${servicePlans} WHERE ${servicePlans.serviceId} = ${services.id} AND ${servicePlans.isActive})`
+);
 /** A service customers see: visible itself and in a visible category (queries join the category). */
 const listedService = and(visibleService, eq(serviceCategories.isVisible, true));
 
@@ -97,8 +105,8 @@ export async function listServices(db: DbOrTx, filter: ServiceFilter = {}, local
 
 /**
  * How many services customers see in the catalog (`listed`, as `listServices` lists them),
- * and how many more there are that they do not: retired, private, uncategorised, or in a
- * hidden category (`unlisted`).
+ * and how many more there are that they do not: retired, private, without an active plan,
+ * uncategorised, or in a hidden category (`unlisted`).
  */
 export async function countListedServices(db: DbOrTx) {
 	const [row] = await db
