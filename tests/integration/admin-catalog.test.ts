@@ -519,6 +519,55 @@ describe('plans', () => {
 		});
 	});
 
+	it('refuses a free tier that costs money and backups that keep no copy, on a new plan and on an update', async () => {
+		const category = await aCategory();
+		const service = await adminApi.admin.catalog.createService(templateFields(category.id, `wiki-${tag()}`));
+		const created = await expectError(
+			adminApi.admin.catalog.createPlan({ serviceId: service.id, planType: 'FREE', ...planFields({ monthlyPrice: 25_000 }) }),
+			'BAD_REQUEST'
+		);
+		expect(created.message).toBe('monthlyPrice: A free plan costs Rp 0');
+		const noCopies = await expectError(
+			adminApi.admin.catalog.createPlan({
+				serviceId: service.id,
+				planType: 'BASIC',
+				...planFields({ backupSchedule: 'DAILY', backupRetention: 0 })
+			}),
+			'BAD_REQUEST'
+		);
+		expect(noCopies.message).toBe('backupRetention: Keep at least 1 backup when backups are on');
+		expect(await runtime.db.$count(servicePlans, eq(servicePlans.serviceId, service.id))).toBe(0);
+		await adminApi.admin.catalog.deleteService({ id: service.id });
+
+		const free = await planOf(runtime.db, 'memos', 'FREE');
+		const priced = await expectError(
+			adminApi.admin.catalog.updatePlan({ id: free.id, plan: { monthlyPrice: 25_000 } }),
+			'BAD_REQUEST'
+		);
+		expect(priced.message).toBe('plan.monthlyPrice: A free plan costs Rp 0');
+		// Backups turned on, the stored retention (none) is held to the rule too.
+		const backedUp = await expectError(
+			adminApi.admin.catalog.updatePlan({ id: free.id, plan: { backupSchedule: 'DAILY' } }),
+			'BAD_REQUEST'
+		);
+		expect(backedUp.message).toBe('plan.backupRetention: Keep at least 1 backup when backups are on');
+		const basic = await planOf(runtime.db, 'memos', 'BASIC');
+		expect(basic.backupSchedule).not.toBe('NONE');
+		const kept = await expectError(
+			adminApi.admin.catalog.updatePlan({ id: basic.id, plan: { backupRetention: 0 } }),
+			'BAD_REQUEST'
+		);
+		expect(kept.message).toBe('plan.backupRetention: Keep at least 1 backup when backups are on');
+		expect(await reloadPlan(runtime.db, free.id)).toMatchObject({ monthlyPrice: 0, backupSchedule: 'NONE' });
+		expect((await reloadPlan(runtime.db, basic.id)).backupRetention).toBe(basic.backupRetention);
+		// Backups turned off, no copy need be kept.
+		await adminApi.admin.catalog.updatePlan({ id: basic.id, plan: { backupSchedule: 'NONE', backupRetention: 0 } });
+		await adminApi.admin.catalog.updatePlan({
+			id: basic.id,
+			plan: { backupSchedule: basic.backupSchedule, backupRetention: basic.backupRetention }
+		});
+	});
+
 	it('refuses resources out of bounds, naming the field', async () => {
 		const plan = await planOf(runtime.db, 'memos', 'BASIC');
 		const error = await expectError(adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { cpuMilli: 5 } }), 'BAD_REQUEST');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { envEntryInput, planFields, serviceFields, toEnvTemplateEntry } from '../../../src/lib/server/catalog/editor-schemas';
+import {
+	envEntryInput,
+	planCreateInput,
+	planFields,
+	serviceFields,
+	toEnvTemplateEntry
+} from '../../../src/lib/server/catalog/editor-schemas';
 import { inLocale } from '../../support/locale';
 import { previewPlan, schemaProblems, SAMPLE_PLAN } from '../../../src/lib/server/catalog/preview';
 import type { KubeManifest } from '../../../src/lib/server/kube/manifests';
@@ -98,6 +104,57 @@ describe('lists one a line', () => {
 		expect(feature.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
 			{ path: [0], message: 'Fitur 1: gunakan paling banyak 100 karakter' }
 		]);
+	});
+});
+
+describe('what a plan offers', () => {
+	const plan = (overrides: Record<string, unknown>) => ({
+		serviceId: '00000000-0000-4000-8000-000000000009',
+		planType: 'BASIC',
+		name: 'Basic',
+		monthlyPrice: 25_000,
+		cpuMilli: 250,
+		memoryMb: 512,
+		storageGb: 2,
+		bandwidthGb: 100,
+		totalQuota: 5,
+		features: [],
+		isPopular: false,
+		isActive: true,
+		...overrides
+	});
+	const refusals = (overrides: Record<string, unknown>) =>
+		planCreateInput.safeParse(plan(overrides)).error?.issues.map(({ path, message }) => ({ path, message }));
+
+	it('refuses a free tier that costs money, on its price, in either language', async () => {
+		expect(refusals({ planType: 'FREE', monthlyPrice: 25_000 })).toEqual([
+			{ path: ['monthlyPrice'], message: 'A free plan costs Rp 0' }
+		]);
+		const indonesian = await inLocale('id', async () => refusals({ planType: 'FREE', monthlyPrice: 25_000 }));
+		expect(indonesian).toEqual([{ path: ['monthlyPrice'], message: 'Paket gratis harus seharga Rp 0' }]);
+		expect(planCreateInput.safeParse(plan({ planType: 'FREE', monthlyPrice: 0 })).success).toBe(true);
+	});
+
+	it('refuses backups that keep no copy, on the retention, in either language', async () => {
+		expect(refusals({ backupSchedule: 'DAILY', backupRetention: 0 })).toEqual([
+			{ path: ['backupRetention'], message: 'Keep at least 1 backup when backups are on' }
+		]);
+		expect(refusals({ backupSchedule: 'HOURLY' })).toEqual([
+			{ path: ['backupRetention'], message: 'Keep at least 1 backup when backups are on' }
+		]);
+		const indonesian = await inLocale('id', async () => refusals({ backupSchedule: 'DAILY', backupRetention: 0 }));
+		expect(indonesian).toEqual([{ path: ['backupRetention'], message: 'Simpan setidaknya 1 cadangan bila cadangan aktif' }]);
+		expect(planCreateInput.safeParse(plan({ backupSchedule: 'DAILY', backupRetention: 1 })).success).toBe(true);
+		expect(planCreateInput.safeParse(plan({ backupSchedule: 'NONE', backupRetention: 0 })).success).toBe(true);
+	});
+
+	it('accepts every seeded plan', () => {
+		for (const service of seedServices) {
+			for (const seeded of service.plans) {
+				const result = planCreateInput.safeParse(plan({ ...seeded }));
+				expect(result.error?.issues ?? [], `${service.slug} ${seeded.planType}`).toEqual([]);
+			}
+		}
 	});
 });
 

@@ -9,7 +9,7 @@ import { servicePlans, services, type ServicePlan } from '../db/schema';
 import { audit, type AuditActor } from '../audit/service';
 import { publish } from '../events';
 import { badRequest, notFound, quotaBelowUsed } from '../errors';
-import type { PlanFields } from '../catalog/editor-schemas';
+import { planOfferProblems, type PlanFields } from '../catalog/editor-schemas';
 import { assertValidPreviews, previewPlan } from '../catalog/preview';
 import { toEditorPlanView, toPlanUpdateView } from '../catalog/editor-views';
 import { resourcesChanged } from '../catalog/plan-terms';
@@ -85,6 +85,8 @@ export async function updatePlan(
 		if (patch.totalQuota !== undefined && patch.totalQuota < before.usedQuota) {
 			throw quotaBelowUsed(before.usedQuota);
 		}
+		const [problem] = planOfferProblems({ ...before, ...patch });
+		if (problem) throw badRequest(`plan.${problem.field}`, problem.sentence);
 		if (resourcesChanged(before, patch)) {
 			assertValidPreviews([previewPlan(service, { ...before, ...patch }, runtime.config.kube)]);
 		}

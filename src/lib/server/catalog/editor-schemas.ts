@@ -3,7 +3,15 @@
 // sentence that names it.
 import { z } from 'zod';
 import type { EnvTemplateEntry, Translations } from '../db/schema';
-import { BACKUP_SCHEDULES, COMPANION_ENGINES, COMPANION_FIELDS, PLAN_TYPES, SAFE_SYSCTLS } from '$lib/statuses';
+import {
+	BACKUP_SCHEDULES,
+	COMPANION_ENGINES,
+	COMPANION_FIELDS,
+	PLAN_TYPES,
+	SAFE_SYSCTLS,
+	type BackupSchedule,
+	type PlanType
+} from '$lib/statuses';
 import { promisesAField } from './plan-features';
 import { idSchema, reasonSchema, rupiahSchema } from '../validation';
 import { slugSchema } from './schemas';
@@ -330,11 +338,43 @@ export const planFields = z.object({
 	translations: translated(planTexts).optional()
 });
 
-export const planCreateInput = planFields.extend({
-	serviceId: idSchema,
-	planType: z.enum(PLAN_TYPES, says(m.srv2_choose_tier)),
-	sortOrder: planFields.shape.sortOrder.default(0)
-});
+/** What a plan offers that its price and backups must agree with. */
+export type PlanOffer = {
+	planType: PlanType;
+	monthlyPrice: number;
+	/** Left out on a new plan: the database default, no backups. */
+	backupSchedule?: BackupSchedule;
+	backupRetention?: number;
+};
+
+/**
+ * The fields of a plan whose values contradict what it offers, each with its sentence: a free
+ * tier that costs money, or backups that keep no copy (customers would read "Free" beside a
+ * price, or "Daily backups" with nothing kept). Checked on a new plan and on the stored plan
+ * with an update's changes (admin/catalog-plans.ts), as an update may change either side.
+ */
+export function planOfferProblems(plan: PlanOffer): { field: 'monthlyPrice' | 'backupRetention'; sentence: Sentence }[] {
+	const problems: { field: 'monthlyPrice' | 'backupRetention'; sentence: Sentence }[] = [];
+	if (plan.planType === 'FREE' && plan.monthlyPrice !== 0) {
+		problems.push({ field: 'monthlyPrice', sentence: say(m.txt11b_free_plan_price) });
+	}
+	if ((plan.backupSchedule ?? 'NONE') !== 'NONE' && (plan.backupRetention ?? 0) < 1) {
+		problems.push({ field: 'backupRetention', sentence: say(m.txt11b_backup_retention_min) });
+	}
+	return problems;
+}
+
+export const planCreateInput = planFields
+	.extend({
+		serviceId: idSchema,
+		planType: z.enum(PLAN_TYPES, says(m.srv2_choose_tier)),
+		sortOrder: planFields.shape.sortOrder.default(0)
+	})
+	.superRefine((plan, context) => {
+		for (const { field, sentence } of planOfferProblems(plan)) {
+			context.addIssue({ code: 'custom', path: [field], message: render(sentence) });
+		}
+	});
 export const planUpdateInput = z.object({
 	id: idSchema,
 	plan: planFields.partial(),
