@@ -283,6 +283,9 @@ describe('service templates', () => {
 			'envTemplate.0.secretLength: Give the secret a length'
 		);
 		expect(await bad({ categoryId: randomUUID() })).toBe('categoryId: Choose an existing category');
+		expect(await bad({ websiteUrl: 'javascript:alert(1)' })).toBe(
+			'websiteUrl: Use a web address starting with http:// or https://, like https://example.org'
+		);
 		expect(await bad({ sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] })).toMatch(
 			/^sysctls\.0\.name: Use one of the safe sysctls: /
 		);

@@ -41,6 +41,35 @@ describe('image references', () => {
 	});
 });
 
+describe('website links', () => {
+	const website = serviceFields.shape.websiteUrl;
+	it.each(['https://ghost.org', 'http://example.org/docs?page=1'])('accepts a web address %s', (url) =>
+		expect(website.parse(url)).toBe(url)
+	);
+	it('keeps none for an empty one', () => {
+		expect(website.parse('')).toBeNull();
+		expect(website.parse(null)).toBeNull();
+		expect(website.parse(undefined)).toBeNull();
+	});
+	it.each([
+		'javascript:alert(1)',
+		'JavaScript://example.org/%0Aalert(1)',
+		'data:text/html,<script>alert(1)</script>',
+		'ftp://example.org',
+		'https:example.org',
+		'example.org'
+	])('refuses %s, in either language', async (url) => {
+		expect(website.safeParse(url).error?.issues[0].message).toBe(
+			'Use a web address starting with http:// or https://, like https://example.org'
+		);
+		const indonesian = await inLocale('id', async () => website.safeParse(url).error?.issues[0].message);
+		expect(indonesian).toBe('Gunakan alamat web yang diawali http:// atau https://, seperti https://example.org');
+	});
+	it('accepts every seeded website', () => {
+		for (const service of seedServices) expect(website.safeParse(service.websiteUrl).success, service.slug).toBe(true);
+	});
+});
+
 describe('environment entries', () => {
 	it('keeps exactly one source per entry and reads back the same', () => {
 		for (const service of seedServices) {

@@ -179,9 +179,10 @@ export const serviceFields = z
 		description: text(says(m.srv2_enter_short_description), 300),
 		longDescription: optionalText(5_000),
 		icon: optionalText(300),
+		/** A link for people to open: a web address (no `javascript:`, `data:` or other scheme), or none. */
 		websiteUrl: z
-			.url(says(m.srv2_full_url))
-			.max(300)
+			.httpUrl(says(m.txt11b_web_url))
+			.max(300, says(m.srv2_max_chars, { max: 300 }))
 			.nullish()
 			.or(z.literal(''))
 			.transform((value) => value || null),
