@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, sessions, subscriptions, users, type User } from '../../src/lib/server/db/schema';
+import { auditLog, sessions, subscriptions, transactions, users, type User } from '../../src/lib/server/db/schema';
 import { createCaller } from '../../src/lib/server/router';
 import { startSession } from '../../src/lib/server/auth/service';
 import { validateSessionToken } from '../../src/lib/server/auth/sessions';
@@ -194,6 +194,23 @@ describe('admin.customers.get', () => {
 		]);
 		expect(items[0].completedAt!.getTime()).toBeGreaterThan(items[1].createdAt.getTime());
 		expect(items[0].createdAt.getTime()).toBeLessThan(items[1].createdAt.getTime());
+	});
+
+	it('tells how each top-up ended as its owner reads it: a cancelled one is not "Failed"', async () => {
+		const { user, api } = await newCustomer(runtime, 0);
+		for (const [index, metadata] of [
+			{ cancelReason: 'cancelled' },
+			{ cancelReason: 'expired', cancelSource: 'job' },
+			{ rejectionReason: 'No transfer arrived.' },
+			{}
+		].entries()) {
+			const { transactionId } = await api.wallet.topUp({ amount: 10_000 + index * 1_000, method: 'QRIS' });
+			await runtime.db.update(transactions).set({ status: 'FAILED', metadata }).where(eq(transactions.id, transactionId));
+		}
+		const detail = await adminApi.admin.customers.get({ userId: user.id });
+		const history = await api.wallet.transactions({ page: 1 });
+		expect(detail.ledger.items.map((row) => row.displayStatus)).toEqual(history.items.map((item) => item.displayStatus));
+		expect(detail.ledger.items.map((row) => row.displayStatus).sort()).toEqual(['CANCELLED', 'EXPIRED', 'FAILED', 'REJECTED']);
 	});
 
 	it("words the ledger and the notifications in the administrator's language, as the customer reads them", async () => {

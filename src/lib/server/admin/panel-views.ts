@@ -25,7 +25,7 @@ import { instanceReasonFor, type InstanceReason } from '../instances/reasons';
 import { sentenceLocale } from '../sentences';
 import { flagReasonFor, type FlagReason } from '../wallet/flag-reasons';
 import { endReasons, type EndReason } from '../subscriptions/end-reasons';
-import { ledgerDescription } from '../wallet/views';
+import { DISPLAY_STATUSES, displayStatus, ledgerDescription } from '../wallet/views';
 import { notificationWords } from '../notifications/texts';
 import { DETAIL_ID_KINDS, type AuditNames } from './audit-names';
 
@@ -56,6 +56,8 @@ const ledgerRowSchema = z.object({
 	id: z.string(),
 	type: z.enum(TRANSACTION_TYPES),
 	status: z.enum(TRANSACTION_STATUSES),
+	/** A cancelled or expired top-up and a rejected proof are not "Failed", here as for the customer. */
+	displayStatus: z.enum(DISPLAY_STATUSES),
 	amount: z.number(),
 	balanceAfter: z.number().nullable(),
 	description: z.string(),
@@ -182,6 +184,7 @@ export function toLedgerRow(row: Transaction) {
 		id: row.id,
 		type: row.type,
 		status: row.status,
+		displayStatus: displayStatus(row),
 		amount: row.amount,
 		balanceAfter: row.balanceAfter,
 		description: ledgerDescription(row),

@@ -58,7 +58,8 @@ export type TransactionListRow = Pick<
 	| 'completedAt'
 >;
 
-function displayStatus(row: TransactionListRow): TransactionView['displayStatus'] {
+/** How a ledger row ended, as customers and administrators both read it. */
+export function displayStatus(row: Pick<Transaction, 'status' | 'metadata'>): TransactionView['displayStatus'] {
 	if (row.status !== 'FAILED') return row.status;
 	const metadata = meta(row);
 	if (metadata.rejectionReason) return 'REJECTED';
