@@ -10,6 +10,14 @@ export function formatRupiah(amount: number): string {
 	return rupiahFormat.format(amount).replace(/\s/g, ' ');
 }
 
+/**
+ * An amount a gateway claims, as its own string ("75000.00"): in rupiah when it is a whole
+ * amount, else as written, so a fraction that made it a mismatch stays visible.
+ */
+export function formatClaimedAmount(claimed: string): string {
+	return /^\d+(\.0+)?$/.test(claimed) ? formatRupiah(Number(claimed)) : claimed;
+}
+
 /** `+Rp 50.000` / `-Rp 25.000` for ledger amounts. */
 export function formatSignedRupiah(amount: number): string {
 	return `${amount > 0 ? '+' : amount < 0 ? '-' : ''}${formatRupiah(Math.abs(amount))}`;

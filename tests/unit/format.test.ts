@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	formatCount,
+	formatClaimedAmount,
 	begunEarlier,
 	formatCpu,
 	formatNumber,
@@ -25,6 +26,15 @@ describe('formatRupiah', () => {
 	it('signs ledger amounts', () => {
 		expect(formatSignedRupiah(50_000)).toBe('+Rp 50.000');
 		expect(formatSignedRupiah(-25_000)).toBe('-Rp 25.000');
+	});
+});
+
+describe('an amount a gateway claims', () => {
+	it('reads in rupiah when whole, and as claimed otherwise', () => {
+		expect(formatClaimedAmount('75000.00')).toBe('Rp 75.000');
+		expect(formatClaimedAmount('250000')).toBe('Rp 250.000');
+		expect(formatClaimedAmount('75000.50')).toBe('75000.50');
+		expect(formatClaimedAmount('1e5')).toBe('1e5');
 	});
 });
 
