@@ -10,6 +10,8 @@ import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime 
 import { planOf } from '../support/fixtures';
 import { expectError, rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
+import { loadPage } from '../support/pages';
+import { load as loadAuditPage } from '../../src/routes/admin/operations/audit/+page.server';
 
 let runtime: TestRuntime;
 let admin: User;
@@ -221,6 +223,18 @@ describe('audit log', () => {
 		// The customer's own page reads the same names.
 		const detail = await adminApi.admin.customers.get({ userId: user.id });
 		expect(detail.audit.find((entry) => entry.id === granted.id)?.details).toEqual(granted.details);
+	});
+});
+
+describe('audit log page', () => {
+	it('tells a range ending before it starts beside the To field, with no error page', async () => {
+		const page = await loadPage(runtime, admin, '/admin/operations/audit?from=2026-12-31&to=2026-01-01', loadAuditPage);
+		expect(page.problem).toEqual({ field: 'to', message: 'Tanggal akhir sebelum tanggal awal' });
+		expect(page.log.items).toEqual([]);
+		expect(page.filter).toMatchObject({ from: '2026-12-31', to: '2026-01-01' });
+
+		const fine = await loadPage(runtime, admin, '/admin/operations/audit?from=2026-01-01&to=2026-12-31', loadAuditPage);
+		expect(fine.problem).toBeNull();
 	});
 });
 

@@ -70,6 +70,18 @@ export function fieldOf(error: TRPCError): string | null {
 }
 
 /**
+ * What a page shows for a refused call it made on the server: the sentence without the field's
+ * name (an API caller reads "to: …", a person reads it beside the field) and the field.
+ */
+export function refusalOf(error: TRPCError): { message: string; field: string | null } {
+	const field = fieldOf(error);
+	if (error.cause instanceof AppError) return { message: error.cause.userMessage, field };
+	if (error.cause instanceof ZodError)
+		return { message: error.cause.issues[0]?.message ?? render(say(m.srv_invalid_input)), field };
+	return { message: error.message, field };
+}
+
+/**
  * Each failed check's sentence by the whole path of its field (`plan.features.2`, not `plan`),
  * so a form shows it beside the input it is about, a line of a list or a nested text included.
  */
