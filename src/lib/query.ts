@@ -7,3 +7,7 @@ export function queryHref(path: string, params: Record<string, string | number |
 	const text = query.toString();
 	return text ? `${path}?${text}` : path;
 }
+
+/** `value` when it is one of `values` (a select's options), else undefined: an edited link's value is left out. */
+export const oneOf = <T extends string>(values: readonly T[], value: string | null | undefined): T | undefined =>
+	values.includes(value as T) ? (value as T) : undefined;

@@ -41,8 +41,8 @@ const dateSchema = z.iso.date(says(m.srv_date_format));
 
 export const transactionsInput = z
 	.object({
-		type: z.enum(transactionTypeEnum.enumValues).optional(),
-		status: z.enum(transactionStatusEnum.enumValues).optional(),
+		type: z.enum(transactionTypeEnum.enumValues, says(m.txt11a_choose_transaction_type)).optional(),
+		status: z.enum(transactionStatusEnum.enumValues, says(m.txt11a_choose_transaction_status)).optional(),
 		from: dateSchema.optional(),
 		to: dateSchema.optional(),
 		page: z.number().int().min(1).max(100_000).optional(),

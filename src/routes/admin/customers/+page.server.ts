@@ -1,10 +1,9 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
+import { oneOf } from '$lib/query';
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS } from '$lib/server/admin/schemas';
 import { ROLES } from '$lib/statuses';
 
-const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
-	values.includes(value as T) ? (value as T) : undefined;
 const rupiah = (value: string | null) => (value && /^\d{1,12}$/.test(value) ? Number(value) : undefined);
 
 export const load = (async (event) => {

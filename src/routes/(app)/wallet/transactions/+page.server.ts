@@ -1,15 +1,18 @@
 import { TRPCError } from '@trpc/server';
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
-import { TRANSACTION_STATUSES, TRANSACTION_TYPES, type TransactionStatus, type TransactionType } from '$lib/statuses';
+import { oneOf } from '$lib/query';
+import { refusalOf } from '$lib/server/trpc/init';
+import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
 
 export const load = (async (event) => {
 	const params = event.url.searchParams;
 	const text = (name: string) => params.get(name)?.trim() || undefined;
-	// Taken as typed here; the procedure validates them and names any bad one.
+	// A type or status the select does not offer (an edited link) is left out, the select reset;
+	// the dates are taken as typed, and the procedure names a bad one.
 	const filters = {
-		type: text('type') as TransactionType | undefined,
-		status: text('status') as TransactionStatus | undefined,
+		type: oneOf(TRANSACTION_TYPES, text('type')),
+		status: oneOf(TRANSACTION_STATUSES, text('status')),
 		from: text('from'),
 		to: text('to')
 	};
@@ -20,6 +23,7 @@ export const load = (async (event) => {
 		return { filters, options, result, problem: null };
 	} catch (cause) {
 		if (!(cause instanceof TRPCError) || cause.code !== 'BAD_REQUEST') throw cause;
-		return { filters, options, result: { items: [], total: 0, page: 1, pageSize: 20, pageCount: 1 }, problem: cause.message };
+		const problem = refusalOf(cause);
+		return { filters, options, result: { items: [], total: 0, page: 1, pageSize: 20, pageCount: 1 }, problem };
 	}
 }) satisfies PageServerLoad;

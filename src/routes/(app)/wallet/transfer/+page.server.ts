@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 import { getRuntime } from '$lib/server/runtime';
-import { fieldOf } from '$lib/server/trpc/init';
+import { refusalOf } from '$lib/server/trpc/init';
 
 export const load = (() => {
 	const { minTopUp, maxTopUp, proofMaxBytes, transferAccounts } = getRuntime().config.wallet;
@@ -19,9 +19,9 @@ export const actions = {
 			id = (await serverCaller(event).wallet.uploadProof(form)).id;
 		} catch (cause) {
 			if (!(cause instanceof TRPCError) || cause.code !== 'BAD_REQUEST') throw cause;
-			const field = fieldOf(cause);
+			const { message, field } = refusalOf(cause);
 			return fail(400, {
-				message: cause.message,
+				message,
 				field,
 				amount: String(form.get('amount') ?? ''),
 				note: String(form.get('note') ?? '')
