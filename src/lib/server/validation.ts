@@ -7,6 +7,13 @@ import { says } from './sentences';
 
 export const idSchema = z.uuid(says(m.srv_id_invalid));
 
+/**
+ * A whole number from `min` to `max` typed in a form, told with one sentence that names the
+ * field and its range whichever way it is wrong (empty, a fraction, too small, too large).
+ */
+export const wholeNumberSchema = (min: number, max: number, sentence: { error: () => string }) =>
+	z.number(sentence).int(sentence).min(min, sentence).max(max, sentence);
+
 /** Why an administrator did something: recorded in the audit log and often shown to the customer. */
 export const reasonSchema = z.string().trim().min(5, says(m.srv_reason_min)).max(500, says(m.srv_reason_max));
 

@@ -5,7 +5,7 @@ import { says } from '../sentences';
 export const emailSchema = z.email(says(m.srv_email_invalid)).max(254).trim();
 
 export const registerInput = z.object({
-	name: z.string().trim().min(1, says(m.srv_enter_name)).max(100),
+	name: z.string().trim().min(1, says(m.srv_enter_name)).max(100, says(m.txt11a_name_max)),
 	email: emailSchema,
 	password: z.string().min(8, says(m.srv_password_min)).max(200)
 });
@@ -25,7 +25,7 @@ export const changePasswordInput = z
 		...says(m.srv_password_not_current)
 	});
 
-export const nameSchema = z.string().trim().min(1, says(m.srv_enter_name)).max(100);
+export const nameSchema = z.string().trim().min(1, says(m.srv_enter_name)).max(100, says(m.txt11a_name_max));
 /** A link's token: 32 base32 characters (generateSessionToken). */
 export const tokenSchema = z.string().min(1, says(m.srv_link_incomplete)).max(100);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { says } from '../sentences';
 import { subscriptionStatusEnum } from '../db/schema';
-import { idSchema, reasonSchema } from '../validation';
+import { idSchema, reasonSchema, wholeNumberSchema } from '../validation';
 
 export { idSchema };
 
@@ -33,15 +33,26 @@ export const adminListInput = z
 export const grantInput = z.object({
 	userId: idSchema,
 	planId: idSchema,
-	months: z.number().int().min(1, says(m.srv2_months_min)).max(36, says(m.srv2_months_max)).default(1),
+	months: wholeNumberSchema(1, 36, says(m.txt11a_months_range, { max: 36 })).default(1),
 	name: instanceNameSchema.optional()
 });
-export const extendInput = z.object({ id: idSchema, days: z.number().int().min(1).max(366), reason: reasonSchema });
+export const extendInput = z.object({
+	id: idSchema,
+	days: wholeNumberSchema(1, 366, says(m.txt11a_days_range, { min: 1, max: 366 })),
+	reason: reasonSchema
+});
 export const suspendInput = z.object({ id: idSchema, reason: reasonSchema });
 export const adminTerminateInput = z.object({ id: idSchema, refund: z.boolean(), reason: reasonSchema });
-export const extendGraceInput = z.object({ id: idSchema, days: z.number().int().min(1).max(60), reason: reasonSchema });
+export const extendGraceInput = z.object({
+	id: idSchema,
+	days: wholeNumberSchema(1, 60, says(m.txt11a_days_range, { min: 1, max: 60 })),
+	reason: reasonSchema
+});
 export const waiveRenewalInput = z.object({ id: idSchema, reason: reasonSchema });
 export const advanceClockInput = z.object({
 	days: z.number().int(says(m.srv2_whole_days)).min(0, says(m.srv2_clock_forward)).max(366, says(m.srv2_days_max))
 });
-export const setQuotaInput = z.object({ planId: idSchema, totalQuota: z.number().int().min(0).max(100_000) });
+export const setQuotaInput = z.object({
+	planId: idSchema,
+	totalQuota: wholeNumberSchema(0, 100_000, says(m.txt11a_slots_range, { max: 100_000 }))
+});
