@@ -12,6 +12,8 @@ import { planOf, queuedJobs, reloadSubscription } from '../support/fixtures';
 import { expectError, rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
 import { inLocale } from '../support/locale';
+import { loadPage } from '../support/pages';
+import { load as loadCustomersPage } from '../../src/routes/admin/customers/+page.server';
 
 let runtime: TestRuntime;
 let admin: User;
@@ -127,6 +129,32 @@ describe('admin.customers.list', () => {
 	it('names the field of bad input', async () => {
 		const error = await expectError(adminApi.admin.customers.list({ balanceAbove: 1.5 }), 'BAD_REQUEST');
 		expect(error.message).toMatch(/^balanceAbove: Use whole rupiah/);
+		const reversed = await expectError(
+			adminApi.admin.customers.list({ balanceAbove: 500_000, balanceBelow: 100 }),
+			'BAD_REQUEST'
+		);
+		expect(reversed.message).toBe('balanceBelow: The maximum balance is below the minimum');
+	});
+});
+
+describe('customers page', () => {
+	const open = (query: string) => loadPage(runtime, admin, `/admin/customers?${query}`, loadCustomersPage);
+
+	it('tells a maximum balance below the minimum beside it, instead of silently matching no one', async () => {
+		const page = await open('balanceAbove=500000&balanceBelow=100');
+		expect(page.problems).toEqual({ balanceBelow: 'Saldo maksimal lebih kecil dari saldo minimal' });
+		expect(page.typed).toEqual({ balanceAbove: '500000', balanceBelow: '100' });
+	});
+
+	it('tells a balance that is no amount beside its field, kept as typed, instead of dropping it', async () => {
+		const page = await open('balanceAbove=-100&balanceBelow=abc');
+		const unreadable = 'Isi rupiah bulat, 0 atau lebih, dengan angka saja';
+		expect(page.problems).toEqual({ balanceAbove: unreadable, balanceBelow: unreadable });
+		expect(page.typed).toEqual({ balanceAbove: '-100', balanceBelow: 'abc' });
+		expect(page.list.items).toEqual([]);
+
+		const fine = await open('balanceAbove=100&balanceBelow=500000');
+		expect(fine.problems).toEqual({});
 	});
 });
 

@@ -20,6 +20,13 @@ export const customerListInput = z
 		page: z.number().int().min(1).max(100_000).default(1),
 		pageSize: z.number().int().min(1).max(100).default(25)
 	})
+	.refine(
+		(input) => input.balanceAbove === undefined || input.balanceBelow === undefined || input.balanceAbove <= input.balanceBelow,
+		{
+			path: ['balanceBelow'],
+			...says(m.txt11a_balance_range_reversed)
+		}
+	)
 	.default({ sort: 'created', order: 'desc', page: 1, pageSize: 25 });
 
 export type CustomerListInput = z.output<typeof customerListInput>;
