@@ -33,3 +33,16 @@ test('the audit log and a customer’s audit trail name the customer and the pla
 	await expect(entry.getByTestId('audit-details')).toContainText('Plan: Memos Basic');
 	await expect(entry.getByTestId('audit-details')).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-/);
 });
+
+test('a range ending before it starts is told beside its end, on the audit log and the wallet history', async ({ browser }) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	// It was an error page on the audit log, and "to: …" in a banner on the wallet history.
+	for (const path of ['/admin/operations/audit', '/wallet/transactions']) {
+		await visit(admin, `${path}?from=2026-12-31&to=2026-01-01`);
+		const to = admin.getByLabel('To', { exact: true });
+		await expect(to).toHaveAttribute('aria-invalid', 'true');
+		await expect(to).toHaveAccessibleDescription('The end date is before the start date');
+		await expect(admin.getByText(/to: /)).toHaveCount(0);
+	}
+});
