@@ -385,6 +385,18 @@ describe('live logs and events', () => {
 		await expect.poll(() => runtime.events.openStreams(), WAIT).toBe(0);
 	});
 
+	it('lists an app cancelled at the end of its period with the day it ends, and again without once it renews', async () => {
+		const { api } = await customer();
+		const plan = await planOf(runtime.db, 'memos', 'FREE');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const listed = async () => (await api.instances.list()).find((item) => item.id === instanceId)!;
+		expect((await listed()).endsAt).toBeNull();
+		const { endsAt } = await api.subscriptions.cancel({ id: subscriptionId, when: 'period_end' });
+		expect((await listed()).endsAt).toEqual(endsAt);
+		await api.subscriptions.setAutoRenew({ id: subscriptionId, autoRenew: true });
+		expect((await listed()).endsAt).toBeNull();
+	});
+
 	it("a second user can neither control nor read the logs of the first user's app", async () => {
 		const owner = await customer();
 		const other = await customer();

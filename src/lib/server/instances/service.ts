@@ -39,14 +39,23 @@ export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 
 export async function listInstances(db: DbOrTx, userId: string) {
 	const rows = await db
-		.select({ instance: serviceInstances, service: services, plan: servicePlans })
+		.select({
+			instance: serviceInstances,
+			service: services,
+			plan: servicePlans,
+			subscription: {
+				status: subscriptions.status,
+				cancelAtPeriodEnd: subscriptions.cancelAtPeriodEnd,
+				endDate: subscriptions.endDate
+			}
+		})
 		.from(serviceInstances)
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
 		.innerJoin(services, eq(subscriptions.serviceId, services.id))
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.where(eq(serviceInstances.userId, userId))
 		.orderBy(desc(serviceInstances.createdAt));
-	return rows.map(({ instance, service, plan }) => toInstanceListItem(instance, service, plan));
+	return rows.map(({ instance, service, plan, subscription }) => toInstanceListItem(instance, service, plan, subscription));
 }
 
 const actionVerbs = { stop: 'stop', start: 'start', restart: 'restart', repair: 'repair' } as const;

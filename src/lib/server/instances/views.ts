@@ -175,16 +175,25 @@ export function toInstanceDetail(
 export const instanceListItemSchema = instanceViewSchema.extend({
 	service: z.object({ slug: z.string(), name: z.string(), icon: z.string().nullable() }),
 	plan: z.object({ name: z.string() }),
-	usage: usageViewSchema
+	usage: usageViewSchema,
+	/** When the app goes with its subscription, cancelled at the end of its period; none while it renews. */
+	endsAt: z.date().nullable()
 });
 export type InstanceListItem = z.infer<typeof instanceListItemSchema>;
 
-export function toInstanceListItem(instance: ServiceInstance, service: Service, plan: ServicePlan): InstanceListItem {
+export function toInstanceListItem(
+	instance: ServiceInstance,
+	service: Service,
+	plan: ServicePlan,
+	subscription: Pick<Subscription, 'status' | 'cancelAtPeriodEnd' | 'endDate'>
+): InstanceListItem {
+	const ending = subscription.cancelAtPeriodEnd && !['CANCELLED', 'EXPIRED'].includes(subscription.status);
 	return {
 		...toInstanceView(instance),
 		service: { slug: service.slug, name: service.name, icon: service.icon },
 		plan: { name: plan.name },
-		usage: usageView(instance, plan)
+		usage: usageView(instance, plan),
+		endsAt: ending ? subscription.endDate : null
 	};
 }
 

@@ -25,3 +25,18 @@ test('an app named in one long word fits a phone on every page that names it', a
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), path).toBeLessThanOrEqual(0);
 	}
 });
+
+test('an app cancelled at the end of its period says on the dashboard when it ends', async ({ page }) => {
+	await register(page, 'Wayan Sari', uniqueEmail('ends'));
+	await visit(page, '/catalog/vaultwarden');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Vaultwarden Free' });
+	await subscribe.getByLabel('App name').fill('Short lived');
+	await subscribe.getByRole('button', { name: 'Confirm', exact: true }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await page.getByRole('button', { name: 'Cancel at period end' }).click();
+	await page.getByRole('dialog', { name: 'Cancel at period end?' }).getByRole('button', { name: 'Cancel at period end' }).click();
+	// The card said only "Running": nothing told the app would go.
+	await visit(page, '/instances');
+	await expect(page.getByTestId('instance-ends')).toHaveText(/^Ends \d{1,2} [A-Z][a-z]{2} \d{4}$/);
+});
