@@ -27,16 +27,22 @@ afterAll(async () => {
 });
 
 let keyCounter = 0;
-/** A completed charge of `amount` rupiah (debited from the test credit). */
+let lastAt = 0;
+/**
+ * A completed charge of `amount` rupiah (debited from the test credit), a millisecond at least
+ * after the one before: two charges in the same millisecond completed "at once", and the
+ * numbering's tie-break by id then ordered them either way (CI run 68 here).
+ */
 async function charge(user: Pick<User, 'id'>, amount: number, type: 'SUBSCRIPTION' | 'UPGRADE' = 'SUBSCRIPTION') {
 	keyCounter += 1;
+	lastAt = Math.max(Date.now(), lastAt + 1);
 	const { transaction } = await applyBalanceChange(runtime.db, {
 		userId: user.id,
 		type,
 		amount: -amount,
 		idempotencyKey: `receipt-test:${keyCounter}`,
 		description: `Vaultwarden Basic, charge ${keyCounter}`,
-		at: new Date()
+		at: new Date(lastAt)
 	});
 	return transaction;
 }
