@@ -43,3 +43,25 @@ test('the owner opens the app and reveals its admin token after typing the passw
 	await expect(page.getByTestId('reveal-secrets')).toHaveCount(0);
 	await expect(page.getByText('ADMIN_TOKEN')).toHaveCount(0);
 });
+
+test("replacing a key the app's notes warn about shows the warning and asks for its name", async ({ page }) => {
+	await register(page, 'Wayan Sari', uniqueEmail('rotate'));
+	await visit(page, '/catalog/n8n');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const subscribe = page.getByRole('dialog', { name: 'Subscribe to n8n Free' });
+	await subscribe.getByLabel('App name').fill('Automations');
+	await subscribe.getByRole('button', { name: 'Confirm', exact: true }).click();
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+
+	// It was only "the old value stops working": nothing said n8n's stored credentials are lost.
+	await page.locator('li', { hasText: 'N8N_ENCRYPTION_KEY' }).getByRole('button', { name: 'Rotate' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Replace N8N_ENCRYPTION_KEY?' });
+	await expect(dialog.getByTestId('rotate-notes')).toContainText('rotating it makes stored credentials unreadable');
+	const replace = dialog.getByRole('button', { name: 'Replace and restart' });
+	await expect(replace).toBeDisabled();
+	await dialog.getByLabel(/Type/).fill('N8N_ENCRYPTION_KEY');
+	await expect(replace).toBeEnabled();
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await expect(dialog).toBeHidden();
+});
