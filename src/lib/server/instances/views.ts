@@ -10,6 +10,7 @@ import { displayImage, usageView } from './usage';
 import { instanceReasonFor } from './reasons';
 import { environmentText, serviceTexts } from '../catalog/localize';
 import { sentenceLocale } from '../sentences';
+import { isLive } from '../subscriptions/status';
 
 const provisioningStepSchema = z.object({
 	step: z.string(),
@@ -187,7 +188,7 @@ export function toInstanceListItem(
 	plan: ServicePlan,
 	subscription: Pick<Subscription, 'status' | 'cancelAtPeriodEnd' | 'endDate'>
 ): InstanceListItem {
-	const ending = subscription.cancelAtPeriodEnd && !['CANCELLED', 'EXPIRED'].includes(subscription.status);
+	const ending = subscription.cancelAtPeriodEnd && isLive(subscription.status);
 	return {
 		...toInstanceView(instance),
 		service: { slug: service.slug, name: service.name, icon: service.icon },

@@ -59,8 +59,8 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 		}
 		const { plan, service } = await loadPlan(tx, subscription.planId);
 
-		// What is left of the paid period, capped below by what was paid: nothing once the period
-		// has ended (a renewal overdue), whatever the status; a suspended app's paid days count.
+		// What is left of the paid period, never more than was paid: nothing once the period has
+		// ended (a renewal overdue), whatever the status; a suspended app's paid days count.
 		let refunded = 0;
 		if (termination.refund && !subscription.isGrant) {
 			const owed = terminationRefund({

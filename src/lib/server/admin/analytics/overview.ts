@@ -38,7 +38,8 @@ export async function analyticsOverview(db: DbOrTx, range: Range) {
 		// The churn rate's own population: the subscriptions live when the range began, and
 		// which of them stopped in it (ended or suspended, as MRR churn counts them): the
 		// churned count. One that started within the range is in neither, so the rate is a
-		// share of one set, at most 1, and the count shown beside it is its numerator.
+		// share of one set, at most 1. Beside them, every one that stopped in the range, as
+		// the page counts it against the new ones.
 		db.execute<Row>(sql`
 			SELECT
 				count(*) FILTER (WHERE ${liveAt(range.start)})::int AS live_at_start,

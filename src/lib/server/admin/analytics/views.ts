@@ -19,6 +19,7 @@ export const overviewSchema = z.object({
 	newSubscriptions: z.number(),
 	/** Of the paid subscriptions live at the range's start, those that stopped (ended or suspended) in it. */
 	churnedSubscriptions: z.number(),
+	/** Every subscription (granted ones excepted) that stopped in the range, however recent: beside `newSubscriptions`. */
 	stoppedSubscriptions: z.number(),
 	churnRate: z.number().nullable(),
 	/** The churn rate's basis: the paid subscriptions live at the range's start, and how many of them stopped in it. */
