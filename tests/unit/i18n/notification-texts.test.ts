@@ -40,6 +40,19 @@ describe('notification texts', () => {
 		});
 	});
 
+	it("say a free plan's renewal costs nothing without calling a plan named Free 'free' again", () => {
+		const text: NotificationText = {
+			key: 'renewed_free',
+			params: {
+				name: 'Notes',
+				plan: 'Free',
+				period: asPeriod(new Date('2026-08-01T03:00:00Z'), new Date('2026-09-01T03:00:00Z'))
+			}
+		};
+		expect(renderText(text, 'id')?.body).toBe('Paket Free Anda berlanjut tanpa biaya untuk 1 Agu 2026 – 1 Sep 2026.');
+		expect(renderText(text, 'en')?.body).toBe('Your Free plan continues at no cost for 1 Aug 2026 – 1 Sep 2026.');
+	});
+
 	it('write a date as the WIB day, not as an ISO string', () => {
 		// 20:00 UTC on the 31st is already 1 September in Jakarta.
 		const text: NotificationText = { key: 'extended', params: { days: 7, end: asDate(new Date('2026-08-31T20:00:00Z')) } };
