@@ -191,6 +191,44 @@ describe('grace period', () => {
 		expect(resumes.map((job) => job.data)).toContainEqual({ instanceId: instance.id, action: 'resume' });
 	});
 
+	it('makes a lapsed grant a paid subscription once the customer pays to reactivate it', async () => {
+		const plan = await planOf(runtime.db, 'ghost', 'PRO');
+		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+		const { user, api } = await newCustomer(runtime, 1_000);
+		const { subscriptionId } = await admin.admin.subscriptions.grant({ userId: user.id, planId: plan.id, months: 1 });
+		const granted = await reloadSubscription(runtime.db, subscriptionId);
+		expect(granted.isGrant).toBe(true);
+		// The grant ends, its first paid renewal fails, and the grace period runs out.
+		await advanceDays(runtime, daysUntil(granted.endDate));
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PAST_DUE');
+		await advanceDays(runtime, 8);
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('SUSPENDED');
+		await admin.admin.wallet.adjust({
+			userId: user.id,
+			direction: 'credit',
+			amount: plan.monthlyPrice,
+			reason: 'Paid at the counter'
+		});
+
+		expect(await api.subscriptions.reactivate({ id: subscriptionId })).toMatchObject({ charged: plan.monthlyPrice });
+		const paid = await reloadSubscription(runtime.db, subscriptionId);
+		expect(paid).toMatchObject({ status: 'ACTIVE', isGrant: false, lastChargeAmount: plan.monthlyPrice });
+		expect(await api.subscriptions.get({ id: subscriptionId })).toMatchObject({
+			isGrant: false,
+			monthlyPrice: plan.monthlyPrice
+		});
+	});
+
+	it('keeps a grant a grant when an administrator lifts its suspension free of charge', async () => {
+		const plan = await planOf(runtime.db, 'ghost', 'PRO');
+		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+		const { user } = await newCustomer(runtime);
+		const { subscriptionId } = await admin.admin.subscriptions.grant({ userId: user.id, planId: plan.id, months: 1 });
+		await admin.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Abuse report under review' });
+		await admin.admin.subscriptions.resume({ id: subscriptionId });
+		expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({ status: 'ACTIVE', isGrant: true });
+	});
+
 	it('deletes an app suspended for the retention days, warning three days before, charging nothing meanwhile', async () => {
 		const { user, subscriptionId, subscription } = await shortCustomer('gitea');
 		await advanceDays(runtime, daysUntil(subscription.endDate) + 8);

@@ -73,6 +73,7 @@ type Reactivation = { now: Date; charge: boolean };
  * Brings a SUSPENDED subscription (locked in `tx`) back: takes a free slot (QUOTA_EXCEEDED
  * when none is), starts a fresh period from now, charged when asked, and scales the app up.
  * A suspension by an administrator whose period has not ended keeps that period instead.
+ * A charged reactivation makes a grant a paid subscription.
  */
 export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: Subscription, reactivation: Reactivation) {
 	if (subscription.status !== 'SUSPENDED') throw invalidState(say(m.srv2_reactivate_only_suspended));
@@ -92,6 +93,8 @@ export async function reactivateLocked(runtime: Runtime, tx: Tx, subscription: S
 			suspensionNote: null,
 			gracePeriodEnd: null,
 			monthlyPrice: plan.monthlyPrice,
+			// A paid period ends a grant, as a paid renewal does (renewal.ts); a free reactivation keeps it.
+			...(price > 0 ? { isGrant: false } : {}),
 			...(keepsPeriod
 				? {}
 				: { billingAnchor: now, currentPeriodStart: now, endDate: end, lastBilled: now, lastChargeAmount: price })
