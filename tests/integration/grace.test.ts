@@ -191,6 +191,27 @@ describe('grace period', () => {
 		expect(resumes.map((job) => job.data)).toContainEqual({ instanceId: instance.id, action: 'resume' });
 	});
 
+	it("counts every renewal of the notice's day in what it says is due by then, also one due later that day", async () => {
+		const [n8n, ghost] = [await planOf(runtime.db, 'n8n', 'BASIC'), await planOf(runtime.db, 'ghost', 'PRO')];
+		const { user, api } = await newCustomer(runtime, n8n.monthlyPrice + ghost.monthlyPrice + 1_000);
+		const first = await api.subscriptions.subscribe({ planId: n8n.id });
+		const second = await api.subscriptions.subscribe({ planId: ghost.id });
+		const [firstDue, secondDue] = [
+			(await reloadSubscription(runtime.db, first.subscriptionId)).endDate,
+			(await reloadSubscription(runtime.db, second.subscriptionId)).endDate
+		];
+		expect(firstDue.getTime()).toBeLessThan(secondDue.getTime());
+
+		await advanceDays(runtime, daysUntil(firstDue) - 3);
+		const notices = await notificationsOf(runtime, user.id, 'RENEWAL_NOTICE');
+		expect(notices).toHaveLength(2);
+		const shortfall = n8n.monthlyPrice + ghost.monthlyPrice - 1_000;
+		for (const notice of notices) {
+			expect(notice.link).toBe(`/wallet?amount=${shortfall}`);
+			expect(notice.body).toContain(`top up at least Rp ${shortfall.toLocaleString('id-ID')}`);
+		}
+	});
+
 	it('makes a lapsed grant a paid subscription once the customer pays to reactivate it', async () => {
 		const plan = await planOf(runtime.db, 'ghost', 'PRO');
 		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));

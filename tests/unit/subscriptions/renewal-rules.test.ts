@@ -4,6 +4,7 @@ import {
 	deletionAt,
 	deletionWarningAt,
 	dueBy,
+	endOfWibDay,
 	forecastCredit,
 	graceDay,
 	graceEndsAt,
@@ -76,6 +77,16 @@ describe('grace and deletion dates', () => {
 		expect(deletionAt(suspended, 14)).toEqual(wib('2026-03-31T09:00:00'));
 		expect(deletionWarningAt(suspended, 14)).toEqual(wib('2026-03-28T09:00:00'));
 		expect(deletionWarningAt(suspended, 2)).toEqual(suspended);
+	});
+});
+
+describe('end of a WIB day', () => {
+	it('is the last millisecond of the Jakarta calendar day, whatever the UTC date', () => {
+		expect(endOfWibDay(wib('2026-12-27T12:01:00'))).toEqual(new Date(wib('2026-12-28T00:00:00').getTime() - 1));
+		// 20:00 UTC on the 26th is already the 27th in Jakarta.
+		expect(endOfWibDay(new Date('2026-12-26T20:00:00Z'))).toEqual(new Date(wib('2026-12-28T00:00:00').getTime() - 1));
+		expect(endOfWibDay(wib('2026-12-27T00:00:00'))).toEqual(new Date(wib('2026-12-28T00:00:00').getTime() - 1));
+		expect(endOfWibDay(wib('2026-12-27T23:59:59.999'))).toEqual(wib('2026-12-27T23:59:59.999'));
 	});
 });
 

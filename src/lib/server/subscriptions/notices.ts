@@ -1,6 +1,6 @@
 // Telling customers before money moves: the renewal notice MINISPOD_RENEWAL_NOTICE_DAYS
 // before each renewal (what is charged on which date, and whether the balance covers every
-// renewal due by then), and the low-credit warning when the balance will not cover the
+// renewal due by the end of that day, WIB), and the low-credit warning when the balance will not cover the
 // renewals of the next LOW_CREDIT_DAYS, once per shortfall.
 import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import { servicePlans, subscriptions, users } from '../db/schema';
@@ -9,7 +9,7 @@ import { notifyOnce } from '../notifications/service';
 import { asDate, asRupiah } from '../notifications/texts';
 import type { Runtime } from '../runtime';
 import { renewingSubscriptions, RENEWING_STATUSES } from './forecast';
-import { DAY_MS, dueBy, forecastCredit, LOW_CREDIT_DAYS, upcomingRenewals } from './renewal-rules';
+import { DAY_MS, dueBy, endOfWibDay, forecastCredit, LOW_CREDIT_DAYS, upcomingRenewals } from './renewal-rules';
 
 /** Customers are handled in pages of this many. */
 const PAGE = 500;
@@ -48,7 +48,10 @@ export async function sendRenewalNotices(runtime: Runtime, now = runtime.clock.n
 			const subscription = mine.find((candidate) => candidate.id === id);
 			if (!subscription) continue;
 			const balance = balances.get(userId) ?? 0;
-			const due = dueBy(upcomingRenewals(mine, endDate), balance, endDate);
+			// The notice says what is due "by then", naming the day: every renewal of that day counts,
+			// also one due later that day than this one.
+			const dayEnd = endOfWibDay(endDate);
+			const due = dueBy(upcomingRenewals(mine, dayEnd), balance, dayEnd);
 			const covered = due.shortfall === 0;
 			const noticeParams = { name: subscription.name, date: asDate(endDate), amount: asRupiah(subscription.price) };
 			const notified = await notifyOnce(runtime.db, `renewal-notice:${id}:${endDate.toISOString()}`, {

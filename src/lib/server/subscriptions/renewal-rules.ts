@@ -39,6 +39,12 @@ function monthsToPeriodEnd(anchor: Date, periodStart: Date): number {
 
 const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
 
+/** The last millisecond of the WIB calendar day `date` falls on (a notice names the day, not the time). */
+export function endOfWibDay(date: Date): Date {
+	const wib = date.getTime() + WIB_OFFSET_MS;
+	return new Date(wib - (((wib % DAY_MS) + DAY_MS) % DAY_MS) + DAY_MS - 1 - WIB_OFFSET_MS);
+}
+
 /** A renewal unpaid at `dueAt` keeps the app running until then. */
 export const graceEndsAt = (dueAt: Date, graceDays: number) => addDays(dueAt, graceDays);
 
