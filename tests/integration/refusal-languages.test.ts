@@ -60,8 +60,12 @@ describe('refusals in the request language', () => {
 	it('an admin field check: a plan with too little CPU', async () => {
 		// The input is checked before any plan is looked up.
 		const update = (api: Api) => api.admin.catalog.updatePlan({ id: randomUUID(), plan: { cpuMilli: 5 } });
-		expect((await refusedIn('id', update)).message).toBe('plan.cpuMilli: Paling sedikit 10 milicore');
-		expect((await refusedIn('en', update)).message).toBe('plan.cpuMilli: At least 10 millicores');
+		expect((await refusedIn('id', update)).message).toBe(
+			'plan.cpuMilli: Isi CPU dengan bilangan bulat milicore dari 10 sampai 64000'
+		);
+		expect((await refusedIn('en', update)).message).toBe(
+			'plan.cpuMilli: Enter the CPU as a whole number of millicores from 10 to 64000'
+		);
 	});
 
 	it('an account refusal: an administrator blocking their own account', async () => {

@@ -187,6 +187,42 @@ describe('what a plan offers', () => {
 	});
 });
 
+describe('numbers typed in the plan editor', () => {
+	// Each gets one sentence naming the field and its range whichever way it is wrong, not
+	// zod's "Too big: expected number to be <=1000000" (bandwidth said that) or "expected number, received NaN".
+	const numbers: [keyof typeof planFields.shape, number, number, string, string][] = [
+		['cpuMilli', 10, 64_000, 'Enter the CPU as a whole number of millicores', 'Isi CPU dengan bilangan bulat milicore'],
+		['memoryMb', 32, 262_144, 'Enter the memory as a whole number of MB', 'Isi memori dengan bilangan bulat MB'],
+		['storageGb', 1, 10_000, 'Enter the storage as a whole number of GB', 'Isi penyimpanan dengan bilangan bulat GB'],
+		['bandwidthGb', 0, 1_000_000, 'Enter the bandwidth as a whole number of GB', 'Isi bandwidth dengan bilangan bulat GB'],
+		['totalQuota', 0, 100_000, 'Enter a whole number of slots', 'Isi jumlah slot dengan bilangan bulat'],
+		['customDomainsAllowed', 0, 100, 'Enter a whole number of custom domains', 'Isi jumlah domain kustom dengan bilangan bulat'],
+		[
+			'backupRetention',
+			0,
+			1000,
+			'Enter a whole number of backups to keep',
+			'Isi jumlah cadangan yang disimpan dengan bilangan bulat'
+		],
+		['sortOrder', 0, 100_000, 'Enter the sort order as a whole number', 'Isi urutan dengan bilangan bulat']
+	];
+
+	it.each(numbers)('%s: accepts its range, and names it for anything else', async (field, min, max, english, indonesian) => {
+		const schema = planFields.shape[field];
+		expect(schema.safeParse(min).success).toBe(true);
+		expect(schema.safeParse(max).success).toBe(true);
+		for (const wrong of [min - 1, min + 0.5, max + 1, Number.NaN]) {
+			const [en, id] = await Promise.all(
+				(['en', 'id'] as const).map((locale) =>
+					inLocale(locale, async () => schema.safeParse(wrong).error?.issues.map((issue) => issue.message))
+				)
+			);
+			expect(en, `${field} ${wrong}`).toEqual([`${english} from ${min} to ${max}`]);
+			expect(id, `${field} ${wrong}`).toEqual([`${indonesian} dari ${min} sampai ${max}`]);
+		}
+	});
+});
+
 describe('manifest preview', () => {
 	const service = seedServices[0];
 

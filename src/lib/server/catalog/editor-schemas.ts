@@ -13,7 +13,7 @@ import {
 	type PlanType
 } from '$lib/statuses';
 import { promisesAField } from './plan-features';
-import { idSchema, reasonSchema, rupiahSchema } from '../validation';
+import { idSchema, reasonSchema, rupiahSchema, wholeNumberSchema } from '../validation';
 import { slugSchema } from './schemas';
 import { m } from '$lib/paraglide/messages';
 import { render, say, says, type Sentence } from '../sentences';
@@ -309,33 +309,20 @@ export const planFields = z.object({
 	name: text(says(m.srv2_enter_name), 60),
 	description: optionalText(300),
 	monthlyPrice: rupiahSchema.min(0, says(m.srv2_price_negative)),
-	cpuMilli: z.number().int(says(m.srv2_whole_millicores)).min(10, says(m.srv2_cpu_min)).max(64_000, says(m.srv2_cpu_max)),
-	memoryMb: z.number().int(says(m.srv2_whole_mb)).min(32, says(m.srv2_memory_min)).max(262_144, says(m.srv2_memory_max)),
-	storageGb: z.number().int(says(m.srv2_whole_gb)).min(1, says(m.srv2_storage_min)).max(10_000, says(m.srv2_storage_max)),
-	bandwidthGb: z.number().int(says(m.srv2_whole_gb)).min(0).max(1_000_000),
-	totalQuota: z
-		.number()
-		.int(says(m.srv2_whole_number))
-		.min(0, says(m.srv2_zero_or_more))
-		.max(100_000, says(m.srv2_at_most_slots, { max: 100_000 })),
+	cpuMilli: wholeNumberSchema(10, 64_000, says(m.txt12_cpu_range, { min: 10, max: 64_000 })),
+	memoryMb: wholeNumberSchema(32, 262_144, says(m.txt12_memory_range, { min: 32, max: 262_144 })),
+	storageGb: wholeNumberSchema(1, 10_000, says(m.txt12_storage_range, { min: 1, max: 10_000 })),
+	bandwidthGb: wholeNumberSchema(0, 1_000_000, says(m.txt12_bandwidth_range, { min: 0, max: 1_000_000 })),
+	// The same sentence as the slots page's (subscriptions/schemas.ts).
+	totalQuota: wholeNumberSchema(0, 100_000, says(m.txt11a_slots_range, { max: 100_000 })),
 	features: featureLines,
 	/** Left out: the database default (none) on a new plan, unchanged on an update. */
-	customDomainsAllowed: z
-		.number()
-		.int(says(m.srv2_whole_number))
-		.min(0, says(m.srv2_zero_or_more))
-		.max(100, says(m.srv2_at_most, { max: 100 }))
-		.optional(),
+	customDomainsAllowed: wholeNumberSchema(0, 100, says(m.txt12_domains_range, { min: 0, max: 100 })).optional(),
 	backupSchedule: z.enum(BACKUP_SCHEDULES, says(m.srv2_backup_schedule)).optional(),
-	backupRetention: z
-		.number()
-		.int(says(m.srv2_whole_number))
-		.min(0, says(m.srv2_zero_or_more))
-		.max(1000, says(m.srv2_at_most, { max: 1000 }))
-		.optional(),
+	backupRetention: wholeNumberSchema(0, 1000, says(m.txt12_backups_kept_range, { min: 0, max: 1000 })).optional(),
 	isPopular: z.boolean(),
 	isActive: z.boolean(),
-	sortOrder: z.number().int().min(0).max(100_000),
+	sortOrder: wholeNumberSchema(0, 100_000, says(m.txt12_sort_order_range, { min: 0, max: 100_000 })),
 	translations: translated(planTexts).optional()
 });
 
