@@ -1,12 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { register, topUp, uniqueEmail, visit } from './helpers';
+import { E2E_ADMIN } from '../../playwright.config';
+import { login, logout, register, topUp, uniqueEmail, visit } from './helpers';
 
 test('with too little credit a customer sees the shortfall and the way to top up', async ({ page }) => {
 	await register(page, 'Rina Wati', uniqueEmail());
 	await visit(page, '/catalog/ghost');
 	await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Subscribe to Ghost Basic' });
-	await expect(dialog.getByTestId('balance-after')).toHaveText('-Rp 59.000');
+	// What is missing, not a balance below zero.
+	await expect(dialog.getByTestId('short-by')).toHaveText('Rp 59.000');
+	await expect(dialog.getByTestId('balance-after')).toHaveCount(0);
+	await expect(dialog.getByTestId('subscribe-summary')).not.toContainText('-Rp');
 	await expect(dialog.getByTestId('shortfall')).toHaveText('You need Rp 59.000 more credit for this plan.');
 	const topUp = dialog.getByRole('link', { name: 'Top up Rp 59.000' });
 	// The top-up remembers the plan, so the payment page can bring the customer back to it.
@@ -85,4 +89,54 @@ test('with enough credit a customer subscribes to a paid plan and sees it in My 
 
 	await page.getByRole('link', { name: 'Wallet' }).first().click();
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 81.000');
+});
+
+// Miniflux's plans: no other browser test uses them.
+test('a sold-out plan offers its waitlist without a charge or a balance after, and says what joining means', async ({ page }) => {
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	await visit(page, '/admin/quota');
+	const premium = page.getByTestId('quota-row-miniflux-PREMIUM');
+	await premium.getByRole('button', { name: 'Change total' }).click();
+	await premium.getByLabel('Total slots for Premium').fill('0');
+	await premium.getByRole('button', { name: 'Save' }).click();
+	await expect(page.getByText('Saved: 0 slots available.')).toBeVisible();
+	await logout(page);
+
+	await register(page, 'Putri Ayu', uniqueEmail('waiting'));
+	await visit(page, '/catalog/miniflux');
+	await page.locator('[data-plan-type="PREMIUM"]').getByRole('button', { name: 'Sold out: join waitlist' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Miniflux Premium' });
+	await expect(dialog.getByText('This plan is sold out right now.')).toBeVisible();
+	await expect(dialog.getByTestId('waitlist-terms')).toHaveText(
+		'Joining is free: nothing is charged now. When a slot frees up, we tell the next person in line, in the order people joined. The slot is not reserved: the notice lapses after 24 hours.'
+	);
+	// The price it will cost, but no balance as if it were paid now, nor "Slots left 0".
+	const summary = dialog.getByTestId('subscribe-summary');
+	await expect(summary).toContainText('Rp 75.000');
+	await expect(summary).not.toContainText('Balance');
+	await expect(summary).not.toContainText('Slots left');
+	await expect(dialog.getByRole('button', { name: 'Confirm and pay' })).toHaveCount(0);
+	await dialog.getByRole('button', { name: 'Join the waitlist' }).click();
+	await expect(dialog.getByText('You are on the waitlist.')).toBeVisible();
+});
+
+// Gotify's plans: no other browser test uses them.
+test('an upgrade the credit does not cover says what is missing and how to top up, not a balance below zero', async ({
+	page
+}) => {
+	await register(page, 'Gilang Ramadhan', uniqueEmail('upgrader'));
+	await visit(page, '/catalog/gotify');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Confirm', exact: true }).click();
+	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
+	await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+	const dialog = page.getByRole('dialog', { name: 'Upgrade plan' });
+	await dialog.getByRole('radio', { name: /^Basic/ }).check();
+	const charge = dialog.getByTestId('upgrade-charge');
+	await expect(charge).toHaveText(/^Rp [\d.]+$/);
+	// With no credit, all of the charge is missing.
+	await expect(dialog.getByTestId('upgrade-short-by')).toHaveText((await charge.textContent())!);
+	await expect(dialog.getByTestId('upgrade-balance-after')).toHaveCount(0);
+	await expect(dialog.getByTestId('upgrade-quote')).not.toContainText('-Rp');
+	await expect(dialog.getByRole('link', { name: 'Top up' })).toHaveAttribute('href', /^\/wallet\?amount=\d+$/);
 });

@@ -85,8 +85,9 @@ describe('subscribe', () => {
 		expect(error.code).toBe('QUOTA_EXCEEDED');
 		expect(error.details.waitlist).toBe(true);
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(1_000_000);
+		// The dialog's quote: the waitlist charges nothing, so there is no balance after a purchase.
 		const quote = await api.subscriptions.quote({ planId: plan.id });
-		expect(quote.problem).toBe('QUOTA_EXCEEDED');
+		expect(quote).toMatchObject({ problem: 'QUOTA_EXCEEDED', slotsLeft: 0, balanceAfter: null, waitlistOfferHours: 24 });
 	});
 
 	it('refuses when credit is short, with the exact shortfall and a way to top up, and changes nothing', async () => {
@@ -98,6 +99,9 @@ describe('subscribe', () => {
 		expect(error.details.shortfall).toBe(plan.monthlyPrice - 30_000);
 		expect(error.details.topUpUrl).toBe('/wallet?amount=19000');
 		expect(error.message).toContain('Rp 19.000');
+		// The dialog's quote says what is missing, never a balance below zero.
+		const quote = await api.subscriptions.quote({ planId: plan.id });
+		expect(quote).toMatchObject({ problem: 'INSUFFICIENT_CREDIT', balance: 30_000, shortfall: 19_000, balanceAfter: null });
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(30_000);
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
 		expect(await runtime.db.select().from(subscriptions).where(eq(subscriptions.userId, user.id))).toEqual([]);
@@ -317,11 +321,18 @@ describe('upgrade', () => {
 		const { api, subscriptionId } = await subscribed('vaultwarden', 'BASIC', 60_000);
 		await markRunning(subscriptionId);
 		const premium = await planOf(runtime.db, 'vaultwarden', 'PREMIUM');
+		// The quote says what is missing, never a balance below zero.
+		const shortQuote = await api.subscriptions.upgradeQuote({ id: subscriptionId, planId: premium.id });
+		expect(shortQuote).toMatchObject({ allowed: false, code: 'INSUFFICIENT_CREDIT', balanceAfter: null });
+		expect(shortQuote.shortfall).toBe(shortQuote.charge - shortQuote.balance);
+		expect(shortQuote.shortfall).toBeGreaterThan(0);
 		const short = await rejection(api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id }));
 		expect(short.code).toBe('INSUFFICIENT_CREDIT');
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 
 		await runtime.db.update(servicePlans).set({ totalQuota: premium.usedQuota }).where(eq(servicePlans.id, premium.id));
+		const fullQuote = await api.subscriptions.upgradeQuote({ id: subscriptionId, planId: premium.id });
+		expect(fullQuote).toMatchObject({ allowed: false, code: 'QUOTA_EXCEEDED', balanceAfter: null });
 		const full = await rejection(api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id }));
 		expect(full.code).toBe('QUOTA_EXCEEDED');
 	});

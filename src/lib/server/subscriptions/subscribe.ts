@@ -12,7 +12,7 @@ import { asDate, asRupiah } from '../notifications/texts';
 import { applyBalanceChange, type BalanceChange } from '../wallet/ledger';
 import { availableSlots } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
-import { fulfilWaitlistPart } from '../waitlist/service';
+import { fulfilWaitlistPart, OFFER_HOURS } from '../waitlist/service';
 import type { Runtime } from '../runtime';
 import { addMonths } from './billing';
 import { takeSlot } from './quota';
@@ -39,9 +39,13 @@ export async function subscribeQuote(db: DbOrTx, userId: string, planId: string)
 		service: { id: service.id, slug: service.slug, name: service.name },
 		price: plan.monthlyPrice,
 		balance,
-		balanceAfter: balance - plan.monthlyPrice,
+		// Only what a purchase would leave: none when something stands in the way (never a
+		// negative balance when the credit falls short; the shortfall says what is missing).
+		balanceAfter: problem ? null : balance - plan.monthlyPrice,
 		slotsLeft,
 		shortfall,
+		// What joining the waitlist of a sold-out plan means: how long a freed slot's offer lasts.
+		waitlistOfferHours: OFFER_HOURS,
 		existingSubscriptionId: existing?.id ?? null,
 		problem
 	};

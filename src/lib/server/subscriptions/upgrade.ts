@@ -80,7 +80,8 @@ export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planI
 		periodEnd: subscription.endDate,
 		slotsLeft,
 		balance,
-		balanceAfter: balance - charge,
+		// Only what an upgrade that can go ahead leaves; never a negative balance.
+		balanceAfter: reason === null ? balance - charge : null,
 		shortfall: Math.max(0, charge - balance)
 	};
 }

@@ -246,9 +246,12 @@ export const subscribeQuoteSchema = z.object({
 	service: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
 	price: z.number(),
 	balance: z.number(),
-	balanceAfter: z.number(),
+	/** None when something stands in the way (a problem): nothing would be charged. */
+	balanceAfter: z.number().nullable(),
 	slotsLeft: z.number(),
 	shortfall: z.number(),
+	/** For a customer who joins the waitlist of a sold-out plan: how many hours the offer of a freed slot lasts. */
+	waitlistOfferHours: z.number(),
 	existingSubscriptionId: z.string().nullable(),
 	problem: z.enum(['DUPLICATE_SUBSCRIPTION', 'QUOTA_EXCEEDED', 'INSUFFICIENT_CREDIT']).nullable()
 });
@@ -266,7 +269,8 @@ export const upgradeQuoteSchema = z.object({
 	periodEnd: z.date(),
 	slotsLeft: z.number(),
 	balance: z.number(),
-	balanceAfter: z.number(),
+	/** None when the upgrade cannot go ahead. */
+	balanceAfter: z.number().nullable(),
 	shortfall: z.number()
 });
 
