@@ -69,6 +69,12 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await expect(dialog.getByTestId('grant-then')).toHaveText(
 		/^When the free months end, the subscription renews like any other at Rp \d{1,3}(\.\d{3})* a month from the customer's credit\./
 	);
+	// A refused number of months is told below it, not in a notice apart from it.
+	await dialog.getByLabel('Months').fill('40');
+	await dialog.getByRole('button', { name: 'Grant' }).click();
+	await expect(dialog.getByLabel('Months')).toHaveAccessibleDescription('Enter a whole number of months from 1 to 36');
+	await expect(dialog.getByRole('alert')).toHaveCount(0);
+	await dialog.getByLabel('Months').fill('2');
 	await dialog.getByRole('button', { name: 'Grant' }).click();
 	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
 	await expect(admin.getByText('Granted', { exact: true })).toBeVisible();

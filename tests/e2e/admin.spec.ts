@@ -19,11 +19,16 @@ test('an administrator suspends a subscription and changes a plan total', async 
 	const row = page.getByTestId('admin-subscription-row');
 	await expect(row).toHaveCount(1);
 	await expect(row).toContainText('Memos Free');
-	// A refused extension is told in its dialog, which stays open; then it goes through.
+	// A refused extension is told in its dialog, which stays open, below each input it names
+	// (not in a notice apart from them); then it goes through.
 	await row.getByRole('button', { name: 'Extend' }).click();
 	const extending = page.getByRole('dialog', { name: /^Extend Memos/ });
+	await extending.getByLabel('Days').fill('400');
 	await extending.getByRole('button', { name: 'Extend' }).click();
-	await expect(extending.getByRole('alert')).toBeVisible();
+	await expect(extending.getByLabel('Days')).toHaveAccessibleDescription('Enter a whole number of days from 1 to 366');
+	await expect(extending.getByLabel('Reason')).toHaveAccessibleDescription('Give a reason of at least 5 characters');
+	await expect(extending.getByRole('alert')).toHaveCount(0);
+	await extending.getByLabel('Days').fill('7');
 	await extending.getByLabel('Reason').fill('Outage compensation');
 	await extending.getByLabel('Reason').press('Enter');
 	await expect(page.getByText('Extended by 7 days.')).toBeVisible();
@@ -39,6 +44,13 @@ test('an administrator suspends a subscription and changes a plan total', async 
 	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Slots' }).click();
 	const premium = page.getByTestId('quota-row-gitea-PREMIUM');
 	await premium.getByRole('button', { name: 'Change total' }).click();
+	// A refused total is told below its input, not above the tables.
+	await premium.getByLabel('Total slots for Premium').fill('100001');
+	await premium.getByRole('button', { name: 'Save' }).click();
+	await expect(premium.getByLabel('Total slots for Premium')).toHaveAccessibleDescription(
+		'Enter a whole number of slots from 0 to 100000'
+	);
+	await expect(page.getByRole('alert')).toHaveCount(0);
 	await premium.getByLabel('Total slots for Premium').fill('12');
 	await premium.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByText('Saved: 12 slots available.')).toBeVisible();

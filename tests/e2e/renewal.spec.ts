@@ -47,9 +47,20 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	await admin.getByRole('button', { name: 'Advance the clock' }).click();
 	await confirm.getByRole('button', { name: 'Advance the clock' }).click();
 	await expect(admin.getByTestId('test-clock-result')).toContainText('past due', { timeout: 60_000 });
-	await expect(admin.getByTestId('billing-past-due').getByTestId('billing-row').filter({ hasText: 'Travel blog' })).toHaveCount(
-		1
+	const pastDue = admin.getByTestId('billing-past-due').getByTestId('billing-row').filter({ hasText: 'Travel blog' });
+	await expect(pastDue).toHaveCount(1);
+	// A refused grace extension is told in its dialog below each input it names, not in a notice
+	// apart from them (nor again on the page behind it).
+	await pastDue.getByRole('button', { name: 'Extend grace' }).click();
+	const grace = admin.getByRole('dialog', { name: /^Extend the grace period/ });
+	await grace.getByLabel('Days').fill('61');
+	await grace.getByRole('button', { name: 'Extend grace' }).click();
+	await expect(grace.getByLabel('Days')).toHaveAccessibleDescription('Enter a whole number of days from 1 to 60');
+	await expect(grace.getByLabel('Reason (shown to the customer)')).toHaveAccessibleDescription(
+		'Give a reason of at least 5 characters'
 	);
+	await expect(admin.getByRole('alert')).toHaveCount(0);
+	await grace.getByRole('button', { name: 'Cancel' }).click();
 	await staff.close();
 
 	// The customer still runs the app, and is told what is missing.
