@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import {
 	envEntryInput,
 	planCreateInput,
@@ -219,6 +220,30 @@ describe('numbers typed in the plan editor', () => {
 			);
 			expect(en, `${field} ${wrong}`).toEqual([`${english} from ${min} to ${max}`]);
 			expect(id, `${field} ${wrong}`).toEqual([`${indonesian} dari ${min} sampai ${max}`]);
+		}
+	});
+});
+
+describe('numbers typed in the service editor', () => {
+	const sentences = async (schema: z.ZodType, value: unknown) =>
+		Promise.all(
+			(['en', 'id'] as const).map((locale) =>
+				inLocale(locale, async () => schema.safeParse(value).error?.issues.map((issue) => issue.message))
+			)
+		);
+
+	it("name the run-as user and the sort order in a sentence, not zod's 'expected number, received NaN'", async () => {
+		const { runAsUser, sortOrder } = serviceFields.shape;
+		expect(await sentences(runAsUser, Number.NaN)).toEqual([
+			['Use a non-root user id (1 or more)'],
+			['Gunakan id pengguna selain root (1 atau lebih)']
+		]);
+		expect(runAsUser.safeParse(null).success).toBe(true);
+		for (const wrong of [-1, 0.5, 100_001, Number.NaN]) {
+			expect(await sentences(sortOrder, wrong), String(wrong)).toEqual([
+				['Enter the sort order as a whole number from 0 to 100000'],
+				['Isi urutan dengan bilangan bulat dari 0 sampai 100000']
+			]);
 		}
 	});
 });

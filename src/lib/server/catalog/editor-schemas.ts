@@ -197,7 +197,7 @@ export const serviceFields = z
 		dataMountPath: absolutePath(says(m.srv2_absolute_directory)),
 		podSecurityLevel: z.enum(['restricted', 'baseline'], says(m.srv2_pod_security)),
 		runAsUser: z
-			.number()
+			.number(says(m.srv2_user_id_min))
 			.int(says(m.srv2_whole_number))
 			.min(1, says(m.srv2_user_id_min))
 			.max(2_147_483_647, says(m.srv2_user_id_max))
@@ -238,7 +238,7 @@ export const serviceFields = z
 		tags: z.array(z.string().trim().min(1).max(30, says(m.srv2_tag_max))).max(20, says(m.srv2_at_most_tags, { max: 20 })),
 		isFeatured: z.boolean(),
 		isPublic: z.boolean(),
-		sortOrder: z.number().int().min(0).max(100_000).default(0),
+		sortOrder: wholeNumberSchema(0, 100_000, says(m.txt12_sort_order_range, { min: 0, max: 100_000 })).default(0),
 		translations: translated(serviceTexts).optional()
 	})
 	.superRefine((service, context) => {
