@@ -1,7 +1,7 @@
 // Money, dates and status labels as customers read them.
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import type { EnvironmentKind, Locale } from '$lib/statuses';
+import type { EnvironmentKind, GatewayReversal, Locale } from '$lib/statuses';
 
 const rupiahFormat = new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 });
 
@@ -141,6 +141,20 @@ const ENVIRONMENT_KIND_LABELS: Record<EnvironmentKind, Message> = {
 
 /** Where a setting of an app's plan gets its value, as the service page names it. */
 export const environmentKindLabel = (kind: EnvironmentKind, locale?: Locale) => ENVIRONMENT_KIND_LABELS[kind]({}, { locale });
+
+const REVERSAL_LABELS: Record<GatewayReversal, (inputs: { amount: string }, options: { locale?: Locale }) => string> = {
+	refund: m.txt13_reversal_refund,
+	partial_refund: m.txt13_reversal_partial_refund,
+	chargeback: m.txt13_reversal_chargeback,
+	partial_chargeback: m.txt13_reversal_partial_chargeback
+};
+
+/** "Dikembalikan sebagian: Rp 75.000" / "Partly refunded: Rp 75.000": what a gateway took back of a top-up. */
+export const reversalLabel = (reversal: { kind: GatewayReversal; amount: number | null }, locale?: Locale) =>
+	REVERSAL_LABELS[reversal.kind](
+		{ amount: reversal.amount === null ? m.txt13_reversal_amount_unknown({}, { locale }) : formatRupiah(reversal.amount) },
+		{ locale }
+	);
 
 export const paymentMethodLabel = (method: string | null | undefined, locale?: Locale) =>
 	method ? codeLabel('payment_method', method, locale) : '—';

@@ -34,6 +34,10 @@ export type BillingProfileKind = (typeof BILLING_PROFILE_KINDS)[number];
 /** The ledger entries that get a receipt (kwitansi): money in, and charges for apps. */
 export const RECEIPT_TRANSACTION_TYPES = ['TOP_UP', 'SUBSCRIPTION', 'UPGRADE'] as const;
 
+/** What a gateway may report of a top-up it had settled: money taken back, whole or in part. */
+export const GATEWAY_REVERSALS = ['refund', 'partial_refund', 'chargeback', 'partial_chargeback'] as const;
+export type GatewayReversal = (typeof GATEWAY_REVERSALS)[number];
+
 export const TRANSACTION_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED'] as const;
 
 export const PAYMENT_METHODS = [

@@ -1,5 +1,5 @@
 // An administrator works through a payment the gateway took money back from after it was
-// credited: a refused note keeps the dialog open.
+// credited: what it took back is shown, and a refused note keeps the dialog open.
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { E2E_ADMIN } from '../../playwright.config';
@@ -30,7 +30,7 @@ async function flagPartialRefund(transactionId: string, amount: number) {
 	}
 }
 
-test('a partly refunded top-up’s flag is resolved only with a note', async ({ page }) => {
+test('a partly refunded top-up shows the amount refunded, and its flag is resolved only with a note', async ({ page }) => {
 	const email = uniqueEmail('refunded');
 	await register(page, 'Refunded Customer', email);
 	await topUp(page, 'Rp 250.000');
@@ -43,9 +43,11 @@ test('a partly refunded top-up’s flag is resolved only with a note', async ({ 
 	const row = page.getByTestId('flagged-payment').filter({ hasText: email });
 	await expect(row).toContainText('Rp 250.000');
 	await expect(row).toContainText('The gateway reports a partial refund of this credited top-up.');
+	await expect(row.getByTestId('reversals')).toHaveText('Partly refunded: Rp 75.000');
 
 	await row.getByRole('button', { name: 'Resolve' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Resolve this flag?' });
+	await expect(dialog.getByTestId('reversals')).toHaveText('Partly refunded: Rp 75.000');
 	// Too short a note is refused under its field, the dialog open with what was typed.
 	await dialog.getByLabel('What was done').fill('ok');
 	await dialog.getByRole('button', { name: 'Resolve' }).click();
@@ -59,4 +61,5 @@ test('a partly refunded top-up’s flag is resolved only with a note', async ({ 
 	await expect(row).toBeHidden();
 	await visit(page, '/admin/wallet/flagged?resolved=1');
 	await expect(row).toContainText('Resolved: Debited Rp 75.000 by hand');
+	await expect(row.getByTestId('reversals')).toHaveText('Partly refunded: Rp 75.000');
 });

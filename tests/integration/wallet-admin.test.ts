@@ -171,13 +171,15 @@ describe('flagged payments', () => {
 			status: 'COMPLETED',
 			user: { email: user.email },
 			flagReason: expect.stringContaining('partial refund'),
+			// What the gateway took back, for the administrator's debit by hand.
+			reversals: [{ kind: 'partial_refund', amount: 20_000, at: expect.any(String) }],
 			flagResolvedAt: null
 		});
 		expect((await (await callerFor(runtime, user)).wallet.transaction({ id: transactionId })).underReview).toBe(true);
-		// An Indonesian administrator reads why in Indonesian, the gateway's own status word kept.
+		// An Indonesian administrator reads why in Indonesian.
 		const inIndonesian = await inLocale('id', 'http://127.0.0.1', () => api.admin.wallet.flagged());
 		expect(inIndonesian.find((item) => item.id === transactionId)?.flagReason).toBe(
-			'Gateway melaporkan partial refund atas top-up yang sudah dikreditkan ini.'
+			'Gateway melaporkan bahwa sebagian dana top-up yang sudah dikreditkan ini dikembalikan (refund sebagian).'
 		);
 
 		expect((await expectError(api.admin.wallet.resolveFlag({ id: transactionId, note: '' }), 'BAD_REQUEST')).message).toMatch(
@@ -210,10 +212,36 @@ describe('flagged payments', () => {
 		// The customer's id reads as the customer (admin/audit-names.ts).
 		expect(await auditIn('id')).toEqual({
 			userId: `${user.name} (${user.email})`,
-			flagReason: 'Gateway melaporkan partial refund atas top-up yang sudah dikreditkan ini.',
+			flagReason: 'Gateway melaporkan bahwa sebagian dana top-up yang sudah dikreditkan ini dikembalikan (refund sebagian).',
 			note: 'Debited Rp 20.000 by hand'
 		});
 		expect((await auditIn('en')).flagReason).toBe(english);
+	});
+
+	it('shows every refund and chargeback the gateway reported, with its amount; a late payment has none', async () => {
+		const user = await createUser(runtime);
+		const customer = await callerFor(runtime, user);
+		const { orderId, transactionId } = await customer.wallet.topUp({ amount: 80_000, method: 'E_WALLET', wallet: 'gopay' });
+		await runtime.simulator.settle(orderId);
+		await runtime.simulator.refund(orderId);
+		await runtime.simulator.chargeback(orderId, { amount: 30_000 });
+		const late = await customer.wallet.topUp({ amount: 45_000, method: 'E_WALLET', wallet: 'gopay' });
+		await customer.wallet.cancelTopUp({ id: late.transactionId });
+		await runtime.simulator.settle(late.orderId);
+
+		const flagged = await (await callerFor(runtime, admin)).admin.wallet.flagged();
+		expect(flagged.find((item) => item.id === transactionId)).toMatchObject({
+			flagReason: 'The gateway reports a partial chargeback of this credited top-up.',
+			reversals: [
+				{ kind: 'refund', amount: 80_000 },
+				{ kind: 'partial_chargeback', amount: 30_000 }
+			]
+		});
+		expect(flagged.find((item) => item.id === late.transactionId)).toMatchObject({
+			flagReason: expect.stringContaining('paid after'),
+			reversals: []
+		});
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(80_000);
 	});
 
 	it('keeps the admin overview working', async () => {

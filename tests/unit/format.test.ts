@@ -11,6 +11,7 @@ import {
 	formatSize,
 	environmentKindLabel,
 	healthLabel,
+	reversalLabel,
 	statusLabel,
 	statusTone
 } from '../../src/lib/format';
@@ -35,6 +36,18 @@ describe('an amount a gateway claims', () => {
 		expect(formatClaimedAmount('250000')).toBe('Rp 250.000');
 		expect(formatClaimedAmount('75000.50')).toBe('75000.50');
 		expect(formatClaimedAmount('1e5')).toBe('1e5');
+	});
+});
+
+describe('what a gateway took back of a top-up', () => {
+	it('says whether it was a refund or a chargeback, whole or partial, and how much, in either language', () => {
+		expect(reversalLabel({ kind: 'partial_refund', amount: 75_000 }, 'en')).toBe('Partly refunded: Rp 75.000');
+		expect(reversalLabel({ kind: 'partial_refund', amount: 75_000 }, 'id')).toBe('Dikembalikan sebagian: Rp 75.000');
+		expect(reversalLabel({ kind: 'refund', amount: 200_000 }, 'en')).toBe('Refunded in full: Rp 200.000');
+		expect(reversalLabel({ kind: 'chargeback', amount: 50_000 }, 'id')).toBe(
+			'Ditarik kembali (chargeback) seluruhnya: Rp 50.000'
+		);
+		expect(reversalLabel({ kind: 'partial_chargeback', amount: null }, 'en')).toBe('Partly charged back: amount not reported');
 	});
 });
 

@@ -11,13 +11,12 @@ import { notifyParts } from '../notifications/service';
 import { asRupiah } from '../notifications/texts';
 import { applyBalanceChange } from './ledger';
 import { afterCreditPart } from './credits';
-import { toTransactionDetail } from './views';
+import { toFlaggedPayment, toTransactionDetail } from './views';
 import type { AdminAction } from './proofs';
 import { formatRupiah } from '$lib/format';
 import { ledgerText } from './ledger-texts';
 import { m } from '$lib/paraglide/messages';
-import { say, sentenceLocale } from '../sentences';
-import { flagReasonFor } from './flag-reasons';
+import { say } from '../sentences';
 import { meta } from './metadata';
 
 export type Adjustment = {
@@ -133,14 +132,7 @@ export async function listFlaggedPayments(runtime: Runtime, options: { includeRe
 		.where(and(isNotNull(transactions.flaggedAt), options.includeResolved ? undefined : isNull(transactions.flagResolvedAt)))
 		.orderBy(desc(transactions.flaggedAt))
 		.limit(200);
-	return rows.map(({ transaction, user }) => ({
-		...toTransactionDetail(transaction),
-		flaggedAt: transaction.flaggedAt!,
-		flagReason: flagReasonFor(meta(transaction).flagText, transaction.flagReason, sentenceLocale()),
-		flagResolvedAt: transaction.flagResolvedAt,
-		adminNotes: transaction.adminNotes,
-		user
-	}));
+	return rows.map(({ transaction, user }) => toFlaggedPayment(transaction, user));
 }
 
 /** Marks a flag as dealt with; the balance is not touched (adjust it separately if needed). */

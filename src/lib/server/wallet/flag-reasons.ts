@@ -1,11 +1,12 @@
 // Why a top-up was flagged for an administrator (money moved after it was settled, or the
 // gateway reported another amount), stored as a message key (metadata.flagText) so the admin
 // panel reads it in the administrator's language. transactions.flag_reason keeps the English:
-// flags raised before keys show it as it is, and the audit log quotes it. The gateway's own
-// status word (refund, chargeback, …) and the amount it reported stay as it sent them.
+// flags raised before keys show it as it is, and the audit log quotes it. A refund or
+// chargeback reads as a sentence of its own in each language; any other status word, and an
+// amount the gateway reported, stay as it sent them.
 import { formatRupiah } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import type { Locale } from '$lib/statuses';
+import type { GatewayReversal, Locale } from '$lib/statuses';
 
 type Texts = {
 	/** A refund or chargeback, whole or partial, of a credited top-up. */
@@ -22,12 +23,22 @@ export type FlagReason = { [K in keyof Texts]: { key: K; params: Texts[K] } }[ke
 
 export const flagReason = <K extends keyof Texts>(key: K, params: Texts[K]) => ({ key, params }) as FlagReason;
 
+const REVERSED: Record<GatewayReversal, (inputs: Record<string, never>, options: { locale: Locale }) => string> = {
+	refund: m.txt13_flag_refund,
+	partial_refund: m.txt13_flag_partial_refund,
+	chargeback: m.txt13_flag_chargeback,
+	partial_chargeback: m.txt13_flag_partial_chargeback
+};
+
 /** The reason's sentence in a language; null for a key this version does not know. */
 export function renderFlagReason(reason: FlagReason, locale: Locale): string | null {
 	const options = { locale };
 	switch (reason.key) {
-		case 'reversed':
-			return m.txt7_flag_reversed({ status: reason.params.status.replace('_', ' ') }, options);
+		case 'reversed': {
+			const { status } = reason.params;
+			if (Object.hasOwn(REVERSED, status)) return REVERSED[status as GatewayReversal]({}, options);
+			return m.txt7_flag_reversed({ status: status.replace('_', ' ') }, options);
+		}
 		case 'unexpected_status':
 			return m.txt7_flag_unexpected_status(reason.params, options);
 		case 'paid_after_close':

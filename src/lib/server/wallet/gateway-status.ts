@@ -17,6 +17,7 @@ import { nextTopUpStep, type TopUpStep } from './topup-rules';
 import { topUpReasons, type TopUpReason } from './topup-reasons';
 import { flagReason, flagReasonEnglish, type FlagReason } from './flag-reasons';
 import { topUpsSettled } from '../metrics';
+import { GATEWAY_REVERSALS } from '$lib/statuses';
 
 export type StatusOutcome =
 	| 'credited'
@@ -177,7 +178,7 @@ async function failTopUp(tx: Tx, row: Transaction, reason: TopUpReason, status: 
 
 /** A refund or chargeback of a credited top-up: recorded and flagged for an administrator. */
 async function flagReversal(tx: Tx, row: Transaction, reason: FlagReason, status: GatewayStatus, gateway: GatewaySnapshot) {
-	const reversal = ['refund', 'partial_refund', 'chargeback', 'partial_chargeback'].includes(status.transactionStatus);
+	const reversal = (GATEWAY_REVERSALS as readonly string[]).includes(status.transactionStatus);
 	const refundAmount = parseGrossAmount((status.raw as { refund_amount?: unknown }).refund_amount);
 	const reversals = [
 		...(meta(row).reversals ?? []),

@@ -3,12 +3,13 @@
 // the schemas beside each view with `.output()`, which also strips any field it did not list.
 import { z } from 'zod';
 import type { Transaction } from '../db/schema';
-import { PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
+import { GATEWAY_REVERSALS, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '$lib/statuses';
 import { hasReceipt, receiptPath } from '$lib/receipts';
 import { meta } from './metadata';
 import { renderLedgerText } from './ledger-texts';
 import { topUpReasons } from './topup-reasons';
 import { sentenceLocale } from '../sentences';
+import { flagReasonFor } from './flag-reasons';
 
 /** How a closed transaction ended, as a customer tells them apart (all are FAILED in the ledger). */
 export const DISPLAY_STATUSES = [...TRANSACTION_STATUSES, 'EXPIRED', 'REJECTED'] as const;
@@ -174,7 +175,31 @@ export const pendingProofSchema = transactionDetailSchema.extend({ user: custome
 export const flaggedPaymentSchema = transactionDetailSchema.extend({
 	flaggedAt: z.date(),
 	flagReason: nullableText,
+	/**
+	 * Each refund or chargeback the gateway reported, oldest first, with the amount it said it
+	 * took back (null when it did not say): what an administrator may have to debit by hand.
+	 */
+	reversals: z.array(z.object({ kind: z.enum(GATEWAY_REVERSALS), amount: z.number().nullable(), at: z.string() })),
 	flagResolvedAt: z.date().nullable(),
 	adminNotes: nullableText,
 	user: customerRefSchema
 });
+export type FlaggedPayment = z.infer<typeof flaggedPaymentSchema>;
+
+const isReversal = (status: string): status is FlaggedPayment['reversals'][number]['kind'] =>
+	(GATEWAY_REVERSALS as readonly string[]).includes(status);
+
+export function toFlaggedPayment(row: Transaction, user: z.infer<typeof customerRefSchema>): FlaggedPayment {
+	const metadata = meta(row);
+	return {
+		...toTransactionDetail(row),
+		flaggedAt: row.flaggedAt!,
+		flagReason: flagReasonFor(metadata.flagText, row.flagReason, sentenceLocale()),
+		reversals: (metadata.reversals ?? []).flatMap(({ status, amount, at }) =>
+			isReversal(status) ? [{ kind: status, amount, at }] : []
+		),
+		flagResolvedAt: row.flagResolvedAt,
+		adminNotes: row.adminNotes,
+		user
+	};
+}
