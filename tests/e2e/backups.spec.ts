@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect, request, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
 import { scaled } from '../support/timeouts';
 import { register, uniqueEmail, visit } from './helpers';
 
@@ -55,4 +56,44 @@ test('an owner restores a backup after confirming, follows its progress to the e
 	const keep = page.getByRole('dialog', { name: 'Keep the restored data?' });
 	await keep.getByRole('button', { name: 'Keep restored data' }).click();
 	await expect(status).toContainText('The restored data was kept');
+});
+
+test('a suspended app’s backups cannot be taken or restored, and the page says it must be reactivated first', async ({
+	page,
+	baseURL
+}) => {
+	await register(page, 'Dewi Lestari', uniqueEmail('suspended-backups'));
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	await page
+		.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' })
+		.getByRole('button', { name: 'Confirm', exact: true })
+		.click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	const subscriptionId = new URL(page.url()).pathname.split('/').pop()!;
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
+	const section = page.getByRole('region', { name: 'Backups' });
+	await section.getByRole('button', { name: 'Back up now' }).click();
+	await expect(section.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
+	await expect(section.getByTestId('backups-suspended')).toHaveCount(0);
+
+	const admin = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
+	expect((await admin.post('/api/trpc/auth.login', { data: { json: E2E_ADMIN } })).ok()).toBe(true);
+	const suspended = await admin.post('/api/trpc/admin.subscriptions.suspend', {
+		data: { json: { id: subscriptionId, reason: 'Checking a payment' } }
+	});
+	expect(suspended.ok(), await suspended.text()).toBe(true);
+	await admin.dispose();
+
+	await expect(page.getByTestId('instance-status')).toHaveText('Suspended', { timeout: scaled(30_000) });
+	await visit(page, page.url());
+	await expect(section.getByTestId('backups-suspended')).toHaveText(
+		'The app is suspended: it can be backed up or restored once its subscription is reactivated.'
+	);
+	await expect(section.getByRole('button', { name: 'Back up now' })).toBeDisabled();
+	await expect(section.getByTestId('backup').getByRole('button', { name: 'Restore' })).toBeDisabled();
+	await expect(
+		page.getByRole('group', { name: 'App controls' }).getByRole('button', { name: 'Start', exact: true })
+	).toBeDisabled();
 });

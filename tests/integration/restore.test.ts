@@ -21,7 +21,7 @@ import { moveBillingClock } from '../../src/lib/server/clock';
 import { instanceNames, volumeClaimNames } from '../../src/lib/server/kube/names';
 import { runRestore } from '../../src/lib/server/provisioning/restore';
 import { sweepBackups, takeBackup } from '../../src/lib/server/provisioning/backups';
-import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { callerFor, createUser, newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { planOf } from '../support/fixtures';
 import { rejection } from '../support/errors';
 import { expectInvariants } from '../support/invariants';
@@ -283,6 +283,34 @@ describe('restore from a backup', () => {
 			runtime.emulator!.configure({ snapshotReadyMs: 50 });
 		}
 		await waitForInstance(runtime, instance.id, (changed) => changed.status === 'RUNNING', 'RUNNING');
+	});
+
+	it('is refused for a suspended app, as a backup is, saying it must be reactivated first', async () => {
+		const { api, instance } = await runningApp();
+		const backup = await backupWith(api, instance, 'old', 'new');
+		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+		await admin.admin.subscriptions.suspend({ id: instance.subscriptionId, reason: 'Checking a payment' });
+		const expectRefused = async () => {
+			expect((await api.backups.list({ instanceId: instance.id })).suspended).toBe(true);
+			for (const refused of [
+				await rejection(api.backups.restore({ backupId: backup.id })),
+				await rejection(api.backups.create({ instanceId: instance.id }))
+			]) {
+				expect(refused.code).toBe('INVALID_STATE');
+				expect(refused.message).toBe(
+					'The app is suspended: it can be backed up or restored once its subscription is reactivated.'
+				);
+			}
+		};
+		// From the moment the subscription is suspended, and once the app is scaled down.
+		await expectRefused();
+		await waitForInstance(runtime, instance.id, (changed) => changed.status === 'SUSPENDED', 'SUSPENDED');
+		await expectRefused();
+		expect(await runtime.db.select().from(restores).where(eq(restores.instanceId, instance.id))).toEqual([]);
+
+		await admin.admin.subscriptions.resume({ id: instance.subscriptionId });
+		await waitForInstance(runtime, instance.id, (changed) => changed.status === 'RUNNING', 'RUNNING');
+		expect((await api.backups.list({ instanceId: instance.id })).suspended).toBe(false);
 	});
 });
 

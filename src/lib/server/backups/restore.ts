@@ -67,6 +67,10 @@ async function lockSettledInstance(tx: Tx, instanceId: string) {
 	if (subscription?.status === 'PENDING_UPGRADE') {
 		throw invalidState(say(m.rst2_app_upgrading));
 	}
+	// Waiting does not help a suspended app (rst2_app_busy says to wait): paying does.
+	if (subscription?.status === 'SUSPENDED' || instance.status === 'SUSPENDED') {
+		throw invalidState(say(m.txt13_backups_suspended));
+	}
 	if (!SETTLED.includes(instance.status)) {
 		throw invalidState(say(m.rst2_app_busy));
 	}

@@ -86,9 +86,23 @@ const BACKED_UP: ServiceInstance['status'][] = ['RUNNING', 'STOPPED', 'STARTING'
 const hasVolume = (instance: ServiceInstance) =>
 	BACKED_UP.includes(instance.status) && (instance.status !== 'ERROR' || instance.publicUrl !== null);
 
+/**
+ * Whether the app or its subscription is suspended (the app is scaled to zero, or about to be):
+ * nothing is backed up or restored until the subscription is reactivated.
+ */
+async function isSuspended(db: DbOrTx, instance: Pick<ServiceInstance, 'status' | 'subscriptionId'>) {
+	if (instance.status === 'SUSPENDED') return true;
+	const [subscription] = await db
+		.select({ status: subscriptions.status })
+		.from(subscriptions)
+		.where(eq(subscriptions.id, instance.subscriptionId));
+	return subscription?.status === 'SUSPENDED';
+}
+
 /** The owner's "Back up now": one at a time per app, on a cluster that can take snapshots. */
 export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
 	if (!(await backupsAvailable(runtime))) throw invalidState(say(m.rst2_backups_unavailable));
+	if (await isSuspended(runtime.db, instance)) throw invalidState(say(m.txt13_backups_suspended));
 	if (!hasVolume(instance)) throw invalidState(say(m.rst2_cannot_back_up_now));
 	const backup = await runtime.db.transaction(async (tx) => {
 		const [pending] = await tx
@@ -104,8 +118,9 @@ export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
 
 /** The instance's backups, newest first (deleted ones left out), and whether backups work here. */
 export async function listBackups(runtime: Runtime, instance: ServiceInstance) {
-	const [available, plan, restore, rows] = await Promise.all([
+	const [available, suspended, plan, restore, rows] = await Promise.all([
 		backupsAvailable(runtime),
+		isSuspended(runtime.db, instance),
 		backupPlan(runtime.db, instance),
 		latestRestore(runtime.db, instance.id),
 		runtime.db
@@ -114,7 +129,7 @@ export async function listBackups(runtime: Runtime, instance: ServiceInstance) {
 			.where(and(eq(backups.instanceId, instance.id), inArray(backups.status, ['PENDING', 'READY', 'FAILED'])))
 			.orderBy(desc(backups.createdAt))
 	]);
-	return { available, schedule: plan.schedule, retention: plan.retention, backups: rows.map(toBackupView), restore };
+	return { available, suspended, schedule: plan.schedule, retention: plan.retention, backups: rows.map(toBackupView), restore };
 }
 
 /** The app's newest restore (what the page shows: its progress, or the keep/undo choice). */

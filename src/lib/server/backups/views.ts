@@ -59,6 +59,8 @@ export function toRestoreView(restore: Restore): RestoreView {
 export const backupListSchema = z.object({
 	/** False on a cluster without the snapshot API: nothing can be backed up there. */
 	available: z.boolean(),
+	/** The app is suspended: it cannot be backed up or restored until it is reactivated. */
+	suspended: z.boolean(),
 	schedule: z.enum(BACKUP_SCHEDULES),
 	retention: z.number(),
 	backups: z.array(backupViewSchema),
