@@ -137,7 +137,16 @@ describe('custom domains', () => {
 		const { instanceId } = await other.api.subscriptions.subscribe({ planId: plan.id });
 		const claimed = await rejection(other.api.domains.add({ instanceId, hostname: 'CLAIMED.tokoku-test.co.id' }));
 		expect(claimed.code).toBe('CONFLICT');
-		expect(claimed.message).toContain('already claimed');
+		// They cannot remove another account's claim: they are told what they can do.
+		expect(claimed.message).toBe(
+			'hostname: Another MinisPod account has claimed this domain. If it is yours, contact MinisPod support; a claim that is never verified is released when its 72-hour DNS check gives up.'
+		);
+		// The owner's other app: they can remove it from the first.
+		const second = await api.subscriptions.subscribe({ planId: plan.id });
+		const ownClaim = await rejection(api.domains.add({ instanceId: second.instanceId, hostname: 'claimed.tokoku-test.co.id' }));
+		expect(ownClaim.code).toBe('CONFLICT');
+		expect(ownClaim.message).toBe('hostname: This domain is already claimed on MinisPod. Remove it there first.');
+		await api.subscriptions.cancel({ id: second.subscriptionId, when: 'now' });
 
 		const own = await rejection(other.api.domains.add({ instanceId, hostname: `x.${runtime.config.kube.baseDomain}` }));
 		expect(own.code).toBe('BAD_REQUEST');

@@ -78,7 +78,24 @@ const isClaimConflict = (error: unknown) => {
 	return cause.code === '23505' && cause.constraint === 'custom_domains_live_hostname_unique';
 };
 
-const claimedElsewhere = () => new AppError('CONFLICT', say(m.srv2_domain_claimed), { field: 'hostname' });
+/**
+ * The name is another live domain's. On another of the customer's own apps they can remove it
+ * there; another account's claim they cannot touch: it is freed when that account removes it,
+ * or, never verified, when its DNS check gives up (CHECK_WINDOW_MS, counted again after a
+ * suspension).
+ */
+const claimedElsewhere = (claim: { userId: string } | undefined, userId: string) =>
+	new AppError('CONFLICT', say(claim?.userId === userId ? m.srv2_domain_claimed : m.txt13_domain_claimed_by_other), {
+		field: 'hostname'
+	});
+
+const liveClaim = async (db: DbOrTx, hostname: string) =>
+	(
+		await db
+			.select({ userId: customDomains.userId })
+			.from(customDomains)
+			.where(and(eq(customDomains.hostname, hostname), ne(customDomains.status, 'FAILED')))
+	)[0];
 
 /** Adds a domain to the instance and sends its first DNS check at once. */
 export async function addDomain(runtime: Runtime, instance: ServiceInstance, input: { hostname: string }) {
@@ -100,11 +117,8 @@ export async function addDomain(runtime: Runtime, instance: ServiceInstance, inp
 			if (live.some((row) => row.hostname === hostname)) throw badRequest('hostname', say(m.srv2_domain_already_on_app));
 			const allowed = await domainAllowance(tx, current);
 			if (live.length >= allowed) throw overAllowance(allowed, current.subscriptionId);
-			const [taken] = await tx
-				.select({ id: customDomains.id })
-				.from(customDomains)
-				.where(and(eq(customDomains.hostname, hostname), ne(customDomains.status, 'FAILED')));
-			if (taken) throw claimedElsewhere();
+			const taken = await liveClaim(tx, hostname);
+			if (taken) throw claimedElsewhere(taken, current.userId);
 			const [row] = await tx
 				.insert(customDomains)
 				.values({
@@ -121,7 +135,7 @@ export async function addDomain(runtime: Runtime, instance: ServiceInstance, inp
 		return toCustomDomainView(domain, domainTarget(runtime, instance));
 	} catch (error) {
 		// Two customers adding the same name at once: the unique index lets one through.
-		if (isClaimConflict(error)) throw claimedElsewhere();
+		if (isClaimConflict(error)) throw claimedElsewhere(await liveClaim(runtime.db, hostname), instance.userId);
 		throw error;
 	}
 }
