@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { scaled } from '../support/timeouts';
 import { register, topUp, uniqueEmail, visit } from './helpers';
@@ -56,4 +57,27 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 		.click();
 	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
 	await expect(page.getByRole('textbox', { name: 'Domain' })).toBeEnabled();
+
+	// An international name reads as written, its ASCII form beside it and in the records to type.
+	const international = `blog.bücher-${shop}.de`;
+	const ascii = domainToASCII(international);
+	expect(ascii).toMatch(/^blog\.xn--/);
+	await page.getByRole('textbox', { name: 'Domain' }).fill(international);
+	await page.getByRole('button', { name: 'Add domain' }).click();
+	await page
+		.getByRole('dialog', { name: `Add ${international}?` })
+		.getByRole('button', { name: 'Add domain' })
+		.click();
+	await expect(domain.getByRole('heading')).toContainText(international);
+	await expect(domain.getByTestId('domain-ascii')).toHaveText(ascii);
+	await expect(records.nth(0)).toContainText(`_minispod-challenge.${ascii}`);
+	await expect(records.nth(0).getByTestId('record-unicode-name')).toHaveText(`_minispod-challenge.${international}`);
+	await expect(records.nth(1)).toContainText(ascii);
+	await expect(records.nth(1).getByTestId('record-unicode-name')).toHaveText(international);
+	await domain.getByRole('button', { name: 'Remove' }).click();
+	await page
+		.getByRole('dialog', { name: `Remove ${international}?` })
+		.getByRole('button', { name: 'Remove domain' })
+		.click();
+	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
 });

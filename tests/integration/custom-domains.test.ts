@@ -128,6 +128,19 @@ describe('custom domains', () => {
 		await api.domains.remove({ id: domain.id });
 	});
 
+	it('shows an international name as a person writes it, beside the ASCII form its records are typed in', async () => {
+		const { api, instance } = app;
+		const domain = await api.domains.add({ instanceId: instance.id, hostname: 'Blog.Bücher-Test.de' });
+		expect(domain).toMatchObject({ hostname: 'blog.xn--bcher-test-9db.de', unicodeHostname: 'blog.bücher-test.de' });
+		expect(domain.records.map(({ name, unicodeName }) => ({ name, unicodeName }))).toEqual([
+			{ name: '_minispod-challenge.blog.xn--bcher-test-9db.de', unicodeName: '_minispod-challenge.blog.bücher-test.de' },
+			{ name: 'blog.xn--bcher-test-9db.de', unicodeName: 'blog.bücher-test.de' }
+		]);
+		const [listed] = (await api.domains.list({ instanceId: instance.id })).domains;
+		expect(listed.unicodeHostname).toBe('blog.bücher-test.de');
+		await api.domains.remove({ id: domain.id });
+	});
+
 	it('refuses a domain another customer has claimed, MinisPod’s own names and more than the plan allows', async () => {
 		const { api, instance } = app;
 		await api.domains.add({ instanceId: instance.id, hostname: 'claimed.tokoku-test.co.id' });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { domainsOverAllowance, isApexDomain, normalizeHostname, requiredRecords } from '../../../src/lib/server/domains/rules';
+import {
+	domainsOverAllowance,
+	isApexDomain,
+	normalizeHostname,
+	requiredRecords,
+	unicodeHostname
+} from '../../../src/lib/server/domains/rules';
 import { planPromiseLines, promisesAField } from '../../../src/lib/server/catalog/plan-features';
 import { seedServices } from '../../../src/lib/server/seed/catalog';
 import { INDONESIAN } from '../../../src/lib/server/seed/indonesian';
@@ -11,8 +17,13 @@ describe('normalizeHostname', () => {
 		expect(normalizeHostname(' Shop.Example.CO.ID. ', BASE)).toEqual({ ok: true, hostname: 'shop.example.co.id' });
 	});
 
-	it('turns an internationalised name into its punycode form', () => {
+	it('turns an internationalised name into its punycode form, and back for people to read', () => {
 		expect(normalizeHostname('toko.bücher.de', BASE)).toEqual({ ok: true, hostname: 'toko.xn--bcher-kva.de' });
+		expect(unicodeHostname('toko.xn--bcher-kva.de')).toBe('toko.bücher.de');
+		expect(unicodeHostname('_minispod-challenge.toko.xn--bcher-kva.de')).toBe('_minispod-challenge.toko.bücher.de');
+		// Nothing to show beside an ASCII name, or a label that is not valid punycode.
+		expect(unicodeHostname('shop.example.co.id')).toBeNull();
+		expect(unicodeHostname('xn--zz-bad.de')).toBeNull();
 	});
 
 	it.each([

@@ -1,6 +1,6 @@
 // Custom domain rules that need no I/O: what counts as a hostname a customer may claim, the
 // DNS records that prove and point it, and how long MinisPod keeps looking for them.
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { isIP } from 'node:net';
 import { m } from '$lib/paraglide/messages';
 import { say, type Sentence } from '../sentences';
@@ -86,6 +86,15 @@ export function isApexDomain(hostname: string): boolean {
 	const labels = hostname.split('.');
 	if (labels.length === 2) return true;
 	return labels.length === 3 && SECOND_LEVEL_SUFFIXES.has(labels.slice(1).join('.'));
+}
+
+/**
+ * How a person writes an internationalised name (`blog.bücher.de` for the stored
+ * `blog.xn--bcher-kva.de`); null when that is the ASCII name itself, or it does not decode.
+ */
+export function unicodeHostname(ascii: string): string | null {
+	const unicode = domainToUnicode(ascii);
+	return unicode && unicode !== ascii ? unicode : null;
 }
 
 export type DnsRecord = { type: 'TXT' | 'CNAME' | 'A'; name: string; value: string; purpose: string };

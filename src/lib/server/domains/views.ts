@@ -3,13 +3,16 @@
 import { z } from 'zod';
 import { CUSTOM_DOMAIN_STATUSES } from '$lib/statuses';
 import type { CustomDomain } from '../db/schema';
-import { requiredRecords } from './rules';
+import { requiredRecords, unicodeHostname } from './rules';
 import { domainReasonFor } from './reasons';
 import { sentenceLocale } from '../sentences';
 
 export const dnsRecordSchema = z.object({
 	type: z.enum(['TXT', 'CNAME', 'A']),
+	/** As it must be typed at the DNS provider (ASCII, punycode for an international name). */
 	name: z.string(),
+	/** The same name as a person writes it, when it has international letters. */
+	unicodeName: z.string().nullable(),
 	value: z.string(),
 	purpose: z.string()
 });
@@ -17,7 +20,10 @@ export const dnsRecordSchema = z.object({
 export const customDomainViewSchema = z.object({
 	id: z.string(),
 	instanceId: z.string(),
+	/** The name in ASCII, as DNS and certificates carry it (`blog.xn--bcher-kva.de`). */
 	hostname: z.string(),
+	/** The name as a person writes it (`blog.bücher.de`), when it differs from `hostname`. */
+	unicodeHostname: z.string().nullable(),
 	status: z.enum(CUSTOM_DOMAIN_STATUSES),
 	statusReason: z.string().nullable(),
 	records: z.array(dnsRecordSchema),
@@ -46,9 +52,10 @@ export function toCustomDomainView(domain: CustomDomain, target: DomainTarget): 
 		id: domain.id,
 		instanceId: domain.instanceId,
 		hostname: domain.hostname,
+		unicodeHostname: unicodeHostname(domain.hostname),
 		status: domain.status,
 		statusReason: domainReasonFor(domain, sentenceLocale()),
-		records: requiredRecords(domain, target),
+		records: requiredRecords(domain, target).map((record) => ({ ...record, unicodeName: unicodeHostname(record.name) })),
 		checkAttempts: domain.checkAttempts,
 		lastCheckedAt: domain.lastCheckedAt,
 		checkUntil: domain.checkUntil,
