@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { accountTokens, mailOutbox, sessions, users } from '../../src/lib/server/db/schema';
 import { createCaller } from '../../src/lib/server/router';
-import { confirmEmail, resetPassword } from '../../src/lib/server/auth/account';
+import { confirmEmail, passwordResetLinkUsable, resetPassword } from '../../src/lib/server/auth/account';
 import { sessionIdFromToken } from '../../src/lib/server/auth/sessions';
 import { deleteExpiredAccountTokens, issueAccountToken } from '../../src/lib/server/auth/account-tokens';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -82,6 +82,26 @@ describe('password reset', () => {
 		);
 		const again = await rejection(anonymous(address).auth.resetPassword({ token, password: 'yet another passphrase' }));
 		expect(again.message).toMatch(/^token: This link is invalid, has expired or was already used/);
+	});
+
+	it('checks a link without using it, telling nothing more than holding it proves', async () => {
+		const address = '198.51.100.32';
+		const user = await createUser(runtime, { email: 'reset-check@example.com' });
+		await anonymous(address).auth.requestPasswordReset({ email: user.email });
+		const replaced = await linkToken(user.email, 'password-reset');
+		await anonymous(address).auth.requestPasswordReset({ email: user.email });
+		const token = await linkToken(user.email, 'password-reset');
+		const usable = (link: string) => anonymous(address).auth.resetLinkUsable({ token: link });
+
+		expect(await usable(token)).toEqual({ usable: true });
+		expect(await usable(token)).toEqual({ usable: true });
+		// A replaced link, one that never was and one past its hour read alike.
+		expect(await usable(replaced)).toEqual({ usable: false });
+		expect(await usable('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')).toEqual({ usable: false });
+		expect(await passwordResetLinkUsable(runtime.db, token, new Date(Date.now() + HOUR_MS + 1000))).toEqual({ usable: false });
+		// Checking did not use it: the reset goes through, and then the link is dead.
+		await anonymous(address).auth.resetPassword({ token, password: 'a brand new passphrase' });
+		expect(await usable(token)).toEqual({ usable: false });
 	});
 
 	it('refuses a link after an hour, by the clock the service is given', async () => {

@@ -108,6 +108,7 @@ const fixtures: Record<string, Fixture> = {
 	'auth.confirmEmail': { input: () => ({ token: 'a'.repeat(32) }), other: 'own', access: 'public' },
 	'auth.resendVerification': { input: () => undefined, other: 'own' },
 	'auth.requestPasswordReset': { input: () => ({ email: 'nobody@example.com' }), other: 'own', access: 'public' },
+	'auth.resetLinkUsable': { input: () => ({ token: 'a'.repeat(32) }), other: 'own', access: 'public' },
 	'auth.resetPassword': {
 		input: () => ({ token: 'a'.repeat(32), password: 'a new long passphrase' }),
 		other: 'own',

@@ -146,6 +146,21 @@ export async function requestPasswordReset(db: Db, email: string, now = new Date
 }
 
 /**
+ * Whether a reset link still works (unused, unexpired, not replaced by a newer one), without
+ * using it, so its page can say a dead link is dead before a password is typed. It tells
+ * nothing of the account: only what holding the link already proves.
+ */
+export async function passwordResetLinkUsable(db: DbOrTx, token: string, now = new Date()) {
+	try {
+		await peekAccountToken(db, token, ['PASSWORD_RESET'], now);
+		return { usable: true };
+	} catch (error) {
+		if (error instanceof AppError && error.field === 'token') return { usable: false };
+		throw error;
+	}
+}
+
+/**
  * Sets a new password from a reset link (once, within the hour): every session of the
  * account but the caller's ends, the login lock on the account is lifted, and, since the
  * link reached the mailbox, the address counts as verified.

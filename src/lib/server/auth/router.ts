@@ -11,6 +11,7 @@ import {
 	loginInput,
 	registerInput,
 	requestPasswordResetInput,
+	resetLinkInput,
 	resetPasswordInput
 } from './schemas';
 import { changePassword, endOtherSessions, listSessions, login, setAccountLocale, startSession } from './service';
@@ -19,6 +20,7 @@ import {
 	confirmEmail,
 	register,
 	requestEmailChange,
+	passwordResetLinkUsable,
 	requestPasswordReset,
 	resendVerification,
 	resetPassword
@@ -85,6 +87,12 @@ export const authRouter = router({
 			await consumeLimits(ctx.runtime.db, checksFor('passwordReset', { address: clientAddressKey(ctx), account }));
 			return requestPasswordReset(ctx.runtime.db, account);
 		}),
+
+	/** Whether a reset link still works, without using it (its page, before a password is typed). */
+	resetLinkUsable: publicProcedure
+		.input(resetLinkInput)
+		.output(z.object({ usable: z.boolean() }))
+		.query(({ ctx, input }) => passwordResetLinkUsable(ctx.runtime.db, input.token)),
 
 	/** A new password from a reset link: every other session of the account ends. */
 	resetPassword: publicProcedure

@@ -40,3 +40,4 @@ export const resetPasswordInput = z.object({
 	password: z.string().min(8, says(m.srv_password_min)).max(200)
 });
 export const confirmEmailInput = z.object({ token: tokenSchema });
+export const resetLinkInput = z.object({ token: tokenSchema });
