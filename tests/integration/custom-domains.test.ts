@@ -138,7 +138,18 @@ describe('custom domains', () => {
 		]);
 		const [listed] = (await api.domains.list({ instanceId: instance.id })).domains;
 		expect(listed.unicodeHostname).toBe('blog.bücher-test.de');
+		// Live, the customer is told in the name as written, not in punycode.
+		publish(domain.records);
+		await eventually(async () => {
+			await checkCustomDomain(runtime, domain.id);
+			return (await domainRow(domain.id)).status === 'ACTIVE';
+		}, scaled(15_000));
+		const told = await runtime.db.select().from(notifications).where(eq(notifications.userId, app.user.id));
+		const live = told.filter((n) => n.type === 'DOMAIN_ACTIVE').map((n) => n.title);
+		expect(live).toContain('blog.bücher-test.de is live');
+		expect(live.join(' ')).not.toContain('xn--');
 		await api.domains.remove({ id: domain.id });
+		await cleanUpDomains(runtime, instance.id, [domain.hostname]);
 	});
 
 	it('refuses a domain another customer has claimed, MinisPod’s own names and more than the plan allows', async () => {

@@ -15,7 +15,8 @@ import {
 	CHECK_INTERVAL_MS,
 	CHECK_WINDOW_MS,
 	domainsOverAllowance,
-	requiredRecords
+	requiredRecords,
+	unicodeHostname
 } from '../domains/rules';
 import { ROUTED, UNROUTED, domainAllowance, domainTarget, domainsOf, routedHostnames } from '../domains/service';
 import { customDomainTlsSecret } from '../kube/names';
@@ -114,7 +115,7 @@ async function lookForCertificate(runtime: Runtime, loaded: LoadedInstance, doma
 			await notify(tx, {
 				userId: domain.userId,
 				type: 'DOMAIN_ACTIVE',
-				text: { key: 'domain_active', params: { name: loaded.instance.name, hostname: domain.hostname } },
+				text: { key: 'domain_active', params: { name: loaded.instance.name, hostname: writtenHostname(domain) } },
 				link: `/instances/${domain.instanceId}`
 			});
 		});
@@ -129,6 +130,9 @@ async function lookForCertificate(runtime: Runtime, loaded: LoadedInstance, doma
 	return { outcome: 'issuing' as const };
 }
 
+/** The name as its owner writes it in what they are told (`blog.bücher.de`, not `blog.xn--bcher-kva.de`). */
+const writtenHostname = (domain: CustomDomain) => unicodeHostname(domain.hostname) ?? domain.hostname;
+
 /** Gives the domain up with the reason, tells the owner, and takes it off the cluster. */
 async function failDomain(runtime: Runtime, domain: CustomDomain, why: DomainReason) {
 	const failed = await runtime.db.transaction(async (tx) => {
@@ -140,7 +144,7 @@ async function failDomain(runtime: Runtime, domain: CustomDomain, why: DomainRea
 		await notify(tx, {
 			userId: domain.userId,
 			type: 'DOMAIN_FAILED',
-			text: { key: 'domain_failed', params: { hostname: domain.hostname, reason } },
+			text: { key: 'domain_failed', params: { hostname: writtenHostname(domain), reason } },
 			link: `/instances/${domain.instanceId}`
 		});
 		return true;
