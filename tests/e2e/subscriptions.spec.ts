@@ -139,4 +139,7 @@ test('an upgrade the credit does not cover says what is missing and how to top u
 	await expect(dialog.getByTestId('upgrade-balance-after')).toHaveCount(0);
 	await expect(dialog.getByTestId('upgrade-quote')).not.toContainText('-Rp');
 	await expect(dialog.getByRole('link', { name: 'Top up' })).toHaveAttribute('href', /^\/wallet\?amount=\d+$/);
+	// The refused upgrade's button names no payment.
+	await expect(dialog.getByRole('button', { name: 'Upgrade', exact: true })).toBeDisabled();
+	await expect(dialog.getByRole('button', { name: /^Pay / })).toHaveCount(0);
 });
