@@ -91,6 +91,28 @@ test('with enough credit a customer subscribes to a paid plan and sees it in My 
 	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 81.000');
 });
 
+test('the forecast says what covering a whole day of renewals takes when two fall due on it', async ({ page }) => {
+	await register(page, 'Sari Dewi', uniqueEmail('sameday'));
+	await topUp(page, 'Rp 100.000');
+	// Two apps bought a minute apart renew on the same day: Rp 59.000 + Rp 19.000 against Rp 22.000 left.
+	for (const [slug, service, name] of [
+		['ghost', 'Ghost', 'Shop blog'],
+		['vaultwarden', 'Vaultwarden', 'Shop passwords']
+	]) {
+		await visit(page, `/catalog/${slug}`);
+		await page.locator('[data-plan-type="BASIC"]').getByRole('button', { name: 'Subscribe to Basic' }).click();
+		const dialog = page.getByRole('dialog', { name: `Subscribe to ${service} Basic` });
+		await dialog.getByLabel('App name').fill(name);
+		await dialog.getByRole('button', { name: 'Confirm and pay' }).click();
+		await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+	}
+	await visit(page, '/wallet');
+	// Rp 37.000 would pay Ghost alone, and Vaultwarden would lapse a minute later: the day takes Rp 56.000.
+	await expect(page.getByTestId('forecast-first-uncovered')).toHaveText(
+		/^2 renewals are due on .+, Rp 78\.000 in all; Rp 56\.000 more would cover them all\.$/
+	);
+});
+
 // Miniflux's plans: no other browser test uses them.
 test('a sold-out plan offers its waitlist without a charge or a balance after, and says what joining means', async ({ page }) => {
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);

@@ -210,6 +210,12 @@ describe('grace period', () => {
 			expect(notice.link).toBe(`/wallet?amount=${shortfall}`);
 			expect(notice.body).toContain(`top up at least Rp ${shortfall.toLocaleString('id-ID')}`);
 		}
+		// The forecast says what that day takes too, beside the first renewal's own shortfall.
+		expect((await api.subscriptions.forecast()).firstUncovered).toMatchObject({
+			subscriptionId: first.subscriptionId,
+			shortfall: n8n.monthlyPrice - 1_000,
+			day: { count: 2, amount: n8n.monthlyPrice + ghost.monthlyPrice, shortfall }
+		});
 	});
 
 	it('makes a lapsed grant a paid subscription once the customer pays to reactivate it', async () => {

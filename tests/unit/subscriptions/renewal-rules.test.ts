@@ -129,6 +129,30 @@ describe('credit forecast', () => {
 		}
 	});
 
+	it('says what covering the whole day of the first uncovered renewal takes, not only that renewal', () => {
+		// Rp 1.000 left; n8n (49 000) at 12:01 and Ghost (119 000) at 12:04 on 27 March; a third app the next day.
+		const subscriptions = [
+			app('n8n', '2026-03-27T12:01:00', 49_000),
+			app('ghost', '2026-03-27T12:04:00', 119_000),
+			app('gitea', '2026-03-28T00:00:00', 30_000)
+		];
+		const forecast = forecastCredit(subscriptions, 1_000, now);
+		expect(forecast.firstUncovered).toMatchObject({
+			subscriptionId: 'n8n',
+			shortfall: 48_000,
+			day: { count: 2, amount: 168_000, shortfall: 167_000 }
+		});
+		// Alone on its day, the day is the renewal.
+		expect(forecastCredit([app('n8n', '2026-03-27T12:01:00', 49_000)], 1_000, now).firstUncovered?.day).toEqual({
+			count: 1,
+			amount: 49_000,
+			shortfall: 48_000
+		});
+		// A covered renewal earlier that day is paid: the day's shortfall counts what is left after it.
+		const later = forecastCredit([app('a', '2026-03-27T08:00:00', 10_000), ...subscriptions.slice(0, 2)], 20_000, now);
+		expect(later.firstUncovered).toMatchObject({ subscriptionId: 'n8n', day: { count: 2, amount: 168_000, shortfall: 158_000 } });
+	});
+
 	it('finds the first renewal the balance does not cover, and the monthly total', () => {
 		const subscriptions = [app('ghost', '2026-03-05T10:00:00', 50_000), app('n8n', '2026-03-20T10:00:00', 100_000)];
 		const forecast = forecastCredit(subscriptions, 220_000, now);

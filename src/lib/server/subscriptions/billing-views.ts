@@ -19,8 +19,13 @@ export const forecastView = z.object({
 	renewing: z.number(),
 	/** Subscriptions that renew at no cost (free plans): nothing for the credit to cover. */
 	free: z.number(),
-	/** The first renewal the credit does not cover: it covers everything before that date. */
-	firstUncovered: renewal.extend({ shortfall: z.number() }).nullable(),
+	/**
+	 * The first renewal the credit does not cover: it covers everything before that date. `day`:
+	 * it and the renewals due later that day (WIB), and what the credit lacks for all of them.
+	 */
+	firstUncovered: renewal
+		.extend({ shortfall: z.number(), day: z.object({ count: z.number(), amount: z.number(), shortfall: z.number() }) })
+		.nullable(),
 	/** With nothing uncovered, the credit lasts beyond this date. */
 	horizon: z.date(),
 	dueSoon: z.object({ days: z.number(), amount: z.number(), shortfall: z.number(), topUpUrl: z.string() }),
@@ -41,7 +46,8 @@ export function toForecastView(forecast: Awaited<ReturnType<typeof creditForecas
 			name: firstUncovered.name,
 			dueAt: firstUncovered.dueAt,
 			amount: firstUncovered.amount,
-			shortfall: firstUncovered.shortfall
+			shortfall: firstUncovered.shortfall,
+			day: { ...firstUncovered.day }
 		},
 		horizon: forecast.horizon,
 		dueSoon: forecast.dueSoon,

@@ -99,8 +99,11 @@ export function dueBy(renewals: Renewal[], balance: number, until: Date) {
 export type Forecast = {
 	/** What the live subscriptions cost per month. */
 	monthlyTotal: number;
-	/** The first renewal the balance cannot pay (renewals before it are covered), if any in the horizon. */
-	firstUncovered: (Renewal & { shortfall: number }) | null;
+	/**
+	 * The first renewal the balance cannot pay (renewals before it are covered), if any in the
+	 * horizon; `day`, it and the renewals due later on its WIB day: what covering that day takes.
+	 */
+	firstUncovered: (Renewal & { shortfall: number; day: { count: number; amount: number; shortfall: number } }) | null;
 	/** The last date the walk looked at: with no uncovered renewal, the credit lasts beyond it. */
 	horizon: Date;
 	/** Renewals due within LOW_CREDIT_DAYS (overdue ones included) and what the balance lacks for them. */
@@ -116,9 +119,17 @@ export function forecastCredit(subscriptions: RenewingSubscription[], balance: n
 	const renewals = upcomingRenewals(subscriptions, horizon);
 	let left = balance;
 	let firstUncovered: Forecast['firstUncovered'] = null;
-	for (const renewal of renewals) {
+	for (const [index, renewal] of renewals.entries()) {
 		if (renewal.amount > left) {
-			firstUncovered = { ...renewal, shortfall: renewal.amount - left };
+			// A top-up of the shortfall pays this renewal, not one due an hour later the same day.
+			const dayEnd = endOfWibDay(renewal.dueAt);
+			const sameDay = renewals.slice(index).filter((next) => next.dueAt <= dayEnd);
+			const amount = sameDay.reduce((sum, next) => sum + next.amount, 0);
+			firstUncovered = {
+				...renewal,
+				shortfall: renewal.amount - left,
+				day: { count: sameDay.length, amount, shortfall: amount - left }
+			};
 			break;
 		}
 		left -= renewal.amount;
