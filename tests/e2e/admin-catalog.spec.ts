@@ -267,6 +267,37 @@ test('a plan description too long is refused beside it, the form left open and n
 	expect(saved.plans[0].description).toBeNull();
 });
 
+test('an emptied or negative number in the plan editor is refused beside it in the page language, not saved as 0', async ({
+	browser
+}) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, 'empty-numbers', 'BASIC');
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	await admin.getByRole('button', { name: 'Edit Basic' }).click();
+	const plan = admin.getByRole('form', { name: 'Edit Basic' });
+	await plan.getByLabel('Total slots').fill('');
+	await plan.getByLabel('Bandwidth (GB)').fill('');
+	// The browser's own check (min="0") would stop this with a tooltip in the browser's language.
+	await plan.getByLabel('Storage (GB)').fill('-1');
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await expect(plan.getByLabel('Total slots')).toHaveAccessibleDescription('Enter a whole number of slots from 0 to 100000');
+	await expect(plan.getByLabel('Bandwidth (GB)')).toHaveAccessibleDescription(
+		'Enter the bandwidth as a whole number of GB from 0 to 1000000'
+	);
+	await expect(plan.getByLabel('Storage (GB)')).toHaveAccessibleDescription(
+		'Enter the storage as a whole number of GB from 1 to 10000'
+	);
+	const saved = await call<{ plans: { totalQuota: number; bandwidthGb: number }[] }>(
+		admin,
+		'admin.catalog.service',
+		{ id: service.id },
+		'query'
+	);
+	expect(saved.plans[0].totalQuota).toBeGreaterThan(0);
+	expect(saved.plans[0].bandwidthGb).toBeGreaterThan(0);
+});
+
 test('saving a template tells so beside the Save button, where the administrator is', async ({ browser }) => {
 	const admin = await (await browser.newContext()).newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);

@@ -51,6 +51,13 @@ test('an administrator suspends a subscription and changes a plan total', async 
 		'Enter a whole number of slots from 0 to 100000'
 	);
 	await expect(page.getByRole('alert')).toHaveCount(0);
+	// An emptied total is refused the same way, not saved as 0 slots (a sold-out plan).
+	await premium.getByLabel('Total slots for Premium').fill('');
+	await premium.getByRole('button', { name: 'Save' }).click();
+	await expect(premium.getByLabel('Total slots for Premium')).toHaveAccessibleDescription(
+		'Enter a whole number of slots from 0 to 100000'
+	);
+	await expect(page.getByText(/^Saved:/)).toHaveCount(0);
 	await premium.getByLabel('Total slots for Premium').fill('12');
 	await premium.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByText('Saved: 12 slots available.')).toBeVisible();
