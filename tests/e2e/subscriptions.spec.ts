@@ -140,6 +140,25 @@ test('a sold-out plan offers its waitlist without a charge or a balance after, a
 	await expect(dialog.getByRole('button', { name: 'Confirm and pay' })).toHaveCount(0);
 	await dialog.getByRole('button', { name: 'Join the waitlist' }).click();
 	await expect(dialog.getByText('You are on the waitlist.')).toBeVisible();
+	await page.keyboard.press('Escape');
+
+	// Upgrading to it offers the same waitlist: no charge, no "Slots left 0", no button naming a payment.
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	await page
+		.getByRole('dialog', { name: 'Subscribe to Miniflux Free' })
+		.getByRole('button', { name: 'Confirm', exact: true })
+		.click();
+	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
+	await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+	const upgrade = page.getByRole('dialog', { name: 'Upgrade plan' });
+	await expect(upgrade.getByRole('radio', { name: /^Premium Sold out/ })).toHaveCount(1);
+	await upgrade.getByRole('radio', { name: /^Premium/ }).check();
+	await expect(upgrade.getByTestId('upgrade-waitlist-terms')).toContainText('Joining is free: nothing is charged now.');
+	await expect(upgrade.getByTestId('upgrade-quote')).not.toContainText('Slots left');
+	await expect(upgrade.getByTestId('upgrade-charge')).toHaveCount(0);
+	await expect(upgrade.getByRole('button', { name: /^Pay / })).toHaveCount(0);
+	await upgrade.getByRole('button', { name: 'Join the waitlist' }).click();
+	await expect(upgrade.getByText('You are on the waitlist.')).toBeVisible();
 });
 
 // Gotify's plans: no other browser test uses them.

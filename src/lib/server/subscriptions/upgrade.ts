@@ -14,7 +14,7 @@ import { backupsAvailable, requestBackup } from '../backups/service';
 import { updateInstance } from '../instances/state';
 import { availableSlots } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
-import { offerFreeSlots } from '../waitlist/service';
+import { OFFER_HOURS, offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
 import { isUpgrade, upgradeCharge } from './billing';
 import { releaseSlot, takeSlot } from './quota';
@@ -82,7 +82,9 @@ export async function upgradeQuote(db: DbOrTx, subscription: Subscription, planI
 		balance,
 		// Only what an upgrade that can go ahead leaves; never a negative balance.
 		balanceAfter: reason === null ? balance - charge : null,
-		shortfall: Math.max(0, charge - balance)
+		shortfall: Math.max(0, charge - balance),
+		// What joining a sold-out plan's waitlist means: how long a freed slot's offer lasts.
+		waitlistOfferHours: OFFER_HOURS
 	};
 }
 

@@ -271,7 +271,8 @@ export const upgradeQuoteSchema = z.object({
 	balance: z.number(),
 	/** None when the upgrade cannot go ahead. */
 	balanceAfter: z.number().nullable(),
-	shortfall: z.number()
+	shortfall: z.number(),
+	waitlistOfferHours: z.number()
 });
 
 export const upgradeResultSchema = z.object({ subscription: subscriptionViewSchema, charge: z.number(), upgradeId: z.string() });
