@@ -32,11 +32,13 @@ test('a customer who forgot the password resets it from the e-mailed link', asyn
 	await visit(page, '/reset-password?token=ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
 	await expect(page.getByTestId('reset-link-dead')).toContainText('This link is invalid, has expired or was already used.');
 	await expect(page.getByLabel('New password')).toHaveCount(0);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link cannot be used');
 	// So is a token longer than any link carries (the check's input refuses it): not an error page.
 	await visit(page, `/reset-password?token=${'A'.repeat(200)}`);
 	await expect(page.getByTestId('reset-link-dead')).toContainText('This link is invalid, has expired or was already used.');
 	// Opening the live link (and checking it) does not use it up.
 	await visit(page, link);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose a new password');
 	await page.getByLabel('New password').fill('password123');
 	await page.getByRole('button', { name: 'Set new password' }).click();
 	await expect(page.getByText('This password is too easy to guess').first()).toBeVisible();

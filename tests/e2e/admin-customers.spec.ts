@@ -62,7 +62,7 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await dialog.getByLabel('Plan').selectOption((await basic.getAttribute('value'))!);
 	// Closed, the select shows the picked option alone: it names the app as well as the plan.
 	expect(await dialog.getByLabel('Plan').evaluate((select: HTMLSelectElement) => select.selectedOptions[0].text)).toMatch(
-		/^Memos · Basic \(\d+ free\)$/
+		/^Memos · Basic \(\d+ slots left\)$/
 	);
 	await dialog.getByLabel('Months').fill('2');
 	// What the grant turns into once its months end, at the chosen plan's price.
