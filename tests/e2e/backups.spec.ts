@@ -23,6 +23,10 @@ test('an owner backs an app up now and sees the backup listed, ready, with its s
 	await expect(backup.getByTestId('backup-kind')).toHaveText('Manual');
 	await expect(backup.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
 	await expect(backup).toContainText('GB');
+	// On a small phone the list scrolls inside its card; the page itself keeps the phone's width.
+	await page.setViewportSize({ width: 320, height: 640 });
+	await expect(section.getByRole('button', { name: 'Back up now' })).toBeVisible();
+	expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 });
 
 test('an owner restores a backup after confirming, follows its progress to the end and keeps the restored data', async ({
