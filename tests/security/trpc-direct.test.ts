@@ -22,6 +22,22 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.close());
 
+/**
+ * Makes a change as another process would (a statement of its own, nothing told to this
+ * process), and waits for its notification: the database's triggers send it when it commits.
+ */
+async function changedElsewhere(userId: string, change: () => Promise<unknown>) {
+	const arrived = new Promise<void>((resolve) => {
+		const stop = runtime.events.listen((event) => {
+			if (event.type !== 'sessions' || !event.userIds?.includes(userId)) return;
+			stop();
+			resolve();
+		});
+	});
+	await change();
+	await arrived;
+}
+
 /** A signed-in browser's jar; `days` left on the session (less than half the lifetime renews it). */
 async function signedIn(options: { userId?: string; days?: number } = {}) {
 	const userId = options.userId ?? (await createUser(runtime)).id;
@@ -84,12 +100,13 @@ describe('a tRPC query answered before SvelteKit', () => {
 		expect(direct).toEqual(sveltekit);
 	});
 
-	it('of a blocked account is refused on the next request, and its session ends', async () => {
+	it('of an account blocked by another process is refused once the block commits, and its session ends', async () => {
 		const user = await createUser(runtime);
 		const first = await signedIn({ userId: user.id });
 		const second = await signedIn({ userId: user.id });
 		expect((await appFetch(runtime, '/api/trpc/wallet.balance', { jar: first.jar })).status).toBe(200);
-		await runtime.db.update(users).set({ isActive: false }).where(eq(users.id, user.id));
+		// This process holds the session now (auth/session-cache.ts); the block's notification drops it.
+		await changedElsewhere(user.id, () => runtime.db.update(users).set({ isActive: false }).where(eq(users.id, user.id)));
 		const jars = [first.jar, second.jar];
 		const { direct, sveltekit } = await bothWays('/api/trpc/wallet.balance', async () => jars.shift()!);
 		expect(direct.status).toBe(401);
@@ -98,10 +115,19 @@ describe('a tRPC query answered before SvelteKit', () => {
 		expect(left).toEqual([]);
 	});
 
-	it('after a logout is refused on the next request', async () => {
+	it('after a logout is refused on the next request, even with a copy of the cookie', async () => {
 		const { jar, token } = await signedIn();
 		expect((await appFetch(runtime, '/api/trpc/wallet.balance', { jar })).status).toBe(200);
-		await runtime.db.delete(sessions).where(eq(sessions.id, sessionIdFromToken(token)));
+		expect((await appFetch(runtime, '/api/trpc/auth.logout', { ...post({ json: null }), jar })).status).toBe(200);
+		expect(jar.values.has(SESSION_COOKIE)).toBe(false);
+		jar.values.set(SESSION_COOKIE, token);
+		expect((await appFetch(runtime, '/api/trpc/wallet.balance', { jar })).status).toBe(401);
+	});
+
+	it('after a sign-out in another process is refused once it commits', async () => {
+		const { jar, token, userId } = await signedIn();
+		expect((await appFetch(runtime, '/api/trpc/wallet.balance', { jar })).status).toBe(200);
+		await changedElsewhere(userId, () => runtime.db.delete(sessions).where(eq(sessions.id, sessionIdFromToken(token))));
 		expect((await appFetch(runtime, '/api/trpc/wallet.balance', { jar })).status).toBe(401);
 	});
 

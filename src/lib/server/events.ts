@@ -20,7 +20,12 @@ export type LiveEvent =
 	/** The billing clock was moved (test clock): every process takes the new offset. */
 	| { type: 'clock'; offsetMs: number }
 	/** The catalog editor changed categories, services or plans, or a plan's slots moved (for caches of the catalog). */
-	| { type: 'catalog' };
+	| { type: 'catalog' }
+	/**
+	 * Sessions of these users ended or changed, or the users did (null: any user's). Sent by
+	 * the database's triggers (drizzle/0025_session-notify.sql), for the session caches.
+	 */
+	| { type: 'sessions'; userIds: string[] | null };
 
 /** Sent to every stream after the listener reconnected: events may have been missed. */
 export type ResyncEvent = { type: 'resync' };
@@ -85,6 +90,11 @@ export type EventHub = {
 	listen(listener: (event: LiveEvent | ResyncEvent) => void): () => void;
 	/** How many streams are open (for tests: streams must end with their clients). */
 	openStreams(): number;
+	/**
+	 * Whether the listener is connected. While it is not, events are missed, and a copy kept
+	 * in the process may be stale; a resync follows the reconnect.
+	 */
+	listening(): boolean;
 	close(): Promise<void>;
 };
 
@@ -176,6 +186,7 @@ export async function startEventHub(
 			return () => emitter.off('event', listener);
 		},
 		openStreams: () => open,
+		listening: () => client !== undefined,
 		async close() {
 			closed = true;
 			const current = client;

@@ -11,6 +11,7 @@ import type { Role } from '$lib/statuses';
 import { toCustomerAccount, type CustomerAccount } from './panel-views';
 import { m } from '$lib/paraglide/messages';
 import { say } from '../sentences';
+import { sessionsChangedHere } from '../auth/session-cache';
 
 export type AdminActor = { adminId: string; ipAddress?: string | null };
 
@@ -33,6 +34,7 @@ async function lockAccount(tx: Tx, userId: string): Promise<{ target: User; anot
 }
 
 async function endSessions(tx: Tx, userId: string): Promise<number> {
+	sessionsChangedHere(userId);
 	const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
 	return ended.length;
 }
@@ -72,6 +74,7 @@ export async function unblockCustomer(
 	return db.transaction(async (tx) => {
 		const { target } = await lockAccount(tx, input.userId);
 		if (target.isActive) throw invalidState(say(m.srv2_not_blocked));
+		sessionsChangedHere(target.id);
 		const [unblocked] = await tx.update(users).set({ isActive: true }).where(eq(users.id, target.id)).returning();
 		await audit(tx, {
 			actorId: actor.adminId,
@@ -99,6 +102,7 @@ export async function setCustomerRole(
 		if (input.role === 'USER' && !anotherAdmin) {
 			throw invalidState(say(m.srv2_last_admin_role));
 		}
+		sessionsChangedHere(target.id);
 		const [changed] = await tx
 			.update(users)
 			.set({ role: input.role })

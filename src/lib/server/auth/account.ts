@@ -14,6 +14,7 @@ import { issueAccountToken, peekAccountToken, useAccountToken } from './account-
 import { hashPassword, requireStrongPassword } from './passwords';
 import { publicUser, checkCurrentPassword, type LoginContext, type Registration } from './service';
 import { loginLockLifted } from './throttle';
+import { sessionsChangedHere } from './session-cache';
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -96,6 +97,7 @@ export async function confirmEmail(db: Db, token: string, now = new Date()) {
 	return db.transaction(async (tx) => {
 		const used = await useAccountToken(tx, token, ['EMAIL_VERIFICATION', 'EMAIL_CHANGE'], now);
 		const [user] = await tx.select().from(users).where(eq(users.id, used.userId)).for('update');
+		sessionsChangedHere(user.id);
 		if (used.purpose === 'EMAIL_VERIFICATION') {
 			// A link for an address the account no longer has verifies nothing.
 			if (used.email !== user.email) throw invalidState(say(m.srv_link_old_address));
@@ -176,6 +178,7 @@ export async function resetPassword(
 	const passwordHash = await hashPassword(input.password);
 	const endedSessions = await db.transaction(async (tx) => {
 		const used = await useAccountToken(tx, input.token, ['PASSWORD_RESET'], now);
+		sessionsChangedHere(used.userId);
 		const verified = used.email === user.email ? { emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})` } : {};
 		await tx
 			.update(users)
@@ -191,6 +194,7 @@ export async function resetPassword(
 }
 
 export async function changeName(db: DbOrTx, userId: string, name: string) {
+	sessionsChangedHere(userId);
 	const [user] = await db.update(users).set({ name: name.trim() }).where(eq(users.id, userId)).returning();
 	return publicUser(user);
 }

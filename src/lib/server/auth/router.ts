@@ -124,7 +124,7 @@ export const authRouter = router({
 		}),
 
 	logout: authedProcedure.output(z.object({ ok: z.boolean() })).mutation(async ({ ctx }) => {
-		await invalidateSession(ctx.runtime.db, ctx.session.id);
+		await invalidateSession(ctx.runtime.db, ctx.session);
 		if (ctx.cookies) deleteSessionCookie(ctx.cookies, secureCookies(ctx));
 		return { ok: true };
 	}),

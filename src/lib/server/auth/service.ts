@@ -10,6 +10,7 @@ import { say } from '../sentences';
 import { hashPassword, requireStrongPassword, verifyPassword } from './passwords';
 import { createSession, generateSessionToken, type SessionUser } from './sessions';
 import { isKnownDevice, rememberDevice } from './devices';
+import { sessionsChangedHere } from './session-cache';
 import { beginLoginAttempt, loginSucceeded } from './throttle';
 
 export type Registration = { name: string; email: string; password: string };
@@ -87,6 +88,7 @@ export async function changePassword(
 
 /** Ends every session of the account but the current one; returns how many. */
 export async function endOtherSessions(db: DbOrTx, current: { userId: string; sessionId: string }): Promise<number> {
+	sessionsChangedHere(current.userId);
 	const ended = await db
 		.delete(sessions)
 		.where(and(eq(sessions.userId, current.userId), ne(sessions.id, current.sessionId)))
@@ -109,6 +111,7 @@ export const ADMIN_ONLY = 'The admin panel is for administrators only.';
 
 /** Remembers the account's language: its pages, mails and notifications use it from now on. */
 export async function setAccountLocale(db: DbOrTx, userId: string, locale: Locale): Promise<SessionUser> {
+	sessionsChangedHere(userId);
 	const [user] = await db.update(users).set({ locale }).where(eq(users.id, userId)).returning();
 	if (!user) throw notFound('account');
 	return publicUser(user);

@@ -6,14 +6,18 @@ import type { Cookies } from '@sveltejs/kit';
 import { eq, lt, sql } from 'drizzle-orm';
 import { prepared, type DbOrTx } from '../db/client';
 import { sessions, users, type Session, type User } from '../db/schema';
+import { sessionsChangedHere, type SessionCache } from './session-cache';
 
 export const SESSION_COOKIE = 'minispod_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActive' | 'emailVerifiedAt' | 'locale'>;
 /** `renewed` when the expiry moved forward, so the cookie must be set again. */
-/** `balance` is the user's credit as this lookup read it: the page header shows it. */
-export type SessionValidation = { session: Session; user: SessionUser; balance: number; renewed: boolean } | null;
+/**
+ * `balance` is the user's credit as this lookup read it: the page header shows it. A session
+ * served from a session cache has none (null).
+ */
+export type SessionValidation = { session: Session; user: SessionUser; balance: number | null; renewed: boolean } | null;
 
 export function generateSessionToken(): string {
 	const bytes = new Uint8Array(20);
@@ -72,8 +76,24 @@ const sessionLookup = (db: DbOrTx) =>
 		.where(eq(sessions.id, sql.placeholder('sessionId')))
 		.prepare('session_lookup');
 
-export async function validateSessionToken(db: DbOrTx, token: string, options: { days: number }): Promise<SessionValidation> {
+/**
+ * The session of a token and its user, or null. With a cache (session-cache.ts), a copy held
+ * there is served while its session is not due for renewal, and what is looked up is kept.
+ */
+export async function validateSessionToken(
+	db: DbOrTx,
+	token: string,
+	options: { days: number; cache?: SessionCache }
+): Promise<SessionValidation> {
 	const sessionId = sessionIdFromToken(token);
+	const { cache } = options;
+	// Renew once less than half the lifetime is left.
+	const renewWithinMs = (options.days * DAY_MS) / 2;
+	const held = cache?.get(sessionId);
+	if (held && held.user.isActive && held.session.expiresAt.getTime() - Date.now() >= renewWithinMs) {
+		return { session: held.session, user: held.user, balance: null, renewed: false };
+	}
+	const mark = cache?.mark();
 	const [row] = await prepared(db, 'session_lookup', sessionLookup).execute({ sessionId });
 	if (!row) return null;
 
@@ -82,17 +102,20 @@ export async function validateSessionToken(db: DbOrTx, token: string, options: {
 		await db.delete(sessions).where(eq(sessions.id, sessionId));
 		return null;
 	}
-	// Renew once less than half the lifetime is left.
-	const renewed = session.expiresAt.getTime() - Date.now() < (options.days * DAY_MS) / 2;
+	const renewed = session.expiresAt.getTime() - Date.now() < renewWithinMs;
 	if (renewed) {
 		session.expiresAt = new Date(Date.now() + options.days * DAY_MS);
 		await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, sessionId));
+	} else if (cache && mark !== undefined) {
+		cache.store(sessionId, { session, user }, mark);
 	}
 	return { session, user, balance, renewed };
 }
 
-export async function invalidateSession(db: DbOrTx, sessionId: string) {
-	await db.delete(sessions).where(eq(sessions.id, sessionId));
+/** Ends a session (signing out). */
+export async function invalidateSession(db: DbOrTx, session: Pick<Session, 'id' | 'userId'>) {
+	sessionsChangedHere(session.userId);
+	await db.delete(sessions).where(eq(sessions.id, session.id));
 }
 
 /** Removes every expired session; returns how many. */

@@ -6,6 +6,7 @@ import type { Cookies } from '@sveltejs/kit';
 import type { TRPCError } from '@trpc/server';
 import type { Session } from '../db/schema';
 import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken, type SessionUser } from '../auth/sessions';
+import { sessionCache } from '../auth/session-cache';
 import type { Runtime } from '../runtime';
 import { log } from '../log';
 import { internalErrorMessage } from '../trpc/init';
@@ -34,13 +35,17 @@ type SignedIn = { user: SessionUser | null; session: Session | null; balance: nu
  * The request's user and session from its session cookie, validated on every request (so a
  * logout or a blocked account takes effect on the very next one): an unknown, expired or
  * blocked session's cookie is removed, a renewed one is set again. `balance` is the user's
- * credit as the same lookup read it.
+ * credit as the same lookup read it. With `cached`, a session may come from the process's
+ * session cache (auth/session-cache.ts), and then without a balance.
  */
-export async function signedInUser(runtime: Runtime, cookies: RequestCookies): Promise<SignedIn> {
+export async function signedInUser(runtime: Runtime, cookies: RequestCookies, { cached = false } = {}): Promise<SignedIn> {
 	const token = cookies.get(SESSION_COOKIE);
 	if (!token) return { user: null, session: null, balance: null };
 	const secure = runtime.config.origin.startsWith('https://');
-	const validated = await validateSessionToken(runtime.db, token, { days: runtime.config.sessionDays });
+	const validated = await validateSessionToken(runtime.db, token, {
+		days: runtime.config.sessionDays,
+		cache: cached ? sessionCache(runtime) : undefined
+	});
 	if (!validated) {
 		deleteSessionCookie(cookies, secure);
 		return { user: null, session: null, balance: null };

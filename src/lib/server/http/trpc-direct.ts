@@ -114,7 +114,8 @@ async function resolveCall(request: DirectRequest, requestId: string): Promise<D
 		// As the server hook refuses it: before the session is read, in the visitor's language.
 		return inLocale(requestLocale(cookies, null), origin, () => crossSiteRefusal());
 	}
-	const { user, session } = await signedInUser(runtime, cookies);
+	// A call shows no balance from the session, so its session may come from the process's cache.
+	const { user, session } = await signedInUser(runtime, cookies, { cached: true });
 	const locale = requestLocale(cookies, user?.locale ?? null);
 	const context: Context = {
 		runtime,
