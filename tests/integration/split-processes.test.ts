@@ -11,6 +11,7 @@ import { createDb, closeDb, type Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/passwords';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/sessions';
+import { HOLD_MS } from '../../src/lib/server/auth/session-cache';
 import { getFreePort } from '../../src/lib/server/util/net';
 import { buildIfStale } from '../../scripts/build-if-stale.js';
 import { createTestDatabase } from '../support/db';
@@ -96,7 +97,48 @@ afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, scaled(120_000));
 
+/** A new signed-in account's session token. */
+async function newSession(role: 'USER' | 'ADMINISTRATOR' = 'USER') {
+	const [user] = await db
+		.insert(users)
+		.values({ name: 'Split Session', email: `split-${generateSessionToken()}@example.com`, passwordHash: 'unused', role })
+		.returning();
+	const session = generateSessionToken();
+	await createSession(db, session, user.id, { days: 1 });
+	return { userId: user.id, token: session };
+}
+
+/** Whether a call with this token is refused as signed out (tRPC's UNAUTHORIZED). */
+const refused = (origin: string, session: string) =>
+	httpClient(origin, session)
+		.wallet.balance.query()
+		.then(
+			() => false,
+			(error: { data?: { code?: string } }) => error.data?.code === 'UNAUTHORIZED'
+		);
+
 describe('web ×2 + worker + stand-ins as separate processes', () => {
+	it('ends a session in the other web process too, once a logout or a block through one commits', async () => {
+		// Each web process holds a session it validated for up to HOLD_MS (auth/session-cache.ts);
+		// the database's triggers tell the other one, well before that.
+		const customer = await newSession();
+		expect(await refused(web2.origin, customer.token)).toBe(false);
+		const loggedOut = Date.now();
+		await httpClient(web1.origin, customer.token).auth.logout.mutate();
+		expect(await refused(web1.origin, customer.token)).toBe(true);
+		await expect.poll(() => refused(web2.origin, customer.token), { timeout: scaled(30_000), interval: 50 }).toBe(true);
+		expect(Date.now() - loggedOut).toBeLessThan(HOLD_MS);
+
+		const blocked = await newSession();
+		const admin = await newSession('ADMINISTRATOR');
+		expect(await refused(web2.origin, blocked.token)).toBe(false);
+		const blockedAt = Date.now();
+		await httpClient(web1.origin, admin.token).admin.customers.block.mutate({ userId: blocked.userId, reason: 'Abuse report' });
+		expect(await refused(web1.origin, blocked.token)).toBe(true);
+		await expect.poll(() => refused(web2.origin, blocked.token), { timeout: scaled(30_000), interval: 50 }).toBe(true);
+		expect(Date.now() - blockedAt).toBeLessThan(HOLD_MS);
+	});
+
 	it('tops up, provisions and streams logs through both web processes, then drains one on SIGTERM', async () => {
 		const api1 = httpClient(web1.origin, token);
 		const api2 = httpClient(web2.origin, token);
