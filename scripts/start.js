@@ -13,10 +13,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 // The heap budget in NODE_OPTIONS (package.json `start`, the image; README, "Memory") is this
 // process's, and has taken effect. What it starts is not the web process and gets V8's usual
-// ceiling: a build (vite runs out of 160 MB) and the stand-ins (an emulator of many apps).
+// sizes: a build (vite runs out of 160 MB) and the stand-ins (an emulator of many apps).
 if (process.env.NODE_OPTIONS) {
 	process.env.NODE_OPTIONS = process.env.NODE_OPTIONS.split(/\s+/)
-		.filter((option) => !option.startsWith('--max-old-space-size'))
+		.filter((option) => !option.startsWith('--max-old-space-size') && !option.startsWith('--max-semi-space-size'))
 		.join(' ');
 }
 

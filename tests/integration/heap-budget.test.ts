@@ -40,5 +40,6 @@ describe('the heap budget', () => {
 		const [standIns] = childPids(app.child.pid!, 'standins/main.ts');
 		expect(standIns, 'the stand-ins process').toBeDefined();
 		expect(nodeOptionsOf(standIns)).not.toContain('--max-old-space-size');
+		expect(nodeOptionsOf(standIns)).not.toContain('--max-semi-space-size');
 	});
 });
