@@ -15,6 +15,7 @@ import {
 } from '../../src/lib/server/auth/sessions';
 import {
 	HOLD_MS,
+	MAX_HELD,
 	createSessionCache,
 	sessionCache,
 	sessionsChangedHere,
@@ -220,6 +221,23 @@ describe('the session cache', () => {
 		} finally {
 			await events.close();
 		}
+	});
+
+	it(`holds ${MAX_HELD} sessions at most, dropping the oldest first`, async () => {
+		const own = createSessionCache(runtime.events);
+		const { token } = await signedIn();
+		const looked = (await validateSessionToken(runtime.db, token, { days: DAYS }))!;
+		const idOf = (index: number) => `session-${index}`;
+		for (let index = 0; index <= MAX_HELD; index++) own.store(idOf(index), looked, own.mark());
+		expect(own.size()).toBe(MAX_HELD);
+		expect(own.get(idOf(0))).toBeUndefined();
+		expect(own.get(idOf(1))?.user.id).toBe(looked.user.id);
+		expect(own.get(idOf(MAX_HELD))?.user.id).toBe(looked.user.id);
+		// Stored again, a copy counts as the newest.
+		own.store(idOf(1), looked, own.mark());
+		own.store(idOf(MAX_HELD + 1), looked, own.mark());
+		expect(own.get(idOf(1))).toBeDefined();
+		expect(own.get(idOf(2))).toBeUndefined();
 	});
 
 	it('holds a copy for HOLD_MS at most', async () => {
