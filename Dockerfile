@@ -39,7 +39,7 @@ FROM ${NODE_IMAGE}
 # NODE_OPTIONS: the heap budget, as `npm start` sets it (README, "Memory"); a pod that wants
 # another sets NODE_OPTIONS itself.
 ENV NODE_ENV=production \
-	NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=32" \
+	NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=24" \
 	HOST=0.0.0.0 \
 	PORT=3000 \
 	MINISPOD_METRICS_PORT=9464 \

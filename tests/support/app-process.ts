@@ -12,7 +12,7 @@ import { getFreePort } from '../../src/lib/server/util/net';
  * Dockerfile; README, "Memory"): the old generation's ceiling and the young generation's
  * semi-spaces, in MB, so what tests and benchmarks start is what runs.
  */
-export const HEAP_BUDGET = '--max-old-space-size=160 --max-semi-space-size=32';
+export const HEAP_BUDGET = '--max-old-space-size=160 --max-semi-space-size=24';
 
 /** NODE_OPTIONS with the heap budget first: a budget of the caller's own, later, wins. */
 export const withHeapBudget = (options = process.env.NODE_OPTIONS) => `${HEAP_BUDGET} ${options ?? ''}`.trim();
