@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { hydrated, login, register, uniqueEmail, visit } from './helpers';
 
@@ -210,6 +210,17 @@ async function hiddenService(admin: Page, prefix: string, planType: 'FREE' | 'BA
 	return service;
 }
 
+/** A new administrator's page on a hidden service of its own, its one plan's editor open. */
+async function planEditor(browser: Browser, prefix: string, planType: 'FREE' | 'BASIC') {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, prefix, planType);
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	const name = planType === 'FREE' ? 'Free' : 'Basic';
+	await admin.getByRole('button', { name: `Edit ${name}` }).click();
+	return { admin, service, plan: admin.getByRole('form', { name: `Edit ${name}` }) };
+}
+
 test("an administrator writes a service's Indonesian description, kept after a reload; a plan's Indonesian line promising backups is refused beside it", async ({
 	browser
 }) => {
@@ -246,12 +257,7 @@ test("an administrator writes a service's Indonesian description, kept after a r
 });
 
 test('a plan description too long is refused beside it, the form left open and nothing saved', async ({ browser }) => {
-	const admin = await (await browser.newContext()).newPage();
-	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
-	const service = await hiddenService(admin, 'long-plan', 'FREE');
-	await visit(admin, `/admin/catalog/services/${service.id}`);
-	await admin.getByRole('button', { name: 'Edit Free' }).click();
-	const plan = admin.getByRole('form', { name: 'Edit Free' });
+	const { admin, service, plan } = await planEditor(browser, 'long-plan', 'FREE');
 	await expect(plan).toContainText("In English, the catalog's base language");
 	const description = plan.getByLabel('Description', { exact: true });
 	await description.fill('Room for a small team to try the boards. '.repeat(8).padEnd(338, '.'));
@@ -270,12 +276,7 @@ test('a plan description too long is refused beside it, the form left open and n
 test('an emptied or negative number in the plan editor is refused beside it in the page language, not saved as 0', async ({
 	browser
 }) => {
-	const admin = await (await browser.newContext()).newPage();
-	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
-	const service = await hiddenService(admin, 'empty-numbers', 'BASIC');
-	await visit(admin, `/admin/catalog/services/${service.id}`);
-	await admin.getByRole('button', { name: 'Edit Basic' }).click();
-	const plan = admin.getByRole('form', { name: 'Edit Basic' });
+	const { admin, service, plan } = await planEditor(browser, 'empty-numbers', 'BASIC');
 	await plan.getByLabel('Total slots').fill('');
 	await plan.getByLabel('Bandwidth (GB)').fill('');
 	// The browser's own check (min="0") would stop this with a tooltip in the browser's language.

@@ -6,8 +6,8 @@ import { closeDb, createDb, type Db } from '../../src/lib/server/db/client';
 import { servicePlans, services } from '../../src/lib/server/db/schema';
 import { cachedServices, catalogCache } from '../../src/lib/server/catalog/cache';
 import { takeSlot } from '../../src/lib/server/subscriptions/quota';
-import type { EventHub } from '../../src/lib/server/events';
 import { newCustomer, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { nextEvent } from '../support/waits';
 
 let runtime: TestRuntime;
 /** A pool of its own: what another MinisPod process would use. */
@@ -33,17 +33,6 @@ async function planOf(slug: string, planType: 'BASIC' | 'PRO') {
 	return row.id;
 }
 
-/** The next catalog event this process's listener receives (after the cache's own listener saw it). */
-function nextCatalogEvent(events: EventHub) {
-	return new Promise<void>((resolve) => {
-		const stop = events.listen((event) => {
-			if (event.type !== 'catalog') return;
-			stop();
-			resolve();
-		});
-	});
-}
-
 describe('the catalog cache', () => {
 	it('serves the listing from memory until the catalog changes', async () => {
 		const cache = catalogCache(runtime);
@@ -63,7 +52,7 @@ describe('the catalog cache', () => {
 	it('shows no stale slots after a slot is taken on another connection: the notification drops the copy at commit', async () => {
 		const before = await slotsOf('gitea');
 		const planId = await planOf('gitea', 'PRO');
-		const arrived = nextCatalogEvent(runtime.events);
+		const arrived = nextEvent(runtime.events, (event) => event.type === 'catalog');
 		await other.transaction(async (tx) => {
 			await takeSlot(tx, planId);
 			// Not committed yet: a copy loaded now has the slot free, and is kept, as this process cannot know better.

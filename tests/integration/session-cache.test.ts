@@ -25,6 +25,8 @@ import { changeName } from '../../src/lib/server/auth/account';
 import { blockCustomer } from '../../src/lib/server/admin/customer-actions';
 import { publish, startEventHub, type EventHub, type LiveEvent } from '../../src/lib/server/events';
 import { createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { nextEvent } from '../support/waits';
+import { scaled } from '../support/timeouts';
 
 let runtime: TestRuntime;
 /** A pool of its own: what another MinisPod process would use. */
@@ -53,16 +55,8 @@ async function signedIn(userId?: string, days = DAYS) {
 const validate = (token: string, options: { days?: number; cache?: SessionCache } = {}) =>
 	validateSessionToken(runtime.db, token, { days: options.days ?? DAYS, cache: options.cache ?? cache });
 
-/** Resolves with the next event of this type the hub receives (after the caches' own listeners saw it). */
-function next<T extends LiveEvent['type']>(events: EventHub, type: T) {
-	return new Promise<Extract<LiveEvent, { type: T }>>((resolve) => {
-		const stop = events.listen((event) => {
-			if (event.type !== type) return;
-			stop();
-			resolve(event as Extract<LiveEvent, { type: T }>);
-		});
-	});
-}
+/** The next event of this type the runtime's hub receives. */
+const next = (events: EventHub, type: LiveEvent['type']) => nextEvent(events, (event) => event.type === type);
 
 describe('the session cache', () => {
 	it('serves a validated session from memory, as it was looked up', async () => {
@@ -195,24 +189,18 @@ describe('the session cache', () => {
 	});
 
 	it('serves nothing while the listener is down, and drops every copy when it is back', async () => {
-		// Reconnecting after 2.5-5 s, so the test sees the listener down.
-		const events = await startEventHub(runtime.config.databaseUrl!, () => undefined, { backoffMs: 5_000 });
+		// Reconnecting after 5-10 s: time enough, on a busy machine, to see the listener down.
+		const events = await startEventHub(runtime.config.databaseUrl!, () => undefined, { backoffMs: 10_000 });
 		try {
 			const own = createSessionCache(events);
 			const { token, userId } = await signedIn();
 			await validate(token, { cache: own });
 			expect((await validate(token, { cache: own }))?.balance).toBeNull();
-			const back = new Promise<void>((resolve) => {
-				const stop = events.listen((event) => {
-					if (event.type !== 'resync') return;
-					stop();
-					resolve();
-				});
-			});
+			const back = nextEvent(events, (event) => event.type === 'resync');
 			await runtime.db.execute(
 				sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'minispod-events' AND pid <> pg_backend_pid() AND datname = current_database()`
 			);
-			await expect.poll(() => events.listening()).toBe(false);
+			await expect.poll(() => events.listening(), { timeout: scaled(5_000) }).toBe(false);
 			// Down: a change sent now is missed, so nothing is served from memory.
 			await other.update(users).set({ name: 'Changed while down' }).where(eq(users.id, userId));
 			expect((await validate(token, { cache: own }))?.user.name).toBe('Changed while down');

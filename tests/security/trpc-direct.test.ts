@@ -15,6 +15,7 @@ import { BODY_MAX, directPath, serveCall } from '../../src/lib/server/http/trpc-
 import { setRuntime } from '../../src/lib/server/runtime';
 import { createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { appFetch, CookieJar, type AppRequest } from '../support/http';
+import { nextEvent } from '../support/waits';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -27,13 +28,7 @@ afterAll(() => runtime?.close());
  * process), and waits for its notification: the database's triggers send it when it commits.
  */
 async function changedElsewhere(userId: string, change: () => Promise<unknown>) {
-	const arrived = new Promise<void>((resolve) => {
-		const stop = runtime.events.listen((event) => {
-			if (event.type !== 'sessions' || !event.userIds?.includes(userId)) return;
-			stop();
-			resolve();
-		});
-	});
+	const arrived = nextEvent(runtime.events, (event) => event.type === 'sessions' && !!event.userIds?.includes(userId));
 	await change();
 	await arrived;
 }

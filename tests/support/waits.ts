@@ -5,7 +5,7 @@ import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../../src/lib/server/db/client';
 import { serviceInstances, type ServiceInstance } from '../../src/lib/server/db/schema';
-import type { LiveEvent } from '../../src/lib/server/events';
+import type { EventHub, LiveEvent, ResyncEvent } from '../../src/lib/server/events';
 import type { QueueName } from '../../src/lib/server/queue';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { scaled } from './timeouts';
@@ -111,4 +111,21 @@ export async function waitForInstance(
 		await changed;
 		await changes.return(undefined);
 	}
+}
+
+/**
+ * The first event (or resync) the hub receives that `match` accepts, from now on. Listeners
+ * registered before this one (a cache's own) have seen it when this resolves.
+ */
+export function nextEvent(
+	events: EventHub,
+	match: (event: LiveEvent | ResyncEvent) => boolean
+): Promise<LiveEvent | ResyncEvent> {
+	return new Promise((resolve) => {
+		const stop = events.listen((event) => {
+			if (!match(event)) return;
+			stop();
+			resolve(event);
+		});
+	});
 }

@@ -44,9 +44,9 @@ export function sessionCache(runtime: { events: EventHub }): SessionCache {
 	return cache;
 }
 
-/** Tells this process's session caches at once that these users' sessions changed (see above). */
-export function sessionsChangedHere(...userIds: string[]) {
-	publishedLocally({ type: 'sessions', userIds });
+/** Tells this process's session caches at once that the user's sessions changed (see above). */
+export function sessionsChangedHere(userId: string) {
+	publishedLocally({ type: 'sessions', userIds: [userId] });
 }
 
 type Entry = HeldSession & { userId: string; heldUntil: number };
