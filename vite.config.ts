@@ -4,10 +4,17 @@ import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vitest/config';
 import { scaled } from './tests/support/timeouts';
 import { paraglideOptions } from './scripts/i18n.js';
+import { pageEtag } from './scripts/page-etag.js';
 
 export default defineConfig({
 	// Vitest compiles the messages in its global setup instead (tests/support/i18n-setup.ts).
-	plugins: [...(process.env.VITEST ? [] : [paraglideVitePlugin(paraglideOptions)]), tailwindcss(), sveltekit()],
+	plugins: [
+		...(process.env.VITEST ? [] : [paraglideVitePlugin(paraglideOptions)]),
+		tailwindcss(),
+		sveltekit(),
+		// No ETag on pages that carry a CSP nonce: it could never match (scripts/page-etag.js).
+		pageEtag()
+	],
 	// `npm run dev` serves on PORT (3000) like `npm start`, so the payment simulator's
 	// notifications reach the dev server.
 	server: { port: Number(process.env.PORT ?? 3000), strictPort: true },

@@ -16,6 +16,9 @@ const inputs = [
 	'static',
 	'svelte.config.js',
 	'vite.config.ts',
+	// What vite.config.ts imports from scripts/.
+	'scripts/i18n.js',
+	'scripts/page-etag.js',
 	'package.json',
 	'package-lock.json',
 	// How it is built: a build by an older recipe of this file is not current.

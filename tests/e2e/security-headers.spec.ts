@@ -23,6 +23,9 @@ test('pages send a nonce-based CSP and the security headers', async ({ page }) =
 	expect(headers['x-content-type-options']).toBe('nosniff');
 	expect(headers['referrer-policy']).toBe('same-origin');
 	expect(headers['x-request-id']).toMatch(/^[0-9a-f]{16}$/);
+	// No ETag: a page that holds a fresh nonce can never match one (scripts/page-etag.js).
+	await expect(response!.text()).resolves.toContain(csp.match(/'nonce-([^']+)'/)![1]);
+	expect(headers['etag']).toBeUndefined();
 	// The nonce is fresh on every page.
 	const again = (await visit(page, '/login'))!.headers()['content-security-policy'];
 	expect(again).not.toBe(csp);
