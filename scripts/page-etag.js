@@ -6,8 +6,8 @@
 // on its inline script (svelte.config.js, `csp.mode: 'auto'`;
 // https://svelte.dev/docs/kit/configuration#csp), so two responses are never the same HTML and
 // that ETag can never match. The hash is a JavaScript loop over every character of the page:
-// 0.35-0.39 ms for the 56 KB catalog page on the 2-core bench machine, about a tenth of the
-// page's CPU, spent on a header no cache can use. A page whose HTML does not hold the response's
+// 0.35-0.39 ms for the 56 KB catalog page on the 2-core bench machine, 5-7% of the page's CPU
+// (README, Performance), spent on a header no cache can use. A page whose HTML does not hold the response's
 // nonce (prerendered, no inline script, or no CSP) keeps its ETag; looking for the nonce costs
 // a string search, not a hash.
 //
@@ -33,7 +33,7 @@ export function withoutNonceEtag(code) {
 	return code.slice(0, at) + GUARDED + code.slice(at + HASHED.length);
 }
 
-/** The Vite plugin: rewrites SvelteKit's page renderer wherever Vite loads it (build, dev). */
+/** The Vite plugin: rewrites SvelteKit's page renderer where Vite bundles it into the server build. */
 export function pageEtag() {
 	return {
 		name: 'minispod:page-etag',
