@@ -56,6 +56,9 @@ describe('payment channels', () => {
 		expect(topUpDescription({ method: 'BANK_TRANSFER', bank: 'bni' })).toBe('Top-up by bank transfer (BNI)');
 		expect(topUpDescription({ method: 'E_WALLET', wallet: 'shopeepay' })).toBe('Top-up by e-wallet (ShopeePay)');
 		expect(topUpDescription({ method: 'QRIS' })).toBe('Top-up by QRIS');
+		// Each bank as it writes its name, not upper-cased.
+		expect(topUpDescription({ method: 'BANK_TRANSFER', bank: 'mandiri' })).toBe('Top-up by bank transfer (Mandiri)');
+		expect(topUpDescription({ method: 'BANK_TRANSFER', bank: 'permata' })).toBe('Top-up by bank transfer (Permata)');
 	});
 });
 

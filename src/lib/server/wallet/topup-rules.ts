@@ -53,23 +53,23 @@ const METHOD_LABELS: Record<TopUpMethod, string> = {
 	QRIS: 'QRIS'
 };
 
+/** Each bank and e-wallet as it writes its own name: BCA, but Mandiri and Permata. */
+const BANK_NAMES: Record<Bank, string> = { bca: 'BCA', bni: 'BNI', bri: 'BRI', mandiri: 'Mandiri', permata: 'Permata' };
+const WALLET_NAMES: Record<EWallet, string> = { gopay: 'GoPay', shopeepay: 'ShopeePay' };
+
+/** The bank or e-wallet a choice names, in brackets after the method; nothing for the others. */
+function choiceDetail(choice: TopUpChoice): string {
+	const name = choice.bank ? BANK_NAMES[choice.bank] : choice.wallet ? WALLET_NAMES[choice.wallet] : undefined;
+	return name ? ` (${name})` : '';
+}
+
 export function topUpDescription(choice: TopUpChoice): string {
-	const detail = choice.bank
-		? ` (${choice.bank.toUpperCase()})`
-		: choice.wallet
-			? ` (${choice.wallet === 'gopay' ? 'GoPay' : 'ShopeePay'})`
-			: '';
-	return `Top-up by ${METHOD_LABELS[choice.method]}${detail}`;
+	return `Top-up by ${METHOD_LABELS[choice.method]}${choiceDetail(choice)}`;
 }
 
 /** The same in both languages: the method's message and the bank or e-wallet's name. */
 export function topUpText(choice: TopUpChoice): LedgerText {
-	const detail = choice.bank
-		? ` (${choice.bank.toUpperCase()})`
-		: choice.wallet
-			? ` (${choice.wallet === 'gopay' ? 'GoPay' : 'ShopeePay'})`
-			: '';
-	return ledgerText('top_up', { method: choice.method, detail });
+	return ledgerText('top_up', { method: choice.method, detail: choiceDetail(choice) });
 }
 
 // Crockford base32: no I, L, O or U, so ids read aloud and type back unambiguously.
