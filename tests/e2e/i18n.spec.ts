@@ -11,7 +11,7 @@ const password = 'putri menanam rambutan 77';
 async function loginInIndonesian(page: Page, email: string) {
 	await visit(page, '/login');
 	await expect(page.getByRole('heading', { name: 'Masuk' })).toBeVisible();
-	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Kata sandi').fill(password);
 	await page.getByRole('button', { name: 'Masuk' }).click();
 	await expect(page.getByTestId('current-user')).toBeVisible();
@@ -28,7 +28,7 @@ test('a new visitor gets Indonesian and runs login, catalog and wallet in it; th
 
 	await visit(page, '/register');
 	await page.getByLabel('Nama').fill('Putri Ayu');
-	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Kata sandi').fill(password);
 	await page.getByRole('button', { name: 'Buat akun' }).click();
 	// Registration logs nobody in: it says, in Indonesian, to check the mail.

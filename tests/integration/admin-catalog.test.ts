@@ -114,7 +114,7 @@ describe('categories', () => {
 		const renamed = await adminApi.admin.catalog.updateCategory({ id: created.id, name: `Handy tools ${slug}` });
 		expect(renamed.name).toBe(`Handy tools ${slug}`);
 		const taken = await expectError(adminApi.admin.catalog.updateCategory({ id: created.id, slug: 'automation' }), 'BAD_REQUEST');
-		expect(taken.message).toBe('slug: is already used by another entry');
+		expect(taken.message).toBe('slug: Already used by another entry');
 
 		const order = (await adminApi.admin.catalog.categories()).map((c) => c.id);
 		const reordered = await adminApi.admin.catalog.reorderCategories({

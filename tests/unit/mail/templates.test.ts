@@ -48,7 +48,7 @@ describe('mail templates', () => {
 		const data = { title: 'Ghost diperpanjang', body: 'Rp 50.000 dipotong.', link: '/subscriptions/abc' };
 		expect(renderMail('notification', data, { origin: context.origin }).text).toContain('Buka MinisPod');
 		expect(renderMail('notification', data, { origin: context.origin, locale: 'id' }).text).toContain(
-			'Anda dapat mematikan email ini'
+			'Anda dapat mematikan e-mail ini'
 		);
 		expect(renderMail('notification', data, context).text).toContain('Open MinisPod');
 	});
