@@ -32,6 +32,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 	# TypeScript comes along only as tRPC's (type-level) peer; nothing loads it at run time.
 	&& rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
 	&& find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' -o -name '*.md' \) -delete \
+	# The receipt font's package holds 17 faces and coverage tables (12 MB); receipts embed two
+	# (src/lib/server/receipts/font.ts), which ship with the licence.
+	&& find node_modules/dejavu-fonts-ttf -type f ! -name DejaVuSans.ttf ! -name DejaVuSans-Bold.ttf ! -name LICENSE ! -name package.json -delete \
 	&& npm cache clean --force
 
 # 3. What runs.

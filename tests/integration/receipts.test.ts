@@ -211,6 +211,14 @@ describe('receipt PDF and access', () => {
 		expect(pdfText(await renderReceiptPdf({ ...old, locale: 'id' })).join(' ')).toContain(old.transaction.description);
 	});
 
+	it('prints "?" for what the receipt font cannot draw in an account name, the rest exactly', async () => {
+		const customer = await createUser(runtime, { name: 'Budi Santoso 🇮🇩 — Müller', credit: 1_000_000 });
+		const payment = await charge(customer, 10_000);
+		const text = pdfText(await renderReceiptPdf(await getReceipt(runtime.db, customer, payment.id)));
+		expect(text).toContain('Budi Santoso ? — Müller');
+		expect(text).toContain('Rp 10.000');
+	});
+
 	it('is the owner’s and administrators’: another customer gets NOT_FOUND', async () => {
 		const other = await createUser(runtime);
 		expect((await rejection((await callerFor(runtime, other)).receipts.get({ id: paymentId }))).code).toBe('NOT_FOUND');
