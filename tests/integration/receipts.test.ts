@@ -16,6 +16,7 @@ import { ledgerText } from '../../src/lib/server/wallet/ledger-texts';
 import { m } from '../../src/lib/paraglide/messages';
 import { wib } from '../support/billing';
 import { applyGatewayStatus } from '../../src/lib/server/wallet/gateway-status';
+import { inLocale } from '../support/locale';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -265,6 +266,32 @@ describe('billing profile', () => {
 			expect(refused.trpcCode).toBe('BAD_REQUEST');
 			expect(JSON.stringify(refused.error.cause ?? refused.message)).toContain('npwp');
 		}
+		expect(await api.receipts.billingProfile()).toBeNull();
+	});
+
+	it('takes a name with diacritics and typographic punctuation, which later receipts print exactly', async () => {
+		const customer = await createUser(runtime, { credit: 1_000_000 });
+		const api = await callerFor(runtime, customer);
+		const name = 'PT Sinar Jaya — Ēkspor “Nusantara” Café Müller';
+		const address = 'Jl. Ñusa Indah 3\nDenpasar';
+		expect(await api.receipts.saveBillingProfile({ kind: 'COMPANY', name, address, npwp: '' })).toMatchObject({ name, address });
+		const payment = await charge(customer, 30_000);
+		const text = pdfText(await renderReceiptPdf(await getReceipt(runtime.db, customer, payment.id)));
+		expect(text).toEqual(expect.arrayContaining([name, 'Jl. Ñusa Indah 3', 'Denpasar', 'Rp 30.000']));
+	});
+
+	it('refuses a name or address the receipt font cannot print, naming the field and the characters, in both languages', async () => {
+		const customer = await createUser(runtime);
+		const api = await callerFor(runtime, customer);
+		const valid = { kind: 'COMPANY' as const, name: 'PT Sinar Jaya', address: 'Jl. Merdeka 2', npwp: '' };
+		const name = await rejection(api.receipts.saveBillingProfile({ ...valid, name: 'PT Sinar Jaya 華僑 ✨' }));
+		expect(name.trpcCode).toBe('BAD_REQUEST');
+		expect(name.message).toBe(`name: ${m.txt15_receipt_name_unprintable({ characters: '華 僑 ✨' }, { locale: 'en' })}`);
+		const address = await inLocale('id', () =>
+			rejection(api.receipts.saveBillingProfile({ ...valid, address: 'Jl. Merdeka 2 🇮🇩' }))
+		);
+		expect(address.message).toBe(`address: ${m.txt15_billing_address_unprintable({ characters: '🇮🇩' }, { locale: 'id' })}`);
+		expect(address.message).toContain('tidak dapat dicetak pada kuitansi');
 		expect(await api.receipts.billingProfile()).toBeNull();
 	});
 });
