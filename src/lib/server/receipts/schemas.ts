@@ -11,7 +11,8 @@ const NPWP_SEPARATORS = /[\s.-]/g;
 /**
  * Refuses text with characters the receipt font has no glyph for (CJK, emoji: font.ts), naming
  * them: a receipt is a legal document and would print them as "?". The NPWP needs no such
- * check: only its digits are kept, and anything else is refused.
+ * check: only its digits are kept, and anything else is refused. The check is asynchronous
+ * (the font is read on first use), so the schema is parsed with parseAsync, as tRPC does.
  */
 function printsOnReceipt(message: typeof m.txt15_receipt_name_unprintable) {
 	return async (value: string, context: z.RefinementCtx) => {
