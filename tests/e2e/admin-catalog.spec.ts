@@ -108,6 +108,20 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	);
 	await visit(customer, subscriptionUrl);
 	await expect(customer.getByTestId('pending-price')).toContainText('Rp 45.000 per month from your renewal on');
+
+	// Terminating it, the administrator reads the refund before confirming, and it is what is given.
+	await visit(admin, `/admin/subscriptions?q=${encodeURIComponent(email)}`);
+	await admin.getByTestId('admin-subscription-row').getByRole('button', { name: 'Terminate' }).click();
+	const terminate = admin.getByRole('dialog', { name: /^Terminate Gitea/ });
+	const refund = terminate.getByTestId('terminate-refund');
+	await expect(refund).toHaveText('The customer gets Rp 39.000 back to their balance.');
+	await terminate.getByLabel('Refund the unused part of the period').uncheck();
+	await expect(refund).toHaveText('Without a refund, the customer does not get the Rp 39.000 left of their period.');
+	await terminate.getByLabel('Refund the unused part of the period').check();
+	await terminate.getByLabel('Reason').fill('Asked by the customer');
+	await terminate.getByLabel(/Type/).fill(email);
+	await terminate.getByRole('button', { name: 'Terminate' }).click();
+	await expect(admin.getByText("Terminated; Rp 39.000 refunded to the customer's credit.", { exact: false })).toBeVisible();
 });
 
 test('a new category is written in both languages, a taken name refused beside it; hiding it asks first and says what customers lose', async ({

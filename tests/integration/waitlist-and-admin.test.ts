@@ -136,7 +136,8 @@ describe('admin', () => {
 		const [started] = (await inLocale('en', () => c.api.notifications.list())).filter((n) => n.type === 'SUBSCRIPTION_STARTED');
 		expect(started.body).toMatch(/^You were granted n8n .+ free until \d{1,2} \w{3} \d{4}\. After that it renews at /);
 		expect(started.body).toContain(`renews at ${formatRupiah(plan.monthlyPrice)} a month from your credit`);
-		// A granted subscription refunds nothing when terminated.
+		// A granted subscription refunds nothing when terminated, and its dialog says so first.
+		expect(await api.admin.subscriptions.terminationRefund({ id: subscriptionId })).toEqual({ subscriptionId, refund: 0 });
 		const result = await api.admin.subscriptions.terminate({ id: subscriptionId, refund: true, reason: 'End of promotion' });
 		expect(result.refunded).toBe(0);
 	});
@@ -200,7 +201,20 @@ describe('admin', () => {
 		const plan = await planOf(runtime.db, 'memos', 'BASIC');
 		const a = await withRefund.api.subscriptions.subscribe({ planId: plan.id });
 		const b = await without.api.subscriptions.subscribe({ planId: plan.id });
+		// The dialog shows the refund before anything changes; the termination then gives it (the
+		// seconds between them may round it down by one step of Rp 100).
+		const preview = await api.admin.subscriptions.terminationRefund({ id: a.subscriptionId });
+		expect(preview.refund).toBeGreaterThan(plan.monthlyPrice - 10);
+		expect((await reloadSubscription(runtime.db, a.subscriptionId)).status).toBe('ACTIVE');
+		expect((await reloadUser(runtime, withRefund.user.id)).creditBalance).toBe(1_000_000 - plan.monthlyPrice);
+		expect((await rejection(withRefund.api.admin.subscriptions.terminationRefund({ id: a.subscriptionId }))).code).toBe(
+			'FORBIDDEN'
+		);
 		const refunded = await api.admin.subscriptions.terminate({ id: a.subscriptionId, refund: true, reason: 'Customer request' });
+		expect(preview.refund - refunded.refunded).toBeGreaterThanOrEqual(0);
+		expect(preview.refund - refunded.refunded).toBeLessThanOrEqual(100);
+		// Once ended, nothing is left to give back.
+		expect((await api.admin.subscriptions.terminationRefund({ id: a.subscriptionId })).refund).toBe(0);
 		const kept = await api.admin.subscriptions.terminate({ id: b.subscriptionId, refund: false, reason: 'Terms violation' });
 		expect(refunded.refunded).toBeGreaterThan(plan.monthlyPrice - 10);
 		expect(kept.refunded).toBe(0);

@@ -25,7 +25,7 @@ import {
 	subscriptionIdInput,
 	suspendInput
 } from '../subscriptions/schemas';
-import { terminate } from '../subscriptions/cancel';
+import { terminate, terminationRefundPreview } from '../subscriptions/cancel';
 import { adminBillingRouter } from './billing-router';
 import { adminMailRouter } from './mail-router';
 import {
@@ -35,6 +35,7 @@ import {
 	setQuotaResultSchema,
 	subscriptionViewSchema,
 	terminateResultSchema,
+	terminationRefundSchema,
 	toSubscriptionView
 } from '../subscriptions/views';
 import { customerSummarySchema, overviewSchema } from './views';
@@ -61,6 +62,10 @@ const subscriptionsAdmin = router({
 		.input(subscriptionIdInput)
 		.output(subscriptionViewSchema)
 		.mutation(async ({ ctx, input }) => toSubscriptionView(await unsuspendSubscription(ctx.runtime, ctx.user, input))),
+	terminationRefund: adminProcedure
+		.input(subscriptionIdInput)
+		.output(terminationRefundSchema)
+		.query(({ ctx, input }) => terminationRefundPreview(ctx.runtime.db, input.id, ctx.runtime.clock.now())),
 	terminate: adminProcedure
 		.input(adminTerminateInput)
 		.output(terminateResultSchema)

@@ -41,6 +41,40 @@ export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoR
 	return updated;
 }
 
+/**
+ * What terminating now gives back: what is left of the paid period, never more than was paid
+ * (net of refunds); nothing for a grant or once the period has ended (a renewal overdue),
+ * whatever the status; a suspended app's paid days count. The administrator's terminate
+ * dialog shows it before anything changes (`terminationRefundPreview`).
+ */
+export async function refundOnTermination(db: DbOrTx, subscription: Subscription, now: Date) {
+	if (subscription.isGrant) return 0;
+	const owed = terminationRefund({
+		monthlyPrice: subscription.monthlyPrice,
+		period: { start: subscription.currentPeriodStart, end: subscription.endDate },
+		now
+	});
+	const [paid] = await db
+		.select({ net: sql<number>`coalesce(-sum(${transactions.amount}), 0)::bigint` })
+		.from(transactions)
+		.where(
+			and(
+				eq(transactions.subscriptionId, subscription.id),
+				eq(transactions.status, 'COMPLETED'),
+				inArray(transactions.type, ['SUBSCRIPTION', 'UPGRADE', 'REFUND'])
+			)
+		);
+	return Math.max(0, Math.min(owed, Number(paid.net)));
+}
+
+/** The refund `terminate` would give now, for the administrator's dialog; changes nothing. */
+export async function terminationRefundPreview(db: DbOrTx, subscriptionId: string, now: Date) {
+	const [subscription] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
+	if (!subscription) throw notFound('Subscription');
+	const refund = isLive(subscription.status) ? await refundOnTermination(db, subscription, now) : 0;
+	return { subscriptionId, refund };
+}
+
 /** `reason`: MinisPod's (a key, the customer's own termination) or an administrator's words. */
 type Termination = { refund: boolean; actorId: string; reason: EndReason | string; now?: Date };
 
@@ -59,27 +93,9 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 		}
 		const { plan, service } = await loadPlan(tx, subscription.planId);
 
-		// What is left of the paid period, never more than was paid: nothing once the period has
-		// ended (a renewal overdue), whatever the status; a suspended app's paid days count.
 		let refunded = 0;
-		if (termination.refund && !subscription.isGrant) {
-			const owed = terminationRefund({
-				monthlyPrice: subscription.monthlyPrice,
-				period: { start: subscription.currentPeriodStart, end: subscription.endDate },
-				now
-			});
-			// Never give back more than this subscription has actually paid, net of refunds.
-			const [paid] = await tx
-				.select({ net: sql<number>`coalesce(-sum(${transactions.amount}), 0)::bigint` })
-				.from(transactions)
-				.where(
-					and(
-						eq(transactions.subscriptionId, subscription.id),
-						eq(transactions.status, 'COMPLETED'),
-						inArray(transactions.type, ['SUBSCRIPTION', 'UPGRADE', 'REFUND'])
-					)
-				);
-			refunded = Math.max(0, Math.min(owed, Number(paid.net)));
+		if (termination.refund) {
+			refunded = await refundOnTermination(tx, subscription, now);
 			if (refunded > 0) {
 				await applyBalanceChange(tx, {
 					userId: subscription.userId,

@@ -283,4 +283,7 @@ export const grantResultSchema = z.object({ subscriptionId: z.string(), instance
 
 export const terminateResultSchema = z.object({ refunded: z.number(), instances: z.number() });
 
+/** What terminating a subscription now would refund (the administrator's dialog). */
+export const terminationRefundSchema = z.object({ subscriptionId: z.string(), refund: z.number() });
+
 export const setQuotaResultSchema = z.object({ plan: planViewSchema, offered: z.number() });
