@@ -95,6 +95,13 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await expect(plan.getByText(/The price changes from Rp 39.000 to Rp 45.000/)).toBeVisible();
 	await plan.getByLabel('Why (kept in the audit log)').fill('Bigger servers for everyone');
 	await plan.getByRole('button', { name: 'Save plan' }).click();
+	// The subscribers are e-mailed as it saves: confirmed first, naming how many and the prices.
+	const announce = admin.getByRole('dialog', { name: /^Change the price and tell \d+ subscribers\?$/ });
+	await expect(announce.getByTestId('plan-price-confirm')).toContainText('Basic changes from Rp 39.000 to Rp 45.000');
+	await announce.getByRole('button', { name: 'Cancel' }).click();
+	await expect(admin.getByTestId('editor-plan-BASIC').getByTestId('editor-plan-price')).toHaveText('Rp 39.000');
+	await plan.getByRole('button', { name: 'Save plan' }).click();
+	await announce.getByRole('button', { name: 'Save and notify' }).click();
 	await expect(admin.getByText(/subscribers were told the new price/)).toBeVisible();
 	await expect(admin.getByTestId('editor-plan-BASIC').getByTestId('editor-plan-price')).toHaveText('Rp 45.000');
 

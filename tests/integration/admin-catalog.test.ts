@@ -385,6 +385,11 @@ describe('plans', () => {
 		const granted = await createUser(runtime);
 		const grant = await adminApi.admin.subscriptions.grant({ userId: granted.id, planId: plan.id, months: 1 });
 		const before = await reloadSubscription(runtime.db, subscriptionId);
+		// The editor names, before saving, the subscribers the new price will be announced to: the
+		// paying ones, not the granted one.
+		const editor = await adminApi.admin.catalog.service({ id: plan.serviceId });
+		const edited = editor.plans.find((p) => p.id === plan.id)!;
+		expect(edited.liveSubscriptions).toBeGreaterThan(edited.payingSubscribers);
 
 		const result = await adminApi.admin.catalog.updatePlan({
 			id: plan.id,
@@ -392,6 +397,7 @@ describe('plans', () => {
 			reason: 'New hardware'
 		});
 		expect(result).toMatchObject({ plan: { monthlyPrice: 59_000 }, pricesAnnounced: 1, resourcesKept: 0 });
+		expect(result.pricesAnnounced).toBe(edited.payingSubscribers);
 
 		const after = await reloadSubscription(runtime.db, subscriptionId);
 		expect(after).toMatchObject({

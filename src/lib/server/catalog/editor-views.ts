@@ -77,6 +77,8 @@ export const editorPlanSchema = z.object({
 	usedQuota: z.number(),
 	availableQuota: z.number(),
 	liveSubscriptions: z.number(),
+	/** Live subscribers who pay for the plan (not granted): the ones a new price is announced to. */
+	payingSubscribers: z.number(),
 	features: z.array(z.string()),
 	customDomainsAllowed: z.number(),
 	backupSchedule: z.enum(BACKUP_SCHEDULES),
@@ -87,7 +89,7 @@ export const editorPlanSchema = z.object({
 	translations: planTranslationsSchema
 });
 
-export function toEditorPlanView(plan: ServicePlan, liveSubscriptions = 0) {
+export function toEditorPlanView(plan: ServicePlan, subscribers = { live: 0, paying: 0 }) {
 	return {
 		id: plan.id,
 		serviceId: plan.serviceId,
@@ -102,7 +104,8 @@ export function toEditorPlanView(plan: ServicePlan, liveSubscriptions = 0) {
 		totalQuota: plan.totalQuota,
 		usedQuota: plan.usedQuota,
 		availableQuota: availableSlots(plan),
-		liveSubscriptions: Number(liveSubscriptions),
+		liveSubscriptions: Number(subscribers.live),
+		payingSubscribers: Number(subscribers.paying),
 		features: plan.features,
 		customDomainsAllowed: plan.customDomainsAllowed,
 		backupSchedule: plan.backupSchedule,
@@ -221,12 +224,12 @@ export const serviceEditorSchema = z.object({
 /** One template in full with its plans, as the editor's service page shows it. */
 export function toServiceEditorView(
 	service: Service,
-	plans: { plan: ServicePlan; live: number }[],
+	plans: { plan: ServicePlan; live: number; paying: number }[],
 	counts: { liveSubscriptions: number; everSubscribed: number }
 ): z.infer<typeof serviceEditorSchema> {
 	return {
 		service: toServiceTemplateView(service),
-		plans: plans.map((row) => toEditorPlanView(row.plan, row.live)),
+		plans: plans.map((row) => toEditorPlanView(row.plan, row)),
 		liveSubscriptions: Number(counts.liveSubscriptions),
 		inUse: Number(counts.everSubscribed) > 0
 	};
