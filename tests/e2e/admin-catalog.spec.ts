@@ -74,11 +74,17 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	// Past the balance cap the refusal says to tick the override, which is there to tick.
 	await credit.getByLabel('Amount (Rp)').fill('200000000');
 	await credit.getByLabel('Reason (shown to the customer)').fill('Welcome credit for the pilot');
-	await credit.getByRole('button', { name: 'Credit' }).click();
+	const confirmCredit = admin.getByRole('dialog', { name: 'Credit this customer?' });
+	await credit.getByRole('button', { name: 'Review adjustment' }).click();
+	await confirmCredit.getByRole('button', { name: 'Credit' }).click();
 	await expect(credit).toContainText('Tick the override to credit it anyway');
 	await expect(credit.getByLabel('Allow a balance above the cap (recorded in the audit log)')).not.toBeChecked();
 	await credit.getByLabel('Amount (Rp)').fill('100000');
-	await credit.getByRole('button', { name: 'Credit' }).click();
+	// Another amount: the cap's refusal was about the last one.
+	await expect(credit).not.toContainText('Tick the override');
+	await credit.getByRole('button', { name: 'Review adjustment' }).click();
+	await expect(confirmCredit.getByTestId('adjust-review')).toHaveText(`Add Rp 100.000 to the wallet of ${email}.`);
+	await confirmCredit.getByRole('button', { name: 'Credit' }).click();
 	await expect(admin.getByTestId('customer-balance')).toHaveText('Rp 100.000');
 
 	await visit(customer, '/catalog/gitea');

@@ -114,18 +114,56 @@ test('an administrator lands on the admin panel; a new error replaces the last s
 	await hydrated(page);
 	await page.getByRole('button', { name: 'Credit or debit' }).click();
 	const dialog = page.getByRole('dialog', { name: /^Credit or debit/ });
-	await dialog.getByLabel('Amount (Rp)').fill('10000');
+	const amount = dialog.getByLabel('Amount (Rp)');
+	const review = dialog.getByRole('button', { name: 'Review adjustment' });
+	// Not a whole number of rupiah above zero: said before anything is sent.
+	for (const refused of ['-1', '1.5']) {
+		await amount.fill(refused);
+		await expect(amount).toHaveAccessibleDescription('Enter a whole number of rupiah above zero, digits only');
+		await expect(review).toBeDisabled();
+	}
+	await amount.fill('10000');
 	await dialog.getByLabel('Reason (shown to the customer)').fill('Goodwill');
-	await dialog.getByRole('button', { name: 'Credit' }).click();
+	await review.click();
+	// Nothing moves until the review is confirmed: direction, amount, whose wallet, the balance after.
+	const confirm = page.getByRole('dialog', { name: 'Credit this customer?' });
+	await expect(confirm.getByTestId('adjust-review')).toHaveText(/^Add Rp 10.000 to the wallet of .+@.+\.$/);
+	await expect(confirm.getByTestId('adjust-review-balance')).toHaveText('The balance goes from Rp 0 to Rp 10.000.');
+	await confirm.getByRole('button', { name: 'Cancel' }).click();
+	await expect(page.getByTestId('customer-balance')).toHaveText('Rp 0');
+	await review.click();
+	await confirm.getByRole('button', { name: 'Credit' }).click();
 	await expect(page.getByText('Credited Rp 10.000.')).toBeVisible();
+	await expect(page.getByTestId('customer-balance')).toHaveText('Rp 10.000');
 
 	await page.getByRole('button', { name: 'Credit or debit' }).click();
 	await dialog.getByRole('radio', { name: 'Debit' }).check();
-	await dialog.getByLabel('Amount (Rp)').fill('50000');
+	await amount.fill('50000');
 	await dialog.getByLabel('Reason (shown to the customer)').fill('Too much');
-	await dialog.getByRole('button', { name: 'Debit' }).click();
-	await expect(dialog.locator('[role="alert"], p.text-rose-600')).toBeVisible();
+	await review.click();
+	const debit = page.getByRole('dialog', { name: 'Debit this customer?' });
+	await expect(debit.getByTestId('adjust-review-balance')).toHaveText(
+		'The balance is only Rp 10.000: this debit will be refused, as a balance cannot go below zero.'
+	);
+	await debit.getByRole('button', { name: 'Debit' }).click();
+	await expect(amount).toHaveAccessibleDescription('This debit would take the balance below zero; the customer has Rp 10.000.');
 	await expect(page.getByText('Credited Rp 10.000.')).toHaveCount(0);
+	// The refusal was about that debit: a credit, or another amount, is not refused by it.
+	await dialog.getByRole('radio', { name: 'Credit' }).check();
+	await expect(dialog).not.toContainText('below zero');
+	await dialog.getByRole('radio', { name: 'Debit' }).check();
+	await amount.fill('1000');
+	await expect(dialog).not.toContainText('below zero');
+
+	// A reason refused as too long is no longer refused once it is cleared.
+	const reason = dialog.getByLabel('Reason (shown to the customer)');
+	await reason.fill('x'.repeat(501));
+	await review.click();
+	await debit.getByRole('button', { name: 'Debit' }).click();
+	await expect(dialog).toContainText('The reason can be at most 500 characters');
+	await reason.fill('');
+	await expect(dialog).not.toContainText('The reason can be at most 500 characters');
+	await expect(page.getByTestId('customer-balance')).toHaveText('Rp 10.000');
 });
 
 // n8n's plans: no other browser test uses them.

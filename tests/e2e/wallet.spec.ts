@@ -123,6 +123,9 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await page.getByLabel('Amount (Rp)').fill('80000');
 	await page.getByLabel('Reason').fill('Testing a debit that is too large');
 	await page.getByRole('button', { name: 'Review adjustment' }).click();
+	await expect(page.getByRole('dialog').getByTestId('adjust-review-balance')).toHaveText(
+		'The balance is only Rp 75.000: this debit will be refused, as a balance cannot go below zero.'
+	);
 	await page.getByRole('dialog').getByRole('button', { name: 'Debit' }).click();
 	await expect(page.getByText('This debit would take the balance below zero; the customer has Rp 75.000.')).toBeVisible();
 	await expect(page.getByTestId('adjust-balance')).toHaveText('Rp 75.000');
