@@ -291,7 +291,7 @@ describe('billing profile', () => {
 			rejection(api.receipts.saveBillingProfile({ ...valid, address: 'Jl. Merdeka 2 🇮🇩' }))
 		);
 		expect(address.message).toBe(`address: ${m.txt15_billing_address_unprintable({ characters: '🇮🇩' }, { locale: 'id' })}`);
-		expect(address.message).toContain('tidak dapat dicetak pada kuitansi');
+		expect(address.message).toContain('tidak dapat dicetak pada kwitansi');
 		expect(await api.receipts.billingProfile()).toBeNull();
 	});
 });
