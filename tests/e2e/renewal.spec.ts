@@ -68,9 +68,14 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	const banner = page.getByTestId('past-due-banner');
 	await expect(banner).toContainText('The renewal of Travel blog is unpaid.');
 	await expect(banner.getByTestId('past-due-shortfall')).toHaveText('Rp 18.000');
+	// The wallet shows the banner too; its link pre-fills the form on the same page, over what
+	// the form held before.
+	await visit(page, '/wallet');
+	const amount = page.getByLabel('Or enter an amount (Rp)');
+	await expect(amount).toHaveValue('100000');
 	await banner.getByRole('link', { name: 'Top up Rp 18.000' }).click();
 	await expect(page).toHaveURL(/\/wallet\?amount=18000$/);
-	await expect(page.getByLabel('Or enter an amount (Rp)')).toHaveValue('18000');
+	await expect(amount).toHaveValue('18000');
 	await page.getByRole('radio', { name: /Bank transfer/ }).check();
 	await page.getByRole('radio', { name: 'BCA', exact: true }).check();
 	await page.getByRole('button', { name: 'Top up Rp 18.000' }).click();
