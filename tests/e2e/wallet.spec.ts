@@ -36,6 +36,31 @@ test('a customer tops up through the payment page and sees the new balance and h
 	await expect(page.getByTestId('transaction-detail')).toContainText('BCA');
 });
 
+test('a top-up amount is read as people write rupiah, and a fraction is refused by name', async ({ page }) => {
+	await register(page, 'Dewi Anggraini', uniqueEmail('amount-text'));
+	await visit(page, '/wallet');
+	await hydrated(page);
+	const amount = page.getByLabel('Or enter an amount (Rp)');
+	for (const [typed, read] of [
+		['50.000', 'Rp 50.000'],
+		['1.500.000', 'Rp 1.500.000'],
+		['Rp 25.000', 'Rp 25.000']
+	]) {
+		await amount.fill(typed);
+		await expect(page.getByTestId('top-up-amount-reads')).toHaveText(`Reads as ${read}.`);
+		await expect(page.getByRole('button', { name: `Top up ${read}` })).toBeEnabled();
+	}
+	await amount.fill('50000');
+	await expect(page.getByTestId('top-up-amount-reads')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Top up Rp 50.000' })).toBeEnabled();
+	await expect(page.getByRole('button', { name: 'Rp 50.000', exact: true })).toHaveAttribute('aria-pressed', 'true');
+	await amount.fill('50.000,50');
+	await expect(amount).toHaveAccessibleDescription('Rupiah amounts have no cents: enter a whole amount, such as 50.000');
+	await amount.fill('50,000');
+	await expect(amount).toHaveAccessibleDescription('Enter the amount in digits, such as 50000 or 50.000');
+	await expect(page.getByRole('button', { name: 'Top up', exact: true })).toBeDisabled();
+});
+
 test('a customer who changes their mind cancels a pending top-up after confirming', async ({ page }) => {
 	await register(page, 'Bayu Pratama', uniqueEmail('cancel'));
 	await startTopUp(page, 'Mandiri', 'Rp 100.000');
@@ -73,11 +98,15 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await page.getByRole('button', { name: 'Copy the Mandiri account number' }).click();
 	await expect(page.getByText('The Mandiri account number is copied.')).toBeVisible();
 	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('1370012345678');
-	await page.getByLabel('Amount transferred (Rp)').fill('5000');
+	const transferred = page.getByLabel('Amount transferred (Rp)');
+	await transferred.fill('75,50');
+	await expect(transferred).toHaveAccessibleDescription('Rupiah amounts have no cents: enter a whole amount, such as 50.000');
+	await transferred.fill('5000');
 	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
 	await page.getByRole('button', { name: 'Upload proof' }).click();
 	await expect(page.getByText('The smallest top-up is Rp 10.000')).toBeVisible();
-	await page.getByLabel('Amount transferred (Rp)').fill('75000');
+	// Written the Indonesian way, with a dot between thousands.
+	await transferred.fill('75.000');
 	await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
 	await page.getByRole('button', { name: 'Upload proof' }).click();
 	await expect(page.getByText('Proof received.')).toBeVisible();

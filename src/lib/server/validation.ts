@@ -1,9 +1,10 @@
 // Input pieces every domain's zod schemas share, so the same field is checked the same way
 // (and answered with the same sentence) wherever it appears.
 import { z } from 'zod';
+import { readRupiah, rupiahReadingProblem } from '$lib/amount';
 import { AMOUNT_SANITY_MAX } from '$lib/money';
 import { m } from '$lib/paraglide/messages';
-import { says } from './sentences';
+import { says, sentenceLocale } from './sentences';
 
 export const idSchema = z.uuid(says(m.srv_id_invalid));
 
@@ -18,13 +19,16 @@ export const wholeNumberSchema = (min: number, max: number, sentence: { error: (
 export const reasonSchema = z.string().trim().min(5, says(m.srv_reason_min)).max(500, says(m.srv_reason_max));
 
 /**
- * Whole rupiah typed as text (a multipart form field): decimal digits only. A lenient number
- * parse reads "0x2710" as 10.000 and "1e5" as 100.000.
+ * Whole rupiah typed as text (a multipart form field), read as the form reads it: digits,
+ * optionally grouped by dots ("50.000", "Rp 1.500.000"), never a lenient number parse (which
+ * reads "0x2710" as 10.000 and "1e5" as 100.000).
  */
-export const rupiahTextSchema = z
-	.string(says(m.srv_amount_required))
-	.regex(/^\d{1,13}$/, says(m.srv_amount_digits))
-	.transform(Number);
+export const rupiahTextSchema = z.string(says(m.srv_amount_required)).transform((text, context) => {
+	const reading = readRupiah(text);
+	if (reading.problem === null) return reading.amount;
+	context.addIssue({ code: 'custom', message: rupiahReadingProblem(reading.problem, sentenceLocale()) });
+	return z.NEVER;
+});
 
 /** Whole rupiah, positive, below any sane bound. */
 export const rupiahSchema = z
