@@ -68,6 +68,14 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	const banner = page.getByTestId('past-due-banner');
 	await expect(banner).toContainText('The renewal of Travel blog is unpaid.');
 	await expect(banner.getByTestId('past-due-shortfall')).toHaveText('Rp 18.000');
+	// The forecast beside it says the same: the renewal is owed now, not one to come.
+	await expect(page.getByTestId('forecast-covered')).toHaveText(
+		'Renewals of Rp 59.000 are past due and unpaid; your credit is Rp 18.000 short of them.'
+	);
+	await expect(page.getByTestId('forecast-first-uncovered')).toContainText('Travel blog next renews on ');
+	await expect(page.getByTestId('forecast-first-uncovered')).toContainText(
+		'Rp 77.000 more would cover it and the Rp 59.000 past due.'
+	);
 	// The wallet shows the banner too; its link pre-fills the form on the same page, over what
 	// the form held before.
 	await visit(page, '/wallet');

@@ -78,6 +78,16 @@ describe('grace period', () => {
 		expect(forecast.pastDue).toEqual([expect.objectContaining({ subscriptionId, amount: plan.monthlyPrice })]);
 		expect(forecast.pastDueShortfall).toBe(plan.monthlyPrice);
 		expect(forecast.pastDueTopUpUrl).toBe(`/wallet?amount=${plan.monthlyPrice}`);
+		// The forecast agrees: the unpaid renewal is owed now, not to come; the next one is a month
+		// on, and what would cover it counts the debt too.
+		expect(forecast.overdue).toEqual({ count: 1, amount: plan.monthlyPrice, shortfall: plan.monthlyPrice });
+		expect(forecast.firstUncovered).toMatchObject({
+			subscriptionId,
+			dueAt: addMonths(subscription.billingAnchor, 2),
+			shortfall: 2 * plan.monthlyPrice
+		});
+		expect(forecast.firstUncovered!.dueAt.getTime()).toBeGreaterThan(runtime.clock.now().getTime());
+		expect(forecast.dueSoon).toMatchObject({ amount: 0, shortfall: 0 });
 
 		// The customer pays through Midtrans; the settlement credits the wallet and queues the retry.
 		const { orderId } = await api.wallet.topUp({ amount: plan.monthlyPrice, method: 'QRIS' });

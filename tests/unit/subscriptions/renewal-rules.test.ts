@@ -167,10 +167,36 @@ describe('credit forecast', () => {
 		expect(forecast.dueSoon).toEqual({ amount: 50_000, shortfall: 0 });
 	});
 
-	it('counts an overdue renewal first and says what is short in the next seven days', () => {
+	it('counts an overdue renewal as owed now and paid first, not as a renewal to come', () => {
+		// Ghost's renewal of 25 February is unpaid on 1 March (past due); Rp 30.000 left.
 		const forecast = forecastCredit([app('ghost', '2026-02-25T10:00:00', 50_000)], 30_000, now);
-		expect(forecast.firstUncovered).toMatchObject({ dueAt: wib('2026-02-25T10:00:00'), shortfall: 20_000 });
-		expect(forecast.dueSoon).toEqual({ amount: 50_000, shortfall: 20_000 });
+		expect(forecast.overdue).toEqual({ count: 1, amount: 50_000, shortfall: 20_000 });
+		// The first uncovered renewal is the next one, short of its price and of the debt.
+		expect(forecast.firstUncovered).toMatchObject({
+			dueAt: wib('2026-03-25T10:00:00'),
+			amount: 50_000,
+			shortfall: 70_000,
+			day: { count: 1, amount: 50_000, shortfall: 70_000 }
+		});
+		// Nothing else is due in the next seven days.
+		expect(forecast.dueSoon).toEqual({ amount: 0, shortfall: 0 });
+	});
+
+	it('says what the next seven days take once what is owed now is paid', () => {
+		const subscriptions = [app('ghost', '2026-02-25T10:00:00', 50_000), app('n8n', '2026-03-03T10:00:00', 40_000)];
+		const short = forecastCredit(subscriptions, 30_000, now);
+		expect(short.overdue.shortfall).toBe(20_000);
+		expect(short.firstUncovered).toMatchObject({ subscriptionId: 'n8n', dueAt: wib('2026-03-03T10:00:00'), shortfall: 60_000 });
+		expect(short.dueSoon).toEqual({ amount: 40_000, shortfall: 60_000 });
+		// A balance that pays the debt leaves the rest for the renewals to come.
+		const covered = forecastCredit(subscriptions, 100_000, now);
+		expect(covered.overdue).toEqual({ count: 1, amount: 50_000, shortfall: 0 });
+		expect(covered.dueSoon).toEqual({ amount: 40_000, shortfall: 0 });
+		expect(covered.firstUncovered).toMatchObject({
+			subscriptionId: 'ghost',
+			dueAt: wib('2026-03-25T10:00:00'),
+			shortfall: 40_000
+		});
 	});
 
 	it('covers everything within the horizon when the balance is large, and nothing costs nothing', () => {

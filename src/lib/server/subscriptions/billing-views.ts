@@ -19,9 +19,12 @@ export const forecastView = z.object({
 	renewing: z.number(),
 	/** Subscriptions that renew at no cost (free plans): nothing for the credit to cover. */
 	free: z.number(),
+	/** Renewals due and unpaid (past due): owed now, paid first; what the credit lacks for them. */
+	overdue: z.object({ count: z.number(), amount: z.number(), shortfall: z.number() }),
 	/**
-	 * The first renewal the credit does not cover: it covers everything before that date. `day`:
-	 * it and the renewals due later that day (WIB), and what the credit lacks for all of them.
+	 * The first renewal to come the credit does not cover once what is owed now is paid: it covers
+	 * everything before that date. `day`: it and the renewals due later that day (WIB), and what
+	 * the credit lacks for all of them.
 	 */
 	firstUncovered: renewal
 		.extend({ shortfall: z.number(), day: z.object({ count: z.number(), amount: z.number(), shortfall: z.number() }) })
@@ -41,6 +44,7 @@ export function toForecastView(forecast: Awaited<ReturnType<typeof creditForecas
 		monthlyTotal: forecast.monthlyTotal,
 		renewing: forecast.renewing,
 		free: forecast.free,
+		overdue: { ...forecast.overdue },
 		firstUncovered: firstUncovered && {
 			subscriptionId: firstUncovered.subscriptionId,
 			name: firstUncovered.name,

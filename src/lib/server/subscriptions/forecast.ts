@@ -96,6 +96,7 @@ export async function creditForecast(db: DbOrTx, userId: string, now: Date) {
 	return {
 		balance,
 		monthlyTotal: forecast.monthlyTotal,
+		overdue: forecast.overdue,
 		renewing: paid.length,
 		free: renewing.length - paid.length,
 		firstUncovered: forecast.firstUncovered,

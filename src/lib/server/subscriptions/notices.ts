@@ -110,7 +110,7 @@ export async function warnLowCredit(runtime: Runtime, now = runtime.clock.now())
 			const balance = balances.get(userId) ?? 0;
 			const forecast = forecastCredit(renewing.get(userId) ?? [], balance, now);
 			const first = forecast.firstUncovered;
-			if (!first || first.dueAt <= now || first.dueAt > soon) continue;
+			if (!first || forecast.overdue.shortfall > 0 || first.dueAt > soon) continue;
 			const notified = await notifyOnce(runtime.db, `low-credit:${first.subscriptionId}:${first.dueAt.toISOString()}`, {
 				userId,
 				type: 'LOW_CREDIT',

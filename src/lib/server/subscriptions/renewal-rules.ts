@@ -100,31 +100,46 @@ export type Forecast = {
 	/** What the live subscriptions cost per month. */
 	monthlyTotal: number;
 	/**
-	 * The first renewal the balance cannot pay (renewals before it are covered), if any in the
-	 * horizon; `day`, it and the renewals due later on its WIB day: what covering that day takes.
+	 * Renewals already due and not yet paid (a past-due subscription's): owed now, not to come.
+	 * They are paid first from the balance; `shortfall` is what the balance lacks for them.
+	 */
+	overdue: { count: number; amount: number; shortfall: number };
+	/**
+	 * The first renewal still to come that the balance, once what is owed now is paid, cannot
+	 * pay (renewals before it are covered), if any in the horizon; `day`, it and the renewals
+	 * due later on its WIB day: what covering that day takes. Both shortfalls include any debt.
 	 */
 	firstUncovered: (Renewal & { shortfall: number; day: { count: number; amount: number; shortfall: number } }) | null;
 	/** The last date the walk looked at: with no uncovered renewal, the credit lasts beyond it. */
 	horizon: Date;
-	/** Renewals due within LOW_CREDIT_DAYS (overdue ones included) and what the balance lacks for them. */
+	/**
+	 * Renewals to come within LOW_CREDIT_DAYS and what the balance lacks for them once what is
+	 * owed now is paid (a top-up of it pays both); nothing is lacking when none is due.
+	 */
 	dueSoon: { amount: number; shortfall: number };
 };
 
+const total = (renewals: Renewal[]) => renewals.reduce((sum, renewal) => sum + renewal.amount, 0);
+
 /**
- * Walks the renewals of the next FORECAST_MONTHS in due order, paying each from the balance,
- * to find the first one the credit does not cover.
+ * Walks the renewals of the next FORECAST_MONTHS in due order, paying what is owed now first
+ * and then each renewal to come from the balance, to find the first one the credit does not cover.
  */
 export function forecastCredit(subscriptions: RenewingSubscription[], balance: number, now: Date): Forecast {
 	const horizon = addMonths(now, FORECAST_MONTHS);
 	const renewals = upcomingRenewals(subscriptions, horizon);
-	let left = balance;
+	const overdue = renewals.filter((renewal) => renewal.dueAt <= now);
+	const coming = renewals.filter((renewal) => renewal.dueAt > now);
+	const owed = total(overdue);
+	// Below zero while the debt is not covered: every renewal to come is short of it too.
+	let left = balance - owed;
 	let firstUncovered: Forecast['firstUncovered'] = null;
-	for (const [index, renewal] of renewals.entries()) {
+	for (const [index, renewal] of coming.entries()) {
 		if (renewal.amount > left) {
 			// A top-up of the shortfall pays this renewal, not one due an hour later the same day.
 			const dayEnd = endOfWibDay(renewal.dueAt);
-			const sameDay = renewals.slice(index).filter((next) => next.dueAt <= dayEnd);
-			const amount = sameDay.reduce((sum, next) => sum + next.amount, 0);
+			const sameDay = coming.slice(index).filter((next) => next.dueAt <= dayEnd);
+			const amount = total(sameDay);
 			firstUncovered = {
 				...renewal,
 				shortfall: renewal.amount - left,
@@ -134,10 +149,12 @@ export function forecastCredit(subscriptions: RenewingSubscription[], balance: n
 		}
 		left -= renewal.amount;
 	}
+	const soon = total(coming.filter((renewal) => renewal.dueAt <= addDays(now, LOW_CREDIT_DAYS)));
 	return {
 		monthlyTotal: subscriptions.reduce((sum, subscription) => sum + subscription.price, 0),
+		overdue: { count: overdue.length, amount: owed, shortfall: Math.max(0, owed - balance) },
 		firstUncovered,
 		horizon,
-		dueSoon: dueBy(renewals, balance, addDays(now, LOW_CREDIT_DAYS))
+		dueSoon: { amount: soon, shortfall: soon === 0 ? 0 : Math.max(0, owed + soon - balance) }
 	};
 }
