@@ -80,11 +80,25 @@ export const begunEarlier = (row: { createdAt: Date | string; completedAt: Date 
 	row.completedAt !== null && new Date(row.completedAt).getTime() - new Date(row.createdAt).getTime() >= 60_000;
 
 /** "14.05" (id) / "14:05" (en): the time of day in WIB, 24-hour. */
-export function formatTime(date: Date | string, locale: Locale = getLocale()): string {
+export function formatTime(date: Date | string, locale: Locale = getLocale(), seconds = false): string {
 	const wib = inWib(date);
 	const pad = (value: number) => String(value).padStart(2, '0');
-	return `${pad(wib.getUTCHours())}${TIME_SEPARATOR[locale]}${pad(wib.getUTCMinutes())}`;
+	const separator = TIME_SEPARATOR[locale];
+	const minutes = `${pad(wib.getUTCHours())}${separator}${pad(wib.getUTCMinutes())}`;
+	return seconds ? `${minutes}${separator}${pad(wib.getUTCSeconds())}` : minutes;
 }
+
+/**
+ * Below this span a time axis shows seconds: a chart's ticks over a few minutes fall seconds
+ * apart (every 15 or 30 s), and "03.23" twelve times tells them apart from nothing.
+ */
+export const AXIS_SECONDS_SPAN_MS = 20 * 60_000;
+
+/** A time axis's tick labels for data spanning `spanMs`: "16.37.30" when it is short, else "16.37". */
+export const axisTimeFormat =
+	(spanMs: number, locale: Locale = getLocale()) =>
+	(date: Date | string) =>
+		formatTime(date, locale, spanMs < AXIS_SECONDS_SPAN_MS);
 
 /** "25 Nov 2026 14.05 WIB" (id) / "25 Nov 2026 14:05 WIB" (en). */
 export function formatDateTime(date: Date | string, locale: Locale = getLocale()): string {
