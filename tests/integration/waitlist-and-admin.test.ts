@@ -94,6 +94,18 @@ describe('waitlist', () => {
 		await api.waitlist.leave({ id: entry.id });
 		expect(await api.waitlist.list()).toEqual([]);
 	});
+
+	it("tells the catalog which plans a customer waits for, that customer's own only, until they leave", async () => {
+		const { plan } = await soldOut('hedgedoc', 'PREMIUM');
+		const { api } = await customer();
+		const other = await customer();
+		expect(await api.waitlist.plans()).toEqual([]);
+		const entry = await api.waitlist.join({ planId: plan.id });
+		expect(await api.waitlist.plans()).toEqual([{ planId: plan.id, serviceId: plan.serviceId }]);
+		expect(await other.api.waitlist.plans()).toEqual([]);
+		await api.waitlist.leave({ id: entry.id });
+		expect(await api.waitlist.plans()).toEqual([]);
+	});
 });
 
 describe('admin', () => {

@@ -139,6 +139,7 @@ const fixtures: Record<string, Fixture> = {
 	'waitlist.join': { input: (w) => ({ planId: w.soldOutPlanId }), other: 'own' },
 	'waitlist.leave': { input: (w) => ({ id: w.waitlistId }), other: 'NOT_FOUND' },
 	'waitlist.list': { input: () => undefined, other: 'own' },
+	'waitlist.plans': { input: () => undefined, other: 'own' },
 	'instances.list': { input: () => undefined, other: 'own' },
 	'instances.get': { input: (w) => ({ id: w.instanceId }), other: 'NOT_FOUND' },
 	'instances.stop': { input: (w) => ({ id: w.instanceId }), other: 'NOT_FOUND' },

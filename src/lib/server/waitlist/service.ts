@@ -53,6 +53,18 @@ export async function leaveWaitlist(db: DbOrTx, userId: string, entryId: string)
 	return entry;
 }
 
+/**
+ * The plans (and their apps) the customer waits for, read per request beside the catalog,
+ * whose cached views are the same for everyone: one indexed read, nothing else.
+ */
+export async function waitlistedPlans(db: DbOrTx, userId: string) {
+	return db
+		.select({ planId: waitlistEntries.planId, serviceId: servicePlans.serviceId })
+		.from(waitlistEntries)
+		.innerJoin(servicePlans, eq(waitlistEntries.planId, servicePlans.id))
+		.where(and(eq(waitlistEntries.userId, userId), inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])));
+}
+
 /** The customer's open waitlist entries, newest first, each with its place in line: one prepared read. */
 const openEntries = (db: DbOrTx) =>
 	db

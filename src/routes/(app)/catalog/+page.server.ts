@@ -8,9 +8,11 @@ export const load = (async (event) => {
 	const categorySlug = event.url.searchParams.get('category') || undefined;
 	const q = event.url.searchParams.get('q')?.trim().slice(0, 100) || undefined;
 	const filtered = Boolean(categorySlug || q);
-	const [categories, services] = await Promise.all([
+	const [categories, services, waitlisted] = await Promise.all([
 		api.catalog.categories(),
-		api.catalog.services({ categorySlug, q }).catch(() => [])
+		api.catalog.services({ categorySlug, q }).catch(() => []),
+		// This customer's own, beside the cached cards everyone shares.
+		api.waitlist.plans()
 	]);
 	// The unfiltered list holds the featured services too, in the same order: one load, not two.
 	const featured = filtered ? [] : services.filter((service) => service.isFeatured);
@@ -18,5 +20,6 @@ export const load = (async (event) => {
 	if (categorySlug && !categories.some((category) => category.slug === categorySlug)) {
 		error(404, m.srv2_no_category());
 	}
-	return { categories, services, featured, categorySlug, q };
+	const waitlistedServiceIds = [...new Set(waitlisted.map((entry) => entry.serviceId))];
+	return { categories, services, featured, categorySlug, q, waitlistedServiceIds };
 }) satisfies PageServerLoad;

@@ -6,8 +6,13 @@ import { m } from '$lib/paraglide/messages';
 
 export const load = (async (event) => {
 	try {
-		const service = await serverCaller(event).catalog.service({ slug: event.params.slug });
-		return { service };
+		const api = serverCaller(event);
+		const [service, waitlisted] = await Promise.all([
+			api.catalog.service({ slug: event.params.slug }),
+			// This customer's own, beside the cached service everyone shares.
+			api.waitlist.plans()
+		]);
+		return { service, waitlistedPlanIds: waitlisted.map((entry) => entry.planId) };
 	} catch (cause) {
 		if (cause instanceof TRPCError && (cause.code === 'NOT_FOUND' || cause.code === 'BAD_REQUEST'))
 			error(404, m.srv2_no_catalog_app());
