@@ -141,6 +141,11 @@ test('a sold-out plan offers its waitlist without a charge or a balance after, a
 	await dialog.getByRole('button', { name: 'Join the waitlist' }).click();
 	await expect(dialog.getByText('You are on the waitlist.')).toBeVisible();
 	await page.keyboard.press('Escape');
+	// Opened again, the plan says they wait for it and where to see their place, not "join" again.
+	await visit(page, '/catalog/miniflux');
+	const waiting = page.locator('[data-plan-type="PREMIUM"]');
+	await expect(waiting.getByTestId('plan-waitlisted')).toHaveText(/^You're on the waitlist ·/);
+	await expect(waiting.getByRole('button', { name: 'Sold out: join waitlist' })).toHaveCount(0);
 
 	// Upgrading to it offers the same waitlist: no charge, no "Slots left 0", no button naming a payment.
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
