@@ -329,6 +329,22 @@ test('an emptied or negative number in the plan editor is refused beside it in t
 	expect(saved.plans[0].bandwidthGb).toBeGreaterThan(0);
 });
 
+test('a port out of range in the service template is refused beside it in the page language, not by a browser tooltip', async ({
+	browser
+}) => {
+	const admin = await (await browser.newContext()).newPage();
+	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+	const service = await hiddenService(admin, 'port-range', 'BASIC');
+	await visit(admin, `/admin/catalog/services/${service.id}`);
+	const form = admin.getByRole('form', { name: 'Service template' });
+	// The browser's own check (max="65535") would stop this with a tooltip in the browser's language.
+	await form.getByLabel('Container port').fill('70000');
+	await form.getByRole('button', { name: 'Save template' }).click();
+	await expect(form).toContainText('Use 1 to 65535');
+	const saved = await call<{ defaultPort: number }>(admin, 'admin.catalog.service', { id: service.id }, 'query');
+	expect(saved.defaultPort).not.toBe(70000);
+});
+
 test('saving a template tells so beside the Save button, where the administrator is', async ({ browser }) => {
 	const admin = await (await browser.newContext()).newPage();
 	await login(admin, E2E_ADMIN.email, E2E_ADMIN.password);
