@@ -187,6 +187,7 @@ const fixtures: Record<string, Fixture> = {
 	'admin.subscriptions.extend': { input: (w) => ({ id: w.subscriptionId, days: 3, reason: 'Outage credit' }), other: 'own' },
 	'admin.subscriptions.suspend': { input: (w) => ({ id: w.subscriptionId, reason: 'Abuse report' }), other: 'own' },
 	'admin.subscriptions.resume': { input: (w) => ({ id: w.subscriptionId }), other: 'own' },
+	'admin.subscriptions.terminationRefund': { input: (w) => ({ id: w.subscriptionId }), other: 'own' },
 	'admin.subscriptions.terminate': {
 		input: (w) => ({ id: w.subscriptionId, refund: true, reason: 'Abuse report' }),
 		other: 'own'
