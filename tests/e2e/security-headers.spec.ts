@@ -43,3 +43,30 @@ test('the app works under the policy: register, catalog, wallet, live notificati
 	await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
 	expect(violations).toEqual([]);
 });
+
+// ingress-nginx, the entrance deploy/kubernetes ships, reads a response's header block into
+// one proxy_buffer_size buffer, 4 KB by default, and answers a larger one with a 502
+// ("upstream sent too big header"; https://github.com/sveltejs/kit/issues/11084). SvelteKit's
+// `link` header of preloads took every signed-in page past it; the preloads are <link> tags in
+// the page's <head> instead (src/lib/server/http/page-head.ts).
+test('signed-in pages send a header block that fits ingress-nginx’s default 4 KB buffer', async ({ page }) => {
+	await register(page, 'Header Measurer', uniqueEmail('headers'));
+	for (const path of ['/catalog', '/subscriptions', '/instances', '/wallet', '/account', '/notifications']) {
+		const response = (await visit(page, path))!;
+		expect(response.status(), path).toBe(200);
+		const headers = await response.headersArray();
+		expect(
+			headers.map(({ name }) => name.toLowerCase()),
+			path
+		).not.toContain('link');
+		// "Name: value\r\n" for each header, after the status line.
+		const bytes = headers.reduce((sum, { name, value }) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0);
+		expect(bytes, path).toBeLessThan(3 * 1024);
+		// The modules are still preloaded, from the head, and the files are there.
+		const preloads = [...(await response.text()).matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+		expect(preloads.length, path).toBeGreaterThan(3);
+		for (const href of preloads.slice(0, 3)) {
+			expect((await page.request.get(new URL(href, response.url()).href)).status(), href).toBe(200);
+		}
+	}
+});

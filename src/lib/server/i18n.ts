@@ -14,6 +14,7 @@ import {
 	overwriteServerAsyncLocalStorage
 } from '$lib/paraglide/runtime';
 import type { Locale } from '$lib/statuses';
+import { pageResolveOptions } from './http/page-head';
 
 const accountLocales = new WeakMap<Request, Locale>();
 
@@ -47,19 +48,18 @@ export function requestLocale(cookies: Pick<Cookies, 'get' | 'set'>, accountLoca
 
 /**
  * Runs the rest of the request in its language (message functions called on the server read
- * it from paraglide's AsyncLocalStorage) and writes it into `<html lang>`. This is what
- * paraglideMiddleware does for MinisPod's strategies (account, cookie, Indonesian; no locale
- * in the URL, so never a redirect), without the copy of the request and the URL parsing it
- * makes for every request, API calls included: the same store, entered directly.
+ * it from paraglide's AsyncLocalStorage) and writes it into `<html lang>`, with the page's
+ * other head options (http/page-head.ts). This is what paraglideMiddleware does for
+ * MinisPod's strategies (account, cookie, Indonesian; no locale in the URL, so never a
+ * redirect), without the copy of the request and the URL parsing it makes for every request,
+ * API calls included: the same store, entered directly.
  * https://inlang.com/m/gerre34r/library-inlang-paraglideJs/server-side-rendering
  */
 export const withLocale =
 	(accountLocale: Locale | null): Handle =>
 	({ event, resolve }) => {
 		const locale = requestLocale(event.cookies, accountLocale, event.request);
-		return inLocale(locale, event.url.origin, () =>
-			resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) })
-		);
+		return inLocale(locale, event.url.origin, () => resolve(event, pageResolveOptions(locale)));
 	};
 
 /** Runs `work` in a language, as a request in it runs (what messages and server sentences read). */
