@@ -56,7 +56,11 @@ test('a top-up amount is read as people write rupiah, and a fraction is refused 
 	await expect(page.getByRole('button', { name: 'Rp 50.000', exact: true })).toHaveAttribute('aria-pressed', 'true');
 	await amount.fill('50.000,50');
 	await expect(amount).toHaveAccessibleDescription('Rupiah amounts have no cents: enter a whole amount, such as 50.000');
+	// The English grouping is fifty in Indonesian: refused, saying how to write the figure typed.
 	await amount.fill('50,000');
+	await expect(amount).toHaveAccessibleDescription('Write thousands with dots: 50.000');
+	await expect(page.getByRole('button', { name: 'Top up', exact: true })).toBeDisabled();
+	await amount.fill('lima puluh ribu');
 	await expect(amount).toHaveAccessibleDescription('Enter the amount in digits, such as 50000 or 50.000');
 	await expect(page.getByRole('button', { name: 'Top up', exact: true })).toBeDisabled();
 });

@@ -110,6 +110,7 @@ describe('wallet.uploadProof', () => {
 		const cases: [FormData, RegExp][] = [
 			[proofForm({ amount: '9000', file: png }), /^amount: The smallest top-up is Rp 10\.000/],
 			[proofForm({ amount: 'lots', file: png }), /^amount:/],
+			[proofForm({ amount: '50,000', file: png }), /^amount: Write thousands with dots: 50\.000$/],
 			[proofForm({ amount: '50000' }), /^file: Choose a file/],
 			[
 				proofForm({ amount: '50000', file: new File([Buffer.from('just text, renamed')], 'fake.png', { type: 'image/png' }) }),

@@ -20,14 +20,24 @@ describe('a rupiah amount typed into a field', () => {
 	it('with a fraction of a rupiah is refused as such, not rounded', () => {
 		expect(problemOf('50,5')).toBe('fraction');
 		expect(problemOf('50.000,50')).toBe('fraction');
-		expect(rupiahReadingProblem('fraction', 'id')).toBe('Rupiah tidak memakai sen: tulis jumlah bulat, misalnya 50.000');
+		expect(rupiahReadingProblem(readRupiah('50,5'), 'id')).toBe('Rupiah tidak memakai sen: tulis jumlah bulat, misalnya 50.000');
+	});
+
+	it('with thousands grouped by commas, the English way, is refused as ambiguous, saying how to write it', () => {
+		// "50,000" is fifty thousand in English and fifty in Indonesian: not guessed either way.
+		expect(readRupiah('50,000')).toEqual({ amount: null, problem: 'ambiguous', written: '50.000' });
+		expect(readRupiah('Rp 1,500,000')).toEqual({ amount: null, problem: 'ambiguous', written: '1.500.000' });
+		expect(rupiahReadingProblem(readRupiah('50,000'), 'id')).toBe('Tulis ribuan dengan titik: 50.000');
+		expect(rupiahReadingProblem(readRupiah('Rp 1,500,000'), 'en')).toBe('Write thousands with dots: 1.500.000');
+		// Not grouped in threes: a fraction, or nothing an amount is written as.
+		expect(problemOf('1,50')).toBe('fraction');
+		for (const text of ['50,0000', '1,50,000', ',500', '50,000,-']) expect(problemOf(text), text).toBe('unreadable');
 	});
 
 	it('that could mean two amounts, or none, is refused rather than guessed', () => {
-		// "50,000" is fifty thousand in English and fifty in Indonesian; "50.5" and "100000.00"
-		// use the dot as a decimal point; hexadecimal and exponents are not amounts people type.
+		// "50.5" and "100000.00" use the dot as a decimal point; hexadecimal and exponents are not
+		// amounts people type.
 		for (const text of [
-			'50,000',
 			'50.5',
 			'100000.00',
 			'1.50.000',
@@ -41,12 +51,13 @@ describe('a rupiah amount typed into a field', () => {
 			'Infinity'
 		])
 			expect(problemOf(text), text).toBe('unreadable');
-		expect(rupiahReadingProblem('unreadable', 'id')).toBe('Tulis jumlahnya dengan angka, misalnya 50000 atau 50.000');
+		expect(rupiahReadingProblem(readRupiah('abc'), 'id')).toBe('Tulis jumlahnya dengan angka, misalnya 50000 atau 50.000');
 	});
 
 	it('left empty is told apart from one that cannot be read', () => {
 		expect(problemOf('')).toBe('empty');
 		expect(problemOf('  Rp ')).toBe('empty');
-		expect(rupiahReadingProblem('empty', 'en')).toBe('Enter an amount');
+		expect(rupiahReadingProblem(readRupiah(''), 'en')).toBe('Enter an amount');
+		expect(rupiahReadingProblem(readRupiah('50.000'))).toBeNull();
 	});
 });

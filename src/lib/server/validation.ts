@@ -26,7 +26,7 @@ export const reasonSchema = z.string().trim().min(5, says(m.srv_reason_min)).max
 export const rupiahTextSchema = z.string(says(m.srv_amount_required)).transform((text, context) => {
 	const reading = readRupiah(text);
 	if (reading.problem === null) return reading.amount;
-	context.addIssue({ code: 'custom', message: rupiahReadingProblem(reading.problem, sentenceLocale()) });
+	context.addIssue({ code: 'custom', message: rupiahReadingProblem(reading, sentenceLocale()) });
 	return z.NEVER;
 });
 
