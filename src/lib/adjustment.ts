@@ -1,7 +1,9 @@
 // An administrator's credit or debit of a wallet, as its two forms (the adjustments page and a
 // customer's page) check and review it in the browser. The server checks the same rules again
 // (wallet/schemas.ts `adjustmentInput`, wallet/admin.ts).
+import { rupiahReadingProblem, type RupiahReading } from './amount';
 import type { ErrorInfo } from './errors';
+import { AMOUNT_SANITY_MAX } from './money';
 import { m } from './paraglide/messages';
 
 export type AdjustmentDirection = 'credit' | 'debit';
@@ -9,9 +11,15 @@ export type AdjustmentDirection = 'credit' | 'debit';
 /** What the form holds when it is sent. */
 export type AdjustmentDraft = { direction: AdjustmentDirection; amount: number | null; reason: string; override: boolean };
 
-/** Why this amount cannot be credited or debited (a whole number of rupiah above zero), or null. */
-export function adjustmentAmountProblem(amount: number | null | undefined): string | null {
-	if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return m.txt16_adjust_amount_whole();
+/**
+ * Why the amount field's text cannot be credited or debited, or null: read as the top-up reads
+ * rupiah ("50.000", "Rp 1.500.000"; not "50,5" or "abc"), then above zero and below the
+ * server's bound, in the server's own sentences.
+ */
+export function adjustmentAmountProblem(reading: RupiahReading): string | null {
+	if (reading.problem !== null) return rupiahReadingProblem(reading);
+	if (reading.amount <= 0) return m.srv2_amount_above_zero();
+	if (reading.amount > AMOUNT_SANITY_MAX) return m.srv_amount_too_large();
 	return null;
 }
 

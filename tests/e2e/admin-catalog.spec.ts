@@ -79,7 +79,7 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await confirmCredit.getByRole('button', { name: 'Credit' }).click();
 	await expect(credit).toContainText('Tick the override to credit it anyway');
 	await expect(credit.getByLabel('Allow a balance above the cap (recorded in the audit log)')).not.toBeChecked();
-	await credit.getByLabel('Amount (Rp)').fill('100000');
+	await credit.getByLabel('Amount (Rp)').fill('Rp 100.000');
 	// Another amount: the cap's refusal was about the last one.
 	await expect(credit).not.toContainText('Tick the override');
 	await credit.getByRole('button', { name: 'Review adjustment' }).click();

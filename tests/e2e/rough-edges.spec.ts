@@ -116,13 +116,20 @@ test('an administrator lands on the admin panel; a new error replaces the last s
 	const dialog = page.getByRole('dialog', { name: /^Credit or debit/ });
 	const amount = dialog.getByLabel('Amount (Rp)');
 	const review = dialog.getByRole('button', { name: 'Review adjustment' });
-	// Not a whole number of rupiah above zero: said before anything is sent.
-	for (const refused of ['-1', '1.5']) {
+	// Read as rupiah are written, as the top-up reads them; what is no whole amount above zero is
+	// refused beside the field before anything is sent.
+	for (const [refused, sentence] of [
+		['50,5', 'Rupiah amounts have no cents: enter a whole amount, such as 50.000'],
+		['abc', 'Enter the amount in digits, such as 50000 or 50.000'],
+		['-1', 'Enter the amount in digits, such as 50000 or 50.000'],
+		['10,000', 'Write thousands with dots: 10.000'],
+		['0', 'Enter an amount above zero']
+	]) {
 		await amount.fill(refused);
-		await expect(amount).toHaveAccessibleDescription('Enter a whole number of rupiah above zero, digits only');
+		await expect(amount).toHaveAccessibleDescription(sentence);
 		await expect(review).toBeDisabled();
 	}
-	await amount.fill('10000');
+	await amount.fill('Rp 10.000');
 	await dialog.getByLabel('Reason (shown to the customer)').fill('Goodwill');
 	await review.click();
 	// Nothing moves until the review is confirmed: direction, amount, whose wallet, the balance after.

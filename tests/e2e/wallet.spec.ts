@@ -153,7 +153,7 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	await page.getByRole('button', { name: 'Select' }).click();
 	await expect(page.getByTestId('adjust-balance')).toHaveText('Rp 75.000');
 	await page.getByRole('radio', { name: 'Debit' }).check();
-	await page.getByLabel('Amount (Rp)').fill('80000');
+	await page.getByLabel('Amount (Rp)').fill('80.000');
 	await page.getByLabel('Reason').fill('Testing a debit that is too large');
 	await page.getByRole('button', { name: 'Review adjustment' }).click();
 	await expect(page.getByRole('dialog').getByTestId('adjust-review-balance')).toHaveText(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readRupiah, rupiahReadingProblem } from '../../src/lib/amount';
 import {
 	adjustmentAmountProblem,
 	adjustmentRefusal,
@@ -7,6 +8,8 @@ import {
 	type AdjustmentDraft
 } from '../../src/lib/adjustment';
 import type { ErrorInfo } from '../../src/lib/errors';
+import { AMOUNT_SANITY_MAX } from '../../src/lib/money';
+import { m } from '../../src/lib/paraglide/messages';
 import { adjustmentInput } from '../../src/lib/server/wallet/schemas';
 
 const userId = '00000000-0000-4000-8000-000000000001';
@@ -14,16 +17,34 @@ const accepted = (amount: number) =>
 	adjustmentInput.safeParse({ userId, direction: 'credit', amount, reason: 'Goodwill credit' }).success;
 
 describe("an administrator's adjustment amount", () => {
-	it('is refused in the browser as the server refuses it: a whole number of rupiah above zero', () => {
-		for (const amount of [-1, 0, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-			expect(adjustmentAmountProblem(amount)).not.toBeNull();
-			expect(accepted(amount)).toBe(false);
+	const problemOf = (text: string) => adjustmentAmountProblem(readRupiah(text));
+
+	it('is read as rupiah are written, as the top-up reads it, and sent as the number the server takes', () => {
+		for (const [text, amount] of [
+			['1', 1],
+			['50000', 50_000],
+			['50.000', 50_000],
+			['Rp 1.500.000', 1_500_000],
+			['Rp 250.000,-', 250_000]
+		] as const) {
+			expect(readRupiah(text).amount, text).toBe(amount);
+			expect(problemOf(text), text).toBeNull();
+			expect(accepted(amount), text).toBe(true);
 		}
-		expect(adjustmentAmountProblem(null)).not.toBeNull();
-		for (const amount of [1, 1000, 250_000]) {
-			expect(adjustmentAmountProblem(amount)).toBeNull();
-			expect(accepted(amount)).toBe(true);
-		}
+	});
+
+	it('is refused in the browser as the server refuses it, in the sentence the top-up uses', () => {
+		// Not an amount: refused before anything is sent, so the server never sees it.
+		for (const text of ['50,5', 'abc', '-1', '1.5', '50,000', ''])
+			expect(problemOf(text), text).toBe(rupiahReadingProblem(readRupiah(text)));
+		expect(problemOf('50,5')).toBe(m.txt17_amount_whole());
+		expect(problemOf('abc')).toBe(m.txt17_amount_unreadable());
+		// An amount, but not one the server takes.
+		expect(problemOf('0')).toBe(m.srv2_amount_above_zero());
+		expect(accepted(0)).toBe(false);
+		expect(problemOf(String(AMOUNT_SANITY_MAX + 1))).toBe(m.srv_amount_too_large());
+		expect(accepted(AMOUNT_SANITY_MAX + 1)).toBe(false);
+		for (const amount of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(accepted(amount)).toBe(false);
 	});
 
 	it('leaves the balance the review shows', () => {
