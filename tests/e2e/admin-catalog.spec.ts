@@ -97,7 +97,22 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await admin.getByRole('link', { name: 'Edit Gitea' }).click();
 	await admin.getByRole('button', { name: 'Edit Basic' }).click();
 	const plan = admin.getByRole('form', { name: 'Edit Basic' });
-	await plan.getByLabel('Monthly price (Rp)').fill('45000');
+	const price = plan.getByLabel('Monthly price (Rp)');
+	// Read as rupiah are written, as the top-up reads them: what is no whole amount is refused
+	// beside the field before anything is sent.
+	for (const [refused, sentence] of [
+		['45,5', 'Rupiah amounts have no cents: enter a whole amount, such as 50.000'],
+		['abc', 'Enter the amount in digits, such as 50000 or 50.000'],
+		['45,000', 'Write thousands with dots: 45.000']
+	]) {
+		await price.fill(refused);
+		await plan.getByRole('button', { name: 'Save plan' }).click();
+		await expect(price).toHaveAccessibleDescription(sentence);
+		await expect(price).toBeFocused();
+	}
+	await expect(admin.getByRole('dialog')).toHaveCount(0);
+	await price.fill('Rp 45.000');
+	await expect(plan.getByText('Reads as Rp 45.000.')).toBeVisible();
 	await expect(plan.getByText(/The price changes from Rp 39.000 to Rp 45.000/)).toBeVisible();
 	await plan.getByLabel('Why (kept in the audit log)').fill('Bigger servers for everyone');
 	await plan.getByRole('button', { name: 'Save plan' }).click();
@@ -107,7 +122,7 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	// Cancelled: nothing saved, the form still open with the new price in it.
 	await announce.getByRole('button', { name: 'Cancel' }).click();
 	await expect(announce).toBeHidden();
-	await expect(plan.getByLabel('Monthly price (Rp)')).toHaveValue('45000');
+	await expect(price).toHaveValue('Rp 45.000');
 	await expect(admin.getByText(/subscribers were told the new price/)).toHaveCount(0);
 	await plan.getByRole('button', { name: 'Save plan' }).click();
 	await announce.getByRole('button', { name: 'Save and notify' }).click();
