@@ -117,11 +117,19 @@ test('the forecast says what covering a whole day of renewals takes when two fal
 test('a sold-out plan offers its waitlist without a charge or a balance after, and says what joining means', async ({ page }) => {
 	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
 	await visit(page, '/admin/quota');
-	const premium = page.getByTestId('quota-row-miniflux-PREMIUM');
-	await premium.getByRole('button', { name: 'Change total' }).click();
-	await premium.getByLabel('Total slots for Premium').fill('0');
-	await premium.getByRole('button', { name: 'Save' }).click();
-	await expect(page.getByText('Saved: 0 slots available.')).toBeVisible();
+	for (const [tier, name] of [
+		['PREMIUM', 'Premium'],
+		['PRO', 'Pro']
+	]) {
+		const row = page.getByTestId(`quota-row-miniflux-${tier}`);
+		await row.getByRole('button', { name: 'Change total' }).click();
+		await row.getByLabel(`Total slots for ${name}`).fill('0');
+		await row.getByRole('button', { name: 'Save' }).click();
+		await expect(page.getByText('Saved: 0 slots available.')).toBeVisible();
+		// Saved and shown: no slot of the plan is free.
+		await expect(row.getByRole('button', { name: 'Change total' })).toBeVisible();
+		await expect(row.getByRole('cell').nth(3)).toHaveText('0');
+	}
 	await logout(page);
 
 	await register(page, 'Putri Ayu', uniqueEmail('waiting'));
@@ -147,7 +155,8 @@ test('a sold-out plan offers its waitlist without a charge or a balance after, a
 	await expect(waiting.getByTestId('plan-waitlisted')).toHaveText(/^You're on the waitlist ·/);
 	await expect(waiting.getByRole('button', { name: 'Sold out: join waitlist' })).toHaveCount(0);
 
-	// Upgrading to it offers the same waitlist: no charge, no "Slots left 0", no button naming a payment.
+	// Upgrading to a sold-out plan offers the same waitlist: no charge, no "Slots left 0", no button
+	// naming a payment.
 	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
 	await page
 		.getByRole('dialog', { name: 'Subscribe to Miniflux Free' })
@@ -156,14 +165,34 @@ test('a sold-out plan offers its waitlist without a charge or a balance after, a
 	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
 	await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
 	const upgrade = page.getByRole('dialog', { name: 'Upgrade plan' });
-	await expect(upgrade.getByRole('radio', { name: /^Premium Sold out/ })).toHaveCount(1);
-	await upgrade.getByRole('radio', { name: /^Premium/ }).check();
+	await expect(upgrade.getByRole('radio', { name: /^Pro Sold out/ })).toHaveCount(1);
+	await upgrade.getByRole('radio', { name: /^Pro/ }).check();
 	await expect(upgrade.getByTestId('upgrade-waitlist-terms')).toContainText('Joining is free: nothing is charged now.');
 	await expect(upgrade.getByTestId('upgrade-quote')).not.toContainText('Slots left');
 	await expect(upgrade.getByTestId('upgrade-charge')).toHaveCount(0);
 	await expect(upgrade.getByRole('button', { name: /^Pay / })).toHaveCount(0);
 	await upgrade.getByRole('button', { name: 'Join the waitlist' }).click();
 	await expect(upgrade.getByText('You are on the waitlist.')).toBeVisible();
+
+	// A plan they wait for already (Premium, joined from the catalog; Pro, just now) says so and
+	// where to see their place, instead of offering to join again.
+	await page.keyboard.press('Escape');
+	await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+	for (const plan of ['Premium', 'Pro']) {
+		await upgrade.getByRole('radio', { name: new RegExp(`^${plan} Sold out`) }).check();
+		const waitlisted = upgrade.getByTestId('upgrade-waitlisted');
+		await expect(waitlisted).toHaveText(/^You are already on the waitlist ·/);
+		await expect(waitlisted.getByRole('link', { name: 'see your place' })).toHaveAttribute(
+			'href',
+			'/subscriptions#waitlist-heading'
+		);
+		await expect(upgrade.getByRole('button', { name: 'Join the waitlist' })).toHaveCount(0);
+		await expect(upgrade.getByTestId('upgrade-charge')).toHaveCount(0);
+	}
+	await upgrade.getByTestId('upgrade-waitlisted').getByRole('link', { name: 'see your place' }).click();
+	const waitlists = page.getByRole('region', { name: 'Waitlists' });
+	await expect(waitlists.getByRole('link', { name: 'Miniflux Premium' })).toBeVisible();
+	await expect(waitlists.getByRole('link', { name: 'Miniflux Pro' })).toBeVisible();
 });
 
 // Gotify's plans: no other browser test uses them.

@@ -11,7 +11,10 @@ export const load = (async (event) => {
 			api.subscriptions.get({ id: event.params.id }),
 			api.subscriptions.billing({ id: event.params.id })
 		]);
-		return { subscription, billing };
+		// The customer's waitlist places, read only when an upgrade is sold out: the upgrade
+		// dialog then says they are waiting for it instead of offering to join again.
+		const waitlisted = subscription.upgradeOptions.some((option) => option.soldOut) ? await api.waitlist.plans() : [];
+		return { subscription, billing, waitlistedPlanIds: waitlisted.map((entry) => entry.planId) };
 	} catch (cause) {
 		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, m.srv2_no_subscription());
 		throw cause;
