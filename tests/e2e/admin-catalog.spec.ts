@@ -28,6 +28,14 @@ test('an administrator creates a service in the editor, previews its objects, ad
 	await form.getByLabel('Variable', { exact: true }).fill('NOTES_SECRET');
 	await form.getByLabel('Value comes from').selectOption('secret');
 
+	// A sysctl refused is told by its line and what is on it; blank lines go as it is sent, so the
+	// line counted is the one the operator sees.
+	const sysctls = form.getByLabel('Kernel settings (sysctls)');
+	await sysctls.fill('net.ipv4.ip_unprivileged_port_start=80\n\nnet.ipv4.tcp_syncookies=1\nnet.ipv4.foo=1\n');
+	await admin.getByRole('button', { name: 'Preview Kubernetes objects' }).click();
+	await expect(sysctls).toHaveAccessibleDescription(/^Line 3: net\.ipv4\.foo is not allowed; use one of the safe sysctls: /);
+	await expect(sysctls).toHaveValue('net.ipv4.ip_unprivileged_port_start=80\nnet.ipv4.tcp_syncookies=1\nnet.ipv4.foo=1');
+	await sysctls.fill('net.ipv4.ip_unprivileged_port_start=80');
 	await admin.getByRole('button', { name: 'Preview Kubernetes objects' }).click();
 	const preview = admin.getByTestId('manifest-preview');
 	await expect(preview).toContainText('Sample plan — valid');

@@ -287,7 +287,7 @@ describe('service templates', () => {
 			'websiteUrl: Use a web address starting with http:// or https://, like https://example.org'
 		);
 		expect(await bad({ sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] })).toMatch(
-			/^sysctls\.0\.name: Use one of the safe sysctls: /
+			/^sysctls\.0\.name: Line 1: net\.core\.somaxconn is not allowed; use one of the safe sysctls: /
 		);
 		expect(await runtime.db.select().from(services).where(eq(services.slug, slug))).toEqual([]);
 	});

@@ -99,7 +99,35 @@ describe('sysctls', () => {
 	it.each(['kernel.msgmax', 'net.core.somaxconn', 'vm.max_map_count'])('refuses %s, which is not in the safe set', (name) => {
 		const result = sysctls.safeParse([{ name, value: '1' }]);
 		expect(result.error?.issues[0]).toMatchObject({ path: [0, 'name'] });
-		expect(result.error?.issues[0].message).toMatch(/^Use one of the safe sysctls: kernel.shm_rmid_forced, /);
+		expect(result.error?.issues[0].message).toMatch(
+			new RegExp(`^Line 1: ${name} is not allowed; use one of the safe sysctls: kernel.shm_rmid_forced, `)
+		);
+	});
+
+	it('names the line of each refused entry and what is on it, as the editor shows them one a line', () => {
+		const result = sysctls.safeParse([
+			{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' },
+			{ name: 'net.ipv4.ping_group_range', value: '0 2147483647' },
+			{ name: 'net.ipv4.foo', value: '1' },
+			{ name: 'net.ipv4.tcp_syncookies', value: '1; reboot' },
+			{ name: 'net.ipv4.ip_unprivileged_port_start', value: '443' },
+			{ name: 'net.ipv4.tcp_fin_timeout', value: '' },
+			{ name: '', value: '5' }
+		]);
+		expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+			['2.name', expect.stringMatching(/^Line 3: net\.ipv4\.foo is not allowed; use one of the safe sysctls: /)],
+			['3.value', 'Line 4: net.ipv4.tcp_syncookies=1; reboot has no valid value; write a value like 80 or "32768 60999"'],
+			['4.name', 'Line 5: net.ipv4.ip_unprivileged_port_start is already set on line 1'],
+			['5.value', 'Line 6: net.ipv4.tcp_fin_timeout has no valid value; write a value like 80 or "32768 60999"'],
+			['6.name', expect.stringMatching(/^Line 7: =5 is not allowed/)]
+		]);
+	});
+
+	it('says which line is wrong in Indonesian too, and cuts a long entry short', async () => {
+		const refused = await inLocale('id', async () => sysctls.safeParse([{ name: `net.ipv4.${'x'.repeat(200)}`, value: '1' }]));
+		expect(refused.error?.issues[0].message).toMatch(
+			/^Baris 1: net\.ipv4\.x{50}… tidak diizinkan; pakai salah satu sysctl yang aman: kernel\.shm_rmid_forced, /
+		);
 	});
 
 	it('refuses a sysctl set twice and a value that is not one', () => {
@@ -112,6 +140,7 @@ describe('sysctls', () => {
 			sysctls: [...wordpress.sysctls, ...wordpress.sysctls]
 		});
 		expect(twice.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['sysctls.1.name']);
+		expect(twice.error?.issues[0].message).toBe(`Line 2: ${wordpress.sysctls[0].name} is already set on line 1`);
 		expect(sysctls.safeParse([{ name: 'kernel.shm_rmid_forced', value: '1; reboot' }]).success).toBe(false);
 	});
 });

@@ -39,6 +39,39 @@ const eachLineAtMost =
 			if (line.length > max) context.addIssue({ code: 'custom', path: [index], message: render(tooLong(index + 1)) });
 		});
 
+const SYSCTL_VALUE = /^[A-Za-z0-9 ,._-]{1,100}$/;
+const SAFE_SYSCTL_NAMES = new Set<string>(SAFE_SYSCTLS);
+/** A line as the refusal quotes it: what was typed, cut short if it runs on. */
+const quoted = (entry: string) => (entry.length > 60 ? `${entry.slice(0, 59)}…` : entry);
+
+/**
+ * The pod's sysctls, which the editor takes one `name=value` a line: each refusal names its
+ * line and what is on it ("Line 3: net.ipv4.foo is not allowed"), as the form shows the list
+ * in one field. Only what passes is typed as the safe set.
+ */
+const sysctlLines = z
+	.array(z.object({ name: z.string().trim(), value: z.string().trim() }))
+	.max(SAFE_SYSCTLS.length, says(m.srv2_at_most_sysctls, { max: SAFE_SYSCTLS.length }))
+	.superRefine((sysctls, context) => {
+		const names = sysctls.map((sysctl) => sysctl.name);
+		sysctls.forEach(({ name, value }, index) => {
+			const line = index + 1;
+			const refuse = (field: 'name' | 'value', sentence: Sentence) =>
+				context.addIssue({ code: 'custom', path: [index, field], message: render(sentence) });
+			if (!SAFE_SYSCTL_NAMES.has(name))
+				refuse(
+					'name',
+					say(m.txt18_sysctl_not_allowed, { line, name: quoted(name || `=${value}`), list: SAFE_SYSCTLS.join(', ') })
+				);
+			else if (!SYSCTL_VALUE.test(value))
+				refuse('value', say(m.txt18_sysctl_value, { line, entry: quoted(value ? `${name}=${value}` : name) }));
+			else if (names.indexOf(name) !== index)
+				refuse('name', say(m.txt18_sysctl_twice, { line, name, first: names.indexOf(name) + 1 }));
+		});
+	})
+	.pipe(z.array(z.object({ name: z.enum(SAFE_SYSCTLS), value: z.string() })))
+	.default([]);
+
 // -- Texts in other languages ------------------------------------------------------------------
 
 type Present<Texts> = { [Key in keyof Texts]?: Exclude<Texts[Key], null> };
@@ -215,18 +248,7 @@ export const serviceFields = z
 			.max(10, says(m.srv2_at_most_writable_paths, { max: 10 }))
 			.default([]),
 		/** Kernel settings of the pod: only Kubernetes' safe sysctls, which Pod Security "restricted" allows. */
-		sysctls: z
-			.array(
-				z.object({
-					name: z.enum(SAFE_SYSCTLS, says(m.srv2_safe_sysctl, { list: SAFE_SYSCTLS.join(', ') })),
-					value: z
-						.string()
-						.trim()
-						.regex(/^[A-Za-z0-9 ,._-]{1,100}$/, says(m.srv2_sysctl_value))
-				})
-			)
-			.max(SAFE_SYSCTLS.length, says(m.srv2_at_most_sysctls, { max: SAFE_SYSCTLS.length }))
-			.default([]),
+		sysctls: sysctlLines,
 		envTemplate: z.array(envEntryInput).max(100, says(m.srv2_at_most_variables, { max: 100 })),
 		/** What the customer does after the app first starts, one step each (shown on the instance page). */
 		firstRunSteps: firstRunSteps.default([]),
@@ -242,16 +264,6 @@ export const serviceFields = z
 		translations: translated(serviceTexts).optional()
 	})
 	.superRefine((service, context) => {
-		const sysctlNames = service.sysctls.map((sysctl) => sysctl.name);
-		sysctlNames.forEach((name, index) => {
-			if (sysctlNames.indexOf(name) !== index) {
-				context.addIssue({
-					code: 'custom',
-					path: ['sysctls', index, 'name'],
-					message: render(say(m.srv2_sysctl_twice, { name }))
-				});
-			}
-		});
 		const names = service.envTemplate.map((entry) => entry.name);
 		names.forEach((name, index) => {
 			if (names.indexOf(name) !== index) {
