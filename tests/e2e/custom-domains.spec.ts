@@ -20,19 +20,29 @@ test('an owner adds a custom domain to an app and sees the two DNS records to cr
 	// A domain is claimed once on the whole platform: each run claims its own.
 	const shop = `tokoku-${randomUUID().slice(0, 8)}`;
 
-	// A name under MinisPod's own domain is refused with the reason, nothing added.
-	await page.getByRole('textbox', { name: 'Domain' }).fill('mine.apps.minispod.local');
-	await page.getByRole('button', { name: 'Add domain' }).click();
-	const refused = page.getByRole('dialog', { name: 'Add mine.apps.minispod.local?' });
-	await refused.getByRole('button', { name: 'Add domain' }).click();
-	await expect(refused).toContainText("MinisPod's own");
-	await refused.getByRole('button', { name: 'Cancel' }).click();
+	// A name that cannot be claimed (MinisPod's own domain, a private name, a URL) is refused
+	// beside the field before any "Add?" question, and nothing is added.
+	const field = page.getByRole('textbox', { name: 'Domain' });
+	for (const [name, reason] of [
+		['mine.apps.minispod.local', "MinisPod's own"],
+		['printer.local', 'public'],
+		['http://shop.example.co.id/path', 'without https://']
+	]) {
+		await field.fill(name);
+		await page.getByRole('button', { name: 'Add domain' }).click();
+		await expect(page.locator('#custom-domain-error'), name).toContainText(reason);
+		await expect(field).toHaveAttribute('aria-invalid', 'true');
+		await expect(page.getByRole('dialog')).toHaveCount(0);
+	}
+	// Typing again clears the refusal.
+	await field.fill(`Notes.${shop.toUpperCase()}.co.id`);
+	await expect(page.locator('#custom-domain-error')).toHaveCount(0);
 	await expect(page.getByTestId('custom-domain')).toHaveCount(0);
 
-	await page.getByRole('textbox', { name: 'Domain' }).fill(`Notes.${shop.toUpperCase()}.co.id`);
+	// The dialog names the domain as it will be stored.
 	await page.getByRole('button', { name: 'Add domain' }).click();
 	await page
-		.getByRole('dialog', { name: `Add Notes.${shop.toUpperCase()}.co.id?` })
+		.getByRole('dialog', { name: `Add notes.${shop}.co.id?` })
 		.getByRole('button', { name: 'Add domain' })
 		.click();
 

@@ -190,6 +190,42 @@ describe('custom domains', () => {
 		await api.domains.remove({ id: claim.id });
 	});
 
+	it('checks a name before the owner confirms it, with add’s own refusals, writing nothing', async () => {
+		const { api, instance } = app;
+		const before = await runtime.db.select().from(customDomains);
+		// A name that could be added: as it would be stored, and as a person writes it.
+		expect(await api.domains.check({ instanceId: instance.id, hostname: ' Blog.Bücher-Check.de. ' })).toEqual({
+			hostname: 'blog.xn--bcher-check-thb.de',
+			unicodeHostname: 'blog.bücher-check.de'
+		});
+		for (const [hostname, code, text] of [
+			['printer.local', 'BAD_REQUEST', 'not on the public internet'],
+			['http://shop.tokoku-test.co.id/path', 'BAD_REQUEST', 'without https://'],
+			[`x.${runtime.config.kube.baseDomain}`, 'BAD_REQUEST', "MinisPod's own"]
+		]) {
+			const refused = await rejection(api.domains.check({ instanceId: instance.id, hostname }));
+			expect([refused.code, refused.message], hostname).toEqual([code, expect.stringContaining(text)]);
+			expect(refused.message).toMatch(/^hostname: /);
+		}
+		// Another account's claim, and the plan's allowance once it is used, as add refuses them.
+		const other = await newCustomer(runtime, 3_000_000);
+		const plan = await planOf(runtime.db, 'gitea', 'PRO');
+		const { instanceId } = await other.api.subscriptions.subscribe({ planId: plan.id });
+		const mine = await api.domains.add({ instanceId: instance.id, hostname: 'checked.tokoku-test.co.id' });
+		expect((await rejection(other.api.domains.check({ instanceId, hostname: 'checked.tokoku-test.co.id' }))).code).toBe(
+			'CONFLICT'
+		);
+		expect((await rejection(api.domains.check({ instanceId: instance.id, hostname: 'more.tokoku-test.co.id' }))).code).toBe(
+			'UPGRADE_REQUIRED'
+		);
+		// Another customer's app is not theirs to ask about.
+		expect((await rejection(other.api.domains.check({ instanceId: instance.id, hostname: 'x.tokoku-test.co.id' }))).code).toBe(
+			'NOT_FOUND'
+		);
+		await api.domains.remove({ id: mine.id });
+		expect(await runtime.db.select().from(customDomains)).toEqual(before);
+	});
+
 	it('gives up after 72 hours with a clear message, and the name is free again', async () => {
 		const { api, instance } = app;
 		const domain = await api.domains.add({ instanceId: instance.id, hostname: 'tokoku-apex-test.com' });

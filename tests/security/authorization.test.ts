@@ -154,6 +154,7 @@ const fixtures: Record<string, Fixture> = {
 	'instances.revealSecrets': { input: (w) => ({ id: w.instanceId, password: 'password-1234' }), other: 'NOT_FOUND' },
 	'instances.rotateSecret': { input: (w) => ({ id: w.instanceId, name: 'ADMIN_TOKEN' }), other: 'NOT_FOUND' },
 	'domains.list': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },
+	'domains.check': { input: (w) => ({ instanceId: w.instanceId, hostname: 'check.matrix-victim.co.id' }), other: 'NOT_FOUND' },
 	'domains.add': { input: (w) => ({ instanceId: w.instanceId, hostname: 'shop.matrix-victim.co.id' }), other: 'NOT_FOUND' },
 	'domains.remove': { input: (w) => ({ id: w.domainId }), other: 'NOT_FOUND' },
 	'backups.list': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },

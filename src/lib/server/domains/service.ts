@@ -21,7 +21,7 @@ import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
 import { INSTANCE_ENDING_STATUSES, isEndingInstance } from '$lib/statuses';
-import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname } from './rules';
+import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname, unicodeHostname } from './rules';
 import { toCustomDomainView, type DomainTarget } from './views';
 import { formatCount } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
@@ -97,28 +97,57 @@ const liveClaim = async (db: DbOrTx, hostname: string) =>
 			.where(and(eq(customDomains.hostname, hostname), ne(customDomains.status, 'FAILED')))
 	)[0];
 
-/** Adds a domain to the instance and sends its first DNS check at once. */
-export async function addDomain(runtime: Runtime, instance: ServiceInstance, input: { hostname: string }) {
+/** The hostname as it is stored, if a customer may claim it at all (else a refusal naming the field). */
+function claimableHostname(runtime: Runtime, input: { hostname: string }): string {
 	const checked = normalizeHostname(input.hostname, runtime.config.kube.baseDomain);
 	if (!checked.ok) throw badRequest('hostname', checked.message);
 	const { hostname } = checked;
 	if (isApexDomain(hostname) && !runtime.config.kube.ingressIp) {
 		throw badRequest('hostname', say(m.srv2_domain_apex, { hostname }));
 	}
+	return hostname;
+}
+
+/**
+ * Why `hostname` cannot be added to `instance` as `db` reads it now, or null: the app is being
+ * deleted, already has the name, has used its plan's allowance, or the name is another live
+ * domain's. addDomain asks inside its transaction, under the instance's lock; checkDomain asks
+ * before the customer confirms.
+ */
+async function addRefusal(db: DbOrTx, instance: ServiceInstance | undefined, hostname: string): Promise<AppError | null> {
+	if (!instance || isEndingInstance(instance.status)) return invalidState(say(m.srv2_app_being_deleted));
+	const live = await db
+		.select({ hostname: customDomains.hostname })
+		.from(customDomains)
+		.where(and(eq(customDomains.instanceId, instance.id), ne(customDomains.status, 'FAILED')));
+	if (live.some((row) => row.hostname === hostname)) return badRequest('hostname', say(m.srv2_domain_already_on_app));
+	const allowed = await domainAllowance(db, instance);
+	if (live.length >= allowed) return overAllowance(allowed, instance.subscriptionId);
+	const taken = await liveClaim(db, hostname);
+	return taken ? claimedElsewhere(taken, instance.userId) : null;
+}
+
+/**
+ * What addDomain would make of `input` now, without adding it: the name as it would be
+ * stored (and its Unicode form), or addDomain's refusal. The page asks before its confirmation
+ * dialog, so a name that cannot be claimed is refused beside the field, not after "Add?".
+ */
+export async function checkDomain(runtime: Runtime, instance: ServiceInstance, input: { hostname: string }) {
+	const hostname = claimableHostname(runtime, input);
+	const refusal = await addRefusal(runtime.db, instance, hostname);
+	if (refusal) throw refusal;
+	return { hostname, unicodeHostname: unicodeHostname(hostname) };
+}
+
+/** Adds a domain to the instance and sends its first DNS check at once. */
+export async function addDomain(runtime: Runtime, instance: ServiceInstance, input: { hostname: string }) {
+	const hostname = claimableHostname(runtime, input);
 	try {
 		const domain = await runtime.db.transaction(async (tx) => {
 			// The instance's row is the lock that counts its domains one request at a time.
 			const [current] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
-			if (!current || isEndingInstance(current.status)) throw invalidState(say(m.srv2_app_being_deleted));
-			const live = await tx
-				.select({ hostname: customDomains.hostname })
-				.from(customDomains)
-				.where(and(eq(customDomains.instanceId, instance.id), ne(customDomains.status, 'FAILED')));
-			if (live.some((row) => row.hostname === hostname)) throw badRequest('hostname', say(m.srv2_domain_already_on_app));
-			const allowed = await domainAllowance(tx, current);
-			if (live.length >= allowed) throw overAllowance(allowed, current.subscriptionId);
-			const taken = await liveClaim(tx, hostname);
-			if (taken) throw claimedElsewhere(taken, current.userId);
+			const refusal = await addRefusal(tx, current, hostname);
+			if (refusal || !current) throw refusal;
 			const [row] = await tx
 				.insert(customDomains)
 				.values({

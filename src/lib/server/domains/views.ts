@@ -36,6 +36,9 @@ export const customDomainViewSchema = z.object({
 });
 export type CustomDomainView = z.infer<typeof customDomainViewSchema>;
 
+/** A name that could be added now (domains.check), as it would be stored and as a person writes it. */
+export const checkedDomainSchema = customDomainViewSchema.pick({ hostname: true, unicodeHostname: true });
+
 export const customDomainListSchema = z.object({
 	/** How many custom domains the app's plan allows. */
 	allowed: z.number(),
