@@ -1,7 +1,7 @@
 // Rough edges found by trying MinisPod in a browser (issue 12): each test would have caught one.
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { hydrated, login, logout, register, startTopUp, topUp, uniqueEmail, visit } from './helpers';
+import { hydrated, login, logout, mailLink, register, startTopUp, topUp, uniqueEmail, visit } from './helpers';
 
 test('a cancelled top-up reads Cancelled; opening a notification and Mark all as read clear the bell at once', async ({
 	page
@@ -200,4 +200,17 @@ test('a customer who has the app joins the waitlist of a sold-out higher plan', 
 	await expect(dialog.getByRole('link', { name: 'Upgrade my subscription' })).toHaveCount(0);
 	await dialog.getByRole('button', { name: 'Join the waitlist' }).click();
 	await expect(dialog.getByText('You are on the waitlist.')).toBeVisible();
+});
+
+test('a verification link opened again says it was used, and offers the way on instead of the button that failed', async ({
+	page
+}) => {
+	const email = uniqueEmail('used-link');
+	await register(page, 'Sekar Ayu', email);
+	await visit(page, await mailLink(page, email, 'verify-email'));
+	await page.getByRole('button', { name: 'Confirm e-mail address' }).click();
+	await expect(page.getByTestId('verify-failure')).toContainText('already used');
+	await expect(page.getByRole('button', { name: 'Confirm e-mail address' })).toHaveCount(0);
+	await page.getByRole('link', { name: 'Account' }).last().click();
+	await expect(page).toHaveURL(/\/account$/);
 });
