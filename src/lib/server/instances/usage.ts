@@ -64,17 +64,25 @@ export async function customerUsageTotals(db: DbOrTx, userId: string, now = new 
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.where(and(eq(serviceInstances.userId, userId), inArray(serviceInstances.status, ['RUNNING'])));
-	const views = rows.map(({ instance, plan }) => ({ view: usageView(instance, plan, now), plan }));
-	const measured = views.flatMap(({ view }) => (view.state === 'measured' ? [view] : []));
+	return addUpUsage(rows.map(({ instance, plan }) => usageView(instance, plan, now)));
+}
+
+/**
+ * Apps' readings added up: what the measured ones use against what their own plans allow. An
+ * app not measured yet counts in neither figure, so the share is not understated while one
+ * waits for its first reading (the page says how many are measured).
+ */
+export function addUpUsage(views: UsageView[]) {
+	const measured = views.flatMap((view) => (view.state === 'measured' ? [view] : []));
 	return {
-		apps: rows.length,
+		apps: views.length,
 		measuredApps: measured.length,
-		unavailable: views.some(({ view }) => view.state === 'unavailable'),
+		unavailable: views.some((view) => view.state === 'unavailable'),
 		cpuMilli: measured.reduce((total, view) => total + view.cpuMilli, 0),
 		memoryMb: measured.reduce((total, view) => total + view.memoryMb, 0),
 		limits: {
-			cpuMilli: views.reduce((total, { plan }) => total + plan.cpuMilli, 0),
-			memoryMb: views.reduce((total, { plan }) => total + plan.memoryMb, 0)
+			cpuMilli: measured.reduce((total, view) => total + view.limits.cpuMilli, 0),
+			memoryMb: measured.reduce((total, view) => total + view.limits.memoryMb, 0)
 		}
 	};
 }
