@@ -24,6 +24,10 @@ type Texts = {
 	upgrade_failed: { cause: InstanceReason };
 	upgrade_backup_failed: Detail;
 	action_failed: { action: FailedAction; cause: InstanceReason };
+	/** A control action the cluster did not take yet; its job tries again. */
+	action_retrying: { action: FailedAction; cause: InstanceReason };
+	/** A control action that failed before it changed anything: the app is as it was. */
+	action_not_done: { action: FailedAction; cause: InstanceReason };
 	cleanup_timeout: Record<string, never>;
 	deployment_missing: Record<string, never>;
 	// What the cluster reported, with its own words as the detail.
@@ -44,6 +48,8 @@ type Texts = {
 	object_deleting: { object: string };
 	cluster_http_status: { status: number };
 	cluster_unreachable: Detail;
+	/** The API server answered 5xx or 429: trouble on its side, not a refusal. */
+	cluster_error: { status: number; detail: string | null };
 	unexpected: Detail;
 	backup_unavailable: Detail;
 	backup_snapshots_late: Record<string, never>;
@@ -152,6 +158,13 @@ function duration(seconds: number, options: Options): string {
 
 type Caused = { cause: InstanceReason };
 
+/** What became of a control action, around the action and its cause. */
+const ACTION_SENTENCES = {
+	action_failed: m.txt5_reason_action_failed,
+	action_retrying: m.txt19k_reason_action_retrying,
+	action_not_done: m.txt19k_reason_action_not_done
+};
+
 /** Reasons that wrap another (the cause), by the sentence around it. */
 const CAUSED: Partial<Record<InstanceReasonKey, (cause: string, options: Options) => string>> = {
 	upgrade_failed: (cause, options) => m.txt5_reason_upgrade_failed({ cause }, options),
@@ -175,10 +188,18 @@ export function renderInstanceReason(reason: InstanceReason, locale: Locale): st
 			return m.txt5_reason_suspended_by_staff(reason.params, options);
 		case 'restarting_new_secret':
 			return m.txt5_reason_restarting_new_secret(reason.params, options);
-		case 'action_failed': {
+		case 'action_failed':
+		case 'action_retrying':
+		case 'action_not_done': {
 			const action = ACTIONS[reason.params.action]?.({}, options) ?? reason.params.action;
 			const cause = renderInstanceReason(reason.params.cause, locale) ?? '';
-			return m.txt5_reason_action_failed({ action, cause }, options);
+			return ACTION_SENTENCES[reason.key]({ action, cause }, options);
+		}
+		case 'cluster_error': {
+			const { status, detail } = reason.params;
+			return detail === null
+				? m.txt19k_reason_cluster_error_wordless({ status }, options)
+				: m.txt19k_reason_cluster_error({ status, detail }, options);
 		}
 		case 'rollout_creating':
 			return m.txt6_rollout_creating(reason.params, options);

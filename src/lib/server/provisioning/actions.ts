@@ -1,6 +1,11 @@
 // Stopping, starting, restarting, suspending, resuming and repairing an app. The job asks
-// the cluster for the change and hands the wait for the pods to the rollout job; a failure
-// puts the app in ERROR with the reason and tells its owner.
+// the cluster for the change and hands the wait for the pods to the rollout job. When the
+// API server is overloaded or failing (429, 5xx, out of reach) the job is run again by the
+// queue, with backoff, and the app's page says so meanwhile. When it has failed for good, a
+// stop, start or restart that changed nothing on the cluster leaves the app as it was
+// (running, or stopped) with the reason beside it: the customer's app did not break because
+// the control plane could not act, so it is not marked ERROR. Any other failure puts the
+// app in ERROR with the reason. Either way its owner is told.
 //
 // Suspension follows the subscription, whatever order the jobs run in: a suspend job that
 // finds the subscription active again does nothing, and one that suspends does so in a
@@ -14,7 +19,7 @@ import type { Runtime } from '../runtime';
 import { updateInstance } from '../instances/state';
 import type { JobPayloads } from '../queue';
 import { failureOf, isTransient, type Attempt, type Failure } from './attempts';
-import { instanceReason, statusReason, type FailedAction } from '../instances/reasons';
+import { instanceReason, renderInstanceReason, statusReason, type FailedAction } from '../instances/reasons';
 import { loadInstance, type LoadedInstance } from './job-data';
 import type { KubeManifest } from '../kube/manifests';
 import { applyAppObjects, manifestsFor, namesOf, prepareNamespace, watchRollout } from './objects';
@@ -38,39 +43,65 @@ export async function runInstanceAction(
 	const loaded = await loadInstance(runtime.db, instanceId);
 	if (!loaded) return { outcome: 'missing' as const };
 	const { instance } = loaded;
+	const progress: Progress = { asBefore: action === 'start' || action === 'restart' };
 	try {
 		switch (action) {
 			case 'stop':
-				return await stop(runtime, instance);
+				return await stop(runtime, instance, progress);
 			case 'suspend':
 				return await suspend(runtime, instance);
 			case 'resume':
 				return await resume(runtime, loaded);
 			case 'start':
 			case 'restart':
-				return await bringUp(runtime, loaded, action);
+				return await bringUp(runtime, loaded, action, progress);
 			case 'repair':
 				return await repair(runtime, loaded);
 		}
 	} catch (error) {
-		if (isTransient(error) && !attempt.final) throw error;
 		const failure = failureOf(error);
-		await markActionFailed(runtime, instance, action, failure);
+		if (isTransient(error) && !attempt.final) {
+			// The customer's page says why their action is taking longer (a suspension or
+			// resumption is MinisPod's own, and its app keeps the reason it has).
+			if (action !== 'suspend' && action !== 'resume') await markActionRetrying(runtime, instance, action, failure);
+			throw error;
+		}
+		const before = BEFORE[action];
+		if (before && progress.asBefore) await markActionNotDone(runtime, instance, action, before, failure);
+		else await markActionFailed(runtime, instance, action, failure);
 		return { outcome: 'failed' as const, reason: failure.message };
 	}
 }
+
+/**
+ * Whether the app is known to be as it was before the action: nothing the action asked of
+ * the cluster took effect. A restart is (its rolling update keeps the old pod serving until
+ * a new one is ready) until the cluster took the new stamp, a start until the scale-up was
+ * taken; a stop only once its first look found the app running, until the scale-down was
+ * taken (an earlier attempt may have scaled it down already).
+ */
+type Progress = { asBefore: boolean };
+
+/** The status a customer's action left, for one that changed nothing: the app is still there. */
+const BEFORE: Partial<Record<Action, { via: InstanceStatus; back: InstanceStatus }>> = {
+	stop: { via: 'STOPPING', back: 'RUNNING' },
+	restart: { via: 'RESTARTING', back: 'RUNNING' },
+	start: { via: 'STARTING', back: 'STOPPED' }
+};
 
 /**
  * Zero replicas: the pods go, the data stays. The app goes first, then its companion
  * database (when one runs beside it), so a stopped app holds no database running either
  * and the app never runs without its database.
  */
-async function scaleToZero(runtime: Runtime, instance: ServiceInstance) {
+async function scaleToZero(runtime: Runtime, instance: ServiceInstance, progress?: Progress) {
 	const names = namesOf(instance);
 	for (const deployment of [names.deployment, names.database.deployment]) {
-		if (await runtime.cluster.getDeployment(names.namespace, deployment)) {
-			await runtime.cluster.scaleDeployment(names.namespace, deployment, 0);
-		}
+		const found = await runtime.cluster.getDeployment(names.namespace, deployment);
+		if (!found) continue;
+		if (progress && deployment === names.deployment) progress.asBefore = (found.spec?.replicas ?? 1) > 0;
+		await runtime.cluster.scaleDeployment(names.namespace, deployment, 0);
+		if (progress) progress.asBefore = false;
 	}
 }
 
@@ -78,17 +109,18 @@ async function scaleToZero(runtime: Runtime, instance: ServiceInstance) {
  * Brings a stopped app back up: the companion database first, when the template has one (the
  * rollout job scales the app up once the database is ready: rollout-check.ts), else the app.
  */
-async function scaleUp(runtime: Runtime, loaded: LoadedInstance, instance: ServiceInstance) {
+async function scaleUp(runtime: Runtime, loaded: LoadedInstance, instance: ServiceInstance, progress?: Progress) {
 	const names = namesOf(instance);
 	// A database the template gained after the app was set up is not there until a repair or upgrade.
 	const database =
 		loaded.service.companionDatabase && (await runtime.cluster.getDeployment(names.namespace, names.database.deployment));
 	await runtime.cluster.scaleDeployment(names.namespace, database ? names.database.deployment : names.deployment, 1);
+	if (progress) progress.asBefore = false;
 }
 
-async function stop(runtime: Runtime, instance: ServiceInstance) {
+async function stop(runtime: Runtime, instance: ServiceInstance, progress: Progress) {
 	if (instance.status !== 'STOPPING') return { outcome: 'skipped' as const };
-	await scaleToZero(runtime, instance);
+	await scaleToZero(runtime, instance, progress);
 	await updateInstance(
 		runtime.db,
 		instance.id,
@@ -150,7 +182,7 @@ async function resume(runtime: Runtime, loaded: LoadedInstance) {
 	return { outcome: 'resuming' as const };
 }
 
-async function bringUp(runtime: Runtime, loaded: LoadedInstance, action: 'start' | 'restart') {
+async function bringUp(runtime: Runtime, loaded: LoadedInstance, action: 'start' | 'restart', progress: Progress) {
 	const { instance } = loaded;
 	if (instance.status !== (action === 'restart' ? 'RESTARTING' : 'STARTING')) return { outcome: 'skipped' as const };
 	const names = namesOf(instance);
@@ -163,7 +195,8 @@ async function bringUp(runtime: Runtime, loaded: LoadedInstance, action: 'start'
 			await runtime.cluster.apply<KubeManifest>(object);
 		}
 		await runtime.cluster.restartDeployment(names.namespace, names.deployment);
-	} else await scaleUp(runtime, loaded, instance);
+		progress.asBefore = false;
+	} else await scaleUp(runtime, loaded, instance, progress);
 	await watchRollout(runtime, { instanceId: instance.id, operation: action });
 	return { outcome: action === 'restart' ? ('restarting' as const) : ('starting' as const) };
 }
@@ -197,6 +230,49 @@ export async function markActionDone(runtime: Runtime, instance: ServiceInstance
 		},
 		['STARTING', 'RESTARTING']
 	);
+}
+
+/** The cluster did not take the action this time; the queue runs the job again (the status stays). */
+async function markActionRetrying(runtime: Runtime, instance: ServiceInstance, action: Action, failure: Failure) {
+	await updateInstance(
+		runtime.db,
+		instance.id,
+		statusReason(instanceReason('action_retrying', { action, cause: failure.text })),
+		[instance.status]
+	);
+}
+
+/**
+ * A customer's stop, start or restart that failed for good without changing anything: the
+ * app goes back to the status it had (still running, or still stopped), with the reason, and
+ * its owner is told the action failed. Its pods were never touched, so ERROR would say the
+ * app broke when only the control plane could not act.
+ */
+async function markActionNotDone(
+	runtime: Runtime,
+	instance: ServiceInstance,
+	action: Action,
+	before: { via: InstanceStatus; back: InstanceStatus },
+	failure: Failure
+) {
+	const text = instanceReason('action_not_done', { action, cause: failure.text });
+	await runtime.db.transaction(async (tx) => {
+		const back = await updateInstance(tx, instance.id, { status: before.back, ...statusReason(text) }, [before.via]);
+		if (!back) return;
+		await notify(tx, {
+			userId: instance.userId,
+			type: 'INSTANCE_ACTION_FAILED',
+			text: {
+				key: 'instance_action_failed',
+				params: {
+					name: instance.name,
+					action,
+					reason: asInstanceReason(text, renderInstanceReason(text, 'en') ?? failure.message)
+				}
+			},
+			link: `/instances/${instance.id}`
+		});
+	});
 }
 
 export async function markActionFailed(runtime: Runtime, instance: ServiceInstance, action: FailedAction, failure: Failure) {

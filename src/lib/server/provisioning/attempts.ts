@@ -82,12 +82,26 @@ export function clusterReason(error: {
 				return instanceReason('object_deleting', { object: detail });
 		}
 	}
+	// 429 and 5xx are trouble on the API server's side (overloaded, etcd or a webhook failing),
+	// not a refusal of what was asked: the same request may succeed later
+	// (https://kubernetes.io/docs/reference/using-api/api-concepts/, and the Status reasons
+	// TooManyRequests, InternalError, ServiceUnavailable, Timeout).
+	if (isServerTrouble(error.status)) {
+		return instanceReason('cluster_error', { status: error.status!, detail: error.wordless ? null : error.message });
+	}
 	// An answer without words of its own is told by its HTTP status in the reader's language.
 	if (error.wordless && error.status) return instanceReason('cluster_http_status', { status: error.status });
 	return instanceReason('cluster_refused', { detail: error.message });
 }
 
-/** Transient trouble worth another attempt of the whole job (the cluster client already retried). */
+/** An HTTP status by which the API server says it is overloaded or failing (429, 5xx). */
+export const isServerTrouble = (status: number | undefined) => status !== undefined && (status === 429 || status >= 500);
+
+/**
+ * Transient trouble worth another attempt of the whole job (the cluster client already
+ * retried): the API server overloaded or failing (429 with Retry-After, 500, 503, 504) or out
+ * of reach. A real refusal (403 Forbidden, 422 Invalid) comes again on every attempt.
+ */
 export const isTransient = (error: unknown) =>
 	error instanceof ClusterError ? error.retryable : !(error instanceof KnownFailure);
 
