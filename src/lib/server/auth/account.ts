@@ -202,7 +202,10 @@ export async function changeName(db: DbOrTx, userId: string, name: string) {
 /**
  * Starts moving the account to a new address, after checking the password (a borrowed
  * session must not take the account over): a link goes to the new address, and the
- * account keeps its address until the link is opened.
+ * account keeps its address until the link is opened. When the address already has an
+ * account, its owner is told instead and no link is sent: the answer and the pending change
+ * are the same either way, so it does not tell which addresses have accounts (as
+ * registration does not); such a change can never be confirmed.
  */
 export async function requestEmailChange(
 	db: Db,
@@ -214,10 +217,22 @@ export async function requestEmailChange(
 	const email = normalizeEmail(input.email);
 	const user = await checkCurrentPassword(db, userId, input.currentPassword, context);
 	if (email === user.email) throw badRequest('email', say(m.srv_already_your_address));
-	const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-	if (taken) throw badRequest('email', say(m.srv_address_taken));
 	await db.transaction(async (tx) => {
 		const token = await issueAccountToken(tx, { userId, purpose: 'EMAIL_CHANGE', email }, now);
+		const [owner] = await tx
+			.select({ name: users.name, email: users.email, locale: users.locale })
+			.from(users)
+			.where(eq(users.email, email));
+		if (owner) {
+			await queueMail(tx, {
+				to: owner.email,
+				locale: mailLocale(owner),
+				kind: 'email-change-existing',
+				data: { name: owner.name },
+				essential: true
+			});
+			return;
+		}
 		await queueMail(tx, {
 			to: email,
 			locale: mailLocale(user),

@@ -28,6 +28,8 @@ export type MailTemplates = {
 	'email-change': { name: string; newEmail: string; link: string };
 	/** To the old address, once the change happened. */
 	'email-changed': { name: string; newEmail: string };
+	/** Someone asked to move their account to an address that already has an account. */
+	'email-change-existing': { name: string };
 };
 
 export type MailKind = keyof MailTemplates;
@@ -38,7 +40,8 @@ export const MAIL_KINDS = [
 	'register-existing',
 	'password-reset',
 	'email-change',
-	'email-changed'
+	'email-changed',
+	'email-change-existing'
 ] as const satisfies readonly MailKind[];
 
 export type RenderedMail = { subject: string; text: string; html: string };
@@ -151,6 +154,15 @@ const accountTemplates: {
 			m.txt5_mail_changed_hello({ name: data.name, newEmail: data.newEmail }, options),
 			m.txt5_mail_changed_body({}, options)
 		]);
+	},
+	'email-change-existing': (data, context) => {
+		const options = languageOf(context);
+		return accountMail(
+			context,
+			m.txt19a_mail_change_existing_subject({}, options),
+			[m.txt19a_mail_change_existing_hello({ name: data.name }, options), m.txt19a_mail_change_existing_body({}, options)],
+			{ label: m.txt5_mail_existing_action({}, options), link: '/login' }
+		);
 	}
 };
 
