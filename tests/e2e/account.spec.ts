@@ -99,11 +99,26 @@ test('a customer changes name, and e-mail address once the link mailed to the ne
 	await expect(page.getByTestId('current-user')).toHaveText('Dewi Kartika Sari');
 
 	const emailForm = page.getByTestId('email-change-form');
-	await emailForm.getByLabel('New e-mail address').fill(newEmail);
-	await emailForm.getByLabel('Current password').fill('correct horse battery');
-	await emailForm.getByRole('button', { name: 'Change e-mail address' }).click();
-	await expect(emailForm.getByText(`We sent a link to ${newEmail}`)).toBeVisible();
+	const pending = page.getByTestId('email-change-pending');
+	const requestChange = async () => {
+		await emailForm.getByLabel('New e-mail address').fill(newEmail);
+		await emailForm.getByLabel('Current password').fill('correct horse battery');
+		await emailForm.getByRole('button', { name: 'Change e-mail address' }).click();
+		await expect(pending.getByText(`We sent a link to ${newEmail}`)).toBeVisible();
+	};
+	await requestChange();
 	await expect(page.getByTestId('account-email')).toHaveText(email);
+
+	// The pending change outlives a reload, and can be cancelled.
+	await page.reload();
+	await expect(pending).toContainText(`Waiting for you to confirm your new address ${newEmail}`);
+	await pending.getByRole('button', { name: 'Cancel the address change' }).click();
+	await expect(page.getByText('The address change was cancelled')).toBeVisible();
+	await expect(pending).toHaveCount(0);
+	await page.reload();
+	await expect(pending).toHaveCount(0);
+
+	await requestChange();
 
 	await visit(page, await mailLink(page, newEmail, 'email-change'));
 	await page.getByRole('button', { name: 'Confirm e-mail address' }).click();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { accountTokens, mailOutbox, sessions, users } from '../../src/lib/server/db/schema';
 import { createCaller } from '../../src/lib/server/router';
-import { confirmEmail, passwordResetLinkUsable, resetPassword } from '../../src/lib/server/auth/account';
+import { confirmEmail, passwordResetLinkUsable, pendingEmailChange, resetPassword } from '../../src/lib/server/auth/account';
 import { sessionIdFromToken } from '../../src/lib/server/auth/sessions';
 import { deleteExpiredAccountTokens, issueAccountToken } from '../../src/lib/server/auth/account-tokens';
 import { callerFor, createUser, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -278,6 +278,34 @@ describe('name and e-mail address', () => {
 		);
 		expect((await reloadUser(runtime, user.id)).email).toBe(user.email);
 		expect(await mailsTo(user.email)).toEqual([]);
+	});
+
+	it('shows the pending change after a reload, without its link, until it is confirmed or cancelled', async () => {
+		const user = await createUser(runtime);
+		const caller = await callerFor(runtime, user);
+		expect(await caller.auth.pendingEmailChange()).toBeNull();
+		await caller.auth.requestEmailChange({ email: 'Pending-One@example.com', currentPassword: 'correct horse battery' });
+		const pending = await caller.auth.pendingEmailChange();
+		expect(pending).toEqual({ email: 'pending-one@example.com', expiresAt: expect.any(Date) });
+		expect(Object.keys(pending!)).toEqual(['email', 'expiresAt']);
+		// Another account sees nothing of it.
+		expect(await (await callerFor(runtime, await createUser(runtime))).auth.pendingEmailChange()).toBeNull();
+
+		// A second request replaces the first; cancelling stops its link.
+		await caller.auth.requestEmailChange({ email: 'pending-two@example.com', currentPassword: 'correct horse battery' });
+		expect((await caller.auth.pendingEmailChange())?.email).toBe('pending-two@example.com');
+		const token = await linkToken('pending-two@example.com', 'email-change');
+		expect(await caller.auth.cancelEmailChange()).toEqual({ cancelled: true });
+		expect(await caller.auth.pendingEmailChange()).toBeNull();
+		await expectError(anonymous().auth.confirmEmail({ token }), 'BAD_REQUEST');
+		expect((await reloadUser(runtime, user.id)).email).toBe(user.email);
+		expect(await caller.auth.cancelEmailChange()).toEqual({ cancelled: false });
+
+		// A confirmed change is no longer pending; nor is an expired one.
+		await caller.auth.requestEmailChange({ email: 'pending-three@example.com', currentPassword: 'correct horse battery' });
+		expect(await pendingEmailChange(runtime.db, user.id, new Date(Date.now() + 25 * HOUR_MS))).toBeNull();
+		await anonymous().auth.confirmEmail({ token: await linkToken('pending-three@example.com', 'email-change') });
+		expect(await caller.auth.pendingEmailChange()).toBeNull();
 	});
 
 	it('refuses a change link after a day', async () => {

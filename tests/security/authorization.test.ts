@@ -116,6 +116,8 @@ const fixtures: Record<string, Fixture> = {
 	},
 	'auth.changeName': { input: () => ({ name: 'Renamed Customer' }), other: 'own' },
 	'auth.requestEmailChange': { input: () => ({ email: 'moved@example.com', currentPassword: 'wrong' }), other: 'own' },
+	'auth.pendingEmailChange': { input: () => undefined, other: 'own' },
+	'auth.cancelEmailChange': { input: () => undefined, other: 'own' },
 	'catalog.categories': { input: () => undefined, other: 'own' },
 	'catalog.services': { input: () => ({ q: 'vault' }), other: 'own' },
 	'catalog.featured': { input: () => undefined, other: 'own' },

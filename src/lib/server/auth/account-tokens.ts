@@ -1,7 +1,7 @@
 // The links MinisPod mails to an account: a random token in the link, its SHA-256 in
 // `account_tokens` (like session tokens, sessions.ts). Using one is a single conditional
 // update, so a link works once even when opened twice at the same moment.
-import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { AccountTokenPurpose } from '$lib/statuses';
 import type { DbOrTx } from '../db/client';
 import { accountTokens, users } from '../db/schema';
@@ -70,6 +70,36 @@ export async function useAccountToken(db: DbOrTx, raw: string, purposes: Account
 		.returning();
 	if (!token) throw invalidLink();
 	return token;
+}
+
+/**
+ * The account's unused, unexpired link of a purpose, if any: the address it is for and until
+ * when it works (never the token, of which only the hash is kept anyway).
+ */
+export async function pendingAccountToken(db: DbOrTx, userId: string, purpose: AccountTokenPurpose, now = new Date()) {
+	const [token] = await db
+		.select({ email: accountTokens.email, expiresAt: accountTokens.expiresAt })
+		.from(accountTokens)
+		.where(
+			and(
+				eq(accountTokens.userId, userId),
+				eq(accountTokens.purpose, purpose),
+				isNull(accountTokens.usedAt),
+				gt(accountTokens.expiresAt, now)
+			)
+		)
+		.orderBy(desc(accountTokens.expiresAt))
+		.limit(1);
+	return token ?? null;
+}
+
+/** Withdraws the account's unused links of a purpose, so none of them works any more; returns how many. */
+export async function withdrawAccountTokens(db: DbOrTx, userId: string, purpose: AccountTokenPurpose): Promise<number> {
+	const removed = await db
+		.delete(accountTokens)
+		.where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)))
+		.returning({ tokenHash: accountTokens.tokenHash });
+	return removed.length;
 }
 
 /** Deletes links that expired more than a day ago, used or not; returns how many. */

@@ -10,7 +10,13 @@ import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { AppError, badRequest, invalidState } from '../errors';
 import { queueMail } from '../mail/outbox';
-import { issueAccountToken, peekAccountToken, useAccountToken } from './account-tokens';
+import {
+	issueAccountToken,
+	peekAccountToken,
+	pendingAccountToken,
+	useAccountToken,
+	withdrawAccountTokens
+} from './account-tokens';
 import { hashPassword, requireStrongPassword } from './passwords';
 import { publicUser, checkCurrentPassword, type LoginContext, type Registration } from './service';
 import { loginLockLifted } from './throttle';
@@ -242,4 +248,14 @@ export async function requestEmailChange(
 		});
 	});
 	return { pendingEmail: email };
+}
+
+/** The address the account is moving to, while its link is unused and unexpired; else null. */
+export async function pendingEmailChange(db: DbOrTx, userId: string, now = new Date()) {
+	return pendingAccountToken(db, userId, 'EMAIL_CHANGE', now);
+}
+
+/** Cancels a pending e-mail change: its link stops working and the address stays as it is. */
+export async function cancelEmailChange(db: DbOrTx, userId: string) {
+	return { cancelled: (await withdrawAccountTokens(db, userId, 'EMAIL_CHANGE')) > 0 };
 }

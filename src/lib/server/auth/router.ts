@@ -16,8 +16,10 @@ import {
 } from './schemas';
 import { changePassword, endOtherSessions, listSessions, login, setAccountLocale, startSession } from './service';
 import {
+	cancelEmailChange,
 	changeName,
 	confirmEmail,
+	pendingEmailChange,
 	register,
 	requestEmailChange,
 	passwordResetLinkUsable,
@@ -29,6 +31,7 @@ import {
 	accountViewSchema,
 	emailChangeViewSchema,
 	emailConfirmationViewSchema,
+	pendingEmailChangeViewSchema,
 	registrationViewSchema,
 	sentViewSchema,
 	sessionViewSchema,
@@ -110,6 +113,16 @@ export const authRouter = router({
 		.input(changeEmailInput)
 		.output(emailChangeViewSchema)
 		.mutation(({ ctx, input }) => requestEmailChange(ctx.runtime.db, ctx.user.id, input, loginContext(ctx))),
+
+	/** The new address an e-mail change waits to be confirmed at, if any (never its link). */
+	pendingEmailChange: authedProcedure
+		.output(pendingEmailChangeViewSchema)
+		.query(({ ctx }) => pendingEmailChange(ctx.runtime.db, ctx.user.id)),
+
+	/** Cancels the pending e-mail change: its link stops working. */
+	cancelEmailChange: authedProcedure
+		.output(z.object({ cancelled: z.boolean() }))
+		.mutation(({ ctx }) => cancelEmailChange(ctx.runtime.db, ctx.user.id)),
 
 	login: publicProcedure
 		.input(loginInput)

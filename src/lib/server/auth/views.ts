@@ -56,3 +56,5 @@ export const registrationViewSchema = z.object({ checkEmail: z.literal(true) });
 export const sentViewSchema = z.object({ sent: z.literal(true) });
 export const emailConfirmationViewSchema = z.object({ email: z.string(), changed: z.boolean() });
 export const emailChangeViewSchema = z.object({ pendingEmail: z.string() });
+/** An e-mail change waiting for its link to be opened: the new address and until when the link works. */
+export const pendingEmailChangeViewSchema = z.object({ email: z.string(), expiresAt: z.date() }).nullable();
