@@ -80,6 +80,7 @@ describe('password reset', () => {
 				id: user.id
 			}
 		);
+		expect(await mailsTo(user.email)).toEqual(['password-reset', 'password-changed']);
 		const again = await rejection(anonymous(address).auth.resetPassword({ token, password: 'yet another passphrase' }));
 		expect(again.message).toMatch(/^token: This link is invalid, has expired or was already used/);
 	});
@@ -315,6 +316,30 @@ describe('name and e-mail address', () => {
 		const token = await linkToken('slow-mover@example.com', 'email-change');
 		await expect(confirmEmail(runtime.db, token, new Date(Date.now() + 25 * HOUR_MS))).rejects.toThrow(/has expired/);
 		expect((await reloadUser(runtime, user.id)).email).toBe(user.email);
+	});
+
+	it('tells the account’s address, in its language, that the password was changed', async () => {
+		const user = await createUser(runtime, { name: 'Budi Santoso' });
+		const caller = await callerFor(runtime, user);
+		await expectError(
+			caller.auth.changePassword({ currentPassword: 'wrong', newPassword: 'a fresh long passphrase' }),
+			'BAD_REQUEST'
+		);
+		expect(await mailsTo(user.email)).toEqual([]);
+
+		await inLocale('en', () =>
+			caller.auth.changePassword({ currentPassword: 'correct horse battery', newPassword: 'a fresh long passphrase' })
+		);
+		await runtime.db.update(users).set({ locale: 'id' }).where(eq(users.id, user.id));
+		await caller.auth.changePassword({ currentPassword: 'a fresh long passphrase', newPassword: 'another fresh passphrase' });
+		const notices = await runtime.db.select().from(mailOutbox).where(eq(mailOutbox.to, user.email)).orderBy(mailOutbox.createdAt);
+		expect(notices.map((mail) => [mail.kind, (mail.data as { locale: Locale }).locale, mail.essential])).toEqual([
+			['password-changed', 'en', true],
+			['password-changed', 'id', true]
+		]);
+		const rendered = renderMail('password-changed', notices[1].data as never, { origin: 'http://minispod.test', locale: 'id' });
+		expect(rendered.subject).toBe('Kata sandi MinisPod Anda diubah');
+		expect(rendered.text).toContain('Halo Budi Santoso');
 	});
 
 	it('refuses a guessable new password', async () => {

@@ -71,6 +71,19 @@ describe('mail templates', () => {
 		for (const mail of [reset, existing, changed]) expect(mail.text).toContain('someone used this e-mail address');
 	});
 
+	it('tell of a security change without suggesting it can be ignored or answered', () => {
+		for (const locale of ['id', 'en'] as const) {
+			const options = { origin: context.origin, locale };
+			for (const mail of [renderMail('password-changed', { name: 'Sari' }, options)]) {
+				expect(mail.text).toMatch(locale === 'id' ? /hubungi dukungan MinisPod/ : /contact MinisPod support/);
+				expect(mail.text).not.toMatch(/abaikan|ignore|balas e-mail|reply to this/i);
+			}
+		}
+		const changed = renderMail('password-changed', { name: 'Sari' }, context);
+		expect(changed.subject).toBe('Your MinisPod password was changed');
+		expect(changed.text).toContain('Reset your password: https://minispod.example/forgot-password');
+	});
+
 	it('write every account mail, subject included, in the recipient’s language', () => {
 		const indonesian = { origin: context.origin, locale: 'id' as const };
 		const link = '/verify-email?token=abc';
@@ -79,7 +92,9 @@ describe('mail templates', () => {
 			'register-existing': () => renderMail('register-existing', { name: 'Sari' }, indonesian),
 			'password-reset': () => renderMail('password-reset', { name: 'Sari', link }, indonesian),
 			'email-change': () => renderMail('email-change', { name: 'Sari', newEmail: 'baru@example.com', link }, indonesian),
-			'email-changed': () => renderMail('email-changed', { name: 'Sari', newEmail: 'baru@example.com' }, indonesian)
+			'email-changed': () => renderMail('email-changed', { name: 'Sari', newEmail: 'baru@example.com' }, indonesian),
+			'email-change-existing': () => renderMail('email-change-existing', { name: 'Sari' }, indonesian),
+			'password-changed': () => renderMail('password-changed', { name: 'Sari' }, indonesian)
 		};
 		expect(mails['verify-email']().subject).toBe('Verifikasi alamat e-mail Anda');
 		expect(mails['register-existing']().subject).toBe('Seseorang mencoba mendaftar dengan alamat Anda');
@@ -89,10 +104,15 @@ describe('mail templates', () => {
 		expect(mails['password-reset']().text).toContain('selama satu jam');
 		expect(mails['verify-email']().text).toContain('Verifikasi alamat e-mail: https://minispod.example/verify-email?token=abc');
 		expect(mails['email-change']().html).toContain('menjadikan baru@example.com alamat e-mail');
+		expect(mails['password-changed']().subject).toBe('Kata sandi MinisPod Anda diubah');
+		expect(mails['email-change-existing']().subject).toBe('Seseorang mencoba memindahkan akun ke alamat Anda');
+		const securityNotices = ['password-changed'];
 		for (const [kind, render] of Object.entries(mails)) {
 			const mail = render();
 			expect(mail.text, kind).toContain('Halo Sari');
-			expect(mail.text, kind).toContain('seseorang memakai alamat e-mail ini');
+			expect(mail.text, kind).toContain(
+				securityNotices.includes(kind) ? 'perubahan keamanan pada akun Anda' : 'seseorang memakai alamat e-mail ini'
+			);
 			expect(mail.text, kind).not.toMatch(/\b(Hello|the|your)\b/);
 		}
 		// No language known (an address without an account yet): Indonesian, the default.

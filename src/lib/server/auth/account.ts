@@ -4,7 +4,7 @@
 // transaction that causes it.
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
-import { requestLocale, say } from '../sentences';
+import { say } from '../sentences';
 import type { Locale } from '$lib/statuses';
 import type { Db, DbOrTx } from '../db/client';
 import { sessions, users } from '../db/schema';
@@ -19,16 +19,11 @@ import {
 } from './account-tokens';
 import { hashPassword, requireStrongPassword } from './passwords';
 import { publicUser, checkCurrentPassword, type LoginContext, type Registration } from './service';
+import { mailLocale, mailPasswordChanged } from './account-mails';
 import { loginLockLifted } from './throttle';
 import { sessionsChangedHere } from './session-cache';
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-/**
- * The language of a mail to an account's address: the one the account chose, else the
- * language of the request that causes the mail (a visitor registering), else Indonesian.
- */
-const mailLocale = (user: { locale: Locale | null }): Locale => user.locale ?? requestLocale() ?? 'id';
 
 async function mailVerificationLink(
 	db: DbOrTx,
@@ -190,6 +185,7 @@ export async function resetPassword(
 			.update(users)
 			.set({ passwordHash, ...verified })
 			.where(eq(users.id, used.userId));
+		await mailPasswordChanged(tx, user);
 		const others = context.sessionId
 			? and(eq(sessions.userId, used.userId), ne(sessions.id, context.sessionId))
 			: eq(sessions.userId, used.userId);

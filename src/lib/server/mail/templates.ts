@@ -28,6 +28,8 @@ export type MailTemplates = {
 	'email-change': { name: string; newEmail: string; link: string };
 	/** To the old address, once the change happened. */
 	'email-changed': { name: string; newEmail: string };
+	/** To the account's address, after its password was changed or reset. */
+	'password-changed': { name: string };
 	/** Someone asked to move their account to an address that already has an account. */
 	'email-change-existing': { name: string };
 };
@@ -41,7 +43,8 @@ export const MAIL_KINDS = [
 	'password-reset',
 	'email-change',
 	'email-changed',
-	'email-change-existing'
+	'email-change-existing',
+	'password-changed'
 ] as const satisfies readonly MailKind[];
 
 export type RenderedMail = { subject: string; text: string; html: string };
@@ -109,6 +112,20 @@ function accountMail(
 	return { subject, ...layout(context, { heading: subject, paragraphs, action, footer }) };
 }
 
+/**
+ * A notice of a change to the account's security: its footer says why it came and that
+ * replies are not read (it comes from a no-reply address), never that it may be ignored.
+ */
+function securityMail(
+	context: MailContext,
+	subject: string,
+	paragraphs: string[],
+	action?: { label: string; link: string }
+): RenderedMail {
+	const footer = m.txt19a_mail_security_footer({}, languageOf(context));
+	return { subject, ...layout(context, { heading: subject, paragraphs, action, footer }) };
+}
+
 const accountTemplates: {
 	[K in Exclude<MailKind, 'notification'>]: (data: MailTemplates[K], context: MailContext) => RenderedMail;
 } = {
@@ -154,6 +171,15 @@ const accountTemplates: {
 			m.txt5_mail_changed_hello({ name: data.name, newEmail: data.newEmail }, options),
 			m.txt5_mail_changed_body({}, options)
 		]);
+	},
+	'password-changed': (data, context) => {
+		const options = languageOf(context);
+		return securityMail(
+			context,
+			m.txt19a_mail_password_changed_subject({}, options),
+			[m.txt19a_mail_password_changed_hello({ name: data.name }, options), m.txt19a_mail_password_changed_body({}, options)],
+			{ label: m.txt19a_mail_password_changed_action({}, options), link: '/forgot-password' }
+		);
 	},
 	'email-change-existing': (data, context) => {
 		const options = languageOf(context);
