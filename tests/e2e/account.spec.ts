@@ -19,7 +19,7 @@ test('a customer who forgot the password resets it from the e-mailed link', asyn
 
 	await page.getByRole('link', { name: 'Forgot password?' }).click();
 	await expect(page).toHaveURL(/\/forgot-password$/);
-	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('E-mail').fill(email);
 	await page.getByRole('button', { name: 'Send reset link' }).click();
 	await expect(page.getByTestId('reset-sent')).toContainText(email);
 

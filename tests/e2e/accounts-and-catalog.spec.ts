@@ -11,10 +11,10 @@ test('a visitor registers, logs out and back in, and sees who they are', async (
 
 	await visit(page, '/catalog');
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fcatalog/);
-	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password').fill('wrong password');
 	await page.getByRole('button', { name: 'Log in' }).click();
-	await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.');
+	await expect(page.getByRole('alert')).toHaveText('E-mail or password is incorrect.');
 	await page.getByLabel('Password').fill('correct horse battery');
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page).toHaveURL(/\/catalog$/);
@@ -24,10 +24,10 @@ test('a visitor registers, logs out and back in, and sees who they are', async (
 test('registration names the field that is wrong', async ({ page }) => {
 	await visit(page, '/register');
 	await page.getByLabel('Name').fill('Someone');
-	await page.getByLabel('Email').fill('not-an-email');
+	await page.getByLabel('E-mail').fill('not-an-email');
 	await page.getByLabel('Password').fill('correct horse battery');
 	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page.getByText('Enter a valid email address').first()).toBeVisible();
+	await expect(page.getByText('Enter a valid e-mail address').first()).toBeVisible();
 	await expect(page).toHaveURL(/\/register$/);
 });
 

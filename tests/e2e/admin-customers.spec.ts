@@ -16,6 +16,7 @@ test('an administrator blocks a customer, who is logged out at once and cannot l
 	await expect(admin.getByTestId('customer-row')).toHaveCount(1);
 	await admin.getByRole('link', { name: 'Blocked Customer' }).click();
 	await expect(admin.getByTestId('customer-name')).toHaveText('Blocked Customer');
+	await expect(admin.getByText(/^Joined .+ · 1 active session$/)).toBeVisible();
 
 	await admin.getByRole('button', { name: 'Block', exact: true }).click();
 	const dialog = admin.getByRole('dialog', { name: 'Block Blocked Customer?' });
@@ -36,7 +37,7 @@ test('an administrator blocks a customer, who is logged out at once and cannot l
 	// The customer's open session is gone: the next page sends them to the login page.
 	await visit(customer, '/wallet');
 	await expect(customer).toHaveURL(/\/login\?redirectTo=%2Fwallet/);
-	await customer.getByLabel('Email').fill(email);
+	await customer.getByLabel('E-mail').fill(email);
 	await customer.getByLabel('Password').fill('correct horse battery');
 	await customer.getByRole('button', { name: 'Log in' }).click();
 	await expect(customer.getByText('This account is disabled.')).toBeVisible();

@@ -29,7 +29,7 @@ export async function visit(page: Page, path: string) {
 export async function submitRegistration(page: Page, name: string, email: string, password = 'correct horse battery') {
 	await visit(page, '/register');
 	await page.getByLabel('Name').fill(name);
-	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Create account' }).click();
 	await expect(page.getByTestId('register-sent')).toContainText(email);
@@ -124,7 +124,7 @@ export async function register(page: Page, name: string, email: string, password
 
 export async function login(page: Page, email: string, password: string) {
 	await visit(page, '/login');
-	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page.getByTestId('current-user')).toBeVisible();

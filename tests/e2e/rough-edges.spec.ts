@@ -65,7 +65,7 @@ test('a cancelled top-up reads Cancelled; opening a notification and Mark all as
 test('top-up amounts are checked as typed, and each error is told once, without field names', async ({ page }) => {
 	await visit(page, '/register');
 	await page.getByLabel('Name').fill('Joko Susilo');
-	await page.getByLabel('Email').fill(uniqueEmail('short'));
+	await page.getByLabel('E-mail').fill(uniqueEmail('short'));
 	await page.getByLabel('Password').fill('short');
 	await page.getByRole('button', { name: 'Create account' }).click();
 	await expect(page.getByText('Use at least 8 characters')).toHaveCount(1);

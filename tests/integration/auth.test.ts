@@ -93,7 +93,7 @@ describe('login and logout', () => {
 			anonymous().auth.login({ email: 'dewi@example.com', password: 'wrong-password' }),
 			'UNAUTHORIZED'
 		);
-		expect(error.message).toBe('Email or password is incorrect.');
+		expect(error.message).toBe('E-mail or password is incorrect.');
 		await expectError(anonymous().auth.login({ email: 'nobody@example.com', password: 'whatever1' }), 'UNAUTHORIZED');
 	});
 

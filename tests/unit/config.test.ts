@@ -73,7 +73,7 @@ describe('validation messages', () => {
 	it('name the field at fault', () => {
 		const result = registerInput.safeParse({ name: 'A', email: 'nope', password: 'longenough' });
 		expect(result.success).toBe(false);
-		if (!result.success) expect(describeZodError(result.error)).toBe('email: Enter a valid email address');
+		if (!result.success) expect(describeZodError(result.error)).toBe('email: Enter a valid e-mail address');
 	});
 });
 

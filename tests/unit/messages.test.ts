@@ -72,6 +72,19 @@ describe('messages', () => {
 		expect(found).toEqual([]);
 	});
 
+	it('writes a word one way in each language', () => {
+		// KBBI's "klaster", and the English UI's "e-mail" (as in "E-mail address").
+		expect(Object.entries(id).filter(([, text]) => /kluster/i.test(text))).toEqual([]);
+		expect(Object.entries(en).filter(([, text]) => /(^|[^-{\w])email\b/i.test(text))).toEqual([]);
+	});
+
+	it('reports what was done, not an instruction, after logging other sessions out', () => {
+		for (const key of ['account_logged_out_one_other', 'account_logged_out_others']) {
+			expect(id[key]).not.toMatch(/^Keluar dari/);
+			expect(id[key]).toMatch(/sesi lain telah dikeluarkan\.$/);
+		}
+	});
+
 	it('has a label for every status, transaction type and payment method', () => {
 		const codes = [
 			...statuses.SUBSCRIPTION_STATUSES,

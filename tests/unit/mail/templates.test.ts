@@ -68,13 +68,17 @@ describe('mail templates', () => {
 		expect(existing.text).toContain('https://minispod.example/login');
 		const changed = renderMail('email-changed', { name: 'Sari', newEmail: 'new@example.com' }, context);
 		expect(changed.text).toContain('new@example.com');
-		for (const mail of [reset, existing, changed]) expect(mail.text).toContain('someone used this e-mail address');
+		for (const mail of [reset, existing]) expect(mail.text).toContain('someone used this e-mail address');
+		expect(changed.text).toContain('a security change to your account');
 	});
 
 	it('tell of a security change without suggesting it can be ignored or answered', () => {
 		for (const locale of ['id', 'en'] as const) {
 			const options = { origin: context.origin, locale };
-			for (const mail of [renderMail('password-changed', { name: 'Sari' }, options)]) {
+			for (const mail of [
+				renderMail('password-changed', { name: 'Sari' }, options),
+				renderMail('email-changed', { name: 'Sari', newEmail: 'new@example.com' }, options)
+			]) {
 				expect(mail.text).toMatch(locale === 'id' ? /hubungi dukungan MinisPod/ : /contact MinisPod support/);
 				expect(mail.text).not.toMatch(/abaikan|ignore|balas e-mail|reply to this/i);
 			}
@@ -106,7 +110,7 @@ describe('mail templates', () => {
 		expect(mails['email-change']().html).toContain('menjadikan baru@example.com alamat e-mail');
 		expect(mails['password-changed']().subject).toBe('Kata sandi MinisPod Anda diubah');
 		expect(mails['email-change-existing']().subject).toBe('Seseorang mencoba memindahkan akun ke alamat Anda');
-		const securityNotices = ['password-changed'];
+		const securityNotices = ['email-changed', 'password-changed'];
 		for (const [kind, render] of Object.entries(mails)) {
 			const mail = render();
 			expect(mail.text, kind).toContain('Halo Sari');

@@ -167,7 +167,7 @@ const accountTemplates: {
 	},
 	'email-changed': (data, context) => {
 		const options = languageOf(context);
-		return accountMail(context, m.txt5_mail_changed_subject({}, options), [
+		return securityMail(context, m.txt5_mail_changed_subject({}, options), [
 			m.txt5_mail_changed_hello({ name: data.name, newEmail: data.newEmail }, options),
 			m.txt5_mail_changed_body({}, options)
 		]);
