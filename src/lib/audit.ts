@@ -3,7 +3,8 @@
 // Plain functions, safe for the browser.
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/statuses';
-import { formatDateTime, formatNumber, formatRupiah, planTypeLabel } from './format';
+import { getLocale } from '$lib/paraglide/runtime';
+import { backupScheduleLabel, formatDateTime, formatNumber, formatRupiah, planTypeLabel } from './format';
 
 type Message = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
 const messages = m as unknown as Record<string, Message | undefined>;
@@ -29,9 +30,16 @@ export const auditActionLabel = (action: string, locale?: Locale) =>
 export const auditEntityLabel = (entityType: string, locale?: Locale) =>
 	labelled('txt9c_audit_entity', entityType, locale) ?? inWords(entityType);
 
-/** A field of an action's details (or of a catalog entry, a template's too) by its label, or in words. */
+/**
+ * A field of an action's details (or of a catalog entry, a template's too) by its label. A
+ * field without one (recorded by an older version) is named by its code, in words in English
+ * and as "Kolom <code>" in Indonesian, never as English words in an Indonesian page.
+ */
 export const auditFieldLabel = (field: string, locale?: Locale) =>
-	labelled('txt9a_audit_field', field, locale) ?? labelled('txt10d_audit_field', field, locale) ?? inWords(field);
+	labelled('txt9a_audit_field', field, locale) ??
+	labelled('txt10d_audit_field', field, locale) ??
+	labelled('txt19a_audit_field', field, locale) ??
+	((locale ?? getLocale()) === 'en' ? inWords(field) : m.txt19a_audit_field_unnamed({ field }, { locale }));
 
 /** The languages of a catalog entry's `translations`, by their code. */
 const LANGUAGES: Record<string, Message> = { id: m.txt10b_audit_language_id };
@@ -51,6 +59,7 @@ export function formatAuditValue(field: string, value: unknown, locale?: Locale)
 	if (typeof value === 'string') {
 		if (INSTANT.test(value)) return formatDateTime(value, locale);
 		if (field === 'planType') return planTypeLabel(value, locale);
+		if (field === 'backupSchedule') return backupScheduleLabel(value, locale);
 		return value;
 	}
 	// The fields a change touched, by their labels (a template's `changed`), not their keys.

@@ -49,6 +49,9 @@ describe('admin.wallet.adjust', () => {
 			entityType: 'user',
 			details: { transactionId: credited.id, amount: 75_000, reason: 'Goodwill after an outage' }
 		});
+		// The log names the transaction itself (then whose it is), not only the customer.
+		const [logged] = (await api.admin.operations.audit({ entityId: user.id })).items;
+		expect(logged.details.transactionId).toBe(`#${credited.id.slice(0, 8)} · Rp 75.000 · ${user.name} (${user.email})`);
 		const [notice] = await runtime.db
 			.select()
 			.from(notifications)

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { getTableColumns } from 'drizzle-orm';
 import { auditActionLabel, auditDetailList, auditEntityLabel } from '../../src/lib/audit';
-import { services } from '../../src/lib/server/db/schema';
+import { servicePlans, services } from '../../src/lib/server/db/schema';
 import { m } from '../../src/lib/paraglide/messages';
 import { AUDIT_ACTIONS } from '../../src/lib/statuses';
 
@@ -129,9 +129,42 @@ describe('auditDetailList', () => {
 		expect(unlabelled).toEqual([]);
 	});
 
-	it('names a field it has no label for in words, and shows a missing value as a dash', () => {
+	it('has a label in both languages for every field of a plan, which a change can touch', () => {
+		const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+		const messages = m as unknown as Record<string, unknown>;
+		const fields = Object.keys(getTableColumns(servicePlans)).filter(
+			(field) => !['id', 'serviceId', 'createdAt', 'updatedAt'].includes(field)
+		);
+		const unlabelled = fields.filter((field) =>
+			['txt9a_audit_field', 'txt10d_audit_field', 'txt19a_audit_field'].every((prefix) => !messages[`${prefix}_${snake(field)}`])
+		);
+		expect(unlabelled).toEqual([]);
+	});
+
+	it('writes a plan change wholly in Indonesian on an Indonesian page', () => {
+		const changes = {
+			storageGb: { from: 5, to: 2 },
+			customDomainsAllowed: { from: 1, to: 0 },
+			cpuMilli: { from: 500, to: 250 },
+			memoryMb: { from: 512, to: 256 },
+			bandwidthGb: { from: 100, to: 50 },
+			backupSchedule: { from: 'DAILY', to: 'NONE' },
+			backupRetention: { from: 7, to: 0 },
+			isPopular: { from: false, to: true }
+		};
+		expect(auditDetailList({ changes }, 'id')[0].value).toBe(
+			'Penyimpanan (GB): 5 → 2; Domain kustom per aplikasi: 1 → 0; CPU (milicore): 500 → 250; Memori (MB): 512 → 256; ' +
+				'Bandwidth (GB): 100 → 50; Cadangan: Harian → Tidak ada; Cadangan yang disimpan: 7 → 0; Ditandai populer: Tidak → Ya'
+		);
+		expect(auditDetailList({ changes: { storageGb: changes.storageGb } }, 'en')[0].value).toBe('Storage (GB): 5 → 2');
+	});
+
+	it('names a field it has no label for by its code (in words in English), and shows a missing value as a dash', () => {
 		expect(auditDetailList({ someNewField: null }, 'en')).toEqual([
 			{ field: 'someNewField', label: 'Some new field', value: '—' }
+		]);
+		expect(auditDetailList({ someNewField: 2 }, 'id')).toEqual([
+			{ field: 'someNewField', label: 'Kolom someNewField', value: '2' }
 		]);
 	});
 });

@@ -2,6 +2,7 @@
 // customer, a plan, a service), read for a page of entries in one query per kind, with the
 // admin page of each where there is one.
 import { inArray, eq } from 'drizzle-orm';
+import { formatRupiah } from '$lib/format';
 import type { DbOrTx } from '../db/client';
 import {
 	serviceCategories,
@@ -39,14 +40,28 @@ const LOOKUPS: Record<string, Lookup> = {
 		(await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids))).map(
 			(user) => [user.id, { name: person(user), link: customerPage(user.id) }]
 		),
+	// The transaction itself (its order id, or the start of its id, and its amount), then whose it is.
 	transaction: async (db, ids) =>
 		(
 			await db
-				.select({ id: transactions.id, userId: users.id, name: users.name, email: users.email })
+				.select({
+					id: transactions.id,
+					orderId: transactions.orderId,
+					amount: transactions.amount,
+					userId: users.id,
+					name: users.name,
+					email: users.email
+				})
 				.from(transactions)
 				.innerJoin(users, eq(users.id, transactions.userId))
 				.where(inArray(transactions.id, ids))
-		).map((row) => [row.id, { name: person(row), link: customerPage(row.userId) }]),
+		).map((row) => [
+			row.id,
+			{
+				name: `${row.orderId ?? `#${row.id.slice(0, 8)}`} · ${formatRupiah(row.amount)} · ${person(row)}`,
+				link: customerPage(row.userId)
+			}
+		]),
 	subscription: async (db, ids) =>
 		(
 			await db
