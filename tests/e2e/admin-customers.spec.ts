@@ -100,3 +100,15 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await customer.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(customer.getByTestId('granted-until')).toHaveText(grantedUntil);
 });
+
+test('a customer list page past the end offers the way back to the last page', async ({ browser }) => {
+	const email = uniqueEmail('past-end');
+	await register(await (await browser.newContext()).newPage(), 'Past End Customer', email);
+	const page = await (await browser.newContext()).newPage();
+	await login(page, E2E_ADMIN.email, E2E_ADMIN.password);
+	await visit(page, `/admin/customers?q=${encodeURIComponent(email)}&page=999`);
+	await expect(page.getByTestId('customer-row')).toHaveCount(0);
+	await page.getByTestId('page-past-end').getByRole('link', { name: 'Go to the last page (1)' }).click();
+	await expect(page).toHaveURL(/\/admin\/customers\?q=[^&]+$/);
+	await expect(page.getByTestId('customer-row')).toHaveCount(1);
+});
