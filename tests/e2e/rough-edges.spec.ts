@@ -214,3 +214,18 @@ test('a verification link opened again says it was used, and offers the way on i
 	await page.getByRole('link', { name: 'Account' }).last().click();
 	await expect(page).toHaveURL(/\/account$/);
 });
+
+test('the phone menu closes on Escape and gives focus back to its toggle', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await visit(page, '/login');
+	const toggle = page.getByRole('button', { name: 'Toggle menu' });
+	await toggle.click();
+	await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+	const menuLink = page.getByRole('banner').getByRole('link', { name: 'Create account' });
+	await expect(menuLink).toBeVisible();
+	await menuLink.focus();
+	await page.keyboard.press('Escape');
+	await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+	await expect(menuLink).toHaveCount(0);
+	await expect(toggle).toBeFocused();
+});
