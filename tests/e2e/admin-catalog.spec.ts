@@ -45,6 +45,11 @@ test('an administrator creates a service in the editor, previews its objects, ad
 
 	await admin.getByRole('button', { name: 'Create service' }).click();
 	await expect(admin.getByText('Service created. Add its plans below.')).toBeVisible();
+	// Said once: the address loses ?created=1, so a reload does not say it again.
+	await expect(admin).toHaveURL(/\/admin\/catalog\/services\/[0-9a-f-]+$/);
+	await admin.reload();
+	await hydrated(admin);
+	await expect(admin.getByText('Service created. Add its plans below.')).toHaveCount(0);
 	await admin.getByRole('button', { name: 'Add a plan' }).click();
 	const plan = admin.getByRole('form', { name: 'New plan' });
 	await plan.getByLabel('Tier').selectOption('FREE');

@@ -19,7 +19,8 @@ import type { KubeSettings, ManifestPlan, ManifestService } from '../kube/inputs
 import { buildManifests, type KubeManifest } from '../kube/manifests';
 import { toWire } from '../kube/wire';
 import { m } from '$lib/paraglide/messages';
-import { say } from '../sentences';
+import { sayIn } from '../sentences';
+import type { Locale } from '$lib/statuses';
 
 const MODELS = {
 	Namespace,
@@ -37,7 +38,7 @@ const MODELS = {
 export type PreviewPlan = ManifestPlan & { name: string };
 export type PlanPreview = { planId: string | null; planName: string; yaml: string; problems: string[] };
 
-/** A plan to preview a template with before it has plans of its own. */
+/** A plan to preview a template with before it has plans of its own (named in the reader's language where shown: planId null). */
 export const SAMPLE_PLAN: PreviewPlan = { id: 'sample-plan', name: 'Sample plan', cpuMilli: 250, memoryMb: 256, storageGb: 1 };
 
 // A fixed sample instance: the objects read the same on every preview.
@@ -108,7 +109,10 @@ export function previewTemplate(
 export function assertValidPreviews(previews: PlanPreview[]) {
 	const failing = previews.find((preview) => preview.problems.length > 0);
 	if (failing) {
-		throw badRequest('manifests', say(m.srv2_manifests_invalid, { plan: failing.planName, problem: failing.problems[0] }), {
+		// The sample plan is named in the reader's language, a real plan by its own name.
+		const plan = (locale: Locale) => (failing.planId === null ? m.txt19a_sample_plan({}, { locale }) : failing.planName);
+		const sentence = sayIn(m.srv2_manifests_invalid, (locale) => ({ plan: plan(locale), problem: failing.problems[0] }));
+		throw badRequest('manifests', sentence, {
 			problems: previews.flatMap((preview) => preview.problems.map((problem) => `${preview.planName}: ${problem}`))
 		});
 	}
