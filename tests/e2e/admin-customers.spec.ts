@@ -109,6 +109,6 @@ test('a customer list page past the end offers the way back to the last page', a
 	await visit(page, `/admin/customers?q=${encodeURIComponent(email)}&page=999`);
 	await expect(page.getByTestId('customer-row')).toHaveCount(0);
 	await page.getByTestId('page-past-end').getByRole('link', { name: 'Go to the last page (1)' }).click();
-	await expect(page).toHaveURL(/\/admin\/customers\?q=[^&]+$/);
+	await expect(page).not.toHaveURL(/page=/);
 	await expect(page.getByTestId('customer-row')).toHaveCount(1);
 });
