@@ -111,6 +111,16 @@ test('a new plan price shows in the catalog at once and reaches the subscriber a
 	await admin.getByRole('button', { name: 'Edit Basic' }).click();
 	const plan = admin.getByRole('form', { name: 'Edit Basic' });
 	const price = plan.getByLabel('Monthly price (Rp)');
+	// A change of what the plan sells is said to reach new subscriptions and upgrades only.
+	const domains = plan.getByLabel('Custom domains per app');
+	const sold = await domains.inputValue();
+	await expect(plan.getByTestId('plan-terms-change')).toHaveCount(0);
+	await domains.fill(String(Number(sold) + 1));
+	await expect(plan.getByTestId('plan-terms-change')).toContainText(
+		/apply to new subscriptions and upgrades only: the plan’s \d+ current subscribers keep what they bought/
+	);
+	await domains.fill(sold);
+	await expect(plan.getByTestId('plan-terms-change')).toHaveCount(0);
 	// Read as rupiah are written, as the top-up reads them: what is no whole amount is refused
 	// beside the field before anything is sent.
 	for (const [refused, sentence] of [

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { parseAllDocuments } from 'yaml';
 import {
 	auditLog,
+	backups,
 	notifications,
 	serviceCategories,
 	serviceInstances,
@@ -16,6 +17,8 @@ import {
 } from '../../src/lib/server/db/schema';
 import type { LiveEvent } from '../../src/lib/server/events';
 import { loadInstance } from '../../src/lib/server/provisioning/job-data';
+import { backupPlan } from '../../src/lib/server/backups/service';
+import { sweepBackups } from '../../src/lib/server/provisioning/backups';
 import { formatCount } from '../../src/lib/format';
 import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { inLocale } from '../../src/lib/server/i18n';
@@ -396,7 +399,7 @@ describe('plans', () => {
 			plan: { monthlyPrice: 59_000 },
 			reason: 'New hardware'
 		});
-		expect(result).toMatchObject({ plan: { monthlyPrice: 59_000 }, pricesAnnounced: 1, resourcesKept: 0 });
+		expect(result).toMatchObject({ plan: { monthlyPrice: 59_000 }, pricesAnnounced: 1, termsKept: 0 });
 		expect(result.pricesAnnounced).toBe(edited.payingSubscribers);
 
 		const after = await reloadSubscription(runtime.db, subscriptionId);
@@ -450,7 +453,7 @@ describe('plans', () => {
 			id: plan.id,
 			plan: { memoryMb: plan.memoryMb * 2, storageGb: plan.storageGb + 5 }
 		});
-		expect(result.resourcesKept).toBe(1);
+		expect(result.termsKept).toBe(1);
 
 		const existing = await loadInstance(runtime.db, instanceId);
 		expect(existing!.plan).toMatchObject({ memoryMb: plan.memoryMb, storageGb: plan.storageGb, cpuMilli: plan.cpuMilli });
@@ -468,6 +471,59 @@ describe('plans', () => {
 		await runtime.db.update(serviceInstances).set({ status: 'RUNNING' }).where(eq(serviceInstances.id, basic.instanceId));
 		await upgrader.subscriptions.upgrade({ id: basic.subscriptionId, planId: plan.id });
 		expect((await loadInstance(runtime.db, basic.instanceId))!.plan).toMatchObject({ memoryMb: plan.memoryMb * 2 });
+	});
+
+	it('custom domains and backups stay as a subscriber bought them; new subscribers and upgrades get the plan’s new ones', async () => {
+		const plan = await planOf(runtime.db, 'hedgedoc', 'PRO');
+		expect(plan).toMatchObject({ customDomainsAllowed: 1, backupSchedule: 'DAILY', backupRetention: 7 });
+		const { api } = await newCustomer(runtime, 1_000_000);
+		const { instanceId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const instance = (await loadInstance(runtime.db, instanceId))!.instance;
+		await api.domains.add({ instanceId, hostname: 'echo.example.com' });
+
+		const result = await adminApi.admin.catalog.updatePlan({
+			id: plan.id,
+			plan: { customDomainsAllowed: 0, backupSchedule: 'NONE', backupRetention: 0, storageGb: plan.storageGb - 1 }
+		});
+		expect(result.termsKept).toBe(1);
+
+		// The subscriber keeps the domain they bought, may still add one in its place, and keeps
+		// their backups: the sweep still takes their daily one and keeps seven.
+		expect((await api.domains.list({ instanceId })).allowed).toBe(1);
+		expect(await backupPlan(runtime.db, instance)).toEqual({ schedule: 'DAILY', retention: 7 });
+		expect((await loadInstance(runtime.db, instanceId))!.plan).toMatchObject({ storageGb: plan.storageGb });
+		await runtime.db.update(serviceInstances).set({ status: 'RUNNING' }).where(eq(serviceInstances.id, instanceId));
+		await sweepBackups(runtime);
+		expect(await runtime.db.select().from(backups).where(eq(backups.instanceId, instanceId))).toEqual([
+			expect.objectContaining({ kind: 'SCHEDULED' })
+		]);
+
+		// A new subscriber gets what the plan sells now.
+		const { api: newcomer } = await newCustomer(runtime, 1_000_000);
+		const fresh = await newcomer.subscriptions.subscribe({ planId: plan.id });
+		const freshInstance = (await loadInstance(runtime.db, fresh.instanceId))!.instance;
+		expect((await newcomer.domains.list({ instanceId: fresh.instanceId })).allowed).toBe(0);
+		expect((await rejection(newcomer.domains.add({ instanceId: fresh.instanceId, hostname: 'new.example.com' }))).code).toBe(
+			'UPGRADE_REQUIRED'
+		);
+		expect(await backupPlan(runtime.db, freshInstance)).toEqual({ schedule: 'NONE', retention: 0 });
+
+		// A second edit keeps what the first subscriber bought, not what the plan said in between.
+		await adminApi.admin.catalog.updatePlan({
+			id: plan.id,
+			plan: { customDomainsAllowed: 2, backupRetention: 3, backupSchedule: 'HOURLY' }
+		});
+		expect((await api.domains.list({ instanceId })).allowed).toBe(1);
+		expect(await backupPlan(runtime.db, instance)).toEqual({ schedule: 'DAILY', retention: 7 });
+
+		// An upgrade brings the target plan's terms as they are now, edited or not.
+		const premium = await planOf(runtime.db, 'hedgedoc', 'PREMIUM');
+		await adminApi.admin.catalog.updatePlan({ id: premium.id, plan: { customDomainsAllowed: 5, backupRetention: 12 } });
+		await runtime.db.update(serviceInstances).set({ status: 'RUNNING' }).where(eq(serviceInstances.id, instanceId));
+		const { subscriptionId } = (await loadInstance(runtime.db, instanceId))!.instance;
+		await api.subscriptions.upgrade({ id: subscriptionId, planId: premium.id });
+		expect((await api.domains.list({ instanceId })).allowed).toBe(5);
+		expect(await backupPlan(runtime.db, instance)).toEqual({ schedule: 'HOURLY', retention: 12 });
 	});
 
 	it('keeps total slots at or above those in use, and hides a plan', async () => {

@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
 import { TERMINATION_BACKUP_DAYS } from './rules';
 import { toBackupView, toRestoreView } from './views';
+import { planAsSold } from '../catalog/plan-terms';
 
 const DAY_MS = 86_400_000;
 /** How long a look at the snapshot API is trusted: a cluster gains or loses the CRDs rarely. */
@@ -42,14 +43,19 @@ export function forgetBackupAvailability(cluster: Cluster) {
 	availability.delete(cluster);
 }
 
-/** The schedule and retention of the instance's current plan. */
+/** The backup schedule and retention of the instance's plan, as it was sold to its subscriber. */
 export async function backupPlan(db: DbOrTx, instance: Pick<ServiceInstance, 'subscriptionId'>) {
 	const [row] = await db
-		.select({ schedule: servicePlans.backupSchedule, retention: servicePlans.backupRetention })
+		.select({
+			plan: { id: servicePlans.id, backupSchedule: servicePlans.backupSchedule, backupRetention: servicePlans.backupRetention },
+			subscription: { planId: subscriptions.planId, soldTerms: subscriptions.soldTerms }
+		})
 		.from(subscriptions)
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.where(eq(subscriptions.id, instance.subscriptionId));
-	return row ?? { schedule: 'NONE' as const, retention: 0 };
+	if (!row) return { schedule: 'NONE' as const, retention: 0 };
+	const sold = planAsSold(row.plan, row.subscription);
+	return { schedule: sold.backupSchedule, retention: sold.backupRetention };
 }
 
 /**

@@ -254,21 +254,21 @@ export const planUpdateSchema = z.object({
 	plan: editorPlanSchema,
 	/** Subscribers told the new price (it applies from their next renewal). */
 	pricesAnnounced: z.number(),
-	/** Subscribers who keep the resources they were sold. */
-	resourcesKept: z.number(),
+	/** Subscribers who keep what they were sold (resources, custom domains, backups). */
+	termsKept: z.number(),
 	/** People on the waiting list offered a slot the edit freed. */
 	offered: z.number()
 });
 
 export function toPlanUpdateView(
 	plan: ServicePlan,
-	effects: { pricesAnnounced: number; resourcesKept: number },
+	effects: { pricesAnnounced: number; termsKept: number },
 	offered: number
 ): z.infer<typeof planUpdateSchema> {
 	return {
 		plan: toEditorPlanView(plan),
 		pricesAnnounced: effects.pricesAnnounced,
-		resourcesKept: effects.resourcesKept,
+		termsKept: effects.termsKept,
 		offered
 	};
 }

@@ -23,6 +23,7 @@ import type { Actor } from '../instances/service';
 import { INSTANCE_ENDING_STATUSES, isEndingInstance } from '$lib/statuses';
 import { CHECK_WINDOW_MS, isApexDomain, normalizeHostname, unicodeHostname } from './rules';
 import { toCustomDomainView, type DomainTarget } from './views';
+import { planAsSold } from '../catalog/plan-terms';
 import { formatCount } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { say, sayIn } from '../sentences';
@@ -51,14 +52,17 @@ export function domainTarget(runtime: Pick<Runtime, 'config'>, instance: Pick<Se
 	};
 }
 
-/** How many custom domains the instance's current plan allows. */
+/** How many custom domains the instance's plan allows, as it was sold to its subscriber. */
 export async function domainAllowance(db: DbOrTx, instance: Pick<ServiceInstance, 'subscriptionId'>): Promise<number> {
 	const [row] = await db
-		.select({ allowed: servicePlans.customDomainsAllowed })
+		.select({
+			plan: { id: servicePlans.id, customDomainsAllowed: servicePlans.customDomainsAllowed },
+			subscription: { planId: subscriptions.planId, soldTerms: subscriptions.soldTerms }
+		})
 		.from(subscriptions)
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
 		.where(eq(subscriptions.id, instance.subscriptionId));
-	return row?.allowed ?? 0;
+	return row ? planAsSold(row.plan, row.subscription).customDomainsAllowed : 0;
 }
 
 /** The instance's domains, oldest first. */

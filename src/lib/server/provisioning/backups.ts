@@ -22,6 +22,7 @@ import { clusterReason } from './attempts';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { backupPlan, backupsAvailable, requestBackup } from '../backups/service';
+import { planAsSold } from '../catalog/plan-terms';
 import { expireRestores } from './restore';
 import { deleteRestoredCopies } from './restored-volumes';
 import { BACKUP_TIMEOUT_MS, backupSize, beyondRetention, isBackupDue, snapshotName } from '../backups/rules';
@@ -203,8 +204,12 @@ const SCHEDULED_STATUSES = ['RUNNING', 'STOPPED', 'ERROR'] as const;
 export async function sweepBackups(runtime: Runtime) {
 	if (!(await backupsAvailable(runtime))) return { due: 0, expired: 0, restoresKept: 0 };
 	const now = runtime.clock.now();
-	const candidates = await runtime.db
-		.select({ instance: serviceInstances, schedule: servicePlans.backupSchedule })
+	const rows = await runtime.db
+		.select({
+			instance: serviceInstances,
+			plan: { id: servicePlans.id, backupSchedule: servicePlans.backupSchedule },
+			subscription: { planId: subscriptions.planId, soldTerms: subscriptions.soldTerms }
+		})
 		.from(serviceInstances)
 		.innerJoin(subscriptions, eq(serviceInstances.subscriptionId, subscriptions.id))
 		.innerJoin(servicePlans, eq(subscriptions.planId, servicePlans.id))
@@ -214,10 +219,13 @@ export async function sweepBackups(runtime: Runtime) {
 				// An app in ERROR has a volume only if it was once set up (it got its address); one
 				// whose set-up failed has nothing on the cluster, and its "failed backup" mail would
 				// tell the owner that an app that never ran keeps running.
-				or(ne(serviceInstances.status, 'ERROR'), isNotNull(serviceInstances.publicUrl)),
-				ne(servicePlans.backupSchedule, 'NONE')
+				or(ne(serviceInstances.status, 'ERROR'), isNotNull(serviceInstances.publicUrl))
 			)
 		);
+	// The schedule each subscriber was sold, which an edit of the plan since does not change.
+	const candidates = rows
+		.map((row) => ({ instance: row.instance, schedule: planAsSold(row.plan, row.subscription).backupSchedule }))
+		.filter((candidate) => candidate.schedule !== 'NONE');
 	let due = 0;
 	for (const { instance, schedule } of candidates) {
 		// The instance's row is the lock: two sweeps (worker replicas) take one backup, not two.

@@ -36,7 +36,7 @@ export async function namespaceApps(db: DbOrTx, userId: string, namespace: strin
 				memoryMb: servicePlans.memoryMb,
 				storageGb: servicePlans.storageGb
 			},
-			subscription: { planId: subscriptions.planId, soldResources: subscriptions.soldResources },
+			subscription: { planId: subscriptions.planId, soldTerms: subscriptions.soldTerms },
 			restoring: sql<boolean>`EXISTS (SELECT 1 FROM ${restores} WHERE ${restores.instanceId} = ${serviceInstances.id}
 				AND ${restores.status} IN ('RESTORING', 'RESTORED', 'UNDOING'))`
 		})

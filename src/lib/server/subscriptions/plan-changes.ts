@@ -1,14 +1,15 @@
 // What an administrator's change to a plan means for its subscribers. A new price applies
 // from each subscriber's next renewal: it waits on the subscription (pendingMonthlyPrice,
 // from the end of the period already paid) and the subscriber is told the price and the
-// date. New resources apply to new subscriptions and upgrades: subscribers keep the
-// resources they were sold (soldResources), so no running app is resized by an edit.
+// date. New resources, custom domains and backups apply to new subscriptions and upgrades:
+// subscribers keep what they were sold (soldTerms), so no running app is resized, loses a
+// domain or its backups by an edit.
 import { and, eq, isNotNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { ENDED_SUBSCRIPTION_STATUSES, subscriptions, type ServicePlan } from '../db/schema';
 import { notifyMany } from '../notifications/service';
 import { asDate, asRupiah } from '../notifications/texts';
-import { resourcesChanged, soldResourcesOf } from '../catalog/plan-terms';
+import { soldTermsOf, termsChanged } from '../catalog/plan-terms';
 
 export type PlanChange = { before: ServicePlan; after: ServicePlan; serviceName: string; now?: Date };
 
@@ -22,8 +23,8 @@ const onPlan = (planId: string) =>
 /** Applies a plan's edit to its subscribers, in the editor's transaction. */
 export async function applyPlanChange(tx: Tx, change: PlanChange) {
 	const pricesAnnounced = change.before.monthlyPrice === change.after.monthlyPrice ? 0 : await announcePriceChange(tx, change);
-	const resourcesKept = resourcesChanged(change.before, change.after) ? await keepSoldResources(tx, change.before) : 0;
-	return { pricesAnnounced, resourcesKept };
+	const termsKept = termsChanged(change.before, change.after) ? await keepSoldTerms(tx, change.before) : 0;
+	return { pricesAnnounced, termsKept };
 }
 
 async function announcePriceChange(tx: Tx, change: PlanChange) {
@@ -75,16 +76,16 @@ async function announcePriceChange(tx: Tx, change: PlanChange) {
 	return announced.length + withdrawn.length;
 }
 
-/** Subscribers not yet holding resources of their own keep the plan's resources from before the edit. */
-async function keepSoldResources(tx: Tx, before: ServicePlan) {
+/** Subscribers not yet holding terms of their own keep the plan's terms from before the edit. */
+async function keepSoldTerms(tx: Tx, before: ServicePlan) {
 	const kept = await tx
 		.update(subscriptions)
-		.set({ soldResources: soldResourcesOf(before) })
+		.set({ soldTerms: soldTermsOf(before) })
 		.where(
 			and(
 				eq(subscriptions.planId, before.id),
 				notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
-				sql`(${subscriptions.soldResources} IS NULL OR ${subscriptions.soldResources}->>'planId' <> ${before.id})`
+				sql`(${subscriptions.soldTerms} IS NULL OR ${subscriptions.soldTerms}->>'planId' <> ${before.id})`
 			)
 		)
 		.returning({ id: subscriptions.id });

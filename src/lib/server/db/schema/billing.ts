@@ -17,6 +17,7 @@ import {
 import {
 	PAYMENT_METHODS,
 	SUBSCRIPTION_STATUSES,
+	type BackupSchedule,
 	SUSPENSION_REASONS,
 	TRANSACTION_STATUSES,
 	TRANSACTION_TYPES,
@@ -32,7 +33,16 @@ export const subscriptionStatusEnum = pgEnum('subscription_status', SUBSCRIPTION
 
 export const suspensionReasonEnum = pgEnum('suspension_reason', SUSPENSION_REASONS);
 
-export type SoldResources = { planId: string; cpuMilli: number; memoryMb: number; storageGb: number };
+/** What a plan sold a subscriber: its resources, custom domains and backups at purchase or upgrade. */
+export type SoldTerms = {
+	planId: string;
+	cpuMilli: number;
+	memoryMb: number;
+	storageGb: number;
+	customDomainsAllowed: number;
+	backupSchedule: BackupSchedule;
+	backupRetention: number;
+};
 
 export const subscriptions = pgTable(
 	'subscriptions',
@@ -70,11 +80,11 @@ export const subscriptions = pgTable(
 		pendingMonthlyPrice: money(),
 		pendingPriceFrom: timestamp({ withTimezone: true }),
 		/**
-		 * The resources this subscription was sold, kept when an administrator later changes
-		 * its plan's resources (those apply to new subscriptions and upgrades). Applies only
-		 * while the subscription is on `planId`; null means the plan's current resources.
+		 * What this subscription was sold (resources, custom domains, backups), kept when an
+		 * administrator later changes its plan's (those apply to new subscriptions and upgrades).
+		 * Applies only while the subscription is on `planId`; null means the plan's current terms.
 		 */
-		soldResources: jsonb().$type<SoldResources>(),
+		soldTerms: jsonb().$type<SoldTerms>(),
 		lastChargeAmount: money(),
 		previousPlanId: uuid().references(() => servicePlans.id),
 		upgradeDate: timestamp({ withTimezone: true }),
