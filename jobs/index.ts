@@ -28,6 +28,7 @@ import { mailSend } from './mail-send';
 import { customDomainCheck } from './custom-domain-check';
 import { customDomainCleanup } from './custom-domain-cleanup';
 import { backupTake } from './backup-take';
+import { backupDelete } from './backup-delete';
 import { backupSweep } from './backup-sweep';
 import { instanceRestore } from './instance-restore';
 import { receiptNumbers } from './receipt-numbers';
@@ -53,6 +54,7 @@ export const queues = [
 	customDomainCheck,
 	customDomainCleanup,
 	backupTake,
+	backupDelete,
 	backupSweep,
 	instanceRestore,
 	receiptNumbers

@@ -23,6 +23,15 @@ test('an owner backs an app up now and sees the backup listed, ready, with its s
 	await expect(backup.getByTestId('backup-kind')).toHaveText('Manual');
 	await expect(backup.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
 	await expect(backup).toContainText('GB');
+	// The owner deletes it after a dialog that names it.
+	await backup.getByRole('button', { name: /^Delete the backup of .+ \(Manual\)$/ }).click();
+	const remove = page.getByRole('dialog', { name: /^Delete the backup of .+ \(Manual\)\?$/ });
+	await expect(remove).toContainText('the app cannot be restored from it afterwards');
+	await remove.getByRole('button', { name: 'Delete backup' }).click();
+	await expect(remove).toBeHidden();
+	await expect(section.getByTestId('backup')).toHaveCount(0);
+	await page.reload();
+	await expect(section.getByTestId('backup')).toHaveCount(0);
 	// On a small phone the list scrolls inside its card; the page itself keeps the phone's width.
 	await page.setViewportSize({ width: 320, height: 640 });
 	await expect(section.getByRole('button', { name: 'Back up now' })).toBeVisible();

@@ -130,6 +130,52 @@ describe('backups', () => {
 		expect((await rejection(stranger.api.backups.create({ instanceId: instance.id }))).code).toBe('NOT_FOUND');
 	});
 
+	it('the owner deletes a manual backup with its snapshots; not another customer, nor a backup being taken or a scheduled one', async () => {
+		const { api, instance } = await runningApp();
+		const created = await api.backups.create({ instanceId: instance.id });
+		await settled(created.id);
+		expect(snapshotsIn(instance).map((s) => s.metadata.name)).toEqual(
+			(await backupRow(created.id)).snapshots.map((s) => s.snapshot)
+		);
+
+		const stranger = await newCustomer(runtime);
+		expect((await rejection(stranger.api.backups.delete({ backupId: created.id }))).code).toBe('NOT_FOUND');
+		expect((await backupRow(created.id)).status).toBe('READY');
+
+		const deleted = await api.backups.delete({ backupId: created.id });
+		expect(deleted).toMatchObject({ id: created.id, status: 'DELETED' });
+		expect(await backupRow(created.id)).toMatchObject({ status: 'DELETED', readyToUse: false });
+		expect((await api.backups.list({ instanceId: instance.id })).backups.map((b) => b.id)).not.toContain(created.id);
+		// The backup-delete job deletes its VolumeSnapshots.
+		await eventually(async () => snapshotsIn(instance).length === 0);
+		expect((await rejection(api.backups.delete({ backupId: created.id }))).code).toBe('NOT_FOUND');
+
+		// One being taken (its snapshots not cut yet) and a scheduled one are refused.
+		const [taking] = await runtime.db
+			.insert(backups)
+			.values({ instanceId: instance.id, userId: instance.userId, kind: 'MANUAL', namespace: instance.namespace })
+			.returning();
+		const refused = await rejection(api.backups.delete({ backupId: taking.id }));
+		expect(refused).toMatchObject({
+			code: 'INVALID_STATE',
+			message: 'This backup is still being taken. Wait for it to finish before deleting it.'
+		});
+		const [scheduled] = await runtime.db
+			.insert(backups)
+			.values({
+				instanceId: instance.id,
+				userId: instance.userId,
+				kind: 'SCHEDULED',
+				namespace: instance.namespace,
+				status: 'READY'
+			})
+			.returning();
+		expect((await rejection(api.backups.delete({ backupId: scheduled.id }))).code).toBe('INVALID_STATE');
+		expect((await backupRow(taking.id)).status).toBe('PENDING');
+		expect((await backupRow(scheduled.id)).status).toBe('READY');
+		await runtime.db.delete(backups).where(eq(backups.instanceId, instance.id));
+	});
+
 	it('an upgrade backs the app up before its new plan is applied', async () => {
 		const { api, instance } = await runningApp();
 		const premium = await planOf(runtime.db, 'vaultwarden', 'PREMIUM');

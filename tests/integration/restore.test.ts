@@ -285,6 +285,23 @@ describe('restore from a backup', () => {
 		await waitForInstance(runtime, instance.id, (changed) => changed.status === 'RUNNING', 'RUNNING');
 	});
 
+	it('a backup cannot be deleted while a restore from it is open; once the restore is kept, it can', async () => {
+		const { api, instance } = await runningApp();
+		const backup = await backupWith(api, instance, 'old', 'new');
+		const started = await api.backups.restore({ backupId: backup.id });
+		const restoring = await rejection(api.backups.delete({ backupId: backup.id }));
+		expect(restoring).toMatchObject({
+			code: 'INVALID_STATE',
+			message: 'Your app was restored from this backup and the restore is still open: keep the restored data or undo it first.'
+		});
+		await settledAs(started.id, instance.id, 'RESTORED');
+		expect((await rejection(api.backups.delete({ backupId: backup.id }))).code).toBe('INVALID_STATE');
+		await api.backups.keepRestored({ restoreId: started.id });
+		expect(await api.backups.delete({ backupId: backup.id })).toMatchObject({ status: 'DELETED' });
+		// A deleted backup cannot be restored from.
+		expect((await rejection(api.backups.restore({ backupId: backup.id }))).code).toBe('INVALID_STATE');
+	});
+
 	it('is refused for a suspended app, as a backup is, saying it must be reactivated first', async () => {
 		const { api, instance } = await runningApp();
 		const backup = await backupWith(api, instance, 'old', 'new');

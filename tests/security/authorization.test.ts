@@ -162,6 +162,7 @@ const fixtures: Record<string, Fixture> = {
 	'backups.list': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },
 	'backups.create': { input: (w) => ({ instanceId: w.instanceId }), other: 'NOT_FOUND' },
 	'backups.restore': { input: (w) => ({ backupId: w.backupId }), other: 'NOT_FOUND' },
+	'backups.delete': { input: (w) => ({ backupId: w.backupId }), other: 'NOT_FOUND' },
 	'backups.undoRestore': { input: (w) => ({ restoreId: w.restoreId }), other: 'NOT_FOUND' },
 	'backups.keepRestored': { input: (w) => ({ restoreId: w.restoreId }), other: 'NOT_FOUND' },
 	'notifications.list': { input: () => undefined, other: 'own' },

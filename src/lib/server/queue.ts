@@ -67,6 +67,8 @@ export type JobPayloads = {
 	'custom-domain-cleanup': { instanceId: string; hostnames: string[] };
 	/** Take (or look again at) one backup's snapshots; sends itself again until all are ready or one failed. */
 	'backup-take': { backupId: string };
+	/** Delete the snapshots of a backup its owner deleted (its row is DELETED already). */
+	'backup-delete': { backupId: string };
 	/** Every minute: send the backups that plans' schedules make due, delete expired backups. */
 	'backup-sweep': Record<string, never>;
 	/** Work through a restore from a backup (or its undo) step by step; sends itself again after each. */
@@ -99,6 +101,7 @@ export const QUEUE_NAMES = [
 	'custom-domain-check',
 	'custom-domain-cleanup',
 	'backup-take',
+	'backup-delete',
 	'backup-sweep',
 	'instance-restore',
 	'receipt-numbers'
@@ -137,6 +140,8 @@ export const RETRY_SAFE_QUEUES: readonly QueueName[] = [
 	// Both converge on the backup rows: a snapshot already created is not created again.
 	'backup-take',
 	'backup-sweep',
+	// Deleting a snapshot that is gone already is no change.
+	'backup-delete',
 	// Each step of a restore is idempotent and the restore's row says which comes next.
 	'instance-restore',
 	// One assigner at a time (an advisory lock) that numbers only what has none.

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
-import { restores, serviceInstances, subscriptions, type Restore, type ServiceInstance } from '../db/schema';
+import { backups, restores, serviceInstances, subscriptions, type Restore, type ServiceInstance } from '../db/schema';
 import { audit, type AuditAction } from '../audit/service';
 import { invalidState, notFound } from '../errors';
 import { say } from '../sentences';
@@ -97,6 +97,9 @@ export async function restoreBackup(runtime: Runtime, actor: RestoreActor, backu
 	if (backup.status !== 'READY' || !backup.readyToUse) throw invalidState(say(m.rst2_backup_not_ready));
 	const restore = await runtime.db.transaction(async (tx) => {
 		const instance = await lockSettledInstance(tx, backup.instanceId);
+		// Its owner may have deleted it meanwhile (deleteOwnBackup takes the app's row too).
+		const [current] = await tx.select({ status: backups.status }).from(backups).where(eq(backups.id, backup.id));
+		if (current?.status !== 'READY') throw invalidState(say(m.rst2_backup_not_ready));
 		const [open] = await tx
 			.select({ id: restores.id })
 			.from(restores)

@@ -1,6 +1,6 @@
 import { authedProcedure, rateLimited, router } from '../trpc/init';
 import { getInstanceFor } from '../instances/service';
-import { backUpNow, listBackups } from './service';
+import { backUpNow, deleteOwnBackup, listBackups } from './service';
 import { keepRestored, restoreBackup, undoRestore } from './restore';
 import { instanceBackupsInput, restoreBackupInput, restoreInput } from './schemas';
 import { backupListSchema, backupViewSchema, restoreViewSchema } from './views';
@@ -18,6 +18,12 @@ export const backupsRouter = router({
 		.input(instanceBackupsInput)
 		.output(backupViewSchema)
 		.mutation(async ({ ctx, input }) => backUpNow(ctx.runtime, await getInstanceFor(ctx.runtime.db, ctx.user, input.instanceId))),
+
+	/** Deletes a backup the owner took (or an upgrade took), with its snapshots. */
+	delete: authedProcedure
+		.input(restoreBackupInput)
+		.output(backupViewSchema)
+		.mutation(({ ctx, input }) => deleteOwnBackup(ctx.runtime, ctx.user, input.backupId)),
 
 	/** Restores the app from one of its ready backups (stopped, switched to volumes made from it, started). */
 	restore: authedProcedure

@@ -5,7 +5,15 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { BackupKind } from '$lib/statuses';
 import { inTransaction, type DbOrTx, type Tx } from '../db/client';
-import { backups, restores, servicePlans, subscriptions, type Backup, type ServiceInstance } from '../db/schema';
+import {
+	backups,
+	restores,
+	serviceInstances,
+	servicePlans,
+	subscriptions,
+	type Backup,
+	type ServiceInstance
+} from '../db/schema';
 import { invalidState, notFound } from '../errors';
 import { say } from '../sentences';
 import { m } from '$lib/paraglide/messages';
@@ -147,6 +155,45 @@ async function latestRestore(db: DbOrTx, instanceId: string) {
 		.orderBy(desc(restores.createdAt))
 		.limit(1);
 	return restore ? toRestoreView(restore) : null;
+}
+
+/** Backups the owner may delete: those they asked for, one way or another. The others go by rule. */
+const DELETABLE_KINDS: Backup['kind'][] = ['MANUAL', 'BEFORE_UPGRADE'];
+/** A restore from a backup is open while it is being made, may be undone, or is being undone. */
+const OPEN_RESTORE: (typeof restores.$inferSelect)['status'][] = ['RESTORING', 'RESTORED', 'UNDOING'];
+
+/**
+ * The owner deletes a backup they took (or an upgrade took): its row is DELETED and the
+ * `backup-delete` job deletes its snapshots, in one transaction. Not while it is being taken,
+ * nor while a restore from it is open. The app's row is the lock a restore takes too, so a
+ * restore and a deletion of the same backup never both go ahead.
+ */
+export async function deleteOwnBackup(runtime: Runtime, actor: Actor, backupId: string) {
+	const found = await getBackupFor(runtime.db, actor, backupId);
+	const deleted = await runtime.db.transaction(async (tx) => {
+		await tx
+			.select({ id: serviceInstances.id })
+			.from(serviceInstances)
+			.where(eq(serviceInstances.id, found.instanceId))
+			.for('update');
+		const [backup] = await tx.select().from(backups).where(eq(backups.id, found.id)).for('update');
+		if (!backup || backup.status === 'DELETED') throw notFound('Backup');
+		if (!DELETABLE_KINDS.includes(backup.kind)) throw invalidState(say(m.txt19p_backup_delete_kind));
+		if (backup.status === 'PENDING') throw invalidState(say(m.txt19p_backup_delete_pending));
+		const [restore] = await tx
+			.select({ id: restores.id })
+			.from(restores)
+			.where(and(eq(restores.backupId, backup.id), inArray(restores.status, OPEN_RESTORE)));
+		if (restore) throw invalidState(say(m.txt19p_backup_delete_restoring));
+		const [row] = await tx
+			.update(backups)
+			.set({ status: 'DELETED', readyToUse: false, deletedAt: runtime.clock.now() })
+			.where(eq(backups.id, backup.id))
+			.returning();
+		await enqueue(runtime.boss, 'backup-delete', { backupId: backup.id }, { tx });
+		return row;
+	});
+	return toBackupView(deleted);
 }
 
 /** The backup, if the actor owns its app (or is an administrator). */

@@ -180,6 +180,14 @@ export async function deleteBackup(runtime: Runtime, backup: Backup) {
 		.where(eq(backups.id, backup.id));
 }
 
+/** The `backup-delete` job: the snapshots of a backup its owner deleted (backups/service.ts) go too. */
+export async function deleteDeletedBackup(runtime: Runtime, backupId: string) {
+	const backup = await loadBackup(runtime, backupId);
+	if (backup?.status !== 'DELETED') return { outcome: 'kept' as const };
+	await deleteSnapshots(runtime, backup);
+	return { outcome: 'deleted' as const };
+}
+
 /** The oldest ready scheduled backups beyond the plan's retention are deleted, on the cluster too. */
 export async function applyRetention(runtime: Runtime, instanceId: string) {
 	const [instance] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId));
