@@ -176,6 +176,29 @@ describe('backups', () => {
 		await runtime.db.delete(backups).where(eq(backups.instanceId, instance.id));
 	});
 
+	it('a "Back up now" refused because a backup is being taken does not count toward the hourly limit', async () => {
+		const { api, instance } = await runningApp();
+		// A scheduled backup being taken (no job: it stays PENDING while the owner clicks).
+		const [taking] = await runtime.db
+			.insert(backups)
+			.values({ instanceId: instance.id, userId: instance.userId, kind: 'SCHEDULED', namespace: instance.namespace })
+			.returning();
+		for (let attempt = 0; attempt < 7; attempt++) {
+			const refused = await rejection(api.backups.create({ instanceId: instance.id }));
+			expect(refused.code).toBe('INVALID_STATE');
+		}
+		await runtime.db.update(backups).set({ status: 'FAILED' }).where(eq(backups.id, taking.id));
+		const created = await api.backups.create({ instanceId: instance.id });
+		expect(created).toMatchObject({ kind: 'MANUAL', status: 'PENDING' });
+		await settled(created.id);
+		// Backups asked for still count: six an hour.
+		for (let taken = 1; taken < 6; taken++) {
+			const next = await api.backups.create({ instanceId: instance.id });
+			await settled(next.id);
+		}
+		expect((await rejection(api.backups.create({ instanceId: instance.id }))).code).toBe('TOO_MANY_ATTEMPTS');
+	});
+
 	it('an upgrade backs the app up before its new plan is applied', async () => {
 		const { api, instance } = await runningApp();
 		const premium = await planOf(runtime.db, 'vaultwarden', 'PREMIUM');

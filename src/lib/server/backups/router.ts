@@ -1,4 +1,4 @@
-import { authedProcedure, rateLimited, router } from '../trpc/init';
+import { authedProcedure, router } from '../trpc/init';
 import { getInstanceFor } from '../instances/service';
 import { backUpNow, deleteOwnBackup, listBackups } from './service';
 import { keepRestored, restoreBackup, undoRestore } from './restore';
@@ -12,12 +12,13 @@ export const backupsRouter = router({
 		.output(backupListSchema)
 		.query(async ({ ctx, input }) => listBackups(ctx.runtime, await getInstanceFor(ctx.runtime.db, ctx.user, input.instanceId))),
 
-	/** "Back up now": a manual backup of the app (rate limited per account). */
+	/** "Back up now": a manual backup of the app (rate limited per account; refusals do not count). */
 	create: authedProcedure
-		.use(rateLimited('backup'))
 		.input(instanceBackupsInput)
 		.output(backupViewSchema)
-		.mutation(async ({ ctx, input }) => backUpNow(ctx.runtime, await getInstanceFor(ctx.runtime.db, ctx.user, input.instanceId))),
+		.mutation(async ({ ctx, input }) =>
+			backUpNow(ctx.runtime, ctx.user, await getInstanceFor(ctx.runtime.db, ctx.user, input.instanceId))
+		),
 
 	/** Deletes a backup the owner took (or an upgrade took), with its snapshots. */
 	delete: authedProcedure

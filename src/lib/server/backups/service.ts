@@ -19,6 +19,7 @@ import { say } from '../sentences';
 import { m } from '$lib/paraglide/messages';
 import type { Cluster } from '../kube/cluster';
 import { enqueue } from '../queue';
+import { checksFor, consumeLimits } from '../rate-limit';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../instances/service';
 import { TERMINATION_BACKUP_DAYS } from './rules';
@@ -113,8 +114,12 @@ async function isSuspended(db: DbOrTx, instance: Pick<ServiceInstance, 'status' 
 	return subscription?.status === 'SUSPENDED';
 }
 
-/** The owner's "Back up now": one at a time per app, on a cluster that can take snapshots. */
-export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
+/**
+ * The owner's "Back up now": one at a time per app, on a cluster that can take snapshots, a
+ * few an hour per account (each is a snapshot on the storage). Only a backup asked for counts
+ * toward that limit: a refused attempt (one in progress, the app suspended) takes nothing.
+ */
+export async function backUpNow(runtime: Runtime, actor: Actor, instance: ServiceInstance) {
 	if (!(await backupsAvailable(runtime))) throw invalidState(say(m.rst2_backups_unavailable));
 	if (await isSuspended(runtime.db, instance)) throw invalidState(say(m.txt13_backups_suspended));
 	if (!hasVolume(instance)) throw invalidState(say(m.rst2_cannot_back_up_now));
@@ -125,6 +130,7 @@ export async function backUpNow(runtime: Runtime, instance: ServiceInstance) {
 			.where(and(eq(backups.instanceId, instance.id), eq(backups.status, 'PENDING')))
 			.for('update');
 		if (pending) throw invalidState(say(m.rst2_backup_in_progress));
+		await consumeLimits(runtime.db, checksFor('backup', { account: actor.id }));
 		return requestBackup(runtime, tx, instance, 'MANUAL');
 	});
 	return toBackupView(backup);
