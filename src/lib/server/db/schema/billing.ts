@@ -84,7 +84,9 @@ export const subscriptions = pgTable(
 		 * administrator later changes its plan's (those apply to new subscriptions and upgrades).
 		 * Applies only while the subscription is on `planId`; null means the plan's current terms.
 		 */
-		soldTerms: jsonb().$type<SoldTerms>(),
+		// The column's name is from when it kept only resources: renaming it would break the
+		// release before during a rolling upgrade (migrations only add within a release).
+		soldTerms: jsonb('sold_resources').$type<SoldTerms>(),
 		lastChargeAmount: money(),
 		previousPlanId: uuid().references(() => servicePlans.id),
 		upgradeDate: timestamp({ withTimezone: true }),
