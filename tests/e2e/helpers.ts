@@ -63,6 +63,19 @@ async function outboxMails(page: Page, to: string, kind: string): Promise<{ text
 	return body.result.data.json.items.filter((item) => item.to === to.toLowerCase() && item.kind === kind);
 }
 
+/** Credits a customer as an administrator does, through the API (not the page's session). */
+export async function creditCustomer(page: Page, email: string, amount: number, reason = 'Goodwill credit') {
+	const api = await admin(new URL(page.url()).origin);
+	const input = encodeURIComponent(JSON.stringify({ json: { q: email, page: 1 } }));
+	const found = await api.get(`/api/trpc/admin.customers.list?input=${input}`);
+	expect(found.ok(), await found.text()).toBe(true);
+	const [customer] = ((await found.json()) as { result: { data: { json: { items: { id: string }[] } } } }).result.data.json.items;
+	const credited = await api.post('/api/trpc/admin.wallet.adjust', {
+		data: { json: { userId: customer.id, direction: 'credit', amount, reason } }
+	});
+	expect(credited.ok(), await credited.text()).toBe(true);
+}
+
 /** The text of the newest mail of a kind to an address as the admin Outbox page shows it. */
 export async function outboxText(page: Page, to: string, kind: string): Promise<string> {
 	const [mail] = await outboxMails(page, to, kind);

@@ -255,7 +255,7 @@ describe('admin.customers.get', () => {
 				])
 			);
 			expect(detail.ledger.items.map((row) => row.description)).toEqual(history.items.map((item) => item.description));
-			const titles = new Map(sent.map((n) => [n.id, n.title]));
+			const titles = new Map(sent.items.map((n) => [n.id, n.title]));
 			for (const notification of detail.notifications) expect(notification.title).toBe(titles.get(notification.id));
 		}
 		const english = await inLocale('en', () => adminApi.admin.customers.get({ userId: user.id }));

@@ -250,7 +250,7 @@ describe('without SMTP_URL', () => {
 		]);
 		expect(mails.every((mail) => mail.essential)).toBe(true);
 		// The in-app notifications are all there.
-		expect((await api.notifications.list()).length).toBe(4);
+		expect((await api.notifications.list()).total).toBe(4);
 	});
 
 	it('addresses each mail to the recipient of now, in their language, and drops one to a deleted account', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notify } from '../../src/lib/server/notifications/service';
+import { notify, notifyMany } from '../../src/lib/server/notifications/service';
 import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../support/runtime';
 import { scaled } from '../support/timeouts';
+import { expectError } from '../support/errors';
+import { refusalOf } from '../../src/lib/server/trpc/init';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -34,13 +36,60 @@ describe('notifications', () => {
 		const api = await callerFor(runtime, user);
 		await note(user.id, 'First');
 		await note(user.id, 'Second');
-		expect((await api.notifications.list()).map((n) => n.title)).toEqual(['Second', 'First']);
+		expect((await api.notifications.list()).items.map((n) => n.title)).toEqual(['Second', 'First']);
 		expect(await api.notifications.unreadCount()).toBe(2);
-		const [latest] = await api.notifications.list();
+		const [latest] = (await api.notifications.list()).items;
 		expect(await api.notifications.markRead({ ids: [latest.id] })).toEqual({ marked: 1 });
 		expect(await api.notifications.unreadCount()).toBe(1);
 		expect(await api.notifications.markRead({})).toEqual({ marked: 1 });
 		expect(await api.notifications.unreadCount()).toBe(0);
+	});
+
+	it('are all reachable page by page, however many, with the unread count of the whole list', async () => {
+		const user = await createUser(runtime);
+		const other = await createUser(runtime);
+		const api = await callerFor(runtime, user);
+		// One statement, as a renewal sweep writes them: they share their creation time.
+		const written = await notifyMany(
+			runtime.db,
+			Array.from({ length: 57 }, (_, index) => ({
+				userId: user.id,
+				type: 'WALLET_ADJUSTED' as const,
+				title: `Notice ${index}`,
+				body: 'Credit'
+			}))
+		);
+		await note(other.id, 'Not yours');
+
+		const first = await api.notifications.list();
+		expect(first).toMatchObject({ total: 57, unread: 57, page: 1, pageSize: 25, pageCount: 3 });
+		const pages = [first, await api.notifications.list({ page: 2 }), await api.notifications.list({ page: 3 })];
+		expect(pages.map((page) => page.items.length)).toEqual([25, 25, 7]);
+		const seen = pages.flatMap((page) => page.items.map((n) => n.id));
+		expect(new Set(seen).size).toBe(57);
+		expect(new Set(seen)).toEqual(new Set(written));
+
+		// Every notice on the first two pages read: the third page's still count, and all can be cleared.
+		await api.notifications.markRead({ ids: seen.slice(0, 50) });
+		const firstAgain = await api.notifications.list();
+		expect(firstAgain.items.every((n) => n.readAt !== null)).toBe(true);
+		expect(firstAgain.unread).toBe(7);
+		expect(await api.notifications.unreadCount()).toBe(7);
+		expect(await api.notifications.markRead({})).toEqual({ marked: 7 });
+		expect(await api.notifications.list({ page: 3 })).toMatchObject({ unread: 0, total: 57 });
+
+		// A page past the last is empty; sizes and pages out of bounds are refused, naming the field.
+		expect((await api.notifications.list({ page: 4 })).items).toEqual([]);
+		expect((await api.notifications.list({ page: 2, pageSize: 50 })).items.map((n) => n.id)).toEqual(seen.slice(50));
+		for (const [field, input] of [
+			['page', { page: 0 }],
+			['page', { page: 1.5 }],
+			['page', { page: 100_001 }],
+			['pageSize', { pageSize: 0 }],
+			['pageSize', { pageSize: 101 }]
+		] as const) {
+			expect(refusalOf(await expectError(api.notifications.list(input), 'BAD_REQUEST')).field).toBe(field);
+		}
 	});
 
 	it('are private to their owner', async () => {
@@ -48,8 +97,8 @@ describe('notifications', () => {
 		const other = await createUser(runtime);
 		await note(owner.id, 'Private');
 		const otherApi = await callerFor(runtime, other);
-		expect(await otherApi.notifications.list()).toEqual([]);
-		const [mine] = await (await callerFor(runtime, owner)).notifications.list();
+		expect(await otherApi.notifications.list()).toMatchObject({ items: [], total: 0, unread: 0 });
+		const [mine] = (await (await callerFor(runtime, owner)).notifications.list()).items;
 		expect(await otherApi.notifications.markRead({ ids: [mine.id] })).toEqual({ marked: 0 });
 		expect(await (await callerFor(runtime, owner)).notifications.unreadCount()).toBe(1);
 	});
@@ -86,7 +135,7 @@ describe('notifications', () => {
 		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
 		expect((await stream.next()).value).toEqual({ unread: 2, latest: null });
 
-		const [latest] = await api.notifications.list();
+		const [latest] = (await api.notifications.list()).items;
 		let waiting = stream.next();
 		await api.notifications.markRead({ ids: [latest.id] });
 		expect((await waiting).value).toEqual({ unread: 1, latest: null });

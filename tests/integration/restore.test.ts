@@ -256,7 +256,7 @@ describe('restore from a backup', () => {
 		expect(told).toHaveLength(1);
 		expect(told[0].title).toBe(`Restoring ${instance.name} failed`);
 		expect(told[0].body).toMatch(/no longer on the cluster.*back on the data it had before/);
-		const listed = await inLocale('id', () => api.notifications.list());
+		const { items: listed } = await inLocale('id', () => api.notifications.list());
 		expect(listed.find((n) => n.type === 'RESTORE_FAILED')?.body).toBe(
 			`Snapshot volume ${claim} sudah tidak ada di klaster. Aplikasi Anda kembali memakai data yang dimilikinya sebelum pemulihan.`
 		);

@@ -313,7 +313,7 @@ describe('upgrade', () => {
 		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, user.id));
 		expect(notes.find((n) => n.type === 'UPGRADE_FAILED')?.body).toContain(reason);
 		// The owner reads why in their language, the cluster's own words kept.
-		const listed = await inLocale('id', () => api.notifications.list());
+		const { items: listed } = await inLocale('id', () => api.notifications.list());
 		expect(listed.find((n) => n.type === 'UPGRADE_FAILED')?.body).toContain(`Kubernetes menolak: ${reason}`);
 	});
 

@@ -145,7 +145,9 @@ describe('admin', () => {
 		const audits = await runtime.db.select().from(auditLog).where(eq(auditLog.entityId, subscriptionId));
 		expect(audits.map((a) => a.action)).toContain('subscription.grant');
 		// The customer is told what follows the grant: renewals at the plan's price from the credit.
-		const [started] = (await inLocale('en', () => c.api.notifications.list())).filter((n) => n.type === 'SUBSCRIPTION_STARTED');
+		const [started] = (await inLocale('en', () => c.api.notifications.list())).items.filter(
+			(n) => n.type === 'SUBSCRIPTION_STARTED'
+		);
 		expect(started.body).toMatch(/^You were granted n8n .+ free until \d{1,2} \w{3} \d{4}\. After that it renews at /);
 		expect(started.body).toContain(`renews at ${formatRupiah(plan.monthlyPrice)} a month from your credit`);
 		// A granted subscription refunds nothing when terminated, and its dialog says so first.

@@ -165,7 +165,7 @@ const fixtures: Record<string, Fixture> = {
 	'backups.delete': { input: (w) => ({ backupId: w.backupId }), other: 'NOT_FOUND' },
 	'backups.undoRestore': { input: (w) => ({ restoreId: w.restoreId }), other: 'NOT_FOUND' },
 	'backups.keepRestored': { input: (w) => ({ restoreId: w.restoreId }), other: 'NOT_FOUND' },
-	'notifications.list': { input: () => undefined, other: 'own' },
+	'notifications.list': { input: () => ({ page: 1 }), other: 'own' },
 	'notifications.unreadCount': { input: () => undefined, other: 'own' },
 	'notifications.markRead': { input: (w) => ({ ids: [w.notificationId] }), other: 'own' },
 	'notifications.stream': { input: () => undefined, other: 'own' },
@@ -401,7 +401,7 @@ describe('the authorization matrix', () => {
 			}
 		}
 		expect(JSON.stringify(await victimCaller.subscriptions.get({ id: world.subscriptionId }))).toBe(before);
-		expect((await victimCaller.notifications.list()).every((n) => n.readAt === null)).toBe(true);
+		expect((await victimCaller.notifications.list()).items.every((n) => n.readAt === null)).toBe(true);
 		await expectInvariants(runtime.db);
 	});
 });

@@ -2,13 +2,21 @@ import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
 import { getLocale } from '$lib/paraglide/runtime';
-import { listNotifications, mailSettings, markRead, setMailSettings, unreadCount } from './service';
-import { mailSettingsView, notificationUpdateSchema, notificationViewSchema, toMailSettingsView } from './views';
+import { findNotification, listNotifications, mailSettings, markRead, setMailSettings, unreadCount } from './service';
+import { mailSettingsView, notificationPageSchema, notificationUpdateSchema, toMailSettingsView } from './views';
+
+const notificationListInput = z
+	.object({
+		page: z.number().int().min(1).max(100_000).optional(),
+		pageSize: z.number().int().min(1).max(100).optional()
+	})
+	.optional();
 
 export const notificationsRouter = router({
 	list: authedProcedure
-		.output(z.array(notificationViewSchema))
-		.query(({ ctx }) => listNotifications(ctx.runtime.db, ctx.user.id, getLocale())),
+		.input(notificationListInput)
+		.output(notificationPageSchema)
+		.query(({ ctx, input }) => listNotifications(ctx.runtime.db, ctx.user.id, getLocale(), input ?? {})),
 
 	unreadCount: authedProcedure.output(z.number()).query(({ ctx }) => unreadCount(ctx.runtime.db, ctx.user.id)),
 
@@ -36,11 +44,9 @@ export const notificationsRouter = router({
 			(event.type === 'notification' || event.type === 'notifications-read') && event.userId === userId;
 		for await (const event of ctx.runtime.events.stream(mine, signal ?? new AbortController().signal)) {
 			// After a resync (the listener reconnected) or a read, only the count is re-sent.
-			const [latest] =
-				event.type !== 'notification'
-					? []
-					: (await listNotifications(ctx.runtime.db, userId, locale, 1)).filter((n) => n.id === event.notificationId);
-			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: latest ?? null });
+			const latest =
+				event.type === 'notification' ? await findNotification(ctx.runtime.db, userId, event.notificationId, locale) : null;
+			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest });
 		}
 	})
 });

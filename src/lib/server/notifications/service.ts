@@ -120,15 +120,53 @@ export async function notifyOnce(db: DbOrTx, key: string, notification: NewNotif
 	});
 }
 
-/** The user's newest notifications, in the reader's language. */
-export async function listNotifications(db: DbOrTx, userId: string, locale: Locale, limit = 50) {
+/** How many notifications a page of the list holds unless asked for another number. */
+export const NOTIFICATIONS_PAGE_SIZE = 25;
+
+/**
+ * A page of the user's notifications, newest first, in the reader's language, with how many
+ * there are and how many of them are unread: the unread count is the whole list's, so a page
+ * that shows none unread still knows there are some further on.
+ */
+export async function listNotifications(
+	db: DbOrTx,
+	userId: string,
+	locale: Locale,
+	{ page = 1, pageSize = NOTIFICATIONS_PAGE_SIZE }: { page?: number; pageSize?: number } = {}
+) {
+	const [counted] = await db
+		.select({
+			total: count(),
+			unread: sql<number>`count(*) filter (where ${notifications.readAt} is null)`.mapWith(Number)
+		})
+		.from(notifications)
+		.where(eq(notifications.userId, userId));
 	const rows = await db
 		.select()
 		.from(notifications)
 		.where(eq(notifications.userId, userId))
-		.orderBy(desc(notifications.createdAt))
-		.limit(limit);
-	return rows.map((row) => toNotificationView(row, locale));
+		// A batch of notices shares its transaction's time: the id breaks the tie, so a page never
+		// repeats or skips one.
+		.orderBy(desc(notifications.createdAt), desc(notifications.id))
+		.limit(pageSize)
+		.offset((page - 1) * pageSize);
+	return {
+		items: rows.map((row) => toNotificationView(row, locale)),
+		total: counted.total,
+		unread: counted.unread,
+		page,
+		pageSize,
+		pageCount: Math.max(1, Math.ceil(counted.total / pageSize))
+	};
+}
+
+/** One of the user's notifications in the reader's language; null when it is not theirs (or gone). */
+export async function findNotification(db: DbOrTx, userId: string, id: string, locale: Locale) {
+	const [row] = await db
+		.select()
+		.from(notifications)
+		.where(and(eq(notifications.id, id), eq(notifications.userId, userId)));
+	return row ? toNotificationView(row, locale) : null;
 }
 
 export async function unreadCount(db: DbOrTx, userId: string) {

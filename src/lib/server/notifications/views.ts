@@ -30,6 +30,16 @@ export function toNotificationView(notification: Notification, locale: Locale): 
 	};
 }
 
+/** A page of the list, with the whole list's unread count (for "mark all as read"). */
+export const notificationPageSchema = z.object({
+	items: z.array(notificationViewSchema),
+	total: z.number(),
+	unread: z.number(),
+	page: z.number(),
+	pageSize: z.number(),
+	pageCount: z.number()
+});
+
 /** What the live stream sends: the unread count and the newest notification, if one arrived. */
 export const notificationUpdateSchema = z.object({ unread: z.number(), latest: notificationViewSchema.nullable() });
 

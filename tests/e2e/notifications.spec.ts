@@ -1,0 +1,68 @@
+// The notifications page pages through every notice.
+import { expect, test, type Page } from '@playwright/test';
+import { creditCustomer, register, uniqueEmail, visit } from './helpers';
+
+/** Marks notices read as opening them would, through the page's own session. */
+async function markRead(page: Page, ids: string[]) {
+	const origin = new URL(page.url()).origin;
+	const marked = await page.request.post('/api/trpc/notifications.markRead', { headers: { origin }, data: { json: { ids } } });
+	expect(marked.ok(), await marked.text()).toBe(true);
+}
+
+/** The ids of a page of the customer's notices, newest first. */
+async function noticeIds(page: Page, listPage: number): Promise<string[]> {
+	const input = encodeURIComponent(JSON.stringify({ json: { page: listPage } }));
+	const listed = await page.request.get(`/api/trpc/notifications.list?input=${input}`);
+	expect(listed.ok(), await listed.text()).toBe(true);
+	const body = (await listed.json()) as { result: { data: { json: { items: { id: string }[] } } } };
+	return body.result.data.json.items.map((item) => item.id);
+}
+
+test('every notice is reachable page by page, and all can be marked read while the unread ones are on a later page', async ({
+	page
+}) => {
+	const email = uniqueEmail('many-notices');
+	await register(page, 'Rina Kusuma', email);
+	// Two notices for the second page, then a full first page of newer ones.
+	for (let credit = 1; credit <= 27; credit++) await creditCustomer(page, email, 1_000, `Goodwill credit ${credit}`);
+
+	await visit(page, '/notifications');
+	const bell = page.getByTestId('unread-count').first();
+	await expect(bell).toHaveText('27');
+	const list = page.getByTestId('notifications');
+	await expect(list.getByRole('listitem')).toHaveCount(25);
+	await expect(list.getByRole('listitem').first()).toContainText('Goodwill credit 27');
+	// The newest is opened (which reads it), the rest of the first page read too.
+	await list.getByRole('link').first().click();
+	await expect(page).toHaveURL(/\/wallet\/transactions\//);
+	await expect(bell).toHaveText('26');
+	await markRead(page, await noticeIds(page, 1));
+
+	await visit(page, '/notifications');
+	await expect(bell).toHaveText('2');
+	await expect(list.getByText('(unread)')).toHaveCount(0);
+	// The two unread are further on: the page still offers to mark everything read, and leads to them.
+	await expect(page.getByRole('button', { name: 'Mark all as read' })).toBeVisible();
+	await expect(page.getByText('Page 1 of 2')).toBeVisible();
+	await page.getByRole('link', { name: 'Older' }).click();
+	await expect(page).toHaveURL(/\/notifications\?page=2$/);
+	await expect(list.getByRole('listitem')).toHaveCount(2);
+	await expect(list.getByText('(unread)')).toHaveCount(2);
+	await expect(list.getByRole('listitem').last()).toContainText('Goodwill credit 1');
+
+	await page.getByRole('link', { name: 'Newer' }).click();
+	await expect(page).toHaveURL(/\/notifications$/);
+	await page.getByRole('button', { name: 'Mark all as read' }).click();
+	await expect(page.getByTestId('unread-count')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Mark all as read' })).toHaveCount(0);
+	await visit(page, '/notifications?page=2');
+	await expect(list.getByText('(unread)')).toHaveCount(0);
+
+	// In Indonesian the pages are named so too; a page past the last shows the last.
+	await page.getByTestId('locale-switch').first().selectOption('id');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+	await visit(page, '/notifications?page=9');
+	await expect(page).toHaveURL(/\/notifications\?page=2$/);
+	await expect(page.getByText('Halaman 2 dari 2')).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Lebih baru' })).toBeVisible();
+});
