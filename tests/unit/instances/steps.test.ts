@@ -135,10 +135,11 @@ describe('a rollout that ran out of time', () => {
 
 describe('an API answer without words of its own', () => {
 	it('is told by its HTTP status in the reader’s language; an answer with words keeps them', () => {
+		// A 5xx is the cluster's trouble, not a refusal (provisioning/attempts.ts); the log keeps the status.
 		const bare = failureOf(toClusterError(new ApiException(503, 'Unknown API Status Code!', undefined, {})));
 		expect(bare.message).toBe('Kubernetes API returned HTTP 503');
-		expect(renderInstanceReason(bare.text, 'id')).toBe('Kubernetes API membalas HTTP 503');
-		expect(renderInstanceReason(bare.text, 'en')).toBe('Kubernetes API returned HTTP 503');
+		expect(renderInstanceReason(bare.text, 'id')).toBe('Klaster membalas dengan kesalahan (HTTP 503)');
+		expect(renderInstanceReason(bare.text, 'en')).toBe('The cluster answered with an error (HTTP 503)');
 		const said = failureOf(toClusterError(new ApiException(403, 'x', '{"reason":"Forbidden","message":"nope"}', {})));
 		expect(renderInstanceReason(said.text, 'id')).toBe('Kubernetes menolak: nope');
 	});
