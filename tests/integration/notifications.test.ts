@@ -110,7 +110,7 @@ describe('notifications', () => {
 		const api = await callerFor(runtime, user, { signal: controller.signal });
 		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
 
-		expect((await stream.next()).value).toEqual({ unread: 0, balance: 0, latest: null });
+		expect((await stream.next()).value).toEqual({ unread: 0, latest: null });
 		const waiting = stream.next();
 		await note(other.id, 'Not for you');
 		await note(user.id, 'Your app is running');
@@ -123,29 +123,6 @@ describe('notifications', () => {
 		await expect.poll(() => runtime.events.openStreams(), { timeout: scaled(1_000) }).toBe(0);
 	});
 
-	it('stream the new balance with a notice about money, so the header shows it without a reload', async () => {
-		const user = await createUser(runtime);
-		const admin = await createUser(runtime, { role: 'ADMINISTRATOR' });
-		const controller = new AbortController();
-		const api = await callerFor(runtime, user, { signal: controller.signal });
-		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
-		expect((await stream.next()).value).toEqual({ unread: 0, balance: 0, latest: null });
-
-		const waiting = stream.next();
-		await (
-			await callerFor(runtime, admin)
-		).admin.wallet.adjust({
-			userId: user.id,
-			direction: 'credit',
-			amount: 5_000,
-			reason: 'Goodwill credit'
-		});
-		expect((await waiting).value).toMatchObject({ unread: 1, balance: 5_000, latest: { type: 'WALLET_ADJUSTED' } });
-
-		controller.abort();
-		await stream.return?.(undefined);
-	});
-
 	it('stream the lower count when they are marked read, so the bell drops without a reload', async () => {
 		const user = await createUser(runtime);
 		const controller = new AbortController();
@@ -156,15 +133,15 @@ describe('notifications', () => {
 		// The stream starts from the count of both; their own events must not reach it afterwards.
 		await delivered;
 		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
-		expect((await stream.next()).value).toEqual({ unread: 2, balance: 0, latest: null });
+		expect((await stream.next()).value).toEqual({ unread: 2, latest: null });
 
 		const [latest] = (await api.notifications.list()).items;
 		let waiting = stream.next();
 		await api.notifications.markRead({ ids: [latest.id] });
-		expect((await waiting).value).toEqual({ unread: 1, balance: 0, latest: null });
+		expect((await waiting).value).toEqual({ unread: 1, latest: null });
 		waiting = stream.next();
 		await api.notifications.markRead({});
-		expect((await waiting).value).toEqual({ unread: 0, balance: 0, latest: null });
+		expect((await waiting).value).toEqual({ unread: 0, latest: null });
 
 		controller.abort();
 		await stream.return?.(undefined);

@@ -169,19 +169,6 @@ export async function findNotification(db: DbOrTx, userId: string, id: string, l
 	return row ? toNotificationView(row, locale) : null;
 }
 
-/**
- * What the header shows and the live stream sends, read together: the unread count, and the
- * credit balance, which a notice about money (a credit, a top-up, a renewal) has just changed.
- */
-export async function headerState(db: DbOrTx, userId: string): Promise<{ unread: number; balance: number }> {
-	const unread = sql<number>`(
-		select count(*) from ${notifications}
-		where ${notifications.userId} = ${userId} and ${notifications.readAt} is null)`.mapWith(Number);
-	const [row] = await db.select({ unread, balance: users.creditBalance }).from(users).where(eq(users.id, userId));
-	if (!row) throw notFound('Account');
-	return row;
-}
-
 export async function unreadCount(db: DbOrTx, userId: string) {
 	const [row] = await db
 		.select({ value: count() })

@@ -40,15 +40,8 @@ export const notificationPageSchema = z.object({
 	pageCount: z.number()
 });
 
-/**
- * What the live stream sends: the unread count, the credit balance (the header's, which a notice
- * about money has changed) and the newest notification, if one arrived.
- */
-export const notificationUpdateSchema = z.object({
-	unread: z.number(),
-	balance: z.number(),
-	latest: notificationViewSchema.nullable()
-});
+/** What the live stream sends: the unread count and the newest notification, if one arrived. */
+export const notificationUpdateSchema = z.object({ unread: z.number(), latest: notificationViewSchema.nullable() });
 
 /** A customer's mail settings. */
 export const mailSettingsView = z.object({
