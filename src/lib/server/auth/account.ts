@@ -19,7 +19,7 @@ import {
 } from './account-tokens';
 import { hashPassword, requireStrongPassword } from './passwords';
 import { publicUser, checkCurrentPassword, type LoginContext, type Registration } from './service';
-import { mailLocale, mailPasswordChanged } from './account-mails';
+import { mailAccountNotice, mailLocale } from './account-mails';
 import { loginLockLifted } from './throttle';
 import { sessionsChangedHere } from './session-cache';
 
@@ -62,13 +62,7 @@ export async function register(db: Db, input: Registration, locale: Locale | nul
 			.select({ name: users.name, email: users.email, locale: users.locale })
 			.from(users)
 			.where(eq(users.email, email));
-		await queueMail(tx, {
-			to: owner.email,
-			locale: mailLocale(owner),
-			kind: 'register-existing',
-			data: { name: owner.name },
-			essential: true
-		});
+		await mailAccountNotice(tx, owner, 'register-existing');
 	});
 }
 
@@ -185,7 +179,7 @@ export async function resetPassword(
 			.update(users)
 			.set({ passwordHash, ...verified })
 			.where(eq(users.id, used.userId));
-		await mailPasswordChanged(tx, user);
+		await mailAccountNotice(tx, user, 'password-changed');
 		const others = context.sessionId
 			? and(eq(sessions.userId, used.userId), ne(sessions.id, context.sessionId))
 			: eq(sessions.userId, used.userId);
@@ -226,13 +220,7 @@ export async function requestEmailChange(
 			.from(users)
 			.where(eq(users.email, email));
 		if (owner) {
-			await queueMail(tx, {
-				to: owner.email,
-				locale: mailLocale(owner),
-				kind: 'email-change-existing',
-				data: { name: owner.name },
-				essential: true
-			});
+			await mailAccountNotice(tx, owner, 'email-change-existing');
 			return;
 		}
 		await queueMail(tx, {

@@ -12,7 +12,7 @@ import { createSession, generateSessionToken, type SessionUser } from './session
 import { isKnownDevice, rememberDevice } from './devices';
 import { sessionsChangedHere } from './session-cache';
 import { beginLoginAttempt, loginSucceeded } from './throttle';
-import { mailPasswordChanged } from './account-mails';
+import { mailAccountNotice } from './account-mails';
 
 export type Registration = { name: string; email: string; password: string };
 export type Credentials = { email: string; password: string };
@@ -83,7 +83,7 @@ export async function changePassword(
 	const passwordHash = await hashPassword(input.newPassword);
 	return db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
-		await mailPasswordChanged(tx, user);
+		await mailAccountNotice(tx, user, 'password-changed');
 		return { endedSessions: await endOtherSessions(tx, current) };
 	});
 }
