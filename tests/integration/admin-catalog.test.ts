@@ -43,13 +43,15 @@ afterAll(async () => {
 
 const tag = () => randomUUID().slice(0, 6);
 
-/** Resolves with the first `catalog` event published after it is called. */
-function nextCatalogEvent() {
+/** Resolves with the first `catalog` event published after it is called (the stream listens from its first read). */
+async function nextCatalogEvent() {
 	const controller = new AbortController();
 	const isCatalog = (event: LiveEvent): event is Extract<LiveEvent, { type: 'catalog' }> => event.type === 'catalog';
-	const stream = runtime.events.stream(isCatalog, controller.signal);
-	const first = stream.next();
-	return first.finally(() => controller.abort());
+	try {
+		for await (const event of runtime.events.stream(isCatalog, controller.signal)) if (event.type === 'catalog') return event;
+	} finally {
+		controller.abort();
+	}
 }
 
 async function aCategory() {
@@ -111,7 +113,7 @@ describe('categories', () => {
 			description: null,
 			icon: 'wrench'
 		});
-		expect((await announced).value).toEqual({ type: 'catalog' });
+		expect(await announced).toEqual({ type: 'catalog' });
 		expect(created).toMatchObject({ slug, isVisible: true, serviceCount: 0 });
 
 		const renamed = await adminApi.admin.catalog.updateCategory({ id: created.id, name: `Handy tools ${slug}` });

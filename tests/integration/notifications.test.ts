@@ -4,6 +4,7 @@ import { callerFor, createUser, startTestRuntime, type TestRuntime } from '../su
 import { scaled } from '../support/timeouts';
 import { expectError } from '../support/errors';
 import { refusalOf } from '../../src/lib/server/trpc/init';
+import type { LiveEvent } from '../../src/lib/server/events';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -121,6 +122,21 @@ describe('notifications', () => {
 		controller.abort();
 		await stream.return?.(undefined);
 		await expect.poll(() => runtime.events.openStreams(), { timeout: scaled(1_000) }).toBe(0);
+	});
+
+	it('a stream listens before its snapshot is read: a notice sent while it is read still reaches the stream', async () => {
+		const user = await createUser(runtime);
+		const controller = new AbortController();
+		const mine = (event: LiveEvent): event is LiveEvent => event.type === 'notification' && event.userId === user.id;
+		const stream = runtime.events.stream(mine, controller.signal);
+		// The first item says "read the snapshot now"; the stream is listening from then on.
+		expect((await stream.next()).value).toEqual({ type: 'resync' });
+		const delivered = notificationsDelivered(user.id, 1);
+		await note(user.id, 'Sent while the snapshot is read');
+		await delivered;
+		expect((await stream.next()).value).toMatchObject({ type: 'notification', userId: user.id });
+		controller.abort();
+		await stream.return(undefined);
 	});
 
 	it('stream the lower count when they are marked read, so the bell drops without a reload', async () => {

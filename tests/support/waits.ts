@@ -95,7 +95,8 @@ export async function waitForInstance(
 		(event): event is LiveEvent => event.type === 'instance' && event.instanceId === instanceId,
 		AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)])
 	);
-	// The stream listens from its first next(), so a change made during a read is not missed.
+	// The stream listens from its first next() (which gives a resync at once), so a change made
+	// during a read is not missed.
 	let changed = changes.next();
 	try {
 		for (;;) {

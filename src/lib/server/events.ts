@@ -84,7 +84,10 @@ export function notifyCatalogSql(): SQL {
 }
 
 export type EventHub = {
-	/** Events matching `filter`, and every resync, until `signal` aborts. */
+	/**
+	 * A resync first (read the snapshot now: the stream is listening), then events matching
+	 * `filter`, and every resync, until `signal` aborts.
+	 */
 	stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal): AsyncGenerator<T | ResyncEvent>;
 	/** Calls `listener` with every event, and every resync, until the returned function is called (for this process's own use). */
 	listen(listener: (event: LiveEvent | ResyncEvent) => void): () => void;
@@ -171,7 +174,11 @@ export async function startEventHub(
 		async *stream<T extends LiveEvent>(filter: (event: LiveEvent) => event is T, signal: AbortSignal) {
 			open += 1;
 			try {
-				for await (const [event] of on(emitter, 'event', { signal })) {
+				// Listening starts before the caller reads what the stream updates: the first item
+				// is a resync, sent once the listener is on, so no change falls between the two.
+				const events = on(emitter, 'event', { signal });
+				yield { type: 'resync' } as ResyncEvent;
+				for await (const [event] of events) {
 					const live = event as LiveEvent | ResyncEvent;
 					if (live.type === 'resync' || filter(live)) yield live as T | ResyncEvent;
 				}

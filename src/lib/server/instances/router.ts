@@ -100,9 +100,9 @@ export const instancesRouter = router({
 	events: ownInstance.subscription(async function* ({ ctx, signal }) {
 		const { db, events } = ctx.runtime;
 		const id = ctx.instance.id;
-		yield instanceDetailSchema.parse(await instanceView(db, ctx.instance));
 		const changes = (event: LiveEvent): event is Extract<LiveEvent, { type: 'instance' }> =>
 			event.type === 'instance' && event.instanceId === id;
+		// The stream's first item (a resync, once it listens) sends the instance as it is now.
 		for await (const _change of events.stream(changes, signal ?? new AbortController().signal)) {
 			yield instanceDetailSchema.parse(await instanceView(db, await getInstanceFor(db, ctx.user, id)));
 		}

@@ -39,11 +39,11 @@ export const notificationsRouter = router({
 		const userId = ctx.user.id;
 		// Read while the request's language is known; the stream outlives the request's handler.
 		const locale = getLocale();
-		yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest: null });
 		const mine = (event: LiveEvent): event is Extract<LiveEvent, { type: 'notification' | 'notifications-read' }> =>
 			(event.type === 'notification' || event.type === 'notifications-read') && event.userId === userId;
 		for await (const event of ctx.runtime.events.stream(mine, signal ?? new AbortController().signal)) {
-			// After a resync (the listener reconnected) or a read, only the count is re-sent.
+			// First (a resync once the stream listens), after a resync (the listener reconnected)
+			// or a read, only the count is sent.
 			const latest =
 				event.type === 'notification' ? await findNotification(ctx.runtime.db, userId, event.notificationId, locale) : null;
 			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest });
