@@ -199,6 +199,17 @@ describe('backups', () => {
 		expect((await rejection(api.backups.create({ instanceId: instance.id }))).code).toBe('TOO_MANY_ATTEMPTS');
 	});
 
+	it('"Back up now" asked several times at once takes one backup; the others are told one is being taken', async () => {
+		const { api, instance } = await runningApp();
+		const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => api.backups.create({ instanceId: instance.id })));
+		const taken = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+		const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+		expect(taken).toHaveLength(1);
+		for (const reason of refused) expect((await rejection(Promise.reject(reason))).code).toBe('INVALID_STATE');
+		expect((await backupsOf(instance.id)).map((row) => row.kind)).toEqual(['MANUAL']);
+		await settled(taken[0].id);
+	});
+
 	it('an upgrade backs the app up before its new plan is applied', async () => {
 		const { api, instance } = await runningApp();
 		const premium = await planOf(runtime.db, 'vaultwarden', 'PREMIUM');

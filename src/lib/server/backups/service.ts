@@ -124,6 +124,9 @@ export async function backUpNow(runtime: Runtime, actor: Actor, instance: Servic
 	if (await isSuspended(runtime.db, instance)) throw invalidState(say(m.txt13_backups_suspended));
 	if (!hasVolume(instance)) throw invalidState(say(m.rst2_cannot_back_up_now));
 	const backup = await runtime.db.transaction(async (tx) => {
+		// The app's row is the lock (as for a deletion or a restore): two clicks at once would
+		// both find no backup being taken and both start one; the second now waits and sees the first.
+		await tx.select({ id: serviceInstances.id }).from(serviceInstances).where(eq(serviceInstances.id, instance.id)).for('update');
 		const [pending] = await tx
 			.select({ id: backups.id })
 			.from(backups)
