@@ -90,6 +90,8 @@ test('a suspended app’s backups cannot be taken or restored, and the page says
 	await section.getByRole('button', { name: 'Back up now' }).click();
 	await expect(section.getByTestId('backup-status')).toHaveText('Ready', { timeout: scaled(20_000) });
 	await expect(section.getByTestId('backups-suspended')).toHaveCount(0);
+	// A control can be used: no note under them.
+	await expect(page.getByTestId('controls-blocked')).toHaveCount(0);
 
 	const admin = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
 	expect((await admin.post('/api/trpc/auth.login', { data: { json: E2E_ADMIN } })).ok()).toBe(true);
@@ -109,4 +111,8 @@ test('a suspended app’s backups cannot be taken or restored, and the page says
 	await expect(
 		page.getByRole('group', { name: 'App controls' }).getByRole('button', { name: 'Start', exact: true })
 	).toBeDisabled();
+	// No control can be used, and the page says why in words a phone shows too (not only a tooltip).
+	await expect(page.getByTestId('controls-blocked')).toHaveText(
+		'The subscription is suspended; the app cannot be controlled until it is resumed.'
+	);
 });

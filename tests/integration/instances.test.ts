@@ -138,7 +138,9 @@ describe('app lifecycle', () => {
 		const shown = await inLocale('id', () => api.instances.get({ id: instanceId }));
 		expect(shown.statusReason).toMatch(/^Gagal mengunduh image: (manifest for ghost|Back-off pulling image)/);
 
-		// Retry once the image is fixed: charged again, slot taken again, RUNNING.
+		// Retry once the image is fixed: charged again, slot taken again, RUNNING. The page says
+		// what the retry charges before it is asked for.
+		expect(shown.retryCharge).toBe(plan.monthlyPrice);
 		runtime.emulator!.faults.clear();
 		const retried = await api.instances.retry({ id: instanceId });
 		expect(retried.charged).toBe(plan.monthlyPrice);
@@ -146,6 +148,7 @@ describe('app lifecycle', () => {
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(before.creditBalance - plan.monthlyPrice);
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota + 1);
+		expect((await api.instances.get({ id: instanceId })).retryCharge).toBe(0);
 	});
 
 	it('terminating an app while it is being set up leaves nothing behind and refunds once', async () => {

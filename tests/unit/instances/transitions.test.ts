@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availableActions, checkAction, type ActionCheck } from '../../../src/lib/server/instances/transitions';
+import { availableActions, checkAction, retryCharge, type ActionCheck } from '../../../src/lib/server/instances/transitions';
 import type { Locale } from '../../../src/lib/statuses';
 
 const active = { status: 'ACTIVE' as const };
@@ -46,6 +46,14 @@ describe('instance actions', () => {
 	it('are all refused while the subscription is suspended', () => {
 		const all = availableActions({ status: 'SUSPENDED' }, { status: 'SUSPENDED' });
 		expect(Object.values(all).every((a) => !a.allowed)).toBe(true);
+	});
+
+	it('a retry charges a fresh month only after a refunded failure, and a grant nothing', () => {
+		const plan = { monthlyPrice: 150_000 };
+		expect(retryCharge({ status: 'PENDING_PAYMENT', isGrant: false }, plan)).toBe(150_000);
+		expect(retryCharge({ status: 'PENDING_PAYMENT', isGrant: true }, plan)).toBe(0);
+		expect(retryCharge({ status: 'ACTIVE', isGrant: false }, plan)).toBe(0);
+		expect(retryCharge({ status: 'PAST_DUE', isGrant: false }, plan)).toBe(0);
 	});
 
 	it('other than retry are refused while the subscription is unpaid', () => {

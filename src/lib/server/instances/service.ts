@@ -8,7 +8,7 @@ import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import type { SessionUser } from '../auth/sessions';
 import { planAsSold } from '../catalog/plan-terms';
-import { availableActions, checkAction, type InstanceAction } from './transitions';
+import { availableActions, checkAction, retryCharge, type InstanceAction } from './transitions';
 import { updateInstance } from './state';
 import { toInstanceDetail, toInstanceListItem } from './views';
 import { instanceReason, statusReason } from './reasons';
@@ -32,7 +32,7 @@ export async function instanceView(db: DbOrTx, instance: ServiceInstance) {
 		.where(eq(subscriptions.id, instance.subscriptionId));
 	return toInstanceDetail(
 		instance,
-		{ ...row, plan: planAsSold(row.plan, row.subscription) },
+		{ ...row, plan: planAsSold(row.plan, row.subscription), retryCharge: retryCharge(row.subscription, row.plan) },
 		availableActions(instance, row.subscription)
 	);
 }

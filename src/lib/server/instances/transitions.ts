@@ -69,3 +69,16 @@ export function availableActions(instance: { status: InstanceStatus }, subscript
 		})
 	) as Record<InstanceAction, { allowed: boolean; reason: string | null }>;
 }
+
+/**
+ * What a retry takes from the customer's credit now. A set-up that failed for good refunded
+ * its period and left the subscription unpaid (PENDING_PAYMENT), so retrying it charges a
+ * fresh month at the plan's price (a grant nothing); a retry of a paid app charges nothing.
+ * The retry dialog shows this figure and repayForRetry charges it.
+ */
+export function retryCharge(
+	subscription: { status: SubscriptionStatus; isGrant: boolean },
+	plan: { monthlyPrice: number }
+): number {
+	return subscription.status === 'PENDING_PAYMENT' && !subscription.isGrant ? plan.monthlyPrice : 0;
+}

@@ -127,14 +127,16 @@ export const instanceDetailSchema = instanceViewSchema.extend({
 		firstRunSteps: z.array(z.string()),
 		secrets: z.array(z.object({ name: z.string(), description: z.string().nullable() }))
 	}),
-	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry', 'repair']), actionStateSchema)
+	actions: z.record(z.enum(['stop', 'start', 'restart', 'retry', 'repair']), actionStateSchema),
+	/** Rupiah a retry takes from the credit now (a fresh month after a refunded failure), else 0. */
+	retryCharge: z.number()
 });
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
 
 /** The instance page: the app, its plan's resources and the actions allowed now. */
 export function toInstanceDetail(
 	instance: ServiceInstance,
-	related: { subscription: Subscription; plan: ServicePlan; service: Service },
+	related: { subscription: Subscription; plan: ServicePlan; service: Service; retryCharge: number },
 	actions: Record<InstanceAction, { allowed: boolean; reason: string | null }>,
 	locale: Locale = sentenceLocale()
 ): InstanceDetail {
@@ -169,7 +171,8 @@ export function toInstanceDetail(
 				.filter((entry) => entry.secret && instance.generatedSecrets?.[entry.name] !== undefined)
 				.map((entry) => ({ name: entry.name, description: environmentText(service, entry, locale) }))
 		},
-		actions
+		actions,
+		retryCharge: related.retryCharge
 	};
 }
 

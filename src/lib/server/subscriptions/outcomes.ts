@@ -7,7 +7,7 @@ import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import type { Runtime } from '../runtime';
 import { getInstanceFor, type Actor } from '../instances/service';
-import { checkAction } from '../instances/transitions';
+import { checkAction, retryCharge } from '../instances/transitions';
 import { updateInstance } from '../instances/state';
 import { applyBalanceChange } from '../wallet/ledger';
 import { offerFreeSlots } from '../waitlist/service';
@@ -78,7 +78,7 @@ export async function repayForRetry(db: DbOrTx, subscriptionId: string, now: Dat
 		const { plan, service } = await loadPlan(tx, subscription.planId);
 		await takeSlot(tx, plan.id);
 		const end = subscription.isGrant ? subscription.endDate : addMonths(now);
-		const price = subscription.isGrant ? 0 : plan.monthlyPrice;
+		const price = retryCharge(subscription, plan);
 		if (price > 0) await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now });
 		await tx
 			.update(subscriptions)
