@@ -1,4 +1,4 @@
-// The notifications page pages through every notice.
+// The notifications page pages through every notice, and shows one arriving while it is open.
 import { expect, test, type Page } from '@playwright/test';
 import { creditCustomer, register, uniqueEmail, visit } from './helpers';
 
@@ -65,4 +65,27 @@ test('every notice is reachable page by page, and all can be marked read while t
 	await expect(page).toHaveURL(/\/notifications\?page=2$/);
 	await expect(page.getByText('Halaman 2 dari 2')).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Lebih baru' })).toBeVisible();
+});
+
+test('a notice arriving while the notifications page is open joins it at the top, without a reload', async ({ page }) => {
+	const email = uniqueEmail('live-notices');
+	await register(page, 'Sari Wulandari', email);
+	await creditCustomer(page, email, 1_000, 'Goodwill credit before');
+	await visit(page, '/notifications');
+	const list = page.getByTestId('notifications');
+	await expect(list.getByRole('listitem')).toHaveCount(1);
+	// The bell's count comes from the live stream: once it shows, the stream is listening.
+	const bell = page.getByTestId('unread-count').first();
+	await expect(bell).toHaveText('1');
+
+	await creditCustomer(page, email, 2_000, 'Goodwill credit while open');
+	await expect(list.getByRole('listitem')).toHaveCount(2);
+	await expect(list.getByRole('listitem').first()).toContainText('Goodwill credit while open');
+	await expect(list.getByRole('listitem').first().getByText('(unread)')).toBeVisible();
+	await expect(bell).toHaveText('2');
+	// Marking all read reads the page again: both are there once, read.
+	await page.getByRole('button', { name: 'Mark all as read' }).click();
+	await expect(bell).toHaveCount(0);
+	await expect(list.getByRole('listitem')).toHaveCount(2);
+	await expect(list.getByText('(unread)')).toHaveCount(0);
 });
