@@ -31,6 +31,18 @@ describe('messages', () => {
 		expect(Object.keys(id).filter((key) => !(key in en))).toEqual([]);
 	});
 
+	it('writes each key once per file (JSON.parse would keep the last silently; a merge can leave two)', () => {
+		for (const locale of ['id', 'en']) {
+			const text = readFileSync(path.join(root, 'messages', `${locale}.json`), 'utf8');
+			const keys = [...text.matchAll(/^\t"([^"]+)":/gm)].map((match) => match[1]);
+			expect(
+				keys.filter((key, index) => keys.indexOf(key) !== index),
+				locale
+			).toEqual([]);
+			expect(keys.length, locale).toBe(Object.keys(JSON.parse(text)).length);
+		}
+	});
+
 	it('has no empty text', () => {
 		expect(Object.entries({ ...id, ...en }).filter(([, text]) => !text.trim())).toEqual([]);
 	});
