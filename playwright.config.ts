@@ -100,6 +100,7 @@ export default defineConfig({
 			// Any free port, so test runs side by side do not collide on the metrics port.
 			MINISPOD_METRICS_PORT: '0',
 			MINISPOD_TRANSFER_ACCOUNTS: TEST_TRANSFER_ACCOUNTS,
+			MINISPOD_SUPPORT_EMAIL: 'support@minispod.test',
 			NODE_ENV: 'production',
 			NODE_OPTIONS: withHeapBudget()
 		}

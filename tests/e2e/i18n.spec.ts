@@ -85,4 +85,13 @@ test('a visitor can switch to English before logging in', async ({ page }) => {
 	await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
 	await visit(page, '/register');
 	await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+	// Every page says where to write for help (MINISPOD_SUPPORT_EMAIL), in the reader's language.
+	const support = page.getByTestId('support');
+	await expect(support).toHaveText('Need help? Write to support@minispod.test');
+	await expect(support.getByRole('link', { name: 'support@minispod.test' })).toHaveAttribute(
+		'href',
+		'mailto:support@minispod.test'
+	);
+	await page.getByTestId('locale-switch').first().selectOption('id');
+	await expect(support).toHaveText('Butuh bantuan? Kirim e-mail ke support@minispod.test');
 });

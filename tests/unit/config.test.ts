@@ -35,6 +35,9 @@ describe('configuration', () => {
 		expect(set.billing).toMatchObject({ graceDays: 10, testClock: true });
 		expect(set.mail).toEqual({ smtpUrl: 'smtps://user:secret@mail.example.com:465', from: 'Billing <billing@example.com>' });
 		expect(() => parseConfig({ SMTP_URL: 'https://mail.example.com' })).toThrow(/SMTP_URL/);
+		expect(set.supportEmail).toBeNull();
+		expect(parseConfig({ MINISPOD_SUPPORT_EMAIL: ' help@host.example ' }).supportEmail).toBe('help@host.example');
+		expect(() => parseConfig({ MINISPOD_SUPPORT_EMAIL: 'helpdesk' })).toThrow(/MINISPOD_SUPPORT_EMAIL/);
 		expect(() => parseConfig({ MINISPOD_GRACE_DAYS: '0' })).toThrow(/MINISPOD_GRACE_DAYS/);
 	});
 

@@ -146,6 +146,8 @@ const envSchema = z.object({
 
 	SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'use smtp:// or smtps://' }).optional()),
 	MAIL_FROM: z.string().optional().default('MinisPod <no-reply@minispod.local>'),
+	/** Where customers write for help: every page's footer and every mail name it. None when unset. */
+	MINISPOD_SUPPORT_EMAIL: optionalText.pipe(z.email({ error: 'an e-mail address, e.g. support@example.com' }).optional()),
 
 	/** Set by `npm start` or printed by `npm run standins`: which services are stand-ins (for the banners). */
 	MINISPOD_STANDINS: z
@@ -268,7 +270,9 @@ export function parseConfig(env = process.env) {
 			/** Without it, mails are kept in the outbox table (the admin Outbox page shows them). */
 			smtpUrl: e.SMTP_URL,
 			from: e.MAIL_FROM
-		}
+		},
+		/** The address customers write to for help (the texts that say "contact support" point at it), or null. */
+		supportEmail: e.MINISPOD_SUPPORT_EMAIL ?? null
 	};
 }
 

@@ -31,6 +31,23 @@ describe('mail templates', () => {
 		expect(renderMail('notification', { ...data, receiptLink: null }, context).text).not.toContain('/receipt');
 	});
 
+	it('name the support address under the footer when one is configured, in the recipient language', () => {
+		const data = { title: 'Ghost renewed', body: 'Rp 50.000 was charged.' };
+		expect(renderMail('notification', data, context).text).not.toContain('support@');
+		const mail = renderMail('notification', data, { ...context, supportEmail: 'help@host.example' });
+		expect(mail.text.endsWith('Questions? Write to help@host.example.')).toBe(true);
+		expect(mail.html).toContain('Questions? Write to help@host.example.</p>');
+		const indonesian = renderMail(
+			'password-changed',
+			{ name: 'Sari' },
+			{
+				origin: context.origin,
+				supportEmail: 'help@host.example'
+			}
+		);
+		expect(indonesian.text).toContain('Ada pertanyaan? Kirim e-mail ke help@host.example.');
+	});
+
 	it('escape what customers typed into HTML', () => {
 		const mail = renderMail('notification', { title: '<b>x</b>', body: 'Tom & "Jerry" <script>' }, context);
 		expect(mail.html).not.toContain('<script>');

@@ -94,7 +94,8 @@ function render(runtime: Runtime, row: MailOutboxRow): RenderedMail {
 	const { locale } = row.data as { locale?: unknown };
 	return renderMail(row.kind, row.data as MailTemplates[typeof row.kind], {
 		origin: runtime.config.origin,
-		locale: locale === 'en' ? 'en' : 'id'
+		locale: locale === 'en' ? 'en' : 'id',
+		supportEmail: runtime.config.supportEmail
 	});
 }
 

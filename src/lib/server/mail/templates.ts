@@ -54,6 +54,8 @@ export type MailContext = {
 	origin: string;
 	/** The recipient's language (Indonesian when unknown). */
 	locale?: Locale;
+	/** Where to write for help (MINISPOD_SUPPORT_EMAIL), under every mail's footer when set. */
+	supportEmail?: string | null;
 };
 
 const escapeHtml = (value: string) =>
@@ -75,6 +77,7 @@ function layout(
 ): Omit<RenderedMail, 'subject'> {
 	const action = content.action ? { ...content.action, url: absolute(context.origin, content.action.link) } : null;
 	const extra = content.extraLink ? { ...content.extraLink, url: absolute(context.origin, content.extraLink.link) } : null;
+	const support = context.supportEmail ? m.txt20_mail_support({ email: context.supportEmail }, languageOf(context)) : null;
 	const text = [
 		content.heading,
 		'',
@@ -82,7 +85,8 @@ function layout(
 		...(action ? [`${action.label}: ${action.url}`, ''] : []),
 		...(extra ? [`${extra.label}: ${extra.url}`, ''] : []),
 		'-- ',
-		content.footer
+		content.footer,
+		...(support ? [support] : [])
 	].join('\n');
 	const html = [
 		'<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#0f172a;line-height:1.5">',
@@ -93,6 +97,7 @@ function layout(
 			: '',
 		extra ? `<p><a href="${escapeHtml(extra.url)}">${escapeHtml(extra.label)}</a></p>` : '',
 		`<hr style="border:none;border-top:1px solid #e2e8f0"><p style="font-size:12px;color:#64748b">${escapeHtml(content.footer)}</p>`,
+		support ? `<p style="font-size:12px;color:#64748b">${escapeHtml(support)}</p>` : '',
 		'</body></html>'
 	].join('');
 	return { text, html };
