@@ -4,7 +4,7 @@
 export type ControlAction = 'start' | 'stop' | 'restart' | 'retry' | 'repair';
 export type ActionState = { allowed: boolean; reason: string | null };
 
-export const CONTROLS: readonly ControlAction[] = ['start', 'stop', 'restart', 'retry', 'repair'];
+const CONTROLS: readonly ControlAction[] = ['start', 'stop', 'restart', 'retry', 'repair'];
 /** Shown only when they apply; the others are always shown (disabled, with the reason). */
 const ONLY_WHEN_ALLOWED: readonly ControlAction[] = ['retry', 'repair'];
 

@@ -20,6 +20,10 @@ test('a customer subscribes, watches the set-up reach RUNNING, and sees log line
 	await expect(steps.locator('[data-step="namespace"]')).toHaveAttribute('data-status', 'done');
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
 	await expect(steps.locator('[data-step="rollout"]')).toHaveAttribute('data-status', 'done');
+	// Set up, the steps are history: the section says when they ended.
+	await expect(page.getByTestId('set-up-at')).toHaveText(
+		/^Set up on \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} WIB: these are the steps it took, not what the app is doing now\.$/
+	);
 	await expect(page.getByTestId('public-url')).toContainText(/^https:\/\/uptime-board-[a-z0-9]{6}\./);
 	await expect(page.getByTestId('pod-name')).toHaveText(/^uptime-board-/);
 	// The image is shown by its tag; it runs pinned by digest.
