@@ -144,3 +144,36 @@ test('an app’s page sits under the dashboard: the header marks it, the back li
 	await expect(page.getByRole('heading', { level: 1, name: 'Your apps' })).toBeVisible();
 	await expect(nav.getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
 });
+
+test('a link clicked while the subscription page follows the set-up is not lost to its next refresh', async ({ page }) => {
+	// The page's clock is Playwright's, so its refresh (every 3 s while the app is set up) falls due
+	// exactly while the app page's data is loading.
+	await page.clock.install();
+	await register(page, 'Rudi Hartono', uniqueEmail('poll-click'));
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	await page
+		.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' })
+		.getByRole('button', { name: 'Confirm', exact: true })
+		.click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	await page.clock.pauseAt(Date.now() + 1_000);
+
+	// The app page's data is held until a refresh has fallen due.
+	let loading!: () => void;
+	const requested = new Promise<void>((resolve) => (loading = resolve));
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await page.route(/\/instances\/[0-9a-f-]{36}\/__data\.json/, async (route) => {
+		loading();
+		await held;
+		await route.continue();
+	});
+	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
+	await requested;
+	await page.clock.runFor(3_500);
+	release();
+	await expect(page).toHaveURL(/\/instances\/[0-9a-f-]{36}$/);
+	await expect(page.getByTestId('instance-status')).toBeVisible();
+	await page.clock.resume();
+});
