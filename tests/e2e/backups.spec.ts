@@ -1,16 +1,11 @@
 import { expect, request, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { scaled } from '../support/timeouts';
-import { register, uniqueEmail, visit } from './helpers';
+import { register, subscribeToFreeUptimeKuma, uniqueEmail, visit } from './helpers';
 
 test('an owner backs an app up now and sees the backup listed, ready, with its size', async ({ page }) => {
 	await register(page, 'Rina Putri', uniqueEmail('backups'));
-	await visit(page, '/catalog/uptime-kuma');
-	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
-	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
-	await dialog.getByLabel('App name').fill('Status board');
-	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
-	await expect(page).toHaveURL(/\/subscriptions\//);
+	await subscribeToFreeUptimeKuma(page, 'Status board');
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
 
@@ -42,12 +37,7 @@ test('an owner restores a backup after confirming, follows its progress to the e
 	page
 }) => {
 	await register(page, 'Rudi Hartono', uniqueEmail('restore'));
-	await visit(page, '/catalog/uptime-kuma');
-	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
-	const subscribe = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
-	await subscribe.getByLabel('App name').fill('Monitor');
-	await subscribe.getByRole('button', { name: 'Confirm', exact: true }).click();
-	await expect(page).toHaveURL(/\/subscriptions\//);
+	await subscribeToFreeUptimeKuma(page, 'Monitor');
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
 
@@ -76,14 +66,7 @@ test('a suspended app’s backups cannot be taken or restored, and the page says
 	baseURL
 }) => {
 	await register(page, 'Dewi Lestari', uniqueEmail('suspended-backups'));
-	await visit(page, '/catalog/uptime-kuma');
-	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
-	await page
-		.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' })
-		.getByRole('button', { name: 'Confirm', exact: true })
-		.click();
-	await expect(page).toHaveURL(/\/subscriptions\//);
-	const subscriptionId = new URL(page.url()).pathname.split('/').pop()!;
+	const subscriptionId = await subscribeToFreeUptimeKuma(page);
 	await page.getByRole('link', { name: 'Open app controls and logs' }).click();
 	await expect(page.getByTestId('instance-status')).toHaveText('Running', { timeout: scaled(30_000) });
 	const section = page.getByRole('region', { name: 'Backups' });

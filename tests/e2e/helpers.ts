@@ -64,6 +64,20 @@ async function outboxMails(page: Page, to: string, kind: string): Promise<{ text
 }
 
 /** Credits a customer as an administrator does, through the API (not the page's session). */
+/**
+ * Subscribes the signed-in customer to Uptime Kuma's free plan (the app named `name` when given)
+ * and waits for the subscription page; returns the subscription's id.
+ */
+export async function subscribeToFreeUptimeKuma(page: Page, name?: string): Promise<string> {
+	await visit(page, '/catalog/uptime-kuma');
+	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' });
+	if (name) await dialog.getByLabel('App name').fill(name);
+	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+	await expect(page).toHaveURL(/\/subscriptions\//);
+	return new URL(page.url()).pathname.split('/').pop()!;
+}
+
 export async function creditCustomer(page: Page, email: string, amount: number, reason = 'Goodwill credit') {
 	const api = await admin(new URL(page.url()).origin);
 	const input = encodeURIComponent(JSON.stringify({ json: { q: email, page: 1 } }));

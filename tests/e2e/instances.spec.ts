@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { scaled } from '../support/timeouts';
-import { hydrated, register, uniqueEmail, visit } from './helpers';
+import { hydrated, register, subscribeToFreeUptimeKuma, uniqueEmail, visit } from './helpers';
 
 test('a customer subscribes, watches the set-up reach RUNNING, and sees log lines arrive', async ({ page }) => {
 	// It waits for the health job's first usage sample, taken once a minute: longer than one page flow.
@@ -150,13 +150,7 @@ test('a link clicked while the subscription page follows the set-up is not lost 
 	// exactly while the app page's data is loading.
 	await page.clock.install();
 	await register(page, 'Rudi Hartono', uniqueEmail('poll-click'));
-	await visit(page, '/catalog/uptime-kuma');
-	await page.locator('[data-plan-type="FREE"]').getByRole('button', { name: 'Subscribe to Free' }).click();
-	await page
-		.getByRole('dialog', { name: 'Subscribe to Uptime Kuma Free' })
-		.getByRole('button', { name: 'Confirm', exact: true })
-		.click();
-	await expect(page).toHaveURL(/\/subscriptions\//);
+	await subscribeToFreeUptimeKuma(page);
 	await page.clock.pauseAt(Date.now() + 1_000);
 
 	// The app page's data is held until a refresh has fallen due.
