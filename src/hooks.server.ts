@@ -100,10 +100,11 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 			}
 		});
 	}
-	const { user, session, balance } = await signedInUser(runtime, event.cookies);
+	const { user, session, balance, balanceVersion } = await signedInUser(runtime, event.cookies);
 	event.locals.user = user;
 	event.locals.session = session;
 	event.locals.balance = balance;
+	event.locals.balanceVersion = balanceVersion;
 	return withLocale(event.locals.user?.locale ?? null)({
 		event,
 		// Inside the request's language, so a refusal reads in it.

@@ -89,3 +89,26 @@ test('a notice arriving while the notifications page is open joins it at the top
 	await expect(list.getByRole('listitem')).toHaveCount(2);
 	await expect(list.getByText('(unread)')).toHaveCount(0);
 });
+
+test('a credit made elsewhere shows in the header and on the open wallet page, without a reload', async ({ page }) => {
+	const email = uniqueEmail('live-balance');
+	await register(page, 'Bayu Saputra', email);
+	await visit(page, '/catalog');
+	const header = page.getByTestId('header-balance');
+	await expect(header).toHaveText('Rp 0');
+
+	await creditCustomer(page, email, 1_000, 'Goodwill credit while browsing');
+	await expect(header).toHaveText('Rp 1.000');
+	// The root layout's data is not read again on a link: the header keeps the newer balance.
+	await page.getByRole('link', { name: 'My subscriptions', exact: true }).first().click();
+	await expect(page).toHaveURL(/\/subscriptions$/);
+	await expect(header).toHaveText('Rp 1.000');
+
+	await visit(page, '/wallet');
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 1.000');
+	await creditCustomer(page, email, 2_000, 'Goodwill credit on the wallet page');
+	// The wallet page reads itself again: its balance and its recent history.
+	await expect(page.getByTestId('wallet-balance')).toHaveText('Rp 3.000');
+	await expect(page.getByRole('row', { name: /\+Rp 2\.000 Rp 3\.000/ })).toBeVisible();
+	await expect(header).toHaveText('Rp 3.000');
+});

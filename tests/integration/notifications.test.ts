@@ -5,12 +5,24 @@ import { scaled } from '../support/timeouts';
 import { expectError } from '../support/errors';
 import { refusalOf } from '../../src/lib/server/trpc/init';
 import type { LiveEvent } from '../../src/lib/server/events';
+import { applyBalanceChange, type BalanceChange } from '../../src/lib/server/wallet/ledger';
 
 let runtime: TestRuntime;
 beforeAll(async () => {
 	runtime = await startTestRuntime({ catalog: false });
 });
 afterAll(() => runtime?.close());
+
+/** A charge of the customer's balance, its key made from `key`. */
+const charge = (userId: string, key: string): BalanceChange => ({
+	userId,
+	type: 'ADMIN_ADJUSTMENT',
+	amount: -1,
+	idempotencyKey: `notifications-test:${userId}:${key}`,
+	description: 'Test charge',
+	at: new Date(),
+	paymentMethod: 'ADMIN_MANUAL'
+});
 
 const note = (userId: string, title: string) =>
 	notify(runtime.db, { userId, type: 'WALLET_ADJUSTED', title, body: `${title} body` });
@@ -111,7 +123,7 @@ describe('notifications', () => {
 		const api = await callerFor(runtime, user, { signal: controller.signal });
 		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
 
-		expect((await stream.next()).value).toEqual({ unread: 0, latest: null });
+		expect((await stream.next()).value).toEqual({ unread: 0, latest: null, balance: { amount: 0, version: 0 } });
 		const waiting = stream.next();
 		await note(other.id, 'Not for you');
 		await note(user.id, 'Your app is running');
@@ -139,6 +151,45 @@ describe('notifications', () => {
 		await stream.return(undefined);
 	});
 
+	it('stream the balance with each notice, newer by version than what a page read before it', async () => {
+		const user = await createUser(runtime, { credit: 5_000 });
+		const admin = await createUser(runtime, { role: 'ADMINISTRATOR' });
+		const controller = new AbortController();
+		const api = await callerFor(runtime, user, { signal: controller.signal });
+		const read = await api.wallet.balance();
+		expect(read).toMatchObject({ balance: 5_000, balanceVersion: 1 });
+		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
+		expect((await stream.next()).value).toMatchObject({ balance: { amount: 5_000, version: 1 } });
+
+		// An administrator's credit comes with a notice: the stream brings the balance it made.
+		const waiting = stream.next();
+		await (
+			await callerFor(runtime, admin)
+		).admin.wallet.adjust({
+			userId: user.id,
+			direction: 'credit',
+			amount: 2_500,
+			reason: 'Goodwill credit'
+		});
+		const update = (await waiting).value;
+		expect(update).toMatchObject({ latest: { type: 'WALLET_ADJUSTED' }, balance: { amount: 7_500, version: 2 } });
+		expect(update && update.balance.version).toBeGreaterThan(read.balanceVersion);
+		// A batch moves each customer's balance once, with one guarded statement: one version.
+		await applyBalanceChange(runtime.db, [
+			{ ...charge(user.id, 'a'), amount: -500 },
+			{ ...charge(user.id, 'b'), amount: -700 }
+		]);
+		expect(await api.wallet.balance()).toMatchObject({ balance: 6_300, balanceVersion: 3 });
+		// A refused change moves nothing, the version included.
+		await expect(applyBalanceChange(runtime.db, { ...charge(user.id, 'c'), amount: -10_000 })).rejects.toMatchObject({
+			code: 'INSUFFICIENT_CREDIT'
+		});
+		expect(await api.wallet.balance()).toMatchObject({ balance: 6_300, balanceVersion: 3 });
+
+		controller.abort();
+		await stream.return?.(undefined);
+	});
+
 	it('stream the lower count when they are marked read, so the bell drops without a reload', async () => {
 		const user = await createUser(runtime);
 		const controller = new AbortController();
@@ -149,15 +200,15 @@ describe('notifications', () => {
 		// The stream starts from the count of both; their own events must not reach it afterwards.
 		await delivered;
 		const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
-		expect((await stream.next()).value).toEqual({ unread: 2, latest: null });
+		expect((await stream.next()).value).toEqual({ unread: 2, latest: null, balance: { amount: 0, version: 0 } });
 
 		const [latest] = (await api.notifications.list()).items;
 		let waiting = stream.next();
 		await api.notifications.markRead({ ids: [latest.id] });
-		expect((await waiting).value).toEqual({ unread: 1, latest: null });
+		expect((await waiting).value).toEqual({ unread: 1, latest: null, balance: { amount: 0, version: 0 } });
 		waiting = stream.next();
 		await api.notifications.markRead({});
-		expect((await waiting).value).toEqual({ unread: 0, latest: null });
+		expect((await waiting).value).toEqual({ unread: 0, latest: null, balance: { amount: 0, version: 0 } });
 
 		controller.abort();
 		await stream.return?.(undefined);

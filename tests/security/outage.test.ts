@@ -51,7 +51,7 @@ async function openStream() {
 	const controller = new AbortController();
 	const api = await callerFor(runtime, user, { signal: controller.signal });
 	const stream = (await api.notifications.stream())[Symbol.asyncIterator]();
-	expect((await stream.next()).value).toEqual({ unread: 0, latest: null });
+	expect((await stream.next()).value).toEqual({ unread: 0, latest: null, balance: { amount: 0, version: 0 } });
 	return {
 		user,
 		next: () => stream.next().then((result) => result.value),
@@ -84,7 +84,7 @@ describe('live updates after the listener’s connection is cut', () => {
 		await runtime.db.execute(
 			sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'minispod-events'`
 		);
-		expect(await resent).toEqual({ unread: 0, latest: null });
+		expect(await resent).toEqual({ unread: 0, latest: null, balance: { amount: 0, version: 0 } });
 
 		const update = stream.next();
 		await note(stream.user.id, 'After the cut');
@@ -103,7 +103,7 @@ describe('live updates after PostgreSQL was down for seconds', () => {
 		postgres = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port, persistent: true });
 
 		const snapshot = await resent;
-		expect(snapshot).toEqual({ unread: 0, latest: null });
+		expect(snapshot).toEqual({ unread: 0, latest: null, balance: { amount: 0, version: 0 } });
 		const update = stream.next();
 		await whenBack(() => note(stream.user.id, 'After the restart'));
 		expect(await update).toMatchObject({ unread: 1, latest: { title: 'After the restart' } });

@@ -17,7 +17,14 @@ export type SessionUser = Pick<User, 'id' | 'name' | 'email' | 'role' | 'isActiv
  * `balance` is the user's credit as this lookup read it: the page header shows it. A session
  * served from a session cache has none (null).
  */
-export type SessionValidation = { session: Session; user: SessionUser; balance: number | null; renewed: boolean } | null;
+export type SessionValidation = {
+	session: Session;
+	user: SessionUser;
+	balance: number | null;
+	/** The balance's version as read with it (users.balanceVersion), null with it. */
+	balanceVersion: number | null;
+	renewed: boolean;
+} | null;
 
 export function generateSessionToken(): string {
 	const bytes = new Uint8Array(20);
@@ -69,7 +76,8 @@ const sessionLookup = (db: DbOrTx) =>
 				emailVerifiedAt: users.emailVerifiedAt,
 				locale: users.locale
 			},
-			balance: users.creditBalance
+			balance: users.creditBalance,
+			balanceVersion: users.balanceVersion
 		})
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))
@@ -91,13 +99,13 @@ export async function validateSessionToken(
 	const renewWithinMs = (options.days * DAY_MS) / 2;
 	const held = cache?.get(sessionId);
 	if (held && held.user.isActive && held.session.expiresAt.getTime() - Date.now() >= renewWithinMs) {
-		return { session: held.session, user: held.user, balance: null, renewed: false };
+		return { session: held.session, user: held.user, balance: null, balanceVersion: null, renewed: false };
 	}
 	const mark = cache?.mark();
 	const [row] = await prepared(db, 'session_lookup', sessionLookup).execute({ sessionId });
 	if (!row) return null;
 
-	const { session, user, balance } = row;
+	const { session, user, balance, balanceVersion } = row;
 	if (Date.now() >= session.expiresAt.getTime() || !user.isActive) {
 		await db.delete(sessions).where(eq(sessions.id, sessionId));
 		return null;
@@ -109,7 +117,7 @@ export async function validateSessionToken(
 	} else if (cache && mark !== undefined) {
 		cache.store(sessionId, { session, user }, mark);
 	}
-	return { session, user, balance, renewed };
+	return { session, user, balance, balanceVersion, renewed };
 }
 
 /** Ends a session (signing out). */

@@ -29,18 +29,18 @@ export function securityHeaders(origin: string): Record<string, string> {
 	};
 }
 
-type SignedIn = { user: SessionUser | null; session: Session | null; balance: number | null };
+type SignedIn = { user: SessionUser | null; session: Session | null; balance: number | null; balanceVersion: number | null };
 
 /**
  * The request's user and session from its session cookie, validated on every request (so a
  * logout or a blocked account takes effect on the very next one): an unknown, expired or
  * blocked session's cookie is removed, a renewed one is set again. `balance` is the user's
- * credit as the same lookup read it. With `cached`, a session may come from the process's
+ * credit as the same lookup read it, with its version (`balanceVersion`). With `cached`, a session may come from the process's
  * session cache (auth/session-cache.ts), and then without a balance.
  */
 export async function signedInUser(runtime: Runtime, cookies: RequestCookies, { cached = false } = {}): Promise<SignedIn> {
 	const token = cookies.get(SESSION_COOKIE);
-	if (!token) return { user: null, session: null, balance: null };
+	if (!token) return { user: null, session: null, balance: null, balanceVersion: null };
 	const secure = runtime.config.origin.startsWith('https://');
 	const validated = await validateSessionToken(runtime.db, token, {
 		days: runtime.config.sessionDays,
@@ -48,10 +48,15 @@ export async function signedInUser(runtime: Runtime, cookies: RequestCookies, { 
 	});
 	if (!validated) {
 		deleteSessionCookie(cookies, secure);
-		return { user: null, session: null, balance: null };
+		return { user: null, session: null, balance: null, balanceVersion: null };
 	}
 	if (validated.renewed) setSessionCookie(cookies, token, validated.session.expiresAt, secure);
-	return { user: validated.user, session: validated.session, balance: validated.balance };
+	return {
+		user: validated.user,
+		session: validated.session,
+		balance: validated.balance,
+		balanceVersion: validated.balanceVersion
+	};
 }
 
 /**

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { LiveEvent } from '../events';
 import { authedProcedure, router } from '../trpc/init';
 import { getLocale } from '$lib/paraglide/runtime';
-import { findNotification, listNotifications, mailSettings, markRead, setMailSettings, unreadCount } from './service';
+import {
+	findNotification,
+	listNotifications,
+	mailSettings,
+	markRead,
+	setMailSettings,
+	streamState,
+	unreadCount
+} from './service';
 import { mailSettingsView, notificationPageSchema, notificationUpdateSchema, toMailSettingsView } from './views';
 
 const notificationListInput = z
@@ -34,7 +42,10 @@ export const notificationsRouter = router({
 		.output(mailSettingsView)
 		.mutation(async ({ ctx, input }) => toMailSettingsView(await setMailSettings(ctx.runtime.db, ctx.user.id, input))),
 
-	/** The unread count now, after every new notification of the caller, and after a resync (SSE). */
+	/**
+	 * The unread count and balance now, after every new notification of the caller, and after a
+	 * resync (SSE).
+	 */
 	stream: authedProcedure.subscription(async function* ({ ctx, signal }) {
 		const userId = ctx.user.id;
 		// Read while the request's language is known; the stream outlives the request's handler.
@@ -43,10 +54,10 @@ export const notificationsRouter = router({
 			(event.type === 'notification' || event.type === 'notifications-read') && event.userId === userId;
 		for await (const event of ctx.runtime.events.stream(mine, signal ?? new AbortController().signal)) {
 			// First (a resync once the stream listens), after a resync (the listener reconnected)
-			// or a read, only the count is sent.
+			// or a read, only the count and the balance are sent.
 			const latest =
 				event.type === 'notification' ? await findNotification(ctx.runtime.db, userId, event.notificationId, locale) : null;
-			yield notificationUpdateSchema.parse({ unread: await unreadCount(ctx.runtime.db, userId), latest });
+			yield notificationUpdateSchema.parse({ ...(await streamState(ctx.runtime.db, userId)), latest });
 		}
 	})
 });

@@ -177,6 +177,23 @@ export async function unreadCount(db: DbOrTx, userId: string) {
 	return row.value;
 }
 
+/** The unread count and the balance with its version, in one read: what the live stream sends. */
+export async function streamState(db: DbOrTx, userId: string) {
+	const [row] = await db
+		.select({
+			// By the value, not by users.id: in a one-table select drizzle writes a column without
+			// its table, and inside this subquery "id" would be the notification's.
+			unread: sql<number>`(SELECT count(*) FROM ${notifications}
+				WHERE ${notifications.userId} = ${userId} AND ${notifications.readAt} IS NULL)::int`,
+			amount: users.creditBalance,
+			version: users.balanceVersion
+		})
+		.from(users)
+		.where(eq(users.id, userId));
+	if (!row) throw notFound('User');
+	return { unread: row.unread, balance: { amount: row.amount, version: row.version } };
+}
+
 /**
  * Marks the given notifications (or all) of the user as read; returns how many changed.
  * Tells the user's open pages, so the bell's count drops everywhere without a reload.

@@ -40,8 +40,16 @@ export const notificationPageSchema = z.object({
 	pageCount: z.number()
 });
 
-/** What the live stream sends: the unread count and the newest notification, if one arrived. */
-export const notificationUpdateSchema = z.object({ unread: z.number(), latest: notificationViewSchema.nullable() });
+/**
+ * What the live stream sends: the unread count, the newest notification if one arrived, and
+ * the balance now with its version (most notices come with a move of it: a settled top-up, a
+ * credit, a renewal), so the header shows it without a reload.
+ */
+export const notificationUpdateSchema = z.object({
+	unread: z.number(),
+	latest: notificationViewSchema.nullable(),
+	balance: z.object({ amount: z.number(), version: z.number() })
+});
 
 /** A customer's mail settings. */
 export const mailSettingsView = z.object({

@@ -12,6 +12,7 @@ const walletQuery = (db: DbOrTx) =>
 	db
 		.select({
 			balance: users.creditBalance,
+			balanceVersion: users.balanceVersion,
 			totalTopUp: users.totalTopUp,
 			totalSpent: users.totalSpent,
 			// By the placeholder, not by users.id: in a one-table select drizzle writes a column

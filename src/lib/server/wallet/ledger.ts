@@ -314,14 +314,16 @@ function planMoves(changes: BalanceChange[]) {
 
 /**
  * The guarded UPDATE of the customers' balances and lifetime totals, as SQL returning each
- * moved customer's id and balance before the move; its values are moveValues'. The UPDATE's
+ * moved customer's id and balance before the move; its values are moveValues'. Each move bumps
+ * the customer's balance version (the newer of two reads of a balance has the higher). The UPDATE's
  * row lock is the only lock a change takes: a guard that fails moves nothing, and the caller
  * then looks closer. The ledger's statements are built once, with placeholders
  * (db/statement.ts, partTemplate), and filled per call.
  */
 const moveValue = (key: string) => sql.placeholder(`move.${key}`);
 const moveBalances = sql`UPDATE ${users} SET credit_balance = ${users.creditBalance} + d.amount,
-		total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent
+		total_top_up = ${users.totalTopUp} + d.top_up, total_spent = ${users.totalSpent} + d.spent,
+		balance_version = ${users.balanceVersion} + 1
 	FROM unnest(${moveValue('ids')}::uuid[], ${moveValue('amounts')}::bigint[],
 		${moveValue('topUps')}::bigint[], ${moveValue('spent')}::bigint[],
 		${moveValue('lowest')}::bigint[], ${moveValue('caps')}::bigint[])

@@ -147,6 +147,8 @@ export const transactionPageSchema = z.object({
 
 export const walletViewSchema = z.object({
 	balance: z.number(),
+	/** How many times the balance has moved: of two reads, the higher is the newer. */
+	balanceVersion: z.number(),
 	totalTopUp: z.number(),
 	totalSpent: z.number(),
 	pendingTopUps: z.number(),

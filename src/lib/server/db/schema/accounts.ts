@@ -34,6 +34,12 @@ export const users = pgTable(
 		passwordHash: text().notNull(),
 		isActive: boolean().notNull().default(true),
 		creditBalance: money().notNull().default(0),
+		/**
+		 * Counts the moves of creditBalance (the ledger's guarded update bumps it): of two reads
+		 * of the balance, the one with the higher version is the newer, whichever arrived last
+		 * (the header's balance, read with a page and again by the live notice stream).
+		 */
+		balanceVersion: bigint({ mode: 'number' }).notNull().default(0),
 		totalTopUp: money().notNull().default(0),
 		totalSpent: money().notNull().default(0),
 		/** Mails that are not essential (receipts, notices); reminders of money owed always go out. */
