@@ -76,6 +76,11 @@ test('a customer sees the forecast, then the past-due banner with the shortfall,
 	await expect(page.getByTestId('forecast-first-uncovered')).toContainText(
 		'Rp 77.000 more would cover it and the Rp 59.000 past due.'
 	);
+	// With the renewal unpaid there is no period left to cancel at: the page offers ending it now.
+	await visit(page, subscriptionUrl);
+	await expect(page.getByRole('button', { name: 'Terminate now' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Cancel at period end' })).toHaveCount(0);
+	await expect(page.getByRole('switch', { name: 'Auto-renew' })).toHaveCount(0);
 	// The wallet shows the banner too; its link pre-fills the form on the same page, over what
 	// the form held before.
 	await visit(page, '/wallet');

@@ -130,6 +130,34 @@ describe('grace period', () => {
 		expect(await runRetryJobs(user.id)).toBe(2);
 	});
 
+	it('refuses "cancel at period end" once the renewal is unpaid: there is no period left, and the sweep would end it at once', async () => {
+		const { api, subscriptionId, subscription } = await shortCustomer('ghost');
+		await advanceDays(runtime, daysUntil(subscription.endDate));
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PAST_DUE');
+		const cancelLater = [
+			() => api.subscriptions.setAutoRenew({ id: subscriptionId, autoRenew: false }),
+			() => api.subscriptions.cancel({ id: subscriptionId, when: 'period_end' })
+		];
+		for (const call of cancelLater) {
+			const refused = await rejection(call());
+			expect(refused).toMatchObject({ code: 'INVALID_STATE' });
+			expect(refused.message).toContain('end it now');
+		}
+		// A day on, the sweep that ends cancelled periods has run: the app is still in its grace days.
+		await advanceDays(runtime, 1);
+		expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({ status: 'PAST_DUE', autoRenew: true });
+		expect((await instanceOf(runtime.db, subscriptionId)).status).not.toBe('TERMINATING');
+
+		// Suspended for the unpaid renewal: still no period to end with.
+		await advanceDays(runtime, 8);
+		expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({
+			status: 'SUSPENDED',
+			suspendedFor: 'NON_PAYMENT'
+		});
+		for (const call of cancelLater) expect(await rejection(call())).toMatchObject({ code: 'INVALID_STATE' });
+		expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({ status: 'SUSPENDED', autoRenew: true });
+	});
+
 	it('suspends when the grace period ends unpaid: app scaled to zero, slot released and offered to the waitlist', async () => {
 		const { user, api, plan, subscriptionId, subscription } = await shortCustomer('vaultwarden');
 		await advanceDays(runtime, daysUntil(subscription.endDate));

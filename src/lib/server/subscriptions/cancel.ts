@@ -28,6 +28,16 @@ export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoR
 	if (autoRenew && subscription.endDate <= now && subscription.status !== 'PAST_DUE') {
 		throw invalidState(say(m.srv_period_ended));
 	}
+	// An unpaid renewal (in grace, or suspended for it) has no period left to end with: turned
+	// off, the expiry sweep would end it and remove its app within minutes, skipping the grace
+	// days and the deletion warning, while "cancel at period end" promises the app runs until
+	// then. The customer tops up, or ends it now.
+	if (
+		!autoRenew &&
+		(subscription.status === 'PAST_DUE' || (subscription.status === 'SUSPENDED' && subscription.endDate <= now))
+	) {
+		throw invalidState(say(m.txt21_cancel_period_over));
+	}
 	const [updated] = await db
 		.update(subscriptions)
 		.set({
