@@ -200,6 +200,19 @@ test('a customer who has the app joins the waitlist of a sold-out higher plan', 
 	await expect(dialog.getByRole('link', { name: 'Upgrade my subscription' })).toHaveCount(0);
 	await dialog.getByRole('button', { name: 'Join the waitlist' }).click();
 	await expect(dialog.getByText('You are on the waitlist.')).toBeVisible();
+
+	// Leaving gives up the place in line: asked first, and cancelling keeps it.
+	await visit(page, '/subscriptions');
+	await page.getByRole('button', { name: 'Leave waitlist' }).click();
+	const leave = page.getByRole('dialog', { name: 'Leave the waitlist for n8n Premium?' });
+	await expect(leave).toContainText(/You lose your place in line \(position \d+\)/);
+	await leave.getByRole('button', { name: 'Cancel' }).click();
+	await expect(leave).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Leave waitlist' })).toHaveCount(1);
+	await page.getByRole('button', { name: 'Leave waitlist' }).click();
+	await leave.getByRole('button', { name: 'Leave waitlist' }).click();
+	await expect(page.getByRole('button', { name: 'Leave waitlist' })).toHaveCount(0);
+	await expect(page.getByRole('heading', { name: 'Waitlists' })).toHaveCount(0);
 });
 
 test('a verification link opened again says it was used, and offers the way on instead of the button that failed', async ({

@@ -95,6 +95,23 @@ describe('waitlist', () => {
 		expect(await api.waitlist.list()).toEqual([]);
 	});
 
+	it('offers the free slot to the next in line at once when the one told of it leaves', async () => {
+		const { plan, holder, subscriptionId } = await soldOut('vaultwarden', 'PREMIUM');
+		const first = await customer();
+		const second = await customer();
+		await first.api.waitlist.join({ planId: plan.id });
+		await second.api.waitlist.join({ planId: plan.id });
+		await holder.api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+		const [told] = await first.api.waitlist.list();
+		expect(told.status).toBe('NOTIFIED');
+		expect((await second.api.waitlist.list())[0].status).toBe('WAITING');
+
+		await first.api.waitlist.leave({ id: told.id });
+		expect((await second.api.waitlist.list())[0].status).toBe('NOTIFIED');
+		const notes = await runtime.db.select().from(notifications).where(eq(notifications.userId, second.user.id));
+		expect(notes.map((n) => n.type)).toContain('WAITLIST_SLOT_AVAILABLE');
+	});
+
 	it("tells the catalog which plans a customer waits for, that customer's own only, until they leave", async () => {
 		const { plan } = await soldOut('hedgedoc', 'PREMIUM');
 		const { api } = await customer();

@@ -37,20 +37,33 @@ export async function joinWaitlist(db: DbOrTx, userId: string, planId: string) {
 	});
 }
 
+/**
+ * The customer leaves a waitlist. An open offer they leave (a free slot they were told of) is
+ * made to the next in line in the same transaction: open offers count against the free slots,
+ * so it would otherwise wait for the offer to lapse.
+ */
 export async function leaveWaitlist(db: DbOrTx, userId: string, entryId: string) {
-	const [entry] = await db
-		.update(waitlistEntries)
-		.set({ status: 'LEFT' })
-		.where(
-			and(
-				eq(waitlistEntries.id, entryId),
-				eq(waitlistEntries.userId, userId),
-				inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])
+	return inTransaction(db, async (tx) => {
+		const [before] = await tx
+			.select({ status: waitlistEntries.status })
+			.from(waitlistEntries)
+			.where(and(eq(waitlistEntries.id, entryId), eq(waitlistEntries.userId, userId)))
+			.for('update');
+		const [entry] = await tx
+			.update(waitlistEntries)
+			.set({ status: 'LEFT' })
+			.where(
+				and(
+					eq(waitlistEntries.id, entryId),
+					eq(waitlistEntries.userId, userId),
+					inArray(waitlistEntries.status, ['WAITING', 'NOTIFIED'])
+				)
 			)
-		)
-		.returning();
-	if (!entry) throw notFound('Waitlist entry');
-	return entry;
+			.returning();
+		if (!entry) throw notFound('Waitlist entry');
+		if (before?.status === 'NOTIFIED') await offerFreeSlots(tx, entry.planId);
+		return entry;
+	});
 }
 
 /**
