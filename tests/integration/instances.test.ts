@@ -1,7 +1,7 @@
 // The app lifecycle against the Kubernetes emulator over HTTP, with real pg-boss workers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { notifications, serviceInstances, transactions } from '../../src/lib/server/db/schema';
+import { notifications, serviceInstances, services, transactions } from '../../src/lib/server/db/schema';
 import { instanceNames, namespaceForUser } from '../../src/lib/server/kube/names';
 import { provisionInstance } from '../../src/lib/server/provisioning/provision';
 import { refreshInstanceHealth } from '../../src/lib/server/provisioning/health';
@@ -301,6 +301,67 @@ describe('app lifecycle', () => {
 		expect(healthy.status).toBe('RUNNING');
 		expect(healthy.statusReason).toBeNull();
 		expect(healthy.lastHealthCheck!.getTime()).toBeGreaterThan(failing.lastHealthCheck!.getTime());
+	});
+
+	it('a failed retry of an app that ran in its paid period refunds nothing and keeps the subscription', async () => {
+		const { user, api } = await customer();
+		const plan = await planOf(runtime.db, 'gitea', 'BASIC');
+		const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+		const running = await untilStatus(instanceId, 'RUNNING');
+		const names = instanceNames(running);
+		const balance = (await reloadUser(runtime, user.id)).creditBalance;
+		const used = (await reloadPlan(runtime.db, plan.id)).usedQuota;
+
+		// The app breaks: its pod keeps crashing and the health job marks it ERROR.
+		runtime.emulator!.faults.crashLoop({ deployment: names.deployment, exitCode: 3 });
+		await runtime.cluster.delete('Pod', names.namespace, running.podName!);
+		await expect
+			.poll(async () => {
+				await refreshInstanceHealth(runtime);
+				return (await instance(instanceId)).status;
+			}, WAIT)
+			.toBe('ERROR');
+
+		// The owner retries, at no charge (the period is paid), and the set-up fails again.
+		expect((await api.instances.retry({ id: instanceId })).charged).toBe(0);
+		await untilStatus(instanceId, 'ERROR');
+		expect((await waitForJob(runtime, 'provision-instance', { data: { instanceId } })).state).toBe('completed');
+
+		// The period was paid and used: nothing of it comes back, the subscription and its slot
+		// stay, and the app can be retried again at no charge.
+		const refunds = await runtime.db
+			.select()
+			.from(transactions)
+			.where(and(eq(transactions.subscriptionId, subscriptionId), eq(transactions.type, 'REFUND')));
+		expect(refunds).toEqual([]);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(balance);
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
+		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(used);
+		expect((await api.instances.get({ id: instanceId })).retryCharge).toBe(0);
+	});
+
+	it('a set-up that fails before making anything (a broken template) ends in ERROR, refunded', async () => {
+		const { user, api } = await customer();
+		const plan = await planOf(runtime.db, 'uptime-kuma', 'PRO');
+		const [service] = await runtime.db.select().from(services).where(eq(services.id, plan.serviceId));
+		// A generated secret of no length cannot be made: the set-up fails while the app is PENDING.
+		await runtime.db
+			.update(services)
+			.set({ envTemplate: [...service.envTemplate, { name: 'BROKEN_SECRET', secret: { length: 0 } }] })
+			.where(eq(services.id, service.id));
+		try {
+			const { instanceId, subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
+			// Its last attempt (the queue retries an unexpected error a few times first).
+			expect(await provisionInstance(runtime, instanceId, { final: true })).toMatchObject({ outcome: 'failed' });
+			const failed = await instance(instanceId);
+			expect(failed.status).toBe('ERROR');
+			expect(failed.statusReason).toMatch(/Secret length must be a positive integer/);
+			expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PENDING_PAYMENT');
+			expect((await reloadUser(runtime, user.id)).creditBalance).toBe(1_000_000);
+			expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(plan.usedQuota);
+		} finally {
+			await runtime.db.update(services).set({ envTemplate: service.envTemplate }).where(eq(services.id, service.id));
+		}
 	});
 });
 

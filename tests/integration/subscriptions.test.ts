@@ -2,11 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { notifications, serviceInstances, servicePlans, subscriptions, transactions } from '../../src/lib/server/db/schema';
-import { addMonths } from '../../src/lib/server/subscriptions/billing';
+import { addMonths, terminationRefund } from '../../src/lib/server/subscriptions/billing';
 import { completeUpgrade, rollbackUpgrade, upgradeQuote } from '../../src/lib/server/subscriptions/upgrade';
-import { expireEndedPeriods } from '../../src/lib/server/subscriptions/cancel';
-import { makeSubdomain } from '../../src/lib/server/subscriptions/subscribe';
-import { newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { expireEndedPeriods, terminate } from '../../src/lib/server/subscriptions/cancel';
+import { makeSubdomain, periodChargeKey } from '../../src/lib/server/subscriptions/subscribe';
+import { retryDueRenewals } from '../../src/lib/server/subscriptions/renewal';
+import { endReasons } from '../../src/lib/server/subscriptions/end-reasons';
+import { callerFor, createUser, newCustomer, reloadUser, startTestRuntime, type TestRuntime } from '../support/runtime';
+import { subscribeAt } from '../support/billing';
 import { expectInvariants } from '../support/invariants';
 import { DAY_MS, instanceOf, planOf, queuedJobs, reloadPlan, reloadSubscription, settle } from '../support/fixtures';
 import { rejection } from '../support/errors';
@@ -24,6 +27,16 @@ afterEach(async () => {
 });
 
 const customer = (credit?: number) => newCustomer(runtime, credit);
+const administrator = async () => callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+
+/** The ledger row that paid the period starting at `start`, if one did. */
+async function periodCharge(subscriptionId: string, start: Date) {
+	const [charge] = await runtime.db
+		.select()
+		.from(transactions)
+		.where(eq(transactions.idempotencyKey, periodChargeKey(subscriptionId, start)));
+	return charge;
+}
 
 /** Pretends provisioning finished, for tests that do not run the cluster. */
 async function markRunning(subscriptionId: string) {
@@ -317,6 +330,80 @@ describe('upgrade', () => {
 		expect(listed.find((n) => n.type === 'UPGRADE_FAILED')?.body).toContain(`Kubernetes menolak: ${reason}`);
 	});
 
+	/** Upgrades a running subscription of `slug` from BASIC to PRO; the update job has not run yet. */
+	async function upgrading(slug: string, before?: (subscriptionId: string) => Promise<void>) {
+		const basic = await planOf(runtime.db, slug, 'BASIC');
+		const pro = await planOf(runtime.db, slug, 'PRO');
+		const { user, api, subscriptionId } = await subscribed(slug, 'BASIC');
+		await markRunning(subscriptionId);
+		await before?.(subscriptionId);
+		const atUpgrade = await reloadSubscription(runtime.db, subscriptionId);
+		const { upgradeId, charge } = await api.subscriptions.upgrade({ id: subscriptionId, planId: pro.id });
+		expect(charge).toBeGreaterThan(0);
+		return { user, basic, pro, subscriptionId, upgradeId, atUpgrade };
+	}
+
+	/** The update job failed: the upgrade is rolled back. */
+	const rollBack = (subscriptionId: string, upgradeId: string) => {
+		const reason = 'the cluster refused the new limits';
+		return rollbackUpgrade(runtime.db, {
+			subscriptionId,
+			upgradeId,
+			reason,
+			why: instanceReason('cluster_refused', { detail: reason }),
+			now: runtime.clock.now()
+		});
+	};
+
+	it('a rollback restores the old price: a new price of the plan not kept does not follow it', async () => {
+		const admin = await administrator();
+		const { user, basic, pro, subscriptionId, upgradeId } = await upgrading('miniflux');
+		// While the new plan is applied, an administrator raises its price: announced to this subscriber.
+		await admin.admin.catalog.updatePlan({
+			id: pro.id,
+			plan: { monthlyPrice: pro.monthlyPrice + 50_000 },
+			reason: 'New hardware'
+		});
+		expect((await reloadSubscription(runtime.db, subscriptionId)).pendingMonthlyPrice).toBe(pro.monthlyPrice + 50_000);
+
+		expect(await rollBack(subscriptionId, upgradeId)).toBe(true);
+		const after = await reloadSubscription(runtime.db, subscriptionId);
+		expect(after).toMatchObject({
+			planId: basic.id,
+			monthlyPrice: basic.monthlyPrice,
+			pendingMonthlyPrice: null,
+			pendingPriceFrom: null
+		});
+		// The next renewal charges the old plan's price.
+		await retryDueRenewals(runtime, user.id, new Date(after.endDate.getTime() + 1_000));
+		expect((await periodCharge(subscriptionId, after.endDate))?.amount).toBe(-basic.monthlyPrice);
+	});
+
+	it('a rollback keeps a price change announced for the old plan', async () => {
+		const admin = await administrator();
+		const basicPrice = (await planOf(runtime.db, 'wikijs', 'BASIC')).monthlyPrice;
+		const { user, pro, subscriptionId, upgradeId, atUpgrade } = await upgrading('wikijs', async (subscriptionId) => {
+			const plan = await planOf(runtime.db, 'wikijs', 'BASIC');
+			await admin.admin.catalog.updatePlan({ id: plan.id, plan: { monthlyPrice: basicPrice + 10_000 }, reason: 'New hardware' });
+			expect((await reloadSubscription(runtime.db, subscriptionId)).pendingMonthlyPrice).toBe(basicPrice + 10_000);
+		});
+		await admin.admin.catalog.updatePlan({
+			id: pro.id,
+			plan: { monthlyPrice: pro.monthlyPrice + 50_000 },
+			reason: 'New hardware'
+		});
+
+		expect(await rollBack(subscriptionId, upgradeId)).toBe(true);
+		const after = await reloadSubscription(runtime.db, subscriptionId);
+		expect(after).toMatchObject({
+			monthlyPrice: basicPrice,
+			pendingMonthlyPrice: basicPrice + 10_000,
+			pendingPriceFrom: atUpgrade.pendingPriceFrom
+		});
+		await retryDueRenewals(runtime, user.id, new Date(after.endDate.getTime() + 1_000));
+		expect((await periodCharge(subscriptionId, after.endDate))?.amount).toBe(-(basicPrice + 10_000));
+	});
+
 	it('needs a free slot and enough credit on the new plan', async () => {
 		const { api, subscriptionId } = await subscribed('vaultwarden', 'BASIC', 60_000);
 		await markRunning(subscriptionId);
@@ -339,6 +426,23 @@ describe('upgrade', () => {
 });
 
 describe('cancel', () => {
+	/** Moves the subscription's period to `start`..`end`, and its charge with it: as if paid for then. */
+	async function movePaidPeriod(subscriptionId: string, start: Date, end: Date) {
+		const subscription = await reloadSubscription(runtime.db, subscriptionId);
+		const charge = await periodCharge(subscriptionId, subscription.currentPeriodStart);
+		await runtime.db
+			.update(transactions)
+			.set({
+				idempotencyKey: periodChargeKey(subscriptionId, start),
+				metadata: { ...charge.metadata, periodStart: start.toISOString(), periodEnd: end.toISOString() }
+			})
+			.where(eq(transactions.id, charge.id));
+		await runtime.db
+			.update(subscriptions)
+			.set({ currentPeriodStart: start, endDate: end })
+			.where(eq(subscriptions.id, subscriptionId));
+	}
+
 	it('at period end keeps the app until the end, can be undone, then expires and frees the slot', async () => {
 		const { user, api } = await customer();
 		const plan = await planOf(runtime.db, 'ghost', 'BASIC');
@@ -377,12 +481,9 @@ describe('cancel', () => {
 		const { user, api } = await customer(500_000);
 		const plan = await planOf(runtime.db, 'n8n', 'PREMIUM'); // Rp 199.000
 		const { subscriptionId } = await api.subscriptions.subscribe({ planId: plan.id });
-		// 20 of 30 days left.
+		// 20 of 30 days left, paid for those 30 days.
 		const end = new Date(Date.now() + 20 * DAY_MS);
-		await runtime.db
-			.update(subscriptions)
-			.set({ currentPeriodStart: new Date(end.getTime() - 30 * DAY_MS), endDate: end })
-			.where(eq(subscriptions.id, subscriptionId));
+		await movePaidPeriod(subscriptionId, new Date(end.getTime() - 30 * DAY_MS), end);
 		const balance = (await reloadUser(runtime, user.id)).creditBalance;
 
 		const result = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
@@ -407,11 +508,99 @@ describe('cancel', () => {
 		// An administrator extended the period a lot: the unused part exceeds what was paid.
 		await runtime.db
 			.update(subscriptions)
-			.set({ currentPeriodStart: new Date(), endDate: new Date(Date.now() + 90 * DAY_MS), monthlyPrice: plan.monthlyPrice * 3 })
+			.set({ endDate: new Date(Date.now() + 90 * DAY_MS), monthlyPrice: plan.monthlyPrice * 3 })
 			.where(eq(subscriptions.id, subscriptionId));
 		const result = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
 		expect(result.refunded).toBe(plan.monthlyPrice);
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(1_000_000);
+	});
+});
+
+describe('ending now, after periods not paid in full', () => {
+	/** Ghost Basic (Rp 59.000) subscribed a month and a day ago with credit for one period: its renewal is unpaid. */
+	async function renewalUnpaid() {
+		const plan = await planOf(runtime.db, 'ghost', 'BASIC');
+		const { user, api } = await customer(plan.monthlyPrice);
+		const start = addMonths(new Date(runtime.clock.now().getTime() - DAY_MS), -1);
+		const { id: subscriptionId } = await subscribeAt(runtime, user, plan, start);
+		await retryDueRenewals(runtime, user.id);
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PAST_DUE');
+		return { user, api, plan, subscriptionId };
+	}
+
+	it('refunds nothing of a period whose renewal an administrator waived', async () => {
+		const { user, api, subscriptionId } = await renewalUnpaid();
+		const admin = await administrator();
+		await admin.admin.billing.waiveRenewal({ id: subscriptionId, reason: 'Outage compensation' });
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
+
+		// The first month was paid and used; the month now running was given.
+		const result = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+		expect(result.refunded).toBe(0);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(0);
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('CANCELLED');
+	});
+
+	it('refunds nothing of a fresh period an administrator gave on reactivating without charge', async () => {
+		const { user, api, subscriptionId } = await renewalUnpaid();
+		const admin = await administrator();
+		await admin.admin.subscriptions.suspend({ id: subscriptionId, reason: 'Abuse report under review' });
+		await admin.admin.subscriptions.resume({ id: subscriptionId });
+		const reactivated = await reloadSubscription(runtime.db, subscriptionId);
+		expect(reactivated.status).toBe('ACTIVE');
+		expect(await periodCharge(subscriptionId, reactivated.currentPeriodStart)).toBeUndefined();
+
+		expect((await admin.admin.subscriptions.terminationRefund({ id: subscriptionId })).refund).toBe(0);
+		expect((await api.subscriptions.cancel({ id: subscriptionId, when: 'now' })).refunded).toBe(0);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(0);
+	});
+
+	it('an extension adds free days, not a bigger refund', async () => {
+		const plan = await planOf(runtime.db, 'ghost', 'BASIC');
+		const { user } = await customer();
+		const now = runtime.clock.now();
+		const paid = await subscribeAt(runtime, user, plan, new Date(now.getTime() - 15 * DAY_MS));
+		await (await administrator()).admin.subscriptions.extend({ id: paid.id, days: 30, reason: 'Outage compensation' });
+		expect((await reloadSubscription(runtime.db, paid.id)).endDate).toEqual(new Date(paid.endDate.getTime() + 30 * DAY_MS));
+
+		const { refunded } = await terminate(runtime, paid.id, {
+			refund: true,
+			actorId: user.id,
+			reason: endReasons.reason('customer_terminated'),
+			now
+		});
+		// What is left of the month paid for, as without the extension.
+		const period = { start: paid.currentPeriodStart, end: paid.endDate };
+		expect(refunded).toBe(terminationRefund({ monthlyPrice: plan.monthlyPrice, period, now }));
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(1_000_000 - plan.monthlyPrice + refunded);
+	});
+
+	it('refunds the unused part of a period paid on one plan and upgraded within it, as at the new price', async () => {
+		const basic = await planOf(runtime.db, 'memos', 'BASIC');
+		const pro = await planOf(runtime.db, 'memos', 'PRO');
+		const { user, api } = await customer();
+		const paid = await subscribeAt(runtime, user, basic, new Date(runtime.clock.now().getTime() - 10 * DAY_MS));
+		await markRunning(paid.id);
+		const { upgradeId, charge } = await api.subscriptions.upgrade({ id: paid.id, planId: pro.id });
+		expect(charge).toBeGreaterThan(0);
+		await completeUpgrade(runtime.db, { subscriptionId: paid.id, upgradeId });
+
+		const now = runtime.clock.now();
+		const { refunded } = await terminate(runtime, paid.id, {
+			refund: true,
+			actorId: user.id,
+			reason: endReasons.reason('customer_terminated'),
+			now
+		});
+		// Each payment's unused part, rounded up to Rp 100 each: the new price's share, give or take a step.
+		const atNewPrice = terminationRefund({
+			monthlyPrice: pro.monthlyPrice,
+			period: { start: paid.currentPeriodStart, end: paid.endDate },
+			now
+		});
+		expect(Math.abs(refunded - atNewPrice)).toBeLessThanOrEqual(200);
+		expect(refunded).toBeLessThanOrEqual(basic.monthlyPrice + charge);
+		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(1_000_000 - basic.monthlyPrice - charge + refunded);
 	});
 });
 

@@ -255,11 +255,17 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 			tx,
 			instance.id,
 			{ status: 'ERROR', ...statusReason(failure.text), podName: null, healthStatus: null },
-			['PROVISIONING']
+			// Still PENDING when it failed before anything was made (its secrets, its manifests).
+			['PENDING', 'PROVISIONING']
 		);
 		// Terminated meanwhile: the termination settled the money and the slot.
 		if (!failed) return;
-		const { refunded } = await releaseAfterFailedProvisioning(tx, instance.subscriptionId, reason, runtime.clock.now());
+		const { refunded } = await releaseAfterFailedProvisioning(
+			tx,
+			{ subscriptionId: instance.subscriptionId, lastStarted: instance.lastStarted },
+			reason,
+			runtime.clock.now()
+		);
 		const why = asInstanceReason(failure.text, reason);
 		const failedParams = { name: instance.name, service: service.name, plan: plan.name, reason: why };
 		const restoredFrom = await restoredFromBackup(tx, instance);

@@ -71,9 +71,17 @@ export function upgradeCharge(options: { oldPrice: number; newPrice: number; per
  * and never more than the price itself.
  */
 export function terminationRefund(options: { monthlyPrice: number; period: Period; now: Date }): number {
-	if (options.monthlyPrice <= 0) return 0;
+	return unusedPart({ paid: options.monthlyPrice, period: options.period, now: options.now });
+}
+
+/**
+ * The unused part of a payment for `period` (a period's charge, an upgrade's for the rest of
+ * it), by the second, rounded up to Rp 100 and never more than the payment itself.
+ */
+export function unusedPart(options: { paid: number; period: Period; now: Date }): number {
+	if (options.paid <= 0) return 0;
 	const { total, remaining } = periodSeconds(options.period, options.now);
-	return Math.min(options.monthlyPrice, mulDivCeilTo(options.monthlyPrice, remaining, total, PRORATION_STEP));
+	return Math.min(options.paid, mulDivCeilTo(options.paid, remaining, total, PRORATION_STEP));
 }
 
 /** The tiers in upgrade order, as the plan_type enum lists them. */

@@ -1,8 +1,8 @@
 // Ending subscriptions: cancelling at period end (auto-renew off), terminating now with a
 // refund of the unused part, and ending the periods of cancelled subscriptions.
-import { and, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, notInArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
-import { serviceInstances, subscriptions, transactions, type Subscription } from '../db/schema';
+import { serviceInstances, subscriptions, transactions, type Subscription, type Transaction } from '../db/schema';
 import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
@@ -13,7 +13,8 @@ import { applyBalanceChange } from '../wallet/ledger';
 import { updateInstance } from '../instances/state';
 import { offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
-import { terminationRefund } from './billing';
+import { unusedPart, type Period } from './billing';
+import { periodChargeKey } from './subscribe';
 import { releaseSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot, isLive } from './status';
@@ -52,20 +53,16 @@ export async function setAutoRenew(db: DbOrTx, subscription: Subscription, autoR
 }
 
 /**
- * What terminating now gives back: what is left of the paid period, never more than was paid
- * (net of refunds); nothing for a grant or once the period has ended (a renewal overdue),
- * whatever the status; a suspended app's paid days count. The administrator's terminate
- * dialog shows it before anything changes (`terminationRefundPreview`).
+ * What terminating now gives back: the unused part of what was paid for the current period,
+ * never more than was paid (net of refunds); nothing for a grant, for a period given free (a
+ * waived renewal, a reactivation without charge) or once the period has ended (a renewal
+ * overdue), whatever the status; a suspended app's paid days count. The administrator's
+ * terminate dialog shows it before anything changes (`terminationRefundPreview`).
  */
 export async function refundOnTermination(db: DbOrTx, subscription: Subscription, now: Date) {
 	if (subscription.isGrant) return 0;
-	const owed = terminationRefund({
-		monthlyPrice: subscription.monthlyPrice,
-		period: { start: subscription.currentPeriodStart, end: subscription.endDate },
-		now
-	});
-	const [paid] = await db
-		.select({ net: sql<number>`coalesce(-sum(${transactions.amount}), 0)::bigint` })
+	const ledger = await db
+		.select()
 		.from(transactions)
 		.where(
 			and(
@@ -74,7 +71,50 @@ export async function refundOnTermination(db: DbOrTx, subscription: Subscription
 				inArray(transactions.type, ['SUBSCRIPTION', 'UPGRADE', 'REFUND'])
 			)
 		);
-	return Math.max(0, Math.min(owed, Number(paid.net)));
+	return periodPayments(subscription, ledger).reduce(
+		(refund, payment) => refund + unusedPart({ paid: payment.paid, period: payment.period, now }),
+		0
+	);
+}
+
+/**
+ * What was paid for the subscription's current period, each payment with the span it paid
+ * for: the period's charge (its key names the period's start) up to the end it was charged
+ * for, so days an administrator added later are free and never refunded; and the upgrades
+ * charged within the period, from the upgrade to the period's end. Each net of what was
+ * refunded of it (a failed set-up's refund, a rolled-back upgrade's).
+ */
+function periodPayments(subscription: Subscription, ledger: Transaction[]) {
+	const start = subscription.currentPeriodStart;
+	// The end a payment was made up to, as its row records it.
+	const endOf = (row: Transaction, otherwise: Date) => {
+		const end = row.metadata.periodEnd;
+		return typeof end === 'string' ? new Date(end) : otherwise;
+	};
+	const refundedOf = (matches: (metadata: Record<string, unknown>) => boolean) =>
+		ledger.filter((row) => row.type === 'REFUND' && matches(row.metadata)).reduce((sum, row) => sum + row.amount, 0);
+
+	const key = periodChargeKey(subscription.id, start);
+	const charge = ledger.find((row) => row.type === 'SUBSCRIPTION' && row.idempotencyKey === key);
+	const paidEnd = charge ? endOf(charge, subscription.endDate) : subscription.endDate;
+	const payments: { paid: number; period: Period }[] = [];
+	if (charge) {
+		payments.push({
+			paid: -charge.amount - refundedOf((metadata) => metadata.chargeId === charge.id),
+			period: { start, end: paidEnd }
+		});
+	}
+	for (const upgrade of ledger) {
+		const at = upgrade.completedAt;
+		if (upgrade.type !== 'UPGRADE' || !at || at < start || at >= subscription.endDate) continue;
+		const { upgradeId } = upgrade.metadata;
+		payments.push({
+			paid: -upgrade.amount - refundedOf((metadata) => upgradeId !== undefined && metadata.upgradeId === upgradeId),
+			// An upgrade's row from before it recorded its end was charged up to the paid end.
+			period: { start: at, end: endOf(upgrade, paidEnd) }
+		});
+	}
+	return payments;
 }
 
 /** The refund `terminate` would give now, for the administrator's dialog; changes nothing. */
@@ -85,8 +125,13 @@ export async function terminationRefundPreview(db: DbOrTx, subscriptionId: strin
 	return { subscriptionId, refund };
 }
 
-/** `reason`: MinisPod's (a key, the customer's own termination) or an administrator's words. */
-type Termination = { refund: boolean; actorId: string; reason: EndReason | string; now?: Date };
+/**
+ * `reason`: MinisPod's (a key, the customer's own termination) or an administrator's words.
+ * `refund`: whether to refund the unused part; `'ifActive'` decides it on the row locked here
+ * (a customer's own termination refunds an active period only), so a renewal or a suspension
+ * committing meanwhile cannot change the answer after it was given.
+ */
+type Termination = { refund: boolean | 'ifActive'; actorId: string; reason: EndReason | string; now?: Date };
 
 /**
  * Ends a subscription now: refunds the unused part of the paid period (if asked),
@@ -103,8 +148,9 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 		}
 		const { plan, service } = await loadPlan(tx, subscription.planId);
 
+		const refund = termination.refund === 'ifActive' ? subscription.status === 'ACTIVE' : termination.refund;
 		let refunded = 0;
-		if (termination.refund) {
+		if (refund) {
 			refunded = await refundOnTermination(tx, subscription, now);
 			if (refunded > 0) {
 				await applyBalanceChange(tx, {
@@ -146,7 +192,7 @@ export async function terminate(runtime: Runtime, subscriptionId: string, termin
 				entityId: subscription.id,
 				// MinisPod's own reason also as its key, read in the administrator's language.
 				details: {
-					refund: termination.refund,
+					refund,
 					refunded,
 					reason: ended.cancelReason,
 					...(ended.cancelReasonText ? { reasonText: ended.cancelReasonText } : {})

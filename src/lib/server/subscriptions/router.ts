@@ -93,8 +93,9 @@ export const subscriptionsRouter = router({
 			if (input.when === 'now') {
 				const { refunded } = await terminate(ctx.runtime, ctx.subscription.id, {
 					// A customer ending their own app gets the unused part of an active period back
-					// (the page says so); a suspended one's only through an administrator.
-					refund: ctx.subscription.status === 'ACTIVE',
+					// (the page says so); a suspended one's only through an administrator. Decided on
+					// the row terminate locks, not on the one read before it.
+					refund: 'ifActive',
 					actorId: ctx.user.id,
 					reason: endReasons.reason('customer_terminated')
 				});

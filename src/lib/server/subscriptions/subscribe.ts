@@ -89,6 +89,11 @@ export type PeriodCharge = {
 	at: Date;
 	/** The balance, when the caller holds the customer's row locked and knows it. */
 	balance?: number;
+	/**
+	 * It pays for setting the app up (subscribing, retrying a set-up that failed and was
+	 * refunded): a set-up that then fails gives it back (releaseAfterFailedProvisioning).
+	 */
+	setUp?: boolean;
 };
 
 /**
@@ -96,7 +101,15 @@ export type PeriodCharge = {
  * names the subscription and the period's start, so whatever path charges a period
  * (subscribing, a renewal, a retry, a reactivation) charges it at most once.
  */
-export function periodCharge({ subscription, plan, service, start, end, at }: Omit<PeriodCharge, 'balance'>): BalanceChange {
+export function periodCharge({
+	subscription,
+	plan,
+	service,
+	start,
+	end,
+	at,
+	setUp
+}: Omit<PeriodCharge, 'balance'>): BalanceChange {
 	return {
 		userId: subscription.userId,
 		type: 'SUBSCRIPTION',
@@ -107,7 +120,12 @@ export function periodCharge({ subscription, plan, service, start, end, at }: Om
 		at,
 		paymentMethod: 'CREDIT',
 		subscriptionId: subscription.id,
-		metadata: { planId: plan.id, periodStart: start.toISOString(), periodEnd: end.toISOString() }
+		metadata: {
+			planId: plan.id,
+			periodStart: start.toISOString(),
+			periodEnd: end.toISOString(),
+			...(setUp ? { setUp: true } : {})
+		}
 	};
 }
 
@@ -169,7 +187,8 @@ export async function createSubscription(runtime: Runtime, tx: Tx, input: NewSub
 		throw input.grant ? customerAlreadySubscribed(existing.id, service.name) : duplicateSubscription(existing.id);
 	}
 
-	const charged = price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now }) : null;
+	const charged =
+		price > 0 ? await chargePeriod(tx, { subscription, plan, service, start: now, end, at: now, setUp: true }) : null;
 
 	const instanceName = input.name?.trim() || service.name;
 	const [instance] = await tx

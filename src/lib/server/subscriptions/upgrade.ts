@@ -150,12 +150,17 @@ export async function upgrade(
 				paymentMethod: 'CREDIT',
 				subscriptionId: subscription.id,
 				// The monthly prices on both sides: analytics count the expansion of recurring revenue.
+				// What the subscriber paid before (with a price change announced for the old plan) is
+				// what a rollback restores; the period's end, what a termination refunds of the charge.
 				metadata: {
 					upgradeId,
 					fromPlanId: current.plan.id,
 					toPlanId: target.plan.id,
 					fromMonthlyPrice: subscription.monthlyPrice,
-					toMonthlyPrice: target.plan.monthlyPrice
+					toMonthlyPrice: target.plan.monthlyPrice,
+					fromPendingMonthlyPrice: subscription.pendingMonthlyPrice,
+					fromPendingPriceFrom: subscription.pendingPriceFrom?.toISOString() ?? null,
+					periodEnd: subscription.endDate.toISOString()
 				}
 			});
 		}
@@ -216,6 +221,26 @@ export async function completeUpgrade(db: DbOrTx, input: { subscriptionId: strin
 }
 
 /**
+ * The price the subscription paid before the upgrade, as its charge recorded it: the monthly
+ * price and a change announced for the old plan. Whatever was announced while it waited on the
+ * new plan (a change of the new plan's price) is not the old plan's and goes. An upgrade that
+ * charged nothing (or was charged before the charge kept the announced change) has no full
+ * record: the old plan's current price, with nothing pending.
+ */
+function priceBeforeUpgrade(charge: Record<string, unknown> | undefined, previousPlanPrice: number) {
+	if (typeof charge?.fromMonthlyPrice !== 'number' || !('fromPendingMonthlyPrice' in charge)) {
+		return { monthlyPrice: previousPlanPrice, pendingMonthlyPrice: null, pendingPriceFrom: null };
+	}
+	const { fromMonthlyPrice, fromPendingMonthlyPrice, fromPendingPriceFrom } = charge;
+	const pending = typeof fromPendingMonthlyPrice === 'number' && typeof fromPendingPriceFrom === 'string';
+	return {
+		monthlyPrice: fromMonthlyPrice,
+		pendingMonthlyPrice: pending ? fromPendingMonthlyPrice : null,
+		pendingPriceFrom: pending ? new Date(fromPendingPriceFrom) : null
+	};
+}
+
+/**
  * The cluster update failed: refund the upgrade charge, give the new plan's slot back and
  * restore the previous plan, exactly as before the upgrade. Idempotent.
  */
@@ -256,7 +281,7 @@ export async function rollbackUpgrade(
 			.set({
 				planId: previous.plan.id,
 				previousPlanId: null,
-				monthlyPrice: previous.plan.monthlyPrice,
+				...priceBeforeUpgrade(charge?.metadata, previous.plan.monthlyPrice),
 				upgradeDate: null,
 				status: 'ACTIVE'
 			})
