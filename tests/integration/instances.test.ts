@@ -338,6 +338,9 @@ describe('app lifecycle', () => {
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 		expect((await reloadPlan(runtime.db, plan.id)).usedQuota).toBe(used);
 		expect((await api.instances.get({ id: instanceId })).retryCharge).toBe(0);
+		// Its data stays for the next try: only ending the subscription removes it.
+		expect(await runtime.cluster.isGone('PersistentVolumeClaim', names.namespace, names.persistentVolumeClaim)).toBe(false);
+		expect(await runtime.cluster.isGone('Deployment', names.namespace, names.deployment)).toBe(true);
 	});
 
 	it('a set-up that fails before making anything (a broken template) ends in ERROR, refunded', async () => {

@@ -166,12 +166,18 @@ function appObjects(names: InstanceNames, domainSecrets: string[]): [ManagedKind
 /**
  * Deletes the app's objects and its custom domains' certificate Secrets (idempotent: deleting what is gone or going is fine) and says
  * whether the cluster has let go of all of them. Their pods go with the Deployment; the
- * claim only once no pod uses it.
+ * claim only once no pod uses it. With `keepData`, the volume claims (the app's data and its
+ * database's) stay.
  */
-export async function deleteAppObjects(runtime: Runtime, names: InstanceNames, domainSecrets: string[] = []): Promise<boolean> {
+export async function deleteAppObjects(
+	runtime: Runtime,
+	names: InstanceNames,
+	domainSecrets: string[] = [],
+	{ keepData = false } = {}
+): Promise<boolean> {
 	const { cluster } = runtime;
 	if ((await cluster.namespaceState(names.namespace)) === 'absent') return true;
-	const objects = appObjects(names, domainSecrets);
+	const objects = appObjects(names, domainSecrets).filter(([kind]) => !keepData || kind !== 'PersistentVolumeClaim');
 	for (const [kind, name] of objects) await cluster.delete(kind, names.namespace, name);
 	for (const [kind, name] of objects) {
 		if (!(await cluster.isGone(kind, names.namespace, name))) return false;

@@ -243,8 +243,10 @@ export async function failProvisioning(runtime: Runtime, loaded: LoadedInstance,
 	const [current] = await runtime.db.select().from(serviceInstances).where(eq(serviceInstances.id, instance.id));
 	const names = instanceNames(current ?? instance);
 	try {
-		// Deletion started is enough here: what is still going is gone shortly.
-		await deleteAppObjects(runtime, names);
+		// Deletion started is enough here: what is still going is gone shortly. An app that ran
+		// before (a retry after it broke) keeps its data for the next retry or a repair: only
+		// ending the subscription removes it (deprovision.ts).
+		await deleteAppObjects(runtime, names, [], { keepData: instance.lastStarted !== null });
 		await recordStep(runtime.db, instance.id, 'cleanup', 'done');
 	} catch (error) {
 		runtime.log.error({ err: error, instanceId: instance.id }, 'cleanup after failed provisioning failed');
