@@ -75,9 +75,19 @@ test('an administrator grants a customer a bonus subscription from the customer 
 	await dialog.getByRole('button', { name: 'Grant' }).click();
 	await expect(dialog.getByLabel('Months')).toHaveAccessibleDescription('Enter a whole number of months from 1 to 36');
 	await expect(dialog.getByRole('alert')).toHaveCount(0);
+	// Opened again, the dialog does not carry the last attempt's refusal.
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await admin.getByRole('button', { name: 'Grant a subscription' }).click();
+	await expect(dialog.getByLabel('Months')).not.toHaveAccessibleDescription('Enter a whole number of months from 1 to 36');
 	await dialog.getByLabel('Months').fill('2');
-	await dialog.getByRole('button', { name: 'Grant' }).click();
+	// A double click sends one grant, not a second one to be refused.
+	const grants: string[] = [];
+	admin.on('request', (request) => {
+		if (request.url().includes('admin.subscriptions.grant')) grants.push(request.url());
+	});
+	await dialog.getByRole('button', { name: 'Grant' }).dblclick();
 	await expect(admin.getByText('Subscription granted; the app is being set up.')).toBeVisible();
+	expect(grants).toHaveLength(1);
 	await expect(admin.getByText('Granted', { exact: true })).toBeVisible();
 
 	// The customer reads what the grant is worth to them: free until a WIB day, no price now, and

@@ -40,6 +40,16 @@ test('an administrator suspends a subscription and changes a plan total', async 
 	await expect(page.getByText('Suspended; the app is being stopped.')).toBeVisible();
 	await expect(row).toContainText('Suspended');
 	await expect(row.getByRole('button', { name: 'Resume' })).toBeVisible();
+	// Billing lists the staff suspension too; reactivating it there keeps the period it has.
+	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Billing' }).click();
+	const suspended = page.getByTestId('billing-suspended').getByTestId('billing-row').filter({ hasText: email });
+	await suspended.getByRole('button', { name: 'Reactivate without charge' }).click();
+	const reactivating = page.getByRole('dialog', { name: /^Reactivate Memos/ });
+	await expect(reactivating.getByTestId('reactivate-text')).toHaveText(
+		'This takes a slot of the plan again and starts the app, without a charge; a period that ended meanwhile is replaced by a fresh month from today.'
+	);
+	await reactivating.getByRole('button', { name: 'Cancel' }).click();
+	await expect(reactivating).toBeHidden();
 
 	await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Slots' }).click();
 	const premium = page.getByTestId('quota-row-gitea-PREMIUM');

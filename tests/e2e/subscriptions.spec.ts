@@ -29,10 +29,19 @@ test('a customer subscribes to a free plan and finds it in My subscriptions', as
 	// Nothing is charged, so no balance is shown.
 	await expect(dialog.getByTestId('subscribe-summary')).toContainText('Free');
 	await expect(dialog.getByText('Balance after')).toHaveCount(0);
-	await dialog.getByLabel('App name').fill('Status board');
 	// Nor does the button speak of paying.
 	await expect(dialog.getByRole('button', { name: /pay/i })).toHaveCount(0);
+	// A name the app cannot take is said beside it, and the button stays to send a better one.
+	const appName = dialog.getByLabel('App name');
+	await appName.fill('#Status board');
 	await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+	await expect(appName).toHaveAttribute('aria-invalid', 'true');
+	await expect(appName).toHaveAccessibleDescription('Use letters, digits, spaces, dots, dashes and underscores');
+	await expect(dialog.getByRole('button', { name: 'Confirm', exact: true })).toBeEnabled();
+	// Edited, it is no longer the name refused; Enter sends it.
+	await appName.fill('Status board');
+	await expect(appName).not.toHaveAttribute('aria-invalid');
+	await appName.press('Enter');
 
 	await expect(page).toHaveURL(/\/subscriptions\/[0-9a-f-]{36}$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Status board' })).toBeVisible();

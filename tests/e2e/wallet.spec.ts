@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { hydrated, login, logout, register, startTopUp, uniqueEmail, visit } from './helpers';
+import { hydrated, login, logout, register, startTopUp, submitRegistration, uniqueEmail, verifyEmail, visit } from './helpers';
 
 // The smallest valid PNG header plus some bytes: enough for MinisPod's type check.
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
@@ -172,4 +172,43 @@ test('a manual transfer proof is approved by an administrator, who cannot debit 
 	// Nobody else gets to see the receipt.
 	await register(page, 'Someone Else', uniqueEmail('stranger'));
 	expect((await page.request.get(proofUrl)).status()).toBe(404);
+});
+
+test('an unverified customer is asked to verify before uploading a proof, and a refused upload keeps what was typed', async ({
+	page
+}) => {
+	const email = uniqueEmail('proof-limit');
+	await submitRegistration(page, 'Eka Putri', email);
+	await login(page, email, 'correct horse battery');
+	// Not a form the server can only refuse: the notice, and the way to get the link again.
+	await visit(page, '/wallet/transfer');
+	await expect(page.getByTestId('verify-email-notice')).toContainText(email);
+	await expect(page.getByRole('button', { name: 'Resend verification e-mail' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Upload proof' })).toHaveCount(0);
+
+	await verifyEmail(page, email);
+	await visit(page, '/wallet/transfer');
+	await expect(page.getByTestId('verify-email-notice')).toHaveCount(0);
+	const transferred = page.getByLabel('Amount transferred (Rp)');
+	const note = page.getByLabel('Note (optional)');
+	const upload = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+		await page.getByLabel('Receipt').setInputFiles(file);
+		await Promise.all([
+			page.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/wallet/transfer')),
+			page.getByRole('button', { name: 'Upload proof' }).click()
+		]);
+	};
+	// An account uploads ten proofs an hour, counting those refused once read (not an image here).
+	await transferred.fill('75.000');
+	for (let attempt = 0; attempt < 10; attempt++) {
+		await upload({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a receipt') });
+		await expect(page.getByLabel('Receipt')).toHaveAccessibleDescription('Upload a PNG, JPEG or WebP image, or a PDF.');
+	}
+	await note.fill('BCA, 09.30');
+	await upload({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
+	// Said on the form, not an error page, with the amount and the note as typed.
+	await expect(page.getByRole('alert')).toContainText('Too many attempts. Try again in');
+	await expect(page).toHaveURL(/\/wallet\/transfer$/);
+	await expect(transferred).toHaveValue('75.000');
+	await expect(note).toHaveValue('BCA, 09.30');
 });

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/router';
 import { getRuntime } from '$lib/server/runtime';
@@ -18,9 +19,12 @@ export const actions = {
 		try {
 			id = (await serverCaller(event).wallet.uploadProof(form)).id;
 		} catch (cause) {
-			if (!(cause instanceof TRPCError) || cause.code !== 'BAD_REQUEST') throw cause;
+			// Every refusal (a field, an unverified e-mail, the upload limit) is said on the form,
+			// which keeps what was typed; only an unexpected error is the error page's.
+			const status = cause instanceof TRPCError ? getHTTPStatusCodeFromError(cause) : 500;
+			if (!(cause instanceof TRPCError) || status >= 500) throw cause;
 			const { message, field } = refusalOf(cause);
-			return fail(400, {
+			return fail(status, {
 				message,
 				field,
 				amount: String(form.get('amount') ?? ''),
