@@ -485,8 +485,13 @@ describe('cancel', () => {
 		const end = new Date(Date.now() + 20 * DAY_MS);
 		await movePaidPeriod(subscriptionId, new Date(end.getTime() - 30 * DAY_MS), end);
 		const balance = (await reloadUser(runtime, user.id)).creditBalance;
+		// The page's terminate dialog states the refund before it is asked for: the same, read a
+		// moment earlier (within a step of the Rp 100 it is rounded up to).
+		const offered = (await api.subscriptions.get({ id: subscriptionId })).refundIfEndedNow;
 
 		const result = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
+		expect(offered - result.refunded).toBeGreaterThanOrEqual(0);
+		expect(offered - result.refunded).toBeLessThanOrEqual(100);
 		expect(result.when).toBe('now');
 		// 199.000 * 20/30 = 132.666,67, rounded up to Rp 100 in the customer's favour.
 		expect(result.refunded).toBe(132_700);
@@ -534,7 +539,8 @@ describe('ending now, after periods not paid in full', () => {
 		await admin.admin.billing.waiveRenewal({ id: subscriptionId, reason: 'Outage compensation' });
 		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('ACTIVE');
 
-		// The first month was paid and used; the month now running was given.
+		// The first month was paid and used; the month now running was given. The page says so.
+		expect((await api.subscriptions.get({ id: subscriptionId })).refundIfEndedNow).toBe(0);
 		const result = await api.subscriptions.cancel({ id: subscriptionId, when: 'now' });
 		expect(result.refunded).toBe(0);
 		expect((await reloadUser(runtime, user.id)).creditBalance).toBe(0);

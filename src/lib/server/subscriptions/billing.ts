@@ -1,6 +1,7 @@
 // Pure billing arithmetic: billing periods, upgrade proration, termination refunds and the
 // plan tier order. No I/O, so every rule here is checked by plain unit tests.
 import { PLAN_TYPES, type PlanType } from '$lib/statuses';
+import type { Subscription, Transaction } from '../db/schema';
 
 /** Customers are in Indonesia: calendar months are counted in WIB (UTC+7, no DST). */
 const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
@@ -94,4 +95,62 @@ export function tierRank(planType: PlanType): number {
 /** Upgrade-only policy: a subscription may move only to a higher tier. */
 export function isUpgrade(from: PlanType, to: PlanType): boolean {
 	return tierRank(to) > tierRank(from);
+}
+
+/** The ledger key of a period's charge: it names the subscription and the period's start. */
+export const periodChargeKey = (subscriptionId: string, periodStart: Date) =>
+	`subscription:${subscriptionId}:charge:${periodStart.toISOString()}`;
+
+/**
+ * What terminating now would give back, from the subscription's ledger rows: the unused part
+ * of each payment for the current period (periodPayments); nothing for a grant. Rows other
+ * than completed charges, upgrades and refunds are passed over.
+ */
+export function terminationRefundFrom(subscription: Subscription, ledger: Transaction[], now: Date): number {
+	if (subscription.isGrant) return 0;
+	const rows = ledger.filter((row) => row.status === 'COMPLETED' && ['SUBSCRIPTION', 'UPGRADE', 'REFUND'].includes(row.type));
+	return periodPayments(subscription, rows).reduce(
+		(refund, payment) => refund + unusedPart({ paid: payment.paid, period: payment.period, now }),
+		0
+	);
+}
+
+/**
+ * What was paid for the subscription's current period, each payment with the span it paid
+ * for: the period's charge (its key names the period's start) up to the end it was charged
+ * for, so days an administrator added later are free and never refunded; and the upgrades
+ * charged within the period, from the upgrade to the period's end. Each net of what was
+ * refunded of it (a failed set-up's refund, a rolled-back upgrade's).
+ */
+function periodPayments(subscription: Subscription, ledger: Transaction[]) {
+	const start = subscription.currentPeriodStart;
+	// The end a payment was made up to, as its row records it.
+	const endOf = (row: Transaction, otherwise: Date) => {
+		const end = row.metadata.periodEnd;
+		return typeof end === 'string' ? new Date(end) : otherwise;
+	};
+	const refundedOf = (matches: (metadata: Record<string, unknown>) => boolean) =>
+		ledger.filter((row) => row.type === 'REFUND' && matches(row.metadata)).reduce((sum, row) => sum + row.amount, 0);
+
+	const key = periodChargeKey(subscription.id, start);
+	const charge = ledger.find((row) => row.type === 'SUBSCRIPTION' && row.idempotencyKey === key);
+	const paidEnd = charge ? endOf(charge, subscription.endDate) : subscription.endDate;
+	const payments: { paid: number; period: Period }[] = [];
+	if (charge) {
+		payments.push({
+			paid: -charge.amount - refundedOf((metadata) => metadata.chargeId === charge.id),
+			period: { start, end: paidEnd }
+		});
+	}
+	for (const upgrade of ledger) {
+		const at = upgrade.completedAt;
+		if (upgrade.type !== 'UPGRADE' || !at || at < start || at >= subscription.endDate) continue;
+		const { upgradeId } = upgrade.metadata;
+		payments.push({
+			paid: -upgrade.amount - refundedOf((metadata) => upgradeId !== undefined && metadata.upgradeId === upgradeId),
+			// An upgrade's row from before it recorded its end was charged up to the paid end.
+			period: { start: at, end: endOf(upgrade, paidEnd) }
+		});
+	}
+	return payments;
 }

@@ -2,7 +2,7 @@
 // refund of the unused part, and ending the periods of cancelled subscriptions.
 import { and, eq, inArray, lte, notInArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
-import { serviceInstances, subscriptions, transactions, type Subscription, type Transaction } from '../db/schema';
+import { serviceInstances, subscriptions, transactions, type Subscription } from '../db/schema';
 import { invalidState, notFound } from '../errors';
 import { enqueue } from '../queue';
 import { notify } from '../notifications/service';
@@ -13,8 +13,7 @@ import { applyBalanceChange } from '../wallet/ledger';
 import { updateInstance } from '../instances/state';
 import { offerFreeSlots } from '../waitlist/service';
 import type { Runtime } from '../runtime';
-import { unusedPart, type Period } from './billing';
-import { periodChargeKey } from './subscribe';
+import { terminationRefundFrom } from './billing';
 import { releaseSlot } from './quota';
 import { loadPlan } from './queries';
 import { holdsSlot, isLive } from './status';
@@ -71,50 +70,7 @@ export async function refundOnTermination(db: DbOrTx, subscription: Subscription
 				inArray(transactions.type, ['SUBSCRIPTION', 'UPGRADE', 'REFUND'])
 			)
 		);
-	return periodPayments(subscription, ledger).reduce(
-		(refund, payment) => refund + unusedPart({ paid: payment.paid, period: payment.period, now }),
-		0
-	);
-}
-
-/**
- * What was paid for the subscription's current period, each payment with the span it paid
- * for: the period's charge (its key names the period's start) up to the end it was charged
- * for, so days an administrator added later are free and never refunded; and the upgrades
- * charged within the period, from the upgrade to the period's end. Each net of what was
- * refunded of it (a failed set-up's refund, a rolled-back upgrade's).
- */
-function periodPayments(subscription: Subscription, ledger: Transaction[]) {
-	const start = subscription.currentPeriodStart;
-	// The end a payment was made up to, as its row records it.
-	const endOf = (row: Transaction, otherwise: Date) => {
-		const end = row.metadata.periodEnd;
-		return typeof end === 'string' ? new Date(end) : otherwise;
-	};
-	const refundedOf = (matches: (metadata: Record<string, unknown>) => boolean) =>
-		ledger.filter((row) => row.type === 'REFUND' && matches(row.metadata)).reduce((sum, row) => sum + row.amount, 0);
-
-	const key = periodChargeKey(subscription.id, start);
-	const charge = ledger.find((row) => row.type === 'SUBSCRIPTION' && row.idempotencyKey === key);
-	const paidEnd = charge ? endOf(charge, subscription.endDate) : subscription.endDate;
-	const payments: { paid: number; period: Period }[] = [];
-	if (charge) {
-		payments.push({
-			paid: -charge.amount - refundedOf((metadata) => metadata.chargeId === charge.id),
-			period: { start, end: paidEnd }
-		});
-	}
-	for (const upgrade of ledger) {
-		const at = upgrade.completedAt;
-		if (upgrade.type !== 'UPGRADE' || !at || at < start || at >= subscription.endDate) continue;
-		const { upgradeId } = upgrade.metadata;
-		payments.push({
-			paid: -upgrade.amount - refundedOf((metadata) => upgradeId !== undefined && metadata.upgradeId === upgradeId),
-			// An upgrade's row from before it recorded its end was charged up to the paid end.
-			period: { start: at, end: endOf(upgrade, paidEnd) }
-		});
-	}
-	return payments;
+	return terminationRefundFrom(subscription, ledger, now);
 }
 
 /** The refund `terminate` would give now, for the administrator's dialog; changes nothing. */

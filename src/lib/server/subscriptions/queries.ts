@@ -15,7 +15,7 @@ import {
 } from '../db/schema';
 import { notFound } from '../errors';
 import { toPlanView } from '../catalog/views';
-import { isUpgrade } from './billing';
+import { isUpgrade, terminationRefundFrom } from './billing';
 import { toSubscriptionDetail, toSubscriptionListItem } from './views';
 
 export async function loadPlan(db: DbOrTx, planId: string) {
@@ -88,7 +88,7 @@ export async function getOwnedSubscription(db: DbOrTx, userId: string, id: strin
 	return subscription;
 }
 
-export async function subscriptionDetail(db: DbOrTx, subscription: Subscription) {
+export async function subscriptionDetail(db: DbOrTx, subscription: Subscription, now: Date) {
 	const [{ plan, service }, instances, payments, plans] = await Promise.all([
 		loadPlan(db, subscription.planId),
 		db.select().from(serviceInstances).where(eq(serviceInstances.subscriptionId, subscription.id)),
@@ -104,6 +104,8 @@ export async function subscriptionDetail(db: DbOrTx, subscription: Subscription)
 		service,
 		instances,
 		payments,
-		upgradeOptions: plans.filter((p) => isUpgrade(plan.planType, p.planType)).map((option) => toPlanView(option))
+		upgradeOptions: plans.filter((p) => isUpgrade(plan.planType, p.planType)).map((option) => toPlanView(option)),
+		// As the customer's own termination decides it (router.ts): an active period's only.
+		refundIfEndedNow: subscription.status === 'ACTIVE' ? terminationRefundFrom(subscription, payments, now) : 0
 	});
 }

@@ -42,7 +42,9 @@ export const subscriptionsRouter = router({
 		.output(z.array(subscriptionListItemSchema))
 		.query(({ ctx }) => listSubscriptions(ctx.runtime.db, ctx.user.id)),
 
-	get: ownSubscription.output(subscriptionDetailSchema).query(({ ctx }) => subscriptionDetail(ctx.runtime.db, ctx.subscription)),
+	get: ownSubscription
+		.output(subscriptionDetailSchema)
+		.query(({ ctx }) => subscriptionDetail(ctx.runtime.db, ctx.subscription, ctx.runtime.clock.now())),
 
 	/** How long the caller's credit covers their renewals, what is due soon and what is owed. */
 	forecast: authedProcedure

@@ -14,7 +14,7 @@ import { availableSlots } from '../catalog/service';
 import { toPlanView } from '../catalog/views';
 import { fulfilWaitlistPart, OFFER_HOURS } from '../waitlist/service';
 import type { Runtime } from '../runtime';
-import { addMonths } from './billing';
+import { addMonths, periodChargeKey } from './billing';
 import { takeSlot } from './quota';
 import { balanceOf, liveSubscriptionFor, loadPlan } from './queries';
 import { formatPeriod } from '$lib/format';
@@ -76,8 +76,7 @@ type NewSubscription = {
 };
 
 /** The ledger key of a period's charge: whatever path charges a period, it is charged once. */
-export const periodChargeKey = (subscriptionId: string, periodStart: Date) =>
-	`subscription:${subscriptionId}:charge:${periodStart.toISOString()}`;
+export { periodChargeKey } from './billing';
 
 export type PeriodCharge = {
 	subscription: Subscription;

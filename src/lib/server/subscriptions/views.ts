@@ -145,7 +145,9 @@ export const subscriptionDetailSchema = subscriptionViewSchema.extend({
 	service: serviceRefSchema,
 	instance: instanceViewSchema.nullable(),
 	transactions: z.array(paymentSchema),
-	upgradeOptions: z.array(planViewSchema)
+	upgradeOptions: z.array(planViewSchema),
+	/** What its owner ending it now gets back (an active period's unused paid part), for the dialog. */
+	refundIfEndedNow: z.number()
 });
 export type SubscriptionDetail = z.infer<typeof subscriptionDetailSchema>;
 
@@ -157,6 +159,7 @@ export function toSubscriptionDetail(
 		instances: ServiceInstance[];
 		payments: Transaction[];
 		upgradeOptions: z.input<typeof planViewSchema>[];
+		refundIfEndedNow: number;
 	}
 ): SubscriptionDetail {
 	return {
@@ -172,7 +175,8 @@ export function toSubscriptionDetail(
 			description: ledgerDescription(t),
 			createdAt: t.createdAt
 		})),
-		upgradeOptions: related.upgradeOptions
+		upgradeOptions: related.upgradeOptions,
+		refundIfEndedNow: related.refundIfEndedNow
 	};
 }
 
