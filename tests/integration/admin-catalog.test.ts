@@ -390,19 +390,19 @@ describe('plans', () => {
 		const granted = await createUser(runtime);
 		const grant = await adminApi.admin.subscriptions.grant({ userId: granted.id, planId: plan.id, months: 1 });
 		const before = await reloadSubscription(runtime.db, subscriptionId);
+		const grantBefore = await reloadSubscription(runtime.db, grant.subscriptionId);
 		// The editor names, before saving, the subscribers the new price will be announced to: the
-		// paying ones, not the granted one.
+		// granted one too, which renews from the credit at the plan's price once it ends.
 		const editor = await adminApi.admin.catalog.service({ id: plan.serviceId });
 		const edited = editor.plans.find((p) => p.id === plan.id)!;
-		expect(edited.liveSubscriptions).toBeGreaterThan(edited.payingSubscribers);
 
 		const result = await adminApi.admin.catalog.updatePlan({
 			id: plan.id,
 			plan: { monthlyPrice: 59_000 },
 			reason: 'New hardware'
 		});
-		expect(result).toMatchObject({ plan: { monthlyPrice: 59_000 }, pricesAnnounced: 1, termsKept: 0 });
-		expect(result.pricesAnnounced).toBe(edited.payingSubscribers);
+		expect(result).toMatchObject({ plan: { monthlyPrice: 59_000 }, pricesAnnounced: 2, termsKept: 0 });
+		expect(result.pricesAnnounced).toBe(edited.liveSubscriptions);
 
 		const after = await reloadSubscription(runtime.db, subscriptionId);
 		expect(after).toMatchObject({
@@ -410,7 +410,10 @@ describe('plans', () => {
 			pendingMonthlyPrice: 59_000,
 			pendingPriceFrom: before.endDate
 		});
-		expect((await reloadSubscription(runtime.db, grant.subscriptionId)).pendingMonthlyPrice).toBeNull();
+		expect(await reloadSubscription(runtime.db, grant.subscriptionId)).toMatchObject({
+			pendingMonthlyPrice: 59_000,
+			pendingPriceFrom: grantBefore.endDate
+		});
 		const [notice] = await runtime.db
 			.select()
 			.from(notifications)
@@ -422,7 +425,7 @@ describe('plans', () => {
 			newPrice: 59_000,
 			effectiveFrom: before.endDate.toISOString()
 		});
-		expect(await runtime.db.select().from(notifications).where(eq(notifications.userId, granted.id))).not.toContainEqual(
+		expect(await runtime.db.select().from(notifications).where(eq(notifications.userId, granted.id))).toContainEqual(
 			expect.objectContaining({ type: 'PLAN_PRICE_CHANGED' })
 		);
 
@@ -434,7 +437,7 @@ describe('plans', () => {
 
 		// Back to the old price: the announcement is withdrawn, and said so.
 		const back = await adminApi.admin.catalog.updatePlan({ id: plan.id, plan: { monthlyPrice: plan.monthlyPrice } });
-		expect(back.pricesAnnounced).toBe(2);
+		expect(back.pricesAnnounced).toBe(3);
 		expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({
 			pendingMonthlyPrice: null,
 			pendingPriceFrom: null

@@ -284,6 +284,41 @@ describe('grace period', () => {
 		});
 	});
 
+	it('charges an overdue renewal the price it was told of when the plan is repriced meanwhile, the new one from the next', async () => {
+		const { user, plan, subscriptionId, subscription } = await shortCustomer('memos');
+		await advanceDays(runtime, daysUntil(subscription.endDate));
+		expect((await reloadSubscription(runtime.db, subscriptionId)).status).toBe('PAST_DUE');
+		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));
+		const newPrice = plan.monthlyPrice + 10_000;
+		try {
+			await admin.admin.catalog.updatePlan({ id: plan.id, plan: { monthlyPrice: newPrice }, reason: 'New hardware' });
+			const told = await reloadSubscription(runtime.db, subscriptionId);
+			expect(told.pendingMonthlyPrice).toBe(newPrice);
+			expect(told.pendingPriceFrom!.getTime()).toBeGreaterThan(subscription.endDate.getTime());
+
+			// The customer pays the shortfall the failed renewal named: it goes through at that price.
+			await admin.admin.wallet.adjust({
+				userId: user.id,
+				direction: 'credit',
+				amount: plan.monthlyPrice,
+				reason: 'Paid at the counter'
+			});
+			expect(await runRetryJobs(user.id)).toBe(1);
+			expect(await reloadSubscription(runtime.db, subscriptionId)).toMatchObject({
+				status: 'ACTIVE',
+				monthlyPrice: plan.monthlyPrice,
+				pendingMonthlyPrice: newPrice
+			});
+			const [charge] = await runtime.db
+				.select()
+				.from(transactions)
+				.where(eq(transactions.idempotencyKey, periodChargeKey(subscriptionId, subscription.endDate)));
+			expect(charge).toMatchObject({ status: 'COMPLETED', amount: -plan.monthlyPrice });
+		} finally {
+			await runtime.db.update(servicePlans).set({ monthlyPrice: plan.monthlyPrice }).where(eq(servicePlans.id, plan.id));
+		}
+	});
+
 	it('keeps a grant a grant when an administrator lifts its suspension free of charge', async () => {
 		const plan = await planOf(runtime.db, 'ghost', 'PRO');
 		const admin = await callerFor(runtime, await createUser(runtime, { role: 'ADMINISTRATOR' }));

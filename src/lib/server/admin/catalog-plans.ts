@@ -91,7 +91,7 @@ export async function updatePlan(
 			assertValidPreviews([previewPlan(service, { ...before, ...patch }, runtime.config.kube)]);
 		}
 		const [after] = await tx.update(servicePlans).set(patch).where(eq(servicePlans.id, before.id)).returning();
-		const effects = await applyPlanChange(tx, { before, after, serviceName: service.name });
+		const effects = await applyPlanChange(tx, { before, after, serviceName: service.name, now: runtime.clock.now() });
 		const offered = after.totalQuota > before.totalQuota ? await offerFreeSlots(tx, after.id) : 0;
 		const changes = difference(before, after);
 		await audit(tx, {

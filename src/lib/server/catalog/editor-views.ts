@@ -76,9 +76,8 @@ export const editorPlanSchema = z.object({
 	totalQuota: z.number(),
 	usedQuota: z.number(),
 	availableQuota: z.number(),
+	/** Live subscribers of the plan, grants included: the ones a new price is announced to. */
 	liveSubscriptions: z.number(),
-	/** Live subscribers who pay for the plan (not granted): the ones a new price is announced to. */
-	payingSubscribers: z.number(),
 	features: z.array(z.string()),
 	customDomainsAllowed: z.number(),
 	backupSchedule: z.enum(BACKUP_SCHEDULES),
@@ -89,7 +88,7 @@ export const editorPlanSchema = z.object({
 	translations: planTranslationsSchema
 });
 
-export function toEditorPlanView(plan: ServicePlan, subscribers = { live: 0, paying: 0 }) {
+export function toEditorPlanView(plan: ServicePlan, subscribers = { live: 0 }) {
 	return {
 		id: plan.id,
 		serviceId: plan.serviceId,
@@ -105,7 +104,6 @@ export function toEditorPlanView(plan: ServicePlan, subscribers = { live: 0, pay
 		usedQuota: plan.usedQuota,
 		availableQuota: availableSlots(plan),
 		liveSubscriptions: Number(subscribers.live),
-		payingSubscribers: Number(subscribers.paying),
 		features: plan.features,
 		customDomainsAllowed: plan.customDomainsAllowed,
 		backupSchedule: plan.backupSchedule,
@@ -224,7 +222,7 @@ export const serviceEditorSchema = z.object({
 /** One template in full with its plans, as the editor's service page shows it. */
 export function toServiceEditorView(
 	service: Service,
-	plans: { plan: ServicePlan; live: number; paying: number }[],
+	plans: { plan: ServicePlan; live: number }[],
 	counts: { liveSubscriptions: number; everSubscribed: number }
 ): z.infer<typeof serviceEditorSchema> {
 	return {

@@ -174,22 +174,17 @@ export async function getServiceForEditor(db: DbOrTx, id: string) {
 	const rows = await db.select().from(servicePlans).where(eq(servicePlans.serviceId, id)).orderBy(asc(servicePlans.planType));
 	// Counted apart: a subquery in a one-table select would get its columns without their table
 	// from drizzle, and "id" inside it would be the subscription's, not the plan's.
-	// Paying: the subscribers a new price is announced to (subscriptions/plan-changes.ts), which
-	// the editor names before it saves one.
+	// Live: the subscribers a new price is announced to, grants included (subscriptions/
+	// plan-changes.ts), which the editor names before it saves one.
 	const livePerPlan = await db
-		.select({
-			planId: subscriptions.planId,
-			live: count(),
-			paying: sql<number>`count(*) FILTER (WHERE NOT ${subscriptions.isGrant})::int`
-		})
+		.select({ planId: subscriptions.planId, live: count() })
 		.from(subscriptions)
 		.where(and(eq(subscriptions.serviceId, id), LIVE))
 		.groupBy(subscriptions.planId);
 	const countsOf = new Map(livePerPlan.map((row) => [row.planId, row]));
 	const plans = rows.map((plan) => ({
 		plan,
-		live: countsOf.get(plan.id)?.live ?? 0,
-		paying: countsOf.get(plan.id)?.paying ?? 0
+		live: countsOf.get(plan.id)?.live ?? 0
 	}));
 	const [live] = await db
 		.select({ value: count() })

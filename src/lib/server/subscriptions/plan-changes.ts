@@ -13,12 +13,9 @@ import { soldTermsOf, termsChanged } from '../catalog/plan-terms';
 
 export type PlanChange = { before: ServicePlan; after: ServicePlan; serviceName: string; now?: Date };
 
+// A grant renews from the credit at its plan's price once it ends, so it hears of a new price too.
 const onPlan = (planId: string) =>
-	and(
-		eq(subscriptions.planId, planId),
-		notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
-		eq(subscriptions.isGrant, false)
-	);
+	and(eq(subscriptions.planId, planId), notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]));
 
 /** Applies a plan's edit to its subscribers, in the editor's transaction. */
 export async function applyPlanChange(tx: Tx, change: PlanChange) {
@@ -31,10 +28,12 @@ async function announcePriceChange(tx: Tx, change: PlanChange) {
 	const { after, serviceName } = change;
 	const now = change.now ?? new Date();
 	const newPrice = after.monthlyPrice;
-	// Subscribers who pay another price get the new one from the end of their paid period.
+	// Subscribers who pay another price get the new one from the end of their paid period; one
+	// whose renewal is already due (past due, or not yet swept) pays that renewal at the price it
+	// was told of, and the new one from the next.
 	const announced = await tx
 		.update(subscriptions)
-		.set({ pendingMonthlyPrice: newPrice, pendingPriceFrom: sql`${subscriptions.endDate}` })
+		.set({ pendingMonthlyPrice: newPrice, pendingPriceFrom: sql`GREATEST(${subscriptions.endDate}, ${now})` })
 		.where(and(onPlan(after.id), ne(subscriptions.monthlyPrice, newPrice)))
 		.returning();
 	// Subscribers already paying the new price had a change announced that is now withdrawn.
@@ -61,7 +60,7 @@ async function announcePriceChange(tx: Tx, change: PlanChange) {
 					planId: after.id,
 					previousPrice: subscription.monthlyPrice,
 					newPrice,
-					effectiveFrom: from.toISOString()
+					effectiveFrom: (subscription.pendingPriceFrom ?? from).toISOString()
 				}
 			};
 		}),
