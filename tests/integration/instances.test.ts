@@ -38,6 +38,19 @@ async function instance(id: string): Promise<ServiceInstance> {
 
 const untilStatus = (id: string, status: string) => waitForInstance(runtime, id, (changed) => changed.status === status, status);
 
+/** The running app's pod is lost and its replacement keeps crashing, until the health job marks it ERROR. */
+async function crashUntilError(instanceId: string, running: ServiceInstance) {
+	const names = instanceNames(running);
+	runtime.emulator!.faults.crashLoop({ deployment: names.deployment, exitCode: 3 });
+	await runtime.cluster.delete('Pod', names.namespace, running.podName!);
+	await expect
+		.poll(async () => {
+			await refreshInstanceHealth(runtime);
+			return (await instance(instanceId)).status;
+		}, WAIT)
+		.toBe('ERROR');
+}
+
 /** Pods not being deleted: as on a real cluster, a stopped app's pod takes its grace period to go. */
 const pods = (namespace: string) => runtime.emulator!.list('Pod', namespace).filter((pod) => !pod.metadata.deletionTimestamp);
 const objectNames = (kind: string, namespace: string) => runtime.emulator!.list(kind, namespace).map((o) => o.metadata.name);
@@ -275,14 +288,7 @@ describe('app lifecycle', () => {
 		const names = instanceNames(running);
 
 		// The node loses the pod; its replacement keeps crashing.
-		runtime.emulator!.faults.crashLoop({ deployment: names.deployment, exitCode: 3 });
-		await runtime.cluster.delete('Pod', names.namespace, running.podName!);
-		await expect
-			.poll(async () => {
-				await refreshInstanceHealth(runtime);
-				return (await instance(instanceId)).status;
-			}, WAIT)
-			.toBe('ERROR');
+		await crashUntilError(instanceId, running);
 		const failing = await instance(instanceId);
 		expect(failing.healthStatus).toBe('failing');
 		expect(failing.statusReason).toBe('The app keeps crashing (exit code 3)');
@@ -313,14 +319,7 @@ describe('app lifecycle', () => {
 		const used = (await reloadPlan(runtime.db, plan.id)).usedQuota;
 
 		// The app breaks: its pod keeps crashing and the health job marks it ERROR.
-		runtime.emulator!.faults.crashLoop({ deployment: names.deployment, exitCode: 3 });
-		await runtime.cluster.delete('Pod', names.namespace, running.podName!);
-		await expect
-			.poll(async () => {
-				await refreshInstanceHealth(runtime);
-				return (await instance(instanceId)).status;
-			}, WAIT)
-			.toBe('ERROR');
+		await crashUntilError(instanceId, running);
 
 		// The owner retries, at no charge (the period is paid), and the set-up fails again.
 		expect((await api.instances.retry({ id: instanceId })).charged).toBe(0);
